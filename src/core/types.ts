@@ -1,0 +1,104 @@
+/**
+ * Core domain types shared by every stage. Times are seconds from the start of the recording.
+ * Nothing in here does I/O.
+ */
+
+/** Who spoke. `unknown` is a mono recording's only channel. */
+export type Speaker = 'agent' | 'customer' | 'unknown';
+export const SPEAKERS = ['agent', 'customer', 'unknown'] as const;
+
+export interface TimeSpan {
+  /** seconds from the start of the recording */
+  start: number;
+  /** seconds from the start of the recording, > start */
+  end: number;
+}
+
+/**
+ * A finding on the call timeline. `details` holds type-specific fields; the JSON report flattens them
+ * next to type/speaker/start/end (see docs/report-schema.md).
+ */
+export interface CallEvent {
+  type: string;
+  /** who the event is about (the interrupter for talk_over, the holder for hold); null when nobody in particular */
+  speaker: Speaker | null;
+  start: number;
+  end: number;
+  details?: Record<string, unknown>;
+}
+
+/** Voice activity of one channel. */
+export interface ChannelSpeech {
+  speaker: Speaker;
+  /** sorted, non-overlapping speech spans */
+  speech: TimeSpan[];
+}
+
+/** The speech timeline of a call: one entry per channel (1 for mono, 2 for stereo). */
+export interface SpeechTimeline {
+  durationSec: number;
+  channels: ChannelSpeech[];
+  /** non-speech sound judged to be music/tone on hold, on the agent channel */
+  hold: TimeSpan[];
+}
+
+export interface WordTiming {
+  start: number;
+  end: number;
+  text: string;
+  /** token probability where the engine gives one */
+  p?: number;
+}
+
+export interface TranscriptSegment {
+  speaker: Speaker;
+  start: number;
+  end: number;
+  /** the text as the engine or vendor wrote it */
+  text: string;
+  /** normalised for matching: Simplified Chinese, half-width, case-folded (see transcribe/normalise.ts) */
+  normText: string;
+  words?: WordTiming[];
+  /** mean token probability (0..1) where known */
+  confidence?: number;
+}
+
+export type TranscriptEngine = 'whisper' | 'sidecar-json' | 'sidecar-vtt';
+
+export interface Transcript {
+  engine: TranscriptEngine;
+  model?: string;
+  /** 'zh' | 'en' | other ISO 639-1 code the engine reported */
+  language: string;
+  segments: TranscriptSegment[];
+}
+
+/** Call metadata from sidecars, manifests or flags (all optional). */
+export interface CallMetadata {
+  callId?: string;
+  agentId?: string;
+  team?: string;
+  direction?: 'inbound' | 'outbound';
+  startedAt?: string;
+  queue?: string;
+  customerNumberMasked?: string;
+  ringSec?: number;
+  /** who ended the call, when the platform says */
+  hungUpBy?: 'agent' | 'customer';
+  transfers?: number;
+  [key: string]: unknown;
+}
+
+export interface AudioInfo {
+  /** container format as ffprobe names it, e.g. "wav", "mp3", "ogg" */
+  format: string;
+  /** codec of the first audio stream, e.g. "pcm_s16le", "pcm_mulaw", "opus" */
+  codec: string;
+  durationSec: number;
+  channels: number;
+  sampleRate: number;
+  bitRate?: number;
+}
+
+/** Numbers per call for the report's `metrics`. */
+export type CallMetrics = Record<string, number | string | null | boolean>;
