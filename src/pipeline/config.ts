@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+
+/**
+ * A QA program ("pipeline") as data: pipelines/<id>.yaml. This module owns the parts every stage needs
+ * (identity, language, channel layout, audio-detector thresholds, ASR choice). The scorecard and rule
+ * schema live in src/score/ and are attached under `scorecard`; lexicon sets under `lexicons`.
+ */
+
+export const ChannelLayoutSchema = z
+  .tuple([z.enum(['agent', 'customer']), z.enum(['agent', 'customer'])])
+  .refine(([a, b]) => a !== b, 'channels must name agent and customer once each');
+export type ChannelLayout = z.infer<typeof ChannelLayoutSchema>;
+
+export const AudioParamsSchema = z
+  .object({
+    /** both channels silent at least this long -> silence (dead air) event */
+    deadAirMinSec: z.number().positive().default(5),
+    /** overlap shorter than this is never talk-over */
+    talkOverMinSec: z.number().positive().default(0.5),
+    /** an utterance of the listener no longer than this, inside the other side's turn, is a backchannel */
+    backchannelMaxSec: z.number().positive().default(1.2),
+    /** pauses up to this long inside one speaker's speech are merged into one turn */
+    turnMergeGapSec: z.number().nonnegative().default(0.7),
+    /** hold shorter than this is not reported */
+    holdMinSec: z.number().positive().default(8),
+  })
+  .strict();
+export type AudioParams = z.infer<typeof AudioParamsSchema>;
+
+export const AsrSchema = z
+  .object({
+    model: z.string().default('base'),
+    /** whisper initial prompt; a Simplified-Chinese prompt steers whisper away from Traditional output */
+    prompt: z.string().optional(),
+    threads: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const PipelineConfigSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'id: lower-case letters, digits, - and _'),
+    version: z.string().min(1),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    source: z.string().optional(),
+    language: z.enum(['zh', 'en', 'auto']).default('auto'),
+    channels: ChannelLayoutSchema.default(['agent', 'customer']),
+    asr: AsrSchema.default({ model: 'base' }),
+    audio: AudioParamsSchema.default(AudioParamsSchema.parse({})),
+    /** text-detector thresholds and lexicon sets (schema owned by src/lexicon) */
+    text: z.record(z.string(), z.unknown()).optional(),
+    lexicons: z.array(z.string()).optional(),
+    /** scorecard definition (schema owned by src/score) */
+    scorecard: z.unknown().optional(),
+  })
+  .passthrough();
+export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
+
+export function formatZodError(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+export function parsePipeline(data: unknown, file: string): PipelineConfig {
+  const r = PipelineConfigSchema.safeParse(data);
+  if (!r.success) throw new ConfigError(`${file}: invalid pipeline: ${formatZodError(r.error)}`);
+  return r.data;
+}
+
+export function loadPipelineFile(file: string): PipelineConfig {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read pipeline: ${(err as Error).message}`);
+  }
+  return parsePipeline(data, file);
+}
+
+/** The built-in default when no pipeline is named: audio analysis only, standard stereo layout. */
+export function defaultPipeline(): PipelineConfig {
+  return parsePipeline({ id: 'default', version: '1' }, '(built-in default)');
+}

@@ -1,0 +1,73 @@
+import type { AudioInfo, CallEvent, CallMetadata, CallMetrics, SpeechTimeline, Transcript } from '../core/types.js';
+import type { PipelineConfig } from './config.js';
+
+/**
+ * The stage graph: probe -> audio -> transcribe -> detect -> score. Each stage is a function over the
+ * call's accumulated state that returns its own slice. Stage outputs are plain JSON so the queue runner
+ * can persist them between jobs; the in-process runner just merges them in memory.
+ */
+export const STAGE_NAMES = ['probe', 'audio', 'transcribe', 'detect', 'score'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface RecordingRef {
+  /** database id of the recording */
+  id: string;
+  /** where the audio can be read (absolute path, or a storage key the storage adapter resolves) */
+  path: string;
+  /** the name as the user gave it; for messages and the report only, never passed to a tool */
+  displayName: string;
+  contentHash: string;
+  metadata: CallMetadata;
+}
+
+export interface CallState {
+  info?: AudioInfo;
+  timeline?: SpeechTimeline;
+  transcript?: Transcript | null;
+  /** why there is no transcript (e.g. "--no-transcribe", "no model") */
+  transcriptSkipped?: string;
+  events: CallEvent[];
+  metrics: CallMetrics;
+  scorecard?: unknown;
+  /** non-fatal notes for the report's `errors` list (e.g. "talk-over not measurable on mono") */
+  notes: string[];
+}
+
+export interface RunOptions {
+  transcribe: boolean;
+  /** folder holding <basename>.transcript.json / .vtt sidecars */
+  transcriptsDir?: string;
+  /** whisper model override */
+  model?: string;
+}
+
+export interface StageContext {
+  recording: RecordingRef;
+  pipeline: PipelineConfig;
+  options: RunOptions;
+  /** fraction 0..1 of this stage done */
+  progress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+export type StageOutput = Partial<CallState>;
+
+export interface Stage {
+  name: StageName;
+  run(state: CallState, ctx: StageContext): Promise<StageOutput>;
+}
+
+export function emptyState(): CallState {
+  return { events: [], metrics: {}, notes: [] };
+}
+
+/** Merge a stage's output into the state: events and notes append, everything else replaces. */
+export function mergeState(state: CallState, out: StageOutput): CallState {
+  return {
+    ...state,
+    ...out,
+    events: [...state.events, ...(out.events ?? [])],
+    notes: [...state.notes, ...(out.notes ?? [])],
+    metrics: { ...state.metrics, ...(out.metrics ?? {}) },
+  };
+}
