@@ -1,0 +1,233 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../src/core/errors.js';
+import { findSidecar, loadSidecar, parseJsonSidecar, parseVttSidecar, sidecarNames } from '../src/transcribe/sidecar.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'callqa-sidecar-test-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const good = {
+  language: 'zh',
+  segments: [
+    { speaker: 'customer', start: 3.2, end: 5, text: '我想查一下我的账单' },
+    { speaker: 'agent', start: 0.5, end: 2.9, text: '您好，這裡是客服中心' },
+  ],
+};
+
+function expectInputError(fn: () => unknown, ...parts: (string | RegExp)[]): InputError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught, 'expected an InputError').toBeInstanceOf(InputError);
+  const e = caught as InputError;
+  for (const p of parts) expect(e.message).toMatch(p);
+  return e;
+}
+
+describe('JSON sidecar', () => {
+  it('parses, sorts by time and normalises text (Traditional -> Simplified, punctuation)', () => {
+    const t = parseJsonSidecar(JSON.stringify(good), 'call.transcript.json', { durationSec: 6 });
+    expect(t.engine).toBe('sidecar-json');
+    expect(t.language).toBe('zh');
+    expect(t.segments.map((s) => s.speaker)).toEqual(['agent', 'customer']);
+    expect(t.segments[0].text).toBe('您好，這裡是客服中心');
+    expect(t.segments[0].normText).toBe('您好 这里是客服中心');
+    expect(t.segments[1]).toMatchObject({ start: 3.2, end: 5 });
+  });
+
+  it('accepts a BOM, extra vendor fields and an empty segment list', () => {
+    const t = parseJsonSidecar('\ufeff' + JSON.stringify({ language: 'en', vendor: 'x', segments: [] }), 'f.json');
+    expect(t.segments).toEqual([]);
+  });
+
+  it('clamps an end that is within the tolerance past the recording end', () => {
+    const t = parseJsonSidecar(
+      JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 1, end: 10.4, text: 'bye' }] }),
+      'f.json',
+      { durationSec: 10 },
+    );
+    expect(t.segments[0].end).toBe(10);
+  });
+
+  const bad: [string, string, (string | RegExp)[]][] = [
+    ['not JSON', '{"language": "zh", "segments": [', ['not valid JSON']],
+    ['missing segments', '{"language": "zh"}', ['segments']],
+    ['missing language', JSON.stringify({ segments: [] }), ['language']],
+    ['language not zh/en', JSON.stringify({ language: 'fr', segments: [] }), ['language', '"zh" or "en"']],
+    [
+      'missing text',
+      JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0, end: 1 }] }),
+      ['segments[0].text'],
+    ],
+    [
+      'unknown speaker',
+      JSON.stringify({ language: 'en', segments: [good.segments[0], { speaker: 'supervisor', start: 0, end: 1, text: 'x' }] }),
+      ['segments[1].speaker', 'agent'],
+    ],
+    [
+      'negative start',
+      JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: -0.5, end: 1, text: 'x' }] }),
+      ['segments[0].start', '>= 0'],
+    ],
+    [
+      'end before start',
+      JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 4, end: 3, text: 'x' }] }),
+      ['segments[0].end', 'before start'],
+    ],
+    [
+      'string time',
+      JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: '1', end: 3, text: 'x' }] }),
+      ['segments[0].start'],
+    ],
+    [
+      'null time (what JSON.stringify makes of NaN)',
+      JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0, end: Number.NaN, text: 'x' }] }),
+      ['segments[0].end'],
+    ],
+    [
+      'overlong end',
+      JSON.stringify({
+        language: 'en',
+        segments: [
+          { speaker: 'agent', start: 0, end: 2, text: 'ok' },
+          { speaker: 'customer', start: 5, end: 99, text: 'x' },
+        ],
+      }),
+      ['segments[1].end', 'past the end of the recording'],
+    ],
+    ['segments not an array', JSON.stringify({ language: 'en', segments: {} }), ['segments']],
+    ['top level array', '[]', ['invalid transcript sidecar']],
+  ];
+  it.each(bad)('rejects %s with an InputError naming the file and field', (_name, text, parts) => {
+    const e = expectInputError(() => parseJsonSidecar(text, '/data/calls/a b.transcript.json', { durationSec: 10 }), ...parts);
+    expect(e.file).toBe('/data/calls/a b.transcript.json');
+    expect(e.message.startsWith('/data/calls/a b.transcript.json: ')).toBe(true);
+  });
+});
+
+describe('WebVTT sidecar', () => {
+  const vtt = [
+    'WEBVTT - vendor export',
+    '',
+    'NOTE exported by the call platform',
+    '',
+    '1',
+    '00:00:00.500 --> 00:00:02.900 align:start',
+    '<v Agent>您好，这里是客服中心</v>',
+    '',
+    '2',
+    '00:03.200 --> 00:05.000',
+    '<v.loud Customer>我想查一下',
+    '我的账单 &amp; 积分</v>',
+    '',
+    '01:00:00.000 --> 01:00:01.000',
+    '<v 坐席><i>好的</i></v> <v Customer>谢谢</v>',
+    '',
+  ].join('\n');
+
+  it('parses voice tags, multi-line payloads, entities, identifiers, hours and several voices per cue', () => {
+    const t = parseVttSidecar(vtt, 'f.vtt', { language: 'auto' });
+    expect(t.engine).toBe('sidecar-vtt');
+    expect(t.language).toBe('zh');
+    expect(t.segments).toHaveLength(4);
+    expect(t.segments[0]).toMatchObject({ speaker: 'agent', start: 0.5, end: 2.9, text: '您好，这里是客服中心' });
+    expect(t.segments[1]).toMatchObject({ speaker: 'customer', start: 3.2, end: 5, text: '我想查一下 我的账单 & 积分' });
+    expect(t.segments[2]).toMatchObject({ speaker: 'agent', start: 3600, end: 3601, text: '好的' });
+    expect(t.segments[3]).toMatchObject({ speaker: 'customer', start: 3600, text: '谢谢' });
+  });
+
+  it('takes the language from the pipeline when it names one, else guesses from the text', () => {
+    const en = 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>Hello</v>\n';
+    expect(parseVttSidecar(en, 'f.vtt', {}).language).toBe('en');
+    expect(parseVttSidecar(en, 'f.vtt', { language: 'zh' }).language).toBe('zh');
+  });
+
+  const bad: [string, string, (string | RegExp)[]][] = [
+    ['no header', '00:00.000 --> 00:01.000\n<v Agent>hi</v>\n', ['first line must be "WEBVTT"']],
+    ['no voice tag', 'WEBVTT\n\n00:00.000 --> 00:01.000\nhello there\n', ['cue 1', 'voice tag']],
+    ['unknown voice', 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Bob>hello</v>\n', ['cue 1', 'unknown speaker "Bob"']],
+    ['bad timing', 'WEBVTT\n\n00:00.000 -> 00:01.000\n<v Agent>hello</v>\n', ['cue 1', 'bad timing line']],
+    ['end before start', 'WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v Agent>hi</v>\n', ['cue 1', 'before start']],
+    [
+      'past the end',
+      'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>ok</v>\n\n00:30.000 --> 00:31.000\n<v Customer>late</v>\n',
+      ['cue 2 (line 6)', 'after the end'],
+    ],
+  ];
+  it.each(bad)('rejects %s', (_n, text, parts) => {
+    expectInputError(() => parseVttSidecar(text, 'x.transcript.vtt', { durationSec: 10 }), 'x.transcript.vtt', ...parts);
+  });
+});
+
+describe('finding and loading sidecars', () => {
+  const hostile = [
+    'call one.wav',
+    `it's "quoted".wav`,
+    '$(touch pwned-callqa).wav',
+    '`id`; rm -rf x.wav',
+    '客户来电 2024-05-01.wav',
+    'no-extension',
+  ];
+
+  it.each(hostile)('finds the sidecar beside %j with fs only', async (name) => {
+    const sub = mkdtempSync(path.join(dir, 'beside-'));
+    const rec = path.join(sub, name);
+    writeFileSync(rec, 'not really audio');
+    const ext = path.extname(name);
+    const stem = ext ? name.slice(0, -ext.length) : name;
+    writeFileSync(path.join(sub, `${stem}.transcript.json`), JSON.stringify(good));
+    const ref = findSidecar(rec);
+    expect(ref).toEqual({ path: path.join(sub, `${stem}.transcript.json`), format: 'json' });
+    const t = await loadSidecar(ref!, { durationSec: 6 });
+    expect(t.segments).toHaveLength(2);
+    expect(existsSync(path.join(sub, 'pwned-callqa'))).toBe(false);
+    expect(existsSync(path.join(process.cwd(), 'pwned-callqa'))).toBe(false);
+  });
+
+  it('prefers the --transcripts folder, then beside; JSON over VTT; none -> null', () => {
+    const sub = mkdtempSync(path.join(dir, 'prefer-'));
+    const tdir = path.join(sub, 'transcripts');
+    mkdirSync(tdir);
+    const rec = path.join(sub, 'c.wav');
+    writeFileSync(rec, '');
+    expect(findSidecar(rec, tdir)).toBeNull();
+    writeFileSync(path.join(sub, 'c.transcript.vtt'), 'WEBVTT\n');
+    expect(findSidecar(rec, tdir)?.format).toBe('vtt');
+    writeFileSync(path.join(sub, 'c.transcript.json'), '{}');
+    expect(findSidecar(rec, tdir)?.path).toBe(path.join(sub, 'c.transcript.json'));
+    writeFileSync(path.join(tdir, 'c.transcript.vtt'), 'WEBVTT\n');
+    expect(findSidecar(rec, tdir)?.path).toBe(path.join(tdir, 'c.transcript.vtt'));
+    // a directory with the sidecar's name is not a sidecar
+    mkdirSync(path.join(sub, 'd.transcript.json'));
+    expect(findSidecar(path.join(sub, 'd.wav'))).toBeNull();
+  });
+
+  it('also accepts the full file name plus .transcript.json', () => {
+    expect(sidecarNames('/x/a.b.wav')).toEqual([
+      'a.b.transcript.json',
+      'a.b.transcript.vtt',
+      'a.b.wav.transcript.json',
+      'a.b.wav.transcript.vtt',
+    ]);
+  });
+
+  it('loadSidecar reports an unreadable or malformed file as an InputError naming it', async () => {
+    const p = path.join(dir, 'bad $(x).transcript.json');
+    writeFileSync(p, '{"language":"zh","segments":[{"speaker":"agent","start":0,"end":-1,"text":"x"}]}');
+    await expect(loadSidecar({ path: p, format: 'json' })).rejects.toThrow(InputError);
+    await expect(loadSidecar({ path: p, format: 'json' })).rejects.toThrow(`${p}: segments[0].end`);
+    await expect(loadSidecar({ path: path.join(dir, 'missing.transcript.json'), format: 'json' })).rejects.toThrow(
+      /missing\.transcript\.json: cannot read/,
+    );
+  });
+});
