@@ -1,0 +1,283 @@
+/**
+ * Opening the database: embedded PGlite on disk (one process) or a PostgreSQL server (many workers), the
+ * same drizzle schema and migrations on both. Migrations are applied on open; a database whose schema is
+ * newer than this build is refused rather than written to.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { Repository } from './repository.js';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/**
+ * One drizzle type for both drivers: PgliteDatabase and NodePgDatabase both extend PgDatabase and differ
+ * only in the raw query-result type, which repository code never looks at.
+ */
+export type StoreDb = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface OpenStoreOptions {
+  /** callqa's data folder; the embedded database lives in `<dataDir>/pglite`. Default: CALLQA_DATA_DIR or ./data */
+  dataDir?: string;
+  /** postgres://... of a PostgreSQL server; when set (or DATABASE_URL is), PGlite is not used */
+  databaseUrl?: string;
+  /** pool size for PostgreSQL (default 10) */
+  maxConnections?: number;
+  /** how long to wait for PostgreSQL before giving up at open (default 5000 ms) */
+  connectTimeoutMs?: number;
+}
+
+export interface Store {
+  readonly kind: 'pglite' | 'postgres';
+  /** for messages: the data folder, or host:port/database (never the password) */
+  readonly location: string;
+  readonly db: StoreDb;
+  readonly repo: Repository;
+  close(): Promise<void>;
+}
+
+/** Where drizzle-kit writes migrations (see drizzle.config.ts); found from this module, whatever the cwd. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+const MIGRATIONS_TABLE = '__drizzle_migrations';
+const MIGRATIONS_SCHEMA = 'drizzle';
+/** pg_advisory_lock key held while migrating, so workers starting together do not race on CREATE TABLE */
+const MIGRATION_LOCK_KEY = 0x63616c6c; // "call"
+
+export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
+  // Explicit options win over the environment: a given dataDir means PGlite even when DATABASE_URL is set.
+  const databaseUrl = opts.databaseUrl ?? (opts.dataDir === undefined ? nonEmpty(process.env.DATABASE_URL) : undefined);
+  if (databaseUrl) return openPostgres(databaseUrl, opts);
+  const dataDir = opts.dataDir ?? nonEmpty(process.env.CALLQA_DATA_DIR) ?? './data';
+  return openPglite(dataDir);
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function migrationsConfig() {
+  if (!existsSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'))) {
+    throw new ConfigError(`database migrations not found at ${MIGRATIONS_DIR} (a build must copy src/store/migrations next to db.js)`);
+  }
+  return { migrationsFolder: MIGRATIONS_DIR, migrationsTable: MIGRATIONS_TABLE, migrationsSchema: MIGRATIONS_SCHEMA };
+}
+
+/**
+ * drizzle's migrator only applies what is newer than the last applied migration; it says nothing when the
+ * database is ahead of the code (an older callqa pointed at a newer database). Refuse that here.
+ */
+async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<void> {
+  const known = readMigrationFiles(migrationsConfig());
+  const lastKnown = Math.max(0, ...known.map((m) => m.folderMillis));
+  const rows = await db.execute<{ created_at: string | number | null; n: string | number }>(
+    sql`select max(created_at) as created_at, count(*) as n from ${sql.identifier(MIGRATIONS_SCHEMA)}.${sql.identifier(MIGRATIONS_TABLE)}`,
+  );
+  const row = (rows as unknown as { rows: Array<{ created_at: string | number | null; n: string | number }> }).rows[0];
+  const lastApplied = Number(row?.created_at ?? 0);
+  if (lastApplied > lastKnown) {
+    throw new ConfigError(
+      `database schema at ${location} is newer than this callqa (${row?.n} migrations applied, ${known.length} known): upgrade callqa`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- PGlite
+
+/** Data folders open in this process (PGlite must not be opened twice on one folder). */
+const openDirs = new Set<string>();
+
+async function openPglite(dataDir: string): Promise<Store> {
+  const root = path.resolve(dataDir);
+  const dbDir = path.join(root, 'pglite');
+  prepareDataDir(root, dbDir);
+  const lockFile = path.join(root, 'pglite.lock');
+  acquireLock(root, lockFile);
+  openDirs.add(root);
+  const release = () => {
+    openDirs.delete(root);
+    rmSync(lockFile, { force: true });
+  };
+
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dbDir);
+  } catch (err) {
+    release();
+    throw new ConfigError(`cannot open the embedded database in ${dbDir}: ${errorMessage(err)}`, { cause: err });
+  }
+  const pgliteDb = drizzlePglite({ client, schema });
+  const db: StoreDb = pgliteDb;
+  try {
+    await migratePglite(pgliteDb, migrationsConfig());
+    await checkSchemaNotAhead(db, dbDir);
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    release();
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`cannot apply database migrations in ${dbDir}: ${errorMessage(err)}`, { cause: err });
+  }
+
+  let closed = false;
+  return {
+    kind: 'pglite',
+    location: root,
+    db,
+    repo: new Repository(db),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+function prepareDataDir(root: string, dbDir: string): void {
+  try {
+    if (existsSync(root) && !statSync(root).isDirectory()) throw new Error('exists and is not a directory');
+    mkdirSync(dbDir, { recursive: true });
+    accessSync(dbDir, constants.R_OK | constants.W_OK);
+  } catch (err) {
+    throw new ConfigError(`data directory ${root} is unusable (set --data or CALLQA_DATA_DIR): ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+/**
+ * The embedded database serves one process; a second process opening the same folder would corrupt it.
+ * A pid lock file stops that; a lock left by a dead process is taken over.
+ */
+function acquireLock(root: string, lockFile: string): void {
+  if (openDirs.has(root)) {
+    throw new ConfigError(`data directory ${root} is already open in this process`);
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new ConfigError(`data directory ${root} is unusable: ${errorMessage(err)}`, { cause: err });
+      }
+    }
+    const pid = Number.parseInt(readFileSync(lockFile, 'utf8').trim(), 10);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+      throw new ConfigError(
+        `data directory ${root} is in use by process ${pid}: the embedded database serves one process; ` +
+          'use DATABASE_URL (a PostgreSQL server) to share data between processes',
+      );
+    }
+    rmSync(lockFile, { force: true }); // stale: its process is gone
+  }
+  throw new ConfigError(`data directory ${root}: could not take the lock ${lockFile}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// ------------------------------------------------------------------------------------------ PostgreSQL
+
+/** host:port/database of a connection string, without credentials, for messages. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+function connectFailure(url: string, err: unknown): ConfigError {
+  const e = err as { code?: string; errors?: Array<{ code?: string }>; message?: string };
+  // pg/net report ECONNREFUSED on an AggregateError when localhost resolves to both ::1 and 127.0.0.1
+  const code = e.code ?? e.errors?.find((x) => x.code)?.code;
+  const reason =
+    code === '3D000' ? `database does not exist (${e.message})`
+    : code === '28P01' || code === '28000' ? `authentication failed (${e.message})`
+    : code && /^[A-Z]+$/.test(code) ? code
+    : errorMessage(err) || String(code);
+  const u = new URL(url);
+  const hostPort = `${u.hostname || 'localhost'}:${u.port || '5432'}`;
+  return new ConfigError(`cannot connect to PostgreSQL at ${hostPort} (DATABASE_URL): ${reason}`, { cause: err });
+}
+
+async function openPostgres(databaseUrl: string, opts: OpenStoreOptions): Promise<Store> {
+  let parsed: URL;
+  try {
+    parsed = new URL(databaseUrl);
+  } catch (err) {
+    throw new ConfigError(`DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database)`, { cause: err });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
+  }
+  const location = describeDatabaseUrl(databaseUrl);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: opts.maxConnections ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill the process.
+  // The next query reconnects (or fails, and the caller's retry policy decides).
+  pool.on('error', () => undefined);
+
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw connectFailure(databaseUrl, err);
+  }
+  try {
+    // Workers starting together would all try CREATE TABLE; one migrates while the others wait.
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      const migrationDb = drizzleNodePg({ client, schema });
+      await migrateNodePg(migrationDb, migrationsConfig());
+      await checkSchemaNotAhead(migrationDb, location);
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    }
+    client.release();
+  } catch (err) {
+    client.release(true);
+    await pool.end().catch(() => undefined);
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`cannot apply database migrations to PostgreSQL at ${location}: ${errorMessage(err)}`, { cause: err });
+  }
+
+  const db: StoreDb = drizzleNodePg({ client: pool, schema });
+  let closed = false;
+  return {
+    kind: 'postgres',
+    location,
+    db,
+    repo: new Repository(db),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

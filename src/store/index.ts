@@ -1,0 +1,3 @@
+export { openStore, describeDatabaseUrl, MIGRATIONS_DIR, type OpenStoreOptions, type Store, type StoreDb } from './db.js';
+export * from './repository.js';
+export * from './schema.js';
