@@ -39,6 +39,8 @@ export interface RunOptions {
   transcriptsDir?: string;
   /** whisper model override */
   model?: string;
+  /** channel layout override (`--channels customer,agent`); else the pipeline's */
+  channels?: ['agent' | 'customer', 'agent' | 'customer'];
 }
 
 export interface StageContext {

@@ -1,0 +1,144 @@
+import ffmpeg from 'fluent-ffmpeg';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { InputError, ToolError } from '../core/errors.js';
+import type { AudioInfo } from '../core/types.js';
+import { ffmpegPath, ffprobePath } from './tools.js';
+
+/**
+ * The only module that talks to ffmpeg/ffprobe. fluent-ffmpeg is deprecated (repository archived May 2025),
+ * so it stays inside this file: swapping it for a direct `spawn` changes nothing outside.
+ *
+ * File names never reach a shell: fluent-ffmpeg spawns with an argument array, and we always hand it an
+ * absolute path behind the `file:` protocol so that names starting with '-' or containing 'concat:' etc.
+ * are read as plain files.
+ */
+
+ffmpeg.setFfmpegPath(ffmpegPath());
+ffmpeg.setFfprobePath(ffprobePath());
+
+export function safeInput(path: string): string {
+  return `file:${resolve(path)}`;
+}
+
+const num = z.union([z.number(), z.string()]).transform((v) => Number(v));
+
+const ProbeSchema = z.object({
+  format: z
+    .object({
+      format_name: z.string().optional(),
+      duration: num.optional(),
+      bit_rate: num.optional(),
+    })
+    .passthrough(),
+  streams: z.array(
+    z
+      .object({
+        codec_type: z.string().optional(),
+        codec_name: z.string().optional(),
+        channels: num.optional(),
+        sample_rate: num.optional(),
+        duration: num.optional(),
+      })
+      .passthrough(),
+  ),
+});
+
+/** Names ffprobe gives to containers we accept, mapped to a short format name for the report. */
+function shortFormat(formatName: string): string {
+  const first = formatName.split(',')[0];
+  if (formatName.includes('mp4') || formatName.includes('m4a')) return 'm4a';
+  return first;
+}
+
+export function probe(path: string, displayName = path): Promise<AudioInfo> {
+  return new Promise((resolvePromise, reject) => {
+    ffmpeg.ffprobe(safeInput(path), (err: unknown, data: unknown) => {
+      if (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        // ffprobe prints e.g. "Invalid data found when processing input"; keep its last line.
+        const reason = msg.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? 'unreadable';
+        reject(new InputError(displayName, `not a readable audio file (${reason.replace(/^.*?file:[^:]*:\s*/, '')})`));
+        return;
+      }
+      const parsed = ProbeSchema.safeParse(data);
+      if (!parsed.success) {
+        reject(new InputError(displayName, 'ffprobe returned no usable stream information'));
+        return;
+      }
+      const audio = parsed.data.streams.find((s) => s.codec_type === 'audio');
+      if (!audio) {
+        reject(new InputError(displayName, 'no audio stream'));
+        return;
+      }
+      const channels = audio.channels ?? 0;
+      const sampleRate = audio.sample_rate ?? 0;
+      const dur = [audio.duration, parsed.data.format.duration].find((d) => d !== undefined && Number.isFinite(d) && d > 0);
+      if (!channels || !sampleRate) {
+        reject(new InputError(displayName, `audio stream has no channels/sample rate (codec ${audio.codec_name ?? 'unknown'})`));
+        return;
+      }
+      resolvePromise({
+        format: shortFormat(parsed.data.format.format_name ?? 'unknown'),
+        codec: audio.codec_name ?? 'unknown',
+        durationSec: dur ?? 0,
+        channels,
+        sampleRate,
+        bitRate: Number.isFinite(parsed.data.format.bit_rate) ? parsed.data.format.bit_rate : undefined,
+      });
+    });
+  });
+}
+
+export interface DecodeOptions {
+  /** output sample rate (Hz) */
+  sampleRate: number;
+  /** how many channels to output (1 = mono downmix of nothing: only the first channel is taken; 2 = first two) */
+  channels: 1 | 2;
+  signal?: AbortSignal;
+}
+
+export interface PcmStream {
+  /** interleaved signed 16-bit little-endian PCM */
+  stdout: Readable;
+  /** resolves when ffmpeg exits cleanly, rejects with InputError/ToolError otherwise */
+  done: Promise<void>;
+}
+
+/**
+ * Decode the first audio stream to raw interleaved s16le PCM at the given rate, as a stream.
+ * Channels are kept apart (never downmixed): channel 0 = left, 1 = right.
+ */
+export function decodePcm(path: string, displayName: string, opts: DecodeOptions): PcmStream {
+  const pan = opts.channels === 2 ? 'pan=stereo|c0=c0|c1=c1' : 'pan=mono|c0=c0';
+  const cmd = ffmpeg(safeInput(path))
+    .inputOptions(['-nostdin', '-hide_banner'])
+    .noVideo()
+    .outputOptions(['-map', '0:a:0', '-af', pan, '-ar', String(opts.sampleRate), '-acodec', 'pcm_s16le'])
+    .format('s16le');
+  let stderrTail = '';
+  const done = new Promise<void>((resolveDone, reject) => {
+    cmd.on('stderr', (line: string) => {
+      stderrTail = (stderrTail + line + '\n').slice(-4000);
+    });
+    cmd.on('error', (err: Error, _stdout: unknown, stderr: unknown) => {
+      if (opts.signal?.aborted) return reject(new Error('aborted'));
+      const tail = (typeof stderr === 'string' && stderr) || stderrTail || err.message;
+      if (/Invalid data|could not find codec|Error while decoding|End of file|moov atom|Invalid argument|no such file/i.test(tail)) {
+        reject(new InputError(displayName, `cannot decode audio: ${lastLine(tail)}`));
+      } else {
+        reject(new ToolError('ffmpeg', null, tail));
+      }
+    });
+    cmd.on('end', () => resolveDone());
+  });
+  const stdout = cmd.pipe() as unknown as Readable;
+  opts.signal?.addEventListener('abort', () => cmd.kill('SIGKILL'), { once: true });
+  return { stdout, done };
+}
+
+function lastLine(s: string): string {
+  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines.pop() ?? 'unknown error').replace(/file:\S+:\s*/, '');
+}

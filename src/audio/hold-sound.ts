@@ -1,0 +1,97 @@
+import { intersectSpans, mergeSpans, spanDuration } from '../core/spans.js';
+import type { TimeSpan } from '../core/types.js';
+import type { Features } from './features.js';
+
+/**
+ * Music or tone on hold, from one-second blocks of the holding channel (pure).
+ *
+ * A block is hold-like when it carries sound (well above the channel's floor) that is spectrally steady
+ * (low frame-to-frame spectral flux: notes and tones sustain, speech formants move every few tens of ms)
+ * and lacks speech's syllabic energy modulation (low spread of frame energies), or when it is a near-pure
+ * tone (very low spectral flatness). Runs of such blocks, with short gaps bridged (tone cadences, quiet bars),
+ * while the other side is mostly silent, and lasting at least `minSec`, are hold.
+ */
+
+export interface HoldSoundParams {
+  /** block must be this far above the channel noise floor (dB, median frame energy) */
+  presenceDb: number;
+  /** max mean spectral flux for steady sound */
+  maxFlux: number;
+  /** max std-dev of frame energy (dB) within the block */
+  maxModulationDb: number;
+  /** flatness below which a block is a tone whatever its modulation */
+  toneFlatness: number;
+  /** gaps of non-hold blocks bridged inside a hold (s) */
+  bridgeSec: number;
+  /** max share of the hold during which the other side speaks */
+  maxOtherSpeechShare: number;
+}
+
+export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
+  presenceDb: 10,
+  maxFlux: 0.115,
+  maxModulationDb: 7,
+  toneFlatness: 0.004,
+  bridgeSec: 4,
+  maxOtherSpeechShare: 0.25,
+};
+
+export interface HoldBlock {
+  start: number;
+  present: boolean;
+  flux: number;
+  modulationDb: number;
+  flatness: number;
+  holdLike: boolean;
+}
+
+export function holdBlocks(features: Features, channel: number, floorDb: number, p: HoldSoundParams = DEFAULT_HOLD_SOUND): HoldBlock[] {
+  const ch = features.channels[channel];
+  const per = Math.max(1, Math.round(1 / features.frameSec));
+  const out: HoldBlock[] = [];
+  for (let s = 0; s + per <= features.nFrames; s += per) {
+    const e = Array.from(ch.energyDb.subarray(s, s + per));
+    const sorted = [...e].sort((a, b) => a - b);
+    const median = sorted[Math.floor(per / 2)];
+    // modulation measured on energies clipped at the floor, so noise in the dips doesn't matter
+    const clipped = e.map((x) => Math.max(x, floorDb + 3));
+    const mean = clipped.reduce((a, b) => a + b, 0) / per;
+    const sd = Math.sqrt(clipped.reduce((a, b) => a + (b - mean) ** 2, 0) / per);
+    let flux = 0;
+    let flat = 0;
+    for (let t = s; t < s + per; t++) {
+      flux += ch.flux[t];
+      flat += ch.flatness[t];
+    }
+    flux /= per;
+    flat /= per;
+    const present = median >= floorDb + p.presenceDb;
+    const steady = flux <= p.maxFlux && sd <= p.maxModulationDb;
+    const tone = flat <= p.toneFlatness;
+    out.push({ start: s * features.frameSec, present, flux, modulationDb: sd, flatness: flat, holdLike: present && (steady || tone) });
+  }
+  return out;
+}
+
+export function detectHoldSound(
+  features: Features,
+  channel: number,
+  otherSpeech: readonly TimeSpan[],
+  floorDb: number,
+  minSec: number,
+  p: HoldSoundParams = DEFAULT_HOLD_SOUND,
+): TimeSpan[] {
+  const blocks = holdBlocks(features, channel, floorDb, p);
+  const blockSec = Math.max(1, Math.round(1 / features.frameSec)) * features.frameSec;
+  const raw = blocks.filter((b) => b.holdLike).map((b) => ({ start: b.start, end: b.start + blockSec }));
+  const merged = mergeSpans(raw, p.bridgeSec);
+  return merged.filter((h) => {
+    const dur = h.end - h.start;
+    if (dur < minSec) return false;
+    // Most of a hold-like run must be hold-like blocks, not bridged gaps.
+    const covered = spanDuration(intersectSpans(raw, [h]));
+    if (covered < 0.6 * dur) return false;
+    const otherTalk = spanDuration(intersectSpans(mergeSpans(otherSpeech), [h]));
+    return otherTalk <= p.maxOtherSpeechShare * dur;
+  });
+}

@@ -1,0 +1,121 @@
+import { N_BANDS } from './features.js';
+
+/**
+ * Cross-channel leakage (crosstalk, line echo) between the two sides of a stereo call, in the band-power
+ * domain. A copy of side A reaches side B attenuated by g_b (per band) and delayed by d frames:
+ *
+ *   B_b(t) = own_b(t) + g_b * A_b(t - d)
+ *
+ * The coupling at a lag is estimated from frames where A is loud: when B is not speaking itself (most of
+ * the time, since people take turns) the ratio B/A at the true lag is the coupling; where B speaks the ratio
+ * is higher. A low percentile of the ratio is therefore a robust coupling estimate, and the lag with the
+ * highest such estimate is the leak path (misaligned lags see A's syllable dips and score lower).
+ * Two paths are kept (direct crosstalk near 0 ms and a delayed echo), which covers the usual hybrid echo.
+ */
+
+export interface LeakPath {
+  delayFrames: number;
+  /** per-band linear power coupling */
+  gain: Float64Array;
+  /** overall coupling in dB (median over bands) */
+  gainDb: number;
+}
+
+export interface LeakEstimate {
+  paths: LeakPath[];
+}
+
+const MAX_LAG_FRAMES = 20; // 400 ms at 20 ms hops: covers crosstalk and typical line echo
+const RATIO_PERCENTILE = 0.2;
+
+function percentile(values: Float64Array | number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const s = Float64Array.from(values).sort();
+  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
+}
+
+/** Frames of `src` loud enough to measure coupling from: its top 25% by total power, above its own noise. */
+function loudFrames(srcTotal: Float64Array): Int32Array {
+  const thr = percentile(srcTotal, 0.75);
+  const floor = percentile(srcTotal, 0.1);
+  const idx: number[] = [];
+  if (!(thr > floor * 10)) return new Int32Array(0); // no clear activity on the source
+  for (let t = 0; t < srcTotal.length; t++) if (srcTotal[t] >= thr) idx.push(t);
+  return Int32Array.from(idx);
+}
+
+export function totalPower(bands: Float32Array[]): Float64Array {
+  const n = bands[0]?.length ?? 0;
+  const out = new Float64Array(n);
+  for (const b of bands) for (let t = 0; t < n; t++) out[t] += b[t];
+  return out;
+}
+
+/** Estimate how side `src` leaks into side `dst`. */
+export function estimateLeak(src: Float32Array[], dst: Float32Array[]): LeakEstimate {
+  const srcTotal = totalPower(src);
+  const dstTotal = totalPower(dst);
+  const loud = loudFrames(srcTotal);
+  if (loud.length < 50) return { paths: [] };
+  // Subsample to bound cost on long calls.
+  const step = Math.max(1, Math.floor(loud.length / 20000));
+  const scoreAt: number[] = [];
+  for (let d = 0; d <= MAX_LAG_FRAMES; d++) {
+    const ratios: number[] = [];
+    for (let i = 0; i < loud.length; i += step) {
+      const t = loud[i] + d;
+      if (t >= dstTotal.length) break;
+      ratios.push(dstTotal[t] / (srcTotal[loud[i]] + 1e-15));
+    }
+    scoreAt.push(percentile(ratios, RATIO_PERCENTILE));
+  }
+  // Up to two local maxima, the second at least 3 frames from the first and within 10 dB of it.
+  const order = scoreAt.map((s, d) => [s, d] as const).sort((a, b) => b[0] - a[0]);
+  const chosen: number[] = [];
+  for (const [s, d] of order) {
+    if (chosen.length === 2) break;
+    if (chosen.some((c) => Math.abs(c - d) < 3)) continue;
+    if (chosen.length === 1 && s < scoreAt[chosen[0]] / 10) break;
+    const isPeak = (d === 0 || scoreAt[d - 1] <= s) && (d === MAX_LAG_FRAMES || scoreAt[d + 1] <= s);
+    if (isPeak) chosen.push(d);
+  }
+  const paths: LeakPath[] = [];
+  for (const d of chosen) {
+    const gain = new Float64Array(N_BANDS);
+    for (let b = 0; b < N_BANDS; b++) {
+      const ratios: number[] = [];
+      for (let i = 0; i < loud.length; i += step) {
+        const t = loud[i] + d;
+        if (t >= dst[b].length) break;
+        if (src[b][loud[i]] > 0) ratios.push(dst[b][t] / src[b][loud[i]]);
+      }
+      gain[b] = ratios.length ? percentile(ratios, RATIO_PERCENTILE) : 0;
+    }
+    const gainDb = 10 * Math.log10(percentile(gain, 0.5) + 1e-15);
+    // Coupling weaker than -45 dB is indistinguishable from noise: ignore the path.
+    if (gainDb > -45) paths.push({ delayFrames: d, gain, gainDb });
+  }
+  return { paths };
+}
+
+/**
+ * Predicted leaked power per band and frame on the destination channel. Uses the max of the source over
+ * +-1 frame around each path's delay, so small delay jitter does not leave a leaked residue.
+ */
+export function predictLeak(src: Float32Array[], est: LeakEstimate, nFrames: number): Float32Array[] {
+  const out = Array.from({ length: N_BANDS }, () => new Float32Array(nFrames));
+  for (const p of est.paths) {
+    for (let b = 0; b < N_BANDS; b++) {
+      const s = src[b];
+      const o = out[b];
+      const g = p.gain[b];
+      for (let t = 0; t < nFrames; t++) {
+        const k = t - p.delayFrames;
+        let m = 0;
+        for (let j = k - 1; j <= k + 1; j++) if (j >= 0 && j < s.length && s[j] > m) m = s[j];
+        o[t] += g * m;
+      }
+    }
+  }
+  return out;
+}

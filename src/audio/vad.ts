@@ -1,0 +1,192 @@
+import { mergeSpans, subtractSpans } from '../core/spans.js';
+import type { TimeSpan } from '../core/types.js';
+import { N_BANDS, type Features } from './features.js';
+import { detectHoldSound } from './hold-sound.js';
+import { estimateLeak, predictLeak, type LeakEstimate } from './leak.js';
+
+/**
+ * Voice activity for call recordings, per channel, from frame features (pure; no I/O).
+ *
+ * What it has to survive, and how:
+ * - bleed and echo of the other side: the leaked copy is estimated per call (leak.ts) and subtracted in
+ *   band power before deciding; a frame also has to stand clearly above the predicted leak.
+ * - noise floors that differ per call, per channel and over time (AGC pumping in pauses): the floor is
+ *   tracked per channel with minimum statistics over a few seconds.
+ * - one side 15-20 dB quieter, and babble of other agents near the headset: speech may only *start* near
+ *   the channel's own typical speech level (its loud percentile), not merely above its floor; it may then
+ *   continue down to a lower threshold (hysteresis), so word endings are kept.
+ * - music or tones on hold on the agent channel: classified separately (hold-sound.ts) and removed from speech.
+ */
+
+export interface VadParams {
+  /** speech may start when own energy is within this many dB of the channel's speech level */
+  startBelowLevelDb: number;
+  /** ... and at least this far above the local noise floor */
+  startAboveFloorDb: number;
+  /** speech continues while within this many dB of the speech level */
+  continueBelowLevelDb: number;
+  continueAboveFloorDb: number;
+  /** own energy must exceed the predicted leak from the other side by this much */
+  aboveLeakDb: number;
+  /** gaps shorter than this inside speech are bridged */
+  bridgeGapSec: number;
+  /** speech islands shorter than this are dropped */
+  minSpeechSec: number;
+  /** hold (music/tone) shorter than this is not hold */
+  holdMinSec: number;
+}
+
+export const DEFAULT_VAD: VadParams = {
+  startBelowLevelDb: 16,
+  startAboveFloorDb: 9,
+  continueBelowLevelDb: 26,
+  continueAboveFloorDb: 5,
+  aboveLeakDb: 6,
+  bridgeGapSec: 0.25,
+  minSpeechSec: 0.12,
+  holdMinSec: 8,
+};
+
+export interface ChannelVad {
+  speech: TimeSpan[];
+  /** estimated levels, for diagnostics and the report */
+  speechLevelDb: number;
+  noiseFloorDb: number;
+}
+
+export interface VadResult {
+  channels: ChannelVad[];
+  /** non-speech hold sound on channel `holdChannel` */
+  hold: TimeSpan[];
+  /** leak of channel i into channel 1-i (stereo only) */
+  leaks: LeakEstimate[];
+}
+
+function percentileOf(values: Float32Array | Float64Array, q: number): number {
+  if (values.length === 0) return -120;
+  const s = Float64Array.from(values).sort();
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))];
+}
+
+/** Local noise floor per frame: 10th percentile per 1 s block, min over +-2 s, then smoothed. */
+export function noiseFloor(energyDb: Float32Array | Float64Array, frameSec: number): Float64Array {
+  const n = energyDb.length;
+  const block = Math.max(1, Math.round(1 / frameSec));
+  const nb = Math.ceil(n / block);
+  const blockFloor = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) blockFloor[b] = percentileOf(energyDb.subarray(b * block, Math.min(n, (b + 1) * block)), 0.1);
+  const span = 2;
+  const local = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) {
+    let m = Infinity;
+    for (let j = Math.max(0, b - span); j <= Math.min(nb - 1, b + span); j++) m = Math.min(m, blockFloor[j]);
+    local[b] = m;
+  }
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    // linear interpolation between block centres
+    const x = t / block - 0.5;
+    const b0 = Math.max(0, Math.min(nb - 1, Math.floor(x)));
+    const b1 = Math.min(nb - 1, b0 + 1);
+    const f = Math.max(0, Math.min(1, x - b0));
+    out[t] = local[b0] * (1 - f) + local[b1] * f;
+  }
+  return out;
+}
+
+function framesToSpans(active: Uint8Array, frameSec: number): TimeSpan[] {
+  const spans: TimeSpan[] = [];
+  let start = -1;
+  for (let t = 0; t <= active.length; t++) {
+    const on = t < active.length && active[t] === 1;
+    if (on && start < 0) start = t;
+    if (!on && start >= 0) {
+      spans.push({ start: start * frameSec, end: t * frameSec });
+      start = -1;
+    }
+  }
+  return spans;
+}
+
+/** Hysteresis decision on one channel's own energy. */
+function decide(
+  ownDb: Float64Array,
+  totalDb: Float32Array,
+  leakDb: Float64Array | null,
+  frameSec: number,
+  p: VadParams,
+): ChannelVad {
+  const n = ownDb.length;
+  const floor = noiseFloor(ownDb, frameSec);
+  const globalFloor = percentileOf(ownDb, 0.1);
+  // The channel's speech level: its loud percentile. Digital silence or a channel with no activity gives a
+  // level near the floor, and the start threshold then stays at floor + startAboveFloorDb.
+  const level = percentileOf(ownDb, 0.95);
+  const active = new Uint8Array(n);
+  let on = false;
+  for (let t = 0; t < n; t++) {
+    const e = ownDb[t];
+    const clearOfLeak = leakDb === null || totalDb[t] - leakDb[t] >= p.aboveLeakDb;
+    const startThr = Math.max(floor[t] + p.startAboveFloorDb, level - p.startBelowLevelDb, -70);
+    const contThr = Math.max(floor[t] + p.continueAboveFloorDb, level - p.continueBelowLevelDb, -75);
+    if (!on) on = clearOfLeak && e >= startThr;
+    else on = e >= contThr && (leakDb === null || totalDb[t] - leakDb[t] >= p.aboveLeakDb - 3);
+    active[t] = on ? 1 : 0;
+  }
+  let spans = framesToSpans(active, frameSec);
+  spans = mergeSpans(spans, p.bridgeGapSec).filter((s) => s.end - s.start >= p.minSpeechSec);
+  return { speech: spans, speechLevelDb: level, noiseFloorDb: globalFloor };
+}
+
+function toDb(x: number): number {
+  return 10 * Math.log10(x + 1e-12);
+}
+
+/**
+ * Voice activity for every channel. For stereo, `holdChannel` (the agent's) is also searched for
+ * music/tone on hold, which is removed from that channel's speech.
+ */
+export function detectVoiceActivity(
+  features: Features,
+  params: Partial<VadParams> = {},
+  holdChannel: number | null = 0,
+): VadResult {
+  const p = { ...DEFAULT_VAD, ...params };
+  const { nFrames, frameSec } = features;
+  const chans = features.channels;
+  const leaks: LeakEstimate[] = [];
+  const results: ChannelVad[] = [];
+  for (let c = 0; c < chans.length; c++) {
+    const own = new Float64Array(nFrames);
+    let leakDb: Float64Array | null = null;
+    if (chans.length === 2) {
+      const other = chans[1 - c];
+      const est = estimateLeak(other.bands, chans[c].bands);
+      leaks[1 - c] = est;
+      if (est.paths.length > 0) {
+        const pred = predictLeak(other.bands, est, nFrames);
+        leakDb = new Float64Array(nFrames);
+        for (let t = 0; t < nFrames; t++) {
+          let residual = 0;
+          let leak = 0;
+          for (let b = 0; b < N_BANDS; b++) {
+            const r = chans[c].bands[b][t] - pred[b][t];
+            if (r > 0) residual += r;
+            leak += pred[b][t];
+          }
+          own[t] = toDb(residual);
+          leakDb[t] = toDb(leak);
+        }
+      }
+    }
+    if (leakDb === null) own.set(chans[c].energyDb);
+    results.push(decide(own, chans[c].energyDb, leakDb, frameSec, p));
+  }
+  let hold: TimeSpan[] = [];
+  if (holdChannel !== null && holdChannel < chans.length) {
+    const otherSpeech = chans.length === 2 ? results[1 - holdChannel].speech : [];
+    hold = detectHoldSound(features, holdChannel, otherSpeech, results[holdChannel].noiseFloorDb, p.holdMinSec);
+    if (hold.length) results[holdChannel].speech = subtractSpans(results[holdChannel].speech, hold).filter((s) => s.end - s.start >= p.minSpeechSec);
+  }
+  return { channels: results, hold, leaks };
+}

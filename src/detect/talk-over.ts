@@ -1,0 +1,93 @@
+import { intersectSpans, mergeSpans, round } from '../core/spans.js';
+import type { CallEvent, Speaker, SpeechTimeline, TimeSpan } from '../core/types.js';
+
+export interface TalkOverParams {
+  /** overlap shorter than this is not talk-over (seconds) */
+  talkOverMinSec: number;
+  /** a listener utterance up to this long, inside the other side's turn, is a backchannel */
+  backchannelMaxSec: number;
+  /** pauses up to this long inside one side's speech belong to the same turn */
+  turnMergeGapSec: number;
+}
+
+interface Turn extends TimeSpan {
+  speaker: Speaker;
+  /** speech islands that make up the turn */
+  parts: TimeSpan[];
+}
+
+function turnsOf(speaker: Speaker, speech: readonly TimeSpan[], gap: number): Turn[] {
+  const merged = mergeSpans(speech, gap);
+  return merged.map((m) => ({
+    speaker,
+    start: m.start,
+    end: m.end,
+    parts: speech.filter((s) => s.start >= m.start - 1e-9 && s.end <= m.end + 1e-9),
+  }));
+}
+
+/**
+ * Talk-over and backchannels on a two-sided call (pure).
+ *
+ * Speech is grouped into turns (short pauses merged). Where an agent turn and a customer turn overlap, the
+ * side whose turn started later is the one who cut in. If that side's whole turn is short and lies inside
+ * the other side's turn, it is a backchannel ("mm", "yes", 嗯, 对): counted, never an interruption.
+ * Otherwise an overlap of at least `talkOverMinSec` is talk-over, with `speaker` = the interrupter.
+ * Returns null when the call has no two sides (mono): talk-over is not measurable there.
+ */
+export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent[] | null {
+  const agent = tl.channels.find((c) => c.speaker === 'agent');
+  const customer = tl.channels.find((c) => c.speaker === 'customer');
+  if (!agent || !customer) return null;
+  const a = turnsOf('agent', agent.speech, p.turnMergeGapSec);
+  const c = turnsOf('customer', customer.speech, p.turnMergeGapSec);
+  const events: CallEvent[] = [];
+  let j = 0;
+  for (const ta of a) {
+    while (j < c.length && c[j].end <= ta.start) j++;
+    for (let k = j; k < c.length && c[k].start < ta.end; k++) {
+      const tc = c[k];
+      const [first, second] = ta.start <= tc.start ? [ta, tc] : [tc, ta];
+      const overlap = intersectSpans(
+        mergeSpans(first.parts, 0),
+        mergeSpans(second.parts, 0),
+      ).reduce((s, x) => s + (x.end - x.start), 0);
+      if (overlap <= 0) continue;
+      const secondDur = second.end - second.start;
+      const inside = second.start >= first.start && second.end <= first.end + 0.3;
+      if (inside && secondDur <= p.backchannelMaxSec) {
+        events.push({
+          type: 'backchannel',
+          speaker: second.speaker,
+          start: round(second.start),
+          end: round(second.end),
+          details: { durationSec: round(secondDur) },
+        });
+        continue;
+      }
+      if (overlap < p.talkOverMinSec) continue;
+      const start = Math.max(first.start, second.start);
+      const end = Math.min(first.end, second.end);
+      events.push({
+        type: 'talk_over',
+        speaker: second.speaker,
+        start: round(start),
+        end: round(end),
+        details: {
+          overlapSec: round(overlap),
+          interrupted: first.speaker,
+        },
+      });
+    }
+  }
+  // one event per (start, type) even if turns were visited twice
+  const seen = new Set<string>();
+  return events
+    .filter((e) => {
+      const key = `${e.type}:${e.speaker}:${e.start}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((x, y) => x.start - y.start);
+}

@@ -1,0 +1,66 @@
+import { extractFeatures } from '../../audio/extract.js';
+import { detectVoiceActivity } from '../../audio/vad.js';
+import { round } from '../../core/spans.js';
+import type { CallEvent, Speaker, SpeechTimeline } from '../../core/types.js';
+import { detectHold } from '../../detect/hold.js';
+import { detectSilence } from '../../detect/silence.js';
+import { talkMetrics } from '../../detect/talk-metrics.js';
+import { detectTalkOver } from '../../detect/talk-over.js';
+import type { Stage } from '../stage.js';
+
+/**
+ * Audio analysis: decode (streamed) -> frame features -> voice activity per channel (with cross-channel
+ * leak removal and hold-sound detection) -> the speech timeline -> dead air, talk-over, backchannel and
+ * hold events and the talk metrics.
+ */
+export const audioStage: Stage = {
+  name: 'audio',
+  async run(state, ctx) {
+    const info = state.info;
+    if (!info) throw new Error('audio stage needs the probe stage first');
+    const layout = ctx.options.channels ?? ctx.pipeline.channels;
+    const features = await extractFeatures(ctx.recording.path, ctx.recording.displayName, info, {
+      progress: ctx.progress,
+      signal: ctx.signal,
+    });
+    const stereo = features.channels.length === 2;
+    const speakers: Speaker[] = stereo ? [layout[0], layout[1]] : ['unknown'];
+    const agentIndex = stereo ? speakers.indexOf('agent') : 0;
+    const params = ctx.pipeline.audio;
+    const vad = detectVoiceActivity(features, { holdMinSec: params.holdMinSec }, agentIndex);
+    const durationSec = features.nFrames * features.frameSec;
+    const timeline: SpeechTimeline = {
+      durationSec: round(durationSec, 3),
+      channels: vad.channels.map((c, i) => ({
+        speaker: speakers[i],
+        speech: c.speech.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })),
+      })),
+      hold: vad.hold,
+    };
+    const events: CallEvent[] = [...detectSilence(timeline, params), ...detectHold(timeline)];
+    const notes: string[] = [];
+    const talkOver = detectTalkOver(timeline, params);
+    const metrics = talkMetrics(timeline, params.turnMergeGapSec);
+    if (talkOver === null) {
+      notes.push('mono recording: talk-over is not measurable (speaker unknown)');
+      metrics.talkOverCount = null;
+      metrics.backchannelCount = null;
+    } else {
+      events.push(...talkOver);
+      metrics.talkOverCount = talkOver.filter((e) => e.type === 'talk_over').length;
+      metrics.agentInterruptions = talkOver.filter((e) => e.type === 'talk_over' && e.speaker === 'agent').length;
+      metrics.backchannelCount = talkOver.filter((e) => e.type === 'backchannel').length;
+    }
+    metrics.deadAirCount = events.filter((e) => e.type === 'silence').length;
+    metrics.holdCount = events.filter((e) => e.type === 'hold').length;
+    vad.channels.forEach((c, i) => {
+      metrics[`${speakers[i]}SpeechLevelDb`] = round(c.speechLevelDb, 1);
+      metrics[`${speakers[i]}NoiseFloorDb`] = round(c.noiseFloorDb, 1);
+    });
+    vad.leaks.forEach((l, i) => {
+      if (l?.paths.length) metrics[`${speakers[i]}LeakDb`] = round(Math.max(...l.paths.map((p) => p.gainDb)), 1);
+    });
+    events.sort((a, b) => a.start - b.start);
+    return { timeline, events, metrics, notes };
+  },
+};
