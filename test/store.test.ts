@@ -4,7 +4,8 @@
  * Server: CALLQA_TEST_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -12,7 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/errors.js';
 import type { AudioInfo, CallEvent, Transcript } from '../src/core/types.js';
-import { openStore, type OpenStoreOptions, type Store } from '../src/store/db.js';
+import { MIGRATIONS_DIR, openStore, type OpenStoreOptions, type Store } from '../src/store/db.js';
 
 const ADMIN_URL = process.env.CALLQA_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -161,6 +162,17 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
         metadata: { agentId: 'A7', team: 'red', direction: 'inbound' },
       });
       expect((await store.repo.getRecordingByHash(contentHash))?.id).toBe(first.id);
+    });
+
+    it('records a file before probing (enqueue) and fills in the probe results later', async () => {
+      const contentHash = hash();
+      const { id, created } = await store.repo.upsertRecording({ contentHash, path: '/inbox/b.wav', fileName: 'b.wav', sizeBytes: 42 });
+      expect(created).toBe(true);
+      expect(await store.repo.getRecording(id)).toMatchObject({ format: null, durationSec: null, channels: null });
+      await store.repo.setRecordingInfo(id, info);
+      // a later upsert without info (the same file enqueued again) keeps the probe results
+      await store.repo.upsertRecording({ contentHash, path: '/inbox/b.wav', fileName: 'b.wav', sizeBytes: 42 });
+      expect(await store.repo.getRecording(id)).toMatchObject({ format: 'wav', codec: 'pcm_s16le', durationSec: 62.5, channels: 2, sampleRate: 8000 });
     });
 
     it('two concurrent getOrCreateRun for the same key yield one run', async () => {
@@ -331,6 +343,37 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
   });
 }
 
+describe('store on postgres: several processes at once', () => {
+  const backend = postgresBackend();
+  let opts: OpenStoreOptions;
+  beforeAll(async () => {
+    opts = await backend.setup();
+  });
+  afterAll(() => backend.teardown());
+
+  it('workers opening a fresh database together migrate it once', async () => {
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ ...opts, maxConnections: 2 })));
+    try {
+      const r = (await stores[0]!.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as unknown as {
+        rows: Array<{ n: number }>;
+      };
+      const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+      expect(r.rows[0]!.n).toBe(journal.entries.length);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('refuses a database whose schema is newer than this build', async () => {
+    const s = await openStore(opts);
+    await s.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('future', ${Date.now() + 86_400_000})`);
+    await s.close();
+    const err = await openStore(opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/schema at .* is newer than this callqa/);
+  });
+});
+
 describe('openStore failures are clear ConfigErrors', () => {
   it('names host:port and the cause when PostgreSQL is unreachable', async () => {
     const err = await openStore({ databaseUrl: 'postgres://u:secret@127.0.0.1:1/x', connectTimeoutMs: 2000 }).catch((e: unknown) => e);
@@ -346,6 +389,26 @@ describe('openStore failures are clear ConfigErrors', () => {
       const err = await openStore({ dataDir: file }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as Error).message).toMatch(/data directory .*not-a-dir is unusable/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a data directory another live process holds, and takes over a stale lock', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'callqa-store-'));
+    try {
+      writeFileSync(path.join(dir, 'pglite.lock'), String(process.ppid));
+      const err = await openStore({ dataDir: dir }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toContain(`in use by process ${process.ppid}`);
+      expect((err as Error).message).toContain('DATABASE_URL');
+
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+      writeFileSync(path.join(dir, 'pglite.lock'), String(dead));
+      const s = await openStore({ dataDir: dir });
+      expect(readFileSync(path.join(dir, 'pglite.lock'), 'utf8')).toBe(String(process.pid));
+      await s.close();
+      expect(existsSync(path.join(dir, 'pglite.lock'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

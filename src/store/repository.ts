@@ -35,7 +35,8 @@ export interface UpsertRecordingInput {
   path: string;
   /** the name as the user gave it */
   fileName: string;
-  info: AudioInfo;
+  /** probe results; omit when recording a file before probing (enqueue), then call `setRecordingInfo` */
+  info?: AudioInfo;
   sizeBytes: number;
   metadata?: CallMetadata;
 }
@@ -108,11 +109,11 @@ export class Repository {
       contentHash: input.contentHash,
       path: input.path,
       fileName: input.fileName,
-      format: info.format,
-      codec: info.codec,
-      durationSec: info.durationSec,
-      channels: info.channels,
-      sampleRate: info.sampleRate,
+      format: info?.format ?? null,
+      codec: info?.codec ?? null,
+      durationSec: info?.durationSec ?? null,
+      channels: info?.channels ?? null,
+      sampleRate: info?.sampleRate ?? null,
       sizeBytes: input.sizeBytes,
       metadata: input.metadata ?? {},
     };
@@ -124,11 +125,12 @@ export class Repository {
         set: {
           path: sql`excluded.path`,
           fileName: sql`excluded.file_name`,
-          format: sql`excluded.format`,
-          codec: sql`excluded.codec`,
-          durationSec: sql`excluded.duration_sec`,
-          channels: sql`excluded.channels`,
-          sampleRate: sql`excluded.sample_rate`,
+          // an upsert without probe info keeps what an earlier probe found
+          format: sql`coalesce(excluded.format, ${recordings.format})`,
+          codec: sql`coalesce(excluded.codec, ${recordings.codec})`,
+          durationSec: sql`coalesce(excluded.duration_sec, ${recordings.durationSec})`,
+          channels: sql`coalesce(excluded.channels, ${recordings.channels})`,
+          sampleRate: sql`coalesce(excluded.sample_rate, ${recordings.sampleRate})`,
           sizeBytes: sql`excluded.size_bytes`,
           metadata: sql`${recordings.metadata} || excluded.metadata`,
           updatedAt: sql`now()`,
@@ -138,6 +140,21 @@ export class Repository {
       .returning({ id: recordings.id, created: sql<boolean>`(xmax = 0)` });
     if (!row) throw new Error(`upsertRecording ${input.contentHash}: no row returned`);
     return { id: row.id, created: Boolean(row.created) };
+  }
+
+  /** Stores the probe stage's findings on a recording created without them. */
+  async setRecordingInfo(id: string, info: AudioInfo): Promise<void> {
+    await this.db
+      .update(recordings)
+      .set({
+        format: info.format,
+        codec: info.codec,
+        durationSec: info.durationSec,
+        channels: info.channels,
+        sampleRate: info.sampleRate,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(recordings.id, id));
   }
 
   async getRecording(id: string): Promise<RecordingRow | null> {

@@ -32,11 +32,13 @@ export const recordings = pgTable('recordings', {
   path: text('path').notNull(),
   /** the name as the user gave it (messages and reports only; never passed to a tool) */
   fileName: text('file_name').notNull(),
-  format: text('format').notNull(),
-  codec: text('codec').notNull(),
-  durationSec: doublePrecision('duration_sec').notNull(),
-  channels: integer('channels').notNull(),
-  sampleRate: integer('sample_rate').notNull(),
+  // Probe results. Null until the probe stage has run: the queue records a recording when it is enqueued,
+  // before any worker has looked inside the file.
+  format: text('format'),
+  codec: text('codec'),
+  durationSec: doublePrecision('duration_sec'),
+  channels: integer('channels'),
+  sampleRate: integer('sample_rate'),
   sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
   metadata: jsonb('metadata').$type<CallMetadata>().notNull().default({}),
   createdAt: createdAt(),
