@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { ScorecardSchema } from '../score/schema.js';
 
 /**
  * A QA program ("pipeline") as data: pipelines/<id>.yaml. This module owns the parts every stage needs
@@ -53,8 +54,8 @@ export const PipelineConfigSchema = z
     /** text-detector thresholds and lexicon sets (schema owned by src/lexicon) */
     text: z.record(z.string(), z.unknown()).optional(),
     lexicons: z.array(z.string()).optional(),
-    /** scorecard definition (schema owned by src/score) */
-    scorecard: z.unknown().optional(),
+    /** scorecard definition (schema owned by src/score/schema.ts, reference in docs/pipelines.md) */
+    scorecard: ScorecardSchema.optional(),
   })
   .passthrough();
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;

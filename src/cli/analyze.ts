@@ -1,0 +1,211 @@
+import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import Table from 'cli-table3';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import type { CallMetadata } from '../core/types.js';
+import { discover } from '../pipeline/discover.js';
+import { REPORT_SCHEMA, callReportFromRun, failedCallReport, type CallReport, type Report } from '../pipeline/report.js';
+import { resolvePipeline } from '../pipeline/resolve.js';
+import { analyzeFile } from '../pipeline/runner.js';
+import type { RunOptions } from '../pipeline/stage.js';
+import { openStore } from '../store/index.js';
+import { createProgress } from './progress.js';
+import { loadMetadataFor, type MetadataSource } from './metadata-source.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export interface AnalyzeCliOptions {
+  json?: string;
+  data?: string;
+  pipeline?: string;
+  channels?: string;
+  transcribe: boolean;
+  transcripts?: string;
+  model?: string;
+  force?: boolean;
+  quiet?: boolean;
+  table: boolean;
+  manifest?: string;
+  meta?: string[];
+}
+
+export function parseChannels(v: string): ['agent' | 'customer', 'agent' | 'customer'] {
+  const parts = v.split(',').map((s) => s.trim().toLowerCase());
+  if (parts.length !== 2 || !parts.every((p) => p === 'agent' || p === 'customer') || parts[0] === parts[1]) {
+    throw new ConfigError(`--channels must be "agent,customer" or "customer,agent" (left,right), got "${v}"`);
+  }
+  return parts as ['agent' | 'customer', 'agent' | 'customer'];
+}
+
+export function register(program: Command): void {
+  program
+    .command('analyze')
+    .description('analyse call recordings (files or folders) end to end on this machine and report per call')
+    .argument('<paths...>', 'recordings, or folders to walk for recordings')
+    .option('--json <file>', 'write the machine-readable report here ("-" for stdout)')
+    .option('--data <dir>', 'data folder for the embedded database (default: CALLQA_DATA_DIR or ./data)')
+    .option('-p, --pipeline <id|file>', 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
+    .option('--channels <left,right>', 'which side is on which stereo channel, e.g. customer,agent (default: the pipeline\'s, usually agent,customer)')
+    .option('--no-transcribe', 'skip speech recognition; run everything that needs no transcript')
+    .option('--transcripts <dir>', 'folder holding <name>.transcript.json / .vtt transcripts from the call platform')
+    .option('--model <name>', 'whisper model (tiny, base, small, ... ; default: the pipeline\'s)')
+    .option('--manifest <csv>', 'CSV of call metadata for the batch (file,agent_id,team,direction,...)')
+    .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')
+    .option('--force', 're-analyse even when this content was already analysed with this pipeline version')
+    .option('--no-table', 'do not print the summary table')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 all files analysed; 1 at least one file failed (the others are still analysed and reported);
+2 configuration or usage error (bad pipeline, unreachable database, bad option).
+
+Environment: DATABASE_URL (PostgreSQL server instead of the embedded database), CALLQA_DATA_DIR,
+FFMPEG_PATH / FFPROBE_PATH (use a system ffmpeg), CALLQA_MODELS_DIR (whisper models).
+
+Examples:
+  callqa analyze samples/
+  callqa analyze --json report.json --channels customer,agent calls/2026-11-21/
+  callqa analyze --no-transcribe --pipeline inbound-service recording.wav`,
+    )
+    .action(async (paths: string[], opts: AnalyzeCliOptions) => {
+      process.exitCode = await runAnalyze(paths, opts);
+    });
+}
+
+export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Promise<number> {
+  const pipeline = resolvePipeline(opts.pipeline);
+  const options: RunOptions = {
+    transcribe: opts.transcribe,
+    transcriptsDir: opts.transcripts,
+    model: opts.model,
+    channels: opts.channels ? parseChannels(opts.channels) : undefined,
+  };
+  const metaSource: MetadataSource = await MetadataSourceFromOpts(opts);
+  const store = await openStore({ dataDir: opts.data });
+  const progress = createProgress({ quiet: opts.quiet });
+  const calls: CallReport[] = [];
+  let failed = 0;
+  try {
+    const found = [];
+    for await (const f of discover(paths)) found.push(f);
+    const total = found.length;
+    for (const [i, f] of found.entries()) {
+      if ('missing' in f) {
+        failed++;
+        const err = new Error(`${f.missing}: no such file or directory`);
+        calls.push(failedCallReport(f.missing, err));
+        progress.log(`✗ ${err.message}`);
+        continue;
+      }
+      progress.startFile(i, total, f.displayName);
+      let metadata: CallMetadata = {};
+      try {
+        metadata = await loadMetadataFor(f.path, metaSource);
+      } catch (err) {
+        failed++;
+        calls.push(failedCallReport(f.displayName, err as Error));
+        progress.endFile(`failed: ${errorMessage(err)}`);
+        continue;
+      }
+      const outcome = await analyzeFile(
+        { path: f.path, displayName: f.displayName, metadata },
+        {
+          repo: store.repo,
+          pipeline,
+          options,
+          force: opts.force,
+          versions: { callqa: pkg.version, pipeline: `${pipeline.id}@${pipeline.version}` },
+          onProgress: (p) => progress.stage(p.stage, p.fraction),
+        },
+      );
+      if (outcome.status === 'failed') {
+        failed++;
+        calls.push(failedCallReport(outcome.file, outcome.error));
+        progress.endFile(`failed: ${outcome.error.message}`);
+      } else {
+        const r = callReportFromRun(outcome.file, outcome.status, outcome.report);
+        r.channelLayout = options.channels ?? pipeline.channels;
+        calls.push(r);
+        progress.endFile(outcome.status === 'cached' ? 'already analysed (cached)' : 'done');
+      }
+    }
+  } finally {
+    progress.stop();
+    await store.close();
+  }
+  if (opts.table && !opts.quiet) process.stdout.write(`${summaryTable(calls)}\n`);
+  for (const c of calls.filter((c) => c.status === 'failed')) process.stderr.write(`callqa: ${c.errors[0]}\n`);
+  if (opts.json) {
+    const report: Report = { schema: REPORT_SCHEMA, generatedAt: new Date().toISOString(), callqaVersion: pkg.version, calls };
+    const text = `${JSON.stringify(report, null, 2)}\n`;
+    if (opts.json === '-') process.stdout.write(text);
+    else await writeFile(opts.json, text);
+  }
+  if (!opts.quiet) {
+    const ok = calls.length - failed;
+    process.stderr.write(`${ok} of ${calls.length} call(s) analysed${failed ? `, ${failed} failed` : ''}${opts.json && opts.json !== '-' ? `; report: ${opts.json}` : ''}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+async function MetadataSourceFromOpts(opts: AnalyzeCliOptions): Promise<MetadataSource> {
+  const overrides: Record<string, string> = {};
+  for (const kv of opts.meta ?? []) {
+    const m = /^([A-Za-z_][\w-]*)=(.*)$/.exec(kv);
+    if (!m) throw new ConfigError(`--meta expects key=value, got "${kv}"`);
+    overrides[m[1]] = m[2];
+  }
+  return { manifestPath: opts.manifest, overrides };
+}
+
+function fmtSec(s: unknown): string {
+  if (typeof s !== 'number') return '-';
+  const m = Math.floor(s / 60);
+  return `${m}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+}
+
+export function summaryTable(calls: CallReport[]): string {
+  const hasScore = calls.some((c) => c.scorecard && typeof c.scorecard === 'object');
+  const head = ['file', 'length', 'ch', 'agent:cust talk', 'dead air', 'talk-over', 'hold', 'findings'];
+  if (hasScore) head.push('score');
+  head.push('status');
+  const color = process.stdout.isTTY === true;
+  const t = new Table({ head, style: color ? { head: ['cyan'] } : { head: [], border: [] } });
+  for (const c of calls) {
+    const count = (type: string) => c.events.filter((e) => e.type === type);
+    const silences = count('silence');
+    const holds = count('hold');
+    const talkOver = count('talk_over');
+    const m = c.metrics;
+    const ratio = typeof m.talkRatio === 'number' ? `${Math.round(m.talkRatio * 100)}:${100 - Math.round(m.talkRatio * 100)}` : c.status === 'failed' ? '-' : 'n/a (mono)';
+    const audioTypes = new Set(['silence', 'hold', 'talk_over', 'backchannel', 'speech_rate']);
+    const findings = c.events.filter((e) => !audioTypes.has(e.type));
+    const byType = new Map<string, number>();
+    for (const e of findings) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+    const row: string[] = [
+      shortName(c.file),
+      fmtSec(c.durationSec),
+      c.channels == null ? '-' : String(c.channels),
+      ratio,
+      silences.length ? `${silences.length} (${fmtSec(silences.reduce((s, e) => s + (e.end - e.start), 0))})` : c.status === 'failed' ? '-' : '0',
+      m.talkOverCount === null ? 'n/a' : talkOver.length ? `${talkOver.length} (${talkOver.filter((e) => e.speaker === 'agent').length} by agent)` : c.status === 'failed' ? '-' : '0',
+      holds.length ? `${holds.length} (${fmtSec(holds.reduce((s, e) => s + (e.end - e.start), 0))})` : c.status === 'failed' ? '-' : '0',
+      [...byType].map(([k, v]) => `${k}×${v}`).join(', ') || (c.status === 'failed' ? '-' : ''),
+    ];
+    if (hasScore) {
+      const card = c.scorecard as { total?: number; maxTotal?: number; fatal?: boolean } | null;
+      row.push(card && typeof card.total === 'number' ? `${card.total}${card.maxTotal ? `/${card.maxTotal}` : ''}${card.fatal ? ' FATAL' : ''}` : '-');
+    }
+    row.push(c.status === 'failed' ? `FAILED: ${c.errors[0]?.replace(/^.*?: /, '') ?? ''}` : c.status);
+    t.push(row);
+  }
+  return t.toString();
+}
+
+function shortName(f: string): string {
+  return f.length <= 40 ? f : `…${f.slice(-39)}`;
+}
+
+export { Option };

@@ -1,0 +1,87 @@
+import cliProgress from 'cli-progress';
+
+/**
+ * Progress on long work: a files bar and a per-file stage bar on a terminal; on anything else (CI logs,
+ * pipes) one plain line per file and stage, so logs stay readable.
+ */
+export interface Progress {
+  startFile(index: number, total: number | null, name: string): void;
+  stage(stage: string, fraction: number): void;
+  endFile(status: string): void;
+  log(line: string): void;
+  stop(): void;
+}
+
+export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+  const stream = opts.stream ?? process.stderr;
+  if (opts.quiet) return { startFile() {}, stage() {}, endFile() {}, log() {}, stop() {} };
+  if (!stream.isTTY) return lineProgress(stream);
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      clearOnComplete: true,
+      hideCursor: true,
+      format: ' {label} |{bar}| {percentage}% {detail}',
+      barsize: 28,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let files: cliProgress.SingleBar | null = null;
+  let stageBar: cliProgress.SingleBar | null = null;
+  let done = 0;
+  return {
+    startFile(index, total, name) {
+      if (!files) files = multi.create(total ?? 1, 0, { label: 'files', detail: '' });
+      if (total) files.setTotal(total);
+      files.update(done, { label: 'files', detail: `${index + 1}${total ? `/${total}` : ''}` });
+      if (!stageBar) stageBar = multi.create(100, 0, { label: 'stage', detail: '' });
+      stageBar.update(0, { label: 'probe', detail: shorten(name, 48) });
+    },
+    stage(stage, fraction) {
+      stageBar?.update(Math.round(fraction * 100), { label: stage.padEnd(10) });
+    },
+    endFile() {
+      done++;
+      files?.update(done);
+    },
+    log(line) {
+      multi.log(`${line}\n`);
+    },
+    stop() {
+      multi.stop();
+    },
+  };
+}
+
+function lineProgress(stream: NodeJS.WriteStream): Progress {
+  let current = '';
+  let lastStage = '';
+  let lastPct = -1;
+  return {
+    startFile(index, total, name) {
+      current = `[${index + 1}${total ? `/${total}` : ''}] ${name}`;
+      lastStage = '';
+      lastPct = -1;
+    },
+    stage(stage, fraction) {
+      const pct = Math.floor(fraction * 4) * 25; // 0/25/50/75/100: enough for a log
+      if (stage === lastStage && pct === lastPct) return;
+      if (stage !== lastStage && fraction < 1) stream.write(`${current}: ${stage}\n`);
+      else if (pct > lastPct && pct > 0 && pct < 100) stream.write(`${current}: ${stage} ${pct}%\n`);
+      lastStage = stage;
+      lastPct = pct;
+    },
+    endFile(status) {
+      stream.write(`${current}: ${status}\n`);
+    },
+    log(line) {
+      stream.write(`${line}\n`);
+    },
+    stop() {},
+  };
+}
+
+function shorten(s: string, n: number): string {
+  return s.length <= n ? s : `…${s.slice(-(n - 1))}`;
+}

@@ -1,0 +1,13 @@
+import type { Stage } from './stage.js';
+import { audioStage } from './stages/audio.js';
+import { probeStage } from './stages/probe.js';
+
+/**
+ * The stage graph, in order: probe -> audio -> transcribe -> detect -> score. Both runners (in-process and
+ * queue) take their stages from here; a stage not listed does not run anywhere.
+ */
+export const STAGES: readonly Stage[] = [probeStage, audioStage];
+
+export function stageByName(name: string): Stage | undefined {
+  return STAGES.find((s) => s.name === name);
+}

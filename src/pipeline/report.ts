@@ -1,0 +1,88 @@
+import type { CallEvent } from '../core/types.js';
+import type { RunReport } from '../store/index.js';
+
+/**
+ * The machine-readable report (`--json FILE`). Versioned: see docs/report-schema.md. Event details are
+ * flattened next to type/speaker/start/end.
+ */
+export const REPORT_SCHEMA = 'callqa.report/1';
+
+export interface ReportEvent {
+  type: string;
+  speaker: string | null;
+  start: number;
+  end: number;
+  [detail: string]: unknown;
+}
+
+export interface CallReport {
+  file: string;
+  status: 'done' | 'cached' | 'failed';
+  contentHash?: string;
+  format?: string | null;
+  codec?: string | null;
+  durationSec?: number | null;
+  sampleRate?: number | null;
+  channels?: number | null;
+  channelLayout?: string[];
+  pipeline?: { id: string; version: string };
+  versions?: Record<string, string>;
+  metadata?: Record<string, unknown>;
+  events: ReportEvent[];
+  metrics: Record<string, unknown>;
+  transcript?: { engine: string; model?: string; language: string; segments: unknown[] } | null;
+  scorecard?: unknown;
+  errors: string[];
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  generatedAt: string;
+  callqaVersion: string;
+  calls: CallReport[];
+}
+
+export function flattenEvent(e: CallEvent): ReportEvent {
+  return { type: e.type, speaker: e.speaker, start: e.start, end: e.end, ...(e.details ?? {}) };
+}
+
+export function callReportFromRun(file: string, status: 'done' | 'cached', r: RunReport): CallReport {
+  const notes = Array.isArray(r.run.notes) ? (r.run.notes as string[]) : [];
+  return {
+    file,
+    status,
+    contentHash: r.recording.contentHash,
+    format: r.recording.format,
+    codec: r.recording.codec,
+    durationSec: r.recording.durationSec,
+    sampleRate: r.recording.sampleRate,
+    channels: r.recording.channels,
+    pipeline: { id: r.run.pipelineId, version: r.run.pipelineVersion },
+    versions: (r.run.versions ?? {}) as Record<string, string>,
+    metadata: r.recording.metadata as Record<string, unknown>,
+    events: r.events.map(flattenEvent),
+    metrics: (r.run.metrics ?? {}) as Record<string, unknown>,
+    transcript: r.transcript
+      ? {
+          engine: r.transcript.engine,
+          model: r.transcript.model,
+          language: r.transcript.language,
+          segments: r.transcript.segments.map((s) => ({
+            speaker: s.speaker,
+            start: s.start,
+            end: s.end,
+            text: s.text,
+            normText: s.normText,
+            ...(s.words ? { words: s.words } : {}),
+            ...(s.confidence !== undefined ? { confidence: s.confidence } : {}),
+          })),
+        }
+      : null,
+    scorecard: r.scorecard?.card ?? null,
+    errors: notes,
+  };
+}
+
+export function failedCallReport(file: string, error: Error): CallReport {
+  return { file, status: 'failed', events: [], metrics: {}, errors: [error.message] };
+}
