@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Everything the tests need on a fresh Debian machine: system packages (ffmpeg, sox, espeak-ng, asterisk
+# prompts and music on hold, chromium), PostgreSQL and Redis running, npm dependencies, whisper-cli built.
+# Idempotent: skips what is already there. Runs as root (CI) or with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
+
+APT_PACKAGES=(ffmpeg sox libsox-fmt-all espeak-ng
+  asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav asterisk-core-sounds-es-wav
+  asterisk-core-sounds-ru-wav asterisk-core-sounds-it-wav asterisk-moh-opsound-wav
+  chromium cmake g++ make)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# PostgreSQL (127.0.0.1:5432, trust auth) and Redis (127.0.0.1:6379): start them if they are down.
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  echo "setup: starting PostgreSQL"
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "setup: starting Redis"
+  $SUDO mkdir -p /var/lib/redis /var/log/redis
+  $SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+fi
+
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+
+# whisper-cli (speech recognition) from nodejs-whisper's bundled whisper.cpp; a no-op when already built.
+if [ -f src/transcribe/build-cli.ts ]; then npx tsx src/transcribe/build-cli.ts; fi
+echo "setup: done"
