@@ -1,0 +1,441 @@
+import { z } from 'zod';
+
+/**
+ * The scorecard and rule language of a QA program (pipelines/<id>.yaml, key `scorecard`).
+ * Reference for QA staff: docs/pipelines.md. Conditions are written as YAML maps whose *operator key*
+ * (event, keywords, regex, similar, repeated, silence, talkOver, hold, speechRate, metadata, relative,
+ * all, any, not) says what they test; the remaining keys refine it. No defaults are filled in here so that
+ * the parsed data is exactly what the file says; the evaluator (rules.ts) documents and applies defaults.
+ */
+
+export const ROLES = ['agent', 'customer', 'any'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Sentence window: first/last N sentences of the role in scope, or seconds from the start/end of the call. */
+export interface SentenceWindow {
+  first?: number;
+  last?: number;
+  firstSec?: number;
+  lastSec?: number;
+}
+
+interface CountBounds {
+  /** the condition holds when it has at least this many hits (default 1) */
+  minCount?: number;
+  /** ... and at most this many */
+  maxCount?: number;
+}
+
+interface Scoped extends CountBounds {
+  role?: Role;
+  window?: SentenceWindow;
+}
+
+export interface EventCondition extends Scoped {
+  event: string | string[];
+  /** lexicon entry id(s) the detector reported in details.entryId */
+  entry?: string | string[];
+  /** lexicon category in details.category */
+  category?: string | string[];
+  /** minimum duration end - start (or details.durationSec) */
+  minSec?: number;
+  minConfidence?: number;
+}
+
+export type KeywordMatch = 'any' | 'all' | 'none' | 'atLeast';
+export interface KeywordCondition extends Scoped {
+  keywords: string[];
+  match?: KeywordMatch;
+  atLeast?: number;
+  /** false (default): the keywords must co-occur within one sentence; true: anywhere in the scoped sentences */
+  across?: boolean;
+}
+
+export interface RegexCondition extends Scoped {
+  regex: string;
+  /** a sentence that also matches this pattern is not a hit */
+  exclude?: string;
+  /** JavaScript regex flags, e.g. "i" ("u" is always added) */
+  flags?: string;
+}
+
+export interface SimilarCondition extends Scoped {
+  similar: string[];
+  /** 0..1, default 0.75 */
+  threshold?: number;
+}
+
+export interface RepeatedCondition extends Scoped {
+  repeated: {
+    /** the same thing said at least this many times */
+    minTimes: number;
+    /** 0..1, default 0.8 */
+    threshold?: number;
+    /** ignore sentences shorter than this many characters (Chinese) / words x 4 (English); default 4 */
+    minChars?: number;
+  };
+}
+
+export interface SilenceCondition extends CountBounds {
+  silence: { minSec: number };
+  window?: SentenceWindow;
+}
+
+export interface TalkOverCondition extends CountBounds {
+  talkOver: { minSec?: number; by?: Role };
+  window?: SentenceWindow;
+}
+
+export interface HoldCondition extends CountBounds {
+  hold: { minSec: number };
+  window?: SentenceWindow;
+}
+
+export interface SpeechRateCondition extends CountBounds {
+  speechRate: {
+    /** hit when the rate is above this (characters/min for Chinese, words/min for English) */
+    above?: number;
+    /** hit when the rate is below this */
+    below?: number;
+    /** 'call' (default): one rate over the role's whole speaking time; 'turn': per sentence */
+    per?: 'call' | 'turn';
+    /** sentences shorter than this are not rated on their own (per: turn); default 3 */
+    minSentenceSec?: number;
+  };
+  role?: Role;
+  window?: SentenceWindow;
+}
+
+export interface MetadataCondition {
+  /** field of the call metadata, e.g. ringSec, hungUpBy, direction, transfers */
+  metadata: string;
+  equals?: string | number | boolean;
+  in?: (string | number)[];
+  lt?: number;
+  lte?: number;
+  gt?: number;
+  gte?: number;
+}
+
+export type Position = 'before' | 'after' | 'around';
+export interface RelativeCondition extends CountBounds {
+  relative: {
+    /** the anchor, e.g. a customer complaint or a hold */
+    to: Condition;
+    /** what is looked for near each anchor */
+    find: Condition;
+    position: Position;
+    withinTurns?: number;
+    withinSec?: number;
+    /**
+     * found (default): hits are the `find` hits near some anchor;
+     * anchorsWithout: hits are the anchors with nothing found near them (e.g. a complaint with no apology);
+     * anchorsWith: hits are the anchors that have one.
+     */
+    report?: 'found' | 'anchorsWithout' | 'anchorsWith';
+  };
+}
+
+export interface AllCondition {
+  all: Condition[];
+}
+export interface AnyCondition {
+  any: Condition[];
+}
+export interface NotCondition {
+  not: Condition;
+}
+
+export type Condition =
+  | EventCondition
+  | KeywordCondition
+  | RegexCondition
+  | SimilarCondition
+  | RepeatedCondition
+  | SilenceCondition
+  | TalkOverCondition
+  | HoldCondition
+  | SpeechRateCondition
+  | MetadataCondition
+  | RelativeCondition
+  | AllCondition
+  | AnyCondition
+  | NotCondition;
+
+// ---------------------------------------------------------------------------------------------------------
+// zod schemas. Conditions dispatch on their operator key so that an error names the operator and field
+// ("items.3.fail.keywords.match: ...") instead of zod's generic "no union member matched".
+
+const count = { minCount: z.number().int().nonnegative().optional(), maxCount: z.number().int().nonnegative().optional() };
+const RoleSchema = z.enum(ROLES);
+export const WindowSchema = z
+  .object({
+    first: z.number().int().positive().optional(),
+    last: z.number().int().positive().optional(),
+    firstSec: z.number().positive().optional(),
+    lastSec: z.number().positive().optional(),
+  })
+  .strict()
+  .refine((w) => Object.values(w).filter((v) => v !== undefined).length === 1, 'window: give exactly one of first, last, firstSec, lastSec');
+const scoped = { ...count, role: RoleSchema.optional(), window: WindowSchema.optional() };
+const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+function validRegex(src: string): boolean {
+  try {
+    new RegExp(src, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Lazily resolved so nested conditions reuse the dispatcher.
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() => ConditionDispatch) as z.ZodType<Condition>;
+
+const OPERATORS: Record<string, () => z.ZodType> = {
+  event: () =>
+    z
+      .object({
+        event: oneOrMany,
+        entry: oneOrMany.optional(),
+        category: oneOrMany.optional(),
+        minSec: z.number().nonnegative().optional(),
+        minConfidence: z.number().min(0).max(1).optional(),
+        ...scoped,
+      })
+      .strict(),
+  keywords: () =>
+    z
+      .object({
+        keywords: z.array(z.string().min(1)).min(1),
+        match: z.enum(['any', 'all', 'none', 'atLeast']).optional(),
+        atLeast: z.number().int().positive().optional(),
+        across: z.boolean().optional(),
+        ...scoped,
+      })
+      .strict()
+      .refine((c) => c.match !== 'atLeast' || c.atLeast !== undefined, { message: 'match: atLeast needs atLeast: N', path: ['atLeast'] }),
+  regex: () =>
+    z
+      .object({
+        regex: z.string().min(1).refine(validRegex, 'not a valid regular expression'),
+        exclude: z.string().min(1).refine(validRegex, 'not a valid regular expression').optional(),
+        flags: z.string().regex(/^[imsu]*$/, 'flags: only i, m, s, u').optional(),
+        ...scoped,
+      })
+      .strict(),
+  similar: () =>
+    z
+      .object({ similar: z.array(z.string().min(1)).min(1), threshold: z.number().gt(0).max(1).optional(), ...scoped })
+      .strict(),
+  repeated: () =>
+    z
+      .object({
+        repeated: z
+          .object({
+            minTimes: z.number().int().min(2),
+            threshold: z.number().gt(0).max(1).optional(),
+            minChars: z.number().int().nonnegative().optional(),
+          })
+          .strict(),
+        ...scoped,
+      })
+      .strict(),
+  silence: () =>
+    z.object({ silence: z.object({ minSec: z.number().nonnegative() }).strict(), window: WindowSchema.optional(), ...count }).strict(),
+  talkOver: () =>
+    z
+      .object({
+        talkOver: z.object({ minSec: z.number().nonnegative().optional(), by: RoleSchema.optional() }).strict(),
+        window: WindowSchema.optional(),
+        ...count,
+      })
+      .strict(),
+  hold: () => z.object({ hold: z.object({ minSec: z.number().nonnegative() }).strict(), window: WindowSchema.optional(), ...count }).strict(),
+  speechRate: () =>
+    z
+      .object({
+        speechRate: z
+          .object({
+            above: z.number().positive().optional(),
+            below: z.number().positive().optional(),
+            per: z.enum(['call', 'turn']).optional(),
+            minSentenceSec: z.number().nonnegative().optional(),
+          })
+          .strict()
+          .refine((s) => s.above !== undefined || s.below !== undefined, 'speechRate: give above and/or below'),
+        role: RoleSchema.optional(),
+        window: WindowSchema.optional(),
+        ...count,
+      })
+      .strict(),
+  metadata: () =>
+    z
+      .object({
+        metadata: z.string().min(1),
+        equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+        in: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+        lt: z.number().optional(),
+        lte: z.number().optional(),
+        gt: z.number().optional(),
+        gte: z.number().optional(),
+      })
+      .strict(),
+  relative: () =>
+    z
+      .object({
+        relative: z
+          .object({
+            to: ConditionSchema,
+            find: ConditionSchema,
+            position: z.enum(['before', 'after', 'around']),
+            withinTurns: z.number().int().nonnegative().optional(),
+            withinSec: z.number().nonnegative().optional(),
+            report: z.enum(['found', 'anchorsWithout', 'anchorsWith']).optional(),
+          })
+          .strict(),
+        ...count,
+      })
+      .strict(),
+  all: () => z.object({ all: z.array(ConditionSchema).min(1) }).strict(),
+  any: () => z.object({ any: z.array(ConditionSchema).min(1) }).strict(),
+  not: () => z.object({ not: ConditionSchema }).strict(),
+};
+export const CONDITION_OPERATORS = Object.keys(OPERATORS);
+
+const operatorSchemas = new Map<string, z.ZodType>();
+function operatorSchema(op: string): z.ZodType {
+  let s = operatorSchemas.get(op);
+  if (!s) {
+    s = OPERATORS[op]!();
+    operatorSchemas.set(op, s);
+  }
+  return s;
+}
+
+const ConditionDispatch = z.unknown().transform((value, ctx) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: `a condition must be a map with one of: ${CONDITION_OPERATORS.join(', ')}` });
+    return z.NEVER;
+  }
+  const ops = Object.keys(value).filter((k) => k in OPERATORS);
+  if (ops.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        ops.length === 0
+          ? `unknown condition (keys: ${Object.keys(value).join(', ') || 'none'}); use one of: ${CONDITION_OPERATORS.join(', ')}`
+          : `a condition has exactly one operator, found ${ops.join(' and ')}; combine them with all/any`,
+    });
+    return z.NEVER;
+  }
+  const r = operatorSchema(ops[0]!).safeParse(value);
+  if (!r.success) {
+    for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] });
+    return z.NEVER;
+  }
+  return r.data as Condition;
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Scorecard
+
+export const ITEM_KINDS = ['standard', 'penalty', 'bonus', 'fatal', 'manual'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export const ItemSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'id: letters, digits, . _ -'),
+    title: z.string().min(1),
+    /** where the item comes from: seed file and section, e.g. "000_6e589921b12215bc.txt 第三篇 三、6" */
+    source: z.string().min(1),
+    kind: z.enum(ITEM_KINDS).default('standard'),
+    /**
+     * standard/manual: the item's full marks; penalty: deducted from the section per occurrence;
+     * bonus: added per occurrence; fatal: unused.
+     */
+    points: z.number().nonnegative().default(0),
+    /** occurrences of this condition are faults (deductions, penalties, fatal) or, for bonus items, merits */
+    fail: ConditionSchema.optional(),
+    /** this must hold; when it does not, the item is deducted (bonus items: awarded when it holds) */
+    pass: ConditionSchema.optional(),
+    /** standard items: deduction per occurrence of `fail` (default: the full points at the first) */
+    deduct: z.number().positive().optional(),
+    /** penalty items: the most one item can subtract; bonus items: the most it can add */
+    cap: z.number().positive().optional(),
+    /** when this does not hold (or its data is absent), the item is not applicable */
+    applicableWhen: ConditionSchema.optional(),
+    /** when this holds, the automatic verdict is replaced by needs_review (evidence kept) */
+    reviewWhen: ConditionSchema.optional(),
+    /** fatal items: 'fatal' zeroes the card at once; 'review' flags it for the inspector to confirm */
+    onHit: z.enum(['fatal', 'review']).optional(),
+    /** for manual items and reviews: what the inspector should listen for */
+    guidance: z.string().optional(),
+  })
+  .strict()
+  .superRefine((item, ctx) => {
+    const rule = item.fail ?? item.pass;
+    if (item.fail && item.pass) ctx.addIssue({ code: 'custom', message: 'give either fail or pass, not both', path: ['pass'] });
+    if (item.kind === 'manual' && rule) ctx.addIssue({ code: 'custom', message: 'manual items have no fail/pass rule', path: ['kind'] });
+    if ((item.kind === 'standard' || item.kind === 'penalty' || item.kind === 'bonus') && !rule)
+      ctx.addIssue({ code: 'custom', message: `${item.kind} items need a fail or pass rule (or kind: manual)`, path: ['fail'] });
+    if (item.kind !== 'fatal' && item.kind !== 'manual' && item.points <= 0)
+      ctx.addIssue({ code: 'custom', message: `${item.kind} items need points > 0`, path: ['points'] });
+    if (item.onHit && item.kind !== 'fatal') ctx.addIssue({ code: 'custom', message: 'onHit is for fatal items', path: ['onHit'] });
+    if (item.deduct !== undefined && item.kind !== 'standard')
+      ctx.addIssue({ code: 'custom', message: 'deduct is for standard items (penalty items deduct their points)', path: ['deduct'] });
+    if (item.cap !== undefined && item.kind !== 'penalty' && item.kind !== 'bonus')
+      ctx.addIssue({ code: 'custom', message: 'cap is for penalty and bonus items', path: ['cap'] });
+  });
+export type ScoreItem = z.infer<typeof ItemSchema>;
+
+export const SectionSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'id: letters, digits, . _ -'),
+    title: z.string().min(1),
+    source: z.string().optional(),
+    /** full marks of the section (for a bonus section: the most it can add) */
+    max: z.number().nonnegative(),
+    /** a 加分项 section: only bonus items, not part of the base total */
+    bonus: z.boolean().default(false),
+    items: z.array(ItemSchema).min(1),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.bonus) {
+      s.items.forEach((it, i) => {
+        if (it.kind !== 'bonus' && it.kind !== 'manual')
+          ctx.addIssue({ code: 'custom', message: 'a bonus section holds only bonus (or manual) items', path: ['items', i, 'kind'] });
+      });
+      return;
+    }
+    const sum = s.items.filter((it) => it.kind === 'standard' || it.kind === 'manual').reduce((a, it) => a + it.points, 0);
+    if (Math.abs(sum - s.max) > 1e-9)
+      ctx.addIssue({ code: 'custom', message: `standard and manual item points add up to ${sum}, not the section max ${s.max}`, path: ['max'] });
+  });
+export type ScoreSection = z.infer<typeof SectionSchema>;
+
+export const ScorecardSchema = z
+  .object({
+    title: z.string().min(1),
+    source: z.string().optional(),
+    /** full marks; default: the sum of the non-bonus sections. The total never exceeds it (bonus offsets deductions). */
+    maxTotal: z.number().positive().optional(),
+    sections: z.array(SectionSchema).min(1),
+  })
+  .strict()
+  .superRefine((card, ctx) => {
+    const seen = new Map<string, string>();
+    card.sections.forEach((s, si) => {
+      if (seen.has(`section:${s.id}`)) ctx.addIssue({ code: 'custom', message: `duplicate section id ${s.id}`, path: ['sections', si, 'id'] });
+      seen.set(`section:${s.id}`, s.id);
+      s.items.forEach((it, ii) => {
+        if (seen.has(it.id)) ctx.addIssue({ code: 'custom', message: `duplicate item id ${it.id}`, path: ['sections', si, 'items', ii, 'id'] });
+        seen.set(it.id, s.id);
+      });
+    });
+    const base = card.sections.filter((s) => !s.bonus).reduce((a, s) => a + s.max, 0);
+    if (card.maxTotal !== undefined && Math.abs(card.maxTotal - base) > 1e-9)
+      ctx.addIssue({ code: 'custom', message: `maxTotal ${card.maxTotal} differs from the sum of the sections (${base})`, path: ['maxTotal'] });
+  });
+export type Scorecard = z.infer<typeof ScorecardSchema>;

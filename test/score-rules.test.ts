@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseText } from '../src/core/normalise.js';
+import type { CallEvent, Speaker, Transcript } from '../src/core/types.js';
+import { buildContext, evaluateCondition, type ScoreInput } from '../src/score/rules.js';
+import { ConditionSchema, type Condition } from '../src/score/schema.js';
+
+const seg = (speaker: Speaker, start: number, end: number, text: string) => ({ speaker, start, end, text, normText: normaliseText(text) });
+const ev = (type: string, speaker: Speaker | null, start: number, end: number, details?: Record<string, unknown>): CallEvent => ({
+  type,
+  speaker,
+  start,
+  end,
+  ...(details ? { details } : {}),
+});
+
+// A short inbound call with a complaint, an apology, a hold and some faults.
+const transcript: Transcript = {
+  engine: 'sidecar-json',
+  language: 'zh',
+  segments: [
+    seg('agent', 0.5, 3.5, '您好，很高兴为您服务，工号1024。'),
+    seg('customer', 4, 8, '我的宽带又断了，我要投诉你们！'),
+    seg('agent', 8.5, 11, '非常抱歉给您带来不便。'),
+    seg('customer', 11.5, 13, '这个问题怎么处理？'),
+    seg('agent', 13.5, 16, '这个我不清楚。'),
+    seg('agent', 16.5, 19, '请您稍等，我帮您查询一下。'),
+    seg('agent', 90, 93, '感谢您的耐心等待。'),
+    seg('agent', 94, 97, '请您稍等，我帮您查询一下。'),
+    seg('agent', 98, 101, '请您稍等一下，我帮您查一下。'),
+    seg('customer', 102, 103, '好的。'),
+    seg('agent', 104, 107, '感谢您的来电，再见。'),
+  ],
+};
+const events: CallEvent[] = [
+  ev('greeting', 'agent', 0.5, 3.5, { text: '您好', entryId: 'zh.greeting.nin-hao' }),
+  ev('customer_escalation', 'customer', 4, 8, { text: '投诉', entryId: 'zh.escalation.complaint' }),
+  ev('apology', 'agent', 8.5, 11, { text: '非常抱歉', entryId: 'zh.apology.sorry' }),
+  ev('banned_phrase', 'agent', 13.5, 16, { text: '不清楚', entryId: 'zh.banned.bu-qing-chu', confidence: 0.9 }),
+  ev('hold', 'agent', 20, 89, { durationSec: 69 }),
+  ev('silence', null, 30, 42, { durationSec: 12 }),
+  ev('talk_over', 'agent', 5, 6.2, { overlapSec: 1.2 }),
+  ev('talk_over', 'agent', 11.6, 11.9, { overlapSec: 0.3 }),
+  ev('backchannel', 'customer', 14, 14.4, {}),
+];
+const input: ScoreInput = { events, transcript, metadata: { ringSec: 12, hungUpBy: 'agent' }, durationSec: 108 };
+const ctx = buildContext(input);
+const noText = buildContext({ ...input, transcript: null });
+const mono = buildContext({ ...input, available: { talkOver: false } });
+
+const parse = (c: unknown) => ConditionSchema.parse(c) as Condition;
+
+describe('rule engine: conditions', () => {
+  // [name, condition, expected value, expected hit count (or start times)]
+  const cases: [string, unknown, boolean | null, number | number[]][] = [
+    ['event by type', { event: 'banned_phrase' }, true, [13.5]],
+    ['event by entry id', { event: 'banned_phrase', entry: 'zh.banned.wei' }, false, 0],
+    ['event role scope', { event: 'banned_phrase', role: 'customer' }, false, 0],
+    ['event min confidence', { event: 'banned_phrase', minConfidence: 0.95 }, false, 0],
+    ['keywords any within a sentence', { keywords: ['不清楚', '不明白'], role: 'agent' }, true, [13.5]],
+    ['keywords customer-only: the agent is not blamed', { keywords: ['投诉'], role: 'agent' }, false, 0],
+    ['keywords all in one sentence', { keywords: ['您好', '工号'], match: 'all', role: 'agent' }, true, [0.5]],
+    ['keywords all but split across sentences', { keywords: ['您好', '再见'], match: 'all', role: 'agent' }, false, 0],
+    ['keywords all across sentences', { keywords: ['您好', '再见'], match: 'all', across: true, role: 'agent' }, true, [0.5, 104]],
+    ['keywords atLeast 2 of 3', { keywords: ['抱歉', '感谢', '请您'], match: 'atLeast', atLeast: 2, across: true, role: 'agent' }, true, 6],
+    ['keywords none', { keywords: ['喂'], match: 'none', role: 'agent' }, true, 0],
+    ['keywords none violated', { keywords: ['不清楚'], match: 'none', role: 'agent' }, false, 0],
+    ['keywords in first sentence window', { keywords: ['您好'], role: 'agent', window: { first: 1 } }, true, [0.5]],
+    ['keywords in last 15 s', { keywords: ['再见'], role: 'agent', window: { lastSec: 15 } }, true, [104]],
+    ['keywords first 15 s misses a late phrase', { keywords: ['再见'], role: 'agent', window: { firstSec: 15 } }, false, 0],
+    ['traditional characters normalised', { keywords: ['很高興'], role: 'agent' }, true, [0.5]],
+    ['regex with digits', { regex: '工号\\d{3,}', role: 'agent', window: { firstSec: 15 } }, true, [0.5]],
+    ['regex with exclusion', { regex: '不清楚', exclude: '听不清楚', role: 'agent' }, true, [13.5]],
+    ['regex excluded sentence', { regex: '稍等', exclude: '请您', role: 'agent' }, false, 0],
+    ['similar to an example', { similar: ['请您稍等我帮您查一下'], threshold: 0.7, role: 'agent' }, true, [16.5, 94, 98]],
+    ['repeated context', { repeated: { minTimes: 3, threshold: 0.7 }, role: 'agent' }, true, [16.5, 94, 98]],
+    ['repeated context needs 4', { repeated: { minTimes: 4, threshold: 0.7 }, role: 'agent' }, false, 0],
+    ['silence longer than 10 s', { silence: { minSec: 10 } }, true, [30]],
+    ['silence longer than 15 s', { silence: { minSec: 15 } }, false, 0],
+    ['hit count: silence at least twice', { silence: { minSec: 10 }, minCount: 2 }, false, 0],
+    ['hold longer than 60 s', { hold: { minSec: 60 } }, true, [20]],
+    ['talk-over with min length ignores short overlaps', { talkOver: { minSec: 0.5, by: 'agent' } }, true, [5]],
+    ['talk-over by the customer', { talkOver: { minSec: 0.5, by: 'customer' } }, false, 0],
+    ['backchannels are not talk-over', { talkOver: { minSec: 0, by: 'customer' } }, false, 0],
+    ['speech rate above band', { speechRate: { above: 150 } }, true, 1],
+    ['speech rate within band', { speechRate: { above: 400, below: 60 } }, false, 0],
+    ['metadata numeric', { metadata: 'ringSec', lte: 15 }, true, 1],
+    ['metadata equals', { metadata: 'hungUpBy', equals: 'customer' }, false, 0],
+    ['metadata absent', { metadata: 'transfers', lte: 0 }, null, 0],
+    [
+      'relative: apology within 2 turns after a complaint',
+      { relative: { to: { event: 'customer_escalation' }, find: { event: 'apology', role: 'agent' }, position: 'after', withinTurns: 2 } },
+      true,
+      [8.5],
+    ],
+    [
+      'relative: complaints without apology',
+      { relative: { to: { event: 'customer_escalation' }, find: { event: 'apology', role: 'agent' }, position: 'after', withinTurns: 2, report: 'anchorsWithout' } },
+      false,
+      0,
+    ],
+    [
+      'relative: hold without thanks after it',
+      { relative: { to: { hold: { minSec: 30 } }, find: { keywords: ['感谢', '等待'], match: 'all', role: 'agent' }, position: 'after', withinSec: 10, report: 'anchorsWithout' } },
+      false,
+      0,
+    ],
+    [
+      'relative: hold with a request before it',
+      { relative: { to: { hold: { minSec: 30 } }, find: { keywords: ['稍等'], role: 'agent' }, position: 'before', withinSec: 5, report: 'anchorsWith' } },
+      true,
+      [20],
+    ],
+    [
+      'relative: around',
+      { relative: { to: { silence: { minSec: 10 } }, find: { event: 'hold' }, position: 'around', withinSec: 15 } },
+      true,
+      [20],
+    ],
+    ['and', { all: [{ event: 'greeting' }, { keywords: ['再见'], role: 'agent' }] }, true, [0.5, 104]],
+    ['or', { any: [{ event: 'missing_greeting' }, { event: 'late_greeting' }] }, false, 0],
+    ['not', { not: { event: 'missing_greeting' } }, true, 0],
+    ['and with unknown metadata is unknown', { all: [{ event: 'greeting' }, { metadata: 'queue', equals: 'x' }] }, null, 0],
+    ['and with a false side is false even if the other is unknown', { all: [{ event: 'missing_greeting' }, { metadata: 'queue', equals: 'x' }] }, false, 0],
+    ['or with a true side is true even if the other is unknown', { any: [{ event: 'greeting' }, { metadata: 'queue', equals: 'x' }] }, true, 1],
+  ];
+  it.each(cases)('%s', (_name, cond, value, hits) => {
+    const r = evaluateCondition(ctx, parse(cond));
+    expect(r.value).toBe(value);
+    if (Array.isArray(hits)) expect(r.hits.map((h) => h.start)).toEqual(hits);
+    else expect(r.hits.length).toBe(hits);
+  });
+
+  it('text conditions are unknown without a transcript, audio ones are not', () => {
+    expect(evaluateCondition(noText, parse({ keywords: ['您好'] })).value).toBeNull();
+    expect(evaluateCondition(noText, parse({ event: 'banned_phrase' })).unknown[0]!.kind).toBe('signal');
+    expect(evaluateCondition(noText, parse({ silence: { minSec: 10 } })).value).toBe(true);
+  });
+
+  it('talk-over is unknown on mono recordings', () => {
+    expect(evaluateCondition(mono, parse({ talkOver: { minSec: 0.5 } })).value).toBeNull();
+  });
+
+  it('evidence quotes the text and points at the event', () => {
+    const r = evaluateCondition(ctx, parse({ event: 'banned_phrase', role: 'agent' }));
+    expect(r.hits[0]).toMatchObject({ kind: 'event', type: 'banned_phrase', start: 13.5, end: 16, speaker: 'agent', text: '不清楚', entryId: 'zh.banned.bu-qing-chu', eventIndex: 3 });
+    const s = evaluateCondition(ctx, parse({ keywords: ['不清楚'], role: 'agent' }));
+    expect(s.hits[0]).toMatchObject({ kind: 'sentence', text: '这个我不清楚。', segmentIndex: 4 });
+  });
+
+  it('english keywords match whole words only', () => {
+    const en = buildContext({
+      events: [],
+      transcript: { engine: 'sidecar-json', language: 'en', segments: [seg('agent', 0, 3, "I don't KNOW, let me check.")] },
+    });
+    expect(evaluateCondition(en, parse({ keywords: ['no'] })).value).toBe(false);
+    expect(evaluateCondition(en, parse({ keywords: ["don't know"] })).value).toBe(true);
+  });
+});
+
+describe('rule schema', () => {
+  const bad: [unknown, RegExp][] = [
+    [{ keyword: ['x'] }, /unknown condition/],
+    [{ event: 'x', keywords: ['y'] }, /exactly one operator/],
+    [{ keywords: ['x'], match: 'atLeast' }, /atLeast/],
+    [{ regex: '(' }, /valid regular expression/],
+    [{ silence: { minSec: 5 }, role: 'agent' }, /Unrecognized key/],
+    [{ all: [{ event: 'x' }, { hold: {} }] }, /expected number|Invalid input/],
+    [{ keywords: ['x'], window: { first: 2, lastSec: 3 } }, /exactly one/],
+    [{ speechRate: {} }, /above and\/or below/],
+  ];
+  it.each(bad)('rejects %j', (cond, msg) => {
+    const r = ConditionSchema.safeParse(cond);
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.message).join('; ')).toMatch(msg);
+  });
+
+  it('nested errors carry their path', () => {
+    const r = ConditionSchema.safeParse({ all: [{ event: 'x' }, { relative: { to: { event: 'a' }, find: { keywords: [] }, position: 'after' } }] });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.path).toEqual(['all', 1, 'relative', 'find', 'keywords']);
+  });
+});
