@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import {
+  LEXICON_LANGUAGES,
+  LexiconFileSchema,
+  type LexiconEntry,
+  type LexiconFileInfo,
+  type LexiconLanguage,
+  type LoadedLexicons,
+} from './schema.js';
+
+/**
+ * Loads lexicon sets from disk. A set is a folder of YAML/JSON files (lexicons/zh, lexicons/en, or a
+ * customer's own folder); a later set's entry with the same id replaces an earlier one, so a deployment
+ * can override a single phrase list without copying the rest.
+ */
+
+const FILE_RE = /\.(ya?ml|json)$/i;
+
+/** Describe a zod issue path against the raw data, naming the entry by index and id. */
+function describePath(path: readonly PropertyKey[], data: unknown): string {
+  if (path[0] === 'entries' && typeof path[1] === 'number') {
+    const raw = (data as { entries?: unknown[] } | null)?.entries?.[path[1]] as { id?: unknown } | undefined;
+    const id = typeof raw?.id === 'string' ? ` (id ${raw.id})` : '';
+    const rest = path.slice(2).map(String).join('.');
+    return `entries[${path[1]}]${id}${rest ? `.${rest}` : ''}`;
+  }
+  return path.length ? path.map(String).join('.') : '(root)';
+}
+
+function formatIssues(err: z.ZodError, data: unknown): string {
+  return err.issues.map((i) => `${describePath(i.path, data)}: ${i.message}`).join('; ');
+}
+
+/** Parse and validate one lexicon file's text. `file` is used in messages and recorded on every entry. */
+export function parseLexiconFile(text: string, file: string): { entries: LexiconEntry[]; info: Omit<LexiconFileInfo, 'sha256'>; quoteMarkers: string[] } {
+  let data: unknown;
+  try {
+    data = file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot parse lexicon: ${(err as Error).message}`, { cause: err });
+  }
+  const r = LexiconFileSchema.safeParse(data);
+  if (!r.success) throw new ConfigError(`${file}: invalid lexicon: ${formatIssues(r.error, data)}`);
+  const f = r.data;
+  const d = f.defaults;
+  const seen = new Set<string>();
+  const entries: LexiconEntry[] = f.entries.map((e, i) => {
+    const where = `${file}: entries[${i}] (id ${e.id})`;
+    if (seen.has(e.id)) throw new ConfigError(`${where}.id: duplicate id in this file`);
+    seen.add(e.id);
+    if (!e.id.startsWith(`${f.language}.`)) throw new ConfigError(`${where}.id: must start with "${f.language}."`);
+    if (f.language === 'zh' && !e.source) {
+      throw new ConfigError(`${where}.source: Chinese entries must cite the seed file and section they come from`);
+    }
+    if (f.category === 'self_identification' && !e.kind) {
+      throw new ConfigError(`${where}.kind: self_identification entries need kind (staff_id | organisation)`);
+    }
+    if (f.category === 'hold' && e.kind !== 'before' && e.kind !== 'after') {
+      throw new ConfigError(`${where}.kind: hold entries need kind: before | after`);
+    }
+    return {
+      id: e.id,
+      language: f.language,
+      category: f.category,
+      kind: e.kind,
+      phrases: e.phrases,
+      exceptions: e.exceptions,
+      role: e.role ?? d.role ?? 'agent',
+      position: e.position ?? d.position ?? 'any',
+      withinSec: e.withinSec ?? d.withinSec,
+      severity: e.severity ?? d.severity ?? 'minor',
+      boundary: e.boundary ?? d.boundary ?? 'none',
+      fuzzy: e.fuzzy ?? d.fuzzy ?? false,
+      fuzzyConfidence: e.fuzzyConfidence ?? d.fuzzyConfidence ?? 0.7,
+      emit: e.emit ?? d.emit ?? 'event',
+      source: e.source,
+      file,
+    };
+  });
+  return {
+    entries,
+    info: { file, language: f.language, category: f.category, version: f.version, entries: entries.length },
+    quoteMarkers: f.quoteMarkers,
+  };
+}
+
+function listSetFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => FILE_RE.test(n))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+/**
+ * Load lexicon sets. `sets` are folder names under `rootDir` (e.g. ["zh", "en", "acme-zh"]) or absolute
+ * paths; by default every sub-folder of `rootDir`, in name order.
+ */
+export function loadLexicons(rootDir: string, sets?: readonly string[]): LoadedLexicons {
+  if (!existsSync(rootDir)) throw new ConfigError(`${rootDir}: lexicons directory not found`);
+  const setDirs = (sets && sets.length > 0 ? [...sets] : readdirSync(rootDir).filter((n) => statSync(join(rootDir, n)).isDirectory()).sort()).map(
+    (s) => (isAbsolute(s) ? s : resolve(rootDir, s)),
+  );
+  const byId = new Map<string, LexiconEntry>();
+  const files: LexiconFileInfo[] = [];
+  const quoteMarkers: Record<LexiconLanguage, string[]> = { zh: [], en: [] };
+  const hash = createHash('sha256');
+  for (const dir of setDirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${dir}: lexicon set not found (pipeline field lexicons)`);
+    for (const path of listSetFiles(dir)) {
+      const rel = relative(rootDir, path) || path;
+      const bytes = readFileSync(path);
+      const parsed = parseLexiconFile(bytes.toString('utf8'), rel);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      hash.update(rel).update('\0').update(bytes).update('\0');
+      files.push({ ...parsed.info, sha256: sha });
+      for (const e of parsed.entries) byId.set(e.id, e);
+      quoteMarkers[parsed.info.language].push(...parsed.quoteMarkers);
+    }
+  }
+  if (files.length === 0) throw new ConfigError(`${rootDir}: no lexicon files (*.yaml, *.json) in ${setDirs.join(', ')}`);
+  return { entries: [...byId.values()], quoteMarkers, files, version: lexiconVersionOf(files, hash.digest('hex')) };
+}
+
+function lexiconVersionOf(files: readonly LexiconFileInfo[], sha: string): string {
+  const declared: string[] = [];
+  for (const lang of LEXICON_LANGUAGES) {
+    const versions = [...new Set(files.filter((f) => f.language === lang).map((f) => f.version))].sort();
+    if (versions.length) declared.push(`${lang}@${versions.join('|')}`);
+  }
+  return `${declared.join(',')}#${sha.slice(0, 12)}`;
+}
+
+/** Build a LoadedLexicons from in-memory file texts (tests, embedding). */
+export function lexiconsFromTexts(texts: Record<string, string>): LoadedLexicons {
+  const byId = new Map<string, LexiconEntry>();
+  const files: LexiconFileInfo[] = [];
+  const quoteMarkers: Record<LexiconLanguage, string[]> = { zh: [], en: [] };
+  const hash = createHash('sha256');
+  for (const name of Object.keys(texts).sort()) {
+    const parsed = parseLexiconFile(texts[name], name);
+    hash.update(name).update('\0').update(texts[name]).update('\0');
+    files.push({ ...parsed.info, sha256: createHash('sha256').update(texts[name]).digest('hex') });
+    for (const e of parsed.entries) byId.set(e.id, e);
+    quoteMarkers[parsed.info.language].push(...parsed.quoteMarkers);
+  }
+  return { entries: [...byId.values()], quoteMarkers, files, version: lexiconVersionOf(files, hash.digest('hex')) };
+}
