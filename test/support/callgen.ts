@@ -93,6 +93,8 @@ export interface Impairments {
   /** noise floor rises in pauses (AGC): noise gain follows the inverse of the channel's own signal envelope, up to +pumpDb */
   agcPumping?: boolean | { pumpDb: number };
   codec?: Codec;
+  /** bit rate of the lossy codecs (mp3-16k, opus, aac), kbit/s; defaults 16, 16, 24/32 */
+  bitrateKbps?: number;
   sampleRate?: 8000 | 16000;
 }
 
@@ -790,7 +792,8 @@ export function codecChannels(codec: Codec): 1 | 2 {
   return codec === 'gsm' || codec === 'amr' ? 1 : 2;
 }
 
-function encodeArgs(codec: Codec, sampleRate: number): string[] {
+function encodeArgs(codec: Codec, sampleRate: number, bitrateKbps?: number): string[] {
+  const br = (d: number) => `${bitrateKbps ?? d}k`;
   switch (codec) {
     case 'pcm16':
     case 'gsm-stereo':
@@ -803,13 +806,13 @@ function encodeArgs(codec: Codec, sampleRate: number): string[] {
       // gsm_ms is mono only (ffmpeg would silently downmix): we downmix explicitly
       return ['-ac', '1', '-ar', '8000', '-c:a', 'libgsm_ms', '-f', 'wav'];
     case 'mp3-16k':
-      return ['-c:a', 'libmp3lame', '-b:a', '16k', '-f', 'mp3'];
+      return ['-c:a', 'libmp3lame', '-b:a', br(16), '-f', 'mp3'];
     case 'opus':
-      return ['-c:a', 'libopus', '-b:a', '16k', '-f', 'ogg'];
+      return ['-c:a', 'libopus', '-b:a', br(16), '-f', 'ogg'];
     case 'amr':
       return ['-ac', '1', '-ar', '8000', '-c:a', 'libopencore_amrnb', '-b:a', '12.2k', '-f', 'amr'];
     case 'aac':
-      return ['-c:a', 'aac', '-b:a', sampleRate > 8000 ? '32k' : '24k', '-f', 'mp4'];
+      return ['-c:a', 'aac', '-b:a', br(sampleRate > 8000 ? 32 : 24), '-f', 'mp4'];
     case 'flac':
       return ['-c:a', 'flac', '-f', 'flac'];
   }
@@ -843,7 +846,7 @@ async function assertCodec(codec: Codec): Promise<void> {
 }
 
 /** Encode two channels to `outFile` in `codec`. */
-export async function encodeStereo(agent: Float32Array, customer: Float32Array, sampleRate: number, codec: Codec, outFile: string): Promise<void> {
+export async function encodeStereo(agent: Float32Array, customer: Float32Array, sampleRate: number, codec: Codec, outFile: string, bitrateKbps?: number): Promise<void> {
   await assertCodec(codec);
   let a = agent;
   let c = customer;
@@ -851,7 +854,7 @@ export async function encodeStereo(agent: Float32Array, customer: Float32Array, 
   ensureDir(path.dirname(path.resolve(outFile)));
   await run(
     FFMPEG,
-    ['-v', 'error', '-nostdin', '-y', '-f', 'f32le', '-ar', String(sampleRate), '-ac', '2', '-i', 'pipe:0', ...encodeArgs(codec, sampleRate), '-map_metadata', '-1', '-bitexact', path.resolve(outFile)],
+    ['-v', 'error', '-nostdin', '-y', '-f', 'f32le', '-ar', String(sampleRate), '-ac', '2', '-i', 'pipe:0', ...encodeArgs(codec, sampleRate, bitrateKbps), '-map_metadata', '-1', '-bitexact', path.resolve(outFile)],
     interleave(a, c),
   );
 }
@@ -865,7 +868,7 @@ export async function buildCall(spec: CallSpec, outFile: string): Promise<Ground
   const codec = imp.codec ?? 'pcm16';
   await assertCodec(codec);
   const call = await renderCall(spec);
-  await encodeStereo(call.agent, call.customer, call.sampleRate, codec, outFile);
+  await encodeStereo(call.agent, call.customer, call.sampleRate, codec, outFile, imp.bitrateKbps);
   return computeTruth(spec.durationSec, call.placed, {
     sampleRate: call.sampleRate,
     channels: codecChannels(codec),
