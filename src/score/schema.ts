@@ -369,6 +369,8 @@ export const ItemSchema = z
     reviewWhen: ConditionSchema.optional(),
     /** fatal items: 'fatal' zeroes the card at once; 'review' flags it for the inspector to confirm */
     onHit: z.enum(['fatal', 'review']).optional(),
+    /** manual items: hits of this condition are attached as evidence (hints for the inspector, never a verdict) */
+    evidence: ConditionSchema.optional(),
     /** for manual items and reviews: what the inspector should listen for */
     guidance: z.string().optional(),
   })
@@ -381,6 +383,8 @@ export const ItemSchema = z
       ctx.addIssue({ code: 'custom', message: `${item.kind} items need a fail or pass rule (or kind: manual)`, path: ['fail'] });
     if (item.kind !== 'fatal' && item.kind !== 'manual' && item.points <= 0)
       ctx.addIssue({ code: 'custom', message: `${item.kind} items need points > 0`, path: ['points'] });
+    if (item.evidence && item.kind !== 'manual' && !(item.kind === 'fatal' && !rule))
+      ctx.addIssue({ code: 'custom', message: 'evidence is for manual items (rules bring their own evidence)', path: ['evidence'] });
     if (item.onHit && item.kind !== 'fatal') ctx.addIssue({ code: 'custom', message: 'onHit is for fatal items', path: ['onHit'] });
     if (item.deduct !== undefined && item.kind !== 'standard')
       ctx.addIssue({ code: 'custom', message: 'deduct is for standard items (penalty items deduct their points)', path: ['deduct'] });

@@ -118,8 +118,13 @@ function judge(item: ScoreItem, ctx: EvalContext): Verdict {
   });
 
   const rule = ruleOf(item);
-  if (item.kind === 'manual' || !rule)
-    return neutral('needs_review', item.kind === 'fatal' ? `fatal item: the inspector must confirm it did not happen` : 'manual item: judged by the inspector');
+  if (item.kind === 'manual' || !rule) {
+    const what = item.kind === 'fatal' ? 'fatal item: the inspector must confirm it did not happen' : 'manual item: judged by the inspector';
+    if (!item.evidence) return neutral('needs_review', what);
+    const hints = evaluateCondition(ctx, item.evidence);
+    const found = hints.value ? `; ${hints.hits.length} hint(s): ${describeCondition(item.evidence)}` : '';
+    return neutral('needs_review', `${what}${found}`, hints.value ? hints.hits : []);
+  }
 
   if (item.applicableWhen) {
     const a = evaluateCondition(ctx, item.applicableWhen);
