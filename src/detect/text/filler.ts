@@ -1,0 +1,15 @@
+import type { CallEvent } from '../../core/types.js';
+import { agentSegments, hitEvent, hitsOf, round2, type TextContext } from './context.js';
+
+/** 口语 / fillers in agent speech: one event per hit, plus the count and the rate per agent minute. */
+export function detectFillers(ctx: TextContext): { events: CallEvent[]; metrics: Record<string, number | null> } {
+  const hits = hitsOf(ctx, 'filler', 'agent');
+  const agentSpeechSec = agentSegments(ctx).reduce((t, s) => t + Math.max(0, s.end - s.start), 0);
+  return {
+    events: hits.map((h) => hitEvent('filler', h)),
+    metrics: {
+      fillerCount: hits.length,
+      fillerPerAgentMin: agentSpeechSec > 0 ? round2(hits.length / (agentSpeechSec / 60)) : null,
+    },
+  };
+}

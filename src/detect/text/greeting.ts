@@ -1,0 +1,51 @@
+import type { CallEvent } from '../../core/types.js';
+import { agentSegments, evidence, hitEvent, hitsOf, round2, type TextContext } from './context.js';
+
+/**
+ * 开头语: the first greeting-lexicon hit in agent speech that starts within greetingSearchSec of the call
+ * start (or the entry's own withinSec). One `greeting` per call; `late_greeting` as well when it starts after
+ * lateGreetingSec; `missing_greeting` with the agent's first utterances when there is none. No agent speech at
+ * all: nothing (not applicable).
+ */
+export function detectGreeting(ctx: TextContext): CallEvent[] {
+  const agent = agentSegments(ctx);
+  if (agent.length === 0) return [];
+  const p = ctx.params;
+  const hit = hitsOf(ctx, 'greeting', 'agent')
+    .filter((h) => h.start <= (h.entry.withinSec ?? p.greetingSearchSec))
+    .sort((a, b) => a.start - b.start || b.confidence - a.confidence)[0];
+  const firstAgentSpeechSec = agent[0].start;
+  if (!hit) {
+    const shown = agent.slice(0, p.evidenceUtterances);
+    return [
+      {
+        type: 'missing_greeting',
+        speaker: 'agent',
+        start: shown[0].start,
+        end: shown[shown.length - 1].end,
+        details: {
+          text: shown.map((s) => s.text).join(' / '),
+          entryId: null,
+          category: 'greeting',
+          confidence: 1,
+          firstAgentSpeechSec,
+          searchedUntilSec: p.greetingSearchSec,
+          evidence: evidence(shown),
+        },
+      },
+    ];
+  }
+  const late = hit.start > p.lateGreetingSec;
+  const out: CallEvent[] = [hitEvent('greeting', hit, { late, firstAgentSpeechSec })];
+  if (late) {
+    out.push(
+      hitEvent('late_greeting', hit, {
+        greetingAtSec: round2(hit.start),
+        firstAgentSpeechSec,
+        thresholdSec: p.lateGreetingSec,
+        delaySec: round2(hit.start - p.lateGreetingSec),
+      }),
+    );
+  }
+  return out;
+}

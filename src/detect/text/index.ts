@@ -1,0 +1,168 @@
+import type { CallEvent, TimeSpan, Transcript } from '../../core/types.js';
+import { mergeSpans } from '../../core/spans.js';
+import { LexiconMatcher, type TranscriptHit } from '../../lexicon/matcher.js';
+import { hasHan } from '../../lexicon/prepare.js';
+import type { LexiconEntry, LoadedLexicons } from '../../lexicon/schema.js';
+import { detectApologies } from './apology.js';
+import { detectBannedPhrases } from './banned-phrase.js';
+import { detectClosing } from './closing.js';
+import { agentSegments, round2, type TextContext } from './context.js';
+import { detectCustomerEscalation } from './customer-escalation.js';
+import { detectFillers } from './filler.js';
+import { detectGreeting } from './greeting.js';
+import { hallucinatedSegments } from './hallucination.js';
+import { detectHoldEtiquette } from './hold-etiquette.js';
+import type { TextParams } from './params.js';
+import { detectPoliteness } from './politeness.js';
+import { detectSelfIdentification } from './self-identification.js';
+import { detectSpeechRate } from './speech-rate.js';
+import { detectThanks } from './thanks.js';
+
+export { DEFAULT_TEXT_PARAMS, parseTextParams, TextParamsSchema, type TextParams } from './params.js';
+
+/** The event types the text detectors emit (docs/lexicons.md documents each one's details). */
+export const TEXT_EVENT_TYPES = [
+  'greeting',
+  'missing_greeting',
+  'late_greeting',
+  'closing',
+  'missing_closing',
+  'self_identification',
+  'missing_self_identification',
+  'banned_phrase',
+  'filler',
+  'politeness',
+  'apology',
+  'thanks',
+  'hold_etiquette',
+  'customer_escalation',
+  'speech_rate',
+] as const;
+export type TextEventType = (typeof TEXT_EVENT_TYPES)[number];
+
+export interface TextDetectInput {
+  transcript: Transcript;
+  /** length of the recording, seconds */
+  durationSec: number;
+  /** hold spans from the audio stage (timeline.hold or `hold` events); empty = no hold */
+  holdSpans: TimeSpan[];
+  /** 'auto': per segment by script (Han -> zh lexicons, else en; Chinese with enough Latin words: both) */
+  language: 'zh' | 'en' | 'auto';
+}
+
+export interface TextDetectResult {
+  events: CallEvent[];
+  metrics: Record<string, number | string | null>;
+  lexiconVersion: string;
+}
+
+const matcherCache = new WeakMap<LoadedLexicons, Map<string, LexiconMatcher>>();
+
+/** The compiled matcher for a lexicon set plus the pipeline's company names (compiled once per process). */
+export function matcherFor(lex: LoadedLexicons, companyNames: readonly string[] = []): LexiconMatcher {
+  let byKey = matcherCache.get(lex);
+  if (!byKey) matcherCache.set(lex, (byKey = new Map()));
+  const key = JSON.stringify(companyNames);
+  let m = byKey.get(key);
+  if (!m) {
+    const extra: LexiconEntry[] = companyNames.map((name, i) => {
+      const language = hasHan(name) ? 'zh' : 'en';
+      return {
+        id: `${language}.self-id.company-name-${i}`,
+        language,
+        category: 'self_identification',
+        kind: 'organisation',
+        phrases: [name],
+        exceptions: [],
+        role: 'agent',
+        position: 'opening',
+        severity: 'major',
+        boundary: 'none',
+        fuzzy: true,
+        fuzzyConfidence: 0.7,
+        emit: 'event',
+        source: 'pipeline text.companyNames',
+        file: '(pipeline)',
+      };
+    });
+    m = new LexiconMatcher(extra.length ? { ...lex, entries: [...lex.entries, ...extra] } : lex);
+    byKey.set(key, m);
+  }
+  return m;
+}
+
+/**
+ * Run every text detector over one transcript: one matching pass over all segments, hallucinated segments
+ * dropped, then each detector (one per file in this folder) reads the shared hits.
+ */
+export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, params: TextParams): TextDetectResult {
+  const matcher = matcherFor(lex, params.companyNames);
+  const sorted = [...input.transcript.segments].sort((a, b) => a.start - b.start || a.end - b.end);
+  const allHits = matcher.matchTranscript(sorted, {
+    language: input.language,
+    unknownSpeakerConfidence: params.unknownSpeakerConfidence,
+    echoWindowSec: params.echoWindowSec,
+    mixedMinLatinWords: params.mixedMinLatinWords,
+  });
+  const dropped = hallucinatedSegments(allHits, params.hallucinationCoverage);
+  const newIndex = new Map<number, number>();
+  const segments = sorted.filter((_, i) => {
+    if (dropped.has(i)) return false;
+    newIndex.set(i, newIndex.size);
+    return true;
+  });
+  const hits: TranscriptHit[] = allHits
+    .filter((h) => !dropped.has(h.segmentIndex) && h.entry.category !== 'hallucination')
+    .map((h) => ({ ...h, segmentIndex: newIndex.get(h.segmentIndex)! }));
+  const ctx: TextContext = {
+    segments,
+    hits,
+    durationSec: input.durationSec,
+    holdSpans: mergeSpans(input.holdSpans),
+    params,
+  };
+
+  const fillers = detectFillers(ctx);
+  const politeness = detectPoliteness(ctx);
+  const escalation = detectCustomerEscalation(ctx);
+  const rate = detectSpeechRate(ctx, input.language);
+  const events: CallEvent[] = [
+    ...detectGreeting(ctx),
+    ...detectClosing(ctx),
+    ...detectSelfIdentification(ctx),
+    ...detectBannedPhrases(ctx),
+    ...fillers.events,
+    ...politeness.events,
+    ...detectApologies(ctx),
+    ...detectThanks(ctx),
+    ...detectHoldEtiquette(ctx),
+    ...escalation.events,
+    ...rate.events,
+  ].sort((a, b) => a.start - b.start || a.end - b.end);
+
+  const count = (t: string) => events.filter((e) => e.type === t).length;
+  const firstAt = (t: string) => {
+    const e = events.find((x) => x.type === t);
+    return e ? round2(e.start) : null;
+  };
+  const holds = events.filter((e) => e.type === 'hold_etiquette');
+  const agentSpeechSec = agentSegments(ctx).reduce((a, s) => a + Math.max(0, s.end - s.start), 0);
+  const metrics: Record<string, number | string | null> = {
+    lexiconVersion: lex.version,
+    agentSpeechSec: round2(agentSpeechSec),
+    hallucinatedSegments: dropped.size,
+    greetingAtSec: firstAt('greeting'),
+    closingAtSec: events.filter((e) => e.type === 'closing').map((e) => round2(e.start))[0] ?? null,
+    selfIdentificationAtSec: firstAt('self_identification'),
+    bannedPhraseCount: count('banned_phrase'),
+    ...fillers.metrics,
+    ...politeness.metrics,
+    apologyCount: count('apology'),
+    thanksCount: count('thanks'),
+    ...escalation.metrics,
+    holdCount: holds.length,
+    holdEtiquetteOk: holds.length ? holds.filter((e) => e.details?.ok).length : null,
+    ...rate.metrics,
+  };
+  return { events, metrics, lexiconVersion: lex.version };
+}

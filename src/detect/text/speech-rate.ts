@@ -1,0 +1,134 @@
+import type { CallEvent, TranscriptSegment } from '../../core/types.js';
+import { hanCount, hasHan, latinWordCount } from '../../lexicon/prepare.js';
+import { agentSegments, round2, type TextContext } from './context.js';
+
+type RateLang = 'zh' | 'en';
+export type RateFlag = 'ok' | 'too_fast' | 'too_slow';
+
+interface Turn {
+  language: RateLang;
+  segments: TranscriptSegment[];
+  units: number;
+  speakingSec: number;
+}
+
+/** Han characters for Chinese, Latin words for English: the units the thresholds are written in. */
+function unitsOf(seg: TranscriptSegment, lang: RateLang): number {
+  return lang === 'zh' ? hanCount(seg.text) : latinWordCount(seg.text);
+}
+
+function languageOf(seg: TranscriptSegment, mode: 'zh' | 'en' | 'auto'): RateLang {
+  if (mode !== 'auto') return mode;
+  return hasHan(seg.text) && hanCount(seg.text) >= latinWordCount(seg.text) ? 'zh' : 'en';
+}
+
+/**
+ * 语速: agent characters (zh) or words (en) per minute of speaking time (the sum of the agent's segment
+ * durations), per turn and per call, flagged against the pipeline's speechRate bands. Every call with enough
+ * agent speech gets one scope=call event per language spoken; turns get an event only when flagged.
+ */
+export function detectSpeechRate(
+  ctx: TextContext,
+  mode: 'zh' | 'en' | 'auto',
+): { events: CallEvent[]; metrics: Record<string, number | string | null> } {
+  const p = ctx.params.speechRate;
+  const unitName = (l: RateLang) => (l === 'zh' ? 'chars_per_min' : 'words_per_min');
+  const flagOf = (l: RateLang, rate: number): RateFlag =>
+    rate > p[l].tooFastPerMin ? 'too_fast' : rate < p[l].tooSlowPerMin ? 'too_slow' : 'ok';
+
+  // build turns: consecutive agent segments of one language, no other speaker between, gap <= turnMergeGapSec
+  const turns: Turn[] = [];
+  let prev: TranscriptSegment | undefined;
+  for (const seg of ctx.segments) {
+    const agent = agentSegments({ ...ctx, segments: [seg] }).length > 0;
+    if (!agent) {
+      prev = undefined;
+      continue;
+    }
+    const lang = languageOf(seg, mode);
+    const units = unitsOf(seg, lang);
+    const sec = Math.max(0, seg.end - seg.start);
+    const last = turns[turns.length - 1];
+    if (prev && last && last.language === lang && seg.start - prev.end <= p.turnMergeGapSec) {
+      last.segments.push(seg);
+      last.units += units;
+      last.speakingSec += sec;
+    } else turns.push({ language: lang, segments: [seg], units, speakingSec: sec });
+    prev = seg;
+  }
+
+  const events: CallEvent[] = [];
+  const metrics: Record<string, number | string | null> = {
+    speechRateZhCharsPerMin: null,
+    speechRateEnWordsPerMin: null,
+    speechRateFlag: null,
+    speechRateTurnsTooFast: 0,
+    speechRateTurnsTooSlow: 0,
+  };
+  for (const t of turns) {
+    if (t.speakingSec < p.minTurnSec || t.units === 0) continue;
+    const rate = t.units / (t.speakingSec / 60);
+    const flag = flagOf(t.language, rate);
+    if (flag === 'ok') continue;
+    metrics[flag === 'too_fast' ? 'speechRateTurnsTooFast' : 'speechRateTurnsTooSlow'] =
+      (metrics[flag === 'too_fast' ? 'speechRateTurnsTooFast' : 'speechRateTurnsTooSlow'] as number) + 1;
+    const first = t.segments[0];
+    const last = t.segments[t.segments.length - 1];
+    events.push({
+      type: 'speech_rate',
+      speaker: first.speaker,
+      start: first.start,
+      end: last.end,
+      details: {
+        scope: 'turn',
+        text: t.segments.map((s) => s.text).join(' '),
+        entryId: null,
+        category: 'speech_rate',
+        confidence: 1,
+        language: t.language,
+        rate: round2(rate),
+        unit: unitName(t.language),
+        units: t.units,
+        speakingSec: round2(t.speakingSec),
+        flag,
+        tooFastPerMin: p[t.language].tooFastPerMin,
+        tooSlowPerMin: p[t.language].tooSlowPerMin,
+      },
+    });
+  }
+  const flags: RateFlag[] = [];
+  for (const lang of ['zh', 'en'] as const) {
+    const ts = turns.filter((t) => t.language === lang);
+    const units = ts.reduce((a, t) => a + t.units, 0);
+    const sec = ts.reduce((a, t) => a + t.speakingSec, 0);
+    if (units === 0 || sec < p.minTurnSec) continue;
+    const rate = units / (sec / 60);
+    const flag = flagOf(lang, rate);
+    flags.push(flag);
+    metrics[lang === 'zh' ? 'speechRateZhCharsPerMin' : 'speechRateEnWordsPerMin'] = round2(rate);
+    const segs = ts.flatMap((t) => t.segments);
+    events.push({
+      type: 'speech_rate',
+      speaker: segs[0].speaker,
+      start: segs[0].start,
+      end: segs[segs.length - 1].end,
+      details: {
+        scope: 'call',
+        text: '',
+        entryId: null,
+        category: 'speech_rate',
+        confidence: 1,
+        language: lang,
+        rate: round2(rate),
+        unit: unitName(lang),
+        units,
+        speakingSec: round2(sec),
+        flag,
+        tooFastPerMin: p[lang].tooFastPerMin,
+        tooSlowPerMin: p[lang].tooSlowPerMin,
+      },
+    });
+  }
+  metrics.speechRateFlag = flags.length === 0 ? null : flags.find((f) => f !== 'ok') ?? 'ok';
+  return { events, metrics };
+}

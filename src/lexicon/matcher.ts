@@ -1,0 +1,327 @@
+import natural from 'natural';
+import type { Speaker, TranscriptSegment } from '../core/types.js';
+import { AhoCorasick } from './aho-corasick.js';
+import {
+  NUM_CHAR,
+  NUM_TOKEN,
+  collapseNumbersEn,
+  collapseNumbersZh,
+  hasHan,
+  latinWordCount,
+  metaphoneKey,
+  phraseCharsZh,
+  phraseTokensEn,
+  pinyinKey,
+  prepareEn,
+  prepareZh,
+} from './prepare.js';
+import type { LexiconCategory, LexiconEntry, LexiconLanguage, LoadedLexicons } from './schema.js';
+
+/**
+ * One-pass lexicon matching. Every phrase, exception and quote marker of a language goes into one
+ * Aho-Corasick automaton; a second small automaton holds `{n}` (number) patterns and a third the fuzzy
+ * keys (pinyin for Chinese, Metaphone for English). Matching an utterance is one pass per automaton, then
+ * exceptions, pause boundaries and overlaps are resolved on the (few) hits.
+ */
+
+export interface MatchHit {
+  entry: LexiconEntry;
+  language: LexiconLanguage;
+  /** the lexicon phrase that matched (as written in the lexicon) */
+  phrase: string;
+  /** the matched text, normalised (compact Chinese, or space-joined English words) */
+  matched: string;
+  /** offsets in the prepared utterance: code points (zh) or tokens (en), [from, to) */
+  from: number;
+  to: number;
+  /** length of the prepared utterance in the same unit, for time interpolation */
+  length: number;
+  fuzzy: boolean;
+  /** 1 for an exact match; fuzzyConfidence × similarity for a fuzzy one */
+  confidence: number;
+  /** a quote marker (您说 / "you said") shortly before the hit */
+  quoted: boolean;
+}
+
+export interface TranscriptHit extends MatchHit {
+  segmentIndex: number;
+  speaker: Speaker;
+  /** seconds; interpolated inside the segment from the hit's position in the text */
+  start: number;
+  end: number;
+  /** the segment's raw text: the quote an inspector reads */
+  text: string;
+  /** the segment had no speaker label and the entry's role was assumed */
+  speakerAssumed: boolean;
+}
+
+export interface MatchTranscriptOptions {
+  language: 'zh' | 'en' | 'auto';
+  /** confidence multiplier for hits in segments whose speaker is unknown (mono recordings) */
+  unknownSpeakerConfidence: number;
+  /** a banned phrase the agent quotes back counts as an echo if the customer said it this recently */
+  echoWindowSec: number;
+  /** in auto mode, a Chinese utterance with at least this many Latin words is also matched as English */
+  mixedMinLatinWords: number;
+  /** only these categories (default: all) */
+  categories?: readonly LexiconCategory[];
+}
+
+export const DEFAULT_MATCH_OPTIONS: MatchTranscriptOptions = {
+  language: 'auto',
+  unknownSpeakerConfidence: 0.5,
+  echoWindowSec: 30,
+  mixedMinLatinWords: 3,
+};
+
+type PatternValue =
+  | { kind: 'phrase'; entry: number; phrase: string }
+  | { kind: 'exception'; entry: number }
+  | { kind: 'quote' };
+
+interface LanguageMatcher {
+  exact: AhoCorasick<PatternValue>;
+  numeric: AhoCorasick<PatternValue>;
+  fuzzy: AhoCorasick<PatternValue>;
+  /** English: token -> id; Chinese uses code points */
+  vocab: Map<string, number>;
+  fuzzyVocab: Map<string, number>;
+}
+
+/** Minimum phrase size for fuzzy matching: short phrases would match too much by sound alone. */
+const FUZZY_MIN_ZH_CHARS = 3;
+const FUZZY_MIN_EN_LETTERS = 6;
+/** a quote marker must end at most this many chars (zh) / tokens (en) before the hit */
+const QUOTE_REACH = { zh: 10, en: 6 } as const;
+
+function idOf(vocab: Map<string, number>, key: string, create: boolean): number {
+  let id = vocab.get(key);
+  if (id === undefined) {
+    if (!create) return -1;
+    id = vocab.size;
+    vocab.set(key, id);
+  }
+  return id;
+}
+
+export class LexiconMatcher {
+  readonly entries: readonly LexiconEntry[];
+  private readonly langs: Record<LexiconLanguage, LanguageMatcher>;
+
+  constructor(lex: LoadedLexicons) {
+    this.entries = lex.entries;
+    this.langs = { zh: this.emptyLang(), en: this.emptyLang() };
+    lex.entries.forEach((e, i) => this.addEntry(e, i));
+    for (const lang of ['zh', 'en'] as const) {
+      for (const q of lex.quoteMarkers[lang]) this.addPattern(lang, q, { kind: 'quote' });
+      const m = this.langs[lang];
+      m.exact.build();
+      m.numeric.build();
+      m.fuzzy.build();
+    }
+  }
+
+  private emptyLang(): LanguageMatcher {
+    return { exact: new AhoCorasick(), numeric: new AhoCorasick(), fuzzy: new AhoCorasick(), vocab: new Map(), fuzzyVocab: new Map() };
+  }
+
+  private addPattern(lang: LexiconLanguage, phrase: string, value: PatternValue): void {
+    const m = this.langs[lang];
+    if (lang === 'zh') {
+      const chars = phraseCharsZh(phrase);
+      (chars.includes(NUM_CHAR) ? m.numeric : m.exact).add(chars, value);
+    } else {
+      const toks = phraseTokensEn(phrase);
+      const ids = toks.map((t) => idOf(m.vocab, t, true));
+      (toks.includes(NUM_TOKEN) ? m.numeric : m.exact).add(ids, value);
+    }
+  }
+
+  private addEntry(e: LexiconEntry, index: number): void {
+    const m = this.langs[e.language];
+    for (const phrase of e.phrases) {
+      this.addPattern(e.language, phrase, { kind: 'phrase', entry: index, phrase });
+      if (!e.fuzzy || phrase.includes('{n}')) continue;
+      if (e.language === 'zh') {
+        const chars = phraseCharsZh(phrase);
+        if (chars.length >= FUZZY_MIN_ZH_CHARS) {
+          m.fuzzy.add(chars.map((c) => idOf(m.fuzzyVocab, pinyinKey(c), true)), { kind: 'phrase', entry: index, phrase });
+        }
+      } else {
+        const words = prepareEn(phrase).words;
+        if (words.join('').length >= FUZZY_MIN_EN_LETTERS) {
+          m.fuzzy.add(words.map((w) => idOf(m.fuzzyVocab, metaphoneKey(w), true)), { kind: 'phrase', entry: index, phrase });
+        }
+      }
+    }
+    for (const ex of e.exceptions) this.addPattern(e.language, ex, { kind: 'exception', entry: index });
+  }
+
+  /** Match one utterance in one language. No role or position filtering (see matchTranscript). */
+  matchText(raw: string, language: LexiconLanguage, categories?: readonly LexiconCategory[]): MatchHit[] {
+    const m = this.langs[language];
+    const hits: MatchHit[] = [];
+    const exceptions: { entry: number; from: number; to: number }[] = [];
+    const quoteEnds: number[] = [];
+    let symbols: number[];
+    let surface: string[];
+    let pauseAfter: boolean[];
+    let fuzzySymbols: () => number[];
+    let numeric: { symbols: number[]; span: [number, number][] } | null;
+    if (language === 'zh') {
+      const p = prepareZh(raw);
+      symbols = p.chars;
+      surface = p.chars.map((c) => String.fromCodePoint(c));
+      pauseAfter = p.pauseAfter;
+      fuzzySymbols = () => p.chars.map((c) => idOf(m.fuzzyVocab, pinyinKey(c), false));
+      const n = m.numeric.size ? collapseNumbersZh(p.chars) : null;
+      numeric = n && { symbols: n.chars, span: n.span };
+    } else {
+      const p = prepareEn(raw);
+      symbols = p.stems.map((s) => idOf(m.vocab, s, false));
+      surface = p.words;
+      pauseAfter = p.pauseAfter;
+      fuzzySymbols = () => p.words.map((w) => idOf(m.fuzzyVocab, metaphoneKey(w), false));
+      const n = m.numeric.size ? collapseNumbersEn(p.stems) : null;
+      numeric = n && { symbols: n.tokens.map((t) => idOf(m.vocab, t, false)), span: n.span };
+    }
+    const join = language === 'zh' ? '' : ' ';
+    const length = symbols.length;
+    const wanted = (entry: number) => !categories || categories.includes(this.entries[entry].category);
+
+    const onMatch = (fuzzy: boolean) => (from: number, to: number, v: PatternValue) => {
+      if (v.kind === 'quote') quoteEnds.push(to);
+      else if (v.kind === 'exception') exceptions.push({ entry: v.entry, from, to });
+      else if (wanted(v.entry)) {
+        const entry = this.entries[v.entry];
+        hits.push({
+          entry,
+          language,
+          phrase: v.phrase,
+          matched: surface.slice(from, to).join(join),
+          from,
+          to,
+          length,
+          fuzzy,
+          confidence: fuzzy ? entry.fuzzyConfidence : 1,
+          quoted: false,
+        });
+      }
+    };
+    m.exact.search(symbols, onMatch(false));
+    if (numeric) {
+      const span = numeric.span;
+      m.numeric.search(numeric.symbols, (from, to, v) => onMatch(false)(span[from][0], span[to - 1][1], v));
+    }
+    if (m.fuzzy.size) {
+      const exactHits = hits.slice();
+      m.fuzzy.search(fuzzySymbols(), (from, to, v) => {
+        if (v.kind !== 'phrase' || !wanted(v.entry)) return;
+        // an exact hit of the same entry already covers this span
+        if (exactHits.some((h) => h.entry === this.entries[v.entry] && h.from < to && from < h.to)) return;
+        const entry = this.entries[v.entry];
+        const matched = surface.slice(from, to).join(join);
+        const target = language === 'zh' ? phraseCharsZh(v.phrase).map((c) => String.fromCodePoint(c)).join('') : prepareEn(v.phrase).words.join(' ');
+        if (matched === target) return; // same text, already an exact hit
+        const similarity = natural.JaroWinklerDistance(matched, target, {});
+        hits.push({
+          entry,
+          language,
+          phrase: v.phrase,
+          matched,
+          from,
+          to,
+          length,
+          fuzzy: true,
+          confidence: round3(entry.fuzzyConfidence * similarity),
+          quoted: false,
+        });
+      });
+    }
+
+    const index = new Map(this.entries.map((e, i) => [e, i]));
+    const kept = hits.filter((h) => {
+      const ei = index.get(h.entry)!;
+      if (exceptions.some((x) => x.entry === ei && x.from <= h.from && h.to <= x.to)) return false;
+      if (h.entry.boundary === 'pause' && !pauseOrRepeat(symbols, pauseAfter, h.from, h.to)) return false;
+      return true;
+    });
+    const resolved = resolveOverlaps(kept);
+    const reach = QUOTE_REACH[language];
+    for (const h of resolved) h.quoted = quoteEnds.some((q) => q <= h.from && h.from - q <= reach);
+    return resolved.sort((a, b) => a.from - b.from || a.to - b.to);
+  }
+
+  /**
+   * Match every segment of a transcript in its language(s), keep hits whose entry role fits the speaker,
+   * and drop banned phrases the agent quotes back from the customer.
+   */
+  matchTranscript(segments: readonly TranscriptSegment[], options: Partial<MatchTranscriptOptions> = {}): TranscriptHit[] {
+    const o = { ...DEFAULT_MATCH_OPTIONS, ...options };
+    const out: TranscriptHit[] = [];
+    /** all hits by customers, role-filtered or not, for the echo check */
+    const customerSaid: { entryId: string; start: number }[] = [];
+    segments.forEach((seg, segmentIndex) => {
+      const dur = Math.max(0, seg.end - seg.start);
+      for (const language of segmentLanguages(seg.text, o.language, o.mixedMinLatinWords)) {
+        for (const h of this.matchText(seg.text, language, o.categories)) {
+          const start = seg.start + (h.length ? (h.from / h.length) * dur : 0);
+          const end = seg.start + (h.length ? (h.to / h.length) * dur : dur);
+          if (seg.speaker === 'customer') customerSaid.push({ entryId: h.entry.id, start });
+          const role = h.entry.role;
+          let speakerAssumed = false;
+          let confidence = h.confidence;
+          if (seg.speaker === 'unknown') {
+            if (role !== 'any') {
+              speakerAssumed = true;
+              confidence = round3(confidence * o.unknownSpeakerConfidence);
+            }
+          } else if (role !== 'any' && role !== seg.speaker) continue;
+          if (
+            h.entry.category === 'banned' &&
+            h.quoted &&
+            customerSaid.some((c) => c.entryId === h.entry.id && c.start <= start && start - c.start <= o.echoWindowSec)
+          ) {
+            continue; // the agent is quoting the customer back
+          }
+          out.push({ ...h, confidence, segmentIndex, speaker: seg.speaker, start: round3(start), end: round3(end), text: seg.text, speakerAssumed });
+        }
+      }
+    });
+    return out;
+  }
+}
+
+/** Which lexicon languages an utterance is matched in. */
+export function segmentLanguages(raw: string, mode: 'zh' | 'en' | 'auto', mixedMinLatinWords = 3): LexiconLanguage[] {
+  if (mode !== 'auto') return [mode];
+  if (!hasHan(raw)) return ['en'];
+  return latinWordCount(raw) >= mixedMinLatinWords ? ['zh', 'en'] : ['zh'];
+}
+
+function pauseOrRepeat(symbols: readonly number[], pauseAfter: readonly boolean[], from: number, to: number): boolean {
+  if (pauseAfter[to - 1]) return true;
+  const n = to - from;
+  const same = (a: number) => a >= 0 && a + n <= symbols.length && symbols.slice(a, a + n).every((s, i) => s === symbols[from + i]);
+  return same(to) || same(from - n);
+}
+
+/**
+ * Within a category and kind, overlapping hits keep the longest (then exact over fuzzy, then the earliest):
+ * 啊呀 is one filler, not 啊 + 呀. Different kinds are different facts (工号 and 公司 in one phrase).
+ */
+function resolveOverlaps(hits: MatchHit[]): MatchHit[] {
+  const sorted = [...hits].sort(
+    (a, b) => b.to - b.from - (a.to - a.from) || Number(a.fuzzy) - Number(b.fuzzy) || b.confidence - a.confidence || a.from - b.from,
+  );
+  const kept: MatchHit[] = [];
+  for (const h of sorted) {
+    if (kept.some((k) => k.entry.category === h.entry.category && k.entry.kind === h.entry.kind && k.from < h.to && h.from < k.to)) continue;
+    kept.push(h);
+  }
+  return kept;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
