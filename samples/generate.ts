@@ -109,7 +109,7 @@ export const SCRIPTS: Script[] = [
     voices: { A: zhAgent, C: zhCustomer },
     seed: 101,
     codec: 'opus',
-    bitrateKbps: 10,
+    bitrateKbps: 12,
     impairments: { noiseDb: { agent: -58, customer: -50 }, gainDb: { agent: 0, customer: -6 } },
     lines: [
       { who: 'A', say: '女士您好！我是东方有线网络公司1234号业务受理专员，很高兴为您服务，请问有什么可以帮您？' },
@@ -139,7 +139,7 @@ export const SCRIPTS: Script[] = [
     voices: { A: espeak('cmn', 45, 185), C: espeak('cmn', 20, 175) },
     seed: 102,
     codec: 'opus',
-    bitrateKbps: 10,
+    bitrateKbps: 12,
     impairments: {
       noiseDb: { agent: -48, customer: -44 },
       crosstalk: { db: -26, delayMs: 2 },
@@ -194,7 +194,7 @@ export const SCRIPTS: Script[] = [
     voices: { A: (t) => ({ kind: 'espeak', voice: 'en-us', text: t }), C: espeak('en-us-nyc', 25, 170) },
     seed: 104,
     codec: 'opus',
-    bitrateKbps: 10,
+    bitrateKbps: 12,
     impairments: { noiseDb: { agent: -55, customer: -46 }, gainDb: { agent: 0, customer: -16 }, agcPumping: true },
     lines: [
       { who: 'A', say: allison('hello'), text: 'Hello.' },
@@ -219,7 +219,7 @@ export const SCRIPTS: Script[] = [
     voices: { A: espeak('en-us-nyc', 40, 180), C: espeak('en-gb-scotland', 60, 160) },
     seed: 105,
     codec: 'opus',
-    bitrateKbps: 10,
+    bitrateKbps: 12,
     impairments: { noiseDb: { agent: -50, customer: -56 }, gainDb: { agent: 0, customer: -18 }, babble: { db: -18, voices: 4 }, crosstalk: { db: -28, delayMs: 1 } },
     lines: [
       { who: 'A', say: 'Yeah, billing.' },

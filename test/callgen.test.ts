@@ -210,6 +210,12 @@ describe('codecs', () => {
       expect(t.channels).toBe(codecChannels(codec));
       expect(p.durationSec).toBeGreaterThan(5.8);
       expect(p.durationSec).toBeLessThan(6.2);
+      if (t.channels === 2) {
+        // the channels stay apart: low-bitrate joint/coupled stereo must not leak one side into the other
+        const [agent, customer] = await Promise.all([decodeChannel(file, 0), decodeChannel(file, 1)]);
+        for (const s of t.speech.customer) expect(levelDb(agent, s)).toBeLessThan(levelDb(customer, s) - 30);
+        for (const s of t.speech.agent) expect(levelDb(customer, s)).toBeLessThan(levelDb(agent, s) - 30);
+      }
     });
   }
 

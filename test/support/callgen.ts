@@ -59,7 +59,7 @@ export type Codec =
   | 'gsm' // wav gsm_ms (GSM 06.10): MONO ONLY in ffmpeg -> the two sides are mixed down to one channel
   | 'gsm-stereo' // each channel passed through GSM 06.10 and back, stored as stereo pcm_s16le wav
   | 'mp3-16k' // mp3 16 kbit/s, stereo
-  | 'opus' // ogg/opus 16 kbit/s, stereo (decoders report 48 kHz: Opus always decodes at 48 kHz)
+  | 'opus' // ogg/opus 16 kbit/s, two independently coded channels (mapping family 255; decoders report 48 kHz)
   | 'amr' // AMR-NB: mono only and needs an ffmpeg built with libopencore_amrnb (Debian's is not): see codecAvailable()
   | 'aac' // m4a aac 32 kbit/s, stereo
   | 'flac'; // flac, stereo
@@ -808,7 +808,9 @@ function encodeArgs(codec: Codec, sampleRate: number, bitrateKbps?: number): str
     case 'mp3-16k':
       return ['-c:a', 'libmp3lame', '-b:a', br(16), '-f', 'mp3'];
     case 'opus':
-      return ['-c:a', 'libopus', '-b:a', br(16), '-f', 'ogg'];
+      // libopus below ~20 kbit/s collapses a stereo pair to mono (both channels identical): mapping family 255
+      // codes each channel as its own stream, which keeps agent and customer apart (layout reads as "unknown")
+      return ['-c:a', 'libopus', '-mapping_family', '255', '-b:a', br(16), '-f', 'ogg'];
     case 'amr':
       return ['-ac', '1', '-ar', '8000', '-c:a', 'libopencore_amrnb', '-b:a', '12.2k', '-f', 'amr'];
     case 'aac':
