@@ -160,7 +160,7 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
     apologyCount: count('apology'),
     thanksCount: count('thanks'),
     ...escalation.metrics,
-    holdCount: holds.length,
+    holdEtiquetteChecked: holds.length,
     holdEtiquetteOk: holds.length ? holds.filter((e) => e.details?.ok).length : null,
     ...rate.metrics,
   };
