@@ -393,17 +393,20 @@ function evalMetadata(ctx: EvalContext, c: MetadataCondition): ConditionResult {
   return ok ? TRUE([ev]) : { value: false, hits: [], unknown: [] };
 }
 
-const EDGE_TOLERANCE_SEC = 0.25;
-
+/**
+ * after: the hit starts later than the anchor starts and ends no earlier than it ends, so an agent who
+ * interrupts a complaint to apologise is still "after" it; within N s counts from the anchor's end.
+ * before: the mirror image; within N s counts back from the anchor's start.
+ */
 function positioned(ctx: EvalContext, anchor: Evidence, hit: Evidence, r: RelativeCondition['relative']): boolean {
   const after = () => {
-    if (hit.start < anchor.end - EDGE_TOLERANCE_SEC) return false;
+    if (!(hit.start > anchor.start && hit.end >= anchor.end)) return false;
     if (r.withinSec !== undefined && hit.start - anchor.end > r.withinSec) return false;
     if (r.withinTurns !== undefined && turnAt(ctx, hit.start) - turnAt(ctx, anchor.end) > r.withinTurns) return false;
     return true;
   };
   const before = () => {
-    if (hit.end > anchor.start + EDGE_TOLERANCE_SEC) return false;
+    if (!(hit.start < anchor.start && hit.end <= anchor.end)) return false;
     if (r.withinSec !== undefined && anchor.start - hit.end > r.withinSec) return false;
     if (r.withinTurns !== undefined && turnAt(ctx, anchor.start) - turnAt(ctx, hit.end) > r.withinTurns) return false;
     return true;

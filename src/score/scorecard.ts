@@ -225,7 +225,10 @@ export function scoreSection(section: ScoreSection, items: ItemResult[]): Sectio
   let bonus = 0;
   let pending = 0;
   for (const it of items) {
-    if (it.kind === 'standard' || it.kind === 'manual') {
+    if (section.bonus && it.kind === 'manual') {
+      // a bonus the inspector may award: not counted until awarded, and losing it costs nothing
+      continue;
+    } else if (it.kind === 'standard' || it.kind === 'manual') {
       if (it.status === 'needs_review') {
         pending += it.maxPoints;
         base += it.maxPoints;
@@ -235,7 +238,6 @@ export function scoreSection(section: ScoreSection, items: ItemResult[]): Sectio
       }
     } else if (it.kind === 'penalty' && it.status === 'deducted') penalties += it.deduction;
     else if (it.kind === 'bonus' && it.status === 'pass') bonus += it.points ?? 0;
-    else if (it.kind === 'bonus' && it.status === 'needs_review') pending += it.maxPoints;
   }
   const afterPenalty = Math.max(0, base - penalties); // 扣完为止: the section floors at 0
   const score = Math.min(section.max, afterPenalty + bonus);
