@@ -15,8 +15,10 @@ import type { Features } from './features.js';
 export interface HoldSoundParams {
   /** block must be this far above the channel noise floor (dB, median frame energy) */
   presenceDb: number;
-  /** max mean spectral flux for steady sound */
+  /** max mean spectral flux for steady sound, when its energy is also steady */
   maxFlux: number;
+  /** flux this low is steady sound whatever the energy does (music with dynamics) */
+  maxFluxAlone: number;
   /** max std-dev of frame energy (dB) within the block */
   maxModulationDb: number;
   /** flatness below which a block is a tone whatever its modulation */
@@ -30,8 +32,9 @@ export interface HoldSoundParams {
 export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   presenceDb: 10,
   maxFlux: 0.115,
+  maxFluxAlone: 0.085,
   maxModulationDb: 7,
-  toneFlatness: 0.004,
+  toneFlatness: 0.001,
   bridgeSec: 4,
   maxOtherSpeechShare: 0.25,
 };
@@ -50,24 +53,25 @@ export function holdBlocks(features: Features, channel: number, floorDb: number,
   const per = Math.max(1, Math.round(1 / features.frameSec));
   const out: HoldBlock[] = [];
   for (let s = 0; s + per <= features.nFrames; s += per) {
-    const e = Array.from(ch.energyDb.subarray(s, s + per));
-    const sorted = [...e].sort((a, b) => a - b);
-    const median = sorted[Math.floor(per / 2)];
-    // modulation measured on energies clipped at the floor, so noise in the dips doesn't matter
-    const clipped = e.map((x) => Math.max(x, floorDb + 3));
-    const mean = clipped.reduce((a, b) => a + b, 0) / per;
-    const sd = Math.sqrt(clipped.reduce((a, b) => a + (b - mean) ** 2, 0) / per);
-    let flux = 0;
-    let flat = 0;
-    for (let t = s; t < s + per; t++) {
-      flux += ch.flux[t];
-      flat += ch.flatness[t];
+    // Statistics over the block's active frames only, so on/off tone cadences and pauses between notes
+    // don't dilute the steadiness of the sound itself.
+    const active: number[] = [];
+    for (let t = s; t < s + per; t++) if (ch.energyDb[t] >= floorDb + p.presenceDb) active.push(t);
+    const present = active.length >= 0.3 * per;
+    let flux = 1;
+    let flat = 1;
+    let sd = 99;
+    if (present) {
+      const e = active.map((t) => ch.energyDb[t]);
+      const mean = e.reduce((a, b) => a + b, 0) / e.length;
+      sd = Math.sqrt(e.reduce((a, b) => a + (b - mean) ** 2, 0) / e.length);
+      // flux of a frame compares it with the previous one: skip onsets (previous frame inactive)
+      const steadyFrames = active.filter((t) => t > s && ch.energyDb[t - 1] >= floorDb + p.presenceDb);
+      flux = steadyFrames.length ? steadyFrames.reduce((a, t) => a + ch.flux[t], 0) / steadyFrames.length : 1;
+      flat = active.reduce((a, t) => a + ch.flatness[t], 0) / active.length;
     }
-    flux /= per;
-    flat /= per;
-    const present = median >= floorDb + p.presenceDb;
-    const steady = flux <= p.maxFlux && sd <= p.maxModulationDb;
-    const tone = flat <= p.toneFlatness;
+    const steady = flux <= p.maxFluxAlone || (flux <= p.maxFlux && sd <= p.maxModulationDb);
+    const tone = flat <= p.toneFlatness && sd <= p.maxModulationDb;
     out.push({ start: s * features.frameSec, present, flux, modulationDb: sd, flatness: flat, holdLike: present && (steady || tone) });
   }
   return out;

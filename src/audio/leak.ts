@@ -27,6 +27,33 @@ export interface LeakEstimate {
 
 const MAX_LAG_FRAMES = 20; // 400 ms at 20 ms hops: covers crosstalk and typical line echo
 const RATIO_PERCENTILE = 0.2;
+const MIN_LEAK_CORRELATION = 0.35;
+
+function logCorrelation(src: Float64Array, dst: Float64Array, frames: Int32Array, d: number, step: number): number {
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < frames.length; i += step) {
+    const t = frames[i];
+    if (t + d >= dst.length) break;
+    const x = Math.log(src[t] + 1e-15);
+    const y = Math.log(dst[t + d] + 1e-15);
+    n++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
+  }
+  if (n < 20) return 0;
+  const cov = sxy / n - (sx / n) * (sy / n);
+  const vx = sxx / n - (sx / n) ** 2;
+  const vy = syy / n - (sy / n) ** 2;
+  return vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : 0;
+}
 
 function percentile(values: Float64Array | number[], q: number): number {
   if (values.length === 0) return NaN;
@@ -34,12 +61,16 @@ function percentile(values: Float64Array | number[], q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
 }
 
-/** Frames of `src` loud enough to measure coupling from: its top 25% by total power, above its own noise. */
+/**
+ * Frames of `src` loud enough to measure coupling from: within 6 dB of its speech level (95th percentile),
+ * when that level stands at least 12 dB above its quiet frames (10th percentile).
+ */
 function loudFrames(srcTotal: Float64Array): Int32Array {
-  const thr = percentile(srcTotal, 0.75);
+  const level = percentile(srcTotal, 0.95);
   const floor = percentile(srcTotal, 0.1);
+  const thr = level / 4;
   const idx: number[] = [];
-  if (!(thr > floor * 10)) return new Int32Array(0); // no clear activity on the source
+  if (!(level > floor * 16)) return new Int32Array(0); // no clear activity on the source
   for (let t = 0; t < srcTotal.length; t++) if (srcTotal[t] >= thr) idx.push(t);
   return Int32Array.from(idx);
 }
@@ -81,6 +112,9 @@ export function estimateLeak(src: Float32Array[], dst: Float32Array[]): LeakEsti
   }
   const paths: LeakPath[] = [];
   for (const d of chosen) {
+    // A real leak follows the source: the destination's level tracks the source's level frame by frame.
+    // Independent sound on the destination (babble, its own speech) does not.
+    if (logCorrelation(srcTotal, dstTotal, loud, d, step) < MIN_LEAK_CORRELATION) continue;
     const gain = new Float64Array(N_BANDS);
     for (let b = 0; b < N_BANDS; b++) {
       const ratios: number[] = [];

@@ -34,6 +34,8 @@ export interface VadParams {
   minSpeechSec: number;
   /** hold (music/tone) shorter than this is not hold */
   holdMinSec: number;
+  /** speech may start only in frames at most this fraction as spectrally flat as the channel's noise */
+  maxStartFlatness: number;
 }
 
 export const DEFAULT_VAD: VadParams = {
@@ -45,6 +47,7 @@ export const DEFAULT_VAD: VadParams = {
   bridgeGapSec: 0.25,
   minSpeechSec: 0.12,
   holdMinSec: 8,
+  maxStartFlatness: 0.5,
 };
 
 export interface ChannelVad {
@@ -55,6 +58,8 @@ export interface ChannelVad {
 }
 
 export interface VadResult {
+  /** both channels carry the same signal (a mono call saved as stereo): analysed as one channel */
+  dualMono: boolean;
   channels: ChannelVad[];
   /** non-speech hold sound on channel `holdChannel` */
   hold: TimeSpan[];
@@ -112,6 +117,7 @@ function framesToSpans(active: Uint8Array, frameSec: number): TimeSpan[] {
 function decide(
   ownDb: Float64Array,
   totalDb: Float32Array,
+  flatness: Float32Array,
   leakDb: Float64Array | null,
   frameSec: number,
   p: VadParams,
@@ -119,6 +125,12 @@ function decide(
   const n = ownDb.length;
   const floor = noiseFloor(ownDb, frameSec);
   const globalFloor = percentileOf(ownDb, 0.1);
+  // Spectral shape of this channel's noise: speech (harmonics, formants) is far less flat than the noise
+  // it sits in, so a frame may only start speech if it is clearly less flat than the channel's noise.
+  const quiet: number[] = [];
+  for (let t = 0; t < n; t++) if (ownDb[t] <= floor[t] + 3) quiet.push(flatness[t]);
+  const noiseFlatness = quiet.length > 20 ? percentileOf(Float64Array.from(quiet), 0.5) : 1;
+  const startFlatness = Math.max(p.maxStartFlatness * noiseFlatness, 0.02);
   // The channel's speech level: its loud percentile. Digital silence or a channel with no activity gives a
   // level near the floor, and the start threshold then stays at floor + startAboveFloorDb.
   const level = percentileOf(ownDb, 0.95);
@@ -129,7 +141,10 @@ function decide(
     const clearOfLeak = leakDb === null || totalDb[t] - leakDb[t] >= p.aboveLeakDb;
     const startThr = Math.max(floor[t] + p.startAboveFloorDb, level - p.startBelowLevelDb, -70);
     const contThr = Math.max(floor[t] + p.continueAboveFloorDb, level - p.continueBelowLevelDb, -75);
-    if (!on) on = clearOfLeak && e >= startThr;
+    if (!on) {
+      const f = (flatness[t] + (flatness[t - 1] ?? flatness[t]) + (flatness[t + 1] ?? flatness[t])) / 3;
+      on = clearOfLeak && e >= startThr && f <= startFlatness;
+    }
     else on = e >= contThr && (leakDb === null || totalDb[t] - leakDb[t] >= p.aboveLeakDb - 3);
     active[t] = on ? 1 : 0;
   }
@@ -153,7 +168,9 @@ export function detectVoiceActivity(
 ): VadResult {
   const p = { ...DEFAULT_VAD, ...params };
   const { nFrames, frameSec } = features;
-  const chans = features.channels;
+  let chans = features.channels;
+  const dualMono = chans.length === 2 && isDualMono(features);
+  if (dualMono) chans = [chans[0]];
   const leaks: LeakEstimate[] = [];
   const results: ChannelVad[] = [];
   for (let c = 0; c < chans.length; c++) {
@@ -180,13 +197,27 @@ export function detectVoiceActivity(
       }
     }
     if (leakDb === null) own.set(chans[c].energyDb);
-    results.push(decide(own, chans[c].energyDb, leakDb, frameSec, p));
+    results.push(decide(own, chans[c].energyDb, chans[c].flatness, leakDb, frameSec, p));
   }
   let hold: TimeSpan[] = [];
+  if (dualMono) holdChannel = 0;
   if (holdChannel !== null && holdChannel < chans.length) {
     const otherSpeech = chans.length === 2 ? results[1 - holdChannel].speech : [];
     hold = detectHoldSound(features, holdChannel, otherSpeech, results[holdChannel].noiseFloorDb, p.holdMinSec);
     if (hold.length) results[holdChannel].speech = subtractSpans(results[holdChannel].speech, hold).filter((s) => s.end - s.start >= p.minSpeechSec);
   }
-  return { channels: results, hold, leaks };
+  return { channels: results, hold, leaks, dualMono };
+}
+
+/** Both channels the same signal: per-frame band powers within ~1 dB nearly everywhere sound is. */
+export function isDualMono(features: Features): boolean {
+  const [a, b] = features.channels;
+  let loud = 0;
+  let same = 0;
+  for (let t = 0; t < features.nFrames; t++) {
+    if (a.energyDb[t] < -60 && b.energyDb[t] < -60) continue;
+    loud++;
+    if (Math.abs(a.energyDb[t] - b.energyDb[t]) < 1) same++;
+  }
+  return loud > 0 && same / loud > 0.95;
 }

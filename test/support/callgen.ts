@@ -80,7 +80,7 @@ export const CODEC_EXT: Record<Codec, string> = {
 };
 
 export interface Impairments {
-  /** stationary pink-ish noise floor, dBFS RMS, per channel */
+  /** stationary pink-ish line noise, dBFS RMS per channel before that side's gainDb (the noise follows the line's gain) */
   noiseDb?: { agent: number; customer: number };
   /** gain added to everything on that side (e.g. customer -18: a quiet line) */
   gainDb?: { agent: number; customer: number };
@@ -746,9 +746,12 @@ export async function renderCall(spec: CallSpec): Promise<RenderedCall> {
   }
   if (imp.noiseDb) {
     const pump = imp.agcPumping ? (typeof imp.agcPumping === 'object' ? imp.agcPumping.pumpDb : 12) : 0;
+    // Line noise travels with the line: a quiet side (gainDb < 0) has its noise attenuated too, so its SNR
+    // stays that of the line; the recorder's own floor (about -70 dBFS) bounds how quiet it gets.
+    const gainOf = (side: 'agent' | 'customer') => imp.gainDb?.[side] ?? 0;
     for (const [ch, level, content] of [
-      [agent, imp.noiseDb.agent, agentOnly],
-      [customer, imp.noiseDb.customer, customerOnly],
+      [agent, Math.max(imp.noiseDb.agent + gainOf('agent'), -70), agentOnly],
+      [customer, Math.max(imp.noiseDb.customer + gainOf('customer'), -70), customerOnly],
     ] as const) {
       const noise = pinkNoise(n, level, rand);
       const env = pump ? activityEnvelope(content, sr) : undefined;

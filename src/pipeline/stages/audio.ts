@@ -23,11 +23,11 @@ export const audioStage: Stage = {
       progress: ctx.progress,
       signal: ctx.signal,
     });
-    const stereo = features.channels.length === 2;
-    const speakers: Speaker[] = stereo ? [layout[0], layout[1]] : ['unknown'];
-    const agentIndex = stereo ? speakers.indexOf('agent') : 0;
     const params = ctx.pipeline.audio;
+    const agentIndex = features.channels.length === 2 ? layout.indexOf('agent') : 0;
     const vad = detectVoiceActivity(features, { holdMinSec: params.holdMinSec }, agentIndex);
+    const stereo = features.channels.length === 2 && !vad.dualMono;
+    const speakers: Speaker[] = stereo ? [layout[0], layout[1]] : ['unknown'];
     const durationSec = features.nFrames * features.frameSec;
     const timeline: SpeechTimeline = {
       durationSec: round(durationSec, 3),
@@ -39,6 +39,7 @@ export const audioStage: Stage = {
     };
     const events: CallEvent[] = [...detectSilence(timeline, params), ...detectHold(timeline)];
     const notes: string[] = [];
+    if (vad.dualMono) notes.push('both stereo channels carry the same signal: analysed as mono, speakers unknown');
     const talkOver = detectTalkOver(timeline, params);
     const metrics = talkMetrics(timeline, params.turnMergeGapSec);
     if (talkOver === null) {
