@@ -1,0 +1,45 @@
+import type { CallState, Stage, StageContext } from '../stage.js';
+import type { ScoreInput } from '../../score/rules.js';
+import { draftScorecard, type ScorecardDraft } from '../../score/scorecard.js';
+
+/**
+ * The score stage: drafts the pipeline's scorecard from the call's events, transcript, metrics and call
+ * metadata. The draft (docs/scorecard.md) names the pipeline id and version that produced it; the store keeps
+ * it beside the run, and re-scoring with a changed pipeline adds a new draft instead of rewriting this one.
+ * A pipeline without a scorecard produces nothing.
+ */
+
+/** What was measured, so rules can tell "not found" from "not looked for". */
+export function scoreInputFromState(state: CallState, ctx: Pick<StageContext, 'recording'>): ScoreInput {
+  const channels = state.timeline?.channels.length ?? state.info?.channels;
+  const durationSec = state.info?.durationSec ?? state.timeline?.durationSec;
+  return {
+    events: state.events,
+    transcript: state.transcript ?? null,
+    metadata: ctx.recording.metadata ?? {},
+    metrics: state.metrics,
+    ...(durationSec ? { durationSec } : {}),
+    available: {
+      transcript: !!state.transcript,
+      audio: !!state.timeline,
+      // talk-over needs one channel per speaker (issue 3: mono is "not measurable", not zero)
+      talkOver: !!state.timeline && (channels ?? 0) >= 2,
+    },
+  };
+}
+
+export function draftForState(state: CallState, ctx: Pick<StageContext, 'recording' | 'pipeline'>): ScorecardDraft | null {
+  const card = ctx.pipeline.scorecard;
+  if (!card) return null;
+  return draftScorecard(card, scoreInputFromState(state, ctx), { id: ctx.pipeline.id, version: ctx.pipeline.version });
+}
+
+export const scoreStage: Stage = {
+  name: 'score',
+  async run(state, ctx) {
+    const draft = draftForState(state, ctx);
+    if (!draft) return {};
+    ctx.progress?.(1);
+    return { scorecard: draft };
+  },
+};

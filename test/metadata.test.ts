@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/core/errors.js';
+import { loadCallMetadata, loadManifest, maskNumber, parseCsv } from '../src/pipeline/metadata.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'callqa-meta-'));
+const write = (name: string, text: string) => {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+};
+
+describe('call metadata', () => {
+  it.each([
+    ['+86 138-0013-5678', '*********5678'],
+    ['13800135678', '*******5678'],
+    ['5678', '****'],
+    ['12', '****'],
+  ])('masks %s as %s', (raw, masked) => expect(maskNumber(raw)).toBe(masked));
+
+  it('parses quoted CSV with CRLF and a BOM', () => {
+    expect(parseCsv('\ufeffa,b\r\n"x, y","say ""hi"""\r\n\r\n').map((r) => r.cells)).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"'],
+    ]);
+  });
+
+  it('loads a manifest, validates, converts and masks', async () => {
+    const csv = write(
+      'calls.csv',
+      'file,agent_id,team,direction,started_at,queue,customer_number,ring_sec,hung_up_by,transfers\n' +
+        'a.wav,A17,north,inbound,2024-05-01T09:30:00+08:00,billing,+86 13800135678,12,customer,0\n' +
+        'sub/b.wav,A18,,呼出,,,,,坐席,\n',
+    );
+    const m = await loadManifest(csv);
+    expect(m.get(join(dir, 'a.wav'))).toEqual({
+      agentId: 'A17',
+      team: 'north',
+      direction: 'inbound',
+      startedAt: '2024-05-01T09:30:00+08:00',
+      queue: 'billing',
+      customerNumberMasked: '*********5678',
+      ringSec: 12,
+      hungUpBy: 'customer',
+      transfers: 0,
+    });
+    expect(m.get(join(dir, 'sub/b.wav'))).toEqual({ agentId: 'A18', direction: 'outbound', hungUpBy: 'agent' });
+    expect(m.get('b.wav')).toEqual(m.get(join(dir, 'sub/b.wav')));
+    expect(JSON.stringify([...m.values()])).not.toContain('13800135678');
+  });
+
+  it.each([
+    ['no file column', 'agent_id\nA1\n', /no "file" column/],
+    ['bad number', 'file,ring_sec\na.wav,abc\n', /line 2: invalid call metadata: ringSec: expected a number >= 0, got "abc"/],
+    ['bad direction', 'file,direction\na.wav,sideways\n', /line 2: invalid call metadata: direction: expected inbound or outbound/],
+    ['bad date', 'file,started_at\na.wav,yesterday\n', /startedAt: expected a date-time/],
+    ['fractional transfers', 'file,transfers\na.wav,1.5\n', /transfers: expected a whole number/],
+    ['duplicate file', 'file\na.wav\na.wav\n', /line 3: file: a.wav is listed twice/],
+    ['too many cells', 'file,team\na.wav,x,y\n', /line 2: 3 cells but the header has 2 columns/],
+  ])('manifest error: %s', async (_n, text, msg) => {
+    const f = write('bad.csv', text);
+    const err = await loadManifest(f).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(msg);
+    expect((err as Error).message.startsWith(f)).toBe(true);
+  });
+
+  it('merges manifest < sidecar < flags', async () => {
+    const rec = write('c.wav', '');
+    write('c.wav.meta.json', JSON.stringify({ agent_id: 'S1', ringSec: 4, customerNumber: '02012345678' }));
+    const manifest = new Map([[rec, { agentId: 'M1', team: 'east', ringSec: 30 }]]);
+    const md = await loadCallMetadata(rec, { manifest, overrides: { ringSec: 2 } });
+    expect(md).toEqual({ agentId: 'S1', team: 'east', ringSec: 2, customerNumberMasked: '*******5678' });
+  });
+
+  it('finds <stem>.meta.json too and reports bad sidecars by file and field', async () => {
+    const rec = write('d.mp3', '');
+    const side = write('d.meta.json', JSON.stringify({ hungUpBy: 'nobody' }));
+    await expect(loadCallMetadata(rec)).rejects.toThrow(`${side}: invalid call metadata: hungUpBy: expected agent or customer`);
+    write('d.meta.json', '{oops');
+    await expect(loadCallMetadata(rec)).rejects.toThrow(/d\.meta\.json: not valid JSON/);
+  });
+
+  it('flags are validated too, and no metadata at all is fine', async () => {
+    const rec = write('e.wav', '');
+    await expect(loadCallMetadata(rec, { overrides: { ringSec: -1 } })).rejects.toThrow(/\(flags\): invalid call metadata: ringSec/);
+    expect(await loadCallMetadata(rec)).toEqual({});
+  });
+});
