@@ -12,9 +12,12 @@ interface Turn {
   speakingSec: number;
 }
 
-/** Han characters for Chinese, Latin words for English: the units the thresholds are written in. */
+/**
+ * Han characters for Chinese, Latin words for English: the units the thresholds are written in. In Chinese,
+ * ASR writes numbers read digit by digit (工号 6001, phone numbers) as ASCII digits: each is one spoken syllable.
+ */
 function unitsOf(seg: TranscriptSegment, lang: RateLang): number {
-  return lang === 'zh' ? hanCount(seg.text) : latinWordCount(seg.text);
+  return lang === 'zh' ? hanCount(seg.text) + (seg.text.match(/[0-9]/g) ?? []).length : latinWordCount(seg.text);
 }
 
 function languageOf(seg: TranscriptSegment, mode: 'zh' | 'en' | 'auto'): RateLang {

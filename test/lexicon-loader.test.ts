@@ -1,0 +1,78 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/core/errors.js';
+import { loadLexicons, parseLexiconFile } from '../src/lexicon/loader.js';
+import { LEXICON_CATEGORIES } from '../src/lexicon/schema.js';
+import { parseTextParams } from '../src/detect/text/params.js';
+
+const repoLexicons = join(dirname(fileURLToPath(import.meta.url)), '..', 'lexicons');
+
+function expectConfigError(fn: () => unknown, ...parts: string[]) {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  for (const p of parts) expect((err as Error).message).toContain(p);
+}
+
+describe('lexicon loader', () => {
+  it('loads the repository lexicons: every category in both languages, Chinese entries cite a seed', () => {
+    const lex = loadLexicons(repoLexicons);
+    for (const lang of ['zh', 'en'] as const) {
+      for (const cat of LEXICON_CATEGORIES) {
+        expect(lex.files.some((f) => f.language === lang && f.category === cat), `${lang}/${cat}`).toBe(true);
+      }
+    }
+    for (const e of lex.entries.filter((x) => x.language === 'zh')) expect(e.source, e.id).toMatch(/\d{3}_[0-9a-f]{16}\.txt|whisper/);
+    expect(lex.version).toMatch(/^zh@1\.0\.0,en@1\.0\.0#[0-9a-f]{12}$|^en@.+,zh@.+#[0-9a-f]{12}$|^zh@.+#[0-9a-f]{12}$/);
+  });
+
+  it('names the file, the entry and the field on a bad entry', () => {
+    const text = `version: 1\nlanguage: zh\ncategory: banned\nentries:\n  - id: zh.banned.ok\n    phrases: [喂]\n    source: s\n  - id: zh.banned.bad\n    phrases: []\n    source: s\n`;
+    expectConfigError(() => parseLexiconFile(text, 'zh/banned.yaml'), 'zh/banned.yaml', 'entries[1] (id zh.banned.bad).phrases', 'at least one phrase');
+  });
+
+  it('rejects unknown fields, bad roles, missing sources and ids of the wrong language', () => {
+    const base = (entry: string, lang = 'zh') => `version: 1\nlanguage: ${lang}\ncategory: banned\nentries:\n  - ${entry}\n`;
+    expectConfigError(() => parseLexiconFile(base('{ id: zh.banned.x, phrases: [a], source: s, colour: red }'), 'f.yaml'), 'f.yaml', 'entries[0] (id zh.banned.x)', 'colour');
+    expectConfigError(() => parseLexiconFile(base('{ id: zh.banned.x, phrases: [a], source: s, role: boss }'), 'f.yaml'), 'entries[0] (id zh.banned.x).role');
+    expectConfigError(() => parseLexiconFile(base('{ id: zh.banned.x, phrases: [a] }'), 'f.yaml'), 'f.yaml', 'entries[0] (id zh.banned.x).source');
+    expectConfigError(() => parseLexiconFile(base('{ id: zh.banned.x, phrases: [a] }', 'en'), 'f.yaml'), 'entries[0] (id zh.banned.x).id', 'en.');
+    expectConfigError(() => parseLexiconFile('version: 1\nlanguage: zh\ncategory: rude\nentries: []\n', 'f.yaml'), 'f.yaml', 'category');
+    expectConfigError(() => parseLexiconFile('version: [1\n', 'broken.yaml'), 'broken.yaml', 'cannot parse');
+  });
+
+  it('later sets override entries by id and change the version', () => {
+    const root = mkdtempSync(join(tmpdir(), 'callqa-lex-'));
+    mkdirSync(join(root, 'base'));
+    mkdirSync(join(root, 'acme'));
+    writeFileSync(join(root, 'base', 'banned.yaml'), 'version: 1\nlanguage: en\ncategory: banned\nentries:\n  - { id: en.banned.x, phrases: [no way] }\n');
+    writeFileSync(join(root, 'acme', 'banned.yaml'), 'version: 2\nlanguage: en\ncategory: banned\nentries:\n  - { id: en.banned.x, phrases: [nope] }\n');
+    const base = loadLexicons(root, ['base']);
+    const both = loadLexicons(root, ['base', 'acme']);
+    expect(base.entries.map((e) => e.phrases)).toEqual([['no way']]);
+    expect(both.entries.map((e) => e.phrases)).toEqual([['nope']]);
+    expect(both.version).not.toBe(base.version);
+    expect(both.version).toMatch(/^en@1\|2#/);
+    expectConfigError(() => loadLexicons(root, ['missing']), 'missing', 'lexicon set not found');
+  });
+});
+
+describe('text params', () => {
+  it('declares defaults with the 15 s self-identification and 280 chars/min lines', () => {
+    const p = parseTextParams(undefined);
+    expect(p.selfIdWithinSec).toBe(15);
+    expect(p.speechRate.zh.tooFastPerMin).toBe(280);
+  });
+  it('names the file and the field on bad values', () => {
+    expectConfigError(() => parseTextParams({ greetingSearchSec: -1 }, 'pipelines/x.yaml'), 'pipelines/x.yaml', 'text.greetingSearchSec');
+    expectConfigError(() => parseTextParams({ speechRate: { zh: { tooFastPerMin: 100, tooSlowPerMin: 200 } } }, 'p.yaml'), 'text.speechRate.zh');
+    expectConfigError(() => parseTextParams({ greetingWindow: 3 }, 'p.yaml'), 'greetingWindow');
+  });
+});
