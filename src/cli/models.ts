@@ -37,6 +37,12 @@ Without a model, analysis still runs; calls just get no transcript.`,
     .command('list')
     .description('show the known models, whether each is present, its size and path')
     .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      `
+Shows each known model name, whether its file is in the models folder, its size (or the approximate
+download size when absent) and its path, then where whisper-cli is. The default model is ${DEFAULT_MODEL}.`,
+    )
     .action((opts: { json?: boolean }) => {
       const rows = listModels();
       if (opts.json) {
