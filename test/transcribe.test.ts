@@ -172,6 +172,28 @@ describe('whisper JSON parsing', () => {
     expect(segments[0].words?.map((w) => w.text)).toEqual(['您', '好']);
   });
 
+  it('splits a segment whisper ran across an inserted gap into one per speech region, by its tokens', () => {
+    const plan = planGate([{ start: 2, end: 4 }, { start: 20, end: 21 }], 30); // regions 1.8-4.2 -> 0-2.4, 19.8-21.2 -> 2.7-4.1
+    const raw = [
+      {
+        startSec: 0.1,
+        endSec: 4.0,
+        text: 'Hello there. Yes.',
+        tokens: [
+          { text: ' Hello', startSec: 0.2, endSec: 0.6, p: 0.9 },
+          { text: ' there.', startSec: 0.6, endSec: 1.2, p: 0.8 },
+          { text: ' Yes.', startSec: 2.9, endSec: 3.3, p: 0.7 },
+        ],
+      },
+    ];
+    const { segments } = mapWhisperSegments(raw, plan, 30, 'agent');
+    expect(segments.map((s) => [s.text, s.start, s.end])).toEqual([
+      ['Hello there.', 1.9, 3],
+      ['Yes.', 20, 21.1],
+    ]);
+    expect(segments[0].words?.map((w) => w.text)).toEqual(['Hello', 'there.']);
+  });
+
   it('rejects output of the wrong shape with a ToolError', () => {
     expect(() => parseWhisperJson('{"transcription": [{"text": 1}]}')).toThrow(ToolError);
     expect(() => parseWhisperJson('not json')).toThrow(/unreadable JSON/);
@@ -399,6 +421,10 @@ describe('whisper-cli on a generated model (structure and timing, not words)', (
     await expect(
       tr.transcribe({ audioPath: notAudio, durationSec: 5, channels: [{ channel: null, speaker: 'unknown', speech: null }], language: 'en' }),
     ).rejects.toThrow(ToolError);
+    const english = new WhisperTranscriber({ model: { name: 'base.en', path: modelPath }, decoding: DECODING });
+    await expect(
+      english.transcribe({ audioPath: callPath, durationSec: DURATION, channels: channelsOf(truth), language: 'zh' }),
+    ).rejects.toThrow(/base\.en is English-only; a zh pipeline needs a multilingual model/);
     const badModel = path.join(dir, 'ggml-broken.bin');
     writeFileSync(badModel, 'lmgg not a model');
     const broken = new WhisperTranscriber({ model: { name: 'broken', path: badModel }, decoding: DECODING });

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { ToolError } from '../core/errors.js';
+import { ConfigError, ToolError } from '../core/errors.js';
 import { normaliseText } from '../core/normalise.js';
 import type { Speaker, TranscriptSegment, WordTiming } from '../core/types.js';
 import { extractChannelPcm, WHISPER_RATE, writeGatedWav } from './audio-io.js';
-import { DEFAULT_GATE, type GateParams, type GatePlan, identityPlan, mapSpan, mapTime, planGate } from './gate.js';
+import { DEFAULT_GATE, type GateParams, type GatePlan, identityPlan, mapSpan, mapTime, planGate, regionAt } from './gate.js';
 import { checkHallucination } from './hallucinations.js';
 import type { ResolvedModel } from './models.js';
 import { runTool } from './process.js';
@@ -16,7 +16,7 @@ import {
   type Transcriber,
 } from './transcriber.js';
 import { ensureWhisperCli } from './whisper-build.js';
-import { parseWhisperJson, type RawToken, whisperSegments } from './whisper-json.js';
+import { parseWhisperJson, type RawToken, type RawWhisperSegment, whisperSegments } from './whisper-json.js';
 
 /**
  * whisper.cpp's whisper-cli, run per channel on voice-activity-gated audio.
@@ -69,6 +69,9 @@ export class WhisperTranscriber implements Transcriber {
   }
 
   async transcribe(req: TranscribeRequest): Promise<TranscribeResult> {
+    if (req.language === 'zh' && /\.en$/.test(this.model)) {
+      throw new ConfigError(`whisper model ${this.model} is English-only; a zh pipeline needs a multilingual model (e.g. base)`);
+    }
     const cli = this.opts.cliPath ?? (await ensureWhisperCli({ onLine: this.opts.onBuildLine, signal: req.signal }));
     const threads = req.threads ?? this.opts.threads ?? defaultThreads();
     const prompt = req.prompt ?? defaultPrompt(req.language);
@@ -149,14 +152,14 @@ const ms = (x: number) => Math.round(x * 1000) / 1000;
  * clamped to the recording, text on inserted silence and known hallucinations dropped.
  */
 export function mapWhisperSegments(
-  raw: ReturnType<typeof whisperSegments>,
+  raw: readonly RawWhisperSegment[],
   plan: GatePlan,
   durationSec: number,
   speaker: Speaker,
 ): { segments: TranscriptSegment[]; dropped: number } {
   const out: TranscriptSegment[] = [];
   let dropped = 0;
-  for (const s of raw) {
+  for (const s of raw.flatMap((seg) => splitAtGaps(seg, plan))) {
     // whisper's segment times can run past the end of the audio it was given
     const span = mapSpan(plan, Math.max(0, s.startSec), Math.min(s.endSec, plan.totalSec));
     if (!span || !s.text) {
@@ -188,6 +191,34 @@ export function mapWhisperSegments(
     out.push(seg);
   }
   return { segments: out, dropped };
+}
+
+/**
+ * whisper often runs one segment across the silence we inserted between two speech regions (e.g. the
+ * agent's question and, 20 s later, their next sentence). Mapped back, such a segment would cover the
+ * whole stretch between them, including the other side's turn. Split it by its tokens' regions instead.
+ */
+export function splitAtGaps(seg: RawWhisperSegment, plan: GatePlan): RawWhisperSegment[] {
+  if (seg.tokens.length < 2 || plan.regions.length < 2) return [seg];
+  const groups: { region: number; tokens: RawToken[] }[] = [];
+  for (const t of seg.tokens) {
+    let r = regionAt(plan, (t.startSec + t.endSec) / 2);
+    if (r < 0) r = Math.max(0, -1 - r - 1); // in a gap: belongs to the region before it
+    const last = groups[groups.length - 1];
+    if (last && last.region === r) last.tokens.push(t);
+    else groups.push({ region: r, tokens: [t] });
+  }
+  if (groups.length === 1) return [seg];
+  return groups.map(({ region, tokens }, i) => {
+    const reg = plan.regions[region];
+    const regEnd = reg.dstStart + (reg.srcEnd - reg.srcStart);
+    // the segment's own edges where it has them, token times at the cuts, always inside the region
+    const from = i === 0 ? seg.startSec : tokens[0].startSec;
+    const to = i === groups.length - 1 ? seg.endSec : tokens[tokens.length - 1].endSec;
+    const startSec = Math.min(Math.max(from, reg.dstStart), regEnd);
+    const endSec = Math.max(startSec, Math.min(to, regEnd));
+    return { startSec, endSec, text: tokens.map((t) => t.text).join('').trim(), tokens };
+  });
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;

@@ -40,9 +40,11 @@ function mulberry32(seed: number): () => number {
 }
 
 /** float32 -> IEEE half (round to nearest), for the small magnitudes used here */
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
 function toHalf(v: number): number {
-  const f = new Float32Array([v]);
-  const x = new Uint32Array(f.buffer)[0];
+  f32[0] = v;
+  const x = u32[0];
   const sign = (x >>> 16) & 0x8000;
   let exp = ((x >>> 23) & 0xff) - 127 + 15;
   let mant = x & 0x7fffff;
