@@ -36,10 +36,12 @@ export interface VadParams {
   holdMinSec: number;
   /** speech may start only in frames at most this fraction as spectrally flat as the channel's noise */
   maxStartFlatness: number;
+  /** how far (s) speech may extend from a core frame over frames between the two thresholds */
+  extendSec: number;
 }
 
 export const DEFAULT_VAD: VadParams = {
-  startBelowLevelDb: 16,
+  startBelowLevelDb: 11,
   startAboveFloorDb: 9,
   continueBelowLevelDb: 26,
   continueAboveFloorDb: 5,
@@ -48,6 +50,7 @@ export const DEFAULT_VAD: VadParams = {
   minSpeechSec: 0.12,
   holdMinSec: 8,
   maxStartFlatness: 0.5,
+  extendSec: 0.3,
 };
 
 export interface ChannelVad {
@@ -134,19 +137,32 @@ function decide(
   // The channel's speech level: its loud percentile. Digital silence or a channel with no activity gives a
   // level near the floor, and the start threshold then stays at floor + startAboveFloorDb.
   const level = percentileOf(ownDb, 0.95);
-  const active = new Uint8Array(n);
-  let on = false;
+  // Core frames: loud enough to start speech, speech-shaped, and clear of the other side's leak.
+  const core = new Uint8Array(n);
+  const ok = new Uint8Array(n);
   for (let t = 0; t < n; t++) {
     const e = ownDb[t];
-    const clearOfLeak = leakDb === null || totalDb[t] - leakDb[t] >= p.aboveLeakDb;
+    const leakMargin = leakDb === null ? Infinity : totalDb[t] - leakDb[t];
     const startThr = Math.max(floor[t] + p.startAboveFloorDb, level - p.startBelowLevelDb, -70);
     const contThr = Math.max(floor[t] + p.continueAboveFloorDb, level - p.continueBelowLevelDb, -75);
-    if (!on) {
-      const f = (flatness[t] + (flatness[t - 1] ?? flatness[t]) + (flatness[t + 1] ?? flatness[t])) / 3;
-      on = clearOfLeak && e >= startThr && f <= startFlatness;
-    }
-    else on = e >= contThr && (leakDb === null || totalDb[t] - leakDb[t] >= p.aboveLeakDb - 3);
-    active[t] = on ? 1 : 0;
+    const f = (flatness[t] + (flatness[t - 1] ?? flatness[t]) + (flatness[t + 1] ?? flatness[t])) / 3;
+    core[t] = e >= startThr && leakMargin >= p.aboveLeakDb && f <= startFlatness ? 1 : 0;
+    ok[t] = e >= contThr && leakMargin >= p.aboveLeakDb - 3 ? 1 : 0;
+  }
+  // Hysteresis with a bounded reach: from each core frame, speech extends over weaker frames (onsets, word
+  // endings) for at most `extendSec` each way. Unbounded hysteresis would run on through babble or pumped
+  // noise that sits between the two thresholds.
+  const reach = Math.max(1, Math.round(p.extendSec / frameSec));
+  const active = new Uint8Array(n);
+  let lastCore = -Infinity;
+  for (let t = 0; t < n; t++) {
+    if (core[t]) lastCore = t;
+    if (core[t] || (ok[t] && t - lastCore <= reach && active[t - 1])) active[t] = 1;
+  }
+  let nextCore = Infinity;
+  for (let t = n - 1; t >= 0; t--) {
+    if (core[t]) nextCore = t;
+    else if (!active[t] && ok[t] && nextCore - t <= reach && (t + 1 < n && active[t + 1])) active[t] = 1;
   }
   let spans = framesToSpans(active, frameSec);
   spans = mergeSpans(spans, p.bridgeGapSec).filter((s) => s.end - s.start >= p.minSpeechSec);

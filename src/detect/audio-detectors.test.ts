@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { SpeechTimeline, TimeSpan } from '../core/types.js';
+import { detectHold } from './hold.js';
+import { detectSilence } from './silence.js';
+import { talkMetrics } from './talk-metrics.js';
+import { detectTalkOver } from './talk-over.js';
+
+const P = { deadAirMinSec: 5, talkOverMinSec: 0.5, backchannelMaxSec: 1.2, turnMergeGapSec: 0.7 };
+const s = (start: number, end: number): TimeSpan => ({ start, end });
+function call(agent: TimeSpan[], customer: TimeSpan[], hold: TimeSpan[] = [], durationSec = 60): SpeechTimeline {
+  return { durationSec, channels: [{ speaker: 'agent', speech: agent }, { speaker: 'customer', speech: customer }], hold };
+}
+
+describe('detectSilence (dead air)', () => {
+  const cases: { name: string; tl: SpeechTimeline; want: [number, number][] }[] = [
+    { name: 'a 6 s gap between turns', tl: call([s(0, 5)], [s(11, 15)]), want: [[5, 11]] },
+    { name: 'natural pauses of 2-4 s are not dead air', tl: call([s(0, 5), s(12, 14)], [s(7, 10), s(17, 20)]), want: [] },
+    { name: 'exactly the threshold counts', tl: call([s(0, 5)], [s(10, 12)]), want: [[5, 10]] },
+    { name: 'hold is never dead air', tl: call([s(0, 5), s(40, 45)], [s(46, 48)], [s(6, 39)]), want: [] },
+    { name: 'leading/trailing silence is not dead air', tl: call([s(10, 15)], [s(16, 20)], [], 60), want: [] },
+    { name: 'silence on both sides between holds and speech', tl: call([s(0, 5), s(30, 35)], [], [s(12, 24)]), want: [[5, 12], [24, 30]] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const ev = detectSilence(c.tl, P);
+      expect(ev.map((e) => [e.start, e.end])).toEqual(c.want);
+      for (const e of ev) expect(e.details?.durationSec).toBeCloseTo(e.end - e.start, 2);
+    });
+  }
+  it('names who spoke last before the silence', () => {
+    const [e] = detectSilence(call([s(0, 5)], [s(11, 15)]), P);
+    expect(e.details?.after).toBe('agent');
+  });
+});
+
+describe('detectTalkOver', () => {
+  it('the customer cutting into the agent is talk-over by the customer, with the overlap length', () => {
+    const ev = detectTalkOver(call([s(0, 8)], [s(6, 12)]), P)!;
+    expect(ev).toHaveLength(1);
+    expect(ev[0]).toMatchObject({ type: 'talk_over', speaker: 'customer', start: 6, end: 8 });
+    expect(ev[0].details).toMatchObject({ overlapSec: 2, interrupted: 'agent' });
+  });
+  it('the agent cutting in is the agent', () => {
+    const ev = detectTalkOver(call([s(3, 9)], [s(0, 4)]), P)!;
+    expect(ev.map((e) => [e.type, e.speaker])).toEqual([['talk_over', 'agent']]);
+  });
+  it('an overlap shorter than the minimum is not talk-over', () => {
+    expect(detectTalkOver(call([s(0, 5)], [s(4.7, 9)]), P)).toEqual([]);
+  });
+  it('a short "mm"/"对" inside the other side\'s turn is a backchannel, not an interruption', () => {
+    const ev = detectTalkOver(call([s(0, 10)], [s(4, 4.6), s(7, 7.8)]), P)!;
+    expect(ev.map((e) => e.type)).toEqual(['backchannel', 'backchannel']);
+    expect(ev.every((e) => e.speaker === 'customer')).toBe(true);
+  });
+  it('a long utterance inside the other\'s turn is talk-over', () => {
+    const ev = detectTalkOver(call([s(0, 10)], [s(3, 6)]), P)!;
+    expect(ev.map((e) => e.type)).toEqual(['talk_over']);
+  });
+  it('short pauses inside a turn do not split it (who started second is judged on turns)', () => {
+    // agent turn 0-10 with a 0.5 s pause; customer starts at 5.2 during the pause and runs on
+    const ev = detectTalkOver(call([s(0, 5), s(5.5, 10)], [s(5.2, 12)]), P)!;
+    expect(ev).toHaveLength(1);
+    expect(ev[0].speaker).toBe('customer');
+  });
+  it('mono: not measurable (null), not zero', () => {
+    const tl: SpeechTimeline = { durationSec: 10, channels: [{ speaker: 'unknown', speech: [s(0, 5)] }], hold: [] };
+    expect(detectTalkOver(tl, P)).toBeNull();
+  });
+});
+
+describe('detectHold and talkMetrics', () => {
+  it('hold events carry duration and whether the customer spoke', () => {
+    const ev = detectHold(call([s(0, 5)], [s(20, 21)], [s(6, 36)]));
+    expect(ev).toEqual([{ type: 'hold', speaker: 'agent', start: 6, end: 36, details: { durationSec: 30, customerSpokeSec: 1 } }]);
+  });
+  it('talk ratio, longest monologue, time to first agent speech', () => {
+    const m = talkMetrics(call([s(2, 10), s(10.5, 20)], [s(21, 26)], [], 30), 0.7);
+    expect(m.agentTalkSec).toBeCloseTo(17.5);
+    expect(m.customerTalkSec).toBeCloseTo(5);
+    expect(m.talkRatio).toBeCloseTo(17.5 / 22.5, 2);
+    expect(m.longestMonologueSec).toBeCloseTo(18);
+    expect(m.longestMonologueBy).toBe('agent');
+    expect(m.timeToFirstAgentSpeechSec).toBe(2);
+  });
+  it('mono has no talk ratio', () => {
+    const m = talkMetrics({ durationSec: 10, channels: [{ speaker: 'unknown', speech: [s(0, 5)] }], hold: [] }, 0.7);
+    expect(m.talkRatio).toBeNull();
+    expect(m.speechSec).toBe(5);
+  });
+});
