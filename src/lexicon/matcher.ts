@@ -75,7 +75,7 @@ export const DEFAULT_MATCH_OPTIONS: MatchTranscriptOptions = {
 };
 
 type PatternValue =
-  | { kind: 'phrase'; entry: number; phrase: string }
+  | { kind: 'phrase'; entry: number; phrase: string; /** fuzzy patterns: the phrase as matched text */ target?: string }
   | { kind: 'exception'; entry: number }
   | { kind: 'quote' };
 
@@ -107,9 +107,11 @@ function idOf(vocab: Map<string, number>, key: string, create: boolean): number 
 export class LexiconMatcher {
   readonly entries: readonly LexiconEntry[];
   private readonly langs: Record<LexiconLanguage, LanguageMatcher>;
+  private readonly entryIndex: Map<LexiconEntry, number>;
 
   constructor(lex: LoadedLexicons) {
     this.entries = lex.entries;
+    this.entryIndex = new Map(lex.entries.map((e, i) => [e, i]));
     this.langs = { zh: this.emptyLang(), en: this.emptyLang() };
     lex.entries.forEach((e, i) => this.addEntry(e, i));
     for (const lang of ['zh', 'en'] as const) {
@@ -145,12 +147,13 @@ export class LexiconMatcher {
       if (e.language === 'zh') {
         const chars = phraseCharsZh(phrase);
         if (chars.length >= FUZZY_MIN_ZH_CHARS) {
-          m.fuzzy.add(chars.map((c) => idOf(m.fuzzyVocab, pinyinKey(c), true)), { kind: 'phrase', entry: index, phrase });
+          const target = String.fromCodePoint(...chars);
+          m.fuzzy.add(chars.map((c) => idOf(m.fuzzyVocab, pinyinKey(c), true)), { kind: 'phrase', entry: index, phrase, target });
         }
       } else {
         const words = prepareEn(phrase).words;
         if (words.join('').length >= FUZZY_MIN_EN_LETTERS) {
-          m.fuzzy.add(words.map((w) => idOf(m.fuzzyVocab, metaphoneKey(w), true)), { kind: 'phrase', entry: index, phrase });
+          m.fuzzy.add(words.map((w) => idOf(m.fuzzyVocab, metaphoneKey(w), true)), { kind: 'phrase', entry: index, phrase, target: words.join(' ') });
         }
       }
     }
@@ -221,7 +224,7 @@ export class LexiconMatcher {
         if (exactHits.some((h) => h.entry === this.entries[v.entry] && h.from < to && from < h.to)) return;
         const entry = this.entries[v.entry];
         const matched = surface.slice(from, to).join(join);
-        const target = language === 'zh' ? phraseCharsZh(v.phrase).map((c) => String.fromCodePoint(c)).join('') : prepareEn(v.phrase).words.join(' ');
+        const target = v.target ?? v.phrase;
         if (matched === target) return; // same text, already an exact hit
         const similarity = natural.JaroWinklerDistance(matched, target, {});
         hits.push({
@@ -239,9 +242,8 @@ export class LexiconMatcher {
       });
     }
 
-    const index = new Map(this.entries.map((e, i) => [e, i]));
     const kept = hits.filter((h) => {
-      const ei = index.get(h.entry)!;
+      const ei = this.entryIndex.get(h.entry)!;
       if (exceptions.some((x) => x.entry === ei && x.from <= h.from && h.to <= x.to)) return false;
       if (h.entry.boundary === 'pause' && !pauseOrRepeat(symbols, pauseAfter, h.from, h.to)) return false;
       return true;
@@ -260,9 +262,11 @@ export class LexiconMatcher {
     const o = { ...DEFAULT_MATCH_OPTIONS, ...options };
     const out: TranscriptHit[] = [];
     /** all hits by customers, role-filtered or not, for the echo check */
-    const customerSaid: { entryId: string; start: number }[] = [];
+    let customerSaid: { entryId: string; start: number }[] = [];
     segments.forEach((seg, segmentIndex) => {
       const dur = Math.max(0, seg.end - seg.start);
+      // keep only what the echo window can still reach (segments arrive sorted by start)
+      if (customerSaid.length > 64) customerSaid = customerSaid.filter((c) => seg.start - c.start <= o.echoWindowSec);
       for (const language of segmentLanguages(seg.text, o.language, o.mixedMinLatinWords)) {
         for (const h of this.matchText(seg.text, language, o.categories)) {
           const start = seg.start + (h.length ? (h.from / h.length) * dur : 0);

@@ -33,9 +33,21 @@ export interface PreparedEn {
   pauseAfter: boolean[];
 }
 
-/** Normalise but keep pause marks as \u0001 (normaliseText only strips P/S categories; \u0001 survives). */
+const PUNCT = /[\p{P}\p{S}\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]/gu;
+
+/**
+ * Normalise but keep pause marks as \u0001 (normaliseText only strips P/S categories; \u0001 survives).
+ * Text without Han characters skips the OpenCC conversion (it only changes Chinese) — same result, faster.
+ */
 function normaliseWithPauses(raw: string): string {
-  return normaliseText(raw.normalize('NFKC').replace(PAUSE_PUNCT, ` ${PAUSE} `));
+  const marked = raw.normalize('NFKC').replace(PAUSE_PUNCT, ` ${PAUSE} `);
+  if (HAN.test(marked)) return normaliseText(marked);
+  return marked.toLowerCase().replace(PUNCT, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Han code points (CJK unified ideographs, extension A, compatibility, extensions B+). */
+function isHanCp(cp: number): boolean {
+  return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f);
 }
 
 export function prepareZh(raw: string): PreparedZh {
@@ -54,11 +66,12 @@ export function prepareZh(raw: string): PreparedZh {
       pendingSpace = true;
       continue;
     }
-    const han = HAN.test(ch);
+    const cp = ch.codePointAt(0)!;
+    const han = isHanCp(cp);
     // whisper writes pauses in Chinese as spaces between characters
     if (pendingSpace && han && prevHan && chars.length) pauseAfter[chars.length - 1] = true;
     pendingSpace = false;
-    chars.push(ch.codePointAt(0)!);
+    chars.push(cp);
     pauseAfter.push(false);
     prevHan = han;
   }
