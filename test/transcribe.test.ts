@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, ToolError } from '../src/core/errors.js';
 import type { Speaker, TimeSpan, Transcript } from '../src/core/types.js';
 import { defaultPipeline } from '../src/pipeline/config.js';
-import { emptyState, type CallState, type StageContext } from '../src/pipeline/stage.js';
+import { emptyState, mergeState, type CallState, type StageContext } from '../src/pipeline/stage.js';
 import { makeTranscribeStage } from '../src/pipeline/stages/transcribe.js';
 import { extractChannelPcm, WHISPER_RATE, writeGatedWav } from '../src/transcribe/audio-io.js';
 import { identityPlan, mapSpan, mapTime, planGate } from '../src/transcribe/gate.js';
@@ -460,6 +460,25 @@ describe('whisper-cli on a generated model (structure and timing, not words)', (
       assertInsideSpeech(out.transcript!, truth);
       expect(out.metrics?.transcriptSegments).toBe(out.transcript!.segments.length);
       expect(progress.at(-1)).toBe(1);
+    });
+
+    it('after the real probe and audio stages: gated by their voice activity, speakers from their timeline', async () => {
+      const { probeStage } = await import('../src/pipeline/stages/probe.js');
+      const { audioStage } = await import('../src/pipeline/stages/audio.js');
+      const ctx = ctxFor(callPath);
+      let state = mergeState(emptyState(), await probeStage.run(emptyState(), ctx));
+      state = mergeState(state, await audioStage.run(state, ctx));
+      const stage = makeTranscribeStage(() => new WhisperTranscriber({ model: { name: 'random', path: modelPath }, decoding: DECODING, threads: 1 }));
+      const out = await stage.run(state, ctx);
+      const t = out.transcript!;
+      expect(t.segments.length).toBeGreaterThan(0);
+      for (const seg of t.segments) {
+        const ch = state.timeline!.channels.find((c) => c.speaker === seg.speaker)!;
+        const regions = planGate(ch.speech, state.info!.durationSec).regions;
+        expect(regions.some((r) => seg.start >= r.srcStart - 0.011 && seg.start <= r.srcEnd + 0.011)).toBe(true);
+        expect(seg.end).toBeLessThanOrEqual(state.info!.durationSec);
+      }
+      expect(new Set(t.segments.map((x) => x.speaker))).toEqual(new Set(['agent', 'customer']));
     });
 
     it('without a model: transcript null and a note saying how to get one (not a failure)', async () => {

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ToolError } from '../core/errors.js';
@@ -72,9 +72,15 @@ export interface BuildOptions {
 
 let inProcess: Promise<string> | null = null;
 
+function buildLockDir(): string {
+  return `${whisperBuildDir()}.callqa-lock`;
+}
+
 /** The whisper-cli path, building it first if needed (once per process, once per machine at a time). */
 export function ensureWhisperCli(opts: BuildOptions = {}): Promise<string> {
-  if (isWhisperCliBuilt()) return Promise.resolve(whisperCliPath());
+  if (isWhisperCliBuilt() && (process.env.CALLQA_WHISPER_CLI || !existsSync(buildLockDir()))) {
+    return Promise.resolve(whisperCliPath());
+  }
   if (process.env.CALLQA_WHISPER_CLI) {
     return Promise.reject(new ToolError('whisper-cli', null, '', `CALLQA_WHISPER_CLI=${process.env.CALLQA_WHISPER_CLI} does not exist`));
   }
@@ -93,13 +99,21 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+function lockAgeBase(lockDir: string): number {
+  try {
+    return statSync(lockDir).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function buildLocked(opts: BuildOptions): Promise<string> {
   const log = opts.onLine ?? ((l: string) => process.stderr.write(`[whisper-cli build] ${l}\n`));
   const buildDir = whisperBuildDir();
   mkdirSync(path.dirname(buildDir), { recursive: true });
-  const lockDir = `${buildDir}.callqa-lock`;
+  const lockDir = buildLockDir();
   const deadline = Date.now() + (opts.lockTimeoutMs ?? 30 * 60_000);
   let told = false;
   for (;;) {
@@ -115,18 +129,22 @@ async function buildLocked(opts: BuildOptions): Promise<string> {
       } catch {
         /* being written right now, or left empty by a crash */
       }
-      if (Number.isFinite(holder) && holder > 0 && !pidAlive(holder)) {
-        log(`removing stale build lock of process ${holder}`);
+      const known = Number.isFinite(holder) && holder > 0;
+      const deadHolder = known && !pidAlive(holder);
+      // no pid long after the lock was made: its maker died between mkdir and writing the pid
+      const orphan = !known && Date.now() - lockAgeBase(lockDir) > 30_000;
+      if (deadHolder || orphan) {
+        log(`removing stale build lock${deadHolder ? ` of process ${holder}` : ''}`);
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
       if (!told) {
-        log(`another process${Number.isFinite(holder) ? ` (pid ${holder})` : ''} is building whisper-cli; waiting for it`);
+        log(`another process${known ? ` (pid ${holder})` : ''} is building whisper-cli; waiting for it`);
         told = true;
       }
       if (Date.now() > deadline) throw new ToolError('whisper-cli build', null, '', `timed out waiting for the build lock ${lockDir}`);
+      // the binary can exist while the linker is still writing it: trust it only once the lock is free
       await sleep(500);
-      if (isWhisperCliBuilt()) return whisperCliPath();
     }
   }
   try {
