@@ -11,7 +11,7 @@ import { analyzeFile } from '../pipeline/runner.js';
 import type { RunOptions } from '../pipeline/stage.js';
 import { openStore } from '../store/index.js';
 import { createProgress } from './progress.js';
-import { loadMetadataFor, type MetadataSource } from './metadata-source.js';
+import { loadMetadataFor, prepareMetadataSource, type MetadataSource } from './metadata-source.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -157,7 +157,7 @@ async function MetadataSourceFromOpts(opts: AnalyzeCliOptions): Promise<Metadata
     if (!m) throw new ConfigError(`--meta expects key=value, got "${kv}"`);
     overrides[m[1]] = m[2];
   }
-  return { manifestPath: opts.manifest, overrides };
+  return prepareMetadataSource({ manifestPath: opts.manifest, overrides });
 }
 
 function fmtSec(s: unknown): string {
@@ -166,9 +166,18 @@ function fmtSec(s: unknown): string {
   return `${m}:${String(Math.round(s % 60)).padStart(2, '0')}`;
 }
 
+/** Findings an inspector looks at first; positive events (greeting found, politeness...) stay in the JSON. */
+const ISSUE_TYPES = new Set([
+  'missing_greeting', 'late_greeting', 'missing_closing', 'missing_self_identification', 'banned_phrase', 'filler', 'customer_escalation',
+]);
+const SHORT: Record<string, string> = {
+  missing_greeting: 'no greeting', late_greeting: 'late greeting', missing_closing: 'no closing', missing_self_identification: 'no self-id',
+  banned_phrase: 'banned', filler: 'fillers', customer_escalation: 'escalation', speech_rate: 'speech rate',
+};
+
 export function summaryTable(calls: CallReport[]): string {
   const hasScore = calls.some((c) => c.scorecard && typeof c.scorecard === 'object');
-  const head = ['file', 'length', 'ch', 'agent:cust talk', 'dead air', 'talk-over', 'hold', 'findings'];
+  const head = ['file', 'length', 'ch', 'agent:cust talk', 'dead air', 'talk-over', 'hold', 'issues'];
   if (hasScore) head.push('score');
   head.push('status');
   const color = process.stdout.isTTY === true;
@@ -180,8 +189,7 @@ export function summaryTable(calls: CallReport[]): string {
     const talkOver = count('talk_over');
     const m = c.metrics;
     const ratio = typeof m.talkRatio === 'number' ? `${Math.round(m.talkRatio * 100)}:${100 - Math.round(m.talkRatio * 100)}` : c.status === 'failed' ? '-' : 'n/a (mono)';
-    const audioTypes = new Set(['silence', 'hold', 'talk_over', 'backchannel', 'speech_rate']);
-    const findings = c.events.filter((e) => !audioTypes.has(e.type));
+    const findings = c.events.filter((e) => ISSUE_TYPES.has(e.type) || (e.type === 'speech_rate' && e.scope === 'call' && e.flag && e.flag !== 'ok'));
     const byType = new Map<string, number>();
     for (const e of findings) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
     const row: string[] = [
@@ -192,7 +200,7 @@ export function summaryTable(calls: CallReport[]): string {
       silences.length ? `${silences.length} (${fmtSec(silences.reduce((s, e) => s + (e.end - e.start), 0))})` : c.status === 'failed' ? '-' : '0',
       m.talkOverCount === null ? 'n/a' : talkOver.length ? `${talkOver.length} (${talkOver.filter((e) => e.speaker === 'agent').length} by agent)` : c.status === 'failed' ? '-' : '0',
       holds.length ? `${holds.length} (${fmtSec(holds.reduce((s, e) => s + (e.end - e.start), 0))})` : c.status === 'failed' ? '-' : '0',
-      [...byType].map(([k, v]) => `${k}×${v}`).join(', ') || (c.status === 'failed' ? '-' : ''),
+      [...byType].map(([k, v]) => (v > 1 ? `${SHORT[k] ?? k}×${v}` : SHORT[k] ?? k)).join(', ') || (c.status === 'failed' ? '-' : ''),
     ];
     if (hasScore) {
       const card = c.scorecard as { total?: number; maxTotal?: number; fatal?: boolean } | null;

@@ -22,6 +22,13 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const commands = await Promise.all([
     import('./analyze.js'),
+    import('./enqueue.js'),
+    import('./watch.js'),
+    import('./worker.js'),
+    import('./status.js'),
+    import('./retry.js'),
+    import('./pipelines.js'),
+    import('./models.js'),
   ]);
   for (const c of commands) c.register(program);
   program.exitOverride();

@@ -1,4 +1,5 @@
-import natural from 'natural';
+// natural's index pulls in storage back-ends that load dotenv (which prints to stdout): import submodules only.
+import { JaroWinklerDistance } from 'natural/lib/natural/distance/index.js';
 import type { Speaker, TranscriptSegment } from '../core/types.js';
 import { AhoCorasick } from './aho-corasick.js';
 import {
@@ -226,7 +227,7 @@ export class LexiconMatcher {
         const matched = surface.slice(from, to).join(join);
         const target = v.target ?? v.phrase;
         if (matched === target) return; // same text, already an exact hit
-        const similarity = natural.JaroWinklerDistance(matched, target, {});
+        const similarity = JaroWinklerDistance(matched, target, {});
         hits.push({
           entry,
           language,

@@ -1,4 +1,7 @@
-import natural from 'natural';
+// natural's index pulls in storage back-ends that load dotenv (which prints to stdout): import submodules only.
+import { Metaphone } from 'natural/lib/natural/phonetics/index.js';
+import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
+import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { pinyin } from 'pinyin-pro';
 import { normaliseText } from '../core/normalise.js';
 
@@ -79,12 +82,12 @@ export function prepareZh(raw: string): PreparedZh {
   return { chars, pauseAfter, text: String.fromCodePoint(...chars) };
 }
 
-const tokenizer = new natural.RegexpTokenizer({ pattern: /[^\p{L}\p{N}\u0001]+/u });
+const tokenizer = new RegexpTokenizer({ pattern: /[^\p{L}\p{N}\u0001]+/u });
 const stemCache = new Map<string, string>();
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = /^\d+$/.test(word) ? word : natural.PorterStemmer.stem(word);
+    s = /^\d+$/.test(word) ? word : PorterStemmer.stem(word);
     if (stemCache.size > 200_000) stemCache.clear();
     stemCache.set(word, s);
   }
@@ -196,7 +199,7 @@ export function pinyinKey(cp: number): string {
   return k;
 }
 
-const metaphone = new natural.Metaphone();
+const metaphone = new Metaphone();
 const metaCache = new Map<string, string>();
 export function metaphoneKey(word: string): string {
   let k = metaCache.get(word);
