@@ -1,0 +1,141 @@
+import { Command } from 'commander';
+import { isAbsolute } from 'node:path';
+import { ConfigError } from '../core/errors.js';
+import type { CallMetadata } from '../core/types.js';
+import type { PipelineConfig } from '../pipeline/config.js';
+import { discover } from '../pipeline/discover.js';
+import { loadCallMetadata, loadManifest } from '../pipeline/metadata.js';
+import { resolvePipeline } from '../pipeline/resolve.js';
+import type { RunOptions } from '../pipeline/stage.js';
+import { openQueueContext } from '../queue/context.js';
+import { enqueueRecording, type EnqueueOutcome, type EnqueueRequest } from '../queue/enqueue.js';
+import { parseChannels } from './analyze.js';
+
+export interface EnqueueCliOptions {
+  pipeline?: string;
+  channels?: string;
+  transcribe: boolean;
+  transcripts?: string;
+  model?: string;
+  manifest?: string;
+  meta?: string[];
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** The options every way of enqueueing shares (enqueue, watch). */
+export function addEnqueueOptions(cmd: Command): Command {
+  return cmd
+    .option('-p, --pipeline <id|file>', 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
+    .option('--channels <left,right>', 'which side is on which stereo channel, e.g. customer,agent')
+    .option('--no-transcribe', 'skip speech recognition (sidecar transcripts are still used)')
+    .option('--transcripts <dir>', 'folder holding <name>.transcript.json / .vtt transcripts (must be readable by every worker)')
+    .option('--model <name>', 'whisper model for this batch')
+    .option('--manifest <csv>', 'CSV of call metadata (file,agent_id,team,direction,...)')
+    .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')
+    .option('--force', 're-analyse even when this content was already analysed (or failed) with this pipeline version');
+}
+
+export function enqueueRequestFromOpts(opts: EnqueueCliOptions): EnqueueRequest {
+  const pipeline: PipelineConfig = resolvePipeline(opts.pipeline);
+  const options: RunOptions = {
+    transcribe: opts.transcribe,
+    transcriptsDir: opts.transcripts,
+    model: opts.model,
+    channels: opts.channels ? parseChannels(opts.channels) : undefined,
+  };
+  return { pipeline, pipelineRef: opts.pipeline, options, force: opts.force };
+}
+
+export function metaOverrides(meta: string[] | undefined): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const kv of meta ?? []) {
+    const m = /^([A-Za-z_][\w-]*)=(.*)$/.exec(kv);
+    if (!m) throw new ConfigError(`--meta expects key=value, got "${kv}"`);
+    overrides[m[1]] = m[2];
+  }
+  return overrides;
+}
+
+export function register(program: Command): void {
+  addEnqueueOptions(
+    program
+      .command('enqueue')
+      .description('queue recordings (files, folders, or a manifest .csv listing them) for the workers; returns at once')
+      .argument('<paths...>', 'recordings, folders to walk, or manifest.csv files'),
+  )
+    .option('--json', 'print one JSON line per file')
+    .option('-q, --quiet', 'only errors')
+    .addHelpText(
+      'after',
+      `
+Each recording is hashed, recorded in the database as pending, and queued for the first stage; the same
+content enqueued again (under any name) is not queued twice, and a recording already analysed with this
+pipeline version is reported as cached. Exit codes: 0 all queued (or already known); 1 some files could not be
+enqueued; 2 configuration error (Redis or PostgreSQL unreachable, bad pipeline).
+
+Environment: REDIS_URL (default redis://127.0.0.1:6379), DATABASE_URL (required: a PostgreSQL server shared
+with the workers), CALLQA_STORAGE_DIR (copy recordings there; default: workers read them where they are),
+CALLQA_QUEUE_PREFIX (Redis key prefix, default callqa).
+
+Examples:
+  callqa enqueue calls/2026-11-21/
+  callqa enqueue --pipeline inbound-service --no-transcribe manifest.csv`,
+    )
+    .action(async (paths: string[], opts: EnqueueCliOptions) => {
+      process.exitCode = await runEnqueue(paths, opts);
+    });
+}
+
+export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Promise<number> {
+  const req = enqueueRequestFromOpts(opts);
+  const overrides = metaOverrides(opts.meta);
+  const manifest = opts.manifest ? await loadManifest(opts.manifest) : undefined;
+  const ctx = await openQueueContext();
+  const counts = new Map<string, number>();
+  let errors = 0;
+  const report = (o: EnqueueOutcome) => {
+    counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+    if (o.status === 'error') errors++;
+    if (opts.json) process.stdout.write(`${JSON.stringify(o)}\n`);
+    else if (o.status === 'error') process.stderr.write(`callqa: ${o.error}\n`);
+    else if (!opts.quiet) process.stderr.write(`${o.status.padEnd(14)} ${o.file}${o.error ? `  (${o.error})` : ''}\n`);
+  };
+  try {
+    const one = async (path: string, displayName: string, base?: Map<string, CallMetadata>) => {
+      let metadata: CallMetadata;
+      try {
+        metadata = await loadCallMetadata(path, { manifest: base ?? manifest, overrides });
+      } catch (err) {
+        report({ file: displayName, status: 'error', error: (err as Error).message });
+        return;
+      }
+      report(await enqueueRecording(ctx, { path, displayName, metadata }, req));
+    };
+    for (const arg of paths) {
+      if (/\.csv$/i.test(arg)) {
+        // A manifest: its rows name the recordings (relative to the manifest's folder) and their metadata.
+        let rows: Map<string, CallMetadata>;
+        try {
+          rows = await loadManifest(arg);
+        } catch (err) {
+          report({ file: arg, status: 'error', error: (err as Error).message });
+          continue;
+        }
+        for (const file of [...rows.keys()].filter((k) => isAbsolute(k))) await one(file, file, rows);
+        continue;
+      }
+      for await (const f of discover([arg])) {
+        if ('missing' in f) report({ file: f.missing, status: 'error', error: `${f.missing}: no such file or directory` });
+        else await one(f.path, f.displayName);
+      }
+    }
+  } finally {
+    await ctx.close();
+  }
+  if (!opts.quiet && !opts.json) {
+    process.stderr.write(`${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing to enqueue'}\n`);
+  }
+  return errors > 0 ? 1 : 0;
+}

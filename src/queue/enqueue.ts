@@ -1,0 +1,193 @@
+/**
+ * Asking for calls to be analysed, and keeping Redis in step with the database. The database is the record:
+ * enqueue writes the recording and a `pending` run BEFORE the job goes to Redis, so a Redis that loses the
+ * job (restart without persistence, flush, crash between the two writes) loses nothing that reconcile
+ * cannot put back. Job ids make every one of these calls safe to repeat.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { errorMessage } from '../core/errors.js';
+import type { CallMetadata } from '../core/types.js';
+import type { PipelineConfig } from '../pipeline/config.js';
+import { checkFile, hashFile } from '../pipeline/runner.js';
+import type { RunOptions, StageName } from '../pipeline/stage.js';
+import type { RunRow, RunSummary } from '../store/index.js';
+import type { QueueContext } from './context.js';
+import { resumeStageIndex } from './handler.js';
+import { OPTIONS_KEY, PIPELINE_REF_KEY, encodeRunOptions, type RunKey } from './jobs.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export interface EnqueueRequest {
+  pipeline: PipelineConfig;
+  /** the pipeline as the user named it (id or YAML path); workers load it by this name */
+  pipelineRef?: string;
+  options: RunOptions;
+  /** analyse again even when this content was already analysed with this pipeline version */
+  force?: boolean;
+}
+
+export interface EnqueueInput {
+  path: string;
+  displayName: string;
+  metadata?: CallMetadata;
+}
+
+export type EnqueueStatus =
+  /** a new run, its first job queued */
+  | 'queued'
+  /** the run existed unfinished and had no job in Redis: queued again where it stands */
+  | 'requeued'
+  /** the run is unfinished and its job is in Redis */
+  | 'in-progress'
+  /** already analysed with this pipeline version */
+  | 'cached'
+  /** analysed before and failed: `callqa retry` (or --force) runs it again */
+  | 'failed-earlier'
+  /** could not be enqueued (unreadable file, database or Redis error) */
+  | 'error';
+
+export interface EnqueueOutcome {
+  file: string;
+  status: EnqueueStatus;
+  runId?: string;
+  /** the run's error (failed-earlier) or why enqueue failed (error) */
+  error?: string;
+}
+
+export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, req: EnqueueRequest): Promise<EnqueueOutcome> {
+  const file = input.displayName;
+  try {
+    const abs = path.resolve(input.path);
+    const sizeBytes = await checkFile(abs, file);
+    const contentHash = await hashFile(abs);
+    const location = await ctx.storage.put(abs, contentHash);
+    const { repo } = ctx.store;
+    const rec = await repo.upsertRecording({ contentHash, path: location, fileName: file, sizeBytes, metadata: input.metadata });
+    const options: RunOptions = {
+      ...req.options,
+      // a transcripts folder must be readable by every worker: store it absolute
+      transcriptsDir: req.options.transcriptsDir ? path.resolve(req.options.transcriptsDir) : undefined,
+    };
+    const pipelineRef = req.pipelineRef && /[/\\]|\.ya?ml$/i.test(req.pipelineRef) ? path.resolve(req.pipelineRef) : req.pipelineRef;
+    const versions: Record<string, string> = {
+      callqa: pkg.version,
+      pipeline: `${req.pipeline.id}@${req.pipeline.version}`,
+      [PIPELINE_REF_KEY]: pipelineRef ?? '',
+      [OPTIONS_KEY]: encodeRunOptions(options),
+    };
+    const { run, existing } = await repo.getOrCreateRun(rec.id, req.pipeline.id, req.pipeline.version, versions);
+    const key: RunKey = { contentHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
+    if (!existing) {
+      // A failed job with this id can outlive its run (the database restored or wiped, Redis kept):
+      // it would block the id and make reconcile report a stale error.
+      await ctx.queues.removeJobsOf(key, ['failed', 'completed']);
+      await ctx.queues.add(ctx.stages[0].name, run.id, key);
+      return { file, status: 'queued', runId: run.id };
+    }
+    if (req.force) {
+      const live = (await ctx.queues.jobsOf(key)).filter((j) => j.state === 'active');
+      if (live.length > 0) return { file, status: 'in-progress', runId: run.id };
+      await ctx.queues.removeJobsOf(key, ['waiting', 'delayed', 'prioritized', 'failed', 'completed']);
+      await ctx.qrepo.clearStageOutputs(run.id);
+      await repo.resetRun(run.id);
+      await ctx.queues.add(ctx.stages[0].name, run.id, key);
+      return { file, status: 'queued', runId: run.id };
+    }
+    if (run.status === 'done') return { file, status: 'cached', runId: run.id };
+    if (run.status === 'failed') return { file, status: 'failed-earlier', runId: run.id, error: run.error ?? undefined };
+    const r = await ensureQueued(ctx, run, key);
+    return { file, status: r === 'requeued' ? 'requeued' : r === 'marked-failed' ? 'failed-earlier' : 'in-progress', runId: run.id };
+  } catch (err) {
+    return { file, status: 'error', error: errorMessage(err) };
+  }
+}
+
+export type EnsureResult = 'kept' | 'requeued' | 'marked-failed';
+
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+/**
+ * One unfinished run (pending/running in the database): leave it when Redis holds a live job for it;
+ * mark it failed when Redis failed its job but the database never heard (the database was down, or the job
+ * stalled too often); otherwise queue it again at the stage where it stands.
+ */
+export async function ensureQueued(ctx: QueueContext, run: RunRow | RunSummary, key: RunKey, saved?: Set<string>): Promise<EnsureResult> {
+  const jobs = await ctx.queues.jobsOf(key);
+  if (jobs.some((j) => LIVE_STATES.has(j.state))) return 'kept';
+  const failed = jobs.find((j) => j.state === 'failed');
+  if (failed) {
+    await ctx.store.repo.failRun(run.id, failed.failedReason ?? `job ${failed.id} failed`);
+    return 'marked-failed';
+  }
+  // completed jobs are removed at once; one still here (other settings) would block the id
+  if (jobs.length > 0) await ctx.queues.removeJobsOf(key, ['completed']);
+  const done = saved ?? (await ctx.qrepo.doneStages([run.id])).get(run.id) ?? new Set<string>();
+  const stage: StageName = ctx.stages[resumeStageIndex(ctx.stages, done)].name;
+  await ctx.queues.add(stage, run.id, key);
+  return 'requeued';
+}
+
+export interface ReconcileResult {
+  checked: number;
+  kept: number;
+  requeued: number;
+  markedFailed: number;
+}
+
+/**
+ * Re-enqueues what Redis lost: every pending or running run in the database is checked against Redis.
+ * Safe to run at any time, from any number of processes at once (job ids stop duplicates; the per-run
+ * claim in the database stops double work).
+ */
+export async function reconcile(ctx: QueueContext, opts: { batchSize?: number } = {}): Promise<ReconcileResult> {
+  const batchSize = opts.batchSize ?? 500;
+  const runs: RunSummary[] = [];
+  for (let offset = 0; ; offset += batchSize) {
+    const page = await ctx.store.repo.listRuns({ status: ['pending', 'running'], order: 'oldest', limit: batchSize, offset });
+    runs.push(...page);
+    if (page.length < batchSize) break;
+  }
+  const result: ReconcileResult = { checked: 0, kept: 0, requeued: 0, markedFailed: 0 };
+  for (let i = 0; i < runs.length; i += batchSize) {
+    const batch = runs.slice(i, i + batchSize);
+    const saved = await ctx.qrepo.doneStages(batch.map((r) => r.id));
+    for (const run of batch) {
+      const key: RunKey = { contentHash: run.contentHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
+      const r = await ensureQueued(ctx, run, key, saved.get(run.id));
+      result.checked++;
+      if (r === 'kept') result.kept++;
+      else if (r === 'requeued') result.requeued++;
+      else result.markedFailed++;
+    }
+  }
+  return result;
+}
+
+export interface RetryOutcome {
+  runId: string;
+  file: string;
+  previousError: string | null;
+  stage: StageName;
+}
+
+/**
+ * Runs failed runs again from the stage where they failed (earlier stages' outputs are kept): their failed
+ * jobs leave Redis, the run goes back to pending, the job is queued. `runIds` empty = every failed run.
+ */
+export async function retryFailed(ctx: QueueContext, opts: { runIds?: string[]; limit?: number } = {}): Promise<RetryOutcome[]> {
+  const failed = await ctx.store.repo.listRuns({ status: 'failed', order: 'oldest', limit: opts.limit ?? 100_000 });
+  const wanted = opts.runIds?.length ? new Set(opts.runIds) : null;
+  const out: RetryOutcome[] = [];
+  for (const run of failed) {
+    if (wanted && !wanted.has(run.id) && !wanted.has(run.fileName) && !wanted.has(run.contentHash)) continue;
+    const key: RunKey = { contentHash: run.contentHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
+    await ctx.queues.removeJobsOf(key, ['failed', 'completed']);
+    await ctx.store.repo.resetRun(run.id);
+    const saved = (await ctx.qrepo.doneStages([run.id])).get(run.id) ?? new Set<string>();
+    const stage = ctx.stages[resumeStageIndex(ctx.stages, saved)].name;
+    await ctx.queues.add(stage, run.id, key);
+    out.push({ runId: run.id, file: run.fileName, previousError: run.error, stage });
+  }
+  return out;
+}

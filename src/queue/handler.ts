@@ -1,0 +1,168 @@
+/**
+ * One stage of one call, as a queue job: the same stage functions the in-process runner calls, with the
+ * state carried between machines by the database. A job loads the run's saved stage outputs, merges them
+ * in graph order, runs its stage, saves that stage's output and hands the call to the next stage's queue;
+ * the last stage stores the results with `completeRun` (one transaction), as `analyzeFile` does.
+ *
+ * Nothing here imports bullmq: the worker adapter (worker.ts) turns the outcome into job states.
+ */
+import { ConfigError, errorMessage, isRetryable } from '../core/errors.js';
+import type { PipelineConfig } from '../pipeline/config.js';
+import { resolvePipeline } from '../pipeline/resolve.js';
+import { emptyState, mergeState, type CallState, type RecordingRef, type Stage, type StageName, type StageOutput } from '../pipeline/stage.js';
+import { checkFile } from '../pipeline/runner.js';
+import type { Repository, RunRow } from '../store/index.js';
+import type { QueueRepository, RunLocks } from '../store/queue-repo.js';
+import { PIPELINE_REF_KEY, decodeRunOptions, type RunKey } from './jobs.js';
+import type { RecordingStorage } from './storage.js';
+
+export interface HandlerDeps {
+  repo: Repository;
+  qrepo: QueueRepository;
+  locks: RunLocks;
+  storage: RecordingStorage;
+  /** the graph, in order (STAGES) */
+  stages: readonly Stage[];
+  /** hands a run to a stage's queue (idempotent by job id) */
+  enqueue(stage: StageName, runId: string, key: RunKey): Promise<void>;
+  pipelines?: PipelineCache;
+}
+
+export type StageJobOutcome =
+  | { kind: 'ran'; stage: StageName; next: StageName | null; durationSec: number }
+  /** another worker holds this call now: come back later (not a failed attempt) */
+  | { kind: 'busy' }
+  /** nothing to do (finished, failed or vanished run; stage already done) */
+  | { kind: 'skipped'; reason: string; next?: StageName | null };
+
+export interface JobAttempt {
+  /** this is the last attempt BullMQ will make: a retryable error now fails the run */
+  final: boolean;
+  signal?: AbortSignal;
+}
+
+/** Thrown for errors that must not be retried; worker.ts maps it to BullMQ's UnrecoverableError. */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+}
+
+export async function handleStageJob(stageName: StageName, runId: string, deps: HandlerDeps, attempt: JobAttempt): Promise<StageJobOutcome> {
+  const idx = deps.stages.findIndex((s) => s.name === stageName);
+  if (idx < 0) throw new PermanentJobError(`stage "${stageName}" is not in this build's pipeline graph`);
+  const stage = deps.stages[idx];
+
+  const release = await deps.locks.tryLock(runId);
+  if (!release) return { kind: 'busy' };
+  let run: RunRow | null = null;
+  try {
+    run = await deps.repo.getRun(runId);
+    if (!run) return { kind: 'skipped', reason: 'run no longer exists' };
+    if (run.status === 'done') return { kind: 'skipped', reason: 'run already done' };
+    // A failed run moves again only through `callqa retry`, which sets it back to pending first.
+    if (run.status === 'failed') return { kind: 'skipped', reason: 'run failed earlier (callqa retry re-runs it)' };
+
+    const recording = await deps.repo.getRecording(run.recordingId);
+    if (!recording) return { kind: 'skipped', reason: 'recording no longer exists' };
+    const key: RunKey = { contentHash: recording.contentHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
+
+    const saved = await deps.repo.loadStageOutputs(runId);
+    const byStage = new Map(saved.map((s) => [s.stage, s.output as StageOutput]));
+    const target = resumeStageIndex(deps.stages, byStage);
+    if (target !== idx) {
+      // A duplicate or stale job (its stage done, or an earlier one missing): send the call to where it is.
+      const where = deps.stages[target].name;
+      await deps.enqueue(where, run.id, key);
+      return { kind: 'skipped', reason: `call is at stage ${where}`, next: where };
+    }
+
+    let state: CallState = emptyState();
+    for (const s of deps.stages.slice(0, idx)) state = mergeState(state, byStage.get(s.name) ?? {});
+
+    const path = await deps.storage.localPath(recording.path);
+    const pipeline = (deps.pipelines ?? defaultPipelineCache).get(run);
+    const options = decodeRunOptions(run.versions, run.id);
+    const ref: RecordingRef = {
+      id: recording.id,
+      path,
+      displayName: recording.fileName,
+      contentHash: recording.contentHash,
+      metadata: recording.metadata,
+    };
+
+    if (idx === 0) {
+      await checkFile(path, recording.fileName);
+      await deps.repo.markRunStarted(run.id, stage.name);
+    } else {
+      await deps.repo.markStage(run.id, stage.name);
+    }
+
+    const t0 = new Date();
+    const out = await stage.run(state, { recording: ref, pipeline, options, signal: attempt.signal });
+    const t1 = new Date();
+    if (attempt.signal?.aborted) throw new Error('aborted');
+    if (idx === 0 && out.info) await deps.repo.setRecordingInfo(recording.id, out.info);
+    await deps.repo.saveStageOutput(run.id, stage.name, out, t0, t1);
+    state = mergeState(state, out);
+
+    const next = deps.stages[idx + 1]?.name ?? null;
+    if (next) {
+      await deps.enqueue(next, run.id, key);
+    } else {
+      await deps.repo.completeRun(run.id, {
+        events: state.events,
+        transcript: state.transcript ?? null,
+        metrics: { ...state.metrics, ...(state.transcriptSkipped ? { transcriptSkipped: state.transcriptSkipped } : {}) },
+        notes: state.notes,
+        scorecard: state.scorecard,
+      });
+    }
+    return { kind: 'ran', stage: stage.name, next, durationSec: (t1.getTime() - t0.getTime()) / 1000 };
+  } catch (err) {
+    if (attempt.signal?.aborted) throw err; // shutdown: the job goes back to the queue, the run stays as it is
+    const permanent = !isRetryable(err) || err instanceof PermanentJobError;
+    if (run && (permanent || attempt.final)) {
+      try {
+        await deps.repo.failRun(run.id, errorMessage(err));
+      } catch {
+        // the database is down: reconcile marks the run failed from the failed job later
+      }
+    }
+    if (permanent && !(err instanceof PermanentJobError)) throw new PermanentJobError(errorMessage(err), { cause: err });
+    throw err;
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Where a run resumes: the first stage of the graph without a saved output; when every stage is saved but
+ * the run is not done (a worker died between the last save and `completeRun`), the last stage again.
+ */
+export function resumeStageIndex(stages: readonly Stage[], saved: { has(stage: string): boolean }): number {
+  const i = stages.findIndex((s) => !saved.has(s.name));
+  return i < 0 ? stages.length - 1 : i;
+}
+
+/** Pipelines by the name they were enqueued with, loaded once per worker process. */
+export class PipelineCache {
+  private readonly cache = new Map<string, PipelineConfig>();
+
+  get(run: RunRow): PipelineConfig {
+    const ref = run.versions[PIPELINE_REF_KEY] || undefined;
+    const key = ref ?? '';
+    let p = this.cache.get(key);
+    if (!p) {
+      p = resolvePipeline(ref);
+      this.cache.set(key, p);
+    }
+    if (p.id !== run.pipelineId || p.version !== run.pipelineVersion) {
+      throw new ConfigError(
+        `run ${run.id} was enqueued for pipeline ${run.pipelineId}@${run.pipelineVersion} but this worker has ` +
+          `${p.id}@${p.version}${ref ? ` (${ref})` : ''}: deploy the same pipelines to every worker, or re-enqueue`,
+      );
+    }
+    return p;
+  }
+}
+
+const defaultPipelineCache = new PipelineCache();
