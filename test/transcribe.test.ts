@@ -192,6 +192,9 @@ describe('whisper JSON parsing', () => {
       ['Yes.', 20, 21.1],
     ]);
     expect(segments[0].words?.map((w) => w.text)).toEqual(['Hello', 'there.']);
+    // a one-token segment stretched over the gap is trimmed to its token's region
+    const one = mapWhisperSegments([{ startSec: 0.1, endSec: 4.0, text: 'Hello', tokens: [raw[0].tokens[0]] }], plan, 30, 'agent');
+    expect(one.segments.map((s) => [s.text, s.start, s.end])).toEqual([['Hello', 1.9, 4.2]]);
   });
 
   it('rejects output of the wrong shape with a ToolError', () => {
@@ -312,6 +315,11 @@ describe('whisper-cli on a generated model (structure and timing, not words)', (
       const inRegion = (x: number) => regions.some((r) => x >= r.srcStart - 0.011 && x <= r.srcEnd + 0.011);
       expect(inRegion(s.start), `${s.speaker} segment start ${s.start} in ${JSON.stringify(regions)}`).toBe(true);
       expect(inRegion(s.end), `${s.speaker} segment end ${s.end} in ${JSON.stringify(regions)}`).toBe(true);
+      if (s.words?.length) {
+        // segments with token timings never straddle the silence between two speech regions
+        const ri = regions.findIndex((r) => s.start >= r.srcStart - 0.011 && s.start <= r.srcEnd + 0.011);
+        expect(s.end, `${s.speaker} ${s.start}-${s.end} stays in ${JSON.stringify(regions[ri])}`).toBeLessThanOrEqual(regions[ri].srcEnd + 0.011);
+      }
       expect(s.normText).toBe(s.normText.trim());
       for (const w of s.words ?? []) {
         expect(w.start).toBeGreaterThanOrEqual(s.start - 0.011);

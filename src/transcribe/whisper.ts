@@ -196,10 +196,11 @@ export function mapWhisperSegments(
 /**
  * whisper often runs one segment across the silence we inserted between two speech regions (e.g. the
  * agent's question and, 20 s later, their next sentence). Mapped back, such a segment would cover the
- * whole stretch between them, including the other side's turn. Split it by its tokens' regions instead.
+ * whole stretch between them, including the other side's turn. Split it by its tokens' regions instead
+ * (or trim it to the one region its tokens are in).
  */
 export function splitAtGaps(seg: RawWhisperSegment, plan: GatePlan): RawWhisperSegment[] {
-  if (seg.tokens.length < 2 || plan.regions.length < 2) return [seg];
+  if (seg.tokens.length === 0 || plan.regions.length < 2) return [seg];
   const groups: { region: number; tokens: RawToken[] }[] = [];
   for (const t of seg.tokens) {
     let r = regionAt(plan, (t.startSec + t.endSec) / 2);
@@ -208,7 +209,7 @@ export function splitAtGaps(seg: RawWhisperSegment, plan: GatePlan): RawWhisperS
     if (last && last.region === r) last.tokens.push(t);
     else groups.push({ region: r, tokens: [t] });
   }
-  if (groups.length === 1) return [seg];
+  // one group: the segment is trimmed to its tokens' region (whisper stretched it over a gap)
   return groups.map(({ region, tokens }, i) => {
     const reg = plan.regions[region];
     const regEnd = reg.dstStart + (reg.srcEnd - reg.srcStart);
@@ -217,7 +218,10 @@ export function splitAtGaps(seg: RawWhisperSegment, plan: GatePlan): RawWhisperS
     const to = i === groups.length - 1 ? seg.endSec : tokens[tokens.length - 1].endSec;
     const startSec = Math.min(Math.max(from, reg.dstStart), regEnd);
     const endSec = Math.max(startSec, Math.min(to, regEnd));
-    return { startSec, endSec, text: tokens.map((t) => t.text).join('').trim(), tokens };
+    const text = groups.length === 1 ? seg.text : tokens.map((t) => t.text).join('').trim();
+    const clamp = (x: number) => Math.min(Math.max(x, startSec), endSec);
+    const inside = tokens.map((t) => ({ ...t, startSec: clamp(t.startSec), endSec: clamp(t.endSec) }));
+    return { startSec, endSec, text, tokens: inside };
   });
 }
 
