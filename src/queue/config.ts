@@ -107,7 +107,8 @@ export async function connectRedis(url: string, opts: { timeoutMs?: number; name
   const where = describeRedisUrl(url);
   const timeoutMs = opts.timeoutMs ?? 3000;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: timeoutMs, retryStrategy: () => null });
-  probe.on('error', () => undefined);
+  let lastError: unknown;
+  probe.on('error', (err) => (lastError = err));
   try {
     await probe.connect();
     await probe.ping();
@@ -116,7 +117,7 @@ export async function connectRedis(url: string, opts: { timeoutMs?: number; name
       process.stderr.write(`callqa: warning: Redis at ${where} has maxmemory-policy ${policy[1]}; BullMQ needs noeviction or jobs may vanish\n`);
     }
   } catch (err) {
-    throw new ConfigError(`cannot connect to Redis at ${where} (REDIS_URL): ${redisReason(err)}`, { cause: err });
+    throw new ConfigError(`cannot connect to Redis at ${where} (REDIS_URL): ${redisReason(lastError ?? err)}`, { cause: lastError ?? err });
   } finally {
     probe.disconnect();
   }
