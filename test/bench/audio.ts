@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH_CACHE, ROOT, fmt, runCapture, runTsChild, tasksetAvailable } from './lib/child.js';
 import { topSelf } from './lib/cpuprofile.js';
+import { updateResultsSection } from './lib/results.js';
 
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 60);
 const CODEC = process.env.BENCH_CODEC ?? 'mulaw';
@@ -102,29 +103,35 @@ for (const pin of pinOk ? [false, true] : [false]) {
 }
 
 const m0 = rows[0].m;
-console.log(`\n## Audio analysis benchmark\n`);
-console.log(
+const md: string[] = [];
+const out = (line: string) => {
+  console.log(line);
+  md.push(line);
+};
+out(`\n## Audio analysis benchmark (test/bench/audio.ts)\n`);
+out(
   `Input: ${path.relative(ROOT, file)} — ${(m0.durationSec / 60).toFixed(1)} min, ${m0.codec}, ${m0.sampleRate} Hz, ${m0.channels} ch. ` +
     `Whole analysis = probe + streamed decode (ffmpeg -> 16 kHz s16le) + frame features + VAD (leak removal, hold) + detectors. ` +
     `Best of ${RUNS} fresh-process runs; Node ${process.version}.\n`,
 );
-console.log('| run | wall s | x-realtime | probe s | decode+features s | VAD s | detectors s | CPU s (node) | CPU s (node+ffmpeg) | peak RSS MB (node) |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+out('| run | wall s | x-realtime | probe s | decode+features s | VAD s | detectors s | CPU s (node) | CPU s (node+ffmpeg) | peak RSS MB (node) |');
+out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const { label, m } of rows)
-  console.log(
+  out(
     `| ${label} | ${fmt(m.wallSec)} | ${fmt(m.durationSec / m.wallSec, 0)} | ${fmt(m.probeSec)} | ${fmt(m.extractSec)} | ${fmt(m.vadSec)} | ${fmt(m.detectSec, 3)} | ${fmt(m.cpuSec)} | ${fmt(m.treeCpuSec)} | ${fmt(Math.max(m.maxRssMb, m.vmHwmMb ?? 0), 0)} |`,
   );
-console.log(`\nEvents found: ${JSON.stringify(m0.events)}, talk ratio ${m0.talkRatio}`);
+out(`\nEvents found: ${JSON.stringify(m0.events)}, talk ratio ${m0.talkRatio}`);
 
 const oneCore = rows.find((r) => r.label.startsWith('1 core'))?.m ?? m0;
 const xOne = oneCore.durationSec / oneCore.wallSec;
 const rss = Math.max(...rows.map((r) => Math.max(r.m.maxRssMb, r.m.vmHwmMb ?? 0)));
 const okX = xOne >= TARGET_X;
 const okRss = rss < TARGET_RSS_MB;
-console.log(
+out(
   `\nTargets: >= ${TARGET_X}x realtime on one core: ${okX ? 'MET' : 'MISSED'} (${xOne.toFixed(0)}x${pinOk ? '' : ', taskset unavailable: unpinned'}); ` +
     `< ${TARGET_RSS_MB} MB RSS: ${okRss ? 'MET' : 'MISSED'} (${rss.toFixed(0)} MB).`,
 );
+updateResultsSection('audio', md.join('\n'));
 if (!okX || !okRss || process.env.BENCH_PROFILE === '1') await profile(file);
 
 const others = ['text.ts', 'asr.ts'].filter((f) => existsSync(path.join(ROOT, 'test/bench', f)));
