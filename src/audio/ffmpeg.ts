@@ -1,4 +1,5 @@
 import ffmpeg from 'fluent-ffmpeg';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -8,7 +9,7 @@ import { ffmpegPath, ffprobePath } from './tools.js';
 
 /**
  * The only module that talks to ffmpeg/ffprobe. fluent-ffmpeg is deprecated (repository archived May 2025),
- * so it stays inside this file: swapping it for a direct `spawn` changes nothing outside.
+ * so it stays inside this file (probing); decoding already runs ffmpeg by a direct spawn (see decodePcm).
  *
  * File names never reach a shell: fluent-ffmpeg spawns with an argument array, and we always hand it an
  * absolute path behind the `file:` protocol so that names starting with '-' or containing 'concat:' etc.
@@ -109,33 +110,41 @@ export interface PcmStream {
 /**
  * Decode the first audio stream to raw interleaved s16le PCM at the given rate, as a stream.
  * Channels are kept apart (never downmixed): channel 0 = left, 1 = right.
+ *
+ * Spawned directly rather than through fluent-ffmpeg: when its output stream closes, fluent-ffmpeg gives
+ * ffmpeg 20 ms to exit before killing it and reporting "Output stream closed", which fires on a loaded
+ * machine after a perfectly good decode (fluent-ffmpeg/node-fluent-ffmpeg#1171, unmerged fix #1292).
  */
 export function decodePcm(path: string, displayName: string, opts: DecodeOptions): PcmStream {
   const pan = opts.channels === 2 ? 'pan=stereo|c0=c0|c1=c1' : 'pan=mono|c0=c0';
-  const cmd = ffmpeg(safeInput(path))
-    .inputOptions(['-nostdin', '-hide_banner'])
-    .noVideo()
-    .outputOptions(['-map', '0:a:0', '-af', pan, '-ar', String(opts.sampleRate), '-acodec', 'pcm_s16le'])
-    .format('s16le');
+  const args = [
+    '-nostdin', '-hide_banner', '-loglevel', 'error',
+    '-i', safeInput(path),
+    '-vn', '-map', '0:a:0', '-af', pan, '-ar', String(opts.sampleRate),
+    '-acodec', 'pcm_s16le', '-f', 's16le', 'pipe:1',
+  ];
+  const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderrTail = '';
+  proc.stderr.on('data', (d: Buffer) => {
+    stderrTail = (stderrTail + d.toString('utf8')).slice(-4000);
+  });
+  const onAbort = () => proc.kill('SIGKILL');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   const done = new Promise<void>((resolveDone, reject) => {
-    cmd.on('stderr', (line: string) => {
-      stderrTail = (stderrTail + line + '\n').slice(-4000);
-    });
-    cmd.on('error', (err: Error, _stdout: unknown, stderr: unknown) => {
+    proc.on('error', (err) => reject(new ToolError('ffmpeg', null, err.message, `cannot run ffmpeg (${ffmpegPath()}): ${err.message}`)));
+    proc.on('close', (code, signal) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (code === 0) return resolveDone();
       if (opts.signal?.aborted) return reject(new Error('aborted'));
-      const tail = (typeof stderr === 'string' && stderr) || stderrTail || err.message;
-      if (/Invalid data|could not find codec|Error while decoding|End of file|moov atom|Invalid argument|no such file/i.test(tail)) {
+      const tail = stderrTail || `exit ${code ?? signal}`;
+      if (code !== null && /Invalid data|could not find codec|Error while decoding|End of file|moov atom|Invalid argument|No such file|does not contain any stream|matches no streams|Decoder.*not found/i.test(tail)) {
         reject(new InputError(displayName, `cannot decode audio: ${lastLine(tail)}`));
       } else {
-        reject(new ToolError('ffmpeg', null, tail));
+        reject(new ToolError('ffmpeg', code, tail));
       }
     });
-    cmd.on('end', () => resolveDone());
   });
-  const stdout = cmd.pipe() as unknown as Readable;
-  opts.signal?.addEventListener('abort', () => cmd.kill('SIGKILL'), { once: true });
-  return { stdout, done };
+  return { stdout: proc.stdout, done };
 }
 
 function lastLine(s: string): string {
