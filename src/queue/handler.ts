@@ -51,8 +51,11 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
   if (idx < 0) throw new PermanentJobError(`stage "${stageName}" is not in this build's pipeline graph`);
   const stage = deps.stages[idx];
 
-  const release = await deps.locks.tryLock(runId);
-  if (!release) return { kind: 'busy' };
+  const claim = await deps.locks.tryLock(runId);
+  if (!claim) return { kind: 'busy' };
+  const checkClaim = () => {
+    if (claim.lost) throw new Error('lost the claim on this call (database connection dropped); retrying');
+  };
   let run: RunRow | null = null;
   try {
     run = await deps.repo.getRun(runId);
@@ -100,6 +103,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     const out = await stage.run(state, { recording: ref, pipeline, options, signal: attempt.signal });
     const t1 = new Date();
     if (attempt.signal?.aborted) throw new Error('aborted');
+    checkClaim();
     if (idx === 0 && out.info) await deps.repo.setRecordingInfo(recording.id, out.info);
     await deps.repo.saveStageOutput(run.id, stage.name, out, t0, t1);
     state = mergeState(state, out);
@@ -108,6 +112,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     if (next) {
       await deps.enqueue(next, run.id, key);
     } else {
+      checkClaim();
       await deps.repo.completeRun(run.id, {
         events: state.events,
         transcript: state.transcript ?? null,
@@ -130,7 +135,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     if (permanent && !(err instanceof PermanentJobError)) throw new PermanentJobError(errorMessage(err), { cause: err });
     throw err;
   } finally {
-    await release();
+    await claim.release();
   }
 }
 

@@ -86,6 +86,12 @@ export class QueueRepository {
  * running the call, and it is what keeps `completeRun` to once per run when a stalled job is re-delivered
  * while its first worker is still alive (an event loop blocked past the lock duration).
  */
+export interface RunClaim {
+  /** true once the claim's connection has dropped: another worker may hold the run now */
+  readonly lost: boolean;
+  release(): Promise<void>;
+}
+
 export class RunLocks {
   private readonly pool: pg.Pool;
 
@@ -95,30 +101,46 @@ export class RunLocks {
   }
 
   /** Takes the run's claim, or returns null at once when another session holds it. */
-  async tryLock(runId: string): Promise<(() => Promise<void>) | null> {
+  async tryLock(runId: string): Promise<RunClaim | null> {
     const client = await this.pool.connect();
+    let lost = false;
+    // The connection sits idle while the stage runs; if the server drops it (restart, terminated backend)
+    // pg emits 'error' on the checked-out client, which would crash the process unhandled. The claim is
+    // gone with it: the holder must not store results under a claim it no longer has.
+    const onError = () => (lost = true);
+    client.on('error', onError);
     let ok = false;
     try {
       const r = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [runId]);
       ok = r.rows[0]?.ok === true;
     } catch (err) {
+      client.off('error', onError);
       client.release(true);
       throw err;
     }
     if (!ok) {
+      client.off('error', onError);
       client.release();
       return null;
     }
     let released = false;
-    return async () => {
-      if (released) return;
-      released = true;
-      try {
-        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runId]);
-        client.release();
-      } catch {
-        client.release(true); // dropping the connection releases the lock too
-      }
+    return {
+      get lost() {
+        return lost;
+      },
+      async release() {
+        if (released) return;
+        released = true;
+        try {
+          if (lost) throw new Error('connection lost');
+          await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runId]);
+          client.off('error', onError);
+          client.release();
+        } catch {
+          client.off('error', onError);
+          client.release(true); // dropping the connection releases the lock too
+        }
+      },
     };
   }
 
