@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { frameScores } from '../src/core/spans.js';
-import { buildCall, CODEC_EXT, randomCallSpec, type Codec, type GroundTruth } from './support/callgen.js';
+import { buildCall, buildLongCall, CODEC_EXT, randomCallSpec, type Codec, type GroundTruth } from './support/callgen.js';
 import { pool, scoreCall, type CallScores } from './support/audio-eval.js';
 
 /**
@@ -85,4 +85,22 @@ describe('audio analysis accuracy on generated calls with ground truth', () => {
     expect(p.precision).toBeGreaterThanOrEqual(0.9);
     expect(p.recall).toBeGreaterThanOrEqual(0.7);
   });
+});
+
+describe('a long call whose line changes (20 minutes of 2-5 minute segments, each with its own impairments)', () => {
+  it('keeps speech F1 >= 0.9 per side, dead air and talk-over F1 >= 0.8, hold recall >= 0.7', async () => {
+    const file = join(DIR, 'long-20min.wav');
+    const truth = await buildLongCall(20, file, { seed: 42, codec: 'mulaw' });
+    const s = await scoreCall(file, truth);
+    console.log(
+      `long call: speech agent F1 ${f(s.speech.agent.f1)} customer F1 ${f(s.speech.customer.f1)}; dead air P ${f(s.silence.precision)} R ${f(s.silence.recall)}; ` +
+        `talk-over P ${f(s.talkOver.precision)} R ${f(s.talkOver.recall)}; hold P ${f(s.hold.precision)} R ${f(s.hold.recall)}`,
+    );
+    expect(s.speech.agent.f1).toBeGreaterThanOrEqual(0.9);
+    expect(s.speech.customer.f1).toBeGreaterThanOrEqual(0.9);
+    expect(s.silence.f1).toBeGreaterThanOrEqual(0.8);
+    expect(s.talkOver.f1).toBeGreaterThanOrEqual(0.8);
+    expect(s.hold.precision).toBeGreaterThanOrEqual(0.9);
+    expect(s.hold.recall).toBeGreaterThanOrEqual(0.7);
+  }, 300_000);
 });

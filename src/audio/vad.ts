@@ -21,6 +21,8 @@ import { estimateLeak, predictLeak, type LeakEstimate } from './leak.js';
 export interface VadParams {
   /** speech may start when own energy is within this many dB of the channel's speech level */
   startBelowLevelDb: number;
+  /** ... widened up to this on a clean line (background far below the speech level) */
+  startBelowLevelMaxDb: number;
   /** ... and at least this far above the local noise floor */
   startAboveFloorDb: number;
   /** speech continues while within this many dB of the speech level */
@@ -38,10 +40,15 @@ export interface VadParams {
   maxStartFlatness: number;
   /** how far (s) speech may extend from a core frame over frames between the two thresholds */
   extendSec: number;
+  /** the speech level is the loud percentile over this window around each moment (s) */
+  levelWindowSec: number;
+  /** cross-channel leak is estimated per window of this length (s) */
+  leakWindowSec: number;
 }
 
 export const DEFAULT_VAD: VadParams = {
   startBelowLevelDb: 11,
+  startBelowLevelMaxDb: 20,
   startAboveFloorDb: 9,
   continueBelowLevelDb: 26,
   continueAboveFloorDb: 5,
@@ -51,6 +58,8 @@ export const DEFAULT_VAD: VadParams = {
   holdMinSec: 8,
   maxStartFlatness: 0.5,
   extendSec: 0.3,
+  levelWindowSec: 60,
+  leakWindowSec: 120,
 };
 
 export interface ChannelVad {
@@ -102,6 +111,56 @@ export function noiseFloor(energyDb: Float32Array | Float64Array, frameSec: numb
   return out;
 }
 
+const HIST_MIN_DB = -120;
+const HIST_BIN_DB = 0.5;
+const HIST_BINS = 240;
+
+/**
+ * A percentile of frame energies (dB) over a sliding window, per frame, via per-block histograms in 0.5 dB
+ * bins: linear in the number of frames whatever the window, so an hour-long call costs next to nothing.
+ * Windows shorter than the call are centred; the whole call is used when it is shorter than the window.
+ */
+export function slidingPercentileDb(db: Float64Array | Float32Array, frameSec: number, windowSec: number, q: number): Float64Array {
+  const n = db.length;
+  const block = Math.max(1, Math.round(5 / frameSec)); // 5 s blocks
+  const nb = Math.max(1, Math.ceil(n / block));
+  const hist = new Uint32Array(nb * HIST_BINS);
+  for (let t = 0; t < n; t++) {
+    const bin = Math.min(HIST_BINS - 1, Math.max(0, Math.floor((db[t] - HIST_MIN_DB) / HIST_BIN_DB)));
+    hist[Math.floor(t / block) * HIST_BINS + bin]++;
+  }
+  const half = Math.max(1, Math.round(windowSec / 2 / (block * frameSec)));
+  const win = new Float64Array(HIST_BINS);
+  let count = 0;
+  const blockLevel = new Float64Array(nb);
+  let lo = 0;
+  let hi = -1;
+  const add = (b: number, sign: number) => {
+    for (let k = 0; k < HIST_BINS; k++) {
+      const c = hist[b * HIST_BINS + k];
+      win[k] += sign * c;
+      count += sign * c;
+    }
+  };
+  for (let b = 0; b < nb; b++) {
+    const from = Math.max(0, b - half);
+    const to = Math.min(nb - 1, b + half);
+    while (hi < to) add(++hi, 1);
+    while (lo < from) add(lo++, -1);
+    const target = q * count;
+    let acc = 0;
+    let k = 0;
+    for (; k < HIST_BINS; k++) {
+      acc += win[k];
+      if (acc >= target) break;
+    }
+    blockLevel[b] = HIST_MIN_DB + (k + 0.5) * HIST_BIN_DB;
+  }
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) out[t] = blockLevel[Math.floor(t / block)];
+  return out;
+}
+
 function framesToSpans(active: Uint8Array, frameSec: number): TimeSpan[] {
   const spans: TimeSpan[] = [];
   let start = -1;
@@ -134,17 +193,28 @@ function decide(
   for (let t = 0; t < n; t++) if (ownDb[t] <= floor[t] + 3) quiet.push(flatness[t]);
   const noiseFlatness = quiet.length > 20 ? percentileOf(Float64Array.from(quiet), 0.5) : 1;
   const startFlatness = Math.max(p.maxStartFlatness * noiseFlatness, 0.02);
-  // The channel's speech level: its loud percentile. Digital silence or a channel with no activity gives a
-  // level near the floor, and the start threshold then stays at floor + startAboveFloorDb.
+  // The channel's speech level: its loud percentile, over the whole call (reported) and locally over a few
+  // minutes (used), since levels drift over a long call (transfers, a new line, AGC). Digital silence or a
+  // channel with no activity gives a level near the floor, and the start threshold then stays at
+  // floor + startAboveFloorDb.
   const level = percentileOf(ownDb, 0.95);
+  const localLevel = slidingPercentileDb(ownDb, frameSec, p.levelWindowSec, 0.95);
+  // The background a start must stand out from: the 30th percentile over ~15 s. Pauses between words pull
+  // it down to the line's floor on a clean line; continuous babble or noise keeps it up.
+  const background = slidingPercentileDb(ownDb, frameSec, 10, 0.3);
   // Core frames: loud enough to start speech, speech-shaped, and clear of the other side's leak.
   const core = new Uint8Array(n);
   const ok = new Uint8Array(n);
   for (let t = 0; t < n; t++) {
     const e = ownDb[t];
     const leakMargin = leakDb === null ? Infinity : totalDb[t] - leakDb[t];
-    const startThr = Math.max(floor[t] + p.startAboveFloorDb, level - p.startBelowLevelDb, -70);
-    const contThr = Math.max(floor[t] + p.continueAboveFloorDb, level - p.continueBelowLevelDb, -75);
+    const lv = localLevel[t];
+    // How far below the speech level a frame may start speech depends on how busy the background is: on a
+    // clean line (floor far below the level) quiet utterances may start 20 dB down; with babble or noise
+    // close to the level, only frames within `startBelowLevelDb` of it may.
+    const below = Math.min(p.startBelowLevelMaxDb, Math.max(p.startBelowLevelDb, lv - background[t] - 20));
+    const startThr = Math.max(floor[t] + p.startAboveFloorDb, lv - below, -70);
+    const contThr = Math.max(floor[t] + p.continueAboveFloorDb, lv - p.continueBelowLevelDb, -75);
     const f = (flatness[t] + (flatness[t - 1] ?? flatness[t]) + (flatness[t + 1] ?? flatness[t])) / 3;
     core[t] = e >= startThr && leakMargin >= p.aboveLeakDb && f <= startFlatness ? 1 : 0;
     ok[t] = e >= contThr && leakMargin >= p.aboveLeakDb - 3 ? 1 : 0;
@@ -194,18 +264,17 @@ export function detectVoiceActivity(
     let leakDb: Float64Array | null = null;
     if (chans.length === 2) {
       const other = chans[1 - c];
-      const est = estimateLeak(other.bands, chans[c].bands);
-      leaks[1 - c] = est;
-      if (est.paths.length > 0) {
-        const pred = predictLeak(other.bands, est, nFrames);
+      const pred = windowedLeak(other.bands, chans[c].bands, nFrames, frameSec, p.leakWindowSec);
+      leaks[1 - c] = pred.strongest;
+      if (pred.any) {
         leakDb = new Float64Array(nFrames);
         for (let t = 0; t < nFrames; t++) {
           let residual = 0;
           let leak = 0;
           for (let b = 0; b < N_BANDS; b++) {
-            const r = chans[c].bands[b][t] - pred[b][t];
+            const r = chans[c].bands[b][t] - pred.bands[b][t];
             if (r > 0) residual += r;
-            leak += pred[b][t];
+            leak += pred.bands[b][t];
           }
           own[t] = toDb(residual);
           leakDb[t] = toDb(leak);
@@ -223,6 +292,40 @@ export function detectVoiceActivity(
     if (hold.length) results[holdChannel].speech = subtractSpans(results[holdChannel].speech, hold).filter((s) => s.end - s.start >= p.minSpeechSec);
   }
   return { channels: results, hold, leaks, dualMono };
+}
+
+/**
+ * Leak of `src` into `dst`, estimated per window of `windowSec` (the line can change during a long call:
+ * transfers, a conference leg, a different handset), each window's estimate taken from the window plus
+ * half a window of context either side.
+ */
+function windowedLeak(
+  src: Float32Array[],
+  dst: Float32Array[],
+  nFrames: number,
+  frameSec: number,
+  windowSec: number,
+): { bands: Float32Array[]; any: boolean; strongest: LeakEstimate } {
+  const win = Math.max(1, Math.round(windowSec / frameSec));
+  const ctx = Math.round(win / 2);
+  const out = Array.from({ length: N_BANDS }, () => new Float32Array(nFrames));
+  let any = false;
+  let strongest: LeakEstimate = { paths: [] };
+  const strength = (e: LeakEstimate) => Math.max(-Infinity, ...e.paths.map((x) => x.gainDb));
+  const nWin = nFrames <= win * 1.5 ? 1 : Math.ceil(nFrames / win);
+  for (let w = 0; w < nWin; w++) {
+    const a = nWin === 1 ? 0 : w * win;
+    const z = nWin === 1 ? nFrames : Math.min(nFrames, (w + 1) * win);
+    const ea = Math.max(0, a - ctx);
+    const ez = Math.min(nFrames, z + ctx);
+    const est = estimateLeak(src.map((b) => b.subarray(ea, ez)), dst.map((b) => b.subarray(ea, ez)));
+    if (est.paths.length === 0) continue;
+    any = true;
+    if (strength(est) > strength(strongest)) strongest = est;
+    const pred = predictLeak(src.map((b) => b.subarray(ea, ez)), est, ez - ea);
+    for (let b = 0; b < N_BANDS; b++) out[b].set(pred[b].subarray(a - ea, z - ea), a);
+  }
+  return { bands: out, any, strongest };
 }
 
 /** Both channels the same signal: per-frame band powers within ~1 dB nearly everywhere sound is. */
