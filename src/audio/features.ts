@@ -72,6 +72,7 @@ export class FeatureExtractor {
   private readonly acc: ChannelAcc[];
   private carry: Buffer | null = null;
   private readonly frame: Float32Array;
+  private readonly bandPow = new Float64Array(N_BANDS);
 
   constructor(
     readonly sampleRate: number,
@@ -137,40 +138,66 @@ export class FeatureExtractor {
     for (let c = 0; c < nc; c++) {
       const a = this.acc[c];
       const ring = a.ring;
+      let pos = a.ringPos;
+      let since = a.sinceHop;
+      const hop = this.hop;
       for (let i = 0; i < n; i++) {
-        ring[a.ringPos] = pcm[i * nc + c] / 32768;
-        a.ringPos = (a.ringPos + 1) % win;
-        if (a.ringFill < win) a.ringFill++;
-        if (++a.sinceHop === this.hop) {
-          a.sinceHop = 0;
+        ring[pos] = pcm[i * nc + c] / 32768;
+        if (++pos === win) pos = 0;
+        if (++since === hop) {
+          since = 0;
+          a.ringPos = pos;
+          if (a.ringFill < win) a.ringFill = Math.min(win, a.ringFill + hop);
           this.analyse(a);
         }
       }
+      // samples since the last hop count towards the fill on the next analysis
+      a.ringPos = pos;
+      a.sinceHop = since;
     }
   }
 
   private analyse(a: ChannelAcc): void {
     const win = this.win;
-    // oldest sample first; zeros while the ring is still filling
+    // oldest sample first (the ring's write position), zeros while it is still filling; two straight
+    // loops instead of a modulo per sample
     const offset = win - a.ringFill;
-    for (let i = 0; i < win; i++) {
-      this.input[i] = i < offset ? 0 : a.ring[(a.ringPos + i) % win] * this.window[i];
+    const input = this.input;
+    const w = this.window;
+    const ring = a.ring;
+    const head = a.ringPos;
+    let i = 0;
+    for (; i < offset; i++) input[i] = 0;
+    let k = (head + i) % win;
+    for (; i < win; i++) {
+      input[i] = ring[k] * w[i];
+      if (++k === win) k = 0;
     }
     this.fft.realTransform(this.spectrum, this.input);
-    const bandPow = new Float64Array(N_BANDS);
+    const bandPow = this.bandPow;
+    bandPow.fill(0);
     let total = 0;
     let logSum = 0;
     let dot = 0;
     let normCur = 0;
     let normPrev = 0;
     const count = this.binHi - this.binLo + 1;
+    // Spectral flatness needs the mean log power: one log per 8 bins of a running product (powers are
+    // >= 1e-12 and <= ~1e3, so 8 of them never leave double range).
+    let prod = 1;
+    let inProd = 0;
     for (let k = this.binLo; k <= this.binHi; k++) {
       const re = this.spectrum[2 * k];
       const im = this.spectrum[2 * k + 1];
       const p = re * re + im * im;
       bandPow[this.bandOfBin[k]] += p;
       total += p;
-      logSum += Math.log(p + 1e-12);
+      prod *= p + 1e-12;
+      if (++inProd === 8) {
+        logSum += Math.log(prod);
+        prod = 1;
+        inProd = 0;
+      }
       const mag = Math.sqrt(p);
       const j = k - this.binLo;
       dot += mag * a.prevMag[j];
@@ -178,6 +205,7 @@ export class FeatureExtractor {
       normPrev += a.prevMag[j] * a.prevMag[j];
       a.prevMag[j] = mag;
     }
+    if (inProd > 0) logSum += Math.log(prod);
     for (let b = 0; b < N_BANDS; b++) a.bands[b].push(bandPow[b] * this.powerScale);
     const ms = total * this.powerScale;
     a.energyDb.push(10 * Math.log10(ms + 1e-12));
