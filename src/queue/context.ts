@@ -44,8 +44,7 @@ export async function openQueueContext(opts: OpenQueueOptions = {}): Promise<Que
     redis.disconnect();
     throw err;
   }
-  guardCheckedOutClients(store);
-  const queues = new StageQueues(redis, cfg, stages);
+    const queues = new StageQueues(redis, cfg, stages);
   return {
     cfg,
     redis,
@@ -72,19 +71,3 @@ function checkGraph(stages: readonly Stage[]): void {
   }
 }
 
-/**
- * Workaround for node-postgres: a pooled client that is checked out but between queries (inside a
- * transaction, or in the instant before release) emits 'error' when the server terminates its connection
- * (PostgreSQL restarted, backend terminated), and pg-pool only listens on idle clients, so the worker
- * process dies of an unhandled 'error' event. With a listener the error is dropped here and surfaces on
- * the next query of that client, where the job's retry policy handles it. Belongs in src/store/db.ts.
- */
-function guardCheckedOutClients(store: Store): void {
-  if (store.kind !== 'postgres') return;
-  type Client = { on(ev: 'error', fn: (err: Error) => void): void };
-  const pool = (store.db as unknown as { $client?: { on(ev: 'connect', fn: (c: Client) => void): void; _clients?: Client[] } }).$client;
-  if (!pool || typeof pool.on !== 'function') return;
-  const ignore = () => undefined;
-  pool.on('connect', (c) => c.on('error', ignore));
-  for (const c of pool._clients ?? []) c.on('error', ignore);
-}

@@ -241,6 +241,10 @@ async function openPostgres(databaseUrl: string, opts: OpenStoreOptions): Promis
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would kill the process.
   // The next query reconnects (or fails, and the caller's retry policy decides).
   pool.on('error', () => undefined);
+  // pg-pool listens for errors on idle clients only: a client checked out but between queries (inside a
+  // transaction) whose server connection is terminated emits an unhandled 'error' and kills the process.
+  // Listen on every client; the error surfaces on that client's next query, where retries decide.
+  pool.on('connect', (c) => c.on('error', () => undefined));
 
   let client: pg.PoolClient;
   try {
