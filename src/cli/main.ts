@@ -29,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     import('./retry.js'),
     import('./pipelines.js'),
     import('./models.js'),
+    import('./rescore.js'),
   ]);
   for (const c of commands) c.register(program);
   program.exitOverride();
