@@ -189,6 +189,20 @@ describe('callqa analyze', () => {
     }
   });
 
+  it('a folder of thousands of files: walks it, skips what is not audio by name, reports every recording', async () => {
+    const big = join(work, 'big');
+    mkdirSync(join(big, 'nested', 'deeper'), { recursive: true });
+    for (let i = 0; i < 2500; i++) writeFileSync(join(big, i % 2 ? 'nested' : '', `notes-${i}.txt`), 'x');
+    for (let i = 0; i < 1200; i++) writeFileSync(join(big, i % 3 ? 'nested/deeper' : '', `empty-${i}.wav`), '');
+    copyFileSync(join(calls, 'alaw.wav'), join(big, 'nested', 'deeper', 'real call.wav'));
+    const r = await cli(['analyze', '--no-transcribe', '--quiet', '--data', join(work, 'data-big'), '--json', join(work, 'big.json'), big]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(work, 'big.json'), 'utf8')) as Report;
+    expect(report.calls).toHaveLength(1201);
+    expect(report.calls.filter((c) => c.status === 'done').map((c) => c.file.split('/').pop())).toEqual(['real call.wav']);
+    expect(report.calls.filter((c) => c.status === 'failed').every((c) => /empty-\d+\.wav: empty file/.test(c.errors[0]))).toBe(true);
+  });
+
   it('is idempotent: the same content and pipeline version is not analysed twice', async () => {
     const dataDir = join(work, 'data-idem');
     const f = join(calls, 'pcm.wav');
