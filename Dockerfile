@@ -12,7 +12,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # onnxruntime-node (a dev-only benchmark dependency) must not fetch CUDA binaries: .npmrc skips that.
-RUN npm ci --omit=dev --no-audit --no-fund
+# npm install rather than npm ci: the lock file lacks optional platform packages of msgpackr-extract
+# (see .ci/setup.sh); npm install still installs the locked versions.
+RUN npm install --omit=dev --no-audit --no-fund
 COPY . .
 # Portable build: the image may run on another CPU than the one that built it.
 ENV CALLQA_WHISPER_CMAKE_ARGS=-DGGML_NATIVE=OFF

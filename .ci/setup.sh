@@ -35,7 +35,9 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# npm install, not npm ci: the registry mirror here lacks some optional platform packages (e.g.
+# @msgpackr-extract/*-darwin-*), which npm ci reports as a lock mismatch; npm install still honours the lock.
+npm install --no-audit --no-fund
 
 # whisper-cli (speech recognition) from nodejs-whisper's bundled whisper.cpp; a no-op when already built.
 if [ -f src/transcribe/build-cli.ts ]; then npx tsx src/transcribe/build-cli.ts; fi
