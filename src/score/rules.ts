@@ -1,3 +1,4 @@
+import { AUDIO_EVENT_TYPES as AUDIO_TYPES, TEXT_EVENT_TYPES as TEXT_TYPES } from '../core/event-types.js';
 import type { CallEvent, CallMetadata, CallMetrics, Speaker, Transcript } from '../core/types.js';
 import { normaliseText } from '../core/normalise.js';
 import type {
@@ -22,26 +23,9 @@ import { containsPhrase, preparePhrase, prepareText, similarity, speechUnits, te
  * never failed. Every hit carries evidence (time span, speaker, quoted text, event reference).
  */
 
-/** Event types emitted by the text detectors (issue 5); they need a transcript. */
-export const TEXT_EVENT_TYPES = new Set([
-  'greeting',
-  'missing_greeting',
-  'late_greeting',
-  'closing',
-  'missing_closing',
-  'self_identification',
-  'missing_self_identification',
-  'banned_phrase',
-  'filler',
-  'politeness',
-  'apology',
-  'thanks',
-  'hold_etiquette',
-  'customer_escalation',
-  'speech_rate',
-]);
-/** Event types of the audio detectors (issue 3); they need the speech timeline. */
-export const AUDIO_EVENT_TYPES = new Set(['silence', 'talk_over', 'backchannel', 'hold']);
+/** Event types of the text detectors (need a transcript) and of the audio detectors (need the timeline). */
+export const TEXT_EVENT_TYPES: ReadonlySet<string> = new Set<string>(TEXT_TYPES);
+export const AUDIO_EVENT_TYPES: ReadonlySet<string> = new Set<string>(AUDIO_TYPES);
 
 export interface ScoreInput {
   events: readonly CallEvent[];

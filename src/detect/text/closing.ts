@@ -1,5 +1,5 @@
 import type { CallEvent } from '../../core/types.js';
-import { agentSegments, evidence, hitEvent, hitsOf, type TextContext } from './context.js';
+import { absenceEvent, agentSegments, hitEvent, hitsOf, type TextContext } from './context.js';
 
 /**
  * 结束语: the last closing-lexicon hit in agent speech that ends within closingWindowSec of the end of the
@@ -15,21 +15,5 @@ export function detectClosing(ctx: TextContext): CallEvent[] {
     .sort((a, b) => b.end - a.end || b.confidence - a.confidence)[0];
   if (hit) return [hitEvent('closing', hit, { lastAgentEndSec })];
   const shown = agent.slice(-p.evidenceUtterances);
-  return [
-    {
-      type: 'missing_closing',
-      speaker: 'agent',
-      start: shown[0].start,
-      end: shown[shown.length - 1].end,
-      details: {
-        text: shown.map((s) => s.text).join(' / '),
-        entryId: null,
-        category: 'closing',
-        confidence: 1,
-        lastAgentEndSec,
-        windowSec: p.closingWindowSec,
-        evidence: evidence(shown),
-      },
-    },
-  ];
+  return [absenceEvent('missing_closing', 'closing', shown, { lastAgentEndSec, windowSec: p.closingWindowSec })];
 }

@@ -63,6 +63,27 @@ export function evidence(segs: readonly TranscriptSegment[]): UtteranceEvidence[
   return segs.map((s) => ({ start: s.start, end: s.end, speaker: s.speaker, text: s.text }));
 }
 
+/**
+ * A `missing_*` finding: the evidence of absence is the agent utterances that were searched, quoted, so an
+ * inspector sees why (issue 5).
+ */
+export function absenceEvent(type: string, category: string, shown: readonly TranscriptSegment[], extra: Record<string, unknown>): CallEvent {
+  return {
+    type,
+    speaker: 'agent',
+    start: shown[0].start,
+    end: shown[shown.length - 1].end,
+    details: {
+      text: shown.map((s) => s.text).join(' / '),
+      entryId: null,
+      category,
+      confidence: 1,
+      ...extra,
+      evidence: evidence(shown),
+    },
+  };
+}
+
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**

@@ -1,5 +1,5 @@
 import type { CallEvent } from '../../core/types.js';
-import { agentSegments, evidence, hitEvent, hitsOf, round2, type TextContext } from './context.js';
+import { absenceEvent, agentSegments, hitEvent, hitsOf, round2, type TextContext } from './context.js';
 
 /**
  * 开头语: the first greeting-lexicon hit in agent speech that starts within greetingSearchSec of the call
@@ -17,23 +17,7 @@ export function detectGreeting(ctx: TextContext): CallEvent[] {
   const firstAgentSpeechSec = agent[0].start;
   if (!hit) {
     const shown = agent.slice(0, p.evidenceUtterances);
-    return [
-      {
-        type: 'missing_greeting',
-        speaker: 'agent',
-        start: shown[0].start,
-        end: shown[shown.length - 1].end,
-        details: {
-          text: shown.map((s) => s.text).join(' / '),
-          entryId: null,
-          category: 'greeting',
-          confidence: 1,
-          firstAgentSpeechSec,
-          searchedUntilSec: p.greetingSearchSec,
-          evidence: evidence(shown),
-        },
-      },
-    ];
+    return [absenceEvent('missing_greeting', 'greeting', shown, { firstAgentSpeechSec, searchedUntilSec: p.greetingSearchSec })];
   }
   const late = hit.start > p.lateGreetingSec;
   const out: CallEvent[] = [hitEvent('greeting', hit, { late, firstAgentSpeechSec })];

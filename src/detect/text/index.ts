@@ -20,25 +20,7 @@ import { detectThanks } from './thanks.js';
 
 export { DEFAULT_TEXT_PARAMS, parseTextParams, TextParamsSchema, type TextParams } from './params.js';
 
-/** The event types the text detectors emit (docs/lexicons.md documents each one's details). */
-export const TEXT_EVENT_TYPES = [
-  'greeting',
-  'missing_greeting',
-  'late_greeting',
-  'closing',
-  'missing_closing',
-  'self_identification',
-  'missing_self_identification',
-  'banned_phrase',
-  'filler',
-  'politeness',
-  'apology',
-  'thanks',
-  'hold_etiquette',
-  'customer_escalation',
-  'speech_rate',
-] as const;
-export type TextEventType = (typeof TEXT_EVENT_TYPES)[number];
+export { TEXT_EVENT_TYPES, type TextEventType } from '../../core/event-types.js';
 
 export interface TextDetectInput {
   transcript: Transcript;

@@ -1,6 +1,6 @@
 import type { CallEvent } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
-import { agentSegments, evidence, hitDetails, hitsOf, type TextContext } from './context.js';
+import { absenceEvent, agentSegments, hitDetails, hitsOf, type TextContext } from './context.js';
 
 /**
  * 明确身份 / 报工号: within selfIdWithinSec (15 s, 001 电话营销代表质检评分标准 3.1.3) of connection the agent
@@ -40,22 +40,5 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   }
   const shown = agent.filter((s) => s.start <= p.selfIdWithinSec).slice(0, p.evidenceUtterances);
   const ev = shown.length ? shown : agent.slice(0, 1);
-  return [
-    {
-      type: 'missing_self_identification',
-      speaker: 'agent',
-      start: ev[0].start,
-      end: ev[ev.length - 1].end,
-      details: {
-        text: ev.map((s) => s.text).join(' / '),
-        entryId: null,
-        category: 'self_identification',
-        confidence: 1,
-        missingParts,
-        parts: partDetails,
-        withinSec: p.selfIdWithinSec,
-        evidence: evidence(ev),
-      },
-    },
-  ];
+  return [absenceEvent('missing_self_identification', 'self_identification', ev, { missingParts, parts: partDetails, withinSec: p.selfIdWithinSec })];
 }
