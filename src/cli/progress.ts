@@ -32,11 +32,11 @@ export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStr
   let done = 0;
   return {
     startFile(index, total, name) {
-      if (!files) files = multi.create(total ?? 1, 0, { label: 'files', detail: '' });
+      if (!files) files = multi.create(total ?? 1, 0, { label: 'files'.padEnd(10), detail: '' });
       if (total) files.setTotal(total);
-      files.update(done, { label: 'files', detail: `${index + 1}${total ? `/${total}` : ''}` });
+      files.update(done, { label: 'files'.padEnd(10), detail: `${index + 1}${total ? `/${total}` : ''}` });
       if (!stageBar) stageBar = multi.create(100, 0, { label: 'stage', detail: '' });
-      stageBar.update(0, { label: 'probe', detail: shorten(name, 48) });
+      stageBar.update(0, { label: 'probe'.padEnd(10), detail: shorten(name, 48) });
     },
     stage(stage, fraction) {
       stageBar?.update(Math.round(fraction * 100), { label: stage.padEnd(10) });
