@@ -74,6 +74,9 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     if (target !== idx) {
       // A duplicate or stale job (its stage done, or an earlier one missing): send the call to where it is.
       const where = deps.stages[target].name;
+      // Let go of the call before handing it on: the next job may start at once (often in this very
+      // process) and would otherwise find the claim still held and be put off as busy.
+      await claim.release();
       await deps.enqueue(where, run.id, key);
       return { kind: 'skipped', reason: `call is at stage ${where}`, next: where };
     }
@@ -110,6 +113,9 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
 
     const next = deps.stages[idx + 1]?.name ?? null;
     if (next) {
+      // The stage is saved: release the claim before the hand-off (see above). A worker dying in between
+      // leaves its job active; the stalled-job check re-delivers it, and it only routes the call onwards.
+      await claim.release();
       await deps.enqueue(next, run.id, key);
     } else {
       checkClaim();
