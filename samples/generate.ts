@@ -190,7 +190,7 @@ export const SCRIPTS: Script[] = [
     name: 'en-escalation-real-voice',
     language: 'en',
     title:
-      'English escalation, agent is a real human voice (asterisk Allison): missing greeting, customer asks for a supervisor, agent apologises, hold with MOH, dead air, customer backchannel',
+      'English escalation, agent is a real human voice (asterisk Allison): bare "Hello." with no company or name, customer asks for a supervisor, agent apologises, hold with MOH, dead air, customer backchannel',
     voices: { A: (t) => ({ kind: 'espeak', voice: 'en-us', text: t }), C: espeak('en-us-nyc', 25, 170) },
     seed: 104,
     codec: 'opus',
