@@ -7,7 +7,12 @@
  * database says all N are done -> calls/min. Queue overhead: one worker, one call at a time on an idle
  * system; from the database timestamps, (run finished - first stage started - sum of stage run times) /
  * number of stages = time per stage spent outside the stage function (Redis hand-off, loading and saving
- * stage outputs, the run claim, completeRun).
+ * stage outputs, the run claim). That figure misses two things: the run's finished_at is PostgreSQL's now(),
+ * the *start* of completeRun's transaction, so the body and commit of completeRun are not in it, and the
+ * first hand-off (enqueue -> first stage) is not either. The end-to-end figure closes both gaps with Redis's
+ * own clock: from the first stage's job being added to the last stage's job being completed (BullMQ's event
+ * stream), minus the stage run times, over the number of stages (= number of hand-offs). It is the one the
+ * < 5 ms target is held against.
  *
  * Env: BENCH_N (default 24), BENCH_SECONDS (default 60), BENCH_WORKERS (default 1,2,4), REDIS_URL,
  * CALLQA_TEST_PG_ADMIN_URL.
@@ -24,6 +29,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { openQueueContext, type QueueContext } from '../../src/queue/context.js';
 import { enqueueRecording, type EnqueueRequest } from '../../src/queue/enqueue.js';
+import { jobIdFor } from '../../src/queue/jobs.js';
 import { defaultPipeline } from '../../src/pipeline/config.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -61,6 +67,7 @@ function makeCall(i: number): string {
 
 interface Round {
   env: NodeJS.ProcessEnv;
+  prefix: string;
   ctx: QueueContext;
   cleanup(): Promise<void>;
 }
@@ -76,6 +83,7 @@ async function round(): Promise<Round> {
   const ctx = await openQueueContext({ env });
   return {
     env,
+    prefix,
     ctx,
     async cleanup() {
       await ctx.close();
@@ -137,17 +145,43 @@ async function main() {
       await waitDone(r.ctx, i + 1);
     }
     const rows = (await r.ctx.store.db.execute(sql`
-      select r.id,
+      select r.id, rec.content_hash, r.pipeline_id, r.pipeline_version,
              extract(epoch from (r.finished_at - min(s.started_at)))::float8 as total,
              sum(extract(epoch from (s.finished_at - s.started_at)))::float8 as staged,
              count(*)::int as stages
-      from analysis_runs r join stage_outputs s on s.run_id = r.id
-      group by r.id, r.finished_at`)) as unknown as { rows: Array<{ total: number; staged: number; stages: number }> };
-    const per = rows.rows.map((x) => ((x.total - x.staged) / x.stages) * 1000).sort((a, b) => a - b);
+      from analysis_runs r join stage_outputs s on s.run_id = r.id join recordings rec on rec.id = r.recording_id
+      group by r.id, rec.content_hash, r.finished_at`)) as unknown as {
+      rows: Array<{ id: string; content_hash: string; pipeline_id: string; pipeline_version: string; total: number; staged: number; stages: number }>;
+    };
+    const summary = (per: number[]) => {
+      per.sort((a, b) => a - b);
+      return `${per[Math.floor(per.length / 2)].toFixed(1)} ms per stage per job (median of ${per.length} calls; min ${per[0].toFixed(1)}, max ${per[per.length - 1].toFixed(1)})`;
+    };
     const staged = rows.rows.reduce((s, x) => s + x.staged, 0) / rows.rows.length;
-    const p50 = per[Math.floor(per.length / 2)];
+    // End to end, on Redis's clock: first stage's job added -> last stage's job completed.
+    const stages = r.ctx.stages;
+    const eventTimes = async (stage: string, event: string): Promise<Map<string, number>> => {
+      const out = new Map<string, number>();
+      const entries = await r.ctx.redis.xrange(`${r.prefix}:${stage}:events`, '-', '+');
+      for (const [id, fields] of entries) {
+        const f = new Map<string, string>();
+        for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i], fields[i + 1]);
+        if (f.get('event') === event && f.get('jobId') && !out.has(f.get('jobId')!)) out.set(f.get('jobId')!, Number(id.split('-')[0]));
+      }
+      return out;
+    };
+    const added = await eventTimes(stages[0].name, 'added');
+    const completed = await eventTimes(stages[stages.length - 1].name, 'completed');
+    const e2e = rows.rows.map((x) => {
+      const key = { contentHash: x.content_hash, pipelineId: x.pipeline_id, pipelineVersion: x.pipeline_version };
+      const t0 = added.get(jobIdFor(stages[0].name, key));
+      const t1 = completed.get(jobIdFor(stages[stages.length - 1].name, key));
+      if (t0 === undefined || t1 === undefined) throw new Error(`no BullMQ events for run ${x.id}`);
+      return (t1 - t0 - x.staged * 1000) / x.stages;
+    });
     process.stdout.write(
-      `overhead: ${p50.toFixed(1)} ms per stage per job (median of ${per.length} calls; min ${per[0].toFixed(1)}, max ${per[per.length - 1].toFixed(1)}); ` +
+      `overhead, end to end (job added -> last job completed): ${summary(e2e)}\n` +
+        `overhead, database timestamps (first stage start -> completeRun begins): ${summary(rows.rows.map((x) => ((x.total - x.staged) / x.stages) * 1000))}\n` +
         `stage work ${staged.toFixed(2)} s per call; ${rows.rows[0]?.stages} stages\n`,
     );
     await stopWorkers(w);
