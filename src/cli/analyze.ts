@@ -188,7 +188,8 @@ export function summaryTable(calls: CallReport[]): string {
     const holds = count('hold');
     const talkOver = count('talk_over');
     const m = c.metrics;
-    const ratio = typeof m.talkRatio === 'number' ? `${Math.round(m.talkRatio * 100)}:${100 - Math.round(m.talkRatio * 100)}` : c.status === 'failed' ? '-' : 'n/a (mono)';
+    const mono = m.talkOverCount === null;
+    const ratio = typeof m.talkRatio === 'number' ? `${Math.round(m.talkRatio * 100)}:${100 - Math.round(m.talkRatio * 100)}` : mono ? 'n/a (mono)' : '-';
     const findings = c.events.filter((e) => ISSUE_TYPES.has(e.type) || (e.type === 'speech_rate' && e.scope === 'call' && e.flag && e.flag !== 'ok'));
     const byType = new Map<string, number>();
     for (const e of findings) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);

@@ -40,6 +40,7 @@ export const audioStage: Stage = {
     const events: CallEvent[] = [...detectSilence(timeline, params), ...detectHold(timeline)];
     const notes: string[] = [];
     if (vad.dualMono) notes.push('both stereo channels carry the same signal: analysed as mono, speakers unknown');
+    if (timeline.channels.every((c) => c.speech.length === 0)) notes.push('no speech found on any channel (silent or non-speech recording)');
     const talkOver = detectTalkOver(timeline, params);
     const metrics = talkMetrics(timeline, params.turnMergeGapSec);
     if (talkOver === null) {
