@@ -120,12 +120,20 @@ const HIST_BINS = 240;
  * bins: linear in the number of frames whatever the window, so an hour-long call costs next to nothing.
  * Windows shorter than the call are centred; the whole call is used when it is shorter than the window.
  */
-export function slidingPercentileDb(db: Float64Array | Float32Array, frameSec: number, windowSec: number, q: number): Float64Array {
+export function slidingPercentileDb(
+  db: Float64Array | Float32Array,
+  frameSec: number,
+  windowSec: number,
+  q: number,
+  mask?: Uint8Array,
+  minCount = 1,
+): Float64Array {
   const n = db.length;
   const block = Math.max(1, Math.round(5 / frameSec)); // 5 s blocks
   const nb = Math.max(1, Math.ceil(n / block));
   const hist = new Uint32Array(nb * HIST_BINS);
   for (let t = 0; t < n; t++) {
+    if (mask && !mask[t]) continue;
     const bin = Math.min(HIST_BINS - 1, Math.max(0, Math.floor((db[t] - HIST_MIN_DB) / HIST_BIN_DB)));
     hist[Math.floor(t / block) * HIST_BINS + bin]++;
   }
@@ -147,6 +155,10 @@ export function slidingPercentileDb(db: Float64Array | Float32Array, frameSec: n
     const to = Math.min(nb - 1, b + half);
     while (hi < to) add(++hi, 1);
     while (lo < from) add(lo++, -1);
+    if (count < minCount) {
+      blockLevel[b] = NaN;
+      continue;
+    }
     const target = q * count;
     let acc = 0;
     let k = 0;
@@ -198,7 +210,14 @@ function decide(
   // channel with no activity gives a level near the floor, and the start threshold then stays at
   // floor + startAboveFloorDb.
   const level = percentileOf(ownDb, 0.95);
-  const localLevel = slidingPercentileDb(ownDb, frameSec, p.levelWindowSec, 0.95);
+  // Local level from speech-like frames only (well above the local floor, less flat than the noise): a
+  // window where this side does not speak (a long hold, the other side's monologue) keeps the call's level
+  // instead of sinking to its own noise or leak.
+  const candidate = new Uint8Array(n);
+  for (let t = 0; t < n; t++) candidate[t] = ownDb[t] >= floor[t] + 12 && flatness[t] <= 0.5 * noiseFlatness ? 1 : 0;
+  const minSpeechFrames = Math.round(3 / frameSec);
+  const localLevel = slidingPercentileDb(ownDb, frameSec, p.levelWindowSec, 0.9, candidate, minSpeechFrames);
+  for (let t = 0; t < n; t++) if (Number.isNaN(localLevel[t])) localLevel[t] = level;
   // The background a start must stand out from: the 30th percentile over ~15 s. Pauses between words pull
   // it down to the line's floor on a clean line; continuous babble or noise keeps it up.
   const background = slidingPercentileDb(ownDb, frameSec, 10, 0.3);
