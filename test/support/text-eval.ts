@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normaliseText } from '../../src/core/normalise.js';
+import type { CallEvent, TimeSpan, Transcript } from '../../src/core/types.js';
+import { DEFAULT_TEXT_PARAMS, TEXT_EVENT_TYPES, runTextDetectors, type TextParams } from '../../src/detect/text/index.js';
+import type { LoadedLexicons } from '../../src/lexicon/schema.js';
+
+/**
+ * Scoring of the text detectors against labelled dialogues (test/fixtures/dialogues*, one JSON file each:
+ * sidecar-style segments plus the events a QA inspector marked). Shared by the authored set and the blind set.
+ *
+ * Matching: a detected event matches a label of the same type when it overlaps the labelled segment (or, for
+ * hold_etiquette, is on the labelled hold; for call-level missing_* labels, by type alone) and carries the
+ * labelled `details` values. speech_rate counts only flagged (too_fast / too_slow) events as detections.
+ */
+
+export interface Expected {
+  type: string;
+  seg?: number;
+  hold?: number;
+  details?: Record<string, unknown>;
+  /** the labeller's reason (seed and section); not used for scoring */
+  why?: string;
+}
+export interface Dialogue {
+  id: string;
+  description: string;
+  hardCases: string[];
+  language: 'zh' | 'en' | 'auto';
+  durationSec: number;
+  holdSpans: TimeSpan[];
+  segments: { speaker: 'agent' | 'customer' | 'unknown'; start: number; end: number; text: string }[];
+  expected: Expected[];
+}
+
+export type Counts = { tp: number; fp: number; fn: number };
+export interface Score {
+  perType: Map<string, Counts>;
+  all: Counts;
+  /** one line per missed label or extra detection */
+  misses: string[];
+}
+
+export function loadDialogues(dir: string): Dialogue[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Dialogue);
+}
+
+export function toTranscript(d: Dialogue): Transcript {
+  return {
+    engine: 'sidecar-json',
+    language: d.language,
+    segments: d.segments.map((s) => ({ ...s, normText: normaliseText(s.text) })),
+  };
+}
+
+export function runDialogue(d: Dialogue, lex: LoadedLexicons, params: TextParams = DEFAULT_TEXT_PARAMS) {
+  return runTextDetectors({ transcript: toTranscript(d), durationSec: d.durationSec, holdSpans: d.holdSpans, language: d.language }, lex, params);
+}
+
+export function detections(events: CallEvent[]): CallEvent[] {
+  return events.filter((e) => e.type !== 'speech_rate' || e.details?.flag !== 'ok');
+}
+
+export function matches(d: Dialogue, x: Expected, e: CallEvent): boolean {
+  if (x.type !== e.type) return false;
+  if (x.seg !== undefined) {
+    const s = d.segments[x.seg];
+    if (!(e.start < s.end + 0.01 && e.end > s.start - 0.01)) return false;
+  }
+  if (x.hold !== undefined && Math.abs(d.holdSpans[x.hold].start - e.start) > 0.01) return false;
+  for (const [k, v] of Object.entries(x.details ?? {})) if (e.details?.[k] !== v) return false;
+  return true;
+}
+
+export function scoreDialogues(dialogues: readonly Dialogue[], lex: LoadedLexicons, params: TextParams = DEFAULT_TEXT_PARAMS): Score {
+  const perType = new Map<string, Counts>(TEXT_EVENT_TYPES.map((t) => [t, { tp: 0, fp: 0, fn: 0 }]));
+  const misses: string[] = [];
+  for (const d of dialogues) {
+    const found = detections(runDialogue(d, lex, params).events);
+    const used = new Set<number>();
+    for (const x of d.expected) {
+      const i = found.findIndex((e, k) => !used.has(k) && matches(d, x, e));
+      const c = perType.get(x.type)!;
+      if (i >= 0) {
+        used.add(i);
+        c.tp++;
+      } else {
+        c.fn++;
+        misses.push(`${d.id}: missed ${x.type}${x.seg !== undefined ? ` @seg${x.seg} "${d.segments[x.seg].text}"` : ''}`);
+      }
+    }
+    found.forEach((e, k) => {
+      if (used.has(k)) return;
+      perType.get(e.type)!.fp++;
+      misses.push(`${d.id}: extra ${e.type} "${String(e.details?.matched ?? e.details?.text ?? '')}" @${e.start}`);
+    });
+  }
+  const all = [...perType.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
+  return { perType, all, misses };
+}
+
+/** precision and recall; an empty denominator counts as 1 (nothing claimed, nothing missed) */
+export function pr(c: Counts): { p: number; r: number } {
+  return { p: c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp), r: c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn) };
+}
+
+/** The printed table: one row per detector, the total, then every difference. */
+export function formatScore(title: string, s: Score): string {
+  const rows = [...s.perType].map(([type, c]) => {
+    const { p, r } = pr(c);
+    return `${type.padEnd(28)} P=${p.toFixed(2)} R=${r.toFixed(2)}  (tp ${c.tp}, fp ${c.fp}, fn ${c.fn})`;
+  });
+  const { p, r } = pr(s.all);
+  return [title, ...rows, `${'ALL'.padEnd(28)} P=${p.toFixed(2)} R=${r.toFixed(2)}`, '', 'differences:', ...s.misses].join('\n');
+}

@@ -1,0 +1,43 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadLexicons } from '../src/lexicon/loader.js';
+import { formatScore, loadDialogues, pr, scoreDialogues } from './support/text-eval.js';
+
+/**
+ * The blind set (test/fixtures/dialogues-blind/): dialogues written and labelled from the seeds before the
+ * lexicons were read, so they measure the detectors on phrasing the lexicon author did not write. Same matching
+ * rules as the authored set (test/support/text-eval.ts). Precision and recall per detector are printed.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dialogues = loadDialogues(join(here, 'fixtures', 'dialogues-blind'));
+const lex = loadLexicons(join(here, '..', 'lexicons'));
+
+/** Floors: a little below the measured values so a regression fails; never above what the detectors achieve. */
+const FLOORS: Record<string, { p: number; r: number }> = {};
+
+describe('text detectors on the blind labelled dialogues', () => {
+  it(`has the blind set (${dialogues.length} dialogues: zh, en, mixed)`, () => {
+    expect(dialogues.filter((d) => d.id.startsWith('zh-')).length).toBeGreaterThanOrEqual(12);
+    expect(dialogues.filter((d) => d.id.startsWith('en-')).length).toBeGreaterThanOrEqual(10);
+    expect(dialogues.filter((d) => d.id.startsWith('mx-')).length).toBeGreaterThanOrEqual(2);
+    for (const d of dialogues) {
+      for (const x of d.expected) {
+        if (x.seg !== undefined) expect(d.segments[x.seg], `${d.id} ${x.type} seg ${x.seg}`).toBeDefined();
+        if (x.hold !== undefined) expect(d.holdSpans[x.hold], `${d.id} ${x.type} hold ${x.hold}`).toBeDefined();
+      }
+    }
+  });
+
+  it('prints precision and recall per detector and holds them above the floors', () => {
+    const score = scoreDialogues(dialogues, lex);
+    console.log(formatScore(`text detectors over ${dialogues.length} BLIND labelled dialogues:`, score));
+    for (const [type, c] of score.perType) {
+      const { p, r } = pr(c);
+      const floor = FLOORS[type] ?? { p: 0, r: 0 };
+      expect.soft(p, `${type} precision`).toBeGreaterThanOrEqual(floor.p);
+      expect.soft(r, `${type} recall`).toBeGreaterThanOrEqual(floor.r);
+    }
+  });
+});
