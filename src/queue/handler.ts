@@ -51,25 +51,25 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
   if (idx < 0) throw new PermanentJobError(`stage "${stageName}" is not in this build's pipeline graph`);
   const stage = deps.stages[idx];
 
-  const claim = await deps.locks.tryLock(runId);
-  if (!claim) return { kind: 'busy' };
+  // One round trip: the claim, the run with its recording and saved outputs, and (a later stage) the mark.
+  const claimed = await deps.locks.claimAndLoad(runId, stageNames(deps.stages), idx);
+  if (!claimed) return { kind: 'busy' };
+  const { claim, load } = claimed;
   const checkClaim = () => {
     if (claim.lost) throw new Error('lost the claim on this call (database connection dropped); retrying');
   };
-  let run: RunRow | null = null;
+  const run = load.run;
   try {
-    run = await deps.repo.getRun(runId);
     if (!run) return { kind: 'skipped', reason: 'run no longer exists' };
     if (run.status === 'done') return { kind: 'skipped', reason: 'run already done' };
     // A failed run moves again only through `callqa retry`, which sets it back to pending first.
     if (run.status === 'failed') return { kind: 'skipped', reason: 'run failed earlier (callqa retry re-runs it)' };
 
-    const recording = await deps.repo.getRecording(run.recordingId);
+    const recording = load.recording;
     if (!recording) return { kind: 'skipped', reason: 'recording no longer exists' };
     const key: RunKey = { contentHash: recording.contentHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
 
-    const saved = await deps.repo.loadStageOutputs(runId);
-    const byStage = new Map(saved.map((s) => [s.stage, s.output as StageOutput]));
+    const byStage = load.outputs as Map<string, StageOutput>;
     const target = resumeStageIndex(deps.stages, byStage);
     if (target !== idx) {
       // A duplicate or stale job (its stage done, or an earlier one missing): send the call to where it is.
@@ -97,9 +97,9 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
 
     if (idx === 0) {
       await checkFile(path, recording.fileName);
-      await deps.repo.markRunStarted(run.id, stage.name);
-    } else {
-      await deps.repo.markStage(run.id, stage.name);
+      await claim.markRunStarted(stage.name);
+    } else if (!load.marked) {
+      await claim.markStage(stage.name); // the load marks it whenever the call stands here; kept for safety
     }
 
     const t0 = new Date();
@@ -107,19 +107,20 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     const t1 = new Date();
     if (attempt.signal?.aborted) throw new Error('aborted');
     checkClaim();
-    if (idx === 0 && out.info) await deps.repo.setRecordingInfo(recording.id, out.info);
-    await deps.repo.saveStageOutput(run.id, stage.name, out, t0, t1);
+    // Saved (with the first stage's recording info, and the next stage recorded as the one the call is at)
+    // and the claim let go in one round trip, on the claim's own connection: if it dropped, nothing is stored.
+    const save = { stage: stage.name, output: out, startedAt: t0, finishedAt: t1, info: idx === 0 && out.info ? { recordingId: recording.id, info: out.info } : undefined, nextStage: deps.stages[idx + 1]?.name };
     state = mergeState(state, out);
 
     const next = deps.stages[idx + 1]?.name ?? null;
     if (next) {
-      // The stage is saved: release the claim before the hand-off (see above). A worker dying in between
-      // leaves its job active; the stalled-job check re-delivers it, and it only routes the call onwards.
-      await claim.release();
+      await claim.saveAndRelease(save);
+      // The claim is released before the hand-off (see above). A worker dying in between leaves its job
+      // active; the stalled-job check re-delivers it, and it only routes the call onwards.
       await deps.enqueue(next, run.id, key);
     } else {
-      checkClaim();
-      await deps.repo.completeRun(run.id, {
+      // The last stage's output and the run's results in one transaction (as completeRun), then released.
+      await claim.completeAndRelease(save, { id: run.pipelineId, version: run.pipelineVersion }, {
         events: state.events,
         transcript: state.transcript ?? null,
         metrics: { ...state.metrics, ...(state.transcriptSkipped ? { transcriptSkipped: state.transcriptSkipped } : {}) },
@@ -145,6 +146,13 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
   }
 }
 
+const stageNameCache = new WeakMap<readonly Stage[], string[]>();
+function stageNames(stages: readonly Stage[]): string[] {
+  let names = stageNameCache.get(stages);
+  if (!names) stageNameCache.set(stages, (names = stages.map((s) => s.name)));
+  return names;
+}
+
 /**
  * Where a run resumes: the first stage of the graph without a saved output; when every stage is saved but
  * the run is not done (a worker died between the last save and `completeRun`), the last stage again.
@@ -158,7 +166,7 @@ export function resumeStageIndex(stages: readonly Stage[], saved: { has(stage: s
 export class PipelineCache {
   private readonly cache = new Map<string, PipelineConfig>();
 
-  get(run: RunRow): PipelineConfig {
+  get(run: Pick<RunRow, 'id' | 'versions' | 'pipelineId' | 'pipelineVersion'>): PipelineConfig {
     const ref = run.versions[PIPELINE_REF_KEY] || undefined;
     const key = ref ?? '';
     let p = this.cache.get(key);

@@ -6,6 +6,17 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { StoreDb } from './db.js';
+import {
+  completeAndUnlockSql,
+  markRunStartedSql,
+  markStageSql,
+  parseLockAndLoad,
+  saveAndUnlockSql,
+  lockAndLoadSql,
+  type ClaimLoad,
+  type StageSave,
+} from './queue-fast.js';
+import type { CompleteRunInput } from './repository.js';
 import { analysisRuns, stageOutputs } from './schema.js';
 
 export interface StageTimingStats {
@@ -85,6 +96,10 @@ export class QueueRepository {
  * claim at once, with no lease to expire. BullMQ's job lock says who *should* run a job; this says who *is*
  * running the call, and it is what keeps `completeRun` to once per run when a stalled job is re-delivered
  * while its first worker is still alive (an event loop blocked past the lock duration).
+ *
+ * The connections stay open between jobs (one per job slot of the worker, never closed for idleness), and
+ * a stage job's reads and writes go over its claim's connection (queue-fast.ts): two round trips per job,
+ * and a write cannot land once the claim's connection is gone.
  */
 export interface RunClaim {
   /** true once the claim's connection has dropped: another worker may hold the run now */
@@ -96,55 +111,151 @@ export class RunLocks {
   private readonly pool: pg.Pool;
 
   constructor(databaseUrl: string, maxConnections: number) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, connectionTimeoutMillis: 5000, idleTimeoutMillis: 0 });
     this.pool.on('error', () => undefined);
   }
 
   /** Takes the run's claim, or returns null at once when another session holds it. */
   async tryLock(runId: string): Promise<RunClaim | null> {
     const client = await this.pool.connect();
-    let lost = false;
-    // The connection sits idle while the stage runs; if the server drops it (restart, terminated backend)
-    // pg emits 'error' on the checked-out client, which would crash the process unhandled. The claim is
-    // gone with it: the holder must not store results under a claim it no longer has.
-    const onError = () => (lost = true);
-    client.on('error', onError);
+    const claim = new ClaimConnection(client, runId);
     let ok = false;
     try {
       const r = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [runId]);
       ok = r.rows[0]?.ok === true;
     } catch (err) {
-      client.off('error', onError);
-      client.release(true);
+      claim.drop();
       throw err;
     }
     if (!ok) {
-      client.off('error', onError);
-      client.release();
+      claim.giveBack();
       return null;
     }
-    let released = false;
-    return {
-      get lost() {
-        return lost;
-      },
-      async release() {
-        if (released) return;
-        released = true;
-        try {
-          if (lost) throw new Error('connection lost');
-          await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [runId]);
-          client.off('error', onError);
-          client.release();
-        } catch {
-          client.off('error', onError);
-          client.release(true); // dropping the connection releases the lock too
-        }
-      },
-    };
+    return claim;
+  }
+
+  /**
+   * Takes the claim of a run for a job of `stages[idx]` and, in the same round trip, loads the run, its
+   * recording and its saved stage outputs (and marks a later stage running: see `lockAndLoadSql`).
+   * Null at once when another session holds the claim.
+   */
+  async claimAndLoad(runId: string, stages: readonly string[], idx: number): Promise<{ claim: ClaimConnection; load: ClaimLoad } | null> {
+    const client = await this.pool.connect();
+    const claim = new ClaimConnection(client, runId);
+    let load: ClaimLoad | null;
+    try {
+      load = parseLockAndLoad(asResults(await client.query(lockAndLoadSql(runId, stages, idx))));
+    } catch (err) {
+      claim.drop(); // the lock may be held: dropping the connection lets go of it
+      throw err;
+    }
+    if (!load) {
+      claim.giveBack();
+      return null;
+    }
+    return { claim, load };
   }
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+function asResults(r: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] {
+  return Array.isArray(r) ? r : [r];
+}
+
+/** A held claim and its connection; the stage job's statements run here (queue-fast.ts). */
+export class ClaimConnection implements RunClaim {
+  private isLost = false;
+  /** a statement failed part-way (maybe inside a transaction block): the connection is not reused */
+  private broken = false;
+  private unlocked = false;
+  private released = false;
+  // The connection sits idle while the stage runs; if the server drops it (restart, terminated backend)
+  // pg emits 'error' on the checked-out client, which would crash the process unhandled. The claim is
+  // gone with it: the holder must not store results under a claim it no longer has.
+  private readonly onError = () => (this.isLost = true);
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    readonly runId: string,
+  ) {
+    client.on('error', this.onError);
+  }
+
+  get lost(): boolean {
+    return this.isLost;
+  }
+
+  private async exec(text: string): Promise<pg.QueryResult[]> {
+    if (this.released) throw new Error(`claim on run ${this.runId} already released`);
+    try {
+      return asResults(await this.client.query(text));
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
+  }
+
+  /** `Repository.markRunStarted`, under the claim. */
+  async markRunStarted(stage: string): Promise<void> {
+    const [r] = await this.exec(markRunStartedSql(this.runId, stage));
+    if (!r?.rowCount) throw new Error(`markRunStarted: no run ${this.runId}`);
+  }
+
+  /** `Repository.markStage`, under the claim. */
+  async markStage(stage: string): Promise<void> {
+    await this.exec(markStageSql(this.runId, stage));
+  }
+
+  /** Saves a stage's output, commits, and lets go of the claim, in one round trip. */
+  async saveAndRelease(save: Omit<StageSave, 'runId'>): Promise<void> {
+    await this.finish(saveAndUnlockSql({ ...save, runId: this.runId }));
+  }
+
+  /** The last stage: its output and the run's results in one transaction, then the claim let go. */
+  async completeAndRelease(save: Omit<StageSave, 'runId'>, pipeline: { id: string; version: string }, result: CompleteRunInput): Promise<void> {
+    await this.finish(completeAndUnlockSql({ ...save, runId: this.runId }, pipeline, result));
+  }
+
+  private async finish(text: string): Promise<void> {
+    const results = await this.exec(text);
+    if (results[results.length - 1]?.rows[0]?.unlocked !== true) {
+      // committed, but the claim was not ours any more (cannot happen while the connection lives)
+      this.broken = true;
+    } else {
+      this.unlocked = true;
+    }
+    await this.release();
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    if (this.broken || this.isLost) return this.drop();
+    if (!this.unlocked) {
+      try {
+        await this.client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [this.runId]);
+      } catch {
+        return this.drop(); // dropping the connection releases the lock too
+      }
+    }
+    this.giveBack();
+  }
+
+  /** Closes the connection: the server lets go of every lock it held. */
+  drop(): void {
+    if (this.released) return;
+    this.released = true;
+    this.client.off('error', this.onError);
+    this.client.release(true);
+  }
+
+  /** Back to the pool for the next job (no lock held). */
+  giveBack(): void {
+    if (this.released) return;
+    this.released = true;
+    this.client.off('error', this.onError);
+    this.client.release();
   }
 }

@@ -1,0 +1,246 @@
+/**
+ * The queue's per-job statements, written so that a stage job costs two PostgreSQL round trips: one to take
+ * the run's claim and load what the job needs, one to store its output (or the whole result) and let go of
+ * the claim. Both run on the claim's own connection (see RunLocks in queue-repo.ts), as simple-protocol
+ * multi-statement strings:
+ *
+ * - claim + load: `pg_try_advisory_lock`, then, in later statements of the same string (each takes a fresh
+ *   snapshot, so they see everything the previous holder committed before it let go), the run with its
+ *   recording, the saved stage outputs, and the "stage now running" mark. The later statements are gated
+ *   on the lock result (a transaction-local setting), so a busy call reads and writes nothing.
+ * - store + release: `begin; ...; commit; select pg_advisory_unlock(...)`: the claim is given up only after
+ *   the commit, in the same round trip.
+ *
+ * Values are inlined (the simple protocol has no parameters): text as dollar-quoted literals with a tag the
+ * text does not contain, JSON the same way, so nothing is ever escaped by hand. `Repository` stays the
+ * reference for what each write means; these do the same writes (markStage / markRunStarted,
+ * saveStageOutput, setRecordingInfo, completeRun) in fewer round trips.
+ */
+import type { AudioInfo, CallEvent, Transcript } from '../core/types.js';
+import type { CompleteRunInput } from './repository.js';
+import type { RunRow, RecordingRow } from './schema.js';
+
+/** A literal PostgreSQL reads back as exactly `text`: $tag$...$tag$ with a tag absent from the text. */
+export function lit(text: string): string {
+  let tag = 'cq';
+  for (let i = 0; text.includes(`$${tag}$`); i++) tag = `cq${i}`;
+  return `$${tag}$${text}$${tag}$`;
+}
+
+function jsonLit(value: unknown): string {
+  return `${lit(JSON.stringify(value ?? null))}::jsonb`;
+}
+
+function tsLit(d: Date): string {
+  return `${lit(d.toISOString())}::timestamptz`;
+}
+
+const lockKey = (runId: string) => `hashtextextended(${lit(runId)}, 0)`;
+const CLAIMED = `current_setting('callqa.claim') = 'true'`;
+
+export type LoadedRun = Pick<RunRow, 'id' | 'recordingId' | 'pipelineId' | 'pipelineVersion' | 'versions' | 'status'>;
+export type LoadedRecording = Pick<RecordingRow, 'id' | 'contentHash' | 'path' | 'fileName' | 'metadata'>;
+
+export interface ClaimLoad {
+  run: LoadedRun | null;
+  recording: LoadedRecording | null;
+  /** saved stage outputs by stage name */
+  outputs: Map<string, unknown>;
+  /** true when the run is recorded as running this stage (`markStage`), by the load or already; see `lockAndLoadSql` */
+  marked: boolean;
+}
+
+/**
+ * Claim + load for a job of `stages[idx]`. For a later stage (idx > 0) the same string records the stage as
+ * running, as `markStage` does, exactly when the handler would: the run exists with its recording, is
+ * neither done nor failed, and the call stands at this stage (every earlier stage saved, and this one not,
+ * unless it is the last). In the usual case the previous stage's save has recorded it already (`nextStage`)
+ * and the update matches nothing. The first stage's mark (`markRunStarted`, a new attempt) waits for the
+ * input check, as before, and is a statement of its own.
+ */
+export function lockAndLoadSql(runId: string, stages: readonly string[], idx: number): string {
+  const id = lit(runId);
+  const parts = [`select set_config('callqa.claim', pg_try_advisory_lock(${lockKey(runId)})::text, true) = 'true' as ok`];
+  let mark = 'select 1 as n where false';
+  if (idx > 0) {
+    const before = stages.slice(0, idx).map(lit).join(', ');
+    const last = idx === stages.length - 1;
+    // Normally the previous stage's save already said so (status running, stage = this one) and nothing is
+    // written: the load stays read-only, with no commit to wait for.
+    mark = `update analysis_runs r set status = 'running', stage = ${lit(stages[idx])}
+      where r.id = ${id} and ${CLAIMED} and r.status in ('pending', 'running')
+        and (r.status <> 'running' or r.stage is distinct from ${lit(stages[idx])})
+        and exists (select 1 from recordings rec where rec.id = r.recording_id)
+        and (select count(*) from stage_outputs s where s.run_id = ${id} and s.stage in (${before})) = ${idx}
+        ${last ? '' : `and not exists (select 1 from stage_outputs s where s.run_id = ${id} and s.stage = ${lit(stages[idx])})`}
+      returning 1 as n`;
+  }
+  parts.push(`with m as (${mark})
+    select r.id, r.recording_id as "recordingId", r.pipeline_id as "pipelineId", r.pipeline_version as "pipelineVersion",
+           r.versions, r.status, rec.id as "recId", rec.content_hash as "contentHash", rec.path, rec.file_name as "fileName",
+           rec.metadata, ${idx > 0 ? `(select count(*) from m) > 0 or (r.status = 'running' and r.stage = ${lit(stages[idx])})` : 'false'} as marked
+    from analysis_runs r left join recordings rec on rec.id = r.recording_id
+    where r.id = ${id} and ${CLAIMED}`);
+  parts.push(`select stage, output from stage_outputs where run_id = ${id} and ${CLAIMED}`);
+  return parts.join(';\n');
+}
+
+interface Result {
+  rows: Array<Record<string, unknown>>;
+}
+
+/** Reads the answer to `lockAndLoadSql`: null when another session holds the claim. */
+export function parseLockAndLoad(results: Result[]): ClaimLoad | null {
+  if (results.length !== 3) throw new Error(`claim+load: expected 3 results, got ${results.length}`);
+  if (results[0].rows[0]?.ok !== true) return null;
+  const row = results[1].rows[0] as
+    | {
+        id: string;
+        recordingId: string;
+        pipelineId: string;
+        pipelineVersion: string;
+        versions: RunRow['versions'];
+        status: RunRow['status'];
+        recId: string | null;
+        contentHash: string;
+        path: string;
+        fileName: string;
+        metadata: RecordingRow['metadata'];
+        marked: boolean;
+      }
+    | undefined;
+  const outputs = new Map<string, unknown>();
+  for (const r of results[2].rows) outputs.set(r.stage as string, r.output);
+  if (!row) return { run: null, recording: null, outputs, marked: false };
+  return {
+    run: { id: row.id, recordingId: row.recordingId, pipelineId: row.pipelineId, pipelineVersion: row.pipelineVersion, versions: row.versions, status: row.status },
+    recording: row.recId ? { id: row.recId, contentHash: row.contentHash, path: row.path, fileName: row.fileName, metadata: row.metadata } : null,
+    outputs,
+    marked: row.marked === true,
+  };
+}
+
+/** `Repository.markRunStarted`: a new attempt begins at `stage`. */
+export function markRunStartedSql(runId: string, stage: string): string {
+  return `update analysis_runs set status = 'running', stage = ${lit(stage)}, error = null, attempts = attempts + 1,
+    started_at = now(), finished_at = null where id = ${lit(runId)} returning id`;
+}
+
+/** `Repository.markStage`. */
+export function markStageSql(runId: string, stage: string): string {
+  return `update analysis_runs set status = 'running', stage = ${lit(stage)} where id = ${lit(runId)}`;
+}
+
+export interface StageSave {
+  runId: string;
+  stage: string;
+  output: unknown;
+  startedAt: Date;
+  finishedAt: Date;
+  /** the first stage's findings about the recording (`setRecordingInfo`) */
+  info?: { recordingId: string; info: AudioInfo };
+  /** the stage the call goes to next: recorded as the run's stage (`markStage`) in the same transaction */
+  nextStage?: string;
+}
+
+function saveStatements(s: StageSave): string[] {
+  const out = [
+    `insert into stage_outputs (run_id, stage, output, started_at, finished_at)
+     values (${lit(s.runId)}, ${lit(s.stage)}, ${jsonLit(s.output)}, ${tsLit(s.startedAt)}, ${tsLit(s.finishedAt)})
+     on conflict (run_id, stage) do update
+       set output = excluded.output, started_at = excluded.started_at, finished_at = excluded.finished_at`,
+  ];
+  if (s.info) {
+    const i = s.info.info;
+    out.push(
+      `update recordings set format = i.format, codec = i.codec, duration_sec = i.duration_sec, channels = i.channels,
+         sample_rate = i.sample_rate, updated_at = now()
+       from json_to_record(${lit(JSON.stringify({ format: i.format, codec: i.codec, duration_sec: i.durationSec, channels: i.channels, sample_rate: i.sampleRate }))}::json)
+         as i(format text, codec text, duration_sec float8, channels integer, sample_rate integer)
+       where recordings.id = ${lit(s.info.recordingId)}`,
+    );
+  }
+  if (s.nextStage) {
+    out.push(`update analysis_runs set status = 'running', stage = ${lit(s.nextStage)}
+      where id = ${lit(s.runId)} and status in ('pending', 'running')`);
+  }
+  return out;
+}
+
+/** Commits the statements, then gives up the claim; the last result says whether it was held. */
+function inTransactionThenUnlock(runId: string, statements: string[]): string {
+  return ['begin', ...statements, 'commit', `select pg_advisory_unlock(${lockKey(runId)}) as unlocked`].join(';\n');
+}
+
+/** Saves one stage's output (and the first stage's recording info), commits, lets go of the claim. */
+export function saveAndUnlockSql(s: StageSave): string {
+  return inTransactionThenUnlock(s.runId, saveStatements(s));
+}
+
+/**
+ * The last stage: its output and the run's results (`Repository.completeRun`: earlier events and transcript
+ * of the run replaced, the scorecard added, the run `done`) in ONE transaction, then the claim let go.
+ */
+export function completeAndUnlockSql(s: StageSave, pipeline: { id: string; version: string }, result: CompleteRunInput): string {
+  result.events.forEach(checkEvent);
+  result.transcript?.segments.forEach(checkSegment);
+  const id = lit(s.runId);
+  const st: string[] = [`select 1 from analysis_runs where id = ${id} for update`, ...saveStatements(s)];
+  st.push(`delete from events where run_id = ${id}`);
+  st.push(`delete from transcripts where run_id = ${id}`); // segments cascade
+  if (result.events.length > 0) {
+    const rows = result.events.map((e) => ({ type: e.type, speaker: e.speaker, start_sec: e.start, end_sec: e.end, details: e.details ?? {} }));
+    // with ordinality: ids in the order of the list, as the chunked inserts gave them
+    st.push(`insert into events (run_id, type, speaker, start_sec, end_sec, details)
+      select ${id}, x.type, x.speaker, x.start_sec, x.end_sec, x.details
+      from json_array_elements(${lit(JSON.stringify(rows))}::json) with ordinality as e(v, ord),
+           json_to_record(e.v) as x(type text, speaker text, start_sec float8, end_sec float8, details jsonb)
+      order by e.ord`);
+  }
+  if (result.transcript) st.push(...transcriptStatements(s.runId, result.transcript));
+  if (result.scorecard !== undefined) {
+    st.push(`insert into scorecards (run_id, pipeline_id, pipeline_version, card)
+      values (${id}, ${lit(pipeline.id)}, ${lit(pipeline.version)}, ${jsonLit(result.scorecard)})`);
+  }
+  st.push(`update analysis_runs set status = 'done', error = null, metrics = ${jsonLit(result.metrics)}, notes = ${jsonLit(result.notes)},
+    finished_at = now() where id = ${id}`);
+  return inTransactionThenUnlock(s.runId, st);
+}
+
+function transcriptStatements(runId: string, t: Transcript): string[] {
+  const id = lit(runId);
+  const out = [
+    `insert into transcripts (run_id, engine, model, language) values (${id}, ${lit(t.engine)}, ${t.model != null ? lit(t.model) : 'null'}, ${lit(t.language)})`,
+  ];
+  if (t.segments.length > 0) {
+    const rows = t.segments.map((s) => ({
+      speaker: s.speaker,
+      start_sec: s.start,
+      end_sec: s.end,
+      text: s.text,
+      norm_text: s.normText,
+      words: s.words ?? null,
+      confidence: s.confidence ?? null,
+    }));
+    out.push(`insert into transcript_segments (run_id, idx, speaker, start_sec, end_sec, text, norm_text, words, confidence)
+      select ${id}, (e.ord - 1)::int, x.speaker, x.start_sec, x.end_sec, x.text, x.norm_text, x.words, x.confidence
+      from json_array_elements(${lit(JSON.stringify(rows))}::json) with ordinality as e(v, ord),
+           json_to_record(e.v) as x(speaker text, start_sec float8, end_sec float8, text text, norm_text text, words jsonb, confidence float8)
+      order by e.ord`);
+  }
+  return out;
+}
+
+// The same checks as Repository.completeRun: PostgreSQL would store NaN and Infinity in double precision
+// (here JSON would turn them into null); the JSON report cannot carry them.
+function checkEvent(e: CallEvent, i: number): void {
+  if (!Number.isFinite(e.start) || !Number.isFinite(e.end)) {
+    throw new Error(`event ${i} (${e.type}): start and end must be finite seconds, got ${e.start}..${e.end}`);
+  }
+}
+
+function checkSegment(s: { start: number; end: number }, i: number): void {
+  if (!Number.isFinite(s.start) || !Number.isFinite(s.end)) {
+    throw new Error(`transcript segment ${i}: start and end must be finite seconds, got ${s.start}..${s.end}`);
+  }
+}
