@@ -104,3 +104,21 @@ describe('a long call whose line changes (20 minutes of 2-5 minute segments, eac
     expect(s.hold.recall).toBeGreaterThanOrEqual(0.7);
   }, 300_000);
 });
+
+describe('the shipped sample calls against their ground truth', () => {
+  const SAMPLES = join(import.meta.dirname, '..', 'samples');
+  for (const name of ['zh-billing-good.ogg', 'zh-complaint-bad.ogg', 'en-support-good.mp3', 'en-escalation-real-voice.ogg', 'en-billing-bad.ogg']) {
+    it(`${name}: every dead air, talk-over and hold found, none invented; speech F1 >= 0.9 per side`, async () => {
+      const { readFileSync } = await import('node:fs');
+      const truth = JSON.parse(readFileSync(join(SAMPLES, name.replace(/\.(ogg|mp3)$/, '.truth.json')), 'utf8')) as GroundTruth;
+      const s = await scoreCall(join(SAMPLES, name), truth);
+      console.log(`${name}: speech agent P ${f(s.speech.agent.precision)} R ${f(s.speech.agent.recall)}, customer P ${f(s.speech.customer.precision)} R ${f(s.speech.customer.recall)}`);
+      for (const k of ['silence', 'talkOver', 'hold'] as const) {
+        expect(s[k].fp, `${k} false positives`).toBe(0);
+        expect(s[k].fn, `${k} misses`).toBe(0);
+      }
+      expect(s.speech.agent.f1).toBeGreaterThanOrEqual(0.9);
+      expect(s.speech.customer.f1).toBeGreaterThanOrEqual(0.9);
+    }, 60_000);
+  }
+});

@@ -27,6 +27,12 @@ export interface HoldSoundParams {
   bridgeSec: number;
   /** max share of the hold during which the other side speaks */
   maxOtherSpeechShare: number;
+  /** how far from a hold's edge to look for the pause between words and hold sound (s) */
+  edgeSearchSec: number;
+  /** a pause at least this long (s) separates words from hold sound */
+  edgePauseSec: number;
+  /** ... if the hold sound then runs at least this long (s) without another such pause */
+  edgeSteadySec: number;
 }
 
 export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
@@ -37,6 +43,9 @@ export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   toneFlatness: 0.001,
   bridgeSec: 4,
   maxOtherSpeechShare: 0.25,
+  edgeSearchSec: 2.5,
+  edgePauseSec: 0.3,
+  edgeSteadySec: 4,
 };
 
 export interface HoldBlock {
@@ -88,7 +97,7 @@ export function detectHoldSound(
   const blocks = holdBlocks(features, channel, floorDb, p);
   const blockSec = Math.max(1, Math.round(1 / features.frameSec)) * features.frameSec;
   const raw = blocks.filter((b) => b.holdLike).map((b) => ({ start: b.start, end: b.start + blockSec }));
-  const merged = mergeSpans(raw, p.bridgeSec);
+  const merged = mergeSpans(raw, p.bridgeSec).map((h) => refineEdges(features, channel, floorDb, h, p));
   return merged.filter((h) => {
     const dur = h.end - h.start;
     if (dur < minSec) return false;
@@ -98,4 +107,46 @@ export function detectHoldSound(
     const otherTalk = spanDuration(intersectSpans(mergeSpans(otherSpeech), [h]));
     return otherTalk <= p.maxOtherSpeechShare * dur;
   });
+}
+
+/**
+ * Blocks are a second long, so a hold found from them can swallow the words just before or after it
+ * ("One moment, please." then music). Music and tones seldom stop for long; speech handing over to hold
+ * does. Within `edgeSearchSec` of each edge, move the edge to the far side of the last (first) pause of at
+ * least `edgePauseSec`.
+ */
+function refineEdges(features: Features, channel: number, floorDb: number, h: TimeSpan, p: HoldSoundParams): TimeSpan {
+  const e = features.channels[channel].energyDb;
+  const fs = features.frameSec;
+  const quiet = (t: number) => e[t] < floorDb + p.presenceDb;
+  const minRun = Math.max(1, Math.round(p.edgePauseSec / fs));
+  const a = Math.round(h.start / fs);
+  const z = Math.min(e.length, Math.round(h.end / fs));
+  const search = Math.round(p.edgeSearchSec / fs);
+  let start = a;
+  let run = 0;
+  for (let t = a; t < Math.min(z, a + search); t++) {
+    run = quiet(t) ? run + 1 : 0;
+    if (run >= minRun) start = t + 1;
+  }
+  let end = z;
+  run = 0;
+  for (let t = z - 1; t >= Math.max(start, z - search); t--) {
+    run = quiet(t) ? run + 1 : 0;
+    if (run >= minRun) end = t;
+  }
+  // A tone cadence (beep, pause, beep) pauses again and again; the handover from words to music pauses
+  // once. Only cut when the hold sound after the pause runs on without another pause for a while.
+  const pauses = (from: number, to: number) => {
+    let r = 0;
+    for (let t = Math.max(0, from); t < Math.min(e.length, to); t++) {
+      r = quiet(t) ? r + 1 : 0;
+      if (r >= minRun) return true;
+    }
+    return false;
+  };
+  const steady = Math.round(p.edgeSteadySec / fs);
+  if (start > a && pauses(start, start + steady)) start = a;
+  if (end < z && pauses(end - steady, end)) end = z;
+  return end > start ? { start: start * fs, end: end * fs } : h;
 }
