@@ -14,8 +14,29 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dialogues = loadDialogues(join(here, 'fixtures', 'dialogues-blind'));
 const lex = loadLexicons(join(here, '..', 'lexicons'));
 
-/** Floors: a little below the measured values so a regression fails; never above what the detectors achieve. */
-const FLOORS: Record<string, { p: number; r: number }> = {};
+/**
+ * Floors: a little below the measured values so a regression fails; never above what the detectors achieve.
+ * First measurement (lexicons 1.0.0, before any change prompted by this set): ALL P=0.94 R=0.89. The numbers
+ * after the lexicon 1.1.0 additions are no longer blind — the additions were prompted by these misses — so treat
+ * them as a regression guard, and write a fresh blind set to measure again.
+ */
+const FLOORS: Record<string, { p: number; r: number }> = {
+  greeting: { p: 0.95, r: 0.95 },
+  missing_greeting: { p: 0.9, r: 0.9 },
+  late_greeting: { p: 0.9, r: 0.9 },
+  closing: { p: 0.9, r: 0.95 },
+  missing_closing: { p: 0.9, r: 0.7 },
+  self_identification: { p: 0.95, r: 0.95 },
+  missing_self_identification: { p: 0.9, r: 0.9 },
+  banned_phrase: { p: 0.95, r: 0.95 },
+  filler: { p: 0.9, r: 0.75 },
+  politeness: { p: 0.9, r: 0.95 },
+  apology: { p: 0.95, r: 0.95 },
+  thanks: { p: 0.95, r: 0.95 },
+  hold_etiquette: { p: 0.95, r: 0.95 },
+  customer_escalation: { p: 0.9, r: 0.95 },
+  speech_rate: { p: 0.95, r: 0.95 },
+};
 
 describe('text detectors on the blind labelled dialogues', () => {
   it(`has the blind set (${dialogues.length} dialogues: zh, en, mixed)`, () => {
@@ -35,7 +56,7 @@ describe('text detectors on the blind labelled dialogues', () => {
     console.log(formatScore(`text detectors over ${dialogues.length} BLIND labelled dialogues:`, score));
     for (const [type, c] of score.perType) {
       const { p, r } = pr(c);
-      const floor = FLOORS[type] ?? { p: 0, r: 0 };
+      const floor = FLOORS[type];
       expect.soft(p, `${type} precision`).toBeGreaterThanOrEqual(floor.p);
       expect.soft(r, `${type} recall`).toBeGreaterThanOrEqual(floor.r);
     }
