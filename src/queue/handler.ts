@@ -51,14 +51,18 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
   if (idx < 0) throw new PermanentJobError(`stage "${stageName}" is not in this build's pipeline graph`);
   const stage = deps.stages[idx];
 
-  // One round trip: the claim, the run with its recording and saved outputs, and (a later stage) the mark.
-  const claimed = await deps.locks.claimAndLoad(runId, stageNames(deps.stages), idx);
+  // One round trip: the claim (waiting a few ms at most: a hand-off in flight), the run with its recording
+  // and its saved stage outputs.
+  const claimed = await deps.locks.claimAndLoad(runId);
   if (!claimed) return { kind: 'busy' };
   const { claim, load } = claimed;
   const checkClaim = () => {
     if (claim.lost) throw new Error('lost the claim on this call (database connection dropped); retrying');
   };
   const run = load.run;
+  // The "stage running" mark, sent on the claim's connection and left to complete while the stage runs
+  // (statements on one connection run in order, so it lands before the save); settled, never rejected.
+  let marking: Promise<{ error: unknown } | undefined> | undefined;
   try {
     if (!run) return { kind: 'skipped', reason: 'run no longer exists' };
     if (run.status === 'done') return { kind: 'skipped', reason: 'run already done' };
@@ -97,15 +101,18 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
 
     if (idx === 0) {
       await checkFile(path, recording.fileName);
-      await claim.markRunStarted(stage.name);
-    } else if (!load.marked) {
-      await claim.markStage(stage.name); // the load marks it whenever the call stands here; kept for safety
+      marking = settle(claim.markRunStarted(stage.name));
+    } else if (!(run.status === 'running' && run.stage === stage.name)) {
+      // Normally the previous stage's save recorded this one; not so for a call sent back by `callqa retry`.
+      marking = settle(claim.markStage(stage.name));
     }
 
     const t0 = new Date();
     const out = await stage.run(state, { recording: ref, pipeline, options, signal: attempt.signal });
     const t1 = new Date();
     if (attempt.signal?.aborted) throw new Error('aborted');
+    const marked = await marking;
+    if (marked) throw marked.error;
     checkClaim();
     // Saved (with the first stage's recording info, and the next stage recorded as the one the call is at)
     // and the claim let go in one round trip, on the claim's own connection: if it dropped, nothing is stored.
@@ -114,10 +121,14 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
 
     const next = deps.stages[idx + 1]?.name ?? null;
     if (next) {
-      await claim.saveAndRelease(save);
-      // The claim is released before the hand-off (see above). A worker dying in between leaves its job
-      // active; the stalled-job check re-delivers it, and it only routes the call onwards.
-      await deps.enqueue(next, run.id, key);
+      // Save + unlock and the hand-off at once: the next job, arriving while the save is still on the wire,
+      // waits the few ms for the claim, and its load sees the save (committed before the unlock). If the
+      // save fails after all, the next job finds this stage missing and routes the call back here (this
+      // job, retried, is still in Redis); a worker dying in between leaves its job active, and the
+      // stalled-job check re-delivers it.
+      const [saved, handed] = await Promise.allSettled([claim.saveAndRelease(save), deps.enqueue(next, run.id, key)]);
+      if (saved.status === 'rejected') throw saved.reason;
+      if (handed.status === 'rejected') throw handed.reason;
     } else {
       // The last stage's output and the run's results in one transaction (as completeRun), then released.
       await claim.completeAndRelease(save, { id: run.pipelineId, version: run.pipelineVersion }, {
@@ -130,6 +141,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     }
     return { kind: 'ran', stage: stage.name, next, durationSec: (t1.getTime() - t0.getTime()) / 1000 };
   } catch (err) {
+    await marking; // a mark still on the wire must not land after failRun
     if (attempt.signal?.aborted) throw err; // shutdown: the job goes back to the queue, the run stays as it is
     const permanent = !isRetryable(err) || err instanceof PermanentJobError;
     if (run && (permanent || attempt.final)) {
@@ -146,11 +158,11 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
   }
 }
 
-const stageNameCache = new WeakMap<readonly Stage[], string[]>();
-function stageNames(stages: readonly Stage[]): string[] {
-  let names = stageNameCache.get(stages);
-  if (!names) stageNameCache.set(stages, (names = stages.map((s) => s.name)));
-  return names;
+function settle(p: Promise<unknown>): Promise<{ error: unknown } | undefined> {
+  return p.then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
 }
 
 /**

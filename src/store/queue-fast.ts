@@ -4,12 +4,12 @@
  * the claim. Both run on the claim's own connection (see RunLocks in queue-repo.ts), as simple-protocol
  * multi-statement strings:
  *
- * - claim + load: `pg_try_advisory_lock`, then, in later statements of the same string (each takes a fresh
- *   snapshot, so they see everything the previous holder committed before it let go), the run with its
- *   recording, the saved stage outputs, and the "stage now running" mark. The later statements are gated
- *   on the lock result (a transaction-local setting), so a busy call reads and writes nothing.
+ * - claim + load: `pg_advisory_lock` with a lock_timeout of a few milliseconds, then, in later statements of
+ *   the same string (each takes a fresh snapshot, so they see everything the previous holder committed
+ *   before it let go), the run with its recording and the saved stage outputs. Read-only: nothing to commit.
  * - store + release: `begin; ...; commit; select pg_advisory_unlock(...)`: the claim is given up only after
- *   the commit, in the same round trip.
+ *   the commit, in the same round trip. A stage's save also records the next stage as the one the call is
+ *   at (what `markStage` did when that stage began), so the next job's load has nothing to write.
  *
  * Values are inlined (the simple protocol has no parameters): text as dollar-quoted literals with a tag the
  * text does not contain, JSON the same way, so nothing is ever escaped by hand. `Repository` stays the
@@ -36,9 +36,8 @@ function tsLit(d: Date): string {
 }
 
 const lockKey = (runId: string) => `hashtextextended(${lit(runId)}, 0)`;
-const CLAIMED = `current_setting('callqa.claim') = 'true'`;
 
-export type LoadedRun = Pick<RunRow, 'id' | 'recordingId' | 'pipelineId' | 'pipelineVersion' | 'versions' | 'status'>;
+export type LoadedRun = Pick<RunRow, 'id' | 'recordingId' | 'pipelineId' | 'pipelineVersion' | 'versions' | 'status' | 'stage'>;
 export type LoadedRecording = Pick<RecordingRow, 'id' | 'contentHash' | 'path' | 'fileName' | 'metadata'>;
 
 export interface ClaimLoad {
@@ -46,54 +45,50 @@ export interface ClaimLoad {
   recording: LoadedRecording | null;
   /** saved stage outputs by stage name */
   outputs: Map<string, unknown>;
-  /** true when the run is recorded as running this stage (`markStage`), by the load or already; see `lockAndLoadSql` */
-  marked: boolean;
 }
 
 /**
- * Claim + load for a job of `stages[idx]`. For a later stage (idx > 0) the same string records the stage as
- * running, as `markStage` does, exactly when the handler would: the run exists with its recording, is
- * neither done nor failed, and the call stands at this stage (every earlier stage saved, and this one not,
- * unless it is the last). In the usual case the previous stage's save has recorded it already (`nextStage`)
- * and the update matches nothing. The first stage's mark (`markRunStarted`, a new attempt) waits for the
- * input check, as before, and is a statement of its own.
+ * How long a job waits for a claim held by another session before it is told the call is busy. Long
+ * enough to cover the hand-off: the previous stage's job adds the next job while its own save + unlock is
+ * still on the wire, so the next job may arrive a moment before the claim is let go. Far shorter than any
+ * stage (a stage job holds the claim for the stage's whole run), so a second worker on a call that is
+ * being run is still turned away at once, not made to wait for the stage.
  */
-export function lockAndLoadSql(runId: string, stages: readonly string[], idx: number): string {
+export const CLAIM_WAIT_MS = 5;
+
+/** SQLSTATE of a lock wait cut off by lock_timeout: the claim is held by another session. */
+export const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Claim + load: the advisory lock (waiting at most CLAIM_WAIT_MS), then the run with its recording and its
+ * saved stage outputs. Statements after the lock each take a fresh snapshot, so they see everything the
+ * previous holder committed before it let go. When the wait runs out the string fails with 55P03 and
+ * nothing after the lock runs.
+ */
+export function lockAndLoadSql(runId: string): string {
   const id = lit(runId);
-  const parts = [`select set_config('callqa.claim', pg_try_advisory_lock(${lockKey(runId)})::text, true) = 'true' as ok`];
-  let mark = 'select 1 as n where false';
-  if (idx > 0) {
-    const before = stages.slice(0, idx).map(lit).join(', ');
-    const last = idx === stages.length - 1;
-    // Normally the previous stage's save already said so (status running, stage = this one) and nothing is
-    // written: the load stays read-only, with no commit to wait for.
-    mark = `update analysis_runs r set status = 'running', stage = ${lit(stages[idx])}
-      where r.id = ${id} and ${CLAIMED} and r.status in ('pending', 'running')
-        and (r.status <> 'running' or r.stage is distinct from ${lit(stages[idx])})
-        and exists (select 1 from recordings rec where rec.id = r.recording_id)
-        and (select count(*) from stage_outputs s where s.run_id = ${id} and s.stage in (${before})) = ${idx}
-        ${last ? '' : `and not exists (select 1 from stage_outputs s where s.run_id = ${id} and s.stage = ${lit(stages[idx])})`}
-      returning 1 as n`;
-  }
-  parts.push(`with m as (${mark})
-    select r.id, r.recording_id as "recordingId", r.pipeline_id as "pipelineId", r.pipeline_version as "pipelineVersion",
-           r.versions, r.status, rec.id as "recId", rec.content_hash as "contentHash", rec.path, rec.file_name as "fileName",
-           rec.metadata, ${idx > 0 ? `(select count(*) from m) > 0 or (r.status = 'running' and r.stage = ${lit(stages[idx])})` : 'false'} as marked
-    from analysis_runs r left join recordings rec on rec.id = r.recording_id
-    where r.id = ${id} and ${CLAIMED}`);
-  parts.push(`select stage, output from stage_outputs where run_id = ${id} and ${CLAIMED}`);
-  return parts.join(';\n');
+  return [
+    `set local lock_timeout = '${CLAIM_WAIT_MS}ms'`,
+    `select pg_advisory_lock(${lockKey(runId)})`,
+    // only the claim has a short wait: a 55P03 from this string always means "not taken"
+    `set local lock_timeout = 0`,
+    `select r.id, r.recording_id as "recordingId", r.pipeline_id as "pipelineId", r.pipeline_version as "pipelineVersion",
+       r.versions, r.status, r.stage, rec.id as "recId", rec.content_hash as "contentHash", rec.path, rec.file_name as "fileName",
+       rec.metadata
+     from analysis_runs r left join recordings rec on rec.id = r.recording_id
+     where r.id = ${id}`,
+    `select stage, output from stage_outputs where run_id = ${id}`,
+  ].join(';\n');
 }
 
 interface Result {
   rows: Array<Record<string, unknown>>;
 }
 
-/** Reads the answer to `lockAndLoadSql`: null when another session holds the claim. */
-export function parseLockAndLoad(results: Result[]): ClaimLoad | null {
-  if (results.length !== 3) throw new Error(`claim+load: expected 3 results, got ${results.length}`);
-  if (results[0].rows[0]?.ok !== true) return null;
-  const row = results[1].rows[0] as
+/** Reads the answer to `lockAndLoadSql`. */
+export function parseLockAndLoad(results: Result[]): ClaimLoad {
+  if (results.length !== 5) throw new Error(`claim+load: expected 5 results, got ${results.length}`);
+  const row = results[3].rows[0] as
     | {
         id: string;
         recordingId: string;
@@ -101,22 +96,29 @@ export function parseLockAndLoad(results: Result[]): ClaimLoad | null {
         pipelineVersion: string;
         versions: RunRow['versions'];
         status: RunRow['status'];
+        stage: string | null;
         recId: string | null;
         contentHash: string;
         path: string;
         fileName: string;
         metadata: RecordingRow['metadata'];
-        marked: boolean;
       }
     | undefined;
   const outputs = new Map<string, unknown>();
-  for (const r of results[2].rows) outputs.set(r.stage as string, r.output);
-  if (!row) return { run: null, recording: null, outputs, marked: false };
+  for (const r of results[4].rows) outputs.set(r.stage as string, r.output);
+  if (!row) return { run: null, recording: null, outputs };
   return {
-    run: { id: row.id, recordingId: row.recordingId, pipelineId: row.pipelineId, pipelineVersion: row.pipelineVersion, versions: row.versions, status: row.status },
+    run: {
+      id: row.id,
+      recordingId: row.recordingId,
+      pipelineId: row.pipelineId,
+      pipelineVersion: row.pipelineVersion,
+      versions: row.versions,
+      status: row.status,
+      stage: row.stage,
+    },
     recording: row.recId ? { id: row.recId, contentHash: row.contentHash, path: row.path, fileName: row.fileName, metadata: row.metadata } : null,
     outputs,
-    marked: row.marked === true,
   };
 }
 

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { StoreDb } from './db.js';
 import {
   completeAndUnlockSql,
+  LOCK_NOT_AVAILABLE,
   markRunStartedSql,
   markStageSql,
   parseLockAndLoad,
@@ -135,23 +136,23 @@ export class RunLocks {
   }
 
   /**
-   * Takes the claim of a run for a job of `stages[idx]` and, in the same round trip, loads the run, its
-   * recording and its saved stage outputs (and marks a later stage running: see `lockAndLoadSql`).
-   * Null at once when another session holds the claim.
+   * Takes the claim of a run and, in the same round trip, loads the run, its recording and its saved stage
+   * outputs. Waits for the claim only a few milliseconds (CLAIM_WAIT_MS: a hand-off in flight), then
+   * returns null: another session is running the call.
    */
-  async claimAndLoad(runId: string, stages: readonly string[], idx: number): Promise<{ claim: ClaimConnection; load: ClaimLoad } | null> {
+  async claimAndLoad(runId: string): Promise<{ claim: ClaimConnection; load: ClaimLoad } | null> {
     const client = await this.pool.connect();
     const claim = new ClaimConnection(client, runId);
-    let load: ClaimLoad | null;
+    let load: ClaimLoad;
     try {
-      load = parseLockAndLoad(asResults(await client.query(lockAndLoadSql(runId, stages, idx))));
+      load = parseLockAndLoad(asResults(await client.query(lockAndLoadSql(runId))));
     } catch (err) {
+      if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+        claim.giveBack(); // the wait ran out: no lock taken, the implicit transaction rolled back
+        return null;
+      }
       claim.drop(); // the lock may be held: dropping the connection lets go of it
       throw err;
-    }
-    if (!load) {
-      claim.giveBack();
-      return null;
     }
     return { claim, load };
   }
