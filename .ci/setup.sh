@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine: system packages (ffmpeg, sox, espeak-ng, asterisk
-# prompts and music on hold, chromium), PostgreSQL and Redis running, npm dependencies, whisper-cli built.
+# prompts and music on hold, build tools for whisper-cli), PostgreSQL and Redis running, npm dependencies, whisper-cli built.
 # Idempotent: skips what is already there. Runs as root (CI) or with sudo available.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
 APT_PACKAGES=(ffmpeg sox libsox-fmt-all espeak-ng
   asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav asterisk-core-sounds-es-wav
   asterisk-core-sounds-ru-wav asterisk-core-sounds-it-wav asterisk-moh-opsound-wav
-  chromium cmake g++ make)
+  cmake g++ make)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
