@@ -45,6 +45,8 @@ export interface ClaimLoad {
   recording: LoadedRecording | null;
   /** saved stage outputs by stage name */
   outputs: Map<string, unknown>;
+  /** stages whose output was not sent because the caller knows it (`known` of lockAndLoadSql) */
+  known: Set<string>;
 }
 
 /**
@@ -65,19 +67,21 @@ export const LOCK_NOT_AVAILABLE = '55P03';
  * previous holder committed before it let go. When the wait runs out the string fails with 55P03 and
  * nothing after the lock runs.
  */
-export function lockAndLoadSql(runId: string): string {
+export function lockAndLoadSql(runId: string, known: ReadonlyMap<string, string> = new Map()): string {
   const id = lit(runId);
+  // Outputs this process saved itself (same row version: xmin) are not sent again; see OutputCache.
+  const same = known.size ? `(stage, xmin::text) in (${[...known].map(([st, v]) => `(${lit(st)}, ${lit(v)})`).join(', ')})` : 'false';
   return [
     `set local lock_timeout = '${CLAIM_WAIT_MS}ms'`,
     `select pg_advisory_lock(${lockKey(runId)})`,
-    // only the claim has a short wait: a 55P03 from this string always means "not taken"
+    // only the claim has a short wait: a 55P03 from this string comes from the lock
     `set local lock_timeout = 0`,
     `select r.id, r.recording_id as "recordingId", r.pipeline_id as "pipelineId", r.pipeline_version as "pipelineVersion",
        r.versions, r.status, r.stage, rec.id as "recId", rec.content_hash as "contentHash", rec.path, rec.file_name as "fileName",
        rec.metadata
      from analysis_runs r left join recordings rec on rec.id = r.recording_id
      where r.id = ${id}`,
-    `select stage, output from stage_outputs where run_id = ${id}`,
+    `select stage, ${same} as known, case when ${same} then null else output end as output from stage_outputs where run_id = ${id}`,
   ].join(';\n');
 }
 
@@ -105,8 +109,12 @@ export function parseLockAndLoad(results: Result[]): ClaimLoad {
       }
     | undefined;
   const outputs = new Map<string, unknown>();
-  for (const r of results[4].rows) outputs.set(r.stage as string, r.output);
-  if (!row) return { run: null, recording: null, outputs };
+  const known = new Set<string>();
+  for (const r of results[4].rows) {
+    if (r.known === true) known.add(r.stage as string);
+    else outputs.set(r.stage as string, r.output);
+  }
+  if (!row) return { run: null, recording: null, outputs, known };
   return {
     run: {
       id: row.id,
@@ -119,6 +127,7 @@ export function parseLockAndLoad(results: Result[]): ClaimLoad {
     },
     recording: row.recId ? { id: row.recId, contentHash: row.contentHash, path: row.path, fileName: row.fileName, metadata: row.metadata } : null,
     outputs,
+    known,
   };
 }
 
@@ -136,7 +145,8 @@ export function markStageSql(runId: string, stage: string): string {
 export interface StageSave {
   runId: string;
   stage: string;
-  output: unknown;
+  /** the stage's output as JSON text */
+  outputJson: string;
   startedAt: Date;
   finishedAt: Date;
   /** the first stage's findings about the recording (`setRecordingInfo`) */
@@ -145,26 +155,24 @@ export interface StageSave {
   nextStage?: string;
 }
 
-function saveStatements(s: StageSave): string[] {
+/** The save as data-modifying CTEs (stage output; the first stage's recording info), for one statement. */
+function saveCtes(s: StageSave): string[] {
   const out = [
-    `insert into stage_outputs (run_id, stage, output, started_at, finished_at)
-     values (${lit(s.runId)}, ${lit(s.stage)}, ${jsonLit(s.output)}, ${tsLit(s.startedAt)}, ${tsLit(s.finishedAt)})
+    `so as (insert into stage_outputs (run_id, stage, output, started_at, finished_at)
+     values (${lit(s.runId)}, ${lit(s.stage)}, ${lit(s.outputJson)}::jsonb, ${tsLit(s.startedAt)}, ${tsLit(s.finishedAt)})
      on conflict (run_id, stage) do update
-       set output = excluded.output, started_at = excluded.started_at, finished_at = excluded.finished_at`,
+       set output = excluded.output, started_at = excluded.started_at, finished_at = excluded.finished_at
+     returning xmin::text as version)`,
   ];
   if (s.info) {
     const i = s.info.info;
     out.push(
-      `update recordings set format = i.format, codec = i.codec, duration_sec = i.duration_sec, channels = i.channels,
+      `ri as (update recordings set format = i.format, codec = i.codec, duration_sec = i.duration_sec, channels = i.channels,
          sample_rate = i.sample_rate, updated_at = now()
        from json_to_record(${lit(JSON.stringify({ format: i.format, codec: i.codec, duration_sec: i.durationSec, channels: i.channels, sample_rate: i.sampleRate }))}::json)
          as i(format text, codec text, duration_sec float8, channels integer, sample_rate integer)
-       where recordings.id = ${lit(s.info.recordingId)}`,
+       where recordings.id = ${lit(s.info.recordingId)})`,
     );
-  }
-  if (s.nextStage) {
-    out.push(`update analysis_runs set status = 'running', stage = ${lit(s.nextStage)}
-      where id = ${lit(s.runId)} and status in ('pending', 'running')`);
   }
   return out;
 }
@@ -174,45 +182,65 @@ function inTransactionThenUnlock(runId: string, statements: string[]): string {
   return ['begin', ...statements, 'commit', `select pg_advisory_unlock(${lockKey(runId)}) as unlocked`].join(';\n');
 }
 
-/** Saves one stage's output (and the first stage's recording info), commits, lets go of the claim. */
+/**
+ * Saves one stage's output (and the first stage's recording info), records the next stage as the one the
+ * call is at, commits, lets go of the claim: one statement in one transaction, then the unlock.
+ */
 export function saveAndUnlockSql(s: StageSave): string {
-  return inTransactionThenUnlock(s.runId, saveStatements(s));
+  // answers the saved row's version (xmin), for the caller's OutputCache
+  const main = s.nextStage
+    ? `update analysis_runs set status = 'running', stage = ${lit(s.nextStage)} where id = ${lit(s.runId)} and status in ('pending', 'running')
+       returning (select version from so)`
+    : 'select version from so';
+  return inTransactionThenUnlock(s.runId, [`with ${saveCtes(s).join(',\n')}\n${main}`]);
+}
+
+/** The version (xmin) of the stage_outputs row a `saveAndUnlockSql` wrote; undefined if it wrote none. */
+export function savedVersion(results: Result[]): string | undefined {
+  const v = results[1]?.rows[0]?.version;
+  return typeof v === 'string' ? v : undefined;
 }
 
 /**
  * The last stage: its output and the run's results (`Repository.completeRun`: earlier events and transcript
- * of the run replaced, the scorecard added, the run `done`) in ONE transaction, then the claim let go.
+ * of the run replaced, the scorecard added, the run `done`) in ONE transaction, then the claim let go. As in
+ * completeRun, the run's row is locked first; the deletes come in a statement of their own (the transcript's
+ * segments go by cascade at its end), then every insert and the run's update in one statement.
  */
 export function completeAndUnlockSql(s: StageSave, pipeline: { id: string; version: string }, result: CompleteRunInput): string {
   result.events.forEach(checkEvent);
   result.transcript?.segments.forEach(checkSegment);
   const id = lit(s.runId);
-  const st: string[] = [`select 1 from analysis_runs where id = ${id} for update`, ...saveStatements(s)];
-  st.push(`delete from events where run_id = ${id}`);
-  st.push(`delete from transcripts where run_id = ${id}`); // segments cascade
+  const ctes = saveCtes(s);
   if (result.events.length > 0) {
     const rows = result.events.map((e) => ({ type: e.type, speaker: e.speaker, start_sec: e.start, end_sec: e.end, details: e.details ?? {} }));
     // with ordinality: ids in the order of the list, as the chunked inserts gave them
-    st.push(`insert into events (run_id, type, speaker, start_sec, end_sec, details)
+    ctes.push(`ev as (insert into events (run_id, type, speaker, start_sec, end_sec, details)
       select ${id}, x.type, x.speaker, x.start_sec, x.end_sec, x.details
-      from json_array_elements(${lit(JSON.stringify(rows))}::json) with ordinality as e(v, ord),
-           json_to_record(e.v) as x(type text, speaker text, start_sec float8, end_sec float8, details jsonb)
-      order by e.ord`);
+      from rows from (json_to_recordset(${lit(JSON.stringify(rows))}::json)
+                      as (type text, speaker text, start_sec float8, end_sec float8, details jsonb))
+           with ordinality as x(type, speaker, start_sec, end_sec, details, ord)
+      order by x.ord)`);
   }
-  if (result.transcript) st.push(...transcriptStatements(s.runId, result.transcript));
+  if (result.transcript) ctes.push(...transcriptCtes(s.runId, result.transcript));
   if (result.scorecard !== undefined) {
-    st.push(`insert into scorecards (run_id, pipeline_id, pipeline_version, card)
-      values (${id}, ${lit(pipeline.id)}, ${lit(pipeline.version)}, ${jsonLit(result.scorecard)})`);
+    ctes.push(`sc as (insert into scorecards (run_id, pipeline_id, pipeline_version, card)
+      values (${id}, ${lit(pipeline.id)}, ${lit(pipeline.version)}, ${jsonLit(result.scorecard)}))`);
   }
-  st.push(`update analysis_runs set status = 'done', error = null, metrics = ${jsonLit(result.metrics)}, notes = ${jsonLit(result.notes)},
-    finished_at = now() where id = ${id}`);
-  return inTransactionThenUnlock(s.runId, st);
+  return inTransactionThenUnlock(s.runId, [
+    `select 1 from analysis_runs where id = ${id} for update`,
+    `with de as (delete from events where run_id = ${id}), dt as (delete from transcripts where run_id = ${id}) select 1`,
+    `with ${ctes.join(',\n')}
+     update analysis_runs set status = 'done', error = null, metrics = ${jsonLit(result.metrics)}, notes = ${jsonLit(result.notes)},
+       finished_at = now() where id = ${id}`,
+  ]);
 }
 
-function transcriptStatements(runId: string, t: Transcript): string[] {
+/** The transcript and its segments (the segments' foreign key is checked at the end of the statement). */
+function transcriptCtes(runId: string, t: Transcript): string[] {
   const id = lit(runId);
   const out = [
-    `insert into transcripts (run_id, engine, model, language) values (${id}, ${lit(t.engine)}, ${t.model != null ? lit(t.model) : 'null'}, ${lit(t.language)})`,
+    `tr as (insert into transcripts (run_id, engine, model, language) values (${id}, ${lit(t.engine)}, ${t.model != null ? lit(t.model) : 'null'}, ${lit(t.language)}))`,
   ];
   if (t.segments.length > 0) {
     const rows = t.segments.map((s) => ({
@@ -224,11 +252,11 @@ function transcriptStatements(runId: string, t: Transcript): string[] {
       words: s.words ?? null,
       confidence: s.confidence ?? null,
     }));
-    out.push(`insert into transcript_segments (run_id, idx, speaker, start_sec, end_sec, text, norm_text, words, confidence)
-      select ${id}, (e.ord - 1)::int, x.speaker, x.start_sec, x.end_sec, x.text, x.norm_text, x.words, x.confidence
-      from json_array_elements(${lit(JSON.stringify(rows))}::json) with ordinality as e(v, ord),
-           json_to_record(e.v) as x(speaker text, start_sec float8, end_sec float8, text text, norm_text text, words jsonb, confidence float8)
-      order by e.ord`);
+    out.push(`sg as (insert into transcript_segments (run_id, idx, speaker, start_sec, end_sec, text, norm_text, words, confidence)
+      select ${id}, (x.ord - 1)::int, x.speaker, x.start_sec, x.end_sec, x.text, x.norm_text, x.words, x.confidence
+      from rows from (json_to_recordset(${lit(JSON.stringify(rows))}::json)
+                      as (speaker text, start_sec float8, end_sec float8, text text, norm_text text, words jsonb, confidence float8))
+           with ordinality as x(speaker, start_sec, end_sec, text, norm_text, words, confidence, ord))`);
   }
   return out;
 }

@@ -13,6 +13,7 @@ import {
   markStageSql,
   parseLockAndLoad,
   saveAndUnlockSql,
+  savedVersion,
   lockAndLoadSql,
   type ClaimLoad,
   type StageSave,
@@ -108,8 +109,45 @@ export interface RunClaim {
   release(): Promise<void>;
 }
 
+/**
+ * Stage outputs this process saved, kept as the JSON text it wrote, with the row version (xmin) the save
+ * produced. The next stage of the call, when it runs here, asks the database for the outputs it does not
+ * hold at that exact version, and parses the rest from this text: the same bytes the database has, so the
+ * same values, without sending them back. A version that differs (another worker saved the stage again,
+ * a retry cleared it) is read from the database as before. Bounded: the oldest calls are forgotten first.
+ */
+export class OutputCache {
+  private readonly runs = new Map<string, Map<string, { version: string; json: string }>>();
+
+  constructor(private readonly maxRuns = 256) {}
+
+  versions(runId: string): Map<string, string> {
+    const m = this.runs.get(runId);
+    return new Map(m ? [...m].map(([stage, e]) => [stage, e.version]) : []);
+  }
+
+  json(runId: string, stage: string): string | undefined {
+    return this.runs.get(runId)?.get(stage)?.json;
+  }
+
+  set(runId: string, stage: string, version: string, json: string): void {
+    let m = this.runs.get(runId);
+    if (m) this.runs.delete(runId); // re-inserted: most recent last
+    else m = new Map();
+    m.set(stage, { version, json });
+    this.runs.set(runId, m);
+    while (this.runs.size > this.maxRuns) this.runs.delete(this.runs.keys().next().value!);
+  }
+
+  forget(runId: string, stage?: string): void {
+    if (stage === undefined) this.runs.delete(runId);
+    else this.runs.get(runId)?.delete(stage);
+  }
+}
+
 export class RunLocks {
   private readonly pool: pg.Pool;
+  readonly outputs = new OutputCache();
 
   constructor(databaseUrl: string, maxConnections: number) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, connectionTimeoutMillis: 5000, idleTimeoutMillis: 0 });
@@ -119,7 +157,7 @@ export class RunLocks {
   /** Takes the run's claim, or returns null at once when another session holds it. */
   async tryLock(runId: string): Promise<RunClaim | null> {
     const client = await this.pool.connect();
-    const claim = new ClaimConnection(client, runId);
+    const claim = new ClaimConnection(client, runId, this.outputs);
     let ok = false;
     try {
       const r = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [runId]);
@@ -142,17 +180,24 @@ export class RunLocks {
    */
   async claimAndLoad(runId: string): Promise<{ claim: ClaimConnection; load: ClaimLoad } | null> {
     const client = await this.pool.connect();
-    const claim = new ClaimConnection(client, runId);
+    const claim = new ClaimConnection(client, runId, this.outputs);
     let load: ClaimLoad;
     try {
-      load = parseLockAndLoad(asResults(await client.query(lockAndLoadSql(runId))));
+      load = parseLockAndLoad(asResults(await client.query(lockAndLoadSql(runId, this.outputs.versions(runId)))));
     } catch (err) {
-      if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) {
-        claim.giveBack(); // the wait ran out: no lock taken, the implicit transaction rolled back
-        return null;
-      }
-      claim.drop(); // the lock may be held: dropping the connection lets go of it
+      // Dropping the connection lets go of any lock it may hold. Even when the wait ran out (55P03) the
+      // connection is not reused: a session lock granted in the instant the timeout fired stays held
+      // after the statement fails (found by the bench: a call stuck "busy" behind an idle pooled
+      // connection), so "timed out" does not prove "not taken".
+      claim.drop();
+      if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return null;
       throw err;
+    }
+    // Outputs not sent because this process holds them at that version; forget what the database changed.
+    for (const [stage] of this.outputs.versions(runId)) {
+      const json = load.known.has(stage) ? this.outputs.json(runId, stage) : undefined;
+      if (json !== undefined) load.outputs.set(stage, JSON.parse(json));
+      else this.outputs.forget(runId, stage);
     }
     return { claim, load };
   }
@@ -165,6 +210,8 @@ export class RunLocks {
 function asResults(r: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] {
   return Array.isArray(r) ? r : [r];
 }
+
+export type StageOutputSave = Omit<StageSave, 'runId' | 'outputJson'> & { output: unknown };
 
 /** A held claim and its connection; the stage job's statements run here (queue-fast.ts). */
 export class ClaimConnection implements RunClaim {
@@ -181,6 +228,7 @@ export class ClaimConnection implements RunClaim {
   constructor(
     private readonly client: pg.PoolClient,
     readonly runId: string,
+    private readonly outputs: OutputCache,
   ) {
     client.on('error', this.onError);
   }
@@ -211,16 +259,20 @@ export class ClaimConnection implements RunClaim {
   }
 
   /** Saves a stage's output, commits, and lets go of the claim, in one round trip. */
-  async saveAndRelease(save: Omit<StageSave, 'runId'>): Promise<void> {
-    await this.finish(saveAndUnlockSql({ ...save, runId: this.runId }));
+  async saveAndRelease(save: StageOutputSave): Promise<void> {
+    const outputJson = JSON.stringify(save.output ?? null);
+    const results = await this.finish(saveAndUnlockSql({ ...save, outputJson, runId: this.runId }));
+    const version = savedVersion(results);
+    if (version) this.outputs.set(this.runId, save.stage, version, outputJson);
   }
 
   /** The last stage: its output and the run's results in one transaction, then the claim let go. */
-  async completeAndRelease(save: Omit<StageSave, 'runId'>, pipeline: { id: string; version: string }, result: CompleteRunInput): Promise<void> {
-    await this.finish(completeAndUnlockSql({ ...save, runId: this.runId }, pipeline, result));
+  async completeAndRelease(save: StageOutputSave, pipeline: { id: string; version: string }, result: CompleteRunInput): Promise<void> {
+    this.outputs.forget(this.runId);
+    await this.finish(completeAndUnlockSql({ ...save, outputJson: JSON.stringify(save.output ?? null), runId: this.runId }, pipeline, result));
   }
 
-  private async finish(text: string): Promise<void> {
+  private async finish(text: string): Promise<pg.QueryResult[]> {
     const results = await this.exec(text);
     if (results[results.length - 1]?.rows[0]?.unlocked !== true) {
       // committed, but the claim was not ours any more (cannot happen while the connection lives)
@@ -229,6 +281,7 @@ export class ClaimConnection implements RunClaim {
       this.unlocked = true;
     }
     await this.release();
+    return results;
   }
 
   async release(): Promise<void> {
