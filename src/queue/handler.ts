@@ -51,8 +51,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
   if (idx < 0) throw new PermanentJobError(`stage "${stageName}" is not in this build's pipeline graph`);
   const stage = deps.stages[idx];
 
-  // One round trip: the claim (waiting a few ms at most: a hand-off in flight), the run with its recording
-  // and its saved stage outputs.
+  // One round trip: the claim, the run with its recording and its saved stage outputs.
   const claimed = await deps.locks.claimAndLoad(runId);
   if (!claimed) return { kind: 'busy' };
   const { claim, load } = claimed;
@@ -121,14 +120,11 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
 
     const next = deps.stages[idx + 1]?.name ?? null;
     if (next) {
-      // Save + unlock and the hand-off at once: the next job, arriving while the save is still on the wire,
-      // waits the few ms for the claim, and its load sees the save (committed before the unlock). If the
-      // save fails after all, the next job finds this stage missing and routes the call back here (this
-      // job, retried, is still in Redis); a worker dying in between leaves its job active, and the
-      // stalled-job check re-delivers it.
-      const [saved, handed] = await Promise.allSettled([claim.saveAndRelease(save), deps.enqueue(next, run.id, key)]);
-      if (saved.status === 'rejected') throw saved.reason;
-      if (handed.status === 'rejected') throw handed.reason;
+      await claim.saveAndRelease(save);
+      // The claim is released before the hand-off: the next job may start at once (often in this very
+      // process) and must find it free, or it is put off as busy. A worker dying in between leaves its job
+      // active; the stalled-job check re-delivers it, and it only routes the call onwards.
+      await deps.enqueue(next, run.id, key);
     } else {
       // The last stage's output and the run's results in one transaction (as completeRun), then released.
       await claim.completeAndRelease(save, { id: run.pipelineId, version: run.pipelineVersion }, {

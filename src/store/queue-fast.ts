@@ -4,9 +4,9 @@
  * the claim. Both run on the claim's own connection (see RunLocks in queue-repo.ts), as simple-protocol
  * multi-statement strings:
  *
- * - claim + load: `pg_advisory_lock` with a lock_timeout of a few milliseconds, then, in later statements of
- *   the same string (each takes a fresh snapshot, so they see everything the previous holder committed
- *   before it let go), the run with its recording and the saved stage outputs. Read-only: nothing to commit.
+ * - claim + load: `pg_try_advisory_lock`, then, in later statements of the same string (each takes a fresh
+ *   snapshot, so they see everything the previous holder committed before it let go), the run with its
+ *   recording and the saved stage outputs. Read-only: nothing to commit.
  * - store + release: `begin; ...; commit; select pg_advisory_unlock(...)`: the claim is given up only after
  *   the commit, in the same round trip. A stage's save also records the next stage as the one the call is
  *   at (what `markStage` did when that stage began), so the next job's load has nothing to write.
@@ -50,32 +50,16 @@ export interface ClaimLoad {
 }
 
 /**
- * How long a job waits for a claim held by another session before it is told the call is busy. Long
- * enough to cover the hand-off: the previous stage's job adds the next job while its own save + unlock is
- * still on the wire, so the next job may arrive a moment before the claim is let go. Far shorter than any
- * stage (a stage job holds the claim for the stage's whole run), so a second worker on a call that is
- * being run is still turned away at once, not made to wait for the stage.
- */
-export const CLAIM_WAIT_MS = 5;
-
-/** SQLSTATE of a lock wait cut off by lock_timeout: the claim is held by another session. */
-export const LOCK_NOT_AVAILABLE = '55P03';
-
-/**
- * Claim + load: the advisory lock (waiting at most CLAIM_WAIT_MS), then the run with its recording and its
- * saved stage outputs. Statements after the lock each take a fresh snapshot, so they see everything the
- * previous holder committed before it let go. When the wait runs out the string fails with 55P03 and
- * nothing after the lock runs.
+ * Claim + load: `pg_try_advisory_lock`, then the run with its recording and its saved stage outputs. Each
+ * statement after the lock takes a fresh snapshot, so it sees everything the previous holder committed
+ * before it let go. When the lock is not granted the rest is read for nothing and thrown away.
  */
 export function lockAndLoadSql(runId: string, known: ReadonlyMap<string, string> = new Map()): string {
   const id = lit(runId);
   // Outputs this process saved itself (same row version: xmin) are not sent again; see OutputCache.
   const same = known.size ? `(stage, xmin::text) in (${[...known].map(([st, v]) => `(${lit(st)}, ${lit(v)})`).join(', ')})` : 'false';
   return [
-    `set local lock_timeout = '${CLAIM_WAIT_MS}ms'`,
-    `select pg_advisory_lock(${lockKey(runId)})`,
-    // only the claim has a short wait: a 55P03 from this string comes from the lock
-    `set local lock_timeout = 0`,
+    `select pg_try_advisory_lock(${lockKey(runId)}) as ok`,
     `select r.id, r.recording_id as "recordingId", r.pipeline_id as "pipelineId", r.pipeline_version as "pipelineVersion",
        r.versions, r.status, r.stage, rec.id as "recId", rec.content_hash as "contentHash", rec.path, rec.file_name as "fileName",
        rec.metadata
@@ -89,10 +73,11 @@ interface Result {
   rows: Array<Record<string, unknown>>;
 }
 
-/** Reads the answer to `lockAndLoadSql`. */
-export function parseLockAndLoad(results: Result[]): ClaimLoad {
-  if (results.length !== 5) throw new Error(`claim+load: expected 5 results, got ${results.length}`);
-  const row = results[3].rows[0] as
+/** Reads the answer to `lockAndLoadSql`: null when another session holds the claim. */
+export function parseLockAndLoad(results: Result[]): ClaimLoad | null {
+  if (results.length !== 3) throw new Error(`claim+load: expected 3 results, got ${results.length}`);
+  if (results[0].rows[0]?.ok !== true) return null;
+  const row = results[1].rows[0] as
     | {
         id: string;
         recordingId: string;
@@ -110,7 +95,7 @@ export function parseLockAndLoad(results: Result[]): ClaimLoad {
     | undefined;
   const outputs = new Map<string, unknown>();
   const known = new Set<string>();
-  for (const r of results[4].rows) {
+  for (const r of results[2].rows) {
     if (r.known === true) known.add(r.stage as string);
     else outputs.set(r.stage as string, r.output);
   }

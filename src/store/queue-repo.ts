@@ -8,7 +8,6 @@ import pg from 'pg';
 import type { StoreDb } from './db.js';
 import {
   completeAndUnlockSql,
-  LOCK_NOT_AVAILABLE,
   markRunStartedSql,
   markStageSql,
   parseLockAndLoad,
@@ -175,23 +174,21 @@ export class RunLocks {
 
   /**
    * Takes the claim of a run and, in the same round trip, loads the run, its recording and its saved stage
-   * outputs. Waits for the claim only a few milliseconds (CLAIM_WAIT_MS: a hand-off in flight), then
-   * returns null: another session is running the call.
+   * outputs. Null at once when another session holds the claim.
    */
   async claimAndLoad(runId: string): Promise<{ claim: ClaimConnection; load: ClaimLoad } | null> {
     const client = await this.pool.connect();
     const claim = new ClaimConnection(client, runId, this.outputs);
-    let load: ClaimLoad;
+    let load: ClaimLoad | null;
     try {
       load = parseLockAndLoad(asResults(await client.query(lockAndLoadSql(runId, this.outputs.versions(runId)))));
     } catch (err) {
-      // Dropping the connection lets go of any lock it may hold. Even when the wait ran out (55P03) the
-      // connection is not reused: a session lock granted in the instant the timeout fired stays held
-      // after the statement fails (found by the bench: a call stuck "busy" behind an idle pooled
-      // connection), so "timed out" does not prove "not taken".
-      claim.drop();
-      if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return null;
+      claim.drop(); // the lock may be held: dropping the connection lets go of it
       throw err;
+    }
+    if (!load) {
+      claim.giveBack(); // not granted: nothing held
+      return null;
     }
     // Outputs not sent because this process holds them at that version; forget what the database changed.
     for (const [stage] of this.outputs.versions(runId)) {
