@@ -173,7 +173,8 @@ export function slidingPercentileDb(
   return out;
 }
 
-function framesToSpans(active: Uint8Array, frameSec: number): TimeSpan[] {
+/** Runs of active frames as time spans. */
+export function framesToSpans(active: Uint8Array, frameSec: number): TimeSpan[] {
   const spans: TimeSpan[] = [];
   let start = -1;
   for (let t = 0; t <= active.length; t++) {

@@ -16,6 +16,7 @@
  * reference for what each write means; these do the same writes (markStage / markRunStarted,
  * saveStageOutput, setRecordingInfo, completeRun) in fewer round trips.
  */
+import { checkEvent, checkSegment } from './repository.js';
 import type { AudioInfo, CallEvent, Transcript } from '../core/types.js';
 import type { CompleteRunInput } from './repository.js';
 import type { RunRow, RecordingRow } from './schema.js';
@@ -246,16 +247,3 @@ function transcriptCtes(runId: string, t: Transcript): string[] {
   return out;
 }
 
-// The same checks as Repository.completeRun: PostgreSQL would store NaN and Infinity in double precision
-// (here JSON would turn them into null); the JSON report cannot carry them.
-function checkEvent(e: CallEvent, i: number): void {
-  if (!Number.isFinite(e.start) || !Number.isFinite(e.end)) {
-    throw new Error(`event ${i} (${e.type}): start and end must be finite seconds, got ${e.start}..${e.end}`);
-  }
-}
-
-function checkSegment(s: { start: number; end: number }, i: number): void {
-  if (!Number.isFinite(s.start) || !Number.isFinite(s.end)) {
-    throw new Error(`transcript segment ${i}: start and end must be finite seconds, got ${s.start}..${s.end}`);
-  }
-}

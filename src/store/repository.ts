@@ -484,13 +484,13 @@ async function insertTranscript(tx: Tx, runId: string, t: Transcript): Promise<v
  * PostgreSQL would store NaN and Infinity in double precision and compare them without complaint; the
  * JSON report cannot carry them. A detector that produces one has a bug: say which event.
  */
-function checkEvent(e: CallEvent, i: number): void {
+export function checkEvent(e: CallEvent, i: number): void {
   if (!Number.isFinite(e.start) || !Number.isFinite(e.end)) {
     throw new Error(`event ${i} (${e.type}): start and end must be finite seconds, got ${e.start}..${e.end}`);
   }
 }
 
-function checkSegment(s: { start: number; end: number }, i: number): void {
+export function checkSegment(s: { start: number; end: number }, i: number): void {
   if (!Number.isFinite(s.start) || !Number.isFinite(s.end)) {
     throw new Error(`transcript segment ${i}: start and end must be finite seconds, got ${s.start}..${s.end}`);
   }

@@ -14,19 +14,9 @@ const require = createRequire(import.meta.url);
 /** Common post-processing (callqa's own defaults): gaps < 0.25 s bridged (hangover), islands < 0.12 s dropped. */
 export const SMOOTH = { bridgeGapSec: 0.25, minSpeechSec: 0.12 };
 
-export function framesToSpans(active: Uint8Array, frameSec: number): TimeSpan[] {
-  const spans: TimeSpan[] = [];
-  let start = -1;
-  for (let t = 0; t <= active.length; t++) {
-    const on = t < active.length && active[t] === 1;
-    if (on && start < 0) start = t;
-    if (!on && start >= 0) {
-      spans.push({ start: start * frameSec, end: t * frameSec });
-      start = -1;
-    }
-  }
-  return spans;
-}
+import { framesToSpans } from '../../../src/audio/vad.js';
+
+export { framesToSpans };
 
 export function smooth(spans: TimeSpan[]): TimeSpan[] {
   return mergeSpans(spans, SMOOTH.bridgeGapSec).filter((s) => s.end - s.start >= SMOOTH.minSpeechSec);
