@@ -3,78 +3,33 @@
  * worker SIGKILLed in the middle of a job, SIGTERM with a job in hand, two workers racing over one backlog,
  * PostgreSQL refusing connections for a while. Unique key prefix and database per file, removed afterwards.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePipeline } from '../src/pipeline/resolve.js';
 import { openQueueContext, type QueueContext } from '../src/queue/context.js';
 import { enqueueRecording, type EnqueueRequest } from '../src/queue/enqueue.js';
+import { admin, deleteKeys, makeCall as makeCallIn, queueTestEnv, REDIS_URL, waitFor } from './support/queue-env.js';
 
-const REDIS_URL = process.env.CALLQA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_URL = process.env.CALLQA_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'src', 'cli', 'bin.js');
 
-const id = randomBytes(5).toString('hex');
-const dbName = `callqa_qfault_${id}`;
-const prefix = `cqfault-${id}`;
-const dir = mkdtempSync(path.join(tmpdir(), 'callqa-queue-faults-'));
-const pipelinesDir = path.join(dir, 'pipelines');
-const dbUrl = (() => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  REDIS_URL,
-  DATABASE_URL: dbUrl,
-  CALLQA_QUEUE_PREFIX: prefix,
-  CALLQA_PIPELINES_DIR: pipelinesDir,
+const { dbName, prefix, dir, pipelinesDir, dbUrl, env } = queueTestEnv('qfault', {
   CALLQA_JOB_ATTEMPTS: '10',
   CALLQA_JOB_BACKOFF_MS: '200',
   // a killed worker's job is taken over ~2-3 s later (production default: 30 s)
   CALLQA_LOCK_MS: '2000',
   CALLQA_STALLED_INTERVAL_MS: '1000',
-  CALLQA_STORAGE_DIR: '',
   DOTENV_CONFIG_QUIET: 'true',
-};
+});
+env.CALLQA_PIPELINES_DIR = pipelinesDir;
 
-async function admin<T = void>(text: string, params: unknown[] = []): Promise<T> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await c.connect();
-  try {
-    return (await c.query(text, params)) as T;
-  } finally {
-    await c.end();
-  }
-}
-
-async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-}
-
-function makeCall(name: string, n: number, seconds: number): string {
-  const file = path.join(dir, name);
-  execFileSync('sox', ['-n', '-r', '8000', '-c', '2', '-b', '16', file, 'synth', String(seconds), 'sine', String(300 + n * 17), 'sine', String(520 + n * 13), 'tremolo', '1.5', '90']);
-  writeFileSync(
-    file.replace(/\.wav$/, '.transcript.json'),
-    JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0.2, end: 1.8, text: 'thank you for calling, my name is Sam' }] }),
-  );
-  return file;
-}
+const makeCall = (name: string, n: number, seconds: number): string =>
+  makeCallIn(dir, name, n, seconds, [{ speaker: 'agent', start: 0.2, end: 1.8, text: 'thank you for calling, my name is Sam' }]);
 
 interface Spawned {
   child: ChildProcess;
@@ -96,16 +51,6 @@ function spawnWorker(args: string[] = []): Spawned {
 let ctx: QueueContext;
 let redis: Redis;
 let req: EnqueueRequest;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, diag?: () => string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${diag ? `\n${diag()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The call finished exactly once: done, one attempt, every stage saved once, one scorecard, no duplicated event. */
 async function expectDoneOnce(runId: string, opts: { oneAttempt?: boolean } = { oneAttempt: true }): Promise<void> {

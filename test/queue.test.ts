@@ -4,14 +4,10 @@
  * process here; test/queue-faults.test.ts kills real worker processes.
  * Redis: CALLQA_TEST_REDIS_URL (default redis://127.0.0.1:6379); PostgreSQL: CALLQA_TEST_PG_ADMIN_URL.
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/errors.js';
 import { resolvePipeline } from '../src/pipeline/resolve.js';
@@ -23,82 +19,26 @@ import { handleStageJob, PipelineCache } from '../src/queue/handler.js';
 import { queueStatus } from '../src/queue/status.js';
 import { startWorkers, type RunningWorkers } from '../src/queue/worker.js';
 import { RunLocks } from '../src/store/queue-repo.js';
+import { admin, deleteKeys, makeCall as makeCallIn, queueTestEnv, REDIS_URL, waitFor } from './support/queue-env.js';
 
-const REDIS_URL = process.env.CALLQA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_URL = process.env.CALLQA_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const id = randomBytes(5).toString('hex');
-const dbName = `callqa_qtest_${id}`;
-const prefix = `cqtest-${id}`;
-const dir = mkdtempSync(path.join(tmpdir(), 'callqa-queue-'));
-const pipelinesDir = path.join(dir, 'pipelines');
-const dbUrl = (() => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  REDIS_URL,
-  DATABASE_URL: dbUrl,
-  CALLQA_QUEUE_PREFIX: prefix,
+const { dbName, prefix, dir, pipelinesDir, dbUrl, env } = queueTestEnv('qtest', {
   CALLQA_JOB_ATTEMPTS: '4',
   CALLQA_JOB_BACKOFF_MS: '100',
   CALLQA_LOCK_MS: '3000',
   CALLQA_STALLED_INTERVAL_MS: '1000',
-  CALLQA_STORAGE_DIR: '',
-};
+});
 
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
-  let n = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) n += await redis.del(...keys);
-  } while (cursor !== '0');
-  return n;
-}
-
-/** A short stereo call made with sox, distinct per `n`, with a sidecar transcript (keeps ASR out). */
-function makeCall(name: string, n: number, seconds = 6): string {
-  const file = path.join(dir, name);
-  execFileSync('sox', ['-n', '-r', '8000', '-c', '2', '-b', '16', file, 'synth', String(seconds), 'sine', String(300 + n * 17), 'sine', String(520 + n * 13), 'tremolo', '1.5', '90']);
-  const transcript = {
-    language: 'en',
-    segments: [
-      { speaker: 'agent', start: 0.2, end: 1.8, text: 'thank you for calling, my name is Sam, how can I help you' },
-      { speaker: 'customer', start: 2.0, end: 3.5, text: 'my bill is wrong' },
-    ],
-  };
-  writeFileSync(file.replace(/\.wav$/, '.transcript.json'), JSON.stringify(transcript));
-  return file;
-}
+const makeCall = (name: string, n: number, seconds = 6): string =>
+  makeCallIn(dir, name, n, seconds, [
+    { speaker: 'agent', start: 0.2, end: 1.8, text: 'thank you for calling, my name is Sam, how can I help you' },
+    { speaker: 'customer', start: 2.0, end: 3.5, text: 'my bill is wrong' },
+  ]);
 
 let ctx: QueueContext;
 let redis: Redis;
 let req: EnqueueRequest;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function runsSettled(n: number) {
   return waitFor(`${n} runs to finish`, async () => {

@@ -12,6 +12,7 @@
  * on that side; `crosstalk.db` / `echo.db` are coupling gains (e.g. -25 means the leak is 25 dB below the source);
  * `babble.db` is the babble level relative to the agent's speech level.
  */
+import { prng } from './prng.js';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
@@ -473,17 +474,7 @@ export async function sourceDurationSec(s: Source, sampleRate = 8000): Promise<n
 // ---------------------------------------------------------------------------------------------------------------
 // PRNG and DSP helpers
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

@@ -1,3 +1,4 @@
+import { prng } from './prng.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
@@ -27,17 +28,6 @@ const N_VOCAB_FILE = 50256;
 const N_AUDIO_CTX = 1500;
 const N_MELS = 80;
 const N_FFT = 201;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** float32 -> IEEE half (round to nearest), for the small magnitudes used here */
 const f32 = new Float32Array(1);
@@ -86,7 +76,7 @@ function vocabulary(): Buffer[] {
 export async function writeRandomGgmlModel(file: string, opts: GgmlModelOptions = {}): Promise<void> {
   const state = opts.state ?? 64;
   const textCtx = opts.textCtx ?? 48;
-  const rand = mulberry32(opts.seed ?? 1234);
+  const rand = prng(opts.seed ?? 1234);
   const normal = () => {
     const u = 1 - rand();
     const v = rand();
