@@ -11,6 +11,8 @@ if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
 APT_PACKAGES=(ffmpeg sox libsox-fmt-all espeak-ng
   asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav asterisk-core-sounds-es-wav
   asterisk-core-sounds-ru-wav asterisk-core-sounds-it-wav asterisk-moh-opsound-wav
+  # the -wav packages only recommend these; they hold the en/fr/... voice links and the prompts' transcripts
+  asterisk-core-sounds-en asterisk-core-sounds-fr asterisk-core-sounds-es asterisk-core-sounds-ru asterisk-core-sounds-it
   cmake g++ make)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -114,7 +114,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-type Report = { schema: string; calls: { file: string; status: string; channels: number; events: { type: string; speaker: string | null; start: number; end: number }[]; metrics: Record<string, unknown>; errors: string[] }[] };
+type Report = { schema: string; calls: { file: string; status: string; channels: number; events: { type: string; speaker: string | null; start: number; end: number }[]; metrics: Record<string, unknown>; errors: string[]; timeline?: { channels: { speaker: string; speech: { start: number; end: number }[] }[]; hold: { start: number; end: number }[] } | null }[] };
 
 describe('callqa analyze', () => {
   it('--help documents options and exit codes', async () => {
@@ -144,6 +144,14 @@ describe('callqa analyze', () => {
         expect(to, `${c.file}`).toHaveLength(1);
         expect(to[0].speaker).toBe('agent'); // the agent's second prompt starts while the customer speaks
         expect(c.metrics.talkRatio).toBeGreaterThan(0.5);
+        // the speech timeline per side is in the report, and agrees with the events drawn from it
+        expect(c.timeline?.channels.map((ch) => ch.speaker)).toEqual(['agent', 'customer']);
+        const agentSpeech = c.timeline!.channels[0].speech;
+        expect(agentSpeech.length).toBeGreaterThan(0);
+        const overlapping = (x: { start: number; end: number }) => (s: { start: number; end: number }) => s.start < x.end && s.end > x.start;
+        expect(agentSpeech.some(overlapping(to[0])), JSON.stringify(c.timeline)).toBe(true);
+        expect(c.timeline!.channels[1].speech.some(overlapping(to[0]))).toBe(true);
+        expect(c.timeline!.channels.some((ch) => ch.speech.some(overlapping({ start: silence[0].start + 0.05, end: silence[0].end - 0.05 })))).toBe(false);
       } else {
         expect(c.metrics.talkOverCount).toBeNull();
         expect(c.metrics.talkRatio).toBeNull();

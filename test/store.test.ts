@@ -216,7 +216,9 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
       const t1 = new Date('2025-01-01T00:00:01.500Z');
       await store.repo.saveStageOutput(run.id, 'probe', { info }, t0, t1);
       await store.repo.markStage(run.id, 'audio');
-      await store.repo.saveStageOutput(run.id, 'audio', { timeline: { durationSec: 62.5, channels: [], hold: [] } }, t1, new Date(t1.getTime() + 2000));
+      const timeline = { durationSec: 62.5, channels: [{ speaker: 'agent', speech: [{ start: 0.5, end: 2.75 }] }, { speaker: 'customer', speech: [] }], hold: [{ start: 10, end: 40.25 }] };
+      expect(await store.repo.loadTimeline(run.id)).toBeNull();
+      await store.repo.saveStageOutput(run.id, 'audio', { timeline }, t1, new Date(t1.getTime() + 2000));
       // a retried stage replaces its output
       await store.repo.saveStageOutput(run.id, 'probe', { info, again: true }, t0, t1);
       const outputs = await store.repo.loadStageOutputs(run.id);
@@ -252,6 +254,8 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
         ['probe', 1.5],
         ['audio', 2],
       ]);
+      expect(report!.timeline).toEqual(timeline);
+      expect(await store.repo.loadTimeline(run.id)).toEqual(timeline);
       expect(await store.repo.getRunReport(run.id)).toEqual(report);
 
       // completing again replaces events and transcript rather than duplicating them

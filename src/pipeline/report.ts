@@ -1,4 +1,4 @@
-import type { CallEvent } from '../core/types.js';
+import type { CallEvent, SpeechTimeline } from '../core/types.js';
 import type { RunReport } from '../store/index.js';
 
 /**
@@ -30,6 +30,8 @@ export interface CallReport {
   metadata?: Record<string, unknown>;
   events: ReportEvent[];
   metrics: Record<string, unknown>;
+  /** who spoke when per side and the hold spans (docs/report-schema.md); null when there was no audio analysis */
+  timeline?: SpeechTimeline | null;
   transcript?: { engine: string; model?: string; language: string; segments: unknown[] } | null;
   scorecard?: unknown;
   errors: string[];
@@ -62,6 +64,7 @@ export function callReportFromRun(file: string, status: 'done' | 'cached', r: Ru
     metadata: r.recording.metadata as Record<string, unknown>,
     events: r.events.map(flattenEvent),
     metrics: (r.run.metrics ?? {}) as Record<string, unknown>,
+    timeline: r.timeline,
     transcript: r.transcript
       ? {
           engine: r.transcript.engine,

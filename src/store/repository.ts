@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { AudioInfo, CallEvent, CallMetadata, Speaker, Transcript, TranscriptEngine } from '../core/types.js';
+import type { AudioInfo, CallEvent, CallMetadata, Speaker, SpeechTimeline, Transcript, TranscriptEngine } from '../core/types.js';
 import {
   analysisRuns,
   events,
@@ -75,6 +75,8 @@ export interface RunReport {
   scorecard: ScorecardRow | null;
   /** per-stage timing from the saved stage outputs, in the order the stages started */
   stages: StageTiming[];
+  /** who spoke when per side, and the hold spans (the audio stage's output); null when the audio stage did not run */
+  timeline: SpeechTimeline | null;
 }
 
 export type RunCounts = Record<RunStatus, number>;
@@ -264,6 +266,18 @@ export class Repository {
   }
 
   /**
+   * The run's speech timeline (who spoke when per side, hold spans), as the audio stage saved it; null when
+   * the audio stage has not run. Reads only that field of the stage output, so the player can ask for it alone.
+   */
+  async loadTimeline(runId: string): Promise<SpeechTimeline | null> {
+    const [row] = await this.db
+      .select({ timeline: sql<SpeechTimeline | null>`${stageOutputs.output} -> 'timeline'` })
+      .from(stageOutputs)
+      .where(and(eq(stageOutputs.runId, runId), eq(stageOutputs.stage, 'audio')));
+    return row?.timeline ?? null;
+  }
+
+  /**
    * Stores the run's results in ONE transaction: earlier events and transcript of the run are replaced,
    * the scorecard (if any) is added, and the run becomes `done`. On any failure nothing changes.
    */
@@ -363,7 +377,7 @@ export class Repository {
   }
 
   private async assembleReport(run: RunRow, recording: RecordingRow): Promise<RunReport> {
-    const [eventRows, transcriptRows, segmentRows, scorecardRows, stageRows] = await Promise.all([
+    const [eventRows, transcriptRows, segmentRows, scorecardRows, stageRows, timeline] = await Promise.all([
       this.db.select().from(events).where(eq(events.runId, run.id)).orderBy(asc(events.startSec), asc(events.id)),
       this.db.select().from(transcripts).where(eq(transcripts.runId, run.id)),
       this.db.select().from(transcriptSegments).where(eq(transcriptSegments.runId, run.id)).orderBy(asc(transcriptSegments.idx)),
@@ -378,6 +392,7 @@ export class Repository {
         .from(stageOutputs)
         .where(eq(stageOutputs.runId, run.id))
         .orderBy(asc(stageOutputs.startedAt), asc(stageOutputs.stage)),
+      this.loadTimeline(run.id),
     ]);
 
     const callEvents: CallEvent[] = eventRows.map((e) => {
@@ -414,6 +429,7 @@ export class Repository {
         ...s,
         durationSec: (s.finishedAt.getTime() - s.startedAt.getTime()) / 1000,
       })),
+      timeline,
     };
   }
 

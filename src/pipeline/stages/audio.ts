@@ -35,7 +35,7 @@ export const audioStage: Stage = {
         speaker: speakers[i],
         speech: c.speech.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })),
       })),
-      hold: vad.hold,
+      hold: vad.hold.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })),
     };
     const events: CallEvent[] = [...detectSilence(timeline, params), ...detectHold(timeline)];
     const notes: string[] = [];
