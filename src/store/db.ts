@@ -3,7 +3,7 @@
  * same drizzle schema and migrations on both. Migrations are applied on open; a database whose schema is
  * newer than this build is refused rather than written to.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdirSync, statSync, accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -16,6 +16,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { lockDataDir } from './data-lock.js';
 import { Repository } from './repository.js';
 import * as schema from './schema.js';
 
@@ -94,20 +95,13 @@ async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<void>
 
 // ---------------------------------------------------------------------------------------------- PGlite
 
-/** Data folders open in this process (PGlite must not be opened twice on one folder). */
-const openDirs = new Set<string>();
-
 async function openPglite(dataDir: string): Promise<Store> {
   const root = path.resolve(dataDir);
   const dbDir = path.join(root, 'pglite');
   prepareDataDir(root, dbDir);
-  const lockFile = path.join(root, 'pglite.lock');
-  acquireLock(root, lockFile);
-  openDirs.add(root);
-  const release = () => {
-    openDirs.delete(root);
-    rmSync(lockFile, { force: true });
-  };
+  // A kernel-held lock for the life of this process (see data-lock.ts): released on close or on any death.
+  const lock = lockDataDir(root, 'callqa (embedded database)');
+  const release = () => lock.release();
 
   let client: PGlite;
   try {
@@ -153,46 +147,6 @@ function prepareDataDir(root: string, dbDir: string): void {
     accessSync(dbDir, constants.R_OK | constants.W_OK);
   } catch (err) {
     throw new ConfigError(`data directory ${root} is unusable (set --data or CALLQA_DATA_DIR): ${errorMessage(err)}`, { cause: err });
-  }
-}
-
-/**
- * The embedded database serves one process; a second process opening the same folder would corrupt it.
- * A pid lock file stops that; a lock left by a dead process is taken over.
- */
-function acquireLock(root: string, lockFile: string): void {
-  if (openDirs.has(root)) {
-    throw new ConfigError(`data directory ${root} is already open in this process`);
-  }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new ConfigError(`data directory ${root} is unusable: ${errorMessage(err)}`, { cause: err });
-      }
-    }
-    const pid = Number.parseInt(readFileSync(lockFile, 'utf8').trim(), 10);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-      throw new ConfigError(
-        `data directory ${root} is in use by process ${pid}: the embedded database serves one process; ` +
-          'use DATABASE_URL (a PostgreSQL server) to share data between processes',
-      );
-    }
-    rmSync(lockFile, { force: true }); // stale: its process is gone
-  }
-  throw new ConfigError(`data directory ${root}: could not take the lock ${lockFile}`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
