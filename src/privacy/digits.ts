@@ -1,0 +1,208 @@
+/**
+ * Digit strings as people say and ASR writes them: "138 1234 5678", "138-1234-5678", "幺三八，幺二三四…",
+ * "一三八零零…", "four one one one, double one…", "oh" for zero, numbers split over words, commas and dashes.
+ * Pure: turns a text into the digit runs it contains, each with its offsets in the raw text.
+ */
+
+/** Chinese characters read one digit each (telephone style: 幺 1, 两 2, 洞 0, 拐 7, 勾 9). */
+const HAN_DIGIT: Record<string, string> = {
+  零: '0', 〇: '0', 洞: '0', 一: '1', 幺: '1', 壹: '1', 二: '2', 两: '2', 贰: '2', 三: '3', 叁: '3', 四: '4', 肆: '4',
+  五: '5', 伍: '5', 六: '6', 陆: '6', 七: '7', 拐: '7', 柒: '7', 八: '8', 捌: '8', 九: '9', 勾: '9', 玖: '9',
+};
+/** Positional numerals: a run that uses them is a quantity or an amount (一百二十), not a digit string. */
+const HAN_MAGNITUDE = new Set(['十', '拾', '百', '佰', '千', '仟', '万', '萬', '亿', '億']);
+const EN_DIGIT: Record<string, string> = {
+  zero: '0', oh: '0', o: '0', nought: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6',
+  seven: '7', eight: '8', nine: '9', niner: '9',
+};
+const EN_MAGNITUDE = new Set(['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen',
+  'eighteen', 'nineteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety', 'hundred',
+  'thousand', 'million', 'billion']);
+const MULTIPLIER: Record<string, number> = { double: 2, triple: 3, treble: 3 };
+/** Hesitations allowed inside a spoken number ("one three eight, uh, one two…"). */
+const FILLERS = new Set(['uh', 'um', 'er', 'erm', 'ah', 'dash', 'hyphen', '嗯', '呃', '额', '啊', '杠', '横杠']);
+/** Characters that may separate digit groups without ending the number. */
+const SEPARATOR = /[\s\-‐‑‒–—,，、·()（）/+]/u;
+
+export interface DigitRun {
+  /** the digits, e.g. "13812345678"; an ID card's final X is kept as "X" */
+  digits: string;
+  /** offsets in the raw text: [start, end) covers the first to the last digit (or digit word) */
+  start: number;
+  end: number;
+  /** lengths of the digit groups as separated in the text ("138-1234-5678" -> [3,4,4]) */
+  groups: number[];
+  /** the number touched a positional numeral or a number word (一百, twenty): a quantity, not a digit string */
+  quantity: boolean;
+}
+
+interface Tok {
+  kind: 'digit' | 'sep' | 'filler' | 'mult' | 'mag' | 'x' | 'other';
+  value: string;
+  start: number;
+  end: number;
+  weak?: boolean;
+}
+
+function tokenize(text: string): Tok[] {
+  const toks: Tok[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    const half = ch.normalize('NFKC');
+    if (/[0-9]/.test(half)) {
+      toks.push({ kind: 'digit', value: half, start: i, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (HAN_DIGIT[ch]) {
+      toks.push({ kind: 'digit', value: HAN_DIGIT[ch]!, start: i, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (ch === '叉') {
+      toks.push({ kind: 'x', value: 'X', start: i, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (HAN_MAGNITUDE.has(ch)) {
+      toks.push({ kind: 'mag', value: ch, start: i, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (ch === '.' && /[0-9]/.test(text[i + 1] ?? '') && /[0-9]/.test(text[i - 1] ?? '')) {
+      toks.push({ kind: 'sep', value: ch, start: i, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (SEPARATOR.test(ch)) {
+      toks.push({ kind: 'sep', value: ch, start: i, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (/[A-Za-z]/.test(half)) {
+      let j = i;
+      while (j < text.length && /[A-Za-z']/.test(text[j]!.normalize('NFKC'))) j++;
+      const word = text.slice(i, j).normalize('NFKC').toLowerCase();
+      if (word === 'x' || word === 'ex') toks.push({ kind: 'x', value: 'X', start: i, end: j });
+      else if (EN_DIGIT[word] !== undefined)
+        toks.push({ kind: 'digit', value: EN_DIGIT[word]!, start: i, end: j, weak: word === 'o' || word === 'oh' });
+      else if (MULTIPLIER[word]) toks.push({ kind: 'mult', value: String(MULTIPLIER[word]), start: i, end: j });
+      else if (EN_MAGNITUDE.has(word)) toks.push({ kind: 'mag', value: word, start: i, end: j });
+      else if (FILLERS.has(word)) toks.push({ kind: 'filler', value: word, start: i, end: j });
+      else toks.push({ kind: 'other', value: word, start: i, end: j });
+      i = j;
+      continue;
+    }
+    if (FILLERS.has(ch)) {
+      toks.push({ kind: 'filler', value: ch, start: i, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (text.startsWith('横杠', i)) {
+      toks.push({ kind: 'filler', value: '横杠', start: i, end: i + 2 });
+      i += 2;
+      continue;
+    }
+    toks.push({ kind: 'other', value: ch, start: i, end: i + 1 });
+    i++;
+  }
+  return toks;
+}
+
+/**
+ * Every run of digits in `text`, spoken or written, with at least `minDigits` digits. A weak zero ("o", "oh")
+ * only counts next to other digits. "double five" is 55, "triple oh" 000.
+ */
+export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
+  const toks = tokenize(text);
+  const runs: DigitRun[] = [];
+  let cur: { digits: string; start: number; end: number; groups: number[]; group: number; quantity: boolean } | null = null;
+  let pendingMult = 1;
+  let pendingMultStart = -1;
+  let lastDigitIdx = -1;
+
+  const close = () => {
+    if (cur) {
+      if (cur.group > 0) cur.groups.push(cur.group);
+      // a trailing or leading positional numeral makes the whole number a quantity ("一三八千" is not a phone)
+      if (cur.digits.length >= minDigits) runs.push({ digits: cur.digits, start: cur.start, end: cur.end, groups: cur.groups, quantity: cur.quantity });
+    }
+    cur = null;
+    pendingMult = 1;
+    pendingMultStart = -1;
+  };
+
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k]!;
+    if (t.kind === 'digit') {
+      if (t.weak) {
+        // "o"/"oh" is a zero only beside another digit (or a multiplier): "oh I see" is not a number
+        const prevDigit = cur !== null || pendingMult > 1;
+        let nextDigit = false;
+        for (let m = k + 1; m < toks.length; m++) {
+          const n = toks[m]!;
+          if (n.kind === 'sep' || n.kind === 'filler') continue;
+          nextDigit = n.kind === 'digit' && !n.weak;
+          break;
+        }
+        if (!prevDigit && !nextDigit) {
+          close();
+          continue;
+        }
+      }
+      if (!cur) {
+        const prevMag = lastNonSep(toks, k - 1);
+        cur = { digits: '', start: pendingMultStart >= 0 ? pendingMultStart : t.start, end: t.end, groups: [], group: 0, quantity: prevMag?.kind === 'mag' };
+      }
+      const times = pendingMult;
+      cur.digits += t.value.repeat(times);
+      cur.group += times;
+      cur.end = t.end;
+      pendingMult = 1;
+      pendingMultStart = -1;
+      lastDigitIdx = k;
+      continue;
+    }
+    if (t.kind === 'x') {
+      if (cur && cur.digits.length === 17 && lastDigitIdx === k - 1) {
+        cur.digits += 'X';
+        cur.group += 1;
+        cur.end = t.end;
+        lastDigitIdx = k;
+        continue;
+      }
+      close();
+      continue;
+    }
+    if (t.kind === 'mult') {
+      pendingMult = Number(t.value);
+      if (!cur) pendingMultStart = t.start;
+      else if (cur.group > 0) {
+        cur.groups.push(cur.group);
+        cur.group = 0;
+      }
+      continue;
+    }
+    if (t.kind === 'sep' || t.kind === 'filler') {
+      if (cur && cur.group > 0) {
+        cur.groups.push(cur.group);
+        cur.group = 0;
+      }
+      continue;
+    }
+    if (t.kind === 'mag') {
+      if (cur) cur.quantity = true;
+      close();
+      continue;
+    }
+    close();
+  }
+  close();
+  return runs;
+}
+
+function lastNonSep(toks: Tok[], from: number): Tok | undefined {
+  for (let k = from; k >= 0; k--) if (toks[k]!.kind !== 'sep') return toks[k];
+  return undefined;
+}

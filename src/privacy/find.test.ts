@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { idCardCheckChar, idCardValid, luhnValid, ssnPlausible } from './check-digits.js';
+import { findDigitRuns } from './digits.js';
+import { findPii, maskText, PII_CATEGORIES, type PiiCategory } from './find.js';
+
+interface Case {
+  id: string;
+  lang: 'zh' | 'en';
+  text: string;
+  pii: Array<{ category: PiiCategory; text: string }>;
+}
+const cases = JSON.parse(readFileSync(new URL('../../test/fixtures/pii-labelled.json', import.meta.url), 'utf8')) as Case[];
+
+describe('check digits (published test vectors)', () => {
+  it('Luhn: card-network test numbers pass, one changed digit fails', () => {
+    for (const n of ['4111111111111111', '4242424242424242', '5555555555554444', '5105105105105100', '2223003122003222',
+      '378282246310005', '371449635398431', '6011111111111117', '3056930009020004', '36227206271667', '3566002020360505',
+      '6200000000000005', '6205500000000000004']) expect(luhnValid(n), n).toBe(true);
+    for (const n of ['4111111111111112', '5555555555554445', '378282246310006', '6200000000000006']) expect(luhnValid(n), n).toBe(false);
+  });
+  it('ID card MOD 11-2: the GB 11643-1999 examples', () => {
+    expect(idCardCheckChar('11010519491231002')).toBe('X');
+    expect(idCardCheckChar('44052418800101001')).toBe('4');
+    expect(idCardValid('11010519491231002X')).toBe(true);
+    expect(idCardValid('11010519491231002x')).toBe(true);
+    expect(idCardValid('440524188001010014')).toBe(true);
+    expect(idCardValid('440524188001010015')).toBe(false); // check digit
+    expect(idCardValid('110105194913310021')).toBe(false); // month 13
+    expect(idCardValid('110105194902300025')).toBe(false); // 30 February
+  });
+  it('SSN plausibility', () => {
+    expect(ssnPlausible('536224108')).toBe(true);
+    for (const s of ['000123456', '666123456', '912345678', '536004108', '536220000']) expect(ssnPlausible(s), s).toBe(false);
+  });
+});
+
+describe('spoken digits', () => {
+  it.each([
+    ['幺三八幺二三四五六七八', '13812345678'],
+    ['洞七五五 两六八七 幺两三四', '075526871234'],
+    ['two oh six, double five five, one two three four', '2065551234'],
+    ['nine one seven triple five zero one two three', '9175550123'],
+    ['四四零三零六一九九二零二二九四五六叉', '44030619920229456X'],
+    ['１３９１２３４５６７８', '13912345678'],
+  ])('%s -> %s', (text, digits) => {
+    const runs = findDigitRuns(text, 7);
+    expect(runs.map((r) => r.digits)).toEqual([digits]);
+  });
+  it('positional numerals make a quantity', () => {
+    expect(findDigitRuns('一千三百八十元', 1).every((r) => r.quantity)).toBe(true);
+  });
+});
+
+/** A predicted span matches a labelled one when the category agrees and it covers it (±1 char), not much more. */
+function matches(text: string, pred: { category: string; start: number; end: number }, gold: { category: string; text: string }): boolean {
+  if (pred.category !== gold.category) return false;
+  const gs = text.indexOf(gold.text);
+  const ge = gs + gold.text.length;
+  const overlap = Math.min(ge, pred.end) - Math.max(gs, pred.start);
+  return overlap >= gold.text.length - 1 && pred.end - pred.start <= gold.text.length * 1.3 + 2;
+}
+
+describe('labelled set: precision and recall per category and language', () => {
+  const tally = new Map<string, { tp: number; fp: number; fn: number }>();
+  const bump = (k: string, f: 'tp' | 'fp' | 'fn') => {
+    const t = tally.get(k) ?? { tp: 0, fp: 0, fn: 0 };
+    t[f]++;
+    tally.set(k, t);
+  };
+  const misses: string[] = [];
+  for (const c of cases) {
+    for (const g of c.pii) expect(c.text.includes(g.text), `${c.id}: gold text in case`).toBe(true);
+    const pred = findPii(c.text, { companyNumbers: ['95588', '4008208820'] });
+    const used = new Set<number>();
+    for (const g of c.pii) {
+      const i = pred.findIndex((p, k) => !used.has(k) && matches(c.text, p, g));
+      if (i >= 0) {
+        used.add(i);
+        bump(`${c.lang}.${g.category}`, 'tp');
+      } else {
+        bump(`${c.lang}.${g.category}`, 'fn');
+        misses.push(`${c.id}: missed ${g.category}`);
+      }
+    }
+    pred.forEach((p, k) => {
+      if (!used.has(k)) {
+        bump(`${c.lang}.${p.category}`, 'fp');
+        misses.push(`${c.id}: false ${p.category} "${c.text.slice(p.start, p.end)}"`);
+      }
+    });
+  }
+  const rows = [...tally.entries()].sort().map(([k, t]) => ({
+    key: k, P: t.tp / Math.max(1, t.tp + t.fp), R: t.tp / Math.max(1, t.tp + t.fn), ...t,
+  }));
+  const all = [...tally.values()].reduce((a, t) => ({ tp: a.tp + t.tp, fp: a.fp + t.fp, fn: a.fn + t.fn }), { tp: 0, fp: 0, fn: 0 });
+  console.log(`pii labelled set (${cases.length} texts):\n` + rows.map((r) => `  ${r.key.padEnd(14)} P ${r.P.toFixed(2)} R ${r.R.toFixed(2)} (tp ${r.tp} fp ${r.fp} fn ${r.fn})`).join('\n') +
+    `\n  overall P ${(all.tp / (all.tp + all.fp)).toFixed(3)} R ${(all.tp / (all.tp + all.fn)).toFixed(3)}` + (misses.length ? `\n  errors:\n    ${misses.join('\n    ')}` : ''));
+  it('every category in both languages is covered by the set', () => {
+    for (const cat of PII_CATEGORIES) expect([...tally.keys()].some((k) => k.endsWith(`.${cat}`)), cat).toBe(true);
+  });
+  it('overall precision and recall', () => {
+    expect(all.tp / (all.tp + all.fp)).toBeGreaterThanOrEqual(PRECISION_FLOOR);
+    expect(all.tp / (all.tp + all.fn)).toBeGreaterThanOrEqual(RECALL_FLOOR);
+  });
+  it('each category: recall and precision', () => {
+    for (const r of rows) {
+      expect(r.R, `${r.key} recall`).toBeGreaterThanOrEqual(CATEGORY_FLOOR);
+      expect(r.P, `${r.key} precision`).toBeGreaterThanOrEqual(CATEGORY_FLOOR);
+    }
+  });
+});
+const PRECISION_FLOOR = 0.98;
+const RECALL_FLOOR = 0.98;
+const CATEGORY_FLOOR = 0.85;
+
+describe('masking', () => {
+  it('replaces spans with labels in the text language and leaves the rest readable', () => {
+    const zh = '手机13811112222，订单号202405011234567890，金额一千三百八十元';
+    expect(maskText(zh, findPii(zh))).toBe('手机[手机号]，订单号202405011234567890，金额一千三百八十元');
+    const en = 'the card number is 4111 1111 1111 1111 and the total is $1,299';
+    expect(maskText(en, findPii(en))).toBe('the card number is [CARD] and the total is $1,299');
+  });
+  it('keeps the staff number the self-identification rule reads', () => {
+    const t = '您好，我是工号5512号客服，请问您的手机号是多少？';
+    expect(maskText(t, findPii(t))).toBe(t);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * Personal data in a transcript segment: mobile and landline numbers, Chinese ID cards (MOD 11-2), payment
+ * cards (Luhn), US phone numbers and SSNs, e-mail addresses and street addresses given after an address cue,
+ * written or spoken, in Chinese and English. Pure: text in, character spans out (never the matched text).
+ *
+ * What must stay readable (not personal data): amounts, dates and times, order / parcel / reference numbers,
+ * the agent's staff number (工号, read by the self-identification rule), the company's own hotlines, quantities.
+ */
+import { idCardValid, luhnValid, NANP_TOLL_FREE, nanpValid, ssnPlausible } from './check-digits.js';
+import { type DigitRun, findDigitRuns } from './digits.js';
+
+export const PII_CATEGORIES = ['mobile', 'landline', 'id_card', 'bank_card', 'us_phone', 'ssn', 'email', 'address'] as const;
+export type PiiCategory = (typeof PII_CATEGORIES)[number];
+
+export interface PiiSpan {
+  category: PiiCategory;
+  /** offsets in the raw text, [start, end) */
+  start: number;
+  end: number;
+}
+
+export interface PiiOptions {
+  /** the company's own numbers (hotlines, switchboard): digits only; never masked */
+  companyNumbers?: readonly string[];
+}
+
+const CONTEXT_BEFORE = 28;
+
+// Identifiers that are not personal data: say what the number is, just before it.
+const NOT_PII_BEFORE =
+  /(订单|单号|运单|快递|物流|包裹|工号|编号|流水|参考号|合同|工单|保单|验证码|取件码|会员|型号|批次|金额|价格|费用|余额|积分|order|reference|\bref\b|tracking|parcel|package|confirmation|ticket|\bcase\b|invoice|staff|employee|badge|agent (?:id|number)|operator|policy|claim|extension|\bext\b|model|serial|batch|balance|points|amount|price|total|code)[^0-9一二三四五六七八九零〇幺两洞拐勾]{0,14}$/i;
+const AMOUNT_BEFORE = /(¥|￥|\$|€|£|rmb|usd|cny|共计|合计|总共|一共)\s*$/i;
+// Units just after a number: an amount, a time, a date, a quantity.
+const UNIT_AFTER =
+  /^\s*(元|块|角|毛|分钟|分|秒|个|月|年|日|号(?!码)|点|次|天|周|小时|倍|%|％|percent|dollars?|bucks|cents?|yuan|rmb|usd|am\b|pm\b|a\.m|p\.m|o'clock|minutes?|hours?|days?|weeks?|months?|years?|items?|pieces?|units?|gb|mb|kg|km|g\b|兆|公斤|公里|米|件|台|张|条|笔)/i;
+const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|number is|reach me|call me|call back|contact)[^0-9]{0,10}$/i;
+const CARD_CUE = /(卡号|银行卡|信用卡|储蓄卡|借记卡|card number|credit card|debit card|card ending|\bcard\b)[^0-9]{0,10}$/i;
+const ID_CUE = /(身份证|证件号|身份号码|id number|id card|identity)[^0-9]{0,10}$/i;
+const SSN_CUE = /(social security|\bssn\b|social)[^0-9]{0,14}$/i;
+
+function digitsCategory(run: DigitRun, before: string, after: string, hanContext: boolean, opts: PiiOptions): PiiCategory | null {
+  const d = run.digits;
+  const n = d.length;
+  if (run.quantity) return null;
+  if (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before)) return null;
+  if (AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(after)) return null;
+  for (const c of opts.companyNumbers ?? []) if (c.length >= 5 && (d === c || d.endsWith(c))) return null;
+  // dates written with separators: 2024-05-01, 05/01/2024
+  const g = run.groups;
+  if (g.length === 3 && ((g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) || (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4))) {
+    if (!PHONE_CUE.test(before) && !SSN_CUE.test(before)) return null;
+  }
+  if (/X$/.test(d)) return n === 18 && (idCardValid(d) || ID_CUE.test(before)) ? 'id_card' : null;
+  if (n === 18 && (idCardValid(d) || ID_CUE.test(before))) return 'id_card';
+  if (n >= 13 && n <= 19 && (luhnValid(d) || CARD_CUE.test(before))) return 'bank_card';
+  if (n >= 12 && CARD_CUE.test(before)) return 'bank_card';
+  // an 11-digit number from 1 is a Chinese mobile, or a NANP number with its country code: decide by the
+  // call's script and by how it was grouped (138 1234 5678 vs 1 617 555 0112)
+  const us10 = n === 10 ? d : n === 11 && d[0] === '1' ? d.slice(1) : null;
+  const chineseGrouping = g.length === 3 && g[0] === 3 && g[1] === 4 && g[2] === 4;
+  if (n === 11 && /^1[3-9]/.test(d) && (hanContext || chineseGrouping || !us10 || !nanpValid(us10))) return 'mobile';
+  if (n === 13 && /^861[3-9]/.test(d)) return 'mobile';
+  // Chinese business numbers (400/800 service lines) are the company's, not the customer's
+  if (n === 10 && /^[48]00/.test(d) && hanContext) return null;
+  if (/^0[1-9]\d{8,10}$/.test(d)) return 'landline';
+  if (us10 && nanpValid(us10)) return NANP_TOLL_FREE.has(us10.slice(0, 3)) ? null : 'us_phone';
+  if (n === 9 && ssnPlausible(d) && (SSN_CUE.test(before) || (g.length === 3 && g[0] === 3 && g[1] === 2 && g[2] === 4))) return 'ssn';
+  if (n >= 7 && n <= 12 && PHONE_CUE.test(before)) return hanContext ? 'landline' : 'us_phone';
+  return null;
+}
+
+const TLD = '(?:com|net|org|edu|gov|cn|io|co|uk|us|hk|tw|info|biz|me)';
+const EMAIL_WRITTEN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const EMAIL_SPOKEN = new RegExp(
+  `[A-Za-z0-9]+(?:\\s*(?:dot|点|underscore|下划线|杠|dash|\\.|_|-)\\s*[A-Za-z0-9]+)*\\s*(?:\\bat\\b|艾特|@|at sign|圈a)\\s*[A-Za-z0-9]+(?:\\s*(?:dot|点|\\.)\\s*[A-Za-z0-9]+)*\\s*(?:dot|点|\\.)\\s*${TLD}\\b`,
+  'gi',
+);
+
+const ZH_ADDRESS_CUE = /(收货地址|家庭住址|详细地址|地址|住址|家住|住在|家在|寄到|送到|邮寄到|寄给我|现住)(?:是|为|在)?[:：，,\s]*/g;
+const ZH_ADDRESS_TOKEN = /[省市区县镇乡村路街道巷弄号楼栋幢单元室苑园]|小区|大厦|公寓|花园|胡同|社区/;
+const EN_ADDRESS_CUE =
+  /\b(?:my (?:home |street |mailing |billing |shipping )?address is|the address is|address is|i live at|i live on|we live at|live at|lives at|send (?:it|them|the \w+) to|ship (?:it|them) to|mail (?:it|them) to|deliver (?:it |them )?to|i'?m at|i am at|we'?re at|moved to)\s*/gi;
+const EN_STREET =
+  /\b(street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|crescent|close|highway|hwy|parkway|pkwy|apartment|apt|suite|unit|square|sq)\b/i;
+const EN_NUMBERISH = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b/i;
+
+function addressSpans(text: string): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  for (const m of text.matchAll(ZH_ADDRESS_CUE)) {
+    const from = m.index! + m[0].length;
+    const sentenceEnd = text.slice(from).search(/[。！？!?；;\n]|电话|手机|号码/);
+    const clause = text.slice(from, sentenceEnd < 0 ? text.length : from + sentenceEnd);
+    // keep comma-separated parts while they look like address parts (北京市朝阳区，建国路88号，3号楼)
+    let end = 0;
+    let pos = 0;
+    for (const part of clause.split(/([，,、])/)) {
+      if (/^[，,、]$/.test(part)) {
+        pos += part.length;
+        continue;
+      }
+      if (!ZH_ADDRESS_TOKEN.test(part) && !/[0-9一二三四五六七八九十]/.test(part)) break;
+      pos += part.length;
+      end = pos;
+    }
+    let span = clause.slice(0, end);
+    span = span.replace(/[\s，,、]+$/, '');
+    if (span.length >= 4 && ZH_ADDRESS_TOKEN.test(span)) out.push({ start: from, end: from + span.length });
+  }
+  for (const m of text.matchAll(EN_ADDRESS_CUE)) {
+    const from = m.index! + m[0].length;
+    const rest = text.slice(from);
+    const stop = rest.search(/[.!?;](?:\s|$)|\s(?:and my|and the|my phone|phone number|my number)\b/i);
+    let clause = stop < 0 ? rest : rest.slice(0, stop);
+    clause = clause.replace(/[\s,]+$/, '');
+    if (clause.length >= 6 && EN_STREET.test(clause) && EN_NUMBERISH.test(clause)) out.push({ start: from, end: from + clause.length });
+  }
+  return out;
+}
+
+const PRIORITY: Record<PiiCategory, number> = {
+  email: 0, id_card: 1, bank_card: 2, ssn: 3, mobile: 4, us_phone: 5, landline: 6, address: 7,
+};
+
+/** Personal-data spans in one text (a transcript segment), sorted, non-overlapping. */
+export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
+  const cands: PiiSpan[] = [];
+  for (const m of text.matchAll(EMAIL_WRITTEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
+  for (const m of text.matchAll(EMAIL_SPOKEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
+  const han = /\p{Script=Han}/u.test(text);
+  for (const run of findDigitRuns(text, 7)) {
+    const before = text.slice(Math.max(0, run.start - CONTEXT_BEFORE), run.start);
+    const after = text.slice(run.end, run.end + 8);
+    const cat = digitsCategory(run, before, after, han, opts);
+    if (cat) cands.push({ category: cat, start: run.start, end: run.end });
+  }
+  for (const a of addressSpans(text)) cands.push({ category: 'address', ...a });
+  cands.sort((a, b) => PRIORITY[a.category] - PRIORITY[b.category] || a.start - b.start);
+  const kept: PiiSpan[] = [];
+  for (const c of cands) {
+    const clash = kept.find((k) => c.start < k.end && k.start < c.end);
+    if (!clash) {
+      kept.push(c);
+      continue;
+    }
+    // an address that contains a number already found keeps the rest of its text masked around it
+    if (c.category === 'address' && c.start < clash.start && clash.start - c.start >= 4) kept.push({ ...c, end: clash.start });
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+const LABELS: Record<PiiCategory, { zh: string; en: string }> = {
+  mobile: { zh: '[手机号]', en: '[PHONE]' },
+  landline: { zh: '[电话]', en: '[PHONE]' },
+  us_phone: { zh: '[电话]', en: '[PHONE]' },
+  id_card: { zh: '[身份证号]', en: '[ID]' },
+  bank_card: { zh: '[银行卡号]', en: '[CARD]' },
+  ssn: { zh: '[社保号]', en: '[SSN]' },
+  email: { zh: '[邮箱]', en: '[EMAIL]' },
+  address: { zh: '[地址]', en: '[ADDRESS]' },
+};
+
+export function piiLabel(category: PiiCategory, zh: boolean): string {
+  return zh ? LABELS[category].zh : LABELS[category].en;
+}
+
+/** The text with each span replaced by its category label, in the text's language. */
+export function maskText(text: string, spans: readonly PiiSpan[]): string {
+  if (spans.length === 0) return text;
+  const zh = /\p{Script=Han}/u.test(text);
+  let out = '';
+  let pos = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (s.start < pos) continue;
+    out += text.slice(pos, s.start) + piiLabel(s.category, zh);
+    pos = s.end;
+  }
+  return out + text.slice(pos);
+}
