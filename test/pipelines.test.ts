@@ -90,6 +90,18 @@ scorecard:
 `,
       /items\[0 a\]\.fail: unknown condition \(keys: keyword\)/,
     ],
+    [
+      'a regex the linear-time engine cannot run (lookahead)',
+      'look.yaml',
+      `id: look
+version: "1"
+scorecard:
+  title: t
+  sections:
+    - { id: s1, title: s, max: 2, items: [{ id: sid, title: a, source: x, points: 2, fail: { regex: '工号(?!\\d)', role: agent } }] }
+`,
+      /look\.yaml: invalid pipeline: scorecard\.sections\[0 s1\]\.items\[0 sid\]\.fail\.regex: not a valid regular expression for callqa's linear-time \(RE2\) engine: .*\(\?!/,
+    ],
   ];
   it.each(cases)('%s', (_n, name, text, msg) => {
     const f = write(name, text);

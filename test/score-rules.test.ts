@@ -157,12 +157,37 @@ describe('rule engine: conditions', () => {
   });
 });
 
+describe('regex conditions run in linear time (RE2)', () => {
+  // `(a+)+b` backtracks exponentially in JavaScript's RegExp: 32 a's took a minute, each extra a doubles it.
+  // On RE2 the whole call below is a few milliseconds; on a backtracking engine this test would never end.
+  it('(a+)+b on a sentence of 5,000 a\'s returns at once', () => {
+    const long = buildContext({
+      events: [],
+      transcript: { engine: 'sidecar-json', language: 'en', segments: [seg('agent', 0, 3, 'a'.repeat(5000)), seg('agent', 4, 5, 'aaab')] },
+    });
+    const r = evaluateCondition(long, parse({ regex: '(a+)+b', role: 'agent' }));
+    expect(r.value).toBe(true);
+    expect(r.hits.map((h) => h.start)).toEqual([4]);
+  });
+
+  it('flags: i ignores case; JavaScript named groups are accepted', () => {
+    const en = buildContext({
+      events: [],
+      transcript: { engine: 'sidecar-json', language: 'en', segments: [seg('agent', 0, 3, 'Can I have your NAME please')] },
+    });
+    expect(evaluateCondition(en, parse({ regex: 'your name', flags: 'i' })).value).toBe(true);
+    expect(evaluateCondition(en, parse({ regex: '(?<what>name|email)' })).value).toBe(true);
+  });
+});
+
 describe('rule schema', () => {
   const bad: [unknown, RegExp][] = [
     [{ keyword: ['x'] }, /unknown condition/],
     [{ event: 'x', keywords: ['y'] }, /exactly one operator/],
     [{ keywords: ['x'], match: 'atLeast' }, /atLeast/],
     [{ regex: '(' }, /valid regular expression/],
+    [{ regex: '(a)\\1' }, /linear-time \(RE2\) engine: invalid escape sequence/],
+    [{ regex: 'x', exclude: '(?<=a)b' }, /not a valid regular expression/],
     [{ silence: { minSec: 5 }, role: 'agent' }, /Unrecognized key/],
     [{ all: [{ event: 'x' }, { hold: {} }] }, /expected number|Invalid input/],
     [{ keywords: ['x'], window: { first: 2, lastSec: 3 } }, /exactly one/],

@@ -15,6 +15,7 @@ import type {
   SpeechRateCondition,
 } from './schema.js';
 import { containsPhrase, preparePhrase, prepareText, similarity, speechUnits, textSize, type PreparedText } from './text.js';
+import { compileLinearRegex } from './linear-regex.js';
 
 /**
  * The rule engine: evaluates a composed condition over one call (events, transcript, metadata) with
@@ -273,16 +274,16 @@ function evalKeywords(ctx: EvalContext, c: KeywordCondition): ConditionResult {
 
 function evalRegex(ctx: EvalContext, c: RegexCondition): ConditionResult {
   if (!ctx.hasTranscript) return unknownResult('no transcript');
-  const flags = [...new Set(`u${c.flags ?? ''}`)].join('');
-  const re = new RegExp(c.regex, flags);
-  const ex = c.exclude ? new RegExp(c.exclude, flags) : null;
+  // RE2 (linear time in the sentence whatever the pattern): a QA program cannot stall a call
+  const re = compileLinearRegex(c.regex, c.flags);
+  const ex = c.exclude ? compileLinearRegex(c.exclude, c.flags) : null;
   const hits: Evidence[] = [];
   for (const s of scopedSentences(ctx, c.role, c.window)) {
     // match on the normalised text and on its compact form, so "工号 1234" and "工号1234" both match \d+
     const m = re.exec(s.prepared.norm) ?? re.exec(s.prepared.compact);
-    if (!m) continue;
+    if (m === null) continue;
     if (ex && (ex.test(s.prepared.norm) || ex.test(s.prepared.compact))) continue;
-    hits.push(sentenceEvidence(s, `matched: ${m[0]}`));
+    hits.push(sentenceEvidence(s, `matched: ${m}`));
   }
   return counted(hits, c);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linearRegexProblem } from './linear-regex.js';
 
 /**
  * The scorecard and rule language of a QA program (pipelines/<id>.yaml, key `scorecard`).
@@ -55,7 +56,7 @@ export interface RegexCondition extends Scoped {
   regex: string;
   /** a sentence that also matches this pattern is not a hit */
   exclude?: string;
-  /** JavaScript regex flags, e.g. "i" ("u" is always added) */
+  /** flags: i (ignore case), m (multi-line), s (dot matches newline); matching is always Unicode-aware */
   flags?: string;
 }
 
@@ -180,13 +181,20 @@ export const WindowSchema = z
 const scoped = { ...count, role: RoleSchema.optional(), window: WindowSchema.optional() };
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
-function validRegex(src: string): boolean {
-  try {
-    new RegExp(src, 'u');
-    return true;
-  } catch {
-    return false;
-  }
+/** Rule patterns run on RE2 (linear time, see linear-regex.ts): what RE2 cannot compile is refused at load. */
+function regexPattern() {
+  return z
+    .string()
+    .min(1)
+    .superRefine((src, ctx) => {
+      const problem = linearRegexProblem(src);
+      if (problem) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not a valid regular expression for callqa's linear-time (RE2) engine: ${problem} (lookahead, lookbehind and backreferences are not supported)`,
+        });
+      }
+    });
 }
 
 // Lazily resolved so nested conditions reuse the dispatcher.
@@ -218,8 +226,8 @@ const OPERATORS: Record<string, () => z.ZodType> = {
   regex: () =>
     z
       .object({
-        regex: z.string().min(1).refine(validRegex, 'not a valid regular expression'),
-        exclude: z.string().min(1).refine(validRegex, 'not a valid regular expression').optional(),
+        regex: regexPattern(),
+        exclude: regexPattern().optional(),
         flags: z.string().regex(/^[imsu]*$/, 'flags: only i, m, s, u').optional(),
         ...scoped,
       })
