@@ -1,17 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { completeEvent } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { CallEvent, Speaker, Transcript } from '../src/core/types.js';
 import { buildContext, evaluateCondition, type ScoreInput } from '../src/score/rules.js';
 import { ConditionSchema, type Condition } from '../src/score/schema.js';
 
 const seg = (speaker: Speaker, start: number, end: number, text: string) => ({ speaker, start, end, text, normText: normaliseText(text) });
-const ev = (type: string, speaker: Speaker | null, start: number, end: number, details?: Record<string, unknown>): CallEvent => ({
-  type,
-  speaker,
-  start,
-  end,
-  ...(details ? { details } : {}),
-});
+const ev = (type: string, speaker: Speaker | null, start: number, end: number, details?: Record<string, unknown>): CallEvent =>
+  completeEvent({ type, speaker, start, end, details });
 
 // A short inbound call with a complaint, an apology, a hold and some faults.
 const transcript: Transcript = {

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { completeEvent } from '../src/core/events.js';
 import type { CallEvent } from '../src/core/types.js';
 import { ScorecardSchema, type Scorecard } from '../src/score/schema.js';
 import { draftScorecard } from '../src/score/scorecard.js';
 
 const S = '000_6e589921b12215bc.txt 第三篇';
-const ev = (type: string, start: number, details: Record<string, unknown> = {}, speaker: 'agent' | 'customer' | null = 'agent'): CallEvent => ({
-  type,
-  speaker,
-  start,
-  end: start + 1,
-  details,
-});
+const ev = (type: string, start: number, details: Record<string, unknown> = {}, speaker: 'agent' | 'customer' | null = 'agent'): CallEvent =>
+  completeEvent({ type, speaker, start, end: start + 1, details });
 const transcript = { engine: 'sidecar-json' as const, language: 'zh', segments: [] };
 
 // 000 第三篇 三、服務用語 (10 points): five items of 2, and 服務禁語 / 語言隨意 / 口語 each "-2" from the section.
@@ -53,15 +49,15 @@ const card: Scorecard = ScorecardSchema.parse({
       title: '加分项',
       max: 2,
       bonus: true,
-      items: [{ id: 'praise', title: '客户表扬', source: '001 营销类 加分项', kind: 'bonus', points: 1, cap: 2, fail: { event: 'praise', role: 'customer' } }],
+      items: [{ id: 'praise', title: '客户表扬', source: '001 营销类 加分项', kind: 'bonus', points: 1, cap: 2, fail: { event: 'thanks', role: 'customer' } }],
     },
     {
       id: 'fatal',
       title: '致命项',
       max: 0,
       items: [
-        { id: 'abuse', title: '服务态度恶劣', source: '001 质检日常考核标准 六、4', kind: 'fatal', fail: { event: 'abuse', role: 'agent' } },
-        { id: 'fraud', title: '诈单', source: '001 质检日常考核标准 六、3', kind: 'fatal', onHit: 'review', fail: { event: 'unauthorised_order' } },
+        { id: 'abuse', title: '服务态度恶劣', source: '001 质检日常考核标准 六、4', kind: 'fatal', fail: { event: 'banned_phrase', category: 'abuse', role: 'agent' } },
+        { id: 'fraud', title: '诈单', source: '001 质检日常考核标准 六、3', kind: 'fatal', onHit: 'review', fail: { event: 'politeness', category: 'unauthorised_order' } },
       ],
     },
   ],
@@ -89,10 +85,10 @@ describe('scorecard arithmetic (seed rules)', () => {
       { total: 13, answering: 3, points: { quick: 0 } },
     ],
     ['hold over a minute: full item deduction', [{ ...ev('hold', 20, { durationSec: 75 }, 'agent'), end: 95 }], { total: 13, points: { hold: 0 } }],
-    ['bonus offsets deductions, capped at maxTotal', [ev('banned_phrase', 4), ev('praise', 8, {}, 'customer'), ev('praise', 9, {}, 'customer')], { total: 16, language: 8 }],
-    ['bonus never lifts the total above maxTotal', [ev('praise', 8, {}, 'customer')], { total: 16 }],
-    ['fatal item zeroes the card', [ev('abuse', 30)], { total: 0, fatal: true, statuses: { abuse: 'fatal' } }],
-    ['fatal item with onHit review only flags it', [ev('unauthorised_order', 30)], { total: 16, fatal: false, statuses: { fraud: 'needs_review' } }],
+    ['bonus offsets deductions, capped at maxTotal', [ev('banned_phrase', 4), ev('thanks', 8, {}, 'customer'), ev('thanks', 9, {}, 'customer')], { total: 16, language: 8 }],
+    ['bonus never lifts the total above maxTotal', [ev('thanks', 8, {}, 'customer')], { total: 16 }],
+    ['fatal item zeroes the card', [ev('banned_phrase', 30, { category: 'abuse' })], { total: 0, fatal: true, statuses: { abuse: 'fatal' } }],
+    ['fatal item with onHit review only flags it', [ev('politeness', 30, { category: 'unauthorised_order' })], { total: 16, fatal: false, statuses: { fraud: 'needs_review' } }],
   ];
   it.each(rows)('%s', (_name, events, exp) => {
     const d = draftScorecard(card, { events, transcript }, { id: 't', version: '1' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { completeEvent } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import { defaultPipeline } from '../src/pipeline/config.js';
 import { emptyState, type CallState, type StageContext } from '../src/pipeline/stage.js';
@@ -33,12 +34,13 @@ const state: CallState = {
     ],
   },
   events: [
-    { type: 'greeting', speaker: 'agent', start: 0.5, end: 6.5, details: { text: '您好', entryId: 'zh.greeting.nin-hao' } },
-    { type: 'politeness', speaker: 'agent', start: 0.5, end: 6.5, details: { text: '请问', entryId: 'zh.polite.qing' } },
-    { type: 'banned_phrase', speaker: 'agent', start: 11.5, end: 16, details: { text: '不清楚', entryId: 'zh.banned.bu-qing-chu', category: 'banned', confidence: 1 } },
-    { type: 'silence', speaker: null, start: 17, end: 39, details: { durationSec: 22 } },
-    { type: 'talk_over', speaker: 'agent', start: 10, end: 11.2, details: { overlapSec: 1.2 } },
-    { type: 'backchannel', speaker: 'customer', start: 12, end: 12.3 },
+    // hand-written: only the detail fields these rules read, the rest as a detector would default them
+    completeEvent({ type: 'greeting', speaker: 'agent', start: 0.5, end: 6.5, details: { text: '您好', entryId: 'zh.greeting.nin-hao' } }),
+    completeEvent({ type: 'politeness', speaker: 'agent', start: 0.5, end: 6.5, details: { text: '请问', entryId: 'zh.polite.qing' } }),
+    completeEvent({ type: 'banned_phrase', speaker: 'agent', start: 11.5, end: 16, details: { text: '不清楚', entryId: 'zh.banned.bu-qing-chu', category: 'banned', confidence: 1 } }),
+    completeEvent({ type: 'silence', speaker: null, start: 17, end: 39, details: { durationSec: 22 } }),
+    completeEvent({ type: 'talk_over', speaker: 'agent', start: 10, end: 11.2, details: { overlapSec: 1.2 } }),
+    completeEvent({ type: 'backchannel', speaker: 'customer', start: 12, end: 12.3 }),
   ],
 };
 

@@ -13,6 +13,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/errors.js';
 import type { AudioInfo, CallEvent, Transcript } from '../src/core/types.js';
+import type { ScorecardDraft } from '../src/score/types.js';
+
+/** The store keeps a draft as it is given: a stand-in object is enough to test storage. */
+const card = (c: Record<string, unknown>) => c as unknown as ScorecardDraft;
 import { MIGRATIONS_DIR, openStore, type OpenStoreOptions, type Store } from '../src/store/db.js';
 
 const ADMIN_URL = process.env.CALLQA_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -191,10 +195,10 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
     });
 
     const sampleEvents: CallEvent[] = [
-      { type: 'talk_over', speaker: 'customer', start: 12.25, end: 13.5, details: { overlapSec: 1.25, firstSpeaker: 'agent' } },
-      { type: 'silence', speaker: null, start: 3.125, end: 9.75, details: { durationSec: 6.625 } },
-      { type: 'hold', speaker: 'agent', start: 20, end: 80.5, details: { durationSec: 60.5, kind: 'music' } },
-      { type: 'backchannel', speaker: 'customer', start: 30, end: 30.4 },
+      { type: 'talk_over', speaker: 'customer', start: 12.25, end: 13.5, details: { overlapSec: 1.25, interrupted: 'agent' } },
+      { type: 'silence', speaker: null, start: 3.125, end: 9.75, details: { durationSec: 6.625, after: 'customer' } },
+      { type: 'hold', speaker: 'agent', start: 20, end: 80.5, details: { durationSec: 60.5, customerSpokeSec: 0 } },
+      { type: 'backchannel', speaker: 'customer', start: 30, end: 30.4, details: { durationSec: 0.4 } },
     ];
     const sampleTranscript: Transcript = {
       engine: 'whisper',
@@ -230,7 +234,7 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
         transcript: sampleTranscript,
         metrics: { talkRatio: 0.62, agentSpeechSec: 30.5, monoTalkOver: null },
         notes: ['hold music detected on a quiet line'],
-        scorecard: { total: 87, items: [] },
+        scorecard: card({ total: 87, items: [] }),
       });
 
       const report = await store.repo.findRunByHash(contentHash, 'p', '1');
@@ -264,7 +268,7 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
       expect(again!.events).toEqual(sampleEvents.slice(0, 1));
       expect(again!.transcript).toBeNull();
       // and keeps the earlier draft, which re-scoring only ever adds to
-      const rescored = await store.repo.addScorecard(run.id, 'p', '2', { total: 90 });
+      const rescored = await store.repo.addScorecard(run.id, 'p', '2', card({ total: 90 }));
       expect((await store.repo.getRunReport(run.id))!.scorecard).toEqual(rescored);
       expect((await store.repo.listScorecards(run.id)).map((c) => c.card)).toEqual([{ total: 87, items: [] }, { total: 90 }]);
     });
@@ -280,7 +284,7 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
         segments: [sampleTranscript.segments[0]!, { ...sampleTranscript.segments[1]!, start: 5, end: 4 }],
       };
       await expect(
-        store.repo.completeRun(run.id, { events: sampleEvents, transcript: badTranscript, metrics: { x: 1 }, notes: [], scorecard: { total: 1 } }),
+        store.repo.completeRun(run.id, { events: sampleEvents, transcript: badTranscript, metrics: { x: 1 }, notes: [], scorecard: card({ total: 1 }) }),
       ).rejects.toThrow();
       let report = await store.repo.getRunReport(run.id);
       expect(report!.events).toEqual([]);
@@ -299,14 +303,14 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
 
       // Non-finite times are refused before the database is touched, naming the event.
       await expect(
-        store.repo.completeRun(run.id, { events: [{ type: 'silence', speaker: null, start: 0, end: Number.NaN }], transcript: null, metrics: {}, notes: [] }),
+        store.repo.completeRun(run.id, { events: [{ type: 'silence', speaker: null, start: 0, end: Number.NaN, details: { durationSec: Number.NaN, after: null } }], transcript: null, metrics: {}, notes: [] }),
       ).rejects.toThrow(/event 0 \(silence\)/);
     });
 
     it('stores a large run in chunks', async () => {
       const { id } = await newRecording();
       const { run } = await store.repo.getOrCreateRun(id, 'p', '1');
-      const many: CallEvent[] = Array.from({ length: 2500 }, (_, i) => ({ type: 'silence', speaker: null, start: i, end: i + 0.5, details: { i } }));
+      const many: CallEvent[] = Array.from({ length: 2500 }, (_, i) => ({ type: 'silence', speaker: null, start: i, end: i + 0.5, details: { durationSec: 0.5, after: i % 2 ? 'agent' : null } }));
       await store.repo.completeRun(run.id, { events: many, transcript: null, metrics: {}, notes: [] });
       const report = await store.repo.getRunReport(run.id);
       expect(report!.events).toHaveLength(2500);

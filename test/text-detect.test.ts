@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { completeEvent, type EventOf } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { Speaker, TimeSpan, TranscriptSegment } from '../src/core/types.js';
 import { DEFAULT_TEXT_PARAMS, parseTextParams, runTextDetectors } from '../src/detect/text/index.js';
@@ -97,14 +98,14 @@ describe('text detectors', () => {
   it('speech rate: per call always, per turn when flagged; thresholds from params', () => {
     const fast = '您好，您的车险将在下个月到期，现在续保可以享受九折优惠，另外还赠送一年的道路救援服务';
     const r = run([seg('agent', 0, 7, fast)]);
-    const call = r.events.find((e) => e.type === 'speech_rate' && e.details?.scope === 'call')!;
+    const call = r.events.find((e): e is EventOf<'speech_rate'> => e.type === 'speech_rate' && e.details.scope === 'call')!;
     expect(call.details).toMatchObject({ unit: 'chars_per_min', flag: 'too_fast', language: 'zh' });
     const han = fast.match(/\p{Script=Han}/gu)!.length;
-    expect(call.details?.rate as number).toBeCloseTo((han / 7) * 60, 1);
-    expect(r.events.some((e) => e.type === 'speech_rate' && e.details?.scope === 'turn')).toBe(true);
+    expect(call.details.rate).toBeCloseTo((han / 7) * 60, 1);
+    expect(r.events.some((e) => e.type === 'speech_rate' && e.details.scope === 'turn')).toBe(true);
     const relaxed = run([seg('agent', 0, 7, fast)], [], parseTextParams({ speechRate: { zh: { tooFastPerMin: 400, tooSlowPerMin: 100 } } }));
-    expect(relaxed.events.find((e) => e.type === 'speech_rate')?.details?.flag).toBe('ok');
-    expect(relaxed.metrics.speechRateZhCharsPerMin).toBe(call.details?.rate);
+    expect(relaxed.events.find((e) => e.type === 'speech_rate')?.details).toMatchObject({ flag: 'ok' });
+    expect(relaxed.metrics.speechRateZhCharsPerMin).toBe(call.details.rate);
   });
 
   it('filler count and rate per agent minute', () => {
@@ -133,10 +134,10 @@ describe('detect stage (text)', () => {
     const state = {
       ...emptyState(),
       transcript: { engine: 'sidecar-json' as const, language: 'zh', segments: [seg('agent', 0.5, 5, '您好，请您稍等。'), seg('agent', 30, 33, '感谢您的耐心等待，再见。')] },
-      events: [{ type: 'hold', speaker: 'agent' as const, start: 6, end: 29 }],
+      events: [completeEvent({ type: 'hold', speaker: 'agent', start: 6, end: 29 })],
     };
     const out = await detectTextStage.run(state, ctx);
-    expect(out.events?.find((e) => e.type === 'hold_etiquette')?.details?.ok).toBe(true);
+    expect(out.events?.find((e) => e.type === 'hold_etiquette')?.details).toMatchObject({ ok: true });
     expect(out.metrics?.lexiconVersion).toBe(lex.version);
   });
 });

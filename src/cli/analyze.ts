@@ -176,7 +176,7 @@ const SHORT: Record<string, string> = {
 };
 
 export function summaryTable(calls: CallReport[]): string {
-  const hasScore = calls.some((c) => c.scorecard && typeof c.scorecard === 'object');
+  const hasScore = calls.some((c) => !!c.scorecard);
   const head = ['file', 'length', 'ch', 'agent:cust talk', 'dead air', 'talk-over', 'hold', 'issues'];
   if (hasScore) head.push('score');
   head.push('status');
@@ -204,8 +204,8 @@ export function summaryTable(calls: CallReport[]): string {
       [...byType].map(([k, v]) => (v > 1 ? `${SHORT[k] ?? k}×${v}` : SHORT[k] ?? k)).join(', ') || (c.status === 'failed' ? '-' : ''),
     ];
     if (hasScore) {
-      const card = c.scorecard as { total?: number; maxTotal?: number; fatal?: boolean } | null;
-      row.push(card && typeof card.total === 'number' ? `${card.total}${card.maxTotal ? `/${card.maxTotal}` : ''}${card.fatal ? ' FATAL' : ''}` : '-');
+      const card = c.scorecard;
+      row.push(card ? `${card.total}/${card.maxTotal}${card.fatal ? ' FATAL' : ''}` : '-');
     }
     row.push(c.status === 'failed' ? `FAILED: ${c.errors[0]?.replace(/^.*?: /, '') ?? ''}` : c.status);
     t.push(row);

@@ -8,6 +8,7 @@ import { resolvePipeline } from '../pipeline/resolve.js';
 import { checkFile, hashFile } from '../pipeline/runner.js';
 import { emptyState, mergeState, STAGE_NAMES, type CallState, type StageOutput } from '../pipeline/stage.js';
 import { draftForState } from '../pipeline/stages/score.js';
+import type { ScorecardDraft } from '../score/types.js';
 import { openStore, type Repository, type RunSummary } from '../store/index.js';
 
 /**
@@ -42,7 +43,7 @@ interface Rescored {
   runId?: string;
   from?: string;
   previousTotal?: number | null;
-  scorecard?: unknown;
+  scorecard?: ScorecardDraft;
   error?: string;
 }
 
@@ -96,12 +97,13 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
           recording: { id: t.run.recordingId, path: t.run.path, displayName: t.file, contentHash: t.run.contentHash, metadata: (recording?.metadata ?? {}) as CallMetadata },
           pipeline,
         });
+        if (!draft) throw new Error(`pipeline ${pipeline.id} has no scorecard`); // checked above; keeps the type honest
         await store.repo.addScorecard(t.run.id, pipeline.id, pipeline.version, draft);
         results.push({
           file: t.file,
           runId: t.run.id,
           from: `${t.run.pipelineId}@${t.run.pipelineVersion}`,
-          previousTotal: (previous?.card as { total?: number } | undefined)?.total ?? null,
+          previousTotal: previous?.card.total ?? null,
           scorecard: draft,
         });
       } catch (err) {
@@ -113,7 +115,7 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
   }
   const t = new Table({ head: ['file', 'analysed with', 'previous', `${pipeline.id}@${pipeline.version}`, 'needs review'], style: process.stdout.isTTY ? { head: ['cyan'] } : { head: [], border: [] } });
   for (const r of results) {
-    const card = r.scorecard as { total?: number; maxTotal?: number; fatal?: boolean; needsReview?: boolean } | undefined;
+    const card = r.scorecard;
     t.push([r.file, r.from ?? '-', r.previousTotal ?? '-', r.error ? `FAILED: ${r.error}` : `${card?.total}/${card?.maxTotal}${card?.fatal ? ' FATAL' : ''}`, card?.needsReview ? 'yes' : r.error ? '-' : 'no']);
   }
   if (opts.json !== '-') process.stdout.write(`${t.toString()}\n`);

@@ -14,18 +14,8 @@ export interface TimeSpan {
   end: number;
 }
 
-/**
- * A finding on the call timeline. `details` holds type-specific fields; the JSON report flattens them
- * next to type/speaker/start/end (see docs/report-schema.md).
- */
-export interface CallEvent {
-  type: string;
-  /** who the event is about (the interrupter for talk_over, the holder for hold); null when nobody in particular */
-  speaker: Speaker | null;
-  start: number;
-  end: number;
-  details?: Record<string, unknown>;
-}
+/** Findings on the call timeline: a discriminated union, one typed detail shape per event type. */
+export type { CallEvent, EventType, EventOf, EventDetails, EventDetailsByType } from './events.js';
 
 /** Voice activity of one channel. */
 export interface ChannelSpeech {

@@ -24,12 +24,12 @@ describe('detectSilence (dead air)', () => {
     it(c.name, () => {
       const ev = detectSilence(c.tl, P);
       expect(ev.map((e) => [e.start, e.end])).toEqual(c.want);
-      for (const e of ev) expect(e.details?.durationSec).toBeCloseTo(e.end - e.start, 2);
+      for (const e of ev) expect(e.type === 'silence' && e.details.durationSec).toBeCloseTo(e.end - e.start, 2);
     });
   }
   it('names who spoke last before the silence', () => {
     const [e] = detectSilence(call([s(0, 5)], [s(11, 15)]), P);
-    expect(e.details?.after).toBe('agent');
+    expect(e.type === 'silence' && e.details.after).toBe('agent');
   });
 });
 

@@ -1,5 +1,5 @@
 import { complementSpans, round, unionSpans } from '../core/spans.js';
-import type { CallEvent, SpeechTimeline } from '../core/types.js';
+import type { CallEvent, Speaker, SpeechTimeline } from '../core/types.js';
 
 export interface SilenceParams {
   /** both sides silent at least this long is dead air (seconds) */
@@ -32,8 +32,8 @@ export function detectSilence(tl: SpeechTimeline, p: SilenceParams): CallEvent[]
 }
 
 /** Who spoke last before time t: the side the silence follows. */
-function lastSpeakerBefore(tl: SpeechTimeline, t: number): string | null {
-  let best: string | null = null;
+function lastSpeakerBefore(tl: SpeechTimeline, t: number): Speaker | null {
+  let best: Speaker | null = null;
   let bestEnd = -Infinity;
   for (const c of tl.channels) {
     for (const s of c.speech) {

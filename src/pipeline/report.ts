@@ -1,4 +1,5 @@
 import type { CallEvent, SpeechTimeline } from '../core/types.js';
+import type { ScorecardDraft } from '../score/types.js';
 import type { RunReport } from '../store/index.js';
 
 /**
@@ -33,7 +34,7 @@ export interface CallReport {
   /** who spoke when per side and the hold spans (docs/report-schema.md); null when there was no audio analysis */
   timeline?: SpeechTimeline | null;
   transcript?: { engine: string; model?: string; language: string; segments: unknown[] } | null;
-  scorecard?: unknown;
+  scorecard?: ScorecardDraft | null;
   errors: string[];
 }
 

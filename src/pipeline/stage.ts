@@ -1,4 +1,5 @@
 import type { AudioInfo, CallEvent, CallMetadata, CallMetrics, SpeechTimeline, Transcript } from '../core/types.js';
+import type { ScorecardDraft } from '../score/types.js';
 import type { PipelineConfig } from './config.js';
 
 /**
@@ -28,7 +29,8 @@ export interface CallState {
   transcriptSkipped?: string;
   events: CallEvent[];
   metrics: CallMetrics;
-  scorecard?: unknown;
+  /** the draft scorecard (score stage); null when the pipeline has none */
+  scorecard?: ScorecardDraft | null;
   /** non-fatal notes for the report's `errors` list (e.g. "talk-over not measurable on mono") */
   notes: string[];
 }

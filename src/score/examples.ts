@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { completeEvent, EVENT_TYPES, isEventType } from '../core/events.js';
 import { normaliseText } from '../core/normalise.js';
 import type { CallEvent, CallMetadata, Transcript } from '../core/types.js';
 import type { PipelineConfig } from '../pipeline/config.js';
@@ -23,7 +24,7 @@ const SegmentSchema = z
 /** Events are written flat: type/speaker/start/end plus detail fields (text, entryId, durationSec, ...). */
 const EventSchema = z
   .object({
-    type: z.string().min(1),
+    type: z.string().refine(isEventType, { message: `unknown event type (known: ${EVENT_TYPES.join(', ')})` }),
     speaker: SpeakerSchema.nullable().default(null),
     start: z.number().nonnegative(),
     end: z.number().nonnegative(),
@@ -91,13 +92,7 @@ export function exampleInput(ex: Example) {
           language: ex.language,
           segments: ex.transcript.map((s) => ({ ...s, normText: normaliseText(s.text) })),
         };
-  const events: CallEvent[] = ex.events.map(({ type, speaker, start, end, ...details }) => ({
-    type,
-    speaker,
-    start,
-    end,
-    ...(Object.keys(details).length ? { details } : {}),
-  }));
+  const events: CallEvent[] = ex.events.map(({ type, speaker, start, end, ...details }) => completeEvent({ type, speaker, start, end, details }));
   return {
     events,
     transcript,

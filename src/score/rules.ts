@@ -1,6 +1,8 @@
 import { AUDIO_EVENT_TYPES as AUDIO_TYPES, TEXT_EVENT_TYPES as TEXT_TYPES } from '../core/event-types.js';
 import type { CallEvent, CallMetadata, CallMetrics, Speaker, Transcript } from '../core/types.js';
+import { eventCategory, eventConfidence, eventDurationSec, eventEntryId, eventText } from '../core/events.js';
 import { normaliseText } from '../core/normalise.js';
+import type { Evidence } from './types.js';
 import type {
   Condition,
   EventCondition,
@@ -40,26 +42,7 @@ export interface ScoreInput {
   available?: { transcript?: boolean; audio?: boolean; talkOver?: boolean };
 }
 
-export interface Evidence {
-  kind: 'event' | 'sentence' | 'metadata';
-  start: number;
-  end: number;
-  speaker: Speaker | null;
-  /** quoted text (sentence text, or the event's details.text) */
-  text?: string;
-  /** event type (kind event) */
-  type?: string;
-  /** index into the call's events (kind event) */
-  eventIndex?: number;
-  /** index into the transcript segments (kind sentence) */
-  segmentIndex?: number;
-  entryId?: string;
-  /** metadata field and value (kind metadata) */
-  field?: string;
-  value?: unknown;
-  /** e.g. "similarity 0.86", "overlap 1.4 s", "312 chars/min" */
-  note?: string;
-}
+export type { Evidence };
 
 /**
  * Why a condition could not be judged. metadata: the telephony platform did not give the field;
@@ -189,18 +172,13 @@ function sentenceEvidence(s: Sentence, note?: string): Evidence {
 }
 
 function eventEvidence(e: CallEvent, index: number, note?: string): Evidence {
-  const d = e.details ?? {};
   const ev: Evidence = { kind: 'event', type: e.type, start: e.start, end: e.end, speaker: e.speaker, eventIndex: index };
-  if (typeof d.text === 'string') ev.text = d.text;
-  if (typeof d.entryId === 'string') ev.entryId = d.entryId;
+  const text = eventText(e);
+  const entryId = eventEntryId(e);
+  if (text !== undefined) ev.text = text;
+  if (entryId !== undefined) ev.entryId = entryId;
   if (note) ev.note = note;
   return ev;
-}
-
-function eventDuration(e: CallEvent): number {
-  const d = e.details ?? {};
-  if (typeof d.durationSec === 'number') return d.durationSec;
-  return e.end - e.start;
 }
 
 function list(v: string | string[] | undefined): string[] | undefined {
@@ -228,11 +206,12 @@ function evalEvent(ctx: EvalContext, c: EventCondition): ConditionResult {
   ctx.events.forEach((e, i) => {
     if (!types.includes(e.type)) return;
     if (!roleMatches(c.role, e.speaker)) return;
-    const d = e.details ?? {};
-    if (entries && !(typeof d.entryId === 'string' && entries.includes(d.entryId))) return;
-    if (categories && !(typeof d.category === 'string' && categories.includes(d.category))) return;
-    if (c.minSec !== undefined && eventDuration(e) < c.minSec) return;
-    if (c.minConfidence !== undefined && typeof d.confidence === 'number' && d.confidence < c.minConfidence) return;
+    const entryId = eventEntryId(e);
+    const category = eventCategory(e);
+    if (entries && !(entryId !== undefined && entries.includes(entryId))) return;
+    if (categories && !(category !== undefined && categories.includes(category))) return;
+    if (c.minSec !== undefined && eventDurationSec(e) < c.minSec) return;
+    if (c.minConfidence !== undefined && eventConfidence(e) < c.minConfidence) return;
     if (!inWindow(ctx, c.role, c.window, e.start, e.end)) return;
     hits.push(eventEvidence(e, i));
   });
@@ -467,8 +446,7 @@ export function evaluateCondition(ctx: EvalContext, c: Condition): ConditionResu
     const hits: Evidence[] = [];
     ctx.events.forEach((e, i) => {
       if (e.type !== 'talk_over' || !roleMatches(c.talkOver.by, e.speaker)) return;
-      const d = e.details ?? {};
-      const overlap = typeof d.overlapSec === 'number' ? d.overlapSec : e.end - e.start;
+      const overlap = e.details.overlapSec;
       if (overlap < minSec) return;
       if (!inWindow(ctx, c.talkOver.by, c.window, e.start, e.end)) return;
       hits.push(eventEvidence(e, i, `overlap ${overlap.toFixed(1)} s`));

@@ -1,4 +1,5 @@
-import type { Condition, ItemKind, Scorecard, ScoreItem, ScoreSection } from './schema.js';
+import type { Condition, Scorecard, ScoreItem, ScoreSection } from './schema.js';
+import type { ItemResult, ItemStatus, ScorecardDraft, SectionResult } from './types.js';
 import { buildContext, describeCondition, evaluateCondition, type EvalContext, type Evidence, type ScoreInput, type Unknown } from './rules.js';
 
 /**
@@ -17,66 +18,7 @@ import { buildContext, describeCondition, evaluateCondition, type EvalContext, t
 
 export const SCORECARD_SCHEMA_VERSION = 1;
 
-export type ItemStatus = 'pass' | 'deducted' | 'fatal' | 'needs_review' | 'not_applicable';
-
-export interface ItemResult {
-  id: string;
-  title: string;
-  kind: ItemKind;
-  source: string;
-  status: ItemStatus;
-  /** full marks (standard/manual), points per occurrence (penalty/bonus), 0 (fatal) */
-  maxPoints: number;
-  /** points earned: standard = max - deduction; penalty = -deduction; bonus = awarded; null while awaiting review */
-  points: number | null;
-  /** points taken off by this item (standard, penalty) */
-  deduction: number;
-  /** occurrences of the fault (or merit, for bonus items) */
-  occurrences: number;
-  /** why this status, in one line */
-  reason: string;
-  evidence: Evidence[];
-  /** for needs_review: what the automatic rule would have concluded */
-  suggested?: { status: ItemStatus; points: number | null; deduction: number };
-  guidance?: string;
-}
-
-export interface SectionResult {
-  id: string;
-  title: string;
-  max: number;
-  bonus: boolean;
-  /** provisional section score (manual/needs_review items counted at full marks) */
-  score: number;
-  /** deductions on standard items */
-  itemDeductions: number;
-  /** what penalty items took off (after the section floor) */
-  penaltyDeductions: number;
-  /** what bonus items added (after caps) */
-  bonusPoints: number;
-  /** full marks of the items still awaiting the inspector */
-  pendingReviewPoints: number;
-  items: ItemResult[];
-}
-
-export interface ScorecardDraft {
-  schemaVersion: number;
-  pipeline: { id: string; version: string };
-  title: string;
-  maxTotal: number;
-  /** provisional total: 0 when a fatal item fired; pending items at full marks */
-  total: number;
-  /** the total if every pending item were lost: the floor an inspector's review can bring it down to */
-  totalIfPendingLost: number;
-  pendingReviewPoints: number;
-  fatal: boolean;
-  fatalItems: { id: string; title: string; reason: string }[];
-  needsReview: boolean;
-  reviewReasons: string[];
-  counts: Record<ItemStatus, number>;
-  sections: SectionResult[];
-  inputs: { transcript: boolean; audio: boolean; talkOver: boolean; metadataFields: string[] };
-}
+export type { ItemResult, ItemStatus, ScorecardDraft, SectionResult } from './types.js';
 
 const round = (n: number) => Math.round(n * 100) / 100;
 

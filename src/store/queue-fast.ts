@@ -209,7 +209,7 @@ export function completeAndUnlockSql(s: StageSave, pipeline: { id: string; versi
       order by x.ord)`);
   }
   if (result.transcript) ctes.push(...transcriptCtes(s.runId, result.transcript));
-  if (result.scorecard !== undefined) {
+  if (result.scorecard) {
     ctes.push(`sc as (insert into scorecards (run_id, pipeline_id, pipeline_version, card)
       values (${id}, ${lit(pipeline.id)}, ${lit(pipeline.version)}, ${jsonLit(result.scorecard)}))`);
   }

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { AudioInfo, CallEvent, CallMetadata, Speaker, SpeechTimeline, Transcript, TranscriptEngine } from '../core/types.js';
+import type { ScorecardDraft } from '../score/types.js';
 import {
   analysisRuns,
   events,
@@ -47,7 +48,7 @@ export interface CompleteRunInput {
   metrics: Record<string, unknown>;
   notes: string[];
   /** the draft scorecard; stored under the run's own pipeline id and version */
-  scorecard?: unknown;
+  scorecard?: ScorecardDraft | null;
 }
 
 export interface StageOutputRecord {
@@ -68,7 +69,7 @@ export interface StageTiming {
 export interface RunReport {
   recording: RecordingRow;
   run: RunRow;
-  /** sorted by start, then insertion order; `details` as stored (absent when empty) */
+  /** sorted by start, then insertion order; `details` as stored */
   events: CallEvent[];
   transcript: Transcript | null;
   /** the newest draft scorecard of the run, if any */
@@ -303,11 +304,11 @@ export class Repository {
           speaker: e.speaker,
           startSec: e.start,
           endSec: e.end,
-          details: e.details ?? {},
+          details: e.details as unknown as Record<string, unknown>,
         })),
       );
       if (result.transcript) await insertTranscript(tx, runId, result.transcript);
-      if (result.scorecard !== undefined) {
+      if (result.scorecard) {
         await tx.insert(scorecards).values({
           runId,
           pipelineId: run.pipelineId,
@@ -337,7 +338,7 @@ export class Repository {
   }
 
   /** Adds a draft scorecard (re-scoring); earlier drafts are kept untouched. */
-  async addScorecard(runId: string, pipelineId: string, pipelineVersion: string, card: unknown): Promise<ScorecardRow> {
+  async addScorecard(runId: string, pipelineId: string, pipelineVersion: string, card: ScorecardDraft): Promise<ScorecardRow> {
     const [row] = await this.db.insert(scorecards).values({ runId, pipelineId, pipelineVersion, card }).returning();
     if (!row) throw new Error(`addScorecard: no row returned for run ${runId}`);
     return row;
@@ -395,11 +396,8 @@ export class Repository {
       this.loadTimeline(run.id),
     ]);
 
-    const callEvents: CallEvent[] = eventRows.map((e) => {
-      const ev: CallEvent = { type: e.type, speaker: e.speaker, start: e.startSec, end: e.endSec };
-      if (e.details && Object.keys(e.details).length > 0) ev.details = e.details;
-      return ev;
-    });
+    // Rows are written only by completeRun from typed events (the union in core/events.ts): trusted here.
+    const callEvents = eventRows.map((e) => ({ type: e.type, speaker: e.speaker, start: e.startSec, end: e.endSec, details: e.details ?? {} }) as unknown as CallEvent);
 
     const t = transcriptRows[0];
     const transcript: Transcript | null = t

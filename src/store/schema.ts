@@ -20,6 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { CallMetadata, Speaker, WordTiming } from '../core/types.js';
+import type { ScorecardDraft } from '../score/types.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -172,7 +173,7 @@ export const scorecards = pgTable(
       .references(() => analysisRuns.id, { onDelete: 'cascade' }),
     pipelineId: text('pipeline_id').notNull(),
     pipelineVersion: text('pipeline_version').notNull(),
-    card: jsonb('card').$type<unknown>().notNull(),
+    card: jsonb('card').$type<ScorecardDraft>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [index('scorecards_run_id_idx').on(t.runId, t.createdAt)],

@@ -61,7 +61,7 @@ export function runDialogue(d: Dialogue, lex: LoadedLexicons, params: TextParams
 }
 
 export function detections(events: CallEvent[]): CallEvent[] {
-  return events.filter((e) => e.type !== 'speech_rate' || e.details?.flag !== 'ok');
+  return events.filter((e) => e.type !== 'speech_rate' || e.details.flag !== 'ok');
 }
 
 export function matches(d: Dialogue, x: Expected, e: CallEvent): boolean {
@@ -71,7 +71,7 @@ export function matches(d: Dialogue, x: Expected, e: CallEvent): boolean {
     if (!(e.start < s.end + 0.01 && e.end > s.start - 0.01)) return false;
   }
   if (x.hold !== undefined && Math.abs(d.holdSpans[x.hold].start - e.start) > 0.01) return false;
-  for (const [k, v] of Object.entries(x.details ?? {})) if (e.details?.[k] !== v) return false;
+  for (const [k, v] of Object.entries(x.details ?? {})) if ((e.details as unknown as Record<string, unknown>)[k] !== v) return false;
   return true;
 }
 
@@ -95,7 +95,7 @@ export function scoreDialogues(dialogues: readonly Dialogue[], lex: LoadedLexico
     found.forEach((e, k) => {
       if (used.has(k)) return;
       perType.get(e.type)!.fp++;
-      misses.push(`${d.id}: extra ${e.type} "${String(e.details?.matched ?? e.details?.text ?? '')}" @${e.start}`);
+      misses.push(`${d.id}: extra ${e.type} "${String(('matched' in e.details ? e.details.matched : undefined) ?? ('text' in e.details ? e.details.text : ''))}" @${e.start}`);
     });
   }
   const all = [...perType.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });

@@ -1,4 +1,13 @@
-import type { CallEvent, Speaker, TimeSpan, TranscriptSegment } from '../../core/types.js';
+import type {
+  AbsenceDetails,
+  EventDetailsByType,
+  EventOf,
+  EventType,
+  LexiconHitDetails,
+  PerSegmentDetails,
+  UtteranceEvidence,
+} from '../../core/events.js';
+import type { Speaker, TimeSpan, TranscriptSegment } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
 import type { LexiconCategory } from '../../lexicon/schema.js';
 import type { TextParams } from './params.js';
@@ -30,7 +39,7 @@ export function hitsOf(ctx: TextContext, category: LexiconCategory, side: 'agent
 }
 
 /** The detail fields every lexicon-based event carries (docs/lexicons.md). */
-export function hitDetails(h: TranscriptHit): Record<string, unknown> {
+export function hitDetails(h: TranscriptHit): LexiconHitDetails {
   return {
     text: h.text,
     matched: h.matched,
@@ -48,16 +57,21 @@ export function hitDetails(h: TranscriptHit): Record<string, unknown> {
   };
 }
 
-export function hitEvent(type: string, h: TranscriptHit, extra: Record<string, unknown> = {}): CallEvent {
-  return { type, speaker: h.speaker, start: h.start, end: h.end, details: { ...hitDetails(h), ...extra } };
+/** Event types whose details extend a given base shape (the detail fields a helper fills in). */
+type TypesWith<Base> = { [T in EventType]: EventDetailsByType[T] extends Base ? T : never }[EventType];
+/** What a caller adds on top of the base fields (base fields may be overridden). */
+type Extra<T extends EventType, Base> = Omit<EventDetailsByType[T], keyof Base> & Partial<Base>;
+
+export function hitEvent<T extends TypesWith<LexiconHitDetails>>(
+  type: T,
+  h: TranscriptHit,
+  extra: Extra<T, LexiconHitDetails> = {} as Extra<T, LexiconHitDetails>,
+): EventOf<T> {
+  const details = { ...hitDetails(h), ...extra } as EventDetailsByType[T];
+  return { type, speaker: h.speaker, start: h.start, end: h.end, details };
 }
 
-export interface UtteranceEvidence {
-  start: number;
-  end: number;
-  speaker: Speaker;
-  text: string;
-}
+export type { UtteranceEvidence };
 
 export function evidence(segs: readonly TranscriptSegment[]): UtteranceEvidence[] {
   return segs.map((s) => ({ start: s.start, end: s.end, speaker: s.speaker, text: s.text }));
@@ -67,20 +81,26 @@ export function evidence(segs: readonly TranscriptSegment[]): UtteranceEvidence[
  * A `missing_*` finding: the evidence of absence is the agent utterances that were searched, quoted, so an
  * inspector sees why (issue 5).
  */
-export function absenceEvent(type: string, category: string, shown: readonly TranscriptSegment[], extra: Record<string, unknown>): CallEvent {
+export function absenceEvent<T extends TypesWith<AbsenceDetails>>(
+  type: T,
+  category: string,
+  shown: readonly TranscriptSegment[],
+  extra: Omit<EventDetailsByType[T], keyof AbsenceDetails>,
+): EventOf<T> {
+  const details = {
+    text: shown.map((s) => s.text).join(' / '),
+    entryId: null,
+    category,
+    confidence: 1,
+    ...extra,
+    evidence: evidence(shown),
+  } as EventDetailsByType[T];
   return {
     type,
     speaker: 'agent',
     start: shown[0].start,
     end: shown[shown.length - 1].end,
-    details: {
-      text: shown.map((s) => s.text).join(' / '),
-      entryId: null,
-      category,
-      confidence: 1,
-      ...extra,
-      evidence: evidence(shown),
-    },
+    details,
   };
 }
 
@@ -90,11 +110,11 @@ export const round2 = (x: number): number => Math.round(x * 100) / 100;
  * One event per utterance for categories where several phrases in one sentence are one act (非常抱歉，给您带来了
  * 不便 is one apology): the first hit is the primary (its entryId and confidence lead), `matches` lists all.
  */
-export function perSegmentEvents(
-  type: string,
+export function perSegmentEvents<T extends TypesWith<PerSegmentDetails>>(
+  type: T,
   hits: readonly TranscriptHit[],
-  extra: (first: TranscriptHit, group: TranscriptHit[]) => Record<string, unknown> = () => ({}),
-): CallEvent[] {
+  extra: (first: TranscriptHit, group: TranscriptHit[]) => Extra<T, PerSegmentDetails> = () => ({}) as Extra<T, PerSegmentDetails>,
+): EventOf<T>[] {
   const groups = new Map<number, TranscriptHit[]>();
   for (const h of hits) {
     const g = groups.get(h.segmentIndex);
@@ -104,11 +124,13 @@ export function perSegmentEvents(
   return [...groups.values()].map((g) => {
     g.sort((a, b) => a.start - b.start);
     const first = g[0];
-    const ev = hitEvent(type, first, {
+    const details = {
+      ...hitDetails(first),
       confidence: Math.max(...g.map((h) => h.confidence)),
       matches: g.map((h) => ({ matched: h.matched, entryId: h.entry.id, confidence: h.confidence, fuzzy: h.fuzzy })),
       ...extra(first, g),
-    });
+    } as EventDetailsByType[T];
+    const ev: EventOf<T> = { type, speaker: first.speaker, start: first.start, end: first.end, details };
     ev.end = Math.max(...g.map((h) => h.end));
     return ev;
   });

@@ -12,11 +12,11 @@ export function detectCustomerEscalation(ctx: TextContext): { events: CallEvent[
   const w = ctx.params.apologyWindowSec;
   const events = perSegmentEvents('customer_escalation', hitsOf(ctx, 'escalation', 'customer'), (h, group) => {
     const a = apologies.filter((x) => x.start >= h.start && x.start - h.start <= w).sort((x, y) => x.start - y.start)[0];
-    const kinds = [...new Set(group.map((g) => g.entry.kind).filter(Boolean))];
+    const kinds = [...new Set(group.map((g) => g.entry.kind).filter((k): k is string => !!k))];
     return { kinds, apologised: !!a, apologyAtSec: a ? round2(a.start) : null };
   });
   return {
     events,
-    metrics: { escalationCount: events.length, complaintsUnapologised: events.filter((e) => !e.details?.apologised).length },
+    metrics: { escalationCount: events.length, complaintsUnapologised: events.filter((e) => !e.details.apologised).length },
   };
 }
