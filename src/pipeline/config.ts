@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
-import { ScorecardSchema } from '../score/schema.js';
+import { ReviewPolicySchema, ScorecardSchema } from '../score/schema.js';
 
 /**
  * A QA program ("pipeline") as data: pipelines/<id>.yaml. This module owns the parts every stage needs
@@ -56,6 +56,8 @@ export const PipelineConfigSchema = z
     lexicons: z.array(z.string()).optional(),
     /** scorecard definition (schema owned by src/score/schema.ts, reference in docs/pipelines.md) */
     scorecard: ScorecardSchema.optional(),
+    /** review policy: sampling, quotas, triage, calibration (schema in src/score/schema.ts, docs/review.md) */
+    review: ReviewPolicySchema.default(() => ReviewPolicySchema.parse({})),
   })
   .passthrough();
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;

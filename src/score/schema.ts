@@ -451,3 +451,108 @@ export const ScorecardSchema = z
       ctx.addIssue({ code: 'custom', message: `maxTotal ${card.maxTotal} differs from the sum of the sections (${base})`, path: ['maxTotal'] });
   });
 export type Scorecard = z.infer<typeof ScorecardSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Review policy: how many calls of this program get a human, which ones first, and how inspectors are
+// calibrated (pipelines/<id>.yaml, key `review`; reference in pipelines/README.md and docs/review.md).
+// Every default comes from a seed and says which; the arithmetic lives in src/review/.
+
+export const SamplingPolicySchema = z
+  .object({
+    /** share of the week's calls that is reviewed: 002_86dd0be3b1ad6e94.txt 一、2 监控频率 (5%-15% of volume) */
+    shareOfVolume: z
+      .object({ min: z.number().min(0).max(1).default(0.05), max: z.number().min(0).max(1).default(0.15) })
+      .strict()
+      .refine((s) => s.min <= s.max, { message: 'min must not exceed max', path: ['min'] })
+      .default({ min: 0.05, max: 0.15 }),
+    /** 002 一、2: 每位CSR每周至少被监控3次 */
+    minPerAgentPerWeek: z.number().int().nonnegative().default(3),
+    /** 002 一、2: 对于新员工...应加强监控; an agent is new for this many days after their first call (or start date) */
+    newAgent: z
+      .object({ days: z.number().int().positive().default(30), minPerWeek: z.number().int().nonnegative().default(10) })
+      .strict()
+      .default({ days: 30, minPerWeek: 10 }),
+    /**
+     * 002 一、2: 对于表现不够好的员工监控的频率要大于表现好的员工; 数据...持续下降时 加大监控. An agent is weak
+     * when their mean final score over the last `lookbackWeeks` is below `belowScore` (percent of full marks), or
+     * falling when last week's mean is at least `fallingBy` points under the weeks before.
+     */
+    weakAgent: z
+      .object({
+        belowScore: z.number().min(0).max(100).default(80),
+        fallingBy: z.number().positive().default(5),
+        lookbackWeeks: z.number().int().positive().default(4),
+        minPerWeek: z.number().int().nonnegative().default(6),
+      })
+      .strict()
+      .default({ belowScore: 80, fallingBy: 5, lookbackWeeks: 4, minPerWeek: 6 }),
+    /**
+     * 001_c5af34a6c69547e3.txt 质检日常考核标准 二、质检比例: 根据通用COPC抽样计算器, 每个项目按置信度不低于95%的标准抽取录音.
+     * The seed gives the confidence, not the margin: ±5 percentage points is the calculator's usual default.
+     * n = z²·p(1−p)/e², corrected for the week's volume N: n / (1 + (n − 1)/N).
+     */
+    confidence: z.number().gt(0).lt(1).default(0.95),
+    marginOfError: z.number().gt(0).lt(1).default(0.05),
+    /** expected share of calls with a fault; 0.5 is the worst case (largest sample) */
+    expectedProportion: z.number().gt(0).lt(1).default(0.5),
+    /**
+     * 002 一、3: 应该随机抽样. This share of the volume is drawn uniformly at random (marked random in the queue),
+     * so QA statistics over random reviews stay unbiased; the rest of the target is filled by risk.
+     */
+    randomShare: z.number().min(0).max(1).default(0.05),
+    /** seed of the random draw (with the ISO week), so the same week draws the same calls again */
+    seed: z.string().min(1).default('callqa'),
+  })
+  .strict();
+export type SamplingPolicy = z.infer<typeof SamplingPolicySchema>;
+
+export const QuotaPolicySchema = z
+  .object({
+    /** 002 一、4 监控报告: 录音监控每人至少5个/天 */
+    minPerInspectorPerDay: z.number().int().nonnegative().default(5),
+    /** the most one inspector is given per day (0 = no limit) */
+    maxPerInspectorPerDay: z.number().int().nonnegative().default(0),
+    /** working days of the QA week (ISO weekday numbers, Monday = 1) */
+    workdays: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+  })
+  .strict();
+export type QuotaPolicy = z.infer<typeof QuotaPolicySchema>;
+
+export const TriagePolicySchema = z
+  .object({
+    /** a draft total below this percent of full marks is a reason */
+    lowTotalPercent: z.number().min(0).max(100).default(80),
+    /** dead air at least this long (s) is a reason (000 第二篇: avoid long silence) */
+    longDeadAirSec: z.number().positive().default(10),
+    /** hold at least this long (s) is a reason (000 第二篇: no hold over one minute) */
+    longHoldSec: z.number().positive().default(60),
+    /** mean ASR confidence of the call below this is a reason */
+    lowAsrConfidence: z.number().min(0).max(1).default(0.6),
+    /** weights of the reasons in the risk score (higher first); missing keys keep their defaults */
+    weights: z.record(z.string(), z.number().nonnegative()).default({}),
+  })
+  .strict();
+export type TriagePolicy = z.infer<typeof TriagePolicySchema>;
+
+export const CalibrationPolicySchema = z
+  .object({
+    /** benchmark of a session: the supervisor's scores, or the consensus (median) of the inspectors */
+    benchmark: z.enum(['supervisor', 'consensus']).default('supervisor'),
+    /** weighted accuracy under this needs retraining (002 一、5: 评估标准有偏差 ... 进行再培训) */
+    passAccuracy: z.number().min(0).max(1).default(0.9),
+    /** mean signed deviation (share of item points) at which an inspector scores systematically high or low */
+    biasThreshold: z.number().positive().max(1).default(0.05),
+  })
+  .strict();
+export type CalibrationPolicy = z.infer<typeof CalibrationPolicySchema>;
+
+export const ReviewPolicySchema = z
+  .object({
+    sampling: SamplingPolicySchema.default(() => SamplingPolicySchema.parse({})),
+    quotas: QuotaPolicySchema.default(() => QuotaPolicySchema.parse({})),
+    triage: TriagePolicySchema.default(() => TriagePolicySchema.parse({})),
+    calibration: CalibrationPolicySchema.default(() => CalibrationPolicySchema.parse({})),
+  })
+  .strict();
+export type ReviewPolicy = z.infer<typeof ReviewPolicySchema>;
+export const defaultReviewPolicy = (): ReviewPolicy => ReviewPolicySchema.parse({});
