@@ -39,5 +39,35 @@ export function isRetryable(err: unknown): boolean {
 }
 
 export function errorMessage(err: unknown): string {
+  if (isQueryError(err)) return queryErrorMessage(err);
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * drizzle's DrizzleQueryError puts the whole statement and every bound value in its message ("Failed
+ * query: ... params: ..."): a failed insert would copy a transcript (personal data) into the terminal, the
+ * report, the run's stored error and Redis's job record. Such errors are reduced to the database's own
+ * message (e.g. `invalid byte sequence for encoding "UTF8": 0x00`), which carries no values.
+ */
+function isQueryError(err: unknown): err is Error & { query: unknown; params: unknown } {
+  return err instanceof Error && 'query' in err && 'params' in err && /^Failed query:/.test(err.message);
+}
+
+function queryErrorMessage(err: Error): string {
+  const cause = (err as { cause?: unknown }).cause;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const why = cause instanceof Error ? cause.message : 'query failed';
+  return `database error${typeof code === 'string' ? ` ${code}` : ''}: ${why}`;
+}
+
+/** The error to show, store or hand to the queue: `err` itself, or a copy without query values (see above). */
+export function publicError(err: unknown): Error {
+  if (isQueryError(err)) {
+    const e = new Error(queryErrorMessage(err));
+    // keep the database's error code for retry decisions, not the statement or its values
+    const code = (err.cause as { code?: unknown } | undefined)?.code;
+    if (code !== undefined) Object.assign(e, { code });
+    return e;
+  }
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
 import { InputError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 
@@ -106,6 +107,12 @@ function normaliseKeys(raw: Record<string, unknown>): Record<string, unknown> {
 export function parseCallMetadata(raw: unknown, where: string, file = where): CallMetadata {
   const at = where === file ? '' : `${where.slice(file.length + 2)}: `;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(file, `${at}call metadata must be a JSON object`);
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const badKey = findUnsafeChars(k);
+    if (badKey) throw new InputError(file, `${at}a field name ${describeUnsafe(badKey)}`);
+    const badValue = typeof v === 'string' ? findUnsafeChars(v) : null;
+    if (badValue) throw new InputError(file, `${at}${k}: ${describeUnsafe(badValue)}`);
+  }
   const r = CallMetadataInputSchema.safeParse(normaliseKeys(raw as Record<string, unknown>));
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -188,6 +195,8 @@ export async function loadManifest(csvPath: string): Promise<Map<string, CallMet
     if (cells.length > header.length) throw new InputError(csvPath, `line ${line}: ${cells.length} cells but the header has ${header.length} columns`);
     const file = (cells[fileCol] ?? '').trim();
     if (!file) throw new InputError(csvPath, `line ${line}: file: empty`);
+    const badFile = findUnsafeChars(file);
+    if (badFile) throw new InputError(csvPath, `line ${line}: file: ${describeUnsafe(badFile)}`);
     const raw: Record<string, unknown> = {};
     header.forEach((h, i) => {
       if (i !== fileCol && h) raw[h] = (cells[i] ?? '').trim();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InputError, errorMessage } from '../core/errors.js';
+import { InputError, errorMessage, publicError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { Repository, RunReport } from '../store/index.js';
 import type { PipelineConfig } from './config.js';
@@ -137,7 +137,8 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     if (!report) throw new Error(`run ${run.id} vanished after completion`);
     return { status: 'done', file, report };
   } catch (err) {
-    const error = err instanceof Error ? err : new Error(String(err));
+    // never a query's bound values (transcript text) in the report, the terminal or the stored error
+    const error = publicError(err);
     if (runId) {
       try {
         await ctx.repo.failRun(runId, error.message);

@@ -6,7 +6,7 @@
  *
  * Nothing here imports bullmq: the worker adapter (worker.ts) turns the outcome into job states.
  */
-import { ConfigError, errorMessage, isRetryable } from '../core/errors.js';
+import { ConfigError, errorMessage, isRetryable, publicError } from '../core/errors.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
 import { emptyState, mergeState, type CallState, type RecordingRef, type Stage, type StageName, type StageOutput } from '../pipeline/stage.js';
@@ -148,7 +148,8 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
       }
     }
     if (permanent && !(err instanceof PermanentJobError)) throw new PermanentJobError(errorMessage(err), { cause: err });
-    throw err;
+    // BullMQ stores the message in Redis: never a query's bound values (transcript text)
+    throw publicError(err);
   } finally {
     await claim.release();
   }

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
 import { InputError } from '../core/errors.js';
 import { hasHan, normaliseText } from '../core/normalise.js';
 import type { Speaker, Transcript, TranscriptEngine, TranscriptSegment } from '../core/types.js';
@@ -237,7 +238,8 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
     cueNo++;
     const where = `cue ${cueNo} (line ${blockStart + t + 1})`;
     const m = timing === undefined ? null : TIMING_RE.exec(timing.trim());
-    if (!m) throw new InputError(file, `${where}: bad timing line ${JSON.stringify(timing ?? '')}`);
+    // the line is not quoted: a malformed file may have transcript text where the timing should be
+    if (!m) throw new InputError(file, `${where}: bad timing line (expected "00:00:01.000 --> 00:00:04.500")`);
     const start = parseVttTimestamp(m[1]);
     const end = parseVttTimestamp(m[2]);
     const payload = block.slice(t + 1).join('\n');
@@ -249,7 +251,8 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
       }
       const speaker = VOICE_NAMES[sp.voice.toLowerCase()];
       if (!speaker) {
-        throw new InputError(file, `${where}: unknown speaker "${sp.voice}" (expected <v Agent> or <v Customer>)`);
+        const shown = findUnsafeChars(sp.voice) || sp.voice.length > 40 ? '' : ` "${sp.voice}"`;
+        throw new InputError(file, `${where}: unknown speaker${shown} (expected <v Agent> or <v Customer>)`);
       }
       raw.push({ label: where, speaker, start, end, text: decodeEntities(sp.text).replace(/\s*\n\s*/g, ' ').trim() });
     }
@@ -271,6 +274,8 @@ function checkAndBuild(raw: readonly RawSegment[], file: string, opts: SidecarOp
   const tol = opts.endToleranceSec ?? DEFAULT_END_TOLERANCE_SEC;
   const dur = opts.durationSec;
   for (const s of raw) {
+    const bad = findUnsafeChars(s.text);
+    if (bad) throw new InputError(file, `${s.label}.text: ${describeUnsafe(bad)}`);
     if (!Number.isFinite(s.start) || s.start < 0) throw new InputError(file, `${s.label}.start: must be >= 0 (got ${s.start})`);
     if (!Number.isFinite(s.end)) throw new InputError(file, `${s.label}.end: must be a finite number (got ${s.end})`);
     if (s.end < s.start) throw new InputError(file, `${s.label}.end: ${s.end} is before start ${s.start}`);

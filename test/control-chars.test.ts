@@ -1,0 +1,150 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../src/audio/tools.js';
+import { InputError, errorMessage, publicError } from '../src/core/errors.js';
+import { loadCallMetadata, loadManifest } from '../src/pipeline/metadata.js';
+import { openStore } from '../src/store/index.js';
+import { parseJsonSidecar, parseVttSidecar } from '../src/transcribe/sidecar.js';
+
+/**
+ * NUL and other control characters in data from outside (sidecar transcripts, metadata CSV/JSON) are
+ * refused where they enter, naming file, segment/line and field, and no transcript text ever appears in an
+ * error: not in the message, the terminal, the JSON report or the run's stored error. A secret marker in
+ * the text makes any leak visible.
+ */
+const SECRET = 'SECRETCARD4111';
+const work = mkdtempSync(join(tmpdir(), 'callqa-ctl-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function caught(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('sidecar transcripts', () => {
+  it('a NUL in a JSON segment is an InputError naming file, segment and field, without the text', () => {
+    const text = JSON.stringify({
+      language: 'en',
+      segments: [
+        { speaker: 'agent', start: 0, end: 1, text: 'hello' },
+        { speaker: 'customer', start: 1, end: 2, text: `my card is ${SECRET}\u0000\u0000 ok` },
+      ],
+    });
+    const err = caught(() => parseJsonSidecar(text, 'calls/a.transcript.json'));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(
+      'calls/a.transcript.json: segments[1].text: contains a control character (U+0000 at character 26; 2 in all); remove it from the source data',
+    );
+  });
+
+  it('other C0 controls and unpaired surrogates too; tab and newline are fine', () => {
+    const mk = (t: string) => JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0, end: 1, text: t }] });
+    expect(caught(() => parseJsonSidecar(mk(`${SECRET}\u001b[31m`), 'f.json')).message).toMatch(/segments\[0\]\.text: contains a control character \(U\+001B at character 15\)/);
+    expect(caught(() => parseJsonSidecar(mk(`${SECRET}\ud800`), 'f.json')).message).toMatch(/unpaired UTF-16 surrogate \(U\+D800/);
+    expect(parseJsonSidecar(mk('a\tb\nc 😀'), 'f.json').segments[0].text).toBe('a\tb\nc 😀');
+  });
+
+  it('a control character in a WebVTT cue names the cue and line; a malformed timing line is not quoted', () => {
+    const vtt = `WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>hello</v>\n\n00:01.000 --> 00:02.000\n<v Customer>${SECRET}\u0007</v>\n`;
+    const err = caught(() => parseVttSidecar(vtt, 'b.vtt'));
+    expect(err.message).toMatch(/^b\.vtt: cue 2 \(line 6\)\.text: contains a control character \(U\+0007/);
+    expect(err.message).not.toContain(SECRET);
+    const bad = caught(() => parseVttSidecar(`WEBVTT\n\n${SECRET} spoken where a timing line should be\n`, 'c.vtt'));
+    expect(bad.message).toMatch(/cue 1 \(line \d\): bad timing line/);
+    expect(bad.message).not.toContain(SECRET);
+  });
+});
+
+describe('call metadata', () => {
+  it('a NUL in a manifest cell names the file, line and field, without the value', async () => {
+    const csv = join(work, 'm.csv');
+    writeFileSync(csv, `file,agent_id,team\na.wav,A1,blue\nb.wav,A2,${SECRET}\u0000\n`);
+    const err = (await loadManifest(csv).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(`${csv}: line 3: team: contains a control character (U+0000 at character 15); remove it from the source data`);
+  });
+
+  it('in a .meta.json sidecar, a value or a field name', async () => {
+    const rec = join(work, 'r.wav');
+    writeFileSync(`${rec}.meta.json`, JSON.stringify({ agent_id: 'A1', note: `${SECRET}\u0000` }));
+    const err = (await loadCallMetadata(rec).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/r\.wav\.meta\.json: note: contains a control character \(U\+0000/);
+    expect(err.message).not.toContain(SECRET);
+    writeFileSync(`${rec}.meta.json`, JSON.stringify({ ['x\u0000']: 'y' }));
+    expect(((await loadCallMetadata(rec).catch((e: unknown) => e)) as Error).message).toMatch(/a field name contains a control character/);
+  });
+});
+
+describe('database errors never carry the values of the query', () => {
+  it('a failed insert on the real embedded database: the message is the database\'s, without the value', async () => {
+    const store = await openStore({ dataDir: join(work, 'db') });
+    try {
+      const err = await store.repo
+        .upsertRecording({ contentHash: 'h1', path: '/x/a.wav', fileName: 'a.wav', sizeBytes: 1, metadata: { note: `${SECRET}\u0000` } })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toContain(SECRET); // drizzle's own message does carry it...
+      expect(errorMessage(err)).toMatch(/^database error( \w+)?: /); // ...ours never does
+      expect(errorMessage(err)).not.toContain(SECRET);
+      expect(publicError(err).message).not.toContain(SECRET);
+      const n = (await store.db.execute(sql`select count(*)::int as n from recordings`)) as unknown as { rows: { n: number }[] };
+      expect(n.rows[0].n).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('callqa analyze with a poisoned transcript', () => {
+  const calls = join(work, 'calls');
+  const data = join(work, 'data');
+  beforeAll(() => {
+    mkdirSync(calls);
+    for (const [name, hz] of [['good', 300], ['poisoned', 440]] as const) {
+      execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `sine=f=${hz}:d=3`, '-ar', '8000', join(calls, `${name}.wav`)]);
+    }
+    const seg = (text: string) => JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0.2, end: 2, text }] });
+    writeFileSync(join(calls, 'good.transcript.json'), seg('Thank you for calling, how can I help?'));
+    writeFileSync(join(calls, 'poisoned.transcript.json'), seg(`my card number is ${SECRET}\u0000`));
+  });
+
+  it('fails that call only, naming file, segment and field; no transcript text in stderr, report or stored error', async () => {
+    const report = join(work, 'report.json');
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), 'analyze', '--data', data, '--json', report, calls], {
+        env: { ...process.env, DATABASE_URL: '' },
+      });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d) => (stdout += d));
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/poisoned\.transcript\.json: segments\[0\]\.text: contains a control character \(U\+0000/);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    const text = readFileSync(report, 'utf8');
+    expect(text).not.toContain(SECRET);
+    const rep = JSON.parse(text) as { calls: { file: string; status: string; errors: string[] }[] };
+    expect(rep.calls.map((c) => [c.file.replace(/^.*\//, ''), c.status])).toEqual([
+      ['good.wav', 'done'],
+      ['poisoned.wav', 'failed'],
+    ]);
+    const store = await openStore({ dataDir: data });
+    try {
+      const rows = (await store.db.execute(sql`select status, error from analysis_runs`)) as unknown as { rows: { status: string; error: string | null }[] };
+      expect(rows.rows.length).toBeGreaterThan(0);
+      for (const row of rows.rows) expect(row.error ?? '').not.toContain(SECRET);
+    } finally {
+      await store.close();
+    }
+  });
+});
