@@ -1,4 +1,3 @@
-import type { CallEvent } from '../core/types.js';
 import type { ScorecardDraft } from '../score/scorecard.js';
 import type { TriagePolicy } from '../score/schema.js';
 import type { AgentClass, RandomWhy } from './sampling.js';
@@ -54,11 +53,20 @@ export interface TriageReason {
   text: string;
 }
 
+/** The fields of a call event triage reads (any CallEvent fits). */
+export interface TriageEvent {
+  type: string;
+  speaker: 'agent' | 'customer' | 'unknown' | null;
+  start: number;
+  end: number;
+  details?: object | undefined;
+}
+
 export interface TriageInput {
   id: string;
   agentId?: string | undefined;
   draft: Pick<ScorecardDraft, 'total' | 'maxTotal' | 'fatal' | 'fatalItems' | 'sections'> | null;
-  events: readonly Pick<CallEvent, 'type' | 'speaker' | 'start' | 'end' | 'details'>[];
+  events: readonly TriageEvent[];
   /** mean ASR confidence over the transcript's segments (0..1), when the engine gave one */
   asrConfidence?: number | null | undefined;
   agentClass?: AgentClass | undefined;
@@ -73,8 +81,8 @@ export interface TriagedCall {
   random?: RandomWhy | undefined;
 }
 
-const durationOf = (e: Pick<CallEvent, 'start' | 'end' | 'details'>): number => {
-  const d = e.details?.durationSec;
+const durationOf = (e: TriageEvent): number => {
+  const d = (e.details as { durationSec?: unknown } | undefined)?.durationSec;
   return typeof d === 'number' ? d : e.end - e.start;
 };
 const fmtSec = (s: number) => `${Math.round(s * 10) / 10} s`;
