@@ -10,12 +10,12 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends cmake g++ make python3 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
+COPY . .
 # onnxruntime-node (a dev-only benchmark dependency) must not fetch CUDA binaries: .npmrc skips that.
 # npm install rather than npm ci: the lock file lacks optional platform packages of msgpackr-extract
-# (see .ci/setup.sh); npm install still installs the locked versions.
-RUN npm install --omit=dev --no-audit --no-fund
-COPY . .
+# (see .ci/setup.sh); npm install still installs the locked versions. Its `prepare` compiles src/ to dist/
+# (TypeScript is a dev dependency), then the dev dependencies are pruned.
+RUN npm install --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 # Portable build: the image may run on another CPU than the one that built it.
 ENV CALLQA_WHISPER_CMAKE_ARGS=-DGGML_NATIVE=OFF
 RUN npx tsx src/transcribe/build-cli.ts
@@ -36,5 +36,5 @@ COPY --from=build --chown=node:node /app /app
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-ENTRYPOINT ["tini", "--", "node", "src/cli/bin.js"]
+ENTRYPOINT ["tini", "--", "node", "dist/cli/main.js"]
 CMD ["--help"]

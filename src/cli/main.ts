@@ -1,12 +1,38 @@
+#!/usr/bin/env node
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../core/errors.js';
 
 /**
  * callqa command-line entry. Each command lives in its own file under src/cli/ and exports
- * `register(program)`; add one import + call below to plug a new command in.
+ * `register(program)`; add one line to COMMANDS below to plug a new command in.
+ *
+ * Start-up time: only the module of the command being run is imported (it pulls in PGlite, drizzle, bullmq,
+ * natural ... as it needs them). `callqa --help`, an unknown command and `--version` import none: they get
+ * a stub per command built from `summary` (kept equal to the command's own description by
+ * src/cli/main.test.ts).
  */
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export interface CommandEntry {
+  name: string;
+  /** the command's one-line description, for the top-level help (must equal what `register` sets) */
+  summary: string;
+  load: () => Promise<{ register(program: Command): void }>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'analyze', summary: 'analyse call recordings (files or folders) end to end on this machine and report per call', load: () => import('./analyze.js') },
+  { name: 'enqueue', summary: 'queue recordings (files, folders, or a manifest .csv listing them) for the workers; returns at once', load: () => import('./enqueue.js') },
+  { name: 'watch', summary: 'watch an inbox folder and enqueue each recording once it has finished arriving', load: () => import('./watch.js') },
+  { name: 'worker', summary: 'run queue workers for the pipeline stages until SIGTERM/SIGINT (start as many, on as many machines, as you like)', load: () => import('./worker.js') },
+  { name: 'status', summary: 'recordings by state, queue depths per stage, throughput, per-stage timing and recent failures', load: () => import('./status.js') },
+  { name: 'retry', summary: 'run failed recordings again from the stage where they failed (all failed, or those named)', load: () => import('./retry.js') },
+  { name: 'reconcile', summary: 're-queue what Redis lost (after a restart without persistence): the database is the record', load: () => import('./retry.js') },
+  { name: 'pipelines', summary: 'QA programs (pipelines/*.yaml): list, show, validate and test them against their example calls', load: () => import('./pipelines.js') },
+  { name: 'models', summary: 'whisper speech-recognition models and the whisper-cli binary', load: () => import('./models.js') },
+  { name: 'rescore', summary: 'draft new scorecards for already analysed calls with a (changed) pipeline; old drafts are kept', load: () => import('./rescore.js') },
+];
 
 export function buildProgram(): Command {
   const program = new Command('callqa')
@@ -18,20 +44,29 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The command word of argv (after node and the script): `analyze`, or the X of `help X`; global options skipped. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/** Registers the command argv names (its module only), or a description-only stub of every command. */
+export async function registerCommands(program: Command, argv: readonly string[], commands: readonly CommandEntry[] = COMMANDS): Promise<void> {
+  const word = commandWord(argv);
+  const chosen = commands.find((c) => c.name === word);
+  if (chosen) {
+    (await chosen.load()).register(program);
+    return;
+  }
+  for (const c of commands) {
+    if (program.commands.some((x) => x.name() === c.name)) continue;
+    program.command(c.name).description(c.summary);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  const commands = await Promise.all([
-    import('./analyze.js'),
-    import('./enqueue.js'),
-    import('./watch.js'),
-    import('./worker.js'),
-    import('./status.js'),
-    import('./retry.js'),
-    import('./pipelines.js'),
-    import('./models.js'),
-    import('./rescore.js'),
-  ]);
-  for (const c of commands) c.register(program);
+  await registerCommands(program, argv);
   program.exitOverride();
   try {
     await program.parseAsync(argv);
@@ -47,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] && /(?:main\.ts|bin\.js|callqa)$/.test(process.argv[1]);
+const isMain = process.argv[1] && /(?:main\.[jt]s|bin\.js|callqa)$/.test(process.argv[1]);
 if (isMain) {
   main(process.argv).then((code) => process.exit(code));
 }

@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, buildProgram, commandWord, registerCommands, type CommandEntry } from './main.js';
+
+/** Start-up: only the command that runs is imported; the top-level help is built from the table alone. */
+function spyTable(): { table: CommandEntry[]; loaded: string[] } {
+  const loaded: string[] = [];
+  const table = COMMANDS.map((c) => ({
+    ...c,
+    load: async () => {
+      loaded.push(c.name);
+      return { register: (p: Command) => void p.command(c.name).description(c.summary) };
+    },
+  }));
+  return { table, loaded };
+}
+
+describe('callqa command table', () => {
+  it('finds the command word after global options and in `help X`', () => {
+    expect(commandWord(['node', 'callqa', '--debug', 'analyze', 'a.wav'])).toBe('analyze');
+    expect(commandWord(['node', 'callqa', 'help', 'rescore'])).toBe('rescore');
+    expect(commandWord(['node', 'callqa', '--help'])).toBeUndefined();
+  });
+
+  it('--help and unknown commands load no command module; a command loads only its own', async () => {
+    for (const argv of [['node', 'callqa', '--help'], ['node', 'callqa', 'analyse'], ['node', 'callqa']]) {
+      const { table, loaded } = spyTable();
+      const p = buildProgram();
+      await registerCommands(p, argv, table);
+      expect(loaded).toEqual([]);
+      expect(p.commands.map((c) => c.name())).toEqual(COMMANDS.map((c) => c.name));
+    }
+    const { table, loaded } = spyTable();
+    await registerCommands(buildProgram(), ['node', 'callqa', 'analyze', 'x.wav'], table);
+    expect(loaded).toEqual(['analyze']);
+  });
+
+  it("each summary is the command's own description (the top-level help cannot drift)", async () => {
+    for (const c of COMMANDS) {
+      const p = new Command('callqa');
+      (await c.load()).register(p);
+      const cmd = p.commands.find((x) => x.name() === c.name);
+      expect(cmd, `${c.name} registered by its module`).toBeDefined();
+      expect(cmd?.description()).toBe(c.summary);
+    }
+  }, 60_000);
+});
