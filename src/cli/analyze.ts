@@ -24,10 +24,21 @@ export interface AnalyzeCliOptions {
   transcripts?: string;
   model?: string;
   force?: boolean;
+  redact?: boolean;
   quiet?: boolean;
   table: boolean;
   manifest?: string;
   meta?: string[];
+}
+
+/**
+ * `--redact` is the program's privacy.redact switched on for this run. The version gets a `+redact` suffix so
+ * a call analysed without redaction is analysed again (not served from the unredacted result) and the report
+ * says which variant produced it.
+ */
+export function withRedaction<P extends { version: string; privacy: { redact: boolean } }>(pipeline: P, redact: boolean): P {
+  if (!redact || pipeline.privacy.redact) return pipeline;
+  return { ...pipeline, version: `${pipeline.version}+redact`, privacy: { ...pipeline.privacy, redact: true } };
 }
 
 export function parseChannels(v: string): ['agent' | 'customer', 'agent' | 'customer'] {
@@ -52,6 +63,7 @@ export function register(program: Command): void {
     .option('--model <name>', 'whisper model (tiny, base, small, ... ; default: the pipeline\'s)')
     .option('--manifest <csv>', 'CSV of call metadata for the batch (file,agent_id,team,direction,...)')
     .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')
+    .option('--redact', 'mask personal data (phone, ID card, card, e-mail, address) before anything is stored (docs/privacy.md)')
     .option('--force', 're-analyse even when this content was already analysed with this pipeline version')
     .option('--no-table', 'do not print the summary table')
     .option('-q, --quiet', 'no progress output')
@@ -75,7 +87,7 @@ Examples:
 }
 
 export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Promise<number> {
-  const pipeline = resolvePipeline(opts.pipeline);
+  const pipeline = withRedaction(resolvePipeline(opts.pipeline), opts.redact === true);
   const options: RunOptions = {
     transcribe: opts.transcribe,
     transcriptsDir: opts.transcripts,

@@ -21,5 +21,7 @@ export const TEXT_EVENT_TYPES = [
   'hold_etiquette',
   'customer_escalation',
   'speech_rate',
+  /** personal data (src/privacy): category, speaker and time, never the text */
+  'pii',
 ] as const;
 export type TextEventType = (typeof TEXT_EVENT_TYPES)[number];

@@ -148,6 +148,19 @@ export interface SpeechRateDetails {
   tooSlowPerMin: number;
 }
 
+/**
+ * A span of personal data (src/privacy): never the text itself. Where in the segment it is can be found again
+ * from the stored text; `maskedInStore` says whether the stored transcript already holds the label.
+ */
+export interface PiiDetails {
+  category: 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'us_phone' | 'ssn' | 'email' | 'address';
+  segmentIndex: number;
+  /** 'words': timed by the engine's word timings; 'estimated': by position within the segment */
+  timing: 'words' | 'estimated';
+  maskedInStore: boolean;
+  confidence: number;
+}
+
 /** The detail shape of each event type. Adding an event type means adding it here (and to event-types.ts). */
 export interface EventDetailsByType {
   silence: SilenceDetails;
@@ -169,6 +182,7 @@ export interface EventDetailsByType {
   hold_etiquette: HoldEtiquetteDetails;
   customer_escalation: CustomerEscalationDetails;
   speech_rate: SpeechRateDetails;
+  pii: PiiDetails;
 }
 
 export type EventType = keyof EventDetailsByType;
@@ -205,6 +219,7 @@ export function eventText(e: CallEvent): string | undefined {
     case 'hold':
     case 'backchannel':
     case 'talk_over':
+    case 'pii':
       return undefined;
     default:
       return e.details.text || undefined;
@@ -217,6 +232,7 @@ export function eventEntryId(e: CallEvent): string | undefined {
     case 'hold':
     case 'backchannel':
     case 'talk_over':
+    case 'pii':
       return undefined;
     default:
       return e.details.entryId || undefined;
@@ -230,6 +246,8 @@ export function eventCategory(e: CallEvent): string | undefined {
     case 'backchannel':
     case 'talk_over':
       return undefined;
+    case 'pii':
+      return `pii.${e.details.category}`;
     default:
       return e.details.category || undefined;
   }
@@ -281,6 +299,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'hold_etiquette',
   'customer_escalation',
   'speech_rate',
+  'pii',
 ] satisfies readonly EventType[];
 
 export function isEventType(t: string): t is EventType {
@@ -321,6 +340,9 @@ export function completeEvent(e: LooseEvent): CallEvent {
       break;
     case 'talk_over':
       defaults = { overlapSec: span, interrupted: e.speaker === 'agent' ? 'customer' : 'agent' };
+      break;
+    case 'pii':
+      defaults = { category: 'mobile', segmentIndex: 0, timing: 'estimated', maskedInStore: false, confidence: 1 };
       break;
     default:
       defaults = { text: '', entryId: null, category: '', confidence: 1 };

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { ReviewPolicySchema, ScorecardSchema } from '../score/schema.js';
+import { DEFAULT_PRIVACY, PrivacySchema } from '../privacy/config.js';
 
 /**
  * A QA program ("pipeline") as data: pipelines/<id>.yaml. This module owns the parts every stage needs
@@ -58,6 +59,8 @@ export const PipelineConfigSchema = z
     scorecard: ScorecardSchema.optional(),
     /** review policy: sampling, quotas, triage, calibration (schema in src/score/schema.ts, docs/review.md) */
     review: ReviewPolicySchema.default(() => ReviewPolicySchema.parse({})),
+    /** personal data: what to find and whether to mask it before storing (src/privacy, docs/privacy.md) */
+    privacy: PrivacySchema.default(DEFAULT_PRIVACY),
   })
   .passthrough();
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;

@@ -34,6 +34,8 @@ describe('maskTranscript', () => {
     expect(m.segments[0]).toBe(t.segments[0]);
     expect(m.segments[1]!.text).toBe('card [CARD] ok');
     expect(m.segments[1]!.normText).not.toMatch(/\d/);
+    // the same number of words for speech rate: card x x x x ok
+    expect(m.segments[1]!.normText).toBe('card x x x x ok');
     expect(m.segments[1]!.words!.map((w) => w.text)).toEqual(['card', '[CARD]', 'ok']);
     expect(JSON.stringify(m)).not.toContain('1111');
   });

@@ -100,11 +100,27 @@ export function maskTranscript(t: Transcript, findings: readonly PiiFinding[]): 
       const spans = bySeg.get(i);
       if (!spans) return seg;
       const text = maskText(seg.text, spans);
-      const masked: TranscriptSegment = { ...seg, text, normText: normaliseText(text) };
+      const masked: TranscriptSegment = { ...seg, text, normText: normaliseText(neutralFill(seg.text, spans)) };
       if (seg.words?.length) masked.words = maskWords(seg, spans, text);
       return masked;
     }),
   };
+}
+
+/**
+ * What matchers and speech-rate counting read in place of a masked span: every Han character becomes 〇 and
+ * every Latin/digit word becomes "x", so the span still counts as the same number of characters and words
+ * (speech rate unchanged) but matches no lexicon phrase and holds no digit. The label is for people only.
+ */
+function neutralFill(text: string, spans: readonly PiiSpan[]): string {
+  let out = '';
+  let pos = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (s.start < pos) continue;
+    out += text.slice(pos, s.start) + ' ' + text.slice(s.start, s.end).replace(/\p{Script=Han}/gu, '〇').replace(/[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a@._'-]+/g, 'x') + ' ';
+    pos = s.end;
+  }
+  return out + text.slice(pos);
 }
 
 function maskWords(seg: TranscriptSegment, spans: PiiSpan[], maskedText: string): WordTiming[] | undefined {

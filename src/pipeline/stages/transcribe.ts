@@ -1,4 +1,5 @@
-import type { Speaker } from '../../core/types.js';
+import type { Speaker, Transcript } from '../../core/types.js';
+import { applyPrivacy } from '../../privacy/apply.js';
 import { findSidecar, loadSidecar } from '../../transcribe/sidecar.js';
 import { ModelNotFoundError, resolveModel } from '../../transcribe/models.js';
 import type { ChannelRequest, Transcriber } from '../../transcribe/transcriber.js';
@@ -21,7 +22,32 @@ export type TranscriberFactory = (modelNameOrPath: string, ctx: StageContext) =>
 export const defaultTranscriberFactory: TranscriberFactory = (model) =>
   new WhisperTranscriber({ model: resolveModel(model) });
 
+/**
+ * Personal data is found and masked here, before the transcript is stored or read by any detector: with
+ * redaction every span is masked, without it card numbers still are (never stored, PCI DSS); one `pii` event
+ * per span either way. Rules read the same text in both cases except the masked digits, so scores agree.
+ */
+function withPrivacy(out: StageOutput, ctx: StageContext): StageOutput {
+  const t = out.transcript as Transcript | null | undefined;
+  if (!t) return out;
+  const redact = ctx.pipeline.privacy.redact;
+  const p = applyPrivacy(t, ctx.pipeline.privacy, redact);
+  const byCat: Record<string, number> = {};
+  for (const f of p.findings) byCat[f.category] = (byCat[f.category] ?? 0) + 1;
+  return {
+    ...out,
+    transcript: p.transcript,
+    events: [...(out.events ?? []), ...p.events],
+    metrics: { ...(out.metrics ?? {}), piiSpans: p.findings.length, piiMasked: p.maskedCount, redacted: redact },
+  };
+}
+
 export function makeTranscribeStage(factory: TranscriberFactory = defaultTranscriberFactory): Stage {
+  const inner = makeRawTranscribeStage(factory);
+  return { name: 'transcribe', run: async (state, ctx) => withPrivacy(await inner.run(state, ctx), ctx) };
+}
+
+function makeRawTranscribeStage(factory: TranscriberFactory): Stage {
   return {
     name: 'transcribe',
     async run(state, ctx): Promise<StageOutput> {
