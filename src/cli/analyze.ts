@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import { discover } from '../pipeline/discover.js';
-import { REPORT_SCHEMA, callReportFromRun, failedCallReport, type CallReport, type Report } from '../pipeline/report.js';
+import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
+import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
 import { analyzeFile } from '../pipeline/runner.js';
 import type { RunOptions } from '../pipeline/stage.js';
@@ -71,7 +71,8 @@ export function register(program: Command): void {
       'after',
       `
 Exit codes: 0 all files analysed; 1 at least one file failed (the others are still analysed and reported);
-2 configuration or usage error (bad pipeline, unreachable database, bad option).
+2 configuration or usage error (bad pipeline, unreachable database, bad option); 130 stopped by Ctrl-C
+(the calls that finished are reported and stored, the rest are listed as not finished).
 
 Environment: DATABASE_URL (PostgreSQL server instead of the embedded database), CALLQA_DATA_DIR,
 FFMPEG_PATH / FFPROBE_PATH (use a system ffmpeg), CALLQA_MODELS_DIR (whisper models).
@@ -86,6 +87,11 @@ Examples:
     });
 }
 
+/** The summary table shows this many calls; a bigger batch's table says how many more are in the report. */
+const TABLE_MAX_ROWS = 500;
+/** Failure lines repeated at the end of the run (each was also printed when it happened). */
+const FAILURES_MAX_LINES = 200;
+
 export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Promise<number> {
   const pipeline = withRedaction(resolvePipeline(opts.pipeline), opts.redact === true);
   const options: RunOptions = {
@@ -97,17 +103,46 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   const metaSource: MetadataSource = await MetadataSourceFromOpts(opts);
   const store = await openStore({ dataDir: opts.data });
   const progress = createProgress({ quiet: opts.quiet });
-  const calls: CallReport[] = [];
+  // Ctrl-C (or SIGTERM): stop after the stage in hand, write the report for what finished, release the
+  // database, exit 130. A second Ctrl-C exits at once (the kernel drops the data folder lock with us).
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    progress.log(`${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping after the current step (again to quit at once)`);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  // The report is streamed: each call is written as it finishes; only table rows and failure lines stay.
+  let report: ReportWriter | undefined;
+  const tableRows: CallReport[] = [];
+  const failures: string[] = [];
+  let calls = 0;
   let failed = 0;
+  const notFinished: string[] = [];
+  const record = async (c: CallReport) => {
+    calls++;
+    if (c.status === 'failed') {
+      failed++;
+      if (failures.length < FAILURES_MAX_LINES) failures.push(c.errors[0] ?? c.file);
+    }
+    if (tableRows.length < TABLE_MAX_ROWS) tableRows.push(tableRowOf(c));
+    await report?.add(c);
+  };
   try {
+    if (opts.json) report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
     const found = [];
-    for await (const f of discover(paths)) found.push(f);
+    for await (const f of discover(paths, { onSkip: (p, why) => progress.log(`skipped ${p}: ${why}`) })) found.push(f);
     const total = found.length;
     for (const [i, f] of found.entries()) {
+      if (stop.signal.aborted) {
+        notFinished.push('missing' in f ? f.missing : f.displayName);
+        continue;
+      }
       if ('missing' in f) {
-        failed++;
         const err = new Error(`${f.missing}: no such file or directory`);
-        calls.push(failedCallReport(f.missing, err));
+        await record(failedCallReport(f.missing, err));
         progress.log(`✗ ${err.message}`);
         continue;
       }
@@ -116,8 +151,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       try {
         metadata = await loadMetadataFor(f.path, metaSource);
       } catch (err) {
-        failed++;
-        calls.push(failedCallReport(f.displayName, err as Error));
+        await record(failedCallReport(f.displayName, err as Error));
         progress.endFile(`failed: ${errorMessage(err)}`);
         continue;
       }
@@ -128,39 +162,62 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
           pipeline,
           options,
           force: opts.force,
+          signal: stop.signal,
           versions: { callqa: pkg.version, pipeline: `${pipeline.id}@${pipeline.version}` },
           onProgress: (p) => progress.stage(p.stage, p.fraction),
         },
       );
-      if (outcome.status === 'failed') {
-        failed++;
-        calls.push(failedCallReport(outcome.file, outcome.error));
+      if (outcome.status === 'failed' && stop.signal.aborted) {
+        // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
+        notFinished.push(outcome.file);
+        progress.endFile('interrupted');
+      } else if (outcome.status === 'failed') {
+        await record(failedCallReport(outcome.file, outcome.error));
         progress.endFile(`failed: ${outcome.error.message}`);
       } else {
         const r = callReportFromRun(outcome.file, outcome.status, outcome.report);
         r.channelLayout = options.channels ?? pipeline.channels;
-        calls.push(r);
+        await record(r);
         progress.endFile(outcome.status === 'cached' ? 'already analysed (cached)' : 'done');
       }
     }
+    await report?.finish({ calls, analysed: calls - failed, failed, interrupted: stop.signal.aborted, notFinished });
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     progress.stop();
     await store.close();
   }
-  if (opts.table && !opts.quiet) process.stdout.write(`${summaryTable(calls)}\n`);
-  for (const c of calls.filter((c) => c.status === 'failed')) process.stderr.write(`callqa: ${c.errors[0]}\n`);
-  if (opts.json) {
-    const report: Report = { schema: REPORT_SCHEMA, generatedAt: new Date().toISOString(), callqaVersion: pkg.version, calls };
-    const text = `${JSON.stringify(report, null, 2)}\n`;
-    if (opts.json === '-') process.stdout.write(text);
-    else await writeFile(opts.json, text);
+  if (opts.table && !opts.quiet) {
+    process.stdout.write(`${summaryTable(tableRows)}\n`);
+    if (calls > tableRows.length) process.stdout.write(`(${calls - tableRows.length} more call(s) not shown${opts.json ? `; all are in ${opts.json === '-' ? 'the JSON report' : opts.json}` : ''})\n`);
+  }
+  for (const line of failures) process.stderr.write(`callqa: ${line}\n`);
+  if (failed > failures.length) process.stderr.write(`callqa: ... and ${failed - failures.length} more failure(s)${opts.json ? ' (all in the report)' : ''}\n`);
+  const where = opts.json && opts.json !== '-' ? `; report: ${opts.json}` : '';
+  if (stop.signal.aborted) {
+    // Always said, even with --quiet: the user stopped the batch and must know where it stands.
+    process.stderr.write(
+      `interrupted: ${calls} of ${calls + notFinished.length} file(s) finished (${calls - failed} analysed, ${failed} failed); ` +
+        `${notFinished.length} not finished, nothing of them stored as results${notFinished.length ? `: ${notFinished.slice(0, 5).join(', ')}${notFinished.length > 5 ? `, … (${notFinished.length - 5} more${opts.json ? ', listed in the report' : ''})` : ''}` : ''}${where}\n`,
+    );
+    return 130;
   }
   if (!opts.quiet) {
-    const ok = calls.length - failed;
-    process.stderr.write(`${ok} of ${calls.length} call(s) analysed${failed ? `, ${failed} failed` : ''}${opts.json && opts.json !== '-' ? `; report: ${opts.json}` : ''}\n`);
+    process.stderr.write(`${calls - failed} of ${calls} call(s) analysed${failed ? `, ${failed} failed` : ''}${where}\n`);
   }
   return failed > 0 ? 1 : 0;
 }
+
+/** What the summary table needs of a call: no transcript, timeline or positive events kept for it. */
+function tableRowOf(c: CallReport): CallReport {
+  const { transcript: _t, timeline: _tl, ...rest } = c;
+  return {
+    ...rest,
+    events: c.events.filter((e) => TABLE_EVENT_TYPES.has(e.type) || ISSUE_TYPES.has(e.type)),
+  };
+}
+const TABLE_EVENT_TYPES = new Set(['silence', 'hold', 'talk_over', 'speech_rate']);
 
 async function MetadataSourceFromOpts(opts: AnalyzeCliOptions): Promise<MetadataSource> {
   const overrides: Record<string, string> = {};

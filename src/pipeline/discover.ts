@@ -13,11 +13,22 @@ export interface FoundFile {
   displayName: string;
 }
 
+export interface DiscoverOptions {
+  /** told about every entry not taken and why (symlink loops, broken links, unreadable folders) */
+  onSkip?: (path: string, reason: string) => void;
+}
+
 /**
  * Expand arguments into recordings: files as given, folders walked recursively (sorted, audio extensions
  * only, hidden entries skipped). Yields lazily, so a folder of thousands of files starts at once.
+ *
+ * Symbolic links are followed, to files and to folders (recordings are often organised by links into a
+ * shared store). A linked folder already walked in this call (a loop back to an ancestor, or two links to
+ * one folder) is not walked again, and a broken link or an unreadable folder is skipped; each is told to
+ * `onSkip` so the user hears about it rather than finding files silently missing.
  */
-export async function* discover(args: readonly string[]): AsyncGenerator<FoundFile | { missing: string }> {
+export async function* discover(args: readonly string[], opts: DiscoverOptions = {}): AsyncGenerator<FoundFile | { missing: string }> {
+  const walked = new Map<string, string>();
   for (const arg of args) {
     let st;
     try {
@@ -26,22 +37,50 @@ export async function* discover(args: readonly string[]): AsyncGenerator<FoundFi
       yield { missing: arg };
       continue;
     }
-    if (st.isDirectory()) yield* walk(arg);
+    if (st.isDirectory()) yield* walk(arg, walked, opts);
     else yield { path: arg, displayName: arg };
   }
 }
 
-async function* walk(dir: string): AsyncGenerator<FoundFile> {
+async function* walk(dir: string, walked: Map<string, string>, opts: DiscoverOptions): AsyncGenerator<FoundFile> {
+  let id: string;
+  try {
+    const st = await stat(dir);
+    id = `${st.dev}:${st.ino}`;
+  } catch (err) {
+    opts.onSkip?.(dir, `cannot read folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    return;
+  }
+  const seen = walked.get(id);
+  if (seen !== undefined) {
+    opts.onSkip?.(dir, `folder already walked as ${seen} (symbolic link loop or second link to it)`);
+    return;
+  }
+  walked.set(id, dir);
   const names: { name: string; isDir: boolean }[] = [];
-  const d = await opendir(dir);
-  for await (const ent of d) {
-    if (ent.name.startsWith('.')) continue;
-    names.push({ name: ent.name, isDir: ent.isDirectory() });
+  try {
+    const d = await opendir(dir);
+    for await (const ent of d) {
+      if (ent.name.startsWith('.')) continue;
+      let isDir = ent.isDirectory();
+      if (ent.isSymbolicLink()) {
+        try {
+          isDir = (await stat(join(dir, ent.name))).isDirectory();
+        } catch (err) {
+          opts.onSkip?.(join(dir, ent.name), `broken symbolic link (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+          continue;
+        }
+      }
+      names.push({ name: ent.name, isDir });
+    }
+  } catch (err) {
+    opts.onSkip?.(dir, `cannot read folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    return;
   }
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of names) {
     const p = join(dir, e.name);
-    if (e.isDir) yield* walk(p);
+    if (e.isDir) yield* walk(p, walked, opts);
     else if (AUDIO_EXTENSIONS.has(extname(e.name).toLowerCase())) yield { path: p, displayName: p };
   }
 }

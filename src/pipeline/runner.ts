@@ -119,7 +119,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     await ctx.repo.saveStageOutput(run.id, probe.name, { info: state.info, notes: state.notes }, t0, probedAt);
 
     for (const stage of rest) {
-      if (ctx.signal?.aborted) throw new Error('aborted');
+      if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
       await ctx.repo.markStage(run.id, stage.name);
       t0 = new Date();
       const before = state;

@@ -1,0 +1,79 @@
+/**
+ * The `--json` report, written as the batch goes: the header at the start, each call the moment it is
+ * finished, the closing summary at the end. Nothing of the batch is held for it, so memory does not grow
+ * with the number of calls, no single string has to hold the whole report (one `JSON.stringify` of ~20,000
+ * calls passed V8's string limit after all the work was done, and nothing was written), and a batch that
+ * is interrupted (Ctrl-C) or dies still leaves on disk every call it finished.
+ *
+ * The output is the same `callqa.report/1` document as before (pretty-printed, `calls` in order), plus a
+ * closing `summary` object; a file cut short by a crash is not valid JSON, so it cannot pass for complete.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { REPORT_SCHEMA, type CallReport } from './report.js';
+
+export interface ReportSummary {
+  /** calls in the report (analysed, cached or failed) */
+  calls: number;
+  analysed: number;
+  failed: number;
+  /** true when the batch was stopped (Ctrl-C, SIGTERM) before every file was tried */
+  interrupted: boolean;
+  /** files found but not finished when the batch was stopped: not analysed, nothing of them stored */
+  notFinished: string[];
+}
+
+export interface ReportWriter {
+  add(call: CallReport): Promise<void>;
+  /** writes the summary and closes the document; idempotent */
+  finish(summary: ReportSummary): Promise<void>;
+}
+
+type Sink = { write(s: string): Promise<void>; close(): Promise<void> };
+
+export async function openReportWriter(target: string, header: { generatedAt: string; callqaVersion: string }): Promise<ReportWriter> {
+  const sink = target === '-' ? stdoutSink() : await fileSink(target);
+  await sink.write(
+    `{\n  "schema": ${JSON.stringify(REPORT_SCHEMA)},\n  "generatedAt": ${JSON.stringify(header.generatedAt)},\n  "callqaVersion": ${JSON.stringify(header.callqaVersion)},\n  "calls": [`,
+  );
+  let n = 0;
+  let finished = false;
+  return {
+    async add(call) {
+      // one call at a time: each stringify is the size of one call, never of the batch
+      const body = JSON.stringify(call, null, 2).replace(/\n/g, '\n    ');
+      await sink.write(`${n++ === 0 ? '\n' : ',\n'}    ${body}`);
+    },
+    async finish(summary) {
+      if (finished) return;
+      finished = true;
+      const s = JSON.stringify(summary, null, 2).replace(/\n/g, '\n  ');
+      await sink.write(`${n ? '\n  ' : ''}],\n  "summary": ${s}\n}\n`);
+      await sink.close();
+    },
+  };
+}
+
+async function fileSink(path: string): Promise<Sink> {
+  const fh: FileHandle = await open(path, 'w');
+  return {
+    async write(s) {
+      await fh.write(s);
+    },
+    async close() {
+      await fh.close();
+    },
+  };
+}
+
+function stdoutSink(): Sink {
+  return {
+    write: (s) =>
+      new Promise<void>((resolve, reject) => {
+        // honour back-pressure: a slow reader (a pipe) must not make us buffer the whole report
+        const ok = process.stdout.write(s, (err) => (err ? reject(err) : undefined));
+        if (ok) resolve();
+        else process.stdout.once('drain', () => resolve());
+      }),
+    close: async () => undefined,
+  };
+}

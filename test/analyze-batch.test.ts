@@ -1,0 +1,141 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../src/audio/tools.js';
+import { discover } from '../src/pipeline/discover.js';
+import { REPORT_SCHEMA, type CallReport } from '../src/pipeline/report.js';
+import { openReportWriter } from '../src/pipeline/report-writer.js';
+import { openStore } from '../src/store/index.js';
+
+/**
+ * Batches as an operator runs them: the report streamed call by call (memory flat in the batch size),
+ * Ctrl-C part-way (exit 130, the report and the database hold what finished, the lock is let go), and
+ * folders reached through symbolic links (followed, loops and broken links said, not silently dropped).
+ */
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'src', 'cli', 'bin.js');
+const work = mkdtempSync(join(tmpdir(), 'callqa-batch-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function tone(file: string, hz: number, sec = 2): void {
+  execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `sine=f=${hz}:d=${sec}`, '-ar', '8000', file]);
+}
+
+describe('streamed --json report', () => {
+  it('5,000 calls of 20 kB each: valid JSON, every call in order, and the heap does not grow with the batch', async () => {
+    const file = join(work, 'big.json');
+    const w = await openReportWriter(file, { generatedAt: '2026-01-01T00:00:00.000Z', callqaVersion: 'test' });
+    const filler = 'x'.repeat(20_000);
+    global.gc?.();
+    const heap0 = process.memoryUsage().heapUsed;
+    let heapMax = heap0;
+    for (let i = 0; i < 5000; i++) {
+      const call: CallReport = { file: `call-${i}.wav`, status: 'done', events: [], metrics: { i }, errors: [], transcript: { engine: 'sidecar-json', language: 'en', segments: [{ text: filler }] } };
+      await w.add(call);
+      if (i % 500 === 0) heapMax = Math.max(heapMax, process.memoryUsage().heapUsed);
+    }
+    await w.finish({ calls: 5000, analysed: 5000, failed: 0, interrupted: false, notFinished: [] });
+    // ~100 MB written; holding it (or one string of it) would raise the heap by at least that much
+    expect(heapMax - heap0).toBeLessThan(40 * 1024 * 1024);
+    const text = readFileSync(file, 'utf8');
+    expect(text.length).toBeGreaterThan(100_000_000);
+    const doc = JSON.parse(text) as { schema: string; calls: CallReport[]; summary: { calls: number } };
+    expect(doc.schema).toBe(REPORT_SCHEMA);
+    expect(doc.calls).toHaveLength(5000);
+    expect(doc.calls[4999]!.file).toBe('call-4999.wav');
+    expect(doc.summary.calls).toBe(5000);
+  });
+
+  it('an empty batch is still a valid report', async () => {
+    const file = join(work, 'empty.json');
+    const w = await openReportWriter(file, { generatedAt: 'now', callqaVersion: 'test' });
+    await w.finish({ calls: 0, analysed: 0, failed: 0, interrupted: false, notFinished: [] });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ calls: [], summary: { calls: 0, interrupted: false } });
+  });
+});
+
+describe('Ctrl-C in the middle of a batch', () => {
+  const calls = join(work, 'calls');
+  const data = join(work, 'data');
+  const N = 12;
+  beforeAll(() => {
+    mkdirSync(calls);
+    for (let i = 0; i < N; i++) tone(join(calls, `c${String(i).padStart(2, '0')}.wav`), 200 + i * 37, 3);
+  });
+
+  it('exits 130, says what finished and what did not, the report and the database hold exactly what finished', async () => {
+    const report = join(work, 'interrupted.json');
+    const child = spawn(process.execPath, [BIN, 'analyze', '--no-transcribe', '--data', data, '--json', report, calls], {
+      cwd: work,
+      env: { ...process.env, DATABASE_URL: '' },
+    });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      // the first call done: stop the batch there
+      if (!sent && /: done$/m.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(sent).toBe(true);
+    expect(code).toBe(130);
+    const m = /interrupted: (\d+) of (\d+) file\(s\) finished \((\d+) analysed, 0 failed\); (\d+) not finished, nothing of them stored as results: \S*c\d\d\.wav/.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    const [finished, total, , notFinished] = m!.slice(1).map(Number);
+    expect(total).toBe(N);
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThan(N);
+    expect(finished + notFinished).toBe(N);
+
+    const doc = JSON.parse(readFileSync(report, 'utf8')) as { calls: CallReport[]; summary: { interrupted: boolean; notFinished: string[]; calls: number } };
+    expect(doc.summary.interrupted).toBe(true);
+    expect(doc.calls).toHaveLength(finished);
+    expect(doc.calls.every((c) => c.status === 'done')).toBe(true);
+    expect(doc.summary.notFinished).toHaveLength(notFinished);
+
+    // the lock is free (the process let go of it) and only the finished calls have results
+    const store = await openStore({ dataDir: data });
+    try {
+      const rows = (await store.db.execute(sql`select status, count(*)::int as n from analysis_runs group by status`)) as unknown as { rows: { status: string; n: number }[] };
+      const by = Object.fromEntries(rows.rows.map((r) => [r.status, r.n]));
+      expect(by.done).toBe(finished);
+      // the call in hand when Ctrl-C came, if it had started, is marked failed (interrupted), with no findings
+      expect((by.failed ?? 0) + (by.running ?? 0)).toBeLessThanOrEqual(1);
+      expect(by.running ?? 0).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('symbolic links while walking folders', () => {
+  it('follows linked folders and files, walks a folder once, says which links it skipped and why', async () => {
+    const base = join(work, 'links');
+    const top = join(base, 'top');
+    const elsewhere = join(base, 'elsewhere');
+    mkdirSync(join(top, 'real'), { recursive: true });
+    mkdirSync(elsewhere);
+    writeFileSync(join(top, 'real', 'a.wav'), 'x');
+    writeFileSync(join(elsewhere, 'b.wav'), 'x');
+    symlinkSync(elsewhere, join(top, 'linked')); // a linked folder: followed
+    symlinkSync(join(elsewhere, 'b.wav'), join(top, 'c.wav')); // a linked file: taken
+    symlinkSync(top, join(top, 'real', 'loop')); // back to an ancestor: not walked twice
+    symlinkSync(join(base, 'nowhere'), join(top, 'broken')); // broken
+    const skipped: string[] = [];
+    const found: string[] = [];
+    for await (const f of discover([top], { onSkip: (p, why) => skipped.push(`${p.slice(top.length + 1)}: ${why}`) })) {
+      if ('path' in f) found.push(f.path.slice(top.length + 1));
+    }
+    expect(found).toEqual(['c.wav', 'linked/b.wav', 'real/a.wav']);
+    expect(skipped).toEqual([
+      'broken: broken symbolic link (ENOENT)',
+      expect.stringMatching(/^real\/loop: folder already walked as .*top \(symbolic link loop or second link to it\)$/),
+    ]);
+  });
+});
