@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/errors.js';
-import { loadExamples, runExample } from '../src/score/examples.js';
-import { defaultPipelinesDir, examplesFileFor, listPipelineFiles, loadPipeline } from '../src/score/pipeline.js';
+import { defaultPipelinesDir, examplesFileFor, listPipelineFiles, loadExamples, loadPipeline } from '../src/pipeline/loader.js';
+import { runExample } from '../src/score/examples.js';
 
 /**
  * Every shipped pipeline validates and every example call beside it gives the expected verdicts: a rule
@@ -102,6 +103,36 @@ scorecard:
 `,
       /look\.yaml: invalid pipeline: scorecard\.sections\[0 s1\]\.items\[0 sid\]\.fail\.regex: not a valid regular expression for callqa's linear-time \(RE2\) engine: .*\(\?!/,
     ],
+    [
+      'a text block with an unknown threshold',
+      'txt.yaml',
+      'id: txt\nversion: "1"\ntext:\n  greetingSearchSecs: 20\n',
+      /txt\.yaml: invalid pipeline: text: Unrecognized key.*greetingSearchSecs/,
+    ],
+    [
+      'a text threshold of the wrong type',
+      'txt2.yaml',
+      'id: txt2\nversion: "1"\ntext:\n  speechRate:\n    zh: { tooFastPerMin: fast, tooSlowPerMin: 100 }\n',
+      /txt2\.yaml: invalid pipeline: text\.speechRate\.zh\.tooFastPerMin: /,
+    ],
+    [
+      'lexicons not a list',
+      'lex.yaml',
+      'id: lex\nversion: "1"\nlexicons: zh\n',
+      /lex\.yaml: invalid pipeline: lexicons: /,
+    ],
+    [
+      'a lexicon set that does not exist',
+      'lex2.yaml',
+      'id: lex2\nversion: "1"\nlexicons: [zh, acme-zh]\n',
+      /lex2\.yaml: lexicons\[1\]: lexicon set "acme-zh" not found/,
+    ],
+    [
+      'a misspelt top-level key',
+      'top.yaml',
+      'id: top\nversion: "1"\nlexicon: [zh]\n',
+      /top\.yaml: invalid pipeline: \(root\): Unrecognized key.*lexicon/,
+    ],
   ];
   it.each(cases)('%s', (_n, name, text, msg) => {
     const f = write(name, text);
@@ -112,4 +143,32 @@ scorecard:
   it('unknown pipeline id', () => {
     expect(() => loadPipeline('no-such-program', dir)).toThrow(/unknown pipeline "no-such-program"/);
   });
+});
+
+describe('callqa pipelines validate (the CLI, as QA staff run it)', () => {
+  it('rejects a bad text: or lexicons: block naming the file and the field, and passes a good file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callqa-validate-'));
+    const good = join(dir, 'good.yaml');
+    const badText = join(dir, 'bad-text.yaml');
+    const badLex = join(dir, 'bad-lex.yaml');
+    writeFileSync(good, 'id: good\nversion: "1"\nlexicons: [zh]\ntext:\n  greetingSearchSec: 20\n');
+    writeFileSync(badText, 'id: bad-text\nversion: "1"\ntext:\n  closingWindowSec: -5\n');
+    writeFileSync(badLex, 'id: bad-lex\nversion: "1"\nlexicons: [zh, no-such-set]\n');
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), 'pipelines', 'validate', good, badText, badLex], {
+        cwd: dir,
+      });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d) => (stdout += d));
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^ok\s+.*good\.yaml$/);
+    expect(lines[1]).toMatch(/^invalid\s+.*bad-text\.yaml: invalid pipeline: text\.closingWindowSec: /);
+    expect(lines[2]).toMatch(/^invalid\s+.*bad-lex\.yaml: lexicons\[1\]: lexicon set "no-such-set" not found/);
+  }, 30_000);
 });

@@ -4,7 +4,7 @@ import { normaliseText } from '../src/core/normalise.js';
 import { defaultPipeline } from '../src/pipeline/config.js';
 import { emptyState, type CallState, type StageContext } from '../src/pipeline/stage.js';
 import { scoreStage } from '../src/pipeline/stages/score.js';
-import { loadPipeline } from '../src/score/pipeline.js';
+import { loadPipeline } from '../src/pipeline/loader.js';
 import type { ScorecardDraft } from '../src/score/scorecard.js';
 
 /** End to end through the stage: a sample call with known problems gives exactly the expected deductions. */

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { env } from '../config/env.js';
 import { existsSync } from 'node:fs';
 
 /**
@@ -18,9 +19,9 @@ function fromInstaller(pkg: string): string | undefined {
 }
 
 export function ffmpegPath(): string {
-  return process.env.FFMPEG_PATH || fromInstaller('@ffmpeg-installer/ffmpeg') || 'ffmpeg';
+  return env().FFMPEG_PATH || fromInstaller('@ffmpeg-installer/ffmpeg') || 'ffmpeg';
 }
 
 export function ffprobePath(): string {
-  return process.env.FFPROBE_PATH || fromInstaller('@ffprobe-installer/ffprobe') || 'ffprobe';
+  return env().FFPROBE_PATH || fromInstaller('@ffprobe-installer/ffprobe') || 'ffprobe';
 }

@@ -1,14 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { DEFAULT_TEXT_PARAMS, TextParamsSchema } from '../detect/text/params.js';
 import { ReviewPolicySchema, ScorecardSchema } from '../score/schema.js';
 import { DEFAULT_PRIVACY, PrivacySchema } from '../privacy/config.js';
 
 /**
- * A QA program ("pipeline") as data: pipelines/<id>.yaml. This module owns the parts every stage needs
- * (identity, language, channel layout, audio-detector thresholds, ASR choice). The scorecard and rule
- * schema live in src/score/ and are attached under `scorecard`; lexicon sets under `lexicons`.
+ * A QA program ("pipeline") as data: pipelines/<id>.yaml. This schema composes every part, so one parse
+ * checks the whole file: identity, language, channel layout, audio-detector thresholds and ASR choice
+ * (owned here), the text-detector thresholds under `text` (src/detect/text/params.ts), the lexicon sets
+ * under `lexicons` (loaded and checked by loader.ts) and the scorecard with its rules under `scorecard`
+ * (src/score/schema.ts). Pure: reading files is loader.ts's job.
  */
 
 export const ChannelLayoutSchema = z
@@ -52,9 +53,10 @@ export const PipelineConfigSchema = z
     channels: ChannelLayoutSchema.default(['agent', 'customer']),
     asr: AsrSchema.default({ model: 'base' }),
     audio: AudioParamsSchema.default(AudioParamsSchema.parse({})),
-    /** text-detector thresholds and lexicon sets (schema owned by src/lexicon) */
-    text: z.record(z.string(), z.unknown()).optional(),
-    lexicons: z.array(z.string()).optional(),
+    /** text-detector thresholds (schema owned by src/detect/text/params.ts) */
+    text: TextParamsSchema.default(DEFAULT_TEXT_PARAMS),
+    /** lexicon sets: folder names under lexicons/ (or absolute paths); all sets when absent */
+    lexicons: z.array(z.string().min(1)).optional(),
     /** scorecard definition (schema owned by src/score/schema.ts, reference in docs/pipelines.md) */
     scorecard: ScorecardSchema.optional(),
     /** review policy: sampling, quotas, triage, calibration (schema in src/score/schema.ts, docs/review.md) */
@@ -62,7 +64,7 @@ export const PipelineConfigSchema = z
     /** personal data: what to find and whether to mask it before storing (src/privacy, docs/privacy.md) */
     privacy: PrivacySchema.default(DEFAULT_PRIVACY),
   })
-  .passthrough();
+  .strict();
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 
 export function formatZodError(err: z.ZodError): string {
@@ -73,16 +75,6 @@ export function parsePipeline(data: unknown, file: string): PipelineConfig {
   const r = PipelineConfigSchema.safeParse(data);
   if (!r.success) throw new ConfigError(`${file}: invalid pipeline: ${formatZodError(r.error)}`);
   return r.data;
-}
-
-export function loadPipelineFile(file: string): PipelineConfig {
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`${file}: cannot read pipeline: ${(err as Error).message}`);
-  }
-  return parsePipeline(data, file);
 }
 
 /** The built-in default when no pipeline is named: audio analysis only, standard stereo layout. */

@@ -7,40 +7,10 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { z } from 'zod';
+import { parseEnv } from '../config/env.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-const intFromEnv = (name: string, min: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, `${name}: a whole number`)
-    .transform(Number)
-    .refine((n) => n >= min, `${name}: at least ${min}`)
-    .optional();
-
-const EnvSchema = z.object({
-  REDIS_URL: z
-    .string()
-    .trim()
-    .refine((v) => /^rediss?:\/\//.test(v), 'REDIS_URL: must start with redis:// or rediss://')
-    .optional(),
-  DATABASE_URL: z.string().trim().min(1, 'DATABASE_URL: empty').optional(),
-  CALLQA_STORAGE_DIR: z.string().trim().min(1).optional(),
-  /** Redis key prefix: one prefix per deployment (and per test) keeps queues apart on a shared Redis */
-  CALLQA_QUEUE_PREFIX: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_.-]+$/, 'CALLQA_QUEUE_PREFIX: letters, digits, _ . - only')
-    .optional(),
-  CALLQA_JOB_ATTEMPTS: intFromEnv('CALLQA_JOB_ATTEMPTS', 1),
-  CALLQA_JOB_BACKOFF_MS: intFromEnv('CALLQA_JOB_BACKOFF_MS', 1),
-  /** how long a worker's claim on a job lasts without renewal; a killed worker's job is recovered after it */
-  CALLQA_LOCK_MS: intFromEnv('CALLQA_LOCK_MS', 500),
-  CALLQA_STALLED_INTERVAL_MS: intFromEnv('CALLQA_STALLED_INTERVAL_MS', 200),
-});
 
 export interface QueueConfig {
   redisUrl: string;
@@ -56,10 +26,7 @@ export interface QueueConfig {
 
 /** Reads and checks the environment; throws ConfigError naming the variable. */
 export function queueConfigFromEnv(env: NodeJS.ProcessEnv = process.env): QueueConfig {
-  const picked = Object.fromEntries(Object.keys(EnvSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
-  const r = EnvSchema.safeParse(picked);
-  if (!r.success) throw new ConfigError(r.error.issues.map((i) => i.message).join('; '));
-  const e = r.data;
+  const e = parseEnv(env);
   if (!e.DATABASE_URL) {
     throw new ConfigError(
       'DATABASE_URL is not set: queue workers share a PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/callqa); ' +

@@ -3,14 +3,14 @@ import { ConfigError } from '../core/errors.js';
 import { completeEvent, EVENT_TYPES, isEventType } from '../core/events.js';
 import { normaliseText } from '../core/normalise.js';
 import type { CallEvent, CallMetadata, Transcript } from '../core/types.js';
-import type { PipelineConfig } from '../pipeline/config.js';
-import { formatIssues, readYamlFile } from './pipeline.js';
+import type { Scorecard } from './schema.js';
 import { draftScorecard, type ItemResult, type ItemStatus, type ScorecardDraft } from './scorecard.js';
 
 /**
  * Example dialogues kept beside a pipeline (pipelines/<id>.examples.yaml): a hand-written call (transcript
  * sentences, detector events, metadata) and the verdicts the scorecard must and must not give. They are
- * the pipeline's tests: `callqa pipelines test` and `npm test` run them.
+ * the pipeline's tests: `callqa pipelines test` and `npm test` run them. Pure: the file is read by
+ * src/pipeline/loader.ts (loadExamples, runExamples).
  */
 
 const STATUSES = ['pass', 'deducted', 'fatal', 'needs_review', 'not_applicable'] as const;
@@ -76,13 +76,6 @@ export type Example = z.infer<typeof ExampleSchema>;
 export const ExamplesFileSchema = z.object({ pipeline: z.string().min(1), examples: z.array(ExampleSchema).min(1) }).strict();
 export type ExamplesFile = z.infer<typeof ExamplesFileSchema>;
 
-export function loadExamples(file: string): ExamplesFile {
-  const data = readYamlFile(file, 'examples');
-  const r = ExamplesFileSchema.safeParse(data);
-  if (!r.success) throw new ConfigError(`${file}: invalid examples: ${formatIssues(data, r.error)}`);
-  return r.data;
-}
-
 export function exampleInput(ex: Example) {
   const transcript: Transcript | null =
     ex.transcript === null
@@ -125,7 +118,8 @@ function checkItem(id: string, it: ItemResult | undefined, exp: z.infer<typeof I
   return out;
 }
 
-export function runExample(pipeline: PipelineConfig, ex: Example): ExampleResult {
+/** Drafts one example call with the pipeline's scorecard and checks the verdicts it expects. */
+export function runExample(pipeline: { id: string; version: string; scorecard?: Scorecard }, ex: Example): ExampleResult {
   if (!pipeline.scorecard) throw new ConfigError(`pipeline ${pipeline.id} has no scorecard to test`);
   const draft = draftScorecard(pipeline.scorecard, exampleInput(ex), { id: pipeline.id, version: pipeline.version });
   const items = new Map(draft.sections.flatMap((s) => s.items).map((i) => [i.id, i]));
@@ -146,10 +140,4 @@ export function runExample(pipeline: PipelineConfig, ex: Example): ExampleResult
     else if (s.score !== score) failures.push(`section ${id}: expected ${score}, got ${s.score}`);
   }
   return { name: ex.name, ok: failures.length === 0, failures, draft };
-}
-
-export function runExamples(pipeline: PipelineConfig, file: string): ExampleResult[] {
-  const ex = loadExamples(file);
-  if (ex.pipeline !== pipeline.id) throw new ConfigError(`${file}: pipeline: "${ex.pipeline}" but the pipeline beside it is "${pipeline.id}"`);
-  return ex.examples.map((e) => runExample(pipeline, e));
 }

@@ -14,6 +14,7 @@ import type { PoolClient } from 'pg';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { lockDataDir } from './data-lock.js';
 import { Repository } from './repository.js';
+import { env } from '../config/env.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -53,14 +54,10 @@ const MIGRATION_LOCK_KEY = 0x63616c6c; // "call"
 
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   // Explicit options win over the environment: a given dataDir means PGlite even when DATABASE_URL is set.
-  const databaseUrl = opts.databaseUrl ?? (opts.dataDir === undefined ? nonEmpty(process.env.DATABASE_URL) : undefined);
+  const databaseUrl = opts.databaseUrl ?? (opts.dataDir === undefined ? env().DATABASE_URL : undefined);
   if (databaseUrl) return openPostgres(databaseUrl, opts);
-  const dataDir = opts.dataDir ?? nonEmpty(process.env.CALLQA_DATA_DIR) ?? './data';
+  const dataDir = opts.dataDir ?? env().CALLQA_DATA_DIR ?? './data';
   return openPglite(dataDir);
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  return v && v.trim() !== '' ? v.trim() : undefined;
 }
 
 function migrationsConfig() {

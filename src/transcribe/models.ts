@@ -4,6 +4,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { env } from '../config/env.js';
 import { CallqaError, ConfigError } from '../core/errors.js';
 
 /**
@@ -62,7 +63,8 @@ export function projectRoot(): string {
 }
 
 export function modelsDir(): string {
-  return process.env.CALLQA_MODELS_DIR ? path.resolve(process.env.CALLQA_MODELS_DIR) : path.join(projectRoot(), 'models');
+  const dir = env().CALLQA_MODELS_DIR;
+  return dir ? path.resolve(dir) : path.join(projectRoot(), 'models');
 }
 
 export function modelFileName(name: ModelName): string {

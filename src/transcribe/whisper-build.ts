@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { ToolError } from '../core/errors.js';
 import { nodejsWhisper } from './models.js';
+import { env } from '../config/env.js';
 import { runTool } from './process.js';
 
 /**
@@ -43,16 +44,18 @@ function writable(dir: string): boolean {
 }
 
 export function whisperBuildDir(): string {
-  if (process.env.CALLQA_WHISPER_BUILD_DIR) return path.resolve(process.env.CALLQA_WHISPER_BUILD_DIR);
+  const buildDir = env().CALLQA_WHISPER_BUILD_DIR;
+  if (buildDir) return path.resolve(buildDir);
   const src = whisperCppSourceDir();
   if (writable(src)) return path.join(src, 'build');
-  const cache = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
+  const cache = env().XDG_CACHE_HOME || path.join(homedir(), '.cache');
   return path.join(cache, 'callqa', `whisper.cpp-${whisperCppVersion() ?? 'unknown'}-build`);
 }
 
 /** Where whisper-cli is (or will be once built). */
 export function whisperCliPath(): string {
-  if (process.env.CALLQA_WHISPER_CLI) return path.resolve(process.env.CALLQA_WHISPER_CLI);
+  const cli = env().CALLQA_WHISPER_CLI;
+  if (cli) return path.resolve(cli);
   return path.join(whisperBuildDir(), 'bin', process.platform === 'win32' ? 'whisper-cli.exe' : 'whisper-cli');
 }
 
@@ -78,11 +81,11 @@ function buildLockDir(): string {
 
 /** The whisper-cli path, building it first if needed (once per process, once per machine at a time). */
 export function ensureWhisperCli(opts: BuildOptions = {}): Promise<string> {
-  if (isWhisperCliBuilt() && (process.env.CALLQA_WHISPER_CLI || !existsSync(buildLockDir()))) {
+  if (isWhisperCliBuilt() && (env().CALLQA_WHISPER_CLI || !existsSync(buildLockDir()))) {
     return Promise.resolve(whisperCliPath());
   }
-  if (process.env.CALLQA_WHISPER_CLI) {
-    return Promise.reject(new ToolError('whisper-cli', null, '', `CALLQA_WHISPER_CLI=${process.env.CALLQA_WHISPER_CLI} does not exist`));
+  if (env().CALLQA_WHISPER_CLI) {
+    return Promise.reject(new ToolError('whisper-cli', null, '', `CALLQA_WHISPER_CLI=${env().CALLQA_WHISPER_CLI} does not exist`));
   }
   inProcess ??= buildLocked(opts).finally(() => {
     inProcess = null;
@@ -177,7 +180,7 @@ async function buildWhisperCli(buildDir: string, log: (l: string) => void, opts:
     '-DWHISPER_BUILD_SERVER=OFF',
     '-DWHISPER_SDL2=OFF',
   ];
-  const extra = process.env.CALLQA_WHISPER_CMAKE_ARGS?.trim();
+  const extra = env().CALLQA_WHISPER_CMAKE_ARGS;
   if (extra) configure.push(...extra.split(/\s+/));
   const onLine = (l: string) => log(l);
   try {

@@ -1,31 +1,18 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TimeSpan } from '../../core/types.js';
-import { parseTextParams, runTextDetectors } from '../../detect/text/index.js';
-import { loadLexicons } from '../../lexicon/loader.js';
-import type { LoadedLexicons } from '../../lexicon/schema.js';
+import { runTextDetectors } from '../../detect/text/index.js';
+import { defaultLexiconsDir, lexiconsFor } from '../loader.js';
 import type { Stage } from '../stage.js';
 
 /**
- * The text half of the detect stage: lexicon-based detectors over the transcript. Lexicons come from the
- * repository's lexicons/ folder (or CALLQA_LEXICONS_DIR) and the pipeline's `lexicons` sets, loaded once per
- * process per (dir, sets); thresholds from the pipeline's `text` block.
+ * The text half of the detect stage: lexicon-based detectors over the transcript. Lexicons are the
+ * pipeline's `lexicons` sets, loaded and validated by the pipeline loader (the same cached object);
+ * thresholds are the pipeline's `text` block, validated at load.
  */
 
-export function defaultLexiconsDir(): string {
-  return process.env.CALLQA_LEXICONS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../lexicons');
-}
-
-const lexiconCache = new Map<string, LoadedLexicons>();
-
-export function cachedLexicons(dir: string, sets?: readonly string[]): LoadedLexicons {
-  const key = JSON.stringify([dir, sets ?? []]);
-  let lex = lexiconCache.get(key);
-  if (!lex) {
-    lex = loadLexicons(dir, sets);
-    lexiconCache.set(key, lex);
-  }
-  return lex;
+/** @deprecated kept for existing imports: the loader owns lexicon loading (lexiconsFor). */
+export { defaultLexiconsDir };
+export function cachedLexicons(dir: string, sets?: readonly string[]) {
+  return lexiconsFor({ lexicons: sets ? [...sets] : undefined }, dir);
 }
 
 export const detectTextStage: Stage = {
@@ -38,8 +25,8 @@ export const detectTextStage: Stage = {
         notes: [`text detectors skipped: no transcript${state.transcriptSkipped ? ` (${state.transcriptSkipped})` : ''}`],
       };
     }
-    const params = parseTextParams(ctx.pipeline.text, `pipeline ${ctx.pipeline.id}`);
-    const lex = cachedLexicons(defaultLexiconsDir(), ctx.pipeline.lexicons);
+    const params = ctx.pipeline.text;
+    const lex = lexiconsFor(ctx.pipeline);
     // hold events are the audio stage's reported holds (already filtered by holdMinSec); fall back to the timeline
     const holdEvents: TimeSpan[] = state.events.filter((e) => e.type === 'hold').map((e) => ({ start: e.start, end: e.end }));
     const holdSpans = holdEvents.length ? holdEvents : (state.timeline?.hold ?? []);

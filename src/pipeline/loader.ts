@@ -1,0 +1,185 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { env } from '../config/env.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { loadLexicons } from '../lexicon/loader.js';
+import type { LoadedLexicons } from '../lexicon/schema.js';
+import { ExamplesFileSchema, runExample, type ExampleResult, type ExamplesFile } from '../score/examples.js';
+import { defaultPipeline, PipelineConfigSchema, type PipelineConfig } from './config.js';
+
+/**
+ * The one pipeline loader. Every command that takes a QA program (analyze, enqueue, worker, rescore,
+ * `pipelines list|show|validate|test`) comes through here, and everything in the file is checked at load:
+ * the stage settings (src/pipeline/config.ts), the scorecard and its rules (src/score/schema.ts), the
+ * text-detector thresholds (src/detect/text/params.ts) and the lexicon sets, which are loaded and validated
+ * too. Errors name the file and the field, with item and section ids spelled out next to array indexes so
+ * QA staff find the line:
+ *   pipelines/inbound.yaml: invalid pipeline: scorecard.sections[3 service-language].items[5 banned].fail.keywords: ...
+ *   pipelines/inbound.yaml: lexicons[1]: lexicons/acme-zh: lexicon set not found
+ * src/score stays pure: this module does the file and environment reads.
+ */
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The repository's pipelines/ folder (CALLQA_PIPELINES_DIR overrides). */
+export function defaultPipelinesDir(): string {
+  return env().CALLQA_PIPELINES_DIR ?? join(REPO_ROOT, 'pipelines');
+}
+
+/** The repository's lexicons/ folder (CALLQA_LEXICONS_DIR overrides). */
+export function defaultLexiconsDir(): string {
+  return env().CALLQA_LEXICONS_DIR ?? join(REPO_ROOT, 'lexicons');
+}
+
+/** Files in the folder that define a pipeline (examples files excluded). */
+export function listPipelineFiles(dir = defaultPipelinesDir()): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/i.test(f) && !/\.examples\.ya?ml$/i.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Path of the examples file kept beside a pipeline file, if present. */
+export function examplesFileFor(pipelineFile: string): string | null {
+  const f = pipelineFile.replace(/\.ya?ml$/i, '.examples.yaml');
+  return existsSync(f) ? f : null;
+}
+
+export function resolvePipelineFile(idOrPath: string, dir = defaultPipelinesDir()): string {
+  if (/[/\\]|\.ya?ml$/i.test(idOrPath)) {
+    if (!existsSync(idOrPath)) throw new ConfigError(`${idOrPath}: pipeline file not found`);
+    return resolve(idOrPath);
+  }
+  for (const ext of ['.yaml', '.yml']) {
+    const f = join(dir, `${idOrPath}${ext}`);
+    if (existsSync(f)) return f;
+  }
+  throw new ConfigError(`unknown pipeline "${idOrPath}": no ${join(dir, `${idOrPath}.yaml`)} (see callqa pipelines list)`);
+}
+
+/** Path of an issue with ids: sections.2.items.5 -> sections[2 voice].items[5 speech-rate]. */
+export function describeIssuePath(data: unknown, path: readonly PropertyKey[]): string {
+  let node: unknown = data;
+  let out = '';
+  for (const key of path) {
+    const next = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    if (typeof key === 'number') {
+      const id = next !== null && typeof next === 'object' ? (next as { id?: unknown }).id : undefined;
+      out += typeof id === 'string' ? `[${key} ${id}]` : `[${key}]`;
+    } else out += out ? `.${String(key)}` : String(key);
+    node = next;
+  }
+  return out || '(root)';
+}
+
+export function formatIssues(data: unknown, err: z.ZodError): string {
+  return err.issues.map((i) => `${describeIssuePath(data, i.path)}: ${i.message}`).join('; ');
+}
+
+export function readYamlFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read ${what}: ${errorMessage(err)}`);
+  }
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML: ${errorMessage(err).split('\n')[0]}`);
+  }
+}
+
+/**
+ * Validates a pipeline's data (schema only: stage settings, scorecard, text thresholds). `file` names the
+ * source in errors; a real file's `id` must match its name.
+ */
+export function parsePipelineData(data: unknown, file: string, opts: { idMatchesFile?: boolean } = {}): PipelineConfig {
+  const r = PipelineConfigSchema.safeParse(data);
+  if (!r.success) throw new ConfigError(`${file}: invalid pipeline: ${formatIssues(data, r.error)}`);
+  const stem = basename(file).replace(/\.ya?ml$/i, '');
+  if ((opts.idMatchesFile ?? true) && r.data.id !== stem) throw new ConfigError(`${file}: id: "${r.data.id}" must match the file name "${stem}"`);
+  return r.data;
+}
+
+// ---------------------------------------------------------------------------------------------- lexicons
+
+const lexiconCache = new Map<string, LoadedLexicons>();
+
+/**
+ * The lexicon sets a pipeline names (`lexicons:`; all sets when absent), loaded and validated once per
+ * process per (folder, sets): the loader checks them, the detect stage reuses the same object.
+ */
+export function lexiconsFor(pipeline: Pick<PipelineConfig, 'lexicons'>, dir = defaultLexiconsDir()): LoadedLexicons {
+  const key = JSON.stringify([dir, pipeline.lexicons ?? []]);
+  let lex = lexiconCache.get(key);
+  if (!lex) {
+    lex = loadLexicons(dir, pipeline.lexicons);
+    lexiconCache.set(key, lex);
+  }
+  return lex;
+}
+
+/** Loads the pipeline's lexicon sets; a missing or invalid set is an error of the pipeline file's `lexicons` field. */
+function checkLexicons(pipeline: PipelineConfig, file: string): LoadedLexicons {
+  const dir = defaultLexiconsDir();
+  // Which set is at fault, when one is missing: name its index, as the schema errors do.
+  for (const [i, set] of (pipeline.lexicons ?? []).entries()) {
+    const setDir = resolve(dir, set);
+    if (!existsSync(setDir)) throw new ConfigError(`${file}: lexicons[${i}]: lexicon set "${set}" not found (no folder ${setDir})`);
+  }
+  try {
+    return lexiconsFor(pipeline, dir);
+  } catch (err) {
+    throw new ConfigError(`${file}: lexicons: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+// ------------------------------------------------------------------------------------------- pipelines
+
+export interface LoadedPipeline {
+  file: string;
+  pipeline: PipelineConfig;
+  /** the pipeline's lexicon sets, loaded and validated */
+  lexicons: LoadedLexicons;
+}
+
+/** A pipeline by id (pipelines/<id>.yaml) or path: everything in it validated, lexicons loaded. Throws ConfigError. */
+export function loadPipeline(idOrPath: string, dir = defaultPipelinesDir()): LoadedPipeline {
+  const file = resolvePipelineFile(idOrPath, dir);
+  const pipeline = parsePipelineData(readYamlFile(file, 'pipeline'), file);
+  return { file, pipeline, lexicons: checkLexicons(pipeline, file) };
+}
+
+/**
+ * The pipeline a run uses: by id or path; without a name pipelines/default.yaml if present, else the
+ * built-in audio-only default.
+ */
+export function resolvePipeline(nameOrPath?: string): PipelineConfig {
+  if (!nameOrPath) {
+    const f = join(defaultPipelinesDir(), 'default.yaml');
+    if (!existsSync(f)) return defaultPipeline();
+    return loadPipeline(f).pipeline;
+  }
+  return loadPipeline(nameOrPath).pipeline;
+}
+
+// ------------------------------------------------------------------------------------------- examples
+
+export function loadExamples(file: string): ExamplesFile {
+  const data = readYamlFile(file, 'examples');
+  const r = ExamplesFileSchema.safeParse(data);
+  if (!r.success) throw new ConfigError(`${file}: invalid examples: ${formatIssues(data, r.error)}`);
+  return r.data;
+}
+
+/** Runs the example calls kept beside a pipeline (pipelines/<id>.examples.yaml) through its scorecard. */
+export function runExamples(pipeline: PipelineConfig, file: string): ExampleResult[] {
+  const ex = loadExamples(file);
+  if (ex.pipeline !== pipeline.id) throw new ConfigError(`${file}: pipeline: "${ex.pipeline}" but the pipeline beside it is "${pipeline.id}"`);
+  return ex.examples.map((e) => runExample(pipeline, e));
+}
