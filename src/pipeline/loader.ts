@@ -96,13 +96,13 @@ export function readYamlFile(file: string, what: string): unknown {
 
 /**
  * Validates a pipeline's data (schema only: stage settings, scorecard, text thresholds). `file` names the
- * source in errors; a real file's `id` must match its name.
+ * source in errors; a real file's `id` must match its name ('(inline)' for data that has no file).
  */
-export function parsePipelineData(data: unknown, file: string, opts: { idMatchesFile?: boolean } = {}): PipelineConfig {
+export function parsePipelineData(data: unknown, file: string): PipelineConfig {
   const r = PipelineConfigSchema.safeParse(data);
   if (!r.success) throw new ConfigError(`${file}: invalid pipeline: ${formatIssues(data, r.error)}`);
   const stem = basename(file).replace(/\.ya?ml$/i, '');
-  if ((opts.idMatchesFile ?? true) && r.data.id !== stem) throw new ConfigError(`${file}: id: "${r.data.id}" must match the file name "${stem}"`);
+  if (file !== '(inline)' && r.data.id !== stem) throw new ConfigError(`${file}: id: "${r.data.id}" must match the file name "${stem}"`);
   return r.data;
 }
 

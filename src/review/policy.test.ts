@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
-import { loadPipeline, parsePipelineData } from '../score/pipeline.js';
+import { loadPipeline, parsePipelineData } from '../pipeline/loader.js';
 import { defaultReviewPolicy } from '../score/schema.js';
 
 describe('review policy block of a QA program', () => {

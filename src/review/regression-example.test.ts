@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { exampleInput, ExamplesFileSchema, loadExamples, runExample } from '../score/examples.js';
-import { examplesFileFor, loadPipeline } from '../score/pipeline.js';
+import { exampleInput, ExamplesFileSchema, runExample } from '../score/examples.js';
+import { examplesFileFor, loadExamples, loadPipeline } from '../pipeline/loader.js';
 import { appendExample, buildRegressionExample, ExampleExportError, expectationOf, type CallForExample } from './regression-example.js';
 
 const { file, pipeline } = loadPipeline('inbound-service-zh');
