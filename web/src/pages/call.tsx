@@ -1,0 +1,308 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, ApiError, currentUser } from '../api';
+import { toCallDetail, toHistory } from '../api-shapes';
+import { clock, dateTime, localTitle } from '../format';
+import { t, type MessageKey } from '../i18n';
+import { go, href } from '../router';
+import type { CallDetail, DraftItem, HistoryEntry } from '../types';
+import { isTyping, helpOpen } from '../components/help';
+import { Player, type PlayerHandle } from '../components/player';
+import { Transcript } from '../components/transcript';
+import { Scorecard, flatItems, type DecideInput } from '../components/scorecard';
+import { navigableEvents, eventLabel } from '../components/events';
+import { DisputeDialog } from './disputes';
+import { nextCallAfter } from './queue';
+
+export function CallPage({ id }: { id: string }) {
+  const [call, setCall] = useState<CallDetail | null>(null);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [history, setHistory] = useState<HistoryEntry[] | null>(null);
+  const [time, setTime] = useState(0);
+  const [selected, setSelected] = useState(0);
+  const [overrideOpen, setOverrideOpen] = useState(false);
+  const [tab, setTab] = useState<'transcript' | 'history'>('transcript');
+  const [disputeItem, setDisputeItem] = useState<DraftItem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const player = useRef<PlayerHandle | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const raw = await api<unknown>('GET', `/calls/${encodeURIComponent(id)}`);
+      setCall(toCallDetail(raw, currentUser.value!));
+    } catch (e) {
+      setError(e as Error);
+    }
+  }, [id]);
+  const loadHistory = useCallback(async () => {
+    try {
+      setHistory(toHistory(await api<unknown>('GET', `/calls/${encodeURIComponent(id)}/history`)));
+    } catch {
+      setHistory([]);
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (tab === 'history') void loadHistory();
+  }, [tab, loadHistory]);
+
+  const events = useMemo(() => (call ? navigableEvents(call.events) : []), [call]);
+  const items = useMemo(() => (call?.draft ? flatItems(call.draft) : []), [call]);
+
+  const seek = useCallback((sec: number) => player.current?.seek(sec), []);
+
+  const decide = useCallback(
+    async (d: DecideInput) => {
+      await api('POST', `/calls/${encodeURIComponent(id)}/decisions`, {
+        itemId: d.itemId,
+        action: d.action,
+        points: d.points,
+        reasonCode: d.reasonCode,
+        reason: d.comment,
+        comment: d.comment,
+      });
+      await load();
+    },
+    [id, load],
+  );
+
+  const complete = useCallback(async () => {
+    await api('POST', `/calls/${encodeURIComponent(id)}/complete`, {});
+    await load();
+    setNotice(t('reviewCompleted'));
+    setTab('history');
+  }, [id, load]);
+
+  // Keyboard: the whole review without the mouse (see the help overlay).
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      if (isTyping(e) || helpOpen.value || disputeItem || e.ctrlKey || e.metaKey || e.altKey) return;
+      const p = player.current;
+      const now = p?.time() ?? time;
+      const item = items[selected];
+      switch (e.key) {
+        case ' ':
+          p?.playPause();
+          break;
+        case 'ArrowLeft':
+          p?.skip(-5);
+          break;
+        case 'ArrowRight':
+          p?.skip(5);
+          break;
+        case ']': {
+          const next = events.find((ev) => ev.start > now + 0.25);
+          if (next) p?.seek(next.start);
+          break;
+        }
+        case '[': {
+          const prev = [...events].reverse().find((ev) => ev.start < now - 1);
+          p?.seek(prev ? prev.start : 0);
+          break;
+        }
+        case 'ArrowDown':
+        case 'j':
+          setSelected((s) => Math.min(items.length - 1, s + 1));
+          setOverrideOpen(false);
+          break;
+        case 'ArrowUp':
+        case 'k':
+          setSelected((s) => Math.max(0, s - 1));
+          setOverrideOpen(false);
+          break;
+        case 'Enter':
+          if (item && call?.canReview && call.review?.status !== 'completed') {
+            const judgement = item.status === 'needs_review';
+            if (judgement) setOverrideOpen(true);
+            else void decide({ itemId: item.id, action: 'confirm' }).then(() => setSelected((s) => Math.min(items.length - 1, s + 1)));
+          }
+          break;
+        case 'o':
+        case 'O':
+          if (call?.canReview && call.review?.status !== 'completed') setOverrideOpen(true);
+          break;
+        case '-':
+          p?.changeSpeed(-1);
+          break;
+        case '+':
+        case '=':
+          p?.changeSpeed(1);
+          break;
+        case 'C':
+          if (e.shiftKey && call?.canReview) void complete().catch((x: Error) => setNotice(x.message));
+          break;
+        case 'N':
+          if (e.shiftKey) void nextCallAfter(id).then((n) => n && go('call', n));
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    }
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [events, items, selected, call, decide, complete, id, disputeItem, time]);
+
+  if (error) {
+    return (
+      <div class="page">
+        <p class="form-error" role="alert">
+          {error instanceof ApiError && (error.status === 404 || error.status === 403) ? t('notFound') : `${t('error')}: ${error.message}`}
+        </p>
+        <a href={href('queue')}>{t('backToQueue')}</a>
+      </div>
+    );
+  }
+  if (!call) return <CallSkeleton />;
+
+  const currentEvent = events.filter((ev) => ev.start <= time + 0.05 && time <= Math.max(ev.end, ev.start + 1)).pop();
+  const disputed = new Set<string>();
+  return (
+    <div class="call-page">
+      <div class="call-head">
+        <a class="back" href={href(currentUser.value?.role === 'agent' ? 'results' : 'queue')}>
+          ← {currentUser.value?.role === 'agent' ? t('navResults') : t('backToQueue')}
+        </a>
+        <h1 class="call-title" title={call.fileName}>
+          {call.fileName}
+        </h1>
+        <span class="meta">
+          {call.agentId && (
+            <span>
+              {t('colAgent')}: {call.agentId}
+            </span>
+          )}
+          {call.team && (
+            <span>
+              {t('team')}: {call.team}
+            </span>
+          )}
+          {call.startedAt && <span>{dateTime(call.startedAt)}</span>}
+          <span>{clock(call.durationSec)}</span>
+          {call.draft && <span>{localTitle(call.draft.title)}</span>}
+        </span>
+        <span class="spacer" />
+        <span class="now-event" aria-live="polite">
+          {currentEvent ? `${t('events')}: ${eventLabel(currentEvent)} ${clock(currentEvent.start)}` : ''}
+        </span>
+        {currentUser.value?.role !== 'agent' && (
+          <button onClick={() => void nextCallAfter(id).then((n) => n && go('call', n))} title={`${t('nextCall')} (Shift+N)`}>
+            {t('nextCall')} →
+          </button>
+        )}
+      </div>
+      {notice && (
+        <div class="notice" role="status">
+          {notice}
+          <button class="ghost" onClick={() => setNotice(null)} aria-label={t('close')}>
+            ×
+          </button>
+        </div>
+      )}
+      <Player call={call} handle={player} onTime={setTime} />
+      <div class="call-body">
+        <div class="left">
+          <div class="tabs" role="tablist">
+            <button role="tab" aria-selected={tab === 'transcript'} class={tab === 'transcript' ? 'active' : ''} onClick={() => setTab('transcript')}>
+              {t('transcript')}
+            </button>
+            <button role="tab" aria-selected={tab === 'history'} class={tab === 'history' ? 'active' : ''} onClick={() => setTab('history')}>
+              {t('history')}
+            </button>
+          </div>
+          {tab === 'transcript' ? <Transcript segments={call.segments} events={call.events} time={time} onSeek={seek} /> : <History entries={history} />}
+        </div>
+        <div class="right">
+          {call.draft ? (
+            <Scorecard
+              draft={call.draft}
+              review={call.review}
+              canReview={call.canReview}
+              canDispute={call.canDispute}
+              selected={selected}
+              onSelect={setSelected}
+              overrideOpen={overrideOpen}
+              setOverrideOpen={setOverrideOpen}
+              onDecide={decide}
+              onComplete={complete}
+              onSeek={seek}
+              onDispute={setDisputeItem}
+              disputedItems={disputed}
+            />
+          ) : (
+            <p class="empty">—</p>
+          )}
+        </div>
+      </div>
+      {disputeItem && (
+        <DisputeDialog
+          callId={id}
+          item={disputeItem}
+          onClose={(sent) => {
+            setDisputeItem(null);
+            if (sent) {
+              setNotice(t('disputeSent'));
+              void load();
+            }
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function History({ entries }: { entries: HistoryEntry[] | null }) {
+  if (!entries) return <p class="empty">{t('loading')}</p>;
+  if (entries.length === 0) return <p class="empty">{t('noHistory')}</p>;
+  return (
+    <ol class="history" aria-label={t('history')}>
+      {entries.map((e) => (
+        <li>
+          <time>{dateTime(e.at)}</time> <strong>{e.actor}</strong> <span class="action">{historyAction(e.action)}</span>
+          {historyDetail(e)}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function historyAction(action: string): string {
+  const key = `h_${action.replaceAll('.', '_')}`;
+  const translated = t(key as MessageKey);
+  return translated === undefined || translated === key ? action : translated;
+}
+
+function historyDetail(e: HistoryEntry): string {
+  const d = e.details;
+  const parts: string[] = [];
+  if (typeof d.itemId === 'string') parts.push(d.itemId);
+  if (d.points !== undefined && d.points !== null) parts.push(`${t('points')} ${String(d.points)}`);
+  if (typeof d.reasonCode === 'string') parts.push(t(`reason_${d.reasonCode}` as MessageKey) ?? d.reasonCode);
+  if (typeof d.reason === 'string') parts.push(`“${d.reason}”`);
+  if (typeof d.outcome === 'string') parts.push(d.outcome);
+  if (typeof d.total === 'number') parts.push(`${d.total}`);
+  return parts.length ? ` · ${parts.join(' · ')}` : '';
+}
+
+/** The page's frame at its final size while the call loads: nothing moves when the data arrives. */
+function CallSkeleton() {
+  return (
+    <div class="call-page" aria-busy="true">
+      <div class="call-head">
+        <span class="muted">{t('loading')}</span>
+      </div>
+      <section class="player">
+        <div class="wave-row">
+          <div class="wave" style={{ height: '126px' }} />
+        </div>
+        <div class="controls" />
+      </section>
+      <div class="call-body">
+        <div class="left" />
+        <div class="right" />
+      </div>
+    </div>
+  );
+}

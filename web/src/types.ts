@@ -1,0 +1,120 @@
+/** What the pages work with. api-shapes.ts turns the review API's answers into these. */
+
+export type Speaker = 'agent' | 'customer' | 'unknown';
+
+export interface TimeSpan {
+  start: number;
+  end: number;
+}
+
+export interface CallEvent {
+  type: string;
+  speaker: Speaker | null;
+  start: number;
+  end: number;
+  [detail: string]: unknown;
+}
+
+export interface Segment {
+  idx: number;
+  speaker: Speaker;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export type ItemStatus = 'pass' | 'deducted' | 'fatal' | 'needs_review' | 'not_applicable';
+
+export interface Evidence {
+  kind: 'event' | 'sentence' | 'metadata';
+  start: number;
+  end: number;
+  speaker: Speaker | null;
+  text?: string;
+  type?: string;
+  field?: string;
+}
+
+export interface DraftItem {
+  id: string;
+  title: string;
+  kind: 'standard' | 'penalty' | 'bonus' | 'fatal' | 'manual' | string;
+  status: ItemStatus;
+  maxPoints: number;
+  points: number | null;
+  deduction: number;
+  reason: string;
+  evidence: Evidence[];
+  guidance?: string;
+  suggested?: { status: ItemStatus; points: number | null };
+}
+
+export interface DraftSection {
+  id: string;
+  title: string;
+  max: number;
+  items: DraftItem[];
+}
+
+export interface Draft {
+  title: string;
+  maxTotal: number;
+  total: number;
+  fatal: boolean;
+  sections: DraftSection[];
+}
+
+export interface Decision {
+  itemId: string;
+  action: 'confirm' | 'override';
+  points: number | null;
+  reasonCode: string | null;
+  comment: string | null;
+  by: string | null;
+  at: string;
+}
+
+export interface ReviewState {
+  status: 'in_progress' | 'completed';
+  decisions: Record<string, Decision>;
+  /** the fixed result once completed */
+  total: number | null;
+  maxTotal: number | null;
+  fatal: boolean | null;
+  completedAt: string | null;
+}
+
+export interface CallDetail {
+  id: string;
+  fileName: string;
+  durationSec: number;
+  channels: number;
+  /** speaker per channel */
+  speakers: Speaker[];
+  agentId: string | null;
+  team: string | null;
+  startedAt: string | null;
+  language: string | null;
+  timeline: { channels: { speaker: Speaker; speech: TimeSpan[] }[]; hold: TimeSpan[] } | null;
+  events: CallEvent[];
+  segments: Segment[];
+  draft: Draft | null;
+  review: ReviewState | null;
+  /** what this user may do here */
+  canReview: boolean;
+  canDispute: boolean;
+}
+
+export interface HistoryEntry {
+  at: string;
+  actor: string;
+  action: string;
+  details: Record<string, unknown>;
+}
+
+export interface Peaks {
+  durationSec: number;
+  peaksPerSec: number;
+  channels: { peaks: number[] }[];
+  speakers: Speaker[];
+}
