@@ -1,5 +1,5 @@
 import type { User } from './api';
-import type { CallDetail, CallEvent, Decision, Draft, HistoryEntry, ReviewState, Segment, Speaker } from './types';
+import type { CallDetail, CallEvent, Decision, Draft, DraftItem, HistoryEntry, ReviewState, Segment, Speaker } from './types';
 
 /**
  * The review API's answers (docs/api.md) turned into what the pages use. Kept in one file so a change in the
@@ -21,6 +21,7 @@ export interface QueueEntry {
   date: string | null;
   durationSec: number | null;
   draftTotal: number | null;
+  finalTotal: number | null;
   maxTotal: number | null;
   needsReview: boolean;
   state: 'unreviewed' | 'in_progress' | 'completed';
@@ -38,16 +39,17 @@ export function toQueueEntry(raw: unknown): QueueEntry {
   const r = obj(raw);
   const call = obj(r.call ?? r);
   const md = obj(call.metadata);
-  const state = str(call.reviewState ?? call.state ?? r.reviewState) ?? 'unreviewed';
+  const state = str(obj(call.review).state ?? call.reviewState ?? r.reviewState) ?? 'unreviewed';
   return {
     id: String(call.id ?? r.id ?? r.callId),
     fileName: str(call.fileName) ?? String(call.id ?? ''),
     agentId: str(call.agentId ?? md.agentId),
     team: str(call.team ?? md.team),
-    program: str(call.pipelineId ?? obj(call.pipeline).id),
+    program: str(obj(call.pipeline).id ?? call.pipelineId),
     date: str(call.startedAt ?? md.startedAt ?? call.analysedAt),
     durationSec: numOr(call.durationSec),
     draftTotal: numOr(call.draftTotal ?? obj(call.draft).total),
+    finalTotal: numOr(call.finalTotal),
     maxTotal: numOr(call.maxTotal ?? obj(call.draft).maxTotal),
     needsReview: call.needsReview === true,
     state: (['unreviewed', 'in_progress', 'completed'].includes(state) ? state : 'unreviewed') as QueueEntry['state'],
@@ -85,81 +87,109 @@ function toEvents(raw: unknown): CallEvent[] {
   });
 }
 
-function toDecisions(raw: unknown): Record<string, Decision> {
-  const out: Record<string, Decision> = {};
-  const list = Array.isArray(raw) ? raw : Object.values(obj(raw));
-  for (const x of list) {
-    const d = obj(x);
-    const itemId = str(d.itemId);
-    if (!itemId) continue;
-    // The newest decision on an item counts (decisions are append-only).
-    out[itemId] = {
-      itemId,
-      action: d.action === 'override' ? 'override' : 'confirm',
-      points: numOr(d.points),
-      reasonCode: str(d.reasonCode),
-      comment: str(d.comment ?? d.reason),
-      by: str(d.decidedBy ?? d.by ?? obj(d.user).username),
-      at: str(d.decidedAt ?? d.at) ?? '',
-    };
-  }
-  return out;
+function toDecision(itemId: string, raw: unknown): Decision | null {
+  if (!raw) return null;
+  const d = obj(raw);
+  return {
+    itemId,
+    action: d.action === 'override' ? 'override' : 'confirm',
+    points: numOr(d.points),
+    fatal: typeof d.fatal === 'boolean' ? d.fatal : null,
+    reasonCode: str(d.reasonCode),
+    comment: str(d.comment),
+    by: str(d.decidedBy),
+    at: str(d.decidedAt) ?? '',
+  };
 }
 
-function toReview(raw: unknown): ReviewState | null {
+/** The card's items carry the machine's answer (`machine`) and the inspector's (`human`); the draft shown is the machine's. */
+function toCard(raw: unknown): { draft: Draft; review: ReviewState } | null {
   if (!raw) return null;
-  const r = obj(raw);
-  const result = obj(r.result);
+  const c = obj(raw);
+  const decisions: Record<string, Decision> = {};
+  const sections = arr(c.sections).map((sx) => {
+    const s = obj(sx);
+    return {
+      id: String(s.id),
+      title: str(s.title) ?? '',
+      max: numOr(s.max) ?? 0,
+      items: arr(s.items).map((ix) => {
+        const it = obj(ix);
+        const m = obj(it.machine ?? it);
+        const id = String(it.id);
+        const d = toDecision(id, it.human);
+        if (d) decisions[id] = d;
+        const item: DraftItem = {
+          id,
+          title: str(m.title ?? it.title) ?? id,
+          kind: String(m.kind ?? it.kind),
+          status: (str(m.status) ?? 'needs_review') as DraftItem['status'],
+          maxPoints: numOr(m.maxPoints) ?? 0,
+          points: numOr(m.points),
+          deduction: numOr(m.deduction) ?? 0,
+          reason: str(m.reason) ?? '',
+          evidence: arr(m.evidence) as DraftItem['evidence'],
+          guidance: str(m.guidance) ?? undefined,
+          suggested: m.suggested ? (obj(m.suggested) as DraftItem['suggested']) : undefined,
+          current: { status: (str(it.status) ?? 'needs_review') as DraftItem['status'], points: numOr(it.points) },
+          amendedBy: str(it.amendedBy) ?? undefined,
+        };
+        return item;
+      }),
+    };
+  });
+  const stage = (['draft', 'in_review', 'final'].includes(String(c.stage)) ? c.stage : 'draft') as ReviewState['stage'];
   return {
-    status: r.status === 'completed' ? 'completed' : 'in_progress',
-    decisions: toDecisions(r.decisions),
-    total: numOr(result.total ?? r.total ?? r.finalTotal),
-    maxTotal: numOr(result.maxTotal ?? r.maxTotal),
-    fatal: typeof (result.fatal ?? r.fatal) === 'boolean' ? ((result.fatal ?? r.fatal) as boolean) : null,
-    completedAt: str(r.completedAt),
+    draft: { title: str(c.title) ?? '', maxTotal: numOr(c.maxTotal) ?? 0, total: numOr(c.total) ?? 0, fatal: c.fatal === true, sections },
+    review: {
+      stage,
+      status: stage === 'final' ? 'completed' : stage === 'in_review' ? 'in_progress' : 'unreviewed',
+      pending: arr(c.pendingItems).map(String),
+      decisions,
+      total: numOr(c.total),
+      maxTotal: numOr(c.maxTotal),
+      fatal: c.fatal === true,
+      completedAt: null,
+    },
   };
 }
 
 export function toCallDetail(raw: unknown, user: User): CallDetail {
-  const r = obj(raw);
-  const call = obj(r.call ?? r);
-  const md = obj(call.metadata);
-  const timeline = obj(r.timeline ?? call.timeline);
-  const tlChannels = arr(timeline.channels).map((c) => {
-    const o = obj(c);
-    return { speaker: (str(o.speaker) ?? 'unknown') as Speaker, speech: arr(o.speech).map((s) => ({ start: numOr(obj(s).start) ?? 0, end: numOr(obj(s).end) ?? 0 })) };
-  });
-  const channels = numOr(call.channels) ?? Math.max(1, tlChannels.length);
-  const layout = arr(r.channelLayout ?? call.channelLayout).map((s) => String(s) as Speaker);
-  const speakers: Speaker[] =
-    tlChannels.length === channels && tlChannels.length > 0
-      ? tlChannels.map((c) => c.speaker)
-      : channels >= 2
-        ? layout.length === 2
-          ? layout
-          : ['agent', 'customer']
-        : ['unknown'];
-  const transcript = obj(r.transcript ?? call.transcript);
-  const draft = (r.draft ?? r.scorecard ?? call.draft ?? null) as Draft | null;
-  const review = toReview(r.review ?? call.review);
+  const c = obj(raw);
+  const md = obj(c.metadata);
+  const audio = obj(c.audio);
+  const transcript = obj(c.transcript);
+  const card = toCard(c.scorecard);
+  const reviewInfo = obj(c.review);
+  const channels = numOr(audio.channels) ?? 1;
+  if (card) card.review.completedAt = str(reviewInfo.completedAt);
   const role = user.role;
+  const completed = card?.review.stage === 'final';
+  const win = c.disputeWindow ? obj(c.disputeWindow) : null;
   return {
-    id: String(call.id ?? r.id),
-    fileName: str(call.fileName ?? call.file) ?? '',
-    durationSec: numOr(call.durationSec ?? timeline.durationSec) ?? 0,
+    id: String(c.id),
+    fileName: str(c.fileName) ?? '',
+    durationSec: numOr(c.durationSec) ?? 0,
     channels,
-    speakers,
-    agentId: str(call.agentId ?? md.agentId),
-    team: str(call.team ?? md.team),
-    startedAt: str(md.startedAt ?? call.startedAt),
+    // refined by the peaks answer, which knows how the analysis labelled each channel
+    speakers: channels >= 2 ? ['agent', 'customer'] : ['unknown'],
+    agentId: str(c.agentId ?? md.agentId),
+    team: str(c.team ?? md.team),
+    startedAt: str(c.startedAt ?? md.startedAt),
     language: str(transcript.language),
-    timeline: tlChannels.length ? { channels: tlChannels, hold: [] } : null,
-    events: toEvents(r.events ?? call.events),
-    segments: toSegments(transcript.segments ?? r.segments),
-    draft,
-    review,
-    canReview: (role === 'inspector' || role === 'supervisor') && review?.status !== 'completed',
-    canDispute: role === 'agent' && review?.status === 'completed',
+    timeline: null,
+    events: toEvents(c.events),
+    segments: toSegments(transcript.segments),
+    draft: card?.draft ?? null,
+    review: card?.review ?? null,
+    disputes: arr(c.disputes).map((x) => {
+      const d = obj(x);
+      return { id: String(d.id), itemId: String(d.itemId), status: String(d.status) };
+    }),
+    disputeWindow: win ? { open: win.open === true, closesAt: str(win.closesAt) ?? '', limit: numOr(win.limit) ?? 0, used: numOr(win.used) ?? 0 } : null,
+    hidden: str(c.hidden),
+    canReview: (role === 'inspector' || role === 'supervisor') && !completed && !!card,
+    canDispute: role === 'agent' && completed && win?.open === true,
   };
 }
 
@@ -170,4 +200,29 @@ export function toHistory(raw: unknown): HistoryEntry[] {
     const e = obj(x);
     return { at: str(e.at) ?? '', actor: str(e.actor ?? e.actorName ?? obj(e.user).username) ?? '', action: str(e.action) ?? '', details: obj(e.details) };
   });
+}
+
+/** The decideItem answer ({item, total, maxTotal, pendingItems}) applied to the call on screen. */
+export function applyDecisionResult(call: CallDetail, itemId: string, raw: unknown): CallDetail {
+  const r = obj(raw);
+  const it = obj(r.item);
+  const decision = toDecision(itemId, it.human);
+  if (!call.draft || !call.review) return call;
+  const sections = call.draft.sections.map((s) => ({
+    ...s,
+    items: s.items.map((i) => (i.id === itemId ? { ...i, current: { status: (str(it.status) ?? i.status) as DraftItem['status'], points: numOr(it.points) } } : i)),
+  }));
+  return {
+    ...call,
+    draft: { ...call.draft, sections },
+    review: {
+      ...call.review,
+      stage: 'in_review',
+      status: 'in_progress',
+      decisions: decision ? { ...call.review.decisions, [itemId]: decision } : call.review.decisions,
+      total: numOr(r.total) ?? call.review.total,
+      maxTotal: numOr(r.maxTotal) ?? call.review.maxTotal,
+      pending: arr(r.pendingItems).map(String),
+    },
+  };
 }

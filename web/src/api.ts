@@ -36,7 +36,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
     credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (res.status === 401 && path !== '/login' && path !== '/me') {
+  if (res.status === 401 && path !== '/auth/login' && path !== '/me') {
     currentUser.value = null;
   }
   if (!res.ok) {
@@ -77,14 +77,14 @@ function applyMe(me: MeResponse | User): void {
 }
 
 export async function login(username: string, password: string): Promise<void> {
-  const res = await api<MeResponse | User>('POST', '/login', { username, password });
+  const res = await api<MeResponse | User>('POST', '/auth/login', { username, password });
   applyMe(res);
   if (!csrfToken) await loadMe();
 }
 
 export async function logout(): Promise<void> {
   try {
-    await api('POST', '/logout');
+    await api('POST', '/auth/logout');
   } finally {
     csrfToken = null;
     currentUser.value = null;

@@ -47,6 +47,9 @@ export interface DraftItem {
   evidence: Evidence[];
   guidance?: string;
   suggested?: { status: ItemStatus; points: number | null };
+  /** the answer that counts now (machine's, or the inspector's / a ruling's) */
+  current?: { status: ItemStatus; points: number | null };
+  amendedBy?: string;
 }
 
 export interface DraftSection {
@@ -68,6 +71,8 @@ export interface Decision {
   itemId: string;
   action: 'confirm' | 'override';
   points: number | null;
+  /** fatal items: whether the inspector holds the fatal fault */
+  fatal: boolean | null;
   reasonCode: string | null;
   comment: string | null;
   by: string | null;
@@ -75,9 +80,13 @@ export interface Decision {
 }
 
 export interface ReviewState {
-  status: 'in_progress' | 'completed';
+  /** draft: nobody has decided anything; in_review: decisions made; final: completed (the score is fixed) */
+  stage: 'draft' | 'in_review' | 'final';
+  status: 'unreviewed' | 'in_progress' | 'completed';
+  /** items that still need the inspector, as the server counts them */
+  pending: string[];
   decisions: Record<string, Decision>;
-  /** the fixed result once completed */
+  /** final when stage is final; otherwise provisional */
   total: number | null;
   maxTotal: number | null;
   fatal: boolean | null;
@@ -100,6 +109,10 @@ export interface CallDetail {
   segments: Segment[];
   draft: Draft | null;
   review: ReviewState | null;
+  disputes: { id: string; itemId: string; status: string }[];
+  disputeWindow: { open: boolean; closesAt: string; limit: number; used: number } | null;
+  /** why part of the call is hidden from this user (e.g. an agent before the review is complete) */
+  hidden: string | null;
   /** what this user may do here */
   canReview: boolean;
   canDispute: boolean;
@@ -117,4 +130,5 @@ export interface Peaks {
   peaksPerSec: number;
   channels: { peaks: number[] }[];
   speakers: Speaker[];
+  timeline: { durationSec: number; channels: { speaker: Speaker; speech: TimeSpan[] }[]; hold: TimeSpan[] } | null;
 }

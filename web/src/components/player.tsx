@@ -50,7 +50,9 @@ export function Player({ call, handle, onTime, onPlayingChange }: Props) {
   const [speed, setSpeed] = useState(1);
   const [zoom, setZoom] = useState(0);
   const [listen, setListen] = useState<Listen>('both');
-  const stereo = call.speakers.length === 2;
+  // who is on which channel: as the analysis labelled them (from the peaks answer); until then the call's guess
+  const [speakers, setSpeakers] = useState<Speaker[]>(call.speakers);
+  const stereo = speakers.length === 2;
 
   useEffect(() => {
     const media = new Audio();
@@ -88,7 +90,8 @@ export function Player({ call, handle, onTime, onPlayingChange }: Props) {
           ],
         });
         wsRef.current = ws;
-        drawEvents(regions, call, peaks.speakers);
+        setSpeakers(peaks.speakers.length === peaks.channels.length ? peaks.speakers : call.speakers);
+        drawEvents(regions, call, peaks);
         ws.on('timeupdate', (sec) => {
           const now = performance.now();
           // Follow-along needs a few updates a second, not one per frame.
@@ -203,19 +206,19 @@ export function Player({ call, handle, onTime, onPlayingChange }: Props) {
   }
 
   const zi = ZOOMS.indexOf(zoom);
-  const channelLabels = call.speakers.map((s) => t(s === 'agent' ? 'agentSide' : s === 'customer' ? 'customerSide' : 'unknownSide'));
+  const channelLabels = speakers.map((s) => t(s === 'agent' ? 'agentSide' : s === 'customer' ? 'customerSide' : 'unknownSide'));
 
   return (
     <section class="player" aria-label={t('play')}>
       <div class="wave-row">
         <div class="wave-labels" aria-hidden="true">
           {channelLabels.map((l, i) => (
-            <div class={`wave-label side-${call.speakers[i]}`} style={{ height: `${WAVE_HEIGHT}px` }}>
+            <div class={`wave-label side-${speakers[i]}`} style={{ height: `${WAVE_HEIGHT}px` }}>
               {l}
             </div>
           ))}
         </div>
-        <div class="wave" style={{ height: `${WAVE_HEIGHT * Math.max(1, call.speakers.length) + 22}px` }}>
+        <div class="wave" style={{ height: `${WAVE_HEIGHT * Math.max(1, call.channels >= 2 ? 2 : 1) + 22}px` }}>
           <div ref={waveRef} class="wave-canvas" />
           {state !== 'ready' && (
             <div class={`wave-placeholder ${state}`} role="status">
@@ -259,7 +262,7 @@ export function Player({ call, handle, onTime, onPlayingChange }: Props) {
             {t('listen')}
             <select value={String(listen)} onChange={(e) => chooseListen(e.currentTarget.value === 'both' ? 'both' : Number(e.currentTarget.value))}>
               <option value="both">{t('bothSides')}</option>
-              {call.speakers.map((s, i) => (
+              {speakers.map((s, i) => (
                 <option value={String(i)}>{t(s === 'agent' ? 'agentOnly' : 'customerOnly')}</option>
               ))}
             </select>
@@ -298,10 +301,11 @@ function normalise(peaks: number[]): number[] {
   return peaks.map((p) => p * scale);
 }
 
-function drawEvents(regions: InstanceType<typeof RegionsPlugin>, call: CallDetail, speakers: Speaker[]) {
+function drawEvents(regions: InstanceType<typeof RegionsPlugin>, call: CallDetail, peaks: Peaks) {
+  const speakers = peaks.speakers;
   const channelOf = (s: Speaker | null) => (s ? speakers.indexOf(s) : -1);
-  if (call.timeline) {
-    for (const ch of call.timeline.channels) {
+  if (peaks.timeline) {
+    for (const ch of peaks.timeline.channels) {
       const idx = channelOf(ch.speaker);
       if (idx < 0) continue;
       for (const sp of ch.speech) {

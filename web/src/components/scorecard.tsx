@@ -12,12 +12,12 @@ import type { Decision, Draft, DraftItem, ReviewState } from '../types';
 export const REASON_CODES = ['wrong_score', 'wrong_evidence', 'missing_evidence', 'other'] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
+/** The decideItem request body (docs/api.md). */
 export interface DecideInput {
   itemId: string;
   action: 'confirm' | 'override';
   points?: number;
-  reasonCode?: ReasonCode;
-  comment?: string;
+  reason?: { code: ReasonCode; comment?: string };
 }
 
 interface Props {
@@ -40,16 +40,22 @@ export function flatItems(draft: Draft): DraftItem[] {
   return draft.sections.flatMap((s) => s.items);
 }
 
-/** Items still waiting for the inspector: no decision yet (not-applicable ones need none). */
+/** Items still waiting for the inspector, as the server counts them. */
 export function openItems(draft: Draft, review: ReviewState | null): DraftItem[] {
-  if (review?.status === 'completed') return [];
-  return flatItems(draft).filter((i) => i.status !== 'not_applicable' && !review?.decisions[i.id]);
+  if (review?.stage === 'final') return [];
+  const pending = new Set(review?.pending ?? []);
+  return flatItems(draft).filter((i) => pending.has(i.id));
+}
+
+/** The machine has an answer to accept (a judged item, or an unjudged one with a suggestion). */
+export function hasMachineAnswer(item: DraftItem): boolean {
+  return item.status !== 'needs_review' || !!item.suggested;
 }
 
 export function Scorecard(p: Props) {
   const items = flatItems(p.draft);
   const open = openItems(p.draft, p.review);
-  const completed = p.review?.status === 'completed';
+  const completed = p.review?.stage === 'final';
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -90,6 +96,7 @@ export function Scorecard(p: Props) {
               return (
                 <ItemRow
                   item={item}
+                  sectionMax={s.max}
                   index={i}
                   selected={p.selected === i}
                   decision={p.review?.decisions[item.id]}
@@ -133,7 +140,7 @@ export function Scorecard(p: Props) {
 }
 
 export function ScoreBadge({ draft, review, openCount }: { draft: Draft; review: ReviewState | null; openCount: number }) {
-  if (review?.status === 'completed' && review.total !== null) {
+  if (review?.stage === 'final' && review.total !== null) {
     const fatal = review.fatal;
     return (
       <div class={`score final${fatal ? ' fatal' : ''}`} aria-label={`${t('final')} ${num(review.total)} / ${num(review.maxTotal ?? draft.maxTotal)}`}>
@@ -144,13 +151,14 @@ export function ScoreBadge({ draft, review, openCount }: { draft: Draft; review:
       </div>
     );
   }
+  const total = review?.total ?? draft.total;
   return (
-    <div class="score provisional" aria-label={`${t('provisional')} ${num(draft.total)} / ${num(draft.maxTotal)}`}>
+    <div class="score provisional" aria-label={`${t('provisional')} ${num(total)} / ${num(draft.maxTotal)}`}>
       <span class="score-kind">{t('provisional')}</span>
-      <span class="score-num">{num(draft.total)}</span>
+      <span class="score-num">{num(total)}</span>
       <span class="score-max">/ {num(draft.maxTotal)}</span>
       {draft.fatal && <span class="chip fatal">{t('fatalCall')}</span>}
-      <span class="score-note">{t('provisionalHint', { n: openCount })}</span>
+      <span class="score-note">{openCount > 0 ? t('provisionalHint', { n: openCount }) : t('provisionalNotCompleted')}</span>
     </div>
   );
 }
@@ -169,6 +177,7 @@ function machinePoints(item: DraftItem): string {
 
 interface RowProps {
   item: DraftItem;
+  sectionMax: number;
   index: number;
   selected: boolean;
   decision: Decision | undefined;
@@ -186,7 +195,7 @@ interface RowProps {
 function ItemRow(r: RowProps) {
   const st = statusOf(r.item);
   const [err, setErr] = useState<string | null>(null);
-  const needsJudgement = st === 'needs_review' || st === 'manual';
+  const needsJudgement = !hasMachineAnswer(r.item);
   async function confirm() {
     setErr(null);
     try {
@@ -269,65 +278,77 @@ function ItemRow(r: RowProps) {
           {err}
         </p>
       )}
-      {r.overrideOpen && <OverrideForm item={r.item} decision={r.decision} onCancel={() => r.setOverrideOpen(false)} onSubmit={r.onDecide} manual={needsJudgement} />}
+      {r.overrideOpen && <OverrideForm item={r.item} decision={r.decision} onCancel={() => r.setOverrideOpen(false)} onSubmit={r.onDecide} byHand={needsJudgement && r.item.kind !== 'fatal'} sectionMax={r.sectionMax} />}
     </div>
   );
 }
 
 function DecisionView({ decision, item }: { decision: Decision | undefined; item: DraftItem }) {
   if (!decision) return <span class="badge undecided">{t('undecided')}</span>;
-  if (decision.action === 'confirm') {
-    return (
-      <>
-        <span class="badge decided-confirm">✓ {t('decided_confirm')}</span>
-        <span class="pts">{machinePoints(item)}</span>
-      </>
-    );
-  }
+  const pts = item.current?.points ?? decision.points;
+  const ptsText = item.kind === 'fatal' ? (decision.fatal === false || item.current?.status !== 'fatal' ? t('notFatal') : t('status_fatal')) : `${num(pts)}${item.kind === 'penalty' || item.kind === 'bonus' ? '' : ` / ${num(item.maxPoints)}`}`;
+  const scoredByHand = decision.action === 'confirm' && decision.points !== null;
   return (
     <>
-      <span class="badge decided-override">{t('decided_override')}</span>
-      <span class="pts">
-        {num(decision.points)}
-        {item.kind === 'penalty' || item.kind === 'bonus' ? '' : ` / ${num(item.maxPoints)}`}
-      </span>
+      {decision.action === 'confirm' ? (
+        <span class="badge decided-confirm">✓ {scoredByHand ? t('decided_scored') : t('decided_confirm')}</span>
+      ) : (
+        <span class="badge decided-override">{t('decided_override')}</span>
+      )}
+      <span class="pts">{ptsText}</span>
       {(decision.reasonCode || decision.comment) && (
         <span class="decision-why">
           {decision.reasonCode ? t(`reason_${decision.reasonCode}` as MessageKey) : ''}
-          {decision.comment ? `: ${decision.comment}` : ''}
+          {decision.comment ? `${decision.reasonCode ? ': ' : ''}${decision.comment}` : ''}
         </span>
       )}
+      {item.amendedBy && <span class="decision-why">{t('amendedByRuling')}</span>}
     </>
   );
 }
 
-function pointsRange(item: DraftItem): { min: number; max: number } {
-  if (item.kind === 'penalty') return { min: -Math.max(item.maxPoints, item.deduction), max: 0 };
-  return { min: 0, max: item.maxPoints };
+/** What the server accepts (src/review/decisions.ts pointsRange); the server checks again. */
+function pointsRange(item: DraftItem, sectionMax: number): { min: number; max: number } {
+  switch (item.kind) {
+    case 'penalty':
+      return { min: -sectionMax, max: 0 };
+    case 'bonus':
+      return { min: 0, max: sectionMax };
+    case 'fatal':
+      return { min: 0, max: 0 };
+    default:
+      return { min: 0, max: item.maxPoints };
+  }
 }
 
-function OverrideForm({ item, decision, onCancel, onSubmit, manual }: { item: DraftItem; decision?: Decision; onCancel: () => void; onSubmit: (d: DecideInput) => Promise<void>; manual: boolean }) {
-  const range = pointsRange(item);
-  const [points, setPoints] = useState(String(decision?.points ?? item.points ?? item.suggested?.points ?? range.max));
+/**
+ * Override (points, reason code, comment: all required; a fatal item's override flips its verdict and takes no
+ * points), or, for an item only a person can judge, its points.
+ */
+function OverrideForm({ item, decision, onCancel, onSubmit, byHand, sectionMax }: { item: DraftItem; decision?: Decision; onCancel: () => void; onSubmit: (d: DecideInput) => Promise<void>; byHand: boolean; sectionMax: number }) {
+  const range = pointsRange(item, sectionMax);
+  const fatalItem = item.kind === 'fatal';
+  const [points, setPoints] = useState(String(decision?.points ?? item.suggested?.points ?? item.points ?? range.max));
   const [code, setCode] = useState<ReasonCode>((decision?.reasonCode as ReasonCode) ?? 'wrong_score');
   const [comment, setComment] = useState(decision?.comment ?? '');
   const [err, setErr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const first = useRef<HTMLInputElement>(null);
+  const first = useRef<HTMLInputElement & HTMLSelectElement>(null);
   useEffect(() => {
     first.current?.focus();
-    first.current?.select();
+    if (first.current instanceof HTMLInputElement) first.current.select();
   }, []);
   const id = `ov-${item.id}`;
   async function submit(e: Event) {
     e.preventDefault();
     const p = Number(points);
-    if (!Number.isFinite(p) || p < range.min || p > range.max) return setErr(t('pointsRange', range));
-    if (!manual && comment.trim() === '') return setErr(t('commentRequired'));
+    if (!fatalItem && (points.trim() === '' || !Number.isFinite(p) || p < range.min || p > range.max)) return setErr(t('pointsRange', range));
+    if (!byHand && comment.trim() === '') return setErr(t('commentRequired'));
     setBusy(true);
     setErr(null);
     try {
-      await onSubmit({ itemId: item.id, action: 'override', points: p, reasonCode: manual ? undefined : code, comment: comment.trim() || undefined });
+      if (byHand) await onSubmit({ itemId: item.id, action: 'confirm', points: p, ...(comment.trim() ? { reason: { code: 'other', comment: comment.trim() } } : {}) });
+      else await onSubmit({ itemId: item.id, action: 'override', ...(fatalItem ? {} : { points: p }), reason: { code, comment: comment.trim() } });
     } catch (x) {
       setErr((x as Error).message);
     } finally {
@@ -343,29 +364,38 @@ function OverrideForm({ item, decision, onCancel, onSubmit, manual }: { item: Dr
         e.stopPropagation();
         if (e.key === 'Escape') onCancel();
       }}
-      aria-label={t('overrideTitle', { item: localTitle(item.title) })}
+      aria-label={byHand ? t('scoreManual') : t('overrideTitle', { item: localTitle(item.title) })}
     >
-      <label for={`${id}-pts`}>
-        {t('points')} <span class="muted">({t('pointsRange', range)})</span>
-      </label>
-      <input id={`${id}-pts`} ref={first} type="number" step="0.5" min={range.min} max={range.max} value={points} onInput={(e) => setPoints(e.currentTarget.value)} required />
-      {!manual && (
+      {fatalItem ? (
+        <p class="override-note">{item.status === 'fatal' ? t('overrideFatalOff') : t('overrideFatalOn')}</p>
+      ) : (
+        <>
+          <label for={`${id}-pts`}>
+            {t('points')} <span class="muted">({t('pointsRange', range)})</span>
+          </label>
+          <input id={`${id}-pts`} ref={first} type="number" step="0.5" min={range.min} max={range.max} value={points} onInput={(e) => setPoints(e.currentTarget.value)} required />
+        </>
+      )}
+      {!byHand && (
         <>
           <label for={`${id}-code`}>{t('reasonCode')}</label>
-          <select id={`${id}-code`} value={code} onChange={(e) => setCode(e.currentTarget.value as ReasonCode)}>
+          <select id={`${id}-code`} ref={fatalItem ? first : undefined} value={code} onChange={(e) => setCode(e.currentTarget.value as ReasonCode)}>
             {REASON_CODES.map((c) => (
               <option value={c}>{t(`reason_${c}`)}</option>
             ))}
           </select>
         </>
       )}
-      <label for={`${id}-comment`}>{t('comment')}</label>
+      <label for={`${id}-comment`}>
+        {t('comment')}
+        {byHand ? <span class="muted"> ({t('optional')})</span> : ''}
+      </label>
       <textarea
         id={`${id}-comment`}
         rows={2}
         value={comment}
         onInput={(e) => setComment(e.currentTarget.value)}
-        required={!manual}
+        required={!byHand}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey) {
             e.preventDefault();

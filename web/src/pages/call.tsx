@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, currentUser } from '../api';
-import { toCallDetail, toHistory } from '../api-shapes';
+import { applyDecisionResult, toCallDetail, toHistory } from '../api-shapes';
 import { clock, dateTime, localTitle } from '../format';
 import { t, type MessageKey } from '../i18n';
 import { go, href } from '../router';
@@ -8,7 +8,7 @@ import type { CallDetail, DraftItem, HistoryEntry } from '../types';
 import { isTyping, helpOpen } from '../components/help';
 import { Player, type PlayerHandle } from '../components/player';
 import { Transcript } from '../components/transcript';
-import { Scorecard, flatItems, type DecideInput } from '../components/scorecard';
+import { Scorecard, flatItems, hasMachineAnswer, type DecideInput } from '../components/scorecard';
 import { navigableEvents, eventLabel } from '../components/events';
 import { DisputeDialog } from './disputes';
 import { nextCallAfter } from './queue';
@@ -55,21 +55,16 @@ export function CallPage({ id }: { id: string }) {
 
   const decide = useCallback(
     async (d: DecideInput) => {
-      await api('POST', `/calls/${encodeURIComponent(id)}/decisions`, {
-        itemId: d.itemId,
-        action: d.action,
-        points: d.points,
-        reasonCode: d.reasonCode,
-        reason: d.comment,
-        comment: d.comment,
-      });
-      await load();
+      const res = await api<unknown>('POST', `/calls/${encodeURIComponent(id)}/review/decisions`, d);
+      // Patch the call from the answer (the item after the decision, the provisional total, what is still open):
+      // re-reading the whole call would log another transcript read for every click.
+      setCall((c) => (c ? applyDecisionResult(c, d.itemId, res) : c));
     },
-    [id, load],
+    [id],
   );
 
   const complete = useCallback(async () => {
-    await api('POST', `/calls/${encodeURIComponent(id)}/complete`, {});
+    await api('POST', `/calls/${encodeURIComponent(id)}/review/complete`);
     await load();
     setNotice(t('reviewCompleted'));
     setTab('history');
@@ -113,15 +108,14 @@ export function CallPage({ id }: { id: string }) {
           setOverrideOpen(false);
           break;
         case 'Enter':
-          if (item && call?.canReview && call.review?.status !== 'completed') {
-            const judgement = item.status === 'needs_review';
-            if (judgement) setOverrideOpen(true);
+          if (item && call?.canReview) {
+            if (!hasMachineAnswer(item)) setOverrideOpen(true);
             else void decide({ itemId: item.id, action: 'confirm' }).then(() => setSelected((s) => Math.min(items.length - 1, s + 1)));
           }
           break;
         case 'o':
         case 'O':
-          if (call?.canReview && call.review?.status !== 'completed') setOverrideOpen(true);
+          if (call?.canReview) setOverrideOpen(true);
           break;
         case '-':
           p?.changeSpeed(-1);
@@ -158,7 +152,7 @@ export function CallPage({ id }: { id: string }) {
   if (!call) return <CallSkeleton />;
 
   const currentEvent = events.filter((ev) => ev.start <= time + 0.05 && time <= Math.max(ev.end, ev.start + 1)).pop();
-  const disputed = new Set<string>();
+  const disputed = new Set(call.disputes.map((d) => d.itemId));
   return (
     <div class="call-page">
       <div class="call-head">
