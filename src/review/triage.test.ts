@@ -102,6 +102,14 @@ describe('ranking and the random mix', () => {
       ['quiet', 0],
     ]);
   });
+  it('each call can be ranked by its own program\'s policy', () => {
+    const loud = TriagePolicySchema.parse({ weights: { new_agent: 500 } });
+    const r = rankCalls(calls, (c) => (c.id === 'new' ? loud : policy));
+    expect(r.map((c) => [c.id, c.risk]).slice(0, 2)).toEqual([
+      ['new', 500],
+      ['fatal', 100],
+    ]);
+  });
   it('random calls are marked and spread through the queue', () => {
     const q = mixQueue(ranked, new Map([['quiet', 'share' as const]]));
     expect(q.map((c) => [c.id, c.random ?? null])).toEqual([

@@ -143,10 +143,11 @@ export function triageReasons(call: TriageInput, policy: TriagePolicy): TriageRe
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Risk of each call and its reasons, highest risk first (ties: lower draft total, then id). */
-export function rankCalls(calls: readonly TriageInput[], policy: TriagePolicy): TriagedCall[] {
+/** Risk of each call and its reasons, highest risk first (ties: lower draft total, then id); the policy may differ per call (its program). */
+export function rankCalls(calls: readonly TriageInput[], policy: TriagePolicy | ((call: TriageInput) => TriagePolicy)): TriagedCall[] {
+  const policyOf = typeof policy === 'function' ? policy : () => policy;
   const scored = calls.map((c) => {
-    const reasons = triageReasons(c, policy);
+    const reasons = triageReasons(c, policyOf(c));
     return {
       id: c.id,
       agentId: c.agentId,
