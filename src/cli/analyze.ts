@@ -7,6 +7,7 @@ import { discover } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
+import { stageBudgetFromEnv } from '../pipeline/budget.js';
 import { analyzeFile } from '../pipeline/runner.js';
 import type { RunOptions } from '../pipeline/stage.js';
 import { openStore } from '../store/index.js';
@@ -75,6 +76,8 @@ Exit codes: 0 all files analysed; 1 at least one file failed (the others are sti
 (the calls that finished are reported and stored, the rest are listed as not finished).
 
 Environment: DATABASE_URL (PostgreSQL server instead of the embedded database), CALLQA_DATA_DIR,
+CALLQA_STAGE_BUDGET_SEC / CALLQA_STAGE_BUDGET_X (time budget per stage: max(seconds, x × call length);
+default 600 s or 3× the call's length; a call over it fails, the batch goes on),
 FFMPEG_PATH / FFPROBE_PATH (use a system ffmpeg), CALLQA_MODELS_DIR (whisper models).
 
 Examples:
@@ -101,6 +104,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     channels: opts.channels ? parseChannels(opts.channels) : undefined,
   };
   const metaSource: MetadataSource = await MetadataSourceFromOpts(opts);
+  const budget = stageBudgetFromEnv();
   const store = await openStore({ dataDir: opts.data });
   const progress = createProgress({ quiet: opts.quiet });
   // Ctrl-C (or SIGTERM): stop after the stage in hand, write the report for what finished, release the
@@ -163,6 +167,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
           options,
           force: opts.force,
           signal: stop.signal,
+          budget,
           versions: { callqa: pkg.version, pipeline: `${pipeline.id}@${pipeline.version}` },
           onProgress: (p) => progress.stage(p.stage, p.fraction),
         },

@@ -6,6 +6,7 @@ import { InputError, errorMessage, publicError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { Repository, RunReport } from '../store/index.js';
 import type { PipelineConfig } from './config.js';
+import { DEFAULT_STAGE_BUDGET, budgetSecFor, runWithinBudget, type StageBudget } from './budget.js';
 import { STAGES } from './graph.js';
 import { emptyState, mergeState, type CallState, type RecordingRef, type RunOptions, type Stage, type StageName } from './stage.js';
 
@@ -42,6 +43,8 @@ export interface RunnerContext {
   onProgress?: (p: StageProgress) => void;
   signal?: AbortSignal;
   stages?: readonly Stage[];
+  /** time budget per stage (default: DEFAULT_STAGE_BUDGET; the CLI reads it from the environment) */
+  budget?: StageBudget;
 }
 
 export type CallOutcome =
@@ -71,13 +74,16 @@ export async function checkFile(path: string, displayName: string): Promise<numb
 
 export async function runStage(stage: Stage, state: CallState, ctx: RunnerContext, recording: RecordingRef): Promise<CallState> {
   ctx.onProgress?.({ stage: stage.name, fraction: 0 });
-  const out = await stage.run(state, {
-    recording,
-    pipeline: ctx.pipeline,
-    options: ctx.options,
-    signal: ctx.signal,
-    progress: (fraction) => ctx.onProgress?.({ stage: stage.name, fraction }),
-  });
+  const budgetSec = budgetSecFor(ctx.budget ?? DEFAULT_STAGE_BUDGET, state.info?.durationSec);
+  const out = await runWithinBudget({ file: recording.displayName, stage: stage.name }, budgetSec, ctx.signal, (signal) =>
+    stage.run(state, {
+      recording,
+      pipeline: ctx.pipeline,
+      options: ctx.options,
+      signal,
+      progress: (fraction) => ctx.onProgress?.({ stage: stage.name, fraction }),
+    }),
+  );
   ctx.onProgress?.({ stage: stage.name, fraction: 1 });
   return mergeState(state, out);
 }

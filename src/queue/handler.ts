@@ -8,6 +8,7 @@
  */
 import { ConfigError, errorMessage, isRetryable, publicError } from '../core/errors.js';
 import type { PipelineConfig } from '../pipeline/config.js';
+import { DEFAULT_STAGE_BUDGET, budgetSecFor, runWithinBudget, type StageBudget } from '../pipeline/budget.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
 import { emptyState, mergeState, type CallState, type RecordingRef, type Stage, type StageName, type StageOutput } from '../pipeline/stage.js';
 import { checkFile } from '../pipeline/runner.js';
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   /** hands a run to a stage's queue (idempotent by job id) */
   enqueue(stage: StageName, runId: string, key: RunKey): Promise<void>;
   pipelines?: PipelineCache;
+  /** time budget per stage (default DEFAULT_STAGE_BUDGET) */
+  budget?: StageBudget;
 }
 
 export type StageJobOutcome =
@@ -107,7 +110,11 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     }
 
     const t0 = new Date();
-    const out = await stage.run(state, { recording: ref, pipeline, options, signal: attempt.signal });
+    // the stage's time budget: over it, the call fails for good (StageTimeoutError is an input error, not retried)
+    const budgetSec = budgetSecFor(deps.budget ?? DEFAULT_STAGE_BUDGET, state.info?.durationSec);
+    const out = await runWithinBudget({ file: recording.fileName, stage: stage.name }, budgetSec, attempt.signal, (signal) =>
+      stage.run(state, { recording: ref, pipeline, options, signal }),
+    );
     const t1 = new Date();
     if (attempt.signal?.aborted) throw new Error('aborted');
     const marked = await marking;

@@ -7,6 +7,7 @@
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { stageBudgetFromEnv } from '../pipeline/budget.js';
 import type { StageName } from '../pipeline/stage.js';
 import { RunLocks } from '../store/queue-repo.js';
 import type { QueueContext } from './context.js';
@@ -75,6 +76,7 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
     stages: ctx.stages,
     enqueue: (stage, runId, key) => ctx.queues.add(stage, runId, key),
     pipelines: new PipelineCache(),
+    budget: stageBudgetFromEnv(),
   };
   const shutdown = new AbortController();
 

@@ -1,0 +1,82 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../src/audio/tools.js';
+import { ConfigError, isRetryable } from '../src/core/errors.js';
+import { StageTimeoutError, budgetSecFor, runWithinBudget, stageBudgetFromEnv } from '../src/pipeline/budget.js';
+import type { CallReport } from '../src/pipeline/report.js';
+
+/**
+ * Every stage of every call has a time budget: over it, the call fails with a clear error, the stage is
+ * told to stop, and the batch goes on. Never retried in the queue (an input error).
+ */
+const work = mkdtempSync(join(tmpdir(), 'callqa-budget-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('runWithinBudget', () => {
+  it('a stage that never returns is cut off at its budget, and its signal is aborted', async () => {
+    let seen: AbortSignal | undefined;
+    const err = await runWithinBudget({ file: 'a.wav', stage: 'audio' }, 0.2, undefined, (signal) => {
+      seen = signal;
+      return new Promise<never>(() => undefined);
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StageTimeoutError);
+    expect((err as Error).message).toBe(
+      'a.wav: the audio stage took longer than its 0.2 s budget and was stopped (CALLQA_STAGE_BUDGET_SEC / CALLQA_STAGE_BUDGET_X set the budget)',
+    );
+    expect(seen?.aborted).toBe(true);
+    expect(isRetryable(err)).toBe(false);
+  });
+
+  it('a stage that blocks the event loop past its budget fails the call when it returns', async () => {
+    const err = await runWithinBudget({ file: 'b.wav', stage: 'detect' }, 0.05, undefined, async () => {
+      const end = Date.now() + 300;
+      while (Date.now() < end); // synchronous work: no timer can fire
+      return 1;
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StageTimeoutError);
+  });
+
+  it('within budget: the result; the parent signal (Ctrl-C) reaches the stage', async () => {
+    expect(await runWithinBudget({ file: 'c', stage: 's' }, 5, undefined, async () => 42)).toBe(42);
+    const parent = new AbortController();
+    const p = runWithinBudget({ file: 'c', stage: 's' }, 5, parent.signal, (signal) => new Promise((_, rej) => signal.addEventListener('abort', () => rej(new Error('stopped')))));
+    parent.abort();
+    await expect(p).rejects.toThrow('stopped');
+  });
+
+  it('budget = max(base, x × call length); the environment is validated', () => {
+    expect(budgetSecFor({ baseSec: 600, perAudioSec: 3 }, 100)).toBe(600);
+    expect(budgetSecFor({ baseSec: 600, perAudioSec: 3 }, 3600)).toBe(10800);
+    expect(stageBudgetFromEnv({})).toEqual({ baseSec: 600, perAudioSec: 3 });
+    expect(stageBudgetFromEnv({ CALLQA_STAGE_BUDGET_SEC: '30', CALLQA_STAGE_BUDGET_X: '0.5' })).toEqual({ baseSec: 30, perAudioSec: 0.5 });
+    expect(() => stageBudgetFromEnv({ CALLQA_STAGE_BUDGET_SEC: 'ten' })).toThrow(ConfigError);
+    expect(() => stageBudgetFromEnv({ CALLQA_STAGE_BUDGET_SEC: '0' })).toThrow(/CALLQA_STAGE_BUDGET_SEC: expected a number of seconds >= 0.1/);
+  });
+});
+
+describe('callqa analyze with a stage over its budget', () => {
+  it('fails that call naming the stage and the budget; the next call in the batch is analysed', async () => {
+    // A two-hour recording: its audio stage (decode + voice activity of 2 h) takes many times the 2 s budget,
+    // while every stage of a 3 s call takes a small fraction of it.
+    const long = join(work, 'long.wav');
+    const short = join(work, 'short.wav');
+    execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=250:d=7200', '-ar', '8000', long]);
+    execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=330:d=3', '-ar', '8000', short]);
+    const report = join(work, 'r.json');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), 'analyze', '--no-transcribe', '--no-table', '--data', join(work, 'data'), '--json', report, long, short], {
+        env: { ...process.env, DATABASE_URL: '', CALLQA_STAGE_BUDGET_SEC: '2', CALLQA_STAGE_BUDGET_X: '0' },
+      });
+      let stderr = '';
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/callqa: .*long\.wav: the audio stage took longer than its 2 s budget and was stopped/);
+    const doc = JSON.parse(readFileSync(report, 'utf8')) as { calls: CallReport[] };
+    expect(doc.calls.map((c) => c.status)).toEqual(['failed', 'done']);
+  });
+});
