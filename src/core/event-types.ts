@@ -12,6 +12,7 @@ export const TEXT_EVENT_TYPES = [
   'closing',
   'missing_closing',
   'self_identification',
+  'late_self_identification',
   'missing_self_identification',
   'banned_phrase',
   'filler',

@@ -99,6 +99,15 @@ export interface SelfIdentificationDetails extends LexiconHitDetails {
   parts: Record<string, LexiconHitDetails>;
   withinSec: number;
 }
+/** Identified, but after the window: the utterance that completed it, its time and how late it was (issue 16). */
+export interface LateSelfIdentificationDetails extends LexiconHitDetails {
+  parts: Record<string, LexiconHitDetails>;
+  withinSec: number;
+  /** when the completing cue was said, seconds from the start of the recording */
+  atSec: number;
+  /** atSec - withinSec */
+  lateBySec: number;
+}
 export interface MissingSelfIdentificationDetails extends AbsenceDetails {
   missingParts: string[];
   parts: Record<string, LexiconHitDetails>;
@@ -173,6 +182,7 @@ export interface EventDetailsByType {
   closing: ClosingDetails;
   missing_closing: MissingClosingDetails;
   self_identification: SelfIdentificationDetails;
+  late_self_identification: LateSelfIdentificationDetails;
   missing_self_identification: MissingSelfIdentificationDetails;
   banned_phrase: LexiconHitDetails;
   filler: LexiconHitDetails;
@@ -290,6 +300,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'closing',
   'missing_closing',
   'self_identification',
+  'late_self_identification',
   'missing_self_identification',
   'banned_phrase',
   'filler',

@@ -58,7 +58,7 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
       throw new ConfigError(`${where}.source: Chinese entries must cite the seed file and section they come from`);
     }
     if (f.category === 'self_identification' && !e.kind) {
-      throw new ConfigError(`${where}.kind: self_identification entries need kind (staff_id | organisation)`);
+      throw new ConfigError(`${where}.kind: self_identification entries need kind (staff_id | name | organisation)`);
     }
     if (f.category === 'hold' && e.kind !== 'before' && e.kind !== 'after') {
       throw new ConfigError(`${where}.kind: hold entries need kind: before | after`);
@@ -78,6 +78,7 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
       fuzzy: e.fuzzy ?? d.fuzzy ?? false,
       fuzzyConfidence: e.fuzzyConfidence ?? d.fuzzyConfidence ?? 0.7,
       emit: e.emit ?? d.emit ?? 'event',
+      countsAlone: e.countsAlone ?? d.countsAlone ?? true,
       source: e.source,
       file,
     };

@@ -218,11 +218,16 @@ export class LexiconMatcher {
       m.numeric.search(numeric.symbols, (from, to, v) => onMatch(false)(span[from][0], span[to - 1][1], v));
     }
     if (m.fuzzy.size) {
-      const exactHits = hits.slice();
+      // positions each entry's exact hits cover: a fuzzy hit of the same entry overlapping one is redundant
+      // (a set of entry*length+position keys: linear in the exact hits' total length, not pairwise)
+      const exactCover = new Set<number>();
+      for (const h of hits) {
+        const ei = this.entryIndex.get(h.entry)!;
+        for (let i = h.from; i < h.to; i++) exactCover.add(ei * (length + 1) + i);
+      }
       m.fuzzy.search(fuzzySymbols(), (from, to, v) => {
         if (v.kind !== 'phrase' || !wanted(v.entry)) return;
-        // an exact hit of the same entry already covers this span
-        if (exactHits.some((h) => h.entry === this.entries[v.entry] && h.from < to && from < h.to)) return;
+        for (let i = from; i < to; i++) if (exactCover.has(v.entry * (length + 1) + i)) return;
         const entry = this.entries[v.entry];
         const matched = surface.slice(from, to).join(join);
         const target = v.target ?? v.phrase;
@@ -243,16 +248,16 @@ export class LexiconMatcher {
       });
     }
 
-    const kept = hits.filter((h) => {
-      const ei = this.entryIndex.get(h.entry)!;
-      if (exceptions.some((x) => x.entry === ei && x.from <= h.from && h.to <= x.to)) return false;
+    const excepted = exceptedHits(hits, exceptions, this.entryIndex);
+    const kept = hits.filter((h, i) => {
+      if (excepted[i]) return false;
       if (h.entry.boundary === 'pause' && !pauseOrRepeat(symbols, pauseAfter, h.from, h.to)) return false;
+      if (h.entry.boundary === 'word' && pauseAfter[h.to - 1]) return false;
       return true;
     });
-    const resolved = resolveOverlaps(kept);
-    const reach = QUOTE_REACH[language];
-    for (const h of resolved) h.quoted = quoteEnds.some((q) => q <= h.from && h.from - q <= reach);
-    return resolved.sort((a, b) => a.from - b.from || a.to - b.to);
+    const resolved = resolveOverlaps(kept, length);
+    markQuoted(resolved, quoteEnds, QUOTE_REACH[language]);
+    return resolved;
   }
 
   /**
@@ -312,19 +317,76 @@ function pauseOrRepeat(symbols: readonly number[], pauseAfter: readonly boolean[
 }
 
 /**
- * Within a category and kind, overlapping hits keep the longest (then exact over fuzzy, then the earliest):
- * 啊呀 is one filler, not 啊 + 呀. Different kinds are different facts (工号 and 公司 in one phrase).
+ * Which hits sit inside an exception of their own entry (a longer phrase that makes them correct). One sort and
+ * a sweep per entry: a hit [from, to) is excepted when some exception with start <= from reaches to or beyond,
+ * i.e. when the furthest end among exceptions starting at or before `from` is >= `to`. O((h + x) log(h + x)).
  */
-function resolveOverlaps(hits: MatchHit[]): MatchHit[] {
+function exceptedHits(
+  hits: readonly MatchHit[],
+  exceptions: readonly { entry: number; from: number; to: number }[],
+  entryIndex: ReadonlyMap<LexiconEntry, number>,
+): boolean[] {
+  const out = new Array<boolean>(hits.length).fill(false);
+  if (exceptions.length === 0) return out;
+  const xs = [...exceptions].sort((a, b) => a.entry - b.entry || a.from - b.from);
+  const order = hits.map((_, i) => i).sort((a, b) => entryIndex.get(hits[a].entry)! - entryIndex.get(hits[b].entry)! || hits[a].from - hits[b].from);
+  let xi = 0;
+  let curEntry = -1;
+  let reach = -1;
+  for (const i of order) {
+    const h = hits[i];
+    const ei = entryIndex.get(h.entry)!;
+    if (ei !== curEntry) {
+      curEntry = ei;
+      reach = -1;
+      while (xi < xs.length && xs[xi].entry < ei) xi++;
+    }
+    while (xi < xs.length && xs[xi].entry === ei && xs[xi].from <= h.from) reach = Math.max(reach, xs[xi++].to);
+    if (reach >= h.to) out[i] = true;
+  }
+  return out;
+}
+
+/**
+ * `quoted`: a quote marker (您说 / "you said") ends at most `reach` symbols before the hit. Hits sorted by start,
+ * marker ends ascending (the automaton reports them in end order): one merge-like sweep.
+ */
+function markQuoted(sortedHits: MatchHit[], quoteEnds: readonly number[], reach: number): void {
+  if (quoteEnds.length === 0) return;
+  let qi = 0;
+  let last = -Infinity;
+  for (const h of sortedHits) {
+    while (qi < quoteEnds.length && quoteEnds[qi] <= h.from) last = quoteEnds[qi++];
+    h.quoted = h.from - last <= reach;
+  }
+}
+
+/**
+ * Within a category and kind, overlapping hits keep the longest (then exact over fuzzy, then the more confident,
+ * then the earliest): 啊呀 is one filler, not 啊 + 呀. Different kinds are different facts (工号 and 公司 in one
+ * phrase). Linear in the hits (issue 15: pairwise comparison made a multi-MB transcript take minutes): one sort
+ * by priority, then each hit checks only the positions it spans in an occupancy map of its category and kind.
+ * Returns the kept hits sorted by position.
+ */
+export function resolveOverlaps(hits: readonly MatchHit[], length: number, work?: { steps: number }): MatchHit[] {
+  if (hits.length <= 1) return [...hits];
   const sorted = [...hits].sort(
     (a, b) => b.to - b.from - (a.to - a.from) || Number(a.fuzzy) - Number(b.fuzzy) || b.confidence - a.confidence || a.from - b.from,
   );
+  const occupied = new Map<string, Uint8Array>();
   const kept: MatchHit[] = [];
   for (const h of sorted) {
-    if (kept.some((k) => k.entry.category === h.entry.category && k.entry.kind === h.entry.kind && k.from < h.to && h.from < k.to)) continue;
+    const key = `${h.entry.category}\u0000${h.entry.kind ?? ''}`;
+    let occ = occupied.get(key);
+    if (!occ) occupied.set(key, (occ = new Uint8Array(Math.max(length, h.to))));
+    let free = true;
+    for (let i = h.from; i < h.to && free; i++) free = occ[i] === 0;
+    if (work) work.steps += h.to - h.from + 1;
+    if (!free) continue;
+    occ.fill(1, h.from, h.to);
     kept.push(h);
   }
-  return kept;
+  return kept.sort((a, b) => a.from - b.from || a.to - b.to);
 }
 
 function round3(x: number): number {

@@ -59,6 +59,7 @@ export function prepareZh(raw: string): PreparedZh {
   const pauseAfter: boolean[] = [];
   let prevHan = false;
   let pendingSpace = false;
+  let text = '';
   for (const ch of norm) {
     if (ch === PAUSE) {
       if (chars.length) pauseAfter[chars.length - 1] = true;
@@ -76,10 +77,11 @@ export function prepareZh(raw: string): PreparedZh {
     pendingSpace = false;
     chars.push(cp);
     pauseAfter.push(false);
+    text += ch;
     prevHan = han;
   }
   if (chars.length) pauseAfter[chars.length - 1] = true;
-  return { chars, pauseAfter, text: String.fromCodePoint(...chars) };
+  return { chars, pauseAfter, text };
 }
 
 const tokenizer = new RegexpTokenizer({ pattern: /[^\p{L}\p{N}\u0001]+/u });

@@ -37,8 +37,10 @@ export type Severity = z.infer<typeof SeveritySchema>;
  * `none`: a plain substring (Chinese) / token-sequence (English) match.
  * `pause`: the match must be followed by a pause (punctuation, a space between Chinese characters, the end of
  * the utterance) or be repeated straight away — for words that are fillers only when dangling (那个, "like").
+ * `word`: the match must be followed by more speech in the same clause (no pause, not the end) — for
+ * introducers that only mean something with what follows (我是客服 + a name).
  */
-export const BoundarySchema = z.enum(['none', 'pause']);
+export const BoundarySchema = z.enum(['none', 'pause', 'word']);
 
 const phrase = z.string().trim().min(1, 'empty phrase');
 
@@ -56,6 +58,11 @@ const EntryDefaultsShape = {
   fuzzyConfidence: z.number().gt(0).lt(1),
   /** `count`: counted in metrics only, no event per hit (e.g. 您) */
   emit: z.enum(['event', 'count']),
+  /**
+   * false: the phrase does not count when it is all the utterance says (a bare "hello?" picking up the line is
+   * not an opening greeting, issue 16). Default true.
+   */
+  countsAlone: z.boolean(),
 };
 
 export const LexiconEntrySchema = z
@@ -79,6 +86,7 @@ export const LexiconEntrySchema = z
     fuzzy: z.boolean().optional(),
     fuzzyConfidence: EntryDefaultsShape.fuzzyConfidence.optional(),
     emit: EntryDefaultsShape.emit.optional(),
+    countsAlone: z.boolean().optional(),
   })
   .strict();
 
@@ -108,10 +116,12 @@ export interface LexiconEntry {
   position: LexiconPosition;
   withinSec?: number;
   severity: Severity;
-  boundary: 'none' | 'pause';
+  boundary: 'none' | 'pause' | 'word';
   fuzzy: boolean;
   fuzzyConfidence: number;
   emit: 'event' | 'count';
+  /** false: does not count when it is the whole utterance */
+  countsAlone: boolean;
   source?: string;
   /** repository-relative file the entry came from, for messages and the report */
   file: string;

@@ -116,3 +116,28 @@ export function formatScore(title: string, s: Score): string {
   const { p, r } = pr(s.all);
   return [title, ...rows, `${'ALL'.padEnd(28)} P=${p.toFixed(2)} R=${r.toFixed(2)}`, '', 'differences:', ...s.misses].join('\n');
 }
+
+/**
+ * The six detectors issue 16 measures (greeting, closing, self-identification, banned phrases, fillers, customer
+ * escalation): each is the pool of its event types (present / missing / late), scored by F1; `mean` is their mean.
+ */
+export const SIX_DETECTORS: Record<string, readonly string[]> = {
+  greeting: ['greeting', 'missing_greeting', 'late_greeting'],
+  closing: ['closing', 'missing_closing'],
+  self_identification: ['self_identification', 'late_self_identification', 'missing_self_identification'],
+  banned_phrase: ['banned_phrase'],
+  filler: ['filler'],
+  customer_escalation: ['customer_escalation'],
+};
+
+export function sixDetectorMean(s: Score): { mean: number; groups: { name: string; p: number; r: number; f1: number }[] } {
+  const groups = Object.entries(SIX_DETECTORS).map(([name, types]) => {
+    const c = types.reduce((a, t) => {
+      const x = s.perType.get(t) ?? { tp: 0, fp: 0, fn: 0 };
+      return { tp: a.tp + x.tp, fp: a.fp + x.fp, fn: a.fn + x.fn };
+    }, { tp: 0, fp: 0, fn: 0 });
+    const { p, r } = pr(c);
+    return { name, p, r, f1: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
+  });
+  return { mean: groups.reduce((a, g) => a + g.f1, 0) / groups.length, groups };
+}

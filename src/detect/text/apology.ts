@@ -1,6 +1,6 @@
 import type { CallEvent } from '../../core/types.js';
-import type { TranscriptHit } from '../../lexicon/matcher.js';
 import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js';
+import { escalationHits } from './customer-escalation.js';
 
 /**
  * 致歉语 in agent speech, one event per utterance. Each `apology` says whether it followed a customer complaint or escalation within
@@ -9,15 +9,13 @@ import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js
  * decide what a missing apology costs.
  */
 export function detectApologies(ctx: TextContext): CallEvent[] {
-  const complaints = hitsOf(ctx, 'escalation', 'customer').filter((h) => h.speaker !== 'unknown');
+  const complaints = escalationHits(ctx).filter((h) => h.speaker !== 'unknown');
+  // apologies arrive in utterance order: the latest complaint at or before each is tracked by a moving pointer
+  let ci = 0;
   return perSegmentEvents('apology', hitsOf(ctx, 'apology', 'agent'), (h) => {
-    const c = lastBefore(complaints, h.start, ctx.params.apologyWindowSec);
+    while (ci < complaints.length && complaints[ci].start <= h.start) ci++;
+    const last = ci > 0 ? complaints[ci - 1] : undefined;
+    const c = last && h.start - last.start <= ctx.params.apologyWindowSec ? last : undefined;
     return { followsComplaint: !!c, complaintAtSec: c ? round2(c.start) : null, complaintEntryId: c ? c.entry.id : null };
   });
-}
-
-export function lastBefore(hits: readonly TranscriptHit[], t: number, windowSec: number): TranscriptHit | undefined {
-  let best: TranscriptHit | undefined;
-  for (const h of hits) if (h.start <= t && t - h.start <= windowSec && (!best || h.start > best.start)) best = h;
-  return best;
 }

@@ -126,12 +126,24 @@ export function perSegmentEvents<T extends TypesWith<PerSegmentDetails>>(
     const first = g[0];
     const details = {
       ...hitDetails(first),
-      confidence: Math.max(...g.map((h) => h.confidence)),
+      confidence: maxOf(g, (h) => h.confidence),
       matches: g.map((h) => ({ matched: h.matched, entryId: h.entry.id, confidence: h.confidence, fuzzy: h.fuzzy })),
       ...extra(first, g),
     } as EventDetailsByType[T];
     const ev: EventOf<T> = { type, speaker: first.speaker, start: first.start, end: first.end, details };
-    ev.end = Math.max(...g.map((h) => h.end));
+    ev.end = maxOf(g, (h) => h.end);
     return ev;
   });
+}
+
+/** Largest / smallest of f over a list, without spreading it into arguments (a huge list would overflow the stack). */
+export function maxOf<T>(xs: readonly T[], f: (x: T) => number): number {
+  let m = -Infinity;
+  for (const x of xs) m = Math.max(m, f(x));
+  return m;
+}
+export function minOf<T>(xs: readonly T[], f: (x: T) => number): number {
+  let m = Infinity;
+  for (const x of xs) m = Math.min(m, f(x));
+  return m;
 }

@@ -1,17 +1,33 @@
 import type { CallEvent } from '../../core/types.js';
+import type { TranscriptHit } from '../../lexicon/matcher.js';
 import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js';
 
 /**
- * Customer complaint / escalation words (投诉, 12315, 找你们领导, supervisor), one event per customer
- * utterance (`kinds` lists complaint / escalation / regulator). Each event says whether the
- * agent apologised within apologyWindowSec afterwards (apologised, apologyAtSec) — the missing-apology signal
- * scoring rules use (000 第三篇 三、4 致歉語「用戶不滿時，及時表示歉意」).
+ * Lexicon kinds that never make an escalation on their own: `insult` (abuse without a threat: 垃圾, "useless")
+ * and `neutral` (a mention that is not a complaint: 我不是要投诉, 上次投诉已经解决了, "it's not a complaint").
+ */
+const NOT_ESCALATION = new Set(['insult', 'neutral']);
+/** what a `neutral` cue in the same utterance cancels: complaint words and mentions of complaining */
+const CANCELLED_BY_NEUTRAL = new Set(['complaint', 'escalation', 'insult']);
+
+/**
+ * Customer complaint / escalation (投诉, 找你们领导, 12315, 携号转网, "cancel everything"), one event per customer
+ * utterance; `kinds` lists complaint / escalation / regulator / churn. An utterance with a `neutral` cue keeps
+ * only its regulator and churn threats. Each event says whether the agent apologised within apologyWindowSec
+ * afterwards (apologised, apologyAtSec) — the missing-apology signal scoring rules use (000 第三篇 三、4 致歉語
+ * 「用戶不滿時，及時表示歉意」).
  */
 export function detectCustomerEscalation(ctx: TextContext): { events: CallEvent[]; metrics: Record<string, number> } {
-  const apologies = hitsOf(ctx, 'apology', 'agent').filter((h) => h.speaker !== 'unknown');
   const w = ctx.params.apologyWindowSec;
-  const events = perSegmentEvents('customer_escalation', hitsOf(ctx, 'escalation', 'customer'), (h, group) => {
-    const a = apologies.filter((x) => x.start >= h.start && x.start - h.start <= w).sort((x, y) => x.start - y.start)[0];
+  const hits = escalationHits(ctx);
+  // apologies sorted by start: the first at or after each escalation is found by a moving pointer (linear)
+  const apologies = hitsOf(ctx, 'apology', 'agent')
+    .filter((h) => h.speaker !== 'unknown')
+    .sort((a, b) => a.start - b.start);
+  let ai = 0;
+  const events = perSegmentEvents('customer_escalation', hits, (h, group) => {
+    while (ai < apologies.length && apologies[ai].start < h.start) ai++;
+    const a = ai < apologies.length && apologies[ai].start - h.start <= w ? apologies[ai] : undefined;
     const kinds = [...new Set(group.map((g) => g.entry.kind).filter((k): k is string => !!k))];
     return { kinds, apologised: !!a, apologyAtSec: a ? round2(a.start) : null };
   });
@@ -19,4 +35,26 @@ export function detectCustomerEscalation(ctx: TextContext): { events: CallEvent[
     events,
     metrics: { escalationCount: events.length, complaintsUnapologised: events.filter((e) => !e.details.apologised).length },
   };
+}
+
+/** The customer's escalation hits that count, in utterance order (neutral and insult-only utterances removed). */
+export function escalationHits(ctx: TextContext): TranscriptHit[] {
+  const bySeg = new Map<number, TranscriptHit[]>();
+  for (const h of hitsOf(ctx, 'escalation', 'customer')) {
+    const g = bySeg.get(h.segmentIndex);
+    if (g) g.push(h);
+    else bySeg.set(h.segmentIndex, [h]);
+  }
+  const out: TranscriptHit[] = [];
+  for (const seg of [...bySeg.keys()].sort((a, b) => a - b)) {
+    const g = bySeg.get(seg)!;
+    const neutral = g.some((h) => h.entry.kind === 'neutral');
+    for (const h of g) {
+      const kind = h.entry.kind ?? 'complaint';
+      if (NOT_ESCALATION.has(kind)) continue;
+      if (neutral && CANCELLED_BY_NEUTRAL.has(kind)) continue;
+      out.push(h);
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
 }

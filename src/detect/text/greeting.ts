@@ -1,5 +1,19 @@
 import type { CallEvent } from '../../core/types.js';
+import type { TranscriptHit } from '../../lexicon/matcher.js';
 import { absenceEvent, agentSegments, hitEvent, hitsOf, round2, type TextContext } from './context.js';
+
+/**
+ * The hit's utterance says nothing but phrases that do not count alone ("hello?", "hello hello", "hi?"): an agent
+ * picking up the line or checking it, not the standard opening (000 第三篇 三、5; 003 二(一)1.1 开篇语).
+ */
+function bareUtterance(h: TranscriptHit, greetingHits: readonly TranscriptHit[]): boolean {
+  const covered = new Uint8Array(h.length);
+  for (const g of greetingHits) {
+    if (g.segmentIndex !== h.segmentIndex || g.language !== h.language || g.entry.countsAlone !== false) continue;
+    covered.fill(1, g.from, g.to);
+  }
+  return covered.every((c) => c === 1);
+}
 
 /**
  * 开头语: the first greeting-lexicon hit in agent speech that starts within greetingSearchSec of the call
@@ -11,8 +25,9 @@ export function detectGreeting(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
   const p = ctx.params;
-  const hit = hitsOf(ctx, 'greeting', 'agent')
-    .filter((h) => h.start <= (h.entry.withinSec ?? p.greetingSearchSec))
+  const inWindow = hitsOf(ctx, 'greeting', 'agent').filter((h) => h.start <= (h.entry.withinSec ?? p.greetingSearchSec));
+  const hit = inWindow
+    .filter((h) => !(h.entry.countsAlone === false && bareUtterance(h, inWindow)))
     .sort((a, b) => a.start - b.start || b.confidence - a.confidence)[0];
   const firstAgentSpeechSec = agent[0].start;
   if (!hit) {

@@ -63,6 +63,7 @@ export function matcherFor(lex: LoadedLexicons, companyNames: readonly string[] 
         fuzzy: true,
         fuzzyConfidence: 0.7,
         emit: 'event',
+        countsAlone: true,
         source: 'pipeline text.companyNames',
         file: '(pipeline)',
       };
@@ -93,8 +94,19 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
     newIndex.set(i, newIndex.size);
     return true;
   });
+  // inside a kept segment, nothing found within a hallucinated phrase counts ("好的 谢谢观看": no thanks)
+  const invented = new Map<string, [number, number][]>();
+  for (const h of allHits) {
+    if (h.entry.category !== 'hallucination' || dropped.has(h.segmentIndex)) continue;
+    const key = `${h.segmentIndex}:${h.language}`;
+    const spans = invented.get(key);
+    if (spans) spans.push([h.from, h.to]);
+    else invented.set(key, [[h.from, h.to]]);
+  }
+  const insideInvented = (h: TranscriptHit) =>
+    invented.get(`${h.segmentIndex}:${h.language}`)?.some(([from, to]) => h.from < to && from < h.to) ?? false;
   const hits: TranscriptHit[] = allHits
-    .filter((h) => !dropped.has(h.segmentIndex) && h.entry.category !== 'hallucination')
+    .filter((h) => !dropped.has(h.segmentIndex) && h.entry.category !== 'hallucination' && !insideInvented(h))
     .map((h) => ({ ...h, segmentIndex: newIndex.get(h.segmentIndex)! }));
   const ctx: TextContext = {
     segments,
@@ -135,7 +147,8 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
     hallucinatedSegments: dropped.size,
     greetingAtSec: firstAt('greeting'),
     closingAtSec: events.filter((e) => e.type === 'closing').map((e) => round2(e.start))[0] ?? null,
-    selfIdentificationAtSec: firstAt('self_identification'),
+    selfIdentificationAtSec: firstAt('self_identification') ?? firstAt('late_self_identification'),
+    selfIdentificationLate: events.some((e) => e.type === 'late_self_identification') ? 1 : 0,
     bannedPhraseCount: count('banned_phrase'),
     ...fillers.metrics,
     ...politeness.metrics,

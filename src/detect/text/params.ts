@@ -48,10 +48,20 @@ export const TextParamsSchema = z
     lateGreetingSec: z.number().positive().default(8),
     /** a closing counts only if it ends within this many seconds of the end of the agent's last utterance */
     closingWindowSec: z.number().positive().default(30),
+    /**
+     * The closing must be in the agent's final turn (003 二(一)1.4 结束语 ends the call). A closing followed by more
+     * business does not count; after it only short exchanges may follow (the customer's own 谢谢/拜拜, the agent's
+     * 不客气): turns of at most this many Han characters or words on both sides.
+     */
+    closingTrailingMaxUnits: z.number().int().nonnegative().default(6),
     /** 001_c5af34a6c69547e3.txt 电话营销代表质检评分标准 3.1.3: company and staff number within 15 s of connection */
     selfIdWithinSec: z.number().positive().default(15),
-    /** parts of the self-identification that must all be present (lexicon entry kinds) */
-    selfIdRequire: z.array(z.string().min(1)).min(1).default(['staff_id', 'organisation']),
+    /**
+     * parts of the self-identification that must all be present (lexicon entry kinds); `a|b` accepts either.
+     * Default: the organisation, and the staff number or the agent's name (001 3.1.3 asks for 单位和工号; company
+     * plus name is how many programmes and all English calls identify, issue 16).
+     */
+    selfIdRequire: z.array(z.string().min(1)).min(1).default(['staff_id|name', 'organisation']),
     /** deployment-specific organisation names, matched as self-identification (kind organisation) */
     companyNames: z.array(z.string().min(1)).default([]),
     /** how many first/last agent utterances a missing_* event quotes as evidence */

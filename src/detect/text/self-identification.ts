@@ -1,44 +1,96 @@
 import type { CallEvent } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
-import { absenceEvent, agentSegments, hitDetails, hitsOf, type TextContext } from './context.js';
+import { absenceEvent, agentSegments, hitDetails, hitsOf, maxOf, minOf, round2, type TextContext } from './context.js';
 
 /**
- * 明确身份 / 报工号: within selfIdWithinSec (15 s, 001 电话营销代表质检评分标准 3.1.3) of connection the agent
- * names the organisation and the staff number. Every part in selfIdRequire (lexicon `kind`s) must be heard:
- * then `self_identification`, else `missing_self_identification` listing what was and was not heard.
+ * 明确身份 / 报工号 (001 电话营销代表质检评分标准 3.1.3: 在电话接通15秒内向用户说明自己所属的单位和工号). Three
+ * outcomes, each its own finding, because a scorecard deducts them differently:
+ *
+ * - `self_identification`: every part in selfIdRequire heard within selfIdWithinSec of connection;
+ * - `late_self_identification`: not in time, but later one agent utterance completes it (with what was already
+ *   heard in the window, e.g. the company in the greeting and the staff number 20 s later); the event sits on
+ *   that utterance and carries its time (`atSec`) and how late it was (`lateBySec`);
+ * - `missing_self_identification`: never, listing what was and was not heard.
+ *
+ * A part is a lexicon `kind`; a requirement may accept alternatives (`staff_id|name`: a staff number or the
+ * agent's name). Entries with `position: opening` (loose cues such as "this is", {n}号) only count inside the
+ * window; a late identification needs the stronger cues (工号{n}, 我叫, "my name is").
  */
 export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
   const p = ctx.params;
-  const inWindow = hitsOf(ctx, 'self_identification', 'agent')
-    .filter((h) => h.start <= (h.entry.withinSec ?? p.selfIdWithinSec))
+  const required = p.selfIdRequire.map((r) => r.split('|').map((k) => k.trim()).filter(Boolean));
+  const all = hitsOf(ctx, 'self_identification', 'agent')
+    .filter((h) => h.entry.kind)
     .sort((a, b) => a.start - b.start);
+  const inWindow = (h: TranscriptHit) => h.start <= (h.entry.withinSec ?? p.selfIdWithinSec);
+
   const parts = new Map<string, TranscriptHit>();
-  for (const h of inWindow) if (h.entry.kind && !parts.has(h.entry.kind)) parts.set(h.entry.kind, h);
-  const missingParts = p.selfIdRequire.filter((k) => !parts.has(k));
-  const partDetails = Object.fromEntries([...parts].map(([k, h]) => [k, hitDetails(h)]));
-  if (missingParts.length === 0) {
-    const found = [...parts.values()].sort((a, b) => a.start - b.start);
+  for (const h of all) if (inWindow(h) && !parts.has(h.entry.kind!)) parts.set(h.entry.kind!, h);
+  const unmet = (have: ReadonlyMap<string, TranscriptHit>) => required.filter((alts) => !alts.some((k) => have.has(k)));
+  /** the hit proving each requirement (the first alternative heard) */
+  const proof = (have: ReadonlyMap<string, TranscriptHit>) =>
+    required.map((alts) => have.get(alts.find((k) => have.has(k))!)!);
+  const partDetails = (have: ReadonlyMap<string, TranscriptHit>) => Object.fromEntries([...have].map(([k, h]) => [k, hitDetails(h)]));
+
+  if (unmet(parts).length === 0) {
+    const found = proof(parts).sort((a, b) => a.start - b.start);
     const first = found[0];
-    const texts = [...new Set(found.map((h) => h.text))];
     return [
       {
         type: 'self_identification',
         speaker: first.speaker,
         start: first.start,
-        end: Math.max(...found.map((h) => h.end)),
+        end: maxOf(found, (h) => h.end),
         details: {
-          ...hitDetails(parts.get(p.selfIdRequire[0]) ?? first),
-          text: texts.join(' / '),
-          confidence: Math.min(...found.map((h) => h.confidence)),
-          parts: partDetails,
+          ...hitDetails(found.find((h) => required[0].includes(h.entry.kind!)) ?? first),
+          text: [...new Set(found.map((h) => h.text))].join(' / '),
+          confidence: minOf(found, (h) => h.confidence),
+          parts: partDetails(parts),
           withinSec: p.selfIdWithinSec,
         },
       },
     ];
   }
+
+  // late: the first later agent utterance whose own (non-opening-only) cues complete what the window heard
+  const later = new Map<number, TranscriptHit[]>();
+  for (const h of all) {
+    if (inWindow(h) || h.entry.position === 'opening') continue;
+    const g = later.get(h.segmentIndex);
+    if (g) g.push(h);
+    else later.set(h.segmentIndex, [h]);
+  }
+  for (const [, seg] of [...later].sort((a, b) => a[0] - b[0])) {
+    const have = new Map(parts);
+    const own = new Map<string, TranscriptHit>();
+    for (const h of seg) if (!own.has(h.entry.kind!)) own.set(h.entry.kind!, h);
+    for (const [k, h] of own) have.set(k, h);
+    if (unmet(have).length > 0) continue;
+    const mine = [...own.values()];
+    const atSec = round2(minOf(mine, (h) => h.start));
+    const first = mine.sort((a, b) => a.start - b.start)[0];
+    return [
+      {
+        type: 'late_self_identification',
+        speaker: first.speaker,
+        start: first.start,
+        end: maxOf(mine, (h) => h.end),
+        details: {
+          ...hitDetails(first),
+          confidence: minOf(proof(have), (h) => h.confidence),
+          parts: partDetails(have),
+          withinSec: p.selfIdWithinSec,
+          atSec,
+          lateBySec: round2(atSec - p.selfIdWithinSec),
+        },
+      },
+    ];
+  }
+
+  const missingParts = unmet(parts).map((alts) => alts.join('|'));
   const shown = agent.filter((s) => s.start <= p.selfIdWithinSec).slice(0, p.evidenceUtterances);
   const ev = shown.length ? shown : agent.slice(0, 1);
-  return [absenceEvent('missing_self_identification', 'self_identification', ev, { missingParts, parts: partDetails, withinSec: p.selfIdWithinSec })];
+  return [absenceEvent('missing_self_identification', 'self_identification', ev, { missingParts, parts: partDetails(parts), withinSec: p.selfIdWithinSec })];
 }
