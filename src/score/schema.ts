@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DisputeSettingsSchema } from '../review/settings.js';
 import { linearRegexProblem } from './linear-regex.js';
 
 /**
@@ -552,6 +553,8 @@ export const ReviewPolicySchema = z
     quotas: QuotaPolicySchema.default(() => QuotaPolicySchema.parse({})),
     triage: TriagePolicySchema.default(() => TriagePolicySchema.parse({})),
     calibration: CalibrationPolicySchema.default(() => CalibrationPolicySchema.parse({})),
+    /** disputes (质检申诉): window and limit (src/review/settings.ts, docs/review.md) */
+    disputes: DisputeSettingsSchema.default(() => DisputeSettingsSchema.parse({})),
   })
   .strict();
 export type ReviewPolicy = z.infer<typeof ReviewPolicySchema>;

@@ -160,7 +160,7 @@ export function draftItem(item: ScoreItem, ctx: EvalContext): ItemResult {
   return res;
 }
 
-export function scoreSection(section: ScoreSection, items: ItemResult[]): SectionResult {
+export function scoreSection(section: Pick<ScoreSection, 'id' | 'title' | 'max' | 'bonus'>, items: ItemResult[]): SectionResult {
   let base = 0;
   let itemDeductions = 0;
   let penalties = 0;
@@ -168,7 +168,9 @@ export function scoreSection(section: ScoreSection, items: ItemResult[]): Sectio
   let pending = 0;
   for (const it of items) {
     if (section.bonus && it.kind === 'manual') {
-      // a bonus the inspector may award: not counted until awarded, and losing it costs nothing
+      // a bonus the inspector may award: not counted until awarded (a reviewed card carries the points given),
+      // and losing it costs nothing
+      if (it.status !== 'needs_review' && it.status !== 'not_applicable') bonus += it.points ?? 0;
       continue;
     } else if (it.kind === 'standard' || it.kind === 'manual') {
       if (it.status === 'needs_review') {
@@ -201,11 +203,23 @@ export function maxTotalOf(card: Scorecard): number {
   return card.maxTotal ?? card.sections.filter((s) => !s.bonus).reduce((a, s) => a + s.max, 0);
 }
 
-/** Draft the scorecard of one call. Pure: same inputs, same draft. */
-export function draftScorecard(card: Scorecard, input: ScoreInput, pipeline: { id: string; version: string }): ScorecardDraft {
-  const ctx = buildContext(input);
-  const sections = card.sections.map((s) => scoreSection(s, s.items.map((it) => draftItem(it, ctx))));
-  const maxTotal = maxTotalOf(card);
+/** The card-level figures of a scored card, from its sections. */
+export interface CardTotals {
+  total: number;
+  totalIfPendingLost: number;
+  pendingReviewPoints: number;
+  fatal: boolean;
+  fatalItems: { id: string; title: string; reason: string }[];
+  needsReview: boolean;
+  reviewReasons: string[];
+  counts: Record<ItemStatus, number>;
+}
+
+/**
+ * Totals of a card from its scored sections: the one arithmetic the draft and a reviewed (final) card share,
+ * so an inspector's result is computed exactly as the machine's draft was.
+ */
+export function cardTotals(sections: SectionResult[], maxTotal: number): CardTotals {
   const all = sections.flatMap((s) => s.items);
   const fatalItems = all.filter((i) => i.status === 'fatal').map((i) => ({ id: i.id, title: i.title, reason: i.reason }));
   const fatal = fatalItems.length > 0;
@@ -224,10 +238,6 @@ export function draftScorecard(card: Scorecard, input: ScoreInput, pipeline: { i
   const counts: Record<ItemStatus, number> = { pass: 0, deducted: 0, fatal: 0, needs_review: 0, not_applicable: 0 };
   for (const i of all) counts[i.status]++;
   return {
-    schemaVersion: SCORECARD_SCHEMA_VERSION,
-    pipeline: { id: pipeline.id, version: pipeline.version },
-    title: card.title,
-    maxTotal,
     total: round(total),
     totalIfPendingLost: round(totalIfPendingLost),
     pendingReviewPoints: round(pending),
@@ -236,6 +246,28 @@ export function draftScorecard(card: Scorecard, input: ScoreInput, pipeline: { i
     needsReview: reviewReasons.length > 0,
     reviewReasons,
     counts,
+  };
+}
+
+/** Draft the scorecard of one call. Pure: same inputs, same draft. */
+export function draftScorecard(card: Scorecard, input: ScoreInput, pipeline: { id: string; version: string }): ScorecardDraft {
+  const ctx = buildContext(input);
+  const sections = card.sections.map((s) => scoreSection(s, s.items.map((it) => draftItem(it, ctx))));
+  const maxTotal = maxTotalOf(card);
+  const totals = cardTotals(sections, maxTotal);
+  return {
+    schemaVersion: SCORECARD_SCHEMA_VERSION,
+    pipeline: { id: pipeline.id, version: pipeline.version },
+    title: card.title,
+    maxTotal,
+    total: totals.total,
+    totalIfPendingLost: totals.totalIfPendingLost,
+    pendingReviewPoints: totals.pendingReviewPoints,
+    fatal: totals.fatal,
+    fatalItems: totals.fatalItems,
+    needsReview: totals.needsReview,
+    reviewReasons: totals.reviewReasons,
+    counts: totals.counts,
     sections,
     inputs: {
       transcript: ctx.hasTranscript,

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   check,
   doublePrecision,
   index,
@@ -186,3 +187,252 @@ export type EventRow = typeof events.$inferSelect;
 export type TranscriptRow = typeof transcripts.$inferSelect;
 export type TranscriptSegmentRow = typeof transcriptSegments.$inferSelect;
 export type ScorecardRow = typeof scorecards.$inferSelect;
+
+// ------------------------------------------------------------------------------ review workflow (issue 11)
+
+export const USER_ROLES = ['agent', 'inspector', 'supervisor', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** People who log in to `callqa serve`. Passwords as scrypt hashes (src/services/passwords.ts), never plain. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull().unique(),
+    role: text('role').$type<UserRole>().notNull(),
+    /** for agents: the agentId their calls carry in the call metadata */
+    agentId: text('agent_id'),
+    team: text('team'),
+    passwordHash: text('password_hash').notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('users_role_check', sql`${t.role} in ('agent', 'inspector', 'supervisor', 'admin')`),
+    index('users_agent_id_idx').on(t.agentId),
+  ],
+);
+
+/**
+ * Browser sessions. The cookie carries a random token; only its sha256 is stored, so a copy of the database
+ * cannot be replayed as a login. Every serve process reads sessions here (stateless between requests).
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** sent back in the X-CSRF-Token header on every state change made with this session's cookie */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    address: text('address'),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+/** API tokens for scripts (Authorization: Bearer ...); only the sha256 is stored. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('api_tokens_user_id_idx').on(t.userId)],
+);
+
+/** Every login attempt, for throttling per user and per address across all serve processes. */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    username: text('username').notNull(),
+    address: text('address').notNull(),
+    success: boolean('success').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_attempts_username_idx').on(t.username, t.at), index('login_attempts_address_idx').on(t.address, t.at)],
+);
+
+/**
+ * The audit log: who did what to which object, and who read which call's audio or transcript. Append-only:
+ * a trigger (migration 0002) refuses UPDATE and DELETE.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** null for the system / command line without a user */
+    actorId: uuid('actor_id'),
+    /** the username at the time (kept even if the user is renamed or removed) */
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    /** the call this entry belongs to, when there is one (for callHistory) */
+    callId: uuid('call_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('audit_log_call_idx').on(t.callId, t.id), index('audit_log_at_idx').on(t.at)],
+);
+
+/** Which inspector a call is assigned to (written by assignment; read by access checks). One per call. */
+export const callAssignments = pgTable('call_assignments', {
+  recordingId: uuid('recording_id')
+    .primaryKey()
+    .references(() => recordings.id, { onDelete: 'cascade' }),
+  inspectorId: uuid('inspector_id')
+    .notNull()
+    .references(() => users.id),
+  assignedBy: uuid('assigned_by').references(() => users.id),
+  assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const REVIEW_STATUSES = ['in_progress', 'completed'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/**
+ * A human review of one call's draft scorecard. The draft it judges is pinned (scorecard_id): a rescore adds a
+ * new draft but never changes the draft or the result of a review. One review per call.
+ */
+export const reviews = pgTable(
+  'reviews',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .unique()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    scorecardId: uuid('scorecard_id')
+      .notNull()
+      .references(() => scorecards.id),
+    status: text('status').$type<ReviewStatus>().notNull().default('in_progress'),
+    startedBy: uuid('started_by')
+      .notNull()
+      .references(() => users.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    completedBy: uuid('completed_by').references(() => users.id),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** when the result reached the agent (published); the dispute window counts from here */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [check('reviews_status_check', sql`${t.status} in ('in_progress', 'completed')`)],
+);
+
+export const DECISION_ACTIONS = ['confirm', 'override'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+export const REASON_CODES = ['wrong_score', 'wrong_evidence', 'missing_evidence', 'other'] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/**
+ * The inspector's answers, one row per decision, append-only: deciding an item again adds a row and the
+ * newest row counts. The machine's answer stays in the pinned draft; both are shown side by side.
+ */
+export const reviewDecisions = pgTable(
+  'review_decisions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => reviews.id, { onDelete: 'cascade' }),
+    itemId: text('item_id').notNull(),
+    action: text('action').$type<DecisionAction>().notNull(),
+    /** the points the inspector gave (override, or a manual item scored by hand); null = the machine's */
+    points: doublePrecision('points'),
+    /** for fatal items: whether the fatal fault holds */
+    fatal: boolean('fatal'),
+    reasonCode: text('reason_code').$type<ReasonCode>(),
+    comment: text('comment'),
+    decidedBy: uuid('decided_by')
+      .notNull()
+      .references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('review_decisions_review_idx').on(t.reviewId, t.id),
+    check('review_decisions_action_check', sql`${t.action} in ('confirm', 'override')`),
+  ],
+);
+
+/**
+ * Results of a review, append-only: version 1 when the review is completed, a new version when a dispute
+ * ruling amends an item. The newest version is the call's current result.
+ */
+export const reviewResults = pgTable(
+  'review_results',
+  {
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => reviews.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    total: doublePrecision('total').notNull(),
+    maxTotal: doublePrecision('max_total').notNull(),
+    fatal: boolean('fatal').notNull(),
+    /** the final scorecard: every item with the machine's and the human's answer */
+    card: jsonb('card').$type<unknown>().notNull(),
+    /** 'completed' or 'dispute' */
+    cause: text('cause').notNull(),
+    disputeId: uuid('dispute_id'),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reviewId, t.version] })],
+);
+
+export const DISPUTE_STATUSES = ['open', 'upheld', 'amended'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+
+/** 质检申诉: an agent disputes one item of a completed review; a supervisor rules. */
+export const disputes = pgTable(
+  'disputes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reviewId: uuid('review_id')
+      .notNull()
+      .references(() => reviews.id, { onDelete: 'cascade' }),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    itemId: text('item_id').notNull(),
+    status: text('status').$type<DisputeStatus>().notNull().default('open'),
+    reason: text('reason').notNull(),
+    openedBy: uuid('opened_by')
+      .notNull()
+      .references(() => users.id),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    ruledBy: uuid('ruled_by').references(() => users.id),
+    ruledAt: timestamp('ruled_at', { withTimezone: true }),
+    rulingReason: text('ruling_reason'),
+    /** amended: the item's points after the ruling */
+    amendedPoints: doublePrecision('amended_points'),
+    amendedFatal: boolean('amended_fatal'),
+  },
+  (t) => [
+    index('disputes_review_idx').on(t.reviewId),
+    index('disputes_status_idx').on(t.status),
+    check('disputes_status_check', sql`${t.status} in ('open', 'upheld', 'amended')`),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;
+export type ReviewRow = typeof reviews.$inferSelect;
+export type ReviewDecisionRow = typeof reviewDecisions.$inferSelect;
+export type ReviewResultRow = typeof reviewResults.$inferSelect;
+export type DisputeRow = typeof disputes.$inferSelect;

@@ -1,0 +1,93 @@
+/**
+ * The HTTP app of `callqa serve`: the API under /api (OpenAPI 3 document at /api/openapi.json, generated from
+ * the route schemas), and the web UI's built files at / (a placeholder page until the UI is built).
+ * Stateless between requests: users, sessions and everything else live in the database, so several serve
+ * processes can share one PostgreSQL behind a proxy.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Services } from '../services/index.js';
+import { authenticate, type AppEnv, type AuthOptions } from './auth.js';
+import { describeZodError, errorBody, handleError } from './errors.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerCallRoutes } from './routes/calls.js';
+import { registerDisputeRoutes } from './routes/disputes.js';
+import { registerReviewRoutes } from './routes/reviews.js';
+
+export interface AppDeps extends AuthOptions {
+  services: Services;
+  /** folder of the built web UI (default: dist/web of this checkout) */
+  webDir?: string;
+  version?: string;
+}
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const { message, issues } = describeZodError(result.target, result.error);
+        return c.json(errorBody('invalid_request', message, { issues }), 400);
+      }
+    },
+  });
+  app.onError(handleError);
+  app.use('*', async (c, next) => {
+    c.set('services', deps.services);
+    await next();
+  });
+  app.use('/api/*', authenticate(deps));
+
+  // one line per resource (routes/<resource>.ts)
+  registerAuthRoutes(app, deps);
+  registerCallRoutes(app);
+  registerReviewRoutes(app);
+  registerDisputeRoutes(app);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'callqa_session',
+    description: 'set by login; state changes also need the X-CSRF-Token header',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'token', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API token for scripts: callqa users token NAME',
+  });
+  app.doc('/api/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: 'callqa review API',
+      version: deps.version ?? '0',
+      description: 'Inspectors confirm or override draft scorecards; agents dispute; supervisors rule; everything audited. See docs/api.md.',
+    },
+    security: [{ session: [] }, { token: [] }],
+  });
+
+  app.all('/api/*', (c) => c.json(errorBody('not_found', `no API operation ${c.req.method} ${c.req.path} (see /api/openapi.json)`), 404));
+
+  const webDir = deps.webDir ?? DEFAULT_WEB_DIR;
+  if (existsSync(path.join(webDir, 'index.html'))) {
+    app.use('/*', serveStatic({ root: webDir }));
+    // client-side routes: any other GET page answers the app's index.html
+    app.get('*', serveStatic({ root: webDir, path: 'index.html' }));
+  } else {
+    app.get('/', (c) => c.html(PLACEHOLDER));
+  }
+  return app;
+}
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>callqa</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:0 .25rem}</style>
+</head><body>
+<h1>callqa</h1>
+<p>The review API is running under <code>/api</code>; its OpenAPI document is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>
+<p>The web UI is not built in this installation (no <code>dist/web/index.html</code>): run <code>npm run build</code>.</p>
+<p lang="zh">质检复核接口已启动（<code>/api</code>）。网页界面尚未构建：请运行 <code>npm run build</code>。</p>
+</body></html>`;

@@ -1,0 +1,79 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { currentUser, requireAuth, type AppEnv } from '../auth.js';
+import { CallDetailSchema, CallIdParam, CallSummarySchema, errors, HistoryEntrySchema, json } from '../schemas.js';
+
+const ListQuery = z.object({
+  state: z.enum(['unreviewed', 'in_progress', 'completed']).optional().openapi({ description: 'review state' }),
+  agentId: z.string().min(1).max(200).optional(),
+  team: z.string().min(1).max(200).optional(),
+  pipeline: z.string().min(1).max(200).optional().openapi({ description: 'QA program id' }),
+  since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'analysed at or after (ISO 8601)' }),
+  until: z.iso.datetime({ offset: true }).optional().openapi({ description: 'analysed before (ISO 8601)' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const listCalls = createRoute({
+  method: 'get',
+  path: '/api/calls',
+  operationId: 'listCalls',
+  tags: ['calls'],
+  summary: 'The calls this user may see, newest analysis first',
+  middleware: [requireAuth],
+  request: { query: ListQuery },
+  responses: {
+    200: json(z.object({ calls: z.array(CallSummarySchema), total: z.number(), limit: z.number(), offset: z.number() }).openapi('CallList'), 'calls'),
+    ...errors(400, 401),
+  },
+});
+
+const getCall = createRoute({
+  method: 'get',
+  path: '/api/calls/{callId}',
+  operationId: 'getCall',
+  tags: ['calls'],
+  summary: 'One call: scorecard (machine and human answers), findings, transcript, disputes. Audited as a transcript read.',
+  middleware: [requireAuth],
+  request: { params: CallIdParam },
+  responses: { 200: json(CallDetailSchema, 'the call'), ...errors(400, 401, 404) },
+});
+
+const callHistory = createRoute({
+  method: 'get',
+  path: '/api/calls/{callId}/history',
+  operationId: 'callHistory',
+  tags: ['calls'],
+  summary: 'Every step of the call: drafts, review, decisions, completion, disputes, rulings (oldest first)',
+  middleware: [requireAuth],
+  request: { params: CallIdParam },
+  responses: { 200: json(z.object({ history: z.array(HistoryEntrySchema) }), 'history'), ...errors(400, 401, 404) },
+});
+
+export function registerCallRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(listCalls, async (c) => {
+    const q = c.req.valid('query');
+    const { calls, total } = await c.get('services').calls.listCalls(currentUser(c), {
+      state: q.state,
+      agentId: q.agentId,
+      team: q.team,
+      pipelineId: q.pipeline,
+      since: q.since ? new Date(q.since) : undefined,
+      until: q.until ? new Date(q.until) : undefined,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return c.json({ calls, total, limit: q.limit, offset: q.offset }, 200);
+  });
+
+  app.openapi(getCall, async (c) => {
+    const { callId } = c.req.valid('param');
+    const detail = await c.get('services').calls.getCall(currentUser(c), callId);
+    return c.json(detail as z.infer<typeof CallDetailSchema>, 200);
+  });
+
+  app.openapi(callHistory, async (c) => {
+    const { callId } = c.req.valid('param');
+    const history = await c.get('services').calls.callHistory(currentUser(c), callId);
+    return c.json({ history }, 200);
+  });
+}

@@ -1,0 +1,112 @@
+import { Command, Option } from 'commander';
+import Table from 'cli-table3';
+import { systemActor } from '../services/types.js';
+
+/**
+ * callqa users: add|list|disable|enable|set-password|token. Passwords are read from stdin (never from the
+ * command line, where other users could see them in the process list) and never printed or logged.
+ */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  // one line: a trailing newline (echo, a here-string) is not part of the password
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function withServices<T>(data: string | undefined, fn: (s: import('../services/index.js').Services) => Promise<T>): Promise<T> {
+  const [{ openStore }, { createServices }] = await Promise.all([import('../store/index.js'), import('../services/index.js')]);
+  const store = await openStore({ dataDir: data });
+  try {
+    return await fn(createServices(store));
+  } finally {
+    await store.close();
+  }
+}
+
+const actor = () => systemActor(`cli:${process.env.USER ?? 'unknown'}`);
+
+function needStdin(flag: boolean | undefined): void {
+  if (!flag) throw new Error('give the password on stdin with --password-stdin (e.g. printf %s "$PW" | callqa users add ...)');
+}
+
+export function register(program: Command): void {
+  const users = program
+    .command('users')
+    .description('manage the people who log in to callqa serve (agents, inspectors, supervisors, admins)')
+    .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)');
+  const data = () => users.opts().data as string | undefined;
+
+  users
+    .command('add')
+    .description('add a user')
+    .argument('<name>', 'username (letters, digits, . _ @ -)')
+    .addOption(new Option('--role <role>', 'what the user does').choices(['agent', 'inspector', 'supervisor', 'admin']).makeOptionMandatory())
+    .option('--agent-id <id>', 'agents: the agentId their calls carry in the call metadata')
+    .option('--team <team>', 'the team (supervisors see their team\'s calls and disputes)')
+    .option('--password-stdin', 'read the password from stdin')
+    .action(async (name: string, o: { role: string; agentId?: string; team?: string; passwordStdin?: boolean }) => {
+      needStdin(o.passwordStdin);
+      const password = await readStdin();
+      const u = await withServices(data(), (s) => s.users.add(actor(), { username: name, role: o.role, agentId: o.agentId, team: o.team, password }));
+      process.stdout.write(`added ${u.username} (${u.role}${u.agentId ? `, agent ${u.agentId}` : ''}${u.team ? `, team ${u.team}` : ''})\n`);
+    });
+
+  users
+    .command('list')
+    .description('list users')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const list = await withServices(data(), (s) => s.users.list());
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        return;
+      }
+      const t = new Table({ head: ['user', 'role', 'agent id', 'team', 'status', 'created'] });
+      for (const u of list) t.push([u.username, u.role, u.agentId ?? '', u.team ?? '', u.disabled ? 'disabled' : 'active', u.createdAt.slice(0, 10)]);
+      process.stdout.write(`${t.toString()}\n`);
+    });
+
+  users
+    .command('disable')
+    .description('disable a user: they cannot log in, and their sessions and API tokens stop working at once')
+    .argument('<name>')
+    .action(async (name: string) => {
+      const r = await withServices(data(), (s) => s.users.setDisabled(actor(), name, true));
+      process.stdout.write(`disabled ${name} (${r.revoked} session(s)/token(s) revoked)\n`);
+    });
+
+  users
+    .command('enable')
+    .description('enable a disabled user again')
+    .argument('<name>')
+    .action(async (name: string) => {
+      await withServices(data(), (s) => s.users.setDisabled(actor(), name, false));
+      process.stdout.write(`enabled ${name}\n`);
+    });
+
+  users
+    .command('set-password')
+    .description('set a new password (read from stdin); ends the user\'s browser sessions')
+    .argument('<name>')
+    .option('--password-stdin', 'read the password from stdin')
+    .action(async (name: string, o: { passwordStdin?: boolean }) => {
+      needStdin(o.passwordStdin);
+      const password = await readStdin();
+      const r = await withServices(data(), (s) => s.users.setPassword(actor(), name, password));
+      process.stdout.write(`password of ${name} changed (${r.revoked} session(s) ended)\n`);
+    });
+
+  users
+    .command('token')
+    .description('create an API token for scripts (Authorization: Bearer <token>); printed once')
+    .argument('<name>', 'the user the token acts as')
+    .option('--label <text>', 'what the token is for', 'script')
+    .option('--days <n>', 'expires after this many days (default: never)')
+    .action(async (name: string, o: { label: string; days?: string }) => {
+      const days = o.days === undefined ? undefined : Number(o.days);
+      if (days !== undefined && !(days > 0)) throw new Error(`--days must be a positive number, got "${o.days}"`);
+      const t = await withServices(data(), (s) => s.users.createToken(actor(), name, o.label, days));
+      process.stdout.write(`${t.token}\n`);
+      process.stderr.write(`token for ${name} (${o.label}${t.expiresAt ? `, expires ${t.expiresAt}` : ''}): store it now, it is not shown again\n`);
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * The audit log: every state change and every read of a call's audio or transcript, who/when/what,
+ * append-only (the database refuses UPDATE and DELETE on it). Use `audit(actor, action, target, details)`.
+ * Actions are dotted verbs: user.add, session.login, review.decide, call.transcript.read, call.audio.read ...
+ */
+import { AuditRepo, type AuditQuery } from '../store/audit-repo.js';
+import type { StoreDb } from '../store/db.js';
+import type { AuditRow } from '../store/schema.js';
+import type { Actor } from './types.js';
+
+export interface AuditTarget {
+  type: string;
+  id: string;
+  /** the call (recording id) the action concerns, so it shows in that call's history */
+  callId?: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: { type: string; id: string };
+  callId: string | null;
+  details: Record<string, unknown>;
+}
+
+export class AuditService {
+  private readonly repo: AuditRepo;
+  constructor(
+    db: StoreDb,
+    private readonly now: () => Date,
+  ) {
+    this.repo = new AuditRepo(db);
+  }
+
+  /** Appends one entry. Pass `db` (a transaction) to write it with the state change it records. */
+  async audit(actor: Actor, action: string, target: AuditTarget, details: Record<string, unknown> = {}, db?: StoreDb): Promise<void> {
+    const repo = db ? new AuditRepo(db) : this.repo;
+    await repo.append({
+      at: this.now(),
+      actorId: actor.id,
+      actorName: actor.username,
+      action,
+      targetType: target.type,
+      targetId: target.id,
+      callId: target.callId ?? null,
+      details,
+    });
+  }
+
+  async query(q: AuditQuery): Promise<AuditEntry[]> {
+    return (await this.repo.query(q)).map(toEntry);
+  }
+}
+
+export function toEntry(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at.toISOString(),
+    actor: r.actorName,
+    action: r.action,
+    target: { type: r.targetType, id: r.targetId },
+    callId: r.callId,
+    details: r.details,
+  };
+}

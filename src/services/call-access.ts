@@ -1,0 +1,42 @@
+/**
+ * Who may see which call, decided here (the service layer) against the object, not only at the route:
+ *  - agent: calls whose metadata agentId is theirs;
+ *  - inspector: calls assigned to them, unassigned calls not yet completed (the queue), and reviews they made;
+ *  - supervisor: calls of their team (the call's metadata team, or the team of the agent user it belongs to);
+ *  - admin: every call (read; admins keep users and programs, they do not review).
+ * A call the user may not see is answered exactly like a call that does not exist: 404.
+ */
+import { CallsRepo, type CallRow, type CallScope } from '../store/calls-repo.js';
+import type { StoreDb } from '../store/db.js';
+import { notFound } from './errors.js';
+import type { AuthUser } from './types.js';
+
+export function callScope(user: AuthUser): CallScope {
+  switch (user.role) {
+    case 'admin':
+      return { kind: 'all' };
+    case 'agent':
+      return user.agentId ? { kind: 'agent', agentId: user.agentId } : { kind: 'none' };
+    case 'supervisor':
+      return user.team ? { kind: 'team', team: user.team } : { kind: 'none' };
+    case 'inspector':
+      return { kind: 'inspector', userId: user.id };
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class CallAccess {
+  readonly repo: CallsRepo;
+  constructor(db: StoreDb) {
+    this.repo = new CallsRepo(db);
+  }
+
+  /** The call if `user` may see it; otherwise ServiceError 404 (never 403: the id tells nothing). */
+  async authorizeCall(user: AuthUser, callId: string): Promise<CallRow> {
+    if (!UUID.test(callId)) throw notFound(`call ${callId}`);
+    const call = await this.repo.getCall(callScope(user), callId);
+    if (!call) throw notFound(`call ${callId}`);
+    return call;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Reading calls: the list a user may see, one call with its scorecard (machine and human side by side),
+ * findings and transcript, and its history. Agents see scores and findings only once the review is complete.
+ * Returning a transcript is a read of personal data and is audited.
+ */
+import type { CallEvent, CallMetadata } from '../core/types.js';
+import { reviewedCard, type FinalCard, type HumanDecision } from '../review/decisions.js';
+import { disputeDeadline, describeWindow } from '../review/disputes.js';
+import type { ReviewSettings } from '../review/settings.js';
+import type { ScorecardDraft } from '../score/scorecard.js';
+import type { CallFilter, CallRow } from '../store/calls-repo.js';
+import type { Repository } from '../store/repository.js';
+import type { ReviewsRepo } from '../store/reviews-repo.js';
+import type { DisputeRow, ReviewDecisionRow } from '../store/schema.js';
+import type { AuditService } from './audit.js';
+import { callScope, type CallAccess } from './call-access.js';
+import type { AuthUser } from './types.js';
+
+export interface CallSummary {
+  id: string;
+  fileName: string;
+  durationSec: number | null;
+  agentId: string | null;
+  team: string | null;
+  externalId: string | null;
+  startedAt: string | null;
+  direction: string | null;
+  pipeline: { id: string; version: string };
+  analysedAt: string | null;
+  review: { state: 'unreviewed' | 'in_progress' | 'completed'; completedAt: string | null; publishedAt: string | null };
+  /** hidden (null) from agents until the review is complete */
+  draftTotal: number | null;
+  maxTotal: number | null;
+  needsReview: boolean | null;
+  finalTotal: number | null;
+  assignedTo: string | null;
+}
+
+export interface DisputeView {
+  id: string;
+  callId: string;
+  fileName?: string;
+  itemId: string;
+  status: 'open' | 'upheld' | 'amended';
+  reason: string;
+  openedBy: string;
+  openedAt: string;
+  ruledBy: string | null;
+  ruledAt: string | null;
+  rulingReason: string | null;
+  amendedPoints: number | null;
+}
+
+export interface CardView extends FinalCard {
+  /** draft: nobody has decided anything yet; in_review: decisions so far (total provisional); final: completed */
+  stage: 'draft' | 'in_review' | 'final';
+  /** the draft scorecard the review judges */
+  draftId: string;
+  /** result version (1 at completion, +1 per amended dispute), null before completion */
+  version: number | null;
+}
+
+export interface CallDetail extends CallSummary {
+  metadata: CallMetadata;
+  audio: { format: string | null; codec: string | null; channels: number | null; sampleRate: number | null };
+  /** null for agents until the review is complete, and for calls without a scorecard */
+  scorecard: CardView | null;
+  /** a newer draft exists than the one the review judges (a rescore); the review is not changed by it */
+  newerDraft: boolean;
+  /** the findings on the call timeline (null for agents until the review is complete) */
+  events: CallEvent[] | null;
+  transcript: { language: string; engine: string; segments: { speaker: string; start: number; end: number; text: string }[] } | null;
+  disputes: DisputeView[];
+  /** for the agent: whether and until when a dispute can be opened */
+  disputeWindow: { open: boolean; closesAt: string; rule: string; limit: number; used: number } | null;
+  /** why scores are hidden, when they are */
+  hidden: string | null;
+}
+
+export interface HistoryEntry {
+  at: string;
+  actor: string;
+  action: string;
+  itemId?: string;
+  details: Record<string, unknown>;
+}
+
+export function toDisputeView(d: DisputeRow, names: { openedBy: string; ruledBy: string | null; fileName?: string }): DisputeView {
+  return {
+    id: d.id,
+    callId: d.recordingId,
+    ...(names.fileName ? { fileName: names.fileName } : {}),
+    itemId: d.itemId,
+    status: d.status,
+    reason: d.reason,
+    openedBy: names.openedBy,
+    openedAt: d.openedAt.toISOString(),
+    ruledBy: names.ruledBy,
+    ruledAt: d.ruledAt?.toISOString() ?? null,
+    rulingReason: d.rulingReason,
+    amendedPoints: d.amendedPoints,
+  };
+}
+
+/** The newest decision per item. */
+export function latestDecisions(rows: (ReviewDecisionRow & { decidedByName: string })[]): Map<string, HumanDecision> {
+  const m = new Map<string, HumanDecision>();
+  for (const r of rows) {
+    m.set(r.itemId, {
+      action: r.action,
+      points: r.points,
+      fatal: r.fatal,
+      reasonCode: r.reasonCode,
+      comment: r.comment,
+      decidedBy: r.decidedByName,
+      decidedAt: r.decidedAt.toISOString(),
+    });
+  }
+  return m;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+export function summaryOf(user: AuthUser, c: CallRow): CallSummary {
+  const scoresVisible = user.role !== 'agent' || c.reviewState === 'completed';
+  return {
+    id: c.id,
+    fileName: c.fileName,
+    durationSec: c.durationSec,
+    agentId: str(c.metadata.agentId),
+    team: str(c.metadata.team),
+    externalId: str(c.metadata.callId),
+    startedAt: str(c.metadata.startedAt),
+    direction: str(c.metadata.direction),
+    pipeline: { id: c.pipelineId, version: c.pipelineVersion },
+    analysedAt: iso(c.analysedAt),
+    review: { state: c.reviewState, completedAt: iso(c.completedAt), publishedAt: iso(c.publishedAt) },
+    draftTotal: scoresVisible ? c.draftTotal : null,
+    maxTotal: c.maxTotal,
+    needsReview: scoresVisible ? c.needsReview : null,
+    finalTotal: c.finalTotal,
+    assignedTo: user.role === 'agent' ? null : (c.assignedTo?.username ?? null),
+  };
+}
+
+export class CallsService {
+  constructor(
+    private readonly access: CallAccess,
+    private readonly reviews: ReviewsRepo,
+    private readonly runs: Repository,
+    private readonly audit: AuditService,
+    private readonly settingsFor: (pipelineId: string) => ReviewSettings,
+    private readonly now: () => Date,
+  ) {}
+
+  async listCalls(user: AuthUser, filter: CallFilter): Promise<{ calls: CallSummary[]; total: number }> {
+    const { calls, total } = await this.access.repo.listCalls(callScope(user), filter);
+    return { calls: calls.map((c) => summaryOf(user, c)), total };
+  }
+
+  /** The card as it stands: the completed result, the review so far, or the untouched draft. */
+  async cardOf(call: CallRow): Promise<CardView | null> {
+    if (call.reviewId && call.reviewScorecardId) {
+      if (call.reviewState === 'completed') {
+        const result = await this.reviews.latestResult(call.reviewId);
+        if (result) return { ...(result.card as FinalCard), stage: 'final', draftId: call.reviewScorecardId, version: result.version };
+      }
+      const draft = await this.reviews.getScorecard(call.reviewScorecardId);
+      const decisions = latestDecisions(await this.reviews.listDecisions(call.reviewId));
+      return { ...reviewedCard(draft!.card as ScorecardDraft, decisions), stage: 'in_review', draftId: call.reviewScorecardId, version: null };
+    }
+    if (!call.scorecardId) return null;
+    const draft = await this.reviews.getScorecard(call.scorecardId);
+    return { ...reviewedCard(draft!.card as ScorecardDraft, new Map()), stage: 'draft', draftId: call.scorecardId, version: null };
+  }
+
+  async disputesOf(reviewId: string | null): Promise<DisputeView[]> {
+    if (!reviewId) return [];
+    const rows = await this.reviews.listDisputes(this.reviews.disputesOfReviewSql(reviewId));
+    return rows.map((d) => toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName }));
+  }
+
+  async getCall(user: AuthUser, callId: string): Promise<CallDetail> {
+    const call = await this.access.authorizeCall(user, callId);
+    const report = await this.runs.getRunReport(call.runId);
+    if (!report) throw new Error(`call ${callId}: run ${call.runId} vanished`);
+    const scoresVisible = user.role !== 'agent' || call.reviewState === 'completed';
+    const disputes = await this.disputesOf(call.reviewId);
+    let disputeWindow: CallDetail['disputeWindow'] = null;
+    if (call.reviewState === 'completed' && call.publishedAt) {
+      const settings = this.settingsFor(call.pipelineId);
+      const closesAt = disputeDeadline(call.publishedAt, settings.disputeWindow);
+      disputeWindow = {
+        open: this.now() < closesAt && disputes.length < settings.disputeLimit,
+        closesAt: closesAt.toISOString(),
+        rule: describeWindow(settings.disputeWindow),
+        limit: settings.disputeLimit,
+        used: disputes.length,
+      };
+    }
+    const t = report.transcript;
+    const detail: CallDetail = {
+      ...summaryOf(user, call),
+      metadata: call.metadata,
+      audio: { format: report.recording.format, codec: report.recording.codec, channels: report.recording.channels, sampleRate: report.recording.sampleRate },
+      scorecard: scoresVisible ? await this.cardOf(call) : null,
+      newerDraft: Boolean(call.reviewScorecardId && call.scorecardId && call.reviewScorecardId !== call.scorecardId),
+      events: scoresVisible ? report.events : null,
+      transcript: t
+        ? { language: t.language, engine: t.engine, segments: t.segments.map((s) => ({ speaker: s.speaker, start: s.start, end: s.end, text: s.text })) }
+        : null,
+      disputes,
+      disputeWindow,
+      hidden: scoresVisible ? null : 'scores and findings are shown once the review of this call is complete',
+    };
+    if (t) await this.audit.audit(user, 'call.transcript.read', { type: 'call', id: callId, callId }, { segments: t.segments.length });
+    return detail;
+  }
+
+  /**
+   * Every step of a call: drafts, review started, decisions, completion, disputes and rulings, assignment.
+   * Reads (audio, transcript) are in the audit log (`callqa audit`), not here. An agent sees the history once
+   * the review is complete (before that, it would show the inspector's scores).
+   */
+  async callHistory(user: AuthUser, callId: string): Promise<HistoryEntry[]> {
+    const call = await this.access.authorizeCall(user, callId);
+    const drafts = await this.access.repo.drafts(callId);
+    const entries: HistoryEntry[] = drafts.map((d) => ({
+      at: d.createdAt.toISOString(),
+      actor: 'callqa',
+      action: 'draft.created',
+      details: { scorecardId: d.id, pipeline: `${d.pipelineId}@${d.pipelineVersion}`, draftTotal: d.total },
+    }));
+    if (user.role !== 'agent' || call.reviewState === 'completed') {
+      for (const e of await this.audit.query({ callId, limit: 100_000 })) {
+        if (e.action.endsWith('.read')) continue;
+        const itemId = typeof e.details.itemId === 'string' ? e.details.itemId : undefined;
+        entries.push({ at: e.at, actor: e.actor, action: e.action, ...(itemId ? { itemId } : {}), details: e.details });
+      }
+    }
+    return entries.sort((a, b) => a.at.localeCompare(b.at));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The use cases, wired once over a store: what `callqa serve` (src/api) and the CLI call. Nothing here keeps
+ * state between requests; everything lives in the database.
+ */
+import { resolvePipeline } from '../pipeline/loader.js';
+import { reviewSettings, serverTimeZone, type ReviewSettings } from '../review/settings.js';
+import type { Store } from '../store/db.js';
+import { ReviewsRepo } from '../store/reviews-repo.js';
+import { AuditService } from './audit.js';
+import { AuthService, DEFAULT_AUTH_SETTINGS, type AuthSettings } from './auth.js';
+import { CallAccess } from './call-access.js';
+import { CallsService } from './calls.js';
+import { DisputeService } from './disputes.js';
+import { ReviewService } from './reviews.js';
+import { UsersService } from './users.js';
+
+export interface ServiceOptions {
+  /** the clock (tests inject one); default: the system clock */
+  now?: () => Date;
+  /** a QA program's review settings by pipeline id; default: `review:` of pipelines/<id>.yaml */
+  reviewSettings?: (pipelineId: string) => ReviewSettings;
+  auth?: Partial<AuthSettings>;
+}
+
+export interface Services {
+  store: Store;
+  now: () => Date;
+  audit: AuditService;
+  users: UsersService;
+  auth: AuthService;
+  access: CallAccess;
+  calls: CallsService;
+  reviews: ReviewService;
+  disputes: DisputeService;
+  reviewSettings: (pipelineId: string) => ReviewSettings;
+}
+
+/** Review settings from the program file; a program that is gone (renamed, deleted) gets the defaults. */
+export function programReviewSettings(pipelineId: string): ReviewSettings {
+  let raw: unknown;
+  try {
+    raw = resolvePipeline(pipelineId).review.disputes;
+  } catch {
+    raw = undefined;
+  }
+  return reviewSettings(raw, serverTimeZone());
+}
+
+export function createServices(store: Store, opts: ServiceOptions = {}): Services {
+  const now = opts.now ?? (() => new Date());
+  const settingsFor = opts.reviewSettings ?? programReviewSettings;
+  const audit = new AuditService(store.db, now);
+  const access = new CallAccess(store.db);
+  const reviewsRepo = new ReviewsRepo(store.db);
+  return {
+    store,
+    now,
+    audit,
+    users: new UsersService(store.db, audit, now),
+    auth: new AuthService(store.db, audit, now, { ...DEFAULT_AUTH_SETTINGS, ...opts.auth }),
+    access,
+    calls: new CallsService(access, reviewsRepo, store.repo, audit, settingsFor, now),
+    reviews: new ReviewService(access, reviewsRepo, audit, now),
+    disputes: new DisputeService(access, reviewsRepo, audit, settingsFor, now),
+    reviewSettings: settingsFor,
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Reviewing a call: decisions item by item, then completion, which fixes the final score with the draft's
+ * arithmetic (src/review/decisions.ts over src/score). The review pins the draft it judges: a rescore adds a
+ * new draft but never changes an open or completed review. Each step is audited in the same transaction.
+ */
+import { findItem, reviewedCard, validateDecision, type DecisionInput, type FinalCard, type FinalItem } from '../review/decisions.js';
+import type { ScorecardDraft } from '../score/scorecard.js';
+import type { StoreDb } from '../store/db.js';
+import type { ReviewsRepo } from '../store/reviews-repo.js';
+import type { AuditService } from './audit.js';
+import type { CallAccess } from './call-access.js';
+import { latestDecisions } from './calls.js';
+import { ServiceError, rule } from './errors.js';
+import type { AuthUser } from './types.js';
+
+export interface DecisionResult {
+  reviewId: string;
+  item: FinalItem;
+  /** the review so far: provisional total and what is still to decide */
+  total: number;
+  maxTotal: number;
+  pendingItems: string[];
+}
+
+export interface CompletedReview {
+  reviewId: string;
+  total: number;
+  maxTotal: number;
+  fatal: boolean;
+  completedAt: string;
+  version: number;
+}
+
+export class ReviewService {
+  constructor(
+    private readonly access: CallAccess,
+    private readonly reviews: ReviewsRepo,
+    private readonly audit: AuditService,
+    private readonly now: () => Date,
+  ) {}
+
+  async decideItem(user: AuthUser, callId: string, input: DecisionInput): Promise<DecisionResult> {
+    const call = await this.access.authorizeCall(user, callId);
+    if (!call.scorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no draft scorecard (its QA program has no scorecard)`);
+    const now = this.now();
+    return this.reviews.transaction(async (tx) => {
+      const { review, started } = await tx.getOrStartReview(callId, call.scorecardId!, user.id, now);
+      if (review.status === 'completed') {
+        throw new ServiceError(409, 'conflict', `the review of this call was completed at ${review.completedAt?.toISOString()}; changes now go through a dispute`);
+      }
+      const draft = (await tx.getScorecard(review.scorecardId))!.card as ScorecardDraft;
+      const d = rule(() => validateDecision(draft, input));
+      await tx.addDecision({
+        reviewId: review.id,
+        itemId: input.itemId,
+        action: d.action,
+        points: d.points,
+        fatal: d.fatal,
+        reasonCode: d.reasonCode,
+        comment: d.comment,
+        decidedBy: user.id,
+        decidedAt: now,
+      });
+      const db = tx.db as StoreDb;
+      if (started) await this.audit.audit(user, 'review.start', { type: 'review', id: review.id, callId }, { draftId: review.scorecardId }, db);
+      const machine = findItem(draft.sections, input.itemId)!.item;
+      await this.audit.audit(
+        user,
+        'review.decide',
+        { type: 'review', id: review.id, callId },
+        { itemId: input.itemId, action: d.action, points: d.points, fatal: d.fatal, reasonCode: d.reasonCode, comment: d.comment, machine: { status: machine.status, points: machine.points } },
+        db,
+      );
+      const card = reviewedCard(draft, latestDecisions(await tx.listDecisions(review.id)));
+      return { reviewId: review.id, item: findItem(card.sections, input.itemId)!.item as FinalItem, total: card.total, maxTotal: card.maxTotal, pendingItems: card.pendingItems };
+    });
+  }
+
+  async completeReview(user: AuthUser, callId: string): Promise<CompletedReview> {
+    const call = await this.access.authorizeCall(user, callId);
+    if (!call.scorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no draft scorecard to review`);
+    const now = this.now();
+    return this.reviews.transaction(async (tx) => {
+      // a call whose draft needs no human decision can be completed without any decision
+      const { review, started } = await tx.getOrStartReview(callId, call.scorecardId!, user.id, now);
+      if (review.status === 'completed') {
+        throw new ServiceError(409, 'conflict', `the review of this call was already completed at ${review.completedAt?.toISOString()}`);
+      }
+      const draft = (await tx.getScorecard(review.scorecardId))!.card as ScorecardDraft;
+      const decisions = latestDecisions(await tx.listDecisions(review.id));
+      const resolved: FinalCard = rule(() => reviewedCard(draft, decisions, { requireComplete: true }));
+      await tx.addResult({
+        reviewId: review.id,
+        version: 1,
+        total: resolved.total,
+        maxTotal: resolved.maxTotal,
+        fatal: resolved.fatal,
+        card: resolved,
+        cause: 'completed',
+        disputeId: null,
+        createdBy: user.id,
+        createdAt: now,
+      });
+      await tx.markCompleted(review.id, user.id, now);
+      const db = tx.db as StoreDb;
+      if (started) await this.audit.audit(user, 'review.start', { type: 'review', id: review.id, callId }, { draftId: review.scorecardId }, db);
+      await this.audit.audit(user, 'review.complete', { type: 'review', id: review.id, callId }, { total: resolved.total, maxTotal: resolved.maxTotal, fatal: resolved.fatal, draftTotal: draft.total }, db);
+      return { reviewId: review.id, total: resolved.total, maxTotal: resolved.maxTotal, fatal: resolved.fatal, completedAt: now.toISOString(), version: 1 };
+    });
+  }
+}

@@ -1,0 +1,15 @@
+import type { UserRole } from '../store/schema.js';
+
+/** The user a request acts as (put on the Hono context by src/api/auth.ts as `c.get('user')`). */
+export interface AuthUser {
+  id: string;
+  username: string;
+  role: UserRole;
+  agentId?: string;
+  team?: string;
+}
+
+/** Who did something, for the audit log: a user, or the command line / system (no user row). */
+export type Actor = AuthUser | { id: null; username: string };
+
+export const systemActor = (name = 'system'): Actor => ({ id: null, username: name });

@@ -1,0 +1,120 @@
+/**
+ * User administration (the `callqa users` commands): add, list, disable/enable, set a password, API tokens.
+ * Disabling a user or changing a password revokes their sessions (and, on disable, their API tokens).
+ */
+import type { StoreDb } from '../store/db.js';
+import { USER_ROLES, type UserRole, type UserRow } from '../store/schema.js';
+import { UsersRepo } from '../store/users-repo.js';
+import type { AuditService } from './audit.js';
+import { ServiceError } from './errors.js';
+import { hashPassword, newToken, passwordProblem, sha256 } from './passwords.js';
+import type { Actor, AuthUser } from './types.js';
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+export const API_TOKEN_PREFIX = 'cqa_';
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: UserRole;
+  agentId: string | null;
+  team: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export function userView(u: UserRow): UserView {
+  return { id: u.id, username: u.username, role: u.role, agentId: u.agentId, team: u.team, disabled: u.disabled, createdAt: u.createdAt.toISOString() };
+}
+
+export function authUser(u: UserRow): AuthUser {
+  return { id: u.id, username: u.username, role: u.role, ...(u.agentId ? { agentId: u.agentId } : {}), ...(u.team ? { team: u.team } : {}) };
+}
+
+export interface AddUserInput {
+  username: string;
+  role: string;
+  agentId?: string;
+  team?: string;
+  password: string;
+}
+
+export class UsersService {
+  readonly repo: UsersRepo;
+  constructor(
+    db: StoreDb,
+    private readonly audit: AuditService,
+    private readonly now: () => Date,
+  ) {
+    this.repo = new UsersRepo(db);
+  }
+
+  async add(actor: Actor, input: AddUserInput): Promise<UserView> {
+    if (!USERNAME_PATTERN.test(input.username)) {
+      throw new ServiceError(422, 'invalid', `username "${input.username}": use letters, digits and . _ @ - (at most 64, starting with a letter or digit)`);
+    }
+    if (!(USER_ROLES as readonly string[]).includes(input.role)) {
+      throw new ServiceError(422, 'invalid', `role "${input.role}": one of ${USER_ROLES.join(', ')}`);
+    }
+    const role = input.role as UserRole;
+    if (role === 'agent' && !input.agentId) {
+      throw new ServiceError(422, 'invalid', 'an agent needs --agent-id: the agentId their calls carry in the call metadata');
+    }
+    if (role === 'supervisor' && !input.team) {
+      throw new ServiceError(422, 'invalid', 'a supervisor needs --team: the team whose calls and disputes they handle');
+    }
+    const problem = passwordProblem(input.password);
+    if (problem) throw new ServiceError(422, 'invalid', problem);
+    const row = await this.repo.addUser({
+      username: input.username,
+      role,
+      agentId: input.agentId ?? null,
+      team: input.team ?? null,
+      passwordHash: await hashPassword(input.password),
+    });
+    if (!row) throw new ServiceError(409, 'conflict', `user "${input.username}" already exists`);
+    await this.audit.audit(actor, 'user.add', { type: 'user', id: row.id }, { username: row.username, role, agentId: row.agentId, team: row.team });
+    return userView(row);
+  }
+
+  async list(): Promise<UserView[]> {
+    return (await this.repo.listUsers()).map(userView);
+  }
+
+  private async mustGet(username: string): Promise<UserRow> {
+    const u = await this.repo.getUserByName(username);
+    if (!u) throw new ServiceError(404, 'not_found', `no user "${username}"`);
+    return u;
+  }
+
+  async setDisabled(actor: Actor, username: string, disabled: boolean): Promise<{ user: UserView; revoked: number }> {
+    const u = await this.mustGet(username);
+    await this.repo.setDisabled(u.id, disabled);
+    const revoked = disabled ? await this.repo.revokeAllFor(u.id, this.now(), { tokens: true }) : 0;
+    await this.audit.audit(actor, disabled ? 'user.disable' : 'user.enable', { type: 'user', id: u.id }, { username, revoked });
+    return { user: userView({ ...u, disabled }), revoked };
+  }
+
+  async setPassword(actor: Actor, username: string, password: string): Promise<{ revoked: number }> {
+    const problem = passwordProblem(password);
+    if (problem) throw new ServiceError(422, 'invalid', problem);
+    const u = await this.mustGet(username);
+    await this.repo.setPasswordHash(u.id, await hashPassword(password));
+    // a new password ends every browser session; API tokens are separate credentials and stay
+    const revoked = await this.repo.revokeAllFor(u.id, this.now(), { tokens: false });
+    await this.audit.audit(actor, 'user.set_password', { type: 'user', id: u.id }, { username, revokedSessions: revoked });
+    return { revoked };
+  }
+
+  /** Creates an API token for scripts; the token is returned once and only its hash is stored. */
+  async createToken(actor: Actor, username: string, label: string, expiresDays?: number): Promise<{ token: string; id: string; expiresAt: string | null }> {
+    const u = await this.mustGet(username);
+    if (u.disabled) throw new ServiceError(409, 'conflict', `user "${username}" is disabled`);
+    const token = newToken(API_TOKEN_PREFIX);
+    const now = this.now();
+    const expiresAt = expiresDays ? new Date(now.getTime() + expiresDays * 86_400_000) : null;
+    const id = await this.repo.createToken({ tokenHash: sha256(token), userId: u.id, label, expiresAt, now });
+    await this.audit.audit(actor, 'token.create', { type: 'api_token', id }, { username, label, expiresAt: expiresAt?.toISOString() ?? null });
+    return { token, id, expiresAt: expiresAt?.toISOString() ?? null };
+  }
+}
