@@ -105,12 +105,22 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
       );
       expect((tables as unknown as { rows: Array<{ table_name: string }> }).rows.map((r) => r.table_name)).toEqual([
         'analysis_runs',
+        'api_tokens',
+        'audit_log',
+        'call_assignments',
+        'disputes',
         'events',
+        'login_attempts',
         'recordings',
+        'review_decisions',
+        'review_results',
+        'reviews',
         'scorecards',
+        'sessions',
         'stage_outputs',
         'transcript_segments',
         'transcripts',
+        'users',
       ]);
       const { id } = await newRecording();
       const countMigrations = async (s: Store) => {
