@@ -14,6 +14,7 @@ import { emptyState, mergeState, type CallState, type RecordingRef, type Stage, 
 import { checkFile } from '../pipeline/runner.js';
 import type { Repository, RunRow } from '../store/index.js';
 import type { QueueRepository, RunLocks } from '../store/queue-repo.js';
+import { infraFault } from './infra.js';
 import { PIPELINE_REF_KEY, decodeRunOptions, type RunKey } from './jobs.js';
 import type { RecordingStorage } from './storage.js';
 
@@ -147,6 +148,9 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     await marking; // a mark still on the wire must not land after failRun
     if (attempt.signal?.aborted) throw err; // shutdown: the job goes back to the queue, the run stays as it is
     const permanent = !isRetryable(err) || err instanceof PermanentJobError;
+    // PostgreSQL or Redis unreachable is not the call's fault: the worker puts the job back without spending
+    // an attempt (worker.ts), so the run must not be marked failed here even on what was the last attempt
+    if (!permanent && infraFault(err)) throw publicError(err);
     if (run && (permanent || attempt.final)) {
       try {
         await deps.repo.failRun(run.id, errorMessage(err));

@@ -6,12 +6,14 @@
  * goes back to the queue untouched.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { sql } from 'drizzle-orm';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
 import type { StageName } from '../pipeline/stage.js';
 import { RunLocks } from '../store/queue-repo.js';
 import type { QueueContext } from './context.js';
 import { reconcile, type ReconcileResult } from './enqueue.js';
+import { InfraHealth, infraFault, publishWorkerRecord } from './infra.js';
 import { PermanentJobError, PipelineCache, handleStageJob, type HandlerDeps, type StageJobOutcome } from './handler.js';
 import { isStageName, parseStageJob, type StageJob } from './jobs.js';
 
@@ -79,6 +81,24 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
     budget: stageBudgetFromEnv(),
   };
   const shutdown = new AbortController();
+  const redisPort = Number(new URL(ctx.cfg.redisUrl).port || 6379);
+  // PostgreSQL/Redis unreachable: pause every stage worker of this process, probe, resume (infra.ts)
+  const workersRef: Worker[] = [];
+  const health = new InfraHealth({
+    probe: {
+      database: () => withTimeout(ctx.store.db.execute(sql`select 1`), 5000),
+      redis: () => withTimeout(ctx.redis.ping(), 5000),
+    },
+    onWaiting: async (waiting) => {
+      record?.refresh();
+      if (shutdown.signal.aborted) return;
+      if (waiting) await Promise.all(workersRef.map((w) => w.pause(true).catch(() => undefined)));
+      else for (const w of workersRef) w.resume();
+      record?.refresh();
+    },
+    log,
+  });
+  let record: ReturnType<typeof publishWorkerRecord> | undefined;
 
   let reconcileResult: ReconcileResult | undefined;
   if (opts.reconcileAtStart !== false) {
@@ -102,6 +122,15 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
           await job.moveToDelayed(Date.now(), token);
           throw new DelayedError();
         }
+        const service = err instanceof PermanentJobError ? null : infraFault(err, redisPort);
+        if (service) {
+          // Not the call's fault: back to the queue without spending an attempt; this process waits for the
+          // service before taking more. (With Redis down the move fails too: the job's lock then expires and
+          // the stalled-job check hands it back once Redis is there again.)
+          health.report(service, err);
+          await job.moveToDelayed(Date.now() + health.retryDelayMs(), token).catch(() => undefined);
+          throw new DelayedError();
+        }
         log(`${stage} ${runId}: ${errorMessage(err)}${err instanceof PermanentJobError ? ' (not retried)' : final ? ' (last attempt)' : ' (will retry)'}`);
         if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
         throw err;
@@ -123,15 +152,21 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
       // a job whose worker died is re-run; one that kills its worker every time fails after this many
       maxStalledCount: 2,
     });
-    w.on('error', (err) => log(`${stage} worker: ${errorMessage(err)}`));
+    w.on('error', (err) => {
+      const service = infraFault(err, redisPort);
+      if (service) health.report(service, err);
+      else log(`${stage} worker: ${errorMessage(err)}`);
+    });
     w.on('failed', (job, err) => {
       // Stalled too often: the processor never ran to record it; tell the database (reconcile would too).
       if (job && /stalled more than allowable limit/.test(err.message)) {
         void ctx.store.repo.failRun(job.data.runId, `${stage}: worker died while running this call ${ctx.cfg.lockMs ? '(stalled repeatedly)' : ''}`.trim()).catch(() => undefined);
       }
     });
+    workersRef.push(w);
     return w;
   });
+  record = publishWorkerRecord(ctx.redis, ctx.cfg.prefix, serve, health);
 
   // Periodic reconcile, and an immediate one when Redis comes back empty after a restart.
   let lastRedisRunId: string | undefined = await redisRunId(ctx);
@@ -175,6 +210,8 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
         await Promise.all(workers.map((w) => w.close()));
       } finally {
         clearTimeout(grace);
+        health.stop();
+        await record?.stop();
         await locks.close().catch(() => undefined);
         resolveStopped();
       }
@@ -191,4 +228,8 @@ async function redisRunId(ctx: QueueContext): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 }
