@@ -46,7 +46,9 @@ describe('audio analysis accuracy on generated calls with ground truth', () => {
     expect(rows).toHaveLength(SEEDS.length);
   });
 
-  it('speech frames per channel: pooled F1 >= 0.88, precision >= 0.85, recall >= 0.85', () => {
+  // Floors just under what is measured (speech P 0.968/0.970, R 0.978/0.976; dead air P 1.00 R 0.875 = 14/16;
+  // talk-over P 0.93 = 53/57, R 1.00; hold 9/9): the calls are deterministic by seed, so a regression fails.
+  it('speech frames per channel: pooled F1 >= 0.96, precision >= 0.95, recall >= 0.96', () => {
     const pooled = (side: 'agent' | 'customer') => {
       const det = rows.flatMap((r, i) => r.scores.timeline.channels.find((c) => c.speaker === side)!.speech.map((x) => ({ start: x.start + i * 10_000, end: x.end + i * 10_000 })));
       const ref = rows.flatMap((r, i) => r.truth.speech[side].map((x) => ({ start: x.start + i * 10_000, end: x.end + i * 10_000 })));
@@ -56,39 +58,40 @@ describe('audio analysis accuracy on generated calls with ground truth', () => {
     const c = pooled('customer');
     console.log(`speech frames: agent P ${f(a.precision)} R ${f(a.recall)} F1 ${f(a.f1)}; customer P ${f(c.precision)} R ${f(c.recall)} F1 ${f(c.f1)}`);
     for (const x of [a, c]) {
-      expect(x.precision).toBeGreaterThanOrEqual(0.85);
-      expect(x.recall).toBeGreaterThanOrEqual(0.85);
-      expect(x.f1).toBeGreaterThanOrEqual(0.88);
+      expect(x.precision).toBeGreaterThanOrEqual(0.95);
+      expect(x.recall).toBeGreaterThanOrEqual(0.96);
+      expect(x.f1).toBeGreaterThanOrEqual(0.96);
     }
   });
 
-  it('dead air events: precision >= 0.9, recall >= 0.85', () => {
+  it('dead air events: precision >= 0.95, recall >= 0.85', () => {
     const p = pool(rows.map((r) => r.scores.silence));
     console.log(`dead air: P ${f(p.precision)} R ${f(p.recall)} F1 ${f(p.f1)} (tp ${p.tp}, fp ${p.fp}, fn ${p.fn})`);
     expect(p.tp + p.fn).toBeGreaterThan(10);
-    expect(p.precision).toBeGreaterThanOrEqual(0.9);
+    expect(p.precision).toBeGreaterThanOrEqual(0.95);
     expect(p.recall).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('talk-over events: precision >= 0.75, recall >= 0.8', () => {
+  it('talk-over events: precision >= 0.9, recall >= 0.96', () => {
     const p = pool(rows.map((r) => r.scores.talkOver));
     console.log(`talk-over: P ${f(p.precision)} R ${f(p.recall)} F1 ${f(p.f1)} (tp ${p.tp}, fp ${p.fp}, fn ${p.fn})`);
     expect(p.tp + p.fn).toBeGreaterThan(20);
-    expect(p.precision).toBeGreaterThanOrEqual(0.75);
-    expect(p.recall).toBeGreaterThanOrEqual(0.8);
+    expect(p.precision).toBeGreaterThanOrEqual(0.9);
+    expect(p.recall).toBeGreaterThanOrEqual(0.96);
   });
 
-  it('hold events: precision >= 0.9, recall >= 0.7', () => {
+  it('hold events: precision >= 0.88, recall >= 0.88 (one error in 9 holds allowed)', () => {
     const p = pool(rows.map((r) => r.scores.hold));
     console.log(`hold: P ${f(p.precision)} R ${f(p.recall)} F1 ${f(p.f1)} (tp ${p.tp}, fp ${p.fp}, fn ${p.fn})`);
     expect(p.tp + p.fn).toBeGreaterThan(3);
-    expect(p.precision).toBeGreaterThanOrEqual(0.9);
-    expect(p.recall).toBeGreaterThanOrEqual(0.7);
+    expect(p.precision).toBeGreaterThanOrEqual(0.88);
+    expect(p.recall).toBeGreaterThanOrEqual(0.88);
   });
 });
 
 describe('a long call whose line changes (20 minutes of 2-5 minute segments, each with its own impairments)', () => {
-  it('keeps speech F1 >= 0.9 per side, dead air and talk-over F1 >= 0.8, hold recall >= 0.7', async () => {
+  // measured: speech F1 0.954 / 0.974, dead air 1.00/1.00, talk-over P 0.914 R 1.00, hold 1.00/1.00
+  it('keeps speech F1 >= 0.94 / 0.96, dead air F1 >= 0.9, talk-over F1 >= 0.9, hold P/R >= 0.9', async () => {
     const file = join(DIR, 'long-20min.wav');
     const truth = await buildLongCall(20, file, { seed: 42, codec: 'mulaw' });
     const s = await scoreCall(file, truth);
@@ -96,12 +99,12 @@ describe('a long call whose line changes (20 minutes of 2-5 minute segments, eac
       `long call: speech agent F1 ${f(s.speech.agent.f1)} customer F1 ${f(s.speech.customer.f1)}; dead air P ${f(s.silence.precision)} R ${f(s.silence.recall)}; ` +
         `talk-over P ${f(s.talkOver.precision)} R ${f(s.talkOver.recall)}; hold P ${f(s.hold.precision)} R ${f(s.hold.recall)}`,
     );
-    expect(s.speech.agent.f1).toBeGreaterThanOrEqual(0.9);
-    expect(s.speech.customer.f1).toBeGreaterThanOrEqual(0.9);
-    expect(s.silence.f1).toBeGreaterThanOrEqual(0.8);
-    expect(s.talkOver.f1).toBeGreaterThanOrEqual(0.8);
+    expect(s.speech.agent.f1).toBeGreaterThanOrEqual(0.94);
+    expect(s.speech.customer.f1).toBeGreaterThanOrEqual(0.96);
+    expect(s.silence.f1).toBeGreaterThanOrEqual(0.9);
+    expect(s.talkOver.f1).toBeGreaterThanOrEqual(0.9);
     expect(s.hold.precision).toBeGreaterThanOrEqual(0.9);
-    expect(s.hold.recall).toBeGreaterThanOrEqual(0.7);
+    expect(s.hold.recall).toBeGreaterThanOrEqual(0.9);
   }, 300_000);
 });
 

@@ -284,3 +284,32 @@ describe('buildLongCall', () => {
     expect(t.speech.agent.at(-1)!.end).toBeGreaterThan(240);
   });
 });
+
+describe('voices depend only on what is usable here', () => {
+  it('a voice folder with no usable prompts (GSM files, no WAV/transcripts: another package owns sounds/es) is skipped, not crashed on', async () => {
+    const sounds = mkdtempSync(path.join(tmpdir(), 'callgen-sounds-'));
+    try {
+      const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+      symlinkSync('/usr/share/asterisk/sounds/en', path.join(sounds, 'en'));
+      mkdirSync(path.join(sounds, 'es'));
+      for (const p of ['hello', 'goodbye', 'vm-intro', 'agent-pass', 'conf-thereare', 'demo-thanks'])
+        writeFileSync(path.join(sounds, 'es', `${p}.gsm`), Buffer.alloc(3300, 0xd8));
+      const script = `
+        const cg = await import(${JSON.stringify(path.join(import.meta.dirname, 'support', 'callgen.ts'))});
+        const specs = [];
+        for (let seed = 1; seed <= 4; seed++) specs.push(await cg.randomCallSpec(seed, { durationSec: 20, language: "any" }));
+        const voices = new Set(specs.flatMap((s) => s.turns.map((t) => t.source.kind === 'asterisk' ? t.source.voice : 'espeak')));
+        console.log(JSON.stringify({ asteriskVoices: cg.ASTERISK_VOICES, voices: [...voices] }));`;
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        env: { ...process.env, CALLGEN_SOUNDS_DIR: sounds },
+        cwd: path.join(import.meta.dirname, '..'),
+      });
+      const out = JSON.parse(stdout.trim().split('\n').pop()!) as { asteriskVoices: string[]; voices: string[] };
+      expect(out.asteriskVoices).toEqual(['en']);
+      expect(out.voices).not.toContain('es');
+      expect(out.voices).toContain('en');
+    } finally {
+      rmSync(sounds, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

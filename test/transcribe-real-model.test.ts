@@ -117,10 +117,8 @@ describe.skipIf(!enabled)(`real whisper model ${MODEL ?? ''}: error rates on scr
       }
     };
     walk(root);
-    if (found.length === 0) {
-      console.log('[asr real] no sample calls with scripts under samples/; nothing to score');
-      return;
-    }
+    // samples/ ships scripted calls: finding none means the walk (or the samples) broke, not "nothing to do"
+    expect(found.length, 'sample calls with a .transcript.json script under samples/').toBeGreaterThan(0);
     for (const audio of found) {
       const scriptFile = audio.replace(/\.[^.]+$/, '.transcript.json');
       const script = parseJsonSidecar(readFileSync(scriptFile, 'utf8'), scriptFile);
@@ -139,12 +137,12 @@ describe.skipIf(!enabled)(`real whisper model ${MODEL ?? ''}: error rates on scr
       });
       const r = errorRate(language, script.segments.map((s) => s.text).join(' '), textOf(transcript));
       console.log(`[asr real] ${path.relative(root, audio)}: ${r.metric} ${(r.value * 100).toFixed(1)}%`);
+      // Not measured here (no model can be downloaded on this machine): the bound of the scripted espeak
+      // calls above, so a broken channel mapping or language (error rate near 1) fails.
+      expect(r.value, `${path.relative(root, audio)} ${r.metric}`).toBeLessThan(0.5);
     }
   });
 });
 
-describe('real-model ASR test gate', () => {
-  it(enabled ? 'CALLQA_WHISPER_MODEL is set: the accuracy tests above ran' : 'SKIPPED (CALLQA_WHISPER_MODEL not set): see the message above', () => {
-    expect(true).toBe(true);
-  });
-});
+// No always-passing gate test: without a model the suite above is reported as skipped (and the line printed
+// at load says why); with one, its tests run and assert.

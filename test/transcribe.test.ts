@@ -236,8 +236,9 @@ describe('model files', () => {
     }
   });
 
-  it('in the project models/ folder the message is the short relative one', () => {
-    if (existsSync(path.join(process.cwd(), 'models', 'ggml-base.bin')) || process.env.CALLQA_MODELS_DIR) return;
+  // With a base model installed (or another models folder chosen) there is no "missing model" message to
+  // check: reported as skipped, not passed.
+  it.skipIf(existsSync(path.join(process.cwd(), 'models', 'ggml-base.bin')) || !!process.env.CALLQA_MODELS_DIR)('in the project models/ folder the message is the short relative one', () => {
     expect(() => resolveModel('base')).toThrow('no model at models/ggml-base.bin; run callqa models download base, or copy the file there');
   });
 

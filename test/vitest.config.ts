@@ -1,13 +1,42 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Three tiers, all run by `npm test`:
+ * - unit: pure functions over typed data, seconds in all (`npm run test:unit`): every src/**\/*.test.ts (unit tests
+ *   live next to the code) and the pure suites in test/ listed below;
+ * - e2e: the real `callqa` in a child process (`npm run test:e2e`): test/**\/*-cli.test.ts, *-e2e.test.ts and the
+ *   queue fault tests with real worker processes;
+ * - integration: every other test/**\/*.test.ts (real ffmpeg, PGlite, PostgreSQL, Redis, whisper-cli)
+ *   (`npm run test:integration`). A new file in test/ lands here unless named or listed otherwise.
+ */
+const UNIT_IN_TEST = [
+  'test/lexicon-loader.test.ts',
+  'test/lexicon-matcher.test.ts',
+  'test/metadata.test.ts',
+  'test/pipelines.test.ts',
+  'test/score-rules.test.ts',
+  'test/score-scorecard.test.ts',
+  'test/score-stage.test.ts',
+  'test/sidecar.test.ts',
+  'test/text-detect.test.ts',
+  'test/text-detect-dialogues.test.ts',
+  'test/text-detect-blind.test.ts',
+];
+const E2E = ['test/**/*-cli.test.ts', 'test/**/*-e2e.test.ts', 'test/queue-faults.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // no top-level include: `extends: true` would concatenate it into every project's
     testTimeout: 120_000,
     hookTimeout: 300_000,
     // Audio tests spawn ffmpeg/sox; two cores on the reference machine.
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', ...UNIT_IN_TEST] } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT_IN_TEST, ...E2E] } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
+    ],
   },
 });

@@ -644,6 +644,7 @@ function speakerOfVoice(s: Source): string | undefined {
 async function makeBabble(n: number, sampleRate: number, voices: number, excludeSpeaker: string | undefined, rand: () => number): Promise<Float32Array> {
   const pool = ASTERISK_VOICES.filter((v) => speakerOfVoice({ kind: 'asterisk', voice: v, prompt: '' }) !== excludeSpeaker);
   const out = new Float32Array(n);
+  if (pool.length === 0) return out; // no other human voice installed: no babble to make
   for (let v = 0; v < voices; v++) {
     const voice = pool[v % pool.length];
     const prompts = promptCatalogue(voice, 1, 8);
@@ -887,8 +888,6 @@ export function transcriptSidecar(truth: GroundTruth, language: string): { langu
 // ---------------------------------------------------------------------------------------------------------------
 // Random conversations
 
-/** The real human voices: en/es are Allison, fr June, it Carlo, ru IvrvoiceRU. */
-export const ASTERISK_VOICES = ['en', 'fr', 'it', 'ru', 'es'].filter((v) => existsSync(path.join(SOUNDS_DIR, v)));
 
 export interface PromptInfo {
   prompt: string;
@@ -922,6 +921,19 @@ export function promptCatalogue(voice: string, minSec: number, maxSec: number): 
   catalogueCache.set(key, out);
   return out;
 }
+
+/** A voice needs this many 1-8 s speech prompts (WAV with an official transcript) to make conversations. */
+const MIN_USABLE_PROMPTS = 5;
+
+/**
+ * The real human voices: en/es are Allison, fr June, it Carlo, ru IvrvoiceRU. Only voices whose folder holds
+ * usable prompts here: another package can own a folder (e.g. a Spanish prompt set putting GSM files without
+ * transcripts in sounds/es), and test data must not depend on what else is installed, so such a voice is
+ * skipped rather than crashed on.
+ */
+export const ASTERISK_VOICES = ['en', 'fr', 'it', 'ru', 'es'].filter(
+  (v) => existsSync(path.join(SOUNDS_DIR, v)) && promptCatalogue(v, 1, 8).length >= MIN_USABLE_PROMPTS,
+);
 
 const EN_LINES = [
   'Thank you for calling Acme, this is Sam, how can I help?',
@@ -1044,8 +1056,13 @@ export async function randomCallSpec(seed: number, opts: RandomCallOptions = {})
 
   const utterance = (spk: CallSpeaker, minSec = 1, maxSec = 7): Source => {
     const v = voices[spk];
-    if (v.kind === 'asterisk') return { kind: 'asterisk', voice: v.voice, prompt: pick(promptCatalogue(v.voice, minSec, maxSec)).prompt };
-    return { kind: 'espeak', voice: v.voice, text: pick(v.lang === 'zh' ? ZH_LINES : EN_LINES), pitch: v.pitch, speed: v.speed };
+    if (v.kind === 'asterisk') {
+      const prompts = promptCatalogue(v.voice, minSec, maxSec);
+      if (prompts.length) return { kind: 'asterisk', voice: v.voice, prompt: pick(prompts).prompt };
+    }
+    // an asterisk voice with no prompt of this length: espeak says the line instead
+    const espeakName = v.kind === 'espeak' ? v.voice : v.lang === 'zh' ? 'cmn' : 'en-us';
+    return { kind: 'espeak', voice: espeakName, text: pick(v.lang === 'zh' ? ZH_LINES : EN_LINES), pitch: v.pitch, speed: v.speed };
   };
   const backchannel = (spk: CallSpeaker): Source => {
     const v = voices[spk];
