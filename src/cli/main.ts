@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'reconcile', summary: 're-queue what Redis lost (after a restart without persistence): the database is the record', load: () => import('./retry.js') },
   { name: 'pipelines', summary: 'QA programs (pipelines/*.yaml): list, show, validate and test them against their example calls', load: () => import('./pipelines.js') },
   { name: 'models', summary: 'whisper speech-recognition models and the whisper-cli binary', load: () => import('./models.js') },
+  { name: 'search', summary: 'search every stored transcript (Chinese and English): phrases, any of several, AND, NEAR/n, with call filters', load: () => import('./search.js') },
   { name: 'rescore', summary: 'draft new scorecards for already analysed calls with a (changed) pipeline; old drafts are kept', load: () => import('./rescore.js') },
   { name: 'serve', summary: 'serve the review API (/api) and the web UI (/) over HTTP', load: () => import('./serve.js') },
   { name: 'users', summary: 'manage the people who log in to callqa serve (agents, inspectors, supervisors, admins)', load: () => import('./users.js') },

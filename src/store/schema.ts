@@ -9,6 +9,8 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
+  foreignKey,
   doublePrecision,
   index,
   integer,
@@ -436,3 +438,25 @@ export type ReviewRow = typeof reviews.$inferSelect;
 export type ReviewDecisionRow = typeof reviewDecisions.$inferSelect;
 export type ReviewResultRow = typeof reviewResults.$inferSelect;
 export type DisputeRow = typeof disputes.$inferSelect;
+/** A tsvector column (drizzle has no built-in type for it). */
+const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * The transcript search index: one row per transcript segment, its tokens (Chinese character bigrams plus
+ * English words, src/search/tokenize.ts) as a tsvector with explicit positions, under a GIN index. No database
+ * extension, so it behaves the same on PGlite and on PostgreSQL. Rows are added by the search service's
+ * indexer for segments that have none yet (after each analysis and before each search).
+ */
+export const segmentSearch = pgTable(
+  'segment_search',
+  {
+    runId: uuid('run_id').notNull(),
+    idx: integer('idx').notNull(),
+    vector: tsvector('vector').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.idx] }),
+    foreignKey({ columns: [t.runId, t.idx], foreignColumns: [transcriptSegments.runId, transcriptSegments.idx] }).onDelete('cascade'),
+    index('segment_search_vector_idx').using('gin', t.vector),
+  ],
+);

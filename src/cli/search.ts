@@ -1,0 +1,122 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../core/errors.js';
+
+const DESCRIPTION = 'search every stored transcript (Chinese and English): phrases, any of several, AND, NEAR/n, with call filters';
+
+function date(v: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  return v;
+}
+function num(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
+  return n;
+}
+
+interface SearchCliOptions {
+  speaker?: 'agent' | 'customer';
+  agent?: string;
+  team?: string;
+  program?: string;
+  from?: string;
+  to?: string;
+  event?: string;
+  minScore?: number;
+  maxScore?: number;
+  limit: string;
+  json?: boolean;
+  csv?: string;
+  data?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('search')
+    .description(DESCRIPTION)
+    .argument('<query>', 'e.g. 退款, "cancel my account", 投诉 OR complaint, refund NEAR/5 manager')
+    .option('--speaker <side>', 'only what the agent or the customer said (agent|customer)', (v) => {
+      if (v !== 'agent' && v !== 'customer') throw new InvalidArgumentError('agent or customer');
+      return v;
+    })
+    .option('--agent <id>', 'only this agent\'s calls (metadata agentId)')
+    .option('--team <team>', 'only this team\'s calls')
+    .option('--program <id>', 'only calls analysed with this QA program')
+    .option('--from <date>', 'calls on or after this date (YYYY-MM-DD)', date)
+    .option('--to <date>', 'calls on or before this date (YYYY-MM-DD)', date)
+    .option('--event <type>', 'only calls with an event of this type (e.g. customer_escalation, banned_phrase)')
+    .option('--min-score <n>', 'only calls whose draft total is at least n', num)
+    .option('--max-score <n>', 'only calls whose draft total is at most n', num)
+    .option('--limit <n>', 'at most this many hits', '50')
+    .option('--json', 'machine-readable: { query, hits: [{ callId, file, start, end, speaker, snippet, highlights, link ... }] }')
+    .option('--csv <file>', 'also write the hits as CSV ("-" for stdout)')
+    .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
+    .addHelpText(
+      'after',
+      `
+Query language (docs/search.md): a phrase needs no quotes (退款, cancel my account); quotes group words;
+OR or | for any of several; AND or & for both in one utterance; A NEAR/n B for both within n words or Chinese
+characters. Traditional and Simplified Chinese find each other; case, punctuation and ASR spacing are ignored.
+
+Exit codes: 0 hits found; 1 no hits; 2 bad query, option or database.`,
+    )
+    .action(async (query: string, opts: SearchCliOptions) => {
+      process.exitCode = await runSearch(query, opts);
+    });
+}
+
+export async function runSearch(query: string, opts: SearchCliOptions): Promise<number> {
+  const { searchTranscripts, hitsToCsv, QueryError } = await import('../services/search.js');
+  const { openStore } = await import('../store/db.js');
+  const limit = Number(opts.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
+  const store = await openStore({ dataDir: opts.data });
+  try {
+    let result;
+    try {
+      result = await searchTranscripts(
+        store.db,
+        query,
+        {
+          speaker: opts.speaker, agentId: opts.agent, team: opts.team, pipelineId: opts.program, from: opts.from, to: opts.to,
+          eventType: opts.event, minScore: opts.minScore, maxScore: opts.maxScore,
+        },
+        { limit },
+      );
+    } catch (err) {
+      if (err instanceof QueryError) throw new ConfigError(`bad query: ${err.message}`);
+      throw err;
+    }
+    if (opts.csv) {
+      const csv = hitsToCsv(result.hits);
+      if (opts.csv === '-') process.stdout.write(csv);
+      else writeFileSync(opts.csv, csv);
+    }
+    if (opts.json) process.stdout.write(`${JSON.stringify({ query: result.query, hits: result.hits, more: result.more }, null, 2)}\n`);
+    else if (opts.csv !== '-') process.stdout.write(formatHits(result.hits, result.more, process.stdout.isTTY === true));
+    return result.hits.length > 0 ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+function mmss(sec: number): string {
+  const s = Math.floor(sec);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export function formatHits(hits: ReadonlyArray<{ file: string; start: number; speaker: string; snippet: string; highlights: { start: number; end: number }[]; agentId: string | null; callDate: string | null }>, more: boolean, color: boolean): string {
+  if (hits.length === 0) return 'no hits\n';
+  const lines = hits.map((h) => {
+    let text = '';
+    let pos = 0;
+    for (const x of h.highlights) {
+      text += h.snippet.slice(pos, x.start) + (color ? `\x1b[1;33m${h.snippet.slice(x.start, x.end)}\x1b[0m` : `[${h.snippet.slice(x.start, x.end)}]`);
+      pos = x.end;
+    }
+    text += h.snippet.slice(pos);
+    const who = h.speaker === 'agent' ? 'agent' : h.speaker === 'customer' ? 'cust ' : h.speaker;
+    return `${h.file} @ ${mmss(h.start)}  ${who}  ${h.callDate ?? ''}${h.agentId ? ` ${h.agentId}` : ''}\n    ${text}`;
+  });
+  return `${lines.join('\n')}\n${hits.length} hit(s)${more ? ' (more: raise --limit)' : ''}\n`;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { highlight, snippet } from './highlight.js';
+import { compileQuery, parseQuery, QueryError } from './query.js';
+import { indexTokens, tsvectorLiteral } from './tokenize.js';
+
+describe('index tokens', () => {
+  it('Chinese as bigrams plus the run-final character; Traditional folded; ASR spaces between characters dropped', () => {
+    expect(indexTokens('我要退款').map((t) => t.token)).toEqual(['我要', '要退', '退款', '款']);
+    expect(indexTokens('我 要 退 款')).toEqual(indexTokens('我要退款'));
+    expect(indexTokens('請問').map((t) => t.token)).toEqual(['请问', '问']);
+  });
+  it('English and digits as words, punctuation and case ignored', () => {
+    expect(indexTokens("I'd like a REFUND, please.").map((t) => t.token)).toEqual(['i', 'd', 'like', 'a', 'refund', 'please']);
+    expect(indexTokens('订单123号').map((t) => [t.token, t.pos])).toEqual([['订单', 1], ['单', 2], ['123', 3], ['号', 4]]);
+  });
+  it('tsvector literal quotes lexemes', () => {
+    expect(tsvectorLiteral([{ token: "o'k", pos: 1 }, { token: 'a\\b', pos: 2 }])).toBe("'o''k':1 'a\\\\b':2");
+  });
+});
+
+describe('query language', () => {
+  it.each([
+    ['退款', "'退款'"],
+    ['退', "'退':*"],
+    ['退款吗', "('退款' <-> '款吗')"],
+    ['cancel my account', "('cancel' <-> 'my' <-> 'account')"],
+    ['退款 OR refund', "('退款' | 'refund')"],
+    ['投诉 AND 经理', "('投诉' & '经理')"],
+    ['订单 123', "('订单' <2> '123')"],
+  ])('%s', (q, tsq) => {
+    expect(compileQuery(parseQuery(q))).toBe(tsq);
+  });
+  it('NEAR/n is any distance up to n, either order', () => {
+    const q = compileQuery(parseQuery('refund NEAR/2 manager'));
+    expect(q).toBe("(('refund' <1> 'manager') | ('manager' <1> 'refund') | ('refund' <2> 'manager') | ('manager' <2> 'refund'))");
+  });
+  it('quotes keep OR inside a phrase', () => {
+    expect(compileQuery(parseQuery('"this OR that"'))).toBe("('this' <-> 'or' <-> 'that')");
+  });
+  it('bad queries say what is wrong', () => {
+    expect(() => parseQuery('   ')).toThrow(QueryError);
+    expect(() => parseQuery('a NEAR/99 b')).toThrow(/1-20/);
+    expect(() => parseQuery('，。!')).toThrow(/nothing|no letters/);
+  });
+});
+
+describe('highlight', () => {
+  it('finds a Simplified query in Traditional text with ASR spaces and punctuation', () => {
+    const t = '您好，我要 退 款，謝謝';
+    const h = highlight(t, ['退款', '谢谢']);
+    expect(h.map((x) => t.slice(x.start, x.end))).toEqual(['退 款', '謝謝']);
+  });
+  it('English, case-insensitive, across punctuation', () => {
+    const t = 'Well... Cancel, my account now!';
+    expect(highlight(t, ['cancel my account']).map((x) => t.slice(x.start, x.end))).toEqual(['Cancel, my account']);
+  });
+  it('snippet keeps the highlight inside a long utterance', () => {
+    const t = `${'a'.repeat(300)} refund ${'b'.repeat(300)}`;
+    const s = snippet(t, highlight(t, ['refund']), 60);
+    expect(s.text.length).toBeLessThanOrEqual(62);
+    expect(s.text.slice(s.highlights[0]!.start, s.highlights[0]!.end)).toBe('refund');
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * Search tokens for transcripts, Chinese and English, with no database extension: Chinese as overlapping
+ * character bigrams (plus the last character of each run, so a one-character query finds it anywhere), English
+ * and digits as words. Text is normalised first (Traditional -> Simplified, full-width -> half-width, case,
+ * punctuation), and spaces ASR puts between Chinese characters are dropped, so "請 問" is found by "请问".
+ * Pure; the store turns tokens into a tsvector with explicit positions (same on PGlite and PostgreSQL).
+ */
+import { normaliseText } from '../core/normalise.js';
+
+const HAN = /\p{Script=Han}/u;
+
+export interface Token {
+  token: string;
+  /** 1-based position (a tsvector position) */
+  pos: number;
+}
+
+/** The text as the index and the query see it: normalised, no spaces between Chinese characters. */
+export function searchNormalise(text: string): string {
+  return normaliseText(text).replace(/(\p{Script=Han})\s+(?=\p{Script=Han})/gu, '$1');
+}
+
+/** Runs of Chinese characters and of Latin letters/digits, in order. */
+export function segmentRuns(norm: string): Array<{ kind: 'han' | 'word'; text: string }> {
+  const out: Array<{ kind: 'han' | 'word'; text: string }> = [];
+  for (const m of norm.matchAll(/(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu)) {
+    if (m[1]) out.push({ kind: 'han', text: m[1] });
+    else if (m[2]) out.push({ kind: 'word', text: m[2] });
+  }
+  return out;
+}
+
+/** Index tokens of one utterance. A Chinese run of n characters gives n-1 bigrams and its last character. */
+export function indexTokens(text: string): Token[] {
+  const tokens: Token[] = [];
+  let pos = 1;
+  for (const run of segmentRuns(searchNormalise(text))) {
+    if (run.kind === 'word') {
+      tokens.push({ token: run.text, pos: pos++ });
+      continue;
+    }
+    const chars = [...run.text];
+    for (let i = 0; i + 1 < chars.length; i++) tokens.push({ token: chars[i]! + chars[i + 1]!, pos: pos++ });
+    tokens.push({ token: chars[chars.length - 1]!, pos: pos++ });
+  }
+  return tokens;
+}
+
+/** A tsvector literal ('tok':1 'tok2':2 ...) with positions as given; positions above 16383 are clamped by PostgreSQL. */
+export function tsvectorLiteral(tokens: readonly Token[]): string {
+  return tokens.map((t) => `${quoteLexeme(t.token)}:${Math.min(16383, t.pos)}`).join(' ');
+}
+
+export function quoteLexeme(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+export function isHan(s: string): boolean {
+  return HAN.test(s);
+}

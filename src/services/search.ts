@@ -1,0 +1,88 @@
+/**
+ * Transcript search: the use case the CLI (`callqa search`) and the API share. Parses and compiles the query
+ * (src/search), brings the index up to date, runs it through the store, and shapes hits with highlighted
+ * snippets and a link to the moment in the call view.
+ */
+import { highlight, snippet, type Highlight } from '../search/highlight.js';
+import { compileQuery, parseQuery, queryPhrases } from '../search/query.js';
+import type { StoreDb } from '../store/db.js';
+import { SearchRepo, type SearchFilters } from '../store/search-repo.js';
+
+export { QueryError } from '../search/query.js';
+export type { SearchFilters } from '../store/search-repo.js';
+
+export interface SearchHit {
+  /** the call (analysis run) id, as the API's listCalls names calls */
+  callId: string;
+  recordingId: string;
+  file: string;
+  agentId: string | null;
+  team: string | null;
+  program: string;
+  callDate: string | null;
+  speaker: string;
+  /** the moment: the utterance's start and end, seconds from the start of the recording */
+  start: number;
+  end: number;
+  /** the utterance (or a window of it) with the matches' offsets in it */
+  snippet: string;
+  highlights: Highlight[];
+  /** the call view at this moment */
+  link: string;
+  rank: number;
+}
+
+export interface SearchResult {
+  query: string;
+  tsquery: string;
+  hits: SearchHit[];
+  /** more hits exist past this page */
+  more: boolean;
+}
+
+export async function searchTranscripts(
+  db: StoreDb,
+  query: string,
+  filters: SearchFilters = {},
+  page: { limit?: number; offset?: number } = {},
+): Promise<SearchResult> {
+  const node = parseQuery(query);
+  const tsquery = compileQuery(node);
+  const repo = new SearchRepo(db);
+  await repo.indexAll();
+  const limit = Math.min(Math.max(1, page.limit ?? 50), 1000);
+  const rows = await repo.search(tsquery, filters, limit + 1, page.offset ?? 0);
+  const phrases = queryPhrases(node);
+  const hits = rows.slice(0, limit).map((r) => {
+    const s = snippet(r.text, highlight(r.text, phrases));
+    return {
+      callId: r.runId,
+      recordingId: r.recordingId,
+      file: r.fileName,
+      agentId: r.agentId,
+      team: r.team,
+      program: r.pipelineId,
+      callDate: r.callDate,
+      speaker: r.speaker,
+      start: r.startSec,
+      end: r.endSec,
+      snippet: s.text,
+      highlights: s.highlights,
+      link: `/calls/${r.runId}?t=${Math.floor(r.startSec * 10) / 10}`,
+      rank: Math.round(r.rank * 1e4) / 1e4,
+    };
+  });
+  return { query, tsquery, hits, more: rows.length > limit };
+}
+
+/** Hits as CSV (RFC 4180), one row per hit. */
+export function hitsToCsv(hits: readonly SearchHit[]): string {
+  const cols: (keyof SearchHit)[] = ['callId', 'file', 'callDate', 'agentId', 'team', 'program', 'speaker', 'start', 'end', 'snippet', 'link'];
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    // a leading = + - @ would run as a formula in a spreadsheet
+    const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  return [cols.join(','), ...hits.map((h) => cols.map((c) => esc(h[c])).join(','))].join('\r\n') + '\r\n';
+}

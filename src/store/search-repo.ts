@@ -1,0 +1,129 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Speaker } from '../core/types.js';
+import { indexTokens, tsvectorLiteral } from '../search/tokenize.js';
+import type { StoreDb } from './db.js';
+
+/** Filters of a transcript search (all optional, combined with AND). */
+export interface SearchFilters {
+  speaker?: 'agent' | 'customer';
+  agentId?: string;
+  team?: string;
+  /** QA program id */
+  pipelineId?: string;
+  /** inclusive dates, YYYY-MM-DD, on the call's start (metadata startedAt) or, without one, when it was analysed */
+  from?: string;
+  to?: string;
+  /** the call has at least one event of this type */
+  eventType?: string;
+  /** the call's latest draft total lies in this range */
+  minScore?: number;
+  maxScore?: number;
+  /** only these runs (a saved search run on one new call) */
+  runIds?: string[];
+}
+
+export interface SearchRow {
+  runId: string;
+  recordingId: string;
+  fileName: string;
+  path: string;
+  agentId: string | null;
+  team: string | null;
+  pipelineId: string;
+  idx: number;
+  speaker: Speaker;
+  startSec: number;
+  endSec: number;
+  text: string;
+  rank: number;
+  callDate: string | null;
+}
+
+/** Labels the privacy masking puts in stored text: not words anyone said, so not indexed. */
+const MASK_LABEL = /\[(?:手机号|电话|身份证号|银行卡号|社保号|邮箱|地址|PHONE|ID|CARD|SSN|EMAIL|ADDRESS)\]/g;
+
+export class SearchRepo {
+  constructor(private readonly db: StoreDb) {}
+
+  /**
+   * Index up to `limit` transcript segments that have no index row yet; returns how many were indexed.
+   * Safe to run from several processes at once (ON CONFLICT DO NOTHING).
+   */
+  async indexPending(limit = 2000): Promise<number> {
+    const rows = await this.db.execute<{ run_id: string; idx: number; text: string }>(sql`
+      select s.run_id, s.idx, s.text from transcript_segments s
+      where not exists (select 1 from segment_search x where x.run_id = s.run_id and x.idx = s.idx)
+      limit ${limit}`);
+    const list = rowsOf<{ run_id: string; idx: number; text: string }>(rows);
+    if (list.length === 0) return 0;
+    const values = list.map((r) => sql`(${r.run_id}::uuid, ${r.idx}, ${tsvectorLiteral(indexTokens(r.text.replace(MASK_LABEL, ' ')))}::tsvector)`);
+    await this.db.execute(sql`insert into segment_search (run_id, idx, vector) values ${sql.join(values, sql`, `)} on conflict do nothing`);
+    return list.length;
+  }
+
+  /** Index everything not yet indexed. */
+  async indexAll(batch = 2000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.indexPending(batch);
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+
+  /** Segments matching a tsquery (see src/search/query.ts), best first; only each call's newest finished run per program. */
+  async search(tsquery: string, f: SearchFilters, limit: number, offset = 0): Promise<SearchRow[]> {
+    const where: SQL[] = [sql`x.vector @@ q.q`, sql`ar.status = 'done'`];
+    where.push(sql`not exists (select 1 from analysis_runs ar2 where ar2.recording_id = ar.recording_id and ar2.pipeline_id = ar.pipeline_id
+      and ar2.status = 'done' and ar2.created_at > ar.created_at)`);
+    if (f.speaker) where.push(sql`s.speaker = ${f.speaker}`);
+    if (f.agentId) where.push(sql`r.metadata ->> 'agentId' = ${f.agentId}`);
+    if (f.team) where.push(sql`r.metadata ->> 'team' = ${f.team}`);
+    if (f.pipelineId) where.push(sql`ar.pipeline_id = ${f.pipelineId}`);
+    if (f.from) where.push(sql`${CALL_DATE} >= ${f.from}::date`);
+    if (f.to) where.push(sql`${CALL_DATE} <= ${f.to}::date`);
+    if (f.eventType) where.push(sql`exists (select 1 from events e where e.run_id = ar.id and e.type = ${f.eventType})`);
+    if (f.minScore !== undefined) where.push(sql`${LATEST_TOTAL} >= ${f.minScore}`);
+    if (f.maxScore !== undefined) where.push(sql`${LATEST_TOTAL} <= ${f.maxScore}`);
+    if (f.runIds) where.push(f.runIds.length ? sql`ar.id in (${sql.join(f.runIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
+    const rows = await this.db.execute<Record<string, unknown>>(sql`
+      select ar.id as run_id, r.id as recording_id, r.file_name, r.path, r.metadata ->> 'agentId' as agent_id,
+             r.metadata ->> 'team' as team, ar.pipeline_id, s.idx, s.speaker, s.start_sec, s.end_sec, s.text,
+             ts_rank_cd(x.vector, q.q) as rank, ${CALL_DATE}::text as call_date
+      from (select ${tsquery}::tsquery as q) q
+      join segment_search x on x.vector @@ q.q
+      join transcript_segments s on s.run_id = x.run_id and s.idx = x.idx
+      join analysis_runs ar on ar.id = s.run_id
+      join recordings r on r.id = ar.recording_id
+      where ${sql.join(where, sql` and `)}
+      order by rank desc, ${CALL_DATE} desc, s.run_id, s.idx
+      limit ${limit} offset ${offset}`);
+    return rowsOf<Record<string, unknown>>(rows).map((r) => ({
+      runId: String(r.run_id),
+      recordingId: String(r.recording_id),
+      fileName: String(r.file_name),
+      path: String(r.path),
+      agentId: (r.agent_id as string | null) ?? null,
+      team: (r.team as string | null) ?? null,
+      pipelineId: String(r.pipeline_id),
+      idx: Number(r.idx),
+      speaker: r.speaker as Speaker,
+      startSec: Number(r.start_sec),
+      endSec: Number(r.end_sec),
+      text: String(r.text),
+      rank: Number(r.rank),
+      callDate: (r.call_date as string | null) ?? null,
+    }));
+  }
+}
+
+/** The call's date: its metadata start when that is an ISO date, else the day it was analysed. */
+const CALL_DATE = sql.raw(
+  `(case when r.metadata ->> 'startedAt' ~ '^\\d{4}-\\d{2}-\\d{2}' then substring(r.metadata ->> 'startedAt' from 1 for 10)::date else ar.created_at::date end)`,
+);
+const LATEST_TOTAL = sql.raw(`(select (c.card ->> 'total')::float8 from scorecards c where c.run_id = ar.id order by c.created_at desc limit 1)`);
+
+/** node-postgres returns { rows }, PGlite returns { rows } too; drizzle passes them through. */
+function rowsOf<T>(res: unknown): T[] {
+  return ((res as { rows?: T[] }).rows ?? (res as T[])) as T[];
+}

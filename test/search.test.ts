@@ -1,0 +1,164 @@
+/**
+ * Transcript search on the embedded database and on the PostgreSQL server (one suite, run unchanged on both):
+ * Chinese and English, Traditional found by Simplified and back, ASR spacing and punctuation, speaker and call
+ * filters, any-of, AND, NEAR, masked labels not searchable. Calls are stored through the real repository.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeEvent } from '../src/core/events.js';
+import { normaliseText } from '../src/core/normalise.js';
+import type { Speaker, Transcript } from '../src/core/types.js';
+import type { ScorecardDraft } from '../src/score/types.js';
+import { hitsToCsv, QueryError, searchTranscripts } from '../src/services/search.js';
+import { openStore, type Store } from '../src/store/db.js';
+import { DB_BACKENDS } from './support/db-backends.js';
+
+type Seg = [Speaker, number, number, string];
+interface CallSpec {
+  file: string;
+  agentId: string;
+  team: string;
+  startedAt: string;
+  total: number;
+  segments: Seg[];
+  events?: string[];
+}
+
+const CALLS: CallSpec[] = [
+  { file: 'a-refund.wav', agentId: 'A1', team: 'red', startedAt: '2026-11-02T09:00:00+08:00', total: 90, segments: [
+    ['agent', 0.5, 3, '您好，请问有什么可以帮您？'],
+    ['customer', 3.5, 7, '我要退款，你们的服務太差了'],
+    ['agent', 7.5, 10, '好的，我帮您办理退款。'],
+  ] },
+  { file: 'b-complaint.wav', agentId: 'A2', team: 'blue', startedAt: '2026-11-10T15:30:00+08:00', total: 70, segments: [
+    ['customer', 1, 4, '我 要 投 訴 你們 經理'],
+    ['agent', 4.5, 8, '抱歉，我幫您轉接經理'],
+  ] },
+  { file: 'c-cancel.wav', agentId: 'A1', team: 'red', startedAt: '2026-11-20T10:00:00Z', total: 40, events: ['customer_escalation'], segments: [
+    ['customer', 2, 6, 'I want to CANCEL my account, this is ridiculous.'],
+    ['agent', 6.5, 9, 'I understand. Let me get a manager for you.'],
+    ['customer', 9.5, 12, 'Yes, a manager please. Refund my money.'],
+  ] },
+  { file: 'd-order.wav', agentId: 'A3', team: 'blue', startedAt: '2026-11-21T10:00:00Z', total: 95, segments: [
+    ['agent', 1, 3, 'Would you like to cancel the order?'],
+    ['customer', 3.5, 5, 'No, keep my account.'],
+  ] },
+  { file: 'e-masked.wav', agentId: 'A3', team: 'blue', startedAt: '2026-11-22T10:00:00Z', total: 95, segments: [
+    ['customer', 1, 3, '号码[手机号]，卡号[银行卡号]'],
+  ] },
+];
+
+for (const makeBackend of DB_BACKENDS) {
+  const backend = makeBackend();
+  describe(`transcript search on ${backend.name}`, () => {
+    let store: Store;
+    const runOf = new Map<string, string>();
+
+    beforeAll(async () => {
+      store = await openStore(await backend.setup());
+      for (const c of CALLS) {
+        const rec = await store.repo.upsertRecording({
+          contentHash: randomBytes(32).toString('hex'), path: `/calls/${c.file}`, fileName: c.file, sizeBytes: 1000,
+          info: { format: 'wav', codec: 'pcm_mulaw', durationSec: 20, channels: 2, sampleRate: 8000 },
+          metadata: { agentId: c.agentId, team: c.team, startedAt: c.startedAt },
+        });
+        const { run } = await store.repo.getOrCreateRun(rec.id, 'support', '1');
+        await store.repo.markRunStarted(run.id, 'probe');
+        const transcript: Transcript = { engine: 'sidecar-json', language: 'auto', segments: c.segments.map(([speaker, start, end, text]) => ({ speaker, start, end, text, normText: normaliseText(text) })) };
+        const card = { total: c.total, maxTotal: 100 } as unknown as ScorecardDraft;
+        const events = (c.events ?? []).map((type) => completeEvent({ type, speaker: 'customer', start: 2, end: 6 }));
+        await store.repo.completeRun(run.id, { events, transcript, metrics: {}, notes: [], scorecard: card });
+        runOf.set(c.file, run.id);
+      }
+    }, 120_000);
+    afterAll(async () => {
+      await store?.close();
+      await backend.teardown();
+    });
+
+    const find = async (q: string, f = {}) => (await searchTranscripts(store.db, q, f)).hits.map((h) => `${h.file}#${h.start}`).sort();
+
+    it('a Chinese phrase, in both speakers; filtered to the customer', async () => {
+      expect(await find('退款')).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5']);
+      expect(await find('退款', { speaker: 'customer' })).toEqual(['a-refund.wav#3.5']);
+    });
+    it('Simplified finds Traditional and Traditional finds Simplified-or-Traditional, across ASR spaces', async () => {
+      expect(await find('服务')).toEqual(['a-refund.wav#3.5']);
+      expect(await find('投诉')).toEqual(['b-complaint.wav#1']);
+      expect(await find('經理')).toEqual(['b-complaint.wav#1', 'b-complaint.wav#4.5']);
+    });
+    it('one Chinese character is found anywhere in a word', async () => {
+      expect(await find('退')).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5']);
+    });
+    it('an English phrase in order, across case and punctuation; not the same words apart', async () => {
+      expect(await find('cancel my account')).toEqual(['c-cancel.wav#2']);
+      expect(await find('"cancel my account" OR "keep my account"')).toEqual(['c-cancel.wav#2', 'd-order.wav#3.5']);
+    });
+    it('NEAR/n within n tokens, either order; AND in one utterance; any of several', async () => {
+      expect(await find('cancel NEAR/4 account')).toEqual(['c-cancel.wav#2']);
+      expect(await find('account NEAR/4 cancel')).toEqual(['c-cancel.wav#2']);
+      expect(await find('manager AND refund')).toEqual(['c-cancel.wav#9.5']);
+      expect(await find('refund OR 退款')).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5', 'c-cancel.wav#9.5']);
+    });
+    it('call filters: agent, team, dates, event type, score range, program', async () => {
+      expect(await find('manager', { agentId: 'A1' })).toEqual(['c-cancel.wav#6.5', 'c-cancel.wav#9.5']);
+      expect(await find('manager', { agentId: 'A2' })).toEqual([]);
+      expect(await find('经理', { team: 'blue' })).toEqual(['b-complaint.wav#1', 'b-complaint.wav#4.5']);
+      expect(await find('经理', { team: 'red' })).toEqual([]);
+      expect(await find('refund OR 退款', { from: '2026-11-15' })).toEqual(['c-cancel.wav#9.5']);
+      expect(await find('refund OR 退款', { to: '2026-11-02' })).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5']);
+      expect(await find('refund OR 退款', { eventType: 'customer_escalation' })).toEqual(['c-cancel.wav#9.5']);
+      expect(await find('refund OR 退款', { minScore: 50 })).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5']);
+      expect(await find('refund OR 退款', { maxScore: 50 })).toEqual(['c-cancel.wav#9.5']);
+      expect(await find('退款', { pipelineId: 'other' })).toEqual([]);
+    });
+    it('masking labels are not searchable', async () => {
+      expect(await find('手机号')).toEqual([]);
+      expect(await find('号码')).toEqual(['e-masked.wav#1']);
+    });
+    it('hits name the call, the file, the moment and highlight the match; CSV export', async () => {
+      const r = await searchTranscripts(store.db, '服务', {});
+      const h = r.hits[0]!;
+      expect(h.callId).toBe(runOf.get('a-refund.wav'));
+      expect(h.snippet.slice(h.highlights[0]!.start, h.highlights[0]!.end)).toBe('服務');
+      expect(h.link).toBe(`/calls/${h.callId}?t=3.5`);
+      const csv = hitsToCsv(r.hits);
+      expect(csv.split('\r\n')[0]).toBe('callId,file,callDate,agentId,team,program,speaker,start,end,snippet,link');
+      expect(csv).toContain('a-refund.wav,2026-11-02,A1,red,support,customer,3.5,7,');
+    });
+    it('a bad query is a QueryError naming the problem', async () => {
+      await expect(searchTranscripts(store.db, '  ')).rejects.toThrow(QueryError);
+    });
+  });
+}
+
+describe('callqa search (the CLI, on calls analysed by callqa analyze)', () => {
+  it('finds a phrase in a sample call and names the file and the moment; exit 1 on no hits, 2 on a bad query', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { copyFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = join(import.meta.dirname, '..');
+    const dir = mkdtempSync(join(tmpdir(), 'callqa-search-cli-'));
+    try {
+      for (const f of ['zh-billing-good.ogg', 'zh-billing-good.transcript.json']) copyFileSync(join(root, 'samples', f), join(dir, f));
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [join(root, 'src', 'cli', 'bin.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+      const a = cli('analyze', '-q', '--no-table', '--data', join(dir, 'data'), join(dir, 'zh-billing-good.ogg'));
+      expect(a.status, a.stderr).toBe(0);
+      const s = cli('search', '--json', '--speaker', 'customer', '--data', join(dir, 'data'), '賬單');
+      expect(s.status, s.stderr).toBe(0);
+      const out = JSON.parse(s.stdout) as { hits: Array<{ file: string; start: number; speaker: string; snippet: string }> };
+      expect(out.hits).toHaveLength(1);
+      expect(out.hits[0]).toMatchObject({ speaker: 'customer', start: 16.15 });
+      expect(out.hits[0]!.file).toMatch(/zh-billing-good\.ogg$/);
+      expect(out.hits[0]!.snippet).toContain('账单');
+      expect(cli('search', '--data', join(dir, 'data'), 'nothing like this').status).toBe(1);
+      const bad = cli('search', '--data', join(dir, 'data'), 'a NEAR/99 b');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/bad query: NEAR\/99/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
