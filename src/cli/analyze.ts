@@ -180,10 +180,10 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         await record(failedCallReport(outcome.file, outcome.error));
         progress.endFile(`failed: ${outcome.error.message}`);
       } else {
-        const r = callReportFromRun(outcome.file, outcome.status, outcome.report);
+        const r = callReportFromRun(outcome.file, outcome.status, outcome.report, outcome.reanalysed);
         r.channelLayout = options.channels ?? pipeline.channels;
         await record(r);
-        progress.endFile(outcome.status === 'cached' ? 'already analysed (cached)' : 'done');
+        progress.endFile(outcome.status === 'cached' ? 'already analysed (cached)' : r.reanalysed ? `done (${reanalysedNote(r.reanalysed)})` : 'done');
       }
     }
     await report?.finish({ calls, analysed: calls - failed, failed, interrupted: stop.signal.aborted, notFinished });
@@ -281,10 +281,15 @@ export function summaryTable(calls: CallReport[]): string {
       const card = c.scorecard;
       row.push(card ? `${card.total}/${card.maxTotal}${card.fatal ? ' FATAL' : ''}` : '-');
     }
-    row.push(c.status === 'failed' ? `FAILED: ${c.errors[0]?.replace(/^.*?: /, '') ?? ''}` : c.status);
+    row.push(c.status === 'failed' ? `FAILED: ${c.errors[0]?.replace(/^.*?: /, '') ?? ''}` : c.reanalysed ? `${c.status} (${reanalysedNote(c.reanalysed)})` : c.status);
     t.push(row);
   }
   return t.toString();
+}
+
+/** "re-analysed: transcript changed, metadata changed" */
+export function reanalysedNote(reasons: readonly string[]): string {
+  return `re-analysed: ${reasons.join(', ')}`;
 }
 
 function shortName(f: string): string {

@@ -100,7 +100,7 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
     if (o.status === 'error') errors++;
     if (opts.json) process.stdout.write(`${JSON.stringify(o)}\n`);
     else if (o.status === 'error') process.stderr.write(`callqa: ${o.error}\n`);
-    else if (!opts.quiet) process.stderr.write(`${o.status.padEnd(14)} ${o.file}${o.error ? `  (${o.error})` : ''}\n`);
+    else if (!opts.quiet) process.stderr.write(`${o.status.padEnd(14)} ${o.file}${o.error ? `  (${o.error})` : ''}${o.reanalysed ? `  (re-analysed: ${o.reanalysed.join(', ')})` : ''}\n`);
   };
   try {
     const one = async (path: string, displayName: string, base?: Map<string, CallMetadata>) => {

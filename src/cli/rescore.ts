@@ -6,7 +6,8 @@ import type { CallMetadata } from '../core/types.js';
 import { discover } from '../pipeline/discover.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
 import { checkFile, hashFile } from '../pipeline/runner.js';
-import { emptyState, mergeState, STAGE_NAMES, type CallState, type StageOutput } from '../pipeline/stage.js';
+import { replayState } from '../pipeline/execute.js';
+import { STAGE_NAMES, type CallState } from '../pipeline/stage.js';
 import { draftForState } from '../pipeline/stages/score.js';
 import type { ScorecardDraft } from '../score/types.js';
 import { openStore, type Repository, type RunSummary } from '../store/index.js';
@@ -138,11 +139,6 @@ async function latestDoneRun(repo: Repository, contentHash: string): Promise<Run
 /** The call's state as the stages left it: their saved outputs merged in graph order. */
 export async function stateOfRun(repo: Repository, runId: string): Promise<CallState> {
   const outputs = await repo.loadStageOutputs(runId);
-  const order = (s: string) => STAGE_NAMES.indexOf(s as (typeof STAGE_NAMES)[number]);
-  let state = emptyState();
-  for (const o of [...outputs].sort((a, b) => order(a.stage) - order(b.stage))) {
-    if (o.stage === 'score') continue;
-    state = mergeState(state, o.output as StageOutput);
-  }
-  return state;
+  // the score stage's own draft is left out: rescoring drafts a new one
+  return replayState(STAGE_NAMES.map((name) => ({ name })), new Map(outputs.map((o) => [o.stage, o.output])), { skip: ['score'] });
 }

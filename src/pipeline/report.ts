@@ -19,6 +19,8 @@ export interface ReportEvent {
 export interface CallReport {
   file: string;
   status: 'done' | 'cached' | 'failed';
+  /** why an earlier finished analysis of this call was not reused (e.g. "transcript changed"); absent otherwise */
+  reanalysed?: string[];
   contentHash?: string;
   format?: string | null;
   codec?: string | null;
@@ -49,11 +51,12 @@ export function flattenEvent(e: CallEvent): ReportEvent {
   return { type: e.type, speaker: e.speaker, start: e.start, end: e.end, ...(e.details ?? {}) };
 }
 
-export function callReportFromRun(file: string, status: 'done' | 'cached', r: RunReport): CallReport {
+export function callReportFromRun(file: string, status: 'done' | 'cached', r: RunReport, reanalysed?: string[]): CallReport {
   const notes = Array.isArray(r.run.notes) ? (r.run.notes as string[]) : [];
   return {
     file,
     status,
+    ...(reanalysed?.length ? { reanalysed } : {}),
     contentHash: r.recording.contentHash,
     format: r.recording.format,
     codec: r.recording.codec,

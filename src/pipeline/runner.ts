@@ -6,13 +6,17 @@ import { InputError, errorMessage, publicError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { Repository, RunReport } from '../store/index.js';
 import type { PipelineConfig } from './config.js';
-import { DEFAULT_STAGE_BUDGET, budgetSecFor, runWithinBudget, type StageBudget } from './budget.js';
+import type { StageBudget } from './budget.js';
 import { STAGES } from './graph.js';
+import { completionOf, executeStage, recordingInfoOf } from './execute.js';
+import { callInputs, inputVersions, staleReasons } from './inputs.js';
 import { emptyState, mergeState, type CallState, type RecordingRef, type RunOptions, type Stage, type StageName } from './stage.js';
 
 /**
  * The in-process runner: one recording through every stage of the graph, in this process. The queue runner
- * (src/queue) calls the same stage functions one job at a time; both save through the same repository.
+ * (src/queue) calls the same stage functions one job at a time; both run them through execute.ts and save
+ * through the same store. A finished run is reused only while everything it was made from is unchanged
+ * (inputs.ts); otherwise the call is analysed again and the outcome says why.
  *
  * Nothing partial is stored: the recording row is written only once the file has probed as audio, and a
  * run's events/transcript/scorecard land in one transaction at the end (`completeRun`). A failure marks the
@@ -37,7 +41,7 @@ export interface RunnerContext {
   repo: Repository;
   pipeline: PipelineConfig;
   options: RunOptions;
-  /** re-run even when a finished run exists for the same content and pipeline version */
+  /** re-run even when a finished run exists for the same inputs */
   force?: boolean;
   versions: Record<string, string>;
   onProgress?: (p: StageProgress) => void;
@@ -48,7 +52,8 @@ export interface RunnerContext {
 }
 
 export type CallOutcome =
-  | { status: 'done' | 'cached'; file: string; report: RunReport }
+  /** reanalysed: why a finished analysis of this call was not reused (inputs changed, --force) */
+  | { status: 'done' | 'cached'; file: string; report: RunReport; reanalysed?: string[] }
   | { status: 'failed'; file: string; error: Error; runId?: string };
 
 export async function hashFile(path: string): Promise<string> {
@@ -72,20 +77,18 @@ export async function checkFile(path: string, displayName: string): Promise<numb
   return st.size;
 }
 
+/** Runs one stage and merges its output into the state (kept for callers of the in-process runner). */
 export async function runStage(stage: Stage, state: CallState, ctx: RunnerContext, recording: RecordingRef): Promise<CallState> {
-  ctx.onProgress?.({ stage: stage.name, fraction: 0 });
-  const budgetSec = budgetSecFor(ctx.budget ?? DEFAULT_STAGE_BUDGET, state.info?.durationSec);
-  const out = await runWithinBudget({ file: recording.displayName, stage: stage.name }, budgetSec, ctx.signal, (signal) =>
-    stage.run(state, {
-      recording,
-      pipeline: ctx.pipeline,
-      options: ctx.options,
-      signal,
-      progress: (fraction) => ctx.onProgress?.({ stage: stage.name, fraction }),
-    }),
-  );
-  ctx.onProgress?.({ stage: stage.name, fraction: 1 });
-  return mergeState(state, out);
+  const r = await executeStage(stage, state, stageContext(ctx, recording), progressOf(ctx));
+  return mergeState(state, r.output);
+}
+
+function stageContext(ctx: RunnerContext, recording: RecordingRef) {
+  return { recording, pipeline: ctx.pipeline, options: ctx.options, signal: ctx.signal };
+}
+
+function progressOf(ctx: RunnerContext) {
+  return { onProgress: (stage: StageName, fraction: number) => ctx.onProgress?.({ stage, fraction }), budget: ctx.budget };
 }
 
 export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Promise<CallOutcome> {
@@ -96,52 +99,45 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const path = resolve(input.path);
     const sizeBytes = await checkFile(path, file);
     const contentHash = await hashFile(path);
-    const ref: RecordingRef = { id: '', path, displayName: file, contentHash, metadata: input.metadata ?? {} };
+    const metadata = input.metadata ?? {};
+    const ref: RecordingRef = { id: '', path, displayName: file, contentHash, metadata };
+    const inputs = await callInputs({ audioPath: path, metadata, pipeline: ctx.pipeline, options: ctx.options });
+    const versions = { ...ctx.versions, ...inputVersions(inputs) };
 
     // Probe before anything is stored: a file that is not audio leaves no trace in the database.
     const [probe, ...rest] = stages;
-    let state = emptyState();
-    let t0 = new Date();
-    state = await runStage(probe, state, ctx, ref);
-    const probedAt = new Date();
+    const probed = await executeStage(probe, emptyState(), stageContext(ctx, ref), progressOf(ctx));
+    let state = mergeState(emptyState(), probed.output);
 
-    const rec = await ctx.repo.upsertRecording({
-      contentHash,
-      path,
-      fileName: file,
-      info: state.info,
-      sizeBytes,
-      metadata: input.metadata,
-    });
+    const rec = await ctx.repo.upsertRecording({ contentHash, path, fileName: file, info: recordingInfoOf(probed, stages), sizeBytes, metadata: input.metadata });
     ref.id = rec.id;
-    const { run, existing } = await ctx.repo.getOrCreateRun(rec.id, ctx.pipeline.id, ctx.pipeline.version, ctx.versions);
+    const { run, existing } = await ctx.repo.getOrCreateRun(rec.id, ctx.pipeline.id, ctx.pipeline.version, versions);
     runId = run.id;
-    if (existing && run.status === 'done' && !ctx.force) {
-      const report = await ctx.repo.getRunReport(run.id);
-      if (report) return { status: 'cached', file, report };
+    // A finished run stands for this call only if nothing it was made from has changed since.
+    let reanalysed: string[] | undefined;
+    if (existing && run.status === 'done') {
+      reanalysed = ctx.force ? ['forced (--force)'] : staleReasons(run.versions, inputs);
+      if (reanalysed.length === 0) {
+        const report = await ctx.repo.getRunReport(run.id);
+        if (report) return { status: 'cached', file, report };
+        reanalysed = undefined;
+      }
     }
-    if (existing) await ctx.repo.resetRun(run.id);
+    if (existing) await ctx.repo.resetRun(run.id, versions);
     await ctx.repo.markRunStarted(run.id, probe.name);
-    await ctx.repo.saveStageOutput(run.id, probe.name, { info: state.info, notes: state.notes }, t0, probedAt);
+    await ctx.repo.saveStageOutput(run.id, probe.name, probed.output, probed.startedAt, probed.finishedAt);
 
     for (const stage of rest) {
       if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
       await ctx.repo.markStage(run.id, stage.name);
-      t0 = new Date();
-      const before = state;
-      state = await runStage(stage, state, ctx, ref);
-      await ctx.repo.saveStageOutput(run.id, stage.name, stageDelta(before, state), t0, new Date());
+      const r = await executeStage(stage, state, stageContext(ctx, ref), progressOf(ctx));
+      state = mergeState(state, r.output);
+      await ctx.repo.saveStageOutput(run.id, stage.name, r.output, r.startedAt, r.finishedAt);
     }
-    await ctx.repo.completeRun(run.id, {
-      events: state.events,
-      transcript: state.transcript ?? null,
-      metrics: { ...state.metrics, ...(state.transcriptSkipped ? { transcriptSkipped: state.transcriptSkipped } : {}) },
-      notes: state.notes,
-      scorecard: state.scorecard,
-    });
+    await ctx.repo.completeRun(run.id, completionOf(state));
     const report = await ctx.repo.getRunReport(run.id);
     if (!report) throw new Error(`run ${run.id} vanished after completion`);
-    return { status: 'done', file, report };
+    return { status: 'done', file, report, ...(reanalysed?.length ? { reanalysed } : {}) };
   } catch (err) {
     // never a query's bound values (transcript text) in the report, the terminal or the stored error
     const error = publicError(err);
@@ -154,15 +150,4 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     }
     return { status: 'failed', file, error, runId };
   }
-}
-
-/** What a stage added, for the stage_outputs row (events/notes appended, other keys replaced). */
-function stageDelta(before: CallState, after: CallState): Record<string, unknown> {
-  const delta: Record<string, unknown> = {};
-  for (const key of Object.keys(after) as (keyof CallState)[]) {
-    if (key === 'events') delta.events = after.events.slice(before.events.length);
-    else if (key === 'notes') delta.notes = after.notes.slice(before.notes.length);
-    else if (after[key] !== before[key]) delta[key] = after[key];
-  }
-  return delta;
 }

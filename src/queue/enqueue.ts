@@ -9,6 +9,7 @@ import path from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { PipelineConfig } from '../pipeline/config.js';
+import { callInputs, inputVersions, staleReasons } from '../pipeline/inputs.js';
 import { checkFile, hashFile } from '../pipeline/runner.js';
 import type { RunOptions, StageName } from '../pipeline/stage.js';
 import type { RunRow, RunSummary } from '../store/index.js';
@@ -53,6 +54,8 @@ export interface EnqueueOutcome {
   runId?: string;
   /** the run's error (failed-earlier) or why enqueue failed (error) */
   error?: string;
+  /** why a finished analysis of this call is done again (e.g. "transcript changed") */
+  reanalysed?: string[];
 }
 
 export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, req: EnqueueRequest): Promise<EnqueueOutcome> {
@@ -70,11 +73,13 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
       transcriptsDir: req.options.transcriptsDir ? path.resolve(req.options.transcriptsDir) : undefined,
     };
     const pipelineRef = req.pipelineRef && /[/\\]|\.ya?ml$/i.test(req.pipelineRef) ? path.resolve(req.pipelineRef) : req.pipelineRef;
+    const inputs = await callInputs({ audioPath: abs, metadata: input.metadata ?? {}, pipeline: req.pipeline, options });
     const versions: Record<string, string> = {
       callqa: pkg.version,
       pipeline: `${req.pipeline.id}@${req.pipeline.version}`,
       [PIPELINE_REF_KEY]: pipelineRef ?? '',
       [OPTIONS_KEY]: encodeRunOptions(options),
+      ...inputVersions(inputs),
     };
     const { run, existing } = await repo.getOrCreateRun(rec.id, req.pipeline.id, req.pipeline.version, versions);
     const key: RunKey = { contentHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
@@ -85,14 +90,17 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
       await ctx.queues.add(ctx.stages[0].name, run.id, key);
       return { file, status: 'queued', runId: run.id };
     }
-    if (req.force) {
+    // A finished run stands for this call only while nothing it was made from has changed (pipeline/inputs.ts).
+    const stale = run.status === 'done' && !req.force ? staleReasons(run.versions, inputs) : [];
+    if (req.force || stale.length > 0) {
       const live = (await ctx.queues.jobsOf(key)).filter((j) => j.state === 'active');
       if (live.length > 0) return { file, status: 'in-progress', runId: run.id };
       await ctx.queues.removeJobsOf(key, ['waiting', 'delayed', 'prioritized', 'failed', 'completed']);
       await ctx.qrepo.clearStageOutputs(run.id);
-      await repo.resetRun(run.id);
+      await repo.resetRun(run.id, versions);
       await ctx.queues.add(ctx.stages[0].name, run.id, key);
-      return { file, status: 'queued', runId: run.id };
+      const reanalysed = req.force ? (run.status === 'done' ? ['forced (--force)'] : []) : stale;
+      return { file, status: 'queued', runId: run.id, ...(reanalysed.length ? { reanalysed } : {}) };
     }
     if (run.status === 'done') return { file, status: 'cached', runId: run.id };
     if (run.status === 'failed') return { file, status: 'failed-earlier', runId: run.id, error: run.error ?? undefined };

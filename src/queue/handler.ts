@@ -1,6 +1,6 @@
 /**
- * One stage of one call, as a queue job: the same stage functions the in-process runner calls, with the
- * state carried between machines by the database. A job loads the run's saved stage outputs, merges them
+ * One stage of one call, as a queue job: the same stage functions the in-process runner calls, run through
+ * the same module (pipeline/execute.ts), with the state carried between machines by the database. A job loads the run's saved stage outputs, merges them
  * in graph order, runs its stage, saves that stage's output and hands the call to the next stage's queue;
  * the last stage stores the results with `completeRun` (one transaction), as `analyzeFile` does.
  *
@@ -8,9 +8,10 @@
  */
 import { ConfigError, errorMessage, isRetryable, publicError } from '../core/errors.js';
 import type { PipelineConfig } from '../pipeline/config.js';
-import { DEFAULT_STAGE_BUDGET, budgetSecFor, runWithinBudget, type StageBudget } from '../pipeline/budget.js';
+import type { StageBudget } from '../pipeline/budget.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
-import { emptyState, mergeState, type CallState, type RecordingRef, type Stage, type StageName, type StageOutput } from '../pipeline/stage.js';
+import { completionOf, executeStage, recordingInfoOf, replayState, resumeStageIndex } from '../pipeline/execute.js';
+import { mergeState, type RecordingRef, type Stage, type StageName, type StageOutput } from '../pipeline/stage.js';
 import { checkFile } from '../pipeline/runner.js';
 import type { Repository, RunRow } from '../store/index.js';
 import type { QueueRepository, RunLocks } from '../store/queue-repo.js';
@@ -88,8 +89,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
       return { kind: 'skipped', reason: `call is at stage ${where}`, next: where };
     }
 
-    let state: CallState = emptyState();
-    for (const s of deps.stages.slice(0, idx)) state = mergeState(state, byStage.get(s.name) ?? {});
+    const state = replayState(deps.stages, byStage, { untilIndex: idx });
 
     const path = await deps.storage.localPath(recording.path);
     const pipeline = (deps.pipelines ?? defaultPipelineCache).get(run);
@@ -110,21 +110,16 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
       marking = settle(claim.markStage(stage.name));
     }
 
-    const t0 = new Date();
-    // the stage's time budget: over it, the call fails for good (StageTimeoutError is an input error, not retried)
-    const budgetSec = budgetSecFor(deps.budget ?? DEFAULT_STAGE_BUDGET, state.info?.durationSec);
-    const out = await runWithinBudget({ file: recording.fileName, stage: stage.name }, budgetSec, attempt.signal, (signal) =>
-      stage.run(state, { recording: ref, pipeline, options, signal }),
-    );
-    const t1 = new Date();
+    // within the stage's time budget: over it, the call fails for good (StageTimeoutError is an input error, not retried)
+    const ran = await executeStage(stage, state, { recording: ref, pipeline, options, signal: attempt.signal }, { budget: deps.budget });
     if (attempt.signal?.aborted) throw new Error('aborted');
     const marked = await marking;
     if (marked) throw marked.error;
     checkClaim();
     // Saved (with the first stage's recording info, and the next stage recorded as the one the call is at)
     // and the claim let go in one round trip, on the claim's own connection: if it dropped, nothing is stored.
-    const save = { stage: stage.name, output: out, startedAt: t0, finishedAt: t1, info: idx === 0 && out.info ? { recordingId: recording.id, info: out.info } : undefined, nextStage: deps.stages[idx + 1]?.name };
-    state = mergeState(state, out);
+    const info = recordingInfoOf(ran, deps.stages);
+    const save = { stage: stage.name, output: ran.output, startedAt: ran.startedAt, finishedAt: ran.finishedAt, info: info ? { recordingId: recording.id, info } : undefined, nextStage: deps.stages[idx + 1]?.name };
 
     const next = deps.stages[idx + 1]?.name ?? null;
     if (next) {
@@ -135,15 +130,9 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
       await deps.enqueue(next, run.id, key);
     } else {
       // The last stage's output and the run's results in one transaction (as completeRun), then released.
-      await claim.completeAndRelease(save, { id: run.pipelineId, version: run.pipelineVersion }, {
-        events: state.events,
-        transcript: state.transcript ?? null,
-        metrics: { ...state.metrics, ...(state.transcriptSkipped ? { transcriptSkipped: state.transcriptSkipped } : {}) },
-        notes: state.notes,
-        scorecard: state.scorecard,
-      });
+      await claim.completeAndRelease(save, { id: run.pipelineId, version: run.pipelineVersion }, completionOf(mergeState(state, ran.output)));
     }
-    return { kind: 'ran', stage: stage.name, next, durationSec: (t1.getTime() - t0.getTime()) / 1000 };
+    return { kind: 'ran', stage: stage.name, next, durationSec: (ran.finishedAt.getTime() - ran.startedAt.getTime()) / 1000 };
   } catch (err) {
     await marking; // a mark still on the wire must not land after failRun
     if (attempt.signal?.aborted) throw err; // shutdown: the job goes back to the queue, the run stays as it is
@@ -173,14 +162,7 @@ function settle(p: Promise<unknown>): Promise<{ error: unknown } | undefined> {
   );
 }
 
-/**
- * Where a run resumes: the first stage of the graph without a saved output; when every stage is saved but
- * the run is not done (a worker died between the last save and `completeRun`), the last stage again.
- */
-export function resumeStageIndex(stages: readonly Stage[], saved: { has(stage: string): boolean }): number {
-  const i = stages.findIndex((s) => !saved.has(s.name));
-  return i < 0 ? stages.length - 1 : i;
-}
+export { resumeStageIndex };
 
 /** Pipelines by the name they were enqueued with, loaded once per worker process. */
 export class PipelineCache {

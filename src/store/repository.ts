@@ -233,11 +233,14 @@ export class Repository {
     await this.db.update(analysisRuns).set({ status: 'running', stage }).where(eq(analysisRuns.id, runId));
   }
 
-  /** Sends a run back to `pending` (for `callqa retry` and the queue's reconcile); keeps its attempts count. */
-  async resetRun(runId: string): Promise<void> {
+  /**
+   * Sends a run back to `pending` (for `callqa retry`, the queue's reconcile, a re-analysis); keeps its
+   * attempts count. `versions`: what the new attempt is made from (a re-analysis of changed inputs).
+   */
+  async resetRun(runId: string, versions?: RunVersions): Promise<void> {
     await this.db
       .update(analysisRuns)
-      .set({ status: 'pending', error: null, finishedAt: null })
+      .set({ status: 'pending', error: null, finishedAt: null, ...(versions ? { versions } : {}) })
       .where(eq(analysisRuns.id, runId));
   }
 

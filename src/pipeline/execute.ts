@@ -1,0 +1,87 @@
+import type { AudioInfo } from '../core/types.js';
+import { DEFAULT_STAGE_BUDGET, budgetSecFor, runWithinBudget, type StageBudget } from './budget.js';
+import type { CompleteRunInput } from '../store/repository.js';
+import { emptyState, mergeState, type CallState, type Stage, type StageContext, type StageName, type StageOutput } from './stage.js';
+
+/**
+ * Running stages, written once for the three places that do it: the in-process runner (runner.ts), the
+ * queue's stage job (queue/handler.ts) and rescore (services/analysis.ts). Each of them loads and saves
+ * through the store its own way (one transaction at the end; two round trips per job; a new draft beside
+ * the old); what a stage run IS, what the state of a call is after its saved stages, what the first stage
+ * tells about the recording and what a finished call stores, is here.
+ */
+
+/** A stage's output with when it ran. */
+export interface StageRun {
+  stage: StageName;
+  output: StageOutput;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+export interface ExecuteOptions {
+  /** called with 0 before the stage, its own fractions while it runs, and 1 after */
+  onProgress?: (stage: StageName, fraction: number) => void;
+  /** the stage's time budget (budget.ts; default DEFAULT_STAGE_BUDGET) */
+  budget?: StageBudget;
+}
+
+/**
+ * Runs one stage over the call's state, within its time budget: over it, the stage is told to stop (its
+ * signal) and a StageTimeoutError names the file, the stage and the budget. The stage's own errors
+ * propagate unchanged.
+ */
+export async function executeStage(stage: Stage, state: CallState, ctx: Omit<StageContext, 'progress'>, opts: ExecuteOptions = {}): Promise<StageRun> {
+  opts.onProgress?.(stage.name, 0);
+  const startedAt = new Date();
+  const budgetSec = budgetSecFor(opts.budget ?? DEFAULT_STAGE_BUDGET, state.info?.durationSec);
+  const output = await runWithinBudget({ file: ctx.recording.displayName, stage: stage.name }, budgetSec, ctx.signal, (signal) =>
+    stage.run(state, { ...ctx, signal, progress: (f) => opts.onProgress?.(stage.name, f) }),
+  );
+  const finishedAt = new Date();
+  opts.onProgress?.(stage.name, 1);
+  return { stage: stage.name, output, startedAt, finishedAt };
+}
+
+/**
+ * The call's state as the stages before `untilIndex` left it: their saved outputs merged in graph order
+ * (whatever order they were saved or loaded in). `skip` leaves stages out (rescore drafts its own score).
+ */
+export function replayState(
+  stages: readonly Pick<Stage, 'name'>[],
+  outputs: { get(stage: string): unknown },
+  opts: { untilIndex?: number; skip?: readonly StageName[] } = {},
+): CallState {
+  let state = emptyState();
+  for (const s of stages.slice(0, opts.untilIndex ?? stages.length)) {
+    if (opts.skip?.includes(s.name)) continue;
+    const out = outputs.get(s.name) as StageOutput | undefined;
+    if (out) state = mergeState(state, out);
+  }
+  return state;
+}
+
+/** What the first stage found about the recording itself, to store on its row (the probe's AudioInfo). */
+export function recordingInfoOf(run: StageRun, stages: readonly Stage[]): AudioInfo | undefined {
+  return run.stage === stages[0]?.name ? run.output.info : undefined;
+}
+
+/** What a finished call stores (`completeRun`): the same for every runner. */
+export function completionOf(state: CallState): CompleteRunInput {
+  return {
+    events: state.events,
+    transcript: state.transcript ?? null,
+    metrics: { ...state.metrics, ...(state.transcriptSkipped ? { transcriptSkipped: state.transcriptSkipped } : {}) },
+    notes: state.notes,
+    scorecard: state.scorecard,
+  };
+}
+
+/**
+ * Where a run resumes: the first stage of the graph without a saved output; when every stage is saved but
+ * the run is not done (a worker died between the last save and `completeRun`), the last stage again.
+ */
+export function resumeStageIndex(stages: readonly Stage[], saved: { has(stage: string): boolean }): number {
+  const i = stages.findIndex((s) => !saved.has(s.name));
+  return i < 0 ? stages.length - 1 : i;
+}

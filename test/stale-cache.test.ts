@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CallReport } from '../src/pipeline/report.js';
+
+/**
+ * A finished analysis is reused only while everything it was made from is unchanged (issue 16, "stale
+ * results"): the real CLI on a shipped sample with its sidecar transcript, the embedded database on disk.
+ * Correcting the sidecar or changing the call's metadata analyses the call again, and the table and the
+ * report say why; the same inputs again are served from the database.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'src', 'cli', 'bin.js');
+const work = mkdtempSync(join(tmpdir(), 'callqa-stale-'));
+const data = join(work, 'data');
+const call = join(work, 'call.ogg');
+const sidecar = join(work, 'call.transcript.json');
+copyFileSync(join(ROOT, 'samples', 'en-billing-bad.ogg'), call);
+copyFileSync(join(ROOT, 'samples', 'en-billing-bad.transcript.json'), sidecar);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function analyze(...extra: string[]): Promise<{ code: number; stdout: string; stderr: string; report: CallReport }> {
+  const json = join(work, 'report.json');
+  rmSync(json, { force: true });
+  return new Promise((resolve, reject) => {
+    const args = [BIN, 'analyze', '--data', data, '--pipeline', 'support-en', '--no-transcribe', '--json', json, call, ...extra];
+    const p = spawn(process.execPath, args, { cwd: work, env: { ...process.env, DATABASE_URL: '' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      try {
+        const report = (JSON.parse(readFileSync(json, 'utf8')) as { calls: CallReport[] }).calls[0]!;
+        resolve({ code: code ?? -1, stdout, stderr, report });
+      } catch (err) {
+        reject(new Error(`no report (exit ${code}): ${stderr}`, { cause: err }));
+      }
+    });
+  });
+}
+
+const statusCell = (stdout: string) => stdout.split('\n').find((l) => l.includes('call.ogg')) ?? '';
+
+describe('cache key covers the inputs, and the table says why a call was re-analysed', () => {
+  it('first analysis, then the same inputs are cached', async () => {
+    const first = await analyze();
+    expect(first.code).toBe(0);
+    expect(first.report.status).toBe('done');
+    expect(first.report.reanalysed).toBeUndefined();
+    const again = await analyze();
+    expect(again.report.status).toBe('cached');
+    expect(statusCell(again.stdout)).toMatch(/cached/);
+    expect(statusCell(again.stdout)).not.toMatch(/re-analysed/);
+  }, 120_000);
+
+  it('a corrected sidecar transcript is analysed again, and its findings change', async () => {
+    const before = await analyze();
+    expect(before.report.status).toBe('cached');
+    expect(before.report.events.some((e) => e.type === 'greeting')).toBe(false);
+    // the agent's first words corrected from "Yeah, billing." to a proper greeting
+    const t = JSON.parse(readFileSync(sidecar, 'utf8')) as { segments: { text: string }[] };
+    t.segments[0]!.text = 'Good morning, thank you for calling, this is billing.';
+    writeFileSync(sidecar, JSON.stringify(t, null, 1));
+    const after = await analyze();
+    expect(after.code).toBe(0);
+    expect(after.report.status).toBe('done');
+    expect(after.report.reanalysed).toEqual(['transcript changed']);
+    expect(statusCell(after.stdout)).toMatch(/done \(re-analysed: transcript changed\)/);
+    expect(after.report.events.some((e) => e.type === 'greeting')).toBe(true);
+    expect((after.report.transcript?.segments[0] as { text: string }).text).toMatch(/^Good morning/);
+  }, 120_000);
+
+  it('changed call metadata is analysed again; then cached again', async () => {
+    const changed = await analyze('--meta', 'agent_id=A17', 'team=blue');
+    expect(changed.report.status).toBe('done');
+    expect(changed.report.reanalysed).toEqual(['metadata changed']);
+    expect(statusCell(changed.stdout)).toMatch(/re-analysed: metadata changed/);
+    expect(changed.report.metadata).toMatchObject({ agentId: 'A17', team: 'blue' });
+    const same = await analyze('--meta', 'agent_id=A17', 'team=blue');
+    expect(same.report.status).toBe('cached');
+    const forced = await analyze('--meta', 'agent_id=A17', 'team=blue', '--force');
+    expect(forced.report.reanalysed).toEqual(['forced (--force)']);
+  }, 180_000);
+});
