@@ -193,7 +193,8 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     progress.stop();
     await store.close();
   }
-  if (opts.table && !opts.quiet) {
+  // with --json - stdout is the report's: no table mixed into it
+  if (opts.table && !opts.quiet && opts.json !== '-') {
     process.stdout.write(`${summaryTable(tableRows)}\n`);
     if (calls > tableRows.length) process.stdout.write(`(${calls - tableRows.length} more call(s) not shown${opts.json ? `; all are in ${opts.json === '-' ? 'the JSON report' : opts.json}` : ''})\n`);
   }

@@ -126,7 +126,7 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
         for (const file of [...rows.keys()].filter((k) => isAbsolute(k))) await one(file, file, rows);
         continue;
       }
-      for await (const f of discover([arg])) {
+      for await (const f of discover([arg], { onSkip: (p, why) => process.stderr.write(`callqa: skipped ${p}: ${why}\n`) })) {
         if ('missing' in f) report({ file: f.missing, status: 'error', error: `${f.missing}: no such file or directory` });
         else await one(f.path, f.displayName);
       }
