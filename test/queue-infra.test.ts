@@ -128,4 +128,27 @@ describe('infrastructure faults are not the call\'s fault', () => {
     expect(st.stdout).toMatch(/\]: running/);
     worker.kill('SIGTERM');
   });
+
+  it('a stage over its time budget fails the call at once, without retries', async () => {
+    // a 2-minute call with a 0.1 s budget per stage: its audio stage (decode + voice activity) cannot make it
+    const f = makeCallIn(dir, 'budget.wav', 77, 120, [{ speaker: 'agent', start: 0.2, end: 1.8, text: 'hello' }]);
+    const runId = (await enqueueRecording(ctx, { path: f, displayName: 'budget.wav' }, req)).runId!;
+    const worker = spawn(process.execPath, [BIN, 'worker', '--reconcile-every', '0'], {
+      env: { ...env, CALLQA_STAGE_BUDGET_SEC: '0.1', CALLQA_STAGE_BUDGET_X: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(worker);
+    let log = '';
+    worker.stderr!.on('data', (d) => (log += d));
+    const run = await waitFor('the call failed', async () => {
+      const r = await ctx.store.repo.getRun(runId);
+      return r?.status === 'failed' ? r : undefined;
+    }, 60_000, () => log);
+    expect(run.error).toMatch(/^budget\.wav: the \w+ stage took longer than its 0\.1 s budget and was stopped/);
+    expect(log).toMatch(/\(not retried\)/);
+    const failed = (await Promise.all(ctx.stages.map((s) => ctx.queues.failedJobs(s.name)))).flat().filter((j) => j.runId === runId);
+    expect(failed).toHaveLength(1);
+    expect(failed[0].attemptsMade).toBe(1);
+    worker.kill('SIGTERM');
+  });
 });
