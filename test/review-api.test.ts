@@ -1,0 +1,520 @@
+/**
+ * The review API over real HTTP (port 0), on embedded PGlite and on the PostgreSQL server: one suite, run
+ * unchanged on both. Data: shipped sample calls analysed by the real pipeline (audio, sidecar transcript, text
+ * detectors, scorecard). Covers every role against every operation, ids of calls a user may not see (404),
+ * each decision rule, review completion with the draft's arithmetic, rescore after review, disputes (window,
+ * limit, rulings), history, the audit log, CSRF, API tokens, session expiry/revocation and login throttling.
+ * The clock is injected: the tests move it (dispute window, throttle window, session expiry).
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReviewSettings } from '../src/review/settings.js';
+import { systemActor } from '../src/services/types.js';
+import { callAssignments } from '../src/store/schema.js';
+import { analyseSamples, ApiClient, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
+
+const SAMPLES = [
+  // A: agent A1 of team blue; B: agent A2 of team green; C: agent A1 again
+  { file: 'en-billing-bad.ogg', pipeline: 'support-en', metadata: { agentId: 'A1', team: 'blue', callId: 'EXT-A' } },
+  { file: 'zh-complaint-bad.ogg', pipeline: 'inbound-service-zh', metadata: { agentId: 'A2', team: 'green', callId: 'EXT-B' } },
+  { file: 'en-support-good.mp3', pipeline: 'support-en', metadata: { agentId: 'A1', team: 'blue', callId: 'EXT-C' } },
+];
+
+const PASSWORD = 'correct horse battery';
+const USERS = [
+  { username: 'admin', role: 'admin' },
+  { username: 'insp1', role: 'inspector' },
+  { username: 'insp2', role: 'inspector' },
+  { username: 'sup-blue', role: 'supervisor', team: 'blue' },
+  { username: 'sup-green', role: 'supervisor', team: 'green' },
+  { username: 'ag1', role: 'agent', agentId: 'A1', team: 'blue' },
+  { username: 'ag2', role: 'agent', agentId: 'A2', team: 'green' },
+] as const;
+type Username = (typeof USERS)[number]['username'];
+
+// 10:00 in Shanghai; the programs' dispute window is the same local day there, 2 disputes per review
+const START = new Date('2026-11-30T02:00:00Z');
+const SETTINGS: ReviewSettings = { disputeWindow: { kind: 'same_day', timeZone: 'Asia/Shanghai' }, disputeLimit: 2 };
+
+let analysed: AnalysedCall[];
+beforeAll(async () => {
+  analysed = await analyseSamples(SAMPLES);
+});
+
+for (const makeBackend of BACKENDS) {
+  const backend = makeBackend();
+  describe(`review API on ${backend.name}`, () => {
+    let api: ApiServer;
+    let clock = new Date(START);
+    const as = {} as Record<Username, ApiClient>;
+    let A = '';
+    let B = '';
+    let C = '';
+    const advance = (ms: number) => {
+      clock = new Date(clock.getTime() + ms);
+    };
+
+    beforeAll(async () => {
+      api = await startApi(
+        await backend.setup(),
+        { now: () => clock, reviewSettings: () => SETTINGS, auth: { maxFailuresPerUser: 3, maxFailuresPerAddress: 6, sessionTtlSec: 24 * 3600 } },
+        { trustProxy: true },
+      );
+      [A, B, C] = await loadCalls(api.store, analysed);
+      for (const u of USERS) await api.services.users.add(systemActor('test'), { ...u, password: PASSWORD });
+      // B is assigned to insp2 (the assignment table is written by the assignment operation; set here directly)
+      const insp2 = await api.services.users.repo.getUserByName('insp2');
+      await api.store.db.insert(callAssignments).values({ recordingId: B, inspectorId: insp2!.id });
+      for (const u of USERS) {
+        as[u.username] = new ApiClient(api.base);
+        const r = await as[u.username].login(u.username, PASSWORD);
+        expect(r.status, `login ${u.username}`).toBe(200);
+      }
+    });
+    afterAll(async () => {
+      await api?.close();
+      await backend.teardown();
+    });
+
+    const ids = (r: { body: { calls: { id: string }[] } }) => r.body.calls.map((c) => c.id).sort();
+
+    it('serves the OpenAPI document with every operation of the workflow', async () => {
+      const r = await new ApiClient(api.base).req('GET', '/api/openapi.json');
+      expect(r.status).toBe(200);
+      const ops = Object.values(r.body.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
+      for (const op of ['login', 'logout', 'me', 'listCalls', 'getCall', 'decideItem', 'completeReview', 'callHistory', 'openDispute', 'ruleDispute', 'listDisputes']) {
+        expect(ops, op).toContain(op);
+      }
+      expect(r.body.openapi).toMatch(/^3\./);
+      const page = await new ApiClient(api.base).req('GET', '/');
+      expect(page.status).toBe(200);
+      expect(String(page.body)).toContain('/api/openapi.json');
+    });
+
+    it('login: HttpOnly SameSite session cookie, me, wrong password 401 without telling which part was wrong', async () => {
+      const c = new ApiClient(api.base);
+      const raw = await fetch(`${api.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'insp1', password: PASSWORD }) });
+      const cookie = raw.headers.getSetCookie().find((x) => x.startsWith('callqa_session='))!;
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Strict/i);
+      expect(cookie).toMatch(/Expires=/i);
+      const me = await as.ag1.req('GET', '/api/me');
+      expect(me.body.user).toMatchObject({ username: 'ag1', role: 'agent', agentId: 'A1', team: 'blue' });
+      expect(me.body.csrfToken).toBe(as.ag1.csrf);
+      const bad = await c.login('insp1', 'wrong password!');
+      const unknown = await c.login('nobody', 'wrong password!');
+      expect(bad.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      expect(bad.body.error.message).toBe(unknown.body.error.message);
+      expect((await c.req('GET', '/api/me')).status).toBe(401);
+      expect((await c.req('GET', '/api/calls')).status).toBe(401);
+    });
+
+    it('validates bodies, queries and paths by schema, naming the field', async () => {
+      const r = await as.insp1.req('POST', `/api/calls/${A}/review/decisions`, { itemId: 'greeting', action: 'override', points: 'five' });
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(/body\.points/);
+      const extra = await as.insp1.req('POST', `/api/calls/${A}/review/decisions`, { itemId: 'greeting', action: 'confirm', sneaky: 1 });
+      expect(extra.status).toBe(400);
+      expect(extra.body.error.message).toMatch(/sneaky/);
+      const q = await as.insp1.req('GET', '/api/calls?limit=100000');
+      expect(q.status).toBe(400);
+      expect(q.body.error.message).toMatch(/query\.limit/);
+      const p = await as.insp1.req('GET', '/api/calls/not-a-uuid');
+      expect(p.status).toBe(400);
+      expect(p.body.error.message).toMatch(/path\.callId/);
+      const json = await as.insp1.req('POST', `/api/calls/${A}/review/decisions`, '{not json');
+      expect(json.status).toBe(400);
+      expect(json.body.error.code).toBe('invalid_request');
+      const none = await as.insp1.req('GET', '/api/nothing-here');
+      expect(none.status).toBe(404);
+      expect(none.body.error.message).toMatch(/no API operation/);
+    });
+
+    it('listCalls shows each role exactly the calls it may see', async () => {
+      const expected: Record<Username, string[]> = {
+        admin: [A, B, C],
+        insp1: [A, C], // B is assigned to insp2
+        insp2: [A, B, C],
+        'sup-blue': [A, C],
+        'sup-green': [B],
+        ag1: [A, C],
+        ag2: [B],
+      };
+      for (const u of USERS) {
+        const r = await as[u.username].req('GET', '/api/calls');
+        expect(r.status).toBe(200);
+        expect(ids(r), u.username).toEqual([...expected[u.username]].sort());
+      }
+      // filters
+      expect(ids(await as.admin.req('GET', '/api/calls?agentId=A2'))).toEqual([B]);
+      expect(ids(await as.admin.req('GET', '/api/calls?pipeline=support-en'))).toEqual([A, C].sort());
+      expect((await as.admin.req('GET', '/api/calls?state=completed')).body.calls).toEqual([]);
+      const page = await as.admin.req('GET', '/api/calls?limit=1&offset=1');
+      expect(page.body.calls).toHaveLength(1);
+      expect(page.body.total).toBe(3);
+    });
+
+    it('a call the user may not see answers 404 on every operation, exactly like a missing one', async () => {
+      const missing = '00000000-0000-4000-8000-000000000000';
+      const cases: [Username, string][] = [
+        ['ag1', B],
+        ['ag2', A],
+        ['insp1', B],
+        ['sup-blue', B],
+        ['sup-green', A],
+        ['insp1', missing],
+      ];
+      for (const [u, id] of cases) {
+        const get = await as[u].req('GET', `/api/calls/${id}`);
+        expect(get.status, `${u} getCall`).toBe(404);
+        expect(get.body.error.message).toBe(`call ${id} not found`);
+        expect((await as[u].req('GET', `/api/calls/${id}/history`)).status, `${u} callHistory`).toBe(404);
+      }
+      for (const [u, id] of cases.filter(([u]) => u.startsWith('insp') || u.startsWith('sup'))) {
+        expect((await as[u].req('POST', `/api/calls/${id}/review/decisions`, { itemId: 'greeting', action: 'confirm' })).status, `${u} decideItem`).toBe(404);
+        expect((await as[u].req('POST', `/api/calls/${id}/review/complete`)).status, `${u} completeReview`).toBe(404);
+      }
+      expect((await as.ag2.req('POST', `/api/calls/${A}/disputes`, { itemId: 'greeting', reason: 'x' })).status).toBe(404);
+    });
+
+    it('roles: only inspectors and supervisors review, only agents dispute (403 whatever the id)', async () => {
+      for (const u of ['ag1', 'admin'] as const) {
+        const r = await as[u].req('POST', `/api/calls/${A}/review/decisions`, { itemId: 'greeting', action: 'confirm' });
+        expect(r.status, u).toBe(403);
+        expect(r.body.error.message).toMatch(/inspector or supervisor/);
+        expect((await as[u].req('POST', `/api/calls/${A}/review/complete`)).status, u).toBe(403);
+      }
+      for (const u of ['insp1', 'sup-blue', 'admin'] as const) {
+        expect((await as[u].req('POST', `/api/calls/${A}/disputes`, { itemId: 'greeting', reason: 'x' })).status, u).toBe(403);
+      }
+      const someDispute = '00000000-0000-4000-8000-000000000001';
+      for (const u of ['ag1', 'insp1', 'admin'] as const) {
+        expect((await as[u].req('POST', `/api/disputes/${someDispute}/ruling`, { outcome: 'upheld', reason: 'x' })).status, u).toBe(403);
+      }
+      expect((await as['sup-blue'].req('POST', `/api/disputes/${someDispute}/ruling`, { outcome: 'upheld', reason: 'x' })).status).toBe(404);
+      for (const u of USERS) expect((await as[u.username].req('GET', '/api/disputes')).status).toBe(200);
+    });
+
+    let draftA = 0;
+    let finalA = 0;
+    it('an agent sees their call but not its scores or findings before the review is complete', async () => {
+      const r = await as.ag1.req('GET', `/api/calls/${A}`);
+      expect(r.status).toBe(200);
+      expect(r.body.scorecard).toBeNull();
+      expect(r.body.events).toBeNull();
+      expect(r.body.draftTotal).toBeNull();
+      expect(r.body.hidden).toMatch(/once the review of this call is complete/);
+      expect(r.body.transcript.segments.length).toBeGreaterThan(5);
+      const list = await as.ag1.req('GET', '/api/calls');
+      expect(list.body.calls.every((c: { draftTotal: unknown }) => c.draftTotal === null)).toBe(true);
+      // the inspector sees the draft: machine answers, pending items
+      const i = await as.insp1.req('GET', `/api/calls/${A}`);
+      expect(i.body.scorecard.stage).toBe('draft');
+      expect(i.body.scorecard.pendingItems).toEqual(['verification', 'clarity', 'understood-issue', 'accurate-info']);
+      expect(i.body.events.length).toBeGreaterThan(0);
+      draftA = i.body.draftTotal;
+      expect(draftA).toBe(i.body.scorecard.total);
+      // the machine's answers this test's hand arithmetic starts from (samples/README.md: no greeting)
+      const item = (id: string) => i.body.scorecard.sections.flatMap((s: { items: unknown[] }) => s.items).find((x: { id: string }) => x.id === id);
+      expect(item('greeting')).toMatchObject({ status: 'deducted', points: 0, maxPoints: 5 });
+      expect(item('verification')).toMatchObject({ status: 'needs_review', maxPoints: 5, suggested: { points: 0 } });
+      expect(item('understood-issue')).toMatchObject({ kind: 'manual', maxPoints: 10 });
+    });
+
+    it('decision rules: reason required for an override, points in range, hand scores for manual items', async () => {
+      const decide = (body: unknown) => as.insp1.req('POST', `/api/calls/${A}/review/decisions`, body);
+      let r = await decide({ itemId: 'greeting', action: 'override', points: 3 });
+      expect(r.status).toBe(422);
+      expect(r.body.error.message).toMatch(/needs a reason/);
+      r = await decide({ itemId: 'greeting', action: 'override', points: 3, reason: { code: 'wrong_score' } });
+      expect(r.status).toBe(422);
+      expect(r.body.error.message).toMatch(/comment/);
+      r = await decide({ itemId: 'greeting', action: 'override', points: 6, reason: { code: 'wrong_score', comment: 'x' } });
+      expect(r.status).toBe(422);
+      expect(r.body.error.message).toMatch(/between 0 and 5/);
+      r = await decide({ itemId: 'greeting', action: 'override', points: 3, reason: { code: 'made_up', comment: 'x' } });
+      expect(r.status).toBe(400);
+      r = await decide({ itemId: 'clarity', action: 'confirm' });
+      expect(r.status).toBe(422);
+      expect(r.body.error.message).toMatch(/judged by hand/);
+      r = await decide({ itemId: 'verification', action: 'confirm', points: 5 });
+      expect(r.status).toBe(422);
+      expect(r.body.error.message).toMatch(/override with a reason/);
+      r = await decide({ itemId: 'no-such-item', action: 'confirm' });
+      expect(r.status).toBe(404);
+
+      r = await decide({ itemId: 'greeting', action: 'override', points: 3, reason: { code: 'wrong_score', comment: '"Yeah, billing" is a greeting of sorts' } });
+      expect(r.status).toBe(200);
+      expect(r.body.item).toMatchObject({ id: 'greeting', points: 3, status: 'deducted', machine: { points: 0, status: 'deducted' }, human: { action: 'override', points: 3, reasonCode: 'wrong_score', decidedBy: 'insp1' } });
+      expect(r.body.pendingItems).toEqual(['verification', 'clarity', 'understood-issue', 'accurate-info']);
+
+      const done = await as.insp1.req('POST', `/api/calls/${A}/review/complete`);
+      expect(done.status).toBe(409);
+      expect(done.body.error.message).toMatch(/4 item\(s\) still need a decision: verification, clarity, understood-issue, accurate-info/);
+      expect(done.body.error.pendingItems).toHaveLength(4);
+
+      // verification: accept the machine's suggestion (0 of 5); the manual items scored by hand
+      r = await decide({ itemId: 'verification', action: 'confirm' });
+      expect(r.status).toBe(200);
+      expect(r.body.item).toMatchObject({ points: 0, status: 'deducted' });
+      for (const [itemId, points] of [['clarity', 5], ['understood-issue', 8], ['accurate-info', 10]] as const) {
+        r = await decide({ itemId, action: 'confirm', points });
+        expect(r.status, itemId).toBe(200);
+      }
+      expect(r.body.pendingItems).toEqual([]);
+      // deciding an item again adds a decision; the newest counts
+      r = await decide({ itemId: 'understood-issue', action: 'confirm', points: 9 });
+      r = await decide({ itemId: 'understood-issue', action: 'confirm', points: 8 });
+      // the draft counts pending items at full marks: verification 5 -> 0 (-5), understood-issue 10 -> 8 (-2),
+      // clarity and accurate-info at full marks (0); greeting 0 -> 3 (+3). Sections opening and resolution hold
+      // no penalty items, so no section floor interferes: final = draft - 4.
+      finalA = draftA - 4;
+      expect(r.body.total).toBe(finalA);
+    });
+
+    it('completing fixes the final score (same arithmetic as the draft) and publishes it to the agent', async () => {
+      const r = await as.insp1.req('POST', `/api/calls/${A}/review/complete`);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ total: finalA, maxTotal: 100, fatal: false, version: 1, completedAt: clock.toISOString() });
+      const again = await as.insp1.req('POST', `/api/calls/${A}/review/complete`);
+      expect(again.status).toBe(409);
+      const late = await as['sup-blue'].req('POST', `/api/calls/${A}/review/decisions`, { itemId: 'greeting', action: 'confirm' });
+      expect(late.status).toBe(409);
+      expect(late.body.error.message).toMatch(/completed .* dispute/);
+
+      const mine = await as.ag1.req('GET', `/api/calls/${A}`);
+      expect(mine.body.hidden).toBeNull();
+      expect(mine.body.scorecard).toMatchObject({ stage: 'final', total: finalA, version: 1, complete: true });
+      const items = mine.body.scorecard.sections.flatMap((s: { items: unknown[] }) => s.items);
+      const greeting = items.find((i: { id: string }) => i.id === 'greeting');
+      expect(greeting).toMatchObject({ points: 3, machine: { points: 0 }, human: { points: 3, reasonCode: 'wrong_score' } });
+      const pass = items.find((i: { id: string }) => i.id === 'dead-air');
+      expect(pass).toMatchObject({ acceptedAtCompletion: true, human: null });
+      expect(mine.body.disputeWindow).toMatchObject({ open: true, closesAt: '2026-11-30T16:00:00.000Z', limit: 2, used: 0 });
+      const list = await as.ag1.req('GET', '/api/calls?state=completed');
+      expect(list.body.calls).toMatchObject([{ id: A, finalTotal: finalA, draftTotal: draftA, review: { state: 'completed' } }]);
+      // insp2 (not assigned, did not review) no longer sees a completed call in the queue; insp1 still does
+      expect(ids(await as.insp2.req('GET', '/api/calls'))).toEqual([B, C].sort());
+      expect(ids(await as.insp1.req('GET', '/api/calls'))).toEqual([A, C].sort());
+    });
+
+    it('a rescore after the review adds a draft but changes neither the review nor its score', async () => {
+      const report = analysed[0]!.report;
+      const card = structuredClone(report.scorecard!.card) as { total: number };
+      card.total = 99;
+      const { runId } = (await api.services.access.repo.getCall({ kind: 'all' }, A))!;
+      await api.store.repo.addScorecard(runId, report.run.pipelineId, report.run.pipelineVersion, card as never);
+      const r = await as.insp1.req('GET', `/api/calls/${A}`);
+      expect(r.body.newerDraft).toBe(true);
+      expect(r.body.scorecard).toMatchObject({ stage: 'final', total: finalA });
+      expect(r.body.finalTotal).toBe(finalA);
+      expect(r.body.draftTotal).toBe(99);
+    });
+
+    it('a call whose draft needs nothing more completes with pending items given by hand; the final equals the draft', async () => {
+      const draft = (await as['sup-blue'].req('GET', `/api/calls/${C}`)).body.scorecard;
+      const items = draft.sections.flatMap((s: { items: { id: string; kind: string; maxPoints: number; status: string }[] }) => s.items);
+      for (const id of draft.pendingItems as string[]) {
+        const it = items.find((i: { id: string }) => i.id === id)!;
+        const body = it.kind === 'fatal' ? { itemId: id, action: 'confirm' } : { itemId: id, action: 'confirm', points: it.maxPoints };
+        expect((await as['sup-blue'].req('POST', `/api/calls/${C}/review/decisions`, body)).status, id).toBe(200);
+      }
+      const done = await as['sup-blue'].req('POST', `/api/calls/${C}/review/complete`);
+      expect(done.status).toBe(200);
+      // pending items were counted at full marks in the draft; given full marks, the final total is the draft's
+      expect(done.body.total).toBe(draft.total);
+    });
+
+    let greetingDispute = '';
+    let paceDispute = '';
+    it('disputes: agent only, once per item, within the limit per review', async () => {
+      advance(3 * 3600_000); // 13:00 in Shanghai, same day
+      let r = await as.ag1.req('POST', `/api/calls/${A}/disputes`, { itemId: 'greeting', reason: 'I did greet the customer' });
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ itemId: 'greeting', status: 'open', openedBy: 'ag1', callId: A });
+      greetingDispute = r.body.id;
+      r = await as.ag1.req('POST', `/api/calls/${A}/disputes`, { itemId: 'greeting', reason: 'again' });
+      expect(r.status).toBe(409);
+      expect(r.body.error.message).toMatch(/already disputed/);
+      r = await as.ag1.req('POST', `/api/calls/${A}/disputes`, { itemId: 'pace', reason: 'the line was bad' });
+      expect(r.status).toBe(201);
+      paceDispute = r.body.id;
+      r = await as.ag1.req('POST', `/api/calls/${A}/disputes`, { itemId: 'thanks', reason: 'one more' });
+      expect(r.status).toBe(409);
+      expect(r.body.error.message).toMatch(/limit .* 2 per review/);
+      r = await as.ag1.req('POST', `/api/calls/${A}/disputes`, { itemId: 'nope', reason: 'x' });
+      expect([404, 409]).toContain(r.status);
+      r = await as.ag1.req('POST', `/api/calls/${A}/disputes`, { itemId: 'thanks', reason: '' });
+      expect(r.status).toBe(400);
+      // the other agent's call is not theirs; an unreviewed call has no result to dispute
+      expect((await as.ag2.req('POST', `/api/calls/${A}/disputes`, { itemId: 'greeting', reason: 'x' })).status).toBe(404);
+      const unreviewed = await as.ag2.req('POST', `/api/calls/${B}/disputes`, { itemId: 'greeting', reason: 'x' });
+      expect(unreviewed.status).toBe(409);
+      expect(unreviewed.body.error.message).toMatch(/completed review/);
+    });
+
+    it('the dispute window closes at local midnight of the day the result reached the agent', async () => {
+      // C was completed at 10:00 Shanghai; at 00:00 the next local day the window is closed
+      clock = new Date('2026-11-30T16:00:00Z');
+      const r = await as.ag1.req('POST', `/api/calls/${C}/disputes`, { itemId: 'greeting', reason: 'too late' });
+      expect(r.status).toBe(409);
+      expect(r.body.error.message).toMatch(/window closed at 2026-11-30T16:00:00.000Z/);
+      clock = new Date('2026-11-30T15:59:59Z');
+      const ok = await as.ag1.req('POST', `/api/calls/${C}/disputes`, { itemId: 'greeting', reason: 'just in time' });
+      expect(ok.status).toBe(201);
+    });
+
+    it('rulings: the team supervisor upholds or amends with a reason; the score follows; a ruling is final', async () => {
+      expect((await as['sup-green'].req('POST', `/api/disputes/${greetingDispute}/ruling`, { outcome: 'upheld', reason: 'x' })).status).toBe(404);
+      let r = await as['sup-blue'].req('POST', `/api/disputes/${greetingDispute}/ruling`, { outcome: 'upheld', reason: '' });
+      expect(r.status).toBe(400);
+      r = await as['sup-blue'].req('POST', `/api/disputes/${greetingDispute}/ruling`, { outcome: 'amended', reason: 'partly right' });
+      expect(r.status).toBe(422);
+      expect(r.body.error.message).toMatch(/new points/);
+      r = await as['sup-blue'].req('POST', `/api/disputes/${greetingDispute}/ruling`, { outcome: 'amended', points: 5, reason: 'the greeting was fine on the recording' });
+      expect(r.status).toBe(200);
+      // greeting 3 -> 5: +2, as result version 2
+      expect(r.body).toMatchObject({ status: 'amended', amendedPoints: 5, ruledBy: 'sup-blue', total: finalA + 2, version: 2 });
+      r = await as['sup-blue'].req('POST', `/api/disputes/${greetingDispute}/ruling`, { outcome: 'upheld', reason: 'changed my mind' });
+      expect(r.status).toBe(409);
+      r = await as['sup-blue'].req('POST', `/api/disputes/${paceDispute}/ruling`, { outcome: 'upheld', reason: 'the agent spoke too fast' });
+      expect(r).toMatchObject({ status: 200, body: { status: 'upheld', total: finalA + 2, version: 2 } });
+
+      // the agent sees the outcome
+      const mine = await as.ag1.req('GET', '/api/disputes');
+      const byItem = Object.fromEntries(mine.body.disputes.map((d: { itemId: string; callId: string }) => [`${d.callId}:${d.itemId}`, d]));
+      expect(byItem[`${A}:greeting`]).toMatchObject({ status: 'amended', rulingReason: 'the greeting was fine on the recording', amendedPoints: 5 });
+      expect(byItem[`${A}:pace`]).toMatchObject({ status: 'upheld' });
+      expect(byItem[`${C}:greeting`]).toMatchObject({ status: 'open' });
+      const call = await as.ag1.req('GET', `/api/calls/${A}`);
+      expect(call.body.scorecard).toMatchObject({ total: finalA + 2, version: 2 });
+      expect(call.body.finalTotal).toBe(finalA + 2);
+      const greeting = call.body.scorecard.sections.flatMap((s: { items: unknown[] }) => s.items).find((i: { id: string }) => i.id === 'greeting');
+      expect(greeting).toMatchObject({ points: 5, amendedBy: greetingDispute, machine: { points: 0 }, human: { points: 3 } });
+      // who sees which disputes
+      expect((await as['sup-blue'].req('GET', '/api/disputes?status=open')).body.disputes.map((d: { callId: string }) => d.callId)).toEqual([C]);
+      expect((await as['sup-green'].req('GET', '/api/disputes')).body.disputes).toEqual([]);
+      expect((await as.ag2.req('GET', '/api/disputes')).body.disputes).toEqual([]);
+      expect((await as.insp1.req('GET', '/api/disputes')).body.disputes).toHaveLength(2);
+      expect((await as.admin.req('GET', '/api/disputes')).body.disputes).toHaveLength(3);
+    });
+
+    it('callHistory has every step in order; agents see it once the review is complete', async () => {
+      const h = await as.insp1.req('GET', `/api/calls/${A}/history`);
+      expect(h.status).toBe(200);
+      const actions = h.body.history.map((e: { action: string }) => e.action);
+      expect(actions.filter((a: string) => a === 'draft.created')).toHaveLength(2);
+      const steps = actions.filter((a: string) => a !== 'draft.created');
+      expect(steps).toEqual([
+        'review.start',
+        ...Array(7).fill('review.decide'),
+        'review.complete',
+        'dispute.open',
+        'dispute.open',
+        'dispute.rule',
+        'dispute.rule',
+      ]);
+      const complete = h.body.history.find((e: { action: string }) => e.action === 'review.complete');
+      expect(complete).toMatchObject({ actor: 'insp1', details: { total: finalA } });
+      expect(h.body.history.find((e: { action: string }) => e.action === 'dispute.rule')).toMatchObject({ actor: 'sup-blue', itemId: 'greeting', details: { outcome: 'amended', totalBefore: finalA, totalAfter: finalA + 2 } });
+      expect((await as.ag1.req('GET', `/api/calls/${A}/history`)).body.history).toHaveLength(h.body.history.length);
+      // B is not reviewed: its agent sees only the draft
+      const b = await as.ag2.req('GET', `/api/calls/${B}/history`);
+      expect(b.body.history.map((e: { action: string }) => e.action)).toEqual(['draft.created']);
+    });
+
+    it('the audit log records reads of transcripts and every state change, and refuses to be edited', async () => {
+      const reads = await api.services.audit.query({ action: 'call.transcript.read', callId: A, limit: 1000 });
+      expect(new Set(reads.map((e) => e.actor))).toEqual(new Set(['ag1', 'insp1']));
+      const logins = await api.services.audit.query({ action: 'session.login', limit: 1000 });
+      expect(logins.length).toBeGreaterThanOrEqual(USERS.length);
+      const adds = await api.services.audit.query({ action: 'user.add', limit: 100 });
+      expect(adds.map((e) => e.details.username).sort()).toEqual(USERS.map((u) => u.username).sort());
+      const refused = async (q: Promise<unknown>) => {
+        const err = await q.then(() => null, (e: Error & { cause?: Error }) => e);
+        expect(err, 'the statement must fail').not.toBeNull();
+        expect(`${err!.message} ${err!.cause?.message ?? ''}`).toMatch(/audit_log is append-only/);
+      };
+      await refused(api.store.db.execute(sql`update audit_log set actor_name = 'someone else'`));
+      await refused(api.store.db.execute(sql`delete from audit_log`));
+      await refused(api.store.db.execute(sql`truncate audit_log`));
+      expect((await api.services.audit.query({ action: 'user.add', limit: 100 })).length).toBe(USERS.length);
+    });
+
+    it('CSRF: a state change with the session cookie needs the session token; a cross-site Origin is refused', async () => {
+      const body = { itemId: 'banned-phrase', action: 'confirm' };
+      let r = await as.insp2.req('POST', `/api/calls/${B}/review/decisions`, body, { csrf: false });
+      expect(r.status).toBe(403);
+      expect(r.body.error.code).toBe('csrf_failed');
+      r = await as.insp2.req('POST', `/api/calls/${B}/review/decisions`, body, { csrf: 'forged-token' });
+      expect(r.status).toBe(403);
+      // another user's token does not fit this session
+      r = await as.insp2.req('POST', `/api/calls/${B}/review/decisions`, body, { csrf: as.insp1.csrf! });
+      expect(r.status).toBe(403);
+      r = await as.insp2.req('POST', `/api/calls/${B}/review/decisions`, body, { headers: { origin: 'https://evil.example' } });
+      expect(r.status).toBe(403);
+      expect(r.body.error.message).toMatch(/cross-site/);
+      // nothing was decided by the refused requests
+      expect((await as.insp2.req('GET', `/api/calls/${B}`)).body.scorecard.stage).toBe('draft');
+      r = await as.insp2.req('POST', `/api/calls/${B}/review/decisions`, body);
+      expect(r.status).toBe(200);
+    });
+
+    it('API tokens for scripts: Bearer, no CSRF needed, stop working when the user is disabled', async () => {
+      const { token } = await api.services.users.createToken(systemActor('test'), 'insp2', 'nightly export');
+      const script = new ApiClient(api.base);
+      script.bearer = token;
+      expect((await script.req('GET', '/api/me')).body).toMatchObject({ user: { username: 'insp2' }, via: 'token' });
+      expect((await script.req('POST', `/api/calls/${B}/review/decisions`, { itemId: 'opening-closing', action: 'confirm' })).status).toBe(200);
+      script.bearer = `${token}x`;
+      expect((await script.req('GET', '/api/me')).status).toBe(401);
+      script.bearer = token;
+      await api.services.users.setDisabled(systemActor('test'), 'insp2', true);
+      expect((await script.req('GET', '/api/me')).status).toBe(401);
+      expect((await as.insp2.req('GET', '/api/me')).status).toBe(401); // the session was revoked too
+      const again = await new ApiClient(api.base).login('insp2', PASSWORD);
+      expect(again.status).toBe(401);
+      await api.services.users.setDisabled(systemActor('test'), 'insp2', false);
+    });
+
+    it('logout revokes the session at once; sessions expire', async () => {
+      const c = new ApiClient(api.base);
+      expect((await c.login('ag2', PASSWORD)).status).toBe(200);
+      const cookie = new Map(c.cookies);
+      expect((await c.req('POST', '/api/auth/logout')).status).toBe(200);
+      expect(c.cookies.has('callqa_session')).toBe(false);
+      c.cookies = cookie; // a stolen copy of the cookie
+      expect((await c.req('GET', '/api/me')).status).toBe(401);
+      const d = new ApiClient(api.base);
+      await d.login('ag2', PASSWORD);
+      advance(23 * 3600_000);
+      expect((await d.req('GET', '/api/me')).status).toBe(200);
+      advance(2 * 3600_000); // past the 24 h session of this suite
+      expect((await d.req('GET', '/api/me')).status).toBe(401);
+    });
+
+    it('failed logins are throttled per user and per address (429 with Retry-After)', async () => {
+      const from = (ip: string) => ({ 'x-forwarded-for': ip });
+      const c = new ApiClient(api.base);
+      for (let i = 0; i < 3; i++) expect((await c.login('sup-green', 'not the password', from('10.0.0.1'))).status).toBe(401);
+      // the right password does not help while the user is throttled, from any address
+      let r = await c.login('sup-green', PASSWORD, from('10.0.0.2'));
+      expect(r.status).toBe(429);
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(r.body.error.message).toMatch(/for this user/);
+      // other users are not affected
+      expect((await new ApiClient(api.base).login('sup-blue', PASSWORD, from('10.0.0.1'))).status).toBe(200);
+      advance(16 * 60_000);
+      expect((await c.login('sup-green', PASSWORD, from('10.0.0.2'))).status).toBe(200);
+
+      // per address: 6 failures across several usernames
+      for (let i = 0; i < 6; i++) await c.login(`guess${i}`, 'nope nope nope', from('10.0.0.66'));
+      r = await c.login('ag1', PASSWORD, from('10.0.0.66'));
+      expect(r.status).toBe(429);
+      expect(r.body.error.message).toMatch(/from this address/);
+      expect((await new ApiClient(api.base).login('ag1', PASSWORD, from('10.0.0.67'))).status).toBe(200);
+      expect((await api.services.audit.query({ action: 'session.login_throttled', limit: 100 })).length).toBe(2);
+    });
+  });
+}
