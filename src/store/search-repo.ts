@@ -1,25 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Speaker } from '../core/types.js';
 import { indexTokens, tsvectorLiteral } from '../search/tokenize.js';
+import { CALL_DATE, callConditions, rowsOf, type CallFilters } from './call-filter-sql.js';
 import type { StoreDb } from './db.js';
 
 /** Filters of a transcript search (all optional, combined with AND). */
-export interface SearchFilters {
+export interface SearchFilters extends CallFilters {
   speaker?: 'agent' | 'customer';
-  agentId?: string;
-  team?: string;
-  /** QA program id */
-  pipelineId?: string;
-  /** inclusive dates, YYYY-MM-DD, on the call's start (metadata startedAt) or, without one, when it was analysed */
-  from?: string;
-  to?: string;
-  /** the call has at least one event of this type */
-  eventType?: string;
-  /** the call's latest draft total lies in this range */
-  minScore?: number;
-  maxScore?: number;
-  /** only these runs (a saved search run on one new call) */
-  runIds?: string[];
 }
 
 export interface SearchRow {
@@ -73,19 +60,8 @@ export class SearchRepo {
 
   /** Segments matching a tsquery (see src/search/query.ts), best first; only each call's newest finished run per program. */
   async search(tsquery: string, f: SearchFilters, limit: number, offset = 0): Promise<SearchRow[]> {
-    const where: SQL[] = [sql`x.vector @@ q.q`, sql`ar.status = 'done'`];
-    where.push(sql`not exists (select 1 from analysis_runs ar2 where ar2.recording_id = ar.recording_id and ar2.pipeline_id = ar.pipeline_id
-      and ar2.status = 'done' and ar2.created_at > ar.created_at)`);
+    const where: SQL[] = [sql`x.vector @@ q.q`, ...callConditions(f)];
     if (f.speaker) where.push(sql`s.speaker = ${f.speaker}`);
-    if (f.agentId) where.push(sql`r.metadata ->> 'agentId' = ${f.agentId}`);
-    if (f.team) where.push(sql`r.metadata ->> 'team' = ${f.team}`);
-    if (f.pipelineId) where.push(sql`ar.pipeline_id = ${f.pipelineId}`);
-    if (f.from) where.push(sql`${CALL_DATE} >= ${f.from}::date`);
-    if (f.to) where.push(sql`${CALL_DATE} <= ${f.to}::date`);
-    if (f.eventType) where.push(sql`exists (select 1 from events e where e.run_id = ar.id and e.type = ${f.eventType})`);
-    if (f.minScore !== undefined) where.push(sql`${LATEST_TOTAL} >= ${f.minScore}`);
-    if (f.maxScore !== undefined) where.push(sql`${LATEST_TOTAL} <= ${f.maxScore}`);
-    if (f.runIds) where.push(f.runIds.length ? sql`ar.id in (${sql.join(f.runIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
     const rows = await this.db.execute<Record<string, unknown>>(sql`
       select ar.id as run_id, r.id as recording_id, r.file_name, r.path, r.metadata ->> 'agentId' as agent_id,
              r.metadata ->> 'team' as team, ar.pipeline_id, s.idx, s.speaker, s.start_sec, s.end_sec, s.text,
@@ -117,13 +93,3 @@ export class SearchRepo {
   }
 }
 
-/** The call's date: its metadata start when that is an ISO date, else the day it was analysed. */
-const CALL_DATE = sql.raw(
-  `(case when r.metadata ->> 'startedAt' ~ '^\\d{4}-\\d{2}-\\d{2}' then substring(r.metadata ->> 'startedAt' from 1 for 10)::date else ar.created_at::date end)`,
-);
-const LATEST_TOTAL = sql.raw(`(select (c.card ->> 'total')::float8 from scorecards c where c.run_id = ar.id order by c.created_at desc limit 1)`);
-
-/** node-postgres returns { rows }, PGlite returns { rows } too; drizzle passes them through. */
-function rowsOf<T>(res: unknown): T[] {
-  return ((res as { rows?: T[] }).rows ?? (res as T[])) as T[];
-}

@@ -1,0 +1,102 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { writeFileSync } from 'node:fs';
+
+const DESCRIPTION = 'event and lexicon-entry counts and rates over time (per 100 calls, per talk hour), and emerging customer phrases';
+
+function date(v: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  return v;
+}
+
+interface TrendsCliOptions {
+  by: 'day' | 'week' | 'month';
+  periods: string;
+  team?: string;
+  agent?: string;
+  program?: string;
+  from?: string;
+  to?: string;
+  top: string;
+  json?: boolean;
+  csv?: string;
+  data?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('trends')
+    .description(DESCRIPTION)
+    .option('--by <period>', 'day, week or month', (v) => {
+      if (v !== 'day' && v !== 'week' && v !== 'month') throw new InvalidArgumentError('day, week or month');
+      return v;
+    }, 'week')
+    .option('--periods <n>', 'how many periods, ending with the newest call (or --to)', '8')
+    .option('--team <team>', 'only this team\'s calls')
+    .option('--agent <id>', 'only this agent\'s calls')
+    .option('--program <id>', 'only calls analysed with this QA program')
+    .option('--from <date>', 'not before this date (YYYY-MM-DD)', date)
+    .option('--to <date>', 'the last period holds this date (default: the newest call)', date)
+    .option('--top <n>', 'series shown in the table', '15')
+    .option('--json', 'machine-readable: { periods, volume, series: [{ key, counts, rate, points }], emerging: [{ phrase, countNow, countBefore, score }] }')
+    .option('--csv <file>', 'write every series as CSV (key, period, count, per100Calls, perTalkHour, change)')
+    .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
+    .addHelpText('after', `
+Series keys: event:<type> (silence, talk_over, banned_phrase, ...) and lexicon:<entry id>. Rates are per 100
+calls of the period and per hour of talk; "change" is against the previous period. Emerging phrases are
+customer n-grams of the last period scored by log-likelihood (G²) against the earlier periods, with phrases the
+lexicons already hold left out (docs/search.md).`)
+    .action(async (opts: TrendsCliOptions) => {
+      process.exitCode = await runTrends(opts);
+    });
+}
+
+const SPARK = '▁▂▃▄▅▆▇█';
+export function sparkline(values: ReadonlyArray<number | null>): string {
+  const nums = values.map((v) => v ?? 0);
+  const max = Math.max(...nums);
+  return nums.map((v) => (max <= 0 ? SPARK[0] : SPARK[Math.min(7, Math.round((v / max) * 7))])).join('');
+}
+
+export async function runTrends(opts: TrendsCliOptions): Promise<number> {
+  const { trends, lexiconPhrases } = await import('../services/trends.js');
+  const { openStore } = await import('../store/db.js');
+  const { loadLexicons } = await import('../lexicon/loader.js');
+  const { defaultLexiconsDir } = await import('../pipeline/loader.js');
+  const Table = (await import('cli-table3')).default;
+  const lex = loadLexicons(defaultLexiconsDir());
+  const known = lexiconPhrases(lex.entries.flatMap((e) => e.phrases));
+  const store = await openStore({ dataDir: opts.data });
+  try {
+    const r = await trends(store.db, {
+      by: opts.by, periods: Number(opts.periods) || 8, team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
+    }, known);
+    if (opts.csv) {
+      const lines = ['key,period,count,per100Calls,perTalkHour,change'];
+      for (const s of r.series) for (const p of s.points) lines.push([s.key, p.period, p.count, p.per100Calls ?? '', p.perTalkHour ?? '', p.change ?? ''].join(','));
+      writeFileSync(opts.csv, `${lines.join('\r\n')}\r\n`);
+    }
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      return 0;
+    }
+    const plain = { style: { head: [], border: [] } };
+    const vol = new Table({ head: ['period', ...r.periods.map((p) => p.slice(5))], ...plain });
+    vol.push(['calls', ...r.volume.map((v) => v.calls)], ['talk h', ...r.volume.map((v) => v.talkHours)]);
+    process.stdout.write(`${vol.toString()}\n`);
+    const t = new Table({ head: ['series', 'trend', 'total', 'per 100 calls (last)', 'change'], ...plain });
+    for (const s of r.series.slice(0, Number(opts.top) || 15)) {
+      const last = s.points[s.points.length - 1]!;
+      const ch = last.change === null ? '' : `${last.change > 0 ? '+' : ''}${last.change}`;
+      t.push([s.key, sparkline(s.rate), s.total, last.per100Calls ?? '-', ch]);
+    }
+    process.stdout.write(`${t.toString()}\n`);
+    if (r.emerging.length) {
+      const e = new Table({ head: ['emerging phrase (customers)', 'now', 'before', 'G²', 'log2 ratio'], ...plain });
+      for (const x of r.emerging) e.push([x.phrase, x.countNow, x.countBefore, x.score, x.logRatio]);
+      process.stdout.write(`${e.toString()}\n`);
+    } else process.stdout.write('emerging phrases: none rose significantly in the last period\n');
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Phrase and event trends: the use case the CLI (`callqa trends`) and the API share. Counts come from the store;
+ * the arithmetic (rollup, keyness) is pure in src/trends.
+ */
+import { normaliseText } from '../core/normalise.js';
+import type { StoreDb } from '../store/db.js';
+import type { CallFilters } from '../store/call-filter-sql.js';
+import { TrendsRepo } from '../store/trends-repo.js';
+import { DEFAULT_EMERGING, emergingPhrases, ngrams, type EmergingPhrase } from '../trends/keyness.js';
+import { periodsBetween, periodStart, rollup, type Granularity, type Series } from '../trends/rollup.js';
+
+export interface TrendsQuery extends CallFilters {
+  by: Granularity;
+  /** how many periods to show, ending with the one holding `to` (default 8) */
+  periods?: number;
+  /** phrases never reported as emerging (the company's own scripts); lexicon phrases are always excluded */
+  exclude?: readonly string[];
+}
+
+export interface TrendsResult {
+  by: Granularity;
+  periods: string[];
+  /** calls and talk hours per period */
+  volume: Array<{ period: string; calls: number; talkHours: number }>;
+  series: Array<Series & { rate: Array<number | null> }>;
+  /** phrases rising fastest in the last period against the earlier ones */
+  emerging: EmergingPhrase[];
+}
+
+/** Every phrase the lexicons hold, normalised: what the company already tracks is never "emerging". */
+export function lexiconPhrases(phrases: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of phrases) for (const g of ngrams(normaliseText(p))) out.add(g);
+  return out;
+}
+
+export async function trends(db: StoreDb, q: TrendsQuery, knownPhrases: ReadonlySet<string> = new Set()): Promise<TrendsResult> {
+  const repo = new TrendsRepo(db);
+  const count = Math.max(2, Math.min(q.periods ?? 8, 366));
+  const last = q.to ?? (await repo.lastCallDate(q)) ?? new Date().toISOString().slice(0, 10);
+  const end = periodStart(last, q.by);
+  // the start of the first period shown: step back count-1 periods
+  const all = periodsBetween(shift(end, q.by, -(count - 1)), end, q.by);
+  const from = q.from && q.from > all[0]! ? q.from : all[0]!;
+  const filters: CallFilters = { ...q, from, to: last };
+  const [volume, keyCounts] = await Promise.all([repo.volume(filters, q.by), repo.keyCounts(filters, q.by)]);
+  const periods = all.filter((p) => p >= periodStart(from, q.by));
+  const series = rollup(periods, volume, keyCounts).map((s) => ({ ...s, rate: s.points.map((p) => p.per100Calls) }));
+
+  // emerging: customer utterances of the last period against the earlier periods shown
+  const lastStart = periods[periods.length - 1]!;
+  const dayBefore = shift(lastStart, 'day', -1);
+  const now = await repo.customerUtterances(filters, lastStart, last, 50_000);
+  const before = periods.length > 1 ? await repo.customerUtterances(filters, periods[0]!, dayBefore, 200_000) : [];
+  const exclude = new Set<string>([...knownPhrases]);
+  for (const p of q.exclude ?? []) for (const g of ngrams(p)) exclude.add(g);
+  const emerging = before.length ? emergingPhrases(now, before, { ...DEFAULT_EMERGING, exclude }) : [];
+  const vol = new Map(volume.map((v) => [v.period, v]));
+  return {
+    by: q.by,
+    periods,
+    volume: periods.map((p) => ({ period: p, calls: vol.get(p)?.calls ?? 0, talkHours: Math.round(((vol.get(p)?.talkSec ?? 0) / 3600) * 100) / 100 })),
+    series,
+    emerging,
+  };
+}
+
+function shift(date: string, by: Granularity, n: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (by === 'day') d.setUTCDate(d.getUTCDate() + n);
+  else if (by === 'week') d.setUTCDate(d.getUTCDate() + 7 * n);
+  else d.setUTCMonth(d.getUTCMonth() + n);
+  return d.toISOString().slice(0, 10);
+}
+

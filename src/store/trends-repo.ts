@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import type { Granularity, KeyCount, PeriodVolume } from '../trends/rollup.js';
+import { CALL_DATE, callConditions, rowsOf, TALK_SEC, type CallFilters } from './call-filter-sql.js';
+import type { StoreDb } from './db.js';
+
+/** Counts behind `callqa trends`: per period, calls and talk time, and occurrences per event type and lexicon entry. */
+export class TrendsRepo {
+  constructor(private readonly db: StoreDb) {}
+
+  private calls(f: CallFilters, by: Granularity) {
+    return sql`select ar.id as run_id, date_trunc(${by}, ${CALL_DATE})::date::text as period, ${TALK_SEC} as talk_sec
+      from analysis_runs ar join recordings r on r.id = ar.recording_id where ${sql.join(callConditions(f), sql` and `)}`;
+  }
+
+  async volume(f: CallFilters, by: Granularity): Promise<PeriodVolume[]> {
+    const rows = await this.db.execute(sql`with c as (${this.calls(f, by)})
+      select period, count(*)::int as calls, coalesce(sum(talk_sec), 0)::float8 as talk_sec from c group by period order by period`);
+    return rowsOf<{ period: string; calls: number; talk_sec: number }>(rows).map((r) => ({ period: r.period, calls: Number(r.calls), talkSec: Number(r.talk_sec) }));
+  }
+
+  async keyCounts(f: CallFilters, by: Granularity): Promise<KeyCount[]> {
+    const rows = await this.db.execute(sql`with c as (${this.calls(f, by)})
+      select c.period, 'event:' || e.type as key, count(*)::int as n from c join events e on e.run_id = c.run_id group by c.period, e.type
+      union all
+      select c.period, 'lexicon:' || (e.details ->> 'entryId') as key, count(*)::int as n from c join events e on e.run_id = c.run_id
+        where e.details ->> 'entryId' is not null group by c.period, e.details ->> 'entryId'`);
+    return rowsOf<{ period: string; key: string; n: number }>(rows).map((r) => ({ period: r.period, key: r.key, count: Number(r.n) }));
+  }
+
+  /** Customer utterances of calls between two dates (inclusive), newest calls first, at most `limit`. */
+  async customerUtterances(f: CallFilters, from: string, to: string, limit: number): Promise<Array<{ callId: string; text: string }>> {
+    const rows = await this.db.execute(sql`select s.run_id as call_id, s.text from transcript_segments s
+      join analysis_runs ar on ar.id = s.run_id join recordings r on r.id = ar.recording_id
+      where s.speaker = 'customer' and ${CALL_DATE} between ${from}::date and ${to}::date and ${sql.join(callConditions(f), sql` and `)}
+      order by ${CALL_DATE} desc, s.run_id, s.idx limit ${limit}`);
+    return rowsOf<{ call_id: string; text: string }>(rows).map((r) => ({ callId: String(r.call_id), text: String(r.text) }));
+  }
+
+  /** The newest call date under the filters (the default end of the trend window). */
+  async lastCallDate(f: CallFilters): Promise<string | null> {
+    const rows = await this.db.execute(sql`select max(${CALL_DATE})::text as d from analysis_runs ar join recordings r on r.id = ar.recording_id
+      where ${sql.join(callConditions(f), sql` and `)}`);
+    return rowsOf<{ d: string | null }>(rows)[0]?.d ?? null;
+  }
+}
