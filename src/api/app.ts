@@ -16,6 +16,9 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerCallRoutes } from './routes/calls.js';
 import { registerDisputeRoutes } from './routes/disputes.js';
 import { registerReviewRoutes } from './routes/reviews.js';
+import { registerTriageRoutes } from './routes/triage.js';
+import { registerCalibrationRoutes } from './routes/calibration.js';
+import { registerRulesRoutes } from './routes/rules.js';
 
 export interface AppDeps extends AuthOptions {
   services: Services;
@@ -47,6 +50,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerCallRoutes(app);
   registerReviewRoutes(app);
   registerDisputeRoutes(app);
+  registerTriageRoutes(app);
+  registerCalibrationRoutes(app);
+  registerRulesRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

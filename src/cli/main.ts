@@ -37,6 +37,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'serve', summary: 'serve the review API (/api) and the web UI (/) over HTTP', load: () => import('./serve.js') },
   { name: 'users', summary: 'manage the people who log in to callqa serve (agents, inspectors, supervisors, admins)', load: () => import('./users.js') },
   { name: 'audit', summary: 'show the audit log: state changes and reads of call audio/transcripts, oldest first', load: () => import('./audit.js') },
+  { name: 'review', summary: "the review workflow: this week's sampling plan, decisions as regression examples", load: () => import('./review.js') },
+  { name: 'rules', summary: 'how the scoring rules fare against inspectors: where the machine is overturned', load: () => import('./rules.js') },
 ];
 
 export function buildProgram(): Command {

@@ -77,3 +77,24 @@ describe('calibration against the consensus', () => {
     expect(() => median([])).toThrow();
   });
 });
+
+describe('penalty items scored for several occurrences', () => {
+  it('an item counts for at most its points (agreement floored at 0)', () => {
+    // penalty P worth 2 per occurrence; supervisor -4 (two), inspector 0: |d| = 4 > 2 -> agreement 0, not -1
+    const r = calibrate({
+      items: [{ itemId: 'P', maxPoints: 2 }, { itemId: 'A', maxPoints: 10 }],
+      scores: [
+        { callId: 'c', itemId: 'P', scorer: 'x', points: 0 },
+        { callId: 'c', itemId: 'A', scorer: 'x', points: 10 },
+      ],
+      supervisorScores: [
+        { callId: 'c', itemId: 'P', points: -4 },
+        { callId: 'c', itemId: 'A', points: 10 },
+      ],
+      policy: CalibrationPolicySchema.parse({}),
+    });
+    // (2 x 0 + 10 x 1) / 12 = 0.8333
+    expect(r.inspectors[0]).toMatchObject({ accuracy: 0.8333, meanSignedDeviation: 1 }); // (4/2 + 0) / 2
+    expect(r.inspectors[0]!.items.find((d) => d.itemId === 'P')!.agreement).toBe(0);
+  });
+});

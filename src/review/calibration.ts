@@ -5,7 +5,8 @@ import type { CalibrationPolicy } from '../score/schema.js';
  * score the same calls blind; each is compared with a benchmark, the supervisor's scores or the consensus
  * of the inspectors. Per item, agreement = 1 − |score − benchmark| / item max; an inspector's figure is the
  * agreement weighted by item points, so missing a 10-point item weighs ten times a 1-point one:
- *   accuracy = Σ max_i · (1 − |s_i − b_i| / max_i) / Σ max_i = 1 − Σ |s_i − b_i| / Σ max_i.
+ *   accuracy = Σ max_i · (1 − |s_i − b_i| / max_i) / Σ max_i = 1 − Σ |s_i − b_i| / Σ max_i
+ * (each item's agreement floored at 0, so one item cannot count for more than its points).
  * The signed deviations say who scores systematically high or low (分值普遍过高或过低: retrain).
  */
 
@@ -68,6 +69,14 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * 1 − |deviation| / item max, never below 0: a penalty item scored for several occurrences can deviate by more
+ * than its per-occurrence points, and an item cannot be worse than entirely wrong.
+ */
+export function agreementOf(deviation: number, maxPoints: number): number {
+  return Math.max(0, 1 - Math.abs(deviation) / maxPoints);
+}
+
 const key = (callId: string, itemId: string) => `${callId}\u0000${itemId}`;
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
@@ -119,19 +128,19 @@ export function calibrate(input: CalibrationInput): CalibrationResult {
       seen.add(k);
       const max = items.get(s.itemId)!.maxPoints;
       const deviation = s.points - b;
-      devs.push({ callId: s.callId, itemId: s.itemId, maxPoints: max, benchmark: b, points: s.points, deviation, agreement: round4(1 - Math.abs(deviation) / max) });
+      devs.push({ callId: s.callId, itemId: s.itemId, maxPoints: max, benchmark: b, points: s.points, deviation, agreement: round4(agreementOf(deviation, max)) });
     }
     let missing = 0;
     for (const k of bench.keys()) if (!seen.has(k)) missing++;
     const sumMax = devs.reduce((a, d) => a + d.maxPoints, 0);
-    const accuracy = sumMax > 0 ? round4(1 - devs.reduce((a, d) => a + Math.abs(d.deviation), 0) / sumMax) : null;
+    const accuracy = sumMax > 0 ? round4(devs.reduce((a, d) => a + d.maxPoints * agreementOf(d.deviation, d.maxPoints), 0) / sumMax) : null;
     const msd = devs.length ? round4(devs.reduce((a, d) => a + d.deviation / d.maxPoints, 0) / devs.length) : null;
     const byItem: InspectorCalibration['byItem'] = {};
     const groups = new Map<string, ItemDeviation[]>();
     for (const d of devs) groups.set(d.itemId, [...(groups.get(d.itemId) ?? []), d]);
     for (const [itemId, ds] of groups) {
       const max = ds.reduce((a, d) => a + d.maxPoints, 0);
-      const agreement = round4(1 - ds.reduce((a, d) => a + Math.abs(d.deviation), 0) / max);
+      const agreement = round4(ds.reduce((a, d) => a + d.maxPoints * agreementOf(d.deviation, d.maxPoints), 0) / max);
       byItem[itemId] = { agreement, meanSignedDeviation: round4(ds.reduce((a, d) => a + d.deviation / d.maxPoints, 0) / ds.length), n: ds.length };
       const all = perItemAll.get(itemId) ?? { sumAgree: 0, n: 0 };
       all.sumAgree += agreement;

@@ -4,6 +4,7 @@
  */
 import { resolvePipeline } from '../pipeline/loader.js';
 import { reviewSettings, serverTimeZone, type ReviewSettings } from '../review/settings.js';
+import type { ReviewPolicy } from '../score/schema.js';
 import type { Store } from '../store/db.js';
 import { ReviewsRepo } from '../store/reviews-repo.js';
 import { AuditService } from './audit.js';
@@ -12,6 +13,9 @@ import { CallAccess } from './call-access.js';
 import { CallsService } from './calls.js';
 import { DisputeService } from './disputes.js';
 import { ReviewService } from './reviews.js';
+import { CalibrationService } from './calibration.js';
+import { programReviewPolicy, ReviewQueueService } from './review-queue.js';
+import { RulesAccuracyService } from './rules-accuracy.js';
 import { UsersService } from './users.js';
 
 export interface ServiceOptions {
@@ -20,6 +24,8 @@ export interface ServiceOptions {
   /** a QA program's review settings by pipeline id; default: `review:` of pipelines/<id>.yaml */
   reviewSettings?: (pipelineId: string) => ReviewSettings;
   auth?: Partial<AuthSettings>;
+  /** a QA program's review policy (sampling, quotas, triage, calibration); default: `review:` of pipelines/<id>.yaml */
+  reviewPolicy?: (pipelineId: string) => ReviewPolicy;
 }
 
 export interface Services {
@@ -33,6 +39,10 @@ export interface Services {
   reviews: ReviewService;
   disputes: DisputeService;
   reviewSettings: (pipelineId: string) => ReviewSettings;
+  /** triage queue, sampling plan, assignment (review-queue.ts) */
+  queue: ReviewQueueService;
+  calibration: CalibrationService;
+  rulesAccuracy: RulesAccuracyService;
 }
 
 /** Review settings from the program file; a program that is gone (renamed, deleted) gets the defaults. */
@@ -63,5 +73,8 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     reviews: new ReviewService(access, reviewsRepo, audit, now),
     disputes: new DisputeService(access, reviewsRepo, audit, settingsFor, now),
     reviewSettings: settingsFor,
+    queue: new ReviewQueueService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
+    calibration: new CalibrationService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
+    rulesAccuracy: new RulesAccuracyService(store.db, access, store.repo, audit),
   };
 }

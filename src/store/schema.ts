@@ -460,3 +460,89 @@ export const segmentSearch = pgTable(
     index('segment_search_vector_idx').using('gin', t.vector),
   ],
 );
+
+
+// ------------------------------------------------------------------------ calibration (issue 11, triage)
+
+export const CALIBRATION_STATUSES = ['open', 'closed'] as const;
+export type CalibrationStatus = (typeof CALIBRATION_STATUSES)[number];
+
+/**
+ * A blind calibration session (002 监控人员的再确认): a supervisor picks calls and inspectors; each scores the
+ * calls without seeing the others until the supervisor closes the session. The benchmark is the supervisor's
+ * scores or the inspectors' consensus (median).
+ */
+export const calibrationSessions = pgTable(
+  'calibration_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    pipelineId: text('pipeline_id').notNull(),
+    benchmark: text('benchmark').$type<'supervisor' | 'consensus'>().notNull(),
+    /** the supervisor's team when created (who else may see the session) */
+    team: text('team'),
+    status: text('status').$type<CalibrationStatus>().notNull().default('open'),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('calibration_sessions_status_check', sql`${t.status} in ('open', 'closed')`),
+    check('calibration_sessions_benchmark_check', sql`${t.benchmark} in ('supervisor', 'consensus')`),
+  ],
+);
+
+/** The calls of a session, each with the draft scorecard that defines its items (pinned). */
+export const calibrationCalls = pgTable(
+  'calibration_calls',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => calibrationSessions.id, { onDelete: 'cascade' }),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    scorecardId: uuid('scorecard_id')
+      .notNull()
+      .references(() => scorecards.id),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.recordingId] })],
+);
+
+export const calibrationMembers = pgTable(
+  'calibration_members',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => calibrationSessions.id, { onDelete: 'cascade' }),
+    inspectorId: uuid('inspector_id')
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.inspectorId] }), index('calibration_members_inspector_idx').on(t.inspectorId)],
+);
+
+/** One score per scorer, call and item; scoring again while the session is open replaces it (audited). */
+export const calibrationScores = pgTable(
+  'calibration_scores',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => calibrationSessions.id, { onDelete: 'cascade' }),
+    recordingId: uuid('recording_id')
+      .notNull()
+      .references(() => recordings.id, { onDelete: 'cascade' }),
+    itemId: text('item_id').notNull(),
+    scorerId: uuid('scorer_id')
+      .notNull()
+      .references(() => users.id),
+    points: doublePrecision('points').notNull(),
+    scoredAt: timestamp('scored_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.recordingId, t.itemId, t.scorerId] })],
+);
+
+export type CalibrationSessionRow = typeof calibrationSessions.$inferSelect;
+export type CalibrationScoreRow = typeof calibrationScores.$inferSelect;

@@ -1,0 +1,270 @@
+/**
+ * Calibration sessions (002_86dd0be3b1ad6e94.txt 一、5-6 监控人员的培训及考核 / 再确认). A supervisor puts calls
+ * and inspectors into a session; each inspector scores the calls blind: until the supervisor closes the
+ * session nobody sees anyone else's scores (the supervisor sees who has scored, not what). When closed, every
+ * member sees every score and the statistics of src/review/calibration.ts. Every step is audited.
+ */
+import { calibrate, type CalibrationResult } from '../review/calibration.js';
+import type { ReviewPolicy } from '../score/schema.js';
+import type { ItemResult, ScorecardDraft } from '../score/types.js';
+import type { StoreDb } from '../store/db.js';
+import type { CalibrationSessionRow } from '../store/schema.js';
+import { TriageRepo } from '../store/triage-repo.js';
+import type { AuditService } from './audit.js';
+import type { CallAccess } from './call-access.js';
+import { ServiceError, forbidden, notFound } from './errors.js';
+import type { AuthUser } from './types.js';
+
+/** Item kinds a calibration scores: those with a range of points (fatal checks are verdicts, bonuses optional). */
+const CALIBRATED_KINDS = new Set(['standard', 'manual', 'penalty']);
+
+export interface CalibrationItemView {
+  id: string;
+  title: string;
+  kind: string;
+  /** what may be given: standard/manual 0..maxPoints; penalty -(section max)..0, as in a review */
+  min: number;
+  max: number;
+  /** the item's points (per occurrence for penalty items): the scale deviations are measured on */
+  maxPoints: number;
+  guidance?: string;
+  /** what the machine drafted (the inspector scores the call as in a review, with the draft beside it) */
+  machine: { status: string; points: number | null; reason: string };
+}
+
+export interface CalibrationCallView {
+  id: string;
+  fileName: string;
+  durationSec: number | null;
+  items: CalibrationItemView[];
+}
+
+export interface CalibrationScoreView {
+  callId: string;
+  itemId: string;
+  scorer: string;
+  points: number;
+  scoredAt: string;
+}
+
+export interface CalibrationView {
+  id: string;
+  title: string;
+  pipelineId: string;
+  benchmark: 'supervisor' | 'consensus';
+  status: 'open' | 'closed';
+  team: string | null;
+  createdBy: string;
+  createdAt: string;
+  closedAt: string | null;
+  /** what the asking user may do */
+  you: { role: 'owner' | 'supervisor' | 'member' | 'admin'; canScore: boolean; canClose: boolean };
+  members: { username: string; scored: number }[];
+  /** items to score per call (scores expected = Σ items over calls) */
+  expectedScores: number;
+  calls: CalibrationCallView[];
+  /** the asking user's own scores (always) */
+  myScores: CalibrationScoreView[];
+  /** everyone's scores: only once the session is closed (blind until then) */
+  scores: CalibrationScoreView[] | null;
+  /** deviations per inspector and item against the benchmark: only once closed */
+  results: (CalibrationResult & { passAccuracy: number; biasThreshold: number }) | null;
+}
+
+export interface CreateCalibrationInput {
+  title: string;
+  callIds: string[];
+  /** usernames or ids of inspectors */
+  inspectors: string[];
+  benchmark?: 'supervisor' | 'consensus';
+}
+
+interface Session {
+  row: CalibrationSessionRow;
+  role: CalibrationView['you']['role'];
+}
+
+/** What an inspector may give, as in a review: standard/manual 0..points; penalty down to -(section max). */
+function itemRange(it: ItemResult & { sectionMax: number }): { min: number; max: number } {
+  return it.kind === 'penalty' ? { min: -it.sectionMax, max: 0 } : { min: 0, max: it.maxPoints };
+}
+
+function calibratedItems(card: ScorecardDraft): (ItemResult & { sectionMax: number })[] {
+  return card.sections
+    .filter((s) => !s.bonus)
+    .flatMap((s) => s.items.filter((i) => CALIBRATED_KINDS.has(i.kind) && i.maxPoints > 0).map((i) => ({ ...i, sectionMax: s.max })));
+}
+
+export class CalibrationService {
+  readonly repo: TriageRepo;
+  constructor(
+    db: StoreDb,
+    private readonly access: CallAccess,
+    private readonly audit: AuditService,
+    private readonly policyFor: (pipelineId: string) => ReviewPolicy,
+    private readonly now: () => Date,
+  ) {
+    this.repo = new TriageRepo(db);
+  }
+
+  async create(user: AuthUser, input: CreateCalibrationInput): Promise<CalibrationView> {
+    if (user.role !== 'supervisor') throw forbidden('only supervisors run calibration sessions');
+    const callIds = [...new Set(input.callIds)];
+    if (!callIds.length) throw new ServiceError(422, 'invalid', 'a calibration session needs at least one call', { field: 'callIds' });
+    if (!input.title.trim()) throw new ServiceError(422, 'invalid', 'title must not be empty', { field: 'title' });
+    const calls = [];
+    for (const id of callIds) {
+      const c = await this.access.authorizeCall(user, id); // 404 for calls outside the supervisor's team
+      const scorecardId = c.reviewScorecardId ?? c.scorecardId;
+      if (!scorecardId) throw new ServiceError(409, 'conflict', `call ${id} has no draft scorecard to calibrate on`);
+      calls.push({ recordingId: c.id, scorecardId, pipelineId: c.pipelineId });
+    }
+    const programs = [...new Set(calls.map((c) => c.pipelineId))];
+    if (programs.length > 1) throw new ServiceError(422, 'invalid', `the calls belong to different QA programs (${programs.join(', ')}): one program per session`, { field: 'callIds' });
+    const pool = await this.repo.activeUsers('inspector', user.team ?? null);
+    const members = [];
+    for (const name of new Set(input.inspectors)) {
+      const u = pool.find((i) => i.username === name || i.id === name);
+      if (!u) throw new ServiceError(422, 'invalid', `${name} is not an active inspector of your team`, { field: 'inspectors' });
+      members.push(u);
+    }
+    const policy = this.policyFor(programs[0]!);
+    const benchmark = input.benchmark ?? policy.calibration.benchmark;
+    const need = benchmark === 'consensus' ? 2 : 1;
+    if (members.length < need)
+      throw new ServiceError(422, 'invalid', `a ${benchmark} benchmark needs at least ${need} inspector(s)`, { field: 'inspectors' });
+    const row = await this.repo.createSession(
+      { title: input.title.trim(), pipelineId: programs[0]!, benchmark, team: user.team ?? null, createdBy: user.id, createdAt: this.now() },
+      calls.map(({ recordingId, scorecardId }) => ({ recordingId, scorecardId })),
+      members.map((m) => m.id),
+    );
+    await this.audit.audit(user, 'calibration.create', { type: 'calibration', id: row.id }, { calls: callIds, inspectors: members.map((m) => m.username), benchmark });
+    return this.get(user, row.id);
+  }
+
+  /** The session if the user may see it (its owner, a supervisor of its team, a member, an admin); else 404. */
+  private async session(user: AuthUser, id: string): Promise<Session> {
+    if (user.role === 'agent') throw notFound(`calibration session ${id}`);
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`calibration session ${id}`);
+    const row = await this.repo.getSession(id);
+    if (!row) throw notFound(`calibration session ${id}`);
+    if (user.role === 'admin') return { row, role: 'admin' };
+    if (user.role === 'supervisor') {
+      if (row.createdBy === user.id) return { row, role: 'owner' };
+      if (user.team && row.team === user.team) return { row, role: 'supervisor' };
+      throw notFound(`calibration session ${id}`);
+    }
+    const members = await this.repo.sessionMembers(id);
+    if (members.some((m) => m.id === user.id)) return { row, role: 'member' };
+    throw notFound(`calibration session ${id}`);
+  }
+
+  async list(user: AuthUser): Promise<(Omit<CalibrationSessionRow, 'createdBy'> & { calls: number; members: number })[]> {
+    if (user.role === 'agent') throw forbidden('agents take no part in calibration');
+    const rows =
+      user.role === 'admin'
+        ? await this.repo.listSessions({ all: true })
+        : user.role === 'supervisor'
+          ? await this.repo.listSessions({ createdBy: user.id, ...(user.team ? { team: user.team } : {}) })
+          : await this.repo.listSessions({ memberId: user.id });
+    return rows.map(({ createdBy: _c, ...r }) => r);
+  }
+
+  async get(user: AuthUser, id: string): Promise<CalibrationView> {
+    const { row, role } = await this.session(user, id);
+    const [calls, members] = await Promise.all([this.repo.sessionCalls(id), this.repo.sessionMembers(id)]);
+    const closed = row.status === 'closed';
+    const all = await this.repo.sessionScores(id);
+    const memberIds = new Set(members.map((m) => m.id));
+    const view = (s: (typeof all)[number]): CalibrationScoreView => ({ callId: s.callId, itemId: s.itemId, scorer: s.scorer, points: s.points, scoredAt: s.scoredAt.toISOString() });
+    const callViews: CalibrationCallView[] = calls.map((c) => ({
+      id: c.recordingId,
+      fileName: c.fileName,
+      durationSec: c.durationSec,
+      items: calibratedItems(c.card).map((it) => ({
+        id: it.id,
+        title: it.title,
+        kind: it.kind,
+        ...itemRange(it),
+        maxPoints: it.maxPoints,
+        ...(it.guidance ? { guidance: it.guidance } : {}),
+        machine: { status: it.status, points: it.points, reason: it.reason },
+      })),
+    }));
+    const expectedScores = callViews.reduce((a, c) => a + c.items.length, 0);
+    const owner = await this.ownerName(row, members, all);
+    const canScore = !closed && (role === 'member' || (role === 'owner' && row.benchmark === 'supervisor'));
+    const result: CalibrationView = {
+      id: row.id,
+      title: row.title,
+      pipelineId: row.pipelineId,
+      benchmark: row.benchmark,
+      status: row.status,
+      team: row.team,
+      createdBy: owner,
+      createdAt: row.createdAt.toISOString(),
+      closedAt: row.closedAt?.toISOString() ?? null,
+      you: { role, canScore, canClose: !closed && (role === 'owner' || role === 'supervisor') },
+      members: members.map((m) => ({ username: m.username, scored: all.filter((s) => s.scorerId === m.id).length })),
+      expectedScores,
+      calls: callViews,
+      myScores: all.filter((s) => s.scorerId === user.id).map(view),
+      scores: closed ? all.map(view) : null,
+      results: null,
+    };
+    if (closed) {
+      const policy = this.policyFor(row.pipelineId).calibration;
+      const items = new Map<string, number>();
+      for (const c of callViews) for (const it of c.items) items.set(it.id, Math.max(items.get(it.id) ?? 0, it.maxPoints));
+      const res = calibrate({
+        items: [...items].map(([itemId, maxPoints]) => ({ itemId, maxPoints })),
+        scores: all.filter((s) => memberIds.has(s.scorerId)).map((s) => ({ callId: s.callId, itemId: s.itemId, scorer: s.scorer, points: s.points })),
+        supervisorScores: all.filter((s) => s.scorerId === row.createdBy).map((s) => ({ callId: s.callId, itemId: s.itemId, points: s.points })),
+        policy: { ...policy, benchmark: row.benchmark },
+      });
+      result.results = { ...res, passAccuracy: policy.passAccuracy, biasThreshold: policy.biasThreshold };
+    }
+    return result;
+  }
+
+  private async ownerName(row: CalibrationSessionRow, members: { id: string; username: string }[], scores: { scorerId: string; scorer: string }[]): Promise<string> {
+    const known = scores.find((s) => s.scorerId === row.createdBy)?.scorer ?? members.find((m) => m.id === row.createdBy)?.username;
+    if (known) return known;
+    const sups = await this.repo.activeUsers('supervisor');
+    return sups.find((s) => s.id === row.createdBy)?.username ?? row.createdBy;
+  }
+
+  async score(user: AuthUser, id: string, scores: { callId: string; itemId: string; points: number }[]): Promise<CalibrationView> {
+    const { row, role } = await this.session(user, id);
+    if (!(role === 'member' || (role === 'owner' && row.benchmark === 'supervisor')))
+      throw forbidden(role === 'owner' ? 'with a consensus benchmark the supervisor does not score' : 'only the session\'s inspectors score it');
+    if (row.status !== 'open') throw new ServiceError(409, 'conflict', 'the session is closed');
+    const calls = await this.repo.sessionCalls(id);
+    const ranges = new Map<string, { min: number; max: number }>();
+    for (const c of calls) for (const it of calibratedItems(c.card)) ranges.set(`${c.recordingId}\u0000${it.id}`, itemRange(it));
+    scores.forEach((s, i) => {
+      const r = ranges.get(`${s.callId}\u0000${s.itemId}`);
+      if (!r) throw new ServiceError(422, 'invalid', `scores[${i}]: item ${s.itemId} of call ${s.callId} is not part of this session`, { field: `scores.${i}` });
+      if (!(s.points >= r.min - 1e-9 && s.points <= r.max + 1e-9))
+        throw new ServiceError(422, 'invalid', `scores[${i}]: ${s.points} is outside ${s.itemId}'s range ${r.min}..${r.max}`, { field: `scores.${i}.points` });
+    });
+    const outcome = await this.repo.saveScores(id, user.id, scores, this.now());
+    if (outcome === 'closed') throw new ServiceError(409, 'conflict', 'the session is closed');
+    if (outcome === 'missing') throw notFound(`calibration session ${id}`);
+    await this.audit.audit(user, 'calibration.score', { type: 'calibration', id }, { scores: scores.length });
+    return this.get(user, id);
+  }
+
+  async close(user: AuthUser, id: string): Promise<CalibrationView> {
+    const { row, role } = await this.session(user, id);
+    if (role !== 'owner' && role !== 'supervisor') throw forbidden('only a supervisor of the session closes it');
+    if (row.status !== 'open') throw new ServiceError(409, 'conflict', 'the session is already closed');
+    if (row.benchmark === 'supervisor') {
+      const mine = await this.repo.sessionScores(id, row.createdBy);
+      if (!mine.length) throw new ServiceError(409, 'conflict', 'the benchmark is the supervisor\'s scores: the supervisor who created the session scores the calls before closing it');
+    }
+    if (!(await this.repo.closeSession(id, this.now()))) throw new ServiceError(409, 'conflict', 'the session is already closed');
+    await this.audit.audit(user, 'calibration.close', { type: 'calibration', id }, {});
+    return this.get(user, id);
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * Triage, sampling plan, assignment, calibration and rules accuracy over real HTTP (port 0), on embedded
+ * PGlite and on the PostgreSQL server: one suite, run unchanged on both. Calls: the shipped example dialogues
+ * of inbound-service-zh drafted by the real scorecard and stored through the repository, three agents in two
+ * teams. The clock is injected (Tuesday of ISO week 2026-W49); every expected number is worked out by hand
+ * in the comments.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { eq } from 'drizzle-orm';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/api/app.js';
+import { examplesFileFor, loadExamples, loadPipeline } from '../src/pipeline/loader.js';
+import { drawRandomSample } from '../src/review/sampling.js';
+import { exampleInput, ExampleSchema, runExample } from '../src/score/examples.js';
+import { ReviewPolicySchema } from '../src/score/schema.js';
+import { draftScorecard } from '../src/score/scorecard.js';
+import { createServices, type Services } from '../src/services/index.js';
+import { authUser } from '../src/services/users.js';
+import { systemActor, type AuthUser } from '../src/services/types.js';
+import { openStore, type Store } from '../src/store/db.js';
+import { analysisRuns, recordings } from '../src/store/schema.js';
+import { pgliteBackend, postgresBackend } from './support/db-backends.js';
+
+const NOW = new Date('2026-12-01T10:00:00Z'); // Tuesday, 2026-W49 (Monday 2026-11-30)
+const WEEK_LABEL = '2026-W49';
+// ±25% margin so the COPC size is small enough to work by hand; everything else the seeds' defaults
+const POLICY = ReviewPolicySchema.parse({ sampling: { marginOfError: 0.25 } });
+
+const { file: PIPELINE_FILE, pipeline } = loadPipeline('inbound-service-zh');
+const EXAMPLES = loadExamples(examplesFileFor(PIPELINE_FILE)!).examples;
+// 0 clean, 1 problems (banned phrases -2, total 80), 2 metadata absent, 3 not transcribed, 4 possible fatal (abuse)
+const CLEAN = 0;
+const PROBLEM = 1;
+const ABUSE = 4;
+
+// a1 and a2 in team blue, b1 in team green; a2 started recently (a new agent)
+const CALLS: { agent: string; team: string; example: number }[] = [
+  ...[CLEAN, PROBLEM, 2, ABUSE, CLEAN, PROBLEM].map((example) => ({ agent: 'a1', team: 'blue', example })),
+  ...[CLEAN, PROBLEM, 3, CLEAN, PROBLEM, 2].map((example) => ({ agent: 'a2', team: 'blue', example })),
+  ...[CLEAN, PROBLEM, ABUSE, 2].map((example) => ({ agent: 'b1', team: 'green', example })),
+];
+
+const USERS = [
+  { username: 'admin', role: 'admin' },
+  { username: 'insp1', role: 'inspector' },
+  { username: 'insp2', role: 'inspector' },
+  { username: 'insp3', role: 'inspector' },
+  { username: 'insp-green', role: 'inspector', team: 'green' },
+  { username: 'sup-blue', role: 'supervisor', team: 'blue' },
+  { username: 'sup-green', role: 'supervisor', team: 'green' },
+  { username: 'ag1', role: 'agent', agentId: 'a1', team: 'blue' },
+] as const;
+type Username = (typeof USERS)[number]['username'];
+
+interface Api {
+  store: Store;
+  services: Services;
+  base: string;
+  close(): Promise<void>;
+}
+
+async function startApi(backendOpts: Awaited<ReturnType<ReturnType<typeof pgliteBackend>['setup']>>): Promise<Api> {
+  const store = await openStore(backendOpts);
+  const services = createServices(store, { now: () => NOW, reviewPolicy: () => POLICY });
+  const app = createApp({ services, webDir: path.join(tmpdir(), 'callqa-no-web') });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  // the suite pauses between requests (reviews done through the services): keep idle connections open
+  // longer than that, or a request can meet a socket the server is closing (ECONNRESET)
+  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
+  const { port } = server.address() as AddressInfo;
+  return {
+    store,
+    services,
+    base: `http://127.0.0.1:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      });
+      await store.close();
+    },
+  };
+}
+
+/** Stores one example dialogue as an analysed call (recording, run, events, transcript, draft). */
+async function storeCall(store: Store, c: (typeof CALLS)[number], i: number): Promise<string> {
+  const ex = EXAMPLES[c.example]!;
+  const input = exampleInput(ex);
+  const draft = draftScorecard(pipeline.scorecard!, input, { id: pipeline.id, version: pipeline.version });
+  const { id } = await store.repo.upsertRecording({
+    contentHash: randomBytes(32).toString('hex'),
+    path: `/nonexistent/call-${i}.wav`,
+    fileName: `call-${String(i).padStart(2, '0')}-${c.agent}.wav`,
+    info: { format: 'wav', codec: 'pcm_s16le', durationSec: ex.durationSec ?? 60, channels: 2, sampleRate: 8000 },
+    sizeBytes: 1000,
+    metadata: { ...input.metadata, agentId: c.agent, team: c.team },
+  });
+  const { run } = await store.repo.getOrCreateRun(id, pipeline.id, pipeline.version, {});
+  await store.repo.markRunStarted(run.id, 'probe');
+  await store.repo.completeRun(run.id, { events: input.events, transcript: input.transcript, metrics: {}, notes: [], scorecard: draft });
+  // analysed on Monday of the week; a1's and b1's first calls long ago (an old installation), a2's last week
+  await store.db.update(analysisRuns).set({ finishedAt: new Date(Date.UTC(2026, 10, 30, 9, i)) }).where(eq(analysisRuns.id, run.id));
+  await store.db
+    .update(recordings)
+    .set({ createdAt: c.agent === 'a2' ? new Date('2026-11-25T09:00:00Z') : new Date('2026-09-01T09:00:00Z') })
+    .where(eq(recordings.id, id));
+  return id;
+}
+
+async function req<T = any>(api: Api, token: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(api.base + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+for (const makeBackend of [pgliteBackend, postgresBackend]) {
+  const backend = makeBackend();
+  describe(`triage, calibration and rules accuracy API on ${backend.name}`, () => {
+    let api: Api;
+    const token = {} as Record<Username, string>;
+    const user = {} as Record<Username, AuthUser>;
+    const ids: string[] = [];
+    const as = (u: Username, method: string, url: string, body?: unknown) => req(api, token[u], method, url, body);
+    const callsOf = (agent: string, example?: number) => CALLS.map((c, i) => ({ ...c, id: ids[i]! })).filter((c) => c.agent === agent && (example === undefined || c.example === example));
+
+    beforeAll(async () => {
+      api = await startApi(await backend.setup());
+      for (const [i, c] of CALLS.entries()) ids.push(await storeCall(api.store, c, i));
+      for (const u of USERS) {
+        await api.services.users.add(systemActor('test'), { ...u, password: 'correct horse battery' });
+        token[u.username] = (await api.services.users.createToken(systemActor('test'), u.username, 'test')).token;
+        user[u.username] = authUser((await api.services.users.repo.getUserByName(u.username))!);
+      }
+    });
+    afterAll(async () => {
+      await api?.close();
+      await backend.teardown();
+    });
+
+    // ---------------------------------------------------------------------------------------- queue
+
+    it('reviewQueue: ranked by risk with reasons, the random sample marked, the inspector\'s quota', async () => {
+      const r = await as('insp1', 'GET', '/api/review/queue');
+      expect(r.status).toBe(200);
+      expect(r.body.week).toBe(WEEK_LABEL);
+      expect(r.body.total).toBe(16);
+      const entries = r.body.entries as any[];
+      for (const e of entries) expect(e.risk).toBeCloseTo(e.reasons.reduce((a: number, x: any) => a + x.weight, 0), 6);
+      // by risk, apart from the random calls mixed in
+      const risks = entries.filter((e) => !e.random).map((e) => e.risk);
+      expect(risks).toEqual([...risks].sort((a, b) => b - a));
+      // the possible fatal calls (abuse) carry the fatal reason first; a2's calls the new-agent reason
+      for (const c of [...callsOf('a1', ABUSE), ...callsOf('b1', ABUSE)]) expect(entries.find((e) => e.call.id === c.id).reasons[0].code).toBe('fatal');
+      for (const c of callsOf('a2')) {
+        const e = entries.find((x) => x.call.id === c.id);
+        expect(e.agentClass).toBe('new');
+        expect(e.reasons.map((x: any) => x.code)).toContain('new_agent');
+      }
+      // the clean call of a regular agent: only the customer's complaint (我要投诉) counts against it
+      expect(entries.find((e) => e.call.id === callsOf('a1', CLEAN)[0]!.id)).toMatchObject({ risk: 30, reasons: [{ code: 'customer_escalation', weight: 30 }] });
+      // the random draw: seed + program + week; each agent topped up to the weekly minimum (a1 3, a2 new: 10 -> all 6, b1 3)
+      const expected = drawRandomSample({
+        calls: CALLS.map((c, i) => ({ id: ids[i]!, agentId: c.agent })),
+        seed: `callqa:inbound-service-zh:${WEEK_LABEL}`,
+        share: 0.05,
+        perAgentMin: (a) => (a === 'a2' ? 10 : 3),
+      });
+      const marked = new Map(entries.filter((e) => e.random).map((e) => [e.call.id, e.random]));
+      expect(marked).toEqual(expected);
+      for (const agent of ['a1', 'b1']) expect(callsOf(agent).filter((c) => marked.has(c.id)).length).toBeGreaterThanOrEqual(3);
+      expect(callsOf('a2').every((c) => marked.has(c.id))).toBe(true);
+      // reproducible
+      const again = await as('insp1', 'GET', '/api/review/queue');
+      expect(again.body.entries.map((e: any) => [e.call.id, e.random])).toEqual(entries.map((e) => [e.call.id, e.random]));
+      // quota: target 12 (agents: a1 3 + a2 6 + b1 3), 4 inspectors, 4 working days left -> ceil(12/16) = 1, raised to 5
+      expect(r.body.quota).toEqual({ quota: 5, done: 0, assignedOpen: 0, remaining: 5 });
+    });
+
+    it('reviewQueue: filters, and who sees what', async () => {
+      expect((await as('ag1', 'GET', '/api/review/queue')).status).toBe(403);
+      const blue = await as('sup-blue', 'GET', '/api/review/queue');
+      expect(blue.status).toBe(200);
+      expect(new Set(blue.body.entries.map((e: any) => e.call.agentId))).toEqual(new Set(['a1', 'a2']));
+      expect(blue.body.quota).toBeNull();
+      const green = await as('sup-green', 'GET', '/api/review/queue');
+      expect(green.body.entries.map((e: any) => e.call.id).sort()).toEqual(callsOf('b1').map((c) => c.id).sort());
+      expect((await as('admin', 'GET', '/api/review/queue')).body.total).toBe(16);
+      const a1 = await as('insp1', 'GET', '/api/review/queue?agentId=a1');
+      expect(a1.body.entries.map((e: any) => e.call.id).sort()).toEqual(callsOf('a1').map((c) => c.id).sort());
+      expect((await as('insp1', 'GET', '/api/review/queue?team=green')).body.total).toBe(4);
+      expect((await as('insp1', 'GET', '/api/review/queue?until=2026-11-30')).body.total).toBe(0);
+      expect((await as('insp1', 'GET', '/api/review/queue?since=2026-11-30&limit=3')).body.entries).toHaveLength(3);
+      const bad = await as('insp1', 'GET', '/api/review/queue?since=yesterday');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/since/);
+    });
+
+    // ------------------------------------------------------------------------------------------ plan
+
+    it('reviewPlan: hand-computed targets; supervisors see their team; inspectors and agents not at all', async () => {
+      const all = await as('admin', 'GET', '/api/review/plan');
+      expect(all.status).toBe(200);
+      const p = all.body.programs[0];
+      // 16 calls: share 5% -> 1, ceiling 15% -> 2; COPC ±25%: n0 = 15.366, / (1 + 14.366/16) = 8.10 -> 9;
+      // agents a1 3 + a2 min(10, 6) + b1 3 = 12 -> target 12 set by the agents; 4 inspectors, 4 days -> 5 a day
+      expect(p).toMatchObject({ pipelineId: 'inbound-service-zh', inspectors: 4, workdaysLeft: 4, dailyQuota: 5 });
+      expect(p.plan).toMatchObject({ volume: 16, reviewed: 0, shareFloor: 1, shareCeiling: 2, copcSize: 9, agentFloor: 12, target: 12, binding: 'agents', missing: 12 });
+      expect(p.plan.agents.map((a: any) => [a.agentId, a.class, a.required])).toEqual([
+        ['a2', 'new', 6],
+        ['a1', 'regular', 3],
+        ['b1', 'regular', 3],
+      ]);
+      // team blue: 12 calls; COPC 15.366 / (1 + 14.366/12) = 6.99 -> 7; agents 9; inspectors of blue or no team: 3
+      const blue = await as('sup-blue', 'GET', '/api/review/plan');
+      expect(blue.body.team).toBe('blue');
+      expect(blue.body.programs[0].plan).toMatchObject({ volume: 12, copcSize: 7, agentFloor: 9, target: 9 });
+      expect(blue.body.programs[0].inspectors).toBe(3);
+      expect((await as('insp1', 'GET', '/api/review/plan')).status).toBe(403);
+      expect((await as('ag1', 'GET', '/api/review/plan')).status).toBe(403);
+    });
+
+    // ------------------------------------------------------------------------------------ assignment
+
+    it('assignCalls: supervisors only, their team, inspectors of their team; then an inspector sees only their own', async () => {
+      const x = callsOf('a1', PROBLEM)[0]!.id;
+      expect((await as('insp1', 'POST', '/api/assignments', { callIds: [x], inspector: 'insp1' })).status).toBe(403);
+      expect((await as('ag1', 'POST', '/api/assignments', { callIds: [x], inspector: 'insp1' })).status).toBe(403);
+      expect((await as('sup-blue', 'POST', '/api/assignments', { callIds: [callsOf('b1')[0]!.id], inspector: 'insp1' })).status).toBe(404);
+      const wrongTeam = await as('sup-blue', 'POST', '/api/assignments', { callIds: [x], inspector: 'insp-green' });
+      expect(wrongTeam.status).toBe(422);
+      expect(wrongTeam.body.error.message).toMatch(/not an active inspector of your team/);
+      expect((await as('sup-blue', 'POST', '/api/assignments', { callIds: [x] })).status).toBe(400);
+      const ok = await as('sup-blue', 'POST', '/api/assignments', { callIds: [x], inspector: 'insp1' });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ assigned: [{ callId: x, inspector: 'insp1' }], left: 0 });
+      expect((await as('insp2', 'GET', '/api/review/queue')).body.entries.map((e: any) => e.call.id)).not.toContain(x);
+      const mine = await as('insp1', 'GET', '/api/review/queue?assigned=me');
+      expect(mine.body.entries.map((e: any) => e.call.id)).toEqual([x]);
+      expect(mine.body.quota).toMatchObject({ assignedOpen: 1 });
+      // the rest of team blue's 11 calls, evenly: insp1 has 1 already -> 4/4/4 (each under the quota of 5)
+      const auto = await as('sup-blue', 'POST', '/api/assignments', { auto: {} });
+      expect(auto.status).toBe(200);
+      expect(auto.body.assigned).toHaveLength(11);
+      expect(auto.body.left).toBe(0);
+      const per = new Map<string, number>([['insp1', 1]]);
+      for (const a of auto.body.assigned) per.set(a.inspector, (per.get(a.inspector) ?? 0) + 1);
+      expect(Object.fromEntries(per)).toEqual({ insp1: 4, insp2: 4, insp3: 4 });
+      // audited
+      const log = await api.services.audit.query({ action: 'call.assign', limit: 1000 });
+      expect(log.filter((e) => e.callId === x)).toHaveLength(1);
+    });
+
+    // ----------------------------------------------------------------------------------- calibration
+
+    it('calibration: blind while open, deviations when closed, and its role boundaries', async () => {
+      const [c1, c2] = [callsOf('a1', CLEAN)[0]!.id, callsOf('a1', PROBLEM)[1]!.id];
+      const create = (u: Username, body: unknown) => as(u, 'POST', '/api/calibrations', body);
+      expect((await create('insp1', { title: 'W49', callIds: [c1], inspectors: ['insp1'] })).status).toBe(403);
+      expect((await create('sup-blue', { title: 'W49', callIds: [callsOf('b1')[0]!.id], inspectors: ['insp1'] })).status).toBe(404);
+      expect((await create('sup-blue', { title: 'W49', callIds: [c1], inspectors: ['insp-green'] })).status).toBe(422);
+      const made = await create('sup-blue', { title: 'W49 calibration', callIds: [c1, c2], inspectors: ['insp1', 'insp2'] });
+      expect(made.status).toBe(201);
+      const id = made.body.id as string;
+      expect(made.body).toMatchObject({ benchmark: 'supervisor', status: 'open', scores: null, results: null, you: { role: 'owner', canScore: true, canClose: true } });
+      const items = made.body.calls[0].items.map((i: any) => i.id);
+      expect(items).toContain('info-accurate');
+      expect(items).not.toContain('abusive-attitude'); // fatal checks are not calibrated on points
+
+      // agents never see calibration; other teams and non-members get 404
+      expect((await as('ag1', 'GET', '/api/calibrations')).status).toBe(403);
+      expect((await as('ag1', 'GET', `/api/calibrations/${id}`)).status).toBe(403);
+      expect((await as('sup-green', 'GET', `/api/calibrations/${id}`)).status).toBe(404);
+      expect((await as('insp3', 'GET', `/api/calibrations/${id}`)).status).toBe(404);
+      expect((await as('insp3', 'POST', `/api/calibrations/${id}/scores`, { scores: [{ callId: c1, itemId: 'info-accurate', points: 5 }] })).status).toBe(404);
+      expect((await as('insp3', 'GET', '/api/calibrations')).body.sessions).toEqual([]);
+      expect((await as('insp1', 'GET', '/api/calibrations')).body.sessions.map((s: any) => s.id)).toEqual([id]);
+      expect((await as('admin', 'GET', `/api/calibrations/${id}`)).status).toBe(200);
+
+      const score = (u: Username, s: [string, string, number][]) =>
+        as(u, 'POST', `/api/calibrations/${id}/scores`, { scores: s.map(([callId, itemId, points]) => ({ callId, itemId, points })) });
+      // insp1: +2 on info-accurate (c1), +1 on voice-clear (c2)
+      const s1 = await score('insp1', [[c1, 'info-accurate', 10], [c1, 'voice-clear', 3], [c2, 'info-accurate', 10], [c2, 'voice-clear', 3]]);
+      expect(s1.status).toBe(200);
+      expect(s1.body.myScores).toHaveLength(4);
+      expect(s1.body.scores).toBeNull();
+      const outOfRange = await score('insp1', [[c1, 'voice-clear', 4]]);
+      expect(outOfRange.status).toBe(422);
+      expect(outOfRange.body.error.message).toMatch(/outside voice-clear's range 0\.\.3/);
+      // blind: insp2 sees that insp1 has scored, never what
+      const seen = await as('insp2', 'GET', `/api/calibrations/${id}`);
+      expect(seen.body).toMatchObject({ myScores: [], scores: null, results: null });
+      expect(seen.body.members).toEqual([{ username: 'insp1', scored: 4 }, { username: 'insp2', scored: 0 }]);
+      expect(JSON.stringify(seen.body)).not.toMatch(/"points":10/);
+      expect((await as('sup-blue', 'GET', `/api/calibrations/${id}`)).body.scores).toBeNull();
+      // the supervisor's benchmark must exist before closing
+      const early = await as('sup-blue', 'POST', `/api/calibrations/${id}/close`);
+      expect(early.status).toBe(409);
+      expect((await score('sup-blue', [[c1, 'info-accurate', 8], [c1, 'voice-clear', 3], [c2, 'info-accurate', 10], [c2, 'voice-clear', 2]])).status).toBe(200);
+      // insp2: -1 on voice-clear (c1)
+      expect((await score('insp2', [[c1, 'info-accurate', 8], [c1, 'voice-clear', 2], [c2, 'info-accurate', 10], [c2, 'voice-clear', 2]])).status).toBe(200);
+      expect((await as('sup-green', 'POST', `/api/calibrations/${id}/close`)).status).toBe(404);
+      expect((await as('insp1', 'POST', `/api/calibrations/${id}/close`)).status).toBe(403);
+      const closed = await as('sup-blue', 'POST', `/api/calibrations/${id}/close`);
+      expect(closed.status).toBe(200);
+      const res = Object.fromEntries(closed.body.results.inspectors.map((i: any) => [i.inspector, i]));
+      // Σmax = 2 x (10 + 3) = 26. insp1: 1 - (2 + 1)/26 = 0.8846, (2/10 + 1/3)/4 = +0.1333 -> high, retrain
+      expect(res.insp1).toMatchObject({ accuracy: 0.8846, meanSignedDeviation: 0.1333, bias: 'high', needsRetraining: true, compared: 4, missing: 0 });
+      // insp2: 1 - 1/26 = 0.9615, (-1/3)/4 = -0.0833 -> low, passes
+      expect(res.insp2).toMatchObject({ accuracy: 0.9615, meanSignedDeviation: -0.0833, bias: 'low', needsRetraining: false });
+      // per item, team mean: voice-clear insp1 (3·1 + 3·(1 - 1/3))/6 = 0.8333, insp2 the same; info-accurate (0.9 + 1)/2
+      expect(closed.body.results.items).toEqual([
+        { itemId: 'voice-clear', agreement: 0.8333, n: 2 },
+        { itemId: 'info-accurate', agreement: 0.95, n: 2 },
+      ]);
+      // after closing everyone sees everything; nothing more can be scored
+      const after = await as('insp2', 'GET', `/api/calibrations/${id}`);
+      expect(after.body.scores).toHaveLength(12);
+      expect(after.body.results.inspectors).toHaveLength(2);
+      expect((await score('insp1', [[c1, 'voice-clear', 3]])).status).toBe(409);
+    });
+
+    // -------------------------------------------------------------------------------- rules accuracy
+
+    /** Completes a review: the overrides given, every item the machine left to people confirmed at full marks. */
+    async function review(reviewer: Username, callId: string, overrides: Record<string, number>, confirms: string[] = []) {
+      const u = user[reviewer];
+      for (const [itemId, points] of Object.entries(overrides))
+        await api.services.reviews.decideItem(u, callId, { itemId, action: 'override', points, reason: { code: 'wrong_score', comment: 'heard otherwise' } });
+      for (const itemId of confirms) await api.services.reviews.decideItem(u, callId, { itemId, action: 'confirm' });
+      const call = await api.services.calls.getCall(u, callId);
+      for (const s of call.scorecard!.sections)
+        for (const it of s.items)
+          if (call.scorecard!.pendingItems.includes(it.id))
+            await api.services.reviews.decideItem(
+              u,
+              callId,
+              it.kind === 'fatal' && it.machine.suggested?.status === 'fatal'
+                ? { itemId: it.id, action: 'override', reason: { code: 'other', comment: 'not abusive' } }
+                : it.machine.suggested || it.kind === 'fatal'
+                  ? { itemId: it.id, action: 'confirm' }
+                  : { itemId: it.id, action: 'confirm', points: it.maxPoints },
+            );
+      await api.services.reviews.completeReview(u, callId);
+    }
+
+    it('rulesAccuracy: false positives and misses per item and per lexicon entry; supervisors see their team', async () => {
+      const [p1, p2] = callsOf('a1', PROBLEM);
+      await review('sup-blue', p1!.id, { 'banned-phrase': 0 }); // machine -2, inspector 0: false positive
+      await review('sup-blue', p2!.id, {}, ['banned-phrase']); // confirmed: true positive
+      await review('sup-blue', callsOf('a1', CLEAN)[0]!.id, { 'banned-phrase': -2 }); // machine 0, inspector -2: miss
+      await review('sup-green', callsOf('b1', PROBLEM)[0]!.id, { 'banned-phrase': 0 }); // team green: false positive
+
+      expect((await as('insp1', 'GET', '/api/rules/accuracy')).status).toBe(403);
+      expect((await as('ag1', 'GET', '/api/rules/accuracy')).status).toBe(403);
+      const blue = await as('sup-blue', 'GET', '/api/rules/accuracy?pipelineId=inbound-service-zh');
+      expect(blue.status).toBe(200);
+      const item = (r: any, id: string) => r.body.items.find((i: any) => i.itemId === id);
+      // blue: tp 1, fp 1, fn 1 -> precision 1/2, recall 1/2, overturned 2 of 3
+      expect(item(blue, 'banned-phrase')).toMatchObject({ decisions: 3, tp: 1, fp: 1, fn: 1, tn: 0, precision: 0.5, recall: 0.5, overturnRate: 0.6667 });
+      expect(blue.body.titles['banned-phrase']).toBe('服务禁语');
+      // the problem call quotes two lexicon entries (喂, 不清楚): each fired twice on blue, stood once
+      const rules = blue.body.rules.filter((r: any) => r.items.includes('banned-phrase'));
+      expect(rules.length).toBeGreaterThan(0);
+      for (const r of rules) expect(r).toMatchObject({ fired: 2, confirmed: 1, overturned: 1, precision: 0.5 });
+      // items the inspector accepted at completion count as confirmations
+      expect(item(blue, 'hang-up-first').decisions).toBe(3);
+      expect(blue.body.trend.find((t: any) => t.itemId === 'banned-phrase')).toEqual({ period: WEEK_LABEL, itemId: 'banned-phrase', decisions: 3, overturnRate: 0.6667 });
+      // admin: green's false positive too -> tp 1, fp 2, fn 1: precision 1/3
+      const all = await as('admin', 'GET', '/api/rules/accuracy');
+      expect(item(all, 'banned-phrase')).toMatchObject({ decisions: 4, tp: 1, fp: 2, fn: 1, precision: 0.3333 });
+      expect((await as('sup-green', 'GET', '/api/rules/accuracy')).body.items.find((i: any) => i.itemId === 'banned-phrase')).toMatchObject({ decisions: 1, fp: 1 });
+    });
+
+    it('exportExample: an override becomes an example the current rule fails; agents may not export', async () => {
+      const clean = callsOf('a1', CLEAN)[0]!.id; // overridden above: the inspector heard a banned phrase
+      expect((await as('ag1', 'GET', `/api/calls/${clean}/items/banned-phrase/example`)).status).toBe(403);
+      expect((await as('sup-green', 'GET', `/api/calls/${clean}/items/banned-phrase/example`)).status).toBe(404);
+      expect((await as('sup-blue', 'GET', `/api/calls/${callsOf('a2', CLEAN)[0]!.id}/items/banned-phrase/example`)).status).toBe(409);
+      const r = await as('sup-blue', 'GET', `/api/calls/${clean}/items/banned-phrase/example`);
+      expect(r.status).toBe(200);
+      expect(r.body.file).toBe('pipelines/inbound-service-zh.examples.yaml');
+      const ex = ExampleSchema.parse((parseYaml(r.body.yaml) as unknown[])[0]);
+      expect(ex.expect.items).toEqual({ 'banned-phrase': { status: 'deducted', points: -2 } });
+      expect(ex.metadata).not.toHaveProperty('agentId');
+      const run = runExample(pipeline, ex);
+      expect(run.ok).toBe(false); // the rule still misses it: the example keeps the fix honest once made
+      expect(run.failures[0]).toMatch(/^banned-phrase: expected deducted/);
+      const log = await api.services.audit.query({ callId: clean, limit: 1000 });
+      expect(log.some((e) => e.action === 'call.transcript.read' && e.details.purpose === 'regression example')).toBe(true);
+    });
+  });
+}
+
