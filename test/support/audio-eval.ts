@@ -64,3 +64,31 @@ export function pool(list: { tp: number; fp: number; fn: number }[]): { precisio
   const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
   return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall), tp, fp, fn };
 }
+
+/**
+ * Holds matched one to one: a true hold is found by the detected hold that covers most of it (at least half);
+ * every other detected hold is a false positive, so a hold split into pieces costs precision. Edge errors
+ * (s) of the matched pairs.
+ */
+export function holdScores(detected: readonly TimeSpan[], truth: readonly TimeSpan[]): { tp: number; fp: number; fn: number; edgeErrSec: number[] } {
+  const used = new Set<number>();
+  const edgeErrSec: number[] = [];
+  let tp = 0;
+  for (const t of truth) {
+    let best = -1;
+    let bestOverlap = 0;
+    detected.forEach((d, i) => {
+      const o = Math.min(d.end, t.end) - Math.max(d.start, t.start);
+      if (!used.has(i) && o > bestOverlap) {
+        best = i;
+        bestOverlap = o;
+      }
+    });
+    if (best >= 0 && bestOverlap >= 0.5 * (t.end - t.start)) {
+      used.add(best);
+      tp++;
+      edgeErrSec.push(Math.abs(detected[best].start - t.start), Math.abs(detected[best].end - t.end));
+    }
+  }
+  return { tp, fp: detected.length - used.size, fn: truth.length - tp, edgeErrSec };
+}

@@ -39,6 +39,8 @@ export type Source =
   | { kind: 'moh'; file: string; durationSec: number; offsetSec?: number }
   /** a hold/ringback tone: sum of sines, on/off cadence */
   | { kind: 'tone'; freqHz: number[]; onSec: number; offSec: number; durationSec: number }
+  /** keypad (DTMF) tones: one dual-tone burst per digit (0-9 * # A-D), `onSec` each with `offSec` between */
+  | { kind: 'dtmf'; digits: string; onSec?: number; offSec?: number }
   /** pre-decoded samples at the call's sample rate (tests); `speech` says whether it counts as speech in the truth */
   | { kind: 'samples'; samples: Float32Array; speech: boolean; label?: string };
 
@@ -49,8 +51,13 @@ export interface Turn {
   source: Source;
   /** the words, for sidecar transcripts (asterisk prompts default to their official transcript) */
   text?: string;
-  /** active level in dBFS before channel gain (speech default -20, moh -24, tone -22) */
+  /** active level in dBFS before channel gain (speech default -20, moh -24, tone -22, dtmf -16) */
   levelDb?: number;
+  /**
+   * A recorded announcement played by the PBX during a hold ("thank you for holding…"): it belongs to the
+   * hold (truth kind 'hold'), is not the agent's speech, and is not affected by the agent's microphone.
+   */
+  partOfHold?: boolean;
 }
 
 export type Codec =
@@ -93,6 +100,24 @@ export interface Impairments {
   babble?: { db: number; voices?: number };
   /** noise floor rises in pauses (AGC): noise gain follows the inverse of the channel's own signal envelope, up to +pumpDb */
   agcPumping?: boolean | { pumpDb: number };
+  /**
+   * A noisy call start on the agent channel: for the first `durationSec` a louder line noise (hiss with crackle,
+   * optionally mains hum) at `db` dBFS, fading out; not speech, not hold.
+   */
+  noisyStart?: { durationSec: number; db: number; humHz?: 50 | 60 };
+  /** the agent's microphone boosted this many dB into hard clipping (their speech only; hold audio comes from the PBX) */
+  micBoostDb?: number;
+  /**
+   * Discontinuous transmission on a side: digital silence (exact zeros) whenever that side is not sending,
+   * the line noise returning with each utterance (sending starts `leadSec` before speech and keeps on for
+   * `hangoverSec` after it, as a codec's VAD does).
+   */
+  dtx?: { side: CallSpeaker | 'both'; hangoverSec: number; leadSec?: number };
+  /**
+   * The customer on a speakerphone: their speech and keypad reverberate in the room (RT60 `rt60Sec`), and the
+   * agent's voice comes back from the loudspeaker through the same room at `echoDb` after `delayMs`.
+   */
+  speakerphone?: { rt60Sec: number; echoDb: number; delayMs: number };
   codec?: Codec;
   /** bit rate of the lossy codecs (mp3-16k, opus, aac), kbit/s; defaults 16, 16, 24/32 */
   bitrateKbps?: number;
@@ -142,8 +167,10 @@ export interface GroundTruth {
   talkOver: TalkOverTruth[];
   /** short listener utterances fully inside the other side's turn */
   backchannels: BackchannelTruth[];
-  /** music/tone on hold spans (agent channel) */
+  /** music/tone on hold spans (agent channel), announcements during the hold included */
   hold: TimeSpan[];
+  /** keypad (DTMF) tone bursts, per side: neither speech nor talk-over, and they do not end dead air */
+  tones: { agent: TimeSpan[]; customer: TimeSpan[] };
   turns: TruthTurn[];
   impairments: Impairments;
   seed: number;
@@ -172,6 +199,9 @@ export const TRUTH_PARAMS = {
 export const SPEECH_LEVEL_DBFS = -20;
 const MOH_LEVEL_DBFS = -24;
 const TONE_LEVEL_DBFS = -22;
+const DTMF_LEVEL_DBFS = -16;
+const DTMF_HZ: Record<string, [number, number]> = {};
+['123A', '456B', '789C', '*0#D'].forEach((row, r) => [...row].forEach((d, c) => (DTMF_HZ[d] = [[697, 770, 852, 941][r], [1209, 1336, 1477, 1633][c]])));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Paths and process helpers
@@ -312,6 +342,8 @@ function sourceLabel(s: Source): string {
       return `moh:${path.basename(s.file)}`;
     case 'tone':
       return `tone:${s.freqHz.join('+')}Hz`;
+    case 'dtmf':
+      return `dtmf:${s.digits}`;
     case 'samples':
       return `samples:${s.label ?? ''}`;
   }
@@ -378,6 +410,25 @@ export async function loadSource(s: Source, sampleRate: number): Promise<Float32
         for (const f of s.freqHz) v += Math.sin(2 * Math.PI * f * t);
         out[i] = (env * v) / s.freqHz.length;
       }
+      return out;
+    }
+    case 'dtmf': {
+      const on = s.onSec ?? 0.1;
+      const off = s.offSec ?? 0.08;
+      const per = Math.round((on + off) * sampleRate);
+      const nOn = Math.round(on * sampleRate);
+      const out = new Float32Array(per * s.digits.length);
+      const ramp = Math.round(0.003 * sampleRate);
+      [...s.digits].forEach((d, k) => {
+        const hz = DTMF_HZ[d.toUpperCase()];
+        if (!hz) throw new Error(`callgen: no DTMF digit '${d}'`);
+        for (let i = 0; i < nOn; i++) {
+          const t = i / sampleRate;
+          const env = Math.min(1, i / ramp, (nOn - i) / ramp);
+          // the high tone 2 dB above the low one (twist), as keypads send
+          out[k * per + i] = env * 0.5 * (0.8 * Math.sin(2 * Math.PI * hz[0] * t) + Math.sin(2 * Math.PI * hz[1] * t));
+        }
+      });
       return out;
     }
     case 'samples':
@@ -458,8 +509,8 @@ export async function prepareSource(s: Source, sampleRate: number, levelDb?: num
 async function prepareUncached(s: Source, sampleRate: number, levelDb?: number): Promise<PreparedSource> {
   const raw = await loadSource(s, sampleRate);
   const speech = isSpeechSource(s);
-  const target = levelDb ?? (speech ? SPEECH_LEVEL_DBFS : s.kind === 'moh' ? MOH_LEVEL_DBFS : TONE_LEVEL_DBFS);
-  const current = speech || s.kind === 'tone' ? activeLevelDb(raw, sampleRate) : 20 * Math.log10(rms(raw) + 1e-9);
+  const target = levelDb ?? (speech ? SPEECH_LEVEL_DBFS : s.kind === 'moh' ? MOH_LEVEL_DBFS : s.kind === 'dtmf' ? DTMF_LEVEL_DBFS : TONE_LEVEL_DBFS);
+  const current = speech || s.kind === 'tone' || s.kind === 'dtmf' ? activeLevelDb(raw, sampleRate) : 20 * Math.log10(rms(raw) + 1e-9);
   const g = current > -110 ? dbToGain(target - current) : 0;
   const samples = new Float32Array(raw.length);
   for (let i = 0; i < raw.length; i++) samples[i] = raw[i] * g;
@@ -533,6 +584,8 @@ export interface PlacedTurn {
   start: number;
   end: number;
   speech: TimeSpan[];
+  /** keypad tone bursts (dtmf sources), absolute */
+  tones?: TimeSpan[];
   text?: string;
   source: string;
 }
@@ -556,6 +609,7 @@ export function computeTruth(
     mergeSpans(clip(placed.filter((t) => t.speaker === spk && t.kind === 'speech' && filter(t)).flatMap((t) => t.speech), durationSec), gap);
   const speech = { agent: speechOf('agent'), customer: speechOf('customer') };
   const hold = mergeSpans(clip(placed.filter((t) => t.kind === 'hold').map((t) => ({ start: t.start, end: t.end })), durationSec), 0.5);
+  const tonesOf = (spk: CallSpeaker) => mergeSpans(clip(placed.filter((t) => t.speaker === spk).flatMap((t) => t.tones ?? []), durationSec), 0.5);
   const turnSpans = {
     agent: mergeSpans(speech.agent, p.turnMergeGapSec),
     customer: mergeSpans(speech.customer, p.turnMergeGapSec),
@@ -618,6 +672,7 @@ export function computeTruth(
     talkOver: roundSpans(talkOver),
     backchannels: roundSpans(backchannels),
     hold: roundSpans(hold),
+    tones: { agent: roundSpans(tonesOf('agent')), customer: roundSpans(tonesOf('customer')) },
     turns,
     impairments: meta.impairments,
     seed: meta.seed,
@@ -681,6 +736,58 @@ function activityEnvelope(x: Float32Array, sampleRate: number): Float32Array {
   return env;
 }
 
+/**
+ * Room reverberation (Schroeder: four parallel combs, two all-passes) with decay time `rt60Sec`, mixed with
+ * the dry signal at a random direct-to-reverberant ratio of about -3..+3 dB (a speakerphone across a desk).
+ */
+function reverberate(x: Float32Array, sampleRate: number, rt60Sec: number, rand: () => number): Float32Array {
+  const n = x.length;
+  const wet = new Float32Array(n);
+  for (const ms of [29.7, 37.1, 41.1, 43.7]) {
+    const d = Math.round((ms * (0.9 + 0.2 * rand()) * sampleRate) / 1000);
+    const g = 10 ** ((-3 * d) / sampleRate / rt60Sec);
+    const buf = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      buf[i] = x[i] + (i >= d ? g * buf[i - d] : 0);
+      wet[i] += buf[i] / 4;
+    }
+  }
+  let y = wet;
+  for (const ms of [5, 1.7]) {
+    const d = Math.round((ms * sampleRate) / 1000);
+    const g = 0.7;
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = -g * y[i] + (i >= d ? y[i - d] + g * out[i - d] : 0);
+    y = out;
+  }
+  const drr = dbToGain(-3 + 6 * rand());
+  const scale = (rms(x) / (rms(y) + 1e-12)) / drr;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = x[i] + y[i] * scale;
+  return out;
+}
+
+/** A noisy call start: crackling hiss (and mains hum) at `db` dBFS over the first seconds, fading out. */
+function addNoisyStart(ch: Float32Array, sampleRate: number, p: NonNullable<Impairments['noisyStart']>, rand: () => number): void {
+  const n = Math.min(ch.length, Math.round(p.durationSec * sampleRate));
+  const hiss = pinkNoise(n, p.db, rand);
+  const fade = Math.round(0.5 * sampleRate);
+  // crackle: the hiss's level wanders by a few dB every 50-200 ms (a line settling), with clicks
+  let gain = 1;
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    if (i >= next) {
+      gain = dbToGain(-4 + 8 * rand());
+      next = i + Math.round((0.05 + 0.15 * rand()) * sampleRate);
+    }
+    let v = hiss[i] * gain;
+    if (rand() < 2 / sampleRate) v += (rand() < 0.5 ? -1 : 1) * dbToGain(p.db + 12);
+    if (p.humHz) for (let h = 1; h <= 5; h += 2) v += dbToGain(p.db - 3) * 0.5 * Math.sin((2 * Math.PI * p.humHz * h * i) / sampleRate);
+    const env = Math.min(1, (n - i) / fade);
+    ch[i] += v * env;
+  }
+}
+
 /** Mix a spec into two channels (no encoding). Exposed for tests and the benchmark. */
 export async function renderCall(spec: CallSpec): Promise<RenderedCall> {
   const imp = spec.impairments ?? {};
@@ -689,22 +796,30 @@ export async function renderCall(spec: CallSpec): Promise<RenderedCall> {
   const seed = spec.seed ?? 1;
   const rand = prng(seed ^ 0x5eed);
   const clean = { agent: new Float32Array(n), customer: new Float32Array(n) };
+  // hold audio (music, tones, announcements) comes from the PBX, not through the agent's microphone
+  const holdAudio = new Float32Array(n);
   const placed: PlacedTurn[] = [];
   for (const t of spec.turns) {
-    if ((t.source.kind === 'moh' || t.source.kind === 'tone') && t.speaker !== 'agent')
-      throw new Error('callgen: music/tone on hold belongs on the agent channel');
+    const holdSound = t.source.kind === 'moh' || t.source.kind === 'tone' || !!t.partOfHold;
+    if (holdSound && t.speaker !== 'agent') throw new Error('callgen: music/tone/announcements on hold belong on the agent channel');
     const src = await prepareSource(t.source, sr, t.levelDb);
     const at = Math.round(t.at * sr);
-    const dst = clean[t.speaker];
+    const dst = holdSound ? holdAudio : clean[t.speaker];
     for (let i = 0; i < src.samples.length && at + i < n; i++) if (at + i >= 0) dst[at + i] += src.samples[i];
     const start = at / sr;
     const text = t.text ?? (t.source.kind === 'asterisk' ? asteriskTranscripts(t.source.voice).get(t.source.prompt) : t.source.kind === 'espeak' ? t.source.text : undefined);
+    let tones: TimeSpan[] | undefined;
+    if (t.source.kind === 'dtmf') {
+      const per = (t.source.onSec ?? 0.1) + (t.source.offSec ?? 0.08);
+      tones = [...t.source.digits].map((_, k) => ({ start: start + k * per, end: start + k * per + (t.source.kind === 'dtmf' ? t.source.onSec ?? 0.1 : 0) }));
+    }
     placed.push({
       speaker: t.speaker,
-      kind: isSpeechSource(t.source) ? 'speech' : t.source.kind === 'moh' || t.source.kind === 'tone' ? 'hold' : 'other',
+      kind: holdSound ? 'hold' : isSpeechSource(t.source) ? 'speech' : 'other',
       start,
       end: start + src.durationSec,
-      speech: src.speech.map((s) => ({ start: start + s.start, end: start + s.end })),
+      speech: holdSound ? [] : src.speech.map((s) => ({ start: start + s.start, end: start + s.end })),
+      ...(tones ? { tones } : {}),
       ...(text !== undefined ? { text } : {}),
       source: sourceLabel(t.source),
     });
@@ -714,11 +829,21 @@ export async function renderCall(spec: CallSpec): Promise<RenderedCall> {
   const gC = dbToGain(imp.gainDb?.customer ?? 0);
   const agent = new Float32Array(n);
   const customer = new Float32Array(n);
+  const boost = dbToGain(imp.micBoostDb ?? 0);
+  // a speakerphone: the customer's room reverberates what they say (and type)
+  const customerSrc = imp.speakerphone ? reverberate(clean.customer, sr, imp.speakerphone.rt60Sec, rand) : clean.customer;
   for (let i = 0; i < n; i++) {
-    agent[i] = clean.agent[i] * gA;
-    customer[i] = clean.customer[i] * gC;
+    // a boosted microphone clips at the converter, before the line
+    const mic = imp.micBoostDb ? Math.max(-1, Math.min(1, clean.agent[i] * boost)) : clean.agent[i];
+    agent[i] = (mic + holdAudio[i]) * gA;
+    customer[i] = customerSrc[i] * gC;
   }
   const agentOnly = Float32Array.from(agent);
+  if (imp.speakerphone) {
+    // the agent's voice from the loudspeaker, through the same room, back into the customer's microphone
+    const room = reverberate(bandLimit(agentOnly, sr, 200, 3400), sr, imp.speakerphone.rt60Sec, rand);
+    addDelayed(customer, room, dbToGain(imp.speakerphone.echoDb) * gC, Math.round((imp.speakerphone.delayMs / 1000) * sr));
+  }
   const customerOnly = Float32Array.from(customer);
   if (imp.crosstalk) {
     const d = Math.round((imp.crosstalk.delayMs / 1000) * sr);
@@ -731,7 +856,7 @@ export async function renderCall(spec: CallSpec): Promise<RenderedCall> {
     addDelayed(customer, bandLimit(agentOnly, sr, 300, 2800), dbToGain(imp.echo.db), d);
   }
   if (imp.babble) {
-    const agentVoice = spec.turns.find((t) => t.speaker === 'agent' && isSpeechSource(t.source));
+    const agentVoice = spec.turns.find((t) => t.speaker === 'agent' && isSpeechSource(t.source) && !t.partOfHold);
     const babble = await makeBabble(n, sr, imp.babble.voices ?? 4, agentVoice ? speakerOfVoice(agentVoice.source) : undefined, rand);
     const g = dbToGain(imp.babble.db) * gA;
     for (let i = 0; i < n; i++) agent[i] += babble[i] * g;
@@ -748,6 +873,28 @@ export async function renderCall(spec: CallSpec): Promise<RenderedCall> {
       const noise = pinkNoise(n, level, rand);
       const env = pump ? activityEnvelope(content, sr) : undefined;
       for (let i = 0; i < n; i++) ch[i] += noise[i] * (env ? dbToGain(pump * (1 - env[i])) : 1);
+    }
+  }
+  if (imp.noisyStart) addNoisyStart(agent, sr, imp.noisyStart, rand);
+  if (imp.dtx) {
+    const lead = imp.dtx.leadSec ?? 0.04;
+    for (const side of ['agent', 'customer'] as const) {
+      if (imp.dtx.side !== side && imp.dtx.side !== 'both') continue;
+      // what the codec's VAD sends: speech, keypad and hold sound, with lead and hangover; zeros otherwise
+      const sending = mergeSpans(
+        placed
+          .filter((t) => t.speaker === side)
+          .flatMap((t) => (t.kind === 'speech' ? t.speech : [{ start: t.start, end: t.end }]))
+          .map((x) => ({ start: x.start - lead, end: x.end + imp.dtx!.hangoverSec })),
+        0,
+      );
+      const ch = side === 'agent' ? agent : customer;
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        const t = i / sr;
+        while (k < sending.length && sending[k].end <= t) k++;
+        if (!(k < sending.length && sending[k].start <= t)) ch[i] = 0;
+      }
     }
   }
   for (const ch of [agent, customer]) for (let i = 0; i < n; i++) ch[i] = Math.max(-1, Math.min(1, ch[i]));
@@ -996,7 +1143,32 @@ export interface RandomCallOptions {
   codec?: Codec;
   randomCodec?: boolean;
   sampleRate?: 8000 | 16000;
+  /**
+   * 'any' (default): music or tones, as always; 'moh'; 'tone'; 'announced': music interrupted every 15-30 s by
+   * a recorded PBX announcement in a voice that is not the agent's (part of the hold, not speech).
+   */
+  holdStyle?: 'any' | 'moh' | 'tone' | 'announced';
+  /** holds in the call when there is hold (default 1; styles other than 'any' only) */
+  holds?: number;
+  /** hold length range in seconds (default 20-70) */
+  holdSec?: [number, number];
+  /** hold music level relative to the agent's speech level in dB (default: music at -24 dBFS, 4 dB below) */
+  holdLevelDb?: number;
+  /** probability per agent sentence that the customer types keypad digits meanwhile (default 0); also in some dead air */
+  keypad?: number;
+  /** start the conversation at this time (s), e.g. after a noisy call start */
+  firstSpeechAt?: number;
 }
+
+/** Hold announcements for the espeak PBX voice (never the agent's voice). */
+const HOLD_ANNOUNCEMENTS: { voice: string; text: string }[] = [
+  { voice: 'en-gb-x-rp', text: 'Thank you for holding. Your call is important to us. Please stay on the line.' },
+  { voice: 'en-us', text: 'All of our agents are busy. Your call will be answered shortly. Thank you for your patience.' },
+  { voice: 'en-gb', text: 'Thank you for waiting. An advisor will be with you shortly.' },
+  { voice: 'cmn', text: '您好，您的来电正在排队中，请不要挂机，我们将尽快为您服务。' },
+  { voice: 'cmn', text: '感谢您的耐心等待，请稍候。' },
+];
+const PBX_PROMPTS = ['queue-periodic-announce', 'queue-thankyou', 'queue-youarenext', 'queue-callswaiting', 'pls-hold-while-try'];
 
 const STEREO_CODECS: Codec[] = ['pcm16', 'mulaw', 'alaw', 'gsm-stereo', 'mp3-16k', 'opus', 'aac', 'flac'];
 
@@ -1084,13 +1256,97 @@ export async function randomCallSpec(seed: number, opts: RandomCallOptions = {})
   const holdAt = wantHold ? u(0.25, 0.6) * durationSec : Infinity;
   let held = false;
   let t = u(0.3, 1.5);
+  // the newer conditions draw from their own stream, so calls made without them stay as they were
+  const rand2 = prng(seed ^ 0x40d2);
+  const u2 = (a: number, b: number) => a + (b - a) * rand2();
+  const pick2 = <T>(xs: readonly T[]): T => xs[Math.floor(rand2() * xs.length)];
+  const style = opts.holdStyle ?? 'any';
+  const holdsWanted = style === 'any' ? 1 : Math.max(1, opts.holds ?? 1);
+  const holdTimes = wantHold
+    ? style === 'any'
+      ? [holdAt]
+      : Array.from({ length: holdsWanted }, (_, k) => ((k + u2(0.15, 0.55)) / holdsWanted) * durationSec)
+    : [];
+  let holdsDone = 0;
+  if (opts.firstSpeechAt !== undefined) t = opts.firstSpeechAt;
+  const keypad = (at: number, maxSec: number) => {
+    // 3-11 digits, 60-150 ms each with 50-120 ms between: an account number typed on the customer's keypad
+    const on = u2(0.06, 0.15);
+    const off = u2(0.05, 0.12);
+    const nDigits = Math.max(1, Math.min(3 + Math.floor(rand2() * 9), Math.floor(maxSec / (on + off))));
+    const digits = Array.from({ length: nDigits }, () => pick2([...'0123456789*#'])).join('');
+    turns.push({ speaker: 'customer', at, source: { kind: 'dtmf', digits, onSec: on, offSec: off }, levelDb: u2(-22, -10) });
+  };
+  const pbxAnnouncement = (): Source => {
+    const agentSpeaker = speakerOfVoice({ kind: agentVoice.kind, voice: agentVoice.voice, prompt: '', text: '' } as Source);
+    const others = ASTERISK_VOICES.filter((v) => speakerOfVoice({ kind: 'asterisk', voice: v, prompt: '' }) !== agentSpeaker);
+    if (others.length && rand2() < 0.65) {
+      const voice = pick2(others);
+      const prompts = PBX_PROMPTS.filter((pr) => existsSync(path.join(SOUNDS_DIR, voice, `${pr}.wav`)));
+      if (prompts.length) return { kind: 'asterisk', voice, prompt: pick2(prompts) };
+    }
+    const a = pick2(HOLD_ANNOUNCEMENTS.filter((x) => !(agentVoice.kind === 'espeak' && agentVoice.voice === x.voice)));
+    return { kind: 'espeak', voice: a.voice, text: a.text, speed: Math.round(u2(140, 170)), pitch: Math.round(u2(30, 70)) };
+  };
   let spk: CallSpeaker = rand() < 0.85 ? 'agent' : 'customer';
   // the end of the current speaker's last speech (absolute), for talk-over placement
   let lastSpeechEnd = 0;
   let lastSpeechStart = 0;
   const endLimit = durationSec - 1.0;
   while (t < endLimit - 1) {
-    if (!held && t >= holdAt && spk === 'agent' && t + 30 < endLimit) {
+    if (style !== 'any' && holdsDone < holdTimes.length && t >= holdTimes[holdsDone] && spk === 'agent' && t + 25 < endLimit) {
+      holdsDone++;
+      // "one moment, please", then hold right after (edges 0.15-1.2 s), then the agent comes back
+      if (rand2() < 0.8) {
+        const s = utterance('agent', 1, 4);
+        const L = await lengthOf(s);
+        turns.push({ speaker: 'agent', at: t, source: s });
+        t += L.speechEnd + u2(0.15, 1.2);
+      }
+      const [lo, hi] = opts.holdSec ?? [20, 70];
+      const holdSec = Math.min(u2(lo, hi), endLimit - t - 8);
+      const level = opts.holdLevelDb !== undefined ? SPEECH_LEVEL_DBFS + opts.holdLevelDb : undefined;
+      const files = mohFiles();
+      const kind = style === 'tone' || !files.length ? 'tone' : style;
+      if (kind === 'tone') {
+        turns.push({
+          speaker: 'agent',
+          at: t,
+          source: { kind: 'tone', freqHz: pick2([[425], [440, 480], [1400], [350, 440]]), onSec: u2(0.4, 2), offSec: u2(0.2, 1.5), durationSec: holdSec },
+          levelDb: level,
+        });
+      } else {
+        const file = pick2(files);
+        const end = t + holdSec;
+        let at = t;
+        let offset = u2(0, 60);
+        const musicStops = rand2() < 0.6;
+        while (at < end - 0.5) {
+          const musicSec = kind === 'announced' ? Math.min(u2(15, 30), end - at) : end - at;
+          // announcements: when the music resumes it goes on where it stopped
+          turns.push({ speaker: 'agent', at, source: { kind: 'moh', file, durationSec: musicSec, offsetSec: offset }, levelDb: level });
+          offset += musicSec;
+          at += musicSec;
+          if (kind !== 'announced' || at >= end - 6) break;
+          const ann = pbxAnnouncement();
+          const A = await lengthOf(ann);
+          const annLevel = (level ?? -24) + u2(0, 6);
+          if (musicStops) {
+            turns.push({ speaker: 'agent', at: at + 0.2, source: ann, levelDb: annLevel, partOfHold: true });
+            at += A.dur + 0.4;
+          } else {
+            // the announcement over the music
+            turns.push({ speaker: 'agent', at: at - A.dur, source: ann, levelDb: annLevel, partOfHold: true });
+          }
+        }
+        t = Math.max(at, end);
+      }
+      if (kind === 'tone') t += holdSec;
+      t += u2(0.15, 1.2);
+      spk = 'agent';
+      continue;
+    }
+    if (style === 'any' && !held && t >= holdAt && spk === 'agent' && t + 30 < endLimit) {
       held = true;
       // agent (usually) asks, then hold, then thanks
       if (rand() < 0.75) {
@@ -1123,6 +1379,10 @@ export async function randomCallSpec(seed: number, opts: RandomCallOptions = {})
       lastSpeechStart = speechStart;
       const listener: CallSpeaker = spk === 'agent' ? 'customer' : 'agent';
       // listener backchannel inside a long utterance
+      if (opts.keypad && spk === 'agent' && L.speechEnd - L.speechStart > 2 && rand2() < opts.keypad) {
+        const from = t + L.speechStart + 0.3;
+        keypad(u2(from, Math.max(from, t + L.speechEnd - 1.5)), t + L.speechEnd - from);
+      }
       if (L.speechEnd - L.speechStart > 2.6 && rand() < 0.35) {
         const b = backchannel(listener);
         const B = await lengthOf(b);
@@ -1137,6 +1397,7 @@ export async function randomCallSpec(seed: number, opts: RandomCallOptions = {})
     if (deadAirLeft > 0 && r < 0.12) {
       deadAirLeft--;
       t = lastSpeechEnd + u(6, 15);
+      if (opts.keypad && rand2() < 0.5) keypad(lastSpeechEnd + u2(1.5, 3), 3);
     } else if (r < 0.3 && lastSpeechEnd - lastSpeechStart > 1.6) {
       // talk-over: the next speaker starts before this one finishes
       const overlap = Math.min(u(0.6, 3), lastSpeechEnd - lastSpeechStart - 0.8);
@@ -1222,4 +1483,102 @@ export async function buildLongCall(minutes: number, outFile: string, opts: Long
   }
   await done;
   return computeTruth(offset, placed, { sampleRate: sr, channels: 2, codec, impairments: {}, seed });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hard lines: holds on noisy lines, keypad tones, DTX, speakerphones (issue 16)
+
+/**
+ * - 'noisy-hold': ~20 dB SNR on both sides, GSM or a clean codec, 1-2 holds of music ~12 dB below the
+ *   agent's speech, mostly interrupted by PBX announcements; often a noisy call start.
+ * - 'clipping-hold': the agent's microphone boosted into clipping on a noisy channel; hold music only a few
+ *   dB above that channel's floor.
+ * - 'keypad': the customer types digits (DTMF) while the agent talks and in dead air.
+ * - 'dtx': discontinuous transmission (digital silence between utterances, line noise returning with speech).
+ * - 'speakerphone': the customer in a reverberant room, the agent's voice coming back through it.
+ */
+export type HardLine = 'noisy-hold' | 'clipping-hold' | 'keypad' | 'dtx' | 'speakerphone';
+export const HARD_LINES: readonly HardLine[] = ['noisy-hold', 'clipping-hold', 'keypad', 'dtx', 'speakerphone'];
+
+export async function hardLineCallSpec(seed: number, line: HardLine, opts: { durationSec?: number } = {}): Promise<CallSpec> {
+  const rand = prng(seed ^ 0x11e5);
+  const u = (a: number, b: number) => a + (b - a) * rand();
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const durationSec = opts.durationSec ?? Math.round(u(100, 150));
+  const language = pick(['en', 'zh', 'any'] as const);
+  const base: Impairments = {};
+  if (rand() < 0.35) base.crosstalk = { db: -u(22, 30), delayMs: u(0, 20) };
+  if (rand() < 0.3) base.echo = { db: -u(20, 30), delayMs: u(30, 250) };
+  const snrNoise = () => SPEECH_LEVEL_DBFS - u(17, 23);
+  switch (line) {
+    case 'noisy-hold': {
+      const holds = rand() < 0.4 ? 2 : 1;
+      const dur = opts.durationSec ?? (holds === 2 ? Math.round(u(180, 220)) : durationSec);
+      const noisyStart = rand() < 0.7;
+      const startSec = u(4, 10);
+      const noise = { agent: snrNoise(), customer: snrNoise() };
+      return randomCallSpec(seed, {
+        durationSec: dur,
+        language,
+        hold: true,
+        holdStyle: rand() < 0.75 ? 'announced' : 'moh',
+        holds,
+        holdSec: [35, 75],
+        holdLevelDb: -12 + u(-1.5, 1.5),
+        impairments: {
+          ...base,
+          noiseDb: noise,
+          ...(noisyStart ? { noisyStart: { durationSec: startSec, db: noise.agent + u(8, 14), ...(rand() < 0.4 ? { humHz: pick([50, 60] as const) } : {}) } } : {}),
+        },
+        codec: pick(['gsm-stereo', 'gsm-stereo', 'pcm16', 'mulaw'] as const),
+        firstSpeechAt: noisyStart ? startSec - u(0, 1) : undefined,
+        deadAirGaps: 1,
+      });
+    }
+    case 'clipping-hold': {
+      const floor = -u(38, 33);
+      return randomCallSpec(seed, {
+        durationSec,
+        language,
+        hold: true,
+        holdStyle: rand() < 0.5 ? 'announced' : 'moh',
+        holds: 1,
+        holdSec: [35, 70],
+        // the music a few dB above the channel's floor
+        holdLevelDb: floor + u(5, 9) - SPEECH_LEVEL_DBFS,
+        impairments: { ...base, noiseDb: { agent: floor, customer: snrNoise() }, micBoostDb: u(10, 16) },
+        codec: pick(['gsm-stereo', 'pcm16', 'mulaw', 'alaw'] as const),
+        deadAirGaps: 1,
+      });
+    }
+    case 'keypad':
+      return randomCallSpec(seed, {
+        durationSec,
+        language,
+        hold: 0.3,
+        keypad: 0.35,
+        impairments: { ...randomImpairments(rand), ...base },
+        codec: pick(['pcm16', 'mulaw', 'alaw', 'gsm-stereo', 'opus'] as const),
+        deadAirGaps: 2,
+      });
+    case 'dtx': {
+      const side = pick(['customer', 'customer', 'both'] as const);
+      return randomCallSpec(seed, {
+        durationSec,
+        language,
+        hold: 0.3,
+        keypad: rand() < 0.3 ? 0.2 : 0,
+        impairments: { ...base, noiseDb: { agent: -u(55, 40), customer: -u(50, 36) }, dtx: { side, hangoverSec: u(0.1, 0.6), leadSec: u(0, 0.08) } },
+        codec: pick(['pcm16', 'gsm-stereo', 'mulaw', 'opus'] as const),
+      });
+    }
+    case 'speakerphone':
+      return randomCallSpec(seed, {
+        durationSec,
+        language,
+        hold: 0.3,
+        impairments: { ...base, noiseDb: { agent: -u(60, 45), customer: -u(50, 38) }, speakerphone: { rt60Sec: u(0.3, 0.8), echoDb: -u(12, 24), delayMs: u(30, 150) } },
+        codec: pick(['pcm16', 'mulaw', 'gsm-stereo', 'aac'] as const),
+      });
+  }
 }
