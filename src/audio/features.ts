@@ -9,10 +9,15 @@ import FFT from 'fft.js';
  * - energyDb: total telephone-band power in dB relative to full scale
  * - flatness: spectral flatness (0 tonal .. 1 noise-like)
  * - flux: 1 - cosine similarity of this frame's magnitude spectrum with the previous one (0 = steady)
+ * - dtmfShare: share of the power at the strongest keypad (DTMF) row tone plus the strongest column tone
+ *   (+-2 bins each, both present): ~1 while a key is pressed, far lower for speech, whose power spreads over
+ *   many harmonics and formants (the Goertzel-style test every PBX runs, on the spectrum we already have)
  */
 
 export const BAND_EDGES_HZ = [150, 400, 800, 1300, 2000, 2800, 3800] as const;
 export const N_BANDS = BAND_EDGES_HZ.length - 1;
+const DTMF_ROW_HZ = [697, 770, 852, 941] as const;
+const DTMF_COLUMN_HZ = [1209, 1336, 1477, 1633] as const;
 
 export interface ChannelFeatures {
   /** band power (linear, mean-square units) per band: bands[b][frame] */
@@ -20,6 +25,7 @@ export interface ChannelFeatures {
   energyDb: Float32Array;
   flatness: Float32Array;
   flux: Float32Array;
+  dtmfShare: Float32Array;
 }
 
 export interface Features {
@@ -50,6 +56,7 @@ interface ChannelAcc {
   energyDb: GrowableF32;
   flatness: GrowableF32;
   flux: GrowableF32;
+  dtmfShare: GrowableF32;
   ring: Float32Array; // circular buffer of the last `win` samples
   ringPos: number; // next write index
   ringFill: number;
@@ -73,6 +80,7 @@ export class FeatureExtractor {
   private carry: Buffer | null = null;
   private readonly frame: Float32Array;
   private readonly bandPow = new Float64Array(N_BANDS);
+  private readonly binPow: Float64Array;
 
   constructor(
     readonly sampleRate: number,
@@ -105,11 +113,13 @@ export class FeatureExtractor {
       this.bandOfBin[k] = b;
     }
     this.frame = new Float32Array(win);
+    this.binPow = new Float64Array(this.binHi - this.binLo + 1);
     this.acc = Array.from({ length: nChannels }, () => ({
       bands: Array.from({ length: N_BANDS }, () => new GrowableF32()),
       energyDb: new GrowableF32(),
       flatness: new GrowableF32(),
       flux: new GrowableF32(),
+      dtmfShare: new GrowableF32(),
       ring: new Float32Array(win),
       ringPos: 0,
       ringFill: 0,
@@ -200,6 +210,7 @@ export class FeatureExtractor {
       }
       const mag = Math.sqrt(p);
       const j = k - this.binLo;
+      this.binPow[j] = p;
       dot += mag * a.prevMag[j];
       normCur += p;
       normPrev += a.prevMag[j] * a.prevMag[j];
@@ -213,6 +224,26 @@ export class FeatureExtractor {
     a.flatness.push(arith > 0 ? Math.exp(logSum / count) / (arith + 1e-12) : 1);
     a.flux.push(a.hasPrev && normCur > 0 && normPrev > 0 ? 1 - dot / Math.sqrt(normCur * normPrev) : 0);
     a.hasPrev = true;
+    a.dtmfShare.push(total > 0 ? this.dtmfPower() / total : 0);
+  }
+
+  /** Power of the strongest DTMF row tone plus the strongest column tone; 0 unless each has 8 % of the frame's power. */
+  private dtmfPower(): number {
+    let total = 0;
+    for (let j = 0; j < this.binPow.length; j++) total += this.binPow[j];
+    const group = (hz: readonly number[]) => {
+      let best = 0;
+      for (const f of hz) {
+        const k = Math.round(f / (this.sampleRate / this.win)) - this.binLo;
+        let sum = 0;
+        for (let j = Math.max(0, k - 2); j <= Math.min(this.binPow.length - 1, k + 2); j++) sum += this.binPow[j];
+        best = Math.max(best, sum);
+      }
+      return best;
+    };
+    const low = group(DTMF_ROW_HZ);
+    const high = group(DTMF_COLUMN_HZ);
+    return Math.min(low, high) >= 0.08 * total ? low + high : 0;
   }
 
   finish(): Features {
@@ -221,6 +252,7 @@ export class FeatureExtractor {
       energyDb: a.energyDb.done(),
       flatness: a.flatness.done(),
       flux: a.flux.done(),
+      dtmfShare: a.dtmfShare.done(),
     }));
     return {
       sampleRate: this.sampleRate,

@@ -1,4 +1,4 @@
-import { intersectSpans, mergeSpans, spanDuration } from '../core/spans.js';
+import { intersectSpans, mergeSpans, spanDuration, unionSpans } from '../core/spans.js';
 import type { TimeSpan } from '../core/types.js';
 import type { Features } from './features.js';
 
@@ -17,6 +17,8 @@ export interface HoldSoundParams {
   presenceDb: number;
   /** max mean spectral flux for steady sound, when its energy is also steady */
   maxFlux: number;
+  /** a weaker presence (dB above the floor) counts too when the block sounds nearly all the time (music on a noisy line) */
+  presenceLowDb: number;
   /** flux this low is steady sound whatever the energy does (music with dynamics) */
   maxFluxAlone: number;
   /** max std-dev of frame energy (dB) within the block */
@@ -33,10 +35,22 @@ export interface HoldSoundParams {
   edgePauseSec: number;
   /** ... if the hold sound then runs at least this long (s) without another such pause */
   edgeSteadySec: number;
+  /** an edge block this many dB louder than the hold's typical level is speech on the line, not the hold */
+  edgeLouderDb: number;
+  /** ... or this many dB more modulated (syllables) than the hold's typical block */
+  edgeModulationDb: number;
+  /** pieces of hold separated by up to this long (s) are one hold (a recorded announcement between the music) ... */
+  announcementMaxSec: number;
+  /** ... when the other side speaks at most this long (s) in between, and each piece lasts at least this long (s) */
+  announcementOtherSpeechSec: number;
+  minPieceSec: number;
+  /** a hold reaches out up to this far (s) to the pause before the next words (and after the last ones) over quiet, sparse music */
+  extendMaxSec: number;
 }
 
 export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   presenceDb: 10,
+  presenceLowDb: 3.5,
   maxFlux: 0.115,
   maxFluxAlone: 0.085,
   maxModulationDb: 7,
@@ -46,6 +60,12 @@ export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   edgeSearchSec: 2.5,
   edgePauseSec: 0.3,
   edgeSteadySec: 4,
+  edgeLouderDb: 6,
+  edgeModulationDb: 2.5,
+  announcementMaxSec: 14,
+  announcementOtherSpeechSec: 0.5,
+  minPieceSec: 4,
+  extendMaxSec: 6,
 };
 
 export interface HoldBlock {
@@ -54,6 +74,8 @@ export interface HoldBlock {
   flux: number;
   modulationDb: number;
   flatness: number;
+  /** mean level of the block's sounding frames (dB) */
+  levelDb: number;
   holdLike: boolean;
 }
 
@@ -64,15 +86,26 @@ export function holdBlocks(features: Features, channel: number, floorDb: number,
   for (let s = 0; s + per <= features.nFrames; s += per) {
     // Statistics over the block's active frames only, so on/off tone cadences and pauses between notes
     // don't dilute the steadiness of the sound itself.
-    const active: number[] = [];
+    let active: number[] = [];
     for (let t = s; t < s + per; t++) if (ch.energyDb[t] >= floorDb + p.presenceDb) active.push(t);
-    const present = active.length >= 0.3 * per;
+    let present = active.length >= 0.3 * per;
+    if (!present) {
+      // Music 12 dB below the speech on a line with 20 dB SNR sits only ~8 dB above the floor: it counts when
+      // it sounds through nearly the whole block (speech pauses between syllables and words, music does not).
+      const weak: number[] = [];
+      for (let t = s; t < s + per; t++) if (ch.energyDb[t] >= floorDb + p.presenceLowDb) weak.push(t);
+      if (weak.length >= 0.8 * per) {
+        active = weak;
+        present = true;
+      }
+    }
     let flux = 1;
     let flat = 1;
     let sd = 99;
+    let mean = -120;
     if (present) {
       const e = active.map((t) => ch.energyDb[t]);
-      const mean = e.reduce((a, b) => a + b, 0) / e.length;
+      mean = e.reduce((a, b) => a + b, 0) / e.length;
       sd = Math.sqrt(e.reduce((a, b) => a + (b - mean) ** 2, 0) / e.length);
       // flux of a frame compares it with the previous one: skip onsets (previous frame inactive)
       const steadyFrames = active.filter((t) => t > s && ch.energyDb[t - 1] >= floorDb + p.presenceDb);
@@ -81,7 +114,7 @@ export function holdBlocks(features: Features, channel: number, floorDb: number,
     }
     const steady = flux <= p.maxFluxAlone || (flux <= p.maxFlux && sd <= p.maxModulationDb);
     const tone = flat <= p.toneFlatness && sd <= p.maxModulationDb;
-    out.push({ start: s * features.frameSec, present, flux, modulationDb: sd, flatness: flat, holdLike: present && (steady || tone) });
+    out.push({ start: s * features.frameSec, present, flux, modulationDb: sd, flatness: flat, levelDb: mean, holdLike: present && (steady || tone) });
   }
   return out;
 }
@@ -93,20 +126,92 @@ export function detectHoldSound(
   floorDb: number,
   minSec: number,
   p: HoldSoundParams = DEFAULT_HOLD_SOUND,
+  ownSpeech: readonly TimeSpan[] = [],
 ): TimeSpan[] {
   const blocks = holdBlocks(features, channel, floorDb, p);
   const blockSec = Math.max(1, Math.round(1 / features.frameSec)) * features.frameSec;
   const raw = blocks.filter((b) => b.holdLike).map((b) => ({ start: b.start, end: b.start + blockSec }));
-  const merged = mergeSpans(raw, p.bridgeSec).map((h) => refineEdges(features, channel, floorDb, h, p));
-  return merged.filter((h) => {
-    const dur = h.end - h.start;
-    if (dur < minSec) return false;
-    // Most of a hold-like run must be hold-like blocks, not bridged gaps.
-    const covered = spanDuration(intersectSpans(raw, [h]));
-    if (covered < 0.6 * dur) return false;
-    const otherTalk = spanDuration(intersectSpans(mergeSpans(otherSpeech), [h]));
-    return otherTalk <= p.maxOtherSpeechShare * dur;
-  });
+  const other = mergeSpans(otherSpeech);
+  const pieces = mergeSpans(raw, p.bridgeSec)
+    .map((h) => trimEdges(blocks, blockSec, h, p))
+    .filter((h): h is TimeSpan => h !== null)
+    .map((h) => refineEdges(features, channel, floorDb, h, p))
+    .filter((h) => {
+      const dur = h.end - h.start;
+      if (dur < Math.min(minSec, p.minPieceSec)) return false;
+      // Most of a hold-like run must be hold-like blocks, not bridged gaps.
+      const covered = spanDuration(intersectSpans(raw, [h]));
+      if (covered < 0.6 * dur) return false;
+      const otherTalk = spanDuration(intersectSpans(other, [h]));
+      return otherTalk <= p.maxOtherSpeechShare * dur;
+    });
+  // A PBX plays a recorded announcement every 15-30 s of a hold ("thank you for holding…"): 5-10 s of
+  // speech between stretches of the same music. The customer, still waiting, does not answer it; an agent
+  // coming back does get an answer. Pieces of hold around such a gap are one hold, the announcement its part.
+  const holds: TimeSpan[] = [];
+  for (const h of pieces) {
+    const last = holds[holds.length - 1];
+    const gap = last ? { start: last.end, end: h.start } : null;
+    if (last && gap && gap.end - gap.start <= p.announcementMaxSec && spanDuration(intersectSpans(other, [gap])) <= p.announcementOtherSpeechSec)
+      last.end = h.end;
+    else holds.push({ ...h });
+  }
+  const speech = unionSpans(mergeSpans(ownSpeech), other);
+  return holds.filter((h) => h.end - h.start >= minSec).map((h) => extendEdges(features, channel, floorDb, h, speech, p));
+}
+
+/**
+ * Quiet, sparse music (notes with rests, barely above a noisy line's floor) fails the one-second block test
+ * near a hold's edges, so the hold found from blocks can start late and end early. Nobody speaks between a
+ * hold and the words before or after it: when that gap still carries sound well above the floor, the hold
+ * reaches over it to the pause next to the words.
+ */
+function extendEdges(features: Features, channel: number, floorDb: number, h: TimeSpan, speech: TimeSpan[], p: HoldSoundParams): TimeSpan {
+  const e = features.channels[channel].energyDb;
+  const fs = features.frameSec;
+  const soundDb = floorDb + p.presenceLowDb + 3;
+  const next = speech.find((s) => s.start >= h.end - 0.5)?.start ?? e.length * fs;
+  const prev = [...speech].reverse().find((s) => s.end <= h.start + 0.5)?.end ?? 0;
+  const sounding = (a: number, z: number) => {
+    let n = 0;
+    for (let t = a; t < z; t++) if (e[t] >= soundDb) n++;
+    return z > a && n >= 0.1 * (z - a);
+  };
+  let { start, end } = h;
+  const z = Math.min(e.length, Math.round(next / fs));
+  if (next - h.end <= p.extendMaxSec && sounding(Math.round(h.end / fs), z)) {
+    let t = z - 1;
+    while (t > h.end / fs && e[t] < soundDb) t--;
+    end = Math.max(h.end, (t + 1) * fs);
+  }
+  const a = Math.max(0, Math.round(prev / fs));
+  if (h.start - prev <= p.extendMaxSec && sounding(a, Math.round(h.start / fs))) {
+    let t = a;
+    while (t < h.start / fs && e[t] < soundDb) t++;
+    start = Math.min(h.start, t * fs);
+  }
+  return { start, end };
+}
+
+/**
+ * A run of hold-like blocks, bridged over short gaps, can take in a block of the agent's words at either end
+ * when the line's noise makes speech look steady. Such a block is far louder or far more modulated than the
+ * hold's own typical block: drop blocks from each end until one looks like the hold.
+ */
+function trimEdges(blocks: HoldBlock[], blockSec: number, h: TimeSpan, p: HoldSoundParams): TimeSpan | null {
+  const inside = blocks.filter((b) => b.start >= h.start - 1e-9 && b.start + blockSec <= h.end + 1e-9);
+  const body = inside.filter((b) => b.holdLike);
+  if (body.length < 3) return h;
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const level = median(body.map((b) => b.levelDb));
+  const modulation = median(body.map((b) => b.modulationDb));
+  const typical = (b: HoldBlock) => b.holdLike && b.levelDb <= level + p.edgeLouderDb && b.modulationDb <= modulation + p.edgeModulationDb;
+  let i = 0;
+  let j = inside.length - 1;
+  while (i <= j && !typical(inside[i])) i++;
+  while (j >= i && !typical(inside[j])) j--;
+  if (i > j) return null;
+  return { start: inside[i].start, end: inside[j].start + blockSec };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mergeSpans, subtractSpans } from '../core/spans.js';
 import type { TimeSpan } from '../core/types.js';
-import { N_BANDS, type Features } from './features.js';
+import { N_BANDS, type ChannelFeatures, type Features } from './features.js';
 import { detectHoldSound } from './hold-sound.js';
 import { estimateLeak, predictLeak, type LeakEstimate } from './leak.js';
 
@@ -85,13 +85,28 @@ function percentileOf(values: Float32Array | Float64Array, q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))];
 }
 
-/** Local noise floor per frame: 10th percentile per 1 s block, min over +-2 s, then smoothed. */
-export function noiseFloor(energyDb: Float32Array | Float64Array, frameSec: number): Float64Array {
+/**
+ * Local noise floor per frame: 10th percentile per 1 s block, min over +-2 s, then smoothed. Frames outside
+ * `live` (digital silence of a DTX line) are left out: the floor is that of the line while it sends, and a
+ * stretch with no live frame takes the floor of the nearest one that has them.
+ */
+export function noiseFloor(energyDb: Float32Array | Float64Array, frameSec: number, live?: Uint8Array): Float64Array {
   const n = energyDb.length;
   const block = Math.max(1, Math.round(1 / frameSec));
   const nb = Math.ceil(n / block);
   const blockFloor = new Float64Array(nb);
-  for (let b = 0; b < nb; b++) blockFloor[b] = percentileOf(energyDb.subarray(b * block, Math.min(n, (b + 1) * block)), 0.1);
+  for (let b = 0; b < nb; b++) {
+    const from = b * block;
+    const to = Math.min(n, (b + 1) * block);
+    if (!live) {
+      blockFloor[b] = percentileOf(energyDb.subarray(from, to), 0.1);
+      continue;
+    }
+    const xs: number[] = [];
+    for (let t = from; t < to; t++) if (live[t]) xs.push(energyDb[t]);
+    blockFloor[b] = xs.length >= 5 ? percentileOf(Float64Array.from(xs), 0.1) : NaN;
+  }
+  if (live) fillGaps(blockFloor);
   const span = 2;
   const local = new Float64Array(nb);
   for (let b = 0; b < nb; b++) {
@@ -110,6 +125,29 @@ export function noiseFloor(energyDb: Float32Array | Float64Array, frameSec: numb
   }
   return out;
 }
+
+/** NaN entries take the nearest finite value (both ways); all NaN becomes -120. */
+function fillGaps(x: Float64Array): void {
+  let last = NaN;
+  for (let i = 0; i < x.length; i++) (Number.isNaN(x[i]) ? (x[i] = last) : (last = x[i]));
+  last = NaN;
+  for (let i = x.length - 1; i >= 0; i--) (Number.isNaN(x[i]) ? (x[i] = last) : (last = x[i]));
+  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) x[i] = -120;
+}
+
+/**
+ * Frames at or below this total level carry no signal at all: the digital silence a line with discontinuous
+ * transmission (DTX) records between utterances. Real line noise, even on a quiet digital line, sits far above.
+ */
+export const DIGITAL_SILENCE_DB = -95;
+
+/**
+ * A keypad (DTMF) frame: at least this share of its power at one row and one column tone (features.ts);
+ * about 0.3 % of speech frames reach it, nearly every frame of a pressed key does.
+ */
+const DTMF_FRAME_SHARE = 0.7;
+/** a speech island whose sounding frames are at least this share keypad frames is keypad, not speech */
+const DTMF_ISLAND_SHARE = 0.25;
 
 const HIST_MIN_DB = -120;
 const HIST_BIN_DB = 0.5;
@@ -191,26 +229,35 @@ export function framesToSpans(active: Uint8Array, frameSec: number): TimeSpan[] 
 /** Hysteresis decision on one channel's own energy. */
 function decide(
   ownDb: Float64Array,
-  totalDb: Float32Array,
-  flatness: Float32Array,
+  ch: ChannelFeatures,
   leakDb: Float64Array | null,
   frameSec: number,
   p: VadParams,
 ): ChannelVad {
+  const { energyDb: totalDb, flatness } = ch;
   const n = ownDb.length;
-  const floor = noiseFloor(ownDb, frameSec);
-  const globalFloor = percentileOf(ownDb, 0.1);
+  // Digital silence (a DTX line between utterances) is no part of the line's noise: the floor, the noise's
+  // spectral shape and the background are measured on the frames that carry signal. Otherwise the noise
+  // that returns with each utterance would stand 60+ dB above a "floor" of zeros and pass for speech.
+  const live = new Uint8Array(n);
+  let nLive = 0;
+  for (let t = 0; t < n; t++) if (totalDb[t] > DIGITAL_SILENCE_DB) (live[t] = 1), nLive++;
+  const dtx = nLive < 0.97 * n && nLive > 0;
+  const floor = noiseFloor(ownDb, frameSec, dtx ? live : undefined);
+  const liveDb = dtx ? Float64Array.from(ownDb.filter((_, t) => live[t] === 1)) : ownDb;
+  const globalFloor = percentileOf(liveDb, 0.1);
   // Spectral shape of this channel's noise: speech (harmonics, formants) is far less flat than the noise
   // it sits in, so a frame may only start speech if it is clearly less flat than the channel's noise.
   const quiet: number[] = [];
-  for (let t = 0; t < n; t++) if (ownDb[t] <= floor[t] + 3) quiet.push(flatness[t]);
+  for (let t = 0; t < n; t++) if (ownDb[t] <= floor[t] + 3 && (!dtx || live[t])) quiet.push(flatness[t]);
   const noiseFlatness = quiet.length > 20 ? percentileOf(Float64Array.from(quiet), 0.5) : 1;
   const startFlatness = Math.max(p.maxStartFlatness * noiseFlatness, 0.02);
   // The channel's speech level: its loud percentile, over the whole call (reported) and locally over a few
   // minutes (used), since levels drift over a long call (transfers, a new line, AGC). Digital silence or a
   // channel with no activity gives a level near the floor, and the start threshold then stays at
   // floor + startAboveFloorDb.
-  const level = percentileOf(ownDb, 0.95);
+  // (on a DTX line: the same number of loudest frames as 5 % of the whole call would be)
+  const level = percentileOf(liveDb, dtx ? Math.max(0.5, 1 - (0.05 * n) / nLive) : 0.95);
   // Local level from speech-like frames only (well above the local floor, less flat than the noise): a
   // window where this side does not speak (a long hold, the other side's monologue) keeps the call's level
   // instead of sinking to its own noise or leak.
@@ -221,7 +268,9 @@ function decide(
   for (let t = 0; t < n; t++) if (Number.isNaN(localLevel[t])) localLevel[t] = level;
   // The background a start must stand out from: the 30th percentile over ~15 s. Pauses between words pull
   // it down to the line's floor on a clean line; continuous babble or noise keeps it up.
-  const background = slidingPercentileDb(ownDb, frameSec, 10, 0.3);
+  const background = dtx
+    ? slidingPercentileDb(ownDb, frameSec, 10, 0.3, live, 10).map((x, t) => (Number.isNaN(x) ? floor[t] : x))
+    : slidingPercentileDb(ownDb, frameSec, 10, 0.3);
   // Core frames: loud enough to start speech, speech-shaped, and clear of the other side's leak.
   const core = new Uint8Array(n);
   const ok = new Uint8Array(n);
@@ -255,8 +304,20 @@ function decide(
     else if (!active[t] && ok[t] && nextCore - t <= reach && (t + 1 < n && active[t + 1])) active[t] = 1;
   }
   let spans = framesToSpans(active, frameSec);
-  spans = mergeSpans(spans, p.bridgeGapSec).filter((s) => s.end - s.start >= p.minSpeechSec);
+  spans = mergeSpans(spans, p.bridgeGapSec).filter((s) => s.end - s.start >= p.minSpeechSec && !mostlyKeypad(s, ch, ok, frameSec));
   return { speech: spans, speechLevelDb: level, noiseFloorDb: globalFloor };
+}
+
+/** Keypad (DTMF) bursts: an island whose sounding frames are largely keypad frames. */
+function mostlyKeypad(s: TimeSpan, ch: ChannelFeatures, ok: Uint8Array, frameSec: number): boolean {
+  let sounding = 0;
+  let tone = 0;
+  for (let t = Math.round(s.start / frameSec); t < Math.min(ok.length, Math.round(s.end / frameSec)); t++) {
+    if (!ok[t]) continue;
+    sounding++;
+    if (ch.dtmfShare[t] >= DTMF_FRAME_SHARE) tone++;
+  }
+  return sounding > 0 && tone >= DTMF_ISLAND_SHARE * sounding;
 }
 
 function toDb(x: number): number {
@@ -302,13 +363,13 @@ export function detectVoiceActivity(
       }
     }
     if (leakDb === null) own.set(chans[c].energyDb);
-    results.push(decide(own, chans[c].energyDb, chans[c].flatness, leakDb, frameSec, p));
+    results.push(decide(own, chans[c], leakDb, frameSec, p));
   }
   let hold: TimeSpan[] = [];
   if (dualMono) holdChannel = 0;
   if (holdChannel !== null && holdChannel < chans.length) {
     const otherSpeech = chans.length === 2 ? results[1 - holdChannel].speech : [];
-    hold = detectHoldSound(features, holdChannel, otherSpeech, results[holdChannel].noiseFloorDb, p.holdMinSec);
+    hold = detectHoldSound(features, holdChannel, otherSpeech, results[holdChannel].noiseFloorDb, p.holdMinSec, undefined, results[holdChannel].speech);
     if (hold.length) results[holdChannel].speech = subtractSpans(results[holdChannel].speech, hold).filter((s) => s.end - s.start >= p.minSpeechSec);
   }
   return { channels: results, hold, leaks, dualMono };

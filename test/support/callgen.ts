@@ -647,7 +647,12 @@ export function computeTruth(
   });
 
   const busy = unionSpans(speech.agent, speech.customer, hold);
-  const silence = complementSpans(busy, 0, durationSec).filter((s) => s.end - s.start >= p.minSilenceSec);
+  // dead air lies between the first and the last speech (before it the call rings or connects, after it
+  // the line is hung up): the product's definition, docs/report-schema.md
+  const talk = unionSpans(speech.agent, speech.customer);
+  const silence = talk.length
+    ? complementSpans(busy, talk[0].start, talk[talk.length - 1].end).filter((s) => s.end - s.start >= p.minSilenceSec)
+    : [];
 
   const turns: TruthTurn[] = placed
     .filter((t) => t.kind !== 'other' && t.start < durationSec)
@@ -1500,7 +1505,9 @@ export async function buildLongCall(minutes: number, outFile: string, opts: Long
 export type HardLine = 'noisy-hold' | 'clipping-hold' | 'keypad' | 'dtx' | 'speakerphone';
 export const HARD_LINES: readonly HardLine[] = ['noisy-hold', 'clipping-hold', 'keypad', 'dtx', 'speakerphone'];
 
-export async function hardLineCallSpec(seed: number, line: HardLine, opts: { durationSec?: number } = {}): Promise<CallSpec> {
+export async function hardLineCallSpec(lineSeed: number, line: HardLine, opts: { durationSec?: number } = {}): Promise<CallSpec> {
+  // each kind of line gets its own conversations for the same seed
+  const seed = lineSeed * 8 + HARD_LINES.indexOf(line);
   const rand = prng(seed ^ 0x11e5);
   const u = (a: number, b: number) => a + (b - a) * rand();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
