@@ -59,7 +59,7 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     const within = edges.filter((e) => e <= 1).length / Math.max(1, edges.length);
     console.log(`hold (noisy, clipping lines): P ${f(p.precision)} R ${f(p.recall)} F1 ${f(p.f1)} (tp ${p.tp}, fp ${p.fp}, fn ${p.fn}); edges within 1 s ${f(within)} (${edges.length} edges)`);
     expect(p.tp + p.fn).toBeGreaterThanOrEqual(4);
-    expect(p.f1).toBeGreaterThanOrEqual(0.9);
+    expect(p.f1).toBeGreaterThanOrEqual(0.95);
     expect(within).toBeGreaterThanOrEqual(0.74);
   });
 
@@ -69,11 +69,11 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     const asSpeech = held.reduce((s, r) => s + spanDuration(intersectSpans(r.scores.timeline.channels[0].speech, r.truth.hold)), 0);
     const asDeadAir = held.reduce((s, r) => s + spanDuration(intersectSpans(r.scores.detected.silence, r.truth.hold)), 0);
     console.log(`hold time taken for agent speech: ${f(asSpeech / holdSec)}; for dead air: ${f(asDeadAir / holdSec)} (of ${holdSec.toFixed(0)} s)`);
-    expect(asSpeech / holdSec).toBeLessThanOrEqual(0.19);
-    expect(asDeadAir / holdSec).toBeLessThanOrEqual(0.05);
+    expect(asSpeech / holdSec).toBeLessThanOrEqual(0.03);
+    expect(asDeadAir / holdSec).toBeLessThanOrEqual(0.03);
   });
 
-  it('keypad tones are not speech', () => {
+  it('keypad tones are not speech (not yet met on every line: floor at today\'s 0.40)', () => {
     const toneSec = rows.reduce((s, r) => s + spanDuration(r.truth.tones.customer), 0);
     const asSpeech = rows.reduce((s, r) => s + spanDuration(intersectSpans(r.scores.timeline.channels[1].speech, r.truth.tones.customer)), 0);
     console.log(`keypad tone time taken for customer speech: ${f(asSpeech / Math.max(1e-9, toneSec))} (of ${toneSec.toFixed(1)} s)`);
@@ -81,7 +81,7 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     expect(asSpeech / toneSec).toBeLessThanOrEqual(0.42);
   });
 
-  it('talk-over precision > 0.95 and dead air found on every kind of line', () => {
+  it('talk-over precision (target > 0.95, not yet met on speakerphone lines) and dead air on every kind of line', () => {
     const to = pool(rows.map((r) => r.scores.talkOver));
     const da = pool(rows.map((r) => r.scores.silence));
     console.log(`talk-over: P ${f(to.precision)} R ${f(to.recall)} (tp ${to.tp}, fp ${to.fp}, fn ${to.fn}); dead air: P ${f(da.precision)} R ${f(da.recall)} (tp ${da.tp}, fp ${da.fp}, fn ${da.fn})`);
@@ -91,8 +91,8 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     }
     expect(to.tp + to.fn).toBeGreaterThan(10);
     expect(to.precision).toBeGreaterThanOrEqual(0.93);
-    expect(to.recall).toBeGreaterThanOrEqual(0.85);
-    expect(da.precision).toBeGreaterThanOrEqual(0.85);
-    expect(da.recall).toBeGreaterThanOrEqual(0.85);
+    expect(to.recall).toBeGreaterThanOrEqual(0.95);
+    expect(da.precision).toBeGreaterThanOrEqual(0.95);
+    expect(da.recall).toBeGreaterThanOrEqual(0.95);
   });
 });

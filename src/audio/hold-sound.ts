@@ -139,9 +139,9 @@ export function detectHoldSound(
     .filter((h) => {
       const dur = h.end - h.start;
       if (dur < Math.min(minSec, p.minPieceSec)) return false;
-      // Most of a hold-like run must be hold-like blocks, not bridged gaps.
+      // At least half of a hold-like run must be hold-like blocks, not bridged gaps.
       const covered = spanDuration(intersectSpans(raw, [h]));
-      if (covered < 0.6 * dur) return false;
+      if (covered < 0.5 * dur) return false;
       const otherTalk = spanDuration(intersectSpans(other, [h]));
       return otherTalk <= p.maxOtherSpeechShare * dur;
     });
@@ -170,8 +170,9 @@ function extendEdges(features: Features, channel: number, floorDb: number, h: Ti
   const e = features.channels[channel].energyDb;
   const fs = features.frameSec;
   const soundDb = floorDb + p.presenceLowDb + 3;
-  const next = speech.find((s) => s.start >= h.end - 0.5)?.start ?? e.length * fs;
-  const prev = [...speech].reverse().find((s) => s.end <= h.start + 0.5)?.end ?? 0;
+  // the words nearest the hold on either side (words overlapping an edge leave that edge alone)
+  const next = speech.find((s) => s.end > h.end)?.start ?? e.length * fs;
+  const prev = [...speech].reverse().find((s) => s.start < h.start)?.end ?? 0;
   const sounding = (a: number, z: number) => {
     let n = 0;
     for (let t = a; t < z; t++) if (e[t] >= soundDb) n++;
@@ -179,13 +180,13 @@ function extendEdges(features: Features, channel: number, floorDb: number, h: Ti
   };
   let { start, end } = h;
   const z = Math.min(e.length, Math.round(next / fs));
-  if (next - h.end <= p.extendMaxSec && sounding(Math.round(h.end / fs), z)) {
+  if (next > h.end && next - h.end <= p.extendMaxSec && sounding(Math.round(h.end / fs), z)) {
     let t = z - 1;
     while (t > h.end / fs && e[t] < soundDb) t--;
     end = Math.max(h.end, (t + 1) * fs);
   }
   const a = Math.max(0, Math.round(prev / fs));
-  if (h.start - prev <= p.extendMaxSec && sounding(a, Math.round(h.start / fs))) {
+  if (prev < h.start && h.start - prev <= p.extendMaxSec && sounding(a, Math.round(h.start / fs))) {
     let t = a;
     while (t < h.start / fs && e[t] < soundDb) t++;
     start = Math.min(h.start, t * fs);
