@@ -91,6 +91,17 @@ for (const makeBackend of BACKENDS) {
       expect(String(page.body)).toContain('/api/openapi.json');
     });
 
+    it('users: names, roles, agent ids and teams are checked when added; duplicates refused', async () => {
+      const add = (u: Record<string, string>) => api.services.users.add(systemActor('test'), { username: 'x', role: 'agent', password: PASSWORD, ...u });
+      await expect(add({ username: 'insp1', role: 'inspector' })).rejects.toThrow(/already exists/);
+      await expect(add({ role: 'agent' })).rejects.toThrow(/agent needs --agent-id/);
+      await expect(add({ role: 'supervisor' })).rejects.toThrow(/supervisor needs --team/);
+      await expect(add({ role: 'boss', agentId: 'A9' })).rejects.toThrow(/role "boss"/);
+      await expect(add({ username: 'bad name', agentId: 'A9' })).rejects.toThrow(/username "bad name"/);
+      await expect(add({ agentId: 'A9', password: 'short' })).rejects.toThrow(/at least 10/);
+      expect((await api.services.users.list()).map((u) => u.username).sort()).toEqual(USERS.map((u) => u.username).sort());
+    });
+
     it('login: HttpOnly SameSite session cookie, me, wrong password 401 without telling which part was wrong', async () => {
       const c = new ApiClient(api.base);
       const raw = await fetch(`${api.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'insp1', password: PASSWORD }) });

@@ -44,7 +44,7 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     import('../services/index.js'),
     import('../api/app.js'),
   ]);
-  const store = await openStore({ dataDir: opts.data });
+  const store = await openStore({ dataDir: opts.data, purpose: `callqa serve on ${opts.host}:${port}` });
   const services = createServices(store);
   const app = createApp({ services, trustProxy: opts.trustProxy, webDir: opts.web, version: pkg.version });
   return new Promise<number>((resolve) => {

@@ -33,6 +33,8 @@ export interface OpenStoreOptions {
   maxConnections?: number;
   /** how long to wait for PostgreSQL before giving up at open (default 5000 ms) */
   connectTimeoutMs?: number;
+  /** who holds the embedded data folder, named to a second process that finds it in use (e.g. 'callqa serve') */
+  purpose?: string;
 }
 
 export interface Store {
@@ -57,7 +59,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const databaseUrl = opts.databaseUrl ?? (opts.dataDir === undefined ? env().DATABASE_URL : undefined);
   if (databaseUrl) return openPostgres(databaseUrl, opts);
   const dataDir = opts.dataDir ?? env().CALLQA_DATA_DIR ?? './data';
-  return openPglite(dataDir);
+  return openPglite(dataDir, opts.purpose);
 }
 
 function migrationsConfig() {
@@ -96,12 +98,12 @@ async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<void>
  */
 const PGLITE_MEMORY_PARAMS = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=4MB', '-c', 'maintenance_work_mem=16MB', '-c', 'temp_buffers=4MB'];
 
-async function openPglite(dataDir: string): Promise<Store> {
+async function openPglite(dataDir: string, purpose = 'callqa (embedded database)'): Promise<Store> {
   const root = path.resolve(dataDir);
   const dbDir = path.join(root, 'pglite');
   prepareDataDir(root, dbDir);
   // A kernel-held lock for the life of this process (see data-lock.ts): released on close or on any death.
-  const lock = lockDataDir(root, 'callqa (embedded database)');
+  const lock = lockDataDir(root, purpose);
   const release = () => lock.release();
 
   // Start-up time: the embedded driver is imported only when the embedded database is used (and pg only
