@@ -11,7 +11,7 @@ import type { Speaker, Transcript } from '../src/core/types.js';
 import type { ScorecardDraft } from '../src/score/types.js';
 import { hitsToCsv, QueryError, searchTranscripts } from '../src/services/search.js';
 import { openStore, type Store } from '../src/store/db.js';
-import { DB_BACKENDS } from './support/db-backends.js';
+import { BACKENDS as DB_BACKENDS } from './support/api-env.js';
 
 type Seg = [Speaker, number, number, string];
 interface CallSpec {
@@ -119,7 +119,7 @@ for (const makeBackend of DB_BACKENDS) {
     it('hits name the call, the file, the moment and highlight the match; CSV export', async () => {
       const r = await searchTranscripts(store.db, '服务', {});
       const h = r.hits[0]!;
-      expect(h.callId).toBe(runOf.get('a-refund.wav'));
+      expect(h.runId).toBe(runOf.get('a-refund.wav'));
       expect(h.snippet.slice(h.highlights[0]!.start, h.highlights[0]!.end)).toBe('服務');
       expect(h.link).toBe(`/calls/${h.callId}?t=3.5`);
       const csv = hitsToCsv(r.hits);

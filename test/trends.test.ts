@@ -10,7 +10,7 @@ import { normaliseText } from '../src/core/normalise.js';
 import type { ScorecardDraft } from '../src/score/types.js';
 import { trends } from '../src/services/trends.js';
 import { openStore, type Store } from '../src/store/db.js';
-import { DB_BACKENDS } from './support/db-backends.js';
+import { BACKENDS as DB_BACKENDS } from './support/api-env.js';
 import { prng } from './support/prng.js';
 
 // Weeks starting Monday 2026-11-02, 09, 16, 23. Calls per week and banned-phrase events per call:

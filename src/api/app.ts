@@ -19,6 +19,7 @@ import { registerReviewRoutes } from './routes/reviews.js';
 import { registerTriageRoutes } from './routes/triage.js';
 import { registerCalibrationRoutes } from './routes/calibration.js';
 import { registerRulesRoutes } from './routes/rules.js';
+import { registerSearchRoutes } from './routes/search.js';
 
 export interface AppDeps extends AuthOptions {
   services: Services;
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerTriageRoutes(app);
   registerCalibrationRoutes(app);
   registerRulesRoutes(app);
+  registerSearchRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

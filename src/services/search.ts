@@ -5,6 +5,7 @@
  */
 import { highlight, snippet, type Highlight } from '../search/highlight.js';
 import { compileQuery, parseQuery, queryPhrases } from '../search/query.js';
+import { maskPii } from './privacy.js';
 import type { StoreDb } from '../store/db.js';
 import { SearchRepo, type SearchFilters } from '../store/search-repo.js';
 
@@ -12,9 +13,10 @@ export { QueryError } from '../search/query.js';
 export type { SearchFilters } from '../store/search-repo.js';
 
 export interface SearchHit {
-  /** the call (analysis run) id, as the API's listCalls names calls */
+  /** the call id, as the API's listCalls names calls (the recording) */
   callId: string;
-  recordingId: string;
+  /** the analysis run the hit comes from */
+  runId: string;
   file: string;
   agentId: string | null;
   team: string | null;
@@ -45,6 +47,7 @@ export async function searchTranscripts(
   query: string,
   filters: SearchFilters = {},
   page: { limit?: number; offset?: number } = {},
+  opts: { maskPersonalData?: boolean } = {},
 ): Promise<SearchResult> {
   const node = parseQuery(query);
   const tsquery = compileQuery(node);
@@ -54,10 +57,11 @@ export async function searchTranscripts(
   const rows = await repo.search(tsquery, filters, limit + 1, page.offset ?? 0);
   const phrases = queryPhrases(node);
   const hits = rows.slice(0, limit).map((r) => {
-    const s = snippet(r.text, highlight(r.text, phrases));
+    const text = opts.maskPersonalData ? maskPii(r.text) : r.text;
+    const s = snippet(text, highlight(text, phrases));
     return {
-      callId: r.runId,
-      recordingId: r.recordingId,
+      callId: r.recordingId,
+      runId: r.runId,
       file: r.fileName,
       agentId: r.agentId,
       team: r.team,
@@ -68,7 +72,7 @@ export async function searchTranscripts(
       end: r.endSec,
       snippet: s.text,
       highlights: s.highlights,
-      link: `/calls/${r.runId}?t=${Math.floor(r.startSec * 10) / 10}`,
+      link: `/calls/${r.recordingId}?t=${Math.floor(r.startSec * 10) / 10}`,
       rank: Math.round(r.rank * 1e4) / 1e4,
     };
   });

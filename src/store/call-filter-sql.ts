@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { scopeSql, type CallScope } from './calls-repo.js';
 
 /**
  * SQL shared by the search and trends repositories: which calls count (each recording's newest finished run per
@@ -33,6 +34,10 @@ export interface CallFilters {
   maxScore?: number;
   /** only these runs */
   runIds?: string[];
+  /** reviewed (review completed) or not */
+  reviewed?: boolean;
+  /** only calls this user may see (src/services/call-access.ts) */
+  scope?: CallScope;
 }
 
 /** Conditions selecting the calls that count under the filters. */
@@ -50,6 +55,15 @@ export function callConditions(f: CallFilters): SQL[] {
   if (f.eventType) where.push(sql`exists (select 1 from events e where e.run_id = ar.id and e.type = ${f.eventType})`);
   if (f.minScore !== undefined) where.push(sql`${LATEST_TOTAL} >= ${f.minScore}`);
   if (f.maxScore !== undefined) where.push(sql`${LATEST_TOTAL} <= ${f.maxScore}`);
+  if (f.reviewed !== undefined) {
+    const done = sql`exists (select 1 from reviews rvw where rvw.recording_id = r.id and rvw.status = 'completed')`;
+    where.push(f.reviewed ? done : sql`not ${done}`);
+  }
+  if (f.scope && f.scope.kind !== 'all') {
+    // the access rule is written over its own aliases (r, a, rv): evaluate it in a subquery on this recording
+    where.push(sql`r.id in (select r.id from recordings r left join call_assignments a on a.recording_id = r.id
+      left join reviews rv on rv.recording_id = r.id where ${scopeSql(f.scope)})`);
+  }
   if (f.runIds) where.push(f.runIds.length ? sql`ar.id in (${sql.join(f.runIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
   return where;
 }

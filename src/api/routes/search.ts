@@ -1,0 +1,143 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { lexiconPhrases, trends } from '../../services/trends.js';
+import { hasPiiPermission } from '../../services/privacy.js';
+import { hitsToCsv, QueryError, searchTranscripts } from '../../services/search.js';
+import { callScope } from '../../services/call-access.js';
+import { ServiceError } from '../../services/errors.js';
+import { currentUser, requireRole, type AppEnv } from '../auth.js';
+import { errors, json } from '../schemas.js';
+
+const DateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+
+const CallFilterQuery = {
+  agentId: z.string().min(1).max(200).optional(),
+  team: z.string().min(1).max(200).optional(),
+  pipeline: z.string().min(1).max(200).optional().openapi({ description: 'QA program id' }),
+  from: DateParam.optional().openapi({ description: 'calls on or after this date' }),
+  to: DateParam.optional().openapi({ description: 'calls on or before this date' }),
+};
+
+const SearchQuery = z.object({
+  q: z.string().min(1).max(1000).openapi({ description: 'phrase; OR / | any of; AND / & both in one utterance; A NEAR/n B (docs/search.md)' }),
+  speaker: z.enum(['agent', 'customer']).optional(),
+  ...CallFilterQuery,
+  event: z.string().min(1).max(100).optional().openapi({ description: 'only calls with an event of this type' }),
+  minScore: z.coerce.number().optional(),
+  maxScore: z.coerce.number().optional(),
+  reviewed: z.enum(['true', 'false']).optional().openapi({ description: 'review completed or not' }),
+  unmask: z.enum(['true', 'false']).optional().openapi({ description: 'show personal data unmasked (pii permission; audited)' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const HitSchema = z
+  .object({
+    callId: z.string(), runId: z.string(), file: z.string(), agentId: z.string().nullable(), team: z.string().nullable(), program: z.string(),
+    callDate: z.string().nullable(), speaker: z.string(), start: z.number(), end: z.number(), snippet: z.string(),
+    highlights: z.array(z.object({ start: z.number(), end: z.number() })), link: z.string(), rank: z.number(),
+  })
+  .openapi('SearchHit');
+
+const searchRoute = createRoute({
+  method: 'get',
+  path: '/api/search',
+  operationId: 'searchTranscripts',
+  tags: ['search'],
+  summary: 'Full-text search over the transcripts of the calls this user may see (audited); personal data masked unless unmask=true',
+  middleware: [requireRole('inspector', 'supervisor', 'admin')],
+  request: { query: SearchQuery },
+  responses: { 200: json(z.object({ query: z.string(), hits: z.array(HitSchema), more: z.boolean() }).openapi('SearchResult'), 'ranked hits'), ...errors(400, 401, 403) },
+});
+
+const searchCsvRoute = createRoute({
+  method: 'get',
+  path: '/api/search.csv',
+  operationId: 'exportSearch',
+  tags: ['search'],
+  summary: 'The same search as CSV (audited)',
+  middleware: [requireRole('inspector', 'supervisor', 'admin')],
+  request: { query: SearchQuery },
+  responses: { 200: { description: 'CSV, one row per hit', content: { 'text/csv': { schema: z.string() } } }, ...errors(400, 401, 403) },
+});
+
+const TrendsQuery = z.object({
+  by: z.enum(['day', 'week', 'month']).default('week'),
+  periods: z.coerce.number().int().min(2).max(366).default(8),
+  ...CallFilterQuery,
+});
+
+const trendsRoute = createRoute({
+  method: 'get',
+  path: '/api/trends',
+  operationId: 'trends',
+  tags: ['search'],
+  summary: 'Counts and rates over time of every event type and lexicon entry, and emerging customer phrases',
+  middleware: [requireRole('supervisor', 'admin')],
+  request: { query: TrendsQuery },
+  responses: {
+    200: json(
+      z.object({
+        by: z.string(),
+        periods: z.array(z.string()),
+        volume: z.array(z.object({ period: z.string(), calls: z.number(), talkHours: z.number() })),
+        series: z.array(z.object({ key: z.string(), total: z.number(), counts: z.array(z.number()), rate: z.array(z.number().nullable()), points: z.array(z.record(z.string(), z.unknown())) })),
+        emerging: z.array(z.object({ phrase: z.string(), countNow: z.number(), countBefore: z.number(), score: z.number(), logRatio: z.number(), exampleCallIds: z.array(z.string()) }).passthrough()),
+      }).openapi('Trends'),
+      'trends',
+    ),
+    ...errors(400, 401, 403),
+  },
+});
+
+type SearchQ = z.infer<typeof SearchQuery>;
+
+async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']>[1]>[0], q: SearchQ, format: 'json' | 'csv') {
+  const user = currentUser(c);
+  const services = c.get('services');
+  const unmask = q.unmask === 'true';
+  if (unmask && !hasPiiPermission(user)) throw new ServiceError(403, 'forbidden', 'unmasking personal data needs the pii permission');
+  const filters = {
+    speaker: q.speaker, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, eventType: q.event,
+    minScore: q.minScore, maxScore: q.maxScore, reviewed: q.reviewed === undefined ? undefined : q.reviewed === 'true', scope: callScope(user),
+  };
+  let result;
+  try {
+    result = await searchTranscripts(services.store.db, q.q, filters, { limit: q.limit, offset: q.offset }, { maskPersonalData: !unmask });
+  } catch (err) {
+    if (err instanceof QueryError) throw new ServiceError(400, 'invalid_request', `q: ${err.message}`);
+    throw err;
+  }
+  const { scope: _scope, ...logged } = filters;
+  await services.audit.audit(user, unmask ? 'search.run.unmasked' : 'search.run', { type: 'search', id: q.q }, { query: q.q, filters: logged, hits: result.hits.length, format });
+  return result;
+}
+
+export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(searchRoute, async (c) => {
+    const r = await runSearch(c, c.req.valid('query'), 'json');
+    return c.json({ query: r.query, hits: r.hits, more: r.more }, 200);
+  });
+  app.openapi(searchCsvRoute, async (c) => {
+    const r = await runSearch(c, c.req.valid('query'), 'csv');
+    return c.body(hitsToCsv(r.hits), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="callqa-search.csv"' });
+  });
+  app.openapi(trendsRoute, async (c) => {
+    const user = currentUser(c);
+    const q = c.req.valid('query');
+    const services = c.get('services');
+    const known = await knownPhrases();
+    const r = await trends(services.store.db, { by: q.by, periods: q.periods, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user) }, known);
+    return c.json(r as never, 200);
+  });
+}
+
+let known: Set<string> | null = null;
+/** Lexicon phrases (never "emerging"), loaded once per process. */
+async function knownPhrases(): Promise<Set<string>> {
+  if (!known) {
+    const { loadLexicons } = await import('../../lexicon/loader.js');
+    const { defaultLexiconsDir } = await import('../../pipeline/loader.js');
+    known = lexiconPhrases(loadLexicons(defaultLexiconsDir()).entries.flatMap((e) => e.phrases));
+  }
+  return known;
+}

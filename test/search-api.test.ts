@@ -1,0 +1,103 @@
+/**
+ * Search and trends over HTTP on PGlite and PostgreSQL (one suite): who may search what (agents not at all,
+ * supervisors their team only), personal data masked in every answer unless a permitted user asks (audited),
+ * every search in the audit log, CSV export, trends for supervisors. Calls are the real samples, analysed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../src/services/types.js';
+import { analyseSamples, ApiClient, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
+
+const SAMPLES = [
+  { file: 'zh-billing-good.ogg', pipeline: 'inbound-service-zh', metadata: { agentId: 'A1', team: 'red', startedAt: '2026-11-23T09:00:00+08:00' } },
+  { file: 'en-billing-bad.ogg', pipeline: 'support-en', metadata: { agentId: 'A2', team: 'blue', startedAt: '2026-11-24T09:00:00+08:00' } },
+];
+const USERS = [
+  { username: 'sup-red', role: 'supervisor', team: 'red' },
+  { username: 'sup-blue', role: 'supervisor', team: 'blue' },
+  { username: 'admin1', role: 'admin' },
+  { username: 'insp1', role: 'inspector' },
+  { username: 'agent1', role: 'agent', agentId: 'A1', team: 'red' },
+] as const;
+const PASSWORD = 'correct horse battery staple';
+// the customer of zh-billing-good gives a mobile number: 一三八，一二三四，五六七八
+const MOBILE_TAIL = '五六七八';
+
+let analysed: AnalysedCall[];
+beforeAll(async () => {
+  analysed = await analyseSamples(SAMPLES);
+}, 180_000);
+
+for (const makeBackend of BACKENDS) {
+  const backend = makeBackend();
+  describe(`search and trends API on ${backend.name}`, () => {
+    let api: ApiServer;
+    let zhCall = '';
+    const as = {} as Record<(typeof USERS)[number]['username'], ApiClient>;
+    beforeAll(async () => {
+      api = await startApi(await backend.setup(), {});
+      [zhCall] = await loadCalls(api.store, analysed);
+      for (const u of USERS) {
+        await api.services.users.add(systemActor('test'), { ...u, password: PASSWORD });
+        as[u.username] = new ApiClient(api.base);
+        expect((await as[u.username].login(u.username, PASSWORD)).status).toBe(200);
+      }
+    }, 120_000);
+    afterAll(async () => {
+      await api?.close();
+      await backend.teardown();
+    });
+
+    it('a supervisor finds a phrase in their team\'s calls only; the hit names the call and the moment', async () => {
+      const red = await as['sup-red'].req('GET', `/api/search?q=${encodeURIComponent('賬單')}`);
+      expect(red.status).toBe(200);
+      expect(red.body.hits.length).toBeGreaterThan(0);
+      expect(red.body.hits.every((h: { callId: string }) => h.callId === zhCall)).toBe(true);
+      expect(red.body.hits[0].link).toMatch(new RegExp(`^/calls/${zhCall}\\?t=`));
+      const blue = await as['sup-blue'].req('GET', `/api/search?q=${encodeURIComponent('账单')}`);
+      expect(blue.body.hits).toEqual([]);
+      const blueEn = await as['sup-blue'].req('GET', '/api/search?q=bill');
+      expect(blueEn.body.hits.length).toBeGreaterThan(0);
+    });
+    it('agents may not search (403); a bad query is a 400 naming the problem', async () => {
+      expect((await as.agent1.req('GET', '/api/search?q=bill')).status).toBe(403);
+      const bad = await as.admin1.req('GET', '/api/search?q=a%20NEAR%2F99%20b');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/NEAR\/99/);
+    });
+    it('personal data is masked in hits; unmasking needs the pii permission and is audited', async () => {
+      const masked = await as.admin1.req('GET', `/api/search?q=${encodeURIComponent('一三八')}`);
+      expect(masked.status).toBe(200);
+      expect(JSON.stringify(masked.body)).not.toContain(MOBILE_TAIL);
+      const raw = await as.admin1.req('GET', `/api/search?q=${encodeURIComponent('一三八')}&unmask=true`);
+      expect(raw.body.hits.some((h: { snippet: string }) => h.snippet.includes(MOBILE_TAIL))).toBe(true);
+      const log = await api.services.audit.query({ limit: 1000 });
+      expect(log.some((e) => e.action === 'search.run.unmasked' && e.actor === 'admin1')).toBe(true);
+    });
+    it('every search is in the audit log with its query and filters', async () => {
+      await as['sup-red'].req('GET', '/api/search?q=refund&speaker=customer&from=2026-11-01');
+      const log = await api.services.audit.query({ limit: 1000 });
+      const e = log.find((x) => x.action === 'search.run' && x.actor === 'sup-red' && x.details.query === 'refund');
+      expect(e?.details.filters).toMatchObject({ speaker: 'customer', from: '2026-11-01' });
+    });
+    it('CSV export of the same search', async () => {
+      const r = await as.admin1.req('GET', '/api/search.csv?q=bill');
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/text\/csv/);
+      expect(String(r.body).split('\r\n')[0]).toBe('callId,file,callDate,agentId,team,program,speaker,start,end,snippet,link');
+    });
+    it('trends for supervisors (their team) and admins; not for inspectors', async () => {
+      const t = await as.admin1.req('GET', '/api/trends?by=week&periods=2');
+      expect(t.status).toBe(200);
+      expect(t.body.periods).toEqual(['2026-11-16', '2026-11-23']);
+      expect(t.body.volume.map((v: { calls: number }) => v.calls)).toEqual([0, 2]);
+      const red = await as['sup-red'].req('GET', '/api/trends?by=week&periods=2');
+      expect(red.body.volume.map((v: { calls: number }) => v.calls)).toEqual([0, 1]);
+      expect((await as.insp1.req('GET', '/api/trends')).status).toBe(403);
+    });
+    it('the operations are in the OpenAPI document', async () => {
+      const doc = await as.admin1.req('GET', '/api/openapi.json');
+      const ops = Object.values(doc.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
+      expect(ops).toEqual(expect.arrayContaining(['searchTranscripts', 'exportSearch', 'trends']));
+    });
+  });
+}
