@@ -6,12 +6,14 @@
  *   SOAK_CALLS=2000 SOAK_SEED=7 SOAK_FAULT_EVERY_SEC=20 npm run soak
  *
  * Faults (one every SOAK_FAULT_EVERY_SEC on average, chosen at random with a seeded PRNG):
- *   - kill:  a worker SIGKILLed in the middle of its jobs (restarted 1 s later);
+ *   - kill:  the second worker SIGKILLed in the middle of its jobs (restarted 1 s later; the first one is
+ *            never killed, so its memory can be followed over the whole soak);
  *   - redis: the soak's own redis-server (a private instance on a free port, no persistence) killed and
  *            started again empty: workers reconcile from PostgreSQL;
  *   - pg:    PostgreSQL cut for SOAK_PG_CUT_SEC (default 10 s, many times the retry budget of 3 attempts x
  *            200 ms backoff): the soak's own database refuses connections and its sessions are terminated
  *            (the shared server and other databases are untouched).
+ * SOAK_HEAP_MB (optional) caps each worker's V8 heap, so that a leak ends in a crash the soak reports.
  * Poisoned inputs, 1 in 50 calls: a transcript sidecar holding a NUL, or a file that is not audio.
  *
  * The shared PostgreSQL (CALLQA_TEST_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres)
@@ -92,12 +94,24 @@ void pipelinesDir;
 await startRedis();
 await admin(`create database "${dbName}"`);
 let ctx: QueueContext | undefined;
-const workers: { proc: ChildProcess; log: string; rss: number[]; started: number }[] = [];
+interface WorkerProc {
+  proc: ChildProcess;
+  log: string;
+  /** RSS samples (kB) with seconds since this process started */
+  rss: { sec: number; kb: number }[];
+  started: number;
+  killedByUs: boolean;
+}
+const workers: WorkerProc[] = [];
+const retired: WorkerProc[] = [];
+const crashes: string[] = [];
 const faults = { kill: 0, redis: 0, pg: 0 };
 const rssSamples: { atSec: number; totalKb: number }[] = [];
 let cutActive = false;
+let stopping = false;
 
 async function cleanup(): Promise<void> {
+  stopping = true;
   for (const w of workers) if (w.proc.exitCode === null && w.proc.signalCode === null) w.proc.kill('SIGKILL');
   await admin(`alter database "${dbName}" allow_connections true`).catch(() => undefined);
   await ctx?.close().catch(() => undefined);
@@ -107,9 +121,17 @@ async function cleanup(): Promise<void> {
 }
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
+// SOAK_HEAP_MB caps each worker's V8 heap: a leak then ends in a crash the soak reports, not in a slow climb
+const workerEnv = process.env.SOAK_HEAP_MB ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-old-space-size=${process.env.SOAK_HEAP_MB}`.trim() } : env;
 function startWorker(slot: number): void {
-  const proc = spawn(process.execPath, [BIN, 'worker', '--concurrency', '2', '--reconcile-every', '5', '--grace', '5'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const w = { proc, log: '', rss: [] as number[], started: Date.now() };
+  const proc = spawn(process.execPath, [BIN, 'worker', '--concurrency', '2', '--reconcile-every', '5', '--grace', '5'], { env: workerEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  const w: WorkerProc = { proc, log: '', rss: [], started: Date.now(), killedByUs: false };
+  proc.once('exit', (code, signal) => {
+    if (w.killedByUs || stopping) return;
+    crashes.push(`worker ${proc.pid} exited by itself (${code ?? signal}): ${w.log.slice(-300)}`);
+    retired.push(w);
+    startWorker(slot);
+  });
   proc.stderr!.on('data', (d: Buffer) => {
     w.log += d.toString();
     if (w.log.length > 200_000) w.log = w.log.slice(-100_000);
@@ -171,7 +193,12 @@ try {
     if (counts.done + counts.failed >= runIds.length) break;
     if (el > MAX_MIN * 60) throw new Error(`not finished after ${MAX_MIN} min: ${JSON.stringify(counts)}`);
     if (Math.floor(el / 5) !== Math.floor((el - 1) / 5)) {
-      const total = workers.reduce((n, w) => n + rssKb(w.proc.pid), 0);
+      let total = 0;
+      for (const w of workers) {
+        const kb = rssKb(w.proc.pid);
+        total += kb;
+        if (kb) w.rss.push({ sec: (Date.now() - w.started) / 1000, kb });
+      }
       rssSamples.push({ atSec: el, totalKb: total });
     }
     if (el - lastLine >= 15) {
@@ -182,8 +209,12 @@ try {
       nextFault = Date.now() + (0.5 + rand()) * FAULT_EVERY_SEC * 1000;
       const r = rand();
       if (r < 0.4) {
-        const slot = rand() < 0.5 ? 0 : 1;
+        // only the second worker is killed: the first lives through the whole soak (Redis restarts and
+        // PostgreSQL cuts included), so one process's memory can be followed from start to end
+        const slot = 1;
         say(`fault: SIGKILL worker ${workers[slot].proc.pid}`);
+        workers[slot].killedByUs = true;
+        retired.push(workers[slot]);
         workers[slot].proc.kill('SIGKILL');
         faults.kill++;
         setTimeout(() => startWorker(slot), 1000);
@@ -241,6 +272,17 @@ try {
   const rssFirst = med(rssSamples.slice(0, qn).map((s) => s.totalKb));
   const rssLast = med(rssSamples.slice(-qn).map((s) => s.totalKb));
   const rssMax = Math.max(...rssSamples.map((s) => s.totalKb));
+  // per process that lived at least 4 minutes: RSS after its first 2 minutes (warm: caches, JIT, pools)
+  // against its last minute; the largest growth of any such process
+  let growth = { pid: 0, fromMb: 0, toMb: 0, minutes: 0 };
+  for (const w of [...retired, ...workers]) {
+    const life = w.rss.at(-1)?.sec ?? 0;
+    if (life < 240) continue;
+    const warm = med(w.rss.filter((x) => x.sec >= 120 && x.sec < 180).map((x) => x.kb));
+    const end = med(w.rss.filter((x) => x.sec >= life - 60).map((x) => x.kb));
+    if (!growth.pid || end - warm > (growth.toMb - growth.fromMb) * 1024) growth = { pid: w.proc.pid ?? 0, fromMb: warm / 1024, toMb: end / 1024, minutes: life / 60 };
+  }
+  problems.push(...crashes);
 
   const summary = [
     `| calls | poisoned | wall time | calls/min | faults (kill / Redis restart / PostgreSQL cut ${PG_CUT_SEC} s) | done once | failed with reason | runs with >1 attempt | problems | RSS both workers, first -> last quarter (max) |`,
@@ -248,6 +290,11 @@ try {
     `| ${runIds.length} x ${CALL_SEC} s | ${expectFail.size} | ${(wallSec / 60).toFixed(1)} min | ${((doneOk + failedOk) / (wallSec / 60)).toFixed(0)} | ${faults.kill} / ${faults.redis} / ${faults.pg} | ${doneOk} | ${failedOk} | ${retried} | ${problems.length} | ${(rssFirst / 1024).toFixed(0)} -> ${(rssLast / 1024).toFixed(0)} MB (${(rssMax / 1024).toFixed(0)}) |`,
   ].join('\n');
   process.stdout.write(`${summary}\n`);
+  process.stdout.write(
+    growth.pid
+      ? `longest-lived worker(s): largest RSS change from minute 2-3 of its life to its last minute: ${growth.fromMb.toFixed(0)} -> ${growth.toMb.toFixed(0)} MB over ${growth.minutes.toFixed(1)} min${process.env.SOAK_HEAP_MB ? ` (V8 heap capped at ${process.env.SOAK_HEAP_MB} MB)` : ''}\n`
+      : 'no worker lived 4 minutes (faults too frequent for a per-process memory figure)\n',
+  );
   for (const p of problems.slice(0, 30)) process.stdout.write(`problem: ${p}\n`);
   if (problems.length) {
     for (const [i, w] of workers.entries()) process.stderr.write(`--- worker ${i} log tail\n${w.log.slice(-4000)}\n`);
