@@ -5,45 +5,25 @@
  * teams. The clock is injected (Tuesday of ISO week 2026-W49); every expected number is worked out by hand
  * in the comments.
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { eq } from 'drizzle-orm';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/api/app.js';
-import { examplesFileFor, loadExamples, loadPipeline } from '../src/pipeline/loader.js';
 import { drawRandomSample } from '../src/review/sampling.js';
-import { exampleInput, ExampleSchema, runExample } from '../src/score/examples.js';
+import { ExampleSchema, runExample } from '../src/score/examples.js';
 import { ReviewPolicySchema } from '../src/score/schema.js';
-import { draftScorecard } from '../src/score/scorecard.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { authUser } from '../src/services/users.js';
 import { systemActor, type AuthUser } from '../src/services/types.js';
 import { openStore, type Store } from '../src/store/db.js';
-import { analysisRuns, recordings } from '../src/store/schema.js';
 import { pgliteBackend, postgresBackend } from './support/db-backends.js';
+import { ABUSE, CALLS, CLEAN, completeReviewOf, NOW, pipeline, PROBLEM, storeCall, WEEK_LABEL } from './support/review-calls.js';
 
-const NOW = new Date('2026-12-01T10:00:00Z'); // Tuesday, 2026-W49 (Monday 2026-11-30)
-const WEEK_LABEL = '2026-W49';
 // ±25% margin so the COPC size is small enough to work by hand; everything else the seeds' defaults
 const POLICY = ReviewPolicySchema.parse({ sampling: { marginOfError: 0.25 } });
-
-const { file: PIPELINE_FILE, pipeline } = loadPipeline('inbound-service-zh');
-const EXAMPLES = loadExamples(examplesFileFor(PIPELINE_FILE)!).examples;
-// 0 clean, 1 problems (banned phrases -2, total 80), 2 metadata absent, 3 not transcribed, 4 possible fatal (abuse)
-const CLEAN = 0;
-const PROBLEM = 1;
-const ABUSE = 4;
-
-// a1 and a2 in team blue, b1 in team green; a2 started recently (a new agent)
-const CALLS: { agent: string; team: string; example: number }[] = [
-  ...[CLEAN, PROBLEM, 2, ABUSE, CLEAN, PROBLEM].map((example) => ({ agent: 'a1', team: 'blue', example })),
-  ...[CLEAN, PROBLEM, 3, CLEAN, PROBLEM, 2].map((example) => ({ agent: 'a2', team: 'blue', example })),
-  ...[CLEAN, PROBLEM, ABUSE, 2].map((example) => ({ agent: 'b1', team: 'green', example })),
-];
 
 const USERS = [
   { username: 'admin', role: 'admin' },
@@ -87,31 +67,6 @@ async function startApi(backendOpts: Awaited<ReturnType<ReturnType<typeof pglite
       await store.close();
     },
   };
-}
-
-/** Stores one example dialogue as an analysed call (recording, run, events, transcript, draft). */
-async function storeCall(store: Store, c: (typeof CALLS)[number], i: number): Promise<string> {
-  const ex = EXAMPLES[c.example]!;
-  const input = exampleInput(ex);
-  const draft = draftScorecard(pipeline.scorecard!, input, { id: pipeline.id, version: pipeline.version });
-  const { id } = await store.repo.upsertRecording({
-    contentHash: randomBytes(32).toString('hex'),
-    path: `/nonexistent/call-${i}.wav`,
-    fileName: `call-${String(i).padStart(2, '0')}-${c.agent}.wav`,
-    info: { format: 'wav', codec: 'pcm_s16le', durationSec: ex.durationSec ?? 60, channels: 2, sampleRate: 8000 },
-    sizeBytes: 1000,
-    metadata: { ...input.metadata, agentId: c.agent, team: c.team },
-  });
-  const { run } = await store.repo.getOrCreateRun(id, pipeline.id, pipeline.version, {});
-  await store.repo.markRunStarted(run.id, 'probe');
-  await store.repo.completeRun(run.id, { events: input.events, transcript: input.transcript, metrics: {}, notes: [], scorecard: draft });
-  // analysed on Monday of the week; a1's and b1's first calls long ago (an old installation), a2's last week
-  await store.db.update(analysisRuns).set({ finishedAt: new Date(Date.UTC(2026, 10, 30, 9, i)) }).where(eq(analysisRuns.id, run.id));
-  await store.db
-    .update(recordings)
-    .set({ createdAt: c.agent === 'a2' ? new Date('2026-11-25T09:00:00Z') : new Date('2026-09-01T09:00:00Z') })
-    .where(eq(recordings.id, id));
-  return id;
 }
 
 async function req<T = any>(api: Api, token: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -332,27 +287,8 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
 
     // -------------------------------------------------------------------------------- rules accuracy
 
-    /** Completes a review: the overrides given, every item the machine left to people confirmed at full marks. */
-    async function review(reviewer: Username, callId: string, overrides: Record<string, number>, confirms: string[] = []) {
-      const u = user[reviewer];
-      for (const [itemId, points] of Object.entries(overrides))
-        await api.services.reviews.decideItem(u, callId, { itemId, action: 'override', points, reason: { code: 'wrong_score', comment: 'heard otherwise' } });
-      for (const itemId of confirms) await api.services.reviews.decideItem(u, callId, { itemId, action: 'confirm' });
-      const call = await api.services.calls.getCall(u, callId);
-      for (const s of call.scorecard!.sections)
-        for (const it of s.items)
-          if (call.scorecard!.pendingItems.includes(it.id))
-            await api.services.reviews.decideItem(
-              u,
-              callId,
-              it.kind === 'fatal' && it.machine.suggested?.status === 'fatal'
-                ? { itemId: it.id, action: 'override', reason: { code: 'other', comment: 'not abusive' } }
-                : it.machine.suggested || it.kind === 'fatal'
-                  ? { itemId: it.id, action: 'confirm' }
-                  : { itemId: it.id, action: 'confirm', points: it.maxPoints },
-            );
-      await api.services.reviews.completeReview(u, callId);
-    }
+    const review = (reviewer: Username, callId: string, overrides: Record<string, number>, confirms: string[] = []) =>
+      completeReviewOf(api.services, user[reviewer], callId, overrides, confirms);
 
     it('rulesAccuracy: false positives and misses per item and per lexicon entry; supervisors see their team', async () => {
       const [p1, p2] = callsOf('a1', PROBLEM);

@@ -51,7 +51,8 @@ export function formatAccuracy(r: RulesAccuracyReport): string {
   ];
   if (!o.decisions) return `${out[0]}\nno decisions yet: review some calls first`;
   const items = new Table({ head: ['item', 'decisions', 'confirmed', 'false pos.', 'misses', 'adjusted', 'precision', 'recall', 'overturned'], ...plain });
-  for (const i of r.items) items.push([`${r.titles[i.itemId] ?? i.itemId} (${i.itemId})`, i.decisions, i.tp + i.tn, i.fp, i.fn, i.adjusted, f(i.precision), f(i.recall), f(i.overturnRate)]);
+  // items only people judge (manual) say nothing about the rules: counted above, not listed
+  for (const i of r.items.filter((x) => x.decisions > x.unjudged)) items.push([`${r.titles[i.itemId] ?? i.itemId} (${i.itemId})`, i.decisions, i.tp + i.tn, i.fp, i.fn, i.adjusted, f(i.precision), f(i.recall), f(i.overturnRate)]);
   out.push('per scorecard item (worst first):', items.toString());
   if (r.rules.length) {
     const rules = new Table({ head: ['rule / lexicon entry', 'fired', 'confirmed', 'overturned', 'precision', 'items'], ...plain });
