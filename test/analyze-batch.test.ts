@@ -33,7 +33,7 @@ describe('streamed --json report', () => {
     const heap0 = process.memoryUsage().heapUsed;
     let heapMax = heap0;
     for (let i = 0; i < 5000; i++) {
-      const call: CallReport = { file: `call-${i}.wav`, status: 'done', events: [], metrics: { i }, errors: [], transcript: { engine: 'sidecar-json', language: 'en', segments: [{ text: filler }] } };
+      const call: CallReport = { file: `call-${i}.wav`, status: 'done', events: [], metrics: { i }, errors: [], warnings: [], transcript: { engine: 'sidecar-json', language: 'en', segments: [{ text: filler }] } };
       await w.add(call);
       if (i % 500 === 0) heapMax = Math.max(heapMax, process.memoryUsage().heapUsed);
     }

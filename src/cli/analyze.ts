@@ -5,6 +5,7 @@ import { ConfigError, errorMessage } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import { discover } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
+import { formatScore } from '../score/summary.js';
 import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
@@ -125,8 +126,19 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   let calls = 0;
   let failed = 0;
   const notFinished: string[] = [];
+  let modelNoticeShown = false;
   const record = async (c: CallReport) => {
     calls++;
+    // Said once per batch, even with --quiet: without a model every text item is left unjudged, and the
+    // scores would otherwise look final for no visible reason.
+    const noModel = c.metrics.transcriptSkipped === 'no model' ? c.warnings.find((w) => w.startsWith('transcript skipped: ')) : undefined;
+    for (const w of c.warnings.filter((x) => x.startsWith('truncated:'))) progress.log(`warning: ${c.file}: ${w}`);
+    if (noModel && !modelNoticeShown) {
+      modelNoticeShown = true;
+      const line = noModelNotice(noModel.slice('transcript skipped: '.length));
+      if (opts.quiet) process.stderr.write(`${line}\n`);
+      else progress.log(line);
+    }
     if (c.status === 'failed') {
       failed++;
       if (failures.length < FAILURES_MAX_LINES) failures.push(c.errors[0] ?? c.file);
@@ -217,7 +229,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
 
 /** What the summary table needs of a call: no transcript, timeline or positive events kept for it. */
 function tableRowOf(c: CallReport): CallReport {
-  const { transcript: _t, timeline: _tl, ...rest } = c;
+  const { transcript: _t, timeline: _tl, scorecard: _s, ...rest } = c;
   return {
     ...rest,
     events: c.events.filter((e) => TABLE_EVENT_TYPES.has(e.type) || ISSUE_TYPES.has(e.type)),
@@ -251,7 +263,7 @@ const SHORT: Record<string, string> = {
 };
 
 export function summaryTable(calls: CallReport[]): string {
-  const hasScore = calls.some((c) => !!c.scorecard);
+  const hasScore = calls.some((c) => !!c.score);
   const head = ['file', 'length', 'ch', 'agent:cust talk', 'dead air', 'talk-over', 'hold', 'issues'];
   if (hasScore) head.push('score');
   head.push('status');
@@ -278,11 +290,10 @@ export function summaryTable(calls: CallReport[]): string {
       holds.length ? `${holds.length} (${fmtSec(holds.reduce((s, e) => s + (e.end - e.start), 0))})` : c.status === 'failed' ? '-' : '0',
       [...byType].map(([k, v]) => (v > 1 ? `${SHORT[k] ?? k}×${v}` : SHORT[k] ?? k)).join(', ') || (c.status === 'failed' ? '-' : ''),
     ];
-    if (hasScore) {
-      const card = c.scorecard;
-      row.push(card ? `${card.total}/${card.maxTotal}${card.fatal ? ' FATAL' : ''}` : '-');
-    }
-    row.push(c.status === 'failed' ? `FAILED: ${c.errors[0]?.replace(/^.*?: /, '') ?? ''}` : c.reanalysed ? `${c.status} (${reanalysedNote(c.reanalysed)})` : c.status);
+    if (hasScore) row.push(c.score ? formatScore(c.score) : '-');
+    const truncatedAt = typeof m.truncatedAtSec === 'number' ? `, truncated at ${fmtSec(m.truncatedAtSec)}` : '';
+    const reanalysed = c.reanalysed ? ` (${reanalysedNote(c.reanalysed)})` : '';
+    row.push(c.status === 'failed' ? `FAILED: ${c.errors[0]?.replace(/^.*?: /, '') ?? ''}` : `${c.status}${reanalysed}${truncatedAt}`);
     t.push(row);
   }
   return t.toString();
@@ -291,6 +302,14 @@ export function summaryTable(calls: CallReport[]): string {
 /** "re-analysed: transcript changed, metadata changed" */
 export function reanalysedNote(reasons: readonly string[]): string {
   return `re-analysed: ${reasons.join(', ')}`;
+}
+
+/** The once-per-batch terminal line when whisper has no model: what is missing, what it costs, the fix. */
+export function noModelNotice(reason: string): string {
+  return (
+    `callqa: no speech recognition for this batch: ${reason}. Calls without a transcript file (<name>.transcript.json ` +
+    'or .vtt) get no text findings, and their text items are left to review (see "to review" beside each score).'
+  );
 }
 
 function shortName(f: string): string {

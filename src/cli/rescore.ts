@@ -9,6 +9,7 @@ import { checkFile, hashFile } from '../pipeline/runner.js';
 import { replayState } from '../pipeline/execute.js';
 import { STAGE_NAMES, type CallState } from '../pipeline/stage.js';
 import { draftForState } from '../pipeline/stages/score.js';
+import { formatScore, scoreSummary, type ScoreSummary } from '../score/summary.js';
 import type { ScorecardDraft } from '../score/types.js';
 import { openStore, type Repository, type RunSummary } from '../store/index.js';
 
@@ -45,6 +46,8 @@ interface Rescored {
   from?: string;
   previousTotal?: number | null;
   scorecard?: ScorecardDraft;
+  /** the new draft's score with the items still to review */
+  score?: ScoreSummary;
   error?: string;
 }
 
@@ -106,6 +109,7 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
           from: `${t.run.pipelineId}@${t.run.pipelineVersion}`,
           previousTotal: previous?.card.total ?? null,
           scorecard: draft,
+          score: scoreSummary(draft),
         });
       } catch (err) {
         results.push({ file: t.file, error: errorMessage(err) });
@@ -114,10 +118,11 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
   } finally {
     await store.close();
   }
-  const t = new Table({ head: ['file', 'analysed with', 'previous', `${pipeline.id}@${pipeline.version}`, 'needs review'], style: process.stdout.isTTY ? { head: ['cyan'] } : { head: [], border: [] } });
+  const t = new Table({ head: ['file', 'analysed with', 'previous', `${pipeline.id}@${pipeline.version}`], style: process.stdout.isTTY ? { head: ['cyan'] } : { head: [], border: [] } });
   for (const r of results) {
     const card = r.scorecard;
-    t.push([r.file, r.from ?? '-', r.previousTotal ?? '-', r.error ? `FAILED: ${r.error}` : `${card?.total}/${card?.maxTotal}${card?.fatal ? ' FATAL' : ''}`, card?.needsReview ? 'yes' : r.error ? '-' : 'no']);
+    // the score is never shown without the items still to review ("90/100 · 10 to review")
+    t.push([r.file, r.from ?? '-', r.previousTotal ?? '-', r.error || !card ? `FAILED: ${r.error}` : formatScore(scoreSummary(card))]);
   }
   if (opts.json !== '-') process.stdout.write(`${t.toString()}\n`);
   if (opts.json) {

@@ -5,7 +5,7 @@
  * calls passed V8's string limit after all the work was done, and nothing was written), and a batch that
  * is interrupted (Ctrl-C) or dies still leaves on disk every call it finished.
  *
- * The output is the same `callqa.report/1` document as before (pretty-printed, `calls` in order), plus a
+ * The output is the same `callqa.report/2` document as before (pretty-printed, `calls` in order), plus a
  * closing `summary` object; a file cut short by a crash is not valid JSON, so it cannot pass for complete.
  */
 import { open, type FileHandle } from 'node:fs/promises';

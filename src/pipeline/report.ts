@@ -1,4 +1,5 @@
 import type { CallEvent, SpeechTimeline } from '../core/types.js';
+import { scoreSummary, type ScoreSummary } from '../score/summary.js';
 import type { ScorecardDraft } from '../score/types.js';
 import type { RunReport } from '../store/index.js';
 
@@ -6,7 +7,7 @@ import type { RunReport } from '../store/index.js';
  * The machine-readable report (`--json FILE`). Versioned: see docs/report-schema.md. Event details are
  * flattened next to type/speaker/start/end.
  */
-export const REPORT_SCHEMA = 'callqa.report/1';
+export const REPORT_SCHEMA = 'callqa.report/2';
 
 export interface ReportEvent {
   type: string;
@@ -37,7 +38,12 @@ export interface CallReport {
   timeline?: SpeechTimeline | null;
   transcript?: { engine: string; model?: string; language: string; segments: unknown[] } | null;
   scorecard?: ScorecardDraft | null;
+  /** the draft's score with the items still to review ("90/100 · 10 to review"); null without a scorecard */
+  score?: ScoreSummary | null;
+  /** why the call failed (failed calls only; each names the file) */
   errors: string[];
+  /** what the user should know about a call that was analysed: skipped steps, truncated audio, mono ... */
+  warnings: string[];
 }
 
 export interface Report {
@@ -86,10 +92,12 @@ export function callReportFromRun(file: string, status: 'done' | 'cached', r: Ru
         }
       : null,
     scorecard: r.scorecard?.card ?? null,
-    errors: notes,
+    score: r.scorecard?.card ? scoreSummary(r.scorecard.card) : null,
+    errors: [],
+    warnings: notes,
   };
 }
 
 export function failedCallReport(file: string, error: Error): CallReport {
-  return { file, status: 'failed', events: [], metrics: {}, errors: [error.message] };
+  return { file, status: 'failed', events: [], metrics: {}, errors: [error.message], warnings: [] };
 }

@@ -1,4 +1,5 @@
 import { extractFeatures } from '../../audio/extract.js';
+import { decodedTruncation, truncationWarning } from '../../audio/truncation.js';
 import { detectVoiceActivity } from '../../audio/vad.js';
 import { round } from '../../core/spans.js';
 import type { CallEvent, Speaker, SpeechTimeline } from '../../core/types.js';
@@ -39,6 +40,9 @@ export const audioStage: Stage = {
     };
     const events: CallEvent[] = [...detectSilence(timeline, params), ...detectHold(timeline)];
     const notes: string[] = [];
+    // other containers: ffprobe's duration against what decoded (a WAV was checked on its header at probe)
+    const cut = typeof state.metrics.truncatedAtSec === 'number' ? null : decodedTruncation(info.durationSec, durationSec);
+    if (cut) notes.push(truncationWarning(cut, 'container'));
     if (vad.dualMono) notes.push('both stereo channels carry the same signal: analysed as mono, speakers unknown');
     if (timeline.channels.every((c) => c.speech.length === 0)) notes.push('no speech found on any channel (silent or non-speech recording)');
     const talkOver = detectTalkOver(timeline, params);
@@ -52,6 +56,10 @@ export const audioStage: Stage = {
       metrics.talkOverCount = talkOver.filter((e) => e.type === 'talk_over').length;
       metrics.agentInterruptions = talkOver.filter((e) => e.type === 'talk_over' && e.speaker === 'agent').length;
       metrics.backchannelCount = talkOver.filter((e) => e.type === 'backchannel').length;
+    }
+    if (cut) {
+      metrics.truncatedAtSec = round(cut.availableSec, 1);
+      metrics.declaredSec = round(cut.declaredSec, 1);
     }
     metrics.deadAirCount = events.filter((e) => e.type === 'silence').length;
     metrics.holdCount = events.filter((e) => e.type === 'hold').length;

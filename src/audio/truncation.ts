@@ -1,0 +1,57 @@
+/**
+ * Truncated recordings: a file whose header promises more audio than it holds (a copy cut short, an upload
+ * that stopped). ffprobe reports a WAV's duration from the bytes present, so the promise has to be read from
+ * the RIFF header itself; for other containers the audio stage compares ffprobe's duration with what decoded.
+ * Pure functions over bytes and numbers; the probe and audio stages read the file and word the warning.
+ */
+
+export interface Truncation {
+  /** seconds of audio the header or container declares */
+  declaredSec: number;
+  /** seconds of audio actually present (decodable) */
+  availableSec: number;
+}
+
+/**
+ * A WAV (RIFF/WAVE) header against the file's real size: the `data` chunk's declared length vs the bytes
+ * after it. `header` is the start of the file (the chunks before `data` plus 8 bytes); null when the file is
+ * not a WAV, the sizes are placeholders of a streamed write (0 or 0xFFFFFFFF), or nothing is missing.
+ */
+export function wavTruncation(header: Uint8Array, fileSizeBytes: number): Truncation | null {
+  const b = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
+  if (b.length < 12 || b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') return null;
+  let pos = 12;
+  let byteRate = 0;
+  while (pos + 8 <= b.length) {
+    const id = b.toString('ascii', pos, pos + 4);
+    const size = b.readUInt32LE(pos + 4);
+    if (id === 'fmt ' && pos + 16 <= b.length) byteRate = b.readUInt32LE(pos + 16);
+    if (id === 'data') {
+      if (!byteRate || size === 0 || size === 0xffffffff) return null;
+      const presentBytes = Math.max(0, fileSizeBytes - (pos + 8));
+      // a byte or a block short is padding arithmetic, not a cut: ask for at least 0.5 s missing
+      if (size - presentBytes < byteRate / 2) return null;
+      return { declaredSec: size / byteRate, availableSec: presentBytes / byteRate };
+    }
+    pos += 8 + size + (size % 2);
+  }
+  return null;
+}
+
+/**
+ * Container duration (ffprobe) vs the audio that decoded: truncated when more than 1 s and more than 2 % of
+ * the declared length is missing (encoders pad and round the last frame; that is not a cut).
+ */
+export function decodedTruncation(declaredSec: number, decodedSec: number): Truncation | null {
+  if (!(declaredSec > 0) || !(decodedSec >= 0)) return null;
+  const missing = declaredSec - decodedSec;
+  return missing > Math.max(1, 0.02 * declaredSec) ? { declaredSec, availableSec: decodedSec } : null;
+}
+
+/** The warning, with both lengths: "truncated: the header promises 90.0 s of audio, the file holds 1.0 s; ..." */
+export function truncationWarning(t: Truncation, what: 'header' | 'container'): string {
+  return (
+    `truncated: the ${what} promises ${t.declaredSec.toFixed(1)} s of audio but the file holds only ${t.availableSec.toFixed(1)} s; ` +
+    'that much was analysed (the file is probably a cut-short copy or an interrupted upload)'
+  );
+}
