@@ -1,7 +1,8 @@
 /**
  * Reading calls: the list a user may see, one call with its scorecard (machine and human side by side),
  * findings and transcript, and its history. Agents see scores and findings only once the review is complete.
- * Returning a transcript is a read of personal data and is audited.
+ * Returning a transcript is a read of personal data and is audited; personal data in it is masked unless a
+ * permitted user asks for it unmasked (audited as such).
  */
 import type { CallEvent, CallMetadata } from '../core/types.js';
 import { reviewedCard, type FinalCard, type HumanDecision } from '../review/decisions.js';
@@ -14,6 +15,8 @@ import type { ReviewsRepo } from '../store/reviews-repo.js';
 import type { DisputeRow, ReviewDecisionRow } from '../store/schema.js';
 import type { AuditService } from './audit.js';
 import { callScope, type CallAccess } from './call-access.js';
+import { ServiceError } from './errors.js';
+import { hasPiiPermission, maskSpoken } from './privacy.js';
 import type { AuthUser } from './types.js';
 
 export interface CallSummary {
@@ -181,7 +184,12 @@ export class CallsService {
     return rows.map((d) => toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName }));
   }
 
-  async getCall(user: AuthUser, callId: string): Promise<CallDetail> {
+  /**
+   * Personal data in the transcript, the findings' quotes and the evidence is masked unless `unmask` is asked
+   * by a user with the pii permission (src/services/privacy.ts); an unmasked read is audited as such.
+   */
+  async getCall(user: AuthUser, callId: string, opts: { unmask?: boolean } = {}): Promise<CallDetail> {
+    if (opts.unmask && !hasPiiPermission(user)) throw new ServiceError(403, 'forbidden', 'unmasking personal data needs the pii permission (inspector, supervisor or admin)');
     const call = await this.access.authorizeCall(user, callId);
     const report = await this.runs.getRunReport(call.runId);
     if (!report) throw new Error(`call ${callId}: run ${call.runId} vanished`);
@@ -214,8 +222,8 @@ export class CallsService {
       disputeWindow,
       hidden: scoresVisible ? null : 'scores and findings are shown once the review of this call is complete',
     };
-    if (t) await this.audit.audit(user, 'call.transcript.read', { type: 'call', id: callId, callId }, { segments: t.segments.length });
-    return detail;
+    if (t) await this.audit.audit(user, opts.unmask ? 'call.transcript.read.unmasked' : 'call.transcript.read', { type: 'call', id: callId, callId }, { segments: t.segments.length });
+    return opts.unmask ? detail : { ...detail, transcript: maskSpoken(detail.transcript), events: maskSpoken(detail.events), scorecard: maskSpoken(detail.scorecard) };
   }
 
   /**

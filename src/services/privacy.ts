@@ -13,6 +13,27 @@ export function hasPiiPermission(user: AuthUser): boolean {
   return PII_ROLES.has(user.role);
 }
 
+/** Fields of an answer that hold what people said (transcript text, quotes, evidence, comments). */
+const SPOKEN_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'comment', 'evidence']);
+
+/**
+ * A copy of `value` with personal data masked in every string under a field that holds what people said,
+ * at any depth (transcript segments, event quotes, scorecard evidence). Ids, codes and numbers are untouched.
+ */
+export function maskSpoken<T>(value: T): T {
+  const walk = (v: unknown, spoken: boolean): unknown => {
+    if (typeof v === 'string') return spoken ? maskPii(v) : v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, spoken));
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x, spoken || SPOKEN_FIELDS.has(k));
+      return out;
+    }
+    return v;
+  };
+  return walk(value, false) as T;
+}
+
 /** The text with every personal-data span replaced by its label. */
 export function maskPii(text: string): string {
   const spans = findPii(text);

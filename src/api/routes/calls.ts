@@ -34,8 +34,13 @@ const getCall = createRoute({
   tags: ['calls'],
   summary: 'One call: scorecard (machine and human answers), findings, transcript, disputes. Audited as a transcript read.',
   middleware: [requireAuth],
-  request: { params: CallIdParam },
-  responses: { 200: json(CallDetailSchema, 'the call'), ...errors(400, 401, 404) },
+  request: {
+    params: CallIdParam,
+    query: z.object({
+      unmask: z.enum(['true', 'false']).optional().openapi({ description: 'personal data unmasked (pii permission: inspector, supervisor, admin; audited). Masked otherwise.' }),
+    }),
+  },
+  responses: { 200: json(CallDetailSchema, 'the call'), ...errors(400, 401, 403, 404) },
 });
 
 const callHistory = createRoute({
@@ -67,7 +72,8 @@ export function registerCallRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(getCall, async (c) => {
     const { callId } = c.req.valid('param');
-    const detail = await c.get('services').calls.getCall(currentUser(c), callId);
+    const { unmask } = c.req.valid('query');
+    const detail = await c.get('services').calls.getCall(currentUser(c), callId, { unmask: unmask === 'true' });
     return c.json(detail as z.infer<typeof CallDetailSchema>, 200);
   });
 
