@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewSettings } from '../src/review/settings.js';
 import { systemActor } from '../src/services/types.js';
 import { callAssignments } from '../src/store/schema.js';
-import { analyseSamples, ApiClient, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
+import { analyseSamples, ApiClient, BACKENDS, loadCalls, serveApp, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
 
 const SAMPLES = [
   // A: agent A1 of team blue; B: agent A2 of team green; C: agent A1 again
@@ -54,9 +54,22 @@ for (const makeBackend of BACKENDS) {
       clock = new Date(clock.getTime() + ms);
     };
 
+    let opts: Awaited<ReturnType<typeof backend.setup>>;
+    let extra: { close(): Promise<void> } | null = null;
+    const startApiOnStore = async () => {
+      const e = await serveApp(api.services);
+      extra = e;
+      return e;
+    };
+    const closeExtra = async () => {
+      await extra?.close();
+      extra = null;
+    };
+
     beforeAll(async () => {
+      opts = await backend.setup();
       api = await startApi(
-        await backend.setup(),
+        opts,
         { now: () => clock, reviewSettings: () => SETTINGS, auth: { maxFailuresPerUser: 3, maxFailuresPerAddress: 6, sessionTtlSec: 24 * 3600 } },
         { trustProxy: true },
       );
@@ -503,6 +516,38 @@ for (const makeBackend of BACKENDS) {
       expect((await d.req('GET', '/api/me')).status).toBe(200);
       advance(2 * 3600_000); // past the 24 h session of this suite
       expect((await d.req('GET', '/api/me')).status).toBe(401);
+    });
+
+    it('stateless: a second server on the same database honours the session, and a logout on one ends it on both', async () => {
+      // On PostgreSQL a second store (its own connection pool), as a second `callqa serve` process would have;
+      // the embedded database serves one process, so there the second server shares the store.
+      const second = backend.name === 'postgres' ? await startApi(opts, { now: () => clock, reviewSettings: () => SETTINGS }) : null;
+      const otherBase = second?.base ?? (await startApiOnStore()).base;
+      try {
+        const c = new ApiClient(api.base);
+        expect((await c.login('sup-green', PASSWORD)).status).toBe(200);
+        const there = new ApiClient(otherBase);
+        there.cookies = new Map(c.cookies);
+        there.csrf = c.csrf;
+        expect((await there.req('GET', '/api/me')).body.user.username).toBe('sup-green');
+        expect(ids(await there.req('GET', '/api/calls'))).toEqual([B]);
+        expect((await there.req('POST', '/api/auth/logout')).status).toBe(200);
+        expect((await c.req('GET', '/api/me')).status).toBe(401);
+      } finally {
+        await second?.close();
+        await closeExtra();
+      }
+    });
+
+    it('the session cookie is Secure when the request came over https (behind a trusted proxy)', async () => {
+      const raw = await fetch(`${api.base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+        body: JSON.stringify({ username: 'ag2', password: PASSWORD }),
+      });
+      expect(raw.headers.getSetCookie().find((x) => x.startsWith('callqa_session='))).toMatch(/;\s*Secure/i);
+      const plain = await fetch(`${api.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ag2', password: PASSWORD }) });
+      expect(plain.headers.getSetCookie().find((x) => x.startsWith('callqa_session='))).not.toMatch(/Secure/i);
     });
 
     it('failed logins are throttled per user and per address (429 with Retry-After)', async () => {

@@ -131,8 +131,9 @@ export class UsersRepo {
    * for an address; plus the oldest counted failure of each (for Retry-After).
    */
   async recentFailures(username: string, address: string, since: Date): Promise<{ user: number; address: number; userOldest: Date | null; addressOldest: Date | null }> {
+    // by id, not time: attempts in the same instant still count in the order they were made
     const lastSuccess = this.db
-      .select({ at: sql`max(${loginAttempts.at})` })
+      .select({ id: sql`max(${loginAttempts.id})` })
       .from(loginAttempts)
       .where(and(eq(loginAttempts.username, username), eq(loginAttempts.success, true)));
     const [u] = await this.db
@@ -143,7 +144,7 @@ export class UsersRepo {
           eq(loginAttempts.username, username),
           eq(loginAttempts.success, false),
           gte(loginAttempts.at, since),
-          sql`${loginAttempts.at} > coalesce((${lastSuccess}), '-infinity'::timestamptz)`,
+          sql`${loginAttempts.id} > coalesce((${lastSuccess}), 0)`,
         ),
       );
     const [a] = await this.db

@@ -143,23 +143,33 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApi(opts: OpenStoreOptions, serviceOptions: ServiceOptions, appOptions: { trustProxy?: boolean } = {}): Promise<ApiServer> {
-  const store = await openStore(opts);
-  const services = createServices(store, serviceOptions);
+/** Serves an app over existing services on 127.0.0.1, port 0. */
+export async function serveApp(services: Services, appOptions: { trustProxy?: boolean } = {}): Promise<{ base: string; close(): Promise<void> }> {
   const app = createApp({ services, trustProxy: appOptions.trustProxy, webDir: path.join(tmpdir(), 'callqa-no-web') });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
-    store,
-    services,
     base: `http://127.0.0.1:${port}`,
-    async close() {
-      await new Promise<void>((resolve) => {
+    close: () =>
+      new Promise<void>((resolve) => {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         server.close(() => resolve());
-      });
+      }),
+  };
+}
+
+export async function startApi(opts: OpenStoreOptions, serviceOptions: ServiceOptions, appOptions: { trustProxy?: boolean } = {}): Promise<ApiServer> {
+  const store = await openStore(opts);
+  const services = createServices(store, serviceOptions);
+  const served = await serveApp(services, appOptions);
+  return {
+    store,
+    services,
+    base: served.base,
+    async close() {
+      await served.close();
       await store.close();
     },
   };
