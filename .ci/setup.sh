@@ -13,7 +13,9 @@ APT_PACKAGES=(ffmpeg sox libsox-fmt-all espeak-ng
   asterisk-core-sounds-ru-wav asterisk-core-sounds-it-wav asterisk-moh-opsound-wav
   # the -wav packages only recommend these; they hold the en/fr/... voice links and the prompts' transcripts
   asterisk-core-sounds-en asterisk-core-sounds-fr asterisk-core-sounds-es asterisk-core-sounds-ru asterisk-core-sounds-it
-  cmake g++ make)
+  cmake g++ make
+  # the browser tests: headless Chromium (driven by playwright-core) and a CJK font for the Chinese UI's screenshots
+  chromium fonts-wqy-microhei)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

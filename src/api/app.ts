@@ -15,6 +15,7 @@ import { describeZodError, errorBody, handleError } from './errors.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerCallRoutes } from './routes/calls.js';
 import { registerDisputeRoutes } from './routes/disputes.js';
+import { registerMediaRoutes } from './routes/media.js';
 import { registerReviewRoutes } from './routes/reviews.js';
 import { registerTriageRoutes } from './routes/triage.js';
 import { registerCalibrationRoutes } from './routes/calibration.js';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerCalibrationRoutes(app);
   registerRulesRoutes(app);
   registerSearchRoutes(app);
+  registerMediaRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -44,8 +44,9 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     import('../services/index.js'),
     import('../api/app.js'),
   ]);
+  const { defaultMediaDir } = await import('../services/call-media.js');
   const store = await openStore({ dataDir: opts.data, purpose: `callqa serve on ${opts.host}:${port}` });
-  const services = createServices(store);
+  const services = createServices(store, { mediaDir: defaultMediaDir(opts.data) });
   const app = createApp({ services, trustProxy: opts.trustProxy, webDir: opts.web, version: pkg.version });
   return new Promise<number>((resolve) => {
     const server = serve({ fetch: app.fetch, port, hostname: opts.host }, (info) => {

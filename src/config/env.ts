@@ -27,6 +27,8 @@ export const EnvSchema = z.object({
   CALLQA_DATA_DIR: path('CALLQA_DATA_DIR'),
   /** a PostgreSQL server instead of the embedded database (queue workers need one) */
   DATABASE_URL: z.string().trim().min(1, 'DATABASE_URL: empty').optional(),
+  /** where `callqa serve` caches playable copies and waveform peaks of calls (default <data folder>/media) */
+  CALLQA_MEDIA_DIR: path('CALLQA_MEDIA_DIR'),
   /** QA programs folder (default: the repository's pipelines/) */
   CALLQA_PIPELINES_DIR: path('CALLQA_PIPELINES_DIR'),
   /** lexicons folder (default: the repository's lexicons/) */

@@ -10,6 +10,7 @@ import { ReviewsRepo } from '../store/reviews-repo.js';
 import { AuditService } from './audit.js';
 import { AuthService, DEFAULT_AUTH_SETTINGS, type AuthSettings } from './auth.js';
 import { CallAccess } from './call-access.js';
+import { CallMediaService, defaultMediaDir } from './call-media.js';
 import { CallsService } from './calls.js';
 import { DisputeService } from './disputes.js';
 import { ReviewService } from './reviews.js';
@@ -26,6 +27,8 @@ export interface ServiceOptions {
   auth?: Partial<AuthSettings>;
   /** a QA program's review policy (sampling, quotas, triage, calibration); default: `review:` of pipelines/<id>.yaml */
   reviewPolicy?: (pipelineId: string) => ReviewPolicy;
+  /** where playable copies and peaks are cached (default: CALLQA_MEDIA_DIR or <data folder>/media) */
+  mediaDir?: string;
 }
 
 export interface Services {
@@ -38,6 +41,7 @@ export interface Services {
   calls: CallsService;
   reviews: ReviewService;
   disputes: DisputeService;
+  media: CallMediaService;
   reviewSettings: (pipelineId: string) => ReviewSettings;
   /** triage queue, sampling plan, assignment (review-queue.ts) */
   queue: ReviewQueueService;
@@ -72,6 +76,7 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     calls: new CallsService(access, reviewsRepo, store.repo, audit, settingsFor, now),
     reviews: new ReviewService(access, reviewsRepo, audit, now),
     disputes: new DisputeService(access, reviewsRepo, audit, settingsFor, now),
+    media: new CallMediaService(access, store, audit, { cacheDir: opts.mediaDir ?? defaultMediaDir() }),
     reviewSettings: settingsFor,
     queue: new ReviewQueueService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
     calibration: new CalibrationService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),

@@ -3,15 +3,16 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { probe } from '../audio/ffmpeg.js';
 import type { Peaks } from '../audio/peaks.js';
-import { makePlayableCopy } from '../audio/playable.js';
+import { decodePeaks, encodePlayable, type SourceFormat } from '../audio/playable.js';
 import type { Speaker } from '../core/types.js';
 
 /**
- * Media for the browser: a playable copy of each recording and its waveform peaks per channel, both made in one
- * ffmpeg pass the first time a call is opened and cached on disk by content hash (the same bytes under another
- * name share them). Several `callqa serve` processes may share the cache folder: every file is written under a
- * unique temporary name and renamed into place, so a reader sees a whole file or none; the peaks file is renamed
- * last and marks the pair complete. Within one process, concurrent first requests share one ffmpeg run.
+ * Media for the browser: a playable copy of each recording and its waveform peaks per channel, made the first time
+ * a call is opened (peaks by a fast decode pass, the MP3 by an encode started at the same time: see
+ * audio/playable.ts) and cached on disk by content hash (the same bytes under another name share them). Several
+ * `callqa serve` processes may share the cache folder: every file is written under a unique temporary name and
+ * renamed into place, so a reader sees a whole file or none. Within one process, concurrent first requests share
+ * one ffmpeg run.
  */
 
 /** Bump when the playable copy or the peaks change shape, so old caches are not served. */
@@ -56,6 +57,7 @@ export interface MediaServiceOptions {
 }
 
 export function createMediaService(opts: MediaServiceOptions): MediaService {
+  // one job per (content hash, output) at a time in this process
   const inflight = new Map<string, Promise<void>>();
 
   function files(hash: string) {
@@ -64,49 +66,52 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
     return { dir, mp3: path.join(dir, `${hash}.${MEDIA_VERSION}.mp3`), peaks: path.join(dir, `${hash}.${MEDIA_VERSION}.peaks.json`) };
   }
 
-  async function ensure(src: MediaSource): Promise<void> {
-    const f = files(src.contentHash);
-    if (await exists(f.peaks)) return;
-    let job = inflight.get(src.contentHash);
+  async function format(src: MediaSource): Promise<SourceFormat> {
+    if (src.channels && src.sampleRate) return { channels: src.channels, sampleRateHz: src.sampleRate };
+    const info = await probe(src.path, src.fileName);
+    return { channels: info.channels, sampleRateHz: info.sampleRate };
+  }
+
+  /** Runs `make(tmpPath)` once and renames its output into place; concurrent callers share the run. */
+  async function once(key: string, finalPath: string, make: (tmpPath: string) => Promise<void>): Promise<void> {
+    if (await exists(finalPath)) return;
+    let job = inflight.get(key);
     if (!job) {
-      job = build(src, f).finally(() => inflight.delete(src.contentHash));
-      inflight.set(src.contentHash, job);
+      job = (async () => {
+        await mkdir(path.dirname(finalPath), { recursive: true });
+        const tmp = `${finalPath}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+        try {
+          await make(tmp);
+          await rename(tmp, finalPath);
+        } finally {
+          await rm(tmp, { force: true });
+        }
+      })().finally(() => inflight.delete(key));
+      inflight.set(key, job);
     }
     await job;
   }
 
-  async function build(src: MediaSource, f: ReturnType<typeof files>): Promise<void> {
-    await mkdir(f.dir, { recursive: true });
-    let channels = src.channels ?? 0;
-    let sampleRate = src.sampleRate ?? 0;
-    if (!channels || !sampleRate) {
-      const info = await probe(src.path, src.fileName);
-      channels = info.channels;
-      sampleRate = info.sampleRate;
-    }
-    const tmp = `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-    const tmpMp3 = `${f.mp3}${tmp}`;
-    const tmpPeaks = `${f.peaks}${tmp}`;
-    try {
-      const peaks = await makePlayableCopy(src.path, src.fileName, tmpMp3, { channels, sampleRateHz: sampleRate });
-      await writeFile(tmpPeaks, JSON.stringify(peaks));
-      await rename(tmpMp3, f.mp3);
-      await rename(tmpPeaks, f.peaks);
-    } finally {
-      await rm(tmpMp3, { force: true });
-      await rm(tmpPeaks, { force: true });
-    }
-  }
+  const ensureMp3 = (src: MediaSource) =>
+    once(`${src.contentHash}:mp3`, files(src.contentHash).mp3, async (tmp) => encodePlayable(src.path, src.fileName, tmp, await format(src)));
+  const ensurePeaks = (src: MediaSource) =>
+    once(`${src.contentHash}:peaks`, files(src.contentHash).peaks, async (tmp) => {
+      const peaks = await decodePeaks(src.path, src.fileName, await format(src));
+      await writeFile(tmp, JSON.stringify(peaks));
+    });
 
   return {
     async playable(src) {
-      await ensure(src);
+      await ensureMp3(src);
       const f = files(src.contentHash);
       const st = await stat(f.mp3);
       return { path: f.mp3, sizeBytes: st.size, mimeType: 'audio/mpeg', etag: `"${src.contentHash.slice(0, 32)}-${MEDIA_VERSION}"`, mtime: st.mtime };
     },
     async peaks(src) {
-      await ensure(src);
+      // The player asks for peaks first: start the playable copy now, so it is ready (or nearly) when play is pressed.
+      // Its failure is reported to the audio request, which runs it again.
+      ensureMp3(src).catch(() => undefined);
+      await ensurePeaks(src);
       const peaks = JSON.parse(await readFile(files(src.contentHash).peaks, 'utf8')) as Peaks;
       const speakers = src.speakers && src.speakers.length === peaks.channels.length ? src.speakers : peaks.channels.map((): Speaker => 'unknown');
       return { ...peaks, speakers };

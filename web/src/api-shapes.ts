@@ -198,7 +198,7 @@ export function toHistory(raw: unknown): HistoryEntry[] {
   const list = Array.isArray(raw) ? raw : arr(r.history ?? r.entries ?? r.events);
   return list.map((x) => {
     const e = obj(x);
-    return { at: str(e.at) ?? '', actor: str(e.actor ?? e.actorName ?? obj(e.user).username) ?? '', action: str(e.action) ?? '', details: obj(e.details) };
+    return { at: str(e.at) ?? '', actor: str(e.actor ?? e.actorName ?? obj(e.user).username) ?? '', action: str(e.action) ?? '', itemId: str(e.itemId) ?? undefined, details: obj(e.details) };
   });
 }
 

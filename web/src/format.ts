@@ -41,3 +41,8 @@ export function localTitle(title: string): string {
   const enPart = zh === a ? b : a;
   return lang.value === 'zh' ? zh : enPart;
 }
+
+/** The file's own name, without the folders it was analysed from (the full path stays in the title attribute). */
+export function baseName(p: string): string {
+  return p.split(/[\\/]/).pop() || p;
+}

@@ -122,6 +122,7 @@ export interface HistoryEntry {
   at: string;
   actor: string;
   action: string;
+  itemId?: string;
   details: Record<string, unknown>;
 }
 

@@ -56,7 +56,8 @@ export function Player({ call, handle, onTime, onPlayingChange }: Props) {
 
   useEffect(() => {
     const media = new Audio();
-    media.preload = 'metadata';
+    // Nothing is fetched until the inspector plays or seeks: opening a call does not read (and audit) its audio.
+    media.preload = 'none';
     media.src = audioUrl(call.id);
     mediaRef.current = media;
     let ws: WaveSurfer | null = null;
@@ -91,7 +92,8 @@ export function Player({ call, handle, onTime, onPlayingChange }: Props) {
         });
         wsRef.current = ws;
         setSpeakers(peaks.speakers.length === peaks.channels.length ? peaks.speakers : call.speakers);
-        drawEvents(regions, call, peaks);
+        // Regions are clamped to the duration wavesurfer knows when they are added: add them once it knows it.
+        ws.once('decode', () => drawEvents(regions, call, peaks));
         ws.on('timeupdate', (sec) => {
           const now = performance.now();
           // Follow-along needs a few updates a second, not one per frame.
@@ -318,17 +320,23 @@ function drawEvents(regions: InstanceType<typeof RegionsPlugin>, call: CallDetai
     const lexicon = isLexiconHit(ev);
     const idx = channelOf(ev.speaker);
     const full = ev.type === 'silence' || ev.type === 'hold' || idx < 0;
-    const content = document.createElement('span');
-    content.className = `region-label ${lexicon ? 'lexicon' : ev.type}`;
-    content.textContent = eventLabel(ev);
-    content.title = `${eventLabel(ev)} ${clock(ev.start)}`;
+    // Wide spans carry a short label; lexicon hits are thin markers (their words are highlighted in the transcript).
+    let content: HTMLElement | undefined;
+    if (!lexicon && ev.end - ev.start >= 1) {
+      content = document.createElement('span');
+      content.className = `region-label ${ev.type}`;
+      // The regions live in wavesurfer's shadow DOM, out of reach of the page's stylesheet.
+      content.style.cssText = 'display:inline-block;font-size:10px;line-height:1.2;padding:1px 3px;white-space:nowrap;color:#111827;background:rgba(255,255,255,0.85);border-radius:2px;pointer-events:none;';
+      content.textContent = eventLabel(ev);
+      content.title = `${eventLabel(ev)} ${clock(ev.start)}–${clock(ev.end)}`;
+    }
     regions.addRegion({
       start: ev.start,
       end: lexicon ? ev.start : ev.end,
       color: eventColor(lexicon ? 'lexicon' : ev.type, 0.28),
       drag: false,
       resize: false,
-      content,
+      ...(content ? { content } : {}),
       ...(full ? {} : { channelIdx: idx }),
     });
   }

@@ -111,7 +111,7 @@ export function Scorecard(p: Props) {
                   onSelect={() => p.onSelect(i)}
                   onDecide={async (d) => {
                     await p.onDecide(d);
-                    if (d.action === 'override') p.setOverrideOpen(false);
+                    p.setOverrideOpen(false);
                     if (i + 1 < items.length) p.onSelect(i + 1);
                   }}
                   onSeek={p.onSeek}

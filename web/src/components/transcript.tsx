@@ -57,8 +57,7 @@ export function Transcript({ segments, events, time, onSeek }: Props) {
   if (segments.length === 0) return <p class="empty">{t('noTranscript')}</p>;
   return (
     <div class="transcript">
-      <div class="panel-head">
-        <h2>{t('transcript')}</h2>
+      <div class="panel-head follow-row">
         <label class="check">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} />
           {t('follow')}

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, currentUser } from '../api';
 import { applyDecisionResult, toCallDetail, toHistory } from '../api-shapes';
-import { clock, dateTime, localTitle } from '../format';
-import { t, type MessageKey } from '../i18n';
+import { baseName, clock, dateTime, localTitle } from '../format';
+import { t, tMaybe, type MessageKey } from '../i18n';
 import { go, href } from '../router';
 import type { CallDetail, DraftItem, HistoryEntry } from '../types';
 import { isTyping, helpOpen } from '../components/help';
@@ -49,7 +49,14 @@ export function CallPage({ id }: { id: string }) {
   }, [tab, loadHistory]);
 
   const events = useMemo(() => (call ? navigableEvents(call.events) : []), [call]);
+  // For scripts and the browser tests: the player and the event starts that [ and ] step through.
+  useEffect(() => {
+    const w = window as unknown as { __callqaPlayer?: PlayerHandle | null; __callqaEvents?: number[] };
+    w.__callqaPlayer = player.current;
+    w.__callqaEvents = events.map((e) => e.start);
+  });
   const items = useMemo(() => (call?.draft ? flatItems(call.draft) : []), [call]);
+  const itemTitles = useMemo(() => new Map(items.map((i) => [i.id, i.title])), [items]);
 
   const seek = useCallback((sec: number) => player.current?.seek(sec), []);
 
@@ -160,7 +167,7 @@ export function CallPage({ id }: { id: string }) {
           ← {currentUser.value?.role === 'agent' ? t('navResults') : t('backToQueue')}
         </a>
         <h1 class="call-title" title={call.fileName}>
-          {call.fileName}
+          {baseName(call.fileName)}
         </h1>
         <span class="meta">
           {call.agentId && (
@@ -206,7 +213,7 @@ export function CallPage({ id }: { id: string }) {
               {t('history')}
             </button>
           </div>
-          {tab === 'transcript' ? <Transcript segments={call.segments} events={call.events} time={time} onSeek={seek} /> : <History entries={history} />}
+          {tab === 'transcript' ? <Transcript segments={call.segments} events={call.events} time={time} onSeek={seek} /> : <History entries={history} titles={itemTitles} />}
         </div>
         <div class="right">
           {call.draft ? (
@@ -247,7 +254,7 @@ export function CallPage({ id }: { id: string }) {
   );
 }
 
-function History({ entries }: { entries: HistoryEntry[] | null }) {
+function History({ entries, titles }: { entries: HistoryEntry[] | null; titles: Map<string, string> }) {
   if (!entries) return <p class="empty">{t('loading')}</p>;
   if (entries.length === 0) return <p class="empty">{t('noHistory')}</p>;
   return (
@@ -255,7 +262,7 @@ function History({ entries }: { entries: HistoryEntry[] | null }) {
       {entries.map((e) => (
         <li>
           <time>{dateTime(e.at)}</time> <strong>{e.actor}</strong> <span class="action">{historyAction(e.action)}</span>
-          {historyDetail(e)}
+          {historyDetail(e, titles)}
         </li>
       ))}
     </ol>
@@ -263,15 +270,15 @@ function History({ entries }: { entries: HistoryEntry[] | null }) {
 }
 
 function historyAction(action: string): string {
-  const key = `h_${action.replaceAll('.', '_')}`;
-  const translated = t(key as MessageKey);
-  return translated === undefined || translated === key ? action : translated;
+  return tMaybe(`h_${action.replaceAll('.', '_')}`, action);
 }
 
-function historyDetail(e: HistoryEntry): string {
+function historyDetail(e: HistoryEntry, titles: Map<string, string>): string {
   const d = e.details;
   const parts: string[] = [];
-  if (typeof d.itemId === 'string') parts.push(d.itemId);
+  const itemId = e.itemId ?? (typeof d.itemId === 'string' ? d.itemId : null);
+  if (itemId) parts.push(titles.has(itemId) ? localTitle(titles.get(itemId)!) : itemId);
+  if (d.action === 'confirm' || d.action === 'override') parts.push(t(d.action === 'confirm' ? 'decided_confirm' : 'decided_override'));
   if (d.points !== undefined && d.points !== null) parts.push(`${t('points')} ${String(d.points)}`);
   if (typeof d.reasonCode === 'string') parts.push(t(`reason_${d.reasonCode}` as MessageKey) ?? d.reasonCode);
   if (typeof d.reason === 'string') parts.push(`“${d.reason}”`);

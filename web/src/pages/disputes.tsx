@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, currentUser } from '../api';
-import { dateTime, localTitle, num } from '../format';
+import { baseName, dateTime, localTitle, num } from '../format';
 import { t, type MessageKey } from '../i18n';
 import { href } from '../router';
-import type { DraftItem } from '../types';
+import type { Decision, DraftItem } from '../types';
+import { toCallDetail } from '../api-shapes';
 
 export interface Dispute {
   id: string;
@@ -82,7 +83,7 @@ export function MyDisputes() {
       <tbody>
         {list.map((d) => (
           <tr>
-            <td><a href={href('call', d.callId)}>{d.fileName ?? d.callId.slice(0, 8)}</a></td>
+            <td><a href={href('call', d.callId)}>{d.fileName ? baseName(d.fileName) : d.callId.slice(0, 8)}</a></td>
             <td>{d.itemTitle ? localTitle(d.itemTitle) : d.itemId}</td>
             <td class="wrap">{d.reason}</td>
             <td><span class={`state dispute-${d.status}`}>{t(`disputeStatus_${d.status}` as MessageKey)}</span>{d.status === 'amended' && d.amendedPoints !== null ? ` → ${num(d.amendedPoints)}` : ''}</td>
@@ -112,7 +113,7 @@ function RuleDisputes() {
         {open.map((d) => (
           <li class="card">
             <div class="dispute-head">
-              <a href={href('call', d.callId)}>{d.fileName ?? d.callId.slice(0, 8)}</a>
+              <a href={href('call', d.callId)}>{d.fileName ? baseName(d.fileName) : d.callId.slice(0, 8)}</a>
               <strong>{d.itemTitle ? localTitle(d.itemTitle) : d.itemId}</strong>
               <span class="muted">{d.openedBy} · {dateTime(d.openedAt)}</span>
             </div>
@@ -132,7 +133,7 @@ function RuleDisputes() {
             <tbody>
               {ruled.map((d) => (
                 <tr>
-                  <td><a href={href('call', d.callId)}>{d.fileName ?? d.callId.slice(0, 8)}</a></td>
+                  <td><a href={href('call', d.callId)}>{d.fileName ? baseName(d.fileName) : d.callId.slice(0, 8)}</a></td>
                   <td>{d.itemTitle ? localTitle(d.itemTitle) : d.itemId}</td>
                   <td><span class={`state dispute-${d.status}`}>{t(`disputeStatus_${d.status}` as MessageKey)}</span></td>
                   <td class="wrap">{d.rulingReason}</td>
@@ -149,6 +150,20 @@ function RuleDisputes() {
 function RuleForm({ dispute, onDone, onCancel }: { dispute: Dispute; onDone: () => void; onCancel: () => void }) {
   const [outcome, setOutcome] = useState<'upheld' | 'amended'>('upheld');
   const [points, setPoints] = useState(String(dispute.itemPoints ?? ''));
+  // The item as it stands (title, points, the machine's and the inspector's answers), from the call itself.
+  const [item, setItem] = useState<DraftItem | null>(null);
+  const [decision, setDecision] = useState<Decision | null>(null);
+  useEffect(() => {
+    api<unknown>('GET', `/calls/${encodeURIComponent(dispute.callId)}`)
+      .then((raw) => {
+        const call = toCallDetail(raw, currentUser.value!);
+        const found = call.draft?.sections.flatMap((x) => x.items).find((i) => i.id === dispute.itemId) ?? null;
+        setItem(found);
+        setDecision(call.review?.decisions[dispute.itemId] ?? null);
+        if (found?.current?.points !== undefined && found.current.points !== null) setPoints(String(found.current.points));
+      })
+      .catch(() => undefined);
+  }, [dispute.callId, dispute.itemId]);
   const [reason, setReason] = useState('');
   const [err, setErr] = useState<string | null>(null);
   const id = `rule-${dispute.id}`;
@@ -164,6 +179,20 @@ function RuleForm({ dispute, onDone, onCancel }: { dispute: Dispute; onDone: () 
   }
   return (
     <form class="rule-form" onSubmit={submit}>
+      {item && (
+        <div class="rule-item">
+          <strong>{localTitle(item.title)}</strong>
+          <span>
+            {t('machine')}: {t(`status_${item.status}` as MessageKey)} {num(item.points)} / {num(item.maxPoints)}
+          </span>
+          {decision && (
+            <span>
+              {t('inspector')}: {t(decision.action === 'override' ? 'decided_override' : 'decided_confirm')} {num(item.current?.points ?? decision.points)}
+              {decision.comment ? ` — ${decision.comment}` : ''}
+            </span>
+          )}
+        </div>
+      )}
       <fieldset>
         <legend>{t('outcome')}</legend>
         <label class="check"><input type="radio" name={`${id}-o`} checked={outcome === 'upheld'} onChange={() => setOutcome('upheld')} /> {t('uphold')}</label>
@@ -171,7 +200,7 @@ function RuleForm({ dispute, onDone, onCancel }: { dispute: Dispute; onDone: () 
       </fieldset>
       {outcome === 'amended' && (
         <label>
-          {t('points')}{dispute.itemMaxPoints !== null ? ` (0–${num(dispute.itemMaxPoints)})` : ''}
+          {t('points')}{item ? ` (0–${num(item.maxPoints)})` : ''}
           <input type="number" step="0.5" value={points} onInput={(e) => setPoints(e.currentTarget.value)} required />
         </label>
       )}

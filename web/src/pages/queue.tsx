@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import { toQueue, type QueueEntry, type QueuePage as QueueData } from '../api-shapes';
-import { clock, dateTime, num } from '../format';
+import { baseName, clock, dateTime, num } from '../format';
 import { t, tMaybe, type MessageKey } from '../i18n';
 import { go, href } from '../router';
 import { isTyping } from '../components/help';
@@ -13,10 +13,32 @@ import { isTyping } from '../components/help';
 
 let lastOrder: string[] = [];
 
+/**
+ * The ranked queue (reviewQueue); where the server has no triage yet, the calls this user may review (listCalls),
+ * unranked. Dates are whole local days.
+ */
+async function loadQueue(f: Filters): Promise<unknown> {
+  const q = new URLSearchParams();
+  if (f.team) q.set('team', f.team);
+  if (f.agent) q.set('agentId', f.agent);
+  if (f.program) q.set('pipeline', f.program);
+  if (f.from) q.set('since', new Date(`${f.from}T00:00:00`).toISOString());
+  if (f.to) q.set('until', new Date(new Date(`${f.to}T00:00:00`).getTime() + 86_400_000).toISOString());
+  if (f.state && f.state !== 'open') q.set('state', f.state);
+  const qs = q.size ? `?${q}` : '';
+  try {
+    return await api<unknown>('GET', `/review/queue${qs}`);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 404)) throw e;
+    q.set('limit', '200');
+    return await api<unknown>('GET', `/calls?${q}`);
+  }
+}
+
 export async function nextCallAfter(id: string): Promise<string | null> {
   if (lastOrder.length === 0) {
     try {
-      lastOrder = toQueue(await api<unknown>('GET', '/review/queue')).entries.filter((e) => e.state !== 'completed').map((e) => e.id);
+      lastOrder = toQueue(await loadQueue(EMPTY)).entries.filter((e) => e.state !== 'completed').map((e) => e.id);
     } catch {
       return null;
     }
@@ -44,15 +66,8 @@ export function QueuePage() {
 
   useEffect(() => {
     sessionStorage.setItem('callqa.queue.filters', JSON.stringify(filters));
-    const q = new URLSearchParams();
-    if (filters.team) q.set('team', filters.team);
-    if (filters.agent) q.set('agentId', filters.agent);
-    if (filters.program) q.set('pipelineId', filters.program);
-    if (filters.from) q.set('since', filters.from);
-    if (filters.to) q.set('until', filters.to);
-    if (filters.state && filters.state !== 'open') q.set('state', filters.state);
     let stale = false;
-    api<unknown>('GET', `/review/queue${q.size ? `?${q}` : ''}`)
+    loadQueue(filters)
       .then((raw) => {
         if (stale) return;
         const d = toQueue(raw);
@@ -70,6 +85,8 @@ export function QueuePage() {
   }, [filters]);
 
   const entries = data?.entries ?? [];
+  // listCalls (no triage on this server): no risk or reasons to show
+  const ranked = entries.some((e) => e.risk > 0 || e.reasons.length > 0 || e.random);
   const options = useMemo(() => {
     const uniq = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort();
     return { teams: uniq(entries.map((e) => e.team)), agents: uniq(entries.map((e) => e.agentId)), programs: uniq(entries.map((e) => e.program)) };
@@ -162,11 +179,13 @@ export function QueuePage() {
         <table class="grid queue">
           <thead>
             <tr>
-              <th scope="col" class="num">
-                {t('colRisk')}
-              </th>
+              {ranked && (
+                <th scope="col" class="num">
+                  {t('colRisk')}
+                </th>
+              )}
               <th scope="col">{t('colCall')}</th>
-              <th scope="col">{t('colWhy')}</th>
+              {ranked && <th scope="col">{t('colWhy')}</th>}
               <th scope="col">{t('colAgent')}</th>
               <th scope="col">{t('colDate')}</th>
               <th scope="col" class="num">
@@ -180,7 +199,7 @@ export function QueuePage() {
           </thead>
           <tbody>
             {entries.map((e, i) => (
-              <QueueRow e={e} active={i === cursor} />
+              <QueueRow e={e} active={i === cursor} ranked={ranked} />
             ))}
           </tbody>
         </table>
@@ -189,19 +208,21 @@ export function QueuePage() {
   );
 }
 
-function QueueRow({ e, active }: { e: QueueEntry; active: boolean }) {
+function QueueRow({ e, active, ranked }: { e: QueueEntry; active: boolean; ranked: boolean }) {
   return (
     <tr class={active ? 'cursor' : ''} onClick={() => go('call', e.id)}>
-      <td class="num risk">
-        <span class={`risk-bar${e.risk >= 100 ? ' high' : e.risk >= 30 ? ' mid' : ''}`} style={{ width: `${Math.min(100, e.risk)}%` }} aria-hidden="true" />
-        <span class="risk-num">{num(e.risk, 0)}</span>
-      </td>
+      {ranked && (
+        <td class="num risk">
+          <span class={`risk-bar${e.risk >= 100 ? ' high' : e.risk >= 30 ? ' mid' : ''}`} style={{ width: `${Math.min(100, e.risk)}%` }} aria-hidden="true" />
+          <span class="risk-num">{num(e.risk, 0)}</span>
+        </td>
+      )}
       <td class="call-cell">
-        <a href={href('call', e.id)} onClick={(ev) => ev.stopPropagation()}>
-          {e.fileName}
+        <a href={href('call', e.id)} onClick={(ev) => ev.stopPropagation()} title={e.fileName}>
+          {baseName(e.fileName)}
         </a>
       </td>
-      <td class="why">
+      {ranked && <td class="why">
         {e.random && (
           <span class="chip random" title={t('randomSampleHint')}>
             {t('randomSample')}
@@ -212,7 +233,7 @@ function QueueRow({ e, active }: { e: QueueEntry; active: boolean }) {
             {tMaybe(`why_${r.code}`, r.text)}
           </span>
         ))}
-      </td>
+      </td>}
       <td>{e.agentId ?? '—'}</td>
       <td class="nowrap">{dateTime(e.date)}</td>
       <td class="num">{e.durationSec !== null ? clock(e.durationSec) : '—'}</td>

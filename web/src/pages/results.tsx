@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { toQueue, type QueueEntry } from '../api-shapes';
-import { clock, dateTime, num } from '../format';
+import { baseName, clock, dateTime, num } from '../format';
 import { t } from '../i18n';
 import { go, href } from '../router';
 import { SmallChart } from '../components/chart';
@@ -25,7 +25,7 @@ export function ResultsPage() {
       {!calls && !error && <p class="empty">{t('loading')}</p>}
       {calls && done.length === 0 && <p class="empty">{t('noResults')}</p>}
       {done.length > 1 && (
-        <SmallChart type="line" label={t('myResults')} labels={chronological.map((c) => c.fileName)} values={chronological.map((c) => c.draftTotal ?? 0)} max={Math.max(...done.map((c) => c.maxTotal ?? 100))} height={120} />
+        <SmallChart type="line" label={t('myResults')} labels={chronological.map((c) => baseName(c.fileName))} values={chronological.map((c) => c.finalTotal ?? 0)} max={Math.max(...done.map((c) => c.maxTotal ?? 100))} height={120} />
       )}
       {done.length > 0 && (
         <table class="grid">
@@ -40,10 +40,10 @@ export function ResultsPage() {
           <tbody>
             {done.map((c) => (
               <tr onClick={() => go('call', c.id)}>
-                <td><a href={href('call', c.id)}>{c.fileName}</a></td>
+                <td><a href={href('call', c.id)} title={c.fileName}>{baseName(c.fileName)}</a></td>
                 <td>{dateTime(c.date)}</td>
                 <td class="num">{c.durationSec !== null ? clock(c.durationSec) : '—'}</td>
-                <td class="num">{num(c.draftTotal)}{c.maxTotal !== null ? ` / ${num(c.maxTotal)}` : ''}</td>
+                <td class="num">{num(c.finalTotal)}{c.maxTotal !== null ? ` / ${num(c.maxTotal)}` : ''}</td>
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { env } from '../config/env.js';
+import type { SpeechTimeline } from '../core/types.js';
+import { MediaRepo } from '../store/media-repo.js';
+import type { Store } from '../store/db.js';
+import type { AuditService } from './audit.js';
+import type { CallAccess } from './call-access.js';
+import { notFound } from './errors.js';
+import { createMediaService, type CallPeaks, type MediaService, type PlayableFile } from './media.js';
+import type { AuthUser } from './types.js';
+
+/**
+ * A call's media for the player, behind the same per-call access check as every other read (a call the user
+ * may not see is 404): the playable copy (callAudio; every read is audited, once per playback rather than once
+ * per byte range) and the waveform peaks with the speech timeline (callPeaks).
+ */
+export interface CallPeaksView extends CallPeaks {
+  /** who spoke when on each side and the hold spans, as the audio analysis found them (null before it ran) */
+  timeline: SpeechTimeline | null;
+}
+
+/** Where playable copies are cached: CALLQA_MEDIA_DIR, else `<data folder>/media` (the folder given, CALLQA_DATA_DIR or ./data). */
+export function defaultMediaDir(dataDir?: string): string {
+  const e = env();
+  return e.CALLQA_MEDIA_DIR ?? path.join(dataDir ?? e.CALLQA_DATA_DIR ?? './data', 'media');
+}
+
+export class CallMediaService {
+  private readonly repo: MediaRepo;
+  readonly media: MediaService;
+  constructor(
+    private readonly access: CallAccess,
+    private readonly store: Store,
+    private readonly auditService: AuditService,
+    opts: { cacheDir: string },
+  ) {
+    this.repo = new MediaRepo(store.db);
+    this.media = createMediaService({ cacheDir: path.resolve(opts.cacheDir) });
+  }
+
+  private async source(user: AuthUser, callId: string) {
+    const call = await this.access.authorizeCall(user, callId);
+    const src = await this.repo.mediaSource(call.id, call.runId);
+    if (!src) throw notFound(`call ${callId}`);
+    return { call, src };
+  }
+
+  /** The playable copy. `audited`: false for the follow-up range requests of one playback (already logged). */
+  async audio(user: AuthUser, callId: string, opts: { audit: boolean; range?: string | null }): Promise<PlayableFile> {
+    const { call, src } = await this.source(user, callId);
+    const file = await this.media.playable({ ...src, speakers: src.speakers ?? undefined });
+    if (opts.audit) await this.auditService.audit(user, 'call.audio.read', { type: 'call', id: call.id, callId: call.id }, opts.range ? { range: opts.range } : {});
+    return file;
+  }
+
+  async peaks(user: AuthUser, callId: string): Promise<CallPeaksView> {
+    const { src, call } = await this.source(user, callId);
+    const peaks = await this.media.peaks({ ...src, speakers: src.speakers ?? undefined });
+    const timeline = await this.store.repo.loadTimeline(call.runId);
+    return { ...peaks, timeline };
+  }
+}
