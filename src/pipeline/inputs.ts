@@ -55,12 +55,20 @@ export async function transcriptSourceOf(audioPath: string, pipeline: PipelineCo
   return `whisper:${file}:${sha(canonicalJson(pipeline.asr))}`;
 }
 
+/** The pipeline's fingerprint, computed once per loaded pipeline object. */
+const pipelineKeys = new WeakMap<PipelineConfig, string>();
+function pipelineKey(p: PipelineConfig): string {
+  let k = pipelineKeys.get(p);
+  if (!k) pipelineKeys.set(p, (k = `${p.id}@${p.version}#${sha(canonicalJson(p))}`));
+  return k;
+}
+
 export async function callInputs(args: { audioPath: string; metadata: CallMetadata; pipeline: PipelineConfig; options: RunOptions }): Promise<CallInputs> {
   const { pipeline, options } = args;
   return {
     transcript: await transcriptSourceOf(args.audioPath, pipeline, options),
     metadata: sha(canonicalJson(args.metadata ?? {})),
-    pipeline: `${pipeline.id}@${pipeline.version}#${sha(canonicalJson(pipeline))}`,
+    pipeline: pipelineKey(pipeline),
     lexicons: lexiconsFor(pipeline).version,
     // the transcript options are in `transcript`; what else changes the result
     options: sha(canonicalJson({ channels: options.channels ?? null })),

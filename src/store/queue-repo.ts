@@ -7,17 +7,18 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { StoreDb } from './db.js';
 import {
-  completeAndUnlockSql,
-  markRunStartedSql,
-  markStageSql,
+  completeAndUnlockStatements,
+  lockAndLoadStatements,
+  markRunStartedStatement,
+  markStageStatement,
   parseLockAndLoad,
-  saveAndUnlockSql,
+  saveAndUnlockStatements,
   savedVersion,
-  lockAndLoadSql,
   type ClaimLoad,
+  type Statement,
   type StageSave,
 } from './queue-fast.js';
-import type { CompleteRunInput } from './repository.js';
+import type { CompleteRunInput } from './store-types.js';
 import { analysisRuns, stageOutputs } from './schema.js';
 
 export interface StageTimingStats {
@@ -149,7 +150,16 @@ export class RunLocks {
   readonly outputs = new OutputCache();
 
   constructor(databaseUrl: string, maxConnections: number) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, connectionTimeoutMillis: 5000, idleTimeoutMillis: 0 });
+    // Pipeline mode (node-postgres >= 8.22): the statements of a round trip are written together and each
+    // is parameterised (queue-fast.ts); without it every statement would wait for the previous answer.
+    const config: pg.PoolConfig & { pipeline: boolean } = {
+      connectionString: databaseUrl,
+      max: maxConnections,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 0,
+      pipeline: true,
+    };
+    this.pool = new pg.Pool(config);
     this.pool.on('error', () => undefined);
   }
 
@@ -181,7 +191,7 @@ export class RunLocks {
     const claim = new ClaimConnection(client, runId, this.outputs);
     let load: ClaimLoad | null;
     try {
-      load = parseLockAndLoad(asResults(await client.query(lockAndLoadSql(runId, this.outputs.versions(runId)))));
+      load = parseLockAndLoad(await pipelined(client, lockAndLoadStatements(runId, this.outputs.versions(runId))));
     } catch (err) {
       claim.drop(); // the lock may be held: dropping the connection lets go of it
       throw err;
@@ -204,11 +214,19 @@ export class RunLocks {
   }
 }
 
-function asResults(r: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] {
-  return Array.isArray(r) ? r : [r];
+/**
+ * Sends the statements in one round trip (the connection is in pipeline mode) and waits for every answer;
+ * rejects with the first statement's error, once all have answered (the connection is then in a known
+ * state: a failed transaction has been rolled back by its `commit`).
+ */
+async function pipelined(client: pg.PoolClient, statements: readonly Statement[]): Promise<pg.QueryResult[]> {
+  const settled = await Promise.allSettled(statements.map((s) => client.query({ text: s.text, values: s.values })));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
 }
 
-export type StageOutputSave = Omit<StageSave, 'runId' | 'outputJson'> & { output: unknown };
+export type StageOutputSave = Omit<StageSave, 'runId'>;
 
 /** A held claim and its connection; the stage job's statements run here (queue-fast.ts). */
 export class ClaimConnection implements RunClaim {
@@ -234,10 +252,10 @@ export class ClaimConnection implements RunClaim {
     return this.isLost;
   }
 
-  private async exec(text: string): Promise<pg.QueryResult[]> {
+  private async exec(statements: readonly Statement[]): Promise<pg.QueryResult[]> {
     if (this.released) throw new Error(`claim on run ${this.runId} already released`);
     try {
-      return asResults(await this.client.query(text));
+      return await pipelined(this.client, statements);
     } catch (err) {
       this.broken = true;
       throw err;
@@ -246,31 +264,31 @@ export class ClaimConnection implements RunClaim {
 
   /** `Repository.markRunStarted`, under the claim. */
   async markRunStarted(stage: string): Promise<void> {
-    const [r] = await this.exec(markRunStartedSql(this.runId, stage));
+    const [r] = await this.exec([markRunStartedStatement(this.runId, stage)]);
     if (!r?.rowCount) throw new Error(`markRunStarted: no run ${this.runId}`);
   }
 
   /** `Repository.markStage`, under the claim. */
   async markStage(stage: string): Promise<void> {
-    await this.exec(markStageSql(this.runId, stage));
+    await this.exec([markStageStatement(this.runId, stage)]);
   }
 
   /** Saves a stage's output, commits, and lets go of the claim, in one round trip. */
   async saveAndRelease(save: StageOutputSave): Promise<void> {
-    const outputJson = JSON.stringify(save.output ?? null);
-    const results = await this.finish(saveAndUnlockSql({ ...save, outputJson, runId: this.runId }));
+    const results = await this.finish(saveAndUnlockStatements({ ...save, runId: this.runId }));
     const version = savedVersion(results);
-    if (version) this.outputs.set(this.runId, save.stage, version, outputJson);
+    // the JSON text the database parsed: the next stage here reads back exactly these values
+    if (version) this.outputs.set(this.runId, save.stage, version, JSON.stringify(save.output ?? null));
   }
 
   /** The last stage: its output and the run's results in one transaction, then the claim let go. */
   async completeAndRelease(save: StageOutputSave, pipeline: { id: string; version: string }, result: CompleteRunInput): Promise<void> {
     this.outputs.forget(this.runId);
-    await this.finish(completeAndUnlockSql({ ...save, outputJson: JSON.stringify(save.output ?? null), runId: this.runId }, pipeline, result));
+    await this.finish(completeAndUnlockStatements({ ...save, runId: this.runId }, pipeline, result));
   }
 
-  private async finish(text: string): Promise<pg.QueryResult[]> {
-    const results = await this.exec(text);
+  private async finish(statements: readonly Statement[]): Promise<pg.QueryResult[]> {
+    const results = await this.exec(statements);
     if (results[results.length - 1]?.rows[0]?.unlocked !== true) {
       // committed, but the claim was not ours any more (cannot happen while the connection lives)
       this.broken = true;
