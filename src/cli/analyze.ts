@@ -9,7 +9,7 @@ import { formatScore } from '../score/summary.js';
 import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
-import { analyzeFile } from '../pipeline/runner.js';
+import { analyzeRecording } from '../services/analysis.js';
 import type { RunOptions } from '../pipeline/stage.js';
 import { openStore } from '../store/index.js';
 import { createProgress } from './progress.js';
@@ -171,7 +171,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         progress.endFile(`failed: ${errorMessage(err)}`);
         continue;
       }
-      const outcome = await analyzeFile(
+      const outcome = await analyzeRecording(
         { path: f.path, displayName: f.displayName, metadata },
         {
           repo: store.repo,

@@ -1,17 +1,10 @@
 import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import Table from 'cli-table3';
-import { errorMessage } from '../core/errors.js';
-import type { CallMetadata } from '../core/types.js';
-import { discover } from '../pipeline/discover.js';
-import { resolvePipeline } from '../pipeline/resolve.js';
-import { checkFile, hashFile } from '../pipeline/runner.js';
-import { replayState } from '../pipeline/execute.js';
-import { STAGE_NAMES, type CallState } from '../pipeline/stage.js';
-import { draftForState } from '../pipeline/stages/score.js';
-import { formatScore, scoreSummary, type ScoreSummary } from '../score/summary.js';
-import type { ScorecardDraft } from '../score/types.js';
-import { openStore, type Repository, type RunSummary } from '../store/index.js';
+import { resolvePipeline } from '../pipeline/loader.js';
+import { formatScore, scoreSummary } from '../score/summary.js';
+import { rescoreCall, rescoreTargets, type Rescored } from '../services/rescore.js';
+import { openStore } from '../store/index.js';
 
 /**
  * callqa rescore: draft a new scorecard for calls already analysed, with another pipeline or a new version
@@ -40,16 +33,6 @@ or failed; 2 configuration error.`,
     });
 }
 
-interface Rescored {
-  file: string;
-  runId?: string;
-  from?: string;
-  previousTotal?: number | null;
-  scorecard?: ScorecardDraft;
-  /** the new draft's score with the items still to review */
-  score?: ScoreSummary;
-  error?: string;
-}
 
 export async function runRescore(paths: string[], opts: { pipeline: string; all?: boolean; data?: string; json?: string }): Promise<number> {
   const pipeline = resolvePipeline(opts.pipeline);
@@ -64,57 +47,8 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
   const store = await openStore({ dataDir: opts.data });
   const results: Rescored[] = [];
   try {
-    const targets: { file: string; run: RunSummary | null; error?: string }[] = [];
-    if (opts.all) {
-      const seen = new Set<string>();
-      for (const r of await store.repo.listRuns({ status: 'done', limit: 1_000_000 })) {
-        if (seen.has(r.recordingId)) continue; // newest run per recording
-        seen.add(r.recordingId);
-        targets.push({ file: r.fileName, run: r });
-      }
-    } else {
-      for await (const f of discover(paths)) {
-        if ('missing' in f) {
-          targets.push({ file: f.missing, run: null, error: `${f.missing}: no such file or directory` });
-          continue;
-        }
-        try {
-          await checkFile(f.path, f.displayName);
-          const hash = await hashFile(f.path);
-          const run = await latestDoneRun(store.repo, hash);
-          targets.push({ file: f.displayName, run, error: run ? undefined : `${f.displayName}: not analysed yet (run callqa analyze first)` });
-        } catch (err) {
-          targets.push({ file: f.displayName, run: null, error: errorMessage(err) });
-        }
-      }
-    }
-    for (const t of targets) {
-      if (!t.run) {
-        results.push({ file: t.file, error: t.error });
-        continue;
-      }
-      try {
-        const state = await stateOfRun(store.repo, t.run.id);
-        const recording = await store.repo.getRecording(t.run.recordingId);
-        const previous = (await store.repo.listScorecards(t.run.id)).at(-1);
-        const draft = draftForState(state, {
-          recording: { id: t.run.recordingId, path: t.run.path, displayName: t.file, contentHash: t.run.contentHash, metadata: (recording?.metadata ?? {}) as CallMetadata },
-          pipeline,
-        });
-        if (!draft) throw new Error(`pipeline ${pipeline.id} has no scorecard`); // checked above; keeps the type honest
-        await store.repo.addScorecard(t.run.id, pipeline.id, pipeline.version, draft);
-        results.push({
-          file: t.file,
-          runId: t.run.id,
-          from: `${t.run.pipelineId}@${t.run.pipelineVersion}`,
-          previousTotal: previous?.card.total ?? null,
-          scorecard: draft,
-          score: scoreSummary(draft),
-        });
-      } catch (err) {
-        results.push({ file: t.file, error: errorMessage(err) });
-      }
-    }
+    const targets = await rescoreTargets(store.repo, opts.all ? { all: true } : { paths });
+    for (const t of targets) results.push(await rescoreCall(store.repo, t, pipeline));
   } finally {
     await store.close();
   }
@@ -134,16 +68,4 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
   return results.some((r) => r.error) ? 1 : 0;
 }
 
-async function latestDoneRun(repo: Repository, contentHash: string): Promise<RunSummary | null> {
-  const rec = await repo.getRecordingByHash(contentHash);
-  if (!rec) return null;
-  const runs = await repo.listRuns({ status: 'done', limit: 1_000_000 });
-  return runs.find((r) => r.recordingId === rec.id) ?? null;
-}
-
-/** The call's state as the stages left it: their saved outputs merged in graph order. */
-export async function stateOfRun(repo: Repository, runId: string): Promise<CallState> {
-  const outputs = await repo.loadStageOutputs(runId);
-  // the score stage's own draft is left out: rescoring drafts a new one
-  return replayState(STAGE_NAMES.map((name) => ({ name })), new Map(outputs.map((o) => [o.stage, o.output])), { skip: ['score'] });
-}
+export { stateOfRun } from '../services/rescore.js';

@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InputError, errorMessage, publicError } from '../core/errors.js';
+import { publicError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { Repository, RunReport } from '../store/index.js';
 import type { PipelineConfig } from './config.js';
@@ -56,26 +53,9 @@ export type CallOutcome =
   | { status: 'done' | 'cached'; file: string; report: RunReport; reanalysed?: string[] }
   | { status: 'failed'; file: string; error: Error; runId?: string };
 
-export async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
+import { checkFile, hashFile } from './files.js';
 
-/** Checks that need no decoding: exists, is a file, is not empty. */
-export async function checkFile(path: string, displayName: string): Promise<number> {
-  let st;
-  try {
-    st = await stat(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(displayName, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? errorMessage(err)})`);
-  }
-  if (st.isDirectory()) throw new InputError(displayName, 'is a directory');
-  if (!st.isFile()) throw new InputError(displayName, 'not a regular file');
-  if (st.size === 0) throw new InputError(displayName, 'empty file (0 bytes)');
-  return st.size;
-}
+export { checkFile, hashFile };
 
 /** Runs one stage and merges its output into the state (kept for callers of the in-process runner). */
 export async function runStage(stage: Stage, state: CallState, ctx: RunnerContext, recording: RecordingRef): Promise<CallState> {

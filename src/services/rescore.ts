@@ -1,0 +1,103 @@
+/**
+ * Rescoring use case, shared by the CLI (`callqa rescore`) and the API: a new draft scorecard for calls
+ * already analysed, from the findings their last analysis stored, added beside the old drafts.
+ */
+import { errorMessage } from '../core/errors.js';
+import type { CallMetadata } from '../core/types.js';
+import type { PipelineConfig } from '../pipeline/config.js';
+import { discover } from '../pipeline/discover.js';
+import { replayState } from '../pipeline/execute.js';
+import { checkFile, hashFile } from '../pipeline/files.js';
+import { STAGE_NAMES, type CallState } from '../pipeline/stage.js';
+import { draftForState } from '../pipeline/stages/score.js';
+import { scoreSummary, type ScoreSummary } from '../score/summary.js';
+import type { ScorecardDraft } from '../score/types.js';
+import type { Repository, RunSummary } from '../store/repository.js';
+
+export interface RescoreTarget {
+  file: string;
+  /** the newest finished run of the call; null with `error` when there is none */
+  run: RunSummary | null;
+  error?: string;
+}
+
+export interface Rescored {
+  file: string;
+  runId?: string;
+  /** pipeline id@version of the analysis the new draft is made from */
+  from?: string;
+  previousTotal?: number | null;
+  scorecard?: ScorecardDraft;
+  /** the new draft's score with the items still to review */
+  score?: ScoreSummary;
+  error?: string;
+}
+
+/** The calls to rescore: every analysed call (newest run per recording), or the named files and folders. */
+export async function rescoreTargets(repo: Repository, which: { all: true } | { paths: string[] }): Promise<RescoreTarget[]> {
+  const targets: RescoreTarget[] = [];
+  if ('all' in which) {
+    const seen = new Set<string>();
+    for (const r of await repo.listRuns({ status: 'done', limit: 1_000_000 })) {
+      if (seen.has(r.recordingId)) continue; // newest run per recording
+      seen.add(r.recordingId);
+      targets.push({ file: r.fileName, run: r });
+    }
+    return targets;
+  }
+  for await (const f of discover(which.paths)) {
+    if ('missing' in f) {
+      targets.push({ file: f.missing, run: null, error: `${f.missing}: no such file or directory` });
+      continue;
+    }
+    try {
+      await checkFile(f.path, f.displayName);
+      const run = await latestDoneRun(repo, await hashFile(f.path));
+      targets.push({ file: f.displayName, run, error: run ? undefined : `${f.displayName}: not analysed yet (run callqa analyze first)` });
+    } catch (err) {
+      targets.push({ file: f.displayName, run: null, error: errorMessage(err) });
+    }
+  }
+  return targets;
+}
+
+/**
+ * Drafts a new scorecard for an analysed call with `pipeline`, from the findings its last analysis stored
+ * (events, transcript, metrics, call metadata: nothing is decoded or detected again), and adds it beside
+ * the earlier drafts, which are never rewritten.
+ */
+export async function rescoreCall(repo: Repository, target: RescoreTarget, pipeline: PipelineConfig): Promise<Rescored> {
+  const run = target.run;
+  if (!run) return { file: target.file, error: target.error };
+  try {
+    const state = await stateOfRun(repo, run.id);
+    const recording = await repo.getRecording(run.recordingId);
+    const previous = (await repo.listScorecards(run.id)).at(-1);
+    const draft = draftForState(state, {
+      recording: { id: run.recordingId, path: run.path, displayName: target.file, contentHash: run.contentHash, metadata: (recording?.metadata ?? {}) as CallMetadata },
+      pipeline,
+    });
+    if (!draft) throw new Error(`pipeline ${pipeline.id} has no scorecard`);
+    await repo.addScorecard(run.id, pipeline.id, pipeline.version, draft);
+    return { file: target.file, runId: run.id, from: `${run.pipelineId}@${run.pipelineVersion}`, previousTotal: previous?.card.total ?? null, scorecard: draft, score: scoreSummary(draft) };
+  } catch (err) {
+    return { file: target.file, error: errorMessage(err) };
+  }
+}
+
+async function latestDoneRun(repo: Repository, contentHash: string): Promise<RunSummary | null> {
+  const rec = await repo.getRecordingByHash(contentHash);
+  if (!rec) return null;
+  const runs = await repo.listRuns({ status: 'done', limit: 1_000_000 });
+  return runs.find((r) => r.recordingId === rec.id) ?? null;
+}
+
+/** The call's state as the stages left it: their saved outputs merged in graph order (the old draft left out). */
+export async function stateOfRun(repo: Repository, runId: string): Promise<CallState> {
+  const outputs = await repo.loadStageOutputs(runId);
+  return replayState(
+    STAGE_NAMES.map((name) => ({ name })),
+    new Map(outputs.map((o) => [o.stage, o.output])),
+    { skip: ['score'] },
+  );
+}
