@@ -19,6 +19,16 @@ const intFrom = (name: string, min: number) =>
     .refine((n) => n >= min, `${name}: at least ${min}`)
     .optional();
 
+const secondsFrom = (name: string, min: number) =>
+  z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      if (!(/^\d+(\.\d+)?$/.test(v) && Number(v) >= min)) ctx.addIssue({ code: 'custom', message: `${name}: expected a number of seconds >= ${min}, got "${v}"` });
+    })
+    .transform(Number)
+    .optional();
+
 const path = (name: string) => z.string().trim().min(1, `${name}: empty`).optional();
 
 export const EnvSchema = z.object({
@@ -61,6 +71,11 @@ export const EnvSchema = z.object({
   /** how long a worker's claim on a job lasts without renewal; a killed worker's job is recovered after it */
   CALLQA_LOCK_MS: intFrom('CALLQA_LOCK_MS', 500),
   CALLQA_STALLED_INTERVAL_MS: intFrom('CALLQA_STALLED_INTERVAL_MS', 200),
+  // ------------------------------------------------------------------ time budget per stage (pipeline/budget.ts)
+  /** seconds every stage of a call may take, whatever its length */
+  CALLQA_STAGE_BUDGET_SEC: secondsFrom('CALLQA_STAGE_BUDGET_SEC', 0.1),
+  /** and this many seconds per second of audio, when that is more */
+  CALLQA_STAGE_BUDGET_X: secondsFrom('CALLQA_STAGE_BUDGET_X', 0),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -10,7 +10,8 @@
  * loop (synchronous code) cannot be interrupted from inside the process; it is judged when it returns, and
  * fails the call the same way if it went over.
  */
-import { ConfigError, InputError } from '../core/errors.js';
+import { parseEnv } from '../config/env.js';
+import { InputError } from '../core/errors.js';
 
 export interface StageBudget {
   /** seconds every stage may take, whatever the call's length */
@@ -22,17 +23,11 @@ export interface StageBudget {
 export const DEFAULT_STAGE_BUDGET: StageBudget = { baseSec: 600, perAudioSec: 3 };
 
 /** CALLQA_STAGE_BUDGET_SEC and CALLQA_STAGE_BUDGET_X, validated (ConfigError naming the variable). */
-export function stageBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): StageBudget {
-  const read = (name: string, dflt: number, min: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return dflt;
-    const n = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || !(n >= min)) throw new ConfigError(`${name}: expected a number of seconds >= ${min}, got "${raw}"`);
-    return n;
-  };
+export function stageBudgetFromEnv(source: NodeJS.ProcessEnv = process.env): StageBudget {
+  const e = parseEnv(source);
   return {
-    baseSec: read('CALLQA_STAGE_BUDGET_SEC', DEFAULT_STAGE_BUDGET.baseSec, 0.1),
-    perAudioSec: read('CALLQA_STAGE_BUDGET_X', DEFAULT_STAGE_BUDGET.perAudioSec, 0),
+    baseSec: e.CALLQA_STAGE_BUDGET_SEC ?? DEFAULT_STAGE_BUDGET.baseSec,
+    perAudioSec: e.CALLQA_STAGE_BUDGET_X ?? DEFAULT_STAGE_BUDGET.perAudioSec,
   };
 }
 
