@@ -2,6 +2,7 @@
  * Who may see which call, decided here (the service layer) against the object, not only at the route:
  *  - agent: calls whose metadata agentId is theirs;
  *  - inspector: calls assigned to them, unassigned calls not yet completed (the queue), and reviews they made;
+ *    also completed calls of an open calibration session they are a member of (read only: completed);
  *  - supervisor: calls of their team (the call's metadata team, or the team of the agent user it belongs to);
  *  - admin: every call (read; admins keep users and programs, they do not review).
  * A call the user may not see is answered exactly like a call that does not exist: 404.

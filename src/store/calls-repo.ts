@@ -13,7 +13,7 @@ export type CallScope =
   | { kind: 'all' }
   | { kind: 'agent'; agentId: string }
   | { kind: 'team'; team: string }
-  /** an inspector: calls assigned to them, unassigned calls not yet reviewed (the queue), reviews they made */
+  /** an inspector: calls assigned to them, unassigned calls not yet reviewed (the queue), reviews they made, completed calls of open calibration sessions they are in (to listen and read; a completed review takes no decisions) */
   | { kind: 'inspector'; userId: string }
   | { kind: 'none' };
 
@@ -69,7 +69,11 @@ export function scopeSql(scope: CallScope): SQL {
     case 'inspector':
       return sql`(a.inspector_id = ${scope.userId}
         or (a.recording_id is null and (rv.id is null or rv.status = 'in_progress'))
-        or rv.started_by = ${scope.userId} or rv.completed_by = ${scope.userId})`;
+        or rv.started_by = ${scope.userId} or rv.completed_by = ${scope.userId}
+        or (rv.status = 'completed' and exists (select 1 from calibration_calls cc
+          join calibration_members cm on cm.session_id = cc.session_id and cm.inspector_id = ${scope.userId}
+          join calibration_sessions cs on cs.id = cc.session_id and cs.status = 'open'
+          where cc.recording_id = r.id)))`;
   }
 }
 
