@@ -9,6 +9,19 @@ export class AhoCorasick<T> {
   /** pattern ids ending at each node, including those reached through failure links (filled by build) */
   private out: number[][] = [[]];
   private readonly patterns: { value: T; length: number }[] = [];
+  /**
+   * The root's transitions as a dense table (symbol -> node, 0 = none). Most symbols of a transcript start no
+   * pattern, so most steps are a root lookup: an array read instead of a hash lookup.
+   */
+  private rootNext: Int32Array = new Int32Array(0);
+  /**
+   * Other nodes: most have a single child (the rest of one phrase), kept in two typed arrays; only branching
+   * nodes keep their map. onlySym[node] = the child's symbol, MANY for a branching node, NONE for a leaf.
+   */
+  private onlySym: Int32Array = new Int32Array(0);
+  private onlyChild: Int32Array = new Int32Array(0);
+  /** pattern lengths and values by pattern id, read on every match */
+  private patternLength: Int32Array = new Int32Array(0);
   private built = false;
 
   get size(): number {
@@ -52,27 +65,72 @@ export class AhoCorasick<T> {
       }
     }
     this.fail = fail;
+    let maxSym = -1;
+    for (const sym of this.next[0].keys()) if (sym > maxSym) maxSym = sym;
+    this.rootNext = new Int32Array(maxSym + 1);
+    for (const [sym, child] of this.next[0]) if (sym >= 0) this.rootNext[sym] = child;
+    const n = this.next.length;
+    this.onlySym = new Int32Array(n);
+    this.onlyChild = new Int32Array(n);
+    for (let node = 0; node < n; node++) {
+      const m = this.next[node];
+      if (m.size === 0) this.onlySym[node] = NONE;
+      else if (m.size > 1) this.onlySym[node] = MANY;
+      else {
+        const [sym, child] = m.entries().next().value as [number, number];
+        this.onlySym[node] = sym;
+        this.onlyChild[node] = child;
+      }
+    }
+    this.patternLength = Int32Array.from(this.patterns, (p) => p.length);
     this.built = true;
     return this;
   }
 
   /** Calls `onMatch(start, endExclusive, value)` for every occurrence, in order of end position. */
-  search(text: ArrayLike<number>, onMatch: (start: number, end: number, value: T) => void): void {
+  search(text: readonly number[], onMatch: (start: number, end: number, value: T) => void): void {
     if (!this.built) this.build();
+    const root = this.rootNext;
+    const rootLen = root.length;
+    const next = this.next;
+    const fail = this.fail;
+    const out = this.out;
+    const onlySym = this.onlySym;
+    const onlyChild = this.onlyChild;
+    const plen = this.patternLength;
+    const patterns = this.patterns;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const sym = text[i];
-      let n = this.next[node].get(sym);
-      while (n === undefined && node !== 0) {
-        node = this.fail[node];
-        n = this.next[node].get(sym);
+      // follow failure links until a node has a transition on sym (the root always "has" one)
+      while (node !== 0) {
+        const only = onlySym[node];
+        if (only === sym) {
+          node = onlyChild[node];
+          break;
+        }
+        if (only === MANY) {
+          const c = next[node].get(sym);
+          if (c !== undefined) {
+            node = c;
+            break;
+          }
+        }
+        node = fail[node];
       }
-      node = n ?? 0;
-      const outs = this.out[node];
+      if (node === 0) {
+        node = sym >= 0 && sym < rootLen ? root[sym] : 0;
+        if (node === 0) continue;
+      }
+      const outs = out[node];
       for (let k = 0; k < outs.length; k++) {
-        const p = this.patterns[outs[k]];
-        onMatch(i + 1 - p.length, i + 1, p.value);
+        const id = outs[k];
+        onMatch(i + 1 - plen[id], i + 1, patterns[id].value);
       }
     }
   }
 }
+
+/** onlySym markers: a leaf (no child) and a branching node (look in its map); symbols are >= -1 (-1: unknown) */
+const NONE = -3;
+const MANY = -2;

@@ -15,6 +15,7 @@ import {
   pinyinKey,
   prepareEn,
   prepareZh,
+  stem,
 } from './prepare.js';
 import type { LexiconCategory, LexiconEntry, LexiconLanguage, LoadedLexicons } from './schema.js';
 
@@ -87,6 +88,9 @@ interface LanguageMatcher {
   /** English: token -> id; Chinese uses code points */
   vocab: Map<string, number>;
   fuzzyVocab: Map<string, number>;
+  fuzzyByCp: Map<number, number>;
+  fuzzyBmp: Int32Array | null;
+  wordIds: Map<string, readonly [number, number]>;
 }
 
 /** Minimum phrase size for fuzzy matching: short phrases would match too much by sound alone. */
@@ -124,8 +128,44 @@ export class LexiconMatcher {
     }
   }
 
+  /** pinyin-key symbol of a code point for the fuzzy automaton (-1: no phrase has that sound), cached */
+  private fuzzyIdZh(m: LanguageMatcher, cp: number): number {
+    if (cp <= 0xffff) {
+      // BMP table, id + 2 (0 = not looked up yet)
+      const t = m.fuzzyBmp ?? (m.fuzzyBmp = new Int32Array(0x10000));
+      const v = t[cp];
+      if (v !== 0) return v - 2;
+      const id = idOf(m.fuzzyVocab, pinyinKey(cp), false);
+      t[cp] = id + 2;
+      return id;
+    }
+    let id = m.fuzzyByCp.get(cp);
+    if (id === undefined) m.fuzzyByCp.set(cp, (id = idOf(m.fuzzyVocab, pinyinKey(cp), false)));
+    return id;
+  }
+
+  /** English word -> [stem symbol, Metaphone symbol] for the exact and fuzzy automata (-1: in no phrase), cached */
+  private wordIdsEn(m: LanguageMatcher, word: string): readonly [number, number] {
+    let ids = m.wordIds.get(word);
+    if (ids === undefined) {
+      ids = [idOf(m.vocab, stem(word), false), idOf(m.fuzzyVocab, metaphoneKey(word), false)];
+      if (m.wordIds.size > 200_000) m.wordIds.clear();
+      m.wordIds.set(word, ids);
+    }
+    return ids;
+  }
+
   private emptyLang(): LanguageMatcher {
-    return { exact: new AhoCorasick(), numeric: new AhoCorasick(), fuzzy: new AhoCorasick(), vocab: new Map(), fuzzyVocab: new Map() };
+    return {
+      exact: new AhoCorasick(),
+      numeric: new AhoCorasick(),
+      fuzzy: new AhoCorasick(),
+      vocab: new Map(),
+      fuzzyVocab: new Map(),
+      fuzzyByCp: new Map(),
+      fuzzyBmp: null,
+      wordIds: new Map(),
+    };
   }
 
   private addPattern(lang: LexiconLanguage, phrase: string, value: PatternValue): void {
@@ -168,32 +208,45 @@ export class LexiconMatcher {
     const exceptions: { entry: number; from: number; to: number }[] = [];
     const quoteEnds: number[] = [];
     let symbols: number[];
-    let surface: string[];
+    /** the matched text of [from, to): compact Chinese, or space-joined English words */
+    let surfaceOf: (from: number, to: number) => string;
     let pauseAfter: boolean[];
     let fuzzySymbols: () => number[];
     let numeric: { symbols: number[]; span: [number, number][] } | null;
     if (language === 'zh') {
       const p = prepareZh(raw);
       symbols = p.chars;
-      surface = p.chars.map((c) => String.fromCodePoint(c));
+      // one UTF-16 unit per code point (no astral characters): offsets are string indexes
+      surfaceOf =
+        p.text.length === p.chars.length ? (from, to) => p.text.slice(from, to) : (from, to) => String.fromCodePoint(...p.chars.slice(from, to));
       pauseAfter = p.pauseAfter;
-      fuzzySymbols = () => p.chars.map((c) => idOf(m.fuzzyVocab, pinyinKey(c), false));
+      // a plain array like every other automaton input: one element kind keeps the search loop monomorphic
+      fuzzySymbols = () => {
+        const out: number[] = [];
+        for (let i = 0; i < p.chars.length; i++) out.push(this.fuzzyIdZh(m, p.chars[i]));
+        return out;
+      };
       const n = m.numeric.size ? collapseNumbersZh(p.chars) : null;
       numeric = n && { symbols: n.chars, span: n.span };
     } else {
-      const p = prepareEn(raw);
-      symbols = p.stems.map((s) => idOf(m.vocab, s, false));
-      surface = p.words;
+      const p = prepareEn(raw, false);
+      const fz: number[] = [];
+      symbols = [];
+      for (const w of p.words) {
+        const ids = this.wordIdsEn(m, w);
+        symbols.push(ids[0]);
+        fz.push(ids[1]);
+      }
+      surfaceOf = (from, to) => p.words.slice(from, to).join(' ');
       pauseAfter = p.pauseAfter;
-      fuzzySymbols = () => p.words.map((w) => idOf(m.fuzzyVocab, metaphoneKey(w), false));
-      const n = m.numeric.size ? collapseNumbersEn(p.stems) : null;
+      fuzzySymbols = () => fz;
+      const n = m.numeric.size && p.words.some((w) => isDigits(w)) ? collapseNumbersEn(p.words.map(stem)) : null;
       numeric = n && { symbols: n.tokens.map((t) => idOf(m.vocab, t, false)), span: n.span };
     }
-    const join = language === 'zh' ? '' : ' ';
     const length = symbols.length;
     const wanted = (entry: number) => !categories || categories.includes(this.entries[entry].category);
 
-    const onMatch = (fuzzy: boolean) => (from: number, to: number, v: PatternValue) => {
+    const onExact = (from: number, to: number, v: PatternValue) => {
       if (v.kind === 'quote') quoteEnds.push(to);
       else if (v.kind === 'exception') exceptions.push({ entry: v.entry, from, to });
       else if (wanted(v.entry)) {
@@ -202,34 +255,40 @@ export class LexiconMatcher {
           entry,
           language,
           phrase: v.phrase,
-          matched: surface.slice(from, to).join(join),
+          matched: surfaceOf(from, to),
           from,
           to,
           length,
-          fuzzy,
-          confidence: fuzzy ? entry.fuzzyConfidence : 1,
+          fuzzy: false,
+          confidence: 1,
           quoted: false,
         });
       }
     };
-    m.exact.search(symbols, onMatch(false));
+    m.exact.search(symbols, onExact);
     if (numeric) {
       const span = numeric.span;
-      m.numeric.search(numeric.symbols, (from, to, v) => onMatch(false)(span[from][0], span[to - 1][1], v));
+      m.numeric.search(numeric.symbols, (from, to, v) => onExact(span[from][0], span[to - 1][1], v));
     }
     if (m.fuzzy.size) {
       // positions each entry's exact hits cover: a fuzzy hit of the same entry overlapping one is redundant
       // (a set of entry*length+position keys: linear in the exact hits' total length, not pairwise)
-      const exactCover = new Set<number>();
-      for (const h of hits) {
-        const ei = this.entryIndex.get(h.entry)!;
-        for (let i = h.from; i < h.to; i++) exactCover.add(ei * (length + 1) + i);
-      }
+      // built on the first fuzzy candidate only: most utterances have none
+      let exactCover: Set<number> | null = null;
+      const exactCount = hits.length;
       m.fuzzy.search(fuzzySymbols(), (from, to, v) => {
         if (v.kind !== 'phrase' || !wanted(v.entry)) return;
+        if (!exactCover) {
+          exactCover = new Set<number>();
+          for (let k = 0; k < exactCount; k++) {
+            const h = hits[k];
+            const ei = this.entryIndex.get(h.entry)!;
+            for (let i = h.from; i < h.to; i++) exactCover.add(ei * (length + 1) + i);
+          }
+        }
         for (let i = from; i < to; i++) if (exactCover.has(v.entry * (length + 1) + i)) return;
         const entry = this.entries[v.entry];
-        const matched = surface.slice(from, to).join(join);
+        const matched = surfaceOf(from, to);
         const target = v.target ?? v.phrase;
         if (matched === target) return; // same text, already an exact hit
         const similarity = JaroWinklerDistance(matched, target, {});
@@ -294,7 +353,15 @@ export class LexiconMatcher {
           ) {
             continue; // the agent is quoting the customer back
           }
-          out.push({ ...h, confidence, segmentIndex, speaker: seg.speaker, start: round3(start), end: round3(end), text: seg.text, speakerAssumed });
+          const th = h as TranscriptHit;
+          th.confidence = confidence;
+          th.segmentIndex = segmentIndex;
+          th.speaker = seg.speaker;
+          th.start = round3(start);
+          th.end = round3(end);
+          th.text = seg.text;
+          th.speakerAssumed = speakerAssumed;
+          out.push(th);
         }
       }
     });
@@ -303,11 +370,15 @@ export class LexiconMatcher {
 }
 
 /** Which lexicon languages an utterance is matched in. */
-export function segmentLanguages(raw: string, mode: 'zh' | 'en' | 'auto', mixedMinLatinWords = 3): LexiconLanguage[] {
-  if (mode !== 'auto') return [mode];
-  if (!hasHan(raw)) return ['en'];
-  return latinWordCount(raw) >= mixedMinLatinWords ? ['zh', 'en'] : ['zh'];
+export function segmentLanguages(raw: string, mode: 'zh' | 'en' | 'auto', mixedMinLatinWords = 3): readonly LexiconLanguage[] {
+  if (mode !== 'auto') return mode === 'zh' ? ONLY_ZH : ONLY_EN;
+  if (!hasHan(raw)) return ONLY_EN;
+  return latinWordCount(raw) >= mixedMinLatinWords ? BOTH : ONLY_ZH;
 }
+const ONLY_ZH: readonly LexiconLanguage[] = ['zh'];
+const ONLY_EN: readonly LexiconLanguage[] = ['en'];
+const BOTH: readonly LexiconLanguage[] = ['zh', 'en'];
+const isDigits = (w: string) => /^\d+$/.test(w);
 
 function pauseOrRepeat(symbols: readonly number[], pauseAfter: readonly boolean[], from: number, to: number): boolean {
   if (pauseAfter[to - 1]) return true;
@@ -373,21 +444,34 @@ export function resolveOverlaps(hits: readonly MatchHit[], length: number, work?
   const sorted = [...hits].sort(
     (a, b) => b.to - b.from - (a.to - a.from) || Number(a.fuzzy) - Number(b.fuzzy) || b.confidence - a.confidence || a.from - b.from,
   );
-  const occupied = new Map<string, Uint8Array>();
   const kept: MatchHit[] = [];
-  for (const h of sorted) {
-    const key = `${h.entry.category}\u0000${h.entry.kind ?? ''}`;
-    let occ = occupied.get(key);
-    if (!occ) occupied.set(key, (occ = new Uint8Array(Math.max(length, h.to))));
-    let free = true;
-    for (let i = h.from; i < h.to && free; i++) free = occ[i] === 0;
-    if (work) work.steps += h.to - h.from + 1;
-    if (!free) continue;
-    occ.fill(1, h.from, h.to);
-    kept.push(h);
+  if (sorted.length <= SMALL_OVERLAP_SET) {
+    // a handful of hits (the usual utterance): comparing with the few kept is cheaper than any map
+    for (const h of sorted) {
+      let clash = false;
+      for (const k of kept) if (k.entry.category === h.entry.category && k.entry.kind === h.entry.kind && k.from < h.to && h.from < k.to) clash = true;
+      if (work) work.steps += kept.length + 1;
+      if (!clash) kept.push(h);
+    }
+  } else {
+    const occupied = new Map<string, Uint8Array>();
+    for (const h of sorted) {
+      const key = `${h.entry.category}\u0000${h.entry.kind ?? ''}`;
+      let occ = occupied.get(key);
+      if (!occ) occupied.set(key, (occ = new Uint8Array(Math.max(length, h.to))));
+      let free = true;
+      for (let i = h.from; i < h.to && free; i++) free = occ[i] === 0;
+      if (work) work.steps += h.to - h.from + 1;
+      if (!free) continue;
+      occ.fill(1, h.from, h.to);
+      kept.push(h);
+    }
   }
   return kept.sort((a, b) => a.from - b.from || a.to - b.to);
 }
+
+/** Up to this many hits in one utterance are resolved by direct comparison (bounded: still linear overall). */
+const SMALL_OVERLAP_SET = 12;
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;

@@ -1,9 +1,8 @@
 // natural's index pulls in storage back-ends that load dotenv (which prints to stdout): import submodules only.
 import { Metaphone } from 'natural/lib/natural/phonetics/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
-import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { pinyin } from 'pinyin-pro';
-import { normaliseText } from '../core/normalise.js';
+import { toSimplifiedChinese } from '../core/normalise.js';
 
 /**
  * Turning an utterance into what the automata read. Chinese: the compact normalised text (简体, NFKC,
@@ -14,11 +13,7 @@ import { normaliseText } from '../core/normalise.js';
 
 /** Punctuation that marks a pause. Apostrophes and hyphens are not pauses ("don't", "follow-up"). */
 const PAUSE_PUNCT = /[,.!?;:…，。！？；：、‚·"“”()（）「」『』《》\[\]【】~～—–]+/gu;
-const PAUSE = '\u0001';
 const HAN = /\p{Script=Han}/u;
-const DIGIT = /[0-9]/;
-/** Chinese numerals as ASR writes digits read out one by one (幺零二四). */
-const ZH_NUMERAL = /[零〇一二三四五六七八九幺两]/;
 
 export interface PreparedZh {
   /** compact normalised text as code points */
@@ -31,21 +26,53 @@ export interface PreparedZh {
 export interface PreparedEn {
   /** normalised surface tokens */
   words: string[];
-  /** Porter stems of `words` */
+  /** Porter stems of `words` (empty when not asked for: the matcher caches stems per word itself) */
   stems: string[];
   pauseAfter: boolean[];
 }
 
-const PUNCT = /[\p{P}\p{S}\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]/gu;
+const PUNCT = /[\p{P}\p{S}\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]/u;
+const WORD = /[\p{L}\p{N}]/u;
+const SPACE = /\s/u;
+
+/** What the scanner does with a character: drop it as a separator, mark a pause, or keep it. */
+const SEP = 0;
+const PAUSE_MARK = 1;
+const KEEP = 2;
+const KEEP_WORD = 3; // kept, and a letter or digit (English token character)
 
 /**
- * Normalise but keep pause marks as \u0001 (normaliseText only strips P/S categories; \u0001 survives).
- * Text without Han characters skips the OpenCC conversion (it only changes Chinese) — same result, faster.
+ * One classification per BMP code point, from the same character classes the regular-expression version used:
+ * pause punctuation -> PAUSE_MARK; other punctuation, symbols and whitespace -> SEP; letters and digits ->
+ * KEEP_WORD; anything else -> KEEP (Chinese matching keeps it, English tokenising splits on it). Built once
+ * (65,536 tests, a few ms); astral characters are classified on the fly.
  */
-function normaliseWithPauses(raw: string): string {
-  const marked = raw.normalize('NFKC').replace(PAUSE_PUNCT, ` ${PAUSE} `);
-  if (HAN.test(marked)) return normaliseText(marked);
-  return marked.toLowerCase().replace(PUNCT, ' ').replace(/\s+/g, ' ').trim();
+let classTable: Uint8Array | null = null;
+function classOf(cp: number): number {
+  if (cp <= 0xffff) {
+    if (!classTable) {
+      classTable = new Uint8Array(0x10000);
+      for (let c = 0; c <= 0xffff; c++) classTable[c] = classify(String.fromCharCode(c));
+    }
+    return classTable[cp];
+  }
+  return classify(String.fromCodePoint(cp));
+}
+function classify(ch: string): number {
+  PAUSE_PUNCT.lastIndex = 0;
+  if (PAUSE_PUNCT.test(ch)) return PAUSE_MARK;
+  if (PUNCT.test(ch) || SPACE.test(ch)) return SEP;
+  return WORD.test(ch) ? KEEP_WORD : KEEP;
+}
+
+/**
+ * NFKC, Traditional -> Simplified (only when the text holds a character OpenCC would change), lower case: the
+ * normalisation of core/normalise.ts; punctuation and spacing are read by the scanners below from the table.
+ */
+function normaliseChars(raw: string): string {
+  let s = raw.normalize('NFKC');
+  if (HAN.test(s)) s = toSimplifiedChinese(s);
+  return s.toLowerCase();
 }
 
 /** Han code points (CJK unified ideographs, extension A, compatibility, extensions B+). */
@@ -54,37 +81,44 @@ function isHanCp(cp: number): boolean {
 }
 
 export function prepareZh(raw: string): PreparedZh {
-  const norm = normaliseWithPauses(raw);
+  const norm = normaliseChars(raw);
   const chars: number[] = [];
   const pauseAfter: boolean[] = [];
+  let text = '';
+  let runStart = -1;
   let prevHan = false;
   let pendingSpace = false;
-  let text = '';
-  for (const ch of norm) {
-    if (ch === PAUSE) {
-      if (chars.length) pauseAfter[chars.length - 1] = true;
-      pendingSpace = false;
+  for (let i = 0; i < norm.length; i++) {
+    const cp = norm.codePointAt(i)!;
+    const wide = cp > 0xffff;
+    const cls = classOf(cp);
+    if (cls === PAUSE_MARK || cls === SEP) {
+      if (runStart >= 0) {
+        text += norm.slice(runStart, i);
+        runStart = -1;
+      }
+      if (cls === PAUSE_MARK) {
+        if (chars.length) pauseAfter[chars.length - 1] = true;
+        pendingSpace = false;
+      } else pendingSpace = true;
+      if (wide) i++;
       continue;
     }
-    if (ch === ' ') {
-      pendingSpace = true;
-      continue;
-    }
-    const cp = ch.codePointAt(0)!;
     const han = isHanCp(cp);
     // whisper writes pauses in Chinese as spaces between characters
     if (pendingSpace && han && prevHan && chars.length) pauseAfter[chars.length - 1] = true;
     pendingSpace = false;
+    if (runStart < 0) runStart = i;
     chars.push(cp);
     pauseAfter.push(false);
-    text += ch;
     prevHan = han;
+    if (wide) i++;
   }
+  if (runStart >= 0) text += norm.slice(runStart);
   if (chars.length) pauseAfter[chars.length - 1] = true;
   return { chars, pauseAfter, text };
 }
 
-const tokenizer = new RegexpTokenizer({ pattern: /[^\p{L}\p{N}\u0001]+/u });
 const stemCache = new Map<string, string>();
 export function stem(word: string): string {
   let s = stemCache.get(word);
@@ -96,25 +130,42 @@ export function stem(word: string): string {
   return s;
 }
 
-export function prepareEn(raw: string): PreparedEn {
-  const norm = normaliseWithPauses(raw);
+/**
+ * English tokens: runs of letters and digits (what natural's RegexpTokenizer with [^\p{L}\p{N}]+ gave), a pause
+ * after a token where pause punctuation follows; a token holding Chinese is a pause for the English matcher.
+ */
+export function prepareEn(raw: string, withStems = true): PreparedEn {
+  const norm = normaliseChars(raw);
   const words: string[] = [];
   const pauseAfter: boolean[] = [];
-  for (const tok of tokenizer.tokenize(norm.replace(/\u0001/g, ` ${PAUSE} `))) {
-    if (tok === PAUSE) {
+  let start = -1;
+  let han = false;
+  const flush = (end: number) => {
+    if (start < 0) return;
+    if (han) {
       if (words.length) pauseAfter[words.length - 1] = true;
-      continue;
+    } else {
+      words.push(norm.slice(start, end));
+      pauseAfter.push(false);
     }
-    if (HAN.test(tok)) {
-      // a Chinese run inside an English utterance is a pause for the English matcher
-      if (words.length) pauseAfter[words.length - 1] = true;
-      continue;
+    start = -1;
+    han = false;
+  };
+  for (let i = 0; i < norm.length; i++) {
+    const cp = norm.codePointAt(i)!;
+    const cls = classOf(cp);
+    if (cls === KEEP_WORD) {
+      if (start < 0) start = i;
+      if (isHanCp(cp)) han = true;
+    } else {
+      flush(i);
+      if (cls === PAUSE_MARK && words.length) pauseAfter[words.length - 1] = true;
     }
-    words.push(tok);
-    pauseAfter.push(false);
+    if (cp > 0xffff) i++;
   }
+  flush(norm.length);
   if (words.length) pauseAfter[words.length - 1] = true;
-  return { words, stems: words.map(stem), pauseAfter };
+  return { words, stems: withStems ? words.map(stem) : [], pauseAfter };
 }
 
 /** A phrase as English match tokens (normalised, tokenised, stemmed); `{n}` stays a placeholder token. */
@@ -142,16 +193,18 @@ export const NUM_CHAR = 0xe000;
  * position, the [start, end) range in the original.
  */
 export function collapseNumbersZh(chars: readonly number[]): { chars: number[]; span: [number, number][] } | null {
+  // cheap pre-check: most utterances hold no digit or numeral at all
+  let any = false;
+  for (const c of chars) if (isDigitCp(c) || ZH_NUMERAL_CPS.has(c)) any = true;
+  if (!any) return null;
   const out: number[] = [];
   const span: [number, number][] = [];
   let found = false;
   for (let i = 0; i < chars.length; ) {
-    const ch = String.fromCodePoint(chars[i]);
-    const isDigit = DIGIT.test(ch);
-    if (isDigit || ZH_NUMERAL.test(ch)) {
+    const isDigit = isDigitCp(chars[i]);
+    if (isDigit || ZH_NUMERAL_CPS.has(chars[i])) {
       let j = i;
-      const cls = isDigit ? DIGIT : ZH_NUMERAL;
-      while (j < chars.length && cls.test(String.fromCodePoint(chars[j]))) j++;
+      while (j < chars.length && (isDigit ? isDigitCp(chars[j]) : ZH_NUMERAL_CPS.has(chars[j]))) j++;
       if (isDigit || j - i >= 3) {
         out.push(NUM_CHAR);
         span.push([i, j]);
@@ -166,6 +219,9 @@ export function collapseNumbersZh(chars: readonly number[]): { chars: number[]; 
   }
   return found ? { chars: out, span } : null;
 }
+
+const isDigitCp = (c: number) => c >= 0x30 && c <= 0x39;
+const ZH_NUMERAL_CPS = new Set([...'零〇一二三四五六七八九幺两'].map((c) => c.codePointAt(0)!));
 
 export function collapseNumbersEn(tokens: readonly string[]): { tokens: string[]; span: [number, number][] } | null {
   let found = false;
