@@ -88,7 +88,8 @@ export class AhoCorasick<T> {
   }
 
   /** Calls `onMatch(start, endExclusive, value)` for every occurrence, in order of end position. */
-  search(text: readonly number[], onMatch: (start: number, end: number, value: T) => void): void {
+  /** `text` is read up to `length` (scratch buffers are longer than what they hold). */
+  search(text: Int32Array, length: number, onMatch: (start: number, end: number, value: T) => void): void {
     if (!this.built) this.build();
     const root = this.rootNext;
     const rootLen = root.length;
@@ -100,7 +101,7 @@ export class AhoCorasick<T> {
     const plen = this.patternLength;
     const patterns = this.patterns;
     let node = 0;
-    for (let i = 0; i < text.length; i++) {
+    for (let i = 0; i < length; i++) {
       const sym = text[i];
       // follow failure links until a node has a transition on sym (the root always "has" one)
       while (node !== 0) {

@@ -14,8 +14,10 @@ import {
   phraseTokensEn,
   pinyinKey,
   prepareEn,
-  prepareZh,
+  newZhScratch,
+  scanZh,
   stem,
+  type ZhScratch,
 } from './prepare.js';
 import type { LexiconCategory, LexiconEntry, LexiconLanguage, LoadedLexicons } from './schema.js';
 
@@ -93,6 +95,16 @@ interface LanguageMatcher {
   wordIds: Map<string, readonly [number, number]>;
 }
 
+interface Scratch {
+  zh: ZhScratch;
+  en: Int32Array;
+  fuzzy: Int32Array;
+}
+function grow(sc: Scratch, key: 'en' | 'fuzzy', n: number): Int32Array {
+  if (sc[key].length < n) sc[key] = new Int32Array(n * 2);
+  return sc[key];
+}
+
 /** Minimum phrase size for fuzzy matching: short phrases would match too much by sound alone. */
 const FUZZY_MIN_ZH_CHARS = 3;
 const FUZZY_MIN_EN_LETTERS = 6;
@@ -113,6 +125,8 @@ export class LexiconMatcher {
   readonly entries: readonly LexiconEntry[];
   private readonly langs: Record<LexiconLanguage, LanguageMatcher>;
   private readonly entryIndex: Map<LexiconEntry, number>;
+  /** buffers reused by every matchText call (one utterance at a time; nothing keeps them after it returns) */
+  private readonly scratch: Scratch = { zh: newZhScratch(), en: new Int32Array(64), fuzzy: new Int32Array(256) };
 
   constructor(lex: LoadedLexicons) {
     this.entries = lex.entries;
@@ -126,6 +140,19 @@ export class LexiconMatcher {
       m.numeric.build();
       m.fuzzy.build();
     }
+  }
+
+  private readonly roleFilters = new Map<Speaker, Uint8Array>();
+  /** per entry: 1 when its hits can count in this speaker's speech (or feed the customer echo check) */
+  private roleFilter(speaker: Speaker): Uint8Array {
+    let f = this.roleFilters.get(speaker);
+    if (!f) {
+      f = Uint8Array.from(this.entries, (e) =>
+        speaker === 'unknown' || e.role === 'any' || e.role === speaker || (speaker === 'customer' && e.category === 'banned') ? 1 : 0,
+      );
+      this.roleFilters.set(speaker, f);
+    }
+    return f;
   }
 
   /** pinyin-key symbol of a code point for the fuzzy automaton (-1: no phrase has that sound), cached */
@@ -202,49 +229,56 @@ export class LexiconMatcher {
   }
 
   /** Match one utterance in one language. No role or position filtering (see matchTranscript). */
-  matchText(raw: string, language: LexiconLanguage, categories?: readonly LexiconCategory[]): MatchHit[] {
+  matchText(raw: string, language: LexiconLanguage, categories?: readonly LexiconCategory[], speaker?: Speaker): MatchHit[] {
     const m = this.langs[language];
     const hits: MatchHit[] = [];
     const exceptions: { entry: number; from: number; to: number }[] = [];
     const quoteEnds: number[] = [];
-    let symbols: number[];
+    let symbols: Int32Array;
+    let length: number;
     /** the matched text of [from, to): compact Chinese, or space-joined English words */
     let surfaceOf: (from: number, to: number) => string;
-    let pauseAfter: boolean[];
-    let fuzzySymbols: () => number[];
-    let numeric: { symbols: number[]; span: [number, number][] } | null;
+    let pauseAt: (i: number) => boolean;
+    let fuzzySymbols: () => Int32Array;
+    let numeric: { symbols: Int32Array; span: [number, number][] } | null;
+    const sc = this.scratch;
     if (language === 'zh') {
-      const p = prepareZh(raw);
-      symbols = p.chars;
+      const p = scanZh(raw, sc.zh);
+      const chars = sc.zh.chars;
+      const pause = sc.zh.pause;
+      symbols = chars;
+      length = p.length;
       // one UTF-16 unit per code point (no astral characters): offsets are string indexes
       surfaceOf =
-        p.text.length === p.chars.length ? (from, to) => p.text.slice(from, to) : (from, to) => String.fromCodePoint(...p.chars.slice(from, to));
-      pauseAfter = p.pauseAfter;
-      // a plain array like every other automaton input: one element kind keeps the search loop monomorphic
+        p.text.length === length ? (from, to) => p.text.slice(from, to) : (from, to) => String.fromCodePoint(...chars.subarray(from, to));
+      pauseAt = (i) => pause[i] === 1;
       fuzzySymbols = () => {
-        const out: number[] = [];
-        for (let i = 0; i < p.chars.length; i++) out.push(this.fuzzyIdZh(m, p.chars[i]));
+        const out = grow(sc, 'fuzzy', length);
+        for (let i = 0; i < length; i++) out[i] = this.fuzzyIdZh(m, chars[i]);
         return out;
       };
-      const n = m.numeric.size ? collapseNumbersZh(p.chars) : null;
-      numeric = n && { symbols: n.chars, span: n.span };
+      const n = m.numeric.size ? collapseNumbersZh(chars.subarray(0, length)) : null;
+      numeric = n && { symbols: Int32Array.from(n.chars), span: n.span };
     } else {
       const p = prepareEn(raw, false);
-      const fz: number[] = [];
-      symbols = [];
-      for (const w of p.words) {
-        const ids = this.wordIdsEn(m, w);
-        symbols.push(ids[0]);
-        fz.push(ids[1]);
+      length = p.words.length;
+      symbols = grow(sc, 'en', length);
+      const fz = grow(sc, 'fuzzy', length);
+      for (let i = 0; i < length; i++) {
+        const ids = this.wordIdsEn(m, p.words[i]);
+        symbols[i] = ids[0];
+        fz[i] = ids[1];
       }
       surfaceOf = (from, to) => p.words.slice(from, to).join(' ');
-      pauseAfter = p.pauseAfter;
+      pauseAt = (i) => p.pauseAfter[i];
       fuzzySymbols = () => fz;
       const n = m.numeric.size && p.words.some((w) => isDigits(w)) ? collapseNumbersEn(p.words.map(stem)) : null;
-      numeric = n && { symbols: n.tokens.map((t) => idOf(m.vocab, t, false)), span: n.span };
+      numeric = n && { symbols: Int32Array.from(n.tokens, (t) => idOf(m.vocab, t, false)), span: n.span };
     }
-    const length = symbols.length;
-    const wanted = (entry: number) => !categories || categories.includes(this.entries[entry].category);
+    // entries whose hits matchTranscript would drop for this speaker are not even collected (their role is
+    // another side's; banned phrases are kept on customer speech for the echo check)
+    const roleOk = speaker ? this.roleFilter(speaker) : null;
+    const wanted = (entry: number) => (!roleOk || roleOk[entry] === 1) && (!categories || categories.includes(this.entries[entry].category));
 
     const onExact = (from: number, to: number, v: PatternValue) => {
       if (v.kind === 'quote') quoteEnds.push(to);
@@ -265,10 +299,10 @@ export class LexiconMatcher {
         });
       }
     };
-    m.exact.search(symbols, onExact);
+    m.exact.search(symbols, length, onExact);
     if (numeric) {
       const span = numeric.span;
-      m.numeric.search(numeric.symbols, (from, to, v) => onExact(span[from][0], span[to - 1][1], v));
+      m.numeric.search(numeric.symbols, numeric.symbols.length, (from, to, v) => onExact(span[from][0], span[to - 1][1], v));
     }
     if (m.fuzzy.size) {
       // positions each entry's exact hits cover: a fuzzy hit of the same entry overlapping one is redundant
@@ -276,7 +310,7 @@ export class LexiconMatcher {
       // built on the first fuzzy candidate only: most utterances have none
       let exactCover: Set<number> | null = null;
       const exactCount = hits.length;
-      m.fuzzy.search(fuzzySymbols(), (from, to, v) => {
+      m.fuzzy.search(fuzzySymbols(), length, (from, to, v) => {
         if (v.kind !== 'phrase' || !wanted(v.entry)) return;
         if (!exactCover) {
           exactCover = new Set<number>();
@@ -310,8 +344,8 @@ export class LexiconMatcher {
     const excepted = exceptedHits(hits, exceptions, this.entryIndex);
     const kept = hits.filter((h, i) => {
       if (excepted[i]) return false;
-      if (h.entry.boundary === 'pause' && !pauseOrRepeat(symbols, pauseAfter, h.from, h.to)) return false;
-      if (h.entry.boundary === 'word' && pauseAfter[h.to - 1]) return false;
+      if (h.entry.boundary === 'pause' && !pauseOrRepeat(symbols, length, pauseAt, h.from, h.to)) return false;
+      if (h.entry.boundary === 'word' && pauseAt(h.to - 1)) return false;
       return true;
     });
     const resolved = resolveOverlaps(kept, length);
@@ -333,7 +367,7 @@ export class LexiconMatcher {
       // keep only what the echo window can still reach (segments arrive sorted by start)
       if (customerSaid.length > 64) customerSaid = customerSaid.filter((c) => seg.start - c.start <= o.echoWindowSec);
       for (const language of segmentLanguages(seg.text, o.language, o.mixedMinLatinWords)) {
-        for (const h of this.matchText(seg.text, language, o.categories)) {
+        for (const h of this.matchText(seg.text, language, o.categories, seg.speaker)) {
           const start = seg.start + (h.length ? (h.from / h.length) * dur : 0);
           const end = seg.start + (h.length ? (h.to / h.length) * dur : dur);
           if (seg.speaker === 'customer') customerSaid.push({ entryId: h.entry.id, start });
@@ -380,10 +414,14 @@ const ONLY_EN: readonly LexiconLanguage[] = ['en'];
 const BOTH: readonly LexiconLanguage[] = ['zh', 'en'];
 const isDigits = (w: string) => /^\d+$/.test(w);
 
-function pauseOrRepeat(symbols: readonly number[], pauseAfter: readonly boolean[], from: number, to: number): boolean {
-  if (pauseAfter[to - 1]) return true;
+function pauseOrRepeat(symbols: Int32Array, length: number, pauseAt: (i: number) => boolean, from: number, to: number): boolean {
+  if (pauseAt(to - 1)) return true;
   const n = to - from;
-  const same = (a: number) => a >= 0 && a + n <= symbols.length && symbols.slice(a, a + n).every((s, i) => s === symbols[from + i]);
+  const same = (a: number) => {
+    if (a < 0 || a + n > length) return false;
+    for (let i = 0; i < n; i++) if (symbols[a + i] !== symbols[from + i]) return false;
+    return true;
+  };
   return same(to) || same(from - n);
 }
 

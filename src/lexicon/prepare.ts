@@ -80,10 +80,29 @@ function isHanCp(cp: number): boolean {
   return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f);
 }
 
-export function prepareZh(raw: string): PreparedZh {
+/** Reusable buffers for one utterance's Chinese symbols (grown as needed; valid until the next scan). */
+export interface ZhScratch {
+  chars: Int32Array;
+  /** 1 where a pause follows the character */
+  pause: Uint8Array;
+}
+export function newZhScratch(): ZhScratch {
+  return { chars: new Int32Array(256), pause: new Uint8Array(256) };
+}
+
+/**
+ * The compact normalised text of an utterance as code points into `buf` (no allocation per character), with
+ * where the speaker paused; returns how many characters and the compact text.
+ */
+export function scanZh(raw: string, buf: ZhScratch): { length: number; text: string } {
   const norm = normaliseChars(raw);
-  const chars: number[] = [];
-  const pauseAfter: boolean[] = [];
+  if (buf.chars.length < norm.length) {
+    buf.chars = new Int32Array(norm.length * 2);
+    buf.pause = new Uint8Array(norm.length * 2);
+  }
+  const chars = buf.chars;
+  const pause = buf.pause;
+  let n = 0;
   let text = '';
   let runStart = -1;
   let prevHan = false;
@@ -98,7 +117,7 @@ export function prepareZh(raw: string): PreparedZh {
         runStart = -1;
       }
       if (cls === PAUSE_MARK) {
-        if (chars.length) pauseAfter[chars.length - 1] = true;
+        if (n) pause[n - 1] = 1;
         pendingSpace = false;
       } else pendingSpace = true;
       if (wide) i++;
@@ -106,17 +125,24 @@ export function prepareZh(raw: string): PreparedZh {
     }
     const han = isHanCp(cp);
     // whisper writes pauses in Chinese as spaces between characters
-    if (pendingSpace && han && prevHan && chars.length) pauseAfter[chars.length - 1] = true;
+    if (pendingSpace && han && prevHan && n) pause[n - 1] = 1;
     pendingSpace = false;
     if (runStart < 0) runStart = i;
-    chars.push(cp);
-    pauseAfter.push(false);
+    chars[n] = cp;
+    pause[n] = 0;
+    n++;
     prevHan = han;
     if (wide) i++;
   }
   if (runStart >= 0) text += norm.slice(runStart);
-  if (chars.length) pauseAfter[chars.length - 1] = true;
-  return { chars, pauseAfter, text };
+  if (n) pause[n - 1] = 1;
+  return { length: n, text };
+}
+
+export function prepareZh(raw: string): PreparedZh {
+  const buf = newZhScratch();
+  const { length, text } = scanZh(raw, buf);
+  return { chars: Array.from(buf.chars.subarray(0, length)), pauseAfter: Array.from(buf.pause.subarray(0, length), (x) => x === 1), text };
 }
 
 const stemCache = new Map<string, string>();
@@ -192,10 +218,10 @@ export const NUM_CHAR = 0xe000;
  * Chinese numerals (fewer would catch 一下 / 一一). Returns the collapsed symbols and, per collapsed
  * position, the [start, end) range in the original.
  */
-export function collapseNumbersZh(chars: readonly number[]): { chars: number[]; span: [number, number][] } | null {
+export function collapseNumbersZh(chars: ArrayLike<number>): { chars: number[]; span: [number, number][] } | null {
   // cheap pre-check: most utterances hold no digit or numeral at all
   let any = false;
-  for (const c of chars) if (isDigitCp(c) || ZH_NUMERAL_CPS.has(c)) any = true;
+  for (let i = 0; i < chars.length && !any; i++) if (isDigitCp(chars[i]) || ZH_NUMERAL_CPS.has(chars[i])) any = true;
   if (!any) return null;
   const out: number[] = [];
   const span: [number, number][] = [];
