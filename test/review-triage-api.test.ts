@@ -154,6 +154,15 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
       expect(again.body.entries.map((e: any) => [e.call.id, e.random])).toEqual(entries.map((e) => [e.call.id, e.random]));
       // quota: target 13 (agents: a1 3 + a2 6 + b1 4), 4 inspectors, 4 working days left -> ceil(13/16) = 1, raised to 5
       expect(r.body.quota).toEqual({ quota: 5, done: 0, assignedOpen: 0, remaining: 5 });
+      // Saturday of the same week is not a working day: no quota
+      const saturday = createServices(api.store, { now: () => new Date('2026-12-05T10:00:00Z'), reviewPolicy: () => POLICY });
+      expect((await saturday.queue.reviewQueue(user.insp1)).quota).toMatchObject({ quota: 0 });
+      // Thursday with a tighter policy: 13 to go over 4 inspectors and 2 days -> ceil(13/8) = 2, floor 1 -> 2
+      const thursday = createServices(api.store, {
+        now: () => new Date('2026-12-03T10:00:00Z'),
+        reviewPolicy: () => ReviewPolicySchema.parse({ sampling: { marginOfError: 0.25 }, quotas: { minPerInspectorPerDay: 1 } }),
+      });
+      expect((await thursday.queue.reviewQueue(user.insp1)).quota).toMatchObject({ quota: 2 });
     });
 
     it('reviewQueue: filters, and who sees what', async () => {

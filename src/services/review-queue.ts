@@ -289,15 +289,23 @@ export class ReviewQueueService {
     return { generatedAt: now.toISOString(), week: week.label, total: queue.length, entries, quota };
   }
 
-  /** Today's quota for every active inspector (same figure for all: the remaining target spread evenly). */
+  /**
+   * Today's quota for every active inspector (the same figure for all): the remaining targets of every program
+   * this week, spread over the active inspectors and the working days left, at least the daily minimum, at
+   * most the daily maximum (002 一、4). The quota rules of the program with the most calls this week apply
+   * (the defaults when there is none); 0 on a day that is not a working day.
+   */
   async quotaToday(now: Date): Promise<{ quota: number; loads: Map<string, { open: number; doneToday: number }> }> {
     const report = await this.plan(null, { at: now });
-    const quota = report.programs.reduce((a, p) => a + p.dailyQuota, 0);
-    const floor = Math.max(0, ...report.programs.map((p) => this.policyFor(p.pipelineId).quotas.minPerInspectorPerDay));
+    const main = [...report.programs].sort((a, b) => b.plan.volume - a.plan.volume)[0];
+    const quotas = main ? this.policyFor(main.pipelineId).quotas : defaultReviewPolicy().quotas;
+    const iso = ((now.getUTCDay() + 6) % 7) + 1;
+    const remaining = report.programs.reduce((a, p) => a + p.plan.missing, 0);
+    const inspectors = main?.inspectors ?? (await this.repo.activeUsers('inspector')).length;
+    const quota = quotas.workdays.includes(iso) ? dailyQuota({ remaining, inspectors, workdaysLeft: workdaysLeft(now, quotas.workdays) }, quotas) : 0;
     const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const loads = await this.repo.inspectorLoads(dayStart, new Date(dayStart.getTime() + DAY_MS));
-    const minimum = report.programs.length ? floor : defaultReviewPolicy().quotas.minPerInspectorPerDay;
-    return { quota: Math.max(quota, minimum), loads };
+    return { quota, loads };
   }
 
   private async inspectorQuota(userId: string, now: Date): Promise<InspectorQuota> {
