@@ -94,10 +94,27 @@ for (const makeBackend of BACKENDS) {
       expect(red.body.volume.map((v: { calls: number }) => v.calls)).toEqual([0, 1]);
       expect((await as.insp1.req('GET', '/api/trends')).status).toBe(403);
     });
+    it('the watch list: supervisors save searches (audited), inspectors cannot; hits are scoped to what the user may see', async () => {
+      expect((await as.insp1.req('POST', '/api/watchlist', { name: 'x', query: 'bill' })).status).toBe(403);
+      const bad = await as['sup-red'].req('POST', '/api/watchlist', { name: 'bad', query: 'a NEAR/99 b' });
+      expect(bad.status).toBe(400);
+      const r = await as['sup-red'].req('POST', '/api/watchlist', { name: 'billing', query: '账单 OR bill' });
+      expect(r.status).toBe(201);
+      expect(r.body.hits).toBeGreaterThan(1);
+      expect((await as['sup-red'].req('POST', '/api/watchlist', { name: 'billing', query: 'bill' })).status).toBe(409);
+      const red = await as['sup-red'].req('GET', '/api/watchlist/hits');
+      expect(red.body.hits.length).toBeGreaterThan(0);
+      expect(red.body.hits.every((h: { callId: string }) => h.callId === zhCall)).toBe(true);
+      const all = await as.admin1.req('GET', '/api/watchlist/hits?name=billing');
+      expect(new Set(all.body.hits.map((h: { callId: string }) => h.callId)).size).toBe(2);
+      const log = await api.services.audit.query({ limit: 1000 });
+      expect(log.some((e) => e.action === 'watchlist.create' && e.actor === 'sup-red')).toBe(true);
+      expect((await as.insp1.req('GET', '/api/watchlist')).body.savedSearches.map((s: { name: string }) => s.name)).toEqual(['billing']);
+    });
     it('the operations are in the OpenAPI document', async () => {
       const doc = await as.admin1.req('GET', '/api/openapi.json');
       const ops = Object.values(doc.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
-      expect(ops).toEqual(expect.arrayContaining(['searchTranscripts', 'exportSearch', 'trends']));
+      expect(ops).toEqual(expect.arrayContaining(['searchTranscripts', 'exportSearch', 'trends', 'listSavedSearches', 'createSavedSearch', 'listWatchHits']));
     });
   });
 }

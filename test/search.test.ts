@@ -10,6 +10,7 @@ import { normaliseText } from '../src/core/normalise.js';
 import type { Speaker, Transcript } from '../src/core/types.js';
 import type { ScorecardDraft } from '../src/score/types.js';
 import { hitsToCsv, QueryError, searchTranscripts } from '../src/services/search.js';
+import { WatchListService } from '../src/services/watchlist.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { BACKENDS as DB_BACKENDS } from './support/api-env.js';
 
@@ -126,6 +127,27 @@ for (const makeBackend of DB_BACKENDS) {
       expect(csv.split('\r\n')[0]).toBe('callId,file,callDate,agentId,team,program,speaker,start,end,snippet,link');
       expect(csv).toContain('a-refund.wav,2026-11-02,A1,red,support,customer,3.5,7,');
     });
+    it('the watch list: a saved search raises findings on the calls analysed so far, then only on new calls', async () => {
+      const wl = new WatchListService(store.db);
+      await wl.add({ name: 'refund-demand', query: '退款 OR refund', filters: { speaker: 'customer' } }, 'test');
+      await expect(wl.add({ name: 'refund-demand', query: 'x' }, 'test')).rejects.toThrow(/already exists/);
+      await expect(wl.add({ name: 'bad', query: 'a NEAR/99 b' }, 'test')).rejects.toThrow(QueryError);
+      expect(await wl.check()).toBe(2); // a-refund (customer) and c-cancel ("Refund my money")
+      expect(await wl.check()).toBe(0); // nothing new
+      // a new call analysed later
+      const rec = await store.repo.upsertRecording({ contentHash: randomBytes(32).toString('hex'), path: '/calls/f.wav', fileName: 'f-new.wav', sizeBytes: 1, metadata: {} });
+      const { run } = await store.repo.getOrCreateRun(rec.id, 'support', '1');
+      await store.repo.markRunStarted(run.id, 'probe');
+      await store.repo.completeRun(run.id, { events: [], metrics: {}, notes: [], transcript: { engine: 'sidecar-json', language: 'zh', segments: [
+        { speaker: 'agent', start: 0, end: 2, text: '退款已经办好了', normText: normaliseText('退款已经办好了') },
+        { speaker: 'customer', start: 3, end: 5, text: '我还是要退款', normText: normaliseText('我还是要退款') },
+      ] } });
+      expect(await wl.check()).toBe(1); // the customer's line only
+      const hits = await wl.hits({ savedSearch: 'refund-demand' });
+      expect(hits.map((h) => `${h.file}@${h.start}`).sort()).toEqual(['a-refund.wav@3.5', 'c-cancel.wav@9.5', 'f-new.wav@3']);
+      expect(await wl.setActive('refund-demand', false)).toBe(true);
+      expect((await wl.hits({ callId: rec.id })).length).toBe(1);
+    });
     it('a bad query is a QueryError naming the problem', async () => {
       await expect(searchTranscripts(store.db, '  ')).rejects.toThrow(QueryError);
     });
@@ -154,11 +176,21 @@ describe('callqa search (the CLI, on calls analysed by callqa analyze)', () => {
       expect(out.hits[0]!.file).toMatch(/zh-billing-good\.ogg$/);
       expect(out.hits[0]!.snippet).toContain('账单');
       expect(cli('search', '--data', join(dir, 'data'), 'nothing like this').status).toBe(1);
+      const w = cli('watchlist', 'add', '--data', join(dir, 'data'), '--speaker', 'customer', 'bill-questions', '账单 OR bill');
+      expect(w.status, w.stderr).toBe(0);
+      expect(w.stdout).toMatch(/saved "bill-questions"; 1 hit/);
+      // a new call analysed afterwards: the watch list runs over it and says so
+      for (const f of ['en-billing-bad.ogg', 'en-billing-bad.transcript.json']) copyFileSync(join(root, 'samples', f), join(dir, f));
+      const a2 = cli('analyze', '--no-table', '--data', join(dir, 'data'), join(dir, 'en-billing-bad.ogg'));
+      expect(a2.status, a2.stderr).toBe(0);
+      expect(a2.stderr).toMatch(/watch list: \d+ new hit\(s\)/);
+      const hits = JSON.parse(cli('watchlist', 'hits', '--json', '--data', join(dir, 'data')).stdout) as { hits: Array<{ file: string }> };
+      expect(new Set(hits.hits.map((h) => h.file.replace(/.*\//, '')))).toEqual(new Set(['zh-billing-good.ogg', 'en-billing-bad.ogg']));
       const bad = cli('search', '--data', join(dir, 'data'), 'a NEAR/99 b');
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/bad query: NEAR\/99/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -125,6 +125,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   const failures: string[] = [];
   let calls = 0;
   let failed = 0;
+  let watchNote = '';
   const notFinished: string[] = [];
   let modelNoticeShown = false;
   const record = async (c: CallReport) => {
@@ -199,12 +200,19 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       }
     }
     await report?.finish({ calls, analysed: calls - failed, failed, interrupted: stop.signal.aborted, notFinished });
+    // the compliance watch list (saved searches) runs over the calls this batch analysed
+    if (!stop.signal.aborted && calls > failed) {
+      const { WatchListService } = await import('../services/watchlist.js');
+      const n = await new WatchListService(store.db).check();
+      if (n > 0) watchNote = `watch list: ${n} new hit(s) (callqa watchlist hits)`;
+    }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.stop();
     await store.close();
   }
+  if (watchNote && !opts.quiet) process.stderr.write(`${watchNote}\n`);
   // with --json - stdout is the report's: no table mixed into it
   if (opts.table && !opts.quiet && opts.json !== '-') {
     process.stdout.write(`${summaryTable(tableRows)}\n`);

@@ -33,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'models', summary: 'whisper speech-recognition models and the whisper-cli binary', load: () => import('./models.js') },
   { name: 'search', summary: 'search every stored transcript (Chinese and English): phrases, any of several, AND, NEAR/n, with call filters', load: () => import('./search.js') },
   { name: 'trends', summary: 'event and lexicon-entry counts and rates over time (per 100 calls, per talk hour), and emerging customer phrases', load: () => import('./trends.js') },
+  { name: 'watchlist', summary: 'the compliance watch list: saved searches run over every newly analysed call (add, list, disable, enable, check, hits)', load: () => import('./watchlist.js') },
   { name: 'rescore', summary: 'draft new scorecards for already analysed calls with a (changed) pipeline; old drafts are kept', load: () => import('./rescore.js') },
   { name: 'serve', summary: 'serve the review API (/api) and the web UI (/) over HTTP', load: () => import('./serve.js') },
   { name: 'users', summary: 'manage the people who log in to callqa serve (agents, inspectors, supervisors, admins)', load: () => import('./users.js') },

@@ -5,6 +5,7 @@
  * delayed without spending an attempt; a shutdown -> the job in hand finishes, or after the grace period
  * goes back to the queue untouched.
  */
+import { WatchListService } from '../services/watchlist.js';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { ConfigError, errorMessage } from '../core/errors.js';
@@ -80,6 +81,7 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
     pipelines: new PipelineCache(),
     budget: stageBudgetFromEnv(),
   };
+  const watchList = new WatchListService(ctx.store.db);
   const shutdown = new AbortController();
   const redisPort = Number(new URL(ctx.cfg.redisUrl).port || 6379);
   // PostgreSQL/Redis unreachable: pause every stage worker of this process, probe, resume (infra.ts)
@@ -141,6 +143,11 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
         throw new DelayedError();
       }
       if (outcome.kind === 'ran') log(`${stage} ${runId} ${((performance.now() - t0) / 1000).toFixed(2)}s${outcome.next ? ` -> ${outcome.next}` : ' -> done'}`);
+      if (outcome.kind === 'ran' && outcome.next === null) {
+        // the compliance watch list runs over the call just finished (idempotent; a miss here is caught by the
+        // next `callqa watchlist check` or API read, so it never fails the call)
+        await watchList.check([runId]).catch((err: unknown) => log(`watch list ${runId}: ${errorMessage(err)}`));
+      }
       return outcome;
     };
     const w = new Worker<StageJob, StageJobOutcome>(stage, processor, {

@@ -23,6 +23,8 @@ export interface SearchHit {
   program: string;
   callDate: string | null;
   speaker: string;
+  /** the utterance's index in the transcript */
+  idx: number;
   /** the moment: the utterance's start and end, seconds from the start of the recording */
   start: number;
   end: number;
@@ -68,6 +70,7 @@ export async function searchTranscripts(
       program: r.pipelineId,
       callDate: r.callDate,
       speaker: r.speaker,
+      idx: r.idx,
       start: r.startSec,
       end: r.endSec,
       snippet: s.text,

@@ -546,3 +546,37 @@ export const calibrationScores = pgTable(
 
 export type CalibrationSessionRow = typeof calibrationSessions.$inferSelect;
 export type CalibrationScoreRow = typeof calibrationScores.$inferSelect;
+
+/**
+ * Saved searches: a compliance watch list. Each active one is run over every newly analysed call (runs
+ * finished after `checkedUntil`); its matches are findings on the call (`watch_hits`).
+ */
+export const savedSearches = pgTable('saved_searches', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  query: text('query').notNull(),
+  /** search filters (speaker, team, program ...), as the search service takes them */
+  filters: jsonb('filters').$type<Record<string, unknown>>().notNull().default({}),
+  active: boolean('active').notNull().default(true),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  /** runs finished up to this time have been checked */
+  checkedUntil: timestamp('checked_until', { withTimezone: true }),
+});
+
+export const watchHits = pgTable(
+  'watch_hits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    savedSearchId: uuid('saved_search_id').notNull().references(() => savedSearches.id, { onDelete: 'cascade' }),
+    recordingId: uuid('recording_id').notNull().references(() => recordings.id, { onDelete: 'cascade' }),
+    runId: uuid('run_id').notNull().references(() => analysisRuns.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    speaker: text('speaker').$type<Speaker>().notNull(),
+    startSec: doublePrecision('start_sec').notNull(),
+    endSec: doublePrecision('end_sec').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('watch_hits_key').on(t.savedSearchId, t.runId, t.idx), index('watch_hits_recording_idx').on(t.recordingId)],
+);
+export type SavedSearchRow = typeof savedSearches.$inferSelect;

@@ -3,6 +3,7 @@ import { lexiconPhrases, trends } from '../../services/trends.js';
 import { hasPiiPermission } from '../../services/privacy.js';
 import { hitsToCsv, QueryError, searchTranscripts } from '../../services/search.js';
 import { callScope } from '../../services/call-access.js';
+import { WatchListService } from '../../services/watchlist.js';
 import { ServiceError } from '../../services/errors.js';
 import { currentUser, requireRole, type AppEnv } from '../auth.js';
 import { errors, json } from '../schemas.js';
@@ -89,6 +90,39 @@ const trendsRoute = createRoute({
   },
 });
 
+const SavedSearchSchema = z
+  .object({ id: z.string(), name: z.string(), query: z.string(), filters: z.record(z.string(), z.unknown()), active: z.boolean(), createdBy: z.string(), createdAt: z.string() })
+  .openapi('SavedSearch');
+const WatchHitSchema = z
+  .object({ savedSearch: z.string(), callId: z.string(), runId: z.string(), file: z.string(), speaker: z.string(), start: z.number(), end: z.number(), at: z.string() })
+  .openapi('WatchHit');
+
+const listSavedSearches = createRoute({
+  method: 'get', path: '/api/watchlist', operationId: 'listSavedSearches', tags: ['search'],
+  summary: 'The compliance watch list: saved searches run over every newly analysed call',
+  middleware: [requireRole('inspector', 'supervisor', 'admin')],
+  responses: { 200: json(z.object({ savedSearches: z.array(SavedSearchSchema) }), 'saved searches'), ...errors(401, 403) },
+});
+const createSavedSearch = createRoute({
+  method: 'post', path: '/api/watchlist', operationId: 'createSavedSearch', tags: ['search'],
+  summary: 'Save a search for the watch list (supervisor, admin; audited); it is run over the calls analysed so far at once',
+  middleware: [requireRole('supervisor', 'admin')],
+  request: {
+    body: { required: true, content: { 'application/json': { schema: z.object({
+      name: z.string().min(1).max(100), query: z.string().min(1).max(1000), speaker: z.enum(['agent', 'customer']).optional(),
+      team: z.string().min(1).max(200).optional(), pipeline: z.string().min(1).max(200).optional(),
+    }) } } },
+  },
+  responses: { 201: json(z.object({ savedSearch: SavedSearchSchema, hits: z.number() }), 'saved'), ...errors(400, 401, 403, 409) },
+});
+const listWatchHits = createRoute({
+  method: 'get', path: '/api/watchlist/hits', operationId: 'listWatchHits', tags: ['search'],
+  summary: 'Findings the watch list raised in the calls this user may see, newest first',
+  middleware: [requireRole('inspector', 'supervisor', 'admin')],
+  request: { query: z.object({ callId: z.string().uuid().optional(), name: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+  responses: { 200: json(z.object({ hits: z.array(WatchHitSchema) }), 'hits'), ...errors(400, 401, 403) },
+});
+
 type SearchQ = z.infer<typeof SearchQuery>;
 
 async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']>[1]>[0], q: SearchQ, format: 'json' | 'csv') {
@@ -120,6 +154,34 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(searchCsvRoute, async (c) => {
     const r = await runSearch(c, c.req.valid('query'), 'csv');
     return c.body(hitsToCsv(r.hits), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="callqa-search.csv"' });
+  });
+  app.openapi(listSavedSearches, async (c) => {
+    const rows = await new WatchListService(c.get('services').store.db).list();
+    return c.json({ savedSearches: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), checkedUntil: undefined })) }, 200);
+  });
+  app.openapi(createSavedSearch, async (c) => {
+    const user = currentUser(c);
+    const b = c.req.valid('json');
+    const services = c.get('services');
+    const svc = new WatchListService(services.store.db);
+    let row;
+    try {
+      row = await svc.add({ name: b.name, query: b.query, filters: { speaker: b.speaker, team: b.team, pipelineId: b.pipeline } }, user.username);
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (err instanceof QueryError) throw new ServiceError(400, 'invalid_request', `query: ${msg}`);
+      throw new ServiceError(/already exists/.test(msg) ? 409 : 400, /already exists/.test(msg) ? 'conflict' : 'invalid_request', msg);
+    }
+    await services.audit.audit(user, 'watchlist.create', { type: 'saved_search', id: row.id }, { name: row.name, query: row.query, filters: row.filters });
+    const hits = await svc.check();
+    return c.json({ savedSearch: { ...row, createdAt: row.createdAt.toISOString(), checkedUntil: undefined }, hits }, 201);
+  });
+  app.openapi(listWatchHits, async (c) => {
+    const user = currentUser(c);
+    const q = c.req.valid('query');
+    const svc = new WatchListService(c.get('services').store.db);
+    await svc.check();
+    return c.json({ hits: await svc.hits({ callId: q.callId, savedSearch: q.name, limit: q.limit, scope: callScope(user) }) }, 200);
   });
   app.openapi(trendsRoute, async (c) => {
     const user = currentUser(c);

@@ -1,0 +1,85 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../core/errors.js';
+
+const DESCRIPTION = 'the compliance watch list: saved searches run over every newly analysed call (add, list, disable, enable, check, hits)';
+
+async function withService<T>(data: string | undefined, fn: (svc: import('../services/watchlist.js').WatchListService) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/db.js');
+  const { WatchListService } = await import('../services/watchlist.js');
+  const store = await openStore({ dataDir: data });
+  try {
+    return await fn(new WatchListService(store.db));
+  } finally {
+    await store.close();
+  }
+}
+
+const dataOpt = ['--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)'] as const;
+
+export function register(program: Command): void {
+  const wl = program.command('watchlist').description(DESCRIPTION);
+  wl.command('add')
+    .description('save a search that runs over every new call; each match is a finding on the call')
+    .argument('<name>', 'a short name, e.g. "threatens-regulator"')
+    .argument('<query>', 'a search query (callqa search --help)')
+    .option('--speaker <side>', 'agent or customer', (v) => {
+      if (v !== 'agent' && v !== 'customer') throw new InvalidArgumentError('agent or customer');
+      return v;
+    })
+    .option('--team <team>', 'only this team\'s calls')
+    .option('--program <id>', 'only calls of this QA program')
+    .option(...dataOpt)
+    .action(async (name: string, query: string, opts: { speaker?: 'agent' | 'customer'; team?: string; program?: string; data?: string }) => {
+      await withService(opts.data, async (svc) => {
+        try {
+          await svc.add({ name, query, filters: { speaker: opts.speaker, team: opts.team, pipelineId: opts.program } }, `cli:${process.env.USER ?? 'unknown'}`);
+        } catch (err) {
+          throw new ConfigError((err as Error).message);
+        }
+        const n = await svc.check();
+        process.stdout.write(`saved "${name}"; ${n} hit(s) in calls analysed so far\n`);
+      });
+    });
+  wl.command('list')
+    .description('the saved searches')
+    .option('--json', 'machine-readable')
+    .option(...dataOpt)
+    .action(async (opts: { json?: boolean; data?: string }) => {
+      const rows = await withService(opts.data, (svc) => svc.list());
+      if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else if (!rows.length) process.stdout.write('no saved searches (callqa watchlist add NAME QUERY)\n');
+      else for (const r of rows) process.stdout.write(`${r.active ? ' ' : '-'} ${r.name}: ${r.query}${Object.keys(r.filters).length ? ` ${JSON.stringify(r.filters)}` : ''}\n`);
+    });
+  for (const [cmd, active] of [['disable', false], ['enable', true]] as const) {
+    wl.command(cmd)
+      .description(`${cmd} a saved search`)
+      .argument('<name>')
+      .option(...dataOpt)
+      .action(async (name: string, opts: { data?: string }) => {
+        const ok = await withService(opts.data, (svc) => svc.setActive(name, active));
+        if (!ok) throw new ConfigError(`no saved search named "${name}"`);
+        process.stdout.write(`${name}: ${active ? 'enabled' : 'disabled'}\n`);
+      });
+  }
+  wl.command('check')
+    .description('run the saved searches over calls not yet checked (analyze and the workers do this themselves)')
+    .option(...dataOpt)
+    .action(async (opts: { data?: string }) => {
+      const n = await withService(opts.data, (svc) => svc.check());
+      process.stdout.write(`${n} new hit(s)\n`);
+    });
+  wl.command('hits')
+    .description('the findings the watch list raised, newest first')
+    .option('--name <name>', 'of this saved search only')
+    .option('--json', 'machine-readable')
+    .option(...dataOpt)
+    .action(async (opts: { name?: string; json?: boolean; data?: string }) => {
+      const hits = await withService(opts.data, async (svc) => {
+        await svc.check();
+        return svc.hits({ savedSearch: opts.name });
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify({ hits }, null, 2)}\n`);
+      else if (!hits.length) process.stdout.write('no hits\n');
+      else for (const h of hits) process.stdout.write(`${h.savedSearch}  ${h.file} @ ${Math.floor(h.start / 60)}:${String(Math.floor(h.start % 60)).padStart(2, '0')}  ${h.speaker}\n`);
+    });
+}
