@@ -151,4 +151,27 @@ describe('infrastructure faults are not the call\'s fault', () => {
     expect(failed[0].attemptsMade).toBe(1);
     worker.kill('SIGTERM');
   });
+
+  it('a worker started while a server is down waits for it (SIGTERM ends the wait, exit 0); a configuration error still exits 2', async () => {
+    const waiting = spawn(process.execPath, [BIN, 'worker'], { env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(waiting);
+    let log = '';
+    waiting.stderr!.on('data', (d) => (log += d));
+    await waitFor('the worker to say it waits', async () => /callqa worker \d+: waiting since \S+: cannot connect to Redis at 127\.0\.0\.1:1/.test(log), 30_000, () => log);
+    const code = new Promise((r) => waiting.once('exit', (c) => r(c)));
+    waiting.kill('SIGTERM');
+    expect(await code).toBe(0);
+
+    const u = new URL(env.DATABASE_URL!);
+    u.pathname = '/callqa_no_such_database_here';
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, [BIN, 'worker'], { env: { ...env, DATABASE_URL: u.toString() }, stdio: ['ignore', 'ignore', 'pipe'] });
+      children.push(c);
+      let stderr = '';
+      c.stderr!.on('data', (d) => (stderr += d));
+      c.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/database does not exist/);
+  });
 });

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { openQueueContext } from '../queue/context.js';
+import { errorMessage } from '../core/errors.js';
+import { openQueueContext, type QueueContext } from '../queue/context.js';
+import { infraFault } from '../queue/infra.js';
 import { parseConcurrency, parseStages, startWorkers } from '../queue/worker.js';
 
 interface WorkerCliOptions {
@@ -38,9 +40,10 @@ CALLQA_STALLED_INTERVAL_MS (how often to look for such jobs, default 30000).`,
 }
 
 export async function runWorker(opts: WorkerCliOptions): Promise<number> {
-  const ctx = await openQueueContext();
-  const known = ctx.stages.map((s) => s.name as string);
   const log = opts.quiet ? () => undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} [${process.pid}] ${line}\n`);
+  const ctx = await openWaitingForServers(log);
+  if (!ctx) return 0; // stopped while waiting
+  const known = ctx.stages.map((s) => s.name as string);
   let workers;
   try {
     const stages = parseStages(opts.stages, known);
@@ -72,4 +75,40 @@ export async function runWorker(opts: WorkerCliOptions): Promise<number> {
   await ctx.close();
   log('stopped');
   return 0;
+}
+
+/**
+ * A worker (re)started while PostgreSQL or Redis is down (a host reboot, a failover) waits for them with
+ * backoff instead of exiting: the outage is not a configuration error. What is one (a malformed URL, a
+ * refused password, a missing database, a schema newer than this build) still stops it at once (exit 2).
+ */
+async function openWaitingForServers(log: (line: string) => void): Promise<QueueContext | undefined> {
+  let stop = false;
+  const onSignal = () => (stop = true);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    let delayMs = 500;
+    let since: string | undefined;
+    for (;;) {
+      try {
+        const ctx = await openQueueContext();
+        if (since) log(`servers reachable again (waited since ${since})`);
+        return ctx;
+      } catch (err) {
+        if (!infraFault(err)) throw err;
+        if (!since) {
+          since = new Date().toISOString();
+          // always said, even with --quiet: the worker is alive but not working
+          process.stderr.write(`callqa worker ${process.pid}: waiting since ${since}: ${errorMessage(err)}\n`);
+        }
+      }
+      for (let waited = 0; waited < delayMs && !stop; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      if (stop) return undefined;
+      delayMs = Math.min(delayMs * 2, 15_000);
+    }
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
 }

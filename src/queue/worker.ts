@@ -103,10 +103,18 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
   let record: ReturnType<typeof publishWorkerRecord> | undefined;
 
   let reconcileResult: ReconcileResult | undefined;
+  let reconcileOwed = false;
   if (opts.reconcileAtStart !== false) {
-    reconcileResult = await reconcile(ctx);
-    if (reconcileResult.requeued || reconcileResult.markedFailed) {
-      log(`reconcile: ${reconcileResult.checked} unfinished run(s), ${reconcileResult.requeued} re-queued, ${reconcileResult.markedFailed} marked failed`);
+    try {
+      reconcileResult = await reconcile(ctx);
+      if (reconcileResult.requeued || reconcileResult.markedFailed) {
+        log(`reconcile: ${reconcileResult.checked} unfinished run(s), ${reconcileResult.requeued} re-queued, ${reconcileResult.markedFailed} marked failed`);
+      }
+    } catch (err) {
+      // a server went away between opening and reconciling: not a reason to stop; the periodic one makes up
+      if (!infraFault(err)) throw err;
+      reconcileOwed = true;
+      log(`reconcile at start put off (${errorMessage(err)}); it runs once the servers answer`);
     }
   }
 
@@ -189,12 +197,14 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
             const id = await redisRunId(ctx);
             const restarted = id !== undefined && lastRedisRunId !== undefined && id !== lastRedisRunId;
             if (id) lastRedisRunId = id;
-            if (restarted || Date.now() - lastReconcile >= everyMs) {
+            if (restarted || reconcileOwed || Date.now() - lastReconcile >= everyMs) {
+              reconcileOwed = false;
               lastReconcile = Date.now();
               const r = await reconcile(ctx);
               if (restarted || r.requeued || r.markedFailed) log(`reconcile${restarted ? ' (Redis restarted)' : ''}: ${r.requeued} re-queued, ${r.markedFailed} marked failed`);
             }
           } catch (err) {
+            if (infraFault(err)) reconcileOwed = true;
             log(`reconcile: ${errorMessage(err)}`);
           } finally {
             reconciling = false;
