@@ -3,13 +3,12 @@
  * on the PostgreSQL server, dropped afterwards), real analysed sample calls, the app served over real HTTP on
  * port 0, and a small client that logs in and keeps the session cookie and CSRF token like a browser.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import pg from 'pg';
+import { DB_BACKENDS } from './db-backends.js';
 import { createApp } from '../../src/api/app.js';
 import type { CallMetadata } from '../../src/core/types.js';
 import { resolvePipeline } from '../../src/pipeline/loader.js';
@@ -17,62 +16,11 @@ import { analyzeFile } from '../../src/pipeline/runner.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/services/index.js';
 import { openStore, type OpenStoreOptions, type RunReport, type Store } from '../../src/store/index.js';
 
-export const ADMIN_URL = process.env.CALLQA_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const SAMPLES = path.join(import.meta.dirname, '..', '..', 'samples');
 
-export interface Backend {
-  name: 'pglite' | 'postgres';
-  setup(): Promise<OpenStoreOptions>;
-  teardown(): Promise<void>;
-}
-
-export function pgliteBackend(): Backend {
-  let dir = '';
-  return {
-    name: 'pglite',
-    async setup() {
-      dir = mkdtempSync(path.join(tmpdir(), 'callqa-api-'));
-      return { dataDir: dir };
-    },
-    async teardown() {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await c.connect();
-  } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${new URL(ADMIN_URL).host}: the API suite needs it (set CALLQA_TEST_PG_ADMIN_URL)`, { cause: err });
-  }
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-export function postgresBackend(): Backend {
-  const dbName = `callqa_api_${randomBytes(6).toString('hex')}`;
-  let created = false;
-  return {
-    name: 'postgres',
-    async setup() {
-      await admin(`create database "${dbName}"`);
-      created = true;
-      const u = new URL(ADMIN_URL);
-      u.pathname = `/${dbName}`;
-      return { databaseUrl: u.toString() };
-    },
-    async teardown() {
-      if (created) await admin(`drop database if exists "${dbName}" with (force)`);
-    },
-  };
-}
-
-export const BACKENDS = [pgliteBackend, postgresBackend];
+// the two databases (one definition, test/support/db-backends.ts), under the names API suites import
+export { PG_ADMIN_URL as ADMIN_URL, pgliteBackend, postgresBackend, type DbBackend as Backend } from './db-backends.js';
+export const BACKENDS = DB_BACKENDS;
 
 export interface SampleCall {
   file: string;
