@@ -17,6 +17,7 @@ import { registerCallRoutes } from './routes/calls.js';
 import { registerDisputeRoutes } from './routes/disputes.js';
 import { registerMediaRoutes } from './routes/media.js';
 import { registerReviewRoutes } from './routes/reviews.js';
+import { registerUserRoutes } from './routes/users.js';
 import { registerTriageRoutes } from './routes/triage.js';
 import { registerCalibrationRoutes } from './routes/calibration.js';
 import { registerRulesRoutes } from './routes/rules.js';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerCallRoutes(app);
   registerReviewRoutes(app);
   registerDisputeRoutes(app);
+  registerUserRoutes(app);
   registerTriageRoutes(app);
   registerCalibrationRoutes(app);
   registerRulesRoutes(app);

@@ -7,11 +7,12 @@ import { USER_ROLES, type UserRole, type UserRow } from '../store/schema.js';
 import { UsersRepo } from '../store/users-repo.js';
 import type { AuditService } from './audit.js';
 import { ServiceError } from './errors.js';
-import { hashPassword, newToken, passwordProblem, sha256 } from './passwords.js';
+import { hashPassword, newToken, passwordProblem, sha256, verifyPassword } from './passwords.js';
 import type { Actor, AuthUser } from './types.js';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 export const API_TOKEN_PREFIX = 'cqa_';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface UserView {
   id: string;
@@ -75,6 +76,64 @@ export class UsersService {
     if (!row) throw new ServiceError(409, 'conflict', `user "${input.username}" already exists`);
     await this.audit.audit(actor, 'user.add', { type: 'user', id: row.id }, { username: row.username, role, agentId: row.agentId, team: row.team });
     return userView(row);
+  }
+
+  async get(id: string): Promise<UserView> {
+    return userView(await this.mustGetId(id));
+  }
+
+  private async mustGetId(id: string): Promise<UserRow> {
+    const u = UUID.test(id) ? await this.repo.getUser(id) : null;
+    if (!u) throw new ServiceError(404, 'not_found', `user ${id} not found`);
+    return u;
+  }
+
+  /**
+   * Changes a user's role, agent id, team or disabled flag (admins, through the API). The last active admin
+   * cannot be demoted or disabled (nobody could manage users any more). Disabling revokes sessions and tokens;
+   * a role change ends sessions, so the new rights apply from the next login.
+   */
+  async update(actor: Actor, id: string, patch: { role?: string; agentId?: string | null; team?: string | null; disabled?: boolean }): Promise<UserView> {
+    const u = await this.mustGetId(id);
+    if (patch.role !== undefined && !(USER_ROLES as readonly string[]).includes(patch.role)) {
+      throw new ServiceError(422, 'invalid', `role "${patch.role}": one of ${USER_ROLES.join(', ')}`);
+    }
+    const next = {
+      role: (patch.role ?? u.role) as UserRole,
+      agentId: patch.agentId === undefined ? u.agentId : patch.agentId,
+      team: patch.team === undefined ? u.team : patch.team,
+      disabled: patch.disabled ?? u.disabled,
+    };
+    if (next.role === 'agent' && !next.agentId) throw new ServiceError(422, 'invalid', 'an agent needs an agentId: the agentId their calls carry in the call metadata');
+    if (next.role === 'supervisor' && !next.team) throw new ServiceError(422, 'invalid', 'a supervisor needs a team');
+    const losesAdmin = u.role === 'admin' && !u.disabled && (next.role !== 'admin' || next.disabled);
+    if (losesAdmin && (await this.repo.countActiveAdmins()) <= 1) {
+      throw new ServiceError(409, 'conflict', `${u.username} is the last active admin: add another admin first`);
+    }
+    const row = (await this.repo.updateUser(u.id, next))!;
+    let revoked = 0;
+    if (next.disabled && !u.disabled) revoked = await this.repo.revokeAllFor(u.id, this.now(), { tokens: true });
+    else if (next.role !== u.role || next.agentId !== u.agentId || next.team !== u.team) revoked = await this.repo.revokeAllFor(u.id, this.now(), { tokens: false });
+    const changed = Object.fromEntries(
+      (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== u[k]).map((k) => [k, { from: u[k], to: next[k] }]),
+    );
+    await this.audit.audit(actor, 'user.update', { type: 'user', id: u.id }, { username: u.username, changed, revoked });
+    return userView(row);
+  }
+
+  async setPasswordById(actor: Actor, id: string, password: string): Promise<{ revoked: number }> {
+    const u = await this.mustGetId(id);
+    return this.setPassword(actor, u.username, password);
+  }
+
+  /** A user changes their own password: the current one is checked; other sessions end, this one too. */
+  async changeOwnPassword(user: AuthUser, current: string, next: string): Promise<{ revoked: number }> {
+    const u = await this.mustGetId(user.id);
+    if (!(await verifyPassword(current, u.passwordHash))) {
+      await this.audit.audit(user, 'user.set_password_failed', { type: 'user', id: u.id }, {});
+      throw new ServiceError(403, 'forbidden', 'the current password is wrong');
+    }
+    return this.setPassword(user, u.username, next);
   }
 
   async list(): Promise<UserView[]> {

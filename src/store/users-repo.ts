@@ -48,6 +48,20 @@ export class UsersRepo {
     await this.db.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, id));
   }
 
+  async updateUser(id: string, patch: Partial<Pick<UserRow, 'role' | 'agentId' | 'team' | 'disabled'>>): Promise<UserRow | null> {
+    const [row] = await this.db
+      .update(users)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(users.id, id))
+      .returning();
+    return row ?? null;
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    const [r] = await this.db.select({ n: count() }).from(users).where(and(eq(users.role, 'admin'), eq(users.disabled, false)));
+    return Number(r?.n ?? 0);
+  }
+
   // ------------------------------------------------------------------------------------------ sessions
 
   async createSession(s: { tokenHash: string; userId: string; csrfToken: string; expiresAt: Date; address: string | null; now: Date }): Promise<void> {
