@@ -502,6 +502,48 @@ for (const makeBackend of BACKENDS) {
       await api.services.users.setDisabled(systemActor('test'), 'insp2', false);
     });
 
+    it('admins manage users over the API; nobody else can; the last admin cannot lock everyone out', async () => {
+      for (const u of ['insp1', 'sup-blue', 'ag1'] as const) expect((await as[u].req('GET', '/api/users')).status, u).toBe(403);
+      const list = await as.admin.req('GET', '/api/users');
+      expect(list.body.users.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(USERS.map((u) => u.username)));
+      let r = await as.admin.req('POST', '/api/users', { username: 'new-agent', role: 'agent', password: PASSWORD });
+      expect(r.status).toBe(422);
+      expect(r.body.error.message).toMatch(/agentId|agent-id/);
+      r = await as.admin.req('POST', '/api/users', { username: 'new-agent', role: 'agent', agentId: 'A2', team: 'green', password: PASSWORD });
+      expect(r.status).toBe(201);
+      const id = r.body.id as string;
+      const fresh = new ApiClient(api.base);
+      expect((await fresh.login('new-agent', PASSWORD)).status).toBe(200);
+      expect(ids(await fresh.req('GET', '/api/calls'))).toEqual([B]);
+      // a role change ends the sessions, so new rights apply from the next login
+      r = await as.admin.req('PATCH', `/api/users/${id}`, { role: 'supervisor' });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ role: 'supervisor', team: 'green' });
+      expect((await fresh.req('GET', '/api/me')).status).toBe(401);
+      r = await as.admin.req('PATCH', `/api/users/${id}`, { team: null });
+      expect(r.status).toBe(422);
+      r = await as.admin.req('POST', `/api/users/${id}/password`, { password: 'a new long password' });
+      expect(r.status).toBe(200);
+      expect((await fresh.login('new-agent', PASSWORD)).status).toBe(401);
+      expect((await fresh.login('new-agent', 'a new long password')).status).toBe(200);
+      // change your own password: the current one is checked
+      r = await fresh.req('POST', '/api/me/password', { currentPassword: 'wrong wrong', newPassword: 'yet another password' });
+      expect(r.status).toBe(403);
+      r = await fresh.req('POST', '/api/me/password', { currentPassword: 'a new long password', newPassword: 'yet another password' });
+      expect(r.status).toBe(200);
+      expect((await fresh.req('GET', '/api/me')).status).toBe(401);
+      r = await as.admin.req('PATCH', `/api/users/${id}`, { disabled: true });
+      expect(r.body.disabled).toBe(true);
+      expect((await fresh.login('new-agent', 'yet another password')).status).toBe(401);
+      const adminId = (await as.admin.req('GET', '/api/me')).body.user.id;
+      r = await as.admin.req('PATCH', `/api/users/${adminId}`, { disabled: true });
+      expect(r.status).toBe(409);
+      expect(r.body.error.message).toMatch(/last active admin/);
+      expect((await as.admin.req('PATCH', '/api/users/00000000-0000-4000-8000-000000000000', { disabled: true })).status).toBe(404);
+      const updates = await api.services.audit.query({ action: 'user.update', limit: 10 });
+      expect(updates[0]).toMatchObject({ actor: 'admin', details: { username: 'new-agent', changed: { role: { from: 'agent', to: 'supervisor' } } } });
+    });
+
     it('logout revokes the session at once; sessions expire', async () => {
       const c = new ApiClient(api.base);
       expect((await c.login('ag2', PASSWORD)).status).toBe(200);
@@ -548,48 +590,6 @@ for (const makeBackend of BACKENDS) {
       expect(raw.headers.getSetCookie().find((x) => x.startsWith('callqa_session='))).toMatch(/;\s*Secure/i);
       const plain = await fetch(`${api.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ag2', password: PASSWORD }) });
       expect(plain.headers.getSetCookie().find((x) => x.startsWith('callqa_session='))).not.toMatch(/Secure/i);
-    });
-
-    it('admins manage users over the API; nobody else can; the last admin cannot lock everyone out', async () => {
-      for (const u of ['insp1', 'sup-blue', 'ag1'] as const) expect((await as[u].req('GET', '/api/users')).status, u).toBe(403);
-      const list = await as.admin.req('GET', '/api/users');
-      expect(list.body.users.map((u: { username: string }) => u.username)).toEqual(expect.arrayContaining(USERS.map((u) => u.username)));
-      let r = await as.admin.req('POST', '/api/users', { username: 'new-agent', role: 'agent', password: PASSWORD });
-      expect(r.status).toBe(422);
-      expect(r.body.error.message).toMatch(/agentId|agent-id/);
-      r = await as.admin.req('POST', '/api/users', { username: 'new-agent', role: 'agent', agentId: 'A2', team: 'green', password: PASSWORD });
-      expect(r.status).toBe(201);
-      const id = r.body.id as string;
-      const fresh = new ApiClient(api.base);
-      expect((await fresh.login('new-agent', PASSWORD)).status).toBe(200);
-      expect(ids(await fresh.req('GET', '/api/calls'))).toEqual([B]);
-      // a role change ends the sessions, so new rights apply from the next login
-      r = await as.admin.req('PATCH', `/api/users/${id}`, { role: 'supervisor' });
-      expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ role: 'supervisor', team: 'green' });
-      expect((await fresh.req('GET', '/api/me')).status).toBe(401);
-      r = await as.admin.req('PATCH', `/api/users/${id}`, { team: null });
-      expect(r.status).toBe(422);
-      r = await as.admin.req('POST', `/api/users/${id}/password`, { password: 'a new long password' });
-      expect(r.status).toBe(200);
-      expect((await fresh.login('new-agent', PASSWORD)).status).toBe(401);
-      expect((await fresh.login('new-agent', 'a new long password')).status).toBe(200);
-      // change your own password: the current one is checked
-      r = await fresh.req('POST', '/api/me/password', { currentPassword: 'wrong wrong', newPassword: 'yet another password' });
-      expect(r.status).toBe(403);
-      r = await fresh.req('POST', '/api/me/password', { currentPassword: 'a new long password', newPassword: 'yet another password' });
-      expect(r.status).toBe(200);
-      expect((await fresh.req('GET', '/api/me')).status).toBe(401);
-      r = await as.admin.req('PATCH', `/api/users/${id}`, { disabled: true });
-      expect(r.body.disabled).toBe(true);
-      expect((await fresh.login('new-agent', 'yet another password')).status).toBe(401);
-      const adminId = (await as.admin.req('GET', '/api/me')).body.user.id;
-      r = await as.admin.req('PATCH', `/api/users/${adminId}`, { disabled: true });
-      expect(r.status).toBe(409);
-      expect(r.body.error.message).toMatch(/last active admin/);
-      expect((await as.admin.req('PATCH', '/api/users/00000000-0000-4000-8000-000000000000', { disabled: true })).status).toBe(404);
-      const updates = await api.services.audit.query({ action: 'user.update', limit: 10 });
-      expect(updates[0]).toMatchObject({ actor: 'admin', details: { username: 'new-agent', changed: { role: { from: 'agent', to: 'supervisor' } } } });
     });
 
     it('failed logins are throttled per user and per address (429 with Retry-After)', async () => {
