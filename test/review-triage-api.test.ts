@@ -115,6 +115,16 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
       await backend.teardown();
     });
 
+    it('the OpenAPI document describes the triage, calibration and rules operations', async () => {
+      const r = await fetch(`${api.base}/api/openapi.json`);
+      expect(r.status).toBe(200);
+      const doc = (await r.json()) as { paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string }[] }>> };
+      const ops = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+      for (const op of ['reviewQueue', 'reviewPlan', 'assignCalls', 'createCalibration', 'listCalibrations', 'getCalibration', 'scoreCalibration', 'closeCalibration', 'rulesAccuracy', 'exportExample'])
+        expect(ops, op).toContain(op);
+      expect(doc.paths['/api/review/queue']!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['team', 'agentId', 'pipelineId', 'since', 'until', 'state']));
+    });
+
     // ---------------------------------------------------------------------------------------- queue
 
     it('reviewQueue: ranked by risk with reasons, the random sample marked, the inspector\'s quota', async () => {
