@@ -146,6 +146,9 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
       }
       // the clean call of a regular agent: only the customer's complaint (我要投诉) counts against it
       expect(entries.find((e) => e.call.id === callsOf('a1', CLEAN)[0]!.id)).toMatchObject({ risk: 30, reasons: [{ code: 'customer_escalation', weight: 30 }] });
+      // the call that was not transcribed: items the machine could not judge (the draft as stored, read in SQL)
+      const untranscribed = entries.find((e) => e.call.id === callsOf('a2', 3)[0]!.id);
+      expect(untranscribed.reasons.find((x: any) => x.code === 'unjudged').text).toMatch(/item\(s\) the machine could not judge: .*banned-phrase/);
       // b1 is weak: its calls carry the low-score reason
       for (const c of callsOf('b1')) expect(entries.find((x) => x.call.id === c.id).reasons.map((x: any) => x.code)).toContain('agent_low_score');
       // the random draw: seed + program + week; each agent topped up to the weekly minimum (a1 3, a2 new: 10 -> all 6, b1 weak: 6 -> all 4)

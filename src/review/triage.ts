@@ -1,4 +1,4 @@
-import type { ScorecardDraft } from '../score/scorecard.js';
+import type { ItemResult, ScorecardDraft } from '../score/scorecard.js';
 import type { TriagePolicy } from '../score/schema.js';
 import type { AgentClass, RandomWhy } from './sampling.js';
 
@@ -53,6 +53,11 @@ export interface TriageReason {
   text: string;
 }
 
+/** The parts of a draft scorecard triage reads (any ScorecardDraft fits; the store loads only these). */
+export interface TriageDraft extends Pick<ScorecardDraft, 'total' | 'maxTotal' | 'fatal' | 'fatalItems'> {
+  sections: { items: Pick<ItemResult, 'id' | 'title' | 'kind' | 'status' | 'suggested'>[] }[];
+}
+
 /** The fields of a call event triage reads (any CallEvent fits). */
 export interface TriageEvent {
   type: string;
@@ -65,7 +70,7 @@ export interface TriageEvent {
 export interface TriageInput {
   id: string;
   agentId?: string | undefined;
-  draft: Pick<ScorecardDraft, 'total' | 'maxTotal' | 'fatal' | 'fatalItems' | 'sections'> | null;
+  draft: TriageDraft | null;
   events: readonly TriageEvent[];
   /** mean ASR confidence over the transcript's segments (0..1), when the engine gave one */
   asrConfidence?: number | null | undefined;

@@ -6,6 +6,7 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { CallMetadata } from '../core/types.js';
 import type { FinalCard } from '../review/decisions.js';
+import type { TriageDraft } from '../review/triage.js';
 import type { ScorecardDraft } from '../score/types.js';
 import { scopeSql, type CallScope } from './calls-repo.js';
 import type { StoreDb } from './db.js';
@@ -52,7 +53,8 @@ const LATEST_RUN = sql`
 export interface TriageRow {
   runId: string;
   scorecardId: string | null;
-  card: ScorecardDraft | null;
+  /** the parts of the draft triage reads (see TriageDraft) */
+  card: TriageDraft | null;
   events: { type: string; speaker: 'agent' | 'customer' | 'unknown' | null; start: number; end: number; details: Record<string, unknown> }[];
   asrConfidence: number | null;
 }
@@ -170,8 +172,18 @@ export class TriageRepo {
     if (!calls.length) return out;
     const runIds = [...new Set(calls.map((c) => c.runId))];
     const cardIds = [...new Set(calls.map((c) => c.scorecardId).filter((x): x is string => !!x))];
-    const [cards, events, conf] = await Promise.all([
-      cardIds.length ? this.db.select({ id: scorecards.id, card: scorecards.card }).from(scorecards).where(inArray(scorecards.id, cardIds)) : Promise.resolve([]),
+    // Only what triage reads, extracted in SQL: a draft with its evidence is tens of kilobytes, and a queue can
+    // hold thousands of calls. Items the machine left to people (needs_review) are the only ones triage lists.
+    const [cardRows, events, conf] = await Promise.all([
+      cardIds.length
+        ? this.db.execute(sql`
+            select s.id, s.card->'total' as total, s.card->'maxTotal' as max_total, s.card->'fatal' as fatal,
+              s.card->'fatalItems' as fatal_items,
+              (select coalesce(jsonb_agg(jsonb_build_object('id', i->'id', 'title', i->'title', 'kind', i->'kind', 'status', i->'status', 'suggested', i->'suggested')), '[]'::jsonb)
+                 from jsonb_array_elements(s.card->'sections') sec, jsonb_array_elements(sec->'items') i
+                 where i->>'status' = 'needs_review') as review_items
+            from scorecards s where s.id in (${sql.join(cardIds.map((id) => sql`${id}`), sql`, `)})`)
+        : Promise.resolve({ rows: [] }),
       this.db.execute(sql`
         select run_id, type, speaker, start_sec, end_sec, details from events
         where run_id in (${sql.join(runIds.map((id) => sql`${id}`), sql`, `)})
@@ -181,7 +193,19 @@ export class TriageRepo {
         select run_id, avg(confidence) as c from transcript_segments
         where run_id in (${sql.join(runIds.map((id) => sql`${id}`), sql`, `)}) and confidence is not null group by run_id`),
     ]);
-    const cardById = new Map(cards.map((c) => [c.id, c.card]));
+    const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+    const cardById = new Map<string, TriageDraft>(
+      rowsOf(cardRows).map((r) => {
+        const items = (json(r.review_items) as Record<string, unknown>[]).map((i) => {
+          const { suggested, ...rest } = i;
+          return (suggested == null ? rest : { ...rest, suggested }) as unknown as TriageDraft['sections'][number]['items'][number];
+        });
+        return [
+          r.id as string,
+          { total: Number(json(r.total)), maxTotal: Number(json(r.max_total)), fatal: json(r.fatal) === true, fatalItems: (json(r.fatal_items) ?? []) as TriageDraft['fatalItems'], sections: [{ items }] },
+        ];
+      }),
+    );
     const evByRun = new Map<string, TriageRow['events']>();
     for (const e of rowsOf(events)) {
       const list = evByRun.get(e.run_id as string) ?? [];
