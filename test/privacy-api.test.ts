@@ -3,9 +3,37 @@
  * default; raw only when a user with the pii permission asks, and that read is audited; agents cannot unmask.
  * The call is a real sample whose customer gives a mobile number (一三八，一二三四，五六七八).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../src/audio/tools.js';
 import { systemActor } from '../src/services/types.js';
 import { analyseSamples, ApiClient, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
+
+async function fetchAudio(client: ApiClient, callId: string): Promise<{ bytes: Buffer; redaction: string }> {
+  const headers: Record<string, string> = { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+  const res = await fetch(`${client.base}/api/calls/${callId}/audio`, { headers });
+  expect(res.status).toBe(200);
+  return { bytes: Buffer.from(await res.arrayBuffer()), redaction: res.headers.get('x-callqa-redaction') ?? '' };
+}
+
+/** RMS per channel of an MP3 between two times (decoded by ffmpeg). */
+async function levels(mp3: Buffer, from: number, to: number): Promise<[number, number]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callqa-pii-mp3-'));
+  try {
+    writeFileSync(path.join(dir, 'a.mp3'), mp3);
+    const r = spawnSync(ffmpegPath(), ['-v', 'error', '-i', path.join(dir, 'a.mp3'), '-ss', String(from), '-to', String(to), '-f', 's16le', '-ac', '2', '-ar', '8000', 'pipe:1'], { maxBuffer: 1 << 26 });
+    const pcm = r.stdout;
+    const acc = [0, 0];
+    const n = pcm.length / 4;
+    for (let i = 0; i < n; i++) for (let c = 0; c < 2; c++) acc[c] += (pcm.readInt16LE(i * 4 + c * 2) / 32768) ** 2;
+    return [Math.sqrt(acc[0]! / n), Math.sqrt(acc[1]! / n)];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const SAMPLES = [{ file: 'zh-billing-good.ogg', pipeline: 'inbound-service-zh', metadata: { agentId: 'A1', team: 'red' } }];
 const USERS = [
@@ -58,6 +86,28 @@ for (const makeBackend of BACKENDS) {
       expect(JSON.stringify(r.body.transcript)).toContain(MOBILE);
       const log = await api.services.audit.query({ callId: call, limit: 1000 });
       expect(log.some((e) => e.action === 'call.transcript.read.unmasked' && e.actor === who)).toBe(true);
+    });
+    it('audio: the agent gets a copy with the customer\'s number silenced on the customer channel only; the inspector the original', async () => {
+      const ev = analysed[0]!.report.events.find((e) => e.type === 'pii')!;
+      expect(ev.speaker).toBe('customer');
+      const agentAudio = await fetchAudio(as.agent1, call);
+      const inspAudio = await fetchAudio(as.insp, call);
+      expect(agentAudio.redaction).toMatch(/^muted 1 span/);
+      expect(inspAudio.redaction).toBe('original');
+      // inside the spoken number (padded estimate): the customer channel is silent in the agent's copy only
+      const mid = { from: ev.start + 0.3, to: ev.end - 0.3 };
+      const [agentL, agentR] = await levels(agentAudio.bytes, mid.from, mid.to);
+      const [, inspR] = await levels(inspAudio.bytes, mid.from, mid.to);
+      expect(inspR).toBeGreaterThan(0.005);
+      expect(agentR).toBeLessThan(inspR / 50);
+      // the agent's own channel is untouched in that span, and the customer channel elsewhere too
+      const [inspL] = await levels(inspAudio.bytes, mid.from, mid.to);
+      expect(Math.abs(agentL - inspL)).toBeLessThan(0.2 * inspL + 1e-4);
+      const before = await levels(agentAudio.bytes, 16.2, 22.8);
+      const beforeInsp = await levels(inspAudio.bytes, 16.2, 22.8);
+      expect(before[1]).toBeGreaterThan(0.5 * beforeInsp[1]);
+      const log = await api.services.audit.query({ callId: call, limit: 1000 });
+      expect(log.some((e) => e.action === 'call.audio.read' && e.actor === 'agent1' && String(e.details.redaction).startsWith('muted'))).toBe(true);
     });
     it('an agent may not unmask (403), and nothing raw is returned', async () => {
       const r = await as.agent1.req('GET', `/api/calls/${call}?unmask=true`);

@@ -48,9 +48,17 @@ export async function decodePeaks(srcPath: string, displayName: string, fmt: Sou
  * joint stereo, so "play one side only" does not leak the other side), LAME's fastest algorithm (speech at these
  * bit rates does not need the slow psychoacoustics, and the first play of a long call waits for this).
  */
-export function encodePlayable(srcPath: string, displayName: string, outMp3Path: string, fmt: SourceFormat, signal?: AbortSignal): Promise<void> {
+export function encodePlayable(
+  srcPath: string,
+  displayName: string,
+  outMp3Path: string,
+  fmt: SourceFormat,
+  signal?: AbortSignal,
+  /** an extra filter after the channel selection (the redacted copy's mute, src/privacy/audio.ts) */
+  extraFilter?: string,
+): Promise<void> {
   const channels: 1 | 2 = fmt.channels >= 2 ? 2 : 1;
-  const pan = channels === 2 ? 'pan=stereo|c0=c0|c1=c1' : 'pan=mono|c0=c0';
+  const pan = (channels === 2 ? 'pan=stereo|c0=c0|c1=c1' : 'pan=mono|c0=c0') + (extraFilter ? `,${extraFilter}` : '');
   const mp3 = mp3Settings(fmt.sampleRateHz, channels);
   const args = [
     '-nostdin', '-hide_banner', '-loglevel', 'error', '-y',

@@ -51,21 +51,14 @@ function merge(spans: TimeSpan[]): TimeSpan[] {
 }
 
 /**
- * The ffmpeg filter graph that silences the plan: the channels split, each muted by `volume` with an `enable`
- * expression over its spans, joined again. Returns null when there is nothing to mute.
+ * An ffmpeg `aeval` filter that silences the plan, sample-accurately, each channel by its own spans (the
+ * `volume` filter's `enable` is judged once per audio frame, up to half a second late). Null when there is
+ * nothing to mute. Goes at the end of an `-af` chain whose output has `plan.channels.length` channels.
  */
-export function muteFilterGraph(plan: MutePlan): string | null {
-  const n = plan.channels.length;
+export function muteFilter(plan: MutePlan): string | null {
   if (plan.channels.every((c) => c.length === 0)) return null;
-  const expr = (spans: TimeSpan[]) => spans.map((s) => `between(t,${s.start.toFixed(3)},${s.end.toFixed(3)})`).join('+');
-  // `enable` is judged once per audio frame (up to 0.5 s from some demuxers): small frames make the mute
-  // start and end within 16 ms at 8 kHz
-  if (n === 1) return `asetnsamples=n=128,volume=volume=0:enable='${expr(plan.channels[0]!)}'`;
-  const labels = plan.channels.map((_, i) => `c${i}`);
-  const parts = [`asetnsamples=n=128,channelsplit=channel_layout=${n === 2 ? 'stereo' : `${n}c`}${labels.map((l) => `[${l}]`).join('')}`];
-  plan.channels.forEach((spans, i) => {
-    parts.push(spans.length ? `[c${i}]volume=volume=0:enable='${expr(spans)}'[m${i}]` : `[c${i}]anull[m${i}]`);
-  });
-  parts.push(`${labels.map((_, i) => `[m${i}]`).join('')}join=inputs=${n}:channel_layout=${n === 2 ? 'stereo' : `${n}c`}`);
-  return parts.join(';');
+  const perChannel = plan.channels.map((spans, i) =>
+    spans.length ? `val(${i})*not(${spans.map((s) => `between(t,${s.start.toFixed(3)},${s.end.toFixed(3)})`).join('+')})` : `val(${i})`,
+  );
+  return `aeval=exprs='${perChannel.join('|')}':c=same`;
 }

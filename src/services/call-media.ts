@@ -8,6 +8,9 @@ import type { CallAccess } from './call-access.js';
 import { notFound } from './errors.js';
 import { createMediaService, type CallPeaks, type MediaService, type PlayableFile } from './media.js';
 import type { AuthUser } from './types.js';
+import { createHash } from 'node:crypto';
+import { DEFAULT_MUTE_PADDING, mutePlan, muteFilter } from '../privacy/audio.js';
+import { hasPiiPermission } from './privacy.js';
 
 /**
  * A call's media for the player, behind the same per-call access check as every other read (a call the user
@@ -45,12 +48,40 @@ export class CallMediaService {
     return { call, src };
   }
 
-  /** The playable copy. `audited`: false for the follow-up range requests of one playback (already logged). */
-  async audio(user: AuthUser, callId: string, opts: { audit: boolean; range?: string | null }): Promise<PlayableFile> {
+  /**
+   * The playable copy. `audited`: false for the follow-up range requests of one playback (already logged).
+   * A user without the pii permission (agents) gets the redacted copy: every personal-data span found in the
+   * transcript silenced on the channel of the side that said it; the original is never served to them.
+   */
+  async audio(user: AuthUser, callId: string, opts: { audit: boolean; range?: string | null }): Promise<PlayableFile & { redaction: string }> {
     const { call, src } = await this.source(user, callId);
-    const file = await this.media.playable({ ...src, speakers: src.speakers ?? undefined });
-    if (opts.audit) await this.auditService.audit(user, 'call.audio.read', { type: 'call', id: call.id, callId: call.id }, opts.range ? { range: opts.range } : {});
-    return file;
+    const source = { ...src, speakers: src.speakers ?? undefined };
+    let file: PlayableFile;
+    let redaction = 'original';
+    if (hasPiiPermission(user)) file = await this.media.playable(source);
+    else {
+      const events = (await this.store.repo.getRunReport(call.runId))?.events ?? [];
+      const findings = events.filter((e) => e.type === 'pii').map((e) => ({ speaker: e.speaker ?? 'unknown', start: e.start, end: e.end, timing: e.type === 'pii' ? e.details.timing : 'estimated' }));
+      const channelCount = Math.min(2, Math.max(1, src.channels ?? src.speakers?.length ?? 1));
+      const speakers = src.speakers ?? (channelCount === 2 ? ['agent', 'customer'] : ['unknown']);
+      const plan = mutePlan(findings as never, {
+        channelOf: { agent: Math.max(0, speakers.indexOf('agent')), customer: Math.max(0, speakers.indexOf('customer')) },
+        channelCount,
+        ...DEFAULT_MUTE_PADDING,
+        durationSec: Number.POSITIVE_INFINITY,
+      });
+      const filter = muteFilter(plan);
+      if (filter) {
+        const key = createHash('sha256').update(filter).digest('hex').slice(0, 16);
+        file = await this.media.playable(source, { key, filter });
+        redaction = `muted ${findings.length} span(s)`;
+      } else {
+        file = await this.media.playable(source);
+        redaction = findings.length === 0 && !events.some((e) => e.type !== 'silence' && e.type !== 'hold' && e.type !== 'talk_over' && e.type !== 'backchannel') ? 'nothing to mute (no transcript: personal data could not be looked for)' : 'nothing to mute';
+      }
+    }
+    if (opts.audit) await this.auditService.audit(user, 'call.audio.read', { type: 'call', id: call.id, callId: call.id }, { ...(opts.range ? { range: opts.range } : {}), redaction });
+    return { ...file, redaction };
   }
 
   async peaks(user: AuthUser, callId: string): Promise<CallPeaksView> {

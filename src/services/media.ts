@@ -47,7 +47,11 @@ export interface CallPeaks extends Peaks {
 }
 
 export interface MediaService {
-  playable(src: MediaSource): Promise<PlayableFile>;
+  /**
+   * The playable copy; with `redaction`, a separate copy with those stretches silenced (cached under the
+   * redaction's own key, so the original and every redacted variant never mix).
+   */
+  playable(src: MediaSource, redaction?: { key: string; filter: string }): Promise<PlayableFile>;
   peaks(src: MediaSource): Promise<CallPeaks>;
 }
 
@@ -101,7 +105,15 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
     });
 
   return {
-    async playable(src) {
+    async playable(src, redaction) {
+      if (redaction) {
+        if (!/^[0-9a-f]{8,64}$/.test(redaction.key)) throw new Error('media: redaction key must be hex');
+        const out = path.join(files(src.contentHash).dir, `${src.contentHash}.${MEDIA_VERSION}.redacted-${redaction.key}.mp3`);
+        await once(`${src.contentHash}:redacted:${redaction.key}`, out, async (tmp) =>
+          encodePlayable(src.path, src.fileName, tmp, await format(src), undefined, redaction.filter));
+        const st = await stat(out);
+        return { path: out, sizeBytes: st.size, mimeType: 'audio/mpeg', etag: `"${src.contentHash.slice(0, 24)}-${MEDIA_VERSION}-r${redaction.key.slice(0, 8)}"`, mtime: st.mtime };
+      }
       await ensureMp3(src);
       const f = files(src.contentHash);
       const st = await stat(f.mp3);

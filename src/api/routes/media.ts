@@ -27,7 +27,7 @@ const callAudio = createRoute({
   path: '/api/calls/{callId}/audio',
   operationId: 'callAudio',
   tags: ['calls'],
-  summary: "The call's audio as a browser plays it: MP3, channels kept apart, made once and cached. Byte ranges (Range, If-Range) supported. Audited as an audio read.",
+  summary: "The call's audio as a browser plays it: MP3, channels kept apart, made once and cached. Byte ranges (Range, If-Range) supported. Audited as an audio read. Users without the pii permission (agents) get a copy with every personal-data span silenced on the speaking side (header X-Callqa-Redaction).",
   middleware: [requireAuth],
   request: { params: CallIdParam },
   responses: {
@@ -57,7 +57,10 @@ export function registerMediaRoutes(app: OpenAPIHono<AppEnv>): void {
     // One audit entry per playback, not per range request: the browser's first request starts at byte 0.
     const firstRead = !range || /^bytes=0-/.test(range.trim());
     const file = await c.get('services').media.audio(currentUser(c), callId, { audit: firstRead && c.req.method !== 'HEAD', range });
-    return fileResponse({ ...file, range, ifRange: c.req.header('if-range'), ifNoneMatch: c.req.header('if-none-match'), method: c.req.method }) as never;
+    const res = fileResponse({ ...file, range, ifRange: c.req.header('if-range'), ifNoneMatch: c.req.header('if-none-match'), method: c.req.method }) as Response;
+    // which copy this is: the original (pii permission) or the redacted one and what was muted
+    res.headers.set('X-Callqa-Redaction', file.redaction);
+    return res as never;
   });
   app.openapi(callPeaks, async (c) => {
     const { callId } = c.req.valid('param');
