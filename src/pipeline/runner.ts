@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { publicError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
@@ -64,7 +65,7 @@ export async function runStage(stage: Stage, state: CallState, ctx: RunnerContex
 }
 
 function stageContext(ctx: RunnerContext, recording: RecordingRef) {
-  return { recording, pipeline: ctx.pipeline, options: ctx.options, signal: ctx.signal };
+  return { recording, pipeline: ctx.pipeline, options: ctx.options, signal: ctx.signal, sameProcess: true };
 }
 
 function progressOf(ctx: RunnerContext) {
@@ -75,6 +76,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
   const stages = ctx.stages ?? STAGES;
   const file = input.displayName;
   let runId: string | undefined;
+  let state: CallState = emptyState();
   try {
     const path = resolve(input.path);
     const sizeBytes = await checkFile(path, file);
@@ -87,7 +89,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     // Probe before anything is stored: a file that is not audio leaves no trace in the database.
     const [probe, ...rest] = stages;
     const probed = await executeStage(probe, emptyState(), stageContext(ctx, ref), progressOf(ctx));
-    let state = mergeState(emptyState(), probed.output);
+    state = mergeState(state, probed.output);
 
     const rec = await ctx.repo.upsertRecording({ contentHash, path, fileName: file, info: recordingInfoOf(probed, stages), sizeBytes, metadata: input.metadata });
     ref.id = rec.id;
@@ -119,6 +121,8 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     if (!report) throw new Error(`run ${run.id} vanished after completion`);
     return { status: 'done', file, report, ...(reanalysed?.length ? { reanalysed } : {}) };
   } catch (err) {
+    // the audio stage's decoded channels, when a failure came before the transcribe stage used them
+    if (state.decoded) await rm(state.decoded.dir, { recursive: true, force: true }).catch(() => undefined);
     // never a query's bound values (transcript text) in the report, the terminal or the stored error
     const error = publicError(err);
     if (runId) {

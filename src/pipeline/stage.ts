@@ -27,6 +27,13 @@ export interface CallState {
   transcript?: Transcript | null;
   /** why there is no transcript (e.g. "--no-transcribe", "no model") */
   transcriptSkipped?: string;
+  /**
+   * The recording's channels as the audio stage decoded them (16 kHz mono s16le, one file per channel, in
+   * a temp folder on this machine), kept for the transcribe stage so whisper's input is not decoded a second
+   * time; that stage removes the folder. Absent when whisper will not run, or on another machine (the queue):
+   * then the transcribe stage decodes itself.
+   */
+  decoded?: { dir: string; files: string[] };
   events: CallEvent[];
   metrics: CallMetrics;
   /** the draft scorecard (score stage); null when the pipeline has none */
@@ -51,6 +58,12 @@ export interface StageContext {
   options: RunOptions;
   /** fraction 0..1 of this stage done */
   progress?: (fraction: number) => void;
+  /**
+   * The stages of this call run one after another in this process (the in-process runner), so the audio
+   * stage may leave its decoded channels for the transcribe stage (state.decoded). Not in the queue: the
+   * next stage may run on another machine, and the files would be left behind.
+   */
+  sameProcess?: boolean;
   signal?: AbortSignal;
 }
 

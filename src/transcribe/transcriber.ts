@@ -14,6 +14,11 @@ export interface ChannelRequest {
    * null = transcribe the whole channel (no gating).
    */
   speech: readonly TimeSpan[] | null;
+  /**
+   * This channel already decoded as 16 kHz mono s16le (the audio stage's decode): used instead of decoding
+   * the recording again; left in place (its owner removes it).
+   */
+  pcmFile?: string;
 }
 
 export interface TranscribeRequest {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, ToolError } from '../core/errors.js';
@@ -85,8 +85,11 @@ export class WhisperTranscriber implements Transcriber {
         const ch = req.channels[ci];
         const report = (f: number) => req.onProgress?.(Math.min(1, (ci + f) / n));
         report(0);
-        const pcm = path.join(tmp, `ch${ci}.pcm`);
-        const { samples } = await extractChannelPcm(req.audioPath, ch.channel, pcm, req.signal);
+        // the audio stage's decode when it left one (one decode per call), else this channel decoded here
+        const pcm = ch.pcmFile ?? path.join(tmp, `ch${ci}.pcm`);
+        const { samples } = ch.pcmFile
+          ? { samples: Math.floor((await stat(ch.pcmFile)).size / 2) }
+          : await extractChannelPcm(req.audioPath, ch.channel, pcm, req.signal);
         const channelSec = samples / WHISPER_RATE;
         const dur = Math.min(req.durationSec, channelSec) || channelSec;
         const plan: GatePlan =
@@ -95,7 +98,7 @@ export class WhisperTranscriber implements Transcriber {
         if (plan.regions.length === 0 || plan.totalSec < 0.05) continue; // nobody spoke on this channel
         const wav = path.join(tmp, `ch${ci}.wav`);
         await writeGatedWav(pcm, plan, wav);
-        await rm(pcm, { force: true });
+        if (!ch.pcmFile) await rm(pcm, { force: true });
         stats.audioSecTranscribed += plan.totalSec;
 
         const outBase = path.join(tmp, `ch${ci}`);

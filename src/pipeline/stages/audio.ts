@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { extractFeatures } from '../../audio/extract.js';
 import { decodedTruncation, truncationWarning } from '../../audio/truncation.js';
 import { detectVoiceActivity } from '../../audio/vad.js';
@@ -8,11 +9,13 @@ import { detectSilence } from '../../detect/silence.js';
 import { talkMetrics } from '../../detect/talk-metrics.js';
 import { detectTalkOver } from '../../detect/talk-over.js';
 import type { Stage } from '../stage.js';
+import { decodedChannelFiles, whisperWillRun } from './transcribe.js';
 
 /**
  * Audio analysis: decode (streamed) -> frame features -> voice activity per channel (with cross-channel
  * leak removal and hold-sound detection) -> the speech timeline -> dead air, talk-over, backchannel and
- * hold events and the talk metrics.
+ * hold events and the talk metrics. The decode is the call's only one: when whisper will transcribe the
+ * call, the decoded channels are kept for the transcribe stage (state.decoded).
  */
 export const audioStage: Stage = {
   name: 'audio',
@@ -20,10 +23,19 @@ export const audioStage: Stage = {
     const info = state.info;
     if (!info) throw new Error('audio stage needs the probe stage first');
     const layout = ctx.options.channels ?? ctx.pipeline.channels;
-    const features = await extractFeatures(ctx.recording.path, ctx.recording.displayName, info, {
-      progress: ctx.progress,
-      signal: ctx.signal,
-    });
+    // One decode: when whisper will transcribe this call, keep the decoded channels for it.
+    const decoded = ctx.sameProcess && whisperWillRun(ctx, info) ? await decodedChannelFiles(info) : undefined;
+    let features;
+    try {
+      features = await extractFeatures(ctx.recording.path, ctx.recording.displayName, info, {
+        progress: ctx.progress,
+        signal: ctx.signal,
+        channelFiles: decoded?.files,
+      });
+    } catch (err) {
+      if (decoded) await rm(decoded.dir, { recursive: true, force: true });
+      throw err;
+    }
     const params = ctx.pipeline.audio;
     const agentIndex = features.channels.length === 2 ? layout.indexOf('agent') : 0;
     const vad = detectVoiceActivity(features, { holdMinSec: params.holdMinSec }, agentIndex);
@@ -71,6 +83,6 @@ export const audioStage: Stage = {
       if (l?.paths.length) metrics[`${speakers[i]}LeakDb`] = round(Math.max(...l.paths.map((p) => p.gainDb)), 1);
     });
     events.sort((a, b) => a.start - b.start);
-    return { timeline, events, metrics, notes };
+    return { timeline, events, metrics, notes, ...(decoded ? { decoded } : {}) };
   },
 };

@@ -1,10 +1,14 @@
-import type { Speaker, Transcript } from '../../core/types.js';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AudioInfo, Speaker, Transcript } from '../../core/types.js';
 import { applyPrivacy } from '../../privacy/apply.js';
 import { findSidecar, loadSidecar } from '../../transcribe/sidecar.js';
 import { ModelNotFoundError, resolveModel } from '../../transcribe/models.js';
 import type { ChannelRequest, Transcriber } from '../../transcribe/transcriber.js';
 import { WhisperTranscriber } from '../../transcribe/whisper.js';
-import type { Stage, StageContext, StageOutput } from '../stage.js';
+import type { CallState, Stage, StageContext, StageOutput } from '../stage.js';
 
 /**
  * Transcription: the call platform's own transcript when one sits beside the recording (or in
@@ -15,6 +19,39 @@ import type { Stage, StageContext, StageOutput } from '../stage.js';
  * A malformed sidecar IS a failure of the file (InputError): it was meant to be used, and silently falling
  * back to whisper would hide the vendor's problem.
  */
+
+/**
+ * Whether this stage will run whisper on the call (no sidecar, transcription on, a model present, at most
+ * two channels): then the audio stage keeps its decoded channels for it instead of this stage decoding the
+ * recording again.
+ */
+export function whisperWillRun(ctx: Pick<StageContext, 'recording' | 'options' | 'pipeline'>, info: AudioInfo): boolean {
+  if (!ctx.options.transcribe || info.channels > 2) return false;
+  if (findSidecar(ctx.recording.path, ctx.options.transcriptsDir)) return false;
+  try {
+    resolveModel(ctx.options.model ?? ctx.pipeline.asr.model);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A fresh temp folder and the names of the per-channel PCM files the audio stage writes there. */
+export async function decodedChannelFiles(info: AudioInfo): Promise<{ dir: string; files: string[] }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'callqa-decoded-'));
+  const n = info.channels >= 2 ? 2 : 1;
+  return { dir, files: Array.from({ length: n }, (_, i) => path.join(dir, `ch${i}.s16le`)) };
+}
+
+/** The decoded file for a channel request, if the audio stage left one on this machine. */
+function decodedFileFor(decoded: CallState['decoded'], channel: number | null): string | undefined {
+  if (!decoded) return undefined;
+  // null = the whole signal: the decoded file of a mono recording; a stereo one judged dual-mono is downmixed
+  // by the transcribe stage's own decode (its sides are alike, not necessarily identical)
+  if (channel === null && decoded.files.length !== 1) return undefined;
+  const f = decoded.files[channel ?? 0];
+  return f && existsSync(f) ? f : undefined;
+}
 
 /** Tests and the benchmark can swap the engine; the default builds a WhisperTranscriber. */
 export type TranscriberFactory = (modelNameOrPath: string, ctx: StageContext) => Transcriber;
@@ -44,7 +81,17 @@ function withPrivacy(out: StageOutput, ctx: StageContext): StageOutput {
 
 export function makeTranscribeStage(factory: TranscriberFactory = defaultTranscriberFactory): Stage {
   const inner = makeRawTranscribeStage(factory);
-  return { name: 'transcribe', run: async (state, ctx) => withPrivacy(await inner.run(state, ctx), ctx) };
+  return {
+    name: 'transcribe',
+    run: async (state, ctx) => {
+      try {
+        return withPrivacy(await inner.run(state, ctx), ctx);
+      } finally {
+        // the audio stage's decoded channels are used once, here (or not at all)
+        if (state.decoded) await rm(state.decoded.dir, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 function makeRawTranscribeStage(factory: TranscriberFactory): Stage {
@@ -77,11 +124,14 @@ function makeRawTranscribeStage(factory: TranscriberFactory): Stage {
       const channels: ChannelRequest[] = [];
       for (let i = 0; i < nChannels; i++) {
         const speaker: Speaker = state.timeline?.channels[i]?.speaker ?? (nChannels === 2 ? layout[i] : 'unknown');
+        const channel = nChannels === 1 ? null : i;
+        const pcmFile = decodedFileFor(state.decoded, channel);
         channels.push({
-          channel: nChannels === 1 ? null : i,
+          channel,
           speaker,
           // without a timeline (audio stage skipped) the whole channel is transcribed
           speech: state.timeline?.channels[i]?.speech ?? null,
+          ...(pcmFile ? { pcmFile } : {}),
         });
       }
       const { transcript, stats } = await transcriber.transcribe({
