@@ -6,6 +6,7 @@
  * limit, rulings), history, the audit log, CSRF, API tokens, session expiry/revocation and login throttling.
  * The clock is injected: the tests move it (dispute window, throttle window, session expiry).
  */
+import { request as httpRequest } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewSettings } from '../src/review/settings.js';
@@ -150,6 +151,18 @@ for (const makeBackend of BACKENDS) {
       const json = await as.insp1.req('POST', `/api/calls/${A}/review/decisions`, '{not json');
       expect(json.status).toBe(400);
       expect(json.body.error.code).toBe('invalid_request');
+      // on its own connection: the server answers before reading the rest and closes it
+      const big = await new Promise<{ status: number; nosniff?: string }>((resolve, reject) => {
+        const payload = JSON.stringify({ itemId: 'greeting', action: 'override', reason: { code: 'other', comment: 'x'.repeat(1_100_000) } });
+        const rq = httpRequest(`${api.base}/api/calls/${A}/review/decisions`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, nosniff: res.headers['x-content-type-options'] as string | undefined });
+        });
+        rq.on('error', (e) => (e.message.includes('EPIPE') || e.message.includes('ECONNRESET') ? undefined : reject(e)));
+        rq.end(payload);
+      });
+      expect(big.status).toBe(413);
+      expect(big.nosniff).toBe('nosniff');
       const none = await as.insp1.req('GET', '/api/nothing-here');
       expect(none.status).toBe(404);
       expect(none.body.error.message).toMatch(/no API operation/);

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Services } from '../services/index.js';
 import { authenticate, type AppEnv, type AuthOptions } from './auth.js';
 import { describeZodError, errorBody, handleError } from './errors.js';
@@ -46,6 +48,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.set('services', deps.services);
     await next();
   });
+  // nosniff, frame and opener isolation, no referrer; HSTS is left to the operator's TLS proxy
+  app.use('*', secureHeaders({ strictTransportSecurity: false }));
+  // no operation takes more than a few kilobytes of JSON: refuse big bodies before parsing them
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: (c) => c.json(errorBody('payload_too_large', 'request body over 1 MiB'), 413),
+    }),
+  );
   app.use('/api/*', authenticate(deps));
 
   // one line per resource (routes/<resource>.ts)

@@ -75,6 +75,8 @@ export class AuthService {
       throw new ServiceError(401, 'bad_credentials', 'wrong username or password (or the account is disabled)');
     }
     await this.repo.recordLoginAttempt({ username, address, success: true, at: now });
+    // housekeeping on the way: attempts older than a day, sessions ended over 30 days ago
+    await this.repo.prune(new Date(now.getTime() - Math.max(86_400, this.settings.throttleWindowSec) * 1000), new Date(now.getTime() - 30 * 86_400_000));
     const sessionToken = newToken();
     const csrfToken = newToken();
     const expiresAt = new Date(now.getTime() + this.settings.sessionTtlSec * 1000);

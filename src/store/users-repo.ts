@@ -2,7 +2,7 @@
  * Users, sessions, API tokens and login attempts. Written over the drizzle PgDatabase type: the same code on
  * PGlite and on PostgreSQL.
  */
-import { and, asc, count, eq, gt, gte, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { StoreDb } from './db.js';
 import { apiTokens, loginAttempts, sessions, users, type UserRole, type UserRow } from './schema.js';
 
@@ -132,6 +132,12 @@ export class UsersRepo {
         ),
       );
     return row ?? null;
+  }
+
+  /** Deletes login attempts older than `attemptsBefore` and sessions that ended before `sessionsBefore`. */
+  async prune(attemptsBefore: Date, sessionsBefore: Date): Promise<void> {
+    await this.db.delete(loginAttempts).where(lt(loginAttempts.at, attemptsBefore));
+    await this.db.delete(sessions).where(or(lt(sessions.expiresAt, sessionsBefore), lt(sessions.revokedAt, sessionsBefore)));
   }
 
   // ------------------------------------------------------------------------------------ login attempts
