@@ -33,8 +33,8 @@ beforeAll(async () => {
   services = createServices(store, { mediaDir: path.join(data, 'media') });
   const users = [
     { username: 'admin', role: 'admin' },
-    { username: 'insp1', role: 'inspector' },
-    { username: 'insp2', role: 'inspector' },
+    { username: 'insp1', role: 'inspector', team: 'blue' },
+    { username: 'insp2', role: 'inspector', team: 'blue' },
     { username: 'sup', role: 'supervisor', team: 'blue' },
     { username: 'agent1', role: 'agent', agentId: 'A1001', team: 'blue' },
   ];
@@ -252,5 +252,92 @@ describe('agent and supervisor in headless Chromium', () => {
     await a2.page.waitForSelector('table.disputes .state.dispute-amended');
     await shot(a2.page, 'zh-agent-outcome');
     await a2.close();
+  });
+});
+
+describe('calibration, assignment and users in headless Chromium', () => {
+  it('a supervisor runs a blind calibration session with two inspectors and sees their agreement', async () => {
+    const s = await openBrowser('en-US');
+    const errors = watchErrors(s.page);
+    await logIn(s.page, 'sup');
+    await s.page.click('header nav a[href="#/calibration"]');
+    await s.page.click('text=New session');
+    await s.page.fill('.new-session input >> nth=0', 'Week 48 calibration');
+    await s.page.fill('.new-session input >> nth=1', 'insp1, insp2');
+    await s.page.check('.pick-calls label:has-text("zh-billing-good.ogg") input');
+    await s.page.check('.pick-calls label:has-text("en-escalation-real-voice.ogg") input');
+    await shot(s.page, 'en-calibration-new');
+    await s.page.click('.new-session button[type=submit]');
+    await s.page.waitForSelector('.calib-form');
+    const sessionUrl = s.page.url();
+
+    // Each scorer fills every item: the supervisor (the benchmark) with the machine's points, insp1 the same,
+    // insp2 one point lower on every item that has room (a scorer who is systematically harsher).
+    async function score(page: Page, delta: number) {
+      const inputs = page.locator('.calib-form input[type=number]');
+      const n = await inputs.count();
+      for (let i = 0; i < n; i++) {
+        const input = inputs.nth(i);
+        const max = Number(await input.getAttribute('max'));
+        const min = Number(await input.getAttribute('min'));
+        const machine = (await page.locator('.calib-form tbody tr').nth(i).locator('td.muted').textContent()) ?? '';
+        const m = Number(/(-?[\d.]+)\s*$/.exec(machine.trim())?.[1] ?? max);
+        const v = Math.max(min, Math.min(max, (Number.isFinite(m) ? m : max) + delta));
+        await input.fill(String(v));
+      }
+      await page.click('.calib-form button[type=submit]');
+      await page.waitForSelector('.notice-inline');
+    }
+    await score(s.page, 0);
+
+    for (const [name, delta] of [['insp1', 0], ['insp2', -1]] as const) {
+      const b = await openBrowser(name === 'insp1' ? 'zh-CN' : 'en-US');
+      await logIn(b.page, name);
+      await b.page.goto(sessionUrl);
+      await b.page.waitForSelector('.calib-form');
+      // blind: no results and no one else's scores while the session is open
+      expect(await b.page.locator('.results').count()).toBe(0);
+      await score(b.page, delta);
+      await shot(b.page, `${name === 'insp1' ? 'zh' : 'en'}-calibration-scoring-${name}`);
+      await b.close();
+    }
+
+    await s.page.reload();
+    await s.page.click('text=Close and show results');
+    await s.page.waitForSelector('.results table');
+    const rows = await s.page.$$eval('.results tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const byName = Object.fromEntries(rows.map((r) => [r[0], r]));
+    expect(byName.insp1[1]).toBe('100%');
+    expect(parseFloat(byName.insp2[1])).toBeLessThan(100);
+    expect(byName.insp2[2]).toBe('Scores low');
+    await shot(s.page, 'en-calibration-results');
+    await s.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('a supervisor assigns the queue evenly; an admin lists users and adds one', async () => {
+    const s = await openBrowser('zh-CN');
+    await logIn(s.page, 'sup');
+    await s.page.click('header nav a[href="#/assignment"]');
+    await s.page.waitForSelector('table.grid tbody tr');
+    await shot(s.page, 'zh-assignment');
+    await s.page.click('text=平均分配队列');
+    await s.page.waitForSelector('.notice-inline, .form-error');
+    await shot(s.page, 'zh-assignment-done');
+    expect(await s.page.textContent('.notice-inline')).toMatch(/已分配 \d+ 通/);
+    await s.close();
+
+    const a = await openBrowser('en-US');
+    await logIn(a.page, 'admin');
+    await a.page.waitForSelector('table.users tbody tr');
+    await a.page.click('text=Add user');
+    await a.page.fill('.add-user input >> nth=0', 'insp3');
+    await a.page.selectOption('.add-user select', 'inspector');
+    await a.page.fill('.add-user input >> nth=1', 'blue');
+    await a.page.fill('.add-user input[type=password]', PASSWORD);
+    await a.page.click('.add-user button[type=submit]');
+    await a.page.waitForSelector('table.users td:text-is("insp3")');
+    await shot(a.page, 'en-admin-users');
+    await a.close();
   });
 });

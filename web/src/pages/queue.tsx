@@ -21,7 +21,10 @@ async function loadQueue(f: Filters): Promise<unknown> {
   const q = new URLSearchParams();
   if (f.team) q.set('team', f.team);
   if (f.agent) q.set('agentId', f.agent);
-  if (f.program) q.set('pipeline', f.program);
+  if (f.program) {
+    q.set('pipelineId', f.program); // reviewQueue
+    q.set('pipeline', f.program); // listCalls
+  }
   if (f.from) q.set('since', new Date(`${f.from}T00:00:00`).toISOString());
   if (f.to) q.set('until', new Date(new Date(`${f.to}T00:00:00`).getTime() + 86_400_000).toISOString());
   if (f.state && f.state !== 'open') q.set('state', f.state);
