@@ -16,7 +16,8 @@ import type {
   SimilarCondition,
   SpeechRateCondition,
 } from './schema.js';
-import { containsPhrase, preparePhrase, prepareText, similarity, speechUnits, textSize, type PreparedText } from './text.js';
+import { MIN_RATED_SPEECH_SEC, speechRate, type SpeechRate } from '../core/speech-rate.js';
+import { containsPhrase, preparePhrase, prepareText, similarity, textSize, type PreparedText } from './text.js';
 import { compileLinearRegex } from './linear-regex.js';
 
 /**
@@ -309,30 +310,26 @@ function evalSpeechRate(ctx: EvalContext, c: SpeechRateCondition): ConditionResu
   const scope = scopedSentences(ctx, role, c.window);
   const { above, below } = c.speechRate;
   const out = (rate: number) => (above !== undefined && rate > above) || (below !== undefined && rate < below);
-  const unit = (s: Sentence[]) => (s.some((x) => /\p{Script=Han}/u.test(x.prepared.norm)) ? 'chars/min' : 'words/min');
+  const unit = (r: SpeechRate) => (r.unit === 'chars_per_min' ? 'chars/min' : 'words/min');
+  const minSec = c.speechRate.minSentenceSec ?? MIN_RATED_SPEECH_SEC;
   const hits: Evidence[] = [];
+  // the same rate function as the speech-rate detector (core/speech-rate.ts): one definition of units and minimum
   if ((c.speechRate.per ?? 'call') === 'turn') {
-    const minSec = c.speechRate.minSentenceSec ?? 3;
     for (const s of scope) {
-      const dur = s.end - s.start;
-      if (dur < minSec) continue;
-      const rate = (speechUnits(s.prepared.norm) / dur) * 60;
-      if (out(rate)) hits.push(sentenceEvidence(s, `${Math.round(rate)} ${unit([s])}`));
+      const r = speechRate([s], undefined, minSec);
+      if (r && out(r.perMin)) hits.push(sentenceEvidence(s, `${Math.round(r.perMin)} ${unit(r)}`));
     }
     return counted(hits, c);
   }
-  let units = 0;
-  let sec = 0;
-  for (const s of scope) {
-    units += speechUnits(s.prepared.norm);
-    sec += Math.max(0, s.end - s.start);
+  const r = speechRate(scope, undefined, minSec);
+  if (!r) {
+    const sec = scope.reduce((a, s) => a + Math.max(0, s.end - s.start), 0);
+    return unknownResult(`too little ${role} speech to rate (${sec.toFixed(1)} s)`, 'insufficient');
   }
-  if (sec < 5) return unknownResult(`too little ${role} speech to rate (${sec.toFixed(1)} s)`, 'insufficient');
-  const rate = (units / sec) * 60;
-  if (!out(rate)) return { value: false, hits: [], unknown: [] };
+  if (!out(r.perMin)) return { value: false, hits: [], unknown: [] };
   const first = scope[0]!;
   const last = scope[scope.length - 1]!;
-  hits.push({ kind: 'sentence', start: first.start, end: last.end, speaker: first.speaker, note: `${Math.round(rate)} ${unit(scope)} over ${sec.toFixed(0)} s of speech` });
+  hits.push({ kind: 'sentence', start: first.start, end: last.end, speaker: first.speaker, note: `${Math.round(r.perMin)} ${unit(r)} over ${r.speakingSec.toFixed(0)} s of speech` });
   return counted(hits, c);
 }
 

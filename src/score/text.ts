@@ -68,17 +68,6 @@ export function similarity(aNorm: string, bNorm: string): number {
   return (overlap + lev) / 2;
 }
 
-/** Length in rating units: Han characters count one each, other words one each. */
-export function speechUnits(normText: string): number {
-  let han = 0;
-  for (const ch of normText) if (hasHan(ch)) han++;
-  const words = normText
-    .replace(/\p{Script=Han}/gu, ' ')
-    .split(' ')
-    .filter((w) => /\p{L}|\p{N}/u.test(w)).length;
-  return han + words;
-}
-
 /** Size of a sentence for "too short to matter" checks: Han characters, or 4 per English word. */
 export function textSize(normText: string): number {
   return hasHan(normText) ? normText.replace(/ /g, '').length : tokens(normText).length * 4;

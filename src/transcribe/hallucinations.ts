@@ -1,74 +1,38 @@
-import { compactText } from '../core/normalise.js';
+import type { Transcript } from '../core/types.js';
+import { hallucinatedSegments } from '../detect/text/hallucination.js';
+import { matcherFor } from '../detect/text/index.js';
+import type { LoadedLexicons } from '../lexicon/schema.js';
 
 /**
- * Text whisper is known to invent on silence, music and noise: subtitle credits and video-outro lines from
- * its training data. On a contact-centre call these are never what anyone said, and several contain words
- * a greeting/closing detector looks for ("谢谢", "thank you"), so they must not reach the matchers.
+ * The hallucination guard, applied to every transcript source (whisper and sidecar files alike) where the
+ * transcript enters, before it is stored or read by any detector. Whisper invents text on silence and music —
+ * subtitle credits and video outros from its training data (谢谢观看, 字幕由Amara.org社区提供, "Thanks for
+ * watching"; openai/whisper discussions #679, #928) — and a transcript made by whisper and handed over as a
+ * sidecar file carries them too.
  *
- * Matching is on compactText (Simplified, case-folded, no punctuation or spaces), so "謝謝觀看！" and
- * "Thank you for watching." match. Add phrases here as QA staff find them.
- * Background: openai/whisper discussion #679 (hallucinations on silence, from YouTube-subtitle training data).
+ * The phrases are data, kept once: the `hallucination` category of the pipeline's lexicons
+ * (lexicons/<set>/hallucination.yaml). A segment at least `coverage` (text.hallucinationCoverage) covered by
+ * them is dropped; the text detectors apply the same rule with the same lexicon (detect/text/hallucination.ts)
+ * to transcripts stored before, and ignore anything found inside a phrase of a segment that is kept. This module
+ * holds only what is not a phrase: whisper's bracketed non-speech annotations.
  */
-export const HALLUCINATION_PHRASES: readonly string[] = [
-  // Mandarin
-  '谢谢观看',
-  '谢谢大家观看',
-  '感谢观看',
-  '谢谢收看',
-  '感谢收看',
-  '请不吝点赞 订阅 转发 打赏支持明镜与点点栏目',
-  '明镜与点点栏目',
-  '字幕由 Amara.org 社群提供',
-  '字幕由Amara.org社区提供',
-  '优优独播剧场——YoYo Television Series Exclusive',
-  'YoYo Television Series Exclusive',
-  '中文字幕志愿者',
-  '请订阅我的频道',
-  '点赞订阅',
-  '订阅转发',
-  '本字幕由',
-  '字幕制作',
-  // English
-  'Thank you for watching',
-  'Thanks for watching',
-  'Thank you so much for watching',
-  'Please subscribe to my channel',
-  'Please like and subscribe',
-  'Like and subscribe',
-  'Subtitles by the Amara.org community',
-  'Transcription by CastingWords',
-  "I'll see you in the next video",
-  'See you in the next video',
-];
 
-/** Non-speech annotations whisper writes in brackets: [BLANK_AUDIO], (music), 【音乐】, ♪ ... */
+/** Non-speech annotations whisper writes in brackets: [BLANK_AUDIO], (music), 【音乐】, ♪ ... (or nothing at all) */
 const ANNOTATION_ONLY = /^[\s♪♫🎵]*(?:[[(（【［][^\])）】］]*[\])）】］][\s♪♫🎵.。,，]*)*$/u;
 
-const COMPACT = HALLUCINATION_PHRASES.map((p) => compactText(p)).filter((p) => p.length > 0);
-
-export interface HallucinationCheck {
-  /** the whole segment is invented: drop it */
-  drop: boolean;
-  /** text with the phrases removed, when only part of it was (for normText) */
-  cleaned: string;
-  /** which phrases were found (compact forms) */
-  found: string[];
+export function isAnnotationOnly(text: string): boolean {
+  return ANNOTATION_ONLY.test(text.trim());
 }
 
-/**
- * Decide about one segment's text. A segment made only of known phrases (or annotations, or nothing)
- * is dropped; a segment that also says something else keeps its raw text, and the phrase is taken out of
- * what matchers see.
- */
-export function checkHallucination(text: string): HallucinationCheck {
-  if (ANNOTATION_ONLY.test(text.trim())) return { drop: true, cleaned: '', found: ['(annotation)'] };
-  let c = compactText(text);
-  const found: string[] = [];
-  for (const p of COMPACT) {
-    if (c.includes(p)) {
-      found.push(p);
-      c = c.split(p).join('');
-    }
-  }
-  return { drop: c.length === 0, cleaned: c, found };
+/** The transcript without invented segments (lexicon phrases or bare annotations), and how many were dropped. */
+export function dropHallucinations(transcript: Transcript, lex: LoadedLexicons, coverage: number): { transcript: Transcript; dropped: number } {
+  const segments = transcript.segments;
+  if (segments.length === 0) return { transcript, dropped: 0 };
+  const hits = matcherFor(lex).matchTranscript(segments, { categories: ['hallucination'], language: 'auto' });
+  const invented = hallucinatedSegments(hits, coverage);
+  segments.forEach((s, i) => {
+    if (isAnnotationOnly(s.text)) invented.add(i);
+  });
+  if (invented.size === 0) return { transcript, dropped: 0 };
+  return { transcript: { ...transcript, segments: segments.filter((_, i) => !invented.has(i)) }, dropped: invented.size };
 }

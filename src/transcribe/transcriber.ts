@@ -40,7 +40,7 @@ export interface TranscribeStats {
   audioSecTranscribed: number;
   /** wall-clock seconds spent in whisper-cli */
   whisperSec: number;
-  /** segments dropped as known hallucinations or as text on inserted silence */
+  /** segments dropped as text on inserted silence or bracketed non-speech annotations (invented phrases: transcribe/hallucinations.ts) */
   droppedSegments: number;
   threads: number;
 }

@@ -6,7 +6,7 @@ import { normaliseText } from '../core/normalise.js';
 import type { Speaker, TranscriptSegment, WordTiming } from '../core/types.js';
 import { extractChannelPcm, WHISPER_RATE, writeGatedWav } from './audio-io.js';
 import { DEFAULT_GATE, type GateParams, type GatePlan, identityPlan, mapSpan, mapTime, planGate, regionAt } from './gate.js';
-import { checkHallucination } from './hallucinations.js';
+import { isAnnotationOnly } from './hallucinations.js';
 import type { ResolvedModel } from './models.js';
 import { runTool } from './process.js';
 import {
@@ -152,7 +152,7 @@ const ms = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * whisper's segments (gated time) -> transcript segments (recording time): mapped through the plan,
- * clamped to the recording, text on inserted silence and known hallucinations dropped.
+ * clamped to the recording, text on inserted silence and bracketed non-speech annotations dropped.
  */
 export function mapWhisperSegments(
   raw: readonly RawWhisperSegment[],
@@ -175,8 +175,9 @@ export function mapWhisperSegments(
       dropped++;
       continue;
     }
-    const h = checkHallucination(s.text);
-    if (h.drop) {
+    // bracketed non-speech annotations; invented phrases are dropped for every source by the transcribe stage
+    // (the lexicons' hallucination lists, transcribe/hallucinations.ts)
+    if (isAnnotationOnly(s.text)) {
       dropped++;
       continue;
     }
@@ -187,7 +188,7 @@ export function mapWhisperSegments(
       start,
       end,
       text: s.text,
-      normText: h.found.length ? normaliseText(h.cleaned) : normaliseText(s.text),
+      normText: normaliseText(s.text),
       ...(words.length ? { words } : {}),
       ...(ps.length ? { confidence: Math.round((ps.reduce((a, b) => a + b, 0) / ps.length) * 1000) / 1000 } : {}),
     };

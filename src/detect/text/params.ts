@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
+import { MIN_RATED_SPEECH_SEC } from '../../core/speech-rate.js';
 
 /**
  * Text-detector thresholds: the pipeline's `text:` block (pipelines/<id>.yaml). Defaults are declared here
@@ -29,8 +30,8 @@ export const SpeechRateParamsSchema = z
      * 150 wpm; 190 / 100 put the lines roughly a quarter above / a third below it. Heuristic defaults.
      */
     en: RateBandSchema.default({ tooFastPerMin: 190, tooSlowPerMin: 100 }),
-    /** turns with less speaking time than this are not rated (too little text to mean anything) */
-    minTurnSec: z.number().positive().default(4),
+    /** turns (and calls) with less speaking time than this are not rated (core/speech-rate.ts MIN_RATED_SPEECH_SEC) */
+    minTurnSec: z.number().positive().default(MIN_RATED_SPEECH_SEC),
     /** agent segments closer than this, with no customer speech between, form one turn */
     turnMergeGapSec: z.number().nonnegative().default(1.5),
   })

@@ -1,8 +1,8 @@
 import type { CallEvent, TranscriptSegment } from '../../core/types.js';
-import { hanCount, hasHan, latinWordCount } from '../../lexicon/prepare.js';
+import { rateLanguage, speechRate, speechUnits, type RateLanguage } from '../../core/speech-rate.js';
 import { agentSegments, round2, type TextContext } from './context.js';
 
-type RateLang = 'zh' | 'en';
+type RateLang = RateLanguage;
 export type RateFlag = 'ok' | 'too_fast' | 'too_slow';
 
 interface Turn {
@@ -12,17 +12,8 @@ interface Turn {
   speakingSec: number;
 }
 
-/**
- * Han characters for Chinese, Latin words for English: the units the thresholds are written in. In Chinese,
- * ASR writes numbers read digit by digit (工号 6001, phone numbers) as ASCII digits: each is one spoken syllable.
- */
-function unitsOf(seg: TranscriptSegment, lang: RateLang): number {
-  return lang === 'zh' ? hanCount(seg.text) + (seg.text.match(/[0-9]/g) ?? []).length : latinWordCount(seg.text);
-}
-
 function languageOf(seg: TranscriptSegment, mode: 'zh' | 'en' | 'auto'): RateLang {
-  if (mode !== 'auto') return mode;
-  return hasHan(seg.text) && hanCount(seg.text) >= latinWordCount(seg.text) ? 'zh' : 'en';
+  return mode !== 'auto' ? mode : rateLanguage(seg.text);
 }
 
 /**
@@ -49,7 +40,7 @@ export function detectSpeechRate(
       continue;
     }
     const lang = languageOf(seg, mode);
-    const units = unitsOf(seg, lang);
+    const units = speechUnits(seg.text, lang);
     const sec = Math.max(0, seg.end - seg.start);
     const last = turns[turns.length - 1];
     if (prev && last && last.language === lang && seg.start - prev.end <= p.turnMergeGapSec) {
@@ -69,8 +60,9 @@ export function detectSpeechRate(
     speechRateTurnsTooSlow: 0,
   };
   for (const t of turns) {
-    if (t.speakingSec < p.minTurnSec || t.units === 0) continue;
-    const rate = t.units / (t.speakingSec / 60);
+    const r = speechRate(t.segments, t.language, p.minTurnSec);
+    if (!r) continue;
+    const rate = r.perMin;
     const flag = flagOf(t.language, rate);
     if (flag === 'ok') continue;
     metrics[flag === 'too_fast' ? 'speechRateTurnsTooFast' : 'speechRateTurnsTooSlow'] =
@@ -102,10 +94,13 @@ export function detectSpeechRate(
   const flags: RateFlag[] = [];
   for (const lang of ['zh', 'en'] as const) {
     const ts = turns.filter((t) => t.language === lang);
-    const units = ts.reduce((a, t) => a + t.units, 0);
-    const sec = ts.reduce((a, t) => a + t.speakingSec, 0);
-    if (units === 0 || sec < p.minTurnSec) continue;
-    const rate = units / (sec / 60);
+    const r = speechRate(
+      ts.flatMap((t) => t.segments),
+      lang,
+      p.minTurnSec,
+    );
+    if (!r) continue;
+    const { units, speakingSec: sec, perMin: rate } = r;
     const flag = flagOf(lang, rate);
     flags.push(flag);
     metrics[lang === 'zh' ? 'speechRateZhCharsPerMin' : 'speechRateEnWordsPerMin'] = round2(rate);

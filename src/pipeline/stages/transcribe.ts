@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AudioInfo, Speaker, Transcript } from '../../core/types.js';
 import { applyPrivacy } from '../../privacy/apply.js';
+import { dropHallucinations } from '../../transcribe/hallucinations.js';
 import { findSidecar, loadSidecar } from '../../transcribe/sidecar.js';
+import { lexiconsFor } from '../loader.js';
 import { ModelNotFoundError, resolveModel } from '../../transcribe/models.js';
 import type { ChannelRequest, Transcriber } from '../../transcribe/transcriber.js';
 import { WhisperTranscriber } from '../../transcribe/whisper.js';
@@ -79,13 +81,30 @@ function withPrivacy(out: StageOutput, ctx: StageContext): StageOutput {
   };
 }
 
+/**
+ * Whisper's invented lines (谢谢观看, "thanks for watching") are dropped here for every source — whisper run by
+ * us or a sidecar transcript made by whisper elsewhere — with the pipeline's own hallucination lexicon.
+ */
+function withoutHallucinations(out: StageOutput, ctx: StageContext): StageOutput {
+  const t = out.transcript as Transcript | null | undefined;
+  if (!t) return out;
+  const { transcript, dropped } = dropHallucinations(t, lexiconsFor(ctx.pipeline), ctx.pipeline.text.hallucinationCoverage);
+  if (dropped === 0) return out;
+  return {
+    ...out,
+    transcript,
+    notes: [...(out.notes ?? []), `transcript: ${dropped} segment(s) dropped as known speech-recogniser hallucinations`],
+    metrics: { ...(out.metrics ?? {}), transcriptSegments: transcript.segments.length, hallucinatedSegments: dropped },
+  };
+}
+
 export function makeTranscribeStage(factory: TranscriberFactory = defaultTranscriberFactory): Stage {
   const inner = makeRawTranscribeStage(factory);
   return {
     name: 'transcribe',
     run: async (state, ctx) => {
       try {
-        return withPrivacy(await inner.run(state, ctx), ctx);
+        return withPrivacy(withoutHallucinations(await inner.run(state, ctx), ctx), ctx);
       } finally {
         // the audio stage's decoded channels are used once, here (or not at all)
         if (state.decoded) await rm(state.decoded.dir, { recursive: true, force: true });
@@ -146,7 +165,7 @@ function makeRawTranscribeStage(factory: TranscriberFactory): Stage {
       });
       const notes =
         stats.droppedSegments > 0
-          ? [`transcript: ${stats.droppedSegments} whisper segment(s) dropped as known hallucinations or text on silence`]
+          ? [`transcript: ${stats.droppedSegments} whisper segment(s) dropped as text on inserted silence or non-speech annotations`]
           : [];
       return {
         transcript,
