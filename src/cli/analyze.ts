@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
-import { discover } from '../pipeline/discover.js';
+import { discover, type FoundFile } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { formatScore } from '../score/summary.js';
 import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
 import { resolvePipeline } from '../pipeline/resolve.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
 import { analyzeRecording } from '../services/analysis.js';
+import { createStagePool, defaultJobs, type StagePool } from '../pipeline/stage-pool.js';
 import type { RunOptions } from '../pipeline/stage.js';
 import { openStore } from '../store/index.js';
 import { createProgress } from './progress.js';
@@ -31,6 +32,34 @@ export interface AnalyzeCliOptions {
   table: boolean;
   manifest?: string;
   meta?: string[];
+  jobs?: string;
+}
+
+/** `--jobs N`: a positive integer. */
+export function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new ConfigError(`--jobs must be a whole number from 1 to 256, got "${v}"`);
+  return n;
+}
+
+/**
+ * The embedded database has one connection: with calls in parallel, each repository call waits for the one
+ * before it (a call's transaction never interleaves with another call's statements). Methods run on the
+ * repository itself, so its own internal calls are not queued again.
+ */
+export function oneWriter<T extends object>(repo: T): T {
+  let tail: Promise<unknown> = Promise.resolve();
+  return new Proxy(repo, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        const run = tail.then(() => (v as (...a: unknown[]) => unknown).apply(target, args));
+        tail = run.catch(() => undefined);
+        return run;
+      };
+    },
+  });
 }
 
 /**
@@ -66,6 +95,7 @@ export function register(program: Command): void {
     .option('--manifest <csv>', 'CSV of call metadata for the batch (file,agent_id,team,direction,...)')
     .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')
     .option('--redact', 'mask personal data (phone, ID card, card, e-mail, address) before anything is stored (docs/privacy.md)')
+    .option('-j, --jobs <n>', 'calls analysed in parallel, each on its own thread (default: the number of cores)')
     .option('--force', 're-analyse even when this content was already analysed with this pipeline version')
     .option('--no-table', 'do not print the summary table')
     .option('-q, --quiet', 'no progress output')
@@ -104,6 +134,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     model: opts.model,
     channels: opts.channels ? parseChannels(opts.channels) : undefined,
   };
+  const jobsWanted = opts.jobs ? parseJobs(opts.jobs) : defaultJobs();
   const metaSource: MetadataSource = await MetadataSourceFromOpts(opts);
   const budget = stageBudgetFromEnv();
   const store = await openStore({ dataDir: opts.data });
@@ -121,6 +152,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
 
   // The report is streamed: each call is written as it finishes; only table rows and failure lines stay.
   let report: ReportWriter | undefined;
+  let pool: StagePool | undefined;
   const tableRows: CallReport[] = [];
   const failures: string[] = [];
   let calls = 0;
@@ -149,56 +181,89 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   };
   try {
     if (opts.json) report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
-    const found = [];
+    const found: (FoundFile | { missing: string })[] = [];
     for await (const f of discover(paths, { onSkip: (p, why) => progress.log(`skipped ${p}: ${why}`) })) found.push(f);
     const total = found.length;
-    for (const [i, f] of found.entries()) {
-      if (stop.signal.aborted) {
-        notFinished.push('missing' in f ? f.missing : f.displayName);
-        continue;
-      }
+    // --jobs: calls in parallel, their stages on worker threads; this thread stays the database's one writer
+    // (every repository call queued behind the previous one) and records calls in the order found.
+    const jobs = Math.max(1, Math.min(jobsWanted, total));
+    pool = jobs > 1 ? createStagePool(jobs, pipeline) : undefined;
+    const repo = pool ? oneWriter(store.repo) : store.repo;
+    type Done = { report: CallReport } | { notFinished: string };
+    const analyseOne = async (i: number, f: (typeof found)[number]): Promise<Done> => {
+      if (stop.signal.aborted) return { notFinished: 'missing' in f ? f.missing : f.displayName };
       if ('missing' in f) {
         const err = new Error(`${f.missing}: no such file or directory`);
-        await record(failedCallReport(f.missing, err));
         progress.log(`✗ ${err.message}`);
-        continue;
+        return { report: failedCallReport(f.missing, err) };
       }
-      progress.startFile(i, total, f.displayName);
+      const fp = progress.file(i, total, f.displayName);
       let metadata: CallMetadata = {};
       try {
         metadata = await loadMetadataFor(f.path, metaSource);
       } catch (err) {
-        await record(failedCallReport(f.displayName, err as Error));
-        progress.endFile(`failed: ${errorMessage(err)}`);
-        continue;
+        fp.end(`failed: ${errorMessage(err)}`);
+        return { report: failedCallReport(f.displayName, err as Error) };
       }
       const outcome = await analyzeRecording(
         { path: f.path, displayName: f.displayName, metadata },
         {
-          repo: store.repo,
+          repo,
           pipeline,
           options,
           force: opts.force,
           signal: stop.signal,
           budget,
           versions: { callqa: pkg.version, pipeline: `${pipeline.id}@${pipeline.version}` },
-          onProgress: (p) => progress.stage(p.stage, p.fraction),
+          onProgress: (p) => fp.stage(p.stage, p.fraction),
+          ...(pool ? { execute: pool.execute } : {}),
         },
       );
       if (outcome.status === 'failed' && stop.signal.aborted) {
         // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
-        notFinished.push(outcome.file);
-        progress.endFile('interrupted');
-      } else if (outcome.status === 'failed') {
-        await record(failedCallReport(outcome.file, outcome.error));
-        progress.endFile(`failed: ${outcome.error.message}`);
-      } else {
-        const r = callReportFromRun(outcome.file, outcome.status, outcome.report, outcome.reanalysed);
-        r.channelLayout = options.channels ?? pipeline.channels;
-        await record(r);
-        progress.endFile(outcome.status === 'cached' ? 'already analysed (cached)' : r.reanalysed ? `done (${reanalysedNote(r.reanalysed)})` : 'done');
+        fp.end('interrupted');
+        return { notFinished: outcome.file };
       }
-    }
+      if (outcome.status === 'failed') {
+        fp.end(`failed: ${outcome.error.message}`);
+        return { report: failedCallReport(outcome.file, outcome.error) };
+      }
+      const r = callReportFromRun(outcome.file, outcome.status, outcome.report, outcome.reanalysed);
+      r.channelLayout = options.channels ?? pipeline.channels;
+      fp.end(outcome.status === 'cached' ? 'already analysed (cached)' : r.reanalysed ? `done (${reanalysedNote(r.reanalysed)})` : 'done');
+      return { report: r };
+    };
+    // In order: finished calls wait for the ones before them; no call starts more than AHEAD places past the
+    // first unrecorded one, so a long call cannot make finished short ones pile up in memory.
+    const AHEAD = jobs * 4;
+    const results = new Map<number, Done>();
+    let next = 0;
+    let flushed = 0;
+    let wake: (() => void) | null = null;
+    const flush = async () => {
+      while (results.has(flushed)) {
+        const d = results.get(flushed)!;
+        results.delete(flushed);
+        flushed++;
+        if ('report' in d) await record(d.report);
+        else notFinished.push(d.notFinished);
+      }
+      wake?.();
+    };
+    let flushing = Promise.resolve();
+    const lane = async () => {
+      for (;;) {
+        while (next - flushed >= AHEAD) await new Promise<void>((r) => (wake = r));
+        const i = next++;
+        if (i >= total) return;
+        const d = await analyseOne(i, found[i]);
+        results.set(i, d);
+        flushing = flushing.then(flush);
+        await flushing;
+      }
+    };
+    await Promise.all(Array.from({ length: jobs }, lane));
+    await flushing;
     await report?.finish({ calls, analysed: calls - failed, failed, interrupted: stop.signal.aborted, notFinished });
     // the compliance watch list (saved searches) runs over the calls this batch analysed
     if (!stop.signal.aborted && calls > failed) {
@@ -207,6 +272,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       if (n > 0) watchNote = `watch list: ${n} new hit(s) (callqa watchlist hits)`;
     }
   } finally {
+    await pool?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.stop();

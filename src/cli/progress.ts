@@ -4,7 +4,15 @@ import cliProgress from 'cli-progress';
  * Progress on long work: a files bar and a per-file stage bar on a terminal; on anything else (CI logs,
  * pipes) one plain line per file and stage, so logs stay readable.
  */
+/** One file's progress when several run at once (`analyze --jobs`): its own stage line or bar. */
+export interface FileProgress {
+  stage(stage: string, fraction: number): void;
+  end(status: string): void;
+}
+
 export interface Progress {
+  /** a handle for one of several files in flight */
+  file(index: number, total: number | null, name: string): FileProgress;
   startFile(index: number, total: number | null, name: string): void;
   stage(stage: string, fraction: number): void;
   endFile(status: string): void;
@@ -14,7 +22,7 @@ export interface Progress {
 
 export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = opts.stream ?? process.stderr;
-  if (opts.quiet) return { startFile() {}, stage() {}, endFile() {}, log() {}, stop() {} };
+  if (opts.quiet) return { file: () => ({ stage() {}, end() {} }), startFile() {}, stage() {}, endFile() {}, log() {}, stop() {} };
   if (!stream.isTTY) return lineProgress(stream);
   const multi = new cliProgress.MultiBar(
     {
@@ -31,6 +39,21 @@ export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStr
   let stageBar: cliProgress.SingleBar | null = null;
   let done = 0;
   return {
+    file(index, total, name) {
+      if (!files) files = multi.create(total ?? 1, 0, { label: 'files'.padEnd(10), detail: '' });
+      if (total) files.setTotal(total);
+      const bar = multi.create(100, 0, { label: 'probe'.padEnd(10), detail: shorten(`${index + 1}${total ? `/${total}` : ''} ${name}`, 48) });
+      return {
+        stage(stage, fraction) {
+          bar.update(Math.round(fraction * 100), { label: stage.padEnd(10) });
+        },
+        end() {
+          multi.remove(bar);
+          done++;
+          files?.update(done, { label: 'files'.padEnd(10), detail: `${done}${total ? `/${total}` : ''}` });
+        },
+      };
+    },
     startFile(index, total, name) {
       if (!files) files = multi.create(total ?? 1, 0, { label: 'files'.padEnd(10), detail: '' });
       if (total) files.setTotal(total);
@@ -59,6 +82,24 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
   let lastStage = '';
   let lastPct = -1;
   return {
+    file(index, total, name) {
+      const label = `[${index + 1}${total ? `/${total}` : ''}] ${name}`;
+      let stageSeen = '';
+      let pctSeen = -1;
+      return {
+        stage(stage, fraction) {
+          const pct = Math.floor(fraction * 4) * 25;
+          if (stage === stageSeen && pct === pctSeen) return;
+          if (stage !== stageSeen && fraction < 1) stream.write(`${label}: ${stage}\n`);
+          else if (pct > pctSeen && pct > 0 && pct < 100) stream.write(`${label}: ${stage} ${pct}%\n`);
+          stageSeen = stage;
+          pctSeen = pct;
+        },
+        end(status) {
+          stream.write(`${label}: ${status}\n`);
+        },
+      };
+    },
     startFile(index, total, name) {
       current = `[${index + 1}${total ? `/${total}` : ''}] ${name}`;
       lastStage = '';

@@ -47,6 +47,11 @@ export interface RunnerContext {
   stages?: readonly Stage[];
   /** time budget per stage (default: DEFAULT_STAGE_BUDGET; the CLI reads it from the environment) */
   budget?: StageBudget;
+  /**
+   * Where a stage's work runs: executeStage here (default), or a worker thread (stage-pool.ts, `analyze
+   * --jobs`). Either way the database is written only by this runner, in this thread.
+   */
+  execute?: typeof executeStage;
 }
 
 export type CallOutcome =
@@ -60,7 +65,7 @@ export { checkFile, hashFile };
 
 /** Runs one stage and merges its output into the state (kept for callers of the in-process runner). */
 export async function runStage(stage: Stage, state: CallState, ctx: RunnerContext, recording: RecordingRef): Promise<CallState> {
-  const r = await executeStage(stage, state, stageContext(ctx, recording), progressOf(ctx));
+  const r = await (ctx.execute ?? executeStage)(stage, state, stageContext(ctx, recording), progressOf(ctx));
   return mergeState(state, r.output);
 }
 
@@ -88,7 +93,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
 
     // Probe before anything is stored: a file that is not audio leaves no trace in the database.
     const [probe, ...rest] = stages;
-    const probed = await executeStage(probe, emptyState(), stageContext(ctx, ref), progressOf(ctx));
+    const probed = await (ctx.execute ?? executeStage)(probe, emptyState(), stageContext(ctx, ref), progressOf(ctx));
     state = mergeState(state, probed.output);
 
     const rec = await ctx.repo.upsertRecording({ contentHash, path, fileName: file, info: recordingInfoOf(probed, stages), sizeBytes, metadata: input.metadata });
@@ -112,7 +117,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     for (const stage of rest) {
       if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
       await ctx.repo.markStage(run.id, stage.name);
-      const r = await executeStage(stage, state, stageContext(ctx, ref), progressOf(ctx));
+      const r = await (ctx.execute ?? executeStage)(stage, state, stageContext(ctx, ref), progressOf(ctx));
       state = mergeState(state, r.output);
       await ctx.repo.saveStageOutput(run.id, stage.name, r.output, r.startedAt, r.finishedAt);
     }

@@ -98,6 +98,23 @@ async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<void>
  */
 const PGLITE_MEMORY_PARAMS = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=4MB', '-c', 'maintenance_work_mem=16MB', '-c', 'temp_buffers=4MB'];
 
+/** Runs PGlite's initdb for `dbDir` in a child Node process and waits for it; errors carry its stderr. */
+async function createPgliteInChild(dbDir: string): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const moduleUrl = import.meta.resolve('@electric-sql/pglite');
+  const code =
+    `const { PGlite } = await import(${JSON.stringify(moduleUrl)});` +
+    `const db = await PGlite.create(${JSON.stringify(dbDir)}, { initDbStartParams: ['-c', 'shared_buffers=16MB'] });` +
+    'await db.close();';
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2000)));
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve() : reject(new Error(`creating the embedded database failed (exit ${status}): ${stderr.trim()}`))));
+  });
+}
+
 async function openPglite(dataDir: string, purpose = 'callqa (embedded database)'): Promise<Store> {
   const root = path.resolve(dataDir);
   const dbDir = path.join(root, 'pglite');
@@ -115,6 +132,10 @@ async function openPglite(dataDir: string, purpose = 'callqa (embedded database)
   ]);
   let client: PGlite;
   try {
+    // A new folder is created (initdb) in a short-lived child process: PGlite's initdb holds ~300 MB that
+    // stays allocated for the life of the process that ran it (measured: 750 MB peak RSS vs ~200 MB when
+    // opening an existing folder), and a batch should not carry it from its first call to its last.
+    if (!existsSync(path.join(dbDir, 'PG_VERSION'))) await createPgliteInChild(dbDir);
     client = await PGlite.create(dbDir, {
       startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_PARAMS],
       initDbStartParams: ['-c', 'shared_buffers=16MB'],

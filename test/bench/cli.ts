@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:cli`: start-up, one short call, batch throughput with --jobs, and peak memory of the shipped
+ * CLI (dist/, built first), each run a fresh process timed by GNU time (wall and peak RSS of the process,
+ * worker threads included; ffmpeg is its own process).
+ *
+ * 1. In the same run, interleaved (BENCH_ROUNDS rounds, median wall, worst RSS): `node -e 0`, `callqa --help`,
+ *    one short call (samples/en-billing-bad.ogg, 62 s, 8 kHz-class stereo, with its transcript) analysed on an
+ *    existing data folder (--force, so it is really analysed) and on a new one.
+ * 2. A folder of short 8 kHz stereo mu-law calls (BENCH_CALLS, default 24; each a sample at its own gain, with
+ *    its transcript) on a new data folder with --jobs 1 and --jobs <cores>: x realtime = audio / wall.
+ * 3. Peak RSS: a 2-hour 8 kHz stereo call (--no-transcribe) on an existing folder, and batches of 40 and 320
+ *    20-second calls (memory must not grow with the batch).
+ * Inputs are made once under test/.cache/bench/cli/. Targets (issue 10): --help within 6x of bare node; one
+ * short call on an existing folder < 1.5 s; --jobs >= 1.7x on 2 cores; >= 400x realtime; 2-hour call < 400 MB.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { BENCH_CACHE, ROOT, fmt } from './lib/child.js';
+import { updateResultsSection } from './lib/results.js';
+
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+const CALLS = Math.max(2, Number(process.env.BENCH_CALLS ?? 24));
+const BIG = Math.max(CALLS, Number(process.env.BENCH_BIG ?? 320));
+const CORES = availableParallelism();
+const DIR = path.join(BENCH_CACHE, 'cli');
+const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+const SAMPLES = ['en-billing-bad.ogg', 'en-escalation-real-voice.ogg', 'en-support-good.mp3', 'zh-billing-good.ogg', 'zh-complaint-bad.ogg'];
+const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
+
+interface Timed {
+  wallSec: number;
+  rssMb: number;
+  code: number | null;
+  stderr: string;
+}
+
+function timed(argv: string[], env: NodeJS.ProcessEnv = {}): Timed {
+  const r = spawnSync('/usr/bin/time', ['-f', 'BENCH_TIME %e %M', ...argv], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = /BENCH_TIME ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  if (!m) throw new Error(`no timing for ${argv.join(' ')}: ${r.stderr}`);
+  return { wallSec: Number(m[1]), rssMb: Number(m[2]) / 1024, code: r.status, stderr: r.stderr };
+}
+
+function ff(args: string[]): void {
+  const r = spawnSync(FFMPEG, ['-v', 'error', '-nostdin', '-y', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** n calls: the samples in turn, each at its own gain (so each has its own bytes), 8 kHz stereo mu-law. */
+function makeBatch(name: string, n: number, maxSec?: number): { dir: string; audioSec: number } {
+  const dir = path.join(DIR, name);
+  const done = path.join(dir, '.complete');
+  if (!existsSync(done)) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < n; i++) {
+      const s = SAMPLES[i % SAMPLES.length];
+      const stem = `${String(i).padStart(4, '0')}-${s.replace(/\.\w+$/, '')}`;
+      ff(['-i', path.join(ROOT, 'samples', s), ...(maxSec ? ['-t', String(maxSec)] : []), '-af', `volume=${(0.8 + 0.4 * ((i * 37) % 100) / 100).toFixed(3)}`, '-ac', '2', '-ar', '8000', '-c:a', 'pcm_mulaw', path.join(dir, `${stem}.wav`)]);
+      if (!maxSec) copyFileSync(path.join(ROOT, 'samples', s.replace(/\.\w+$/, '.transcript.json')), path.join(dir, `${stem}.transcript.json`));
+    }
+    copyFileSync(path.join(ROOT, 'package.json'), done);
+  }
+  return { dir, audioSec: audioSecOf(dir) };
+}
+
+function audioSecOf(dir: string): number {
+  let sec = 0;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.wav'))) {
+    const r = spawnSync(process.env.FFPROBE_PATH ?? 'ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path.join(dir, f)], { encoding: 'utf8' });
+    sec += Number(r.stdout.trim()) || 0;
+  }
+  return sec;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+const analyze = (args: string[]) => [process.execPath, CLI, 'analyze', '-q', '--no-table', ...args];
+
+console.log('Building dist/ (npm run build:server) ...');
+const b = spawnSync('npm', ['run', '-s', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
+if (b.status !== 0) throw new Error('build failed');
+mkdirSync(DIR, { recursive: true });
+const tmp = mkdtempSync(path.join(tmpdir(), 'callqa-bench-cli-'));
+const load0 = loadavg()[0];
+
+// 1. start-up and one short call
+const short = path.join(DIR, 'short');
+mkdirSync(short, { recursive: true });
+copyFileSync(path.join(ROOT, 'samples', 'en-billing-bad.ogg'), path.join(short, 'call.ogg'));
+copyFileSync(path.join(ROOT, 'samples', 'en-billing-bad.transcript.json'), path.join(short, 'call.transcript.json'));
+const existing = path.join(tmp, 'existing');
+const warm = timed(analyze(['--data', existing, path.join(short, 'call.ogg')]));
+if (warm.code !== 0) throw new Error(`analyze failed: ${warm.stderr}`);
+const rows: Record<string, Timed[]> = { 'node -e 0': [], 'callqa --help': [], 'one short call, existing data folder': [], 'one short call, new data folder': [] };
+for (let i = 0; i < ROUNDS; i++) {
+  rows['node -e 0'].push(timed([process.execPath, '-e', '0']));
+  rows['callqa --help'].push(timed([process.execPath, CLI, '--help']));
+  rows['one short call, existing data folder'].push(timed(analyze(['--data', existing, '--force', path.join(short, 'call.ogg')])));
+  rows['one short call, new data folder'].push(timed(analyze(['--data', path.join(tmp, `new-${i}`), path.join(short, 'call.ogg')])));
+}
+const med = (k: string) => median(rows[k].map((r) => r.wallSec));
+const worst = (k: string) => Math.max(...rows[k].map((r) => r.rssMb));
+
+// 2. batch throughput
+console.log(`Preparing ${CALLS} short calls and the memory inputs (once) ...`);
+const batch = makeBatch(`batch-${CALLS}`, CALLS);
+const jobsRuns: { jobs: number; t: Timed }[] = [];
+for (const jobs of [...new Set([1, CORES])]) jobsRuns.push({ jobs, t: timed(analyze(['--data', path.join(tmp, `batch-j${jobs}`), '--jobs', String(jobs), batch.dir])) });
+
+// 3. memory
+const long = path.join(DIR, 'long-2h.wav');
+if (!existsSync(long)) {
+  ff(['-stream_loop', '-1', '-i', path.join(ROOT, 'samples', 'zh-complaint-bad.ogg'), '-t', '7200', '-ac', '2', '-ar', '8000', '-c:a', 'pcm_mulaw', `${long}.partial.wav`]);
+  renameSync(`${long}.partial.wav`, long);
+}
+const longRun = timed(analyze(['--data', existing, '--no-transcribe', long]));
+const small = makeBatch('mem-40', 40, 20);
+const big = makeBatch(`mem-${BIG}`, BIG, 20);
+const smallRun = timed(analyze(['--data', path.join(tmp, 'mem-small'), '--no-transcribe', small.dir]));
+const bigRun = timed(analyze(['--data', path.join(tmp, 'mem-big'), '--no-transcribe', big.dir]));
+rmSync(tmp, { recursive: true, force: true });
+
+const md: string[] = [];
+const out = (l: string) => {
+  console.log(l);
+  md.push(l);
+};
+out('\n## CLI benchmark (test/bench/cli.ts)\n');
+out(`${CORES} cores, Node ${process.version}, load average ${load0.toFixed(1)} at the start; median of ${ROUNDS} interleaved fresh-process runs (wall), worst peak RSS.\n`);
+out('| run | wall s | vs node -e 0 | peak RSS MB |');
+out('|---|---:|---:|---:|');
+for (const k of Object.keys(rows)) out(`| ${k} | ${fmt(med(k))} | ${fmt(med(k) / med('node -e 0'), 1)}x | ${fmt(worst(k), 0)} |`);
+out(`\n${CALLS} short 8 kHz stereo calls (${fmt(batch.audioSec / 60, 1)} min of audio, transcripts beside them), new data folder:\n`);
+out('| --jobs | wall s | x realtime | speed-up | peak RSS MB |');
+out('|---:|---:|---:|---:|---:|');
+for (const { jobs, t } of jobsRuns) out(`| ${jobs} | ${fmt(t.wallSec)} | ${fmt(batch.audioSec / t.wallSec, 0)} | ${fmt(jobsRuns[0].t.wallSec / t.wallSec)}x | ${fmt(t.rssMb, 0)} |`);
+out('\nPeak memory of the whole analysis (--no-transcribe, default --jobs):\n');
+out('| input | wall s | x realtime | peak RSS MB |');
+out('|---|---:|---:|---:|');
+out(`| one 2-hour call, existing data folder | ${fmt(longRun.wallSec)} | ${fmt(7200 / longRun.wallSec, 0)} | ${fmt(longRun.rssMb, 0)} |`);
+out(`| 40 calls of 20 s, new data folder | ${fmt(smallRun.wallSec)} | ${fmt(small.audioSec / smallRun.wallSec, 0)} | ${fmt(smallRun.rssMb, 0)} |`);
+out(`| ${BIG} calls of 20 s, new data folder | ${fmt(bigRun.wallSec)} | ${fmt(big.audioSec / bigRun.wallSec, 0)} | ${fmt(bigRun.rssMb, 0)} |`);
+const best = jobsRuns[jobsRuns.length - 1];
+out(
+  `\nTargets: --help within 6x of node: ${med('callqa --help') / med('node -e 0') <= 6 ? 'MET' : 'MISSED'}; one short call on an existing folder < 1.5 s: ${med('one short call, existing data folder') < 1.5 ? 'MET' : 'MISSED'}; ` +
+    `--jobs ${best.jobs} >= 1.7x: ${jobsRuns[0].t.wallSec / best.t.wallSec >= 1.7 ? 'MET' : 'MISSED'}; >= 400x realtime: ${batch.audioSec / best.t.wallSec >= 400 ? 'MET' : 'MISSED'}; ` +
+    `2-hour call < 400 MB: ${longRun.rssMb < 400 ? 'MET' : 'MISSED'}.`,
+);
+for (const r of [warm, longRun, smallRun, bigRun, ...jobsRuns.map((j) => j.t)]) if (r.code !== 0) console.log(`(a run exited ${r.code}: ${r.stderr.slice(-500)})`);
+updateResultsSection('cli', md.join('\n'));
