@@ -129,15 +129,21 @@ export const events = pgTable(
   ],
 );
 
-export const transcripts = pgTable('transcripts', {
-  runId: uuid('run_id')
-    .primaryKey()
-    .references(() => analysisRuns.id, { onDelete: 'cascade' }),
-  engine: text('engine').notNull(),
-  model: text('model'),
-  language: text('language').notNull(),
-  createdAt: createdAt(),
-});
+export const transcripts = pgTable(
+  'transcripts',
+  {
+    runId: uuid('run_id')
+      .primaryKey()
+      .references(() => analysisRuns.id, { onDelete: 'cascade' }),
+    engine: text('engine').notNull(),
+    model: text('model'),
+    language: text('language').notNull(),
+    createdAt: createdAt(),
+    /** when its segments entered the search index (segment_search); null = not yet (the indexer's to-do list) */
+    searchIndexedAt: timestamp('search_indexed_at', { withTimezone: true }),
+  },
+  (t) => [index('transcripts_search_pending_idx').on(t.runId).where(sql`${t.searchIndexedAt} is null`)],
+);
 
 /** One row per segment; search (a later issue) adds full-text and trigram indexes on norm_text. */
 export const transcriptSegments = pgTable(

@@ -33,23 +33,29 @@ export class SearchRepo {
   constructor(private readonly db: StoreDb) {}
 
   /**
-   * Index up to `limit` transcript segments that have no index row yet; returns how many were indexed.
-   * Safe to run from several processes at once (ON CONFLICT DO NOTHING).
+   * Index the segments of up to `limit` transcripts not indexed yet (transcripts.search_indexed_at is null,
+   * found through a partial index, so "nothing to do" costs one index probe); returns how many transcripts.
+   * Safe to run from several processes at once (ON CONFLICT DO NOTHING; marking is idempotent).
    */
-  async indexPending(limit = 2000): Promise<number> {
-    const rows = await this.db.execute<{ run_id: string; idx: number; text: string }>(sql`
-      select s.run_id, s.idx, s.text from transcript_segments s
-      where not exists (select 1 from segment_search x where x.run_id = s.run_id and x.idx = s.idx)
-      limit ${limit}`);
-    const list = rowsOf<{ run_id: string; idx: number; text: string }>(rows);
-    if (list.length === 0) return 0;
-    const values = list.map((r) => sql`(${r.run_id}::uuid, ${r.idx}, ${tsvectorLiteral(indexTokens(r.text.replace(MASK_LABEL, ' ')))}::tsvector)`);
-    await this.db.execute(sql`insert into segment_search (run_id, idx, vector) values ${sql.join(values, sql`, `)} on conflict do nothing`);
-    return list.length;
+  async indexPending(limit = 200): Promise<number> {
+    const pending = rowsOf<{ run_id: string }>(await this.db.execute(sql`select run_id from transcripts where search_indexed_at is null limit ${limit}`));
+    if (pending.length === 0) return 0;
+    const ids = sql.join(pending.map((p) => sql`${p.run_id}::uuid`), sql`, `);
+    const segs = rowsOf<{ run_id: string; idx: number; text: string }>(
+      await this.db.execute(sql`select run_id, idx, text from transcript_segments where run_id in (${ids})`),
+    );
+    await this.db.transaction(async (tx) => {
+      for (let i = 0; i < segs.length; i += 1000) {
+        const values = segs.slice(i, i + 1000).map((r) => sql`(${r.run_id}::uuid, ${r.idx}, ${tsvectorLiteral(indexTokens(r.text.replace(MASK_LABEL, ' ')))}::tsvector)`);
+        await tx.execute(sql`insert into segment_search (run_id, idx, vector) values ${sql.join(values, sql`, `)} on conflict do nothing`);
+      }
+      await tx.execute(sql`update transcripts set search_indexed_at = now() where run_id in (${ids})`);
+    });
+    return pending.length;
   }
 
   /** Index everything not yet indexed. */
-  async indexAll(batch = 2000): Promise<number> {
+  async indexAll(batch = 200): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.indexPending(batch);

@@ -1,0 +1,2 @@
+ALTER TABLE "transcripts" ADD COLUMN "search_indexed_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "transcripts_search_pending_idx" ON "transcripts" USING btree ("run_id") WHERE "transcripts"."search_indexed_at" is null;
