@@ -44,6 +44,12 @@ export interface VadParams {
   levelWindowSec: number;
   /** cross-channel leak is estimated per window of this length (s) */
   leakWindowSec: number;
+  /** a leak path at least this strong (dB) is taken out of its channel before that channel's own leak back is estimated */
+  strongEchoDb: number;
+  /** the predicted leak of such a strong path decays at most this fast (dB/s): a room's reverberation tail */
+  echoTailDecayDbPerSec: number;
+  /** a leak path found only through the reverberant envelope counts when at least this strong (dB) */
+  roomEchoMinDb: number;
 }
 
 export const DEFAULT_VAD: VadParams = {
@@ -60,6 +66,9 @@ export const DEFAULT_VAD: VadParams = {
   extendSec: 0.3,
   levelWindowSec: 60,
   leakWindowSec: 120,
+  strongEchoDb: -15,
+  echoTailDecayDbPerSec: 120,
+  roomEchoMinDb: -18,
 };
 
 export interface ChannelVad {
@@ -146,8 +155,8 @@ export const DIGITAL_SILENCE_DB = -95;
  * about 0.3 % of speech frames reach it, nearly every frame of a pressed key does.
  */
 const DTMF_FRAME_SHARE = 0.7;
-/** a speech island whose sounding frames are at least this share keypad frames is keypad, not speech */
-const DTMF_ISLAND_SHARE = 0.25;
+/** an island whose sounding frames are at least this share next to key presses is what is left of a burst */
+const DTMF_ISLAND_SHARE = 0.5;
 
 const HIST_MIN_DB = -120;
 const HIST_BIN_DB = 0.5;
@@ -291,6 +300,11 @@ function decide(
   // Hysteresis with a bounded reach: from each core frame, speech extends over weaker frames (onsets, word
   // endings) for at most `extendSec` each way. Unbounded hysteresis would run on through babble or pumped
   // noise that sits between the two thresholds.
+  // Key presses are taken out frame by frame (with the onset and decay frames around each) before the
+  // hysteresis, so they neither start speech nor carry it on, and words said right after typing stay
+  // speech; what is left of a burst (a stray edge frame) is dropped below.
+  const keypad = dilate(ch.dtmfShare, DTMF_FRAME_SHARE, 2);
+  for (let t = 0; t < n; t++) if (keypad[t]) core[t] = ok[t] = 0;
   const reach = Math.max(1, Math.round(p.extendSec / frameSec));
   const active = new Uint8Array(n);
   let lastCore = -Infinity;
@@ -303,19 +317,33 @@ function decide(
     if (core[t]) nextCore = t;
     else if (!active[t] && ok[t] && nextCore - t <= reach && (t + 1 < n && active[t + 1])) active[t] = 1;
   }
+  const nearKeypad = dilate(ch.dtmfShare, DTMF_FRAME_SHARE, 6);
   let spans = framesToSpans(active, frameSec);
-  spans = mergeSpans(spans, p.bridgeGapSec).filter((s) => s.end - s.start >= p.minSpeechSec && !mostlyKeypad(s, ch, ok, frameSec));
+  spans = mergeSpans(spans, p.bridgeGapSec).filter((s) => s.end - s.start >= p.minSpeechSec && !mostlyKeypad(s, nearKeypad, ok, frameSec));
   return { speech: spans, speechLevelDb: level, noiseFloorDb: globalFloor };
 }
 
-/** Keypad (DTMF) bursts: an island whose sounding frames are largely keypad frames. */
-function mostlyKeypad(s: TimeSpan, ch: ChannelFeatures, ok: Uint8Array, frameSec: number): boolean {
+/**
+ * Frames within `radius` frames of a run of at least two frames whose value reaches `threshold` (a key is
+ * pressed for 40 ms or more; a lone speech frame that happens to look like a key press is left alone).
+ */
+function dilate(x: Float32Array, threshold: number, radius: number): Uint8Array {
+  const out = new Uint8Array(x.length);
+  for (let t = 0; t < x.length; t++) {
+    if (x[t] < threshold || !((x[t - 1] ?? 0) >= threshold || (x[t + 1] ?? 0) >= threshold)) continue;
+    for (let k = Math.max(0, t - radius); k <= Math.min(x.length - 1, t + radius); k++) out[k] = 1;
+  }
+  return out;
+}
+
+/** What is left of a keypad (DTMF) burst: an island whose sounding frames are mostly next to key presses. */
+function mostlyKeypad(s: TimeSpan, nearKeypad: Uint8Array, ok: Uint8Array, frameSec: number): boolean {
   let sounding = 0;
   let tone = 0;
   for (let t = Math.round(s.start / frameSec); t < Math.min(ok.length, Math.round(s.end / frameSec)); t++) {
     if (!ok[t]) continue;
     sounding++;
-    if (ch.dtmfShare[t] >= DTMF_FRAME_SHARE) tone++;
+    if (nearKeypad[t]) tone++;
   }
   return sounding > 0 && tone >= DTMF_ISLAND_SHARE * sounding;
 }
@@ -340,13 +368,46 @@ export function detectVoiceActivity(
   if (dualMono) chans = [chans[0]];
   const leaks: LeakEstimate[] = [];
   const results: ChannelVad[] = [];
+  // first[c]: how the other side leaks into channel c, estimated from the other channel as recorded; when
+  // no path tracks it frame by frame, from its reverberant envelope (a speakerphone's room rings on after
+  // each word, so the leaked copy is a smeared one)
+  const first =
+    chans.length === 2
+      ? [0, 1].map((c) => {
+          const direct = windowedLeak(chans[1 - c].bands, chans[c].bands, nFrames, frameSec, p.leakWindowSec);
+          if (direct.any) return direct;
+          const room = reverberantEnvelope(chans[1 - c].bands, frameSec, p.echoTailDecayDbPerSec);
+          const viaRoom = windowedLeak(room, chans[c].bands, nFrames, frameSec, p.leakWindowSec);
+          // only a strong acoustic path (a speakerphone) is taken this way: a smeared envelope correlates
+          // weakly with almost anything, and a weak path found so would eat quiet speech on clean lines
+          const strong = viaRoom.any && Math.max(...viaRoom.strongest.paths.map((x) => x.gainDb)) >= p.roomEchoMinDb;
+          return strong ? viaRoom : direct;
+        })
+      : [];
   for (let c = 0; c < chans.length; c++) {
     const own = new Float64Array(nFrames);
     let leakDb: Float64Array | null = null;
     if (chans.length === 2) {
       const other = chans[1 - c];
-      const pred = windowedLeak(other.bands, chans[c].bands, nFrames, frameSec, p.leakWindowSec);
+      let pred = first[c];
+      // A side that carries a strong echo of this one (a speakerphone: the agent's voice back through the
+      // customer's room) is loud whenever this side talks; estimated from that channel as recorded, its
+      // leak into this side is masked by this side's own speech and is missed. Estimate it from the other
+      // side's own sound instead: its channel less the echo of this side.
+      const reverse = first[1 - c];
+      if (reverse.any && Math.max(...reverse.strongest.paths.map((x) => x.gainDb)) >= p.strongEchoDb) {
+        const ownOfOther = other.bands.map((band, b) => band.map((x, t) => Math.max(0, x - reverse.bands[b][t])));
+        const again = windowedLeak(ownOfOther, chans[c].bands, nFrames, frameSec, p.leakWindowSec);
+        if (again.any) pred = again;
+      }
       leaks[1 - c] = pred.strongest;
+      if (pred.any && Math.max(...pred.strongest.paths.map((x) => x.gainDb)) >= p.strongEchoDb) {
+        // A strong acoustic path (a speakerphone) comes back through a room: it rings on after the other
+        // side stops. The band-power model predicts one delayed copy, so its tail would pass for this side's
+        // speech; let the predicted leak decay no faster than a small room does (`echoTailDecayDbPerSec`).
+        const r = 10 ** (-(p.echoTailDecayDbPerSec * frameSec) / 10);
+        for (const band of pred.bands) for (let t = 1; t < nFrames; t++) band[t] = Math.max(band[t], band[t - 1] * r);
+      }
       if (pred.any) {
         leakDb = new Float64Array(nFrames);
         for (let t = 0; t < nFrames; t++) {
@@ -407,6 +468,16 @@ function windowedLeak(
     for (let b = 0; b < N_BANDS; b++) out[b].set(pred[b].subarray(a - ea, z - ea), a);
   }
   return { bands: out, any, strongest };
+}
+
+/** Band powers that fall no faster than `decayDbPerSec` (a room's reverberation after each sound). */
+function reverberantEnvelope(bands: Float32Array[], frameSec: number, decayDbPerSec: number): Float32Array[] {
+  const r = 10 ** (-(decayDbPerSec * frameSec) / 10);
+  return bands.map((band) => {
+    const out = new Float32Array(band.length);
+    for (let t = 0; t < band.length; t++) out[t] = Math.max(band[t], t > 0 ? out[t - 1] * r : 0);
+    return out;
+  });
 }
 
 /** Both channels the same signal: per-frame band powers within ~1 dB nearly everywhere sound is. */

@@ -62,6 +62,13 @@ describe('detectTalkOver', () => {
     expect(ev).toHaveLength(1);
     expect(ev[0].speaker).toBe('customer');
   });
+  it('the first speaker\'s short replies after the other took the floor are backchannels, not overlap', () => {
+    // customer talks 0-2.2, agent takes over at 1.9 and talks to 6; the customer's "mm" at 2.6 and "yes" at
+    // 3.5 (pauses under the turn gap) would otherwise glue onto the customer's turn
+    expect(detectTalkOver(call([s(1.9, 6)], [s(0, 2.2), s(2.6, 3.1), s(3.5, 4.0)]), P)!.filter((e) => e.type === 'talk_over')).toEqual([]);
+    // a long reply is still a fight for the floor
+    expect(detectTalkOver(call([s(1.9, 6)], [s(0, 2.2), s(2.6, 4.6)]), P)!.filter((e) => e.type === 'talk_over')).toHaveLength(1);
+  });
   it('mono: not measurable (null), not zero', () => {
     const tl: SpeechTimeline = { durationSec: 10, channels: [{ speaker: 'unknown', speech: [s(0, 5)] }], hold: [] };
     expect(detectTalkOver(tl, P)).toBeNull();

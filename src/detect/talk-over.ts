@@ -48,8 +48,14 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
     for (let k = j; k < c.length && c[k].start < ta.end; k++) {
       const tc = c[k];
       const [first, second] = ta.start <= tc.start ? [ta, tc] : [tc, ta];
+      // Once the second speaker has the floor, the first one's short utterances inside the second's turn
+      // ("mm", "对") are backchannels to the new speaker, not a fight for the floor: they do not count as
+      // overlap (pauses under turnMergeGapSec otherwise glue them to the end of the first one's turn).
+      const firstParts = first.parts.filter(
+        (x) => !(x.start >= second.start && x.end <= second.end + 0.3 && x.end - x.start <= p.backchannelMaxSec),
+      );
       const overlap = intersectSpans(
-        mergeSpans(first.parts, 0),
+        mergeSpans(firstParts, 0),
         mergeSpans(second.parts, 0),
       ).reduce((s, x) => s + (x.end - x.start), 0);
       if (overlap <= 0) continue;

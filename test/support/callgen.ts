@@ -1564,7 +1564,8 @@ export async function hardLineCallSpec(lineSeed: number, line: HardLine, opts: {
         language,
         hold: 0.3,
         keypad: 0.35,
-        impairments: { ...randomImpairments(rand), ...base },
+        // (headset babble, a separate condition with its own weaknesses, is left to the random calls)
+        impairments: { ...base, noiseDb: { agent: -u(62, 42), customer: -u(62, 40) }, ...(rand() < 0.25 ? { agcPumping: true } : {}) },
         codec: pick(['pcm16', 'mulaw', 'alaw', 'gsm-stereo', 'opus'] as const),
         deadAirGaps: 2,
       });
