@@ -125,6 +125,11 @@ export class LexiconMatcher {
   readonly entries: readonly LexiconEntry[];
   private readonly langs: Record<LexiconLanguage, LanguageMatcher>;
   private readonly entryIndex: Map<LexiconEntry, number>;
+  /**
+   * Steps spent resolving hits (overlaps, exceptions) since the last reset: a machine-independent measure of
+   * work, so tests can show it grows linearly with the hits (issue 15) without timing anything.
+   */
+  readonly work = { steps: 0 };
   /** buffers reused by every matchText call (one utterance at a time; nothing keeps them after it returns) */
   private readonly scratch: Scratch = { zh: newZhScratch(), en: new Int32Array(64), fuzzy: new Int32Array(256) };
 
@@ -342,13 +347,14 @@ export class LexiconMatcher {
     }
 
     const excepted = exceptedHits(hits, exceptions, this.entryIndex);
+    this.work.steps += hits.length + exceptions.length;
     const kept = hits.filter((h, i) => {
       if (excepted[i]) return false;
       if (h.entry.boundary === 'pause' && !pauseOrRepeat(symbols, length, pauseAt, h.from, h.to)) return false;
       if (h.entry.boundary === 'word' && pauseAt(h.to - 1)) return false;
       return true;
     });
-    const resolved = resolveOverlaps(kept, length);
+    const resolved = resolveOverlaps(kept, length, this.work);
     markQuoted(resolved, quoteEnds, QUOTE_REACH[language]);
     return resolved;
   }
