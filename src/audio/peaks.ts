@@ -59,11 +59,17 @@ export class PeakAccumulator {
     const frameBytes = 2 * this.channelCount;
     const whole = buf.length - (buf.length % frameBytes);
     if (whole < buf.length) this.carry = Buffer.from(buf.subarray(whole));
-    for (let off = 0; off < whole; off += frameBytes) {
-      for (let ch = 0; ch < this.channelCount; ch++) {
-        const v = buf.readInt16LE(off + 2 * ch);
+    // An Int16Array view needs 2-byte alignment; pipe chunks are usually aligned, copy when not. (s16le on a
+    // little-endian host, which is every platform Node ships for.)
+    const aligned = buf.byteOffset % 2 === 0 ? buf : Buffer.from(buf.subarray(0, whole));
+    const samples = new Int16Array(aligned.buffer, aligned.byteOffset, whole / 2);
+    const nch = this.channelCount;
+    const cur = this.current;
+    for (let i = 0; i < samples.length; i += nch) {
+      for (let ch = 0; ch < nch; ch++) {
+        const v = samples[i + ch];
         const a = v < 0 ? -v : v;
-        if (a > this.current[ch]) this.current[ch] = a;
+        if (a > cur[ch]) cur[ch] = a;
       }
       this.totalFrames++;
       if (++this.inBucket === this.samplesPerFineBucket) this.flush();

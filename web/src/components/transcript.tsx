@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import { clock } from '../format';
 import { t } from '../i18n';
@@ -16,10 +16,21 @@ interface Props {
   events: CallEvent[];
   time: number;
   onSeek: (sec: number) => void;
+  follow: boolean;
+  setFollow: (on: boolean) => void;
 }
 
-export function Transcript({ segments, events, time, onSeek }: Props) {
-  const [follow, setFollow] = useState(true);
+/** The "follow playback" switch; the call view puts it in its tab bar. */
+export function FollowSwitch({ follow, setFollow }: { follow: boolean; setFollow: (on: boolean) => void }) {
+  return (
+    <label class="check follow">
+      <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} />
+      {t('follow')}
+    </label>
+  );
+}
+
+export function Transcript({ segments, events, time, onSeek, follow, setFollow }: Props) {
   const listRef = useRef<HTMLOListElement>(null);
   const programmatic = useRef(false);
   const hitsBySegment = useMemo(() => {
@@ -57,12 +68,6 @@ export function Transcript({ segments, events, time, onSeek }: Props) {
   if (segments.length === 0) return <p class="empty">{t('noTranscript')}</p>;
   return (
     <div class="transcript">
-      <div class="panel-head follow-row">
-        <label class="check">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} />
-          {t('follow')}
-        </label>
-      </div>
       <ol
         class="turns"
         ref={listRef}

@@ -7,7 +7,7 @@ import { go, href } from '../router';
 import type { CallDetail, DraftItem, HistoryEntry } from '../types';
 import { isTyping, helpOpen } from '../components/help';
 import { Player, type PlayerHandle } from '../components/player';
-import { Transcript } from '../components/transcript';
+import { FollowSwitch, Transcript } from '../components/transcript';
 import { Scorecard, flatItems, hasMachineAnswer, type DecideInput } from '../components/scorecard';
 import { navigableEvents, eventLabel } from '../components/events';
 import { DisputeDialog } from './disputes';
@@ -21,6 +21,7 @@ export function CallPage({ id }: { id: string }) {
   const [selected, setSelected] = useState(0);
   const [overrideOpen, setOverrideOpen] = useState(false);
   const [tab, setTab] = useState<'transcript' | 'history'>('transcript');
+  const [follow, setFollow] = useState(true);
   const [disputeItem, setDisputeItem] = useState<DraftItem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const player = useRef<PlayerHandle | null>(null);
@@ -212,10 +213,20 @@ export function CallPage({ id }: { id: string }) {
             <button role="tab" aria-selected={tab === 'history'} class={tab === 'history' ? 'active' : ''} onClick={() => setTab('history')}>
               {t('history')}
             </button>
+            <span class="spacer" />
+            {tab === 'transcript' && <FollowSwitch follow={follow} setFollow={setFollow} />}
           </div>
-          {tab === 'transcript' ? <Transcript segments={call.segments} events={call.events} time={time} onSeek={seek} /> : <History entries={history} titles={itemTitles} />}
+          {tab === 'transcript' ? <Transcript segments={call.segments} events={call.events} time={time} onSeek={seek} follow={follow} setFollow={setFollow} /> : <History entries={history} titles={itemTitles} />}
         </div>
         <div class="right">
+          {currentUser.value?.role === 'agent' && call.disputeWindow && (
+            <p class={`dispute-window${call.disputeWindow.open ? '' : ' closed'}`}>
+              {call.disputeWindow.open
+                ? t('disputeWindowOpen', { until: dateTime(call.disputeWindow.closesAt), used: call.disputeWindow.used, limit: call.disputeWindow.limit })
+                : t('disputeWindowClosed', { until: dateTime(call.disputeWindow.closesAt) })}
+            </p>
+          )}
+          {call.hidden && <p class="dispute-window">{call.hidden}</p>}
           {call.draft ? (
             <Scorecard
               draft={call.draft}

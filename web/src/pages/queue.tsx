@@ -78,8 +78,8 @@ export function QueuePage() {
         setData(d);
         setError(null);
         lastOrder = d.entries.filter((e) => e.state !== 'completed').map((e) => e.id);
-        // Warm the media of the first calls, so the one the inspector opens next shows its waveform at once.
-        for (const e of d.entries.slice(0, 3)) void fetch(`/api/calls/${encodeURIComponent(e.id)}/peaks`, { credentials: 'same-origin' }).catch(() => undefined);
+        // Warm the media of the top call, so the one the inspector most likely opens next shows its waveform at once.
+        for (const e of d.entries.slice(0, 1)) void fetch(`/api/calls/${encodeURIComponent(e.id)}/peaks`, { credentials: 'same-origin' }).catch(() => undefined);
       })
       .catch((e: Error) => !stale && setError(e.message));
     return () => {
