@@ -68,11 +68,16 @@ describe('callqa review plan / rules accuracy / review example', () => {
     expect(p.plan.agents.find((a: any) => a.agentId === 'a1')).toMatchObject({ required: 3, reviewed: 3, missing: 0 });
     expect(p.plan.warnings.join(' ')).toMatch(/above the 15% ceiling/);
     expect(p).toMatchObject({ inspectors: 2, workdaysLeft: 4, dailyQuota: 5 });
+    // finals: problem call with the false positive 77, confirmed 75, clean call with the miss 98 -> mean 83.33; no margin
+    // for risk-picked reviews; the random share's mean only over reviewed calls drawn with equal chance
+    expect(p.scores.reviewed).toEqual({ n: 3, mean: 83.33, margin: null });
+    expect(p.scores.random.n).toBe(0);
     const t = await callqa(['review', 'plan', '--week', '2026-12-01', '--data-dir', dir]);
     expect(t.code).toBe(0);
     expect(t.stdout).toContain('inbound-service-zh: 16 calls, 3 reviewed (18.8%); target 16 (set by the COPC sample size), 13 to go');
     expect(t.stdout).toMatch(/a2[\s│]+new[\s│]+6[\s│]+6[\s│]+0[\s│]+6[\s│]+new agent/);
     expect(t.stdout).toContain('warning: the target (16 of 16 calls, 100%) is above the 15% ceiling');
+    expect(t.stdout).toContain('(all reviews: 83.33% (n=3), risk-picked)');
     const bad = await callqa(['review', 'plan', '--week', 'last week', '--data-dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--week: not a date');

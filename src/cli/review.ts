@@ -85,6 +85,9 @@ export function formatPlan(r: PlanReport): string {
     t.push(['COPC sample size', x.copcSize, '001 质检日常考核标准: confidence and margin over the week']);
     t.push(['per-agent minimums', x.agentFloor, '002 监控频率: every agent, more for new and weak ones']);
     t.push(['random sample', `${p.random.reviewed}/${p.random.drawn}`, 'reviewed / drawn (unbiased figures rest on these)']);
+    const est = (e: { n: number; mean: number | null; margin: number | null }) =>
+      e.mean === null ? '-' : `${e.mean}%${e.margin !== null ? ` ± ${e.margin}` : ''} (n=${e.n})`;
+    t.push(['mean score', est(p.scores.random), `random share: unbiased (all reviews: ${est(p.scores.reviewed)}, risk-picked)`]);
     t.push(['quota today', p.dailyQuota, `per inspector (${p.inspectors} active, ${p.workdaysLeft} working day(s) left)`]);
     out.push(t.toString());
     if (x.agents.length) {

@@ -6,6 +6,7 @@ import {
   dailyQuota,
   drawRandomSample,
   isoWeek,
+  meanWithMargin,
   randomKey,
   sampleSize,
   weekPlan,
@@ -170,5 +171,16 @@ describe('quotas and assignment', () => {
       { id: 'b', load: 0, capacity: 2 },
     ], (call, ins) => !(call === 'c1' && ins === 'a'));
     expect(Object.fromEntries(m)).toEqual({ c1: 'b', c2: 'a', c3: 'b' });
+  });
+});
+
+describe('estimates from the random sample', () => {
+  it('mean with its margin, finite-population corrected', () => {
+    // mean 85; s = √(500/3) = 12.910; s/√n = 6.455; x 1.959964 = 12.65; x √(12/15) = 0.8944 -> 11.32
+    expect(meanWithMargin([80, 90, 70, 100], 0.95)).toEqual({ n: 4, mean: 85, margin: 12.65 });
+    expect(meanWithMargin([80, 90, 70, 100], 0.95, 16)).toEqual({ n: 4, mean: 85, margin: 11.32 });
+    expect(meanWithMargin([80, 90, 70, 100], 0.95, 4)).toEqual({ n: 4, mean: 85, margin: 0 }); // the whole population
+    expect(meanWithMargin([77], 0.95)).toEqual({ n: 1, mean: 77, margin: null });
+    expect(meanWithMargin([], 0.95)).toEqual({ n: 0, mean: null, margin: null });
   });
 });

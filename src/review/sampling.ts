@@ -344,3 +344,31 @@ export function assignEvenly(
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Estimates from the random sample
+
+export interface MeanEstimate {
+  n: number;
+  mean: number | null;
+  /** half-width of the confidence interval (t ≈ z; finite-population corrected); null under 2 reviews */
+  margin: number | null;
+}
+
+/**
+ * The mean of the reviewed random calls with its margin at `confidence`: z · s / √n · √((N − n)/(N − 1)),
+ * s the sample standard deviation, N the calls the sample was drawn from. Only calls drawn with equal
+ * probability (the random share) give an unbiased program figure; risk-picked reviews do not.
+ */
+export function meanWithMargin(values: readonly number[], confidence: number, population?: number): MeanEstimate {
+  const n = values.length;
+  if (!n) return { n, mean: null, margin: null };
+  const mean = values.reduce((a, x) => a + x, 0) / n;
+  if (n < 2) return { n, mean: round2(mean), margin: null };
+  const s = Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  const N = population ?? Infinity;
+  const fpc = Number.isFinite(N) && N > 1 ? Math.sqrt(Math.max(0, (N - n) / (N - 1))) : 1;
+  return { n, mean: round2(mean), margin: round2((zForConfidence(confidence) * s) / Math.sqrt(n) * fpc) };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;

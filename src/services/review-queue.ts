@@ -10,10 +10,12 @@ import {
   dailyQuota,
   drawRandomSample,
   isoWeek,
+  meanWithMargin,
   weekPlan,
   workdaysLeft,
   type AgentClass,
   type AgentStanding,
+  type MeanEstimate,
   type RandomWhy,
   type WeekPlan,
 } from '../review/sampling.js';
@@ -29,6 +31,8 @@ import { ServiceError, forbidden } from './errors.js';
 import type { AuthUser } from './types.js';
 
 const DAY_MS = 86_400_000;
+
+const percents = (calls: readonly PeriodCall[]) => calls.map((c) => c.finalPercent).filter((x): x is number => x !== null);
 
 /** The review policy of a program (pipelines/<id>.yaml `review:`); a program that is gone gets the defaults. */
 export function programReviewPolicy(pipelineId: string): ReviewPolicy {
@@ -87,6 +91,12 @@ export interface ProgramPlan {
   plan: WeekPlan;
   /** calls of the week in the random sample, and how many of those are reviewed */
   random: { drawn: number; reviewed: number };
+  /**
+   * mean final score (percent) of the week's reviews: over all of them (risk-picked too: biased low), and over
+   * the reviewed calls of the random share (equal chance for every call: an unbiased estimate, with its margin
+   * at the policy's confidence)
+   */
+  scores: { reviewed: MeanEstimate; random: MeanEstimate };
   inspectors: number;
   workdaysLeft: number;
   /** each inspector's quota today for this program's remaining target */
@@ -211,6 +221,11 @@ export class ReviewQueueService {
         pipelineId,
         plan,
         random: { drawn: drawn.length, reviewed: drawn.filter((c) => c.reviewState === 'completed').length },
+        scores: {
+          // no margin: risk-picked reviews are not a random sample of anything
+          reviewed: { ...meanWithMargin(percents(scoped), policy.sampling.confidence), margin: null },
+          random: meanWithMargin(percents(scoped.filter((c) => draw.get(c.id) === 'share')), policy.sampling.confidence, scoped.length),
+        },
         inspectors,
         workdaysLeft: left,
         dailyQuota: inspectors > 0 && left > 0 ? dailyQuota({ remaining: plan.missing, inspectors, workdaysLeft: left }, policy.quotas) : 0,

@@ -38,6 +38,8 @@ export interface PeriodCall {
   reviewState: 'unreviewed' | 'in_progress' | 'completed';
   completedAt: Date | null;
   completedBy: string | null;
+  /** the current result (latest version) as a percent of full marks, once completed */
+  finalPercent: number | null;
 }
 
 /** The latest finished analysis per recording; the same shape calls-repo lists (aliases r, run, rv, a). */
@@ -112,7 +114,9 @@ export class TriageRepo {
     if (pipelineId) where.push(sql`run.pipeline_id = ${pipelineId}`);
     const res = await this.db.execute(sql`
       select r.id, r.metadata->>'agentId' as agent_id, r.metadata->>'team' as team, run.pipeline_id, run.finished_at,
-        rv.status as review_status, rv.completed_at, rv.completed_by
+        rv.status as review_status, rv.completed_at, rv.completed_by,
+        (select case when x.max_total > 0 then x.total / x.max_total * 100 end from review_results x
+          where x.review_id = rv.id order by x.version desc limit 1) as final_percent
       ${LATEST_RUN} where ${sql.join(where, sql` and `)} order by r.id`);
     return rowsOf(res).map((r) => ({
       id: r.id as string,
@@ -123,6 +127,7 @@ export class TriageRepo {
       reviewState: ((r.review_status as string | null) ?? 'unreviewed') as PeriodCall['reviewState'],
       completedAt: date(r.completed_at),
       completedBy: str(r.completed_by),
+      finalPercent: num(r.final_percent),
     }));
   }
 

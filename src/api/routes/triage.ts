@@ -106,6 +106,12 @@ const PlanSchema = z
           warnings: z.array(z.string()),
         }),
         random: z.object({ drawn: z.number().int(), reviewed: z.number().int() }),
+        scores: z
+          .object({
+            reviewed: z.object({ n: z.number().int(), mean: z.number().nullable(), margin: z.number().nullable() }),
+            random: z.object({ n: z.number().int(), mean: z.number().nullable(), margin: z.number().nullable() }),
+          })
+          .openapi({ description: 'mean final score (percent): all reviews of the week (risk-picked: biased), and the reviewed random-share calls (unbiased, ± margin at the policy confidence)' }),
         inspectors: z.number().int(),
         workdaysLeft: z.number().int(),
         dailyQuota: z.number().int(),
