@@ -111,10 +111,18 @@ for (const makeBackend of BACKENDS) {
       expect(log.some((e) => e.action === 'watchlist.create' && e.actor === 'sup-red')).toBe(true);
       expect((await as.insp1.req('GET', '/api/watchlist')).body.savedSearches.map((s: { name: string }) => s.name)).toEqual(['billing']);
     });
+    it('QA figures for supervisors (their team) and admins, not inspectors', async () => {
+      const all = await as.admin1.req('GET', '/api/figures?by=month&group=team');
+      expect(all.status).toBe(200);
+      expect(all.body.figures.map((f: { key: string }) => f.key).sort()).toEqual(['blue', 'red']);
+      const red = await as['sup-red'].req('GET', '/api/figures?by=month&group=team');
+      expect(red.body.figures.map((f: { key: string }) => f.key)).toEqual(['red']);
+      expect((await as.insp1.req('GET', '/api/figures')).status).toBe(403);
+    });
     it('the operations are in the OpenAPI document', async () => {
       const doc = await as.admin1.req('GET', '/api/openapi.json');
       const ops = Object.values(doc.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
-      expect(ops).toEqual(expect.arrayContaining(['searchTranscripts', 'exportSearch', 'trends', 'listSavedSearches', 'createSavedSearch', 'listWatchHits']));
+      expect(ops).toEqual(expect.arrayContaining(['searchTranscripts', 'exportSearch', 'trends', 'listSavedSearches', 'createSavedSearch', 'listWatchHits', 'qaFigures']));
     });
   });
 }

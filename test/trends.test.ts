@@ -4,11 +4,13 @@
  * last week must come out as emerging.
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeEvent } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { ScorecardDraft } from '../src/score/types.js';
-import { trends } from '../src/services/trends.js';
+import { qaFiguresOf, trends } from '../src/services/trends.js';
+import { reviewResults, reviews, users } from '../src/store/schema.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { BACKENDS as DB_BACKENDS } from './support/api-env.js';
 import { prng } from './support/prng.js';
@@ -81,6 +83,27 @@ for (const makeBackend of DB_BACKENDS) {
       expect(m.series.find((s) => s.key === 'event:banned_phrase')!.counts).toEqual([0, 55]);
       const a1 = await trends(store.db, { by: 'week', periods: 4, agentId: 'A1' });
       expect(a1.volume.map((v) => v.calls)).toEqual([5, 10, 5, 10]);
+    });
+    it('QA figures from completed reviews: pass rate, average final, fatal rate, handling time and shares per week', async () => {
+      // complete reviews of the first three calls of week 1: 90 (pass), 70 (fail), 85 but fatal (fail)
+      const [u] = await store.db.insert(users).values({ username: `insp-${backend.name}`, role: 'inspector', passwordHash: 'x' }).returning();
+      const wk1 = await store.db.execute(sql`select r.id as rec, s.id as card from recordings r join analysis_runs ar on ar.recording_id = r.id
+        join scorecards s on s.run_id = ar.id where r.file_name in ('w0-0.wav', 'w0-1.wav', 'w0-2.wav') order by r.file_name`);
+      const rows = (wk1 as unknown as { rows: { rec: string; card: string }[] }).rows;
+      expect(rows).toHaveLength(3);
+      const finals = [[90, false], [70, false], [85, true]] as const;
+      for (const [i, r] of rows.entries()) {
+        const now = new Date('2026-11-03T12:00:00Z');
+        const [rv] = await store.db.insert(reviews).values({ recordingId: r.rec, scorecardId: r.card, status: 'completed', startedBy: u!.id, startedAt: now, completedBy: u!.id, completedAt: now }).returning();
+        await store.db.insert(reviewResults).values({ reviewId: rv!.id, version: 1, total: finals[i]![0], maxTotal: 100, fatal: finals[i]![1], card: {}, cause: 'completed', createdBy: u!.id, createdAt: now });
+      }
+      const f = await qaFiguresOf(store.db, { by: 'week', groupBy: 'all', passShare: 0.8 });
+      const w1 = f.find((x) => x.period === '2026-11-02')!;
+      expect(w1).toMatchObject({ calls: 10, reviewed: 3, passRate: 0.333, avgFinal: 81.667, fatalRate: 0.333, avgHandlingSec: 200 });
+      expect(w1.talkShare).toBe(0.9); // 180 s of talk in 200 s calls
+      expect(f.find((x) => x.period === '2026-11-09')).toMatchObject({ calls: 20, reviewed: 0, passRate: null });
+      const byAgent = await qaFiguresOf(store.db, { by: 'month', groupBy: 'agent', passShare: 0.8 });
+      expect(byAgent.map((x) => `${x.key}:${x.calls}`)).toEqual(['A1:30', 'A2:30']);
     });
     it('the phrase customers started saying in the last week is emerging, with example calls; steady phrases are not', async () => {
       const r = await trends(store.db, { by: 'week', periods: 4 });

@@ -17,6 +17,10 @@ interface TrendsCliOptions {
   from?: string;
   to?: string;
   top: string;
+  qa?: boolean;
+  group: string;
+  passScore: string;
+  repeatDays: string;
   json?: boolean;
   csv?: string;
   data?: string;
@@ -37,6 +41,10 @@ export function register(program: Command): void {
     .option('--from <date>', 'not before this date (YYYY-MM-DD)', date)
     .option('--to <date>', 'the last period holds this date (default: the newest call)', date)
     .option('--top <n>', 'series shown in the table', '15')
+    .option('--qa', 'the QA figures instead: 监听合格率 (pass rate), final scores, fatal rate, handling time, talk/silence/hold shares, repeat contacts')
+    .option('--group <by>', 'with --qa: agent, team or all', 'all')
+    .option('--pass-score <pct>', 'with --qa: pass mark in percent of the maximum', '80')
+    .option('--repeat-days <n>', 'with --qa: a call again from the same customer number within n days is a repeat contact', '7')
     .option('--json', 'machine-readable: { periods, volume, series: [{ key, counts, rate, points }], emerging: [{ phrase, countNow, countBefore, score }] }')
     .option('--csv <file>', 'write every series as CSV (key, period, count, per100Calls, perTalkHour, change)')
     .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
@@ -63,6 +71,7 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
   const { loadLexicons } = await import('../lexicon/loader.js');
   const { defaultLexiconsDir } = await import('../pipeline/loader.js');
   const Table = (await import('cli-table3')).default;
+  if (opts.qa) return runQaFigures(opts);
   const lex = loadLexicons(defaultLexiconsDir());
   const known = lexiconPhrases(lex.entries.flatMap((e) => e.phrases));
   const store = await openStore({ dataDir: opts.data });
@@ -95,6 +104,39 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
       for (const x of r.emerging) e.push([x.phrase, x.countNow, x.countBefore, x.score, x.logRatio]);
       process.stdout.write(`${e.toString()}\n`);
     } else process.stdout.write('emerging phrases: none rose significantly in the last period\n');
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function runQaFigures(opts: TrendsCliOptions): Promise<number> {
+  const { qaFiguresOf } = await import('../services/trends.js');
+  const { openStore } = await import('../store/db.js');
+  const Table = (await import('cli-table3')).default;
+  const group = opts.group;
+  if (group !== 'agent' && group !== 'team' && group !== 'all') throw new InvalidArgumentError('--group: agent, team or all');
+  const pass = Number(opts.passScore);
+  if (!(pass > 0 && pass <= 100)) throw new InvalidArgumentError('--pass-score: a percentage, 1-100');
+  const store = await openStore({ dataDir: opts.data });
+  try {
+    const figures = await qaFiguresOf(store.db, {
+      by: opts.by, groupBy: group, passShare: pass / 100, repeatWindowDays: Number(opts.repeatDays) || 7,
+      team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
+    });
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ passScorePct: pass, figures }, null, 2)}\n`);
+      return 0;
+    }
+    const pct = (x: number | null) => (x === null ? '-' : `${Math.round(x * 1000) / 10}%`);
+    const t = new Table({ head: [group === 'all' ? '' : group, 'period', 'calls', 'reviewed', `pass (≥${pass})`, 'avg final', 'fatal', 'AHT', 'talk', 'silence', 'hold', 'repeat'], style: { head: [], border: [] } });
+    for (const f of figures) {
+      t.push([f.key === 'all' ? '' : f.key, f.period, f.calls, f.reviewed, pct(f.passRate), f.avgFinal ?? '-', pct(f.fatalRate),
+        f.avgHandlingSec === null ? '-' : `${Math.floor(f.avgHandlingSec / 60)}:${String(Math.round(f.avgHandlingSec % 60)).padStart(2, '0')}`,
+        pct(f.talkShare), pct(f.silenceShare), pct(f.holdShare), pct(f.repeatContactRate)]);
+    }
+    process.stdout.write(`${t.toString()}\n`);
+    if (figures.every((f) => f.reviewed === 0)) process.stdout.write('no completed reviews yet: pass rate, final scores and fatal rate need reviews (callqa serve)\n');
     return 0;
   } finally {
     await store.close();

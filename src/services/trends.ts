@@ -8,6 +8,7 @@ import type { CallFilters } from '../store/call-filter-sql.js';
 import { TrendsRepo } from '../store/trends-repo.js';
 import { DEFAULT_EMERGING, emergingPhrases, ngrams, type EmergingPhrase } from '../trends/keyness.js';
 import { periodsBetween, periodStart, rollup, type Granularity, type Series } from '../trends/rollup.js';
+import { qaFigures, type QaFigures } from '../trends/qa-figures.js';
 
 export interface TrendsQuery extends CallFilters {
   by: Granularity;
@@ -73,3 +74,17 @@ function shift(date: string, by: Granularity, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+
+export interface QaFiguresQuery extends CallFilters {
+  by: Granularity;
+  groupBy: 'agent' | 'team' | 'all';
+  /** pass mark as a share of the maximum (default 0.8) */
+  passShare?: number;
+  repeatWindowDays?: number;
+}
+
+/** The QA programme's own figures (src/trends/qa-figures.ts) over the stored analyses and completed reviews. */
+export async function qaFiguresOf(db: StoreDb, q: QaFiguresQuery): Promise<QaFigures[]> {
+  const rows = await new TrendsRepo(db).qaRows(q);
+  return qaFigures(rows, { by: q.by, groupBy: q.groupBy, passShare: q.passShare ?? 0.8, repeatWindowDays: q.repeatWindowDays ?? 7 });
+}

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { QaCallRow } from '../trends/qa-figures.js';
 import type { Granularity, KeyCount, PeriodVolume } from '../trends/rollup.js';
 import { CALL_DATE, callConditions, rowsOf, TALK_SEC, type CallFilters } from './call-filter-sql.js';
 import type { StoreDb } from './db.js';
@@ -34,6 +35,27 @@ export class TrendsRepo {
       where s.speaker = 'customer' and ${CALL_DATE} between ${from}::date and ${to}::date and ${sql.join(callConditions(f), sql` and `)}
       order by ${CALL_DATE} desc, s.run_id, s.idx limit ${limit}`);
     return rowsOf<{ call_id: string; text: string }>(rows).map((r) => ({ callId: String(r.call_id), text: String(r.text) }));
+  }
+
+  /** Per call: length, talk/silence/hold, the latest final result of a completed review, the customer's number. */
+  async qaRows(f: CallFilters): Promise<QaCallRow[]> {
+    const rows = await this.db.execute(sql`select r.id as call_id, ${CALL_DATE}::text as d, r.metadata ->> 'agentId' as agent, r.metadata ->> 'team' as team,
+        coalesce(r.duration_sec, 0) as dur, (ar.metrics ->> 'agentTalkSec')::float8 as at, (ar.metrics ->> 'customerTalkSec')::float8 as ct,
+        (ar.metrics ->> 'silenceSec')::float8 as sil, (ar.metrics ->> 'holdSec')::float8 as hold,
+        res.total as final_total, res.max_total as final_max, res.fatal,
+        coalesce(r.metadata ->> 'customerNumberMasked', r.metadata ->> 'customerNumber') as num,
+        coalesce(r.metadata ->> 'startedAt', ar.created_at::text) as started
+      from analysis_runs ar join recordings r on r.id = ar.recording_id
+      left join reviews rv on rv.recording_id = r.id and rv.status = 'completed'
+      left join lateral (select x.total, x.max_total, x.fatal from review_results x where x.review_id = rv.id order by x.version desc limit 1) res on true
+      where ${sql.join(callConditions(f), sql` and `)}`);
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return rowsOf<Record<string, unknown>>(rows).map((r) => ({
+      callId: String(r.call_id), date: String(r.d), agentId: (r.agent as string | null) ?? null, team: (r.team as string | null) ?? null,
+      durationSec: Number(r.dur), agentTalkSec: num(r.at), customerTalkSec: num(r.ct), silenceSec: num(r.sil), holdSec: num(r.hold),
+      finalTotal: num(r.final_total), finalMax: num(r.final_max), fatal: r.fatal === null || r.fatal === undefined ? null : Boolean(r.fatal),
+      customerNumber: (r.num as string | null) ?? null, startedAt: Number.isNaN(Date.parse(String(r.started))) ? `${String(r.d)}T00:00:00Z` : String(r.started),
+    }));
   }
 
   /** The newest call date under the filters (the default end of the trend window). */

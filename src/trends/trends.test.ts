@@ -90,3 +90,37 @@ describe('keyness', () => {
     expect(filtered).toEqual([]);
   });
 });
+
+describe('QA figures (hand-computed)', async () => {
+  const { qaFigures, repeatFlags } = await import('./qa-figures.js');
+  const row = (id: string, o: Partial<import('./qa-figures.js').QaCallRow>): import('./qa-figures.js').QaCallRow => ({
+    callId: id, date: '2026-11-02', agentId: 'A1', team: 'red', durationSec: 300, agentTalkSec: 150, customerTalkSec: 90, silenceSec: 30, holdSec: 30,
+    finalTotal: null, finalMax: null, fatal: null, customerNumber: null, startedAt: '2026-11-02T10:00:00Z', ...o,
+  });
+  const rows = [
+    row('c1', { finalTotal: 90, finalMax: 100, fatal: false, customerNumber: '138****5678', startedAt: '2026-11-02T10:00:00Z' }),
+    row('c2', { finalTotal: 75, finalMax: 100, fatal: false, customerNumber: '138****5678', startedAt: '2026-11-04T10:00:00Z', date: '2026-11-04' }),
+    row('c3', { finalTotal: 95, finalMax: 100, fatal: true, durationSec: 600, agentTalkSec: 300, customerTalkSec: 200, silenceSec: 60, holdSec: 40 }),
+    row('c4', { agentId: 'A2', customerNumber: '139****0000', date: '2026-11-10', startedAt: '2026-11-10T10:00:00Z' }),
+    row('c5', { finalTotal: 80, finalMax: 100, fatal: false, date: '2026-11-05', customerNumber: '138****5678', startedAt: '2026-11-20T10:00:00Z' }),
+  ];
+  it('pass rate, averages, bands, fatal rate, handling time, shares, repeat contacts', () => {
+    const [all] = qaFigures(rows.filter((r) => r.date < '2026-11-09'), { by: 'week', groupBy: 'all', passShare: 0.8, repeatWindowDays: 7 });
+    // reviewed: c1 90 pass, c2 75 fail, c3 95 but fatal -> fail, c5 80 pass (at the mark) -> 2 of 4
+    expect(all).toMatchObject({ key: 'all', period: '2026-11-02', calls: 4, reviewed: 4, passRate: 0.5, avgFinal: 85, fatalRate: 0.25 });
+    expect(all!.finalBands).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 2]);
+    // handling time (300+300+600+300)/4 = 375; talk (240*3+500)/1500 = 0.813; silence (30*3+60)/1500 = 0.1; hold (90+40)/1500
+    expect(all!.avgHandlingSec).toBe(375);
+    expect(all!.talkShare).toBe(0.813);
+    expect(all!.silenceShare).toBe(0.1);
+    expect(all!.holdShare).toBe(0.087);
+    // same number: c1 (11-02) -> c2 (11-04) within 7 days: repeat; c2 -> c5 (11-20): no; c5 last: no -> 1 of 3
+    expect(all!.repeatContactRate).toBe(0.333);
+  });
+  it('per agent and per week; repeat flags', () => {
+    const f = qaFigures(rows, { by: 'week', groupBy: 'agent', passShare: 0.8, repeatWindowDays: 7 });
+    expect(f.map((x) => `${x.key}/${x.period}/${x.calls}/${x.reviewed}`)).toEqual(['A1/2026-11-02/4/4', 'A2/2026-11-09/1/0']);
+    expect(f[1]!.passRate).toBeNull();
+    expect([...repeatFlags(rows, 30)].filter(([, v]) => v).map(([k]) => k).sort()).toEqual(['c1', 'c2']);
+  });
+});

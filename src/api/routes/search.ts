@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { lexiconPhrases, trends } from '../../services/trends.js';
+import { lexiconPhrases, qaFiguresOf, trends } from '../../services/trends.js';
 import { hasPiiPermission } from '../../services/privacy.js';
 import { hitsToCsv, QueryError, searchTranscripts } from '../../services/search.js';
 import { callScope } from '../../services/call-access.js';
@@ -123,6 +123,22 @@ const listWatchHits = createRoute({
   responses: { 200: json(z.object({ hits: z.array(WatchHitSchema) }), 'hits'), ...errors(400, 401, 403) },
 });
 
+const qaFiguresRoute = createRoute({
+  method: 'get', path: '/api/figures', operationId: 'qaFigures', tags: ['search'],
+  summary: 'The QA figures per agent/team and period: 监听合格率 (pass rate), final scores, fatal rate, handling time, talk/silence/hold shares, repeat contacts',
+  middleware: [requireRole('supervisor', 'admin')],
+  request: {
+    query: z.object({
+      by: z.enum(['day', 'week', 'month']).default('week'),
+      group: z.enum(['agent', 'team', 'all']).default('all'),
+      passScore: z.coerce.number().min(1).max(100).default(80).openapi({ description: 'pass mark, percent of the maximum' }),
+      repeatDays: z.coerce.number().int().min(1).max(90).default(7),
+      ...CallFilterQuery,
+    }),
+  },
+  responses: { 200: json(z.object({ passScorePct: z.number(), figures: z.array(z.record(z.string(), z.unknown())) }).openapi('QaFigures'), 'figures'), ...errors(400, 401, 403) },
+});
+
 type SearchQ = z.infer<typeof SearchQuery>;
 
 async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']>[1]>[0], q: SearchQ, format: 'json' | 'csv') {
@@ -182,6 +198,15 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
     const svc = new WatchListService(c.get('services').store.db);
     await svc.check();
     return c.json({ hits: await svc.hits({ callId: q.callId, savedSearch: q.name, limit: q.limit, scope: callScope(user) }) }, 200);
+  });
+  app.openapi(qaFiguresRoute, async (c) => {
+    const user = currentUser(c);
+    const q = c.req.valid('query');
+    const figures = await qaFiguresOf(c.get('services').store.db, {
+      by: q.by, groupBy: q.group, passShare: q.passScore / 100, repeatWindowDays: q.repeatDays,
+      agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user),
+    });
+    return c.json({ passScorePct: q.passScore, figures: figures as unknown as Record<string, unknown>[] }, 200);
   });
   app.openapi(trendsRoute, async (c) => {
     const user = currentUser(c);
