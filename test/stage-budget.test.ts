@@ -67,7 +67,7 @@ describe('callqa analyze with a stage over its budget', () => {
     execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=330:d=3', '-ar', '8000', short]);
     const report = join(work, 'r.json');
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), 'analyze', '--no-transcribe', '--no-table', '--data', join(work, 'data'), '--json', report, long, short], {
+      const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), 'analyze', '--jobs', '1', '--no-transcribe', '--no-table', '--data', join(work, 'data'), '--json', report, long, short], {
         env: { ...process.env, DATABASE_URL: '', CALLQA_STAGE_BUDGET_SEC: '2', CALLQA_STAGE_BUDGET_X: '0' },
       });
       let stderr = '';
