@@ -66,20 +66,37 @@ export class SearchRepo {
 
   /** Segments matching a tsquery (see src/search/query.ts), best first; only each call's newest finished run per program. */
   async search(tsquery: string, f: SearchFilters, limit: number, offset = 0): Promise<SearchRow[]> {
-    const where: SQL[] = [sql`x.vector @@ q.q`, ...callConditions(f)];
+    const where: SQL[] = [...callConditions(f)];
     if (f.speaker) where.push(sql`s.speaker = ${f.speaker}`);
-    const rows = await this.db.execute<Record<string, unknown>>(sql`
+    const select = (matches: SQL) => sql`
       select ar.id as run_id, r.id as recording_id, r.file_name, r.path, r.metadata ->> 'agentId' as agent_id,
              r.metadata ->> 'team' as team, ar.pipeline_id, s.idx, s.speaker, s.start_sec, s.end_sec, s.text,
-             ts_rank_cd(x.vector, q.q) as rank, ${CALL_DATE}::text as call_date
-      from (select ${tsquery}::tsquery as q) q
-      join segment_search x on x.vector @@ q.q
-      join transcript_segments s on s.run_id = x.run_id and s.idx = x.idx
+             m.rank, ${CALL_DATE}::text as call_date
+      from (${matches}) m
+      join transcript_segments s on s.run_id = m.run_id and s.idx = m.idx
       join analysis_runs ar on ar.id = s.run_id
       join recordings r on r.id = ar.recording_id
       where ${sql.join(where, sql` and `)}
-      order by rank desc, ${CALL_DATE} desc, s.run_id, s.idx
-      limit ${limit} offset ${offset}`);
+      order by m.rank desc, ${CALL_DATE} desc, s.run_id, s.idx
+      limit ${limit} offset ${offset}`;
+    const matching = sql`select x.run_id, x.idx, ts_rank_cd(x.vector, ${tsquery}::tsquery) as rank from segment_search x where x.vector @@ ${tsquery}::tsquery`;
+    // A common phrase matches tens of thousands of utterances: rank them from the index table alone and join only
+    // the best few to calls (most are kept by the default conditions); when the filters throw too many away, run
+    // the whole match set through them.
+    const needed = limit + offset;
+    const callFilters = Boolean(f.speaker || f.agentId || f.team || f.pipelineId || f.from || f.to || f.eventType || f.minScore !== undefined || f.maxScore !== undefined || f.reviewed !== undefined || f.runIds || (f.scope && f.scope.kind !== 'all'));
+    let rows: unknown;
+    if (!callFilters) {
+      const k = needed * 2 + 50;
+      rows = await this.db.execute(select(sql`${matching} order by rank desc, x.run_id, x.idx limit ${k}`));
+      const got = rowsOf<unknown>(rows).length;
+      if (got < limit) {
+        const all = rowsOf<{ n: number }>(await this.db.execute(sql`select count(*)::int as n from (${matching} limit ${k + 1}) t`))[0]!.n;
+        if (all > k) rows = await this.db.execute(select(matching));
+      }
+    } else {
+      rows = await this.db.execute(select(matching));
+    }
     return rowsOf<Record<string, unknown>>(rows).map((r) => ({
       runId: String(r.run_id),
       recordingId: String(r.recording_id),
