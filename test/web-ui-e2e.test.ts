@@ -110,8 +110,12 @@ describe('inspector UI in headless Chromium', () => {
     const t0 = Date.now();
     await openCall(page, LONG_CALL);
     const scorecardMs = Date.now() - t0;
-    await page.waitForSelector('.wave-canvas [part~="canvases"], .wave-canvas canvas', { timeout: 60_000, state: 'attached' });
+    // No layout jump while the audio loads: the panels stay where they were when the waveform arrives.
+    const boxes = () => page.evaluate(`['.call-body', '.player', '.scorecard'].map((q) => { const r = document.querySelector(q).getBoundingClientRect(); return [r.top, r.height]; })`);
+    const before = await boxes();
+    await page.waitForSelector('.wave-placeholder', { state: 'detached', timeout: 60_000 });
     const waveMs = Date.now() - t0;
+    expect(await boxes()).toEqual(before);
     process.stdout.write(`web-ui: 10-minute call: transcript+scorecard ${scorecardMs} ms, waveform ${waveMs} ms (first open, media made on demand)\n`);
     const turns = await page.$$eval('.turn', (els) => els.length);
     expect(turns).toBeGreaterThan(50);
@@ -147,6 +151,10 @@ describe('inspector UI in headless Chromium', () => {
     await page.waitForSelector('.wave-placeholder', { state: 'detached', timeout: 60_000 });
     expect(await page.locator('.score.provisional').count()).toBe(1);
     expect(await page.locator('.score.final').count()).toBe(0);
+    // Items the machine could not judge look different from passed ones: dashed frame and a "?" icon.
+    const look = (q: string) => page.evaluate(`(() => { const el = document.querySelector(${JSON.stringify(q)}); return [getComputedStyle(el).borderTopStyle, el.querySelector('.st-icon').textContent]; })()`);
+    expect(await look('.item.st-manual, .item.st-needs_review')).toEqual(['dashed', '?']);
+    expect(await look('.item.st-pass, .item.st-deducted')).not.toEqual(expect.arrayContaining(['dashed']));
 
     // play: the position advances
     await page.keyboard.press('Space');
