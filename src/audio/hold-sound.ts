@@ -191,6 +191,45 @@ function extendEdges(features: Features, channel: number, floorDb: number, h: Ti
     while (t < h.start / fs && e[t] < soundDb) t++;
     start = Math.min(h.start, t * fs);
   }
+  // Farther from any words (dead air before the hold, a hang-up after it), or where the first notes were
+  // taken for words, the hold still reaches over whole seconds of quiet music: sounding, far less
+  // noise-like than the line's own noise, and not moving like speech (fast spectral change with syllabic
+  // energy swings).
+  const flat = features.channels[channel].flatness;
+  const quietFlat: number[] = [];
+  for (let t = 0; t < e.length; t += 5) if (e[t] < floorDb + 3) quietFlat.push(flat[t]);
+  quietFlat.sort((x, y) => x - y);
+  const noiseFlatness = quietFlat.length ? quietFlat[Math.floor(quietFlat.length / 2)] : 1;
+  const per = Math.max(1, Math.round(1 / fs));
+  const musicLike = (from: number, to: number) => {
+    const ts: number[] = [];
+    for (let t = Math.max(0, from); t < Math.min(e.length, to); t++) if (e[t] >= soundDb) ts.push(t);
+    if (ts.length < 0.1 * per || ts.reduce((acc, t) => acc + flat[t], 0) / ts.length > 0.5 * noiseFlatness) return false;
+    const steady = ts.filter((t) => t > 0 && e[t - 1] >= soundDb);
+    const flux = steady.length ? steady.reduce((acc, t) => acc + features.channels[channel].flux[t], 0) / steady.length : 0;
+    const mean = ts.reduce((acc, t) => acc + e[t], 0) / ts.length;
+    const sd = Math.sqrt(ts.reduce((acc, t) => acc + (e[t] - mean) ** 2, 0) / ts.length);
+    return !(flux > p.maxFlux && sd > 3);
+  };
+  const words = (from: number, to: number) => speech.some((x) => x.start < to * fs && x.end > from * fs && x.end - x.start > 1.5);
+  if (end === h.end) {
+    let z2 = Math.round(end / fs);
+    const limit = Math.min(e.length, z2 + Math.round(p.extendMaxSec / fs));
+    while (z2 + per <= limit && musicLike(z2, z2 + per) && !words(z2, z2 + per)) z2 += per;
+    if (z2 > Math.round(end / fs)) {
+      while (z2 > end / fs && e[z2 - 1] < soundDb) z2--;
+      end = Math.max(end, z2 * fs);
+    }
+  }
+  if (start === h.start) {
+    let a2 = Math.round(start / fs);
+    const limit = Math.max(0, a2 - Math.round(p.extendMaxSec / fs));
+    while (a2 - per >= limit && musicLike(a2 - per, a2) && !words(a2 - per, a2)) a2 -= per;
+    if (a2 < Math.round(start / fs)) {
+      while (a2 < start / fs && e[a2] < soundDb) a2++;
+      start = Math.min(start, a2 * fs);
+    }
+  }
   return { start, end };
 }
 
