@@ -105,6 +105,12 @@ function grow(sc: Scratch, key: 'en' | 'fuzzy', n: number): Int32Array {
   return sc[key];
 }
 
+/**
+ * The TranscriptHit fields matchTranscript fills in, present from creation: every hit object has one shape, so
+ * filling them in later neither changes its hidden class nor allocates a property store.
+ */
+const TRANSCRIPT_FIELDS = { segmentIndex: -1, speaker: 'unknown' as Speaker, start: 0, end: 0, text: '', speakerAssumed: false };
+
 /** Minimum phrase size for fuzzy matching: short phrases would match too much by sound alone. */
 const FUZZY_MIN_ZH_CHARS = 3;
 const FUZZY_MIN_EN_LETTERS = 6;
@@ -301,6 +307,7 @@ export class LexiconMatcher {
           fuzzy: false,
           confidence: 1,
           quoted: false,
+          ...TRANSCRIPT_FIELDS,
         });
       }
     };
@@ -342,6 +349,7 @@ export class LexiconMatcher {
           fuzzy: true,
           confidence: round3(entry.fuzzyConfidence * similarity),
           quoted: false,
+          ...TRANSCRIPT_FIELDS,
         });
       });
     }
