@@ -27,6 +27,9 @@ export function callScope(user: AuthUser): CallScope {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Ids are uuids in the database: anything else cannot name an object (and must not reach a uuid cast). */
+export const isUuid = (id: string): boolean => UUID.test(id);
+
 export class CallAccess {
   readonly repo: CallsRepo;
   constructor(db: StoreDb) {
@@ -35,7 +38,7 @@ export class CallAccess {
 
   /** The call if `user` may see it; otherwise ServiceError 404 (never 403: the id tells nothing). */
   async authorizeCall(user: AuthUser, callId: string): Promise<CallRow> {
-    if (!UUID.test(callId)) throw notFound(`call ${callId}`);
+    if (!isUuid(callId)) throw notFound(`call ${callId}`);
     const call = await this.repo.getCall(callScope(user), callId);
     if (!call) throw notFound(`call ${callId}`);
     return call;

@@ -10,7 +10,7 @@ import type { StoreDb } from '../store/db.js';
 import type { ReviewsRepo } from '../store/reviews-repo.js';
 import type { DisputeStatus } from '../store/schema.js';
 import type { AuditService } from './audit.js';
-import type { CallAccess } from './call-access.js';
+import { isUuid, type CallAccess } from './call-access.js';
 import { toDisputeView, type DisputeView } from './calls.js';
 import { notFound, ServiceError, rule } from './errors.js';
 import type { AuthUser } from './types.js';
@@ -58,8 +58,7 @@ export class DisputeService {
   }
 
   async ruleDispute(user: AuthUser, disputeId: string, input: RulingInput): Promise<DisputeView & { total: number; version: number }> {
-    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    const found = UUID.test(disputeId) ? await this.reviews.getDispute(disputeId) : null;
+    const found = isUuid(disputeId) ? await this.reviews.getDispute(disputeId) : null;
     if (!found) throw notFound(`dispute ${disputeId}`);
     // the supervisor must be able to see the call (their team); otherwise the dispute does not exist for them
     try {

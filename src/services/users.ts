@@ -6,13 +6,13 @@ import type { StoreDb } from '../store/db.js';
 import { USER_ROLES, type UserRole, type UserRow } from '../store/schema.js';
 import { UsersRepo } from '../store/users-repo.js';
 import type { AuditService } from './audit.js';
+import { isUuid } from './call-access.js';
 import { ServiceError } from './errors.js';
 import { hashPassword, newToken, passwordProblem, sha256, verifyPassword } from './passwords.js';
 import type { Actor, AuthUser } from './types.js';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 export const API_TOKEN_PREFIX = 'cqa_';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface UserView {
   id: string;
@@ -83,7 +83,7 @@ export class UsersService {
   }
 
   private async mustGetId(id: string): Promise<UserRow> {
-    const u = UUID.test(id) ? await this.repo.getUser(id) : null;
+    const u = isUuid(id) ? await this.repo.getUser(id) : null;
     if (!u) throw new ServiceError(404, 'not_found', `user ${id} not found`);
     return u;
   }
