@@ -82,6 +82,9 @@ export function CallPage({ id }: { id: string }) {
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (isTyping(e) || helpOpen.value || disputeItem || e.ctrlKey || e.metaKey || e.altKey) return;
+      // Enter and Space on a focused button or link are that control's own (keyboard users press them).
+      const tag = (e.target as HTMLElement | null)?.tagName;
+      if ((e.key === 'Enter' && (tag === 'BUTTON' || tag === 'A' || tag === 'LI')) || (e.key === ' ' && (tag === 'BUTTON' || tag === 'A'))) return;
       const p = player.current;
       const now = p?.time() ?? time;
       const item = items[selected];
