@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { intersectSpans, spanDuration, subtractSpans } from '../src/core/spans.js';
+import { frameScores, intersectSpans, spanDuration, subtractSpans } from '../src/core/spans.js';
 import { buildCall, CODEC_EXT, HARD_LINES, hardLineCallSpec, type GroundTruth, type HardLine } from './support/callgen.js';
 import { holdScores, pool, scoreCall, type CallScores } from './support/audio-eval.js';
 
@@ -81,6 +81,14 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     console.log(`keypad tone time taken for customer speech: ${f(asSpeech / Math.max(1e-9, toneSec))} (of ${toneSec.toFixed(1)} s)`);
     expect(toneSec).toBeGreaterThan(5);
     expect(asSpeech / toneSec).toBeLessThanOrEqual(0.02);
+    // and the timeline shows them where they are (keys alone; pauses between keys inside a burst count)
+    const found = frameScores(
+      rows.flatMap((r, i) => (r.scores.timeline.channels[1].tones ?? []).map((x) => ({ start: x.start + i * 1e4, end: x.end + i * 1e4 }))),
+      rows.flatMap((r, i) => r.truth.tones.customer.map((x) => ({ start: x.start + i * 1e4, end: x.end + i * 1e4 }))),
+    );
+    console.log(`keypad bursts on the timeline: frame P ${f(found.precision)} R ${f(found.recall)}`);
+    expect(found.precision).toBeGreaterThanOrEqual(0.9);
+    expect(found.recall).toBeGreaterThanOrEqual(0.9);
   });
 
   it('talk-over precision (target > 0.95, not yet met on speakerphone lines) and dead air on every kind of line', () => {

@@ -73,6 +73,8 @@ export const DEFAULT_VAD: VadParams = {
 
 export interface ChannelVad {
   speech: TimeSpan[];
+  /** keypad (DTMF) bursts: taken out of speech */
+  tones: TimeSpan[];
   /** estimated levels, for diagnostics and the report */
   speechLevelDb: number;
   noiseFloorDb: number;
@@ -320,7 +322,10 @@ function decide(
   const nearKeypad = dilate(ch.dtmfShare, DTMF_FRAME_SHARE, 6);
   let spans = framesToSpans(active, frameSec);
   spans = mergeSpans(spans, p.bridgeGapSec).filter((s) => s.end - s.start >= p.minSpeechSec && !mostlyKeypad(s, nearKeypad, ok, frameSec));
-  return { speech: spans, speechLevelDb: level, noiseFloorDb: globalFloor };
+  // the bursts themselves (key presses 40 ms or longer, pauses between keys bridged) for the timeline
+  const pressed = dilate(ch.dtmfShare, DTMF_FRAME_SHARE, 0);
+  const tones = mergeSpans(framesToSpans(pressed, frameSec), 0.3);
+  return { speech: spans, tones, speechLevelDb: level, noiseFloorDb: globalFloor };
 }
 
 /**

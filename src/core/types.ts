@@ -22,6 +22,8 @@ export interface ChannelSpeech {
   speaker: Speaker;
   /** sorted, non-overlapping speech spans */
   speech: TimeSpan[];
+  /** keypad (DTMF) bursts on this side: not speech, shown so a reader can see what was left out */
+  tones?: TimeSpan[];
 }
 
 /** The speech timeline of a call: one entry per channel (1 for mono, 2 for stereo). */

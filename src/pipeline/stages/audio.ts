@@ -47,6 +47,7 @@ export const audioStage: Stage = {
       channels: vad.channels.map((c, i) => ({
         speaker: speakers[i],
         speech: c.speech.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })),
+        ...(c.tones.length ? { tones: c.tones.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })) } : {}),
       })),
       hold: vad.hold.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })),
     };
