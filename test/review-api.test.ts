@@ -400,6 +400,7 @@ for (const makeBackend of BACKENDS) {
       clock = new Date('2026-11-30T15:59:59Z');
       const ok = await as.ag1.req('POST', `/api/calls/${C}/disputes`, { itemId: 'greeting', reason: 'just in time' });
       expect(ok.status).toBe(201);
+      expect((await as.ag1.req('POST', `/api/calls/${C}/disputes`, { itemId: 'closing', reason: 'and this one' })).status).toBe(201);
     });
 
     it('rulings: the team supervisor upholds or amends with a reason; the score follows; a ruling is final', async () => {
@@ -430,11 +431,28 @@ for (const makeBackend of BACKENDS) {
       const greeting = call.body.scorecard.sections.flatMap((s: { items: unknown[] }) => s.items).find((i: { id: string }) => i.id === 'greeting');
       expect(greeting).toMatchObject({ points: 5, amendedBy: greetingDispute, machine: { points: 0 }, human: { points: 3 } });
       // who sees which disputes
-      expect((await as['sup-blue'].req('GET', '/api/disputes?status=open')).body.disputes.map((d: { callId: string }) => d.callId)).toEqual([C]);
+      expect((await as['sup-blue'].req('GET', '/api/disputes?status=open')).body.disputes.map((d: { callId: string }) => d.callId)).toEqual([C, C]);
       expect((await as['sup-green'].req('GET', '/api/disputes')).body.disputes).toEqual([]);
       expect((await as.ag2.req('GET', '/api/disputes')).body.disputes).toEqual([]);
       expect((await as.insp1.req('GET', '/api/disputes')).body.disputes).toHaveLength(2);
-      expect((await as.admin.req('GET', '/api/disputes')).body.disputes).toHaveLength(3);
+      expect((await as.admin.req('GET', '/api/disputes')).body.disputes).toHaveLength(4);
+    });
+
+    it('two rulings on one review at the same time both land, as result versions 2 and 3', async () => {
+      const call = (await as['sup-blue'].req('GET', `/api/calls/${C}`)).body;
+      const items = call.scorecard.sections.flatMap((s: { items: { id: string; points: number }[] }) => s.items);
+      const open = (await as['sup-blue'].req('GET', '/api/disputes?status=open')).body.disputes as { id: string; itemId: string }[];
+      expect(open.map((d) => d.itemId).sort()).toEqual(['closing', 'greeting']);
+      // each item to 1 point (2 if it has 1); opening and closing sections hold no penalties: no floor interferes
+      const target = (id: string) => (items.find((i: { id: string }) => i.id === id)!.points === 1 ? 2 : 1);
+      const delta = open.reduce((a, d) => a + target(d.itemId) - items.find((i: { id: string }) => i.id === d.itemId)!.points, 0);
+      const rulings = await Promise.all(
+        open.map((d) => as['sup-blue'].req('POST', `/api/disputes/${d.id}/ruling`, { outcome: 'amended', points: target(d.itemId), reason: 'relistened' })),
+      );
+      expect(rulings.map((r) => r.status)).toEqual([200, 200]);
+      expect(rulings.map((r) => r.body.version).sort()).toEqual([2, 3]);
+      const after = (await as.ag1.req('GET', `/api/calls/${C}`)).body.scorecard;
+      expect(after).toMatchObject({ version: 3, total: call.scorecard.total + delta });
     });
 
     it('callHistory has every step in order; agents see it once the review is complete', async () => {

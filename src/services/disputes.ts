@@ -69,6 +69,8 @@ export class DisputeService {
     const now = this.now();
     return this.reviews.transaction(async (tx) => {
       const d = (await tx.getDispute(disputeId, { forUpdate: true }))!;
+      // rulings on two disputes of one review add result versions one after the other
+      await tx.getReview(d.reviewId, { forUpdate: true });
       const result = (await tx.latestResult(d.reviewId))!;
       const card = result.card as FinalCard;
       const ruling = rule(() => checkRuling(d.status, card, d.itemId, input));

@@ -51,8 +51,9 @@ export class ReviewsRepo {
     return row ?? null;
   }
 
-  async getReview(id: string): Promise<ReviewRow | null> {
-    const [row] = await this.db.select().from(reviews).where(eq(reviews.id, id));
+  async getReview(id: string, opts: { forUpdate?: boolean } = {}): Promise<ReviewRow | null> {
+    const q = this.db.select().from(reviews).where(eq(reviews.id, id));
+    const [row] = opts.forUpdate ? await q.for('update') : await q;
     return row ?? null;
   }
 
