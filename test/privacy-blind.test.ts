@@ -28,7 +28,9 @@ const LANGS = ['zh', 'en'] as const;
  * zh P 0.943 R 0.917, en P 0.919 R 0.919. A change to the finder made after reading this set's errors makes it a
  * regression guard, no longer a blind measurement.
  */
-const FLOOR = { precision: 0.93, recall: 0.91 };
+// After two general fixes prompted by its errors (cues with spaces between characters; an ID's X after a
+// separator): P 0.945 R 0.945, no longer a blind figure; floors just under.
+const FLOOR = { precision: 0.94, recall: 0.94 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cases = JSON.parse(readFileSync(join(here, 'fixtures', 'pii-blind.json'), 'utf8')) as Case[];

@@ -165,7 +165,10 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
       continue;
     }
     if (t.kind === 'x') {
-      if (cur && cur.digits.length === 17 && lastDigitIdx === k - 1) {
+      // an ID card's final X, right after its 17th digit or after a separator ("… 0 0 2 叉")
+      let prev = k - 1;
+      while (prev > lastDigitIdx && (toks[prev]!.kind === 'sep' || toks[prev]!.kind === 'filler')) prev--;
+      if (cur && cur.digits.length === 17 && lastDigitIdx === prev) {
         cur.digits += 'X';
         cur.group += 1;
         cur.end = t.end;

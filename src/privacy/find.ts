@@ -38,7 +38,13 @@ const CARD_CUE = /(卡号|银行卡|信用卡|储蓄卡|借记卡|card number|cr
 const ID_CUE = /(身份证|证件号|身份号码|id number|id card|identity)[^0-9]{0,10}$/i;
 const SSN_CUE = /(social security|\bssn\b|social)[^0-9]{0,14}$/i;
 
-function digitsCategory(run: DigitRun, before: string, after: string, hanContext: boolean, opts: PiiOptions): PiiCategory | null {
+/** ASR often puts spaces between Chinese characters ("订 单 号"): cues are matched with those spaces removed. */
+function compactHan(s: string): string {
+  return s.replace(/(\p{Script=Han})\s+(?=\p{Script=Han})/gu, '$1');
+}
+
+function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanContext: boolean, opts: PiiOptions): PiiCategory | null {
+  const before = compactHan(rawBefore);
   const d = run.digits;
   const n = d.length;
   if (run.quantity) return null;
@@ -76,7 +82,9 @@ const EMAIL_SPOKEN = new RegExp(
   'gi',
 );
 
-const ZH_ADDRESS_CUE = /(收货地址|家庭住址|详细地址|地址|住址|家住|住在|家在|寄到|送到|邮寄到|寄给我|现住)(?:是|为|在)?[:：，,\s]*/g;
+const ZH_ADDRESS_CUES = ['收货地址', '家庭住址', '详细地址', '地址', '住址', '家住', '住在', '家在', '寄到', '送到', '邮寄到', '寄给我', '现住'];
+// each cue may have spaces between its characters, as ASR writes them ("住 在")
+const ZH_ADDRESS_CUE = new RegExp(`(${ZH_ADDRESS_CUES.map((c) => [...c].join('\\s*')).join('|')})\\s*(?:是|为|在)?[:：，,\\s]*`, 'g');
 const ZH_ADDRESS_TOKEN = /[省市区县镇乡村路街道巷弄号楼栋幢单元室苑园]|小区|大厦|公寓|花园|胡同|社区/;
 const EN_ADDRESS_CUE =
   /\b(?:my (?:home |street |mailing |billing |shipping )?address is|the address is|address is|i live at|i live on|we live at|live at|lives at|send (?:it|them|the \w+) to|ship (?:it|them) to|mail (?:it|them) to|deliver (?:it |them )?to|i'?m at|i am at|we'?re at|moved to)\s*/gi;
