@@ -105,12 +105,6 @@ function grow(sc: Scratch, key: 'en' | 'fuzzy', n: number): Int32Array {
   return sc[key];
 }
 
-/**
- * The TranscriptHit fields matchTranscript fills in, present from creation: every hit object has one shape, so
- * filling them in later neither changes its hidden class nor allocates a property store.
- */
-const TRANSCRIPT_FIELDS = { segmentIndex: -1, speaker: 'unknown' as Speaker, start: 0, end: 0, text: '', speakerAssumed: false };
-
 /** Minimum phrase size for fuzzy matching: short phrases would match too much by sound alone. */
 const FUZZY_MIN_ZH_CHARS = 3;
 const FUZZY_MIN_EN_LETTERS = 6;
@@ -239,10 +233,14 @@ export class LexiconMatcher {
     for (const ex of e.exceptions) this.addPattern(e.language, ex, { kind: 'exception', entry: index });
   }
 
-  /** Match one utterance in one language. No role or position filtering (see matchTranscript). */
+  /**
+   * Match one utterance in one language. No role or position filtering (see matchTranscript). Hits are created
+   * with the TranscriptHit fields matchTranscript fills in (segmentIndex, speaker, start, end, text,
+   * speakerAssumed), so every hit object keeps one shape and filling them in allocates nothing.
+   */
   matchText(raw: string, language: LexiconLanguage, categories?: readonly LexiconCategory[], speaker?: Speaker): MatchHit[] {
     const m = this.langs[language];
-    const hits: MatchHit[] = [];
+    const hits: TranscriptHit[] = []; // created whole (see above); returned as MatchHit
     const exceptions: { entry: number; from: number; to: number }[] = [];
     const quoteEnds: number[] = [];
     let symbols: Int32Array;
@@ -307,7 +305,12 @@ export class LexiconMatcher {
           fuzzy: false,
           confidence: 1,
           quoted: false,
-          ...TRANSCRIPT_FIELDS,
+          segmentIndex: -1,
+          speaker: 'unknown' as Speaker,
+          start: 0,
+          end: 0,
+          text: '',
+          speakerAssumed: false,
         });
       }
     };
@@ -349,7 +352,12 @@ export class LexiconMatcher {
           fuzzy: true,
           confidence: round3(entry.fuzzyConfidence * similarity),
           quoted: false,
-          ...TRANSCRIPT_FIELDS,
+          segmentIndex: -1,
+          speaker: 'unknown' as Speaker,
+          start: 0,
+          end: 0,
+          text: '',
+          speakerAssumed: false,
         });
       });
     }
