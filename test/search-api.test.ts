@@ -52,7 +52,7 @@ for (const makeBackend of BACKENDS) {
       expect(red.status).toBe(200);
       expect(red.body.hits.length).toBeGreaterThan(0);
       expect(red.body.hits.every((h: { callId: string }) => h.callId === zhCall)).toBe(true);
-      expect(red.body.hits[0].link).toMatch(new RegExp(`^/calls/${zhCall}\\?t=`));
+      expect(red.body.hits[0].link).toMatch(new RegExp(`^/#/call/${zhCall}\\?t=`));
       const blue = await as['sup-blue'].req('GET', `/api/search?q=${encodeURIComponent('账单')}`);
       expect(blue.body.hits).toEqual([]);
       const blueEn = await as['sup-blue'].req('GET', '/api/search?q=bill');

@@ -122,7 +122,7 @@ for (const makeBackend of DB_BACKENDS) {
       const h = r.hits[0]!;
       expect(h.runId).toBe(runOf.get('a-refund.wav'));
       expect(h.snippet.slice(h.highlights[0]!.start, h.highlights[0]!.end)).toBe('服務');
-      expect(h.link).toBe(`/calls/${h.callId}?t=3.5`);
+      expect(h.link).toBe(`/#/call/${h.callId}?t=3.5`);
       const csv = hitsToCsv(r.hits);
       expect(csv.split('\r\n')[0]).toBe('callId,file,callDate,agentId,team,program,speaker,start,end,snippet,link');
       expect(csv).toContain('a-refund.wav,2026-11-02,A1,red,support,customer,3.5,7,');

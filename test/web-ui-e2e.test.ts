@@ -349,3 +349,104 @@ describe('calibration, assignment and users in headless Chromium', () => {
     await a.close();
   });
 });
+
+describe('search, watch list and trends in headless Chromium', () => {
+  it('a supervisor searches a phrase, sees it highlighted, saves it to the watch list and opens the call at that moment', async () => {
+    const s = await openBrowser('zh-CN');
+    const errors = watchErrors(s.page);
+    const page = s.page;
+    await logIn(page, 'sup');
+    await page.click('header nav a[href="#/search"]');
+    await page.waitForSelector('form.search-form');
+    // 维修部门: the agent says it at 18.7 s in zh-complaint-bad (the customer says 维修部 too, not 维修部门 as the agent)
+    await page.fill('input[name=q]', '维修部门');
+    await page.selectOption('select[name=speaker]', 'agent');
+    await page.click('form.search-form button[type=submit]');
+    await page.waitForSelector('.hit mark');
+    const hits = await page.$$eval('.hit', (els) => els.map((e) => ({ text: e.textContent ?? '', marks: [...e.querySelectorAll('mark')].map((m) => m.textContent), href: e.querySelector('a.hit-link')?.getAttribute('href') ?? '' })));
+    expect(hits.length).toBe(1);
+    expect(hits[0].text).toContain('zh-complaint-bad.ogg');
+    expect(hits[0].text).toContain('0:18');
+    expect(hits[0].marks.join('')).toBe('维修部门');
+    expect(hits[0].href).toMatch(/^#\/call\/[0-9a-f-]{36}\?t=18\.7$/);
+    // the route carries the search (back from the call returns to it), and the CSV export is the same query
+    expect(page.url()).toContain('#/search?q=');
+    const csvHref = (await page.getAttribute('.result-head a.button', 'href')) ?? '';
+    expect(csvHref).toMatch(/^\/api\/search\.csv\?q=/);
+    expect(csvHref).toContain('speaker=agent');
+    const csv = await page.evaluate((u) => fetch(u, { credentials: 'same-origin' }).then((r) => r.text()), csvHref);
+    expect(csv.split('\n')[0]).toContain('callId');
+    expect(csv).toContain('zh-complaint-bad.ogg');
+
+    // save it to the watch list: it runs over the calls so far at once, and its hit is listed
+    await page.fill('input[name=watchName]', '转维修部门');
+    await page.click('.watch-save button[type=submit]');
+    await page.waitForSelector('.watch .notice-inline');
+    expect(await page.textContent('.watch .notice-inline')).toContain('1');
+    await page.waitForSelector('.watch-hits li');
+    expect(await page.textContent('.watch ul.saved')).toContain('转维修部门');
+    expect(await page.textContent('.watch-hits')).toContain('zh-complaint-bad.ogg');
+    await shot(page, 'zh-search');
+
+    // a query the server refuses says why
+    await page.fill('input[name=q]', 'refund NEAR/99 manager');
+    await page.click('form.search-form button[type=submit]');
+    await page.waitForSelector('.search-main .form-error');
+
+    // the hit opens the call view at its moment: cursor and transcript line there, nothing played
+    await page.goBack();
+    await page.waitForSelector('.hit a.hit-link');
+    await page.click('.hit a.hit-link');
+    await page.waitForSelector('.scorecard .item');
+    await page.waitForFunction(() => Math.abs(Number((globalThis as unknown as { __callqaPlayer?: { time(): number } }).__callqaPlayer?.time()) - 18.7) < 0.05);
+    expect(await page.textContent('.turn.active')).toContain('维修部门');
+    await page.waitForSelector('.wave-placeholder', { state: 'detached', timeout: 60_000 });
+    expect(Math.abs((await position(page)) - 18.7)).toBeLessThan(0.05);
+    await shot(page, 'zh-search-call');
+
+    await page.selectOption('header select', 'en');
+    await page.goBack();
+    await page.waitForSelector('.hit mark');
+    await shot(page, 'en-search');
+    await s.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('a supervisor opens Trends: both charts drawn with data, the series, emerging phrases and QA figures tables', async () => {
+    for (const locale of ['en-US', 'zh-CN'] as const) {
+      const s = await openBrowser(locale);
+      const errors = watchErrors(s.page);
+      const page = s.page;
+      await logIn(page, 'sup');
+      await page.click('header nav a[href="#/trends"]');
+      await page.waitForSelector('table.series tbody tr');
+      await page.waitForSelector('table.figures tbody tr');
+      // the canvases have drawn something other than the background
+      for (const sel of ['.rate-chart canvas', '.volume-chart canvas']) {
+        const inked = await page.$eval(sel, (c) => {
+          const cv = c as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+          const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+          let n = 0;
+          for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+          return n;
+        });
+        expect(inked, sel).toBeGreaterThan(500);
+      }
+      // the bar chart's accessible label names the calls per period: the six sample calls of team blue and green
+      // are all in the last periods; the supervisor sees team blue's (five calls)
+      const volumeLabel = (await page.getAttribute('.volume-chart canvas', 'aria-label')) ?? '';
+      const counts = [...volumeLabel.matchAll(/ (\d+)(?=,|$)/g)].map((m) => Number(m[1]));
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(5);
+      expect(await page.locator('.rate-chart .chart-box canvas').count()).toBe(1);
+      const figureRows = await page.$$eval('table.figures tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      expect(figureRows.map((r) => r[0])).toEqual(['blue']);
+      expect(Number(figureRows[0][2])).toBe(5);
+      await page.waitForSelector('h2:has-text("' + (locale === 'en-US' ? 'Emerging phrases' : '新出现的说法') + '")');
+      await shot(page, `${locale === 'en-US' ? 'en' : 'zh'}-trends`);
+      await page.$eval('main', (m) => m.scrollTo(0, m.scrollHeight));
+      await shot(page, `${locale === 'en-US' ? 'en' : 'zh'}-trends-tables`);
+      await s.close();
+      expect(errors).toEqual([]);
+    }
+  });
+});

@@ -75,7 +75,7 @@ export async function searchTranscripts(
       end: r.endSec,
       snippet: s.text,
       highlights: s.highlights,
-      link: `/calls/${r.recordingId}?t=${Math.floor(r.startSec * 10) / 10}`,
+      link: `/#/call/${r.recordingId}?t=${Math.floor(r.startSec * 10) / 10}`,
       rank: Math.round(r.rank * 1e4) / 1e4,
     };
   });

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, currentUser, loadMe, login, logout, type Role } from './api';
 import { lang, setLang, t, type MessageKey } from './i18n';
-import { href, route } from './router';
+import { href, route, routeQuery } from './router';
 import { QueuePage } from './pages/queue';
 import { CallPage } from './pages/call';
 import { ResultsPage } from './pages/results';
@@ -9,6 +9,8 @@ import { DisputesPage } from './pages/disputes';
 import { CalibrationPage } from './pages/calibration';
 import { AssignmentPage } from './pages/assignment';
 import { UsersPage } from './pages/users';
+import { SearchPage } from './pages/search';
+import { TrendsPage } from './pages/trends';
 import { HelpOverlay, helpOpen } from './components/help';
 
 interface NavItem {
@@ -24,6 +26,8 @@ const NAV: NavItem[] = [
   { path: 'calibration', label: 'navCalibration', roles: ['inspector', 'supervisor'] },
   { path: 'assignment', label: 'navAssignment', roles: ['supervisor'] },
   { path: 'users', label: 'navUsers', roles: ['admin'] },
+  { path: 'search', label: 'navSearch', roles: ['inspector', 'supervisor', 'admin'] },
+  { path: 'trends', label: 'navTrends', roles: ['supervisor', 'admin'] },
 ];
 
 export function homeFor(role: Role): string {
@@ -69,16 +73,24 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {current === 'queue' && <QueuePage />}
-        {current === 'call' && rest[0] && <CallPage id={rest[0]} key={rest[0]} />}
+        {current === 'call' && rest[0] && <CallPage id={rest[0]} key={rest[0]} startAt={startAt(routeQuery.value)} />}
         {current === 'results' && <ResultsPage />}
         {current === 'disputes' && <DisputesPage />}
         {current === 'calibration' && <CalibrationPage />}
         {current === 'assignment' && <AssignmentPage />}
         {current === 'users' && <UsersPage />}
+        {current === 'search' && <SearchPage />}
+        {current === 'trends' && <TrendsPage />}
       </main>
       <HelpOverlay />
     </div>
   );
+}
+
+/** `?t=12.5` on a call route: open the call at that moment (search hits link there). */
+function startAt(q: URLSearchParams): number | undefined {
+  const v = Number(q.get('t'));
+  return q.has('t') && Number.isFinite(v) && v >= 0 ? v : undefined;
 }
 
 export function LangSwitch() {

@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { searchEn, searchZh } from './i18n-search';
 
 /**
  * The UI's own words in English and Chinese. `zh` must have every key `en` has (the type checks it), so a page
@@ -253,6 +254,7 @@ const en = {
   h_dispute_rule: 'ruled the dispute',
   h_call_audio_read: 'listened to the audio',
   h_call_transcript_read: 'read the transcript',
+  ...searchEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -498,6 +500,7 @@ const zh: Record<MessageKey, string> = {
   h_dispute_rule: '裁定申诉',
   h_call_audio_read: '收听录音',
   h_call_transcript_read: '查看转写文本',
+  ...searchZh,
 };
 
 export type Lang = 'en' | 'zh';

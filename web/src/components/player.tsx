@@ -37,9 +37,11 @@ interface Props {
   handle: { current: PlayerHandle | null };
   onTime: (sec: number) => void;
   onPlayingChange?: (playing: boolean) => void;
+  /** Where the cursor starts (a link to a moment, e.g. a search hit); nothing is fetched until play. */
+  startAt?: number;
 }
 
-export function Player({ call, handle, onTime, onPlayingChange }: Props) {
+export function Player({ call, handle, onTime, onPlayingChange, startAt }: Props) {
   const waveRef = useRef<HTMLDivElement>(null);
   const wsRef = useRef<WaveSurfer | null>(null);
   const mediaRef = useRef<HTMLAudioElement | null>(null);
@@ -93,7 +95,11 @@ export function Player({ call, handle, onTime, onPlayingChange }: Props) {
         wsRef.current = ws;
         setSpeakers(peaks.speakers.length === peaks.channels.length ? peaks.speakers : call.speakers);
         // Regions are clamped to the duration wavesurfer knows when they are added: add them once it knows it.
-        ws.once('decode', () => drawEvents(regions, call, peaks));
+        ws.once('decode', () => {
+          drawEvents(regions, call, peaks);
+          // wavesurfer keeps the time pending (no fetch) until the media can play
+          if (startAt && startAt > 0) ws?.setTime(Math.min(startAt, peaks.durationSec));
+        });
         ws.on('timeupdate', (sec) => {
           const now = performance.now();
           // Follow-along needs a few updates a second, not one per frame.

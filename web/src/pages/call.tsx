@@ -13,7 +13,8 @@ import { navigableEvents, eventLabel } from '../components/events';
 import { DisputeDialog } from './disputes';
 import { nextCallAfter } from './queue';
 
-export function CallPage({ id }: { id: string }) {
+/** `startAt`: open at this moment (seconds; the route's `?t=`, as search hits link to it). */
+export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
   const [call, setCall] = useState<CallDetail | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [history, setHistory] = useState<HistoryEntry[] | null>(null);
@@ -60,6 +61,13 @@ export function CallPage({ id }: { id: string }) {
   const itemTitles = useMemo(() => new Map(items.map((i) => [i.id, i.title])), [items]);
 
   const seek = useCallback((sec: number) => player.current?.seek(sec), []);
+  // A link to a moment: the transcript line and the cursor go there (again when only `t` changes).
+  useEffect(() => {
+    if (call && startAt !== undefined && startAt >= 0) {
+      setTime(startAt);
+      player.current?.seek(startAt);
+    }
+  }, [call?.id, startAt]);
 
   const decide = useCallback(
     async (d: DecideInput) => {
@@ -206,7 +214,7 @@ export function CallPage({ id }: { id: string }) {
           </button>
         </div>
       )}
-      <Player call={call} handle={player} onTime={setTime} />
+      <Player call={call} handle={player} onTime={setTime} startAt={startAt} />
       <div class="call-body">
         <div class="left">
           <div class="tabs" role="tablist">
