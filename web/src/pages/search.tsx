@@ -135,7 +135,7 @@ export function SearchPage() {
         {result && (
           <>
             <div class="result-head" aria-live="polite">
-              <strong>{result.more ? t('searchHitsMore', { n: result.hits.length }) : t('searchHits', { n: result.hits.length })}</strong>
+              <strong>{result.more ? t('searchHitsMore', { n: result.hits.length }) : result.hits.length === 1 ? t('searchHit1') : t('searchHits', { n: result.hits.length })}</strong>
               <span class="spacer" />
               {result.hits.length > 0 && (
                 <a class="button" href={searchCsvUrl(params)} download="callqa-search.csv">

@@ -160,40 +160,42 @@ export function TrendsPage() {
             <h2>{t('trendsSeries')}</h2>
             <span class="muted small">{t('trendsSeriesNote')}</span>
           </div>
-          <table class="grid series">
-            <thead>
-              <tr>
-                <th scope="col">{t('trendsKey')}</th>
-                <th scope="col" class="num">{t('trendsTotal')}</th>
-                <th scope="col" class="num">{t('trendsLastRate')}</th>
-                <th scope="col" class="num">{t('trendsPerHour')}</th>
-                <th scope="col" class="num">{t('trendsChange')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ranked.map((s) => {
-                const last = s.points[s.points.length - 1];
-                const on = shown.includes(s.key);
-                return (
-                  <tr class={on ? '' : 'off'} onClick={() => toggle(s.key)}>
-                    <td>
-                      <label class="check">
-                        <input type="checkbox" checked={on} onChange={() => toggle(s.key)} onClick={(e) => e.stopPropagation()} aria-label={`${seriesLabel(s.key)}: ${t('inChart')}`} />
-                        {on && <span class="swatch" style={{ background: colorOf(s.key) }} aria-hidden="true" />}
-                        <span title={s.key}>{seriesLabel(s.key)}</span>
-                      </label>
-                    </td>
-                    <td class="num">{s.total}</td>
-                    <td class="num">{num(last?.per100Calls ?? null)}</td>
-                    <td class="num">{num(last?.perTalkHour ?? null)}</td>
-                    <td class={`num ${last?.change && last.change > 0 ? 'up' : last?.change && last.change < 0 ? 'down' : ''}`}>
-                      {last?.change === null || last?.change === undefined ? '—' : `${last.change > 0 ? '▲ +' : last.change < 0 ? '▼ ' : ''}${num(last.change)}`}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div class="series-scroll">
+            <table class="grid series">
+              <thead>
+                <tr>
+                  <th scope="col">{t('trendsKey')}</th>
+                  <th scope="col" class="num">{t('trendsTotal')}</th>
+                  <th scope="col" class="num">{t('trendsLastRate')}</th>
+                  <th scope="col" class="num">{t('trendsPerHour')}</th>
+                  <th scope="col" class="num">{t('trendsChange')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {ranked.map((s) => {
+                  const last = s.points[s.points.length - 1];
+                  const on = shown.includes(s.key);
+                  return (
+                    <tr class={on ? '' : 'off'} onClick={() => toggle(s.key)}>
+                      <td>
+                        <label class="check">
+                          <input type="checkbox" checked={on} onChange={() => toggle(s.key)} onClick={(e) => e.stopPropagation()} aria-label={`${seriesLabel(s.key)}: ${t('inChart')}`} />
+                          {on && <span class="swatch" style={{ background: colorOf(s.key) }} aria-hidden="true" />}
+                          <span title={s.key}>{seriesLabel(s.key)}</span>
+                        </label>
+                      </td>
+                      <td class="num">{s.total}</td>
+                      <td class="num">{num(last?.per100Calls ?? null)}</td>
+                      <td class="num">{num(last?.perTalkHour ?? null)}</td>
+                      <td class={`num ${last?.change && last.change > 0 ? 'up' : last?.change && last.change < 0 ? 'down' : ''}`}>
+                        {last?.change === null || last?.change === undefined ? '—' : `${last.change > 0 ? '▲ +' : last.change < 0 ? '▼ ' : ''}${num(last.change)}`}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       {data && (
