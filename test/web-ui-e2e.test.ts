@@ -258,6 +258,8 @@ describe('agent and supervisor in headless Chromium', () => {
     const a2 = await openBrowser('zh-CN');
     await logIn(a2.page, 'agent1');
     await a2.page.waitForSelector('table.disputes .state.dispute-amended');
+    // the item by its title in the UI's language, not its id
+    expect(await a2.page.textContent('table.disputes tbody tr')).toContain('标准开头语');
     await shot(a2.page, 'zh-agent-outcome');
     await a2.close();
   });

@@ -135,6 +135,7 @@ export const DisputeSchema = z
     callId: z.string().uuid(),
     fileName: z.string().optional(),
     itemId: z.string(),
+    itemTitle: z.string().optional().openapi({ description: "the item's title in the scorecard the review judged (listDisputes)" }),
     status: z.enum(['open', 'upheld', 'amended']),
     reason: z.string(),
     openedBy: z.string(),

@@ -44,6 +44,7 @@ export interface DisputeView {
   callId: string;
   fileName?: string;
   itemId: string;
+  itemTitle?: string;
   status: 'open' | 'upheld' | 'amended';
   reason: string;
   openedBy: string;
@@ -88,12 +89,13 @@ export interface HistoryEntry {
   details: Record<string, unknown>;
 }
 
-export function toDisputeView(d: DisputeRow, names: { openedBy: string; ruledBy: string | null; fileName?: string }): DisputeView {
+export function toDisputeView(d: DisputeRow, names: { openedBy: string; ruledBy: string | null; fileName?: string; itemTitle?: string | null }): DisputeView {
   return {
     id: d.id,
     callId: d.recordingId,
     ...(names.fileName ? { fileName: names.fileName } : {}),
     itemId: d.itemId,
+    ...(names.itemTitle ? { itemTitle: names.itemTitle } : {}),
     status: d.status,
     reason: d.reason,
     openedBy: names.openedBy,

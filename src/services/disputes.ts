@@ -116,6 +116,6 @@ export class DisputeService {
       : this.reviews.allDisputes();
     if (!where) return [];
     const rows = await this.reviews.listDisputes(where, status);
-    return rows.map((d) => toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName, fileName: d.fileName }));
+    return rows.map((d) => toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName, fileName: d.fileName, itemTitle: d.itemTitle }));
   }
 }

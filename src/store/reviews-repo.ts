@@ -30,6 +30,8 @@ export interface DisputeListRow extends DisputeRow {
   ruledByName: string | null;
   fileName: string;
   agentId: string | null;
+  /** the disputed item's title in the draft the review judged (null if the item is not in it) */
+  itemTitle: string | null;
 }
 
 export class ReviewsRepo {
@@ -148,6 +150,7 @@ export class ReviewsRepo {
         ruledByName: sql<string | null>`(select u2.username from users u2 where u2.id = ${disputes.ruledBy})`,
         fileName: recordings.fileName,
         agentId: sql<string | null>`${recordings.metadata}->>'agentId'`,
+        itemTitle: sql<string | null>`(select i->>'title' from reviews r join scorecards s on s.id = r.scorecard_id, jsonb_array_elements(s.card->'sections') sec, jsonb_array_elements(sec->'items') i where r.id = ${disputes.reviewId} and i->>'id' = ${disputes.itemId} limit 1)`,
       })
       .from(disputes)
       .innerJoin(opener, eq(opener.id, disputes.openedBy))
@@ -155,7 +158,7 @@ export class ReviewsRepo {
       .where(status ? and(where, eq(disputes.status, status)) : where)
       .orderBy(desc(disputes.openedAt), desc(disputes.id))
       .limit(limit);
-    return rows.map((r) => ({ ...r.d, openedByName: r.openedByName, ruledByName: r.ruledByName, fileName: r.fileName, agentId: r.agentId }));
+    return rows.map((r) => ({ ...r.d, openedByName: r.openedByName, ruledByName: r.ruledByName, fileName: r.fileName, agentId: r.agentId, itemTitle: r.itemTitle }));
   }
 
   disputesOpenedBy(userId: string): SQL {
