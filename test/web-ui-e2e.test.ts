@@ -447,6 +447,12 @@ describe('search, watch list and trends in headless Chromium', () => {
       await shot(page, `${locale === 'en-US' ? 'en' : 'zh'}-trends`);
       await page.$eval('main', (m) => m.scrollTo(0, m.scrollHeight));
       await shot(page, `${locale === 'en-US' ? 'en' : 'zh'}-trends-tables`);
+      if (locale === 'zh-CN') {
+        // by month: the choice goes into the route and the figures follow it
+        await page.selectOption('select[name=by]', 'month');
+        await page.waitForFunction("location.hash.includes('by=month')");
+        await page.waitForSelector('table.figures td:text-is("2026-11")');
+      }
       await s.close();
       expect(errors).toEqual([]);
     }

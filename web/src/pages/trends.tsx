@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { clock, num } from '../format';
 import { t, tMaybe } from '../i18n';
-import { hrefWith } from '../router';
+import { hrefWith, routeQuery } from '../router';
 import { loadFigures, loadTrends, seriesCsv, type QaFigure, type TrendParams, type Trends, type TrendSeries } from '../search-api';
 import { SERIES_COLORS, TrendChart } from '../components/trend-chart';
 import './search.css';
@@ -31,8 +31,18 @@ export function periodLabel(p: string, by: Trends['by']): string {
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
 
 export function TrendsPage() {
-  const [params, setParams] = useState<TrendParams>({ by: 'week', periods: 8, team: '', agentId: '' });
+  // The choice is in the route (#/trends?by=month&periods=6), so Back from a phrase's search or a call returns to it.
+  const q = routeQuery.value;
+  const by = q.get('by');
+  const params: TrendParams = {
+    by: by === 'day' || by === 'month' ? by : 'week',
+    periods: Math.max(2, Math.min(52, Number(q.get('periods')) || 8)),
+    team: q.get('team') ?? '',
+    agentId: q.get('agentId') ?? '',
+  };
+  const setParams = (p: TrendParams) => (location.hash = hrefWith({ by: p.by, periods: p.periods, team: p.team, agentId: p.agentId }, 'trends'));
   const [form, setForm] = useState(params);
+  useEffect(() => setForm(params), [params.by, params.periods, params.team, params.agentId]);
   const [data, setData] = useState<Trends | null>(null);
   const [figures, setFigures] = useState<{ passScorePct: number; figures: QaFigure[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
