@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Role } from '../api';
+import { api, currentUser, type Role } from '../api';
 import { dateTime } from '../format';
 import { t, type MessageKey } from '../i18n';
 
@@ -82,7 +82,8 @@ export function UsersPage() {
                 <td>{u.disabled ? <span class="state st-disabled">{t('disabled')}</span> : t('active')}</td>
                 <td>{dateTime(u.createdAt)}</td>
                 <td>
-                  <button onClick={() => void toggle(u)}>{u.disabled ? t('enable') : t('disable')}</button>
+                  {/* no locking yourself out from here */}
+                  {u.id !== currentUser.value?.id && <button onClick={() => void toggle(u)}>{u.disabled ? t('enable') : t('disable')}</button>}
                 </td>
               </tr>
             ))}
