@@ -412,6 +412,16 @@ describe('search, watch list and trends in headless Chromium', () => {
     await shot(page, 'en-search');
     await s.close();
     expect(errors).toEqual([]);
+
+    // inspectors search too (no saving to the watch list); Trends is for supervisors and admins
+    const i = await openBrowser('en-US');
+    await logIn(i.page, 'insp1');
+    expect(await i.page.locator('header nav a[href="#/search"]').count()).toBe(1);
+    expect(await i.page.locator('header nav a[href="#/trends"]').count()).toBe(0);
+    await i.page.goto(`${base}/#/search?q=${encodeURIComponent('维修部门')}`);
+    await i.page.waitForSelector('.hit mark');
+    expect(await i.page.locator('.watch-save').count()).toBe(0);
+    await i.close();
   });
 
   it('a supervisor opens Trends: both charts drawn with data, the series, emerging phrases and QA figures tables', async () => {
