@@ -1,4 +1,4 @@
-import type { AudioEventType, TextEventType } from './event-types.js';
+import { AUDIO_EVENT_TYPES, TEXT_EVENT_TYPES, type AudioEventType, type TextEventType } from './event-types.js';
 
 /**
  * Findings on the call timeline as a discriminated union: one typed detail shape per event type, so a
@@ -288,30 +288,8 @@ export function eventDurationSec(e: CallEvent): number {
   }
 }
 
-/** Every event type, audio first (docs/report-schema.md). */
-export const EVENT_TYPES: readonly EventType[] = [
-  'silence',
-  'talk_over',
-  'backchannel',
-  'hold',
-  'greeting',
-  'missing_greeting',
-  'late_greeting',
-  'closing',
-  'missing_closing',
-  'self_identification',
-  'late_self_identification',
-  'missing_self_identification',
-  'banned_phrase',
-  'filler',
-  'politeness',
-  'apology',
-  'thanks',
-  'hold_etiquette',
-  'customer_escalation',
-  'speech_rate',
-  'pii',
-] satisfies readonly EventType[];
+/** Every event type, audio first (docs/report-schema.md): the two lists of event-types.ts (the totality check above keeps them equal to EventDetailsByType's keys). */
+export const EVENT_TYPES: readonly EventType[] = [...AUDIO_EVENT_TYPES, ...TEXT_EVENT_TYPES];
 
 export function isEventType(t: string): t is EventType {
   return (EVENT_TYPES as readonly string[]).includes(t);
