@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
-import { systemActor } from '../src/services/types.js';
-import { analyseSamples, ApiClient, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
+import { analyseSamples, ApiClient, signInUsers, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
 
 async function fetchAudio(client: ApiClient, callId: string): Promise<{ bytes: Buffer; redaction: string }> {
   const headers: Record<string, string> = { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
@@ -56,15 +55,11 @@ for (const makeBackend of BACKENDS) {
   describe(`personal data in API answers on ${backend.name}`, () => {
     let api: ApiServer;
     let call = '';
-    const as = {} as Record<(typeof USERS)[number]['username'], ApiClient>;
+    let as: Record<(typeof USERS)[number]['username'], ApiClient>;
     beforeAll(async () => {
       api = await startApi(await backend.setup(), {});
       [call] = await loadCalls(api.store, analysed);
-      for (const u of USERS) {
-        await api.services.users.add(systemActor('test'), { ...u, password: PASSWORD });
-        as[u.username] = new ApiClient(api.base);
-        expect((await as[u.username].login(u.username, PASSWORD)).status).toBe(200);
-      }
+      as = await signInUsers(api, USERS, PASSWORD);
     }, 120_000);
     afterAll(async () => {
       await api?.close();

@@ -4,8 +4,7 @@
  * every search in the audit log, CSV export, trends for supervisors. Calls are the real samples, analysed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemActor } from '../src/services/types.js';
-import { analyseSamples, ApiClient, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
+import { analyseSamples, ApiClient, signInUsers, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
 
 const SAMPLES = [
   { file: 'zh-billing-good.ogg', pipeline: 'inbound-service-zh', metadata: { agentId: 'A1', team: 'red', startedAt: '2026-11-23T09:00:00+08:00' } },
@@ -32,15 +31,11 @@ for (const makeBackend of BACKENDS) {
   describe(`search and trends API on ${backend.name}`, () => {
     let api: ApiServer;
     let zhCall = '';
-    const as = {} as Record<(typeof USERS)[number]['username'], ApiClient>;
+    let as: Record<(typeof USERS)[number]['username'], ApiClient>;
     beforeAll(async () => {
       api = await startApi(await backend.setup(), {});
       [zhCall] = await loadCalls(api.store, analysed);
-      for (const u of USERS) {
-        await api.services.users.add(systemActor('test'), { ...u, password: PASSWORD });
-        as[u.username] = new ApiClient(api.base);
-        expect((await as[u.username].login(u.username, PASSWORD)).status).toBe(200);
-      }
+      as = await signInUsers(api, USERS, PASSWORD);
     }, 120_000);
     afterAll(async () => {
       await api?.close();

@@ -14,6 +14,7 @@ import type { CallMetadata } from '../../src/core/types.js';
 import { resolvePipeline } from '../../src/pipeline/loader.js';
 import { analyzeFile } from '../../src/pipeline/runner.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/services/index.js';
+import { systemActor } from '../../src/services/types.js';
 import { openStore, type OpenStoreOptions, type RunReport, type Store } from '../../src/store/index.js';
 
 export const SAMPLES = path.join(import.meta.dirname, '..', '..', 'samples');
@@ -173,4 +174,21 @@ export class ApiClient {
     if (r.status === 200) this.csrf = r.body.csrfToken;
     return r;
   }
+}
+
+/** Creates each user (as the system) and signs each in with its own browser-like client, asserting the login works. */
+export async function signInUsers<U extends { username: string }>(
+  api: ApiServer,
+  users: readonly U[],
+  password: string,
+): Promise<Record<U['username'], ApiClient>> {
+  const clients = {} as Record<U['username'], ApiClient>;
+  for (const u of users) {
+    await api.services.users.add(systemActor('test'), { ...(u as unknown as Parameters<Services['users']['add']>[1]), password });
+    const client = new ApiClient(api.base);
+    const r = await client.login(u.username, password);
+    if (r.status !== 200) throw new Error(`test user ${u.username} could not sign in: HTTP ${r.status}`);
+    clients[u.username as U['username']] = client;
+  }
+  return clients;
 }
