@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { infraFault } from '../src/queue/infra.js';
-import { resolvePipeline } from '../src/pipeline/resolve.js';
+import { resolvePipeline } from '../src/pipeline/loader.js';
 import { openQueueContext, type QueueContext } from '../src/queue/context.js';
 import { enqueueRecording, type EnqueueRequest } from '../src/queue/enqueue.js';
 import { admin, deleteKeys, makeCall as makeCallIn, queueTestEnv, REDIS_URL, waitFor } from './support/queue-env.js';

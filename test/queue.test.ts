@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/errors.js';
-import { resolvePipeline } from '../src/pipeline/resolve.js';
+import { resolvePipeline } from '../src/pipeline/loader.js';
 import { analyzeFile } from '../src/pipeline/runner.js';
 import { queueConfigFromEnv, connectRedis } from '../src/queue/config.js';
 import { openQueueContext, type QueueContext } from '../src/queue/context.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePipeline } from '../src/pipeline/resolve.js';
+import { resolvePipeline } from '../src/pipeline/loader.js';
 import { analyzeFile } from '../src/pipeline/runner.js';
 import { openStore, type Store } from '../src/store/index.js';
 

@@ -7,7 +7,7 @@ import { discover, type FoundFile } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { formatScore } from '../score/summary.js';
 import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
-import { resolvePipeline } from '../pipeline/resolve.js';
+import { resolvePipeline } from '../pipeline/loader.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
 import { analyzeRecording } from '../services/analysis.js';
 import { createStagePool, defaultJobs, type StagePool } from '../pipeline/stage-pool.js';

@@ -5,7 +5,7 @@ import type { CallMetadata } from '../core/types.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { discover } from '../pipeline/discover.js';
 import { loadCallMetadata, loadManifest } from '../pipeline/metadata.js';
-import { resolvePipeline } from '../pipeline/resolve.js';
+import { resolvePipeline } from '../pipeline/loader.js';
 import type { RunOptions } from '../pipeline/stage.js';
 import { openQueueContext } from '../queue/context.js';
 import { enqueueRecording, type EnqueueOutcome, type EnqueueRequest } from '../queue/enqueue.js';

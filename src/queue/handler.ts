@@ -9,7 +9,7 @@
 import { ConfigError, errorMessage, isRetryable, publicError } from '../core/errors.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import type { StageBudget } from '../pipeline/budget.js';
-import { resolvePipeline } from '../pipeline/resolve.js';
+import { resolvePipeline } from '../pipeline/loader.js';
 import { completionOf, executeStage, recordingInfoOf, replayState, resumeStageIndex } from '../pipeline/execute.js';
 import { mergeState, type RecordingRef, type Stage, type StageName, type StageOutput } from '../pipeline/stage.js';
 import { checkFile } from '../pipeline/runner.js';

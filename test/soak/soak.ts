@@ -25,7 +25,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { resolvePipeline } from '../../src/pipeline/resolve.js';
+import { resolvePipeline } from '../../src/pipeline/loader.js';
 import { openQueueContext, type QueueContext } from '../../src/queue/context.js';
 import { enqueueRecording } from '../../src/queue/enqueue.js';
 import { prng } from '../support/prng.js';
