@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeEvent } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { ScorecardDraft } from '../src/score/types.js';
-import { qaFiguresOf, trends } from '../src/services/trends.js';
+import { defaultTrendsLexicon, qaFiguresOf, trends } from '../src/services/trends.js';
 import { reviewResults, reviews, users } from '../src/store/schema.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { BACKENDS as DB_BACKENDS } from './support/api-env.js';
@@ -48,7 +48,7 @@ for (const makeBackend of DB_BACKENDS) {
           if (w === 3 && i % 2 === 0) texts.push('你们的APP一打开就闪退', 'the app keeps crashing');
           const n = week.bannedPerCall[i % week.bannedPerCall.length]!;
           const events = Array.from({ length: n }, (_, k) =>
-            completeEvent({ type: 'banned_phrase', speaker: 'agent', start: 10 + k, end: 11 + k, details: { entryId: 'zh.banned.bu-qingchu' } }));
+            completeEvent({ type: 'banned_phrase', speaker: 'agent', start: 10 + k, end: 11 + k, details: { entryId: 'zh.banned.bu-qing-chu' } }));
           await store.repo.completeRun(run.id, {
             events,
             transcript: { engine: 'sidecar-json', language: 'auto', segments: texts.map((text, k) => ({ speaker: 'customer' as const, start: 20 + 5 * k, end: 24 + 5 * k, text, normText: normaliseText(text) })) },
@@ -74,8 +74,15 @@ for (const makeBackend of DB_BACKENDS) {
       expect(banned.rate).toEqual([50, 50, 0, 200]);
       expect(banned.points.map((p) => p.perTalkHour)).toEqual([10, 10, 0, 40]);
       expect(banned.points.map((p) => p.change)).toEqual([null, 0, -50, 200]);
-      const entry = r.series.find((s) => s.key === 'lexicon:zh.banned.bu-qingchu')!;
+      const entry = r.series.find((s) => s.key === 'lexicon:zh.banned.bu-qing-chu')!;
       expect(entry.counts).toEqual([5, 10, 0, 40]);
+    });
+    it('lexicon series carry the entry\'s first phrase as their label (from the lexicons folder); event series none', async () => {
+      const r = await trends(store.db, { by: 'week', periods: 4 }, await defaultTrendsLexicon());
+      expect(r.series.find((s) => s.key === 'lexicon:zh.banned.bu-qing-chu')!.label).toBe('不清楚');
+      expect(r.series.find((s) => s.key === 'event:banned_phrase')!.label).toBeNull();
+      // without a lexicon the key is all there is
+      expect((await trends(store.db, { by: 'week', periods: 4 })).series.every((s) => s.label === null)).toBe(true);
     });
     it('monthly and filtered by agent', async () => {
       const m = await trends(store.db, { by: 'month', periods: 2 });

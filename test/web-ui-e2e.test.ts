@@ -450,6 +450,14 @@ describe('search, watch list and trends in headless Chromium', () => {
       const counts = [...volumeLabel.matchAll(/ (\d+)(?=,|$)/g)].map((m) => Number(m[1]));
       expect(counts.reduce((a, b) => a + b, 0)).toBe(5);
       expect(await page.locator('.rate-chart .chart-box canvas').count()).toBe(1);
+      // lexicon series are named by their phrase, not their entry id (the id stays in the tooltip)
+      const names = await page.$$eval('table.series tbody tr span[title]', (els) => els.map((e) => [e.getAttribute('title') ?? '', e.textContent ?? '']));
+      const lexiconRows = names.filter(([key]) => key.startsWith('lexicon:'));
+      expect(lexiconRows.length).toBeGreaterThan(0);
+      for (const [key, name] of lexiconRows) {
+        expect(name, key).not.toBe('');
+        expect(name, key).not.toContain(key.slice('lexicon:'.length));
+      }
       const figureRows = await page.$$eval('table.figures tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
       expect(figureRows.map((r) => r[0])).toEqual(['blue']);
       expect(Number(figureRows[0][2])).toBe(5);

@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option('--pass-score <pct>', 'with --qa: pass mark in percent of the maximum', '80')
     .option('--repeat-days <n>', 'with --qa: a call again from the same customer number within n days is a repeat contact', '7')
     .option('--json', 'machine-readable: { periods, volume, series: [{ key, counts, rate, points }], emerging: [{ phrase, countNow, countBefore, score }] }')
-    .option('--csv <file>', 'write every series as CSV (key, period, count, per100Calls, perTalkHour, change)')
+    .option('--csv <file>', 'write every series as CSV (key, label, period, count, per100Calls, perTalkHour, change)')
     .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
     .addHelpText('after', `
 Series keys: event:<type> (silence, talk_over, banned_phrase, ...) and lexicon:<entry id>. Rates are per 100
@@ -66,23 +66,21 @@ export function sparkline(values: ReadonlyArray<number | null>): string {
 }
 
 export async function runTrends(opts: TrendsCliOptions): Promise<number> {
-  const { trends, lexiconPhrases } = await import('../services/trends.js');
+  const { trends, defaultTrendsLexicon } = await import('../services/trends.js');
   const { openStore } = await import('../store/db.js');
-  const { loadLexicons } = await import('../lexicon/loader.js');
-  const { defaultLexiconsDir } = await import('../pipeline/loader.js');
   const Table = (await import('cli-table3')).default;
   if (opts.qa) return runQaFigures(opts);
-  const lex = loadLexicons(defaultLexiconsDir());
-  const known = lexiconPhrases(lex.entries.flatMap((e) => e.phrases));
+  const lexicon = await defaultTrendsLexicon();
   const store = await openStore({ dataDir: opts.data });
   try {
     const r = await trends(store.db, {
       by: opts.by, periods: Number(opts.periods) || 8, team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
-    }, known);
+    }, lexicon);
     if (opts.csv) {
-      const lines = ['key,period,count,per100Calls,perTalkHour,change'];
-      for (const s of r.series) for (const p of s.points) lines.push([s.key, p.period, p.count, p.per100Calls ?? '', p.perTalkHour ?? '', p.change ?? ''].join(','));
-      writeFileSync(opts.csv, `${lines.join('\r\n')}\r\n`);
+      const { csvText } = await import('../core/csv.js');
+      const rows: unknown[][] = [['key', 'label', 'period', 'count', 'per100Calls', 'perTalkHour', 'change']];
+      for (const s of r.series) for (const p of s.points) rows.push([s.key, s.label, p.period, p.count, p.per100Calls, p.perTalkHour, p.change]);
+      writeFileSync(opts.csv, csvText(rows));
     }
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
@@ -96,7 +94,7 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
     for (const s of r.series.slice(0, Number(opts.top) || 15)) {
       const last = s.points[s.points.length - 1]!;
       const ch = last.change === null ? '' : `${last.change > 0 ? '+' : ''}${last.change}`;
-      t.push([s.key, sparkline(s.rate), s.total, last.per100Calls ?? '-', ch]);
+      t.push([s.label ? `${s.label} (${s.key})` : s.key, sparkline(s.rate), s.total, last.per100Calls ?? '-', ch]);
     }
     process.stdout.write(`${t.toString()}\n`);
     if (r.emerging.length) {

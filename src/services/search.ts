@@ -3,6 +3,7 @@
  * (src/search), brings the index up to date, runs it through the store, and shapes hits with highlighted
  * snippets and a link to the moment in the call view.
  */
+import { csvText } from '../core/csv.js';
 import { highlight, snippet, type Highlight } from '../search/highlight.js';
 import { compileQuery, parseQuery, queryPhrases } from '../search/query.js';
 import { maskPii } from './privacy.js';
@@ -85,11 +86,5 @@ export async function searchTranscripts(
 /** Hits as CSV (RFC 4180), one row per hit. */
 export function hitsToCsv(hits: readonly SearchHit[]): string {
   const cols: (keyof SearchHit)[] = ['callId', 'file', 'callDate', 'agentId', 'team', 'program', 'speaker', 'start', 'end', 'snippet', 'link'];
-  const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    // a leading = + - @ would run as a formula in a spreadsheet
-    const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  return [cols.join(','), ...hits.map((h) => cols.map((c) => esc(h[c])).join(','))].join('\r\n') + '\r\n';
+  return csvText([cols, ...hits.map((h) => cols.map((c) => h[c]))]);
 }

@@ -23,7 +23,8 @@ export interface TrendsResult {
   periods: string[];
   /** calls and talk hours per period */
   volume: Array<{ period: string; calls: number; talkHours: number }>;
-  series: Array<Series & { rate: Array<number | null> }>;
+  /** `label`: a lexicon entry's first phrase ("lexicon:<id>" keys), null for event keys (the UI names those) */
+  series: Array<Series & { rate: Array<number | null>; label: string | null }>;
   /** phrases rising fastest in the last period against the earlier ones */
   emerging: EmergingPhrase[];
 }
@@ -35,7 +36,32 @@ export function lexiconPhrases(phrases: Iterable<string>): Set<string> {
   return out;
 }
 
-export async function trends(db: StoreDb, q: TrendsQuery, knownPhrases: ReadonlySet<string> = new Set()): Promise<TrendsResult> {
+/** What trends need from the lexicons: the phrases already tracked, and a readable label per entry id. */
+export interface TrendsLexicon {
+  known: ReadonlySet<string>;
+  /** entry id -> its first phrase ("zh.banned.bu-qing-chu" -> "不清楚") */
+  labels: ReadonlyMap<string, string>;
+}
+
+export function trendsLexicon(entries: ReadonlyArray<{ id: string; phrases: readonly string[] }>): TrendsLexicon {
+  const labels = new Map<string, string>();
+  for (const e of entries) if (e.phrases[0] && !labels.has(e.id)) labels.set(e.id, e.phrases[0]);
+  return { known: lexiconPhrases(entries.flatMap((e) => e.phrases)), labels };
+}
+
+let defaultLexicon: Promise<TrendsLexicon> | null = null;
+/** The default lexicons folder's (CALLQA_LEXICONS_DIR or lexicons/), loaded once per process. */
+export function defaultTrendsLexicon(): Promise<TrendsLexicon> {
+  defaultLexicon ??= (async () => {
+    const { loadLexicons } = await import('../lexicon/loader.js');
+    const { defaultLexiconsDir } = await import('../pipeline/loader.js');
+    return trendsLexicon(loadLexicons(defaultLexiconsDir()).entries);
+  })();
+  return defaultLexicon;
+}
+
+export async function trends(db: StoreDb, q: TrendsQuery, lexicon: TrendsLexicon = { known: new Set(), labels: new Map() }): Promise<TrendsResult> {
+  const knownPhrases = lexicon.known;
   const repo = new TrendsRepo(db);
   const count = Math.max(2, Math.min(q.periods ?? 8, 366));
   const last = q.to ?? (await repo.lastCallDate(q)) ?? new Date().toISOString().slice(0, 10);
@@ -46,7 +72,11 @@ export async function trends(db: StoreDb, q: TrendsQuery, knownPhrases: Readonly
   const filters: CallFilters = { ...q, from, to: last };
   const [volume, keyCounts] = await Promise.all([repo.volume(filters, q.by), repo.keyCounts(filters, q.by)]);
   const periods = all.filter((p) => p >= periodStart(from, q.by));
-  const series = rollup(periods, volume, keyCounts).map((s) => ({ ...s, rate: s.points.map((p) => p.per100Calls) }));
+  const series = rollup(periods, volume, keyCounts).map((s) => ({
+    ...s,
+    rate: s.points.map((p) => p.per100Calls),
+    label: s.key.startsWith('lexicon:') ? (lexicon.labels.get(s.key.slice('lexicon:'.length)) ?? null) : null,
+  }));
 
   // emerging: customer utterances of the last period against the earlier periods shown
   const lastStart = periods[periods.length - 1]!;

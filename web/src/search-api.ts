@@ -109,6 +109,8 @@ export const createSavedSearch = (b: { name: string; query: string; speaker?: st
 
 export interface TrendSeries {
   key: string;
+  /** a lexicon entry's first phrase; null for event series */
+  label: string | null;
   total: number;
   counts: number[];
   rate: (number | null)[];
@@ -164,12 +166,14 @@ export function loadFigures(p: TrendParams, from: string | undefined) {
 
 /** CSV of the series: one row per series and period, with the count and both rates (RFC 4180 quoting). */
 export function seriesCsv(tr: Trends): string {
+  // the server's CSV rules (src/core/csv.ts): RFC 4180 quoting, and a leading = + - @ never runs as a formula
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+    const safe = /^[=+\-@]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
+    return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
   };
-  const rows: unknown[][] = [['key', 'period', 'calls', 'count', 'per100Calls', 'perTalkHour', 'change']];
+  const rows: unknown[][] = [['key', 'label', 'period', 'calls', 'count', 'per100Calls', 'perTalkHour', 'change']];
   const calls = new Map(tr.volume.map((v) => [v.period, v.calls]));
-  for (const s of tr.series) for (const p of s.points) rows.push([s.key, p.period, calls.get(p.period) ?? 0, p.count, p.per100Calls, p.perTalkHour, p.change]);
+  for (const s of tr.series) for (const p of s.points) rows.push([s.key, s.label, p.period, calls.get(p.period) ?? 0, p.count, p.per100Calls, p.perTalkHour, p.change]);
   return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { lexiconPhrases, qaFiguresOf, trends } from '../../services/trends.js';
+import { defaultTrendsLexicon, qaFiguresOf, trends } from '../../services/trends.js';
 import { hasPiiPermission } from '../../services/privacy.js';
 import { hitsToCsv, QueryError, searchTranscripts } from '../../services/search.js';
 import { callScope } from '../../services/call-access.js';
@@ -81,7 +81,7 @@ const trendsRoute = createRoute({
         by: z.string(),
         periods: z.array(z.string()),
         volume: z.array(z.object({ period: z.string(), calls: z.number(), talkHours: z.number() })),
-        series: z.array(z.object({ key: z.string(), total: z.number(), counts: z.array(z.number()), rate: z.array(z.number().nullable()), points: z.array(z.record(z.string(), z.unknown())) })),
+        series: z.array(z.object({ key: z.string(), label: z.string().nullable().openapi({ description: 'a lexicon entry\'s first phrase for lexicon:<id> keys; null for event:<type> keys' }), total: z.number(), counts: z.array(z.number()), rate: z.array(z.number().nullable()), points: z.array(z.record(z.string(), z.unknown())) })),
         emerging: z.array(z.object({ phrase: z.string(), countNow: z.number(), countBefore: z.number(), score: z.number(), logRatio: z.number(), exampleCallIds: z.array(z.string()) }).passthrough()),
       }).openapi('Trends'),
       'trends',
@@ -212,19 +212,7 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
     const user = currentUser(c);
     const q = c.req.valid('query');
     const services = c.get('services');
-    const known = await knownPhrases();
-    const r = await trends(services.store.db, { by: q.by, periods: q.periods, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user) }, known);
+    const r = await trends(services.store.db, { by: q.by, periods: q.periods, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user) }, await defaultTrendsLexicon());
     return c.json(r as never, 200);
   });
-}
-
-let known: Set<string> | null = null;
-/** Lexicon phrases (never "emerging"), loaded once per process. */
-async function knownPhrases(): Promise<Set<string>> {
-  if (!known) {
-    const { loadLexicons } = await import('../../lexicon/loader.js');
-    const { defaultLexiconsDir } = await import('../../pipeline/loader.js');
-    known = lexiconPhrases(loadLexicons(defaultLexiconsDir()).entries.flatMap((e) => e.phrases));
-  }
-  return known;
 }

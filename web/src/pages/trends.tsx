@@ -14,13 +14,13 @@ import './search.css';
 
 const TOP = 5;
 
-/** "event:banned_phrase" -> "Banned phrase"; "lexicon:zh.banned.bu-qingchu" -> "zh.banned.bu-qingchu". */
-export function seriesLabel(key: string): string {
-  if (key.startsWith('event:')) {
-    const type = key.slice(6);
+/** "event:banned_phrase" -> "Banned phrase"; a lexicon entry -> its first phrase in quotes (“不清楚”), told apart from event names; its id when the server has no label. */
+export function seriesLabel(s: Pick<TrendSeries, 'key' | 'label'>): string {
+  if (s.key.startsWith('event:')) {
+    const type = s.key.slice(6);
     return tMaybe(`evt_${type}`, type.replaceAll('_', ' '));
   }
-  return key.replace(/^lexicon:/, '');
+  return s.label ? `“${s.label}”` : s.key.replace(/^lexicon:/, '');
 }
 
 /** A period start (YYYY-MM-DD) as a short label: months "2026-11", days and weeks "11-23". */
@@ -154,7 +154,7 @@ export function TrendsPage() {
               type="line"
               label={t('trendsRateChart', { n: shownSeries.length })}
               labels={labels}
-              series={shownSeries.map((s) => ({ label: seriesLabel(s.key), values: s.rate, color: colorOf(s.key) }))}
+              series={shownSeries.map((s) => ({ label: seriesLabel(s), values: s.rate, color: colorOf(s.key) }))}
               legend
             />
           </section>
@@ -189,9 +189,9 @@ export function TrendsPage() {
                     <tr class={on ? '' : 'off'} onClick={() => toggle(s.key)}>
                       <td>
                         <label class="check">
-                          <input type="checkbox" checked={on} onChange={() => toggle(s.key)} onClick={(e) => e.stopPropagation()} aria-label={`${seriesLabel(s.key)}: ${t('inChart')}`} />
+                          <input type="checkbox" checked={on} onChange={() => toggle(s.key)} onClick={(e) => e.stopPropagation()} aria-label={`${seriesLabel(s)}: ${t('inChart')}`} />
                           {on && <span class="swatch" style={{ background: colorOf(s.key) }} aria-hidden="true" />}
-                          <span title={s.key}>{seriesLabel(s.key)}</span>
+                          <span title={s.key}>{seriesLabel(s)}</span>
                         </label>
                       </td>
                       <td class="num">{s.total}</td>
