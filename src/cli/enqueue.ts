@@ -2,13 +2,9 @@ import { Command } from 'commander';
 import { isAbsolute } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
-import type { PipelineConfig } from '../pipeline/config.js';
 import { discover } from '../pipeline/discover.js';
 import { loadCallMetadata, loadManifest } from '../pipeline/metadata.js';
-import { resolvePipeline } from '../pipeline/loader.js';
-import type { RunOptions } from '../pipeline/stage.js';
-import { openQueueContext } from '../queue/context.js';
-import { enqueueRecording, type EnqueueOutcome, type EnqueueRequest } from '../queue/enqueue.js';
+import { enqueueRequest, QueueOperations, type EnqueueOutcome, type EnqueueRequest } from '../services/operations.js';
 import { parseChannels } from './analyze.js';
 
 export interface EnqueueCliOptions {
@@ -38,14 +34,16 @@ export function addEnqueueOptions(cmd: Command): Command {
 }
 
 export function enqueueRequestFromOpts(opts: EnqueueCliOptions): EnqueueRequest {
-  const pipeline: PipelineConfig = resolvePipeline(opts.pipeline);
-  const options: RunOptions = {
-    transcribe: opts.transcribe,
-    transcriptsDir: opts.transcripts,
-    model: opts.model,
-    channels: opts.channels ? parseChannels(opts.channels) : undefined,
-  };
-  return { pipeline, pipelineRef: opts.pipeline, options, force: opts.force };
+  return enqueueRequest({
+    pipeline: opts.pipeline,
+    options: {
+      transcribe: opts.transcribe,
+      transcriptsDir: opts.transcripts,
+      model: opts.model,
+      channels: opts.channels ? parseChannels(opts.channels) : undefined,
+    },
+    force: opts.force,
+  });
 }
 
 export function metaOverrides(meta: string[] | undefined): Record<string, string> {
@@ -92,7 +90,7 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
   const req = enqueueRequestFromOpts(opts);
   const overrides = metaOverrides(opts.meta);
   const manifest = opts.manifest ? await loadManifest(opts.manifest) : undefined;
-  const ctx = await openQueueContext();
+  const ops = await QueueOperations.open();
   const counts = new Map<string, number>();
   let errors = 0;
   const report = (o: EnqueueOutcome) => {
@@ -111,7 +109,7 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
         report({ file: displayName, status: 'error', error: (err as Error).message });
         return;
       }
-      report(await enqueueRecording(ctx, { path, displayName, metadata }, req));
+      report(await ops.enqueue({ path, displayName, metadata }, req));
     };
     for (const arg of paths) {
       if (/\.csv$/i.test(arg)) {
@@ -132,7 +130,7 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
       }
     }
   } finally {
-    await ctx.close();
+    await ops.close();
   }
   if (!opts.quiet && !opts.json) {
     process.stderr.write(`${[...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing to enqueue'}\n`);

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { openQueueContext } from '../queue/context.js';
-import { reconcile, retryFailed } from '../queue/enqueue.js';
+import { QueueOperations } from '../services/operations.js';
 
 /** `callqa retry` and `callqa reconcile`: the two ways failed or lost work goes back on the queues. */
 export function register(program: Command): void {
@@ -10,20 +9,20 @@ export function register(program: Command): void {
     .argument('[which...]', 'run ids, file names or content hashes (default: every failed run)')
     .option('--list', 'only list failed recordings with their errors')
     .action(async (which: string[], opts: { list?: boolean }) => {
-      const ctx = await openQueueContext({ maxConnections: 4 });
+      const ops = await QueueOperations.open({ maxConnections: 4 });
       try {
         if (opts.list) {
-          const runs = await ctx.store.repo.listRuns({ status: 'failed', limit: 100_000, order: 'oldest' });
+          const runs = await ops.failedRuns();
           for (const r of runs) process.stdout.write(`${r.id}  ${r.fileName}  [${r.stage ?? '-'}] ${r.error ?? ''}\n`);
           process.stderr.write(`${runs.length} failed\n`);
           return;
         }
-        const done = await retryFailed(ctx, { runIds: which });
+        const done = await ops.retry(which);
         for (const r of done) process.stderr.write(`retrying ${r.file} from ${r.stage} (was: ${r.previousError ?? 'no error recorded'})\n`);
         process.stderr.write(`${done.length} failed recording(s) queued again\n`);
         if (which.length && done.length === 0) process.exitCode = 1;
       } finally {
-        await ctx.close();
+        await ops.close();
       }
     });
 
@@ -31,12 +30,12 @@ export function register(program: Command): void {
     .command('reconcile')
     .description('re-queue what Redis lost (after a restart without persistence): the database is the record')
     .action(async () => {
-      const ctx = await openQueueContext({ maxConnections: 4 });
+      const ops = await QueueOperations.open({ maxConnections: 4 });
       try {
-        const r = await reconcile(ctx);
+        const r = await ops.reconcile();
         process.stdout.write(`${r.checked} unfinished run(s): ${r.kept} still queued, ${r.requeued} re-queued, ${r.markedFailed} marked failed\n`);
       } finally {
-        await ctx.close();
+        await ops.close();
       }
     });
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import Table from 'cli-table3';
-import { queueStatusFromEnv, type QueueStatus } from '../queue/status.js';
+import { queueStatus, type QueueStatus } from '../services/operations.js';
 
 export function register(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--window <sec>', 'timing statistics over the stage runs of the last <sec> seconds', '3600')
     .action(async (opts: { json?: boolean; window: string }) => {
       // a server being down is what status must explain, not a reason to print nothing
-      const s: QueueStatus = await queueStatusFromEnv({ timingWindowSec: Number(opts.window) || 3600 });
+      const s: QueueStatus = await queueStatus({ timingWindowSec: Number(opts.window) || 3600 });
       if (opts.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
       else process.stdout.write(`${formatStatus(s)}\n`);
       // 3: a server is unreachable (the report above says which and what the workers are doing)

@@ -2,8 +2,7 @@ import { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { discover } from '../pipeline/discover.js';
 import { loadCallMetadata } from '../pipeline/metadata.js';
-import { openQueueContext } from '../queue/context.js';
-import { enqueueRecording } from '../queue/enqueue.js';
+import { QueueOperations } from '../services/operations.js';
 import { addEnqueueOptions, enqueueRequestFromOpts, metaOverrides, type EnqueueCliOptions } from './enqueue.js';
 
 interface WatchCliOptions extends EnqueueCliOptions {
@@ -37,7 +36,7 @@ is safe: files already enqueued are recognised by their content and not queued t
 export async function runWatch(dir: string, opts: WatchCliOptions): Promise<number> {
   const req = enqueueRequestFromOpts(opts);
   const overrides = metaOverrides(opts.meta);
-  const ctx = await openQueueContext({ maxConnections: 4 });
+  const ops = await QueueOperations.open({ maxConnections: 4 });
   const intervalMs = Math.max(0.2, Number(opts.interval) || 2) * 1000;
   const settleMs = Math.max(0, Number(opts.settle) || 0) * 1000;
   /** path -> what we saw last: size/mtime, since when, and whether it was enqueued in that state */
@@ -81,7 +80,7 @@ export async function runWatch(dir: string, opts: WatchCliOptions): Promise<numb
           process.stderr.write(`callqa: ${(err as Error).message}\n`);
           continue;
         }
-        const o = await enqueueRecording(ctx, { path: f.path, displayName: f.displayName, metadata }, req);
+        const o = await ops.enqueue({ path: f.path, displayName: f.displayName, metadata }, req);
         if (o.status === 'error') {
           process.stderr.write(`callqa: ${o.error}\n`);
           entry.done = false; // try again next scan (the database or Redis may be back)
@@ -93,7 +92,7 @@ export async function runWatch(dir: string, opts: WatchCliOptions): Promise<numb
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
-    await ctx.close();
+    await ops.close();
   }
   return 0;
 }

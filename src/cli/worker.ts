@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { errorMessage } from '../core/errors.js';
-import { openQueueContext, type QueueContext } from '../queue/context.js';
-import { infraFault } from '../queue/infra.js';
-import { parseConcurrency, parseStages, startWorkers } from '../queue/worker.js';
+import { QueueOperations } from '../services/operations.js';
 
 interface WorkerCliOptions {
   stages?: string;
@@ -41,29 +39,23 @@ CALLQA_STALLED_INTERVAL_MS (how often to look for such jobs, default 30000).`,
 
 export async function runWorker(opts: WorkerCliOptions): Promise<number> {
   const log = opts.quiet ? () => undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} [${process.pid}] ${line}\n`);
-  const ctx = await openWaitingForServers(log);
-  if (!ctx) return 0; // stopped while waiting
-  const known = ctx.stages.map((s) => s.name as string);
+  const ops = await openWaitingForServers(log);
+  if (!ops) return 0; // stopped while waiting
   let workers;
   try {
-    const stages = parseStages(opts.stages, known);
-    const { defaultConcurrency, concurrency } = parseConcurrency(opts.concurrency, known);
-    workers = await startWorkers(ctx, {
-      stages,
-      concurrency,
-      defaultConcurrency,
+    workers = await ops.startWorkers({
+      stages: opts.stages,
+      concurrency: opts.concurrency,
       reconcileAtStart: opts.reconcile,
       reconcileEverySec: Number(opts.reconcileEvery) || 0,
       graceSec: Number(opts.grace) || 0,
       log,
     });
   } catch (err) {
-    await ctx.close();
+    await ops.close();
     throw err;
   }
-  process.stderr.write(
-    `callqa worker ${process.pid}: serving ${workers.stages.join(', ')} (queue prefix ${ctx.cfg.prefix}; ${ctx.storage.description})\n`,
-  );
+  process.stderr.write(`callqa worker ${process.pid}: serving ${workers.stages.join(', ')} (queue prefix ${ops.prefix}; ${ops.storageDescription})\n`);
   const onSignal = (sig: NodeJS.Signals) => {
     // a second signal stops at once: the jobs in hand are recovered by another worker after the lock expires
     process.once(sig, () => process.exit(130));
@@ -72,41 +64,27 @@ export async function runWorker(opts: WorkerCliOptions): Promise<number> {
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   await workers.stopped;
-  await ctx.close();
+  await ops.close();
   log('stopped');
   return 0;
 }
 
 /**
- * A worker (re)started while PostgreSQL or Redis is down (a host reboot, a failover) waits for them with
- * backoff instead of exiting: the outage is not a configuration error. What is one (a malformed URL, a
- * refused password, a missing database, a schema newer than this build) still stops it at once (exit 2).
+ * A worker (re)started while PostgreSQL or Redis is down waits for them with backoff instead of exiting
+ * (QueueOperations.openWhenReachable); a configuration error still stops it at once (exit 2).
  */
-async function openWaitingForServers(log: (line: string) => void): Promise<QueueContext | undefined> {
+async function openWaitingForServers(log: (line: string) => void): Promise<QueueOperations | undefined> {
   let stop = false;
   const onSignal = () => (stop = true);
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   try {
-    let delayMs = 500;
-    let since: string | undefined;
-    for (;;) {
-      try {
-        const ctx = await openQueueContext();
-        if (since) log(`servers reachable again (waited since ${since})`);
-        return ctx;
-      } catch (err) {
-        if (!infraFault(err)) throw err;
-        if (!since) {
-          since = new Date().toISOString();
-          // always said, even with --quiet: the worker is alive but not working
-          process.stderr.write(`callqa worker ${process.pid}: waiting since ${since}: ${errorMessage(err)}\n`);
-        }
-      }
-      for (let waited = 0; waited < delayMs && !stop; waited += 100) await new Promise((r) => setTimeout(r, 100));
-      if (stop) return undefined;
-      delayMs = Math.min(delayMs * 2, 15_000);
-    }
+    return await QueueOperations.openWhenReachable({
+      // always said, even with --quiet: the worker is alive but not working
+      onWaiting: (since, err) => process.stderr.write(`callqa worker ${process.pid}: waiting since ${since}: ${errorMessage(err)}\n`),
+      onReachable: (since) => log(`servers reachable again (waited since ${since})`),
+      stopped: () => stop,
+    });
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
