@@ -12,7 +12,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Services } from '../services/index.js';
 import { forbidden, ServiceError, unauthorized } from '../services/errors.js';
 import type { AuthUser } from '../services/types.js';
-import type { UserRole } from '../store/schema.js';
+import type { UserRole } from '../services/types.js';
 
 export type { AuthUser } from '../services/types.js';
 export { CallAccess, callScope } from '../services/call-access.js';

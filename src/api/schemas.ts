@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { REASON_CODES } from '../review/decisions.js';
-import { USER_ROLES } from '../store/schema.js';
+import { USER_ROLES } from '../services/types.js';
 import { ErrorSchema } from './errors.js';
 
 export const UserSchema = z

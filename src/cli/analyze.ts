@@ -12,7 +12,7 @@ import { stageBudgetFromEnv } from '../pipeline/budget.js';
 import { analyzeRecording } from '../services/analysis.js';
 import { createStagePool, defaultJobs, type StagePool } from '../pipeline/stage-pool.js';
 import type { RunOptions } from '../pipeline/stage.js';
-import { openStore } from '../store/index.js';
+import { openData } from './data.js';
 import { createProgress } from './progress.js';
 import { loadMetadataFor, prepareMetadataSource, type MetadataSource } from './metadata-source.js';
 
@@ -137,7 +137,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   const jobsWanted = opts.jobs ? parseJobs(opts.jobs) : defaultJobs();
   const metaSource: MetadataSource = await MetadataSourceFromOpts(opts);
   const budget = stageBudgetFromEnv();
-  const store = await openStore({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data });
   const progress = createProgress({ quiet: opts.quiet });
   // Ctrl-C (or SIGTERM): stop after the stage in hand, write the report for what finished, release the
   // database, exit 130. A second Ctrl-C exits at once (the kernel drops the data folder lock with us).

@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import { resolvePipeline } from '../pipeline/loader.js';
 import { formatScore, scoreSummary } from '../score/summary.js';
 import { rescoreCall, rescoreTargets, type Rescored } from '../services/rescore.js';
-import { openStore } from '../store/index.js';
+import { openData } from './data.js';
 
 /**
  * callqa rescore: draft a new scorecard for calls already analysed, with another pipeline or a new version
@@ -44,7 +44,7 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
     process.stderr.write('callqa: name recordings to rescore, or --all\n');
     return 2;
   }
-  const store = await openStore({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data });
   const results: Rescored[] = [];
   try {
     const targets = await rescoreTargets(store.repo, opts.all ? { all: true } : { paths });

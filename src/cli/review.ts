@@ -20,9 +20,9 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'callqa data folder (embedded database); default CALLQA_DATA_DIR or ./data')
     .action(async (opts: { week?: string; pipeline?: string; team?: string; json?: boolean; dataDir?: string }) => {
       const at = opts.week ? parseDay(opts.week, '--week') : new Date();
-      const { openStore } = await import('../store/db.js');
+      const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openStore(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      const store = await openData(opts.dataDir ? { dataDir: opts.dataDir } : {});
       let report: PlanReport;
       try {
         report = await createServices(store).queue.plan(null, { at, ...(opts.pipeline ? { pipelineId: opts.pipeline } : {}), ...(opts.team ? { team: opts.team } : {}) });
@@ -41,9 +41,9 @@ export function register(program: Command): void {
     .option('--no-mask', 'copy the transcript without masking personal data (phone, id, card numbers, e-mail, addresses)')
     .option('--data-dir <dir>', 'callqa data folder (embedded database); default CALLQA_DATA_DIR or ./data')
     .action(async (call: string, item: string, opts: { append?: boolean; examples?: string; mask: boolean; dataDir?: string }) => {
-      const { openStore } = await import('../store/db.js');
+      const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openStore(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      const store = await openData(opts.dataDir ? { dataDir: opts.dataDir } : {});
       let out;
       try {
         out = await createServices(store).rulesAccuracy.exportExample(null, call, item, { mask: opts.mask });

@@ -28,9 +28,9 @@ export function register(program: Command): void {
         ...(opts.since ? { since: day(opts.since, '--since') } : {}),
         ...(opts.until ? { until: day(opts.until, '--until') } : {}),
       };
-      const { openStore } = await import('../store/db.js');
+      const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openStore(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      const store = await openData(opts.dataDir ? { dataDir: opts.dataDir } : {});
       let report: RulesAccuracyReport;
       try {
         report = await createServices(store).rulesAccuracy.rulesAccuracy(null, filter);

@@ -67,10 +67,10 @@ Exit codes: 0 hits found; 1 no hits; 2 bad query, option or database.`,
 
 export async function runSearch(query: string, opts: SearchCliOptions): Promise<number> {
   const { searchTranscripts, hitsToCsv, QueryError } = await import('../services/search.js');
-  const { openStore } = await import('../store/db.js');
+  const { openData } = await import('./data.js');
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
-  const store = await openStore({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data });
   try {
     let result;
     try {

@@ -38,14 +38,14 @@ Users: callqa users add NAME --role inspector --password-stdin. API reference: d
 export async function runServe(opts: ServeOptions): Promise<number> {
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be 0..65535, got "${opts.port}"`);
-  const [{ serve }, { openStore }, { createServices }, { createApp }] = await Promise.all([
+  const [{ serve }, { openData }, { createServices }, { createApp }] = await Promise.all([
     import('@hono/node-server'),
-    import('../store/index.js'),
+    import('./data.js'),
     import('../services/index.js'),
     import('../api/app.js'),
   ]);
   const { defaultMediaDir } = await import('../services/call-media.js');
-  const store = await openStore({ dataDir: opts.data, purpose: `callqa serve on ${opts.host}:${port}` });
+  const store = await openData({ dataDir: opts.data, purpose: `callqa serve on ${opts.host}:${port}` });
   const services = createServices(store, { mediaDir: defaultMediaDir(opts.data) });
   const app = createApp({ services, trustProxy: opts.trustProxy, webDir: opts.web, version: pkg.version });
   return new Promise<number>((resolve) => {

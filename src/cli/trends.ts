@@ -67,11 +67,11 @@ export function sparkline(values: ReadonlyArray<number | null>): string {
 
 export async function runTrends(opts: TrendsCliOptions): Promise<number> {
   const { trends, defaultTrendsLexicon } = await import('../services/trends.js');
-  const { openStore } = await import('../store/db.js');
+  const { openData } = await import('./data.js');
   const Table = (await import('cli-table3')).default;
   if (opts.qa) return runQaFigures(opts);
   const lexicon = await defaultTrendsLexicon();
-  const store = await openStore({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data });
   try {
     const r = await trends(store.db, {
       by: opts.by, periods: Number(opts.periods) || 8, team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
@@ -110,13 +110,13 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
 
 async function runQaFigures(opts: TrendsCliOptions): Promise<number> {
   const { qaFiguresOf } = await import('../services/trends.js');
-  const { openStore } = await import('../store/db.js');
+  const { openData } = await import('./data.js');
   const Table = (await import('cli-table3')).default;
   const group = opts.group;
   if (group !== 'agent' && group !== 'team' && group !== 'all') throw new InvalidArgumentError('--group: agent, team or all');
   const pass = Number(opts.passScore);
   if (!(pass > 0 && pass <= 100)) throw new InvalidArgumentError('--pass-score: a percentage, 1-100');
-  const store = await openStore({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data });
   try {
     const figures = await qaFiguresOf(store.db, {
       by: opts.by, groupBy: group, passShare: pass / 100, repeatWindowDays: Number(opts.repeatDays) || 7,

@@ -14,8 +14,8 @@ async function readStdin(): Promise<string> {
 }
 
 async function withServices<T>(data: string | undefined, fn: (s: import('../services/index.js').Services) => Promise<T>): Promise<T> {
-  const [{ openStore }, { createServices }] = await Promise.all([import('../store/index.js'), import('../services/index.js')]);
-  const store = await openStore({ dataDir: data });
+  const [{ openData }, { createServices }] = await Promise.all([import('./data.js'), import('../services/index.js')]);
+  const store = await openData({ dataDir: data });
   try {
     return await fn(createServices(store));
   } finally {

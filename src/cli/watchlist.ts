@@ -4,9 +4,9 @@ import { ConfigError } from '../core/errors.js';
 const DESCRIPTION = 'the compliance watch list: saved searches run over every newly analysed call (add, list, disable, enable, check, hits)';
 
 async function withService<T>(data: string | undefined, fn: (svc: import('../services/watchlist.js').WatchListService) => Promise<T>): Promise<T> {
-  const { openStore } = await import('../store/db.js');
+  const { openData } = await import('./data.js');
   const { WatchListService } = await import('../services/watchlist.js');
-  const store = await openStore({ dataDir: data });
+  const store = await openData({ dataDir: data });
   try {
     return await fn(new WatchListService(store.db));
   } finally {

@@ -1,5 +1,8 @@
 import type { UserRole } from '../store/schema.js';
 
+/** The roles a user can have (the store's enum), for the API's schemas: src/api imports nothing from src/store. */
+export { USER_ROLES, type UserRole } from '../store/schema.js';
+
 /** The user a request acts as (put on the Hono context by src/api/auth.ts as `c.get('user')`). */
 export interface AuthUser {
   id: string;

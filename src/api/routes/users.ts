@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { USER_ROLES } from '../../store/schema.js';
+import { USER_ROLES } from '../../services/types.js';
 import { currentUser, requireAuth, requireRole, type AppEnv } from '../auth.js';
 import { body, errors, json } from '../schemas.js';
 
