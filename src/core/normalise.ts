@@ -34,6 +34,11 @@ function changeableCodePoints(): Uint8Array {
   return (changeable = set);
 }
 
+/** Whether OpenCC's tw -> cn conversion could change text holding this code point. */
+export function isOpenccChangeable(cp: number): boolean {
+  return changeableCodePoints()[cp] === 1;
+}
+
 /** OpenCC, only when the text holds a character it could change. */
 export function toSimplifiedChinese(s: string): string {
   const set = changeableCodePoints();

@@ -87,6 +87,66 @@ export class AhoCorasick<T> {
     return this;
   }
 
+  /** The value a pattern id was added with. */
+  valueOf(id: number): T {
+    return this.patterns[id].value;
+  }
+
+  /**
+   * Every occurrence as (start, endExclusive, pattern id) triples into `sink.buf` from triple `at` on, in the order
+   * search reports them; returns the number of triples written. No callback and no allocation per match.
+   */
+  collect(text: Int32Array, length: number, sink: MatchSink, at = 0): number {
+    if (!this.built) this.build();
+    const root = this.rootNext;
+    const rootLen = root.length;
+    const next = this.next;
+    const fail = this.fail;
+    const out = this.out;
+    const onlySym = this.onlySym;
+    const onlyChild = this.onlyChild;
+    const plen = this.patternLength;
+    let buf = sink.buf;
+    let w = at * 3;
+    let node = 0;
+    for (let i = 0; i < length; i++) {
+      const sym = text[i];
+      while (node !== 0) {
+        const only = onlySym[node];
+        if (only === sym) {
+          node = onlyChild[node];
+          break;
+        }
+        if (only === MANY) {
+          const c = next[node].get(sym);
+          if (c !== undefined) {
+            node = c;
+            break;
+          }
+        }
+        node = fail[node];
+      }
+      if (node === 0) {
+        node = sym >= 0 && sym < rootLen ? root[sym] : 0;
+        if (node === 0) continue;
+      }
+      const outs = out[node];
+      if (outs.length === 0) continue;
+      if (w + outs.length * 3 > buf.length) {
+        const grown = new Int32Array(Math.max(buf.length * 2, w + outs.length * 3 + 96));
+        grown.set(buf.subarray(0, w));
+        sink.buf = buf = grown;
+      }
+      for (let k = 0; k < outs.length; k++) {
+        const id = outs[k];
+        buf[w++] = i + 1 - plen[id];
+        buf[w++] = i + 1;
+        buf[w++] = id;
+      }
+    }
+    return w / 3 - at;
+  }
+
   /** Calls `onMatch(start, endExclusive, value)` for every occurrence, in order of end position. */
   /** `text` is read up to `length` (scratch buffers are longer than what they hold). */
   search(text: Int32Array, length: number, onMatch: (start: number, end: number, value: T) => void): void {
@@ -130,6 +190,11 @@ export class AhoCorasick<T> {
       }
     }
   }
+}
+
+/** Where collect writes matches: (start, endExclusive, pattern id) triples, grown as needed. */
+export interface MatchSink {
+  buf: Int32Array;
 }
 
 /** onlySym markers: a leaf (no child) and a branching node (look in its map); symbols are >= -1 (-1: unknown) */

@@ -1,21 +1,26 @@
 // natural's index pulls in storage back-ends that load dotenv (which prints to stdout): import submodules only.
 import { JaroWinklerDistance } from 'natural/lib/natural/distance/index.js';
 import type { Speaker, TranscriptSegment } from '../core/types.js';
-import { AhoCorasick } from './aho-corasick.js';
+import { AhoCorasick, type MatchSink } from './aho-corasick.js';
 import {
+  KEEP_WORD_CLASS,
   NUM_CHAR,
   NUM_TOKEN,
-  collapseNumbersEn,
-  collapseNumbersZh,
-  hasHan,
+  PAUSE_CLASS,
+  SEP_CLASS,
+  charClass,
+  codePointsToString,
+  hasHanFast,
+  isHanCodePoint,
   latinWordCount,
   metaphoneKey,
+  newZhScratch,
+  normaliseFast,
   phraseCharsZh,
   phraseTokensEn,
   pinyinKey,
   prepareEn,
-  newZhScratch,
-  scanZh,
+  scanZhInto,
   stem,
   type ZhScratch,
 } from './prepare.js';
@@ -78,10 +83,18 @@ export const DEFAULT_MATCH_OPTIONS: MatchTranscriptOptions = {
   mixedMinLatinWords: 3,
 };
 
-type PatternValue =
-  | { kind: 'phrase'; entry: number; phrase: string; /** fuzzy patterns: the phrase as matched text */ target?: string }
-  | { kind: 'exception'; entry: number }
-  | { kind: 'quote' };
+/** One shape for every pattern value (the automata read them on every match). */
+interface PatternValue {
+  kind: typeof PHRASE | typeof EXCEPTION | typeof QUOTE;
+  /** entry index (-1 for a quote marker) */
+  entry: number;
+  phrase: string;
+  /** fuzzy patterns: the phrase as matched text */
+  target: string | undefined;
+}
+const PHRASE = 0;
+const EXCEPTION = 1;
+const QUOTE = 2;
 
 interface LanguageMatcher {
   exact: AhoCorasick<PatternValue>;
@@ -95,14 +108,72 @@ interface LanguageMatcher {
   wordIds: Map<string, readonly [number, number]>;
 }
 
-interface Scratch {
-  zh: ZhScratch;
-  en: Int32Array;
-  fuzzy: Int32Array;
-}
-function grow(sc: Scratch, key: 'en' | 'fuzzy', n: number): Int32Array {
-  if (sc[key].length < n) sc[key] = new Int32Array(n * 2);
-  return sc[key];
+/**
+ * Buffers reused by every utterance (one at a time; nothing keeps them after matchText returns): the prepared
+ * symbols, the automata's matches, and the candidate hits as parallel typed arrays, so that only the hits that
+ * survive exceptions, boundaries and overlaps become objects.
+ */
+class Scratch {
+  zh: ZhScratch = newZhScratch();
+  /** English: stem symbols, Metaphone symbols, word [start, end) in the normalised text, pause after, digits-only */
+  en = new Int32Array(64);
+  fuzzy = new Int32Array(256);
+  wordStart = new Int32Array(64);
+  wordEnd = new Int32Array(64);
+  enPause = new Uint8Array(64);
+  enDigits = new Uint8Array(64);
+  enNorm = '';
+  /** numeric automaton input: collapsed symbols and each one's [from, to) in the prepared utterance */
+  num = new Int32Array(64);
+  numFrom = new Int32Array(64);
+  numTo = new Int32Array(64);
+  sink: MatchSink = { buf: new Int32Array(3 * 64) };
+  /** candidate hits */
+  cap = 0;
+  cEntry = new Int32Array(0);
+  cFrom = new Int32Array(0);
+  cTo = new Int32Array(0);
+  cFuzzy = new Uint8Array(0);
+  cConf = new Float64Array(0);
+  cPhrase: string[] = [];
+  cMatched: (string | undefined)[] = [];
+  order = new Int32Array(0);
+  rank = new Int32Array(0);
+  /** exceptions: entry, from, to */
+  xs = new Int32Array(3 * 16);
+  quoteEnds = new Int32Array(16);
+
+  growCandidates(n: number): void {
+    if (n <= this.cap) return;
+    const cap = Math.max(n, this.cap * 2, 32);
+    const g = <A extends Int32Array | Uint8Array | Float64Array>(a: A, make: (k: number) => A): A => {
+      const b = make(cap);
+      b.set(a as never);
+      return b;
+    };
+    this.cEntry = g(this.cEntry, (k) => new Int32Array(k));
+    this.cFrom = g(this.cFrom, (k) => new Int32Array(k));
+    this.cTo = g(this.cTo, (k) => new Int32Array(k));
+    this.cFuzzy = g(this.cFuzzy, (k) => new Uint8Array(k));
+    this.cConf = g(this.cConf, (k) => new Float64Array(k));
+    this.order = new Int32Array(cap);
+    this.rank = new Int32Array(cap);
+    this.cap = cap;
+  }
+  growEn(n: number): void {
+    if (this.en.length >= n) return;
+    this.en = new Int32Array(n * 2);
+    this.wordStart = new Int32Array(n * 2);
+    this.wordEnd = new Int32Array(n * 2);
+    this.enPause = new Uint8Array(n * 2);
+    this.enDigits = new Uint8Array(n * 2);
+  }
+  growNum(n: number): void {
+    if (this.num.length >= n) return;
+    this.num = new Int32Array(n * 2);
+    this.numFrom = new Int32Array(n * 2);
+    this.numTo = new Int32Array(n * 2);
+  }
 }
 
 /** Minimum phrase size for fuzzy matching: short phrases would match too much by sound alone. */
@@ -110,6 +181,10 @@ const FUZZY_MIN_ZH_CHARS = 3;
 const FUZZY_MIN_EN_LETTERS = 6;
 /** a quote marker must end at most this many chars (zh) / tokens (en) before the hit */
 const QUOTE_REACH = { zh: 10, en: 6 } as const;
+/** entry boundary codes */
+const B_NONE = 0;
+const B_PAUSE = 1;
+const B_WORD = 2;
 
 function idOf(vocab: Map<string, number>, key: string, create: boolean): number {
   let id = vocab.get(key);
@@ -124,22 +199,32 @@ function idOf(vocab: Map<string, number>, key: string, create: boolean): number 
 export class LexiconMatcher {
   readonly entries: readonly LexiconEntry[];
   private readonly langs: Record<LexiconLanguage, LanguageMatcher>;
-  private readonly entryIndex: Map<LexiconEntry, number>;
   /**
    * Steps spent resolving hits (overlaps, exceptions) since the last reset: a machine-independent measure of
    * work, so tests can show it grows linearly with the hits (issue 15) without timing anything.
    */
   readonly work = { steps: 0 };
-  /** buffers reused by every matchText call (one utterance at a time; nothing keeps them after it returns) */
-  private readonly scratch: Scratch = { zh: newZhScratch(), en: new Int32Array(64), fuzzy: new Int32Array(256) };
+  private readonly scratch = new Scratch();
+  /** per entry: boundary code, overlap group (category and kind), fuzzy confidence */
+  private readonly entryBoundary: Uint8Array;
+  private readonly entryGroup: Int32Array;
+  private readonly entryFuzzyConf: Float64Array;
 
   constructor(lex: LoadedLexicons) {
     this.entries = lex.entries;
-    this.entryIndex = new Map(lex.entries.map((e, i) => [e, i]));
     this.langs = { zh: this.emptyLang(), en: this.emptyLang() };
+    const groups = new Map<string, number>();
+    this.entryBoundary = Uint8Array.from(lex.entries, (e) => (e.boundary === 'pause' ? B_PAUSE : e.boundary === 'word' ? B_WORD : B_NONE));
+    this.entryGroup = Int32Array.from(lex.entries, (e) => {
+      const key = `${e.category}\u0000${e.kind ?? ''}`;
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = groups.size));
+      return g;
+    });
+    this.entryFuzzyConf = Float64Array.from(lex.entries, (e) => e.fuzzyConfidence);
     lex.entries.forEach((e, i) => this.addEntry(e, i));
     for (const lang of ['zh', 'en'] as const) {
-      for (const q of lex.quoteMarkers[lang]) this.addPattern(lang, q, { kind: 'quote' });
+      for (const q of lex.quoteMarkers[lang]) this.addPattern(lang, q, { kind: QUOTE, entry: -1, phrase: q, target: undefined });
       const m = this.langs[lang];
       m.exact.build();
       m.numeric.build();
@@ -147,15 +232,25 @@ export class LexiconMatcher {
     }
   }
 
-  private readonly roleFilters = new Map<Speaker, Uint8Array>();
-  /** per entry: 1 when its hits can count in this speaker's speech (or feed the customer echo check) */
-  private roleFilter(speaker: Speaker): Uint8Array {
-    let f = this.roleFilters.get(speaker);
+  private readonly masks = new Map<string, Uint8Array>();
+  /**
+   * Per entry: 1 when its hits are wanted. Entries whose hits matchTranscript would drop for this speaker are not
+   * even collected (their role is another side's; banned phrases are kept on customer speech for the echo check),
+   * nor entries of categories not asked for. null: every entry.
+   */
+  private wantedMask(categories: readonly LexiconCategory[] | undefined, speaker: Speaker | undefined): Uint8Array | null {
+    if (!categories && !speaker) return null;
+    const key = `${speaker ?? ''}|${categories ? categories.join(',') : '*'}`;
+    let f = this.masks.get(key);
     if (!f) {
       f = Uint8Array.from(this.entries, (e) =>
-        speaker === 'unknown' || e.role === 'any' || e.role === speaker || (speaker === 'customer' && e.category === 'banned') ? 1 : 0,
+        (!speaker || speaker === 'unknown' || e.role === 'any' || e.role === speaker || (speaker === 'customer' && e.category === 'banned')) &&
+        (!categories || categories.includes(e.category))
+          ? 1
+          : 0,
       );
-      this.roleFilters.set(speaker, f);
+      if (this.masks.size > 1000) this.masks.clear();
+      this.masks.set(key, f);
     }
     return f;
   }
@@ -215,22 +310,92 @@ export class LexiconMatcher {
   private addEntry(e: LexiconEntry, index: number): void {
     const m = this.langs[e.language];
     for (const phrase of e.phrases) {
-      this.addPattern(e.language, phrase, { kind: 'phrase', entry: index, phrase });
+      this.addPattern(e.language, phrase, { kind: PHRASE, entry: index, phrase, target: undefined });
       if (!e.fuzzy || phrase.includes('{n}')) continue;
       if (e.language === 'zh') {
         const chars = phraseCharsZh(phrase);
         if (chars.length >= FUZZY_MIN_ZH_CHARS) {
           const target = String.fromCodePoint(...chars);
-          m.fuzzy.add(chars.map((c) => idOf(m.fuzzyVocab, pinyinKey(c), true)), { kind: 'phrase', entry: index, phrase, target });
+          m.fuzzy.add(
+            chars.map((c) => idOf(m.fuzzyVocab, pinyinKey(c), true)),
+            { kind: PHRASE, entry: index, phrase, target },
+          );
         }
       } else {
         const words = prepareEn(phrase).words;
         if (words.join('').length >= FUZZY_MIN_EN_LETTERS) {
-          m.fuzzy.add(words.map((w) => idOf(m.fuzzyVocab, metaphoneKey(w), true)), { kind: 'phrase', entry: index, phrase, target: words.join(' ') });
+          m.fuzzy.add(
+            words.map((w) => idOf(m.fuzzyVocab, metaphoneKey(w), true)),
+            { kind: PHRASE, entry: index, phrase, target: words.join(' ') },
+          );
         }
       }
     }
-    for (const ex of e.exceptions) this.addPattern(e.language, ex, { kind: 'exception', entry: index });
+    for (const ex of e.exceptions) this.addPattern(e.language, ex, { kind: EXCEPTION, entry: index, phrase: ex, target: undefined });
+  }
+
+  /**
+   * English words of an utterance into the scratch buffers: runs of letters and digits of the normalised text
+   * (prepareEn's tokens), each word's stem and Metaphone symbols, where it sits, a pause after it. Returns the count
+   * and whether a word is all ASCII digits (a number for `{n}` patterns).
+   */
+  private scanEn(raw: string, m: LanguageMatcher): { length: number; digits: boolean } {
+    const sc = this.scratch;
+    const norm = normaliseFast(raw);
+    sc.enNorm = norm;
+    // at most one word per two units (a word and a separator), plus one
+    sc.growEn((norm.length >> 1) + 2);
+    if (sc.fuzzy.length < sc.en.length) sc.fuzzy = new Int32Array(sc.en.length);
+    const sym = sc.en;
+    const fz = sc.fuzzy;
+    const ws = sc.wordStart;
+    const we = sc.wordEnd;
+    const pause = sc.enPause;
+    const isNum = sc.enDigits;
+    let n = 0;
+    let start = -1;
+    let han = false;
+    let allDigits = true;
+    let digits = false;
+    for (let i = 0; i <= norm.length; i++) {
+      let cls = SEP_CLASS;
+      let cp = 0;
+      if (i < norm.length) {
+        cp = norm.codePointAt(i)!;
+        cls = charClass(cp);
+      }
+      if (cls === KEEP_WORD_CLASS) {
+        if (start < 0) {
+          start = i;
+          allDigits = true;
+        }
+        if (isHanCodePoint(cp)) han = true;
+        if (cp < 0x30 || cp > 0x39) allDigits = false;
+      } else {
+        if (start >= 0) {
+          if (han) {
+            if (n) pause[n - 1] = 1;
+          } else {
+            const ids = this.wordIdsEn(m, norm.slice(start, i));
+            sym[n] = ids[0];
+            fz[n] = ids[1];
+            ws[n] = start;
+            we[n] = i;
+            pause[n] = 0;
+            // digits-only words: `{n}` patterns read them as a number
+            isNum[n] = allDigits ? 1 : 0;
+            if (allDigits) digits = true;
+            n++;
+          }
+          start = -1;
+          han = false;
+        }
+        if (cls === PAUSE_CLASS && n) pause[n - 1] = 1;
+      }
+      if (cp > 0xffff) i++;
+    }
+    if (n) pause[n - 1] = 1;
+    return { length: n, digits };
   }
 
   /**
@@ -239,140 +404,351 @@ export class LexiconMatcher {
    * speakerAssumed), so every hit object keeps one shape and filling them in allocates nothing.
    */
   matchText(raw: string, language: LexiconLanguage, categories?: readonly LexiconCategory[], speaker?: Speaker): MatchHit[] {
-    const m = this.langs[language];
-    const hits: TranscriptHit[] = []; // created whole (see above); returned as MatchHit
-    const exceptions: { entry: number; from: number; to: number }[] = [];
-    const quoteEnds: number[] = [];
-    let symbols: Int32Array;
-    let length: number;
-    /** the matched text of [from, to): compact Chinese, or space-joined English words */
-    let surfaceOf: (from: number, to: number) => string;
-    let pauseAt: (i: number) => boolean;
-    let fuzzySymbols: () => Int32Array;
-    let numeric: { symbols: Int32Array; span: [number, number][] } | null;
-    const sc = this.scratch;
-    if (language === 'zh') {
-      const p = scanZh(raw, sc.zh);
-      const chars = sc.zh.chars;
-      const pause = sc.zh.pause;
-      symbols = chars;
-      length = p.length;
-      // one UTF-16 unit per code point (no astral characters): offsets are string indexes
-      surfaceOf =
-        p.text.length === length ? (from, to) => p.text.slice(from, to) : (from, to) => String.fromCodePoint(...chars.subarray(from, to));
-      pauseAt = (i) => pause[i] === 1;
-      fuzzySymbols = () => {
-        const out = grow(sc, 'fuzzy', length);
-        for (let i = 0; i < length; i++) out[i] = this.fuzzyIdZh(m, chars[i]);
-        return out;
-      };
-      const n = m.numeric.size ? collapseNumbersZh(chars.subarray(0, length)) : null;
-      numeric = n && { symbols: Int32Array.from(n.chars), span: n.span };
-    } else {
-      const p = prepareEn(raw, false);
-      length = p.words.length;
-      symbols = grow(sc, 'en', length);
-      const fz = grow(sc, 'fuzzy', length);
-      for (let i = 0; i < length; i++) {
-        const ids = this.wordIdsEn(m, p.words[i]);
-        symbols[i] = ids[0];
-        fz[i] = ids[1];
-      }
-      surfaceOf = (from, to) => p.words.slice(from, to).join(' ');
-      pauseAt = (i) => p.pauseAfter[i];
-      fuzzySymbols = () => fz;
-      const n = m.numeric.size && p.words.some((w) => isDigits(w)) ? collapseNumbersEn(p.words.map(stem)) : null;
-      numeric = n && { symbols: Int32Array.from(n.tokens, (t) => idOf(m.vocab, t, false)), span: n.span };
-    }
-    // entries whose hits matchTranscript would drop for this speaker are not even collected (their role is
-    // another side's; banned phrases are kept on customer speech for the echo check)
-    const roleOk = speaker ? this.roleFilter(speaker) : null;
-    const wanted = (entry: number) => (!roleOk || roleOk[entry] === 1) && (!categories || categories.includes(this.entries[entry].category));
+    return this.matchWith(raw, language, this.wantedMask(categories, speaker));
+  }
 
-    const onExact = (from: number, to: number, v: PatternValue) => {
-      if (v.kind === 'quote') quoteEnds.push(to);
-      else if (v.kind === 'exception') exceptions.push({ entry: v.entry, from, to });
-      else if (wanted(v.entry)) {
-        const entry = this.entries[v.entry];
-        hits.push({
-          entry,
-          language,
-          phrase: v.phrase,
-          matched: surfaceOf(from, to),
-          from,
-          to,
-          length,
-          fuzzy: false,
-          confidence: 1,
-          quoted: false,
-          segmentIndex: -1,
-          speaker: 'unknown' as Speaker,
-          start: 0,
-          end: 0,
-          text: '',
-          speakerAssumed: false,
-        });
-      }
-    };
-    m.exact.search(symbols, length, onExact);
-    if (numeric) {
-      const span = numeric.span;
-      m.numeric.search(numeric.symbols, numeric.symbols.length, (from, to, v) => onExact(span[from][0], span[to - 1][1], v));
+  /** matchText with the wanted-entry mask already made (matchTranscript makes it once per speaker). */
+  private matchWith(raw: string, language: LexiconLanguage, wanted: Uint8Array | null): TranscriptHit[] {
+    const m = this.langs[language];
+    const sc = this.scratch;
+    let symbols: Int32Array;
+    let pause: Uint8Array;
+    let length: number;
+    let digits = false;
+    if (language === 'zh') {
+      length = scanZhInto(raw, sc.zh);
+      symbols = sc.zh.chars;
+      pause = sc.zh.pause;
+    } else {
+      const r = this.scanEn(raw, m);
+      length = r.length;
+      digits = r.digits;
+      symbols = sc.en;
+      pause = sc.enPause;
     }
-    if (m.fuzzy.size) {
-      // positions each entry's exact hits cover: a fuzzy hit of the same entry overlapping one is redundant
-      // (a set of entry*length+position keys: linear in the exact hits' total length, not pairwise)
-      // built on the first fuzzy candidate only: most utterances have none
-      let exactCover: Set<number> | null = null;
-      const exactCount = hits.length;
-      m.fuzzy.search(fuzzySymbols(), length, (from, to, v) => {
-        if (v.kind !== 'phrase' || !wanted(v.entry)) return;
-        if (!exactCover) {
-          exactCover = new Set<number>();
-          for (let k = 0; k < exactCount; k++) {
-            const h = hits[k];
-            const ei = this.entryIndex.get(h.entry)!;
-            for (let i = h.from; i < h.to; i++) exactCover.add(ei * (length + 1) + i);
+    let nc = 0; // candidates
+    let nx = 0; // exceptions
+    let nq = 0; // quote marker ends
+    let quotesSorted = true;
+
+    // exact phrases, exceptions and quote markers
+    const nExact = m.exact.collect(symbols, length, sc.sink);
+    sc.growCandidates(nExact);
+    let buf = sc.sink.buf;
+    for (let k = 0; k < nExact; k++) {
+      const v = m.exact.valueOf(buf[3 * k + 2]);
+      const from = buf[3 * k];
+      const to = buf[3 * k + 1];
+      if (v.kind === PHRASE) {
+        if (wanted !== null && wanted[v.entry] === 0) continue;
+        this.addCandidate(nc++, v.entry, from, to, 0, 1, v.phrase, undefined);
+      } else if (v.kind === EXCEPTION) nx = this.addException(nx, v.entry, from, to);
+      else nq = this.addQuoteEnd(nq, to);
+    }
+
+    // `{n}` patterns over the utterance with number runs collapsed to one symbol
+    if (m.numeric.size) {
+      const nl = language === 'zh' ? this.collapseZh(length) : digits ? this.collapseEn(length, m) : -1;
+      if (nl >= 0) {
+        const nNum = m.numeric.collect(sc.num, nl, sc.sink);
+        buf = sc.sink.buf;
+        sc.growCandidates(nc + nNum);
+        for (let k = 0; k < nNum; k++) {
+          const v = m.numeric.valueOf(buf[3 * k + 2]);
+          const from = sc.numFrom[buf[3 * k]];
+          const to = sc.numTo[buf[3 * k + 1] - 1];
+          if (v.kind === PHRASE) {
+            if (wanted !== null && wanted[v.entry] === 0) continue;
+            this.addCandidate(nc++, v.entry, from, to, 0, 1, v.phrase, undefined);
+          } else if (v.kind === EXCEPTION) nx = this.addException(nx, v.entry, from, to);
+          else {
+            if (nq > 0 && sc.quoteEnds[nq - 1] > to) quotesSorted = false;
+            nq = this.addQuoteEnd(nq, to);
           }
         }
-        for (let i = from; i < to; i++) if (exactCover.has(v.entry * (length + 1) + i)) return;
-        const entry = this.entries[v.entry];
-        const matched = surfaceOf(from, to);
-        const target = v.target ?? v.phrase;
-        if (matched === target) return; // same text, already an exact hit
-        const similarity = JaroWinklerDistance(matched, target, {});
-        hits.push({
-          entry,
-          language,
-          phrase: v.phrase,
-          matched,
-          from,
-          to,
-          length,
-          fuzzy: true,
-          confidence: round3(entry.fuzzyConfidence * similarity),
-          quoted: false,
-          segmentIndex: -1,
-          speaker: 'unknown' as Speaker,
-          start: 0,
-          end: 0,
-          text: '',
-          speakerAssumed: false,
-        });
-      });
+      }
     }
 
-    const excepted = exceptedHits(hits, exceptions, this.entryIndex);
-    this.work.steps += hits.length + exceptions.length;
-    const kept = hits.filter((h, i) => {
-      if (excepted[i]) return false;
-      if (h.entry.boundary === 'pause' && !pauseOrRepeat(symbols, length, pauseAt, h.from, h.to)) return false;
-      if (h.entry.boundary === 'word' && pauseAt(h.to - 1)) return false;
-      return true;
-    });
-    const resolved = resolveOverlaps(kept, length, this.work);
-    markQuoted(resolved, quoteEnds, QUOTE_REACH[language]);
-    return resolved;
+    // fuzzy (pinyin / Metaphone) phrases
+    if (m.fuzzy.size) {
+      let fuzzySyms: Int32Array;
+      if (language === 'zh') {
+        if (sc.fuzzy.length < length) sc.fuzzy = new Int32Array(length * 2);
+        fuzzySyms = sc.fuzzy;
+        for (let i = 0; i < length; i++) fuzzySyms[i] = this.fuzzyIdZh(m, symbols[i]);
+      } else fuzzySyms = sc.fuzzy;
+      const nFz = m.fuzzy.collect(fuzzySyms, length, sc.sink);
+      buf = sc.sink.buf;
+      if (nFz > 0) {
+        sc.growCandidates(nc + nFz);
+        // a fuzzy hit overlapping an exact hit of the same entry is redundant. A few exact hits are compared
+        // directly; many go into a set of entry*length+position keys (linear in their total length, not pairwise),
+        // built on the first fuzzy candidate only
+        let exactCover: Set<number> | null = null;
+        const exactCount = nc;
+        for (let k = 0; k < nFz; k++) {
+          const v = m.fuzzy.valueOf(buf[3 * k + 2]);
+          if (v.kind !== PHRASE || (wanted !== null && wanted[v.entry] === 0)) continue;
+          const from = buf[3 * k];
+          const to = buf[3 * k + 1];
+          let covered = false;
+          if (exactCount <= SMALL_OVERLAP_SET) {
+            for (let c = 0; c < exactCount && !covered; c++) covered = sc.cEntry[c] === v.entry && sc.cFrom[c] < to && from < sc.cTo[c];
+          } else {
+            if (!exactCover) {
+              exactCover = new Set<number>();
+              for (let c = 0; c < exactCount; c++) {
+                const base = sc.cEntry[c] * (length + 1);
+                for (let i = sc.cFrom[c]; i < sc.cTo[c]; i++) exactCover.add(base + i);
+              }
+            }
+            for (let i = from; i < to && !covered; i++) covered = exactCover.has(v.entry * (length + 1) + i);
+          }
+          if (covered) continue;
+          const matched = this.surface(language, symbols, from, to);
+          const target = v.target ?? v.phrase;
+          if (matched === target) continue; // same text, already an exact hit
+          const similarity = JaroWinklerDistance(matched, target, {});
+          this.addCandidate(nc++, v.entry, from, to, 1, round3(this.entryFuzzyConf[v.entry] * similarity), v.phrase, matched);
+        }
+      }
+    }
+    this.work.steps += nc + nx;
+    if (nc === 0) return [];
+
+    // exceptions, boundaries: the candidates kept, in candidate order
+    const order = sc.order;
+    let nk = 0;
+    const excepted = nx > 0 ? this.exceptedCandidates(nc, nx) : null;
+    for (let c = 0; c < nc; c++) {
+      if (excepted !== null && excepted[c] === 1) continue;
+      const b = this.entryBoundary[sc.cEntry[c]];
+      if (b === B_PAUSE && !pauseOrRepeat(symbols, length, pause, sc.cFrom[c], sc.cTo[c])) continue;
+      if (b === B_WORD && pause[sc.cTo[c] - 1] === 1) continue;
+      order[nk++] = c;
+    }
+    nk = this.resolveOverlaps(nk, length);
+    if (!quotesSorted) sc.quoteEnds.subarray(0, nq).sort();
+
+    // the surviving hits as objects, by position; `quoted`: a quote marker ends at most `reach` symbols before
+    const reach = QUOTE_REACH[language];
+    const hits: TranscriptHit[] = new Array(nk);
+    let qi = 0;
+    let lastQuote = -Infinity;
+    for (let k = 0; k < nk; k++) {
+      const c = order[k];
+      const from = sc.cFrom[c];
+      const to = sc.cTo[c];
+      while (qi < nq && sc.quoteEnds[qi] <= from) lastQuote = sc.quoteEnds[qi++];
+      const fuzzy = sc.cFuzzy[c] === 1;
+      hits[k] = {
+        entry: this.entries[sc.cEntry[c]],
+        language,
+        phrase: sc.cPhrase[c],
+        matched: fuzzy ? sc.cMatched[c]! : this.surface(language, symbols, from, to),
+        from,
+        to,
+        length,
+        fuzzy,
+        confidence: sc.cConf[c],
+        quoted: nq > 0 && from - lastQuote <= reach,
+        segmentIndex: -1,
+        speaker: 'unknown' as Speaker,
+        start: 0,
+        end: 0,
+        text: '',
+        speakerAssumed: false,
+      };
+    }
+    return hits;
+  }
+
+  private addCandidate(c: number, entry: number, from: number, to: number, fuzzy: number, conf: number, phrase: string, matched: string | undefined): void {
+    const sc = this.scratch;
+    sc.cEntry[c] = entry;
+    sc.cFrom[c] = from;
+    sc.cTo[c] = to;
+    sc.cFuzzy[c] = fuzzy;
+    sc.cConf[c] = conf;
+    sc.cPhrase[c] = phrase;
+    sc.cMatched[c] = matched;
+  }
+
+  private addException(nx: number, entry: number, from: number, to: number): number {
+    const sc = this.scratch;
+    if (3 * nx + 3 > sc.xs.length) {
+      const g = new Int32Array(sc.xs.length * 2);
+      g.set(sc.xs);
+      sc.xs = g;
+    }
+    sc.xs[3 * nx] = entry;
+    sc.xs[3 * nx + 1] = from;
+    sc.xs[3 * nx + 2] = to;
+    return nx + 1;
+  }
+
+  private addQuoteEnd(nq: number, to: number): number {
+    const sc = this.scratch;
+    if (nq >= sc.quoteEnds.length) {
+      const g = new Int32Array(sc.quoteEnds.length * 2);
+      g.set(sc.quoteEnds);
+      sc.quoteEnds = g;
+    }
+    sc.quoteEnds[nq] = to;
+    return nq + 1;
+  }
+
+  /** The matched text of [from, to): compact Chinese, or the English words joined by a space. */
+  private surface(language: LexiconLanguage, symbols: Int32Array, from: number, to: number): string {
+    if (language === 'zh') return codePointsToString(symbols, from, to);
+    const sc = this.scratch;
+    let s = '';
+    for (let i = from; i < to; i++) {
+      const w = sc.enNorm.slice(sc.wordStart[i], sc.wordEnd[i]);
+      s = i === from ? w : `${s} ${w}`;
+    }
+    return s;
+  }
+
+  /**
+   * Chinese number runs collapsed for `{n}` patterns (collapseNumbersZh: ASCII digit runs, and runs of three or
+   * more Chinese numerals) into the numeric scratch; returns the collapsed length, or -1 when there is no number.
+   */
+  private collapseZh(length: number): number {
+    const sc = this.scratch;
+    const chars = sc.zh.chars;
+    let any = false;
+    for (let i = 0; i < length && !any; i++) if (numeralKind(chars[i]) !== 0) any = true;
+    if (!any) return -1;
+    sc.growNum(length);
+    let n = 0;
+    let found = false;
+    for (let i = 0; i < length; ) {
+      const kind = numeralKind(chars[i]);
+      if (kind !== 0) {
+        let j = i;
+        while (j < length && numeralKind(chars[j]) === kind) j++;
+        if (kind === DIGIT || j - i >= 3) {
+          sc.num[n] = NUM_CHAR;
+          sc.numFrom[n] = i;
+          sc.numTo[n] = j;
+          n++;
+          found = true;
+          i = j;
+          continue;
+        }
+      }
+      sc.num[n] = chars[i];
+      sc.numFrom[n] = i;
+      sc.numTo[n] = i + 1;
+      n++;
+      i++;
+    }
+    return found ? n : -1;
+  }
+
+  /** English: every digits-only word becomes the number token (collapseNumbersEn); same positions. */
+  private collapseEn(length: number, m: LanguageMatcher): number {
+    const sc = this.scratch;
+    sc.growNum(length);
+    const numId = idOf(m.vocab, NUM_TOKEN, false);
+    for (let i = 0; i < length; i++) {
+      sc.num[i] = sc.enDigits[i] === 1 ? numId : sc.en[i];
+      sc.numFrom[i] = i;
+      sc.numTo[i] = i + 1;
+    }
+    return length;
+  }
+
+  /**
+   * Which candidates sit inside an exception of their own entry (a longer phrase that makes them correct): some
+   * exception of the entry starts at or before the candidate and ends at or after it. Few of either: compared
+   * directly; otherwise one sort and a sweep per entry, O((h + x) log(h + x)).
+   */
+  private exceptedCandidates(nc: number, nx: number): Uint8Array {
+    const sc = this.scratch;
+    const out = new Uint8Array(nc);
+    const xs = sc.xs;
+    if (nc * nx <= 256) {
+      for (let c = 0; c < nc; c++) {
+        const e = sc.cEntry[c];
+        for (let x = 0; x < nx; x++) {
+          if (xs[3 * x] === e && xs[3 * x + 1] <= sc.cFrom[c] && xs[3 * x + 2] >= sc.cTo[c]) {
+            out[c] = 1;
+            break;
+          }
+        }
+      }
+      return out;
+    }
+    const xi = Array.from({ length: nx }, (_, i) => i).sort((a, b) => xs[3 * a] - xs[3 * b] || xs[3 * a + 1] - xs[3 * b + 1]);
+    const ci = Array.from({ length: nc }, (_, i) => i).sort((a, b) => sc.cEntry[a] - sc.cEntry[b] || sc.cFrom[a] - sc.cFrom[b]);
+    let p = 0;
+    let curEntry = -1;
+    let reach = -1;
+    for (const c of ci) {
+      const e = sc.cEntry[c];
+      if (e !== curEntry) {
+        curEntry = e;
+        reach = -1;
+        while (p < nx && xs[3 * xi[p]] < e) p++;
+      }
+      while (p < nx && xs[3 * xi[p]] === e && xs[3 * xi[p] + 1] <= sc.cFrom[c]) reach = Math.max(reach, xs[3 * xi[p++] + 2]);
+      if (reach >= sc.cTo[c]) out[c] = 1;
+    }
+    return out;
+  }
+
+  /**
+   * Within a category and kind, overlapping hits keep the longest (then exact over fuzzy, then the more confident,
+   * then the earliest, then the first found): 啊呀 is one filler, not 啊 + 呀. Different kinds are different facts
+   * (工号 and 公司 in one phrase). Linear in the hits (issue 15): one sort by priority, then a handful of hits are
+   * compared with those kept, more check only the positions they span in an occupancy map of their category and
+   * kind. Reads the first `n` candidate indexes of scratch.order and leaves the kept ones there, by position;
+   * returns how many.
+   */
+  private resolveOverlaps(n: number, length: number): number {
+    const sc = this.scratch;
+    const order = sc.order;
+    if (n <= 1) return n;
+    const { cFrom, cTo, cFuzzy, cConf, cEntry } = sc;
+    const before = (a: number, b: number) =>
+      cTo[b] - cFrom[b] - (cTo[a] - cFrom[a]) || cFuzzy[a] - cFuzzy[b] || cConf[b] - cConf[a] || cFrom[a] - cFrom[b] || a - b;
+    sortIndexes(order, n, before);
+    const group = this.entryGroup;
+    let nk = 0;
+    if (n <= SMALL_OVERLAP_SET) {
+      // a handful of hits (the usual utterance): comparing with the few kept is cheaper than any map
+      for (let k = 0; k < n; k++) {
+        const h = order[k];
+        let clash = false;
+        for (let j = 0; j < nk; j++) {
+          const o = order[j];
+          if (group[cEntry[o]] === group[cEntry[h]] && cFrom[o] < cTo[h] && cFrom[h] < cTo[o]) clash = true;
+        }
+        this.work.steps += nk + 1;
+        if (!clash) order[nk++] = h;
+      }
+    } else {
+      const occupied = new Map<number, Uint8Array>();
+      for (let k = 0; k < n; k++) {
+        const h = order[k];
+        const g = group[cEntry[h]];
+        let occ = occupied.get(g);
+        if (!occ) occupied.set(g, (occ = new Uint8Array(Math.max(length, cTo[h]))));
+        let free = true;
+        for (let i = cFrom[h]; i < cTo[h] && free; i++) free = occ[i] === 0;
+        this.work.steps += cTo[h] - cFrom[h] + 1;
+        if (!free) continue;
+        occ.fill(1, cFrom[h], cTo[h]);
+        order[nk++] = h;
+      }
+    }
+    // by position; among equal spans, in priority order (the order kept)
+    const rank = sc.rank;
+    for (let k = 0; k < nk; k++) rank[order[k]] = k;
+    sortIndexes(order, nk, (a, b) => cFrom[a] - cFrom[b] || cTo[a] - cTo[b] || rank[a] - rank[b]);
+    return nk;
   }
 
   /**
@@ -382,34 +758,36 @@ export class LexiconMatcher {
   matchTranscript(segments: readonly TranscriptSegment[], options: Partial<MatchTranscriptOptions> = {}): TranscriptHit[] {
     const o = { ...DEFAULT_MATCH_OPTIONS, ...options };
     const out: TranscriptHit[] = [];
+    const maskBySpeaker = new Map<Speaker, Uint8Array | null>();
     /** all hits by customers, role-filtered or not, for the echo check */
     let customerSaid: { entryId: string; start: number }[] = [];
-    segments.forEach((seg, segmentIndex) => {
+    for (let segmentIndex = 0; segmentIndex < segments.length; segmentIndex++) {
+      const seg = segments[segmentIndex];
       const dur = Math.max(0, seg.end - seg.start);
       // keep only what the echo window can still reach (segments arrive sorted by start)
       if (customerSaid.length > 64) customerSaid = customerSaid.filter((c) => seg.start - c.start <= o.echoWindowSec);
-      for (const language of segmentLanguages(seg.text, o.language, o.mixedMinLatinWords)) {
-        for (const h of this.matchText(seg.text, language, o.categories, seg.speaker)) {
-          const start = seg.start + (h.length ? (h.from / h.length) * dur : 0);
-          const end = seg.start + (h.length ? (h.to / h.length) * dur : dur);
-          if (seg.speaker === 'customer') customerSaid.push({ entryId: h.entry.id, start });
-          const role = h.entry.role;
+      let mask = maskBySpeaker.get(seg.speaker);
+      if (mask === undefined) maskBySpeaker.set(seg.speaker, (mask = this.wantedMask(o.categories, seg.speaker)));
+      const languages = segmentLanguages(seg.text, o.language, o.mixedMinLatinWords);
+      for (let li = 0; li < languages.length; li++) {
+        const hits = this.matchWith(seg.text, languages[li], mask);
+        for (let k = 0; k < hits.length; k++) {
+          const th = hits[k];
+          const start = seg.start + (th.length ? (th.from / th.length) * dur : 0);
+          const end = seg.start + (th.length ? (th.to / th.length) * dur : dur);
+          if (seg.speaker === 'customer') customerSaid.push({ entryId: th.entry.id, start });
+          const role = th.entry.role;
           let speakerAssumed = false;
-          let confidence = h.confidence;
+          let confidence = th.confidence;
           if (seg.speaker === 'unknown') {
             if (role !== 'any') {
               speakerAssumed = true;
               confidence = round3(confidence * o.unknownSpeakerConfidence);
             }
           } else if (role !== 'any' && role !== seg.speaker) continue;
-          if (
-            h.entry.category === 'banned' &&
-            h.quoted &&
-            customerSaid.some((c) => c.entryId === h.entry.id && c.start <= start && start - c.start <= o.echoWindowSec)
-          ) {
+          if (th.entry.category === 'banned' && th.quoted && echoes(customerSaid, th.entry.id, start, o.echoWindowSec)) {
             continue; // the agent is quoting the customer back
           }
-          const th = h as TranscriptHit;
           th.confidence = confidence;
           th.segmentIndex = segmentIndex;
           th.speaker = seg.speaker;
@@ -420,15 +798,39 @@ export class LexiconMatcher {
           out.push(th);
         }
       }
-    });
+    }
     return out;
   }
+}
+
+/** The customer said this entry's phrase within the echo window before `start`. */
+function echoes(customerSaid: readonly { entryId: string; start: number }[], entryId: string, start: number, windowSec: number): boolean {
+  for (const c of customerSaid) if (c.entryId === entryId && c.start <= start && start - c.start <= windowSec) return true;
+  return false;
+}
+
+/** Stable in effect (comparators end with a tie-break): insertion sort for the usual few, the built-in sort beyond. */
+function sortIndexes(idx: Int32Array, n: number, cmp: (a: number, b: number) => number): void {
+  if (n <= 16) {
+    for (let i = 1; i < n; i++) {
+      const v = idx[i];
+      let j = i - 1;
+      while (j >= 0 && cmp(idx[j], v) > 0) {
+        idx[j + 1] = idx[j];
+        j--;
+      }
+      idx[j + 1] = v;
+    }
+    return;
+  }
+  const sorted = Array.from(idx.subarray(0, n)).sort(cmp);
+  idx.set(sorted);
 }
 
 /** Which lexicon languages an utterance is matched in. */
 export function segmentLanguages(raw: string, mode: 'zh' | 'en' | 'auto', mixedMinLatinWords = 3): readonly LexiconLanguage[] {
   if (mode !== 'auto') return mode === 'zh' ? ONLY_ZH : ONLY_EN;
-  if (!hasHan(raw)) return ONLY_EN;
+  if (!hasHanFast(raw)) return ONLY_EN;
   return latinWordCount(raw) >= mixedMinLatinWords ? BOTH : ONLY_ZH;
 }
 const ONLY_ZH: readonly LexiconLanguage[] = ['zh'];
@@ -436,8 +838,8 @@ const ONLY_EN: readonly LexiconLanguage[] = ['en'];
 const BOTH: readonly LexiconLanguage[] = ['zh', 'en'];
 const isDigits = (w: string) => /^\d+$/.test(w);
 
-function pauseOrRepeat(symbols: Int32Array, length: number, pauseAt: (i: number) => boolean, from: number, to: number): boolean {
-  if (pauseAt(to - 1)) return true;
+function pauseOrRepeat(symbols: Int32Array, length: number, pause: Uint8Array, from: number, to: number): boolean {
+  if (pause[to - 1] === 1) return true;
   const n = to - from;
   const same = (a: number) => {
     if (a < 0 || a + n > length) return false;
@@ -447,91 +849,17 @@ function pauseOrRepeat(symbols: Int32Array, length: number, pauseAt: (i: number)
   return same(to) || same(from - n);
 }
 
-/**
- * Which hits sit inside an exception of their own entry (a longer phrase that makes them correct). One sort and
- * a sweep per entry: a hit [from, to) is excepted when some exception with start <= from reaches to or beyond,
- * i.e. when the furthest end among exceptions starting at or before `from` is >= `to`. O((h + x) log(h + x)).
- */
-function exceptedHits(
-  hits: readonly MatchHit[],
-  exceptions: readonly { entry: number; from: number; to: number }[],
-  entryIndex: ReadonlyMap<LexiconEntry, number>,
-): boolean[] {
-  const out = new Array<boolean>(hits.length).fill(false);
-  if (exceptions.length === 0) return out;
-  const xs = [...exceptions].sort((a, b) => a.entry - b.entry || a.from - b.from);
-  const order = hits.map((_, i) => i).sort((a, b) => entryIndex.get(hits[a].entry)! - entryIndex.get(hits[b].entry)! || hits[a].from - hits[b].from);
-  let xi = 0;
-  let curEntry = -1;
-  let reach = -1;
-  for (const i of order) {
-    const h = hits[i];
-    const ei = entryIndex.get(h.entry)!;
-    if (ei !== curEntry) {
-      curEntry = ei;
-      reach = -1;
-      while (xi < xs.length && xs[xi].entry < ei) xi++;
-    }
-    while (xi < xs.length && xs[xi].entry === ei && xs[xi].from <= h.from) reach = Math.max(reach, xs[xi++].to);
-    if (reach >= h.to) out[i] = true;
-  }
-  return out;
-}
-
-/**
- * `quoted`: a quote marker (您说 / "you said") ends at most `reach` symbols before the hit. Hits sorted by start,
- * marker ends ascending (the automaton reports them in end order): one merge-like sweep.
- */
-function markQuoted(sortedHits: MatchHit[], quoteEnds: readonly number[], reach: number): void {
-  if (quoteEnds.length === 0) return;
-  let qi = 0;
-  let last = -Infinity;
-  for (const h of sortedHits) {
-    while (qi < quoteEnds.length && quoteEnds[qi] <= h.from) last = quoteEnds[qi++];
-    h.quoted = h.from - last <= reach;
-  }
-}
-
-/**
- * Within a category and kind, overlapping hits keep the longest (then exact over fuzzy, then the more confident,
- * then the earliest): 啊呀 is one filler, not 啊 + 呀. Different kinds are different facts (工号 and 公司 in one
- * phrase). Linear in the hits (issue 15: pairwise comparison made a multi-MB transcript take minutes): one sort
- * by priority, then each hit checks only the positions it spans in an occupancy map of its category and kind.
- * Returns the kept hits sorted by position.
- */
-export function resolveOverlaps(hits: readonly MatchHit[], length: number, work?: { steps: number }): MatchHit[] {
-  if (hits.length <= 1) return [...hits];
-  const sorted = [...hits].sort(
-    (a, b) => b.to - b.from - (a.to - a.from) || Number(a.fuzzy) - Number(b.fuzzy) || b.confidence - a.confidence || a.from - b.from,
-  );
-  const kept: MatchHit[] = [];
-  if (sorted.length <= SMALL_OVERLAP_SET) {
-    // a handful of hits (the usual utterance): comparing with the few kept is cheaper than any map
-    for (const h of sorted) {
-      let clash = false;
-      for (const k of kept) if (k.entry.category === h.entry.category && k.entry.kind === h.entry.kind && k.from < h.to && h.from < k.to) clash = true;
-      if (work) work.steps += kept.length + 1;
-      if (!clash) kept.push(h);
-    }
-  } else {
-    const occupied = new Map<string, Uint8Array>();
-    for (const h of sorted) {
-      const key = `${h.entry.category}\u0000${h.entry.kind ?? ''}`;
-      let occ = occupied.get(key);
-      if (!occ) occupied.set(key, (occ = new Uint8Array(Math.max(length, h.to))));
-      let free = true;
-      for (let i = h.from; i < h.to && free; i++) free = occ[i] === 0;
-      if (work) work.steps += h.to - h.from + 1;
-      if (!free) continue;
-      occ.fill(1, h.from, h.to);
-      kept.push(h);
-    }
-  }
-  return kept.sort((a, b) => a.from - b.from || a.to - b.to);
-}
-
 /** Up to this many hits in one utterance are resolved by direct comparison (bounded: still linear overall). */
 const SMALL_OVERLAP_SET = 12;
+
+/** Chinese numerals for `{n}`: 0 none, DIGIT an ASCII digit, ZH_NUMERAL one of 零〇一二三四五六七八九幺两 */
+const DIGIT = 1;
+const ZH_NUMERAL = 2;
+const ZH_NUMERALS = new Set([...'零〇一二三四五六七八九幺两'].map((c) => c.codePointAt(0)!));
+function numeralKind(cp: number): number {
+  if (cp >= 0x30 && cp <= 0x39) return DIGIT;
+  return cp >= 0x3007 && ZH_NUMERALS.has(cp) ? ZH_NUMERAL : 0;
+}
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;

@@ -2,7 +2,7 @@
 import { Metaphone } from 'natural/lib/natural/phonetics/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { pinyin } from 'pinyin-pro';
-import { toSimplifiedChinese } from '../core/normalise.js';
+import { isOpenccChangeable, toSimplifiedChinese } from '../core/normalise.js';
 
 /**
  * Turning an utterance into what the automata read. Chinese: the compact normalised text (简体, NFKC,
@@ -58,6 +58,11 @@ function classOf(cp: number): number {
   }
   return classify(String.fromCodePoint(cp));
 }
+/** The scanner class of a code point (exported for the matcher's English scan). */
+export const charClass = classOf;
+export const SEP_CLASS = SEP;
+export const PAUSE_CLASS = PAUSE_MARK;
+export const KEEP_WORD_CLASS = KEEP_WORD;
 function classify(ch: string): number {
   PAUSE_PUNCT.lastIndex = 0;
   if (PAUSE_PUNCT.test(ch)) return PAUSE_MARK;
@@ -69,15 +74,95 @@ function classify(ch: string): number {
  * NFKC, Traditional -> Simplified (only when the text holds a character OpenCC would change), lower case: the
  * normalisation of core/normalise.ts; punctuation and spacing are read by the scanners below from the table.
  */
-function normaliseChars(raw: string): string {
+export function normaliseChars(raw: string): string {
   let s = raw.normalize('NFKC');
   if (HAN.test(s)) s = toSimplifiedChinese(s);
   return s.toLowerCase();
 }
 
 /** Han code points (CJK unified ideographs, extension A, compatibility, extensions B+). */
+export function isHanCodePoint(cp: number): boolean {
+  return isHanCp(cp);
+}
 function isHanCp(cp: number): boolean {
   return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f);
+}
+
+/**
+ * Per-character normalisation, for the usual utterance. normaliseChars runs three whole-string passes (NFKC,
+ * OpenCC, lower case), each allocating a string. For a string made only of "simple" characters the result is the
+ * concatenation of each character's own result, so a table lookup per UTF-16 unit gives it with no allocation.
+ * A BMP character is simple when its NFKC form is one character, neither it nor that form is a combining mark or a
+ * conjoining Hangul jamo (the only characters NFKC composes with what precedes them, or reorders), OpenCC's tw -> cn
+ * chain cannot change that form, and lower-casing it gives one character without context (not Σ, whose lower case
+ * depends on the next letter). Anything else (a surrogate, a Traditional character OpenCC may rewrite as part of a
+ * phrase, a combining accent) sends the whole string down normaliseChars. Computed lazily per code unit.
+ *
+ * Table value: 0 = not computed; bit 0 computed, bit 1 complex, bit 2 the raw unit is Han script (language choice),
+ * bit 3 the normalised character is a Han code point, bits 4-5 its scanner class, bits 8-23 the normalised character.
+ */
+const INFO_KNOWN = 1;
+const INFO_COMPLEX = 2;
+const INFO_HAN_SCRIPT = 4;
+const INFO_HAN_CP = 8;
+const charInfo = new Int32Array(0x10000);
+const MARK = /\p{M}/u;
+const isJamo = (c: number) => (c >= 0x1100 && c <= 0x11ff) || (c >= 0xa960 && c <= 0xa97f) || (c >= 0xd7b0 && c <= 0xd7ff);
+function computeInfo(c: number): number {
+  const ch = String.fromCharCode(c);
+  let flags = INFO_KNOWN | (HAN.test(ch) ? INFO_HAN_SCRIPT : 0);
+  if (c >= 0xd800 && c <= 0xdfff) return flags | INFO_COMPLEX;
+  const n = ch.normalize('NFKC');
+  if (n.length !== 1 || MARK.test(ch) || MARK.test(n) || isJamo(c)) return flags | INFO_COMPLEX;
+  const nc = n.charCodeAt(0);
+  if (isJamo(nc) || nc === 0x3a3 || isOpenccChangeable(nc)) return flags | INFO_COMPLEX;
+  const l = n.toLowerCase();
+  if (l.length !== 1) return flags | INFO_COMPLEX;
+  const m = l.charCodeAt(0);
+  if (m >= 0xd800 && m <= 0xdfff) return flags | INFO_COMPLEX;
+  if (isHanCp(m)) flags |= INFO_HAN_CP;
+  return flags | (classOf(m) << 4) | (m << 8);
+}
+function infoOf(c: number): number {
+  const v = charInfo[c];
+  return v !== 0 ? v : (charInfo[c] = computeInfo(c));
+}
+
+/** Whether the per-character path applies to `raw` (no character needs the whole-string normalisation). */
+function allSimple(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) if ((infoOf(raw.charCodeAt(i)) & INFO_COMPLEX) !== 0) return false;
+  return true;
+}
+
+let unitBuf = new Uint16Array(256);
+const utf16 = new TextDecoder('utf-16le');
+/**
+ * normaliseChars(raw), by the per-character table when every character is simple: `raw` itself when nothing
+ * changes (most English and Simplified text), else the mapped string. Exported for the parity test.
+ */
+export function normaliseFast(raw: string): string {
+  if (!allSimple(raw)) return normaliseChars(raw);
+  const n = raw.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (charInfo[c] >>> 8 !== c) break;
+  }
+  if (i === n) return raw;
+  if (unitBuf.length < n) unitBuf = new Uint16Array(n * 2);
+  for (let k = 0; k < n; k++) unitBuf[k] = charInfo[raw.charCodeAt(k)] >>> 8;
+  if (n <= 2048) return String.fromCharCode.apply(null, unitBuf.subarray(0, n) as unknown as number[]);
+  return utf16.decode(unitBuf.subarray(0, n));
+}
+
+/** The Han-script test of hasHan, by the table for BMP text. */
+export function hasHanFast(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return HAN.test(raw);
+    if (c >= 0x2e80 && (infoOf(c) & INFO_HAN_SCRIPT) !== 0) return true;
+  }
+  return false;
 }
 
 /** Reusable buffers for one utterance's Chinese symbols (grown as needed; valid until the next scan). */
@@ -95,7 +180,29 @@ export function newZhScratch(): ZhScratch {
  * where the speaker paused; returns how many characters and the compact text.
  */
 export function scanZh(raw: string, buf: ZhScratch): { length: number; text: string } {
-  const norm = normaliseChars(raw);
+  const length = scanZhInto(raw, buf);
+  return { length, text: codePointsToString(buf.chars, 0, length) };
+}
+
+/** String of code points [from, to) of `cps`. */
+export function codePointsToString(cps: Int32Array, from: number, to: number): string {
+  if (to - from <= 1024) {
+    let bmp = true;
+    for (let i = from; i < to; i++) if (cps[i] > 0xffff) bmp = false;
+    if (bmp) return String.fromCharCode.apply(null, cps.subarray(from, to) as unknown as number[]);
+  }
+  let s = '';
+  for (let i = from; i < to; i += 1024) s += String.fromCodePoint.apply(null, cps.subarray(i, Math.min(to, i + 1024)) as unknown as number[]);
+  return s;
+}
+
+/**
+ * scanZh without building the text: the compact code points and pauses into `buf`, returns how many. Simple
+ * strings are read straight from the per-character table (no intermediate string); others are normalised whole.
+ */
+export function scanZhInto(raw: string, buf: ZhScratch): number {
+  const simple = allSimple(raw);
+  const norm = simple ? raw : normaliseChars(raw);
   if (buf.chars.length < norm.length) {
     buf.chars = new Int32Array(norm.length * 2);
     buf.pause = new Uint8Array(norm.length * 2);
@@ -103,19 +210,38 @@ export function scanZh(raw: string, buf: ZhScratch): { length: number; text: str
   const chars = buf.chars;
   const pause = buf.pause;
   let n = 0;
-  let text = '';
-  let runStart = -1;
   let prevHan = false;
   let pendingSpace = false;
+  if (simple) {
+    for (let i = 0; i < raw.length; i++) {
+      const info = charInfo[raw.charCodeAt(i)];
+      const cls = (info >>> 4) & 3;
+      if (cls === PAUSE_MARK) {
+        if (n) pause[n - 1] = 1;
+        pendingSpace = false;
+        continue;
+      }
+      if (cls === SEP) {
+        pendingSpace = true;
+        continue;
+      }
+      const han = (info & INFO_HAN_CP) !== 0;
+      // whisper writes pauses in Chinese as spaces between characters
+      if (pendingSpace && han && prevHan && n) pause[n - 1] = 1;
+      pendingSpace = false;
+      chars[n] = info >>> 8;
+      pause[n] = 0;
+      n++;
+      prevHan = han;
+    }
+    if (n) pause[n - 1] = 1;
+    return n;
+  }
   for (let i = 0; i < norm.length; i++) {
     const cp = norm.codePointAt(i)!;
     const wide = cp > 0xffff;
     const cls = classOf(cp);
     if (cls === PAUSE_MARK || cls === SEP) {
-      if (runStart >= 0) {
-        text += norm.slice(runStart, i);
-        runStart = -1;
-      }
       if (cls === PAUSE_MARK) {
         if (n) pause[n - 1] = 1;
         pendingSpace = false;
@@ -124,19 +250,16 @@ export function scanZh(raw: string, buf: ZhScratch): { length: number; text: str
       continue;
     }
     const han = isHanCp(cp);
-    // whisper writes pauses in Chinese as spaces between characters
     if (pendingSpace && han && prevHan && n) pause[n - 1] = 1;
     pendingSpace = false;
-    if (runStart < 0) runStart = i;
     chars[n] = cp;
     pause[n] = 0;
     n++;
     prevHan = han;
     if (wide) i++;
   }
-  if (runStart >= 0) text += norm.slice(runStart);
   if (n) pause[n - 1] = 1;
-  return { length: n, text };
+  return n;
 }
 
 export function prepareZh(raw: string): PreparedZh {
@@ -161,7 +284,7 @@ export function stem(word: string): string {
  * after a token where pause punctuation follows; a token holding Chinese is a pause for the English matcher.
  */
 export function prepareEn(raw: string, withStems = true): PreparedEn {
-  const norm = normaliseChars(raw);
+  const norm = normaliseFast(raw);
   const words: string[] = [];
   const pauseAfter: boolean[] = [];
   let start = -1;
@@ -299,10 +422,28 @@ export function hasHan(s: string): boolean {
   return HAN.test(s);
 }
 
-/** Count Latin-script words (for language choice on mixed utterances and English speech rate). */
+/**
+ * Count Latin-script words (for language choice on mixed utterances and English speech rate): the matches of
+ * /[A-Za-z][A-Za-z'’-]*\/g, counted by one scan without building them.
+ */
 export function latinWordCount(raw: string): number {
-  return (raw.match(/[A-Za-z][A-Za-z'’-]*/g) ?? []).length;
+  let count = 0;
+  for (let i = 0; i < raw.length; ) {
+    if (!isAsciiLetter(raw.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    count++;
+    i++;
+    while (i < raw.length) {
+      const c = raw.charCodeAt(i);
+      if (isAsciiLetter(c) || c === 0x27 || c === 0x2019 || c === 0x2d) i++;
+      else break;
+    }
+  }
+  return count;
 }
+const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
 export function hanCount(raw: string): number {
   return (raw.match(/\p{Script=Han}/gu) ?? []).length;
