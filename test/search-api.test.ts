@@ -106,6 +106,31 @@ for (const makeBackend of BACKENDS) {
       expect(log.some((e) => e.action === 'watchlist.create' && e.actor === 'sup-red')).toBe(true);
       expect((await as.insp1.req('GET', '/api/watchlist')).body.savedSearches.map((s: { name: string }) => s.name)).toEqual(['billing']);
     });
+    it('the watch list: a supervisor pauses a saved search (audited), it skips new calls, and on resuming it catches up', async () => {
+      const saved = (await as.admin1.req('GET', '/api/watchlist')).body.savedSearches.find((s: { name: string }) => s.name === 'billing');
+      expect((await as.insp1.req('PATCH', `/api/watchlist/${saved.id}`, { active: false })).status).toBe(403);
+      expect((await as['sup-red'].req('PATCH', '/api/watchlist/00000000-0000-4000-8000-000000000000', { active: false })).status).toBe(404);
+      expect((await as['sup-red'].req('PATCH', `/api/watchlist/${saved.id}`, { active: 'no' })).status).toBe(400);
+      const paused = await as['sup-red'].req('PATCH', `/api/watchlist/${saved.id}`, { active: false });
+      expect(paused.status).toBe(200);
+      expect(paused.body.savedSearch.active).toBe(false);
+      // a new call (the zh sample again, as another recording) arrives while it is paused: no hit
+      const zh = analysed[0]!;
+      const copy = { ...zh, report: { ...zh.report, recording: { ...zh.report.recording, contentHash: `paused-${backend.name}`, fileName: 'while-paused.ogg' } } };
+      await loadCalls(api.store, [copy]);
+      const during = await as.admin1.req('GET', '/api/watchlist/hits?name=billing');
+      expect(during.body.hits.some((h: { file: string }) => h.file === 'while-paused.ogg')).toBe(false);
+      const resumed = await as['sup-red'].req('PATCH', `/api/watchlist/${saved.id}`, { active: true });
+      expect(resumed.status).toBe(200);
+      expect(resumed.body.savedSearch.active).toBe(true);
+      expect(resumed.body.hits).toBeGreaterThan(0);
+      const after = await as.admin1.req('GET', '/api/watchlist/hits?name=billing');
+      expect(after.body.hits.some((h: { file: string }) => h.file === 'while-paused.ogg')).toBe(true);
+      const log = await api.services.audit.query({ limit: 1000 });
+      expect(log.filter((e) => (e.action === 'watchlist.disable' || e.action === 'watchlist.enable') && e.actor === 'sup-red').map((e) => e.action)).toEqual(
+        expect.arrayContaining(['watchlist.disable', 'watchlist.enable']),
+      );
+    });
     it('QA figures for supervisors (their team) and admins, not inspectors', async () => {
       const all = await as.admin1.req('GET', '/api/figures?by=month&group=team');
       expect(all.status).toBe(200);

@@ -390,6 +390,17 @@ describe('search, watch list and trends in headless Chromium', () => {
     expect(await page.textContent('.watch-hits')).toContain('zh-complaint-bad.ogg');
     await shot(page, 'zh-search');
 
+    // pause it from the list (it is marked paused), then resume it
+    const savedItem = page.locator('.watch ul.saved li', { hasText: '转维修部门' });
+    await savedItem.locator('button.watch-toggle').click();
+    await page.waitForSelector('.watch ul.saved li.inactive');
+    expect(await savedItem.locator('.tag').textContent()).toBe('已暂停');
+    expect(await page.textContent('.watch .notice-inline')).toContain('已暂停');
+    await shot(page, 'zh-search-watch-paused');
+    await savedItem.locator('button.watch-toggle').click();
+    await page.waitForSelector('.watch ul.saved li.inactive', { state: 'detached' });
+    expect(await page.textContent('.watch .notice-inline')).toContain('已恢复');
+
     // a query the server refuses says why
     await page.fill('input[name=q]', 'refund NEAR/99 manager');
     await page.click('form.search-form button[type=submit]');

@@ -52,6 +52,15 @@ export class WatchListService {
   }
 
   /**
+   * Pauses or resumes one saved search by id; null when there is none. A resumed search catches up on the
+   * calls analysed while it was paused (its watermark did not move).
+   */
+  async setActiveById(id: string, active: boolean): Promise<SavedSearchRow | null> {
+    const [row] = await this.db.update(savedSearches).set({ active }).where(eq(savedSearches.id, id)).returning();
+    return row ?? null;
+  }
+
+  /**
    * Runs every active saved search over the calls finished since it last looked (or over `runIds`), stores
    * the matches as watch hits, and moves its watermark. Returns the number of new hits.
    */

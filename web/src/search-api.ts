@@ -106,6 +106,9 @@ export const listSavedSearches = () => api<{ savedSearches: SavedSearch[] }>('GE
 export const listWatchHits = (limit = 30) => api<{ hits: WatchHit[] }>('GET', `/watchlist/hits?limit=${limit}`);
 export const createSavedSearch = (b: { name: string; query: string; speaker?: string; team?: string }) =>
   api<{ savedSearch: SavedSearch; hits: number }>('POST', '/watchlist', b);
+/** Pause or resume a saved search; resuming catches up on the calls analysed meanwhile (`hits` new findings). */
+export const setSavedSearchActive = (id: string, active: boolean) =>
+  api<{ savedSearch: SavedSearch; hits: number }>('PATCH', `/watchlist/${encodeURIComponent(id)}`, { active });
 
 export interface TrendSeries {
   key: string;

@@ -115,6 +115,16 @@ const createSavedSearch = createRoute({
   },
   responses: { 201: json(z.object({ savedSearch: SavedSearchSchema, hits: z.number() }), 'saved'), ...errors(400, 401, 403, 409) },
 });
+const setSavedSearchActive = createRoute({
+  method: 'patch', path: '/api/watchlist/{id}', operationId: 'setSavedSearchActive', tags: ['search'],
+  summary: 'Pause or resume a saved search (supervisor, admin; audited); a resumed search catches up on the calls analysed meanwhile',
+  middleware: [requireRole('supervisor', 'admin')],
+  request: {
+    params: z.object({ id: z.string().uuid() }),
+    body: { required: true, content: { 'application/json': { schema: z.object({ active: z.boolean() }).strict() } } },
+  },
+  responses: { 200: json(z.object({ savedSearch: SavedSearchSchema, hits: z.number() }), 'the saved search as it is now, and the hits its catch-up found'), ...errors(400, 401, 403, 404) },
+});
 const listWatchHits = createRoute({
   method: 'get', path: '/api/watchlist/hits', operationId: 'listWatchHits', tags: ['search'],
   summary: 'Findings the watch list raised in the calls this user may see, newest first',
@@ -191,6 +201,18 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
     await services.audit.audit(user, 'watchlist.create', { type: 'saved_search', id: row.id }, { name: row.name, query: row.query, filters: row.filters });
     const hits = await svc.check();
     return c.json({ savedSearch: { ...row, createdAt: row.createdAt.toISOString(), checkedUntil: undefined }, hits }, 201);
+  });
+  app.openapi(setSavedSearchActive, async (c) => {
+    const user = currentUser(c);
+    const { id } = c.req.valid('param');
+    const { active } = c.req.valid('json');
+    const services = c.get('services');
+    const svc = new WatchListService(services.store.db);
+    const row = await svc.setActiveById(id, active);
+    if (!row) throw new ServiceError(404, 'not_found', `no saved search ${id}`);
+    await services.audit.audit(user, active ? 'watchlist.enable' : 'watchlist.disable', { type: 'saved_search', id: row.id }, { name: row.name });
+    const hits = active ? await svc.check() : 0;
+    return c.json({ savedSearch: { ...row, createdAt: row.createdAt.toISOString(), checkedUntil: undefined }, hits }, 200);
   });
   app.openapi(listWatchHits, async (c) => {
     const user = currentUser(c);

@@ -11,6 +11,7 @@ import {
   listWatchHits,
   runSearch,
   searchCsvUrl,
+  setSavedSearchActive,
   searchParamsFrom,
   searchQueryString,
   snippetParts,
@@ -204,6 +205,18 @@ function WatchList({ current }: { current: SearchParams }) {
   };
   useEffect(load, []);
 
+  async function toggle(s: SavedSearch) {
+    setError(null);
+    setNotice(null);
+    try {
+      const r = await setSavedSearchActive(s.id, !s.active);
+      setNotice(r.savedSearch.active ? t('watchResumed', { name: s.name, n: r.hits }) : t('watchPaused', { name: s.name }));
+      load();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
   async function save(e: Event) {
     e.preventDefault();
     setError(null);
@@ -250,6 +263,11 @@ function WatchList({ current }: { current: SearchParams }) {
                 <strong>{s.name}</strong>
               </a>{' '}
               {!s.active && <span class="tag">{t('watchInactive')}</span>}
+              {canSave && (
+                <button type="button" class="link watch-toggle" onClick={() => toggle(s)} aria-label={`${s.active ? t('watchPause') : t('watchResume')}: ${s.name}`}>
+                  {s.active ? t('watchPause') : t('watchResume')}
+                </button>
+              )}
               <div class="q">
                 <code>{s.query}</code>
                 {s.filters.speaker && <span> · {s.filters.speaker === 'agent' ? t('agentSide') : t('customerSide')}</span>}
