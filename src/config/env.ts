@@ -45,6 +45,8 @@ export const EnvSchema = z.object({
   CALLQA_LEXICONS_DIR: path('CALLQA_LEXICONS_DIR'),
   /** whisper models folder (default: the repository's models/) */
   CALLQA_MODELS_DIR: path('CALLQA_MODELS_DIR'),
+  /** where callqa caches what it can make again: the embedded database's template (default node_modules/.cache/callqa, else ~/.cache/callqa) */
+  CALLQA_CACHE_DIR: path('CALLQA_CACHE_DIR'),
   // ------------------------------------------------------------------ tools
   CALLQA_WHISPER_CLI: path('CALLQA_WHISPER_CLI'),
   CALLQA_WHISPER_BUILD_DIR: path('CALLQA_WHISPER_BUILD_DIR'),

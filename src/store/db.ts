@@ -14,6 +14,7 @@ import type { PoolClient } from 'pg';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { lockDataDir } from './data-lock.js';
 import { Repository } from './repository.js';
+import { createMigratedInChild, type CreatedFrom, type MigrationsConfig, createPgliteDataDir, discardCopiedTemplate, PGLITE_INITDB_PARAMS, templateCacheDir } from './pglite-create.js';
 import { env } from '../config/env.js';
 import * as schema from './schema.js';
 
@@ -43,6 +44,8 @@ export interface Store {
   readonly location: string;
   readonly db: StoreDb;
   readonly repo: Repository;
+  /** an embedded database made by this open: copied from the template, or by initdb (pglite-create.ts) */
+  readonly created?: CreatedFrom;
   close(): Promise<void>;
 }
 
@@ -62,7 +65,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   return openPglite(dataDir, opts.purpose);
 }
 
-function migrationsConfig() {
+export function migrationsConfig(): MigrationsConfig {
   if (!existsSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'))) {
     throw new ConfigError(`database migrations not found at ${MIGRATIONS_DIR} (a build must copy src/store/migrations next to db.js)`);
   }
@@ -98,23 +101,6 @@ async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<void>
  */
 const PGLITE_MEMORY_PARAMS = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=4MB', '-c', 'maintenance_work_mem=16MB', '-c', 'temp_buffers=4MB'];
 
-/** Runs PGlite's initdb for `dbDir` in a child Node process and waits for it; errors carry its stderr. */
-async function createPgliteInChild(dbDir: string): Promise<void> {
-  const { spawn } = await import('node:child_process');
-  const moduleUrl = import.meta.resolve('@electric-sql/pglite');
-  const code =
-    `const { PGlite } = await import(${JSON.stringify(moduleUrl)});` +
-    `const db = await PGlite.create(${JSON.stringify(dbDir)}, { initDbStartParams: ['-c', 'shared_buffers=16MB'] });` +
-    'await db.close();';
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2000)));
-    child.on('error', reject);
-    child.on('close', (status) => (status === 0 ? resolve() : reject(new Error(`creating the embedded database failed (exit ${status}): ${stderr.trim()}`))));
-  });
-}
-
 async function openPglite(dataDir: string, purpose = 'callqa (embedded database)'): Promise<Store> {
   const root = path.resolve(dataDir);
   const dbDir = path.join(root, 'pglite');
@@ -123,38 +109,34 @@ async function openPglite(dataDir: string, purpose = 'callqa (embedded database)
   const lock = lockDataDir(root, purpose);
   const release = () => lock.release();
 
-  // Start-up time: the embedded driver is imported only when the embedded database is used (and pg only
-  // for a PostgreSQL server), so `callqa worker` never loads PGlite and `callqa analyze` never loads pg.
-  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('drizzle-orm/pglite'),
-    import('drizzle-orm/pglite/migrator'),
-  ]);
-  let client: PGlite;
+  let opened: { client: PGlite; db: StoreDb };
+  let created: CreatedFrom | undefined;
   try {
-    // A new folder is created (initdb) in a short-lived child process: PGlite's initdb holds ~300 MB that
-    // stays allocated for the life of the process that ran it (measured: 750 MB peak RSS vs ~200 MB when
-    // opening an existing folder), and a batch should not carry it from its first call to its last.
-    if (!existsSync(path.join(dbDir, 'PG_VERSION'))) await createPgliteInChild(dbDir);
-    client = await PGlite.create(dbDir, {
-      startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_PARAMS],
-      initDbStartParams: ['-c', 'shared_buffers=16MB'],
-    } satisfies PGliteOptions);
+    if (existsSync(path.join(dbDir, 'PG_VERSION'))) opened = await startPglite(dbDir);
+    else {
+      // A new folder: a copy of the migrated template (pglite-create.ts), or initdb + migrations in a child.
+      const migrations = migrationsConfig();
+      const cacheDir = templateCacheDir();
+      let templateError: string | undefined;
+      created = await createPgliteDataDir(dbDir, { migrations, cacheDir, onTemplateError: (why) => (templateError = why) }).catch(cannotCreate(dbDir));
+      try {
+        opened = await startPglite(dbDir);
+      } catch (err) {
+        if (created !== 'template') throw err;
+        // a template that copies but does not open is unusable: forget it and make this folder the old way
+        templateError = errorMessage(err);
+        discardCopiedTemplate(dbDir, cacheDir, migrations);
+        await createMigratedInChild(dbDir, migrations).catch(cannotCreate(dbDir));
+        created = 'initdb';
+        opened = await startPglite(dbDir);
+      }
+      if (templateError) process.stderr.write(`callqa: note: the database template could not be used (${templateError}); created ${dbDir} without it\n`);
+    }
   } catch (err) {
     release();
-    throw new ConfigError(`cannot open the embedded database in ${dbDir}: ${errorMessage(err)}`, { cause: err });
+    throw err;
   }
-  const pgliteDb = drizzlePglite({ client, schema });
-  const db: StoreDb = pgliteDb;
-  try {
-    await migratePglite(pgliteDb, migrationsConfig());
-    await checkSchemaNotAhead(db, dbDir);
-  } catch (err) {
-    await client.close().catch(() => undefined);
-    release();
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`cannot apply database migrations in ${dbDir}: ${errorMessage(err)}`, { cause: err });
-  }
+  const { client, db } = opened;
 
   let closed = false;
   return {
@@ -162,6 +144,7 @@ async function openPglite(dataDir: string, purpose = 'callqa (embedded database)
     location: root,
     db,
     repo: new Repository(db),
+    ...(created ? { created } : {}),
     async close() {
       if (closed) return;
       closed = true;
@@ -172,6 +155,41 @@ async function openPglite(dataDir: string, purpose = 'callqa (embedded database)
       }
     },
   };
+}
+
+const cannotCreate = (dbDir: string) => (err: unknown): never => {
+  throw new ConfigError(`cannot create the embedded database in ${dbDir}: ${errorMessage(err)}`, { cause: err });
+};
+
+/** Opens the database in `dbDir`, applies the migrations and checks the schema is not ahead of the code. */
+async function startPglite(dbDir: string): Promise<{ client: PGlite; db: StoreDb }> {
+  // Start-up time: the embedded driver is imported only when the embedded database is used (and pg only
+  // for a PostgreSQL server), so `callqa worker` never loads PGlite and `callqa analyze` never loads pg.
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dbDir, {
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_PARAMS],
+      initDbStartParams: PGLITE_INITDB_PARAMS,
+    } satisfies PGliteOptions);
+  } catch (err) {
+    throw new ConfigError(`cannot open the embedded database in ${dbDir}: ${errorMessage(err)}`, { cause: err });
+  }
+  const pgliteDb = drizzlePglite({ client, schema });
+  const db: StoreDb = pgliteDb;
+  try {
+    await migratePglite(pgliteDb, migrationsConfig());
+    await checkSchemaNotAhead(db, dbDir);
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`cannot apply database migrations in ${dbDir}: ${errorMessage(err)}`, { cause: err });
+  }
+  return { client, db };
 }
 
 function prepareDataDir(root: string, dbDir: string): void {

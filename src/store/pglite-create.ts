@@ -1,0 +1,220 @@
+/**
+ * Creating a new embedded database folder, fast: from a template.
+ *
+ * Creating a PGlite database is slow (initdb plus every migration: ~4.5 s and ~700 MB in a child process,
+ * measured) and gives the same bytes every time for one PGlite and one set of migrations. So the first
+ * creation makes a template once (a cleanly closed, fully migrated data directory) in a cache folder, and
+ * every new data folder after it is a copy of the template (~0.1 s). The template's name carries a key
+ * hashed from what made it: the PGlite version, the initdb parameters and every migration of the journal
+ * (its timestamp and the SHA-256 of its SQL, as drizzle records them). Adding or changing a migration, or
+ * upgrading PGlite, changes the key, so a template made from an older migration set is never found, let
+ * alone used; a new one is made at the next creation. The caller runs the migrations on every open anyway
+ * (a no-op on a current copy) and refuses a schema ahead of the code, as for any folder.
+ *
+ * Where: CALLQA_CACHE_DIR, else node_modules/.cache/callqa of this package when writable, else
+ * $XDG_CACHE_HOME/callqa (~/.cache/callqa). `npm run build:server` (so `npm install`, via prepare) makes it
+ * ahead of time (prepare-template.ts). With no usable cache folder, or a template that fails to copy,
+ * the folder is created as before: initdb and migrations in a child process, straight into the folder.
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { env } from '../config/env.js';
+import { errorMessage } from '../core/errors.js';
+
+export interface MigrationsConfig {
+  migrationsFolder: string;
+  migrationsTable: string;
+  migrationsSchema: string;
+}
+
+/** initdb's parameters: part of the template key (a template made with others is another template). */
+export const PGLITE_INITDB_PARAMS = ['-c', 'shared_buffers=16MB'];
+
+const TEMPLATE_PREFIX = 'pglite-template-';
+const TEMPLATE_MARKER = 'template.json';
+
+/** What a new folder was made from: a copy of the template, or initdb + migrations (no usable template). */
+export type CreatedFrom = 'template' | 'initdb';
+
+function pgliteVersion(): string {
+  try {
+    const pkgUrl = new URL('../package.json', import.meta.resolve('@electric-sql/pglite'));
+    return (JSON.parse(readFileSync(fileURLToPath(pkgUrl), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The template's key: PGlite's version, initdb's parameters and the migration journal (each migration's
+ * timestamp and SQL hash, in order). Any change to them is another key.
+ */
+export function templateKey(migrations: MigrationsConfig): string {
+  const files = readMigrationFiles(migrations).map((m) => [m.folderMillis, m.hash]);
+  const what = { pglite: pgliteVersion(), initdb: PGLITE_INITDB_PARAMS, table: [migrations.migrationsSchema, migrations.migrationsTable], migrations: files };
+  return createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 24);
+}
+
+function writableDir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** This package's root (src/store or dist/store, two levels up). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where templates live (see the top of this file); null when no cache folder can be written. */
+export function templateCacheDir(): string | null {
+  const configured = env().CALLQA_CACHE_DIR;
+  if (configured) return writableDir(configured) ? path.resolve(configured) : null;
+  const nodeModules = path.join(PACKAGE_ROOT, 'node_modules');
+  if (existsSync(nodeModules)) {
+    const local = path.join(nodeModules, '.cache', 'callqa');
+    if (writableDir(local)) return local;
+  }
+  const xdg = path.join(env().XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'callqa');
+  return writableDir(xdg) ? xdg : null;
+}
+
+/**
+ * Runs initdb and the migrations for `dbDir` in a child Node process and waits for it; errors carry its
+ * stderr. A child, because PGlite's initdb holds ~300 MB that stays allocated for the life of the process
+ * that ran it (measured: 750 MB peak RSS vs ~200 MB when opening an existing folder), and a batch should not
+ * carry it from its first call to its last.
+ */
+export async function createMigratedInChild(dbDir: string, migrations: MigrationsConfig): Promise<void> {
+  const code = `
+const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))});
+const { drizzle } = await import(${JSON.stringify(import.meta.resolve('drizzle-orm/pglite'))});
+const { migrate } = await import(${JSON.stringify(import.meta.resolve('drizzle-orm/pglite/migrator'))});
+const client = await PGlite.create(${JSON.stringify(dbDir)}, { initDbStartParams: ${JSON.stringify(PGLITE_INITDB_PARAMS)} });
+await migrate(drizzle({ client }), ${JSON.stringify(migrations)});
+await client.close();`;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-2000)));
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve() : reject(new Error(`creating the embedded database failed (exit ${status}): ${stderr.trim()}`))));
+  });
+}
+
+interface TemplateMarker {
+  key: string;
+  pglite: string;
+  migrations: number;
+}
+
+/** The ready template's data directory for these migrations, or null when there is none (yet). */
+export function findTemplate(cacheDir: string, migrations: MigrationsConfig): string | null {
+  const key = templateKey(migrations);
+  const dir = path.join(cacheDir, `${TEMPLATE_PREFIX}${key}`);
+  try {
+    const marker = JSON.parse(readFileSync(path.join(dir, TEMPLATE_MARKER), 'utf8')) as TemplateMarker;
+    if (marker.key !== key || !existsSync(path.join(dir, 'data', 'PG_VERSION'))) return null;
+    return path.join(dir, 'data');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The template for these migrations, made now if there is none: built in a private folder and renamed into
+ * place whole, so a reader never sees half a template and two processes making it at once both end with the
+ * one that won. Templates of other keys in the same cache folder are removed (they can never be used again
+ * by this installation; a process copying one at that moment falls back to initdb). Returns the template's
+ * data directory.
+ */
+export async function ensureTemplate(cacheDir: string, migrations: MigrationsConfig): Promise<string> {
+  const found = findTemplate(cacheDir, migrations);
+  if (found) return found;
+  const key = templateKey(migrations);
+  const final = path.join(cacheDir, `${TEMPLATE_PREFIX}${key}`);
+  const work = path.join(cacheDir, `.${TEMPLATE_PREFIX}${key}.${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    await createMigratedInChild(path.join(work, 'data'), migrations);
+    const marker: TemplateMarker = { key, pglite: pgliteVersion(), migrations: readMigrationFiles(migrations).length };
+    writeFileSync(path.join(work, TEMPLATE_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+    try {
+      renameSync(work, final);
+    } catch (err) {
+      // another process put its template there first: use that one
+      if (!findTemplate(cacheDir, migrations)) throw err;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  for (const name of readdirSync(cacheDir)) {
+    if (name.startsWith(TEMPLATE_PREFIX) && name !== path.basename(final)) rmSync(path.join(cacheDir, name), { recursive: true, force: true });
+  }
+  const made = findTemplate(cacheDir, migrations);
+  if (!made) throw new Error(`template ${final} vanished after it was made`);
+  return made;
+}
+
+/**
+ * Copies a template's data directory into `dbDir` (which must be empty): into a sibling first, then renamed
+ * over the empty folder, so an interrupted copy never leaves a folder that looks like a database.
+ */
+export function copyTemplate(templateData: string, dbDir: string): void {
+  const tmp = `${dbDir}.copy-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    cpSync(templateData, tmp, { recursive: true, mode: constants.COPYFILE_FICLONE });
+    // rename(2) replaces an empty directory and fails on any other: nothing of a user's is ever replaced
+    renameSync(tmp, dbDir);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export interface CreateOptions {
+  migrations: MigrationsConfig;
+  /** where templates live; default templateCacheDir(); null: no template (initdb in a child, as before) */
+  cacheDir?: string | null;
+  /** told when the template could not be used, with why (the folder is then made by initdb) */
+  onTemplateError?: (why: string) => void;
+}
+
+function isEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes a new database in `dbDir` (an existing, empty folder, or one initdb can use): a copy of the
+ * template when one can be had, else initdb and the migrations in a child process. Says which.
+ */
+export async function createPgliteDataDir(dbDir: string, opts: CreateOptions): Promise<CreatedFrom> {
+  const cacheDir = opts.cacheDir === undefined ? templateCacheDir() : opts.cacheDir;
+  if (cacheDir && isEmptyDir(dbDir)) {
+    try {
+      copyTemplate(await ensureTemplate(cacheDir, opts.migrations), dbDir);
+      return 'template';
+    } catch (err) {
+      opts.onTemplateError?.(errorMessage(err));
+      if (!isEmptyDir(dbDir)) throw err;
+    }
+  }
+  await createMigratedInChild(dbDir, opts.migrations);
+  return 'initdb';
+}
+
+/** After a copied template failed to open: empty the folder again and forget the template. */
+export function discardCopiedTemplate(dbDir: string, cacheDir: string | null, migrations: MigrationsConfig): void {
+  for (const name of readdirSync(dbDir)) rmSync(path.join(dbDir, name), { recursive: true, force: true });
+  if (cacheDir) rmSync(path.join(cacheDir, `${TEMPLATE_PREFIX}${templateKey(migrations)}`), { recursive: true, force: true });
+}

@@ -1,0 +1,108 @@
+/**
+ * New embedded database folders are copies of a migrated template (src/store/pglite-create.ts): a folder made
+ * from it opens with every migration; a template made from another migration set is never used (nor is one
+ * whose marker does not match its name); a template that cannot be opened is dropped and the folder is made
+ * by initdb as before. Each test has its own cache folder (CALLQA_CACHE_DIR).
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR, migrationsConfig, openStore, type Store } from '../src/store/db.js';
+import { ensureTemplate, findTemplate, templateKey, type MigrationsConfig } from '../src/store/pglite-create.js';
+
+const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
+
+async function migrationsIn(s: Store): Promise<string[]> {
+  const r = (await s.db.execute(sql`select hash from drizzle.__drizzle_migrations order by created_at`)) as unknown as { rows: Array<{ hash: string }> };
+  return r.rows.map((x) => x.hash);
+}
+
+/** The migration set as it was before the newest migration: a copy of the folder without its last entry. */
+function olderMigrations(root: string): MigrationsConfig {
+  const dir = path.join(root, 'older-migrations');
+  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  const older = { ...journal, entries: journal.entries.slice(0, -1) };
+  writeFileSync(path.join(dir, 'meta', '_journal.json'), JSON.stringify(older));
+  return { ...migrationsConfig(), migrationsFolder: dir };
+}
+
+describe('new data folders from the migrated template', () => {
+  let root: string;
+  let cache: string;
+  const saved = process.env.CALLQA_CACHE_DIR;
+  const open: Store[] = [];
+  const openNew = async (name: string) => {
+    const s = await openStore({ dataDir: path.join(root, name) });
+    open.push(s);
+    return s;
+  };
+
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'callqa-template-'));
+    cache = path.join(root, 'cache');
+    process.env.CALLQA_CACHE_DIR = cache;
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    if (saved === undefined) delete process.env.CALLQA_CACHE_DIR;
+    else process.env.CALLQA_CACHE_DIR = saved;
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('makes the template once; every new folder is a copy that opens with every migration, and is its own database', async () => {
+    const a = await openNew('a');
+    expect(a.created).toBe('template');
+    expect(findTemplate(cache, migrationsConfig())).not.toBeNull();
+    const b = await openNew('b');
+    expect(b.created).toBe('template');
+    for (const s of [a, b]) expect(await migrationsIn(s)).toHaveLength(journal.entries.length);
+    const rec = await a.repo.upsertRecording({ contentHash: 'f'.repeat(64), path: '/x.wav', fileName: 'x.wav', sizeBytes: 1, info: { format: 'wav', codec: 'pcm_s16le', durationSec: 1, channels: 2, sampleRate: 8000 } });
+    expect(await a.repo.getRecording(rec.id)).toBeTruthy();
+    expect(await b.repo.getRecording(rec.id)).toBeFalsy();
+    // the template is untouched by what its copies do; reopening a folder is not a creation
+    await a.close();
+    const again = await openStore({ dataDir: path.join(root, 'a') });
+    open.push(again);
+    expect(again.created).toBeUndefined();
+    expect(await again.repo.getRecording(rec.id)).toBeTruthy();
+    const c = await openNew('c');
+    expect(await c.repo.getRecording(rec.id)).toBeFalsy();
+  });
+
+  it('never uses a template made from an older migration set', async () => {
+    const older = olderMigrations(root);
+    expect(templateKey(older)).not.toBe(templateKey(migrationsConfig()));
+    const olderTemplate = await ensureTemplate(cache, older);
+    expect(findTemplate(cache, migrationsConfig())).toBeNull();
+
+    // even put under the current key's name, its marker gives it away
+    const currentName = `pglite-template-${templateKey(migrationsConfig())}`;
+    cpSync(path.dirname(olderTemplate), path.join(cache, currentName), { recursive: true });
+    expect(findTemplate(cache, migrationsConfig())).toBeNull();
+    rmSync(path.join(cache, currentName), { recursive: true });
+
+    const s = await openNew('new');
+    expect(s.created).toBe('template');
+    const hashes = await migrationsIn(s);
+    expect(hashes).toHaveLength(journal.entries.length);
+    // made from a new template for the current migrations; the older one is gone
+    expect(readdirSync(cache).filter((n) => n.startsWith('pglite-template-'))).toEqual([currentName]);
+  });
+
+  it('drops a template that does not open and makes the folder by initdb instead', async () => {
+    const tpl = await ensureTemplate(cache, migrationsConfig());
+    // damaged: the catalog files are gone (PG_VERSION and the marker still say "template")
+    rmSync(path.join(tpl, 'global'), { recursive: true });
+    rmSync(path.join(tpl, 'base'), { recursive: true });
+    const s = await openNew('fallback');
+    expect(s.created).toBe('initdb');
+    expect(await migrationsIn(s)).toHaveLength(journal.entries.length);
+    expect(existsSync(tpl)).toBe(false);
+    // the next new folder makes a good template again
+    const t = await openNew('after');
+    expect(t.created).toBe('template');
+    expect(await migrationsIn(t)).toHaveLength(journal.entries.length);
+  });
+});
