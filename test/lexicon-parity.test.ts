@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { matcherFor } from '../src/detect/text/index.js';
+import { loadLexicons } from '../src/lexicon/loader.js';
+import type { MatchHit, MatchTranscriptOptions } from '../src/lexicon/matcher.js';
+import { normaliseChars, normaliseFast } from '../src/lexicon/prepare.js';
+import { prng } from './support/prng.js';
+import { ReferenceMatcher, referenceNormalise } from './support/reference-matcher.js';
+import { fixtureUtterances, variedCalls } from './support/text-corpus.js';
+
+/**
+ * The fast matcher (typed arrays, one automaton per language and kind, per-character normalisation tables) finds
+ * exactly what a straightforward one finds (test/support/reference-matcher.ts: every pattern at every position,
+ * whole-string normalisation, pairwise resolution), hit for hit and field for field, over a varied corpus: both
+ * languages and mixed, Traditional and Simplified, ASR spacing, no punctuation, full-width and upper case, lexicon
+ * phrases and their exceptions dropped in, repeated, quoted back, misheard.
+ */
+const lex = loadLexicons(join(import.meta.dirname, '..', 'lexicons'));
+const fast = matcherFor(lex, ['东方有线', 'Northwind Telecom']);
+const reference = new ReferenceMatcher({ ...lex, entries: [...fast.entries] });
+
+const MATCH_FIELDS = ['entry', 'language', 'phrase', 'matched', 'from', 'to', 'length', 'fuzzy', 'confidence', 'quoted'] as const;
+const matchFields = (h: MatchHit) => Object.fromEntries(MATCH_FIELDS.map((k) => [k, k === 'entry' ? h.entry.id : h[k]]));
+const withIds = <T extends MatchHit>(hs: T[]) => hs.map((h) => ({ ...h, entry: h.entry.id }));
+
+describe('fast matcher = reference matcher', () => {
+  it('normalises every BMP character, and random strings of them, as NFKC + OpenCC + lower case do', () => {
+    const bad: number[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const s = String.fromCharCode(c);
+      if (normaliseFast(s) !== referenceNormalise(s) || normaliseChars(s) !== referenceNormalise(s)) bad.push(c);
+    }
+    expect(bad.map((c) => c.toString(16))).toEqual([]);
+    // neighbours: composition, context (final sigma), OpenCC phrases; characters from the corpus and odd ranges
+    const pool = [...new Set([...fixtureUtterances().map((u) => u.text).join('')])];
+    for (const [a, b] of [[0x300, 0x36f], [0x1100, 0x11ff], [0x3131, 0x318e], [0xff00, 0xffef], [0x3a3, 0x3c9], [0x130, 0x131], [0x2f00, 0x2fff], [0xf900, 0xfaff]]) {
+      for (let c = a; c <= b; c++) pool.push(String.fromCharCode(c));
+    }
+    pool.push('\u{20000}', '😀', 'e\u0301', 'ﬁ', '㈱');
+    const rnd = prng(1616);
+    const wrong: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      let s = '';
+      const n = 1 + Math.floor(rnd() * 6);
+      for (let k = 0; k < n; k++) s += pool[Math.floor(rnd() * pool.length)];
+      if (normaliseFast(s) !== referenceNormalise(s)) wrong.push(s);
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+  });
+
+  const calls = variedCalls(lex, { seed: 1616, targetBytes: 160_000, perCall: 20 });
+  const segments = calls.flat();
+
+  it('matchText: the same hits for every utterance, in both languages, for every speaker and a category subset', () => {
+    let compared = 0;
+    let hits = 0;
+    const differ: string[] = [];
+    for (const seg of segments) {
+      for (const language of ['zh', 'en'] as const) {
+        for (const [categories, speaker] of [
+          [undefined, undefined],
+          [undefined, 'agent'],
+          [undefined, 'customer'],
+          [['banned', 'filler', 'self_identification'], 'unknown'],
+        ] as const) {
+          const a = fast.matchText(seg.text, language, categories, speaker).map(matchFields);
+          const b = reference.matchText(seg.text, language, categories, speaker).map(matchFields);
+          compared++;
+          hits += b.length;
+          if (!isDeepStrictEqual(a, b) && differ.length < 5) differ.push(JSON.stringify({ text: seg.text, language, speaker, fast: a, reference: b }));
+        }
+      }
+    }
+    expect(differ).toEqual([]);
+    // the corpus exercises what it should: many hits, fuzzy ones, quoted ones, exceptions
+    expect(compared).toBeGreaterThan(10_000);
+    expect(hits).toBeGreaterThan(10_000);
+  });
+
+  it('matchTranscript: the same hits, times, speakers, confidences and echo drops over whole calls', () => {
+    const options: Partial<MatchTranscriptOptions>[] = [
+      {},
+      { language: 'zh' },
+      { language: 'en' },
+      { categories: ['hallucination'] },
+      { categories: ['banned'], echoWindowSec: 5, unknownSpeakerConfidence: 0.4, mixedMinLatinWords: 1 },
+    ];
+    const differ: string[] = [];
+    let hits = 0;
+    let fuzzy = 0;
+    let quoted = 0;
+    for (const segs of calls) {
+      for (const o of options) {
+        const a = withIds(fast.matchTranscript(segs, o));
+        const b = withIds(reference.matchTranscript(segs, o));
+        hits += b.length;
+        fuzzy += b.filter((h) => h.fuzzy).length;
+        quoted += b.filter((h) => h.quoted).length;
+        if (!isDeepStrictEqual(a, b) && differ.length < 3) {
+          const i = a.findIndex((h, k) => !isDeepStrictEqual(h, b[k]));
+          differ.push(JSON.stringify({ options: o, at: i, fast: a[i], reference: b[i] }));
+        }
+      }
+    }
+    expect(differ).toEqual([]);
+    expect(hits).toBeGreaterThan(5_000);
+    expect(fuzzy).toBeGreaterThan(50);
+    expect(quoted).toBeGreaterThan(20);
+  });
+});
