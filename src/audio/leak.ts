@@ -28,6 +28,8 @@ export interface LeakEstimate {
 const MAX_LAG_FRAMES = 20; // 400 ms at 20 ms hops: covers crosstalk and typical line echo
 const RATIO_PERCENTILE = 0.2;
 const MIN_LEAK_CORRELATION = 0.35;
+/** a path whose frames do not correlate is still a leak when the destination's lower envelope rises this fast with the source */
+const MIN_ENVELOPE_SLOPE = 0.33;
 
 function logCorrelation(src: Float64Array, dst: Float64Array, frames: Int32Array, d: number, step: number): number {
   let n = 0;
@@ -53,6 +55,36 @@ function logCorrelation(src: Float64Array, dst: Float64Array, frames: Int32Array
   const vx = sxx / n - (sx / n) ** 2;
   const vy = syy / n - (sy / n) ** 2;
   return vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : 0;
+}
+
+/**
+ * How the destination's quiet side follows the source: source frames from 18 dB below to 6 dB above its speech
+ * level (95th percentile) in 3 dB bins, the destination's 20th-percentile level (dB) `d` frames later per bin,
+ * and the median slope over all pairs of bins (Theil-Sen: one odd bin, such as keypad tones, does not move
+ * it). About 1 where the destination carries a copy of the source at its quiet moments, about 0 where it
+ * carries only its own sound; talking back raises upper percentiles, not the 20th, unless it fills more than
+ * four fifths of the source's speech.
+ */
+export function lowerEnvelopeSlope(srcTotal: Float64Array, dstTotal: Float64Array, d: number): number {
+  const BIN_DB = 3;
+  const LOW = -18;
+  const HIGH = 6;
+  const nBins = (HIGH - LOW) / BIN_DB;
+  const level = 10 * Math.log10(percentile(srcTotal, 0.95) + 1e-15);
+  const bins: number[][] = Array.from({ length: nBins }, () => []);
+  for (let t = 0; t + d < dstTotal.length; t++) {
+    const x = 10 * Math.log10(srcTotal[t] + 1e-15) - level;
+    if (x < LOW || x >= HIGH) continue;
+    bins[Math.floor((x - LOW) / BIN_DB)].push(10 * Math.log10(dstTotal[t + d] + 1e-15));
+  }
+  const pts: [number, number][] = [];
+  bins.forEach((ys, b) => {
+    if (ys.length >= 20) pts.push([LOW + (b + 0.5) * BIN_DB, percentile(ys, RATIO_PERCENTILE)]);
+  });
+  if (pts.length < 4) return 0;
+  const slopes: number[] = [];
+  for (let i = 0; i < pts.length; i++) for (let j = i + 1; j < pts.length; j++) slopes.push((pts[j][1] - pts[i][1]) / (pts[j][0] - pts[i][0]));
+  return percentile(slopes, 0.5);
 }
 
 function percentile(values: Float64Array | number[], q: number): number {
@@ -114,7 +146,10 @@ export function estimateLeak(src: Float32Array[], dst: Float32Array[]): LeakEsti
   for (const d of chosen) {
     // A real leak follows the source: the destination's level tracks the source's level frame by frame.
     // Independent sound on the destination (babble, its own speech) does not.
-    if (logCorrelation(srcTotal, dstTotal, loud, d, step) < MIN_LEAK_CORRELATION) continue;
+    // A destination that talks back a lot (a customer on a speakerphone, who interrupts and backchannels while
+    // the agent talks) drowns the frame-by-frame correlation; the leak still sets the destination's lower
+    // envelope, which then rises dB for dB with the source.
+    if (logCorrelation(srcTotal, dstTotal, loud, d, step) < MIN_LEAK_CORRELATION && lowerEnvelopeSlope(srcTotal, dstTotal, d) < MIN_ENVELOPE_SLOPE) continue;
     const gain = new Float64Array(N_BANDS);
     for (let b = 0; b < N_BANDS; b++) {
       const ratios: number[] = [];

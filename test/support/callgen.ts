@@ -116,12 +116,23 @@ export interface Impairments {
   /**
    * The customer on a speakerphone: their speech and keypad reverberate in the room (RT60 `rt60Sec`), and the
    * agent's voice comes back from the loudspeaker through the same room at `echoDb` after `delayMs`.
+   * `room`: the room made by sox's `reverb` (Freeverb: reverberance %, HF damping %, room scale %, pre-delay
+   * ms) instead of the built-in Schroeder reverberator with `rt60Sec`; another kind of room for varied sets.
    */
-  speakerphone?: { rt60Sec: number; echoDb: number; delayMs: number };
+  speakerphone?: { rt60Sec: number; echoDb: number; delayMs: number; room?: SoxRoom };
   codec?: Codec;
   /** bit rate of the lossy codecs (mp3-16k, opus, aac), kbit/s; defaults 16, 16, 24/32 */
   bitrateKbps?: number;
   sampleRate?: 8000 | 16000;
+}
+
+/** sox `reverb` settings (percentages as sox takes them) and the direct-to-reverberant ratio (dB). */
+export interface SoxRoom {
+  reverberance: number;
+  hfDamping: number;
+  roomScale: number;
+  preDelayMs: number;
+  drrDb: number;
 }
 
 export interface CallSpec {
@@ -213,6 +224,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const CACHE_DIR = process.env.CALLGEN_CACHE_DIR ?? path.resolve(HERE, '../.cache/callgen');
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
 const ESPEAK = process.env.ESPEAK_PATH ?? 'espeak-ng';
+const SOX = process.env.SOX_PATH ?? 'sox';
 
 /** Run a program with an argument list (never a shell); resolve stdout, reject with ToolError. */
 function run(cmd: string, args: string[], input?: Buffer | string): Promise<Buffer> {
@@ -772,6 +784,21 @@ function reverberate(x: Float32Array, sampleRate: number, rt60Sec: number, rand:
   return out;
 }
 
+/**
+ * Room reverberation by sox's `reverb` (a Freeverb room, a different model from `reverberate`), wet only,
+ * mixed with the dry signal at `room.drrDb` direct-to-reverberant ratio.
+ */
+async function soxReverb(x: Float32Array, sampleRate: number, room: SoxRoom): Promise<Float32Array> {
+  const raw = ['-t', 'raw', '-e', 'floating-point', '-b', '32', '-c', '1', '-r', String(sampleRate), '-L'];
+  const args = ['-V1', ...raw, '-', ...raw, '-', 'reverb', '-w', String(room.reverberance), String(room.hfDamping), String(room.roomScale), '100', String(room.preDelayMs), '0'];
+  const wetAll = toFloat32(await run(SOX, args, Buffer.from(x.buffer, x.byteOffset, x.byteLength)));
+  const wet = wetAll.subarray(0, x.length);
+  const scale = rms(x) / (rms(wet) + 1e-12) / dbToGain(room.drrDb);
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] + (wet[i] ?? 0) * scale;
+  return out;
+}
+
 /** A noisy call start: crackling hiss (and mains hum) at `db` dBFS over the first seconds, fading out. */
 function addNoisyStart(ch: Float32Array, sampleRate: number, p: NonNullable<Impairments['noisyStart']>, rand: () => number): void {
   const n = Math.min(ch.length, Math.round(p.durationSec * sampleRate));
@@ -836,7 +863,9 @@ export async function renderCall(spec: CallSpec): Promise<RenderedCall> {
   const customer = new Float32Array(n);
   const boost = dbToGain(imp.micBoostDb ?? 0);
   // a speakerphone: the customer's room reverberates what they say (and type)
-  const customerSrc = imp.speakerphone ? reverberate(clean.customer, sr, imp.speakerphone.rt60Sec, rand) : clean.customer;
+  const sp = imp.speakerphone;
+  const room = (x: Float32Array) => (sp?.room ? soxReverb(x, sr, sp.room) : Promise.resolve(reverberate(x, sr, sp?.rt60Sec ?? 0.5, rand)));
+  const customerSrc = sp ? await room(clean.customer) : clean.customer;
   for (let i = 0; i < n; i++) {
     // a boosted microphone clips at the converter, before the line
     const mic = imp.micBoostDb ? Math.max(-1, Math.min(1, clean.agent[i] * boost)) : clean.agent[i];
@@ -846,8 +875,8 @@ export async function renderCall(spec: CallSpec): Promise<RenderedCall> {
   const agentOnly = Float32Array.from(agent);
   if (imp.speakerphone) {
     // the agent's voice from the loudspeaker, through the same room, back into the customer's microphone
-    const room = reverberate(bandLimit(agentOnly, sr, 200, 3400), sr, imp.speakerphone.rt60Sec, rand);
-    addDelayed(customer, room, dbToGain(imp.speakerphone.echoDb) * gC, Math.round((imp.speakerphone.delayMs / 1000) * sr));
+    const back = await room(bandLimit(agentOnly, sr, 200, 3400));
+    addDelayed(customer, back, dbToGain(imp.speakerphone.echoDb) * gC, Math.round((imp.speakerphone.delayMs / 1000) * sr));
   }
   const customerOnly = Float32Array.from(customer);
   if (imp.crosstalk) {
@@ -1159,6 +1188,8 @@ export interface RandomCallOptions {
   holdSec?: [number, number];
   /** hold music level relative to the agent's speech level in dB (default: music at -24 dBFS, 4 dB below) */
   holdLevelDb?: number;
+  /** hold music from this file (a name in MOH_DIR) instead of a random one */
+  mohFile?: string;
   /** probability per agent sentence that the customer types keypad digits meanwhile (default 0); also in some dead air */
   keypad?: number;
   /** start the conversation at this time (s), e.g. after a noisy call start */
@@ -1321,7 +1352,8 @@ export async function randomCallSpec(seed: number, opts: RandomCallOptions = {})
           levelDb: level,
         });
       } else {
-        const file = pick2(files);
+        const drawn = pick2(files);
+        const file = opts.mohFile ?? drawn;
         const end = t + holdSec;
         let at = t;
         let offset = u2(0, 60);
@@ -1505,17 +1537,41 @@ export async function buildLongCall(minutes: number, outFile: string, opts: Long
 export type HardLine = 'noisy-hold' | 'clipping-hold' | 'keypad' | 'dtx' | 'speakerphone';
 export const HARD_LINES: readonly HardLine[] = ['noisy-hold', 'clipping-hold', 'keypad', 'dtx', 'speakerphone'];
 
-export async function hardLineCallSpec(lineSeed: number, line: HardLine, opts: { durationSec?: number } = {}): Promise<CallSpec> {
+/** Overrides for varied sets: the output codec, sox's room instead of the built-in one, the hold music. */
+export interface HardLineOptions {
+  durationSec?: number;
+  codec?: Codec;
+  /** speakerphone lines: the room (sox reverb) or the built-in room's decay time, and the loudspeaker echo's level and delay */
+  room?: SoxRoom;
+  rt60Sec?: number;
+  echoDb?: number;
+  delayMs?: number;
+  /** hold lines: the music file (a name in MOH_DIR) */
+  mohFile?: string;
+}
+
+export async function hardLineCallSpec(lineSeed: number, line: HardLine, opts: HardLineOptions = {}): Promise<CallSpec> {
   // each kind of line gets its own conversations for the same seed
   const seed = lineSeed * 8 + HARD_LINES.indexOf(line);
   const rand = prng(seed ^ 0x11e5);
   const u = (a: number, b: number) => a + (b - a) * rand();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  // (drawn even when overridden, so the rest of a seed's call stays the same)
+  const pickCodec = (xs: readonly Codec[]): Codec => {
+    const c = pick(xs);
+    return opts.codec ?? c;
+  };
   const durationSec = opts.durationSec ?? Math.round(u(100, 150));
   const language = pick(['en', 'zh', 'any'] as const);
   const base: Impairments = {};
   if (rand() < 0.35) base.crosstalk = { db: -u(22, 30), delayMs: u(0, 20) };
   if (rand() < 0.3) base.echo = { db: -u(20, 30), delayMs: u(30, 250) };
+  const speakerphone = (rt60Sec: number, echoDb: number, delayMs: number): NonNullable<Impairments['speakerphone']> => ({
+    rt60Sec,
+    echoDb: opts.echoDb ?? echoDb,
+    delayMs: opts.delayMs ?? delayMs,
+    ...(opts.room ? { room: opts.room } : {}),
+  });
   const snrNoise = () => SPEECH_LEVEL_DBFS - u(17, 23);
   switch (line) {
     case 'noisy-hold': {
@@ -1525,6 +1581,7 @@ export async function hardLineCallSpec(lineSeed: number, line: HardLine, opts: {
       const startSec = u(4, 10);
       const noise = { agent: snrNoise(), customer: snrNoise() };
       return randomCallSpec(seed, {
+        ...(opts.mohFile ? { mohFile: opts.mohFile } : {}),
         durationSec: dur,
         language,
         hold: true,
@@ -1537,7 +1594,7 @@ export async function hardLineCallSpec(lineSeed: number, line: HardLine, opts: {
           noiseDb: noise,
           ...(noisyStart ? { noisyStart: { durationSec: startSec, db: noise.agent + u(8, 14), ...(rand() < 0.4 ? { humHz: pick([50, 60] as const) } : {}) } } : {}),
         },
-        codec: pick(['gsm-stereo', 'gsm-stereo', 'pcm16', 'mulaw'] as const),
+        codec: pickCodec(['gsm-stereo', 'gsm-stereo', 'pcm16', 'mulaw']),
         firstSpeechAt: noisyStart ? startSec - u(0, 1) : undefined,
         deadAirGaps: 1,
       });
@@ -1545,6 +1602,7 @@ export async function hardLineCallSpec(lineSeed: number, line: HardLine, opts: {
     case 'clipping-hold': {
       const floor = -u(38, 33);
       return randomCallSpec(seed, {
+        ...(opts.mohFile ? { mohFile: opts.mohFile } : {}),
         durationSec,
         language,
         hold: true,
@@ -1554,39 +1612,42 @@ export async function hardLineCallSpec(lineSeed: number, line: HardLine, opts: {
         // the music a few dB above the channel's floor
         holdLevelDb: floor + u(5, 9) - SPEECH_LEVEL_DBFS,
         impairments: { ...base, noiseDb: { agent: floor, customer: snrNoise() }, micBoostDb: u(10, 16) },
-        codec: pick(['gsm-stereo', 'pcm16', 'mulaw', 'alaw'] as const),
+        codec: pickCodec(['gsm-stereo', 'pcm16', 'mulaw', 'alaw']),
         deadAirGaps: 1,
       });
     }
     case 'keypad':
       return randomCallSpec(seed, {
+        ...(opts.mohFile ? { mohFile: opts.mohFile } : {}),
         durationSec,
         language,
         hold: 0.3,
         keypad: 0.35,
         // (headset babble, a separate condition with its own weaknesses, is left to the random calls)
         impairments: { ...base, noiseDb: { agent: -u(62, 42), customer: -u(62, 40) }, ...(rand() < 0.25 ? { agcPumping: true } : {}) },
-        codec: pick(['pcm16', 'mulaw', 'alaw', 'gsm-stereo', 'opus'] as const),
+        codec: pickCodec(['pcm16', 'mulaw', 'alaw', 'gsm-stereo', 'opus']),
         deadAirGaps: 2,
       });
     case 'dtx': {
       const side = pick(['customer', 'customer', 'both'] as const);
       return randomCallSpec(seed, {
+        ...(opts.mohFile ? { mohFile: opts.mohFile } : {}),
         durationSec,
         language,
         hold: 0.3,
         keypad: rand() < 0.3 ? 0.2 : 0,
         impairments: { ...base, noiseDb: { agent: -u(55, 40), customer: -u(50, 36) }, dtx: { side, hangoverSec: u(0.1, 0.6), leadSec: u(0, 0.08) } },
-        codec: pick(['pcm16', 'gsm-stereo', 'mulaw', 'opus'] as const),
+        codec: pickCodec(['pcm16', 'gsm-stereo', 'mulaw', 'opus']),
       });
     }
     case 'speakerphone':
       return randomCallSpec(seed, {
+        ...(opts.mohFile ? { mohFile: opts.mohFile } : {}),
         durationSec,
         language,
         hold: 0.3,
-        impairments: { ...base, noiseDb: { agent: -u(60, 45), customer: -u(50, 38) }, speakerphone: { rt60Sec: u(0.3, 0.8), echoDb: -u(12, 24), delayMs: u(30, 150) } },
-        codec: pick(['pcm16', 'mulaw', 'gsm-stereo', 'aac'] as const),
+        impairments: { ...base, noiseDb: { agent: -u(60, 45), customer: -u(50, 38) }, speakerphone: speakerphone(u(0.3, 0.8), -u(12, 24), u(30, 150)) },
+        codec: pickCodec(['pcm16', 'mulaw', 'gsm-stereo', 'aac']),
       });
   }
 }
