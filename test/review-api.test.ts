@@ -533,6 +533,41 @@ for (const makeBackend of BACKENDS) {
       await api.services.users.setDisabled(systemActor('test'), 'insp2', false);
     });
 
+    it('admins list a user\'s API tokens and revoke one: it stops at once, the other token and the session stay (audited)', async () => {
+      const insp1 = (await as.admin.req('GET', '/api/users')).body.users.find((u: { username: string }) => u.username === 'insp1');
+      const made = await as.admin.req('POST', `/api/users/${insp1.id}/tokens`, { label: 'report export', expiresDays: 7 });
+      expect(made.status).toBe(201);
+      expect(made.body.token).toMatch(/^cqa_/);
+      const other = await as.admin.req('POST', `/api/users/${insp1.id}/tokens`, { label: 'dashboard' });
+      expect((await as.insp1.req('POST', `/api/users/${insp1.id}/tokens`, { label: 'mine' })).status).toBe(403);
+      const a = new ApiClient(api.base);
+      a.bearer = made.body.token;
+      const b = new ApiClient(api.base);
+      b.bearer = other.body.token;
+      expect((await a.req('GET', '/api/me')).status).toBe(200);
+
+      const listed = await as.admin.req('GET', `/api/users/${insp1.id}/tokens`);
+      expect(listed.status).toBe(200);
+      const labels = listed.body.tokens.map((t: { label: string; status: string }) => `${t.label}:${t.status}`);
+      expect(labels).toEqual(expect.arrayContaining(['report export:active', 'dashboard:active']));
+      expect(JSON.stringify(listed.body)).not.toContain(made.body.token);
+      expect((await as.insp1.req('GET', `/api/users/${insp1.id}/tokens`)).status).toBe(403);
+
+      expect((await as.insp1.req('DELETE', `/api/tokens/${made.body.id}`)).status).toBe(403);
+      expect((await as.admin.req('DELETE', '/api/tokens/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      const revoked = await as.admin.req('DELETE', `/api/tokens/${made.body.id}`);
+      expect(revoked.status).toBe(200);
+      expect(revoked.body).toEqual({ username: 'insp1', label: 'report export', alreadyRevoked: false });
+      expect((await a.req('GET', '/api/me')).status).toBe(401);
+      expect((await b.req('GET', '/api/me')).status).toBe(200);
+      expect((await as.insp1.req('GET', '/api/me')).status).toBe(200);
+      expect((await as.admin.req('DELETE', `/api/tokens/${made.body.id}`)).body.alreadyRevoked).toBe(true);
+      const after = await as.admin.req('GET', `/api/users/${insp1.id}/tokens`);
+      expect(after.body.tokens.find((t: { id: string }) => t.id === made.body.id).status).toBe('revoked');
+      const log = await api.services.audit.query({ limit: 1000 });
+      expect(log.filter((e) => e.action === 'token.revoke' && e.actor === 'admin')).toHaveLength(1);
+    });
+
     it('admins manage users over the API; nobody else can; the last admin cannot lock everyone out', async () => {
       for (const u of ['insp1', 'sup-blue', 'ag1'] as const) expect((await as[u].req('GET', '/api/users')).status, u).toBe(403);
       const list = await as.admin.req('GET', '/api/users');

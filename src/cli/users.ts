@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { systemActor } from '../services/types.js';
 
 /**
- * callqa users: add|list|disable|enable|set-password|token. Passwords are read from stdin (never from the
+ * callqa users: add|list|disable|enable|set-password|token|tokens|revoke-token. Passwords are read from stdin (never from the
  * command line, where other users could see them in the process list) and never printed or logged.
  */
 async function readStdin(): Promise<string> {
@@ -108,5 +108,34 @@ export function register(program: Command): void {
       const t = await withServices(data(), (s) => s.users.createToken(actor(), name, o.label, days));
       process.stdout.write(`${t.token}\n`);
       process.stderr.write(`token for ${name} (${o.label}${t.expiresAt ? `, expires ${t.expiresAt}` : ''}): store it now, it is not shown again\n`);
+    });
+
+  users
+    .command('tokens')
+    .description("list a user's API tokens (id, label, created, expires, status); the tokens themselves are never shown again")
+    .argument('<name>', 'the user')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { json?: boolean }) => {
+      const list = await withServices(data(), (s) => s.users.listTokens(name));
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        return;
+      }
+      if (!list.length) {
+        process.stdout.write(`${name} has no API tokens (callqa users token ${name})\n`);
+        return;
+      }
+      const t = new Table({ head: ['id', 'label', 'created', 'expires', 'status'] });
+      for (const k of list) t.push([k.id, k.label, k.createdAt.slice(0, 16).replace('T', ' '), k.expiresAt ? k.expiresAt.slice(0, 10) : 'never', k.status]);
+      process.stdout.write(`${t.toString()}\n`);
+    });
+
+  users
+    .command('revoke-token')
+    .description("revoke one API token at once (its id from 'callqa users tokens NAME'); the user's other tokens and sessions stay")
+    .argument('<id>', 'the token id')
+    .action(async (id: string) => {
+      const r = await withServices(data(), (s) => s.users.revokeToken(actor(), id));
+      process.stdout.write(r.alreadyRevoked ? `token ${id} of ${r.username} (${r.label}) was already revoked\n` : `revoked token ${id} of ${r.username} (${r.label})\n`);
     });
 }

@@ -24,6 +24,16 @@ export interface UserView {
   createdAt: string;
 }
 
+/** An API token as admins see it: never the token or its hash. */
+export interface TokenView {
+  id: string;
+  label: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+}
+
 export function userView(u: UserRow): UserView {
   return { id: u.id, username: u.username, role: u.role, agentId: u.agentId, team: u.team, disabled: u.disabled, createdAt: u.createdAt.toISOString() };
 }
@@ -175,5 +185,28 @@ export class UsersService {
     const id = await this.repo.createToken({ tokenHash: sha256(token), userId: u.id, label, expiresAt, now });
     await this.audit.audit(actor, 'token.create', { type: 'api_token', id }, { username, label, expiresAt: expiresAt?.toISOString() ?? null });
     return { token, id, expiresAt: expiresAt?.toISOString() ?? null };
+  }
+
+  /** A user's API tokens, newest first, with their status (the token itself is never shown again). */
+  async listTokens(username: string): Promise<TokenView[]> {
+    const u = await this.mustGet(username);
+    const now = this.now();
+    return (await this.repo.listTokens(u.id)).map((t) => ({
+      id: t.id,
+      label: t.label,
+      createdAt: t.createdAt.toISOString(),
+      expiresAt: t.expiresAt?.toISOString() ?? null,
+      revokedAt: t.revokedAt?.toISOString() ?? null,
+      status: t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt <= now ? 'expired' : 'active',
+    }));
+  }
+
+  /** Revokes one API token at once (the user's other tokens and sessions stay); revoking twice is a no-op. */
+  async revokeToken(actor: Actor, id: string): Promise<{ username: string; label: string; alreadyRevoked: boolean }> {
+    const r = isUuid(id) ? await this.repo.revokeToken(id, this.now()) : null;
+    if (!r) throw new ServiceError(404, 'not_found', `API token ${id} not found`);
+    const u = await this.repo.getUser(r.userId);
+    if (!r.alreadyRevoked) await this.audit.audit(actor, 'token.revoke', { type: 'api_token', id }, { username: u?.username ?? null, label: r.label });
+    return { username: u?.username ?? '', label: r.label, alreadyRevoked: r.alreadyRevoked };
   }
 }

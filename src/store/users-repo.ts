@@ -2,7 +2,7 @@
  * Users, sessions, API tokens and login attempts. Written over the drizzle PgDatabase type: the same code on
  * PGlite and on PostgreSQL.
  */
-import { and, asc, count, eq, gt, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { StoreDb } from './db.js';
 import { apiTokens, loginAttempts, sessions, users, type UserRole, type UserRow } from './schema.js';
 
@@ -116,6 +116,23 @@ export class UsersRepo {
       .values({ tokenHash: t.tokenHash, userId: t.userId, label: t.label, expiresAt: t.expiresAt, createdAt: t.now })
       .returning({ id: apiTokens.id });
     return row!.id;
+  }
+
+  /** A user's API tokens, newest first (never the hash). */
+  async listTokens(userId: string): Promise<Array<{ id: string; label: string; createdAt: Date; expiresAt: Date | null; revokedAt: Date | null }>> {
+    return this.db
+      .select({ id: apiTokens.id, label: apiTokens.label, createdAt: apiTokens.createdAt, expiresAt: apiTokens.expiresAt, revokedAt: apiTokens.revokedAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, userId))
+      .orderBy(desc(apiTokens.createdAt), asc(apiTokens.id));
+  }
+
+  /** Revokes one API token; its owner's id, whether it was already revoked, or null when there is no such token. */
+  async revokeToken(id: string, now: Date): Promise<{ userId: string; label: string; alreadyRevoked: boolean } | null> {
+    const [row] = await this.db.select({ userId: apiTokens.userId, label: apiTokens.label, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, id));
+    if (!row) return null;
+    if (!row.revokedAt) await this.db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+    return { userId: row.userId, label: row.label, alreadyRevoked: row.revokedAt !== null };
   }
 
   async findLiveToken(tokenHash: string, now: Date): Promise<{ user: UserRow; tokenId: string } | null> {

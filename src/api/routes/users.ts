@@ -100,6 +100,54 @@ const changeOwnPassword = createRoute({
   responses: { 200: json(z.object({ revokedSessions: z.number() }), 'done'), ...errors(400, 401, 403, 422) },
 });
 
+const TokenView = z
+  .object({
+    id: z.string().uuid(),
+    label: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    status: z.enum(['active', 'expired', 'revoked']),
+  })
+  .openapi('ApiToken');
+
+const listUserTokens = createRoute({
+  method: 'get',
+  path: '/api/users/{userId}/tokens',
+  operationId: 'listUserTokens',
+  tags: ['users'],
+  summary: "A user's API tokens, newest first, with their status (admins); never the token itself",
+  middleware: [requireRole('admin')],
+  request: { params: UserIdParam },
+  responses: { 200: json(z.object({ tokens: z.array(TokenView) }), 'tokens'), ...errors(400, 401, 403, 404) },
+});
+
+const createUserToken = createRoute({
+  method: 'post',
+  path: '/api/users/{userId}/tokens',
+  operationId: 'createUserToken',
+  tags: ['users'],
+  summary: 'Create an API token acting as this user (admins; audited); the token is in this answer only',
+  middleware: [requireRole('admin')],
+  request: {
+    params: UserIdParam,
+    body: body(z.object({ label: z.string().min(1).max(200), expiresDays: z.number().positive().max(3650).optional() }).strict().openapi('CreateTokenRequest')),
+  },
+  responses: { 201: json(z.object({ id: z.string().uuid(), token: z.string(), expiresAt: z.string().nullable() }), 'the new token: store it now'), ...errors(400, 401, 403, 404, 409) },
+});
+
+const TokenIdParam = z.object({ tokenId: z.string().uuid().openapi({ param: { name: 'tokenId', in: 'path' } }) });
+const revokeApiToken = createRoute({
+  method: 'delete',
+  path: '/api/tokens/{tokenId}',
+  operationId: 'revokeApiToken',
+  tags: ['users'],
+  summary: "Revoke one API token at once (admins; audited); the user's other tokens and sessions stay",
+  middleware: [requireRole('admin')],
+  request: { params: TokenIdParam },
+  responses: { 200: json(z.object({ username: z.string(), label: z.string(), alreadyRevoked: z.boolean() }), 'revoked'), ...errors(400, 401, 403, 404) },
+});
+
 export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listUsers, async (c) => c.json({ users: await c.get('services').users.list() }, 200));
   app.openapi(createUser, async (c) => c.json(await c.get('services').users.add(currentUser(c), c.req.valid('json')), 201));
@@ -112,6 +160,18 @@ export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
     const r = await c.get('services').users.setPasswordById(currentUser(c), userId, c.req.valid('json').password);
     return c.json({ revokedSessions: r.revoked }, 200);
   });
+  app.openapi(listUserTokens, async (c) => {
+    const users = c.get('services').users;
+    const u = await users.get(c.req.valid('param').userId);
+    return c.json({ tokens: await users.listTokens(u.username) }, 200);
+  });
+  app.openapi(createUserToken, async (c) => {
+    const users = c.get('services').users;
+    const u = await users.get(c.req.valid('param').userId);
+    const b = c.req.valid('json');
+    return c.json(await users.createToken(currentUser(c), u.username, b.label, b.expiresDays), 201);
+  });
+  app.openapi(revokeApiToken, async (c) => c.json(await c.get('services').users.revokeToken(currentUser(c), c.req.valid('param').tokenId), 200));
   app.openapi(changeOwnPassword, async (c) => {
     const b = c.req.valid('json');
     const r = await c.get('services').users.changeOwnPassword(currentUser(c), b.currentPassword, b.newPassword);
