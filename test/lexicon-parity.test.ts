@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import * as OpenCC from 'opencc-js';
+import { openccTwToCn } from '../src/core/normalise.js';
 import { matcherFor } from '../src/detect/text/index.js';
 import { loadLexicons } from '../src/lexicon/loader.js';
 import type { MatchHit, MatchTranscriptOptions } from '../src/lexicon/matcher.js';
@@ -23,6 +25,35 @@ const reference = new ReferenceMatcher({ ...lex, entries: [...fast.entries] });
 const MATCH_FIELDS = ['entry', 'language', 'phrase', 'matched', 'from', 'to', 'length', 'fuzzy', 'confidence', 'quoted'] as const;
 const matchFields = (h: MatchHit) => Object.fromEntries(MATCH_FIELDS.map((k) => [k, k === 'entry' ? h.entry.id : h[k]]));
 const withIds = <T extends MatchHit>(hs: T[]) => hs.map((h) => ({ ...h, entry: h.entry.id }));
+
+describe('OpenCC in typed tables = opencc-js', () => {
+  it('converts every dictionary key in context, every fixture made Traditional, and random strings exactly as opencc-js does', () => {
+    const opencc = OpenCC.Converter({ from: 'tw', to: 'cn' });
+    const locale = (OpenCC as unknown as { Locale: { from: Record<string, string[][]>; to: Record<string, string[][]> } }).Locale;
+    const keys = [...locale.from.tw, ...locale.to.cn].flat().flatMap((d) => d.split('|').map((e) => e.split(' ')[0]!));
+    expect(keys.length).toBeGreaterThan(5000);
+    const rnd = prng(2020);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+    const texts: string[] = [];
+    for (const k of keys) texts.push(k, `${pick(keys)}${k}${pick(keys)}`, `a${k.slice(0, -1)}`);
+    const utterances = fixtureUtterances().map((u) => u.text);
+    for (const to of ['tw', 'twp', 'hk'] as const) {
+      const conv = OpenCC.Converter({ from: 'cn', to });
+      for (const u of utterances) texts.push(conv(u));
+    }
+    const pool = [...new Set(keys.join('') + utterances.join(''))];
+    for (let c = 0x2ff0; c <= 0x2fff; c++) pool.push(String.fromCharCode(c));
+    pool.push('\u{20000}', '\u{2a6d6}', '\ud800', '\udc00', 'x', ' ');
+    for (let i = 0; i < 20_000; i++) {
+      let s = '';
+      for (let n = 1 + Math.floor(rnd() * 12); n > 0; n--) s += pick(pool);
+      texts.push(s);
+    }
+    const differ = texts.filter((t) => openccTwToCn(t) !== opencc(t));
+    expect(differ.slice(0, 10)).toEqual([]);
+    expect(texts.filter((t) => opencc(t) !== t).length).toBeGreaterThan(10_000); // it does convert
+  });
+});
 
 describe('fast matcher = reference matcher', () => {
   it('normalises every BMP character, and random strings of them, as NFKC + OpenCC + lower case do', () => {

@@ -5,7 +5,128 @@ import * as OpenCC from 'opencc-js';
  * full-width -> half-width (NFKC), case-folded, punctuation and whitespace collapsed to single spaces.
  * Raw text is always kept beside the normalised form; this is only what matchers look at.
  */
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const openccLocale = (OpenCC as unknown as { Locale: { from: Record<string, unknown[]>; to: Record<string, unknown[]> } }).Locale;
+
+/**
+ * OpenCC's conversion, with the library's own dictionaries and algorithm, in typed tables. opencc-js walks a trie
+ * of Maps per character; here the first character of a key is one array read (most characters start no key), and
+ * only a key's later characters go through a Map. Same result by construction (greedy longest match from each
+ * position, left to right, one pass per dictionary group, a group's earlier dictionary winning a shared key,
+ * ideographic description sequences copied whole) and checked against opencc-js itself (src/core/normalise.test.ts:
+ * every dictionary key in context, every fixture converted to Traditional, random strings).
+ */
+class OpenccPass {
+  /** BMP first character -> node (0: no key starts with it) */
+  private readonly rootBmp = new Int32Array(0x10000);
+  private readonly rootAstral = new Map<number, number>();
+  private readonly children: (Map<number, number> | undefined)[] = [undefined];
+  private readonly values: (string | undefined)[] = [undefined];
+
+  /** A dictionary group as ConverterFactory takes it: an earlier dictionary wins a key both hold. */
+  constructor(group: readonly unknown[]) {
+    for (const d of [...group].reverse()) {
+      const entries: [string, string][] = typeof d === 'string' ? d.split('|').map((e) => e.split(' ') as [string, string]) : (d as [string, string][]);
+      for (const [k, v] of entries) this.add(k, v);
+    }
+  }
+
+  private add(key: string, value: string): void {
+    let node = 0;
+    for (const ch of key) {
+      const cp = ch.codePointAt(0)!;
+      let next: number | undefined;
+      if (node === 0) next = cp <= 0xffff ? this.rootBmp[cp] || undefined : this.rootAstral.get(cp);
+      else next = this.children[node]?.get(cp);
+      if (next === undefined) {
+        next = this.values.length;
+        this.values.push(undefined);
+        this.children.push(undefined);
+        if (node === 0) {
+          if (cp <= 0xffff) this.rootBmp[cp] = next;
+          else this.rootAstral.set(cp, next);
+        } else (this.children[node] ??= new Map()).set(cp, next);
+      }
+      node = next;
+    }
+    if (node !== 0) this.values[node] = value;
+  }
+
+  convert(s: string): string {
+    const n = s.length;
+    let out = '';
+    let copyFrom = 0;
+    for (let i = 0; i < n; ) {
+      const c = s.charCodeAt(i);
+      let node: number;
+      let j: number;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const cp = s.codePointAt(i)!;
+        node = cp > 0xffff ? (this.rootAstral.get(cp) ?? 0) : this.rootBmp[c];
+        j = i + (cp > 0xffff ? 2 : 1);
+      } else {
+        node = this.rootBmp[c];
+        j = i + 1;
+      }
+      let end = 0;
+      let value: string | undefined;
+      if (node !== 0) {
+        if (this.values[node] !== undefined) {
+          end = j;
+          value = this.values[node];
+        }
+        let kids = this.children[node];
+        while (kids !== undefined && j < n) {
+          const cp = s.codePointAt(j)!;
+          const next = kids.get(cp);
+          if (next === undefined) break;
+          j += cp > 0xffff ? 2 : 1;
+          if (this.values[next] !== undefined) {
+            end = j;
+            value = this.values[next];
+          }
+          kids = this.children[next];
+        }
+      }
+      if (end > 0) {
+        if (copyFrom < i) out += s.slice(copyFrom, i);
+        out += value;
+        i = end;
+        copyFrom = end;
+      } else i += skipLength(s, i);
+    }
+    return copyFrom === 0 ? s : copyFrom < n ? out + s.slice(copyFrom) : out;
+  }
+}
+
+/** opencc-js: an unmatched position moves past a whole ideographic description sequence, else one character. */
+function skipLength(s: string, i: number): number {
+  const end = idsEnd(s, i);
+  return end > i ? end - i : charWidth(s, i);
+}
+function charWidth(s: string, i: number): number {
+  return s.codePointAt(i)! > 0xffff ? 2 : 1;
+}
+function idsEnd(s: string, i: number): number {
+  const cp = s.codePointAt(i)!;
+  const arity = cp >= 0x2ff0 && cp <= 0x2ff1 ? 2 : cp >= 0x2ff2 && cp <= 0x2ff3 ? 3 : cp >= 0x2ff4 && cp <= 0x2fff ? 2 : 0;
+  if (arity === 0) return 0;
+  let k = i + charWidth(s, i);
+  for (let a = 0; a < arity; a++) {
+    if (k >= s.length) return 0;
+    k = idsEnd(s, k) || k + charWidth(s, k);
+  }
+  return k;
+}
+
+let openccPasses: OpenccPass[] | null = null;
+/** Traditional (Taiwan) -> Simplified, as OpenCC.Converter({ from: 'tw', to: 'cn' }). */
+export function openccTwToCn(s: string): string {
+  openccPasses ??= [...openccLocale.from.tw, ...openccLocale.to.cn].map((g) => new OpenccPass(g as unknown[]));
+  let out = s;
+  for (const p of openccPasses) out = p.convert(out);
+  return out;
+}
+const toSimplified = openccTwToCn;
 
 /**
  * Code points OpenCC's tw -> cn conversion can change: every character of a dictionary key that differs from its
