@@ -6,7 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
 import { ConfigError, isRetryable } from '../src/core/errors.js';
 import { StageTimeoutError, budgetSecFor, runWithinBudget, stageBudgetFromEnv } from '../src/pipeline/budget.js';
+import type { PipelineConfig } from '../src/pipeline/config.js';
 import type { CallReport } from '../src/pipeline/report.js';
+import type { CallState, Stage, StageName } from '../src/pipeline/stage.js';
+import { createStagePool } from '../src/pipeline/stage-pool.js';
 
 /**
  * Every stage of every call has a time budget: over it, the call fails with a clear error, the stage is
@@ -78,5 +81,49 @@ describe('callqa analyze with a stage over its budget', () => {
     expect(r.stderr).toMatch(/callqa: .*long\.wav: the audio stage took longer than its 2 s budget and was stopped/);
     const doc = JSON.parse(readFileSync(report, 'utf8')) as { calls: CallReport[] };
     expect(doc.calls.map((c) => c.status)).toEqual(['failed', 'done']);
+  });
+});
+
+describe('analyze --jobs: a stage stuck in synchronous code on a worker thread', () => {
+  // test/support/stuck-stage-worker.ts: detect spins forever, transcribe waits forever, score answers with its thread id
+  const workerUrl = new URL('./support/stuck-stage-worker.ts', import.meta.url);
+  const stage = (name: StageName) => ({ name }) as Stage;
+  const state: CallState = { events: [], metrics: {}, notes: [] };
+  const ctx = (file: string) => ({ recording: { id: '', path: '/nowhere', displayName: file, contentHash: '', metadata: {} }, pipeline: {} as PipelineConfig, options: { transcribe: false } });
+  const budget = { baseSec: 0.3, perAudioSec: 0 };
+  const roomy = { baseSec: 10, perAudioSec: 0 };
+  const threadOf = async (p: Promise<{ output: Partial<CallState> }>) => (await p).output.notes?.[0];
+
+  it('is cut off by the pool at its budget: the worker is terminated and replaced, the job fails with the in-process StageTimeoutError', async () => {
+    const pool = createStagePool(1, {} as PipelineConfig, { workerUrl, graceSec: 0.5 });
+    try {
+      const first = await threadOf(pool.execute(stage('score'), state, ctx('ok.wav'), { budget: roomy }));
+      const t0 = performance.now();
+      const err = await pool.execute(stage('detect'), state, ctx('stuck.wav'), { budget }).catch((e: unknown) => e);
+      const waitedSec = (performance.now() - t0) / 1000;
+      expect(err).toBeInstanceOf(StageTimeoutError);
+      expect((err as Error).message).toBe(new StageTimeoutError('stuck.wav', 'detect', 0.3).message);
+      expect(isRetryable(err)).toBe(false);
+      expect(waitedSec).toBeGreaterThanOrEqual(0.3 + 0.5 - 0.05);
+      // the next job runs on a new thread, and the old thread's exit (arriving while it runs) does not touch it
+      const second = await threadOf(pool.execute(stage('score'), state, ctx('next.wav'), { budget: roomy }));
+      expect(second).toBeDefined();
+      expect(second).not.toBe(first);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a stage that waits (event loop free) is stopped by the worker\'s own timer: same error, same worker kept', async () => {
+    const pool = createStagePool(1, {} as PipelineConfig, { workerUrl, graceSec: 30 });
+    try {
+      const first = await threadOf(pool.execute(stage('score'), state, ctx('ok.wav'), { budget: roomy }));
+      const err = await pool.execute(stage('transcribe'), state, ctx('slow.wav'), { budget }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StageTimeoutError);
+      expect((err as Error).message).toBe(new StageTimeoutError('slow.wav', 'transcribe', 0.3).message);
+      expect(await threadOf(pool.execute(stage('score'), state, ctx('next.wav'), { budget: roomy }))).toBe(first);
+    } finally {
+      await pool.close();
+    }
   });
 });

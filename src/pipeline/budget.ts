@@ -7,8 +7,9 @@
  *
  * Budget per stage = max(CALLQA_STAGE_BUDGET_SEC, CALLQA_STAGE_BUDGET_X × the call's duration): by default
  * 600 s, or 3× real time for calls longer than 200 s (whisper on a slow CPU). A stage that blocks the event
- * loop (synchronous code) cannot be interrupted from inside the process; it is judged when it returns, and
- * fails the call the same way if it went over.
+ * loop (synchronous code) cannot be interrupted from its own thread: on a worker thread (`analyze --jobs`)
+ * the stage pool terminates and replaces the worker POOL_GRACE_SEC past the budget (stage-pool.ts); in the
+ * main thread (--jobs 1, the queue's workers) it is judged when it returns, and fails the call the same way.
  */
 import { parseEnv } from '../config/env.js';
 import { InputError } from '../core/errors.js';

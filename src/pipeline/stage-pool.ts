@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { StageBudget } from './budget.js';
+import { DEFAULT_STAGE_BUDGET, StageTimeoutError, budgetSecFor, type StageBudget } from './budget.js';
 import type { PipelineConfig } from './config.js';
 import type { ExecuteOptions, StageRun, executeStage } from './execute.js';
 import type { CallState, RecordingRef, RunOptions, Stage, StageContext, StageName } from './stage.js';
@@ -24,7 +24,7 @@ export interface StageJob {
 export type WorkerReply =
   | { id: number; progress: number }
   | { id: number; run: StageRun }
-  | { id: number; error: { name: string; message: string; stack?: string } };
+  | { id: number; error: { name: string; message: string; stack?: string; budgetSec?: number } };
 
 export interface StagePool {
   readonly size: number;
@@ -32,10 +32,26 @@ export interface StagePool {
   close(): Promise<void>;
 }
 
+export interface StagePoolOptions {
+  /** the worker module (default stage-worker.js; tests give their own that serves other stages via serveStages) */
+  workerUrl?: URL;
+  /**
+   * How long past a stage's budget the pool waits for its worker before judging the worker stuck (default
+   * POOL_GRACE_SEC): the worker's own timer answers at the budget unless synchronous code blocks it.
+   */
+  graceSec?: number;
+}
+
 /** Default parallelism: the cores this process may use. */
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
+
+/**
+ * A worker's own budget timer (executeStage) answers at the budget; one that has not answered this long
+ * after it is stuck in synchronous code (a regex or loop gone superlinear) and is terminated by the pool.
+ */
+export const POOL_GRACE_SEC = 2;
 
 interface Pending {
   job: StageJob;
@@ -44,60 +60,110 @@ interface Pending {
   reject: (e: Error) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  timer?: NodeJS.Timeout;
 }
 
-export function createStagePool(size: number, pipeline: PipelineConfig): StagePool {
+interface Slot {
+  w: Worker;
+  busy: Pending | null;
+  /** the current worker has answered at least once (so it loads and runs: worth replacing when it dies) */
+  answered: boolean;
+}
+
+/** An error from a worker as the in-process path would have thrown it (a StageTimeoutError stays one). */
+function errorFromWorker(job: StageJob, e: { name: string; message: string; stack?: string; budgetSec?: number }): Error {
+  if (e.name === 'StageTimeoutError' && typeof e.budgetSec === 'number') return new StageTimeoutError(job.recording.displayName, job.stage, e.budgetSec);
+  return Object.assign(new Error(e.message), { name: e.name, stack: e.stack });
+}
+
+export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts: StagePoolOptions = {}): StagePool {
   // Under tsx (tests, `npm run callqa`) this module is TypeScript and so is the worker; compiled, both are JS.
-  const ts = import.meta.url.endsWith('.ts');
-  const url = new URL(ts ? './stage-worker.ts' : './stage-worker.js', import.meta.url);
-  const workers: { w: Worker; busy: Pending | null }[] = [];
+  const url = poolOpts.workerUrl ?? new URL(import.meta.url.endsWith('.ts') ? './stage-worker.ts' : './stage-worker.js', import.meta.url);
+  const graceSec = poolOpts.graceSec ?? POOL_GRACE_SEC;
+  const slots: Slot[] = [];
   const queue: Pending[] = [];
   let nextId = 1;
   let closed = false;
+  /** a worker that died before it ever answered: the worker module itself is broken; every job fails with this */
+  let broken: Error | null = null;
 
-  const settle = (slot: (typeof workers)[number]) => {
+  /** The slot's job is over (answered, failed or timed out): forget it and give the worker the next one. */
+  const settle = (slot: Slot) => {
     const p = slot.busy;
     slot.busy = null;
     if (p?.signal && p.onAbort) p.signal.removeEventListener('abort', p.onAbort);
+    clearTimeout(p?.timer);
     dispatch();
     return p;
   };
   const dispatch = () => {
-    for (const slot of workers) {
-      if (slot.busy || queue.length === 0) continue;
+    for (const slot of slots) {
+      if (slot.busy || queue.length === 0 || closed) continue;
       const p = queue.shift()!;
       slot.busy = p;
       if (p.signal) {
         p.onAbort = () => slot.w.postMessage({ abort: p.job.id });
         p.signal.addEventListener('abort', p.onAbort, { once: true });
       }
+      // The stage's budget, as executeStage computes it in the worker; the pool's timer fires only if the
+      // worker has not answered `graceSec` after it (its event loop is blocked): the worker is terminated and
+      // replaced, and the job fails with the StageTimeoutError the in-process path would have thrown.
+      const budgetSec = budgetSecFor(p.job.budget ?? DEFAULT_STAGE_BUDGET, p.job.state.info?.durationSec);
+      p.timer = setTimeout(() => {
+        if (slot.busy === p) fail(slot, new StageTimeoutError(p.job.recording.displayName, p.job.stage, budgetSec));
+      }, (budgetSec + graceSec) * 1000);
       slot.w.postMessage(p.job);
     }
   };
-  for (let i = 0; i < size; i++) {
+  /** A worker, with handlers that act only while it is its slot's worker (a replaced one's late events are ignored). */
+  const spawnWorker = (slot: Slot): Worker => {
     // A worker does not inherit tsx's loader: under tsx it registers it before importing the TypeScript worker.
-    const w = ts
+    const w = url.pathname.endsWith('.ts')
       ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: { pipeline } })
       : new Worker(url, { workerData: { pipeline } });
-    const slot = { w, busy: null as Pending | null };
+    const current = () => slot.w === w && !closed;
     w.on('message', (m: WorkerReply) => {
       const p = slot.busy;
+      if (!current()) return;
+      slot.answered = true;
       if (!p || p.job.id !== m.id) return;
       if ('progress' in m) p.opts.onProgress?.(p.job.stage, m.progress);
       else if ('run' in m) settle(slot)?.resolve(m.run);
-      else settle(slot)?.reject(Object.assign(new Error(m.error.message), { name: m.error.name, stack: m.error.stack }));
+      else settle(slot)?.reject(errorFromWorker(p.job, m.error));
     });
-    w.on('error', (err) => settle(slot)?.reject(err));
+    w.on('error', (err) => {
+      if (current()) fail(slot, err);
+    });
     w.on('exit', (code) => {
-      if (!closed) settle(slot)?.reject(new Error(`stage worker exited unexpectedly (code ${code})`));
+      if (current()) fail(slot, new Error(`stage worker exited unexpectedly (code ${code})`));
     });
     // Not unref'd: while the main thread only awaits a worker's reply it has no other handle keeping it alive,
     // and an unref'd worker would let the process exit mid-batch (with exit code 0). close() ends them.
-    workers.push(slot);
+    return w;
+  };
+  /** The slot's worker is stuck or gone: a new one takes its place (first, so no job goes to the old one), its job fails. */
+  const fail = (slot: Slot, err: Error) => {
+    const old = slot.w;
+    if (!slot.answered && !(err instanceof StageTimeoutError)) {
+      // it never ran anything: a new one would die the same way, again and again
+      broken = err;
+      for (const p of queue.splice(0)) p.reject(err);
+    } else {
+      slot.w = spawnWorker(slot);
+      slot.answered = false;
+    }
+    void old.terminate().catch(() => undefined);
+    settle(slot)?.reject(err);
+  };
+  for (let i = 0; i < size; i++) {
+    const slot = { busy: null, answered: false } as unknown as Slot;
+    slot.w = spawnWorker(slot);
+    slots.push(slot);
   }
 
   const execute = (stage: Stage, state: CallState, ctx: Omit<StageContext, 'progress'>, opts: ExecuteOptions = {}): Promise<StageRun> => {
     if (closed) return Promise.reject(new Error('stage pool closed'));
+    if (broken) return Promise.reject(broken);
     return new Promise<StageRun>((resolve, reject) => {
       const job: StageJob = { id: nextId++, stage: stage.name, state, recording: ctx.recording, options: ctx.options, budget: opts.budget };
       queue.push({ job, opts, resolve, reject, signal: ctx.signal });
@@ -111,7 +177,8 @@ export function createStagePool(size: number, pipeline: PipelineConfig): StagePo
     async close() {
       closed = true;
       for (const p of queue.splice(0)) p.reject(new Error('stage pool closed'));
-      await Promise.all(workers.map((s) => s.w.terminate()));
+      for (const slot of slots) settle(slot)?.reject(new Error('stage pool closed'));
+      await Promise.all(slots.map((s) => s.w.terminate()));
     },
   };
 }
