@@ -348,6 +348,25 @@ describe('calibration, assignment and users in headless Chromium', () => {
     await a.page.click('.add-user button[type=submit]');
     await a.page.waitForSelector('table.users td:text-is("insp3")');
     await shot(a.page, 'en-admin-users');
+
+    // API tokens: make one (shown once), it works as a Bearer token; revoke it and it stops
+    await a.page.click('button[aria-label="API tokens of insp3"]');
+    await a.page.waitForSelector('.tokens .empty');
+    await a.page.fill('.new-token-form input[name=tokenLabel]', 'nightly export');
+    await a.page.fill('.new-token-form input[name=tokenDays]', '30');
+    await a.page.click('.new-token-form button[type=submit]');
+    await a.page.waitForSelector('.tokens .new-token code');
+    const token = ((await a.page.textContent('.tokens .new-token code')) ?? '').trim();
+    expect(token).toMatch(/^cqa_/);
+    await a.page.waitForSelector('.token-list tbody tr');
+    expect(await a.page.textContent('.token-list tbody tr')).toContain('nightly export');
+    const me = (bearer: string) => fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.status);
+    expect(await me(token)).toBe(200);
+    await shot(a.page, 'en-admin-tokens');
+    await a.page.click('.token-list button.revoke');
+    await a.page.waitForSelector('.token-list tr.inactive');
+    expect(await a.page.textContent('.token-list tr.inactive')).toContain('revoked');
+    expect(await me(token)).toBe(401);
     await a.close();
   });
 });

@@ -15,11 +15,21 @@ interface UserRow {
 
 const ROLES: Role[] = ['agent', 'inspector', 'supervisor', 'admin'];
 
+interface TokenRow {
+  id: string;
+  label: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+}
+
 /** Admin: who can log in, with which role and team; add a user, disable or enable one. */
 export function UsersPage() {
   const [users, setUsers] = useState<UserRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [tokensOf, setTokensOf] = useState<UserRow | null>(null);
   const load = () =>
     api<{ users: UserRow[] }>('GET', '/users')
       .then((r) => setUsers(r.users))
@@ -81,7 +91,10 @@ export function UsersPage() {
                 <td>{u.agentId ?? '—'}</td>
                 <td>{u.disabled ? <span class="state st-disabled">{t('disabled')}</span> : t('active')}</td>
                 <td>{dateTime(u.createdAt)}</td>
-                <td>
+                <td class="actions">
+                  <button type="button" class="tokens-open" onClick={() => setTokensOf(u)} aria-label={t('apiTokensOf', { name: u.username })}>
+                    {t('apiTokens')}
+                  </button>{' '}
                   {/* no locking yourself out from here */}
                   {u.id !== currentUser.value?.id && <button onClick={() => void toggle(u)}>{u.disabled ? t('enable') : t('disable')}</button>}
                 </td>
@@ -90,7 +103,119 @@ export function UsersPage() {
           </tbody>
         </table>
       )}
+      {tokensOf && <Tokens user={tokensOf} onClose={() => setTokensOf(null)} />}
     </div>
+  );
+}
+
+/** Admin: one user's API tokens (never the token itself, except once when made), create one, revoke one. */
+function Tokens({ user, onClose }: { user: UserRow; onClose: () => void }) {
+  const [tokens, setTokens] = useState<TokenRow[] | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+  const [label, setLabel] = useState('');
+  const [days, setDays] = useState('');
+  const [made, setMade] = useState<string | null>(null);
+  const load = () =>
+    api<{ tokens: TokenRow[] }>('GET', `/users/${encodeURIComponent(user.id)}/tokens`)
+      .then((r) => setTokens(r.tokens))
+      .catch((e: Error) => setErr(e.message));
+  useEffect(() => {
+    setMade(null);
+    setTokens(null);
+    void load();
+  }, [user.id]);
+  async function create(e: Event) {
+    e.preventDefault();
+    setErr(null);
+    try {
+      const n = Number(days);
+      const r = await api<{ token: string }>('POST', `/users/${encodeURIComponent(user.id)}/tokens`, { label: label.trim(), ...(days.trim() ? { expiresDays: n } : {}) });
+      setMade(r.token);
+      setLabel('');
+      setDays('');
+      await load();
+    } catch (x) {
+      setErr((x as Error).message);
+    }
+  }
+  async function revoke(tk: TokenRow) {
+    setErr(null);
+    try {
+      await api('DELETE', `/tokens/${encodeURIComponent(tk.id)}`);
+      await load();
+    } catch (x) {
+      setErr((x as Error).message);
+    }
+  }
+  return (
+    <section class="card tokens" aria-labelledby="tokens-title">
+      <div class="page-head">
+        <h2 id="tokens-title">{t('apiTokensOf', { name: user.username })}</h2>
+        <button type="button" onClick={onClose}>
+          {t('close')}
+        </button>
+      </div>
+      <p class="muted small">{t('apiTokensNote')}</p>
+      {made && (
+        <div class="notice-inline new-token" role="status">
+          {t('tokenCreated')}
+          <code>{made}</code>
+        </div>
+      )}
+      {err && (
+        <p class="form-error" role="alert">
+          {err}
+        </p>
+      )}
+      {tokens && tokens.length === 0 && <p class="empty">{t('noTokens')}</p>}
+      {tokens && tokens.length > 0 && (
+        <table class="grid token-list">
+          <thead>
+            <tr>
+              <th scope="col">{t('tokenLabel')}</th>
+              <th scope="col">{t('colDate')}</th>
+              <th scope="col">{t('tokenExpires')}</th>
+              <th scope="col">{t('colStatus')}</th>
+              <th scope="col">
+                <span class="sr-only">{t('revoke')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((tk) => (
+              <tr class={tk.status === 'active' ? '' : 'inactive'}>
+                <td title={tk.id}>{tk.label}</td>
+                <td>{dateTime(tk.createdAt)}</td>
+                <td>{tk.expiresAt ? dateTime(tk.expiresAt) : t('never')}</td>
+                <td>{t(`st_${tk.status}` as MessageKey)}</td>
+                <td>
+                  {tk.status === 'active' && (
+                    <button type="button" class="revoke" onClick={() => void revoke(tk)} aria-label={`${t('revoke')}: ${tk.label}`}>
+                      {t('revoke')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!user.disabled && (
+        <form class="filters new-token-form" onSubmit={create}>
+          <label>
+            {t('tokenLabel')}
+            <input name="tokenLabel" value={label} onInput={(e) => setLabel(e.currentTarget.value)} required maxLength={200} />
+          </label>
+          <label>
+            {t('tokenDays')}
+            <input name="tokenDays" type="number" min={1} max={3650} value={days} onInput={(e) => setDays(e.currentTarget.value)} size={6} />
+          </label>
+          <button type="submit" class="primary" disabled={!label.trim()}>
+            {t('newToken')}
+          </button>
+        </form>
+      )}
+    </section>
   );
 }
 
