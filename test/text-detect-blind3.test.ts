@@ -1,0 +1,68 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadLexicons } from '../src/lexicon/loader.js';
+import { SIX_DETECTORS, formatScore, loadDialogues, pr, scoreDialogues, sixDetectorMean, type Score } from './support/text-eval.js';
+
+/**
+ * The third blind set (test/fixtures/dialogues-blind3/, issue 16): 46 dialogues (22 zh, 19 en, 5 code-switched)
+ * in real-ASR style, written and committed before the detectors, the lexicons and the other sets' dialogues were
+ * read: banks, telecoms, e-commerce, insurance, utilities, airlines, couriers; whisper homophones (宁好, 公号,
+ * 来点, 在见), Traditional characters, numbers as words, English ASR spellings (dunno, gonna, youre), whisper
+ * hallucinations on trailing silence, agents who do everything right in unusual words, and hard negatives (the
+ * seed scripts' own 没听清楚 / 不太明白, 不知道您…吗, "i dont know if youre aware", "would you like", "do you
+ * know your account number", neutral mentions of complaints, insults without a threat, a single add-on cancelled).
+ *
+ * Only the six detectors issue 16 measures are labelled (greeting, closing, self-identification incl. late and
+ * missing, banned phrases, fillers, customer escalation), by the seed standards' meaning (each label's `why`);
+ * politeness, apology, thanks, hold etiquette and speech rate are not labelled here and not scored.
+ *
+ * First measurement: see below (filled in when the set was first run, before any detector or lexicon change).
+ *
+ * Floors: 0 until the first measurement is recorded.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dialogues = loadDialogues(join(here, 'fixtures', 'dialogues-blind3'));
+const lex = loadLexicons(join(here, '..', 'lexicons'));
+const LABELLED = new Set(Object.values(SIX_DETECTORS).flat());
+
+/** the score restricted to the labelled event types */
+function sixOnly(s: Score): Score {
+  const perType = new Map([...s.perType].filter(([t]) => LABELLED.has(t)));
+  const all = [...perType.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
+  const misses = s.misses.filter((m) => [...LABELLED].some((t) => new RegExp(`: (missed|extra) ${t}( |$)`).test(m)));
+  return { perType, all, misses };
+}
+
+const FLOORS: Record<string, { p: number; r: number }> = Object.fromEntries([...LABELLED].map((t) => [t, { p: 0, r: 0 }]));
+const MEAN_FLOOR = 0;
+
+describe('text detectors on the third blind set (issue 16)', () => {
+  it(`has the set (${dialogues.length} dialogues) in both languages with the hard cases`, () => {
+    expect(dialogues.filter((d) => d.id.startsWith('zh-')).length).toBeGreaterThanOrEqual(18);
+    expect(dialogues.filter((d) => d.id.startsWith('en-')).length).toBeGreaterThanOrEqual(16);
+    expect(dialogues.filter((d) => d.id.startsWith('mx-')).length).toBeGreaterThanOrEqual(4);
+    const hard = new Set(dialogues.flatMap((d) => d.hardCases));
+    for (const h of ['late-self-id', 'self-id-company-name', 'hallucination-sidecar', 'closing-not-final', 'customer-goodbye', 'goodbye-other-sense', 'escalation-neutral', 'insult-no-threat', 'escalation-competitor', 'escalation-cancel-all', 'banned-idk', 'idk-allowed', 'idk-allowed-zh', 'fillers-like', 'like-not-filler', 'filler-word-in-context', 'bare-hello', 'bare-wei', 'traditional', 'asr-homophone', 'code-switching', 'late-greeting']) {
+      expect(hard, h).toContain(h);
+    }
+    for (const d of dialogues) for (const x of d.expected) {
+      expect(LABELLED, `${d.id} ${x.type}`).toContain(x.type);
+      if (x.seg !== undefined) expect(d.segments[x.seg], `${d.id} ${x.type}`).toBeDefined();
+    }
+  });
+
+  it('prints precision and recall per detector and holds them above the floors', () => {
+    const score = sixOnly(scoreDialogues(dialogues, lex));
+    const six = sixDetectorMean(score);
+    console.log(formatScore(`text detectors over ${dialogues.length} dialogues of the third blind set (six detectors' types only):`, score));
+    console.log(`six-detector mean F1 ${six.mean.toFixed(3)}: ` + six.groups.map((g) => `${g.name} P=${g.p.toFixed(2)} R=${g.r.toFixed(2)} F1=${g.f1.toFixed(2)}`).join(', '));
+    for (const [type, c] of score.perType) {
+      const { p, r } = pr(c);
+      expect.soft(p, `${type} precision`).toBeGreaterThanOrEqual(FLOORS[type].p);
+      expect.soft(r, `${type} recall`).toBeGreaterThanOrEqual(FLOORS[type].r);
+    }
+    expect(six.mean).toBeGreaterThanOrEqual(MEAN_FLOOR);
+  });
+});
