@@ -17,7 +17,13 @@ import { SIX_DETECTORS, formatScore, loadDialogues, pr, scoreDialogues, sixDetec
  * missing, banned phrases, fillers, customer escalation), by the seed standards' meaning (each label's `why`);
  * politeness, apology, thanks, hold etiquette and speech rate are not labelled here and not scored.
  *
- * First measurement: see below (filled in when the set was first run, before any detector or lexicon change).
+ * First measurement (lexicons and detectors of main at a434170, before any change prompted by this set):
+ * six-detector mean F1 0.884 (greeting 0.98, closing 1.00, self-identification 0.76, banned 0.89, fillers 0.91,
+ * escalation 0.76; P/R over the labelled types 0.90/0.89). Misses: self-identification by company plus name in
+ * several phrasings ("my names tom", "im jess", "rachel here", 我是客户经理刘佳, 我是小美, 我係…Jason, 工号 in a
+ * greeting without 您好-style wording), a late one reported as missing, a greeting opening with 下午好 感谢致电;
+ * escalation on neutral phrases ("nobody told me", 到现在还没, 太慢了, an old 投訴) and missing "formal complaint",
+ * a conditional 不用你们的了 and code-switched threats; "gonna" as a banned phrase; 对吧 as a filler.
  *
  * Floors: 0 until the first measurement is recorded.
  */
