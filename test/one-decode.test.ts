@@ -1,15 +1,29 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../src/audio/tools.js';
+import { InputError } from '../src/core/errors.js';
 import { defaultPipeline } from '../src/pipeline/config.js';
+import { hashFile } from '../src/pipeline/files.js';
+import { STAGES } from '../src/pipeline/graph.js';
+import { resolvePipeline } from '../src/pipeline/loader.js';
 import { emptyState, mergeState, type StageContext } from '../src/pipeline/stage.js';
 import { audioStage } from '../src/pipeline/stages/audio.js';
 import { probeStage } from '../src/pipeline/stages/probe.js';
 import { makeTranscribeStage } from '../src/pipeline/stages/transcribe.js';
+import { openQueueContext, type QueueContext } from '../src/queue/context.js';
+import { enqueueRecording, reconcile, type EnqueueRequest } from '../src/queue/enqueue.js';
+import { artifactScope } from '../src/queue/storage.js';
+import { startWorkers, type RunningWorkers } from '../src/queue/worker.js';
+import type { StageName } from '../src/pipeline/stage.js';
 import { extractChannelPcm } from '../src/transcribe/audio-io.js';
 import type { TranscribeRequest, Transcriber } from '../src/transcribe/transcriber.js';
+import { WhisperTranscriber } from '../src/transcribe/whisper.js';
+import { admin, deleteKeys, queueTestEnv, REDIS_URL, waitFor } from './support/queue-env.js';
 
 /**
  * One decode per call (issue 10): in the in-process runner the audio stage's ffmpeg decode also feeds
@@ -74,7 +88,7 @@ describe('one decode per call', () => {
     expect(existsSync(decodedDir)).toBe(false);
   }, 60_000);
 
-  it('not in the queue (stages may run on other machines): nothing is kept, the transcribe stage decodes itself', async () => {
+  it('stages in separate processes with nowhere to keep files (no artifacts): nothing is kept, the transcribe stage decodes itself', async () => {
     const c = ctx(false);
     let state = mergeState(emptyState(), await probeStage.run(emptyState(), c));
     state = mergeState(state, await audioStage.run(state, c));
@@ -91,4 +105,179 @@ describe('one decode per call', () => {
     await makeTranscribeStage(() => fake).run(state, c);
     expect(req!.channels.every((ch) => ch.pcmFile === undefined)).toBe(true);
   }, 60_000);
+});
+
+/**
+ * The queue path (issue 10): the stages of a call run as jobs, perhaps on different workers, so the audio
+ * stage keeps its decoded channels as the run's artifacts (in the storage folder every worker reads) and the
+ * transcribe stage reads them. Real Redis, real PostgreSQL, real ffmpeg behind a wrapper that logs every
+ * run, on real human speech (two Asterisk voices, 8 kHz, one per channel), through the real whisper adapter
+ * (its own decode when no decoded channel is handed to it, the gated WAVs). Only whisper-cli is a stand-in
+ * (no model can be downloaded here) that answers with no segments; the test records what the adapter got.
+ */
+describe('one decode per call in the queue', () => {
+  const qdir = mkdtempSync(path.join(tmpdir(), 'callqa-qdecode-'));
+  const storageDir = path.join(qdir, 'storage');
+  const q = queueTestEnv('qdecode', { CALLQA_STORAGE_DIR: storageDir, CALLQA_JOB_ATTEMPTS: '1' });
+  const ffmpegLog = path.join(qdir, 'ffmpeg.log');
+  const sounds = '/usr/share/asterisk/sounds';
+  let ctx: QueueContext | undefined;
+  let redis: Redis | undefined;
+  const savedFfmpeg = process.env.FFMPEG_PATH;
+  const seen = new Map<string, TranscribeRequest>();
+  const copies = new Map<string, Buffer[]>();
+  const workerLog: string[] = [];
+
+  /** A stereo call of real speech: the agent (Allison) on the left, the customer (Carlo) on the right. */
+  function realCall(name: string, agentPrompts: string[], customerPrompts: string[]): string {
+    const agent = path.join(qdir, `${name}-agent.wav`);
+    const customer = path.join(qdir, `${name}-customer.wav`);
+    execFileSync('sox', [...agentPrompts.map((p) => `${sounds}/en_US_f_Allison/${p}.wav`), agent, 'pad', '0.3', '2']);
+    execFileSync('sox', [...customerPrompts.map((p) => `${sounds}/it_IT_m_Carlo/${p}.wav`), customer, 'pad', '1.5', '0.5']);
+    const out = path.join(qdir, `${name}.wav`);
+    execFileSync('sox', ['-M', agent, customer, out]);
+    return out;
+  }
+
+  /** ffmpeg runs that read the recording (by its storage key: the content hash). */
+  function decodesOf(contentHash: string): number {
+    if (!existsSync(ffmpegLog)) return 0;
+    return readFileSync(ffmpegLog, 'utf8').split('\n').filter((l) => l.includes(contentHash)).length;
+  }
+
+  const standInCli = path.join(qdir, 'whisper-cli');
+  const whisperLog = path.join(qdir, 'whisper.log');
+  writeFileSync(standInCli, `#!/bin/sh\necho run >> '${whisperLog}'\n` + 'while [ $# -gt 0 ]; do [ "$1" = -of ] && out="$2"; shift; done\nprintf \'{"transcription":[]}\' > "$out.json"\n');
+  chmodSync(standInCli, 0o755);
+  const whisper = new WhisperTranscriber({ model: { name: 'stand-in', path: model }, cliPath: standInCli, threads: 1 });
+  const fake: Transcriber = {
+    engine: 'whisper',
+    model: 'stand-in',
+    async transcribe(req) {
+      const hash = path.basename(req.audioPath).replace(/\.\w+$/, '');
+      seen.set(hash, req);
+      copies.set(hash, req.channels.map((ch) => (ch.pcmFile ? readFileSync(ch.pcmFile) : Buffer.alloc(0))));
+      if (hash === failingHash) throw new InputError(req.audioPath, 'the stand-in recogniser refuses this call');
+      return whisper.transcribe(req);
+    },
+  };
+  let failingHash = '';
+  let doneRunId = '';
+  const stages = STAGES.map((s) => (s.name === 'transcribe' ? makeTranscribeStage(() => fake) : s));
+  let req: EnqueueRequest;
+
+  async function runWorkers(serve: StageName[], until: () => Promise<boolean>): Promise<void> {
+    const w: RunningWorkers = await startWorkers(ctx!, {
+      stages: serve,
+      concurrency: {},
+      defaultConcurrency: 1,
+      reconcileAtStart: false,
+      reconcileEverySec: 0,
+      log: (line) => workerLog.push(line),
+    });
+    try {
+      await waitFor(`stages ${serve.join(',')} to finish`, async () => until(), 120_000, () => workerLog.join('\n'));
+    } finally {
+      await w.stop('test done');
+    }
+  }
+
+  async function enqueue(file: string): Promise<{ runId: string; hash: string }> {
+    const o = await enqueueRecording(ctx!, { path: file, displayName: path.basename(file) }, req);
+    expect(o.status, o.error).toBe('queued');
+    return { runId: o.runId!, hash: await hashFile(file) };
+  }
+  const statusOf = async (runId: string) => (await ctx!.store.repo.getRun(runId))?.status;
+  const artifactDir = (runId: string) => path.join(storageDir, 'artifacts', artifactScope(q.prefix, q.dbUrl), runId);
+
+  afterAll(async () => {
+    if (savedFfmpeg === undefined) delete process.env.FFMPEG_PATH;
+    else process.env.FFMPEG_PATH = savedFfmpeg;
+    await ctx?.close().catch(() => undefined);
+    if (redis) {
+      await deleteKeys(redis, `${q.prefix}:*`);
+      redis.disconnect();
+    }
+    await admin(`drop database if exists "${q.dbName}" with (force)`).catch(() => undefined);
+    rmSync(qdir, { recursive: true, force: true });
+    rmSync(q.dir, { recursive: true, force: true });
+  });
+
+  it('set-up: servers, a counting ffmpeg, a model file for the stand-in', async () => {
+    await admin(`create database "${q.dbName}"`);
+    mkdirSync(storageDir, { recursive: true });
+    const wrapper = path.join(qdir, 'ffmpeg');
+    writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${ffmpegLog}'\nexec '${ffmpegPath()}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    process.env.FFMPEG_PATH = wrapper;
+    expect(ffmpegPath()).toBe(wrapper);
+    ctx = await openQueueContext({ env: q.env, stages });
+    redis = new Redis(REDIS_URL);
+    req = { pipeline: resolvePipeline('default'), options: { transcribe: true, model } };
+  });
+
+  it('the audio stage decodes once; the transcribe stage reads its channels from the storage folder; they are gone once the call is done', async () => {
+    const call = realCall('kept', ['agent-loginok', 'auth-thankyou'], ['agent-pass', 'calling']);
+    const { runId, hash } = await enqueue(call);
+    doneRunId = runId;
+    await runWorkers(['probe', 'audio', 'transcribe', 'detect', 'score'], async () => (await statusOf(runId)) === 'done');
+
+    expect(decodesOf(hash)).toBe(1);
+    expect(readFileSync(ffmpegLog, 'utf8')).not.toMatch(/decoded-ch/); // nor were the kept channels decoded again
+    const r = seen.get(hash)!;
+    expect(r.channels.map((ch) => ch.channel)).toEqual([0, 1]);
+    for (const [i, ch] of r.channels.entries()) {
+      expect(ch.pcmFile, `channel ${i} read from the run's artifacts`).toBe(path.join(artifactDir(runId), `decoded-ch${i}.s16le`));
+      // byte for byte what the transcribe stage's own decode of that channel makes
+      const own = path.join(qdir, `own-kept-${i}.pcm`);
+      const { samples } = await extractChannelPcm(call, i, own);
+      expect(samples).toBeGreaterThan(16000 * 3);
+      expect(copies.get(hash)![i]!.equals(readFileSync(own))).toBe(true);
+    }
+    // the adapter went on to run (the stand-in) whisper-cli on each side's speech
+    expect(readFileSync(whisperLog, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(existsSync(artifactDir(runId))).toBe(false);
+    expect(workerLog.join('\n')).not.toMatch(/decoding the recording again/);
+  }, 240_000);
+
+  it('decoded channels missing (a worker without the shared folder): the transcribe stage decodes each channel itself and says so', async () => {
+    const call = realCall('lost', ['agent-newlocation', 'activated'], ['agent-incorrect', 'added']);
+    const { runId, hash } = await enqueue(call);
+    await runWorkers(['probe', 'audio'], async () => (await ctx!.store.repo.getRun(runId))?.stage === 'transcribe');
+    expect(readdirSync(artifactDir(runId)).sort()).toEqual(['decoded-ch0.s16le', 'decoded-ch1.s16le']);
+    rmSync(artifactDir(runId), { recursive: true });
+    await runWorkers(['transcribe', 'detect', 'score'], async () => (await statusOf(runId)) === 'done');
+
+    expect(decodesOf(hash)).toBe(3); // the audio stage's, then one per channel for whisper
+    expect(seen.get(hash)!.channels.every((ch) => ch.pcmFile === undefined)).toBe(true);
+    expect(workerLog.join('\n')).toMatch(new RegExp(`transcribe ${runId}: the decoded channels the audio stage kept are not in storage folder .*: decoding the recording again`));
+  }, 240_000);
+
+  it('a call that fails after the audio stage leaves no artifacts behind', async () => {
+    const call = realCall('failing', ['agent-user', 'cancelled'], ['auth-thankyou', 'agent-loggedoff']);
+    failingHash = await hashFile(call);
+    const { runId, hash } = await enqueue(call);
+    await runWorkers(['probe', 'audio'], async () => (await ctx!.store.repo.getRun(runId))?.stage === 'transcribe');
+    expect(existsSync(path.join(artifactDir(runId), 'decoded-ch0.s16le'))).toBe(true);
+    await runWorkers(['transcribe', 'detect', 'score'], async () => (await statusOf(runId)) === 'failed');
+
+    expect(seen.get(hash)!.channels.every((ch) => ch.pcmFile !== undefined)).toBe(true);
+    expect(decodesOf(hash)).toBe(1);
+    expect(existsSync(artifactDir(runId))).toBe(false);
+  }, 240_000);
+
+  it('reconcile removes the artifacts an ended run left behind (its end came on another machine), and keeps those of unfinished runs', async () => {
+    const call = realCall('pending', ['agent-alreadyon'], ['agent-user']);
+    const { runId: pendingRunId } = await enqueue(call); // no worker runs: it stays pending
+    const leftovers = [doneRunId, randomUUID(), pendingRunId];
+    for (const id of leftovers) {
+      mkdirSync(artifactDir(id), { recursive: true });
+      writeFileSync(path.join(artifactDir(id), 'decoded-ch0.s16le'), Buffer.alloc(64));
+    }
+    const r = await reconcile(ctx!);
+    expect(r.artifactsRemoved).toBe(2);
+    expect(existsSync(artifactDir(doneRunId))).toBe(false);
+    expect(existsSync(artifactDir(leftovers[1]!))).toBe(false);
+    expect(existsSync(path.join(artifactDir(pendingRunId), 'decoded-ch0.s16le'))).toBe(true);
+  }, 120_000);
 });

@@ -33,7 +33,8 @@ export function register(program: Command): void {
       const ops = await QueueOperations.open({ maxConnections: 4 });
       try {
         const r = await ops.reconcile();
-        process.stdout.write(`${r.checked} unfinished run(s): ${r.kept} still queued, ${r.requeued} re-queued, ${r.markedFailed} marked failed\n`);
+        const swept = r.artifactsRemoved ? `; removed the leftover artifacts of ${r.artifactsRemoved} ended run(s)` : '';
+        process.stdout.write(`${r.checked} unfinished run(s): ${r.kept} still queued, ${r.requeued} re-queued, ${r.markedFailed} marked failed${swept}\n`);
       } finally {
         await ops.close();
       }

@@ -34,6 +34,12 @@ export interface CallState {
    * then the transcribe stage decodes itself.
    */
   decoded?: { dir: string; files: string[] };
+  /**
+   * In the queue: the names of the run's artifacts (StageArtifacts) holding the recording's channels as the
+   * audio stage decoded them, one per channel in order, for the transcribe stage, which may run on another
+   * worker. Removed when the run completes or fails.
+   */
+  decodedArtifacts?: string[];
   events: CallEvent[];
   metrics: CallMetrics;
   /** the draft scorecard (score stage); null when the pipeline has none */
@@ -64,7 +70,24 @@ export interface StageContext {
    * next stage may run on another machine, and the files would be left behind.
    */
   sameProcess?: boolean;
+  /**
+   * The queue runner: files a stage leaves for a later stage of the same call, kept where the later stage's
+   * worker can read them (the audio stage's decoded channels for the transcribe stage).
+   */
+  artifacts?: StageArtifacts;
+  /** the worker's log (the queue runner): what the operator should know that is not the call's business */
+  log?: (line: string) => void;
   signal?: AbortSignal;
+}
+
+/** Files kept for the later stages of one call (one run), by name; the runner removes them when the run ends. */
+export interface StageArtifacts {
+  /** where they are kept, for messages */
+  readonly description: string;
+  /** Keeps `localFile` (moved: the caller's copy is gone) as the artifact `name`. */
+  put(name: string, localFile: string): Promise<void>;
+  /** A local path to read the artifact `name` from, or undefined when it is not there. */
+  get(name: string): Promise<string | undefined>;
 }
 
 export type StageOutput = Partial<CallState>;

@@ -11,7 +11,7 @@ import { openStore, type Store } from '../store/index.js';
 import { QueueRepository } from '../store/queue-repo.js';
 import { StageQueues } from './bull.js';
 import { connectRedis, queueConfigFromEnv, type QueueConfig } from './config.js';
-import { storageFor, type RecordingStorage } from './storage.js';
+import { artifactScope, storageFor, type RecordingStorage } from './storage.js';
 
 export interface QueueContext {
   cfg: QueueConfig;
@@ -50,7 +50,7 @@ export async function openQueueContext(opts: OpenQueueOptions = {}): Promise<Que
     redis,
     store,
     qrepo: new QueueRepository(store.db),
-    storage: storageFor(cfg.storageDir),
+    storage: storageFor(cfg.storageDir, artifactScope(cfg.prefix, cfg.databaseUrl)),
     queues,
     stages,
     async close() {

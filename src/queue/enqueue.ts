@@ -14,7 +14,7 @@ import { checkFile, hashFile } from '../pipeline/runner.js';
 import type { RunOptions, StageName } from '../pipeline/stage.js';
 import type { RunRow, RunSummary } from '../store/index.js';
 import type { QueueContext } from './context.js';
-import { resumeStageIndex } from './handler.js';
+import { removeRunArtifacts, resumeStageIndex } from './handler.js';
 import { OPTIONS_KEY, PIPELINE_REF_KEY, encodeRunOptions, type RunKey } from './jobs.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -126,6 +126,7 @@ export async function ensureQueued(ctx: QueueContext, run: RunRow | RunSummary, 
   const failed = jobs.find((j) => j.state === 'failed');
   if (failed) {
     await ctx.store.repo.failRun(run.id, failed.failedReason ?? `job ${failed.id} failed`);
+    await removeRunArtifacts(ctx, run.id);
     return 'marked-failed';
   }
   // completed jobs are removed at once; one still here (other settings) would block the id
@@ -141,6 +142,8 @@ export interface ReconcileResult {
   kept: number;
   requeued: number;
   markedFailed: number;
+  /** runs that had ended (done, failed, deleted) whose artifacts were still here, now removed */
+  artifactsRemoved: number;
 }
 
 /**
@@ -156,7 +159,7 @@ export async function reconcile(ctx: QueueContext, opts: { batchSize?: number } 
     runs.push(...page);
     if (page.length < batchSize) break;
   }
-  const result: ReconcileResult = { checked: 0, kept: 0, requeued: 0, markedFailed: 0 };
+  const result: ReconcileResult = { checked: 0, kept: 0, requeued: 0, markedFailed: 0, artifactsRemoved: 0 };
   for (let i = 0; i < runs.length; i += batchSize) {
     const batch = runs.slice(i, i + batchSize);
     const saved = await ctx.qrepo.doneStages(batch.map((r) => r.id));
@@ -168,6 +171,14 @@ export async function reconcile(ctx: QueueContext, opts: { batchSize?: number } 
       else if (r === 'requeued') result.requeued++;
       else result.markedFailed++;
     }
+  }
+  // Artifacts a run's stages left on this machine (or in the storage folder) that its end did not remove:
+  // it ended on another machine, or the worker died before removing them.
+  for (const runId of await ctx.storage.runsWithArtifacts()) {
+    const run = await ctx.store.repo.getRun(runId).catch(() => null);
+    if (run && (run.status === 'pending' || run.status === 'running')) continue;
+    await removeRunArtifacts(ctx, runId);
+    result.artifactsRemoved++;
   }
   return result;
 }

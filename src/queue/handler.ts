@@ -31,6 +31,8 @@ export interface HandlerDeps {
   pipelines?: PipelineCache;
   /** time budget per stage (default DEFAULT_STAGE_BUDGET) */
   budget?: StageBudget;
+  /** the worker's log; a stage's lines are prefixed with the stage and the run id */
+  log?: (line: string) => void;
 }
 
 export type StageJobOutcome =
@@ -111,7 +113,11 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     }
 
     // within the stage's time budget: over it, the call fails for good (StageTimeoutError is an input error, not retried)
-    const ran = await executeStage(stage, state, { recording: ref, pipeline, options, signal: attempt.signal }, { budget: deps.budget });
+    // the run's artifacts: what this stage leaves for a later one, or reads from an earlier one (the decoded
+    // channels), possibly on another worker; removed when the run completes or fails
+    const artifacts = deps.storage.artifacts(run.id);
+    const log = deps.log ? (line: string) => deps.log!(`${stage.name} ${run.id}: ${line}`) : undefined;
+    const ran = await executeStage(stage, state, { recording: ref, pipeline, options, signal: attempt.signal, artifacts, log }, { budget: deps.budget });
     if (attempt.signal?.aborted) throw new Error('aborted');
     const marked = await marking;
     if (marked) throw marked.error;
@@ -131,6 +137,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     } else {
       // The last stage's output and the run's results in one transaction (as completeRun), then released.
       await claim.completeAndRelease(save, { id: run.pipelineId, version: run.pipelineVersion }, completionOf(mergeState(state, ran.output)));
+      await removeArtifacts(deps, run.id);
     }
     return { kind: 'ran', stage: stage.name, next, durationSec: (ran.finishedAt.getTime() - ran.startedAt.getTime()) / 1000 };
   } catch (err) {
@@ -146,6 +153,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
       } catch {
         // the database is down: reconcile marks the run failed from the failed job later
       }
+      await removeArtifacts(deps, run.id);
     }
     if (permanent && !(err instanceof PermanentJobError)) throw new PermanentJobError(errorMessage(err), { cause: err });
     // BullMQ stores the message in Redis: never a query's bound values (transcript text)
@@ -154,6 +162,17 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
     await claim.release();
   }
 }
+
+/** A finished or failed run's artifacts go; failing to remove them fails nothing (said in the log). */
+async function removeArtifacts(deps: Pick<HandlerDeps, 'storage' | 'log'>, runId: string): Promise<void> {
+  try {
+    await deps.storage.removeArtifacts(runId);
+  } catch (err) {
+    deps.log?.(`run ${runId}: could not remove its artifacts: ${errorMessage(err)}`);
+  }
+}
+
+export { removeArtifacts as removeRunArtifacts };
 
 function settle(p: Promise<unknown>): Promise<{ error: unknown } | undefined> {
   return p.then(

@@ -4,9 +4,12 @@
  * storage folder (`CALLQA_STORAGE_DIR`, which each machine may mount at a different place). An object-store
  * adapter implements the same interface (`localPath` downloads to a cache) without touching the workers.
  */
-import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import type { StageArtifacts } from '../pipeline/stage.js';
 import { findSidecar } from '../transcribe/sidecar.js';
 
 export interface RecordingStorage {
@@ -15,6 +18,15 @@ export interface RecordingStorage {
   put(localFile: string, contentHash: string): Promise<string>;
   /** A local path to read the recording at `location` from. */
   localPath(location: string): Promise<string>;
+  /**
+   * What the stages of run `runId` leave for each other (the audio stage's decoded channels for the
+   * transcribe stage, so a call is decoded once even when its stages run on different workers).
+   */
+  artifacts(runId: string): StageArtifacts;
+  /** Removes run `runId`'s artifacts (the run completed or failed); nothing there is fine. */
+  removeArtifacts(runId: string): Promise<void>;
+  /** The runs that have artifacts here (reconcile removes those of runs that have ended). */
+  runsWithArtifacts(): Promise<string[]>;
 }
 
 const KEY_SCHEME = 'storage:';
@@ -22,6 +34,25 @@ const KEY_SCHEME = 'storage:';
 /** Recordings stay where they are; the path must be the same on every machine (NFS, SMB, a shared volume). */
 export class SharedPathStorage implements RecordingStorage {
   readonly description = 'shared path (recordings are read where they were enqueued from)';
+  /**
+   * No folder every worker shares: artifacts stay in this machine's temp folder. A later stage on the same
+   * machine finds them; one on another machine does not, and does the work again (the transcribe stage
+   * decodes the recording itself and says so in its worker's log).
+   */
+  private readonly artifactRoot: string;
+  /** `scope`: one deployment's folder (artifactScope), so a sweep never touches another's on the same machine */
+  constructor(scope = 'default') {
+    this.artifactRoot = path.join(tmpdir(), 'callqa-artifacts', scope);
+  }
+  artifacts(runId: string): StageArtifacts {
+    return new FolderArtifacts(this.artifactRoot, runId, "this worker's temp folder");
+  }
+  removeArtifacts(runId: string): Promise<void> {
+    return removeRunFolder(this.artifactRoot, runId);
+  }
+  runsWithArtifacts(): Promise<string[]> {
+    return runFolders(this.artifactRoot);
+  }
   async put(localFile: string): Promise<string> {
     return path.resolve(localFile);
   }
@@ -38,9 +69,26 @@ export class SharedPathStorage implements RecordingStorage {
  * renamed to match. The stored location is the key, so machines may mount the folder anywhere.
  */
 export class DirStorage implements RecordingStorage {
-  constructor(readonly root: string) {}
+  private readonly artifactRoot: string;
+  constructor(
+    readonly root: string,
+    scope = 'default',
+  ) {
+    this.artifactRoot = path.join(root, 'artifacts', scope);
+  }
   get description(): string {
     return `storage folder ${this.root}`;
+  }
+
+  /** Artifacts live beside the recordings (`artifacts/<scope>/<run id>/`), where every worker reads them. */
+  artifacts(runId: string): StageArtifacts {
+    return new FolderArtifacts(this.artifactRoot, runId, `storage folder ${this.root}`);
+  }
+  removeArtifacts(runId: string): Promise<void> {
+    return removeRunFolder(this.artifactRoot, runId);
+  }
+  runsWithArtifacts(): Promise<string[]> {
+    return runFolders(this.artifactRoot);
   }
 
   async put(localFile: string, contentHash: string): Promise<string> {
@@ -61,8 +109,16 @@ export class DirStorage implements RecordingStorage {
   }
 }
 
-export function storageFor(storageDir: string | undefined): RecordingStorage {
-  return storageDir ? new DirStorage(storageDir) : new SharedPathStorage();
+export function storageFor(storageDir: string | undefined, scope?: string): RecordingStorage {
+  return storageDir ? new DirStorage(storageDir, scope) : new SharedPathStorage(scope);
+}
+
+/**
+ * The folder name that keeps one deployment's artifacts apart from another's on the same machine or storage
+ * folder (their run ids live in different databases): the queue prefix and a digest of the database URL.
+ */
+export function artifactScope(queuePrefix: string, databaseUrl: string): string {
+  return `${queuePrefix}-${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 12)}`;
 }
 
 /** Copy via a temporary name and rename, so a worker never sees half a file. */
@@ -79,4 +135,62 @@ async function copyIfMissing(src: string, dest: string, overwrite = false): Prom
   const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
   await copyFile(src, tmp);
   await rename(tmp, dest);
+}
+
+const RUN_ID = /^[A-Za-z0-9_-]{1,100}$/;
+const ARTIFACT_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100}$/;
+
+function runFolder(root: string, runId: string): string {
+  if (!RUN_ID.test(runId)) throw new Error(`bad run id for an artifact folder: ${JSON.stringify(runId)}`);
+  return path.join(root, runId);
+}
+
+async function runFolders(root: string): Promise<string[]> {
+  try {
+    return (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+async function removeRunFolder(root: string, runId: string): Promise<void> {
+  await rm(runFolder(root, runId), { recursive: true, force: true });
+}
+
+/** One run's artifacts as files in `<root>/<run id>/`, each written under a temporary name and renamed. */
+class FolderArtifacts implements StageArtifacts {
+  private readonly dir: string;
+  constructor(root: string, runId: string, readonly description: string) {
+    this.dir = runFolder(root, runId);
+  }
+
+  private file(name: string): string {
+    if (!ARTIFACT_NAME.test(name)) throw new Error(`bad artifact name ${JSON.stringify(name)}`);
+    return path.join(this.dir, name);
+  }
+
+  async put(name: string, localFile: string): Promise<void> {
+    const dest = this.file(name);
+    await mkdir(this.dir, { recursive: true });
+    try {
+      await rename(localFile, dest);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      // another file system (the storage folder is a network mount): copy, then rename into place
+      const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`;
+      await copyFile(localFile, tmp);
+      await rename(tmp, dest);
+      await rm(localFile, { force: true });
+    }
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    const f = this.file(name);
+    try {
+      return (await stat(f)).isFile() ? f : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }

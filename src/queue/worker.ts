@@ -80,6 +80,7 @@ export async function startWorkers(ctx: QueueContext, opts: WorkerOptions): Prom
     enqueue: (stage, runId, key) => ctx.queues.add(stage, runId, key),
     pipelines: new PipelineCache(),
     budget: stageBudgetFromEnv(),
+    log,
   };
   const watchList = new WatchListService(ctx.store.db);
   const shutdown = new AbortController();

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { errorMessage } from '../../core/errors.js';
 import { extractFeatures } from '../../audio/extract.js';
 import { decodedTruncation, truncationWarning } from '../../audio/truncation.js';
 import { detectVoiceActivity } from '../../audio/vad.js';
@@ -8,14 +9,15 @@ import { detectHold } from '../../detect/hold.js';
 import { detectSilence } from '../../detect/silence.js';
 import { talkMetrics } from '../../detect/talk-metrics.js';
 import { detectTalkOver } from '../../detect/talk-over.js';
-import type { Stage } from '../stage.js';
-import { decodedChannelFiles, whisperWillRun } from './transcribe.js';
+import type { Stage, StageContext } from '../stage.js';
+import { decodedChannelFiles, whisperMayRun, whisperWillRun } from './transcribe.js';
 
 /**
  * Audio analysis: decode (streamed) -> frame features -> voice activity per channel (with cross-channel
  * leak removal and hold-sound detection) -> the speech timeline -> dead air, talk-over, backchannel and
  * hold events and the talk metrics. The decode is the call's only one: when whisper will transcribe the
- * call, the decoded channels are kept for the transcribe stage (state.decoded).
+ * call, the decoded channels are kept for the transcribe stage: in this process (state.decoded), or in the
+ * queue as the run's artifacts (state.decodedArtifacts), which a transcribe stage on another worker reads.
  */
 export const audioStage: Stage = {
   name: 'audio',
@@ -23,8 +25,10 @@ export const audioStage: Stage = {
     const info = state.info;
     if (!info) throw new Error('audio stage needs the probe stage first');
     const layout = ctx.options.channels ?? ctx.pipeline.channels;
-    // One decode: when whisper will transcribe this call, keep the decoded channels for it.
-    const decoded = ctx.sameProcess && whisperWillRun(ctx, info) ? await decodedChannelFiles(info) : undefined;
+    // One decode: when whisper will transcribe this call, keep the decoded channels for it. In the queue the
+    // transcribe stage may run on a worker with models this one lacks: kept whenever whisper may run.
+    const keep = ctx.sameProcess ? whisperWillRun(ctx, info) : ctx.artifacts !== undefined && whisperMayRun(ctx, info);
+    const decoded = keep ? await decodedChannelFiles(info) : undefined;
     let features;
     try {
       features = await extractFeatures(ctx.recording.path, ctx.recording.displayName, info, {
@@ -84,6 +88,27 @@ export const audioStage: Stage = {
       if (l?.paths.length) metrics[`${speakers[i]}LeakDb`] = round(Math.max(...l.paths.map((p) => p.gainDb)), 1);
     });
     events.sort((a, b) => a.start - b.start);
+    if (decoded && !ctx.sameProcess) {
+      // a dual-mono call is transcribed from a downmix the transcribe stage decodes itself: nothing to keep
+      const decodedArtifacts = vad.dualMono ? undefined : await keepAsArtifacts(decoded, ctx);
+      await rm(decoded.dir, { recursive: true, force: true });
+      return { timeline, events, metrics, notes, ...(decodedArtifacts ? { decodedArtifacts } : {}) };
+    }
     return { timeline, events, metrics, notes, ...(decoded ? { decoded } : {}) };
   },
 };
+
+/**
+ * The queue: the decoded channels become the run's artifacts, for the transcribe stage on whichever worker
+ * takes it. Not keeping them is no failure of the call (that stage then decodes the recording itself).
+ */
+async function keepAsArtifacts(decoded: { files: string[] }, ctx: StageContext): Promise<string[] | undefined> {
+  const names = decoded.files.map((_, i) => `decoded-ch${i}.s16le`);
+  try {
+    for (const [i, f] of decoded.files.entries()) await ctx.artifacts!.put(names[i]!, f);
+    return names;
+  } catch (err) {
+    ctx.log?.(`could not keep the decoded channels in ${ctx.artifacts!.description} (${errorMessage(err)}): the transcribe stage will decode the recording again`);
+    return undefined;
+  }
+}

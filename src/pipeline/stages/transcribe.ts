@@ -28,14 +28,22 @@ import type { CallState, Stage, StageContext, StageOutput } from '../stage.js';
  * recording again.
  */
 export function whisperWillRun(ctx: Pick<StageContext, 'recording' | 'options' | 'pipeline'>, info: AudioInfo): boolean {
-  if (!ctx.options.transcribe || info.channels > 2) return false;
-  if (findSidecar(ctx.recording.path, ctx.options.transcriptsDir)) return false;
+  if (!whisperMayRun(ctx, info)) return false;
   try {
     resolveModel(ctx.options.model ?? ctx.pipeline.asr.model);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether whisper may transcribe the call somewhere (no sidecar, transcription on, at most two channels),
+ * whatever models this machine has: in the queue the transcribe stage may run on a worker that has one.
+ */
+export function whisperMayRun(ctx: Pick<StageContext, 'recording' | 'options'>, info: AudioInfo): boolean {
+  if (!ctx.options.transcribe || info.channels > 2) return false;
+  return !findSidecar(ctx.recording.path, ctx.options.transcriptsDir);
 }
 
 /** A fresh temp folder and the names of the per-channel PCM files the audio stage writes there. */
@@ -45,14 +53,30 @@ export async function decodedChannelFiles(info: AudioInfo): Promise<{ dir: strin
   return { dir, files: Array.from({ length: n }, (_, i) => path.join(dir, `ch${i}.s16le`)) };
 }
 
-/** The decoded file for a channel request, if the audio stage left one on this machine. */
-function decodedFileFor(decoded: CallState['decoded'], channel: number | null): string | undefined {
-  if (!decoded) return undefined;
+/** The decoded file for a channel request, if the audio stage left one (on this machine, or as an artifact). */
+function decodedFileFor(files: string[] | undefined, channel: number | null): string | undefined {
+  if (!files) return undefined;
   // null = the whole signal: the decoded file of a mono recording; a stereo one judged dual-mono is downmixed
   // by the transcribe stage's own decode (its sides are alike, not necessarily identical)
-  if (channel === null && decoded.files.length !== 1) return undefined;
-  const f = decoded.files[channel ?? 0];
+  if (channel === null && files.length !== 1) return undefined;
+  const f = files[channel ?? 0];
   return f && existsSync(f) ? f : undefined;
+}
+
+/**
+ * The audio stage's decoded channels: in this process (state.decoded), or in the queue the run's artifacts
+ * (state.decodedArtifacts), which a worker on another machine may not see (a storage folder is shared, a
+ * temp folder is not), or which are gone (the run was retried after a failure). Then this stage decodes the
+ * recording itself, and says so in the worker's log.
+ */
+async function decodedFilesOf(state: CallState, ctx: StageContext): Promise<string[] | undefined> {
+  if (state.decoded) return state.decoded.files;
+  const names = state.decodedArtifacts;
+  if (!names?.length) return undefined;
+  const files = ctx.artifacts ? await Promise.all(names.map((n) => ctx.artifacts!.get(n))) : [];
+  if (files.length === names.length && files.every((f) => f !== undefined)) return files as string[];
+  ctx.log?.(`the decoded channels the audio stage kept are not in ${ctx.artifacts?.description ?? 'reach of this runner'}: decoding the recording again`);
+  return undefined;
 }
 
 /** Tests and the benchmark can swap the engine; the default builds a WhisperTranscriber. */
@@ -139,12 +163,13 @@ function makeRawTranscribeStage(factory: TranscriberFactory): Stage {
       }
 
       const layout = ctx.options.channels ?? ctx.pipeline.channels;
+      const decodedFiles = await decodedFilesOf(state, ctx);
       const nChannels = state.timeline?.channels.length ?? Math.min(state.info?.channels ?? 1, 2);
       const channels: ChannelRequest[] = [];
       for (let i = 0; i < nChannels; i++) {
         const speaker: Speaker = state.timeline?.channels[i]?.speaker ?? (nChannels === 2 ? layout[i] : 'unknown');
         const channel = nChannels === 1 ? null : i;
-        const pcmFile = decodedFileFor(state.decoded, channel);
+        const pcmFile = decodedFileFor(decodedFiles, channel);
         channels.push({
           channel,
           speaker,
