@@ -1,13 +1,10 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { errorMessage } from '../core/errors.js';
-import type { PipelineConfig } from '../pipeline/config.js';
-import type { ExampleResult } from '../score/examples.js';
-import { defaultPipelinesDir, examplesFileFor, listPipelineFiles, loadPipeline, runExamples } from '../pipeline/loader.js';
 import { describeCondition } from '../score/rules.js';
 import type { ScoreItem } from '../score/schema.js';
 import { maxTotalOf } from '../score/scorecard.js';
+import { defaultPipelinesDir, listPrograms, showProgram, testPrograms, validatePrograms } from '../services/programs.js';
 
 /**
  * `callqa pipelines list | show <id> | validate [files...] | test [id]`: QA programs as data.
@@ -49,22 +46,6 @@ function itemPoints(it: ScoreItem): string {
   }
 }
 
-function summarise(p: PipelineConfig, file: string) {
-  const items = p.scorecard?.sections.flatMap((s) => s.items) ?? [];
-  return {
-    id: p.id,
-    version: p.version,
-    title: p.title ?? '',
-    language: p.language,
-    file,
-    examples: examplesFileFor(file),
-    maxTotal: p.scorecard ? maxTotalOf(p.scorecard) : null,
-    sections: p.scorecard?.sections.length ?? 0,
-    items: items.length,
-    manualItems: items.filter((i) => i.kind === 'manual' || (i.kind === 'fatal' && !i.fail && !i.pass)).length,
-  };
-}
-
 export function register(program: Command): void {
   const cmd = program
     .command('pipelines')
@@ -78,16 +59,7 @@ export function register(program: Command): void {
     .description('list the pipelines with their version, language and scorecard size')
     .option('--json', 'print JSON instead of a table')
     .action((o: JsonOpt) => {
-      const rows: ReturnType<typeof summarise>[] = [];
-      const errors: { file: string; error: string }[] = [];
-      for (const f of listPipelineFiles(dirOf(o))) {
-        try {
-          const { pipeline, file } = loadPipeline(f);
-          rows.push(summarise(pipeline, file));
-        } catch (err) {
-          errors.push({ file: f, error: errorMessage(err) });
-        }
-      }
+      const { pipelines: rows, errors } = listPrograms(dirOf(o));
       if (o.json) out(JSON.stringify({ pipelines: rows, errors }, null, 2));
       else {
         const t = new Table({ head: ['id', 'version', 'lang', 'title', 'sections', 'items', 'manual', 'max', 'examples'] });
@@ -104,7 +76,7 @@ export function register(program: Command): void {
     .description('show one pipeline: thresholds, sections and each item with its points, rule and source')
     .option('--json', 'print the parsed pipeline as JSON')
     .action((id: string, o: JsonOpt) => {
-      const { pipeline: p, file } = loadPipeline(id, dirOf(o));
+      const { pipeline: p, file } = showProgram(id, dirOf(o));
       if (o.json) {
         out(JSON.stringify({ file, pipeline: p }, null, 2));
         return;
@@ -135,18 +107,8 @@ export function register(program: Command): void {
     .description('validate pipeline files (default: every pipeline in the folder) and their examples files')
     .option('--json', 'print JSON results')
     .action((files: string[], o: JsonOpt) => {
-      const targets = files.length ? files : listPipelineFiles(dirOf(o));
-      const results: { file: string; ok: boolean; error?: string; examples?: string | null }[] = [];
-      for (const f of targets) {
-        try {
-          const { pipeline, file } = loadPipeline(f, dirOf(o));
-          const ex = examplesFileFor(file);
-          if (ex) runExamples(pipeline, ex); // parses the examples file too; failing examples are `test`'s job
-          results.push({ file, ok: true, examples: ex });
-        } catch (err) {
-          results.push({ file: f, ok: false, error: errorMessage(err) });
-        }
-      }
+      // parses the examples files too; failing examples are `test`'s job
+      const results = validatePrograms(files, dirOf(o));
       if (o.json) out(JSON.stringify({ results }, null, 2));
       else for (const r of results) out(r.ok ? `ok       ${r.file}` : `invalid  ${r.error}`);
       if (results.length === 0) {
@@ -161,17 +123,7 @@ export function register(program: Command): void {
     .description('run the example calls kept beside each pipeline (<id>.examples.yaml) and check the expected verdicts')
     .option('--json', 'print JSON results (including each draft scorecard)')
     .action((id: string | undefined, o: JsonOpt) => {
-      const files = id ? [loadPipeline(id, dirOf(o)).file] : listPipelineFiles(dirOf(o));
-      const results: { pipeline: string; file: string; error?: string; examples: ExampleResult[] }[] = [];
-      for (const f of files) {
-        try {
-          const { pipeline, file } = loadPipeline(f);
-          const ex = examplesFileFor(file);
-          results.push({ pipeline: pipeline.id, file, examples: ex ? runExamples(pipeline, ex) : [] });
-        } catch (err) {
-          results.push({ pipeline: basename(f), file: f, error: errorMessage(err), examples: [] });
-        }
-      }
+      const results = testPrograms(id, dirOf(o));
       const failed = results.filter((r) => r.error || r.examples.some((e) => !e.ok)).length;
       if (o.json) out(JSON.stringify({ ok: failed === 0, results }, null, 2));
       else {

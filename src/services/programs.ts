@@ -1,0 +1,120 @@
+/**
+ * QA programs use case, shared by the CLI (`callqa pipelines list | show | validate | test`) and the API:
+ * the programs kept as data in pipelines/, each loaded and checked by the one loader (src/pipeline/loader.ts),
+ * summarised, and tried on the example calls kept beside it. Callers render the results; nothing here prints.
+ */
+import { basename } from 'node:path';
+import { errorMessage } from '../core/errors.js';
+import type { PipelineConfig } from '../pipeline/config.js';
+import { defaultPipelinesDir, examplesFileFor, listPipelineFiles, loadPipeline, runExamples } from '../pipeline/loader.js';
+import type { ExampleResult } from '../score/examples.js';
+import { maxTotalOf } from '../score/scorecard.js';
+
+export type { ExampleResult };
+export { defaultPipelinesDir };
+
+export interface ProgramSummary {
+  id: string;
+  version: string;
+  title: string;
+  language: PipelineConfig['language'];
+  file: string;
+  /** the examples file beside the program, if there is one */
+  examples: string | null;
+  maxTotal: number | null;
+  sections: number;
+  items: number;
+  /** items people judge (manual, and fatal items with no rule) */
+  manualItems: number;
+}
+
+export interface ProgramError {
+  file: string;
+  error: string;
+}
+
+export function summariseProgram(p: PipelineConfig, file: string): ProgramSummary {
+  const items = p.scorecard?.sections.flatMap((s) => s.items) ?? [];
+  return {
+    id: p.id,
+    version: p.version,
+    title: p.title ?? '',
+    language: p.language,
+    file,
+    examples: examplesFileFor(file),
+    maxTotal: p.scorecard ? maxTotalOf(p.scorecard) : null,
+    sections: p.scorecard?.sections.length ?? 0,
+    items: items.length,
+    manualItems: items.filter((i) => i.kind === 'manual' || (i.kind === 'fatal' && !i.fail && !i.pass)).length,
+  };
+}
+
+/** Every program in the folder, summarised; the ones that do not load, with their error (naming file and field). */
+export function listPrograms(dir = defaultPipelinesDir()): { pipelines: ProgramSummary[]; errors: ProgramError[] } {
+  const pipelines: ProgramSummary[] = [];
+  const errors: ProgramError[] = [];
+  for (const f of listPipelineFiles(dir)) {
+    try {
+      const { pipeline, file } = loadPipeline(f);
+      pipelines.push(summariseProgram(pipeline, file));
+    } catch (err) {
+      errors.push({ file: f, error: errorMessage(err) });
+    }
+  }
+  return { pipelines, errors };
+}
+
+/** One program by id or file, parsed (throws the loader's error when it does not load). */
+export function showProgram(idOrFile: string, dir = defaultPipelinesDir()): { file: string; pipeline: PipelineConfig } {
+  return loadPipeline(idOrFile, dir);
+}
+
+export interface ValidationResult {
+  file: string;
+  ok: boolean;
+  error?: string;
+  examples?: string | null;
+}
+
+/**
+ * Loads each program (default: every one in the folder) and parses its examples file too; whether the
+ * examples pass is testPrograms' business.
+ */
+export function validatePrograms(files: string[], dir = defaultPipelinesDir()): ValidationResult[] {
+  const targets = files.length ? files : listPipelineFiles(dir);
+  const results: ValidationResult[] = [];
+  for (const f of targets) {
+    try {
+      const { pipeline, file } = loadPipeline(f, dir);
+      const ex = examplesFileFor(file);
+      if (ex) runExamples(pipeline, ex);
+      results.push({ file, ok: true, examples: ex });
+    } catch (err) {
+      results.push({ file: f, ok: false, error: errorMessage(err) });
+    }
+  }
+  return results;
+}
+
+export interface ProgramTestResult {
+  pipeline: string;
+  file: string;
+  error?: string;
+  examples: ExampleResult[];
+}
+
+/** Runs the example calls kept beside one program (by id) or every program, against their expected verdicts. */
+export function testPrograms(id: string | undefined, dir = defaultPipelinesDir()): ProgramTestResult[] {
+  const files = id ? [loadPipeline(id, dir).file] : listPipelineFiles(dir);
+  const results: ProgramTestResult[] = [];
+  for (const f of files) {
+    try {
+      const { pipeline, file } = loadPipeline(f);
+      const ex = examplesFileFor(file);
+      results.push({ pipeline: pipeline.id, file, examples: ex ? runExamples(pipeline, ex) : [] });
+    } catch (err) {
+      results.push({ pipeline: basename(f), file: f, error: errorMessage(err), examples: [] });
+    }
+  }
+  return results;
+}
