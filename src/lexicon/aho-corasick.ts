@@ -22,6 +22,17 @@ export class AhoCorasick<T> {
   private onlyChild: Int32Array = new Int32Array(0);
   /** pattern lengths and values by pattern id, read on every match */
   private patternLength: Int32Array = new Int32Array(0);
+  /**
+   * Branching nodes' edges in one open-addressing hash table (node, symbol) -> child, instead of a Map per node:
+   * a probe or two in typed arrays. Size a power of two, at most half full; edgeNode -1 marks an empty slot.
+   */
+  private edgeNode: Int32Array = new Int32Array(0);
+  private edgeSym: Int32Array = new Int32Array(0);
+  private edgeChild: Int32Array = new Int32Array(0);
+  private edgeMask = 0;
+  /** pattern ids ending at each node (out, flattened): outIds[outStart[node] .. outStart[node + 1]) */
+  private outStart: Int32Array = new Int32Array(0);
+  private outIds: Int32Array = new Int32Array(0);
   private built = false;
 
   get size(): number {
@@ -83,6 +94,28 @@ export class AhoCorasick<T> {
       }
     }
     this.patternLength = Int32Array.from(this.patterns, (p) => p.length);
+    let branchEdges = 0;
+    for (let node = 1; node < n; node++) if (this.next[node].size > 1) branchEdges += this.next[node].size;
+    let size = 16;
+    while (size < branchEdges * 2) size *= 2;
+    this.edgeNode = new Int32Array(size).fill(-1);
+    this.edgeSym = new Int32Array(size);
+    this.edgeChild = new Int32Array(size);
+    this.edgeMask = size - 1;
+    for (let node = 1; node < n; node++) {
+      if (this.next[node].size <= 1) continue;
+      for (const [sym, child] of this.next[node]) {
+        let h = edgeHash(node, sym) & this.edgeMask;
+        while (this.edgeNode[h] !== -1) h = (h + 1) & this.edgeMask;
+        this.edgeNode[h] = node;
+        this.edgeSym[h] = sym;
+        this.edgeChild[h] = child;
+      }
+    }
+    this.outStart = new Int32Array(n + 1);
+    for (let node = 0; node < n; node++) this.outStart[node + 1] = this.outStart[node] + this.out[node].length;
+    this.outIds = new Int32Array(this.outStart[n]);
+    for (let node = 0; node < n; node++) this.outIds.set(this.out[node], this.outStart[node]);
     this.built = true;
     return this;
   }
@@ -100,17 +133,18 @@ export class AhoCorasick<T> {
     if (!this.built) this.build();
     const root = this.rootNext;
     const rootLen = root.length;
-    const next = this.next;
     const fail = this.fail;
-    const out = this.out;
     const onlySym = this.onlySym;
     const onlyChild = this.onlyChild;
     const plen = this.patternLength;
+    const outStart = this.outStart;
+    const outIds = this.outIds;
     let buf = sink.buf;
     let w = at * 3;
     let node = 0;
     for (let i = 0; i < length; i++) {
       const sym = text[i];
+      // follow failure links until a node has a transition on sym (the root always "has" one)
       while (node !== 0) {
         const only = onlySym[node];
         if (only === sym) {
@@ -118,8 +152,8 @@ export class AhoCorasick<T> {
           break;
         }
         if (only === MANY) {
-          const c = next[node].get(sym);
-          if (c !== undefined) {
+          const c = this.edge(node, sym);
+          if (c !== 0) {
             node = c;
             break;
           }
@@ -130,21 +164,35 @@ export class AhoCorasick<T> {
         node = sym >= 0 && sym < rootLen ? root[sym] : 0;
         if (node === 0) continue;
       }
-      const outs = out[node];
-      if (outs.length === 0) continue;
-      if (w + outs.length * 3 > buf.length) {
-        const grown = new Int32Array(Math.max(buf.length * 2, w + outs.length * 3 + 96));
+      const o0 = outStart[node];
+      const o1 = outStart[node + 1];
+      if (o0 === o1) continue;
+      if (w + (o1 - o0) * 3 > buf.length) {
+        const grown = new Int32Array(Math.max(buf.length * 2, w + (o1 - o0) * 3 + 96));
         grown.set(buf.subarray(0, w));
         sink.buf = buf = grown;
       }
-      for (let k = 0; k < outs.length; k++) {
-        const id = outs[k];
+      for (let k = o0; k < o1; k++) {
+        const id = outIds[k];
         buf[w++] = i + 1 - plen[id];
         buf[w++] = i + 1;
         buf[w++] = id;
       }
     }
     return w / 3 - at;
+  }
+
+  /** A branching node's child on `sym` (0: none). */
+  private edge(node: number, sym: number): number {
+    const mask = this.edgeMask;
+    const en = this.edgeNode;
+    let h = edgeHash(node, sym) & mask;
+    for (;;) {
+      const k = en[h];
+      if (k === -1) return 0;
+      if (k === node && this.edgeSym[h] === sym) return this.edgeChild[h];
+      h = (h + 1) & mask;
+    }
   }
 
   /** Calls `onMatch(start, endExclusive, value)` for every occurrence, in order of end position. */
@@ -195,6 +243,10 @@ export class AhoCorasick<T> {
 /** Where collect writes matches: (start, endExclusive, pattern id) triples, grown as needed. */
 export interface MatchSink {
   buf: Int32Array;
+}
+
+function edgeHash(node: number, sym: number): number {
+  return (Math.imul(node, 0x9e3779b1) ^ Math.imul(sym + 3, 0x85ebca6b)) >>> 0;
 }
 
 /** onlySym markers: a leaf (no child) and a branching node (look in its map); symbols are >= -1 (-1: unknown) */

@@ -711,10 +711,8 @@ export class LexiconMatcher {
     const sc = this.scratch;
     const order = sc.order;
     if (n <= 1) return n;
-    const { cFrom, cTo, cFuzzy, cConf, cEntry } = sc;
-    const before = (a: number, b: number) =>
-      cTo[b] - cFrom[b] - (cTo[a] - cFrom[a]) || cFuzzy[a] - cFuzzy[b] || cConf[b] - cConf[a] || cFrom[a] - cFrom[b] || a - b;
-    sortIndexes(order, n, before);
+    const { cFrom, cTo, cEntry } = sc;
+    sortIndexes(order, n, sc, BY_PRIORITY);
     const group = this.entryGroup;
     let nk = 0;
     if (n <= SMALL_OVERLAP_SET) {
@@ -747,7 +745,7 @@ export class LexiconMatcher {
     // by position; among equal spans, in priority order (the order kept)
     const rank = sc.rank;
     for (let k = 0; k < nk; k++) rank[order[k]] = k;
-    sortIndexes(order, nk, (a, b) => cFrom[a] - cFrom[b] || cTo[a] - cTo[b] || rank[a] - rank[b]);
+    sortIndexes(order, nk, sc, BY_POSITION);
     return nk;
   }
 
@@ -765,7 +763,7 @@ export class LexiconMatcher {
       const seg = segments[segmentIndex];
       const dur = Math.max(0, seg.end - seg.start);
       // keep only what the echo window can still reach (segments arrive sorted by start)
-      if (customerSaid.length > 64) customerSaid = customerSaid.filter((c) => seg.start - c.start <= o.echoWindowSec);
+      if (customerSaid.length > 64) customerSaid = withinWindow(customerSaid, seg.start, o.echoWindowSec);
       let mask = maskBySpeaker.get(seg.speaker);
       if (mask === undefined) maskBySpeaker.set(seg.speaker, (mask = this.wantedMask(o.categories, seg.speaker)));
       const languages = segmentLanguages(seg.text, o.language, o.mixedMinLatinWords);
@@ -803,19 +801,41 @@ export class LexiconMatcher {
   }
 }
 
+/** What the customer said no more than `windowSec` before `at`. */
+function withinWindow(said: readonly { entryId: string; start: number }[], at: number, windowSec: number): { entryId: string; start: number }[] {
+  const out: { entryId: string; start: number }[] = [];
+  for (const c of said) if (at - c.start <= windowSec) out.push(c);
+  return out;
+}
+
 /** The customer said this entry's phrase within the echo window before `start`. */
 function echoes(customerSaid: readonly { entryId: string; start: number }[], entryId: string, start: number, windowSec: number): boolean {
   for (const c of customerSaid) if (c.entryId === entryId && c.start <= start && start - c.start <= windowSec) return true;
   return false;
 }
 
-/** Stable in effect (comparators end with a tie-break): insertion sort for the usual few, the built-in sort beyond. */
-function sortIndexes(idx: Int32Array, n: number, cmp: (a: number, b: number) => number): void {
+const BY_PRIORITY = 0;
+const BY_POSITION = 1;
+/**
+ * Candidate a before b. BY_PRIORITY: longer, then exact, then more confident, then earlier, then found first.
+ * BY_POSITION: by start, then end, then priority rank. Both end with a tie-break, so any sort is stable in effect.
+ */
+function compareCandidates(sc: Scratch, how: number, a: number, b: number): number {
+  if (how === BY_PRIORITY) {
+    return (
+      sc.cTo[b] - sc.cFrom[b] - (sc.cTo[a] - sc.cFrom[a]) || sc.cFuzzy[a] - sc.cFuzzy[b] || sc.cConf[b] - sc.cConf[a] || sc.cFrom[a] - sc.cFrom[b] || a - b
+    );
+  }
+  return sc.cFrom[a] - sc.cFrom[b] || sc.cTo[a] - sc.cTo[b] || sc.rank[a] - sc.rank[b];
+}
+
+/** Insertion sort for the usual few, the built-in sort beyond. */
+function sortIndexes(idx: Int32Array, n: number, sc: Scratch, how: number): void {
   if (n <= 16) {
     for (let i = 1; i < n; i++) {
       const v = idx[i];
       let j = i - 1;
-      while (j >= 0 && cmp(idx[j], v) > 0) {
+      while (j >= 0 && compareCandidates(sc, how, idx[j], v) > 0) {
         idx[j + 1] = idx[j];
         j--;
       }
@@ -823,7 +843,7 @@ function sortIndexes(idx: Int32Array, n: number, cmp: (a: number, b: number) => 
     }
     return;
   }
-  const sorted = Array.from(idx.subarray(0, n)).sort(cmp);
+  const sorted = Array.from(idx.subarray(0, n)).sort((a, b) => compareCandidates(sc, how, a, b));
   idx.set(sorted);
 }
 
@@ -841,24 +861,26 @@ const isDigits = (w: string) => /^\d+$/.test(w);
 function pauseOrRepeat(symbols: Int32Array, length: number, pause: Uint8Array, from: number, to: number): boolean {
   if (pause[to - 1] === 1) return true;
   const n = to - from;
-  const same = (a: number) => {
-    if (a < 0 || a + n > length) return false;
-    for (let i = 0; i < n; i++) if (symbols[a + i] !== symbols[from + i]) return false;
-    return true;
-  };
-  return same(to) || same(from - n);
+  return sameRun(symbols, length, from, n, to) || sameRun(symbols, length, from, n, from - n);
+}
+/** symbols[a, a + n) equal symbols[from, from + n) */
+function sameRun(symbols: Int32Array, length: number, from: number, n: number, a: number): boolean {
+  if (a < 0 || a + n > length) return false;
+  for (let i = 0; i < n; i++) if (symbols[a + i] !== symbols[from + i]) return false;
+  return true;
 }
 
 /** Up to this many hits in one utterance are resolved by direct comparison (bounded: still linear overall). */
 const SMALL_OVERLAP_SET = 12;
 
-/** Chinese numerals for `{n}`: 0 none, DIGIT an ASCII digit, ZH_NUMERAL one of 零〇一二三四五六七八九幺两 */
+/** Chinese numerals for `{n}`: 0 none, DIGIT an ASCII digit, ZH_NUMERAL one of 零〇一二三四五六七八九幺两 (BMP table) */
 const DIGIT = 1;
 const ZH_NUMERAL = 2;
-const ZH_NUMERALS = new Set([...'零〇一二三四五六七八九幺两'].map((c) => c.codePointAt(0)!));
+const NUMERAL_KIND = new Uint8Array(0x10000);
+for (let c = 0x30; c <= 0x39; c++) NUMERAL_KIND[c] = DIGIT;
+for (const ch of '零〇一二三四五六七八九幺两') NUMERAL_KIND[ch.codePointAt(0)!] = ZH_NUMERAL;
 function numeralKind(cp: number): number {
-  if (cp >= 0x30 && cp <= 0x39) return DIGIT;
-  return cp >= 0x3007 && ZH_NUMERALS.has(cp) ? ZH_NUMERAL : 0;
+  return cp <= 0xffff ? NUMERAL_KIND[cp] : 0;
 }
 
 function round3(x: number): number {

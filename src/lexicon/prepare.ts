@@ -184,12 +184,31 @@ export function scanZh(raw: string, buf: ZhScratch): { length: number; text: str
   return { length, text: codePointsToString(buf.chars, 0, length) };
 }
 
-/** String of code points [from, to) of `cps`. */
+/** String of code points [from, to) of `cps` (short BMP runs, the usual matched phrase, without a view or array). */
 export function codePointsToString(cps: Int32Array, from: number, to: number): string {
-  if (to - from <= 1024) {
+  const n = to - from;
+  if (n <= 6) {
     let bmp = true;
     for (let i = from; i < to; i++) if (cps[i] > 0xffff) bmp = false;
-    if (bmp) return String.fromCharCode.apply(null, cps.subarray(from, to) as unknown as number[]);
+    if (bmp) {
+      const f = String.fromCharCode;
+      switch (n) {
+        case 0:
+          return '';
+        case 1:
+          return f(cps[from]);
+        case 2:
+          return f(cps[from], cps[from + 1]);
+        case 3:
+          return f(cps[from], cps[from + 1], cps[from + 2]);
+        case 4:
+          return f(cps[from], cps[from + 1], cps[from + 2], cps[from + 3]);
+        case 5:
+          return f(cps[from], cps[from + 1], cps[from + 2], cps[from + 3], cps[from + 4]);
+        default:
+          return f(cps[from], cps[from + 1], cps[from + 2], cps[from + 3], cps[from + 4], cps[from + 5]);
+      }
+    }
   }
   let s = '';
   for (let i = from; i < to; i += 1024) s += String.fromCodePoint.apply(null, cps.subarray(i, Math.min(to, i + 1024)) as unknown as number[]);
