@@ -68,8 +68,8 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
       language: f.language,
       category: f.category,
       kind: e.kind,
-      phrases: e.phrases,
-      exceptions: e.exceptions,
+      phrases: f.language === 'en' ? withoutApostrophes(e.phrases) : e.phrases,
+      exceptions: f.language === 'en' ? withoutApostrophes(e.exceptions) : e.exceptions,
       role: e.role ?? d.role ?? 'agent',
       position: e.position ?? d.position ?? 'any',
       withinSec: e.withinSec ?? d.withinSec,
@@ -86,8 +86,27 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
   return {
     entries,
     info: { file, language: f.language, category: f.category, version: f.version, entries: entries.length },
-    quoteMarkers: f.quoteMarkers,
+    quoteMarkers: f.language === 'en' ? withoutApostrophes(f.quoteMarkers) : f.quoteMarkers,
   };
+}
+
+/**
+ * English phrases as written and, where they hold an apostrophe, also without it: many transcripts (lower-cased
+ * sidecars, some recognisers, agents' own notes) drop apostrophes ("i dont know", "youre through to", "my names
+ * tom"), and the matcher's tokens split at an apostrophe ("don't" is `don` `t`), so "dont" would never match
+ * "don't". One variant with every apostrophe removed; a lexicon author writes each phrase once.
+ */
+export function withoutApostrophes(phrases: readonly string[]): string[] {
+  const out = [...phrases];
+  const seen = new Set(out);
+  for (const p of phrases) {
+    const bare = p.replace(/['’]/g, '');
+    if (bare !== p && !seen.has(bare)) {
+      seen.add(bare);
+      out.push(bare);
+    }
+  }
+  return out;
 }
 
 function listSetFiles(dir: string): string[] {

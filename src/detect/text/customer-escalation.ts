@@ -3,10 +3,11 @@ import type { TranscriptHit } from '../../lexicon/matcher.js';
 import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js';
 
 /**
- * Lexicon kinds that never make an escalation on their own: `insult` (abuse without a threat: 垃圾, "useless")
- * and `neutral` (a mention that is not a complaint: 我不是要投诉, 上次投诉已经解决了, "it's not a complaint").
+ * Lexicon kinds that never make an escalation on their own: `insult` (abuse without a threat: 垃圾, "useless"),
+ * `neutral` (a mention that is not a complaint: 我不是要投诉, 上次投诉已经解决了, "it's not a complaint") and
+ * `problem` (the customer stating the problem the call is about: 到现在还没发货, "nobody told me").
  */
-const NOT_ESCALATION = new Set(['insult', 'neutral']);
+const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem']);
 /** what a `neutral` cue in the same utterance cancels: complaint words and mentions of complaining */
 const CANCELLED_BY_NEUTRAL = new Set(['complaint', 'escalation', 'insult']);
 

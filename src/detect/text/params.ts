@@ -78,7 +78,7 @@ export const TextParamsSchema = z
     /** confidence multiplier for hits in segments with no speaker label (mono) */
     unknownSpeakerConfidence: z.number().gt(0).max(1).default(0.5),
     /** in auto mode, a Chinese utterance with this many Latin words is also matched against English lexicons */
-    mixedMinLatinWords: z.number().int().positive().default(3),
+    mixedMinLatinWords: z.number().int().positive().default(1),
     /** a segment at least this fraction covered by known ASR hallucinations is dropped */
     hallucinationCoverage: z.number().gt(0).max(1).default(0.6),
     speechRate: SpeechRateParamsSchema.default(SpeechRateParamsSchema.parse({})),
