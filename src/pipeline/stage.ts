@@ -88,6 +88,8 @@ export interface StageArtifacts {
   put(name: string, localFile: string): Promise<void>;
   /** A local path to read the artifact `name` from, or undefined when it is not there. */
   get(name: string): Promise<string | undefined>;
+  /** Removes the artifact `name` (used, no longer needed); nothing there is fine. */
+  remove(name: string): Promise<void>;
 }
 
 export type StageOutput = Partial<CallState>;

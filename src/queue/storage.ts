@@ -5,7 +5,7 @@
  * adapter implements the same interface (`localPath` downloads to a cache) without touching the workers.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
@@ -183,6 +183,12 @@ class FolderArtifacts implements StageArtifacts {
       await rename(tmp, dest);
       await rm(localFile, { force: true });
     }
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(this.file(name), { force: true });
+    // the run's folder goes with its last artifact (not empty: another stage's files are still there)
+    await rmdir(this.dir).catch(() => undefined);
   }
 
   async get(name: string): Promise<string | undefined> {

@@ -128,7 +128,11 @@ export function makeTranscribeStage(factory: TranscriberFactory = defaultTranscr
     name: 'transcribe',
     run: async (state, ctx) => {
       try {
-        return withPrivacy(withoutHallucinations(await inner.run(state, ctx), ctx), ctx);
+        const out = await inner.run(state, ctx);
+        // queue: the decoded channels are used (or not needed); a failed attempt keeps them for its retry, and
+        // the run's end removes whatever is left
+        if (state.decodedArtifacts && ctx.artifacts) await Promise.all(state.decodedArtifacts.map((n) => ctx.artifacts!.remove(n)));
+        return withPrivacy(withoutHallucinations(out, ctx), ctx);
       } finally {
         // the audio stage's decoded channels are used once, here (or not at all)
         if (state.decoded) await rm(state.decoded.dir, { recursive: true, force: true });
