@@ -46,6 +46,16 @@ export interface HoldSoundParams {
   minPieceSec: number;
   /** a hold reaches out up to this far (s) to the pause before the next words (and after the last ones) over quiet, sparse music */
   extendMaxSec: number;
+  /**
+   * after its last steady block a hold runs on, up to this far (s), over sound no louder than the hold's own
+   * typical level + `reachLouderDb` (a closing announcement, a quiet or restless passage of the music) ...
+   */
+  reachMaxSec: number;
+  reachLouderDb: number;
+  /** ... and at least this far below the channel's speech level (dB) */
+  reachBelowSpeechDb: number;
+  /** ... and over silent stretches of up to this long (s) between such sound */
+  reachQuietSec: number;
 }
 
 export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
@@ -66,6 +76,10 @@ export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   announcementOtherSpeechSec: 0.5,
   minPieceSec: 4,
   extendMaxSec: 6,
+  reachMaxSec: 15,
+  reachLouderDb: 4,
+  reachBelowSpeechDb: 6,
+  reachQuietSec: 5,
 };
 
 export interface HoldBlock {
@@ -127,6 +141,7 @@ export function detectHoldSound(
   minSec: number,
   p: HoldSoundParams = DEFAULT_HOLD_SOUND,
   ownSpeech: readonly TimeSpan[] = [],
+  speechLevelDb = Infinity,
 ): TimeSpan[] {
   const blocks = holdBlocks(features, channel, floorDb, p);
   const blockSec = Math.max(1, Math.round(1 / features.frameSec)) * features.frameSec;
@@ -157,7 +172,62 @@ export function detectHoldSound(
     else holds.push({ ...h });
   }
   const speech = unionSpans(mergeSpans(ownSpeech), other);
-  return holds.filter((h) => h.end - h.start >= minSec).map((h) => extendEdges(features, channel, floorDb, h, speech, p));
+  const reached = holds.filter((h) => h.end - h.start >= minSec).map((h) => reachOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p));
+  return mergeSpans(reached.map((h) => extendEdges(features, channel, floorDb, h, speech, p)));
+}
+
+/**
+ * The last steady block of a hold is often not its end: a PBX closes many holds with an announcement in its
+ * own voice, and music has quiet or restless passages that fail the block test, so the hold found from
+ * blocks ends seconds early. The agent who takes the call back speaks louder than the hold sound or, where
+ * the PBX plays it as loud, with the syllabic swings of close speech that music and a distant recorded voice on
+ * a noisy line lack; the customer who hears the agent answers. So after the hold's last steady block, sound no
+ * louder than the hold's own typical level (+ `reachLouderDb`), well below the channel's speech level
+ * (`reachBelowSpeechDb`: where the PBX plays the hold as loud as the agent talks, this does not apply), and no
+ * more modulated than its typical block
+ * (+ `edgeModulationDb`), with silent stretches
+ * of at most `reachQuietSec` between, up to `reachMaxSec`, while the other side says nothing, still belongs
+ * to the hold; the hold ends with the last of it, before the first louder block.
+ */
+function reachOverHoldSound(
+  features: Features,
+  channel: number,
+  floorDb: number,
+  speechLevelDb: number,
+  blocks: HoldBlock[],
+  blockSec: number,
+  h: TimeSpan,
+  other: TimeSpan[],
+  p: HoldSoundParams,
+): TimeSpan {
+  const inside = blocks.filter((b) => b.holdLike && b.start >= h.start - 1e-9 && b.start + blockSec <= h.end + 1e-9);
+  if (inside.length < 3) return h;
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const holdLevel = median(inside.map((b) => b.levelDb));
+  const holdModulation = median(inside.map((b) => b.modulationDb));
+  let end = h.end;
+  let quiet = 0;
+  for (const b of blocks) {
+    if (b.start < h.end - 1e-9) continue;
+    if (b.start + blockSec > h.end + p.reachMaxSec) break;
+    if (other.some((o) => o.start < b.start + blockSec && o.end > b.start)) break;
+    if (!b.present) {
+      quiet += blockSec;
+      if (quiet > p.reachQuietSec) break;
+      continue;
+    }
+    if (b.levelDb > Math.min(holdLevel + p.reachLouderDb, speechLevelDb - p.reachBelowSpeechDb) || b.modulationDb > holdModulation + p.edgeModulationDb) break;
+    quiet = 0;
+    end = b.start + blockSec;
+  }
+  if (end === h.end) return h;
+  // end on the last sounding frame of the last such block
+  const e = features.channels[channel].energyDb;
+  const fs = features.frameSec;
+  const soundDb = floorDb + p.presenceLowDb + 3;
+  let t = Math.min(e.length, Math.round(end / fs)) - 1;
+  while (t > h.end / fs && e[t] < soundDb) t--;
+  return { start: h.start, end: Math.max(h.end, (t + 1) * fs) };
 }
 
 /**

@@ -435,7 +435,7 @@ export function detectVoiceActivity(
   if (dualMono) holdChannel = 0;
   if (holdChannel !== null && holdChannel < chans.length) {
     const otherSpeech = chans.length === 2 ? results[1 - holdChannel].speech : [];
-    hold = detectHoldSound(features, holdChannel, otherSpeech, results[holdChannel].noiseFloorDb, p.holdMinSec, undefined, results[holdChannel].speech);
+    hold = detectHoldSound(features, holdChannel, otherSpeech, results[holdChannel].noiseFloorDb, p.holdMinSec, undefined, results[holdChannel].speech, results[holdChannel].speechLevelDb);
     if (hold.length) results[holdChannel].speech = subtractSpans(results[holdChannel].speech, hold).filter((s) => s.end - s.start >= p.minSpeechSec);
   }
   return { channels: results, hold, leaks, dualMono };
