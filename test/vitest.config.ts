@@ -22,6 +22,8 @@ const UNIT_IN_TEST = [
   'test/text-detect.test.ts',
   'test/text-detect-dialogues.test.ts',
   'test/text-detect-blind.test.ts',
+  'test/text-detect-blind3.test.ts',
+  'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
 const E2E = ['test/**/*-cli.test.ts', 'test/**/*-e2e.test.ts', 'test/queue-faults.test.ts'];

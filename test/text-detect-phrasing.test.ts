@@ -1,0 +1,83 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { normaliseText } from '../src/core/normalise.js';
+import type { Speaker, TranscriptSegment } from '../src/core/types.js';
+import { DEFAULT_TEXT_PARAMS, runTextDetectors } from '../src/detect/text/index.js';
+import { loadLexicons } from '../src/lexicon/loader.js';
+
+/**
+ * The general rules added after the third blind set's first measurement (issue 16), each on phrasing that is
+ * not in any dialogue set: what counts and the look-alike that must not.
+ */
+const lex = loadLexicons(join(dirname(fileURLToPath(import.meta.url)), '..', 'lexicons'));
+type Line = [Speaker, string];
+/** one line every 4 s from 0.5 s */
+function run(lines: Line[]) {
+  const segments: TranscriptSegment[] = lines.map(([speaker, text], i) => ({ speaker, start: 0.5 + 4 * i, end: 3.5 + 4 * i, text, normText: normaliseText(text) }));
+  return runTextDetectors(
+    { transcript: { engine: 'sidecar-json', language: 'auto', segments }, durationSec: 4 * lines.length + 2, holdSpans: [], language: 'auto' },
+    lex,
+    DEFAULT_TEXT_PARAMS,
+  ).events;
+}
+const count = (lines: Line[], type: string) => run(lines).filter((e) => e.type === type).length;
+const has = (lines: Line[], type: string) => count(lines, type) > 0;
+
+describe('text detectors: phrasing rules from the third blind set', () => {
+  it('English without apostrophes: "i dont know" is banned, "i dont know if youre aware" is not', () => {
+    expect(count([['agent', 'hi thanks for calling'], ['agent', 'i dont know ask someone else']], 'banned_phrase')).toBe(1);
+    expect(count([['agent', 'hi thanks for calling'], ['agent', 'i dont know if youre aware but the fees changed']], 'banned_phrase')).toBe(0);
+  });
+
+  it('"gonna" after a subject is normal speech; the clipped subject-less form stays slang', () => {
+    expect(count([['agent', 'hello thanks for calling'], ['agent', 'okay were gonna sort that out for you']], 'banned_phrase')).toBe(0);
+    expect(count([['agent', 'hello thanks for calling'], ['agent', 'gonna need the account number']], 'banned_phrase')).toBe(1);
+  });
+
+  it('self-identification: "i\'m <name>" and "<name> here" with the company, not "i\'m sorry" or "here to help"', () => {
+    expect(has([['agent', 'thanks for calling pacific water im megan how can i help']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'thanks for calling pacific water im sorry about the wait how can i help']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'good morning lakeside bank owen here']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'good morning lakeside bank here to help']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'good afternoon northern rail youre speaking to priya']], 'self_identification')).toBe(true);
+  });
+
+  it('self-identification: 的客户经理 + the name after the company, not 的客户经理会…', () => {
+    expect(has([['agent', '您好 我是太平洋保险的客户经理王磊 打扰您一下']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 太平洋保险的客户经理会联系您']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '您好 人保车险 工号5521 请问有什么可以帮您']], 'self_identification')).toBe(true);
+  });
+
+  it('greetings: 晚上好 / 感谢致电 and a clipped "morning", not "this morning"', () => {
+    expect(has([['agent', '晚上好 感谢致电 请讲']], 'greeting')).toBe(true);
+    expect(has([['agent', 'morning northgate energy jo speaking']], 'greeting')).toBe(true);
+    expect(has([['agent', 'right so you called this morning about the bill']], 'missing_greeting')).toBe(true);
+  });
+
+  it('banned: 我也不知道 / 不太清楚 / 不晓得, but the scripts\' 不太清楚您的意思 and 不晓得您…吗 are allowed', () => {
+    expect(count([['agent', '您好'], ['agent', '这个我也不知道']], 'banned_phrase')).toBe(1);
+    expect(count([['agent', '您好'], ['agent', '这个我不晓得 你问别人吧']], 'banned_phrase')).toBe(1);
+    expect(count([['agent', '您好'], ['agent', '具体时间我不太清楚']], 'banned_phrase')).toBe(1);
+    expect(count([['agent', '您好'], ['agent', '非常抱歉 我不太清楚您的意思 请您再说一遍好吗']], 'banned_phrase')).toBe(0);
+    expect(count([['agent', '您好'], ['agent', '不晓得您明天上午方便吗']], 'banned_phrase')).toBe(0);
+  });
+
+  it('code-switching: one English word is enough to match English too ("I dunno 你去问前台", "um 这个…")', () => {
+    const ev = run([['agent', '您好 这里是维也纳酒店'], ['agent', 'I dunno 你去问前台'], ['agent', 'um 房费是三百八']]);
+    expect(ev.filter((e) => e.type === 'banned_phrase')).toHaveLength(1);
+    expect(ev.filter((e) => e.type === 'filler')).toHaveLength(1);
+  });
+
+  it('escalation: a formal complaint, leaving, code-switched threats; not a negated one or a problem report', () => {
+    const esc = (t: string) => count([['agent', 'hello thanks for calling'], ['customer', t]], 'customer_escalation');
+    expect(esc('i would like to raise a formal complaint please')).toBe(1);
+    expect(esc('i dont want to make a complaint i just want it fixed')).toBe(0);
+    expect(esc('nobody told me the price was going up')).toBe(0);
+    expect(esc('再修不好我就不用你们的了')).toBe(1);
+    expect(esc('我要找你的manager')).toBe(1);
+    expect(esc('不用找你们领导 我就问问')).toBe(0);
+    expect(esc('这个外卖送得太慢了')).toBe(0);
+    expect(esc('上次投诉的事你们很快就处理了')).toBe(0);
+  });
+});
