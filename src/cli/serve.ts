@@ -45,7 +45,7 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     import('../api/app.js'),
   ]);
   const { defaultMediaDir } = await import('../services/call-media.js');
-  const store = await openData({ dataDir: opts.data, purpose: `callqa serve on ${opts.host}:${port}` });
+  const store = await openData({ dataDir: opts.data, purpose: `callqa serve on ${opts.host}:${port}`, longLived: true });
   const services = createServices(store, { mediaDir: defaultMediaDir(opts.data) });
   const app = createApp({ services, trustProxy: opts.trustProxy, webDir: opts.web, version: pkg.version });
   return new Promise<number>((resolve) => {

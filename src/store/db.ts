@@ -4,6 +4,7 @@
  * newer than this build is refused rather than written to.
  */
 import { existsSync, mkdirSync, statSync, accessSync, constants } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
@@ -14,7 +15,7 @@ import type { PoolClient } from 'pg';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { lockDataDir } from './data-lock.js';
 import { Repository } from './repository.js';
-import { createMigratedInChild, type CreatedFrom, type MigrationsConfig, createPgliteDataDir, discardCopiedTemplate, PGLITE_INITDB_PARAMS, templateCacheDir } from './pglite-create.js';
+import { BASELINE_WASM, createMigratedInChild, type CreatedFrom, type MigrationsConfig, createPgliteDataDir, discardCopiedTemplate, PGLITE_INITDB_PARAMS, templateCacheDir } from './pglite-create.js';
 import { env } from '../config/env.js';
 import * as schema from './schema.js';
 
@@ -36,6 +37,11 @@ export interface OpenStoreOptions {
   connectTimeoutMs?: number;
   /** who holds the embedded data folder, named to a second process that finds it in use (e.g. 'callqa serve') */
   purpose?: string;
+  /**
+   * A long-lived process (`callqa serve`): the embedded database's WebAssembly is tiered up to optimised code as
+   * V8 does by default. Otherwise (every short command) it stays on V8's baseline compiler, see BASELINE_WASM.
+   */
+  longLived?: boolean;
 }
 
 export interface Store {
@@ -62,7 +68,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const databaseUrl = opts.databaseUrl ?? (opts.dataDir === undefined ? env().DATABASE_URL : undefined);
   if (databaseUrl) return openPostgres(databaseUrl, opts);
   const dataDir = opts.dataDir ?? env().CALLQA_DATA_DIR ?? './data';
-  return openPglite(dataDir, opts.purpose);
+  return openPglite(dataDir, opts.purpose, opts.longLived === true);
 }
 
 export function migrationsConfig(): MigrationsConfig {
@@ -101,7 +107,7 @@ async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<void>
  */
 const PGLITE_MEMORY_PARAMS = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=4MB', '-c', 'maintenance_work_mem=16MB', '-c', 'temp_buffers=4MB'];
 
-async function openPglite(dataDir: string, purpose = 'callqa (embedded database)'): Promise<Store> {
+async function openPglite(dataDir: string, purpose = 'callqa (embedded database)', longLived = false): Promise<Store> {
   const root = path.resolve(dataDir);
   const dbDir = path.join(root, 'pglite');
   prepareDataDir(root, dbDir);
@@ -112,6 +118,8 @@ async function openPglite(dataDir: string, purpose = 'callqa (embedded database)
   let opened: { client: PGlite; db: StoreDb };
   let created: CreatedFrom | undefined;
   try {
+    // before PGlite's module is compiled: V8 reads it then (see BASELINE_WASM)
+    if (!longLived) setFlagsFromString(BASELINE_WASM);
     if (existsSync(path.join(dbDir, 'PG_VERSION'))) opened = await startPglite(dbDir);
     else {
       // A new folder: a copy of the migrated template (pglite-create.ts), or initdb + migrations in a child.
