@@ -4,6 +4,8 @@
  * other (issue 10). Pure: text and times in, a rate out.
  */
 
+import { countAsciiDigits, countHan, countLatinWords } from './text-count.js';
+
 /**
  * The shortest speaking time a rate is computed for, seconds: below it a handful of characters decides the
  * rate (a 1 s "好的好的" is 240 per minute). One value for turns and whole calls; pipelines may ask for more
@@ -13,14 +15,11 @@ export const MIN_RATED_SPEECH_SEC = 4;
 
 export type RateLanguage = 'zh' | 'en';
 
-const HAN = /\p{Script=Han}/gu;
-const LATIN_WORD = /[A-Za-z][A-Za-z'’-]*/g;
-const DIGIT = /[0-9]/g;
 
 /** Chinese when an utterance has at least as many Han characters as Latin words. */
 export function rateLanguage(text: string): RateLanguage {
-  const han = (text.match(HAN) ?? []).length;
-  return han > 0 && han >= (text.match(LATIN_WORD) ?? []).length ? 'zh' : 'en';
+  const han = countHan(text);
+  return han > 0 && han >= countLatinWords(text) ? 'zh' : 'en';
 }
 
 /**
@@ -28,8 +27,8 @@ export function rateLanguage(text: string): RateLanguage {
  * 工号 6001, phone numbers — as ASCII digits: each is one spoken syllable, so each counts), Latin words for English.
  */
 export function speechUnits(text: string, language: RateLanguage = rateLanguage(text)): number {
-  if (language === 'zh') return (text.match(HAN) ?? []).length + (text.match(DIGIT) ?? []).length;
-  return (text.match(LATIN_WORD) ?? []).length;
+  if (language === 'zh') return countHan(text) + countAsciiDigits(text);
+  return countLatinWords(text);
 }
 
 export interface SpeechRate {

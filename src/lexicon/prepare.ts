@@ -3,6 +3,7 @@ import { Metaphone } from 'natural/lib/natural/phonetics/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { pinyin } from 'pinyin-pro';
 import { isOpenccChangeable, toSimplifiedChinese } from '../core/normalise.js';
+import { countHan, countLatinWords } from '../core/text-count.js';
 
 /**
  * Turning an utterance into what the automata read. Chinese: the compact normalised text (简体, NFKC,
@@ -441,29 +442,8 @@ export function hasHan(s: string): boolean {
   return HAN.test(s);
 }
 
-/**
- * Count Latin-script words (for language choice on mixed utterances and English speech rate): the matches of
- * /[A-Za-z][A-Za-z'’-]*\/g, counted by one scan without building them.
- */
-export function latinWordCount(raw: string): number {
-  let count = 0;
-  for (let i = 0; i < raw.length; ) {
-    if (!isAsciiLetter(raw.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    count++;
-    i++;
-    while (i < raw.length) {
-      const c = raw.charCodeAt(i);
-      if (isAsciiLetter(c) || c === 0x27 || c === 0x2019 || c === 0x2d) i++;
-      else break;
-    }
-  }
-  return count;
-}
-const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+/** Count Latin-script words (for language choice on mixed utterances and English speech rate). */
+export const latinWordCount = countLatinWords;
 
-export function hanCount(raw: string): number {
-  return (raw.match(/\p{Script=Han}/gu) ?? []).length;
-}
+
+export const hanCount = countHan;

@@ -32,29 +32,56 @@ export function agentSegments(ctx: TextContext): TranscriptSegment[] {
   return ctx.segments.filter((s) => isAgentSide(s.speaker));
 }
 
+/** ctx.hits by category, in their order: made once per hit list (every detector asks for one or two categories). */
+const byCategory = new WeakMap<readonly TranscriptHit[], Map<LexiconCategory, TranscriptHit[]>>();
+
 export function hitsOf(ctx: TextContext, category: LexiconCategory, side: 'agent' | 'customer'): TranscriptHit[] {
-  return ctx.hits.filter(
-    (h) => h.entry.category === category && (side === 'agent' ? isAgentSide(h.speaker) : h.speaker === 'customer' || h.speaker === 'unknown'),
-  );
+  let groups = byCategory.get(ctx.hits);
+  if (!groups) {
+    groups = new Map();
+    for (const h of ctx.hits) {
+      const g = groups.get(h.entry.category);
+      if (g) g.push(h);
+      else groups.set(h.entry.category, [h]);
+    }
+    byCategory.set(ctx.hits, groups);
+  }
+  return (groups.get(category) ?? []).filter((h) => (side === 'agent' ? isAgentSide(h.speaker) : h.speaker === 'customer' || h.speaker === 'unknown'));
 }
 
 /** The detail fields every lexicon-based event carries (docs/lexicons.md). */
 export function hitDetails(h: TranscriptHit): LexiconHitDetails {
-  return {
-    text: h.text,
-    matched: h.matched,
-    phrase: h.phrase,
-    entryId: h.entry.id,
-    category: h.entry.category,
-    ...(h.entry.kind ? { kind: h.entry.kind } : {}),
-    severity: h.entry.severity,
-    confidence: h.confidence,
-    fuzzy: h.fuzzy,
-    language: h.language,
-    segmentIndex: h.segmentIndex,
-    ...(h.speakerAssumed ? { speakerAssumed: true } : {}),
-    ...(h.entry.source ? { source: h.entry.source } : {}),
-  };
+  // fields in this order (reports print them so); optional ones only when set
+  const e = h.entry;
+  const d: LexiconHitDetails = e.kind
+    ? {
+        text: h.text,
+        matched: h.matched,
+        phrase: h.phrase,
+        entryId: e.id,
+        category: e.category,
+        kind: e.kind,
+        severity: e.severity,
+        confidence: h.confidence,
+        fuzzy: h.fuzzy,
+        language: h.language,
+        segmentIndex: h.segmentIndex,
+      }
+    : {
+        text: h.text,
+        matched: h.matched,
+        phrase: h.phrase,
+        entryId: e.id,
+        category: e.category,
+        severity: e.severity,
+        confidence: h.confidence,
+        fuzzy: h.fuzzy,
+        language: h.language,
+        segmentIndex: h.segmentIndex,
+      };
+  if (h.speakerAssumed) d.speakerAssumed = true;
+  if (e.source) d.source = e.source;
+  return d;
 }
 
 /** Event types whose details extend a given base shape (the detail fields a helper fills in). */

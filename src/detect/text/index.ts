@@ -89,11 +89,14 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
   });
   const dropped = hallucinatedSegments(allHits, params.hallucinationCoverage);
   const newIndex = new Map<number, number>();
-  const segments = sorted.filter((_, i) => {
-    if (dropped.has(i)) return false;
-    newIndex.set(i, newIndex.size);
-    return true;
-  });
+  const segments =
+    dropped.size === 0
+      ? sorted
+      : sorted.filter((_, i) => {
+          if (dropped.has(i)) return false;
+          newIndex.set(i, newIndex.size);
+          return true;
+        });
   // inside a kept segment, nothing found within a hallucinated phrase counts ("好的 谢谢观看": no thanks)
   const invented = new Map<string, [number, number][]>();
   for (const h of allHits) {
@@ -104,10 +107,14 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
     else invented.set(key, [[h.from, h.to]]);
   }
   const insideInvented = (h: TranscriptHit) =>
-    invented.get(`${h.segmentIndex}:${h.language}`)?.some(([from, to]) => h.from < to && from < h.to) ?? false;
-  const hits: TranscriptHit[] = allHits
-    .filter((h) => !dropped.has(h.segmentIndex) && h.entry.category !== 'hallucination' && !insideInvented(h))
-    .map((h) => ({ ...h, segmentIndex: newIndex.get(h.segmentIndex)! }));
+    invented.size > 0 && (invented.get(`${h.segmentIndex}:${h.language}`)?.some(([from, to]) => h.from < to && from < h.to) ?? false);
+  // the hits are this call's own (matchTranscript makes new ones): renumbered in place, not copied
+  const hits: TranscriptHit[] = [];
+  for (const h of allHits) {
+    if (dropped.has(h.segmentIndex) || h.entry.category === 'hallucination' || insideInvented(h)) continue;
+    if (dropped.size) h.segmentIndex = newIndex.get(h.segmentIndex)!;
+    hits.push(h);
+  }
   const ctx: TextContext = {
     segments,
     hits,

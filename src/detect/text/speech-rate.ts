@@ -1,6 +1,6 @@
 import type { CallEvent, TranscriptSegment } from '../../core/types.js';
 import { rateLanguage, speechRate, speechUnits, type RateLanguage } from '../../core/speech-rate.js';
-import { agentSegments, round2, type TextContext } from './context.js';
+import { isAgentSide, round2, type TextContext } from './context.js';
 
 type RateLang = RateLanguage;
 export type RateFlag = 'ok' | 'too_fast' | 'too_slow';
@@ -34,8 +34,7 @@ export function detectSpeechRate(
   const turns: Turn[] = [];
   let prev: TranscriptSegment | undefined;
   for (const seg of ctx.segments) {
-    const agent = agentSegments({ ...ctx, segments: [seg] }).length > 0;
-    if (!agent) {
+    if (!isAgentSide(seg.speaker)) {
       prev = undefined;
       continue;
     }
