@@ -148,7 +148,7 @@ export function detectHoldSound(
   const raw = blocks.filter((b) => b.holdLike).map((b) => ({ start: b.start, end: b.start + blockSec }));
   const other = mergeSpans(otherSpeech);
   const pieces = mergeSpans(raw, p.bridgeSec)
-    .map((h) => trimEdges(blocks, blockSec, h, p))
+    .map((h) => trimEdges(blocks, blockSec, h, p, speechLevelDb))
     .filter((h): h is TimeSpan => h !== null)
     .map((h) => refineEdges(features, channel, floorDb, h, p))
     .filter((h) => {
@@ -308,14 +308,18 @@ function extendEdges(features: Features, channel: number, floorDb: number, h: Ti
  * when the line's noise makes speech look steady. Such a block is far louder or far more modulated than the
  * hold's own typical block: drop blocks from each end until one looks like the hold.
  */
-function trimEdges(blocks: HoldBlock[], blockSec: number, h: TimeSpan, p: HoldSoundParams): TimeSpan | null {
+function trimEdges(blocks: HoldBlock[], blockSec: number, h: TimeSpan, p: HoldSoundParams, speechLevelDb = Infinity): TimeSpan | null {
   const inside = blocks.filter((b) => b.start >= h.start - 1e-9 && b.start + blockSec <= h.end + 1e-9);
   const body = inside.filter((b) => b.holdLike);
   if (body.length < 3) return h;
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const level = median(body.map((b) => b.levelDb));
   const modulation = median(body.map((b) => b.modulationDb));
-  const typical = (b: HoldBlock) => b.holdLike && b.levelDb <= level + p.edgeLouderDb && b.modulationDb <= modulation + p.edgeModulationDb;
+  // Where the PBX plays the hold well below the agent's voice (the hold's own sound is what `reachOverHoldSound`
+  // accepts), a steady voice (a synthetic one, words on a noisy line) stands out by its level sooner.
+  const quietHold = level + p.reachLouderDb <= speechLevelDb - p.reachBelowSpeechDb;
+  const louder = quietHold ? p.reachLouderDb : p.edgeLouderDb;
+  const typical = (b: HoldBlock) => b.holdLike && b.levelDb <= level + louder && b.modulationDb <= modulation + p.edgeModulationDb;
   let i = 0;
   let j = inside.length - 1;
   while (i <= j && !typical(inside[i])) i++;
