@@ -178,6 +178,7 @@ describe('LexiconMatcher (en)', () => {
     expect(ids('i dont know if youre aware but the fee changed', 'en')).toEqual([]);
     expect(ids("i don't know if youre aware", 'en')).toEqual(['en.banned.dont-know']); // one variant: all or none
     expect(withoutApostrophes(["i don't know", 'hello', 'you’re'])).toEqual(["i don't know", 'hello', 'you’re', 'i dont know', 'youre']);
+    expect(withoutApostrophes(["it's", "we'll", "i'm"])).toEqual(["it's", "we'll", "i'm", 'im']); // not the words its / well
   });
 
   it('fuzzy Metaphone for ASR misspellings', () => {

@@ -69,6 +69,29 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(ev.filter((e) => e.type === 'filler')).toHaveLength(1);
   });
 
+  it('"its" is not the loose self-identification cue "it\'s"', () => {
+    expect(has([['agent', 'thanks for calling'], ['agent', 'the parcel is on its way']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('banned: 推诿 and 反问 in other words (你找别人, 你自己上网查, 管不了, 不就知道了), "that\'s not how it works"', () => {
+    const banned = (t: string) => count([['agent', 'hello'], ['agent', t]], 'banned_phrase');
+    expect(banned('这个我们这边管不了 你找别人吧')).toBe(2);
+    expect(banned('你自己上网查一下不就知道了')).toBe(2);
+    expect(banned('thats not how it works')).toBe(1);
+    expect(banned('you should have received an email about it')).toBe(0);
+  });
+
+  it('escalation: contract cancelled, the press, someone more senior, 起诉, 打315, 你们经理; not 315 inside a number', () => {
+    const esc = (t: string) => count([['agent', 'hello thanks for calling'], ['customer', t]], 'customer_escalation');
+    expect(esc('i want to cancel my contract')).toBe(1);
+    expect(esc('ill go to the press with this')).toBe(1);
+    expect(esc('let me speak to someone more senior')).toBe(1);
+    expect(esc('不赔的话我就起诉')).toBe(1);
+    expect(esc('我要打315')).toBe(1);
+    expect(esc('你们经理呢')).toBe(1);
+    expect(esc('我手机尾号是三一五七 号码是13153157788')).toBe(0);
+  });
+
   it('escalation: a formal complaint, leaving, code-switched threats; not a negated one or a problem report', () => {
     const esc = (t: string) => count([['agent', 'hello thanks for calling'], ['customer', t]], 'customer_escalation');
     expect(esc('i would like to raise a formal complaint please')).toBe(1);

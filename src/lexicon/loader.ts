@@ -94,20 +94,25 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
  * English phrases as written and, where they hold an apostrophe, also without it: many transcripts (lower-cased
  * sidecars, some recognisers, agents' own notes) drop apostrophes ("i dont know", "youre through to", "my names
  * tom"), and the matcher's tokens split at an apostrophe ("don't" is `don` `t`), so "dont" would never match
- * "don't". One variant with every apostrophe removed; a lexicon author writes each phrase once.
+ * "don't". One variant with every apostrophe removed; a lexicon author writes each phrase once. Not for a
+ * one-word phrase whose bare form is another word ("it's" → "its", "we'll" → "well"): that would match the other
+ * word everywhere.
  */
 export function withoutApostrophes(phrases: readonly string[]): string[] {
   const out = [...phrases];
   const seen = new Set(out);
   for (const p of phrases) {
     const bare = p.replace(/['’]/g, '');
-    if (bare !== p && !seen.has(bare)) {
+    if (bare !== p && !seen.has(bare) && !OTHER_WORD_WITHOUT_APOSTROPHE.has(bare.trim().toLowerCase())) {
       seen.add(bare);
       out.push(bare);
     }
   }
   return out;
 }
+
+/** contractions that, without the apostrophe, spell another common word */
+const OTHER_WORD_WITHOUT_APOSTROPHE = new Set(['its', 'well', 'were', 'ill', 'hell', 'shell', 'wont', 'lets', 'id', 'hed', 'shed', 'wed', 'cant', 'shes', 'hes']);
 
 function listSetFiles(dir: string): string[] {
   return readdirSync(dir)
