@@ -10,6 +10,7 @@ import { request as httpRequest } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewSettings } from '../src/review/settings.js';
+import { parseCsv } from '../src/pipeline/metadata.js';
 import { systemActor } from '../src/services/types.js';
 import { callAssignments } from '../src/store/schema.js';
 import { analyseSamples, ApiClient, BACKENDS, loadCalls, serveApp, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
@@ -334,6 +335,49 @@ for (const makeBackend of BACKENDS) {
       // insp2 (not assigned, did not review) no longer sees a completed call in the queue; insp1 still does
       expect(ids(await as.insp2.req('GET', '/api/calls'))).toEqual([B, C].sort());
       expect(ids(await as.insp1.req('GET', '/api/calls'))).toEqual([A, C].sort());
+    });
+
+    it('exportCalls: results as CSV per call or per item, scoped like the list, final only when completed, no transcript text (audited)', async () => {
+      const csvOf = async (who: Username, query: string) => {
+        const r = await as[who].req('GET', `/api/calls.csv${query}`);
+        expect(r.status, who).toBe(200);
+        expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+        const text = String(r.body); // (fetch's text() drops the BOM: checked on the bytes below)
+        const [head, ...rows] = parseCsv(text).map((x) => x.cells);
+        return { text, rows: rows.map((cells) => Object.fromEntries(head!.map((h, i) => [h, cells[i] ?? '']))) };
+      };
+      const calls = await csvOf('admin', '');
+      expect(calls.rows.map((r) => r.callId).sort()).toEqual([A, B, C].sort());
+      // UTF-8 with a BOM, so a spreadsheet reads the Chinese titles
+      const raw = new Uint8Array(await (await fetch(`${api.base}/api/calls.csv`, { headers: { cookie: [...as.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })).arrayBuffer());
+      expect([...raw.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const a = calls.rows.find((r) => r.callId === A)!;
+      expect(a).toMatchObject({ externalId: 'EXT-A', agentId: 'A1', team: 'blue', program: 'support-en', reviewState: 'completed', stage: 'final', score: String(finalA), maxScore: '100', final: 'true', openItems: '0' });
+      const c = calls.rows.find((r) => r.callId === C)!;
+      expect(c.final).toBe('false');
+      expect(c.stage).not.toBe('final');
+
+      const items = await csvOf('admin', '?shape=items&agentId=A1');
+      expect(new Set(items.rows.map((r) => r.callId))).toEqual(new Set([A, C]));
+      const greeting = items.rows.find((r) => r.callId === A && r.itemId === 'greeting')!;
+      expect(greeting).toMatchObject({ machinePoints: '0', points: '3', answeredBy: 'inspector', decidedBy: 'insp1', reasonCode: 'wrong_score' });
+      expect(items.rows.find((r) => r.callId === A && r.itemId === 'dead-air')).toMatchObject({ answeredBy: 'accepted', decidedBy: '' });
+      expect(items.rows.filter((r) => r.callId === C).every((r) => r.answeredBy === 'machine' || r.answeredBy === 'pending')).toBe(true);
+
+      // an agent: their own calls only, and no score before the review is complete
+      const mine = await csvOf('ag1', '');
+      expect(mine.rows.map((r) => r.callId).sort()).toEqual([A, C].sort());
+      expect(mine.rows.find((r) => r.callId === C)).toMatchObject({ score: '', stage: '' });
+      expect((await csvOf('ag2', '?shape=items')).rows).toEqual([]);
+      expect((await csvOf('sup-green', '')).rows.map((r) => r.callId)).toEqual([B]);
+
+      // numbers, states and ids: nothing anybody said
+      const said = analysed.flatMap((x) => x.report.transcript?.segments ?? []).map((sg) => sg.text).filter((tx) => tx.length > 12);
+      expect(said.length).toBeGreaterThan(3);
+      for (const tx of said) expect(items.text.includes(tx) || calls.text.includes(tx), tx).toBe(false);
+      expect((await as.admin.req('GET', '/api/calls.csv?shape=everything')).status).toBe(400);
+      const log = await api.services.audit.query({ limit: 1000, action: 'calls.export' });
+      expect(log.some((e) => e.actor === 'ag1' && e.details.rows === 2)).toBe(true);
     });
 
     it('a rescore after the review adds a draft but changes neither the review nor its score', async () => {

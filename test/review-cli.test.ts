@@ -111,4 +111,36 @@ describe('callqa review plan / rules accuracy / review example', () => {
     expect(runExample(pipeline, after.at(-1)!).ok).toBe(false);
     for (const ex of after.slice(0, -1)) expect(runExample(pipeline, ex).ok).toBe(true);
   });
+
+  it('calls list / export: scores as they stand, final only for completed reviews; CSV per call or item for a spreadsheet', async () => {
+    const all = await callqa(['calls', 'list', '--json', '--limit', '100', '--data', dir]);
+    expect(all.code, all.stderr).toBe(0);
+    const rows = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows).toHaveLength(CALLS.length);
+    const done = rows.filter((r) => r.reviewState === 'completed');
+    expect(done.map((r) => r.callId).sort()).toEqual([...reviewed].sort());
+    for (const r of done) expect(r).toMatchObject({ stage: 'final', final: true, openItems: 0 });
+    for (const r of rows.filter((x) => x.reviewState !== 'completed')) expect(r.final).toBe(false);
+    // the finals of the three reviews (worked out in the plan test): 77, 75, 98
+    expect(done.map((r) => r.score).sort()).toEqual([75, 77, 98]);
+
+    const table = await callqa(['calls', 'list', '--state', 'completed', '--data', dir]);
+    expect(table.stdout).toMatch(/\/100 final/);
+    expect(table.stdout.match(/final/g)?.length).toBe(3);
+
+    const file = path.join(dir, 'items.csv');
+    const ex = await callqa(['calls', 'export', '--items', '--state', 'completed', '-o', file, '--data', dir]);
+    expect(ex.code, ex.stderr).toBe(0);
+    const bytes = readFileSync(file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
+    expect(lines[0]).toMatch(/^callId,file,.*,itemId,itemTitle,.*,answeredBy,decidedBy,decidedAt,reasonCode$/);
+    expect(ex.stderr).toContain(`${lines.length - 1} row(s) written to ${file}`);
+    // the inspector's deduction for the miss on the clean call is there, by the supervisor
+    expect(lines.some((l) => l.startsWith(reviewed[2]!) && l.includes(',banned-phrase,') && l.includes(',inspector,sup-blue,'))).toBe(true);
+
+    const bad = await callqa(['calls', 'export', '--state', 'done', '--data', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--state must be one of');
+  });
 });

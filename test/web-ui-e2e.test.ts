@@ -104,6 +104,14 @@ describe('inspector UI in headless Chromium', () => {
     expect(rows.join('\n')).toContain('zh-complaint-bad.ogg');
     expect(await page.textContent('h1')).toBe('复核队列');
     await shot(page, 'zh-queue');
+    // the results export of what the filters show (open calls): the same six calls, one row each
+    const exportHref = (await page.getAttribute('.export-links a.button >> nth=0', 'href')) ?? '';
+    expect(exportHref).toBe('/api/calls.csv?state=open');
+    const csv = await page.evaluate((u) => fetch(u, { credentials: 'same-origin' }).then((r) => r.text()), exportHref);
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^callId,file,/);
+    expect(lines).toHaveLength(1 + 6);
+    expect(await page.getAttribute('.export-links a.button >> nth=1', 'href')).toBe('/api/calls.csv?state=open&shape=items');
   });
 
   it('a 10-minute call opens with transcript, scorecard and both waveforms drawn from server peaks', async () => {

@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'reconcile', summary: 're-queue what Redis lost (after a restart without persistence): the database is the record', load: () => import('./retry.js') },
   { name: 'pipelines', summary: 'QA programs (pipelines/*.yaml): list, show, validate and test them against their example calls', load: () => import('./pipelines.js') },
   { name: 'models', summary: 'whisper speech-recognition models and the whisper-cli binary', load: () => import('./models.js') },
+  { name: 'calls', summary: 'the analysed calls and their scores as they stand (draft, in review, final): list them, or export CSV/JSON for a spreadsheet', load: () => import('./calls.js') },
   { name: 'search', summary: 'search every stored transcript (Chinese and English): phrases, any of several, AND, NEAR/n, with call filters', load: () => import('./search.js') },
   { name: 'trends', summary: 'event and lexicon-entry counts and rates over time (per 100 calls, per talk hour), and emerging customer phrases', load: () => import('./trends.js') },
   { name: 'watchlist', summary: 'the compliance watch list: saved searches run over every newly analysed call (add, list, disable, enable, check, hits)', load: () => import('./watchlist.js') },

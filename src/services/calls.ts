@@ -17,7 +17,9 @@ import type { AuditService } from './audit.js';
 import { callScope, type CallAccess } from './call-access.js';
 import { ServiceError } from './errors.js';
 import { hasPiiPermission, maskSpoken } from './privacy.js';
-import type { AuthUser } from './types.js';
+import type { Actor, AuthUser } from './types.js';
+import { csvText } from '../core/csv.js';
+import { CALL_COLUMNS, exportRows, ITEM_COLUMNS, type CallExportRow, type ExportShape, type ExportSource, type ItemExportRow } from './results-export.js';
 
 export interface CallSummary {
   id: string;
@@ -162,6 +164,55 @@ export class CallsService {
   async listCalls(user: AuthUser, filter: CallFilter): Promise<{ calls: CallSummary[]; total: number }> {
     const { calls, total } = await this.access.repo.listCalls(callScope(user), filter);
     return { calls: calls.map((c) => summaryOf(user, c)), total };
+  }
+
+  /**
+   * Scorecard results, a page of calls at a time (src/services/results-export.ts): one row per call, or per call
+   * and item. A user of the API gets their scope; the command line on the machine that holds the data
+   * (a system actor) every call. No transcript text in any row.
+   */
+  async *resultRows<S extends ExportShape>(
+    user: AuthUser | Actor,
+    filter: Omit<CallFilter, 'limit' | 'offset'>,
+    shape: S,
+  ): AsyncGenerator<S extends 'calls' ? CallExportRow : ItemExportRow> {
+    const viewer: AuthUser = user.id === null ? { id: '', username: user.username, role: 'admin' } : user;
+    const scope = user.id === null ? ({ kind: 'all' } as const) : callScope(user);
+    // calls analysed while the export runs come first in the list and shift its pages: a call already
+    // written is not written again
+    const seen = new Set<string>();
+    const source: ExportSource = {
+      page: async (u, f) => {
+        const { calls } = await this.access.repo.listCalls(scope, f);
+        const out = [];
+        for (const call of calls) {
+          if (seen.has(call.id)) continue;
+          seen.add(call.id);
+          const visible = u.role !== 'agent' || call.reviewState === 'completed';
+          out.push({ call, card: visible ? await this.cardOf(call) : null });
+        }
+        return { rows: out, listed: calls.length };
+      },
+    };
+    yield* exportRows(source, viewer, filter, shape) as AsyncGenerator<S extends 'calls' ? CallExportRow : ItemExportRow>;
+  }
+
+  /** The same rows as CSV text chunks (header first); audited with the filter and the number of rows. */
+  async *exportCsv(user: AuthUser | Actor, filter: Omit<CallFilter, 'limit' | 'offset'>, shape: ExportShape): AsyncGenerator<string> {
+    const columns = shape === 'calls' ? CALL_COLUMNS : ITEM_COLUMNS;
+    yield csvText([columns]);
+    let rows = 0;
+    let chunk: unknown[][] = [];
+    for await (const row of this.resultRows(user, filter, shape)) {
+      chunk.push(columns.map((c) => (row as Record<string, unknown>)[c]));
+      rows++;
+      if (chunk.length >= 500) {
+        yield csvText(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length) yield csvText(chunk);
+    await this.audit.audit(user, 'calls.export', { type: 'calls', id: shape }, { shape, rows, filter: { ...filter, since: filter.since?.toISOString(), until: filter.until?.toISOString() } });
   }
 
   /** The card as it stands: the completed result, the review so far, or the untouched draft. */

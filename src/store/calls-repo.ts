@@ -43,7 +43,8 @@ export interface CallRow {
 }
 
 export interface CallFilter {
-  state?: CallReviewState;
+  /** review state; 'open': not completed (unreviewed or in progress) */
+  state?: CallReviewState | 'open';
   agentId?: string;
   team?: string;
   pipelineId?: string;
@@ -140,6 +141,7 @@ export class CallsRepo {
   async listCalls(scope: CallScope, f: CallFilter = {}): Promise<{ calls: CallRow[]; total: number }> {
     const where: SQL[] = [scopeSql(scope)];
     if (f.state === 'unreviewed') where.push(sql`rv.id is null`);
+    else if (f.state === 'open') where.push(sql`(rv.id is null or rv.status <> 'completed')`);
     else if (f.state) where.push(sql`rv.status = ${f.state}`);
     if (f.agentId) where.push(sql`r.metadata->>'agentId' = ${f.agentId}`);
     if (f.team) where.push(sql`r.metadata->>'team' = ${f.team}`);

@@ -3,7 +3,7 @@ import { currentUser, requireAuth, type AppEnv } from '../auth.js';
 import { CallDetailSchema, CallIdParam, CallSummarySchema, errors, HistoryEntrySchema, json } from '../schemas.js';
 
 const ListQuery = z.object({
-  state: z.enum(['unreviewed', 'in_progress', 'completed']).optional().openapi({ description: 'review state' }),
+  state: z.enum(['unreviewed', 'in_progress', 'completed', 'open']).optional().openapi({ description: "review state; 'open': not completed (unreviewed or in progress)" }),
   agentId: z.string().min(1).max(200).optional(),
   team: z.string().min(1).max(200).optional(),
   pipeline: z.string().min(1).max(200).optional().openapi({ description: 'QA program id' }),
@@ -25,6 +25,21 @@ const listCalls = createRoute({
     200: json(z.object({ calls: z.array(CallSummarySchema), total: z.number(), limit: z.number(), offset: z.number() }).openapi('CallList'), 'calls'),
     ...errors(400, 401),
   },
+});
+
+const exportCalls = createRoute({
+  method: 'get',
+  path: '/api/calls.csv',
+  operationId: 'exportCalls',
+  tags: ['calls'],
+  summary: 'Scorecard results as CSV: one row per call, or per call and scorecard item (shape=items). Same filters and scope as listCalls; no transcript text. Audited.',
+  middleware: [requireAuth],
+  request: {
+    query: ListQuery.omit({ limit: true, offset: true }).extend({
+      shape: z.enum(['calls', 'items']).default('calls').openapi({ description: 'calls: score, max, fatal, open items, final per call; items: machine and current answer per item, who gave it' }),
+    }),
+  },
+  responses: { 200: { description: 'CSV (RFC 4180, UTF-8 with BOM so spreadsheets read Chinese)', content: { 'text/csv': { schema: z.string() } } }, ...errors(400, 401) },
 });
 
 const getCall = createRoute({
@@ -68,6 +83,38 @@ export function registerCallRoutes(app: OpenAPIHono<AppEnv>): void {
       offset: q.offset,
     });
     return c.json({ calls, total, limit: q.limit, offset: q.offset }, 200);
+  });
+
+  app.openapi(exportCalls, async (c) => {
+    const q = c.req.valid('query');
+    const rows = c.get('services').calls.exportCsv(currentUser(c), {
+      state: q.state,
+      agentId: q.agentId,
+      team: q.team,
+      pipelineId: q.pipeline,
+      since: q.since ? new Date(q.since) : undefined,
+      until: q.until ? new Date(q.until) : undefined,
+    }, q.shape);
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        ctl.enqueue(encoder.encode('\uFEFF'));
+      },
+      async pull(ctl) {
+        try {
+          const next = await rows.next();
+          if (next.done) ctl.close();
+          else ctl.enqueue(encoder.encode(next.value));
+        } catch (err) {
+          ctl.error(err);
+        }
+      },
+      async cancel() {
+        await rows.return(undefined);
+      },
+    });
+    const name = `callqa-${q.shape}-${new Date().toISOString().slice(0, 10)}.csv`;
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` } }) as never;
   });
 
   app.openapi(getCall, async (c) => {

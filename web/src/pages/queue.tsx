@@ -38,6 +38,19 @@ async function loadQueue(f: Filters): Promise<unknown> {
   }
 }
 
+/** The results export (exportCalls) of the calls the filters show: one row per call, or per call and item. */
+export function exportHref(f: Filters, shape: 'calls' | 'items'): string {
+  const q = new URLSearchParams();
+  if (f.team) q.set('team', f.team);
+  if (f.agent) q.set('agentId', f.agent);
+  if (f.program) q.set('pipeline', f.program);
+  if (f.from) q.set('since', new Date(`${f.from}T00:00:00`).toISOString());
+  if (f.to) q.set('until', new Date(new Date(`${f.to}T00:00:00`).getTime() + 86_400_000).toISOString());
+  if (f.state) q.set('state', f.state);
+  if (shape === 'items') q.set('shape', 'items');
+  return `/api/calls.csv${q.size ? `?${q}` : ''}`;
+}
+
 export async function nextCallAfter(id: string): Promise<string | null> {
   if (lastOrder.length === 0) {
     try {
@@ -171,6 +184,15 @@ export function QueuePage() {
           </select>
         </label>
       </form>
+      <p class="export-links">
+        <a class="button" href={exportHref(filters, 'calls')} download>
+          ⤓ {t('exportResults')}
+        </a>{' '}
+        <a class="button" href={exportHref(filters, 'items')} download>
+          ⤓ {t('exportItems')}
+        </a>
+        <span class="muted small"> {t('exportNote')}</span>
+      </p>
       {error && (
         <p class="form-error" role="alert">
           {t('error')}: {error}

@@ -1,0 +1,127 @@
+import { Command } from 'commander';
+
+/**
+ * callqa calls: the analysed calls with their scores as they stand (draft, in review, final), for a look in the
+ * terminal or an export to a spreadsheet (one row per call, or per call and scorecard item). The same rows as
+ * the API's exportCalls (src/services/results-export.ts); no transcript text.
+ */
+const DESCRIPTION = 'the analysed calls and their scores as they stand (draft, in review, final): list them, or export CSV/JSON for a spreadsheet';
+
+interface FilterOptions {
+  data?: string;
+  state?: string;
+  agent?: string;
+  team?: string;
+  program?: string;
+  since?: string;
+  until?: string;
+}
+
+function filterOptions(cmd: Command): Command {
+  return cmd
+    .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
+    .option('--state <state>', 'review state: unreviewed, in_progress, completed, or open (not completed)')
+    .option('--agent <id>', 'only this agent id')
+    .option('--team <team>', 'only this team')
+    .option('--program <id>', 'only this QA program (pipeline id)')
+    .option('--since <iso>', 'analysed at or after this time (ISO 8601)')
+    .option('--until <iso>', 'analysed before this time (ISO 8601)');
+}
+
+function parseFilter(o: FilterOptions) {
+  const date = (v: string | undefined, flag: string) => {
+    if (v === undefined) return undefined;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw new Error(`${flag} must be an ISO 8601 time, got "${v}"`);
+    return d;
+  };
+  const states = ['unreviewed', 'in_progress', 'completed', 'open'] as const;
+  if (o.state !== undefined && !(states as readonly string[]).includes(o.state)) throw new Error(`--state must be one of ${states.join(', ')}, got "${o.state}"`);
+  return {
+    state: o.state as (typeof states)[number] | undefined,
+    agentId: o.agent,
+    team: o.team,
+    pipelineId: o.program,
+    since: date(o.since, '--since'),
+    until: date(o.until, '--until'),
+  };
+}
+
+const actor = async () => (await import('../services/types.js')).systemActor(`cli:${process.env.USER ?? 'unknown'}`);
+
+export function register(program: Command): void {
+  const calls = program.command('calls').description(DESCRIPTION);
+
+  filterOptions(calls.command('list'))
+    .description('list calls, newest analysis first, with the score as it stands and how many items are open')
+    .option('--limit <n>', 'at most this many calls', '50')
+    .option('--json', 'print JSON lines, one call per line')
+    .action(async (o: FilterOptions & { limit: string; json?: boolean }) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got "${o.limit}"`);
+      const filter = parseFilter(o);
+      const [{ withData }, { createServices }, who] = await Promise.all([import('./data.js'), import('../services/index.js'), actor()]);
+      const rows = await withData({ dataDir: o.data }, async (store) => {
+        const out = [];
+        for await (const r of createServices(store).calls.resultRows(who, filter, 'calls')) {
+          out.push(r);
+          if (out.length >= limit) break;
+        }
+        return out;
+      });
+      if (o.json) {
+        for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+        return;
+      }
+      if (!rows.length) {
+        process.stdout.write('no calls match (callqa analyze FILES first)\n');
+        return;
+      }
+      const Table = (await import('cli-table3')).default;
+      const t = new Table({ head: ['call', 'file', 'agent', 'team', 'program', 'review', 'score'], style: { head: [] } });
+      for (const r of rows) {
+        const score = r.score === null ? '—' : `${r.score}/${r.maxScore}${r.fatal ? ' fatal' : ''}${r.final ? ' final' : Number(r.openItems) > 0 ? ` · ${r.openItems} to review` : ' · draft'}`;
+        t.push([String(r.callId).slice(0, 8), r.file, r.agentId ?? '', r.team ?? '', r.program, r.reviewState, score]);
+      }
+      process.stdout.write(`${t.toString()}\n`);
+    });
+
+  filterOptions(calls.command('export'))
+    .description('export scorecard results as CSV (UTF-8 with BOM, for spreadsheets) or JSON lines: one row per call, or per call and item with --items')
+    .option('--items', 'one row per call and scorecard item: the machine\'s answer, the answer that counts, and who gave it')
+    .option('-o, --out <file>', 'write to this file (default: standard output)')
+    .option('--json', 'JSON lines instead of CSV')
+    .action(async (o: FilterOptions & { items?: boolean; out?: string; json?: boolean }) => {
+      const filter = parseFilter(o);
+      const shape = o.items ? ('items' as const) : ('calls' as const);
+      const [{ withData }, { createServices }, who, { createWriteStream }] = await Promise.all([
+        import('./data.js'),
+        import('../services/index.js'),
+        actor(),
+        import('node:fs'),
+      ]);
+      const out = o.out ? createWriteStream(o.out) : process.stdout;
+      const write = (s: string) => new Promise<void>((resolve, reject) => (out.write(s) ? resolve() : out.once('drain', resolve), out.once('error', reject)));
+      let n = 0;
+      await withData({ dataDir: o.data }, async (store) => {
+        const svc = createServices(store).calls;
+        if (o.json) {
+          for await (const r of svc.resultRows(who, filter, shape)) {
+            await write(`${JSON.stringify(r)}\n`);
+            n++;
+          }
+        } else {
+          if (o.out) await write('\uFEFF');
+          for await (const chunk of svc.exportCsv(who, filter, shape)) {
+            await write(chunk);
+            n += chunk.split('\r\n').length - 1;
+          }
+          n -= 1; // the header line
+        }
+      });
+      if (o.out) {
+        await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
+        process.stderr.write(`${n} row(s) written to ${o.out}\n`);
+      }
+    });
+}
