@@ -147,7 +147,11 @@ describe('infrastructure faults are not the call\'s fault', () => {
     expect(run.error).toMatch(/^budget\.wav: the \w+ stage took longer than its 0\.1 s budget and was stopped/);
     // the worker logs the failure after the run is marked failed: wait for the line rather than race it
     await waitFor('the worker to log the failure', async () => /\(not retried\)/.test(log), 30_000, () => log);
-    const failed = (await Promise.all(ctx.stages.map((s) => ctx.queues.failedJobs(s.name)))).flat().filter((j) => j.runId === runId);
+    // and BullMQ moves the job to failed after the processor has thrown (and logged): wait for that too
+    const failed = await waitFor('the job in the failed set', async () => {
+      const jobs = (await Promise.all(ctx.stages.map((s) => ctx.queues.failedJobs(s.name)))).flat().filter((j) => j.runId === runId);
+      return jobs.length > 0 ? jobs : undefined;
+    }, 30_000, () => log);
     expect(failed).toHaveLength(1);
     expect(failed[0].attemptsMade).toBe(1);
     worker.kill('SIGTERM');
