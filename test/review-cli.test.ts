@@ -59,7 +59,7 @@ describe('callqa review plan / rules accuracy / review example', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('review plan: the week asked for and covered, as a table and as JSON', async () => {
-    const j = await callqa(['review', 'plan', '--week', '2026-12-01', '--json', '--data-dir', dir]);
+    const j = await callqa(['review', 'plan', '--week', '2026-12-01', '--json', '--data', dir]);
     expect(j.code, j.stderr).toBe(0);
     const report = JSON.parse(j.stdout);
     expect(report.week).toBe(WEEK_LABEL);
@@ -77,19 +77,19 @@ describe('callqa review plan / rules accuracy / review example', () => {
     // (call ids are random, so whether a reviewed call fell in the 5% share varies from run to run: count them)
     const reviewedInShare = reviewed.filter((id) => randomKey(`callqa:inbound-service-zh:${WEEK_LABEL}`, id) < 0.05).length;
     expect(p.scores.random.n).toBe(reviewedInShare);
-    const t = await callqa(['review', 'plan', '--week', '2026-12-01', '--data-dir', dir]);
+    const t = await callqa(['review', 'plan', '--week', '2026-12-01', '--data', dir]);
     expect(t.code).toBe(0);
     expect(t.stdout).toContain('inbound-service-zh: 16 calls, 3 reviewed (18.8%); target 16 (set by the COPC sample size), 13 to go');
     expect(t.stdout).toMatch(/a2[\s│]+new[\s│]+6[\s│]+6[\s│]+0[\s│]+6[\s│]+new agent/);
     expect(t.stdout).toContain('warning: the target (16 of 16 calls, 100%) is above the 15% ceiling');
     expect(t.stdout).toContain('(all reviews: 83.33% (n=3), risk-picked)');
-    const bad = await callqa(['review', 'plan', '--week', 'last week', '--data-dir', dir]);
+    const bad = await callqa(['review', 'plan', '--week', 'last week', '--data-dir', dir]); // the older spelling of --data still works
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--week: not a date');
   });
 
   it('rules accuracy: per item and per lexicon entry', async () => {
-    const t = await callqa(['rules', 'accuracy', '--pipeline', 'inbound-service-zh', '--data-dir', dir]);
+    const t = await callqa(['rules', 'accuracy', '--pipeline', 'inbound-service-zh', '--data', dir]);
     expect(t.code, t.stderr).toBe(0);
     // banned-phrase: 3 decisions, confirmed 1, false positive 1, miss 1, adjusted 0; precision 1/2, recall 1/2, overturned 2/3
     expect(t.stdout).toMatch(/服务禁语 \(banned-phrase\)[\s│]+3[\s│]+1[\s│]+1[\s│]+1[\s│]+0[\s│]+50%[\s│]+50%[\s│]+66\.7%/);
@@ -102,7 +102,7 @@ describe('callqa review plan / rules accuracy / review example', () => {
     copyFileSync(examplesFileFor(PIPELINE_FILE)!, file);
     const before = loadExamples(file).examples.length;
     const clean = ids[CALLS.findIndex((c) => c.agent === 'a1' && c.example === CLEAN)]!;
-    const r = await callqa(['review', 'example', clean, 'banned-phrase', '--append', '--examples', file, '--data-dir', dir]);
+    const r = await callqa(['review', 'example', clean, 'banned-phrase', '--append', '--examples', file, '--data', dir]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`to ${file}`);
     const after = loadExamples(file).examples;

@@ -1,5 +1,5 @@
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import Table from 'cli-table3';
 import type { PlanReport } from '../services/review-queue.js';
 
@@ -17,12 +17,13 @@ export function register(program: Command): void {
     .option('--pipeline <id>', 'only this QA program')
     .option('--team <team>', "only this team's agents")
     .option('--json', 'machine-readable (week, programs[].plan with target, binding floor, agents, warnings)')
-    .option('--data-dir <dir>', 'callqa data folder (embedded database); default CALLQA_DATA_DIR or ./data')
-    .action(async (opts: { week?: string; pipeline?: string; team?: string; json?: boolean; dataDir?: string }) => {
+    .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
+    .addOption(new Option('--data-dir <dir>', 'the same as --data (older spelling)').hideHelp())
+    .action(async (opts: { week?: string; pipeline?: string; team?: string; json?: boolean; data?: string; dataDir?: string }) => {
       const at = opts.week ? parseDay(opts.week, '--week') : new Date();
       const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openData(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      const store = await openData({ dataDir: opts.data ?? opts.dataDir });
       let report: PlanReport;
       try {
         report = await createServices(store).queue.plan(null, { at, ...(opts.pipeline ? { pipelineId: opts.pipeline } : {}), ...(opts.team ? { team: opts.team } : {}) });
@@ -39,11 +40,12 @@ export function register(program: Command): void {
     .option('--append', 'append it to pipelines/<program>.examples.yaml (default: print the YAML)')
     .option('--examples <file>', 'the examples file to append to (default: the program\'s, beside its pipeline file)')
     .option('--no-mask', 'copy the transcript without masking personal data (phone, id, card numbers, e-mail, addresses)')
-    .option('--data-dir <dir>', 'callqa data folder (embedded database); default CALLQA_DATA_DIR or ./data')
-    .action(async (call: string, item: string, opts: { append?: boolean; examples?: string; mask: boolean; dataDir?: string }) => {
+    .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
+    .addOption(new Option('--data-dir <dir>', 'the same as --data (older spelling)').hideHelp())
+    .action(async (call: string, item: string, opts: { append?: boolean; examples?: string; mask: boolean; data?: string; dataDir?: string }) => {
       const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openData(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      const store = await openData({ dataDir: opts.data ?? opts.dataDir });
       let out;
       try {
         out = await createServices(store).rulesAccuracy.exportExample(null, call, item, { mask: opts.mask });

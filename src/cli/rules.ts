@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import Table from 'cli-table3';
 import type { Period } from '../review/rules-accuracy.js';
 import type { RulesAccuracyReport } from '../services/rules-accuracy.js';
@@ -14,8 +14,9 @@ export function register(program: Command): void {
     .option('--until <date>', 'decisions before this day (YYYY-MM-DD)')
     .option('--period <p>', 'trend buckets: day, week or month', 'week')
     .option('--json', 'machine-readable (overall, items, rules, trend)')
-    .option('--data-dir <dir>', 'callqa data folder (embedded database); default CALLQA_DATA_DIR or ./data')
-    .action(async (opts: { pipeline?: string; since?: string; until?: string; period: string; json?: boolean; dataDir?: string }) => {
+    .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
+    .addOption(new Option('--data-dir <dir>', 'the same as --data (older spelling)').hideHelp())
+    .action(async (opts: { pipeline?: string; since?: string; until?: string; period: string; json?: boolean; data?: string; dataDir?: string }) => {
       if (!['day', 'week', 'month'].includes(opts.period)) throw new Error(`--period: day, week or month, not ${opts.period}`);
       const day = (s: string, flag: string) => {
         const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
@@ -30,7 +31,7 @@ export function register(program: Command): void {
       };
       const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openData(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      const store = await openData({ dataDir: opts.data ?? opts.dataDir });
       let report: RulesAccuracyReport;
       try {
         report = await createServices(store).rulesAccuracy.rulesAccuracy(null, filter);
