@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadLexicons } from '../src/lexicon/loader.js';
-import { SIX_DETECTORS, formatScore, loadDialogues, pr, scoreDialogues, sixDetectorMean, type Score } from './support/text-eval.js';
+import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialogues, sixDetectorMean, type Score } from './support/text-eval.js';
 
 /**
  * The third blind set (test/fixtures/dialogues-blind3/, issue 16): 46 dialogues (22 zh, 19 en, 5 code-switched)
@@ -25,7 +25,17 @@ import { SIX_DETECTORS, formatScore, loadDialogues, pr, scoreDialogues, sixDetec
  * escalation on neutral phrases ("nobody told me", 到现在还没, 太慢了, an old 投訴) and missing "formal complaint",
  * a conditional 不用你们的了 and code-switched threats; "gonna" as a banned phrase; 对吧 as a filler.
  *
- * Floors: 0 until the first measurement is recorded.
+ * Final (lexicons 1.3-1.4.0, after the changes prompted by this set: apostrophe-less English, more ways to give
+ * one's name and company, 下午好/感谢致电, negated and code-switched escalation, problem reports that are not
+ * escalations, 'i'm gonna' not slang, one English word enough to match English in a Chinese utterance): mean
+ * 0.975 (greeting 1.00, closing 1.00, self-identification 0.93, banned 1.00, fillers 0.94, escalation 0.97;
+ * P/R 0.97/0.98). Not blind any more: a regression guard. What it still misses, and why not tuned away: a
+ * name in Latin letters after 我是 (我是Kelvin) and Cantonese 我係 (no lexicon form for either), a late
+ * "by the way im sarah with northgate bank" (the loose "i'm" cue counts in the opening window only), "just
+ * like" as a filler; 对吧 ending a confirmation question counted as a filler and 到现在还没发货 as a complaint
+ * (the project's convention, kept: the authored set labels such a report as an escalation).
+ *
+ * Floors: 0.02 under the final values (0.05 where one dialogue moves a type by more).
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,8 +51,20 @@ function sixOnly(s: Score): Score {
   return { perType, all, misses };
 }
 
-const FLOORS: Record<string, { p: number; r: number }> = Object.fromEntries([...LABELLED].map((t) => [t, { p: 0, r: 0 }]));
-const MEAN_FLOOR = 0;
+const FLOORS: Record<string, { p: number; r: number }> = {
+  greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+  missing_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+  late_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+  closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+  missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+  self_identification: { p: 0.98, r: 0.93 }, // 1.000 / 0.950
+  late_self_identification: { p: 0.98, r: 0.48 }, // 1.000 / 0.500 (one of two)
+  missing_self_identification: { p: 0.55, r: 0.98 }, // 0.571 / 1.000
+  banned_phrase: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+  filler: { p: 0.92, r: 0.92 }, // 0.941 / 0.941
+  customer_escalation: { p: 0.92, r: 0.98 }, // 0.944 / 1.000
+};
+const MEAN_FLOOR = 0.96; // measured 0.975
 
 describe('text detectors on the third blind set (issue 16)', () => {
   it(`has the set (${dialogues.length} dialogues) in both languages with the hard cases`, () => {
@@ -70,5 +92,14 @@ describe('text detectors on the third blind set (issue 16)', () => {
       expect.soft(r, `${type} recall`).toBeGreaterThanOrEqual(FLOORS[type].r);
     }
     expect(six.mean).toBeGreaterThanOrEqual(MEAN_FLOOR);
+  });
+
+  it('reports the late self-identification with its time, and neither missing nor in time', () => {
+    const d = dialogues.find((x) => x.id === 'zh-b3-03-ecommerce-late-selfid')!;
+    const events = runDialogue(d, lex).events;
+    const late = events.find((e) => e.type === 'late_self_identification');
+    expect(late?.details?.atSec).toBeGreaterThan(15);
+    expect(events.map((e) => e.type)).not.toContain('missing_self_identification');
+    expect(events.map((e) => e.type)).not.toContain('self_identification');
   });
 });
