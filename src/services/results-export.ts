@@ -40,8 +40,8 @@ export function answeredBy(item: CardView['sections'][number]['items'][number], 
   return stage === 'final' ? 'accepted' : 'machine';
 }
 
-/** One call's row; `card` null when there is none or this user may not see it yet. */
-export function callRow(call: CallRow, card: CardView | null, user: AuthUser): CallExportRow {
+/** What identifies a call in every row: the call, the platform's id, who took it, when, under which program. */
+function callKey(call: CallRow) {
   return {
     callId: call.id,
     file: call.fileName,
@@ -49,11 +49,18 @@ export function callRow(call: CallRow, card: CardView | null, user: AuthUser): C
     agentId: str(call.metadata.agentId),
     team: str(call.metadata.team),
     startedAt: str(call.metadata.startedAt),
-    durationSec: call.durationSec,
     program: call.pipelineId,
     programVersion: call.pipelineVersion,
-    analysedAt: iso(call.analysedAt),
     reviewState: call.reviewState,
+  };
+}
+
+/** One call's row; `card` null when there is none or this user may not see it yet. */
+export function callRow(call: CallRow, card: CardView | null, user: AuthUser): CallExportRow {
+  return {
+    ...callKey(call),
+    durationSec: call.durationSec,
+    analysedAt: iso(call.analysedAt),
     stage: card?.stage ?? null,
     score: card?.total ?? null,
     maxScore: card?.maxTotal ?? call.maxTotal,
@@ -74,15 +81,7 @@ export function itemRows(call: CallRow, card: CardView): ItemExportRow[] {
       const f = item as Partial<FinalItem> & typeof item;
       const machine = f.machine ?? item;
       out.push({
-        callId: call.id,
-        file: call.fileName,
-        externalId: str(call.metadata.callId),
-        agentId: str(call.metadata.agentId),
-        team: str(call.metadata.team),
-        startedAt: str(call.metadata.startedAt),
-        program: call.pipelineId,
-        programVersion: call.pipelineVersion,
-        reviewState: call.reviewState,
+        ...callKey(call),
         stage: card.stage,
         section: section.id,
         itemId: item.id,

@@ -13,6 +13,18 @@ const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** The list's query as the service's filter (both listCalls and exportCalls take it). */
+function callFilterOf(q: Omit<z.infer<typeof ListQuery>, 'limit' | 'offset'>) {
+  return {
+    state: q.state,
+    agentId: q.agentId,
+    team: q.team,
+    pipelineId: q.pipeline,
+    since: q.since ? new Date(q.since) : undefined,
+    until: q.until ? new Date(q.until) : undefined,
+  };
+}
+
 const listCalls = createRoute({
   method: 'get',
   path: '/api/calls',
@@ -72,29 +84,13 @@ const callHistory = createRoute({
 export function registerCallRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listCalls, async (c) => {
     const q = c.req.valid('query');
-    const { calls, total } = await c.get('services').calls.listCalls(currentUser(c), {
-      state: q.state,
-      agentId: q.agentId,
-      team: q.team,
-      pipelineId: q.pipeline,
-      since: q.since ? new Date(q.since) : undefined,
-      until: q.until ? new Date(q.until) : undefined,
-      limit: q.limit,
-      offset: q.offset,
-    });
+    const { calls, total } = await c.get('services').calls.listCalls(currentUser(c), { ...callFilterOf(q), limit: q.limit, offset: q.offset });
     return c.json({ calls, total, limit: q.limit, offset: q.offset }, 200);
   });
 
   app.openapi(exportCalls, async (c) => {
     const q = c.req.valid('query');
-    const rows = c.get('services').calls.exportCsv(currentUser(c), {
-      state: q.state,
-      agentId: q.agentId,
-      team: q.team,
-      pipelineId: q.pipeline,
-      since: q.since ? new Date(q.since) : undefined,
-      until: q.until ? new Date(q.until) : undefined,
-    }, q.shape);
+    const rows = c.get('services').calls.exportCsv(currentUser(c), callFilterOf(q), q.shape);
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       start(ctl) {
