@@ -7,12 +7,12 @@ import { discover, type FoundFile } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { formatScore } from '../score/summary.js';
 import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
-import { resolvePipeline } from '../pipeline/loader.js';
+import { lexiconsFor, resolvePipeline } from '../pipeline/loader.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
 import { analyzeRecording } from '../services/analysis.js';
 import { createStagePool, defaultJobs, type StagePool } from '../pipeline/stage-pool.js';
 import type { RunOptions } from '../pipeline/stage.js';
-import { openData } from './data.js';
+import { openData, type Store } from './data.js';
 import { createProgress } from './progress.js';
 import { loadMetadataFor, prepareMetadataSource, type MetadataSource } from './metadata-source.js';
 
@@ -137,8 +137,26 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   const jobsWanted = opts.jobs ? parseJobs(opts.jobs) : defaultJobs();
   const metaSource: MetadataSource = await MetadataSourceFromOpts(opts);
   const budget = stageBudgetFromEnv();
-  const store = await openData({ dataDir: opts.data });
   const progress = createProgress({ quiet: opts.quiet });
+  // The files first, then the stage pool, then the database: the pool's threads load their modules on the
+  // other cores while this one opens the database.
+  const found: (FoundFile | { missing: string })[] = [];
+  let pool: StagePool | undefined;
+  let store: Store;
+  try {
+    for await (const f of discover(paths, { onSkip: (p, why) => progress.log(`skipped ${p}: ${why}`) })) found.push(f);
+    // --jobs: calls in parallel, their stages on worker threads; this thread stays the database's one writer
+    // (every repository call queued behind the previous one) and records calls in the order found. The
+    // workers get the lexicons this thread loaded (no YAML parsed again per thread).
+    const jobs = Math.max(1, Math.min(jobsWanted, found.length));
+    pool = jobs > 1 ? createStagePool(jobs, pipeline, { lexicons: lexiconsFor(pipeline), inProcess: true }) : undefined;
+    store = await openData({ dataDir: opts.data });
+  } catch (err) {
+    await pool?.close();
+    progress.stop();
+    throw err;
+  }
+  const jobs = pool?.size ?? 1;
   // Ctrl-C (or SIGTERM): stop after the stage in hand, write the report for what finished, release the
   // database, exit 130. A second Ctrl-C exits at once (the kernel drops the data folder lock with us).
   const stop = new AbortController();
@@ -152,7 +170,6 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
 
   // The report is streamed: each call is written as it finishes; only table rows and failure lines stay.
   let report: ReportWriter | undefined;
-  let pool: StagePool | undefined;
   const tableRows: CallReport[] = [];
   const failures: string[] = [];
   let calls = 0;
@@ -181,13 +198,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   };
   try {
     if (opts.json) report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
-    const found: (FoundFile | { missing: string })[] = [];
-    for await (const f of discover(paths, { onSkip: (p, why) => progress.log(`skipped ${p}: ${why}`) })) found.push(f);
     const total = found.length;
-    // --jobs: calls in parallel, their stages on worker threads; this thread stays the database's one writer
-    // (every repository call queued behind the previous one) and records calls in the order found.
-    const jobs = Math.max(1, Math.min(jobsWanted, total));
-    pool = jobs > 1 ? createStagePool(jobs, pipeline) : undefined;
     const repo = pool ? oneWriter(store.repo) : store.repo;
     type Done = { report: CallReport } | { notFinished: string };
     const analyseOne = async (i: number, f: (typeof found)[number]): Promise<Done> => {

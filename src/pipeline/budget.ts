@@ -9,7 +9,8 @@
  * 600 s, or 3× real time for calls longer than 200 s (whisper on a slow CPU). A stage that blocks the event
  * loop (synchronous code) cannot be interrupted from its own thread: on a worker thread (`analyze --jobs`)
  * the stage pool terminates and replaces the worker POOL_GRACE_SEC past the budget (stage-pool.ts); in the
- * main thread (--jobs 1, the queue's workers) it is judged when it returns, and fails the call the same way.
+ * main thread (--jobs 1, the main thread's lane of --jobs N, the queue's workers) it is judged when it
+ * returns, and fails the call the same way.
  */
 import { parseEnv } from '../config/env.js';
 import { InputError } from '../core/errors.js';

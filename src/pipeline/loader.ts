@@ -124,6 +124,14 @@ export function lexiconsFor(pipeline: Pick<PipelineConfig, 'lexicons'>, dir = de
   return lex;
 }
 
+/**
+ * Hands this process lexicon sets another one loaded (a stage-pool worker gets the main thread's), so
+ * lexiconsFor returns them instead of parsing the same YAML again.
+ */
+export function seedLexicons(pipeline: Pick<PipelineConfig, 'lexicons'>, lex: LoadedLexicons, dir = defaultLexiconsDir()): void {
+  lexiconCache.set(JSON.stringify([dir, pipeline.lexicons ?? []]), lex);
+}
+
 /** Loads the pipeline's lexicon sets; a missing or invalid set is an error of the pipeline file's `lexicons` field. */
 function checkLexicons(pipeline: PipelineConfig, file: string): LoadedLexicons {
   const dir = defaultLexiconsDir();

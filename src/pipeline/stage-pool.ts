@@ -1,15 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_STAGE_BUDGET, StageTimeoutError, budgetSecFor, type StageBudget } from './budget.js';
+import type { LoadedLexicons } from '../lexicon/schema.js';
 import type { PipelineConfig } from './config.js';
-import type { ExecuteOptions, StageRun, executeStage } from './execute.js';
+import { executeStage, type ExecuteOptions, type StageRun } from './execute.js';
 import type { CallState, RecordingRef, RunOptions, Stage, StageContext, StageName } from './stage.js';
 
 /**
- * `callqa analyze --jobs N`: the CPU-heavy work of N calls at once on N worker threads (decoding is ffmpeg's
- * own process; frame features, voice activity, detectors and scoring are JavaScript and need a thread each).
+ * `callqa analyze --jobs N`: the CPU-heavy work of N calls at once on N threads (decoding is ffmpeg's own
+ * process; frame features, voice activity, detectors and scoring are JavaScript and need a thread each).
  * The pool stands in for executeStage (RunnerContext.execute): the runner still walks the graph and writes
  * the database in the main thread, one writer, and a stage's output is the same wherever it ran.
+ *
+ * With `inProcess`, one of the N is this thread itself (N-1 worker threads): a worker thread costs its own
+ * start-up (a Node environment and every stage module loaded again: measured ~1 CPU-s each on the loaded
+ * 2-core machine, a large share of a short batch), while this thread has the modules loaded already and
+ * spends most of its time waiting (on ffmpeg, on the workers). The database writes interleave with its stages.
  */
 
 export interface StageJob {
@@ -19,6 +25,12 @@ export interface StageJob {
   recording: RecordingRef;
   options: RunOptions;
   budget?: StageBudget;
+}
+
+/** What every worker starts with. */
+export interface StageWorkerData {
+  pipeline: PipelineConfig;
+  lexicons?: LoadedLexicons;
 }
 
 export type WorkerReply =
@@ -33,6 +45,10 @@ export interface StagePool {
 }
 
 export interface StagePoolOptions {
+  /** one of the `size` slots runs stages in this thread (so size - 1 worker threads) */
+  inProcess?: boolean;
+  /** the pipeline's lexicon sets as this thread loaded them: each worker starts with them instead of loading its own */
+  lexicons?: LoadedLexicons;
   /** the worker module (default stage-worker.js; tests give their own that serves other stages via serveStages) */
   workerUrl?: URL;
   /**
@@ -55,6 +71,9 @@ export const POOL_GRACE_SEC = 2;
 
 interface Pending {
   job: StageJob;
+  /** for a job run in this thread */
+  stage: Stage;
+  ctx: Omit<StageContext, 'progress'>;
   opts: ExecuteOptions;
   resolve: (r: StageRun) => void;
   reject: (e: Error) => void;
@@ -80,6 +99,7 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
   // Under tsx (tests, `npm run callqa`) this module is TypeScript and so is the worker; compiled, both are JS.
   const url = poolOpts.workerUrl ?? new URL(import.meta.url.endsWith('.ts') ? './stage-worker.ts' : './stage-worker.js', import.meta.url);
   const graceSec = poolOpts.graceSec ?? POOL_GRACE_SEC;
+  const workerData: StageWorkerData = { pipeline, lexicons: poolOpts.lexicons };
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   let nextId = 1;
@@ -114,13 +134,24 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
       }, (budgetSec + graceSec) * 1000);
       slot.w.postMessage(p.job);
     }
+    // this thread's slot takes what no worker thread is free for (the budget is executeStage's own here)
+    if (here && !here.busy && queue.length > 0 && !closed) {
+      const p = queue.shift()!;
+      here.busy = true;
+      executeStage(p.stage, p.job.state, p.ctx, p.opts)
+        .then(p.resolve, p.reject)
+        .finally(() => {
+          here.busy = false;
+          dispatch();
+        });
+    }
   };
   /** A worker, with handlers that act only while it is its slot's worker (a replaced one's late events are ignored). */
   const spawnWorker = (slot: Slot): Worker => {
     // A worker does not inherit tsx's loader: under tsx it registers it before importing the TypeScript worker.
     const w = url.pathname.endsWith('.ts')
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData: { pipeline } })
-      : new Worker(url, { workerData: { pipeline } });
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData })
+      : new Worker(url, { workerData });
     const current = () => slot.w === w && !closed;
     w.on('message', (m: WorkerReply) => {
       const p = slot.busy;
@@ -155,7 +186,8 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
     void old.terminate().catch(() => undefined);
     settle(slot)?.reject(err);
   };
-  for (let i = 0; i < size; i++) {
+  const here = poolOpts.inProcess ? { busy: false } : null;
+  for (let i = here ? 1 : 0; i < size; i++) {
     const slot = { busy: null, answered: false } as unknown as Slot;
     slot.w = spawnWorker(slot);
     slots.push(slot);
@@ -166,7 +198,7 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
     if (broken) return Promise.reject(broken);
     return new Promise<StageRun>((resolve, reject) => {
       const job: StageJob = { id: nextId++, stage: stage.name, state, recording: ctx.recording, options: ctx.options, budget: opts.budget };
-      queue.push({ job, opts, resolve, reject, signal: ctx.signal });
+      queue.push({ job, stage, ctx, opts, resolve, reject, signal: ctx.signal });
       dispatch();
     });
   };

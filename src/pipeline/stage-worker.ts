@@ -5,7 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { stageByName } from './graph.js';
-import type { PipelineConfig } from './config.js';
+import { seedLexicons } from './loader.js';
+import type { StageWorkerData } from './stage-pool.js';
 import { serveStages } from './stage-serve.js';
 
-serveStages(parentPort!, (workerData as { pipeline: PipelineConfig }).pipeline, stageByName);
+const { pipeline, lexicons } = workerData as StageWorkerData;
+if (lexicons) seedLexicons(pipeline, lexicons);
+serveStages(parentPort!, pipeline, stageByName);
