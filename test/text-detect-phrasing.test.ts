@@ -69,6 +69,16 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(ev.filter((e) => e.type === 'filler')).toHaveLength(1);
   });
 
+  it('closings: any 祝您… wish, inviting the customer back; a bare 拜拜 / "ok bye" still is not one', () => {
+    const closing = (t: string) => run([['agent', '您好'], ['customer', '好的 谢谢'], ['agent', t]]).map((e) => e.type);
+    expect(closing('好的 祝您一路顺风')).toContain('closing');
+    expect(closing('好的 有问题随时联系我们 再见')).toContain('closing');
+    expect(closing('那就不打扰您了 再见')).toContain('closing');
+    expect(closing('feel free to call back if anything changes bye')).toContain('closing');
+    expect(closing('好 拜拜')).toContain('missing_closing');
+    expect(closing('ok bye')).toContain('missing_closing');
+  });
+
   it('"its" is not the loose self-identification cue "it\'s"', () => {
     expect(has([['agent', 'thanks for calling'], ['agent', 'the parcel is on its way']], 'missing_self_identification')).toBe(true);
   });
