@@ -52,6 +52,14 @@ describe('detectTalkOver', () => {
     expect(ev.map((e) => e.type)).toEqual(['backchannel', 'backchannel']);
     expect(ev.every((e) => e.speaker === 'customer')).toBe(true);
   });
+  it('two quick acknowledgements in a row ("mm … yes") inside the other\'s turn are a backchannel; a sentence split at a short pause is not', () => {
+    // 0.6 s + 1.0 s, 0.55 s apart: one turn of 2.15 s, each part a backchannel
+    expect(detectTalkOver(call([s(0, 10)], [s(4, 4.6), s(5.15, 6.15)]), P)!.map((e) => e.type)).toEqual(['backchannel']);
+    // the same length as one sentence with a 0.3 s pause between its words: talk-over
+    expect(detectTalkOver(call([s(0, 10)], [s(4, 4.9), s(5.2, 6.15)]), P)!.map((e) => e.type)).toEqual(['talk_over']);
+    // three parts over 2.4 s: talk-over
+    expect(detectTalkOver(call([s(0, 10)], [s(4, 4.8), s(5.3, 6.1), s(6.6, 7.3)]), P)!.map((e) => e.type)).toEqual(['talk_over']);
+  });
   it('a long utterance inside the other\'s turn is talk-over', () => {
     const ev = detectTalkOver(call([s(0, 10)], [s(3, 6)]), P)!;
     expect(ev.map((e) => e.type)).toEqual(['talk_over']);

@@ -10,6 +10,9 @@ export interface TalkOverParams {
   turnMergeGapSec: number;
 }
 
+/** separate acknowledgements are at least this far apart (s); pauses between the words of a sentence are mostly shorter */
+const ACK_PAUSE_SEC = 0.4;
+
 interface Turn extends TimeSpan {
   speaker: Speaker;
   /** speech islands that make up the turn */
@@ -61,7 +64,14 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
       if (overlap <= 0) continue;
       const secondDur = second.end - second.start;
       const inside = second.start >= first.start && second.end <= first.end + 0.3;
-      if (inside && secondDur <= p.backchannelMaxSec) {
+      // Two or three quick acknowledgements in a row ("mm … yes", 嗯…对) make a turn longer than one
+      // backchannel; each of them alone is one, and together they still do not take the floor.
+      // (apart by real pauses: a sentence the voice activity split at a short pause between words is not that)
+      const acknowledgements =
+        secondDur <= 2 * p.backchannelMaxSec &&
+        second.parts.length > 1 &&
+        second.parts.every((x, i) => x.end - x.start <= p.backchannelMaxSec && (i === 0 || x.start - second.parts[i - 1].end >= ACK_PAUSE_SEC));
+      if (inside && (secondDur <= p.backchannelMaxSec || acknowledgements)) {
         events.push({
           type: 'backchannel',
           speaker: second.speaker,
