@@ -27,10 +27,10 @@ import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialog
  *
  * Final (lexicons 1.3-1.4.0, after the changes prompted by this set: apostrophe-less English, more ways to give
  * one's name and company, 下午好/感谢致电, negated and code-switched escalation, problem reports that are not
- * escalations, 'i'm gonna' not slang, one English word enough to match English in a Chinese utterance): mean
- * 0.975 (greeting 1.00, closing 1.00, self-identification 0.93, banned 1.00, fillers 0.94, escalation 0.97;
- * P/R 0.97/0.98). Not blind any more: a regression guard. What it still misses, and why not tuned away: a
- * name in Latin letters after 我是 (我是Kelvin) and Cantonese 我係 (no lexicon form for either), a late
+ * escalations, 'i'm gonna' not slang, one English word enough to match English in a Chinese utterance, 我是 +
+ * a Latin-letter name): mean 0.978 (greeting 1.00, closing 1.00, self-identification 0.96, banned 1.00,
+ * fillers 0.94, escalation 0.97; P/R 0.98/0.98). Not blind any more: a regression guard. What it still misses,
+ * and why not tuned away: Cantonese 我係客戶經理 (no Cantonese forms in the lexicons), a late
  * "by the way im sarah with northgate bank" (the loose "i'm" cue counts in the opening window only), "just
  * like" as a filler; 对吧 ending a confirmation question counted as a filler and 到现在还没发货 as a complaint
  * (the project's convention, kept: the authored set labels such a report as an escalation).
@@ -57,14 +57,14 @@ const FLOORS: Record<string, { p: number; r: number }> = {
   late_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
   closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
   missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  self_identification: { p: 0.98, r: 0.93 }, // 1.000 / 0.950
+  self_identification: { p: 0.98, r: 0.95 }, // 1.000 / 0.975
   late_self_identification: { p: 0.98, r: 0.48 }, // 1.000 / 0.500 (one of two)
-  missing_self_identification: { p: 0.55, r: 0.98 }, // 0.571 / 1.000
+  missing_self_identification: { p: 0.62, r: 0.98 }, // 0.667 / 1.000
   banned_phrase: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
   filler: { p: 0.92, r: 0.92 }, // 0.941 / 0.941
   customer_escalation: { p: 0.92, r: 0.98 }, // 0.944 / 1.000
 };
-const MEAN_FLOOR = 0.96; // measured 0.975
+const MEAN_FLOOR = 0.96; // measured 0.978
 
 describe('text detectors on the third blind set (issue 16)', () => {
   it(`has the set (${dialogues.length} dialogues) in both languages with the hard cases`, () => {

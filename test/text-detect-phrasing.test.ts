@@ -47,6 +47,8 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(has([['agent', '您好 我是太平洋保险的客户经理王磊 打扰您一下']], 'self_identification')).toBe(true);
     expect(has([['agent', '您好 太平洋保险的客户经理会联系您']], 'missing_self_identification')).toBe(true);
     expect(has([['agent', '您好 人保车险 工号5521 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 国泰航空 我是 Vivian 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 国泰航空 我是VIP专线 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
   });
 
   it('greetings: 晚上好 / 感谢致电 and a clipped "morning", not "this morning"', () => {
