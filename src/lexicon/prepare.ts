@@ -76,10 +76,15 @@ function classify(ch: string): number {
  * normalisation of core/normalise.ts; punctuation and spacing are read by the scanners below from the table.
  */
 export function normaliseChars(raw: string): string {
+  // an utterance matched in both languages (code-switched) is normalised once, not once per language
+  if (raw === lastRaw) return lastNorm;
   let s = raw.normalize('NFKC');
   if (HAN.test(s)) s = toSimplifiedChinese(s);
-  return s.toLowerCase();
+  lastRaw = raw;
+  return (lastNorm = s.toLowerCase());
 }
+let lastRaw = '';
+let lastNorm = '';
 
 /** Han code points (CJK unified ideographs, extension A, compatibility, extensions B+). */
 export function isHanCodePoint(cp: number): boolean {
@@ -282,8 +287,9 @@ export function scanZhInto(raw: string, buf: ZhScratch): number {
   return n;
 }
 
+const phraseScratch = newZhScratch();
 export function prepareZh(raw: string): PreparedZh {
-  const buf = newZhScratch();
+  const buf = phraseScratch;
   const { length, text } = scanZh(raw, buf);
   return { chars: Array.from(buf.chars.subarray(0, length)), pauseAfter: Array.from(buf.pause.subarray(0, length), (x) => x === 1), text };
 }
