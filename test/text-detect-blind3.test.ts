@@ -25,7 +25,7 @@ import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialog
  * escalation on neutral phrases ("nobody told me", 到现在还没, 太慢了, an old 投訴) and missing "formal complaint",
  * a conditional 不用你们的了 and code-switched threats; "gonna" as a banned phrase; 对吧 as a filler.
  *
- * Final (lexicons 1.3-1.4.0, after the changes prompted by this set: apostrophe-less English, more ways to give
+ * Final (lexicons 1.3-1.5.0, after the changes prompted by this set: apostrophe-less English, more ways to give
  * one's name and company, 下午好/感谢致电, negated and code-switched escalation, problem reports that are not
  * escalations, 'i'm gonna' not slang, one English word enough to match English in a Chinese utterance, 我是 +
  * a Latin-letter name): mean 0.978 (greeting 1.00, closing 1.00, self-identification 0.96, banned 1.00,

@@ -91,6 +91,9 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(banned('你自己上网查一下不就知道了')).toBe(2);
     expect(banned('thats not how it works')).toBe(1);
     expect(banned('you should have received an email about it')).toBe(0);
+    expect(banned('你别激动 你听我说完')).toBe(2);
+    expect(banned('先生您别着急 我帮您查一下')).toBe(0);
+    expect(banned('listen ive explained this three times')).toBe(1);
   });
 
   it('escalation: contract cancelled, the press, someone more senior, 起诉, 打315, 你们经理; not 315 inside a number', () => {
@@ -114,5 +117,8 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(esc('不用找你们领导 我就问问')).toBe(0);
     expect(esc('这个外卖送得太慢了')).toBe(0);
     expect(esc('上次投诉的事你们很快就处理了')).toBe(0);
+    expect(esc('我去年投诉过一次 后来处理得挺好的 这次就是咨询一下')).toBe(0);
+    expect(esc('i complained last year and it got sorted this is just a question')).toBe(0);
+    expect(esc('im not gonna complain i just need help')).toBe(0);
   });
 });
