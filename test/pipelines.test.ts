@@ -128,6 +128,67 @@ scorecard:
       /lex2\.yaml: lexicons\[1\]: lexicon set "acme-zh" not found/,
     ],
     [
+      'a rule naming an event type no detector emits',
+      'evt.yaml',
+      `id: evt
+version: "1"
+scorecard:
+  title: t
+  sections:
+    - id: s1
+      title: s
+      max: 2
+      items:
+        - id: over
+          title: o
+          source: here
+          points: 2
+          fail: { any: [{ event: talk_over }, { event: talk_overr }] }
+`,
+      /evt\.yaml: scorecard\.sections\[0 s1\]\.items\[0 over\]\.fail\.any\[1\]\.event: unknown event type "talk_overr"/,
+    ],
+    [
+      'a rule naming a lexicon entry the pipeline does not load',
+      'ent.yaml',
+      `id: ent
+version: "1"
+lexicons: [en]
+scorecard:
+  title: t
+  sections:
+    - id: s1
+      title: s
+      max: 2
+      items:
+        - id: bye
+          title: b
+          source: here
+          points: 2
+          pass: { event: closing, entry: [en.closing.goodbye, en.closing.goodby] }
+`,
+      /ent\.yaml: scorecard\.sections\[0 s1\]\.items\[0 bye\]\.pass\.entry: no lexicon entry "en\.closing\.goodby" in this pipeline's lexicon sets \(en\)/,
+    ],
+    [
+      'a rule naming an unknown category',
+      'cat.yaml',
+      `id: cat
+version: "1"
+scorecard:
+  title: t
+  sections:
+    - id: s1
+      title: s
+      max: 2
+      items:
+        - id: pii
+          title: p
+          source: here
+          points: 2
+          fail: { event: pii, category: pii.passport }
+`,
+      /cat\.yaml: .*\.fail\.category: unknown category "pii\.passport"/,
+    ],
+    [
       'a misspelt top-level key',
       'top.yaml',
       'id: top\nversion: "1"\nlexicon: [zh]\n',

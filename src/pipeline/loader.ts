@@ -6,7 +6,9 @@ import type { z } from 'zod';
 import { env } from '../config/env.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { loadLexicons } from '../lexicon/loader.js';
-import type { LoadedLexicons } from '../lexicon/schema.js';
+import { LEXICON_CATEGORIES, type LoadedLexicons } from '../lexicon/schema.js';
+import { EVENT_TYPES, isEventType } from '../core/events.js';
+import { PII_CATEGORIES } from '../privacy/find.js';
 import { ExamplesFileSchema, runExample, type ExampleResult, type ExamplesFile } from '../score/examples.js';
 import { defaultPipeline, PipelineConfigSchema, type PipelineConfig } from './config.js';
 
@@ -147,6 +149,46 @@ function checkLexicons(pipeline: PipelineConfig, file: string): LoadedLexicons {
   }
 }
 
+/** What an event condition's `category:` can name: a lexicon category, speech rate, or a personal-data category. */
+const RULE_CATEGORIES: ReadonlySet<string> = new Set<string>([...LEXICON_CATEGORIES, 'speech_rate', ...PII_CATEGORIES.map((c) => `pii.${c}`)]);
+
+/**
+ * What the scorecard's rules refer to must exist: event types the detectors emit, lexicon entry ids in the
+ * pipeline's own lexicon sets, categories the events carry. A misspelt name would otherwise match nothing and
+ * quietly pass (or fail) an item on every call; here it fails the load, naming the file and the rule's path.
+ */
+function checkRuleReferences(pipeline: PipelineConfig, lexicons: LoadedLexicons, file: string): void {
+  if (!pipeline.scorecard) return;
+  const entryIds = new Set(lexicons.entries.map((e) => e.id));
+  const sets = (pipeline.lexicons ?? []).join(', ') || 'none';
+  const list = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const walk = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) {
+      // "[0 s1]" with the element's id, as the schema's own messages name sections and items
+      node.forEach((x, i) => {
+        const id = x && typeof x === 'object' && typeof (x as { id?: unknown }).id === 'string' ? ` ${(x as { id: string }).id}` : '';
+        walk(x, `${path}[${i}${id}]`);
+      });
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if ('event' in o && (typeof o.event === 'string' || Array.isArray(o.event))) {
+      for (const t of list(o.event)) {
+        if (!isEventType(t)) throw new ConfigError(`${file}: ${path}.event: unknown event type "${t}" (one of: ${EVENT_TYPES.join(', ')})`);
+      }
+      for (const id of list(o.entry)) {
+        if (!entryIds.has(id)) throw new ConfigError(`${file}: ${path}.entry: no lexicon entry "${id}" in this pipeline's lexicon sets (${sets})`);
+      }
+      for (const c of list(o.category)) {
+        if (!RULE_CATEGORIES.has(c)) throw new ConfigError(`${file}: ${path}.category: unknown category "${c}" (one of: ${[...RULE_CATEGORIES].join(', ')})`);
+      }
+    }
+    for (const [k, v] of Object.entries(o)) if (v !== null && typeof v === 'object') walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(pipeline.scorecard, 'scorecard');
+}
+
 // ------------------------------------------------------------------------------------------- pipelines
 
 export interface LoadedPipeline {
@@ -160,7 +202,9 @@ export interface LoadedPipeline {
 export function loadPipeline(idOrPath: string, dir = defaultPipelinesDir()): LoadedPipeline {
   const file = resolvePipelineFile(idOrPath, dir);
   const pipeline = parsePipelineData(readYamlFile(file, 'pipeline'), file);
-  return { file, pipeline, lexicons: checkLexicons(pipeline, file) };
+  const lexicons = checkLexicons(pipeline, file);
+  checkRuleReferences(pipeline, lexicons, file);
+  return { file, pipeline, lexicons };
 }
 
 /**
