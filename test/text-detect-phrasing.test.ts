@@ -40,6 +40,8 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(has([['agent', 'thanks for calling pacific water im sorry about the wait how can i help']], 'missing_self_identification')).toBe(true);
     expect(has([['agent', 'good morning lakeside bank owen here']], 'self_identification')).toBe(true);
     expect(has([['agent', 'good morning lakeside bank here to help']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'thanks for calling lakeside bank im extremely sorry for the wait']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'thank you for calling we here at lakeside bank value your call']], 'missing_self_identification')).toBe(true);
     expect(has([['agent', 'good afternoon northern rail youre speaking to priya']], 'self_identification')).toBe(true);
   });
 
