@@ -60,7 +60,7 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     console.log(`hold (noisy, clipping lines): P ${f(p.precision)} R ${f(p.recall)} F1 ${f(p.f1)} (tp ${p.tp}, fp ${p.fp}, fn ${p.fn}); edges within 1 s ${f(within)} (${edges.length} edges)`);
     expect(p.tp + p.fn).toBeGreaterThanOrEqual(4);
     expect(p.f1).toBeGreaterThanOrEqual(0.95);
-    expect(within).toBeGreaterThanOrEqual(0.74);
+    expect(within).toBeGreaterThanOrEqual(0.9);
   });
 
   it('announcements and music during hold are neither agent speech nor dead air', () => {
@@ -69,8 +69,8 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     const asSpeech = held.reduce((s, r) => s + spanDuration(intersectSpans(r.scores.timeline.channels[0].speech, r.truth.hold)), 0);
     const asDeadAir = held.reduce((s, r) => s + spanDuration(intersectSpans(r.scores.detected.silence, r.truth.hold)), 0);
     console.log(`hold time taken for agent speech: ${f(asSpeech / holdSec)}; for dead air: ${f(asDeadAir / holdSec)} (of ${holdSec.toFixed(0)} s)`);
-    expect(asSpeech / holdSec).toBeLessThanOrEqual(0.03);
-    expect(asDeadAir / holdSec).toBeLessThanOrEqual(0.03);
+    expect(asSpeech / holdSec).toBeLessThanOrEqual(0.01);
+    expect(asDeadAir / holdSec).toBeLessThanOrEqual(0.01);
   });
 
   it('keypad tones are not speech', () => {
@@ -91,7 +91,7 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     expect(found.recall).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('talk-over precision (target > 0.95, not yet met on speakerphone lines) and dead air on every kind of line', () => {
+  it('talk-over precision (target > 0.95) and dead air on every kind of line', () => {
     const to = pool(rows.map((r) => r.scores.talkOver));
     const da = pool(rows.map((r) => r.scores.silence));
     console.log(`talk-over: P ${f(to.precision)} R ${f(to.recall)} (tp ${to.tp}, fp ${to.fp}, fn ${to.fn}); dead air: P ${f(da.precision)} R ${f(da.recall)} (tp ${da.tp}, fp ${da.fp}, fn ${da.fn})`);
@@ -100,8 +100,11 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
       console.log(`  ${line}: talk-over P ${f(l.precision)} R ${f(l.recall)} (tp ${l.tp}, fp ${l.fp}, fn ${l.fn})`);
     }
     expect(to.tp + to.fn).toBeGreaterThan(10);
-    expect(to.precision).toBeGreaterThanOrEqual(0.93);
+    expect(to.precision).toBeGreaterThanOrEqual(0.95);
     expect(to.recall).toBeGreaterThanOrEqual(0.93);
+    // speakerphone lines alone (10 events): 9/10; the one left is a turn-grouping difference, not echo (README)
+    const sp = pool(of(['speakerphone']).map((r) => r.scores.talkOver));
+    expect(sp.precision).toBeGreaterThanOrEqual(0.89);
     expect(da.precision).toBeGreaterThanOrEqual(0.95);
     expect(da.recall).toBeGreaterThanOrEqual(0.95);
   });
