@@ -107,6 +107,7 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(esc('我要打315')).toBe(1);
     expect(esc('你们经理呢')).toBe(1);
     expect(esc('我手机尾号是三一五七 号码是13153157788')).toBe(0);
+    for (const t of ['my team leader at work said to call', 'i went to your head office once', 'i saw the price went up', '你们经理上次帮我处理过 很好', '我在小红书上看到你们有活动']) expect(esc(t), t).toBe(0);
   });
 
   it('escalation: a formal complaint, leaving, code-switched threats; not a negated one or a problem report', () => {
