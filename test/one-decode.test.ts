@@ -10,6 +10,7 @@ import { InputError } from '../src/core/errors.js';
 import { defaultPipeline } from '../src/pipeline/config.js';
 import { hashFile } from '../src/pipeline/files.js';
 import { STAGES } from '../src/pipeline/graph.js';
+import { createStagePool } from '../src/pipeline/stage-pool.js';
 import { resolvePipeline } from '../src/pipeline/loader.js';
 import { emptyState, mergeState, type StageContext } from '../src/pipeline/stage.js';
 import { audioStage } from '../src/pipeline/stages/audio.js';
@@ -86,6 +87,32 @@ describe('one decode per call', () => {
     }
     // used once, then removed
     expect(existsSync(decodedDir)).toBe(false);
+  }, 60_000);
+
+  it('with --jobs (stages on worker threads of this process) the audio stage still keeps its decode for the transcribe stage', async () => {
+    const pool = createStagePool(2, defaultPipeline());
+    try {
+      const c = ctx(true);
+      let state = mergeState(emptyState(), (await pool.execute(probeStage, emptyState(), c)).output);
+      state = mergeState(state, (await pool.execute(audioStage, state, c)).output);
+      // kept by a worker thread, on disk where the transcribe stage (any thread) finds it
+      expect(state.decoded?.files).toHaveLength(2);
+      for (const f of state.decoded!.files) expect(existsSync(f)).toBe(true);
+      let req: TranscribeRequest | undefined;
+      const fake: Transcriber = {
+        engine: 'whisper',
+        model: 'fake',
+        async transcribe(r) {
+          req = r;
+          return { transcript: { engine: 'whisper', language: 'en', segments: [] }, stats: { audioSecTranscribed: 0, whisperSec: 0, droppedSegments: 0, threads: 1 } };
+        },
+      };
+      await makeTranscribeStage(() => fake).run(state, c);
+      expect(req!.channels.map((ch) => ch.pcmFile)).toEqual(state.decoded!.files);
+      expect(existsSync(state.decoded!.dir)).toBe(false);
+    } finally {
+      await pool.close();
+    }
   }, 60_000);
 
   it('stages in separate processes with nowhere to keep files (no artifacts): nothing is kept, the transcribe stage decodes itself', async () => {

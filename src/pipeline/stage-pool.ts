@@ -25,6 +25,8 @@ export interface StageJob {
   recording: RecordingRef;
   options: RunOptions;
   budget?: StageBudget;
+  /** the caller runs every stage of the call in this process (StageContext.sameProcess): temp files made by one stage's worker reach the next */
+  sameProcess?: boolean;
 }
 
 /** What every worker starts with. */
@@ -197,7 +199,15 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
     if (closed) return Promise.reject(new Error('stage pool closed'));
     if (broken) return Promise.reject(broken);
     return new Promise<StageRun>((resolve, reject) => {
-      const job: StageJob = { id: nextId++, stage: stage.name, state, recording: ctx.recording, options: ctx.options, budget: opts.budget };
+      const job: StageJob = {
+        id: nextId++,
+        stage: stage.name,
+        state,
+        recording: ctx.recording,
+        options: ctx.options,
+        budget: opts.budget,
+        ...(ctx.sameProcess ? { sameProcess: true } : {}),
+      };
       queue.push({ job, stage, ctx, opts, resolve, reject, signal: ctx.signal });
       dispatch();
     });

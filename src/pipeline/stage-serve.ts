@@ -19,7 +19,7 @@ export function serveStages(port: MessagePort, pipeline: PipelineConfig, stageBy
       const stage = stageByName(job.stage);
       if (!stage) throw new Error(`unknown stage ${job.stage}`);
       let last = -1;
-      const r = await executeStage(stage, job.state, { recording: job.recording, pipeline, options: job.options, signal: ac.signal }, {
+      const r = await executeStage(stage, job.state, { recording: job.recording, pipeline, options: job.options, signal: ac.signal, sameProcess: job.sameProcess }, {
         budget: job.budget,
         onProgress: (_s, fraction) => {
           // progress is for people: a message per percent is plenty
