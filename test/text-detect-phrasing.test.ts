@@ -51,6 +51,9 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(has([['agent', '您好 人保车险 工号5521 请问有什么可以帮您']], 'self_identification')).toBe(true);
     expect(has([['agent', '您好 国泰航空 我是 Vivian 请问有什么可以帮您']], 'self_identification')).toBe(true);
     expect(has([['agent', '您好 国泰航空 我是VIP专线 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '您好 中国移动 我是王芳 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 中国移动 我是周末值班的 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '您好 我是沈阳分公司的 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
   });
 
   it('greetings: 晚上好 / 感谢致电 and a clipped "morning", not "this morning"', () => {
