@@ -68,6 +68,8 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(count([['agent', '您好'], ['agent', '具体时间我不太清楚']], 'banned_phrase')).toBe(1);
     expect(count([['agent', '您好'], ['agent', '非常抱歉 我不太清楚您的意思 请您再说一遍好吗']], 'banned_phrase')).toBe(0);
     expect(count([['agent', '您好'], ['agent', '不晓得您明天上午方便吗']], 'banned_phrase')).toBe(0);
+    expect(count([['agent', '您好'], ['agent', '您发的图片不太清楚 麻烦您重新拍一张']], 'banned_phrase')).toBe(0);
+    expect(count([['agent', '您好'], ['agent', '照片不清楚 麻烦您再传一次']], 'banned_phrase')).toBe(0);
   });
 
   it('code-switching: one English word is enough to match English too ("I dunno 你去问前台", "um 这个…")', () => {
