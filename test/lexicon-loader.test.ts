@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { ConfigError } from '../src/core/errors.js';
 import { loadLexicons, parseLexiconFile } from '../src/lexicon/loader.js';
 import { LEXICON_CATEGORIES } from '../src/lexicon/schema.js';
 import { parseTextParams } from '../src/detect/text/params.js';
+import { readYamlFile } from '../src/pipeline/loader.js';
 
 const repoLexicons = join(dirname(fileURLToPath(import.meta.url)), '..', 'lexicons');
 
@@ -61,6 +62,66 @@ describe('lexicon loader', () => {
     expect(both.version).not.toBe(base.version);
     expect(both.version).toMatch(/^en@1\|2#/);
     expectConfigError(() => loadLexicons(root, ['missing']), 'missing', 'lexicon set not found');
+  });
+});
+
+describe('parsed lexicons and YAML are cached by content (and code)', () => {
+  const withCache = (fn: (cache: string, root: string) => void) => {
+    const saved = process.env.CALLQA_CACHE_DIR;
+    const cache = mkdtempSync(join(tmpdir(), 'callqa-cache-'));
+    const root = mkdtempSync(join(tmpdir(), 'callqa-lex-'));
+    process.env.CALLQA_CACHE_DIR = cache;
+    try {
+      fn(cache, root);
+    } finally {
+      if (saved === undefined) delete process.env.CALLQA_CACHE_DIR;
+      else process.env.CALLQA_CACHE_DIR = saved;
+      rmSync(cache, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+  const lexicon = (phrase: string) => `version: 1\nlanguage: en\ncategory: banned\nentries:\n  - { id: en.banned.x, phrases: [${phrase}] }\n`;
+
+  it('the same files load from the cache; an edited file is parsed again; a damaged entry is made again', () => {
+    withCache((cache, root) => {
+      mkdirSync(join(root, 'en'));
+      const file = join(root, 'en', 'banned.yaml');
+      writeFileSync(file, lexicon('no way'));
+      expect(loadLexicons(root).entries[0]!.phrases).toEqual(['no way']);
+      const entries = readdirSync(join(cache, 'lexicons'));
+      expect(entries).toHaveLength(1);
+      // what a second load returns is the cached entry (changed here to tell it apart)
+      const cached = join(cache, 'lexicons', entries[0]!);
+      const doc = JSON.parse(readFileSync(cached, 'utf8')) as { entries: Array<{ phrases: string[] }> };
+      doc.entries[0]!.phrases = ['from the cache'];
+      writeFileSync(cached, JSON.stringify(doc));
+      expect(loadLexicons(root).entries[0]!.phrases).toEqual(['from the cache']);
+      // an edited lexicon is another key: parsed and validated again
+      writeFileSync(file, lexicon('never'));
+      expect(loadLexicons(root).entries[0]!.phrases).toEqual(['never']);
+      writeFileSync(file, lexicon('nope, really: [x'));
+      expectConfigError(() => loadLexicons(root), 'en/banned.yaml', 'cannot parse lexicon');
+      // a damaged entry is made again from the file
+      writeFileSync(cached, '{"entries": [');
+      writeFileSync(file, lexicon('no way'));
+      expect(loadLexicons(root).entries[0]!.phrases).toEqual(['no way']);
+    });
+  });
+
+  it('a pipeline file\'s YAML: kept when JSON keeps it exactly, errors never kept', () => {
+    withCache((cache, root) => {
+      const file = join(root, 'p.yaml');
+      writeFileSync(file, 'a: 1\nb: [x, y]\n');
+      expect(readYamlFile(file, 'pipeline')).toEqual({ a: 1, b: ['x', 'y'] });
+      expect(readYamlFile(file, 'pipeline')).toEqual({ a: 1, b: ['x', 'y'] });
+      expect(readdirSync(join(cache, 'yaml'))).toHaveLength(1);
+      writeFileSync(file, 'a: .inf\n');
+      expect(readYamlFile(file, 'pipeline')).toEqual({ a: Infinity });
+      expect(readYamlFile(file, 'pipeline')).toEqual({ a: Infinity });
+      writeFileSync(file, 'a: [1,\n');
+      expectConfigError(() => readYamlFile(file, 'pipeline'), 'p.yaml', 'not valid YAML');
+      expect(readdirSync(join(cache, 'yaml'))).toHaveLength(1);
+    });
   });
 });
 

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { fileURLToPath } from 'node:url';
+import { cacheKey, cachedJson } from '../config/cache.js';
+import { parseYaml, yamlVersion } from '../config/yaml.js';
 import { ConfigError } from '../core/errors.js';
 import {
   LEXICON_LANGUAGES,
@@ -130,25 +132,58 @@ export function loadLexicons(rootDir: string, sets?: readonly string[]): LoadedL
   const setDirs = (sets && sets.length > 0 ? [...sets] : readdirSync(rootDir).filter((n) => statSync(join(rootDir, n)).isDirectory()).sort()).map(
     (s) => (isAbsolute(s) ? s : resolve(rootDir, s)),
   );
+  const found: { rel: string; bytes: Buffer }[] = [];
+  for (const dir of setDirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${dir}: lexicon set not found (pipeline field lexicons)`);
+    for (const path of listSetFiles(dir)) found.push({ rel: relative(rootDir, path) || path, bytes: readFileSync(path) });
+  }
+  if (found.length === 0) throw new ConfigError(`${rootDir}: no lexicon files (*.yaml, *.json) in ${setDirs.join(', ')}`);
+  // Start-up time: parsing and validating the YAML is most of a short run's pipeline loading (~0.2 s), and
+  // its result depends only on these files and this code: kept in the cache folder under a key of both.
+  const key = cacheKey([...codeFingerprint(), ...found.flatMap((f) => [f.rel, f.bytes])]);
+  return cachedJson('lexicons', key, () => parseLexiconFiles(found));
+}
+
+function parseLexiconFiles(found: readonly { rel: string; bytes: Buffer }[]): LoadedLexicons {
   const byId = new Map<string, LexiconEntry>();
   const files: LexiconFileInfo[] = [];
   const quoteMarkers: Record<LexiconLanguage, string[]> = { zh: [], en: [] };
   const hash = createHash('sha256');
-  for (const dir of setDirs) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${dir}: lexicon set not found (pipeline field lexicons)`);
-    for (const path of listSetFiles(dir)) {
-      const rel = relative(rootDir, path) || path;
-      const bytes = readFileSync(path);
-      const parsed = parseLexiconFile(bytes.toString('utf8'), rel);
-      const sha = createHash('sha256').update(bytes).digest('hex');
-      hash.update(rel).update('\0').update(bytes).update('\0');
-      files.push({ ...parsed.info, sha256: sha });
-      for (const e of parsed.entries) byId.set(e.id, e);
-      quoteMarkers[parsed.info.language].push(...parsed.quoteMarkers);
-    }
+  for (const { rel, bytes } of found) {
+    const parsed = parseLexiconFile(bytes.toString('utf8'), rel);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    hash.update(rel).update('\0').update(bytes).update('\0');
+    files.push({ ...parsed.info, sha256: sha });
+    for (const e of parsed.entries) byId.set(e.id, e);
+    quoteMarkers[parsed.info.language].push(...parsed.quoteMarkers);
   }
-  if (files.length === 0) throw new ConfigError(`${rootDir}: no lexicon files (*.yaml, *.json) in ${setDirs.join(', ')}`);
   return { entries: [...byId.values()], quoteMarkers, files, version: lexiconVersionOf(files, hash.digest('hex')) };
+}
+
+let fingerprint: string[] | undefined;
+/**
+ * What the parsed lexicons depend on besides the files: this module and the schema (their text as loaded:
+ * dist/ or, under tsx, src/) and the YAML and zod versions. A new build or an edit of either is a new key.
+ */
+function codeFingerprint(): string[] {
+  if (fingerprint) return fingerprint;
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const read = (u: URL) => {
+    try {
+      return readFileSync(fileURLToPath(u), 'utf8');
+    } catch {
+      return String(Math.random()); // unknown code: never reuse a cached result
+    }
+  };
+  const zod = (() => {
+    try {
+      return read(new URL(import.meta.resolve('zod/package.json')));
+    } catch {
+      return String(Math.random());
+    }
+  })();
+  fingerprint = [read(new URL(import.meta.url)), read(new URL(`./schema${ext}`, import.meta.url)), yamlVersion(), zod];
+  return fingerprint;
 }
 
 function lexiconVersionOf(files: readonly LexiconFileInfo[], sha: string): string {

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { cacheKey, cachedJson } from '../config/cache.js';
 import { env } from '../config/env.js';
+import { jsonSafe, parseYaml, yamlVersion } from '../config/yaml.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { loadLexicons } from '../lexicon/loader.js';
 import { LEXICON_CATEGORIES, type LoadedLexicons } from '../lexicon/schema.js';
@@ -89,11 +90,19 @@ export function readYamlFile(file: string, what: string): unknown {
   } catch (err) {
     throw new ConfigError(`${file}: cannot read ${what}: ${errorMessage(err)}`);
   }
-  try {
-    return parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`${file}: not valid YAML: ${errorMessage(err).split('\n')[0]}`);
-  }
+  // the parsed data of the same bytes is kept (validation still runs every time), when JSON keeps it exactly
+  return cachedJson(
+    'yaml',
+    cacheKey(['yaml', yamlVersion(), text]),
+    () => {
+      try {
+        return parseYaml(text);
+      } catch (err) {
+        throw new ConfigError(`${file}: not valid YAML: ${errorMessage(err).split('\n')[0]}`);
+      }
+    },
+    jsonSafe,
+  );
 }
 
 /**

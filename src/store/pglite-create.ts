@@ -18,12 +18,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { env } from '../config/env.js';
+import { cacheDir } from '../config/cache.js';
 import { errorMessage } from '../core/errors.js';
 
 export interface MigrationsConfig {
@@ -71,30 +70,9 @@ export function templateKey(migrations: MigrationsConfig): string {
   return createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 24);
 }
 
-function writableDir(dir: string): boolean {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** This package's root (src/store or dist/store, two levels up). */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Where templates live (see the top of this file); null when no cache folder can be written. */
+/** Where templates live: callqa's cache folder (config/cache.ts); null when none can be written. */
 export function templateCacheDir(): string | null {
-  const configured = env().CALLQA_CACHE_DIR;
-  if (configured) return writableDir(configured) ? path.resolve(configured) : null;
-  const nodeModules = path.join(PACKAGE_ROOT, 'node_modules');
-  if (existsSync(nodeModules)) {
-    const local = path.join(nodeModules, '.cache', 'callqa');
-    if (writableDir(local)) return local;
-  }
-  const xdg = path.join(env().XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'callqa');
-  return writableDir(xdg) ? xdg : null;
+  return cacheDir();
 }
 
 /**
