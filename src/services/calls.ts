@@ -8,7 +8,6 @@ import type { CallEvent, CallMetadata } from '../core/types.js';
 import { reviewedCard, type FinalCard, type HumanDecision } from '../review/decisions.js';
 import { disputeDeadline, describeWindow } from '../review/disputes.js';
 import type { ReviewSettings } from '../review/settings.js';
-import type { ScorecardDraft } from '../score/scorecard.js';
 import type { CallFilter, CallRow } from '../store/calls-repo.js';
 import type { Repository } from '../store/repository.js';
 import type { ReviewsRepo } from '../store/reviews-repo.js';
@@ -220,15 +219,15 @@ export class CallsService {
     if (call.reviewId && call.reviewScorecardId) {
       if (call.reviewState === 'completed') {
         const result = await this.reviews.latestResult(call.reviewId);
-        if (result) return { ...(result.card as FinalCard), stage: 'final', draftId: call.reviewScorecardId, version: result.version };
+        if (result) return { ...result.card, stage: 'final', draftId: call.reviewScorecardId, version: result.version };
       }
-      const draft = await this.reviews.getScorecard(call.reviewScorecardId);
+      const draft = await this.reviews.mustGetScorecard(call.reviewScorecardId);
       const decisions = latestDecisions(await this.reviews.listDecisions(call.reviewId));
-      return { ...reviewedCard(draft!.card as ScorecardDraft, decisions), stage: 'in_review', draftId: call.reviewScorecardId, version: null };
+      return { ...reviewedCard(draft.card, decisions), stage: 'in_review', draftId: call.reviewScorecardId, version: null };
     }
     if (!call.scorecardId) return null;
-    const draft = await this.reviews.getScorecard(call.scorecardId);
-    return { ...reviewedCard(draft!.card as ScorecardDraft, new Map()), stage: 'draft', draftId: call.scorecardId, version: null };
+    const draft = await this.reviews.mustGetScorecard(call.scorecardId);
+    return { ...reviewedCard(draft.card, new Map()), stage: 'draft', draftId: call.scorecardId, version: null };
   }
 
   async disputesOf(reviewId: string | null): Promise<DisputeView[]> {

@@ -3,7 +3,7 @@
  * the agent's supervisor upholds the result or amends the item. An amendment adds a new result version scored
  * with the same arithmetic; the earlier version stays. Every step is audited in the same transaction.
  */
-import { amendCard, type FinalCard } from '../review/decisions.js';
+import { amendCard } from '../review/decisions.js';
 import { checkOpenDispute, checkRuling, type RulingInput } from '../review/disputes.js';
 import type { ReviewSettings } from '../review/settings.js';
 import type { StoreDb } from '../store/db.js';
@@ -38,7 +38,7 @@ export class DisputeService {
         throw new ServiceError(409, 'conflict', 'only a completed review can be disputed; this call has no published result yet');
       }
       const result = (await tx.latestResult(review.id))!;
-      const card = result.card as FinalCard;
+      const card = result.card;
       const existing = await tx.disputesOfReview(review.id);
       rule(() =>
         checkOpenDispute({
@@ -72,7 +72,7 @@ export class DisputeService {
       // rulings on two disputes of one review add result versions one after the other
       await tx.getReview(d.reviewId, { forUpdate: true });
       const result = (await tx.latestResult(d.reviewId))!;
-      const card = result.card as FinalCard;
+      const card = result.card;
       const ruling = rule(() => checkRuling(d.status, card, d.itemId, input));
       let total = result.total;
       let version = result.version;

@@ -4,7 +4,6 @@
  * new draft but never changes an open or completed review. Each step is audited in the same transaction.
  */
 import { findItem, reviewedCard, validateDecision, type DecisionInput, type FinalCard, type FinalItem } from '../review/decisions.js';
-import type { ScorecardDraft } from '../score/scorecard.js';
 import type { StoreDb } from '../store/db.js';
 import type { ReviewsRepo } from '../store/reviews-repo.js';
 import type { AuditService } from './audit.js';
@@ -48,7 +47,7 @@ export class ReviewService {
       if (review.status === 'completed') {
         throw new ServiceError(409, 'conflict', `the review of this call was completed at ${review.completedAt?.toISOString()}; changes now go through a dispute`);
       }
-      const draft = (await tx.getScorecard(review.scorecardId))!.card as ScorecardDraft;
+      const draft = (await tx.mustGetScorecard(review.scorecardId)).card;
       const d = rule(() => validateDecision(draft, input));
       await tx.addDecision({
         reviewId: review.id,
@@ -86,7 +85,7 @@ export class ReviewService {
       if (review.status === 'completed') {
         throw new ServiceError(409, 'conflict', `the review of this call was already completed at ${review.completedAt?.toISOString()}`);
       }
-      const draft = (await tx.getScorecard(review.scorecardId))!.card as ScorecardDraft;
+      const draft = (await tx.mustGetScorecard(review.scorecardId)).card;
       const decisions = latestDecisions(await tx.listDecisions(review.id));
       const resolved: FinalCard = rule(() => reviewedCard(draft, decisions, { requireComplete: true }));
       await tx.addResult({

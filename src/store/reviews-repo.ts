@@ -47,6 +47,13 @@ export class ReviewsRepo {
     return row ?? null;
   }
 
+  /** A scorecard a review or call points at (a foreign key guarantees it): its absence is a broken database, said plainly. */
+  async mustGetScorecard(id: string): Promise<ScorecardRow> {
+    const row = await this.getScorecard(id);
+    if (!row) throw new Error(`scorecard ${id} is referenced but missing from the database`);
+    return row;
+  }
+
   async getReviewForCall(recordingId: string, opts: { forUpdate?: boolean } = {}): Promise<ReviewRow | null> {
     const q = this.db.select().from(reviews).where(eq(reviews.recordingId, recordingId));
     const [row] = opts.forUpdate ? await q.for('update') : await q;

@@ -24,6 +24,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { CallMetadata, Speaker, WordTiming } from '../core/types.js';
 import type { ScorecardDraft } from '../score/types.js';
+import type { FinalCard } from '../review/decisions.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -389,7 +390,7 @@ export const reviewResults = pgTable(
     maxTotal: doublePrecision('max_total').notNull(),
     fatal: boolean('fatal').notNull(),
     /** the final scorecard: every item with the machine's and the human's answer */
-    card: jsonb('card').$type<unknown>().notNull(),
+    card: jsonb('card').$type<FinalCard>().notNull(),
     /** 'completed' or 'dispute' */
     cause: text('cause').notNull(),
     disputeId: uuid('dispute_id'),

@@ -312,7 +312,7 @@ export class TriageRepo {
       pipelineId: r.pipeline_id as string,
       completedAt: date(r.completed_at)!,
       completedBy: str(r.completed_by),
-      card: (typeof r.card === 'string' ? JSON.parse(r.card) : r.card) as FinalCard,
+      card: (typeof r.card === "string" ? JSON.parse(r.card) : r.card) as FinalCard,
     }));
   }
 
