@@ -117,6 +117,11 @@ interface PatternValue {
   phrase: string;
   /** fuzzy patterns: the phrase as matched text */
   target: string | undefined;
+  /**
+   * Chinese exact patterns: the text any match of the pattern has (its code points are the matched symbols), made
+   * once here rather than once per hit. undefined elsewhere (English words match by stem, numbers vary).
+   */
+  surface: string | undefined;
 }
 const PHRASE = 0;
 const EXCEPTION = 1;
@@ -250,7 +255,7 @@ export class LexiconMatcher {
     this.entryFuzzyConf = Float64Array.from(lex.entries, (e) => e.fuzzyConfidence);
     lex.entries.forEach((e, i) => this.addEntry(e, i));
     for (const lang of ['zh', 'en'] as const) {
-      for (const q of lex.quoteMarkers[lang]) this.addPattern(lang, q, { kind: QUOTE, entry: -1, phrase: q, target: undefined });
+      for (const q of lex.quoteMarkers[lang]) this.addPattern(lang, q, { kind: QUOTE, entry: -1, phrase: q, target: undefined, surface: undefined });
       const m = this.langs[lang];
       m.exact.build();
       m.numeric.build();
@@ -325,7 +330,8 @@ export class LexiconMatcher {
     const m = this.langs[lang];
     if (lang === 'zh') {
       const chars = phraseCharsZh(phrase);
-      (chars.includes(NUM_CHAR) ? m.numeric : m.exact).add(chars, value);
+      if (chars.includes(NUM_CHAR)) m.numeric.add(chars, value);
+      else m.exact.add(chars, { ...value, surface: String.fromCodePoint(...chars) });
     } else {
       const toks = phraseTokensEn(phrase);
       const ids = toks.map((t) => idOf(m.vocab, t, true));
@@ -336,7 +342,7 @@ export class LexiconMatcher {
   private addEntry(e: LexiconEntry, index: number): void {
     const m = this.langs[e.language];
     for (const phrase of e.phrases) {
-      this.addPattern(e.language, phrase, { kind: PHRASE, entry: index, phrase, target: undefined });
+      this.addPattern(e.language, phrase, { kind: PHRASE, entry: index, phrase, target: undefined, surface: undefined });
       if (!e.fuzzy || phrase.includes('{n}')) continue;
       if (e.language === 'zh') {
         const chars = phraseCharsZh(phrase);
@@ -344,7 +350,7 @@ export class LexiconMatcher {
           const target = String.fromCodePoint(...chars);
           m.fuzzy.add(
             chars.map((c) => idOf(m.fuzzyVocab, pinyinKey(c), true)),
-            { kind: PHRASE, entry: index, phrase, target },
+            { kind: PHRASE, entry: index, phrase, target, surface: undefined },
           );
         }
       } else {
@@ -352,12 +358,12 @@ export class LexiconMatcher {
         if (words.join('').length >= FUZZY_MIN_EN_LETTERS) {
           m.fuzzy.add(
             words.map((w) => idOf(m.fuzzyVocab, metaphoneKey(w), true)),
-            { kind: PHRASE, entry: index, phrase, target: words.join(' ') },
+            { kind: PHRASE, entry: index, phrase, target: words.join(' '), surface: undefined },
           );
         }
       }
     }
-    for (const ex of e.exceptions) this.addPattern(e.language, ex, { kind: EXCEPTION, entry: index, phrase: ex, target: undefined });
+    for (const ex of e.exceptions) this.addPattern(e.language, ex, { kind: EXCEPTION, entry: index, phrase: ex, target: undefined, surface: undefined });
   }
 
   /**
@@ -467,7 +473,7 @@ export class LexiconMatcher {
       const to = buf[3 * k + 1];
       if (v.kind === PHRASE) {
         if (wanted !== null && wanted[v.entry] === 0) continue;
-        this.addCandidate(nc++, v.entry, from, to, 0, 1, v.phrase, undefined);
+        this.addCandidate(nc++, v.entry, from, to, 0, 1, v.phrase, v.surface);
       } else if (v.kind === EXCEPTION) nx = this.addException(nx, v.entry, from, to);
       else nq = this.addQuoteEnd(nq, to);
     }
@@ -571,7 +577,7 @@ export class LexiconMatcher {
         this.entries[sc.cEntry[c]],
         language,
         sc.cPhrase[c],
-        fuzzy ? sc.cMatched[c]! : this.surface(language, symbols, from, to),
+        sc.cMatched[c] ?? this.surface(language, symbols, from, to),
         from,
         to,
         length,
