@@ -6,7 +6,8 @@
  *                                                       VARIED_JSON=out.json writes the per-call results)
  *
  * Method
- * - Calls: callgen's hardLineCallSpec on seeds VARIED_SEED0.. (never used to tune the detectors), with per-call
+ * - Calls: callgen's hardLineCallSpec on seeds VARIED_SEED0.. (701..: looked at while fixing issue 16's second
+ *   round; 801..: the blind set, measured before and after without being looked at first), with per-call
  *   overrides drawn from the seed: speakerphone rooms from sox's `reverb` (Freeverb: reverberance 30-95 %,
  *   room scale 20-100 %, HF damping 10-90 %, pre-delay 0-30 ms, direct-to-reverberant -6..+4 dB) for two calls
  *   in three, the built-in Schroeder room with RT60 0.25-1.4 s for the third; the loudspeaker echo of the agent
