@@ -47,7 +47,7 @@ function parseFilter(o: FilterOptions) {
   };
 }
 
-const actor = async () => (await import('../services/types.js')).systemActor(`cli:${process.env.USER ?? 'unknown'}`);
+const actor = async () => (await import('../services/types.js')).cliActor();
 
 export function register(program: Command): void {
   const calls = program.command('calls').description(DESCRIPTION);

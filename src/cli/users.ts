@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import Table from 'cli-table3';
-import { systemActor } from '../services/types.js';
+import { cliActor } from '../services/types.js';
 
 /**
  * callqa users: add|list|disable|enable|set-password|token|tokens|revoke-token. Passwords are read from stdin (never from the
@@ -23,7 +23,7 @@ async function withServices<T>(data: string | undefined, fn: (s: import('../serv
   }
 }
 
-const actor = () => systemActor(`cli:${process.env.USER ?? 'unknown'}`);
+const actor = cliActor;
 
 function needStdin(flag: boolean | undefined): void {
   if (!flag) throw new Error('give the password on stdin with --password-stdin (e.g. printf %s "$PW" | callqa users add ...)');

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../core/errors.js';
+import { cliActor } from '../services/types.js';
 
 const DESCRIPTION = 'the compliance watch list: saved searches run over every newly analysed call (add, list, disable, enable, check, hits)';
 
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .action(async (name: string, query: string, opts: { speaker?: 'agent' | 'customer'; team?: string; program?: string; data?: string }) => {
       await withService(opts.data, async (svc) => {
         try {
-          await svc.add({ name, query, filters: { speaker: opts.speaker, team: opts.team, pipelineId: opts.program } }, `cli:${process.env.USER ?? 'unknown'}`);
+          await svc.add({ name, query, filters: { speaker: opts.speaker, team: opts.team, pipelineId: opts.program } }, cliActor().username);
         } catch (err) {
           throw new ConfigError((err as Error).message);
         }

@@ -12,7 +12,7 @@
  * main thread (--jobs 1, the main thread's lane of --jobs N, the queue's workers) it is judged when it
  * returns, and fails the call the same way.
  */
-import { parseEnv } from '../config/env.js';
+import { env, parseEnv } from '../config/env.js';
 import { InputError } from '../core/errors.js';
 
 export interface StageBudget {
@@ -25,8 +25,8 @@ export interface StageBudget {
 export const DEFAULT_STAGE_BUDGET: StageBudget = { baseSec: 600, perAudioSec: 3 };
 
 /** CALLQA_STAGE_BUDGET_SEC and CALLQA_STAGE_BUDGET_X, validated (ConfigError naming the variable). */
-export function stageBudgetFromEnv(source: NodeJS.ProcessEnv = process.env): StageBudget {
-  const e = parseEnv(source);
+export function stageBudgetFromEnv(source?: NodeJS.ProcessEnv): StageBudget {
+  const e = source ? parseEnv(source) : env();
   return {
     baseSec: e.CALLQA_STAGE_BUDGET_SEC ?? DEFAULT_STAGE_BUDGET.baseSec,
     perAudioSec: e.CALLQA_STAGE_BUDGET_X ?? DEFAULT_STAGE_BUDGET.perAudioSec,

@@ -7,7 +7,7 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { parseEnv } from '../config/env.js';
+import { env, parseEnv } from '../config/env.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -25,8 +25,8 @@ export interface QueueConfig {
 }
 
 /** Reads and checks the environment; throws ConfigError naming the variable. */
-export function queueConfigFromEnv(env: NodeJS.ProcessEnv = process.env): QueueConfig {
-  const e = parseEnv(env);
+export function queueConfigFromEnv(source?: NodeJS.ProcessEnv): QueueConfig {
+  const e = source ? parseEnv(source) : env();
   if (!e.DATABASE_URL) {
     throw new ConfigError(
       'DATABASE_URL is not set: queue workers share a PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/callqa); ' +
