@@ -88,8 +88,8 @@ export async function rescoreCall(repo: Repository, target: RescoreTarget, pipel
 async function latestDoneRun(repo: Repository, contentHash: string): Promise<RunSummary | null> {
   const rec = await repo.getRecordingByHash(contentHash);
   if (!rec) return null;
-  const runs = await repo.listRuns({ status: 'done', limit: 1_000_000 });
-  return runs.find((r) => r.recordingId === rec.id) ?? null;
+  const [run] = await repo.listRuns({ status: 'done', recordingId: rec.id, limit: 1 });
+  return run ?? null;
 }
 
 /** The call's state as the stages left it: their saved outputs merged in graph order (the old draft left out). */

@@ -169,7 +169,12 @@ export class RunsRepo {
       })
       .from(analysisRuns)
       .innerJoin(recordings, eq(recordings.id, analysisRuns.recordingId))
-      .where(statuses ? inArray(analysisRuns.status, statuses) : undefined)
+      .where(
+        and(
+          statuses ? inArray(analysisRuns.status, statuses) : undefined,
+          opts.recordingId ? eq(analysisRuns.recordingId, opts.recordingId) : undefined,
+        ),
+      )
       .orderBy(...order)
       .limit(opts.limit ?? 100)
       .offset(opts.offset ?? 0);

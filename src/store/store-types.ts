@@ -76,6 +76,8 @@ export interface RunSummary extends RunRow {
 
 export interface ListRunsOptions {
   status?: RunStatus | RunStatus[];
+  /** only this recording's runs */
+  recordingId?: string;
   /** default 100 */
   limit?: number;
   offset?: number;
