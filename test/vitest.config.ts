@@ -22,6 +22,7 @@ const UNIT_IN_TEST = [
   'test/text-detect.test.ts',
   'test/text-detect-dialogues.test.ts',
   'test/text-detect-blind.test.ts',
+  'test/text-detect-blind2.test.ts',
   'test/text-detect-blind3.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',

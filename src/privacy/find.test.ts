@@ -112,7 +112,9 @@ describe('labelled set: precision and recall per category and language', () => {
 });
 const PRECISION_FLOOR = 0.98;
 const RECALL_FLOOR = 0.98;
-const CATEGORY_FLOOR = 0.85;
+// measured: 1.00 precision and recall in every category and language (1-15 spans each); the floor lets the
+// largest category (zh mobile, 15) lose one span and no smaller one lose any
+const CATEGORY_FLOOR = 0.93;
 
 describe('masking', () => {
   it('replaces spans with labels in the text language and leaves the rest readable', () => {
