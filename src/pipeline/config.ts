@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ConfigError } from '../core/errors.js';
 import { DEFAULT_TEXT_PARAMS, TextParamsSchema } from '../detect/text/params.js';
 import { ReviewPolicySchema, ScorecardSchema } from '../score/schema.js';
 import { DEFAULT_PRIVACY, PrivacySchema } from '../privacy/config.js';
@@ -67,17 +66,8 @@ export const PipelineConfigSchema = z
   .strict();
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 
-export function formatZodError(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-}
-
-export function parsePipeline(data: unknown, file: string): PipelineConfig {
-  const r = PipelineConfigSchema.safeParse(data);
-  if (!r.success) throw new ConfigError(`${file}: invalid pipeline: ${formatZodError(r.error)}`);
-  return r.data;
-}
-
 /** The built-in default when no pipeline is named: audio analysis only, standard stereo layout. */
 export function defaultPipeline(): PipelineConfig {
-  return parsePipeline({ id: 'default', version: '1' }, '(built-in default)');
+  // the schema's defaults are the built-in program (parsed, not hand-written, so it cannot drift from them)
+  return PipelineConfigSchema.parse({ id: 'default', version: '1' });
 }

@@ -5,7 +5,7 @@ import { emptyState, mergeState, type CallState, type Stage, type StageContext, 
 
 /**
  * Running stages, written once for the three places that do it: the in-process runner (runner.ts), the
- * queue's stage job (queue/handler.ts) and rescore (services/analysis.ts). Each of them loads and saves
+ * queue's stage job (queue/handler.ts) and rescore (services/rescore.ts). Each of them loads and saves
  * through the store its own way (one transaction at the end; two round trips per job; a new draft beside
  * the old); what a stage run IS, what the state of a call is after its saved stages, what the first stage
  * tells about the recording and what a finished call stores, is here.

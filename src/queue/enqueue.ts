@@ -14,7 +14,8 @@ import { checkFile, hashFile } from '../pipeline/runner.js';
 import type { RunOptions, StageName } from '../pipeline/stage.js';
 import type { RunRow, RunSummary } from '../store/index.js';
 import type { QueueContext } from './context.js';
-import { removeRunArtifacts, resumeStageIndex } from './handler.js';
+import { resumeStageIndex } from '../pipeline/execute.js';
+import { removeRunArtifacts } from './handler.js';
 import { OPTIONS_KEY, PIPELINE_REF_KEY, encodeRunOptions, type RunKey } from './jobs.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

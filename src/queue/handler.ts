@@ -181,7 +181,6 @@ function settle(p: Promise<unknown>): Promise<{ error: unknown } | undefined> {
   );
 }
 
-export { resumeStageIndex };
 
 /** Pipelines by the name they were enqueued with, loaded once per worker process. */
 export class PipelineCache {
