@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as OpenCC from 'opencc-js';
-import { openccTwToCn } from '../src/core/normalise.js';
+import { normaliseText, openccTwToCn } from '../src/core/normalise.js';
 import { matcherFor } from '../src/detect/text/index.js';
 import { loadLexicons } from '../src/lexicon/loader.js';
 import type { MatchHit, MatchTranscriptOptions } from '../src/lexicon/matcher.js';
@@ -77,6 +77,28 @@ describe('fast matcher = reference matcher', () => {
       for (let k = 0; k < n; k++) s += pool[Math.floor(rnd() * pool.length)];
       if (normaliseFast(s) !== referenceNormalise(s)) wrong.push(s);
     }
+    expect(wrong.slice(0, 10)).toEqual([]);
+  });
+
+  it('normaliseText (stored normText, search) gives what its whole-string passes give, for every BMP character and random strings', () => {
+    const opencc = OpenCC.Converter({ from: 'tw', to: 'cn' });
+    const PUNCT = /[\p{P}\p{S}\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]/gu;
+    const slow = (raw: string) => opencc(raw.normalize('NFKC')).toLowerCase().replace(PUNCT, ' ').replace(/\s+/g, ' ').trim();
+    const bad: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const s = `a${String.fromCharCode(c)} b`;
+      if (normaliseText(s) !== slow(s)) bad.push(c.toString(16));
+    }
+    expect(bad.slice(0, 10)).toEqual([]);
+    const pool = [...new Set([...fixtureUtterances().map((u) => u.text).join(''), ' ', '\t', '\u3000', '，', '。', 'Σ', 'İ', 'e\u0301', '\u{20000}'])];
+    const rnd = prng(1717);
+    const wrong: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      let s = '';
+      for (let n = Math.floor(rnd() * 12); n > 0; n--) s += pool[Math.floor(rnd() * pool.length)];
+      if (normaliseText(s) !== slow(s)) wrong.push(s);
+    }
+    for (const u of fixtureUtterances()) if (normaliseText(u.text) !== slow(u.text)) wrong.push(u.text);
     expect(wrong.slice(0, 10)).toEqual([]);
   });
 

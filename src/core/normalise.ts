@@ -173,10 +173,78 @@ export function toSimplifiedChinese(s: string): string {
   return s;
 }
 
+/**
+ * NFKC, Traditional -> Simplified and lower case one UTF-16 unit at a time, for the usual text. A BMP character is
+ * "simple" when its NFKC form is one character, neither it nor that form is a combining mark or a conjoining Hangul
+ * jamo (the only characters NFKC composes with what precedes them, or reorders), OpenCC's tw -> cn chain cannot
+ * change that form, and lower-casing it gives one character without context (not Σ, whose lower case depends on
+ * the next letter). A string of simple characters normalises to the concatenation of their own results, so a table
+ * lookup per unit replaces three whole-string passes; anything else (a surrogate, a Traditional character OpenCC may
+ * rewrite as part of a phrase, a combining accent) takes the whole-string path. Checked for every BMP character
+ * and random strings by test/lexicon-parity.test.ts.
+ *
+ * simpleUnit(c): the normalised unit, or -1 when c is not simple. Computed lazily per unit.
+ */
+const simpleTable = new Int32Array(0x10000); // normalised unit + 2; 1 = not simple; 0 = not computed
+const MARK = /\p{M}/u;
+const isJamo = (c: number) => (c >= 0x1100 && c <= 0x11ff) || (c >= 0xa960 && c <= 0xa97f) || (c >= 0xd7b0 && c <= 0xd7ff);
+export function simpleUnit(c: number): number {
+  let v = simpleTable[c];
+  if (v === 0) simpleTable[c] = v = computeSimple(c) + 2;
+  return v - 2;
+}
+function computeSimple(c: number): number {
+  if (c >= 0xd800 && c <= 0xdfff) return -1;
+  const ch = String.fromCharCode(c);
+  const n = ch.normalize('NFKC');
+  if (n.length !== 1 || MARK.test(ch) || MARK.test(n) || isJamo(c)) return -1;
+  const nc = n.charCodeAt(0);
+  if (isJamo(nc) || nc === 0x3a3 || isOpenccChangeable(nc)) return -1;
+  const l = n.toLowerCase();
+  if (l.length !== 1) return -1;
+  const m = l.charCodeAt(0);
+  return m >= 0xd800 && m <= 0xdfff ? -1 : m;
+}
+
 // Unicode punctuation and symbols, plus the CJK punctuation block; keep letters, digits, CJK and spaces.
 const PUNCT = /[\p{P}\p{S}\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]/gu;
+const PUNCT_ONE = /^[\p{P}\p{S}\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]$/u;
+const SPACE_ONE = /^\s$/;
+/** BMP: 0 not computed, 1 kept, 2 becomes a space (punctuation, symbol or whitespace after normalising) */
+const spaceTable = new Uint8Array(0x10000);
+function becomesSpace(m: number): boolean {
+  let v = spaceTable[m];
+  if (v === 0) {
+    const ch = String.fromCharCode(m);
+    spaceTable[m] = v = PUNCT_ONE.test(ch) || SPACE_ONE.test(ch) ? 2 : 1;
+  }
+  return v === 2;
+}
+
+let textBuf = new Uint16Array(256);
+const utf16 = new TextDecoder('utf-16le');
 
 export function normaliseText(raw: string): string {
+  // the usual text, one table lookup per unit (see simpleUnit); the same result as the passes below
+  const n = raw.length;
+  if (textBuf.length < n) textBuf = new Uint16Array(n * 2);
+  let w = 0;
+  let pendingSpace = false;
+  let simple = true;
+  for (let i = 0; i < n; i++) {
+    const m = simpleUnit(raw.charCodeAt(i));
+    if (m < 0) {
+      simple = false;
+      break;
+    }
+    if (becomesSpace(m)) pendingSpace = true;
+    else {
+      if (pendingSpace && w > 0) textBuf[w++] = 0x20;
+      pendingSpace = false;
+      textBuf[w++] = m;
+    }
+  }
+  if (simple) return w <= 2048 ? String.fromCharCode.apply(null, textBuf.subarray(0, w) as unknown as number[]) : utf16.decode(textBuf.subarray(0, w));
   let s = raw.normalize('NFKC');
   s = toSimplifiedChinese(s);
   s = s.toLowerCase();

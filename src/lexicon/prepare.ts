@@ -2,7 +2,7 @@
 import { Metaphone } from 'natural/lib/natural/phonetics/index.js';
 import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
 import { pinyin } from 'pinyin-pro';
-import { isOpenccChangeable, toSimplifiedChinese } from '../core/normalise.js';
+import { simpleUnit, toSimplifiedChinese } from '../core/normalise.js';
 import { countHan, countLatinWords } from '../core/text-count.js';
 
 /**
@@ -96,13 +96,9 @@ function isHanCp(cp: number): boolean {
 
 /**
  * Per-character normalisation, for the usual utterance. normaliseChars runs three whole-string passes (NFKC,
- * OpenCC, lower case), each allocating a string. For a string made only of "simple" characters the result is the
- * concatenation of each character's own result, so a table lookup per UTF-16 unit gives it with no allocation.
- * A BMP character is simple when its NFKC form is one character, neither it nor that form is a combining mark or a
- * conjoining Hangul jamo (the only characters NFKC composes with what precedes them, or reorders), OpenCC's tw -> cn
- * chain cannot change that form, and lower-casing it gives one character without context (not Σ, whose lower case
- * depends on the next letter). Anything else (a surrogate, a Traditional character OpenCC may rewrite as part of a
- * phrase, a combining accent) sends the whole string down normaliseChars. Computed lazily per code unit.
+ * OpenCC, lower case), each allocating a string; for a string of "simple" characters (core/normalise.ts simpleUnit)
+ * the result is the concatenation of each character's own, so a table lookup per UTF-16 unit gives it with no
+ * allocation. Anything else sends the whole string down normaliseChars. Computed lazily per code unit.
  *
  * Table value: 0 = not computed; bit 0 computed, bit 1 complex, bit 2 the raw unit is Han script (language choice),
  * bit 3 the normalised character is a Han code point, bits 4-5 its scanner class, bits 8-23 the normalised character.
@@ -112,22 +108,11 @@ const INFO_COMPLEX = 2;
 const INFO_HAN_SCRIPT = 4;
 const INFO_HAN_CP = 8;
 const charInfo = new Int32Array(0x10000);
-const MARK = /\p{M}/u;
-const isJamo = (c: number) => (c >= 0x1100 && c <= 0x11ff) || (c >= 0xa960 && c <= 0xa97f) || (c >= 0xd7b0 && c <= 0xd7ff);
 function computeInfo(c: number): number {
-  const ch = String.fromCharCode(c);
-  let flags = INFO_KNOWN | (HAN.test(ch) ? INFO_HAN_SCRIPT : 0);
-  if (c >= 0xd800 && c <= 0xdfff) return flags | INFO_COMPLEX;
-  const n = ch.normalize('NFKC');
-  if (n.length !== 1 || MARK.test(ch) || MARK.test(n) || isJamo(c)) return flags | INFO_COMPLEX;
-  const nc = n.charCodeAt(0);
-  if (isJamo(nc) || nc === 0x3a3 || isOpenccChangeable(nc)) return flags | INFO_COMPLEX;
-  const l = n.toLowerCase();
-  if (l.length !== 1) return flags | INFO_COMPLEX;
-  const m = l.charCodeAt(0);
-  if (m >= 0xd800 && m <= 0xdfff) return flags | INFO_COMPLEX;
-  if (isHanCp(m)) flags |= INFO_HAN_CP;
-  return flags | (classOf(m) << 4) | (m << 8);
+  const flags = INFO_KNOWN | (HAN.test(String.fromCharCode(c)) ? INFO_HAN_SCRIPT : 0);
+  const m = simpleUnit(c);
+  if (m < 0) return flags | INFO_COMPLEX;
+  return flags | (isHanCp(m) ? INFO_HAN_CP : 0) | (classOf(m) << 4) | (m << 8);
 }
 function infoOf(c: number): number {
   const v = charInfo[c];
