@@ -142,5 +142,5 @@ describe('callqa review plan / rules accuracy / review example', () => {
     const bad = await callqa(['calls', 'export', '--state', 'done', '--data', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--state must be one of');
-  });
+  }, 300_000); // four runs of the CLI from source: minutes on a loaded machine
 });
