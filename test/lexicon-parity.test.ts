@@ -157,6 +157,16 @@ describe('fast matcher = reference matcher', () => {
       }
     }
     expect(differ).toEqual([]);
+    // a matcher of one category's entries finds what the full one finds for that category (the hallucination guard)
+    for (const category of ['hallucination', 'banned'] as const) {
+      const only = matcherFor(lex, ['东方有线', 'Northwind Telecom'], [category]);
+      for (const segs of calls) {
+        const a = withIds(only.matchTranscript(segs, { categories: [category] }));
+        const b = withIds(fast.matchTranscript(segs, { categories: [category] }));
+        if (!isDeepStrictEqual(a, b) && differ.length < 3) differ.push(JSON.stringify({ category, only: a, full: b }));
+      }
+    }
+    expect(differ).toEqual([]);
     expect(hits).toBeGreaterThan(5_000);
     expect(fuzzy).toBeGreaterThan(50);
     expect(quoted).toBeGreaterThan(20);

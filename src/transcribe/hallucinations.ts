@@ -24,11 +24,13 @@ export function isAnnotationOnly(text: string): boolean {
   return ANNOTATION_ONLY.test(text.trim());
 }
 
+const HALLUCINATION = ['hallucination'] as const;
+
 /** The transcript without invented segments (lexicon phrases or bare annotations), and how many were dropped. */
 export function dropHallucinations(transcript: Transcript, lex: LoadedLexicons, coverage: number): { transcript: Transcript; dropped: number } {
   const segments = transcript.segments;
   if (segments.length === 0) return { transcript, dropped: 0 };
-  const hits = matcherFor(lex).matchTranscript(segments, { categories: ['hallucination'], language: 'auto' });
+  const hits = matcherFor(lex, [], HALLUCINATION).matchTranscript(segments, { categories: HALLUCINATION, language: 'auto' });
   const invented = hallucinatedSegments(hits, coverage);
   segments.forEach((s, i) => {
     if (isAnnotationOnly(s.text)) invented.add(i);

@@ -2,7 +2,7 @@ import type { CallEvent, TimeSpan, Transcript } from '../../core/types.js';
 import { mergeSpans } from '../../core/spans.js';
 import { LexiconMatcher, type TranscriptHit } from '../../lexicon/matcher.js';
 import { hasHan } from '../../lexicon/prepare.js';
-import type { LexiconEntry, LoadedLexicons } from '../../lexicon/schema.js';
+import type { LexiconCategory, LexiconEntry, LoadedLexicons } from '../../lexicon/schema.js';
 import { detectApologies } from './apology.js';
 import { detectBannedPhrases } from './banned-phrase.js';
 import { detectClosing } from './closing.js';
@@ -40,11 +40,16 @@ export interface TextDetectResult {
 
 const matcherCache = new WeakMap<LoadedLexicons, Map<string, LexiconMatcher>>();
 
-/** The compiled matcher for a lexicon set plus the pipeline's company names (compiled once per process). */
-export function matcherFor(lex: LoadedLexicons, companyNames: readonly string[] = []): LexiconMatcher {
+/**
+ * The compiled matcher for a lexicon set plus the pipeline's company names (compiled once per process). With
+ * `only`, a matcher of those categories' entries alone (and the quote markers): it finds exactly the hits the full
+ * matcher finds when asked for those categories (entries of other categories never take part in resolving them),
+ * with smaller automata — the hallucination guard runs on every transcript.
+ */
+export function matcherFor(lex: LoadedLexicons, companyNames: readonly string[] = [], only?: readonly LexiconCategory[]): LexiconMatcher {
   let byKey = matcherCache.get(lex);
   if (!byKey) matcherCache.set(lex, (byKey = new Map()));
-  const key = JSON.stringify(companyNames);
+  const key = JSON.stringify([companyNames, only ?? null]);
   let m = byKey.get(key);
   if (!m) {
     const extra: LexiconEntry[] = companyNames.map((name, i) => {
@@ -68,7 +73,8 @@ export function matcherFor(lex: LoadedLexicons, companyNames: readonly string[] 
         file: '(pipeline)',
       };
     });
-    m = new LexiconMatcher(extra.length ? { ...lex, entries: [...lex.entries, ...extra] } : lex);
+    const entries = extra.length ? [...lex.entries, ...extra] : lex.entries;
+    m = new LexiconMatcher(only ? { ...lex, entries: entries.filter((e) => only.includes(e.category)) } : extra.length ? { ...lex, entries } : lex);
     byKey.set(key, m);
   }
   return m;
