@@ -41,7 +41,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', ...UNIT_IN_TEST] } },
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT_IN_TEST, ...E2E] } },
-      { extends: true, test: { name: 'e2e', include: E2E } },
+      // a test here runs the CLI from source in child processes, several times: minutes when the machine is busy
+      { extends: true, test: { name: 'e2e', include: E2E, testTimeout: 300_000 } },
     ],
   },
 });
