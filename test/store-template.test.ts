@@ -4,13 +4,14 @@
  * whose marker does not match its name); a template that cannot be opened is dropped and the folder is made
  * by initdb as before. Each test has its own cache folder (CALLQA_CACHE_DIR).
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, migrationsConfig, openStore, type Store } from '../src/store/db.js';
-import { ensureTemplate, findTemplate, templateKey, type MigrationsConfig } from '../src/store/pglite-create.js';
+import { ConfigError } from '../src/core/errors.js';
+import { copyTemplate, ensureTemplate, findTemplate, templateKey, type MigrationsConfig } from '../src/store/pglite-create.js';
 
 const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
 
@@ -89,6 +90,23 @@ describe('new data folders from the migrated template', () => {
     expect(hashes).toHaveLength(journal.entries.length);
     // made from a new template for the current migrations; the older one is gone
     expect(readdirSync(cache).filter((n) => n.startsWith('pglite-template-'))).toEqual([currentName]);
+  });
+
+  it('a folder one migration behind (an upgrade) gets it on open; one ahead of this build is refused', async () => {
+    const data = path.join(root, 'behind');
+    mkdirSync(path.join(data, 'pglite'), { recursive: true });
+    copyTemplate(await ensureTemplate(cache, olderMigrations(root)), path.join(data, 'pglite'));
+    const s = await openStore({ dataDir: data });
+    try {
+      expect(s.created).toBeUndefined();
+      expect(await migrationsIn(s)).toHaveLength(journal.entries.length);
+      await s.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('future', ${Date.now() + 86_400_000})`);
+    } finally {
+      await s.close();
+    }
+    const err = await openStore({ dataDir: data }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/schema at .* is newer than this callqa/);
   });
 
   it('drops a template that does not open and makes the folder by initdb instead', async () => {

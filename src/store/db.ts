@@ -82,7 +82,7 @@ export function migrationsConfig(): MigrationsConfig {
  * drizzle's migrator only applies what is newer than the last applied migration; it says nothing when the
  * database is ahead of the code (an older callqa pointed at a newer database). Refuse that here.
  */
-async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<void> {
+async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<{ lastApplied: number; lastKnown: number }> {
   const known = readMigrationFiles(migrationsConfig());
   const lastKnown = Math.max(0, ...known.map((m) => m.folderMillis));
   const rows = await db.execute<{ created_at: string | number | null; n: string | number }>(
@@ -95,6 +95,7 @@ async function checkSchemaNotAhead(db: StoreDb, location: string): Promise<void>
       `database schema at ${location} is newer than this callqa (${row?.n} migrations applied, ${known.length} known): upgrade callqa`,
     );
   }
+  return { lastApplied, lastKnown };
 }
 
 // ---------------------------------------------------------------------------------------------- PGlite
@@ -190,8 +191,17 @@ async function startPglite(dbDir: string): Promise<{ client: PGlite; db: StoreDb
   const pgliteDb = drizzlePglite({ client, schema });
   const db: StoreDb = pgliteDb;
   try {
-    await migratePglite(pgliteDb, migrationsConfig());
-    await checkSchemaNotAhead(db, dbDir);
+    // Start-up: a folder already at this build's last migration (every open but the first after an upgrade)
+    // skips drizzle's migrator, whose CREATE ... IF NOT EXISTS statements and empty transaction are most of a
+    // no-op migration; the rule is the migrator's own (apply what is newer than the last applied one).
+    const current = await checkSchemaNotAhead(db, dbDir).catch((err: unknown) => {
+      if (err instanceof ConfigError) throw err; // ahead of this build
+      return null; // no migrations table yet
+    });
+    if (!current || current.lastApplied < current.lastKnown) {
+      await migratePglite(pgliteDb, migrationsConfig());
+      await checkSchemaNotAhead(db, dbDir);
+    }
   } catch (err) {
     await client.close().catch(() => undefined);
     if (err instanceof ConfigError) throw err;
