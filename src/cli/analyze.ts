@@ -2,14 +2,13 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import type { CallMetadata } from '../core/types.js';
 import { discover, type FoundFile } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { formatScore } from '../score/summary.js';
 import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
 import { lexiconsFor, resolvePipeline } from '../pipeline/loader.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
-import { analyzeRecording } from '../services/analysis.js';
+import { analyzeBatch } from '../services/analysis.js';
 import { createStagePool, defaultJobs, type StagePool } from '../pipeline/stage-pool.js';
 import type { RunOptions } from '../pipeline/stage.js';
 import { openData, type Store } from './data.js';
@@ -199,83 +198,49 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   };
   try {
     if (opts.json) report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
-    const total = found.length;
-    const repo = pool ? oneWriter(store.repo) : store.repo;
-    type Done = { report: CallReport } | { notFinished: string };
-    const analyseOne = async (i: number, f: (typeof found)[number]): Promise<Done> => {
-      if (stop.signal.aborted) return { notFinished: 'missing' in f ? f.missing : f.displayName };
-      if ('missing' in f) {
-        const err = new Error(`${f.missing}: no such file or directory`);
-        progress.log(`✗ ${err.message}`);
-        return { report: failedCallReport(f.missing, err) };
-      }
-      const fp = progress.file(i, total, f.displayName);
-      let metadata: CallMetadata = {};
-      try {
-        metadata = await loadMetadataFor(f.path, metaSource);
-      } catch (err) {
-        fp.end(`failed: ${errorMessage(err)}`);
-        return { report: failedCallReport(f.displayName, err as Error) };
-      }
-      const outcome = await analyzeRecording(
-        { path: f.path, displayName: f.displayName, metadata },
-        {
-          repo,
-          pipeline,
-          options,
-          force: opts.force,
-          signal: stop.signal,
-          budget,
-          versions: { callqa: pkg.version, pipeline: `${pipeline.id}@${pipeline.version}` },
-          onProgress: (p) => fp.stage(p.stage, p.fraction),
-          ...(pool ? { execute: pool.execute } : {}),
-        },
-      );
-      if (outcome.status === 'failed' && stop.signal.aborted) {
-        // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
-        fp.end('interrupted');
-        return { notFinished: outcome.file };
-      }
-      if (outcome.status === 'failed') {
-        fp.end(`failed: ${outcome.error.message}`);
-        return { report: failedCallReport(outcome.file, outcome.error) };
-      }
-      const r = callReportFromRun(outcome.file, outcome.status, outcome.report, outcome.reanalysed);
-      r.channelLayout = options.channels ?? pipeline.channels;
-      fp.end(outcome.status === 'cached' ? 'already analysed (cached)' : r.reanalysed ? `done (${reanalysedNote(r.reanalysed)})` : 'done');
-      return { report: r };
-    };
-    // In order: finished calls wait for the ones before them; no call starts more than AHEAD places past the
-    // first unrecorded one, so a long call cannot make finished short ones pile up in memory.
-    const AHEAD = jobs * 4;
-    const results = new Map<number, Done>();
-    let next = 0;
-    let flushed = 0;
-    let wake: (() => void) | null = null;
-    const flush = async () => {
-      while (results.has(flushed)) {
-        const d = results.get(flushed)!;
-        results.delete(flushed);
-        flushed++;
-        if ('report' in d) await record(d.report);
-        else notFinished.push(d.notFinished);
-      }
-      wake?.();
-    };
-    let flushing = Promise.resolve();
-    const lane = async () => {
-      for (;;) {
-        while (next - flushed >= AHEAD) await new Promise<void>((r) => (wake = r));
-        const i = next++;
-        if (i >= total) return;
-        const d = await analyseOne(i, found[i]);
-        results.set(i, d);
-        flushing = flushing.then(flush);
-        await flushing;
-      }
-    };
-    await Promise.all(Array.from({ length: jobs }, lane));
-    await flushing;
+    const handles = new Map<number, ReturnType<typeof progress.file>>();
+    await analyzeBatch(found, {
+      lanes: jobs,
+      signal: stop.signal,
+      ctx: {
+        repo: pool ? oneWriter(store.repo) : store.repo,
+        pipeline,
+        options,
+        force: opts.force,
+        budget,
+        versions: { callqa: pkg.version, pipeline: `${pipeline.id}@${pipeline.version}` },
+        ...(pool ? { execute: pool.execute } : {}),
+      },
+      metadataFor: (f) => loadMetadataFor(f.path, metaSource),
+      onStart: (i, total, name) => {
+        const fp = progress.file(i, total, name);
+        handles.set(i, fp);
+        return (stage, fraction) => fp.stage(stage, fraction);
+      },
+      onFinish: (i, r) => {
+        const fp = handles.get(i);
+        handles.delete(i);
+        if (r.kind === 'missing') progress.log(`✗ ${r.error.message}`);
+        else if (r.kind === 'metadata-failed') fp?.end(`failed: ${errorMessage(r.error)}`);
+        else if (r.kind === 'not-finished') fp?.end('interrupted');
+        else if (r.outcome.status === 'failed') fp?.end(`failed: ${r.outcome.error.message}`);
+        else {
+          const o = r.outcome;
+          fp?.end(o.status === 'cached' ? 'already analysed (cached)' : o.reanalysed ? `done (${reanalysedNote(o.reanalysed)})` : 'done');
+        }
+      },
+      deliver: async (_i, r) => {
+        if (r.kind === 'not-finished') notFinished.push(r.file);
+        else if (r.kind === 'missing' || r.kind === 'metadata-failed') await record(failedCallReport(r.file, r.error));
+        else if (r.outcome.status === 'failed') await record(failedCallReport(r.outcome.file, r.outcome.error));
+        else {
+          const o = r.outcome;
+          const c = callReportFromRun(o.file, o.status, o.report, o.reanalysed);
+          c.channelLayout = options.channels ?? pipeline.channels;
+          await record(c);
+        }
+      },
+    });
     await report?.finish({ calls, analysed: calls - failed, failed, interrupted: stop.signal.aborted, notFinished });
     // the compliance watch list (saved searches) runs over the calls this batch analysed
     if (!stop.signal.aborted && calls > failed) {

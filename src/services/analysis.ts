@@ -1,9 +1,11 @@
 /**
- * Analysis use case, shared by the CLI (`callqa analyze`) and the API: analyse a recording in this process
- * (every stage of src/pipeline, saved through the store's repositories); the callers only render the
- * outcome. Rescoring is in rescore.ts (it needs none of the audio and speech machinery).
+ * Analysis use case, shared by the CLI (`callqa analyze`) and the API: analyse recordings in this process
+ * (every stage of src/pipeline, saved through the store's repositories), one or a batch at a time; the
+ * callers only render the outcomes. Rescoring is in rescore.ts (it needs none of the audio and speech machinery).
  */
+import type { CallMetadata } from '../core/types.js';
 import { analyzeFile, type AnalyzeInput, type CallOutcome, type RunnerContext } from '../pipeline/runner.js';
+import type { StageName } from '../pipeline/stage.js';
 
 export type { AnalyzeInput, CallOutcome, RunnerContext };
 
@@ -13,4 +15,94 @@ export type { AnalyzeInput, CallOutcome, RunnerContext };
  */
 export function analyzeRecording(input: AnalyzeInput, ctx: RunnerContext): Promise<CallOutcome> {
   return analyzeFile(input, ctx);
+}
+
+/** One entry of a batch: a recording found, or a path the caller named that does not exist. */
+export type BatchItem = { path: string; displayName: string } | { missing: string };
+
+/** What became of one entry. */
+export type BatchResult =
+  | { kind: 'analysed'; outcome: CallOutcome }
+  /** its call metadata (sidecar, manifest row) could not be read: the call is not analysed */
+  | { kind: 'metadata-failed'; file: string; error: Error }
+  | { kind: 'missing'; file: string; error: Error }
+  /** the batch was stopped before it (or part-way through it: no findings stored) */
+  | { kind: 'not-finished'; file: string };
+
+export interface BatchOptions {
+  /** the runner's context for every call (repo: one writer when lanes > 1; execute: the stage pool's) */
+  ctx: Omit<RunnerContext, 'onProgress' | 'signal'>;
+  /** calls in flight at once (the stage pool's size) */
+  lanes: number;
+  /** stops the batch after the stage in hand; the rest is `not-finished` */
+  signal?: AbortSignal;
+  metadataFor(item: { path: string; displayName: string }): Promise<CallMetadata>;
+  /** a call starts: the caller's progress for it (stage by stage) */
+  onStart?(index: number, total: number, displayName: string): ((stage: StageName, fraction: number) => void) | void;
+  /** a call is over, as soon as it is (in any order): for progress */
+  onFinish?(index: number, result: BatchResult): void;
+  /** each result in the order of `items` (a finished call waits for those before it): for the report */
+  deliver(index: number, result: BatchResult): Promise<void>;
+  /** what analyses one call (default analyzeRecording); the scheduler's own tests time it */
+  analyze?: typeof analyzeRecording;
+}
+
+/**
+ * A batch, `lanes` calls at a time, results delivered in the order of the items. No call starts more than
+ * 4 x lanes places past the first undelivered one, so one long call cannot make finished short ones pile up
+ * in memory. Failures are results, not exceptions: one bad file never stops the rest.
+ */
+export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptions): Promise<void> {
+  const total = items.length;
+  const one = async (i: number, item: BatchItem): Promise<BatchResult> => {
+    if (opts.signal?.aborted) return { kind: 'not-finished', file: 'missing' in item ? item.missing : item.displayName };
+    if ('missing' in item) return { kind: 'missing', file: item.missing, error: new Error(`${item.missing}: no such file or directory`) };
+    const onProgress = opts.onStart?.(i, total, item.displayName) ?? undefined;
+    let metadata: CallMetadata;
+    try {
+      metadata = await opts.metadataFor(item);
+    } catch (err) {
+      return { kind: 'metadata-failed', file: item.displayName, error: err as Error };
+    }
+    const outcome = await (opts.analyze ?? analyzeRecording)(
+      { path: item.path, displayName: item.displayName, metadata },
+      { ...opts.ctx, signal: opts.signal, ...(onProgress ? { onProgress: (p) => onProgress(p.stage, p.fraction) } : {}) },
+    );
+    // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
+    if (outcome.status === 'failed' && opts.signal?.aborted) return { kind: 'not-finished', file: outcome.file };
+    return { kind: 'analysed', outcome };
+  };
+
+  const ahead = Math.max(1, opts.lanes) * 4;
+  const results = new Map<number, BatchResult>();
+  let next = 0;
+  let delivered = 0;
+  // every lane waiting for the window to move (more than one can wait, with three lanes or more)
+  let waiting: Array<() => void> = [];
+  const flush = async () => {
+    while (results.has(delivered)) {
+      const r = results.get(delivered)!;
+      results.delete(delivered);
+      await opts.deliver(delivered, r);
+      delivered++;
+    }
+    const woken = waiting;
+    waiting = [];
+    for (const w of woken) w();
+  };
+  let flushing = Promise.resolve();
+  const lane = async () => {
+    for (;;) {
+      while (next - delivered >= ahead) await new Promise<void>((r) => waiting.push(r));
+      const i = next++;
+      if (i >= total) return;
+      const r = await one(i, items[i]!);
+      opts.onFinish?.(i, r);
+      results.set(i, r);
+      flushing = flushing.then(flush);
+      await flushing;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.lanes, total)) }, lane));
+  await flushing;
 }
