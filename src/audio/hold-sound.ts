@@ -1,6 +1,7 @@
 import { intersectSpans, mergeSpans, spanDuration, unionSpans } from '../core/spans.js';
 import type { TimeSpan } from '../core/types.js';
 import type { Features } from './features.js';
+import { DIGITAL_SILENCE_DB } from './vad.js';
 
 /**
  * Music or tone on hold, from one-second blocks of the holding channel (pure).
@@ -25,6 +26,15 @@ export interface HoldSoundParams {
   maxModulationDb: number;
   /** flatness below which a block is a tone whatever its modulation */
   toneFlatness: number;
+  /**
+   * music through a low-rate codec (Opus at 16 kbit/s): the fine spectrum changes frame to frame whatever the
+   * music does, so a block whose band envelope moves at most this much (mean |dB change| per band and frame) ...
+   */
+  maxBandFluxDb: number;
+  /** ... and whose level is this steady (std-dev of frame energy, dB) is steady sound up to a fine-spectrum flux of ... */
+  maxCodedModulationDb: number;
+  /** ... this (babble of other agents near a headset, as steady in band envelope and level, changes its fine spectrum more) */
+  maxCodedFlux: number;
   /** gaps of non-hold blocks bridged inside a hold (s) */
   bridgeSec: number;
   /** max share of the hold during which the other side speaks */
@@ -65,6 +75,9 @@ export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   maxFluxAlone: 0.085,
   maxModulationDb: 7,
   toneFlatness: 0.001,
+  maxBandFluxDb: 3,
+  maxCodedModulationDb: 3.5,
+  maxCodedFlux: 0.17,
   bridgeSec: 4,
   maxOtherSpeechShare: 0.25,
   edgeSearchSec: 2.5,
@@ -88,15 +101,40 @@ export interface HoldBlock {
   flux: number;
   modulationDb: number;
   flatness: number;
+  /** mean |dB change| of the band powers between consecutive sounding frames */
+  bandFluxDb: number;
   /** mean level of the block's sounding frames (dB) */
   levelDb: number;
   holdLike: boolean;
+}
+
+/** Median spectral flatness of the channel's quiet frames (within 3 dB of its floor): the line's own noise. */
+function lineNoiseFlatness(features: Features, channel: number, floorDb: number, aboveDb = -Infinity): number {
+  const { energyDb: e, flatness: flat } = features.channels[channel];
+  const quietFlat: number[] = [];
+  for (let t = 0; t < e.length; t += 5) if (e[t] < floorDb + 3 && e[t] > aboveDb) quietFlat.push(flat[t]);
+  quietFlat.sort((x, y) => x - y);
+  return quietFlat.length ? quietFlat[Math.floor(quietFlat.length / 2)] : 1;
+}
+
+/**
+ * The same for the noise the line carries while it sends: where pauses are digital silence (DTX, a gate), the
+ * floor is that silence, and the noise that comes with the line is its quietest sounding frames.
+ */
+function sendingNoiseFlatness(features: Features, channel: number): number {
+  const { energyDb: e, flatness: flat } = features.channels[channel];
+  const live: number[] = [];
+  for (let t = 0; t < e.length; t += 5) if (e[t] > DIGITAL_SILENCE_DB) live.push(e[t]);
+  if (live.length < 20) return 1;
+  live.sort((x, y) => x - y);
+  return lineNoiseFlatness(features, channel, live[Math.floor(0.1 * live.length)], DIGITAL_SILENCE_DB);
 }
 
 export function holdBlocks(features: Features, channel: number, floorDb: number, p: HoldSoundParams = DEFAULT_HOLD_SOUND): HoldBlock[] {
   const ch = features.channels[channel];
   const per = Math.max(1, Math.round(1 / features.frameSec));
   const out: HoldBlock[] = [];
+  const noiseFlatness = sendingNoiseFlatness(features, channel);
   for (let s = 0; s + per <= features.nFrames; s += per) {
     // Statistics over the block's active frames only, so on/off tone cadences and pauses between notes
     // don't dilute the steadiness of the sound itself.
@@ -114,6 +152,7 @@ export function holdBlocks(features: Features, channel: number, floorDb: number,
       }
     }
     let flux = 1;
+    let bandFlux = 99;
     let flat = 1;
     let sd = 99;
     let mean = -120;
@@ -124,11 +163,20 @@ export function holdBlocks(features: Features, channel: number, floorDb: number,
       // flux of a frame compares it with the previous one: skip onsets (previous frame inactive)
       const steadyFrames = active.filter((t) => t > s && ch.energyDb[t - 1] >= floorDb + p.presenceDb);
       flux = steadyFrames.length ? steadyFrames.reduce((a, t) => a + ch.flux[t], 0) / steadyFrames.length : 1;
+      if (steadyFrames.length) {
+        let d = 0;
+        for (const t of steadyFrames) for (const band of ch.bands) d += Math.abs(10 * Math.log10((band[t] + 1e-12) / (band[t - 1] + 1e-12)));
+        bandFlux = d / (steadyFrames.length * ch.bands.length);
+      }
       flat = active.reduce((a, t) => a + ch.flatness[t], 0) / active.length;
     }
-    const steady = flux <= p.maxFluxAlone || (flux <= p.maxFlux && sd <= p.maxModulationDb);
+    // Music through a low-rate codec: its fine spectrum is redrawn every frame (flux 0.14 for music at 0.09
+    // uncoded), but its band envelope and its level hold, where speech moves both (formants, syllables);
+    // and it is far less noise-like than the line's own noise, which holds its band envelope and level too.
+    const coded = flux <= p.maxCodedFlux && bandFlux <= p.maxBandFluxDb && sd <= p.maxCodedModulationDb && flat <= 0.5 * noiseFlatness;
+    const steady = flux <= p.maxFluxAlone || (flux <= p.maxFlux && sd <= p.maxModulationDb) || coded;
     const tone = flat <= p.toneFlatness && sd <= p.maxModulationDb;
-    out.push({ start: s * features.frameSec, present, flux, modulationDb: sd, flatness: flat, levelDb: mean, holdLike: present && (steady || tone) });
+    out.push({ start: s * features.frameSec, present, flux, modulationDb: sd, flatness: flat, bandFluxDb: bandFlux, levelDb: mean, holdLike: present && (steady || tone) });
   }
   return out;
 }
@@ -266,10 +314,7 @@ function extendEdges(features: Features, channel: number, floorDb: number, h: Ti
   // noise-like than the line's own noise, and not moving like speech (fast spectral change with syllabic
   // energy swings).
   const flat = features.channels[channel].flatness;
-  const quietFlat: number[] = [];
-  for (let t = 0; t < e.length; t += 5) if (e[t] < floorDb + 3) quietFlat.push(flat[t]);
-  quietFlat.sort((x, y) => x - y);
-  const noiseFlatness = quietFlat.length ? quietFlat[Math.floor(quietFlat.length / 2)] : 1;
+  const noiseFlatness = lineNoiseFlatness(features, channel, floorDb);
   const per = Math.max(1, Math.round(1 / fs));
   const musicLike = (from: number, to: number) => {
     const ts: number[] = [];
