@@ -56,6 +56,22 @@ function ctx(sameProcess: boolean): StageContext {
   };
 }
 
+/** Runs the transcribe stage with an engine that only records what it was handed (no model can run here). */
+async function transcribeRequestOf(state: Parameters<ReturnType<typeof makeTranscribeStage>['run']>[0], c: StageContext): Promise<TranscribeRequest> {
+  let req: TranscribeRequest | undefined;
+  const recorder: Transcriber = {
+    engine: 'whisper',
+    model: 'fake',
+    async transcribe(r) {
+      req = r;
+      return { transcript: { engine: 'whisper', language: 'en', segments: [] }, stats: { audioSecTranscribed: 0, whisperSec: 0, droppedSegments: 0, threads: 1 } };
+    },
+  };
+  await makeTranscribeStage(() => recorder).run(state, c);
+  if (!req) throw new Error('the transcribe stage did not call the engine');
+  return req;
+}
+
 describe('one decode per call', () => {
   it('the audio stage decodes once for both analysis and whisper, byte-identical to a decode of its own', async () => {
     const c = ctx(true);
@@ -98,17 +114,8 @@ describe('one decode per call', () => {
       // kept by a worker thread, on disk where the transcribe stage (any thread) finds it
       expect(state.decoded?.files).toHaveLength(2);
       for (const f of state.decoded!.files) expect(existsSync(f)).toBe(true);
-      let req: TranscribeRequest | undefined;
-      const fake: Transcriber = {
-        engine: 'whisper',
-        model: 'fake',
-        async transcribe(r) {
-          req = r;
-          return { transcript: { engine: 'whisper', language: 'en', segments: [] }, stats: { audioSecTranscribed: 0, whisperSec: 0, droppedSegments: 0, threads: 1 } };
-        },
-      };
-      await makeTranscribeStage(() => fake).run(state, c);
-      expect(req!.channels.map((ch) => ch.pcmFile)).toEqual(state.decoded!.files);
+      const req = await transcribeRequestOf(state, c);
+      expect(req.channels.map((ch) => ch.pcmFile)).toEqual(state.decoded!.files);
       expect(existsSync(state.decoded!.dir)).toBe(false);
     } finally {
       await pool.close();
@@ -120,17 +127,8 @@ describe('one decode per call', () => {
     let state = mergeState(emptyState(), await probeStage.run(emptyState(), c));
     state = mergeState(state, await audioStage.run(state, c));
     expect(state.decoded).toBeUndefined();
-    let req: TranscribeRequest | undefined;
-    const fake: Transcriber = {
-      engine: 'whisper',
-      model: 'fake',
-      async transcribe(r) {
-        req = r;
-        return { transcript: { engine: 'whisper', language: 'en', segments: [] }, stats: { audioSecTranscribed: 0, whisperSec: 0, droppedSegments: 0, threads: 1 } };
-      },
-    };
-    await makeTranscribeStage(() => fake).run(state, c);
-    expect(req!.channels.every((ch) => ch.pcmFile === undefined)).toBe(true);
+    const req = await transcribeRequestOf(state, c);
+    expect(req.channels.every((ch) => ch.pcmFile === undefined)).toBe(true);
   }, 60_000);
 });
 
