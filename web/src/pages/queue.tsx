@@ -17,16 +17,20 @@ let lastOrder: string[] = [];
  * The ranked queue (reviewQueue); where the server has no triage yet, the calls this user may review (listCalls),
  * unranked. Dates are whole local days.
  */
-async function loadQueue(f: Filters): Promise<unknown> {
+/** The filters as listCalls' query (exportCalls takes the same): dates are whole local days. */
+function callsQuery(f: Filters): URLSearchParams {
   const q = new URLSearchParams();
   if (f.team) q.set('team', f.team);
   if (f.agent) q.set('agentId', f.agent);
-  if (f.program) {
-    q.set('pipelineId', f.program); // reviewQueue
-    q.set('pipeline', f.program); // listCalls
-  }
+  if (f.program) q.set('pipeline', f.program);
   if (f.from) q.set('since', new Date(`${f.from}T00:00:00`).toISOString());
   if (f.to) q.set('until', new Date(new Date(`${f.to}T00:00:00`).getTime() + 86_400_000).toISOString());
+  return q;
+}
+
+async function loadQueue(f: Filters): Promise<unknown> {
+  const q = callsQuery(f);
+  if (f.program) q.set('pipelineId', f.program); // reviewQueue's name for it
   if (f.state && f.state !== 'open') q.set('state', f.state);
   const qs = q.size ? `?${q}` : '';
   try {
@@ -40,12 +44,7 @@ async function loadQueue(f: Filters): Promise<unknown> {
 
 /** The results export (exportCalls) of the calls the filters show: one row per call, or per call and item. */
 export function exportHref(f: Filters, shape: 'calls' | 'items'): string {
-  const q = new URLSearchParams();
-  if (f.team) q.set('team', f.team);
-  if (f.agent) q.set('agentId', f.agent);
-  if (f.program) q.set('pipeline', f.program);
-  if (f.from) q.set('since', new Date(`${f.from}T00:00:00`).toISOString());
-  if (f.to) q.set('until', new Date(new Date(`${f.to}T00:00:00`).getTime() + 86_400_000).toISOString());
+  const q = callsQuery(f);
   if (f.state) q.set('state', f.state);
   if (shape === 'items') q.set('shape', 'items');
   return `/api/calls.csv${q.size ? `?${q}` : ''}`;
