@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Command } from 'commander';
 
 /**
@@ -101,7 +102,10 @@ export function register(program: Command): void {
         import('node:fs'),
       ]);
       const out = o.out ? createWriteStream(o.out) : process.stdout;
-      const write = (s: string) => new Promise<void>((resolve, reject) => (out.write(s) ? resolve() : out.once('drain', resolve), out.once('error', reject)));
+      // back-pressure: wait for 'drain' when the buffer is full (events.once rejects if the stream errors meanwhile)
+      const write = async (s: string) => {
+        if (!out.write(s)) await once(out, 'drain');
+      };
       let n = 0;
       await withData({ dataDir: o.data }, async (store) => {
         const svc = createServices(store).calls;
