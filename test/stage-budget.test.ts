@@ -114,6 +114,28 @@ describe('analyze --jobs: a stage stuck in synchronous code on a worker thread',
     }
   });
 
+  it("a call's stages in one job: the pool watches each stage's own budget from when it begins and names the stuck one", async () => {
+    const pool = createStagePool(1, {} as PipelineConfig, { workerUrl, graceSec: 0.5 });
+    try {
+      const seen: string[] = [];
+      const t0 = performance.now();
+      const err = await pool
+        .executeSequence([stage('score'), stage('detect')], state, ctx('stuck.wav'), { budget: { baseSec: 0.5, perAudioSec: 0 }, onProgress: (s, f) => seen.push(`${s} ${f}`) })
+        .catch((e: unknown) => e);
+      const waitedSec = (performance.now() - t0) / 1000;
+      expect(err).toBeInstanceOf(StageTimeoutError);
+      expect((err as Error).message).toBe(new StageTimeoutError('stuck.wav', 'detect', 0.5).message);
+      // score (0.3 s) ran first; detect's budget (0.5 s) and the grace (0.5 s) counted from detect's start
+      expect(waitedSec).toBeGreaterThanOrEqual(0.3 + 0.5 + 0.5 - 0.05);
+      expect(seen).toEqual(['score 0', 'score 1', 'detect 0']);
+      // a sequence that finishes gives every stage's run, in order
+      const runs = await pool.executeSequence([stage('score'), stage('score')], state, ctx('ok.wav'), { budget: roomy });
+      expect(runs.map((r) => r.stage)).toEqual(['score', 'score']);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a stage that waits (event loop free) is stopped by the worker\'s own timer: same error, same worker kept', async () => {
     const pool = createStagePool(1, {} as PipelineConfig, { workerUrl, graceSec: 30 });
     try {

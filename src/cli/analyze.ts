@@ -149,7 +149,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     // (every repository call queued behind the previous one) and records calls in the order found. The
     // workers get the lexicons this thread loaded (no YAML parsed again per thread).
     const jobs = Math.max(1, Math.min(jobsWanted, found.length));
-    pool = jobs > 1 ? createStagePool(jobs, pipeline, { lexicons: lexiconsFor(pipeline), inProcess: true }) : undefined;
+    pool = jobs > 1 ? createStagePool(jobs, pipeline, { lexicons: lexiconsFor(pipeline) }) : undefined;
     store = await openData({ dataDir: opts.data });
   } catch (err) {
     await pool?.close();
@@ -200,7 +200,9 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     if (opts.json) report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
     const handles = new Map<number, ReturnType<typeof progress.file>>();
     await analyzeBatch(found, {
-      lanes: jobs,
+      // twice as many calls in flight as worker threads: while one call waits for this thread's database
+      // writes, the worker runs the next one's stages
+      lanes: pool ? jobs * 2 : 1,
       signal: stop.signal,
       ctx: {
         repo: pool ? oneWriter(store.repo) : store.repo,
@@ -209,7 +211,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         force: opts.force,
         budget,
         versions: { callqa: pkg.version, pipeline: `${pipeline.id}@${pipeline.version}` },
-        ...(pool ? { execute: pool.execute } : {}),
+        ...(pool ? { execute: pool.execute, executeSequence: pool.executeSequence } : {}),
       },
       metadataFor: (f) => loadMetadataFor(f.path, metaSource),
       onStart: (i, total, name) => {

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { AudioInfo } from '../core/types.js';
 import { DEFAULT_STAGE_BUDGET, budgetSecFor, runWithinBudget, type StageBudget } from './budget.js';
 import type { CompleteRunInput } from '../store/repository.js';
@@ -41,6 +42,34 @@ export async function executeStage(stage: Stage, state: CallState, ctx: Omit<Sta
   const finishedAt = new Date();
   opts.onProgress?.(stage.name, 1);
   return { stage: stage.name, output, startedAt, finishedAt };
+}
+
+/**
+ * Runs `stages` one after another over the call's state, each within its own budget (executeStage), and
+ * returns each one's run in order: the in-process runner hands a call's stages after the probe to this (or
+ * to the stage pool's, which runs the same function on a worker thread, so the call's state crosses
+ * between threads once, not once per stage). Stops before the next stage when the signal is aborted.
+ */
+export async function executeSequence(
+  stages: readonly Stage[],
+  state: CallState,
+  ctx: Omit<StageContext, 'progress'>,
+  opts: ExecuteOptions = {},
+): Promise<StageRun[]> {
+  const runs: StageRun[] = [];
+  try {
+    for (const stage of stages) {
+      if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
+      const r = await executeStage(stage, state, ctx, opts);
+      state = mergeState(state, r.output);
+      runs.push(r);
+    }
+  } catch (err) {
+    // the audio stage's decoded channels, when the failure came before the transcribe stage used them
+    if (state.decoded) await rm(state.decoded.dir, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+  return runs;
 }
 
 /**

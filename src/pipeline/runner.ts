@@ -6,7 +6,7 @@ import type { Repository, RunReport } from '../store/index.js';
 import type { PipelineConfig } from './config.js';
 import type { StageBudget } from './budget.js';
 import { STAGES } from './graph.js';
-import { completionOf, executeStage, recordingInfoOf } from './execute.js';
+import { completionOf, executeSequence, executeStage, recordingInfoOf } from './execute.js';
 import { callInputs, inputVersions, staleReasons } from './inputs.js';
 import { emptyState, mergeState, type CallState, type RecordingRef, type RunOptions, type Stage, type StageName } from './stage.js';
 
@@ -52,6 +52,8 @@ export interface RunnerContext {
    * --jobs`). Either way the database is written only by this runner, in this thread.
    */
   execute?: typeof executeStage;
+  /** the same for the stages after the probe, in one go (the stage pool runs them on one worker thread) */
+  executeSequence?: typeof executeSequence;
 }
 
 export type CallOutcome =
@@ -62,12 +64,6 @@ export type CallOutcome =
 import { checkFile, hashFile } from './files.js';
 
 export { checkFile, hashFile };
-
-/** Runs one stage and merges its output into the state (kept for callers of the in-process runner). */
-export async function runStage(stage: Stage, state: CallState, ctx: RunnerContext, recording: RecordingRef): Promise<CallState> {
-  const r = await (ctx.execute ?? executeStage)(stage, state, stageContext(ctx, recording), progressOf(ctx));
-  return mergeState(state, r.output);
-}
 
 function stageContext(ctx: RunnerContext, recording: RecordingRef) {
   return { recording, pipeline: ctx.pipeline, options: ctx.options, signal: ctx.signal, sameProcess: true };
@@ -82,6 +78,8 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
   const file = input.displayName;
   let runId: string | undefined;
   let state: CallState = emptyState();
+  /** the stage in hand: a failed run records where it stopped */
+  let current: StageName | undefined;
   try {
     const path = resolve(input.path);
     const sizeBytes = await checkFile(path, file);
@@ -112,16 +110,18 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     }
     if (existing) await ctx.repo.resetRun(run.id, versions);
     await ctx.repo.markRunStarted(run.id, probe.name);
-    await ctx.repo.saveStageOutput(run.id, probe.name, probed.output, probed.startedAt, probed.finishedAt);
 
-    for (const stage of rest) {
-      if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
-      await ctx.repo.markStage(run.id, stage.name);
-      const r = await (ctx.execute ?? executeStage)(stage, state, stageContext(ctx, ref), progressOf(ctx));
-      state = mergeState(state, r.output);
-      await ctx.repo.saveStageOutput(run.id, stage.name, r.output, r.startedAt, r.finishedAt);
-    }
-    await ctx.repo.completeRun(run.id, completionOf(state));
+    // The rest of the stages in one go (on one worker thread under --jobs: the call's state crosses threads
+    // once), then their outputs and the call's results in one transaction: nothing partial is stored.
+    const runs = await (ctx.executeSequence ?? executeSequence)(rest, state, stageContext(ctx, ref), {
+      onProgress: (stage, fraction) => {
+        current = stage;
+        ctx.onProgress?.({ stage, fraction });
+      },
+      budget: ctx.budget,
+    });
+    for (const r of runs) state = mergeState(state, r.output);
+    await ctx.repo.completeRun(run.id, { ...completionOf(state), stageOutputs: [probed, ...runs] });
     const report = await ctx.repo.getRunReport(run.id);
     if (!report) throw new Error(`run ${run.id} vanished after completion`);
     return { status: 'done', file, report, ...(reanalysed?.length ? { reanalysed } : {}) };
@@ -132,6 +132,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const error = publicError(err);
     if (runId) {
       try {
+        if (current) await ctx.repo.markStage(runId, current);
         await ctx.repo.failRun(runId, error.message);
       } catch {
         // the database itself failed; the error we report is the original one

@@ -1,13 +1,13 @@
 import type { MessagePort } from 'node:worker_threads';
 import { StageTimeoutError } from './budget.js';
 import type { PipelineConfig } from './config.js';
-import { executeStage } from './execute.js';
+import { executeSequence } from './execute.js';
 import type { StageJob, WorkerReply } from './stage-pool.js';
-import type { Stage } from './stage.js';
+import type { Stage, StageName } from './stage.js';
 
 /**
  * The stage pool's protocol, worker side (stage-worker.ts is the worker; tests serve their own stages with
- * it): a StageJob in, its progress and then its StageRun or error out; `{ abort: id }` stops a job.
+ * it): a StageJob in (a call's stages, run one after another), its progress and then every stage's StageRun or the error out; `{ abort: id }` stops a job.
  */
 export function serveStages(port: MessagePort, pipeline: PipelineConfig, stageByName: (name: string) => Stage | undefined): void {
   const running = new Map<number, AbortController>();
@@ -15,25 +15,31 @@ export function serveStages(port: MessagePort, pipeline: PipelineConfig, stageBy
     const ac = new AbortController();
     running.set(job.id, ac);
     const reply = (r: WorkerReply) => port.postMessage(r);
+    let at: StageName | undefined;
     try {
-      const stage = stageByName(job.stage);
-      if (!stage) throw new Error(`unknown stage ${job.stage}`);
+      const stages = job.stages.map((name) => {
+        const stage = stageByName(name);
+        if (!stage) throw new Error(`unknown stage ${name}`);
+        return stage;
+      });
       let last = -1;
-      const r = await executeStage(stage, job.state, { recording: job.recording, pipeline, options: job.options, signal: ac.signal, sameProcess: job.sameProcess }, {
+      const runs = await executeSequence(stages, job.state, { recording: job.recording, pipeline, options: job.options, signal: ac.signal, sameProcess: job.sameProcess }, {
         budget: job.budget,
-        onProgress: (_s, fraction) => {
-          // progress is for people: a message per percent is plenty
+        onProgress: (stage, fraction) => {
+          // progress is for people: a message per percent is plenty (and one as each stage begins: the
+          // pool restarts its watch on the stage's budget then)
           const pct = Math.floor(fraction * 100);
-          if (pct !== last) {
+          if (stage !== at || pct !== last) {
+            at = stage;
             last = pct;
-            reply({ id: job.id, progress: fraction });
+            reply({ id: job.id, stage, progress: fraction });
           }
         },
       });
-      reply({ id: job.id, run: r });
+      reply({ id: job.id, runs });
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      const timeout = e instanceof StageTimeoutError ? { budgetSec: e.budgetSec } : {};
+      const timeout = e instanceof StageTimeoutError ? { budgetSec: e.budgetSec, stage: e.stage as StageName } : {};
       reply({ id: job.id, error: { name: e.name, message: e.message, stack: e.stack, ...timeout } });
     } finally {
       running.delete(job.id);

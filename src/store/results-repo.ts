@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { CallEvent, Speaker, Transcript, TranscriptEngine } from '../core/types.js';
-import type { RunsRepo } from './runs-repo.js';
+import { saveStageOutputQuery, type RunsRepo } from './runs-repo.js';
 import {
   analysisRuns,
   events,
@@ -37,7 +37,10 @@ export function lockRunRowQuery(db: Db, runId: string) {
 export function completeRunWrites(db: Db, runId: string, pipeline: { id: string; version: string }, result: CompleteRunInput) {
   result.events.forEach(checkEvent);
   result.transcript?.segments.forEach(checkSegment);
+  // the run's stage, as each stage's start would have recorded it had they been saved one by one
+  const lastStage = result.stageOutputs?.at(-1)?.stage;
   const writes = [
+    ...(result.stageOutputs ?? []).map((o) => saveStageOutputQuery(db, runId, o.stage, o.output, o.startedAt, o.finishedAt)),
     db.delete(events).where(eq(events.runId, runId)),
     db.delete(transcripts).where(eq(transcripts.runId, runId)), // segments cascade
     ...chunks(
@@ -56,7 +59,7 @@ export function completeRunWrites(db: Db, runId: string, pipeline: { id: string;
       : []),
     db
       .update(analysisRuns)
-      .set({ status: 'done', error: null, metrics: result.metrics, notes: result.notes, finishedAt: sql`now()` })
+      .set({ status: 'done', error: null, metrics: result.metrics, notes: result.notes, finishedAt: sql`now()`, ...(lastStage ? { stage: lastStage } : {}) })
       .where(eq(analysisRuns.id, runId)),
   ];
   return writes;

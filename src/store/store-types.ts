@@ -35,6 +35,11 @@ export interface CompleteRunInput {
   notes: string[];
   /** the draft scorecard; stored under the run's own pipeline id and version */
   scorecard?: ScorecardDraft | null;
+  /**
+   * Stage outputs saved in the same transaction (the in-process runner saves a call's stages with its
+   * results, in one round trip; the queue saves each stage as its job ends and passes none here)
+   */
+  stageOutputs?: readonly StageOutputRecord[];
 }
 
 export interface StageOutputRecord {
