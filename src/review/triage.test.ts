@@ -1,3 +1,4 @@
+import type { CallEvent } from '../core/events.js';
 import { describe, expect, it } from 'vitest';
 import { TriagePolicySchema } from '../score/schema.js';
 import type { ItemResult, ScorecardDraft } from '../score/scorecard.js';
@@ -17,7 +18,9 @@ function draft(total: number, items: ItemResult[] = [], fatal = false): TriageIn
     sections: [{ items } as unknown as ScorecardDraft['sections'][number]],
   };
 }
-const ev = (type: string, speaker: 'agent' | 'customer' | null, start: number, end: number, details?: Record<string, unknown>) => ({ type, speaker, start, end, ...(details ? { details } : {}) });
+/** An event as the detectors make it: dead air and holds carry their measured length (end - start unless given). */
+const ev = (type: string, speaker: 'agent' | 'customer' | null, start: number, end: number, details: Record<string, unknown> = {}) =>
+  ({ type, speaker, start, end, details: type === 'silence' || type === 'hold' ? { durationSec: end - start, ...details } : details }) as unknown as CallEvent;
 
 describe('triage reasons', () => {
   it.each<[string, TriageInput, [string, number][]]>([

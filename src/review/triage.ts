@@ -1,3 +1,4 @@
+import { eventDurationSec, type CallEvent } from '../core/events.js';
 import type { ItemResult, ScorecardDraft } from '../score/scorecard.js';
 import type { TriagePolicy } from '../score/schema.js';
 import type { AgentClass, RandomWhy } from './sampling.js';
@@ -58,14 +59,8 @@ export interface TriageDraft extends Pick<ScorecardDraft, 'total' | 'maxTotal' |
   sections: { items: Pick<ItemResult, 'id' | 'title' | 'kind' | 'status' | 'suggested'>[] }[];
 }
 
-/** The fields of a call event triage reads (any CallEvent fits). */
-export interface TriageEvent {
-  type: string;
-  speaker: 'agent' | 'customer' | 'unknown' | null;
-  start: number;
-  end: number;
-  details?: object | undefined;
-}
+/** A call's events as triage reads them: the typed events of core/events.ts (the store loads only the types triage reads). */
+export type TriageEvent = CallEvent;
 
 export interface TriageInput {
   id: string;
@@ -86,10 +81,7 @@ export interface TriagedCall {
   random?: RandomWhy | undefined;
 }
 
-const durationOf = (e: TriageEvent): number => {
-  const d = (e.details as { durationSec?: unknown } | undefined)?.durationSec;
-  return typeof d === 'number' ? d : e.end - e.start;
-};
+const durationOf = eventDurationSec;
 const fmtSec = (s: number) => `${Math.round(s * 10) / 10} s`;
 
 /** Reasons that apply to one call, heaviest first. */

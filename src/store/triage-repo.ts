@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { CallMetadata } from '../core/types.js';
+import type { CallEvent } from '../core/events.js';
 import type { FinalCard } from '../review/decisions.js';
 import type { TriageDraft } from '../review/triage.js';
 import type { ScorecardDraft } from '../score/types.js';
@@ -57,7 +58,8 @@ export interface TriageRow {
   scorecardId: string | null;
   /** the parts of the draft triage reads (see TriageDraft) */
   card: TriageDraft | null;
-  events: { type: string; speaker: 'agent' | 'customer' | 'unknown' | null; start: number; end: number; details: Record<string, unknown> }[];
+  /** the events of the types triage reads (TRIAGE_EVENT_TYPES) */
+  events: CallEvent[];
   asrConfidence: number | null;
 }
 
@@ -214,13 +216,14 @@ export class TriageRepo {
     const evByRun = new Map<string, TriageRow['events']>();
     for (const e of rowsOf(events)) {
       const list = evByRun.get(e.run_id as string) ?? [];
+      // rows are written only by completeRun from typed events (core/events.ts): trusted, as the report trusts them
       list.push({
         type: e.type as string,
-        speaker: (e.speaker as TriageRow['events'][number]['speaker']) ?? null,
+        speaker: (e.speaker as CallEvent['speaker']) ?? null,
         start: Number(e.start_sec),
         end: Number(e.end_sec),
         details: (typeof e.details === 'string' ? JSON.parse(e.details) : e.details ?? {}) as Record<string, unknown>,
-      });
+      } as unknown as CallEvent);
       evByRun.set(e.run_id as string, list);
     }
     const confByRun = new Map(rowsOf(conf).map((r) => [r.run_id as string, Number(r.c)]));
