@@ -211,7 +211,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         force: opts.force,
         budget,
         versions: { callqa: pkg.version, pipeline: `${pipeline.id}@${pipeline.version}` },
-        ...(pool ? { execute: pool.execute, executeSequence: pool.executeSequence } : {}),
+        ...(pool ? { stages: pool.stages, execute: pool.execute, executeSequence: pool.executeSequence } : {}),
       },
       metadataFor: (f) => loadMetadataFor(f.path, metaSource),
       onStart: (i, total, name) => {

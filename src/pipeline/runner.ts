@@ -5,7 +5,6 @@ import type { CallMetadata } from '../core/types.js';
 import type { Repository, RunReport } from '../store/index.js';
 import type { PipelineConfig } from './config.js';
 import type { StageBudget } from './budget.js';
-import { STAGES } from './graph.js';
 import { completionOf, executeSequence, executeStage, recordingInfoOf } from './execute.js';
 import { callInputs, inputVersions, staleReasons } from './inputs.js';
 import { emptyState, mergeState, type CallState, type RecordingRef, type RunOptions, type Stage, type StageName } from './stage.js';
@@ -74,7 +73,8 @@ function progressOf(ctx: RunnerContext) {
 }
 
 export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Promise<CallOutcome> {
-  const stages = ctx.stages ?? STAGES;
+  // loaded here, not at start-up: under --jobs this thread runs no stage (the pool's references stand in)
+  const stages = ctx.stages ?? (await import('./graph.js')).STAGES;
   const file = input.displayName;
   let runId: string | undefined;
   let state: CallState = emptyState();

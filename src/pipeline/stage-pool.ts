@@ -4,7 +4,7 @@ import { DEFAULT_STAGE_BUDGET, StageTimeoutError, budgetSecFor, type StageBudget
 import type { LoadedLexicons } from '../lexicon/schema.js';
 import type { PipelineConfig } from './config.js';
 import type { executeSequence, executeStage, ExecuteOptions, StageRun } from './execute.js';
-import type { CallState, RecordingRef, RunOptions, Stage, StageContext, StageName } from './stage.js';
+import { STAGE_NAMES, type CallState, type RecordingRef, type RunOptions, type Stage, type StageContext, type StageName } from './stage.js';
 
 /**
  * `callqa analyze --jobs N`: the CPU-heavy work of N calls at once on N threads (decoding is ffmpeg's own
@@ -46,6 +46,12 @@ export type WorkerReply =
 export interface StagePool {
   readonly size: number;
   execute: typeof executeStage;
+  /**
+   * The stage graph as this thread sees it (RunnerContext.stages): references by name to the stages the
+   * workers run, so this thread never loads the stage modules (audio analysis, detectors, lexicons); a
+   * reference run here instead of through the pool is a programming error and says so.
+   */
+  readonly stages: readonly Stage[];
   /** a call's stages in one job on one thread (RunnerContext.executeSequence) */
   executeSequence: typeof executeSequence;
   close(): Promise<void>;
@@ -221,6 +227,10 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
 
   return {
     size,
+    stages: STAGE_NAMES.map((name): Stage => ({
+      name,
+      run: () => Promise.reject(new Error(`the ${name} stage runs on the stage pool's threads, not in this one`)),
+    })),
     execute,
     executeSequence,
     async close() {
