@@ -1,6 +1,6 @@
 /**
  * Truncated recordings: a file whose header promises more audio than it holds (a copy cut short, an upload
- * that stopped). ffprobe reports a WAV's duration from the bytes present, so the promise has to be read from
+ * that stopped). ffprobe reports the length a WAV's header declares, not what is there, so the two are read from
  * the RIFF header itself; for other containers the audio stage compares ffprobe's duration with what decoded.
  * Pure functions over bytes and numbers; the probe and audio stages read the file and word the warning.
  */
