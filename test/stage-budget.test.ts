@@ -10,6 +10,7 @@ import type { PipelineConfig } from '../src/pipeline/config.js';
 import type { CallReport } from '../src/pipeline/report.js';
 import type { CallState, Stage, StageName } from '../src/pipeline/stage.js';
 import { createStagePool } from '../src/pipeline/stage-pool.js';
+import { openStore } from '../src/store/db.js';
 
 /**
  * Every stage of every call has a time budget: over it, the call fails with a clear error, the stage is
@@ -81,6 +82,16 @@ describe('callqa analyze with a stage over its budget', () => {
     expect(r.stderr).toMatch(/callqa: .*long\.wav: the audio stage took longer than its 2 s budget and was stopped/);
     const doc = JSON.parse(readFileSync(report, 'utf8')) as { calls: CallReport[] };
     expect(doc.calls.map((c) => c.status)).toEqual(['failed', 'done']);
+    // stored: the failed run with its reason and the stage it failed in, and no stage output or finding of it
+    const store = await openStore({ dataDir: join(work, 'data') });
+    try {
+      const [failed] = await store.repo.listRuns({ status: 'failed' });
+      expect(failed).toMatchObject({ fileName: long, stage: 'audio', status: 'failed' });
+      expect(failed!.error).toMatch(/audio stage took longer than its 2 s budget/);
+      expect(await store.repo.loadStageOutputs(failed!.id)).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });
 
