@@ -1,4 +1,5 @@
 import { N_BANDS } from './features.js';
+import { quantileOfSorted } from '../core/select.js';
 
 /**
  * Cross-channel leakage (crosstalk, line echo) between the two sides of a stereo call, in the band-power
@@ -87,11 +88,7 @@ export function lowerEnvelopeSlope(srcTotal: Float64Array, dstTotal: Float64Arra
   return percentile(slopes, 0.5);
 }
 
-function percentile(values: Float64Array | number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const s = Float64Array.from(values).sort();
-  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
-}
+const percentile = quantileOfSorted;
 
 /**
  * Frames of `src` loud enough to measure coupling from: within 6 dB of its speech level (95th percentile),

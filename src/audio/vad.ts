@@ -3,6 +3,7 @@ import type { TimeSpan } from '../core/types.js';
 import { N_BANDS, type ChannelFeatures, type Features } from './features.js';
 import { detectHoldSound } from './hold-sound.js';
 import { estimateLeak, predictLeak, type LeakEstimate } from './leak.js';
+import { quantileOfSorted } from '../core/select.js';
 
 /**
  * Voice activity for call recordings, per channel, from frame features (pure; no I/O).
@@ -91,9 +92,7 @@ export interface VadResult {
 }
 
 function percentileOf(values: Float32Array | Float64Array, q: number): number {
-  if (values.length === 0) return -120;
-  const s = Float64Array.from(values).sort();
-  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))];
+  return values.length === 0 ? -120 : quantileOfSorted(values, q);
 }
 
 /**
