@@ -3,6 +3,7 @@ import type { AudioInfo } from '../core/types.js';
 import { DEFAULT_STAGE_BUDGET, budgetSecFor, runWithinBudget, type StageBudget } from './budget.js';
 import type { CompleteRunInput } from '../store/repository.js';
 import { emptyState, mergeState, type CallState, type Stage, type StageContext, type StageName, type StageOutput } from './stage.js';
+import { storedStageOutput } from './stored-output.js';
 
 /**
  * Running stages, written once for the three places that do it: the in-process runner (runner.ts), the
@@ -73,19 +74,20 @@ export async function executeSequence(
 }
 
 /**
- * The call's state as the stages before `untilIndex` left it: their saved outputs merged in graph order
- * (whatever order they were saved or loaded in). `skip` leaves stages out (rescore drafts its own score).
+ * The call's state as the stages before `untilIndex` left it: their saved outputs, checked
+ * (stored-output.ts: an unusable one is an error naming `where`, the stage and the field), merged in graph
+ * order (whatever order they were saved or loaded in). `skip` leaves stages out (rescore drafts its own score).
  */
 export function replayState(
   stages: readonly Pick<Stage, 'name'>[],
   outputs: { get(stage: string): unknown },
-  opts: { untilIndex?: number; skip?: readonly StageName[] } = {},
+  opts: { untilIndex?: number; skip?: readonly StageName[]; where?: string } = {},
 ): CallState {
   let state = emptyState();
   for (const s of stages.slice(0, opts.untilIndex ?? stages.length)) {
     if (opts.skip?.includes(s.name)) continue;
-    const out = outputs.get(s.name) as StageOutput | undefined;
-    if (out) state = mergeState(state, out);
+    const out = outputs.get(s.name);
+    if (out != null) state = mergeState(state, storedStageOutput(s.name, out, opts.where ?? 'a saved run'));
   }
   return state;
 }

@@ -91,7 +91,7 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
       return { kind: 'skipped', reason: `call is at stage ${where}`, next: where };
     }
 
-    const state = replayState(deps.stages, byStage, { untilIndex: idx });
+    const state = replayState(deps.stages, byStage, { untilIndex: idx, where: `run ${run.id}` });
 
     const path = await deps.storage.localPath(recording.path);
     const pipeline = (deps.pipelines ?? defaultPipelineCache).get(run);

@@ -98,6 +98,6 @@ export async function stateOfRun(repo: Repository, runId: string): Promise<CallS
   return replayState(
     STAGE_NAMES.map((name) => ({ name })),
     new Map(outputs.map((o) => [o.stage, o.output])),
-    { skip: ['score'] },
+    { skip: ['score'], where: `run ${runId}` },
   );
 }
