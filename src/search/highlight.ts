@@ -4,11 +4,9 @@
  */
 import { normaliseText } from '../core/normalise.js';
 
-export interface Highlight {
-  /** offsets in the raw text, [start, end) */
-  start: number;
-  end: number;
-}
+import type { Highlight } from './hits.js';
+
+export type { Highlight };
 
 export function highlight(text: string, phrases: readonly string[]): Highlight[] {
   // significant characters of the raw text, normalised one by one, with their raw offsets

@@ -4,7 +4,8 @@
  * snippets and a link to the moment in the call view.
  */
 import { csvText } from '../core/csv.js';
-import { highlight, snippet, type Highlight } from '../search/highlight.js';
+import { highlight, snippet } from '../search/highlight.js';
+import type { SearchHit, SearchResult as ApiSearchResult } from '../search/hits.js';
 import { compileQuery, parseQuery, queryPhrases } from '../search/query.js';
 import { maskPii } from './privacy.js';
 import type { StoreDb } from '../store/db.js';
@@ -13,36 +14,11 @@ import { SearchRepo, type SearchFilters } from '../store/search-repo.js';
 export { QueryError } from '../search/query.js';
 export type { SearchFilters } from '../store/search-repo.js';
 
-export interface SearchHit {
-  /** the call id, as the API's listCalls names calls (the recording) */
-  callId: string;
-  /** the analysis run the hit comes from */
-  runId: string;
-  file: string;
-  agentId: string | null;
-  team: string | null;
-  program: string;
-  callDate: string | null;
-  speaker: string;
-  /** the utterance's index in the transcript */
-  idx: number;
-  /** the moment: the utterance's start and end, seconds from the start of the recording */
-  start: number;
-  end: number;
-  /** the utterance (or a window of it) with the matches' offsets in it */
-  snippet: string;
-  highlights: Highlight[];
-  /** the call view at this moment */
-  link: string;
-  rank: number;
-}
+export type { SearchHit };
 
-export interface SearchResult {
-  query: string;
+/** The search's answer: the API's (search/hits.ts) and the query as PostgreSQL full-text search ran it. */
+export interface SearchResult extends ApiSearchResult {
   tsquery: string;
-  hits: SearchHit[];
-  /** more hits exist past this page */
-  more: boolean;
 }
 
 export async function searchTranscripts(

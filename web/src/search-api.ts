@@ -1,3 +1,6 @@
+import type { QaFigures } from '../../src/trends/qa-figures';
+import type { SearchHit, SearchResult } from '../../src/search/hits';
+import { csvText } from '../../src/core/csv';
 import { api } from './api';
 
 /**
@@ -5,30 +8,7 @@ import { api } from './api';
  * qaFigures, listSavedSearches, createSavedSearch, listWatchHits), typed as the pages use them.
  */
 
-export interface SearchHit {
-  callId: string;
-  runId: string;
-  file: string;
-  agentId: string | null;
-  team: string | null;
-  program: string;
-  callDate: string | null;
-  speaker: string;
-  idx?: number;
-  start: number;
-  end: number;
-  snippet: string;
-  highlights: { start: number; end: number }[];
-  /** the call view at that moment: "/#/call/ID?t=12.5" */
-  link: string;
-  rank: number;
-}
-
-export interface SearchResult {
-  query: string;
-  hits: SearchHit[];
-  more: boolean;
-}
+export type { SearchHit, SearchResult };
 
 /** The search form: the names are the API's query parameters, so the page's route and the API agree. */
 export interface SearchParams {
@@ -128,21 +108,8 @@ export interface Trends {
   emerging: { phrase: string; countNow: number; countBefore: number; score: number; logRatio: number; exampleCallIds: string[] }[];
 }
 
-export interface QaFigure {
-  key: string;
-  period: string;
-  calls: number;
-  reviewed: number;
-  passRate: number | null;
-  avgFinal: number | null;
-  finalBands: number[];
-  fatalRate: number | null;
-  avgHandlingSec: number | null;
-  talkShare: number | null;
-  silenceShare: number | null;
-  holdShare: number | null;
-  repeatContactRate: number | null;
-}
+/** One row of the QA figures: the server's own type (src/trends/qa-figures.ts). */
+export type QaFigure = QaFigures;
 
 export interface TrendParams {
   by: 'day' | 'week' | 'month';
@@ -169,14 +136,8 @@ export function loadFigures(p: TrendParams, from: string | undefined) {
 
 /** CSV of the series: one row per series and period, with the count and both rates (RFC 4180 quoting). */
 export function seriesCsv(tr: Trends): string {
-  // the server's CSV rules (src/core/csv.ts): RFC 4180 quoting, and a leading = + - @ never runs as a formula
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    const safe = /^[=+\-@]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
-    return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-  };
   const rows: unknown[][] = [['key', 'label', 'period', 'calls', 'count', 'per100Calls', 'perTalkHour', 'change']];
   const calls = new Map(tr.volume.map((v) => [v.period, v.calls]));
   for (const s of tr.series) for (const p of s.points) rows.push([s.key, s.label, p.period, calls.get(p.period) ?? 0, p.count, p.per100Calls, p.perTalkHour, p.change]);
-  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return csvText(rows); // the server's CSV rules: RFC 4180 quoting, no cell ever runs as a formula
 }

@@ -34,7 +34,7 @@ const SearchQuery = z.object({
 const HitSchema = z
   .object({
     callId: z.string(), runId: z.string(), file: z.string(), agentId: z.string().nullable(), team: z.string().nullable(), program: z.string(),
-    callDate: z.string().nullable(), speaker: z.string(), start: z.number(), end: z.number(), snippet: z.string(),
+    callDate: z.string().nullable(), speaker: z.string(), idx: z.number().int().openapi({ description: "the utterance's index in the transcript" }), start: z.number(), end: z.number(), snippet: z.string(),
     highlights: z.array(z.object({ start: z.number(), end: z.number() })), link: z.string(), rank: z.number(),
   })
   .openapi('SearchHit');
