@@ -41,3 +41,17 @@ export interface SearchResult {
   /** more hits exist past this page */
   more: boolean;
 }
+
+/** A saved search's hit on the compliance watch list (the API's listWatchHits). */
+export interface WatchHit {
+  /** the saved search's name */
+  savedSearch: string;
+  callId: string;
+  runId: string;
+  file: string;
+  speaker: string;
+  start: number;
+  end: number;
+  /** when it was found (ISO time) */
+  at: string;
+}

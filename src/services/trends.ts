@@ -6,7 +6,8 @@ import { normaliseText } from '../core/normalise.js';
 import type { StoreDb } from '../store/db.js';
 import type { CallFilters } from '../store/call-filter-sql.js';
 import { TrendsRepo } from '../store/trends-repo.js';
-import { DEFAULT_EMERGING, emergingPhrases, ngrams, type EmergingPhrase } from '../trends/keyness.js';
+import { DEFAULT_EMERGING, emergingPhrases, ngrams } from '../trends/keyness.js';
+import type { TrendsResult } from '../trends/result.js';
 import { periodsBetween, periodStart, rollup, type Granularity, type Series } from '../trends/rollup.js';
 import { qaFigures, type QaFigures } from '../trends/qa-figures.js';
 
@@ -18,16 +19,7 @@ export interface TrendsQuery extends CallFilters {
   exclude?: readonly string[];
 }
 
-export interface TrendsResult {
-  by: Granularity;
-  periods: string[];
-  /** calls and talk hours per period */
-  volume: Array<{ period: string; calls: number; talkHours: number }>;
-  /** `label`: a lexicon entry's first phrase ("lexicon:<id>" keys), null for event keys (the UI names those) */
-  series: Array<Series & { rate: Array<number | null>; label: string | null }>;
-  /** phrases rising fastest in the last period against the earlier ones */
-  emerging: EmergingPhrase[];
-}
+export type { TrendsResult } from '../trends/result.js';
 
 /** Every phrase the lexicons hold, normalised: what the company already tracks is never "emerging". */
 export function lexiconPhrases(phrases: Iterable<string>): Set<string> {

@@ -4,6 +4,7 @@
  * workers after each call).
  */
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { WatchHit } from '../search/hits.js';
 import { parseQuery } from '../search/query.js';
 import { scopeSql, type CallScope } from '../store/calls-repo.js';
 import type { StoreDb } from '../store/db.js';
@@ -16,16 +17,8 @@ export interface SavedSearchInput {
   filters?: Omit<SearchFilters, 'scope' | 'runIds'>;
 }
 
-export interface WatchHitView {
-  savedSearch: string;
-  callId: string;
-  runId: string;
-  file: string;
-  speaker: string;
-  start: number;
-  end: number;
-  at: string;
-}
+/** A hit as the watch list lists it (search/hits.ts, shared with the inspector UI). */
+export type WatchHitView = WatchHit;
 
 export class WatchListService {
   constructor(private readonly db: StoreDb) {}

@@ -50,20 +50,8 @@ export function logRatio(a: number, n1: number, b: number, n2: number): number {
   return Math.log2(((a + 0.5) / n1) / ((b + 0.5) / n2));
 }
 
-export interface EmergingPhrase {
-  phrase: string;
-  /** utterances containing it in the current period, and in the reference periods */
-  countNow: number;
-  countBefore: number;
-  /** per 1,000 utterances */
-  ratePerThousandNow: number;
-  ratePerThousandBefore: number;
-  /** G² (keyness); 3.84 is p < 0.05, 10.83 p < 0.001 with one degree of freedom */
-  score: number;
-  logRatio: number;
-  /** a few calls where it was said now */
-  exampleCallIds: string[];
-}
+export type { EmergingPhrase } from './result.js';
+import type { EmergingPhrase } from './result.js';
 
 export interface EmergingOptions {
   /** at least this many utterances now */

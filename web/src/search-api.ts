@@ -1,5 +1,6 @@
 import type { QaFigures } from '../../src/trends/qa-figures';
-import type { SearchHit, SearchResult } from '../../src/search/hits';
+import type { TrendsResult } from '../../src/trends/result';
+import type { SearchHit, SearchResult, WatchHit } from '../../src/search/hits';
 import { csvText } from '../../src/core/csv';
 import { api } from './api';
 
@@ -8,7 +9,7 @@ import { api } from './api';
  * qaFigures, listSavedSearches, createSavedSearch, listWatchHits), typed as the pages use them.
  */
 
-export type { SearchHit, SearchResult };
+export type { SearchHit, SearchResult, WatchHit };
 
 /** The search form: the names are the API's query parameters, so the page's route and the API agree. */
 export interface SearchParams {
@@ -71,17 +72,6 @@ export interface SavedSearch {
   createdAt: string;
 }
 
-export interface WatchHit {
-  savedSearch: string;
-  callId: string;
-  runId: string;
-  file: string;
-  speaker: string;
-  start: number;
-  end: number;
-  at: string;
-}
-
 export const listSavedSearches = () => api<{ savedSearches: SavedSearch[] }>('GET', '/watchlist');
 export const listWatchHits = (limit = 30) => api<{ hits: WatchHit[] }>('GET', `/watchlist/hits?limit=${limit}`);
 export const createSavedSearch = (b: { name: string; query: string; speaker?: string; team?: string }) =>
@@ -90,23 +80,9 @@ export const createSavedSearch = (b: { name: string; query: string; speaker?: st
 export const setSavedSearchActive = (id: string, active: boolean) =>
   api<{ savedSearch: SavedSearch; hits: number }>('PATCH', `/watchlist/${encodeURIComponent(id)}`, { active });
 
-export interface TrendSeries {
-  key: string;
-  /** a lexicon entry's first phrase; null for event series */
-  label: string | null;
-  total: number;
-  counts: number[];
-  rate: (number | null)[];
-  points: { period: string; count: number; per100Calls: number | null; perTalkHour: number | null; change: number | null; changeRatio: number | null }[];
-}
-
-export interface Trends {
-  by: 'day' | 'week' | 'month';
-  periods: string[];
-  volume: { period: string; calls: number; talkHours: number }[];
-  series: TrendSeries[];
-  emerging: { phrase: string; countNow: number; countBefore: number; score: number; logRatio: number; exampleCallIds: string[] }[];
-}
+/** The trends answer and one of its series: the server's own types (src/trends/result.ts). */
+export type Trends = TrendsResult;
+export type TrendSeries = TrendsResult['series'][number];
 
 /** One row of the QA figures: the server's own type (src/trends/qa-figures.ts). */
 export type QaFigure = QaFigures;
