@@ -1,6 +1,7 @@
 import type { ItemResult, ItemStatus, ScorecardDraft, SectionResult } from '../score/scorecard.js';
 import { cardTotals, scoreSection } from '../score/scorecard.js';
 import { WorkflowError } from './errors.js';
+import type { DecisionInput, ReasonCode } from './reasons.js';
 
 /**
  * An inspector's decisions over a machine draft, as pure functions: which decisions are valid for which item,
@@ -16,15 +17,7 @@ import { WorkflowError } from './errors.js';
  *    and a reason (code + comment) are required.
  */
 
-export const REASON_CODES = ['wrong_score', 'wrong_evidence', 'missing_evidence', 'other'] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
-
-export interface DecisionInput {
-  itemId: string;
-  action: 'confirm' | 'override';
-  points?: number;
-  reason?: { code: ReasonCode; comment?: string };
-}
+export { REASON_CODES, type DecisionInput, type ReasonCode } from './reasons.js';
 
 /** A validated decision, as stored. */
 export interface Decision {

@@ -25,6 +25,7 @@ import {
 import type { CallMetadata, Speaker, WordTiming } from '../core/types.js';
 import type { ScorecardDraft } from '../score/types.js';
 import type { FinalCard } from '../review/decisions.js';
+import type { ReasonCode } from '../review/reasons.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -342,8 +343,6 @@ export const reviews = pgTable(
 
 export const DECISION_ACTIONS = ['confirm', 'override'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
-export const REASON_CODES = ['wrong_score', 'wrong_evidence', 'missing_evidence', 'other'] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
 
 /**
  * The inspector's answers, one row per decision, append-only: deciding an item again adds a row and the

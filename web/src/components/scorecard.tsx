@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { clockTenths, localTitle, num } from '../format';
 import { t, type MessageKey } from '../i18n';
 import type { Decision, Draft, DraftItem, ReviewState } from '../types';
+import { REASON_CODES, type DecisionInput, type ReasonCode } from '../../../src/review/reasons';
 
 /**
  * The draft scorecard beside the transcript: per item the machine's answer and the inspector's, side by side.
@@ -9,16 +10,9 @@ import type { Decision, Draft, DraftItem, ReviewState } from '../types';
  * total stays marked provisional while any item is open or the review is not complete.
  */
 
-export const REASON_CODES = ['wrong_score', 'wrong_evidence', 'missing_evidence', 'other'] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
-
-/** The decideItem request body (docs/api.md). */
-export interface DecideInput {
-  itemId: string;
-  action: 'confirm' | 'override';
-  points?: number;
-  reason?: { code: ReasonCode; comment?: string };
-}
+/** The decideItem request body and its reason codes: the server's own (src/review/reasons.ts). */
+export { REASON_CODES, type ReasonCode };
+export type DecideInput = DecisionInput;
 
 interface Props {
   draft: Draft;
