@@ -1,11 +1,11 @@
-/** What the pages work with. api-shapes.ts turns the review API's answers into these. */
+/**
+ * What the pages work with. api-shapes.ts turns the review API's answers into these. Where the pages take a
+ * server type as it is (speakers, spans, item statuses, evidence), it is imported, not copied.
+ */
+import type { Speaker, TimeSpan } from '../../src/core/types';
+import type { Evidence, ItemStatus } from '../../src/score/types';
 
-export type Speaker = 'agent' | 'customer' | 'unknown';
-
-export interface TimeSpan {
-  start: number;
-  end: number;
-}
+export type { Evidence, ItemStatus, Speaker, TimeSpan };
 
 export interface CallEvent {
   type: string;
@@ -23,17 +23,6 @@ export interface Segment {
   text: string;
 }
 
-export type ItemStatus = 'pass' | 'deducted' | 'fatal' | 'needs_review' | 'not_applicable';
-
-export interface Evidence {
-  kind: 'event' | 'sentence' | 'metadata';
-  start: number;
-  end: number;
-  speaker: Speaker | null;
-  text?: string;
-  type?: string;
-  field?: string;
-}
 
 export interface DraftItem {
   id: string;
