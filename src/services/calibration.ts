@@ -4,7 +4,8 @@
  * session nobody sees anyone else's scores (the supervisor sees who has scored, not what). When closed, every
  * member sees every score and the statistics of src/review/calibration.ts. Every step is audited.
  */
-import { calibrate, type CalibrationResult } from '../review/calibration.js';
+import { calibrate } from '../review/calibration.js';
+import type { CalibrationCallView, CalibrationItemView, CalibrationScoreView, CalibrationView } from '../review/calibration-view.js';
 import type { ReviewPolicy } from '../score/schema.js';
 import type { ItemResult, ScorecardDraft } from '../score/types.js';
 import type { StoreDb } from '../store/db.js';
@@ -18,58 +19,7 @@ import type { AuthUser } from './types.js';
 /** Item kinds a calibration scores: those with a range of points (fatal checks are verdicts, bonuses optional). */
 const CALIBRATED_KINDS = new Set(['standard', 'manual', 'penalty']);
 
-export interface CalibrationItemView {
-  id: string;
-  title: string;
-  kind: string;
-  /** what may be given: standard/manual 0..maxPoints; penalty -(section max)..0, as in a review */
-  min: number;
-  max: number;
-  /** the item's points (per occurrence for penalty items): the scale deviations are measured on */
-  maxPoints: number;
-  guidance?: string;
-  /** what the machine drafted (the inspector scores the call as in a review, with the draft beside it) */
-  machine: { status: string; points: number | null; reason: string };
-}
-
-export interface CalibrationCallView {
-  id: string;
-  fileName: string;
-  durationSec: number | null;
-  items: CalibrationItemView[];
-}
-
-export interface CalibrationScoreView {
-  callId: string;
-  itemId: string;
-  scorer: string;
-  points: number;
-  scoredAt: string;
-}
-
-export interface CalibrationView {
-  id: string;
-  title: string;
-  pipelineId: string;
-  benchmark: 'supervisor' | 'consensus';
-  status: 'open' | 'closed';
-  team: string | null;
-  createdBy: string;
-  createdAt: string;
-  closedAt: string | null;
-  /** what the asking user may do */
-  you: { role: 'owner' | 'supervisor' | 'member' | 'admin'; canScore: boolean; canClose: boolean };
-  members: { username: string; scored: number }[];
-  /** items to score per call (scores expected = Σ items over calls) */
-  expectedScores: number;
-  calls: CalibrationCallView[];
-  /** the asking user's own scores (always) */
-  myScores: CalibrationScoreView[];
-  /** everyone's scores: only once the session is closed (blind until then) */
-  scores: CalibrationScoreView[] | null;
-  /** deviations per inspector and item against the benchmark: only once closed */
-  results: (CalibrationResult & { passAccuracy: number; biasThreshold: number }) | null;
-}
+export type { CalibrationCallView, CalibrationItemView, CalibrationScoreView, CalibrationView } from '../review/calibration-view.js';
 
 export interface CreateCalibrationInput {
   title: string;

@@ -5,59 +5,15 @@ import { baseName, dateTime, localTitle, num } from '../format';
 import { t, type MessageKey } from '../i18n';
 import { go, href, route } from '../router';
 import { SmallChart } from '../components/chart';
+import type { CalibrationView } from '../../../src/review/calibration-view';
 
 /**
  * Calibration (002 监控人员的再确认): a supervisor puts calls and inspectors into a session; each inspector scores the
  * items blind; when the supervisor closes it, everyone's agreement with the benchmark is shown.
  */
 
-interface SessionItem {
-  id: string;
-  title: string;
-  kind: string;
-  min: number;
-  max: number;
-  maxPoints: number;
-  guidance?: string;
-  machine: { status: string; points: number | null; reason: string };
-}
-interface SessionCall {
-  id: string;
-  fileName: string;
-  durationSec: number | null;
-  items: SessionItem[];
-}
-interface Score {
-  callId: string;
-  itemId: string;
-  scorer: string;
-  points: number;
-}
-interface InspectorResult {
-  inspector: string;
-  accuracy: number | null;
-  meanSignedDeviation: number | null;
-  bias: 'high' | 'low' | 'none';
-  needsRetraining: boolean;
-  compared: number;
-  missing: number;
-}
-interface Session {
-  id: string;
-  title: string;
-  pipelineId: string;
-  benchmark: 'supervisor' | 'consensus';
-  status: 'open' | 'closed';
-  createdBy: string;
-  createdAt: string;
-  closedAt: string | null;
-  you: { role: string; canScore: boolean; canClose: boolean };
-  members: { username: string; scored: number }[];
-  expectedScores: number;
-  calls: SessionCall[];
-  myScores: Score[];
-  results: { benchmark: string; inspectors: InspectorResult[]; items: { itemId: string; agreement: number; n: number }[]; passAccuracy: number } | null;
-}
+/** The session as the API answers it: the server's own type (src/review/calibration-view.ts). */
+type Session = CalibrationView;
 interface SessionRow {
   id: string;
   title: string;
