@@ -222,8 +222,8 @@ type Missing = Exclude<AudioEventType | TextEventType, EventType> | Exclude<Even
 const totality: [Missing] extends [never] ? true : Missing = true;
 void totality;
 
-/** The fields a rule reads from any event, typed per event kind (no `typeof` probing). */
-export function eventText(e: CallEvent): string | undefined {
+/** The details of an event a lexicon matched (it carries the matched text and the entry), else undefined. */
+function lexiconDetails(e: CallEvent) {
   switch (e.type) {
     case 'silence':
     case 'hold':
@@ -232,21 +232,17 @@ export function eventText(e: CallEvent): string | undefined {
     case 'pii':
       return undefined;
     default:
-      return e.details.text || undefined;
+      return e.details;
   }
 }
 
+/** The fields a rule reads from any event, typed per event kind (no `typeof` probing). */
+export function eventText(e: CallEvent): string | undefined {
+  return lexiconDetails(e)?.text || undefined;
+}
+
 export function eventEntryId(e: CallEvent): string | undefined {
-  switch (e.type) {
-    case 'silence':
-    case 'hold':
-    case 'backchannel':
-    case 'talk_over':
-    case 'pii':
-      return undefined;
-    default:
-      return e.details.entryId || undefined;
-  }
+  return lexiconDetails(e)?.entryId || undefined;
 }
 
 export function eventCategory(e: CallEvent): string | undefined {
