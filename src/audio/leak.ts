@@ -20,6 +20,11 @@ export interface LeakPath {
   gain: Float64Array;
   /** overall coupling in dB (median over bands) */
   gainDb: number;
+  /**
+   * a room on the path (a speakerphone): each frame of the source also rings on, its power falling by this factor per
+   * frame, and the leaked copy is `gain` times the sum
+   */
+  decay?: number;
 }
 
 export interface LeakEstimate {
@@ -112,7 +117,7 @@ export function totalPower(bands: Float32Array[]): Float64Array {
 }
 
 /** Estimate how side `src` leaks into side `dst`. */
-export function estimateLeak(src: Float32Array[], dst: Float32Array[]): LeakEstimate {
+export function estimateLeak(src: Float32Array[], dst: Float32Array[], decaysPerFrame: readonly number[] = []): LeakEstimate {
   const srcTotal = totalPower(src);
   const dstTotal = totalPower(dst);
   const loud = loudFrames(srcTotal);
@@ -146,22 +151,74 @@ export function estimateLeak(src: Float32Array[], dst: Float32Array[]): LeakEsti
     // A destination that talks back a lot (a customer on a speakerphone, who interrupts and backchannels while
     // the agent talks) drowns the frame-by-frame correlation; the leak still sets the destination's lower
     // envelope, which then rises dB for dB with the source.
-    if (logCorrelation(srcTotal, dstTotal, loud, d, step) < MIN_LEAK_CORRELATION && lowerEnvelopeSlope(srcTotal, dstTotal, d) < MIN_ENVELOPE_SLOPE) continue;
-    const gain = new Float64Array(N_BANDS);
-    for (let b = 0; b < N_BANDS; b++) {
-      const ratios: number[] = [];
-      for (let i = 0; i < loud.length; i += step) {
-        const t = loud[i] + d;
-        if (t >= dst[b].length) break;
-        if (src[b][loud[i]] > 0) ratios.push(dst[b][t] / src[b][loud[i]]);
-      }
-      gain[b] = ratios.length ? percentile(ratios, RATIO_PERCENTILE) : 0;
+    // A path through a room (a speakerphone) is modelled rung on (`roomDecay`); one so smeared that only its
+    // rung-on copy tracks the destination is a path too.
+    const slope = lowerEnvelopeSlope(srcTotal, dstTotal, d);
+    let decay = decaysPerFrame.length ? roomDecay(srcTotal, dstTotal, d, slope, decaysPerFrame) : 0;
+    const tracks = logCorrelation(srcTotal, dstTotal, loud, d, step) >= MIN_LEAK_CORRELATION || slope >= MIN_ENVELOPE_SLOPE;
+    if (!tracks && decay === 0) continue;
+    let gain = gains(decay > 0 ? src.map((band) => ringing(band, decay)) : src, dst, loud, d, step);
+    if (decay > 0 && gainDb(gain) < ROOM_MIN_DB) {
+      // too weak for a loudspeaker in a room (the generated speakerphones' echo is -8..-26 dB): no room
+      if (!tracks) continue;
+      decay = 0;
+      gain = gains(src, dst, loud, d, step);
     }
-    const gainDb = 10 * Math.log10(percentile(gain, 0.5) + 1e-15);
     // Coupling weaker than -45 dB is indistinguishable from noise: ignore the path.
-    if (gainDb > -45) paths.push({ delayFrames: d, gain, gainDb });
+    if (gainDb(gain) > -45) paths.push({ delayFrames: d, gain, gainDb: gainDb(gain), ...(decay > 0 ? { decay } : {}) });
   }
   return { paths };
+}
+
+/** Per-band coupling of `model` (the source, or the source rung on by a room) into `dst` at lag `d`: a low percentile of the ratio over the source's loud frames. */
+function gains(model: readonly (Float32Array | Float64Array)[], dst: Float32Array[], loud: Int32Array, d: number, step: number): Float64Array {
+  const gain = new Float64Array(N_BANDS);
+  for (let b = 0; b < N_BANDS; b++) {
+    const ratios: number[] = [];
+    for (let i = 0; i < loud.length; i += step) {
+      const t = loud[i] + d;
+      if (t >= dst[b].length) break;
+      if (model[b][loud[i]] > 0) ratios.push(dst[b][t] / model[b][loud[i]]);
+    }
+    gain[b] = ratios.length ? percentile(ratios, RATIO_PERCENTILE) : 0;
+  }
+  return gain;
+}
+
+/** overall coupling in dB: median over bands */
+const gainDb = (gain: Float64Array): number => 10 * Math.log10(percentile(gain, 0.5) + 1e-15);
+
+/** The source's power rung on by a room: out[t] = x[t] + decay * out[t - 1]. */
+function ringing(x: Float32Array | Float64Array, decay: number): Float64Array {
+  const out = new Float64Array(x.length);
+  let acc = 0;
+  for (let t = 0; t < x.length; t++) out[t] = acc = x[t] + decay * acc;
+  return out;
+}
+
+/** a room's rung-on source must set the destination's lower envelope with at least this slope ... */
+const MIN_ROOM_ENVELOPE_SLOPE = 0.5;
+/** ... and this much more steeply than the source itself does */
+const MIN_ROOM_ENVELOPE_GAIN = 0.25;
+/** a path through a room at least this strong (dB): a loudspeaker's echo, not a faint line's */
+const ROOM_MIN_DB = -30;
+
+/**
+ * A room on the path (the agent's voice from a speakerphone, back through the customer's room) fills the source's
+ * pauses with its reverberation: the leaked copy is the source's power summed over the past with a decay. The
+ * destination's quiet moments then follow that rung-on copy, not the source itself: the decay (power factor per
+ * frame, among `decays`) whose rung-on source sets the destination's lower envelope (`lowerEnvelopeSlope`, which a
+ * customer talking back a lot does not disturb) with a slope of at least MIN_ROOM_ENVELOPE_SLOPE, and at least
+ * MIN_ROOM_ENVELOPE_GAIN more steeply than the source itself (`slope`), is the path's; 0 for no room.
+ */
+function roomDecay(srcTotal: Float64Array, dstTotal: Float64Array, d: number, slope: number, decays: readonly number[]): number {
+  let best = -Infinity;
+  let decay = 0;
+  for (const r of decays) {
+    const x = lowerEnvelopeSlope(ringing(srcTotal, r), dstTotal, d);
+    if (x > best) (best = x), (decay = r);
+  }
+  return best >= MIN_ROOM_ENVELOPE_SLOPE && best - slope >= MIN_ROOM_ENVELOPE_GAIN ? decay : 0;
 }
 
 /**
@@ -175,11 +232,14 @@ export function predictLeak(src: Float32Array[], est: LeakEstimate, nFrames: num
       const s = src[b];
       const o = out[b];
       const g = p.gain[b];
+      const r = p.decay ?? 0;
+      let acc = 0;
       for (let t = 0; t < nFrames; t++) {
         const k = t - p.delayFrames;
         let m = 0;
         for (let j = k - 1; j <= k + 1; j++) if (j >= 0 && j < s.length && s[j] > m) m = s[j];
-        o[t] += g * m;
+        acc = m + r * acc;
+        o[t] += g * acc;
       }
     }
   }

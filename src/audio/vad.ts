@@ -1,4 +1,4 @@
-import { mergeSpans, subtractSpans } from '../core/spans.js';
+import { intersectSpans, mergeSpans, subtractSpans } from '../core/spans.js';
 import type { TimeSpan } from '../core/types.js';
 import { N_BANDS, type ChannelFeatures, type Features } from './features.js';
 import { detectHoldSound } from './hold-sound.js';
@@ -51,6 +51,16 @@ export interface VadParams {
   echoTailDecayDbPerSec: number;
   /** a leak path found only through the reverberant envelope counts when at least this strong (dB) */
   roomEchoMinDb: number;
+  /** rooms a leak path may pass through: their decay rates (dB/s), tried for each path (leak.ts); none when empty */
+  roomDecaysDbPerSec: number[];
+  /** decay tail: a rise of at least this much (dB) after a span's last peak is a new onset */
+  tailRiseDb: number;
+  /** decay tail: the span's sound counts as its last syllable until it falls this far (dB) below the last peak */
+  tailDropDb: number;
+  /** decay tail: ... and this long (s) after that */
+  tailKeepSec: number;
+  /** decay tail: on a side whose leak from the other side shows no room, only tails at least this long (s) */
+  tailDryMinSec: number;
 }
 
 export const DEFAULT_VAD: VadParams = {
@@ -70,12 +80,19 @@ export const DEFAULT_VAD: VadParams = {
   strongEchoDb: -15,
   echoTailDecayDbPerSec: 120,
   roomEchoMinDb: -18,
+  roomDecaysDbPerSec: [240, 120, 60, 30],
+  tailRiseDb: 6,
+  tailDropDb: 10,
+  tailKeepSec: 0.15,
+  tailDryMinSec: 0.3,
 };
 
 export interface ChannelVad {
   speech: TimeSpan[];
   /** keypad (DTMF) bursts: taken out of speech */
   tones: TimeSpan[];
+  /** the decaying ends of speech spans after their last syllable (a room ringing on): within speech, left out when judging talk-over */
+  tails: TimeSpan[];
   /** estimated levels, for diagnostics and the report */
   speechLevelDb: number;
   noiseFloorDb: number;
@@ -243,6 +260,7 @@ function decide(
   leakDb: Float64Array | null,
   frameSec: number,
   p: VadParams,
+  room: boolean,
 ): ChannelVad {
   const { energyDb: totalDb, flatness } = ch;
   const n = ownDb.length;
@@ -284,6 +302,7 @@ function decide(
   // Core frames: loud enough to start speech, speech-shaped, and clear of the other side's leak.
   const core = new Uint8Array(n);
   const ok = new Uint8Array(n);
+  const clear = new Uint8Array(n);
   for (let t = 0; t < n; t++) {
     const e = ownDb[t];
     const leakMargin = leakDb === null ? Infinity : totalDb[t] - leakDb[t];
@@ -297,6 +316,7 @@ function decide(
     const f = (flatness[t] + (flatness[t - 1] ?? flatness[t]) + (flatness[t + 1] ?? flatness[t])) / 3;
     core[t] = e >= startThr && leakMargin >= p.aboveLeakDb && f <= startFlatness ? 1 : 0;
     ok[t] = e >= contThr && leakMargin >= p.aboveLeakDb - 3 ? 1 : 0;
+    clear[t] = leakMargin >= p.aboveLeakDb ? 1 : 0;
   }
   // Hysteresis with a bounded reach: from each core frame, speech extends over weaker frames (onsets, word
   // endings) for at most `extendSec` each way. Unbounded hysteresis would run on through babble or pumped
@@ -324,7 +344,50 @@ function decide(
   // the bursts themselves (key presses 40 ms or longer, pauses between keys bridged) for the timeline
   const pressed = dilate(ch.dtmfShare, DTMF_FRAME_SHARE, 0);
   const tones = mergeSpans(framesToSpans(pressed, frameSec), 0.3);
-  return { speech: spans, tones, speechLevelDb: level, noiseFloorDb: globalFloor };
+  // a side heard through a room (the other side's leak into it rings on) rings on after its own words too
+  const tails = decayTails(ownDb, clear, core, spans, frameSec, p, room ? 0 : p.tailDryMinSec);
+  return { speech: spans, tones, tails, speechLevelDb: level, noiseFloorDb: globalFloor };
+}
+
+/**
+ * The decaying end of each speech span, which on a speakerphone is the customer's room ringing on after the last
+ * syllable (0.2-0.65 s on the generated rooms): speech to the ear and kept as speech, but no speech to talk over
+ * or to lengthen a backchannel with. Going back from the span's end over the frames this side's own sound decides
+ * (not those the other side's leak does), the last peak is the loudest start-worthy frame of the final stretch that
+ * never rises `tailRiseDb` above what follows it (a new syllable would); the tail runs from where the sound has
+ * fallen `tailDropDb` below that peak, plus `tailKeepSec`, to the span's end. Only tails at least `minSec` long are
+ * kept: on a side with no sign of a room, `tailDryMinSec`, longer than the fade of a dry voice's last syllable
+ * (up to ~0.26 s past that point on the generated dry calls), since trimming those costs real talk-over.
+ */
+function decayTails(ownDb: Float64Array, clear: Uint8Array, core: Uint8Array, spans: TimeSpan[], frameSec: number, p: VadParams, minSec: number): TimeSpan[] {
+  const n = ownDb.length;
+  const keep = Math.round(p.tailKeepSec / frameSec);
+  const tails: TimeSpan[] = [];
+  for (const span of spans) {
+    const a = Math.max(0, Math.round(span.start / frameSec));
+    const b = Math.min(n, Math.round(span.end / frameSec));
+    let peak = -Infinity;
+    let at = -1;
+    let after = -Infinity;
+    let low = 0;
+    for (let t = b - 1; t >= a; t--) {
+      if (!clear[t]) continue;
+      const x = ownDb[t];
+      if (x < after - p.tailRiseDb) {
+        if (++low >= 2) break;
+        continue;
+      }
+      low = 0;
+      after = Math.max(after, x);
+      if (core[t] && x > peak) (peak = x), (at = t);
+    }
+    if (at < 0) continue;
+    let q = at;
+    while (q < b && (!clear[q] || ownDb[q] >= peak - p.tailDropDb)) q++;
+    const cut = q + keep;
+    if (cut < b && (b - cut) * frameSec >= minSec) tails.push({ start: cut * frameSec, end: span.end });
+  }
+  return tails;
 }
 
 /**
@@ -372,13 +435,14 @@ export function detectVoiceActivity(
   if (dualMono) chans = [chans[0]];
   const leaks: LeakEstimate[] = [];
   const results: ChannelVad[] = [];
+  const decays = p.roomDecaysDbPerSec.map((dbPerSec) => 10 ** (-(dbPerSec * frameSec) / 10));
   // first[c]: how the other side leaks into channel c, estimated from the other channel as recorded; when
   // no path tracks it frame by frame, from its reverberant envelope (a speakerphone's room rings on after
   // each word, so the leaked copy is a smeared one)
   const first =
     chans.length === 2
       ? [0, 1].map((c) => {
-          const direct = windowedLeak(chans[1 - c].bands, chans[c].bands, nFrames, frameSec, p.leakWindowSec);
+          const direct = windowedLeak(chans[1 - c].bands, chans[c].bands, nFrames, frameSec, p.leakWindowSec, decays);
           if (direct.any) return direct;
           const room = reverberantEnvelope(chans[1 - c].bands, frameSec, p.echoTailDecayDbPerSec);
           const viaRoom = windowedLeak(room, chans[c].bands, nFrames, frameSec, p.leakWindowSec);
@@ -391,6 +455,8 @@ export function detectVoiceActivity(
   for (let c = 0; c < chans.length; c++) {
     const own = new Float64Array(nFrames);
     let leakDb: Float64Array | null = null;
+    // the other side reaches this one through a room (its leak rings on): this side speaks in that room
+    let room = false;
     if (chans.length === 2) {
       const other = chans[1 - c];
       let pred = first[c];
@@ -401,10 +467,11 @@ export function detectVoiceActivity(
       const reverse = first[1 - c];
       if (reverse.any && Math.max(...reverse.strongest.paths.map((x) => x.gainDb)) >= p.strongEchoDb) {
         const ownOfOther = other.bands.map((band, b) => band.map((x, t) => Math.max(0, x - reverse.bands[b][t])));
-        const again = windowedLeak(ownOfOther, chans[c].bands, nFrames, frameSec, p.leakWindowSec);
+        const again = windowedLeak(ownOfOther, chans[c].bands, nFrames, frameSec, p.leakWindowSec, decays);
         if (again.any) pred = again;
       }
       leaks[1 - c] = pred.strongest;
+      room = pred.strongest.paths.some((x) => (x.decay ?? 0) > 0);
       if (pred.any && Math.max(...pred.strongest.paths.map((x) => x.gainDb)) >= p.strongEchoDb) {
         // A strong acoustic path (a speakerphone) comes back through a room: it rings on after the other
         // side stops. The band-power model predicts one delayed copy, so its tail would pass for this side's
@@ -428,14 +495,18 @@ export function detectVoiceActivity(
       }
     }
     if (leakDb === null) own.set(chans[c].energyDb);
-    results.push(decide(own, chans[c], leakDb, frameSec, p));
+    results.push(decide(own, chans[c], leakDb, frameSec, p, room));
   }
   let hold: TimeSpan[] = [];
   if (dualMono) holdChannel = 0;
   if (holdChannel !== null && holdChannel < chans.length) {
     const otherSpeech = chans.length === 2 ? results[1 - holdChannel].speech : [];
     hold = detectHoldSound(features, holdChannel, otherSpeech, results[holdChannel].noiseFloorDb, p.holdMinSec, undefined, results[holdChannel].speech, results[holdChannel].speechLevelDb);
-    if (hold.length) results[holdChannel].speech = subtractSpans(results[holdChannel].speech, hold).filter((s) => s.end - s.start >= p.minSpeechSec);
+    if (hold.length) {
+      const r = results[holdChannel];
+      r.speech = subtractSpans(r.speech, hold).filter((s) => s.end - s.start >= p.minSpeechSec);
+      if (r.tails.length) r.tails = intersectSpans(r.tails, r.speech);
+    }
   }
   return { channels: results, hold, leaks, dualMono };
 }
@@ -451,6 +522,7 @@ function windowedLeak(
   nFrames: number,
   frameSec: number,
   windowSec: number,
+  decays: readonly number[] = [],
 ): { bands: Float32Array[]; any: boolean; strongest: LeakEstimate } {
   const win = Math.max(1, Math.round(windowSec / frameSec));
   const ctx = Math.round(win / 2);
@@ -464,7 +536,7 @@ function windowedLeak(
     const z = nWin === 1 ? nFrames : Math.min(nFrames, (w + 1) * win);
     const ea = Math.max(0, a - ctx);
     const ez = Math.min(nFrames, z + ctx);
-    const est = estimateLeak(src.map((b) => b.subarray(ea, ez)), dst.map((b) => b.subarray(ea, ez)));
+    const est = estimateLeak(src.map((b) => b.subarray(ea, ez)), dst.map((b) => b.subarray(ea, ez)), decays);
     if (est.paths.length === 0) continue;
     any = true;
     if (strength(est) > strength(strongest)) strongest = est;

@@ -24,6 +24,11 @@ export interface ChannelSpeech {
   speech: TimeSpan[];
   /** keypad (DTMF) bursts on this side: not speech, shown so a reader can see what was left out */
   tones?: TimeSpan[];
+  /**
+   * the decaying ends of speech spans after their last syllable (on a speakerphone, the room ringing on): within
+   * `speech`, left out when judging who talks over whom
+   */
+  tails?: TimeSpan[];
 }
 
 /** The speech timeline of a call: one entry per channel (1 for mono, 2 for stereo). */

@@ -77,6 +77,22 @@ describe('detectTalkOver', () => {
     // a long reply is still a fight for the floor
     expect(detectTalkOver(call([s(1.9, 6)], [s(0, 2.2), s(2.6, 4.6)]), P)!.filter((e) => e.type === 'talk_over')).toHaveLength(1);
   });
+  it('a room\'s decaying tail after the last syllable is not speech to talk over, nor does it lengthen a backchannel', () => {
+    // the customer stops at 4.0 and the room rings on to 4.6; the agent starts at 3.9
+    const ringing = call([s(3.9, 9)], [s(0, 4.6)]);
+    expect(detectTalkOver(ringing, P)!.filter((e) => e.type === 'talk_over')).toHaveLength(1);
+    ringing.channels[1].tails = [s(4.1, 4.6)];
+    expect(detectTalkOver(ringing, P)!.filter((e) => e.type === 'talk_over')).toEqual([]);
+    // "yes" 1.0 s long, 1.5 s with the room's tail, inside the agent's turn: a backchannel
+    const ack = call([s(0, 10)], [s(4, 5.5)]);
+    expect(detectTalkOver(ack, P)!.map((e) => e.type)).toEqual(['talk_over']);
+    ack.channels[1].tails = [s(5.05, 5.5)];
+    expect(detectTalkOver(ack, P)!.map((e) => e.type)).toEqual(['backchannel']);
+    // speech that goes on over the other side (no tail marked) is still talk-over
+    const real = call([s(3.9, 9)], [s(0, 4.6)]);
+    real.channels[1].tails = [s(4.5, 4.6)];
+    expect(detectTalkOver(real, P)!.filter((e) => e.type === 'talk_over')).toHaveLength(1);
+  });
   it('mono: not measurable (null), not zero', () => {
     const tl: SpeechTimeline = { durationSec: 10, channels: [{ speaker: 'unknown', speech: [s(0, 5)] }], hold: [] };
     expect(detectTalkOver(tl, P)).toBeNull();

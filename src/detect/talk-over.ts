@@ -1,4 +1,4 @@
-import { intersectSpans, mergeSpans, round } from '../core/spans.js';
+import { intersectSpans, mergeSpans, round, subtractSpans } from '../core/spans.js';
 import type { CallEvent, Speaker, SpeechTimeline, TimeSpan } from '../core/types.js';
 
 export interface TalkOverParams {
@@ -42,8 +42,11 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
   const agent = tl.channels.find((c) => c.speaker === 'agent');
   const customer = tl.channels.find((c) => c.speaker === 'customer');
   if (!agent || !customer) return null;
-  const a = turnsOf('agent', agent.speech, p.turnMergeGapSec);
-  const c = turnsOf('customer', customer.speech, p.turnMergeGapSec);
+  // a span's decaying tail (a room ringing on after the last syllable) is no speech to talk over or to
+  // lengthen a backchannel with
+  const judged = (ch: typeof agent) => (ch.tails?.length ? subtractSpans(ch.speech, ch.tails) : ch.speech);
+  const a = turnsOf('agent', judged(agent), p.turnMergeGapSec);
+  const c = turnsOf('customer', judged(customer), p.turnMergeGapSec);
   const events: CallEvent[] = [];
   let j = 0;
   for (const ta of a) {

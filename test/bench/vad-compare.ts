@@ -101,7 +101,7 @@ interface Acc {
 
 const newAcc = (): Acc => ({ tp: 0, det: 0, ref: 0, vadSec: 0, audioSec: 0, talkOver: [] });
 
-function score(acc: Acc, agent: TimeSpan[], customer: TimeSpan[], hold: TimeSpan[], truth: GroundTruth, vadSec: number): void {
+function score(acc: Acc, agent: TimeSpan[], customer: TimeSpan[], hold: TimeSpan[], truth: GroundTruth, vadSec: number, tails: [TimeSpan[], TimeSpan[]] = [[], []]): void {
   for (const [det, ref] of [
     [agent, truth.speech.agent],
     [customer, truth.speech.customer],
@@ -115,8 +115,8 @@ function score(acc: Acc, agent: TimeSpan[], customer: TimeSpan[], hold: TimeSpan
   const tl: SpeechTimeline = {
     durationSec: truth.durationSec,
     channels: [
-      { speaker: 'agent', speech: agent },
-      { speaker: 'customer', speech: customer },
+      { speaker: 'agent', speech: agent, tails: tails[0] },
+      { speaker: 'customer', speech: customer, tails: tails[1] },
     ],
     hold,
   };
@@ -126,7 +126,7 @@ function score(acc: Acc, agent: TimeSpan[], customer: TimeSpan[], hold: TimeSpan
   acc.audioSec += truth.durationSec;
 }
 
-function callqaVad(interleaved: Buffer): { agent: TimeSpan[]; customer: TimeSpan[]; hold: TimeSpan[]; seconds: number } {
+function callqaVad(interleaved: Buffer): { agent: TimeSpan[]; customer: TimeSpan[]; hold: TimeSpan[]; tails: [TimeSpan[], TimeSpan[]]; seconds: number } {
   const t0 = performance.now();
   const fx = new FeatureExtractor(RATE, 2);
   const CHUNK = 65536; // like the ffmpeg pipe's chunks
@@ -134,7 +134,8 @@ function callqaVad(interleaved: Buffer): { agent: TimeSpan[]; customer: TimeSpan
   const f = fx.finish();
   const v = detectVoiceActivity(f, { holdMinSec: AUDIO_PARAMS.holdMinSec }, 0);
   const seconds = (performance.now() - t0) / 1000;
-  return { agent: v.channels[0]?.speech ?? [], customer: v.dualMono ? [] : (v.channels[1]?.speech ?? []), hold: v.hold, seconds };
+  // (a room's decaying tails, which callqa leaves out of talk-over, go with its timeline)
+  return { agent: v.channels[0]?.speech ?? [], customer: v.dualMono ? [] : (v.channels[1]?.speech ?? []), hold: v.hold, tails: [v.channels[0]?.tails ?? [], v.dualMono ? [] : (v.channels[1]?.tails ?? [])], seconds };
 }
 
 const calls = await ensureCalls();
@@ -152,7 +153,7 @@ for (const call of calls) {
   audioSec += call.truth.durationSec;
   const to: string[] = [];
   const q = callqaVad(interleaved);
-  score(acc[names[0]], q.agent, q.customer, q.hold, call.truth, q.seconds);
+  score(acc[names[0]], q.agent, q.customer, q.hold, call.truth, q.seconds, q.tails);
   for (const [name, vad] of [
     [names[1], webrtc3],
     [names[2], webrtc1],

@@ -30,7 +30,7 @@ export async function analyseTimeline(file: string, vad: Partial<VadParams> = {}
   const speakers = f.channels.length === 2 ? (['agent', 'customer'] as const) : (['unknown'] as const);
   const timeline: SpeechTimeline = {
     durationSec: f.nFrames * f.frameSec,
-    channels: v.channels.map((c, i) => ({ speaker: speakers[i], speech: c.speech, tones: c.tones })),
+    channels: v.channels.map((c, i) => ({ speaker: speakers[i], speech: c.speech, tones: c.tones, tails: c.tails })),
     hold: v.hold,
   };
   return { timeline, seconds: (performance.now() - t0) / 1000 };

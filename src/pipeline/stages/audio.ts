@@ -52,6 +52,7 @@ export const audioStage: Stage = {
         speaker: speakers[i],
         speech: c.speech.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })),
         ...(c.tones.length ? { tones: c.tones.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })) } : {}),
+        ...(c.tails.length ? { tails: c.tails.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })) } : {}),
       })),
       hold: vad.hold.map((s) => ({ start: round(s.start, 3), end: round(s.end, 3) })),
     };

@@ -37,7 +37,7 @@ const t3 = performance.now();
 const speakers = features.channels.length === 2 && !vad.dualMono ? (['agent', 'customer'] as const) : (['unknown'] as const);
 const timeline: SpeechTimeline = {
   durationSec: features.nFrames * features.frameSec,
-  channels: vad.channels.map((c, i) => ({ speaker: speakers[i], speech: c.speech })),
+  channels: vad.channels.map((c, i) => ({ speaker: speakers[i], speech: c.speech, tails: c.tails })),
   hold: vad.hold,
 };
 const silence = detectSilence(timeline, AUDIO_PARAMS);
