@@ -3,7 +3,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import type { CallReport } from '../src/pipeline/report.js';
+import { openStore } from '../src/store/db.js';
 
 /**
  * A finished analysis is reused only while everything it was made from is unchanged (issue 16, "stale
@@ -88,4 +90,18 @@ describe('cache key covers the inputs, and the table says why a call was re-anal
     const forced = await analyze('--meta', 'agent_id=A17', 'team=blue', '--force');
     expect(forced.report.reanalysed).toEqual(['forced (--force)']);
   }, 400_000);
+
+  it('a result made by another build of the analysis code is analysed again (an upgrade under the same version number)', async () => {
+    // the run as an older callqa would have left it: the same inputs, another fingerprint of the detectors' code
+    const store = await openStore({ dataDir: data });
+    try {
+      await store.db.execute(sql`update analysis_runs set versions = jsonb_set(versions, '{input.code}', '"0000000000000000"')`);
+    } finally {
+      await store.close();
+    }
+    const after = await analyze('--meta', 'agent_id=A17', 'team=blue');
+    expect(after.report.status).toBe('done');
+    expect(after.report.reanalysed).toEqual(['analysis code changed (another callqa build)']);
+    expect((await analyze('--meta', 'agent_id=A17', 'team=blue')).report.status).toBe('cached');
+  }, 300_000);
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { CallMetadata } from '../core/types.js';
 import { resolveModel } from '../transcribe/models.js';
 import { findSidecar } from '../transcribe/sidecar.js';
@@ -10,15 +12,16 @@ import type { RunOptions } from './stage.js';
 /**
  * What a call's result depends on, beyond the audio bytes (the recording's content hash, which already
  * picks the recording row): the transcript source and its content, the call metadata, the pipeline (its
- * whole content, not only the version string a QA editor may forget to bump), the lexicons and the run
- * options. A finished run is reused only when every one of these is what it was; otherwise the call is
+ * whole content, not only the version string a QA editor may forget to bump), the lexicons, the run
+ * options and the analysis code itself (a new callqa whose detectors changed, under the same version number,
+ * must not serve results its old detectors made). A finished run is reused only when every one of these is what it was; otherwise the call is
  * analysed again and the report says why ("re-analysed: transcript changed").
  *
  * Each input is kept as a short fingerprint in the run's `versions` (`input.<name>`), so no schema change
  * is needed and `callqa status` / the report can show what a run was made from.
  */
 
-export const INPUT_NAMES = ['transcript', 'metadata', 'pipeline', 'lexicons', 'options'] as const;
+export const INPUT_NAMES = ['transcript', 'metadata', 'pipeline', 'lexicons', 'options', 'code'] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type CallInputs = Record<InputName, string>;
 
@@ -63,6 +66,27 @@ function pipelineKey(p: PipelineConfig): string {
   return k;
 }
 
+/**
+ * The code a call's result is made by: every module under these folders of this build (compiled JavaScript
+ * when run from dist/, TypeScript when run from source: either way the bytes that run), hashed once per
+ * process. Not the CLI, API, store or UI: changing those changes no finding.
+ */
+const ANALYSIS_CODE_DIRS = ['audio', 'core', 'detect', 'lexicon', 'pipeline', 'privacy', 'score', 'transcribe'];
+let analysisCode: string | undefined;
+export function analysisCodeVersion(): string {
+  if (analysisCode) return analysisCode;
+  // read synchronously, once: ~100 small files, a few ms (one awaited read each took ~45 ms)
+  const h = createHash('sha256');
+  const src = fileURLToPath(new URL('..', import.meta.url));
+  for (const dir of ANALYSIS_CODE_DIRS) {
+    const files = readdirSync(`${src}/${dir}`, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(js|ts)$/.test(f) && !/\.test\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort();
+    for (const f of files) h.update(`${dir}/${f}\0`).update(readFileSync(`${src}/${dir}/${f}`)).update('\0');
+  }
+  return (analysisCode = h.digest('hex').slice(0, 16));
+}
+
 export async function callInputs(args: { audioPath: string; metadata: CallMetadata; pipeline: PipelineConfig; options: RunOptions }): Promise<CallInputs> {
   const { pipeline, options } = args;
   return {
@@ -72,6 +96,7 @@ export async function callInputs(args: { audioPath: string; metadata: CallMetada
     lexicons: lexiconsFor(pipeline).version,
     // the transcript options are in `transcript`; what else changes the result
     options: sha(canonicalJson({ channels: options.channels ?? null })),
+    code: analysisCodeVersion(),
   };
 }
 
@@ -86,6 +111,7 @@ const WHY: Record<InputName, string> = {
   pipeline: 'pipeline changed',
   lexicons: 'lexicons changed',
   options: 'options changed',
+  code: 'analysis code changed (another callqa build)',
 };
 
 /**
