@@ -147,6 +147,26 @@ describe('analyze --jobs: a stage stuck in synchronous code on a worker thread',
     }
   });
 
+  it('Ctrl-C while a call waits for a thread: it never starts', async () => {
+    const pool = createStagePool(1, {} as PipelineConfig, { workerUrl });
+    const ac = new AbortController();
+    const withSignal = (file: string) => ({ ...ctx(file), signal: ac.signal });
+    try {
+      const a = pool.executeSequence([stage('score'), stage('score')], state, withSignal('a.wav'), { budget: roomy });
+      const started: string[] = [];
+      const b = pool.executeSequence([stage('score'), stage('score'), stage('score')], state, withSignal('b.wav'), { budget: roomy, onProgress: (s) => started.push(s) });
+      await new Promise((r) => setTimeout(r, 100));
+      ac.abort(); // b is still waiting: the one thread is a's
+      await expect(a).rejects.toThrow('interrupted before it finished'); // a stops between its stages
+      await expect(b).rejects.toThrow('interrupted before it finished');
+      expect(started).toEqual([]);
+      // and a call stopped before it is handed over is refused at once
+      await expect(pool.executeSequence([stage('score')], state, withSignal('c.wav'), { budget: roomy })).rejects.toThrow('interrupted before it finished');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a stage that waits (event loop free) is stopped by the worker\'s own timer: same error, same worker kept', async () => {
     const pool = createStagePool(1, {} as PipelineConfig, { workerUrl, graceSec: 30 });
     try {

@@ -97,6 +97,28 @@ describe('the probe stage reads a plain WAV header as ffprobe would', () => {
     expect(headerInfo(make())).toBeNull();
   });
 
+  it('what ffmpeg refuses (a sample rate past 768 kHz, more than 64 channels) or an unknown sub-format is left to ffprobe', () => {
+    const base = readFileSync(sox('bounds.wav', ['-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer']));
+    const withRate = (rate: number) => {
+      const b = Buffer.from(base);
+      b.writeUInt32LE(rate, 24);
+      b.writeUInt32LE(rate * 2, 28);
+      return b;
+    };
+    expect(wavHeaderInfo(withRate(768_000), base.length)?.sampleRate).toBe(768_000);
+    expect(wavHeaderInfo(withRate(0x48000000), base.length)).toBeNull();
+    const many = Buffer.from(base);
+    many.writeUInt16LE(600, 22); // channels
+    many.writeUInt16LE(1200, 32); // block align
+    many.writeUInt32LE(8000 * 1200, 28); // byte rate
+    expect(wavHeaderInfo(many, many.length)).toBeNull();
+    const ext = readFileSync(sox('ext.wav', ['-r', '16000', '-c', '2', '-b', '24', '-e', 'signed-integer']));
+    expect(wavHeaderInfo(ext, ext.length)?.codec).toBe('pcm_s24le');
+    const fmtAt = ext.indexOf('fmt ');
+    ext[fmtAt + 8 + 24 + 10] ^= 0xff; // a byte of the sub-format GUID's fixed tail
+    expect(wavHeaderInfo(ext, ext.length)).toBeNull();
+  });
+
   it('a header that does not add up is left to ffprobe', () => {
     const b = readFileSync(sox('bad.wav', ['-r', '8000', '-c', '2', '-b', '16', '-e', 'signed-integer']));
     b.writeUInt32LE(12345, 28); // byte rate no longer sample rate x block align

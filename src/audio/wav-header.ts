@@ -16,6 +16,10 @@ const FORMAT_FLOAT = 0x0003;
 const FORMAT_ALAW = 0x0006;
 const FORMAT_MULAW = 0x0007;
 const FORMAT_EXTENSIBLE = 0xfffe;
+/** The last 14 bytes of every KSDATAFORMAT_SUBTYPE_* GUID (xxxx0000-0000-0010-8000-00aa00389b71). */
+const KSDATAFORMAT_TAIL = Buffer.from([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]);
+const MAX_SAMPLE_RATE = 768_000;
+const MAX_CHANNELS = 64;
 
 function codecOf(tag: number, bits: number): string | null {
   if (tag === FORMAT_PCM) return ({ 8: 'pcm_u8', 16: 'pcm_s16le', 24: 'pcm_s24le', 32: 'pcm_s32le' } as Record<number, string>)[bits] ?? null;
@@ -48,12 +52,16 @@ export function wavHeaderInfo(header: Uint8Array, fileSizeBytes: number): AudioI
       if (tag === FORMAT_EXTENSIBLE) {
         if (size < 40) return null;
         const validBits = b.readUInt16LE(pos + 26);
-        // the sub-format GUID's first two bytes are the plain format tag (KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT)
+        // the sub-format GUID: the plain format tag in its first two bytes, then the KSDATAFORMAT_SUBTYPE tail
         tag = b.readUInt16LE(pos + 32);
+        if (!b.subarray(pos + 34, pos + 48).equals(KSDATAFORMAT_TAIL)) return null;
         if (validBits !== 0 && validBits !== bits) return null; // e.g. 20 bits in 24: let ffprobe name it
       }
       const codec = codecOf(tag, bits);
       if (!codec || channels < 1 || sampleRate < 1 || blockAlign !== channels * (bits / 8) || byteRate !== sampleRate * blockAlign) return null;
+      // what ffmpeg itself refuses ("Invalid sample rate", "Too many channels"), or a database integer cannot
+      // hold, is left to ffprobe to word
+      if (sampleRate > MAX_SAMPLE_RATE || channels > MAX_CHANNELS) return null;
       fmt = { codec, channels, sampleRate, blockAlign };
     } else if (id === 'data') {
       if (!fmt) return null;

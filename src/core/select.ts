@@ -1,9 +1,10 @@
 /**
  * The q-quantile of a list as "sort, then take index floor(q x (n - 1))" gives it, in linear time
  * (quickselect on a copy) instead of a sort: the audio detectors take several percentiles per call over
- * thousands of frames, and a sort per percentile was ~4 % of the audio stage's CPU. Same value, element for
- * element, as the sort (checked against it in select.test.ts), NaN included: a typed array's sort puts NaN
- * last, so an index among the NaNs gives NaN. Empty input: NaN (callers choose their own default).
+ * thousands of frames, and a sort per percentile was ~4 % of the audio stage's CPU. Same value as the sort
+ * (checked against it in select.test.ts; -0 and +0, which compare equal, may come back as each other), NaN
+ * included: a typed array's sort puts NaN last, so an index among the NaNs gives NaN. Empty input: NaN
+ * (callers choose their own default).
  */
 export function quantileOfSorted(values: ArrayLike<number>, q: number): number {
   const n = values.length;

@@ -1,5 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { publicError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { Repository, RunReport } from '../store/index.js';
@@ -80,6 +81,8 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
   let state: CallState = emptyState();
   /** the stage in hand: a failed run records where it stopped */
   let current: StageName | undefined;
+  /** the call's own folder (StageContext.workDir), removed however the call ends */
+  let workDir: string | undefined;
   try {
     const path = resolve(input.path);
     const sizeBytes = await checkFile(path, file);
@@ -90,6 +93,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const versions = { ...ctx.versions, ...inputVersions(inputs) };
 
     // Probe before anything is stored: a file that is not audio leaves no trace in the database.
+    if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
     const [probe, ...rest] = stages;
     const probed = await (ctx.execute ?? executeStage)(probe, emptyState(), stageContext(ctx, ref), progressOf(ctx));
     state = mergeState(state, probed.output);
@@ -108,12 +112,15 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
         reanalysed = undefined;
       }
     }
-    if (existing) await ctx.repo.resetRun(run.id, versions);
+    // analysed again from the start: the earlier attempt's stage outputs are not this one's
+    if (existing) await ctx.repo.resetRun(run.id, versions, { clearOutputs: true });
     await ctx.repo.markRunStarted(run.id, probe.name);
+    if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
 
     // The rest of the stages in one go (on one worker thread under --jobs: the call's state crosses threads
     // once), then their outputs and the call's results in one transaction: nothing partial is stored.
-    const runs = await (ctx.executeSequence ?? executeSequence)(rest, state, stageContext(ctx, ref), {
+    workDir = await mkdtemp(join(tmpdir(), 'callqa-call-'));
+    const runs = await (ctx.executeSequence ?? executeSequence)(rest, state, { ...stageContext(ctx, ref), workDir }, {
       onProgress: (stage, fraction) => {
         current = stage;
         ctx.onProgress?.({ stage, fraction });
@@ -126,8 +133,6 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     if (!report) throw new Error(`run ${run.id} vanished after completion`);
     return { status: 'done', file, report, ...(reanalysed?.length ? { reanalysed } : {}) };
   } catch (err) {
-    // the audio stage's decoded channels, when a failure came before the transcribe stage used them
-    if (state.decoded) await rm(state.decoded.dir, { recursive: true, force: true }).catch(() => undefined);
     // never a query's bound values (transcript text) in the report, the terminal or the stored error
     const error = publicError(err);
     if (runId) {
@@ -139,5 +144,8 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
       }
     }
     return { status: 'failed', file, error, runId };
+  } finally {
+    // the decoded channels the audio stage kept, if a failure (or a terminated worker) left them
+    if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -30,6 +30,8 @@ export interface StageJob {
   budget?: StageBudget;
   /** the caller runs every stage of the call in this process (StageContext.sameProcess): temp files made by one stage's worker reach the next */
   sameProcess?: boolean;
+  /** StageContext.workDir: the call's own folder, made and removed by the runner */
+  workDir?: string;
 }
 
 /** What every worker starts with. */
@@ -138,6 +140,11 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
     return p;
   };
   const dispatch = () => {
+    // stopped (Ctrl-C) while they waited for a thread: they never start
+    for (const p of queue.filter((q) => q.signal?.aborted)) {
+      queue.splice(queue.indexOf(p), 1);
+      p.reject(new Error('interrupted before it finished'));
+    }
     for (const slot of slots) {
       if (slot.busy || queue.length === 0 || closed) continue;
       const p = queue.shift()!;
@@ -215,6 +222,7 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
   const executeSequence = (stages: readonly Stage[], state: CallState, ctx: Omit<StageContext, 'progress'>, opts: ExecuteOptions = {}): Promise<StageRun[]> => {
     if (closed) return Promise.reject(new Error('stage pool closed'));
     if (broken) return Promise.reject(broken);
+    if (ctx.signal?.aborted) return Promise.reject(new Error('interrupted before it finished'));
     if (stages.length === 0) return Promise.resolve([]);
     return new Promise<StageRun[]>((resolve, reject) => {
       const job: StageJob = {
@@ -225,6 +233,7 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
         options: ctx.options,
         budget: opts.budget,
         ...(ctx.sameProcess ? { sameProcess: true } : {}),
+        ...(ctx.workDir ? { workDir: ctx.workDir } : {}),
       };
       queue.push({ job, stages, stage: stages[0]!.name, ctx, opts, resolve, reject, signal: ctx.signal });
       dispatch();

@@ -23,7 +23,7 @@ export function serveStages(port: MessagePort, pipeline: PipelineConfig, stageBy
         return stage;
       });
       let last = -1;
-      const runs = await executeSequence(stages, job.state, { recording: job.recording, pipeline, options: job.options, signal: ac.signal, sameProcess: job.sameProcess }, {
+      const runs = await executeSequence(stages, job.state, { recording: job.recording, pipeline, options: job.options, signal: ac.signal, sameProcess: job.sameProcess, workDir: job.workDir }, {
         budget: job.budget,
         onProgress: (stage, fraction) => {
           // progress is for people: a message per percent is plenty (and one as each stage begins: the

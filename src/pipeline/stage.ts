@@ -71,6 +71,12 @@ export interface StageContext {
    */
   sameProcess?: boolean;
   /**
+   * The in-process runner: a folder of this call's own, on this machine, for files a stage leaves for a
+   * later stage (the audio stage's decoded channels); the runner removes it when the call ends, however it
+   * ends (a worker thread terminated mid-call included), so nothing is left behind.
+   */
+  workDir?: string;
+  /**
    * The queue runner: files a stage leaves for a later stage of the same call, kept where the later stage's
    * worker can read them (the audio stage's decoded channels for the transcribe stage).
    */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isRetryable } from '../core/errors.js';
 import { replayState } from './execute.js';
 import { storedStageOutput } from './stored-output.js';
 
@@ -27,6 +28,16 @@ describe('a saved stage output read back', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('您好');
     }
+  });
+
+  it('is an input error: the saved data will not change, so the queue does not retry it', () => {
+    let err: unknown;
+    try {
+      storedStageOutput('audio', { events: 'none' }, 'run r1');
+    } catch (e) {
+      err = e;
+    }
+    expect(isRetryable(err)).toBe(false);
   });
 
   it('replaying a run checks each saved output', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InputError } from '../core/errors.js';
 import { EVENT_TYPES } from '../core/events.js';
 import type { StageName, StageOutput } from './stage.js';
 
@@ -53,5 +54,6 @@ export function storedStageOutput(stage: StageName, value: unknown, where: strin
   if (r.success) return r.data as unknown as StageOutput;
   const issue = r.error.issues[0]!;
   const field = issue.path.length ? issue.path.join('.') : '(the whole output)';
-  throw new Error(`${where}: the saved output of the ${stage} stage is not usable (${field}: ${issue.message}); analyse the call again`);
+  // an InputError: the saved data will not change, so the queue does not retry it
+  throw new InputError(where, `the saved output of the ${stage} stage is not usable (${field}: ${issue.message}); analyse the call again`);
 }

@@ -77,8 +77,8 @@ export class Repository {
     return this.runs.markStage(runId, stage);
   }
 
-  resetRun(runId: string, versions?: RunVersions): Promise<void> {
-    return this.runs.resetRun(runId, versions);
+  resetRun(runId: string, versions?: RunVersions, opts?: { clearOutputs?: boolean }): Promise<void> {
+    return this.runs.resetRun(runId, versions, opts);
   }
 
   saveStageOutput(runId: string, stage: string, output: unknown, startedAt: Date, finishedAt: Date): Promise<void> {

@@ -100,12 +100,23 @@ export class RunsRepo {
   /**
    * Sends a run back to `pending` (for `callqa retry`, the queue's reconcile, a re-analysis); keeps its
    * attempts count. `versions`: what the new attempt is made from (a re-analysis of changed inputs).
+   * `clearOutputs`: the stage outputs of the earlier attempt go too (a re-analysis from the start: none of
+   * them may be resumed from once the inputs changed); a retry keeps them and resumes after the last one.
    */
-  async resetRun(runId: string, versions?: RunVersions): Promise<void> {
-    await this.db
-      .update(analysisRuns)
-      .set({ status: 'pending', error: null, finishedAt: null, ...(versions ? { versions } : {}) })
-      .where(eq(analysisRuns.id, runId));
+  async resetRun(runId: string, versions?: RunVersions, opts: { clearOutputs?: boolean } = {}): Promise<void> {
+    const reset = (db: Db) =>
+      db
+        .update(analysisRuns)
+        .set({ status: 'pending', error: null, finishedAt: null, ...(versions ? { versions } : {}) })
+        .where(eq(analysisRuns.id, runId));
+    if (!opts.clearOutputs) {
+      await reset(this.db);
+      return;
+    }
+    await this.db.transaction(async (tx) => {
+      await tx.delete(stageOutputs).where(eq(stageOutputs.runId, runId));
+      await reset(tx);
+    });
   }
 
   /** Marks the run failed with its error; results of an earlier successful attempt stay as they were. */

@@ -28,7 +28,7 @@ export const audioStage: Stage = {
     // One decode: when whisper will transcribe this call, keep the decoded channels for it. In the queue the
     // transcribe stage may run on a worker with models this one lacks: kept whenever whisper may run.
     const keep = ctx.sameProcess ? whisperWillRun(ctx, info) : ctx.artifacts !== undefined && whisperMayRun(ctx, info);
-    const decoded = keep ? await decodedChannelFiles(info) : undefined;
+    const decoded = keep ? await decodedChannelFiles(info, ctx.workDir) : undefined;
     let features;
     try {
       features = await extractFeatures(ctx.recording.path, ctx.recording.displayName, info, {

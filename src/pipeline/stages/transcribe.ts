@@ -47,8 +47,8 @@ export function whisperMayRun(ctx: Pick<StageContext, 'recording' | 'options'>, 
 }
 
 /** A fresh temp folder and the names of the per-channel PCM files the audio stage writes there. */
-export async function decodedChannelFiles(info: AudioInfo): Promise<{ dir: string; files: string[] }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'callqa-decoded-'));
+export async function decodedChannelFiles(info: AudioInfo, parent?: string): Promise<{ dir: string; files: string[] }> {
+  const dir = await mkdtemp(path.join(parent ?? tmpdir(), 'callqa-decoded-'));
   const n = info.channels >= 2 ? 2 : 1;
   return { dir, files: Array.from({ length: n }, (_, i) => path.join(dir, `ch${i}.s16le`)) };
 }
