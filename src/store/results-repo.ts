@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { CallEvent, Speaker, Transcript, TranscriptEngine } from '../core/types.js';
-import { saveStageOutputQuery, type RunsRepo } from './runs-repo.js';
+import { saveStageOutputsQuery, type RunsRepo } from './runs-repo.js';
 import {
   analysisRuns,
   events,
@@ -40,7 +40,7 @@ export function completeRunWrites(db: Db, runId: string, pipeline: { id: string;
   // the run's stage, as each stage's start would have recorded it had they been saved one by one
   const lastStage = result.stageOutputs?.at(-1)?.stage;
   const writes = [
-    ...(result.stageOutputs ?? []).map((o) => saveStageOutputQuery(db, runId, o.stage, o.output, o.startedAt, o.finishedAt)),
+    ...(result.stageOutputs?.length ? [saveStageOutputsQuery(db, runId, result.stageOutputs)] : []),
     db.delete(events).where(eq(events.runId, runId)),
     db.delete(transcripts).where(eq(transcripts.runId, runId)), // segments cascade
     ...chunks(

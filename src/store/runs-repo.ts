@@ -35,9 +35,14 @@ export function markStageQuery(db: Db, runId: string, stage: string, opts: { unf
 
 /** One stage's JSON output and timing, stored or replaced (shared with the queue's fast path). */
 export function saveStageOutputQuery(db: Db, runId: string, stage: string, output: unknown, startedAt: Date, finishedAt: Date) {
+  return saveStageOutputsQuery(db, runId, [{ stage, output, startedAt, finishedAt }]);
+}
+
+/** Several stages' outputs in one statement (the in-process runner saves a call's stages with its results). */
+export function saveStageOutputsQuery(db: Db, runId: string, outputs: readonly StageOutputRecord[]) {
   return db
     .insert(stageOutputs)
-    .values({ runId, stage, output: output ?? null, startedAt, finishedAt })
+    .values(outputs.map((o) => ({ runId, stage: o.stage, output: o.output ?? null, startedAt: o.startedAt, finishedAt: o.finishedAt })))
     .onConflictDoUpdate({
       target: [stageOutputs.runId, stageOutputs.stage],
       set: { output: sql`excluded.output`, startedAt: sql`excluded.started_at`, finishedAt: sql`excluded.finished_at` },
