@@ -69,9 +69,9 @@ function pipelineKey(p: PipelineConfig): string {
 /**
  * The code a call's result is made by: every module under these folders of this build (compiled JavaScript
  * when run from dist/, TypeScript when run from source: either way the bytes that run), hashed once per
- * process. Not the CLI, API, store or UI: changing those changes no finding.
+ * process. Not the CLI, API, store, runners or UI: changing those changes no finding.
  */
-const ANALYSIS_CODE_DIRS = ['audio', 'core', 'detect', 'lexicon', 'pipeline', 'privacy', 'score', 'transcribe'];
+const ANALYSIS_CODE_DIRS = ['audio', 'core', 'detect', 'lexicon', 'pipeline/stages', 'privacy', 'score', 'transcribe'];
 let analysisCode: string | undefined;
 export function analysisCodeVersion(): string {
   if (analysisCode) return analysisCode;
