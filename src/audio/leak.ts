@@ -25,6 +25,11 @@ export interface LeakPath {
    * frame, and the leaked copy is `gain` times the sum
    */
   decay?: number;
+  /**
+   * with a room: the per-band coupling of the direct sound (the loudspeaker heard straight, before the room rings
+   * on), fitted jointly with `gain` (which then scales only the room's part) and at least `gain`
+   */
+  directGain?: Float64Array;
 }
 
 export interface LeakEstimate {
@@ -157,7 +162,9 @@ export function estimateLeak(src: Float32Array[], dst: Float32Array[], decaysPer
     let decay = decaysPerFrame.length ? roomDecay(srcTotal, dstTotal, d, slope, decaysPerFrame) : 0;
     const tracks = logCorrelation(srcTotal, dstTotal, loud, d, step) >= MIN_LEAK_CORRELATION || slope >= MIN_ENVELOPE_SLOPE;
     if (!tracks && decay === 0) continue;
-    let gain = gains(decay > 0 ? src.map((band) => ringing(band, decay)) : src, dst, loud, d, step);
+    const rung = decay > 0 ? src.map((band) => ringing(band, decay)) : null;
+    let gain = gains(rung ?? src, dst, loud, d, step);
+    let directGain: Float64Array | undefined;
     if (decay > 0 && gainDb(gain) < ROOM_MIN_DB) {
       // too weak for a loudspeaker in a room (the generated speakerphones' echo is -8..-26 dB): no room
       if (!tracks) continue;
@@ -165,7 +172,8 @@ export function estimateLeak(src: Float32Array[], dst: Float32Array[], decaysPer
       gain = gains(src, dst, loud, d, step);
     }
     // Coupling weaker than -45 dB is indistinguishable from noise: ignore the path.
-    if (gainDb(gain) > -45) paths.push({ delayFrames: d, gain, gainDb: gainDb(gain), ...(decay > 0 ? { decay } : {}) });
+    if (decay > 0 && rung) directGain = directGains(src, rung, gain, dst, loud, d, step);
+    if (gainDb(gain) > -45) paths.push({ delayFrames: d, gain, gainDb: gainDb(gain), ...(decay > 0 ? { decay, directGain } : {}) });
   }
   return { paths };
 }
@@ -181,6 +189,29 @@ function gains(model: readonly (Float32Array | Float64Array)[], dst: Float32Arra
       if (model[b][loud[i]] > 0) ratios.push(dst[b][t] / model[b][loud[i]]);
     }
     gain[b] = ratios.length ? percentile(ratios, RATIO_PERCENTILE) : 0;
+  }
+  return gain;
+}
+
+/**
+ * The direct part of a path through a room, fitted jointly with the room's part: the leaked copy is
+ * g_d * src[t - d] + g_r * (what the room still rings with from before), g_r being `room` (fitted on the whole rung-on
+ * source); g_d is the same low percentile of what the destination holds beyond the room's ringing, relative to the
+ * source, over the source's loud frames, and at least g_r.
+ */
+function directGains(src: Float32Array[], rung: Float64Array[], room: Float64Array, dst: Float32Array[], loud: Int32Array, d: number, step: number): Float64Array {
+  const gain = new Float64Array(N_BANDS);
+  for (let b = 0; b < N_BANDS; b++) {
+    const ratios: number[] = [];
+    for (let i = 0; i < loud.length; i += step) {
+      const k = loud[i];
+      const t = k + d;
+      if (t >= dst[b].length) break;
+      const past = rung[b][k] - src[b][k];
+      // onsets: frames whose own sound outweighs what the room still rings with (there the direct part shows)
+      if (src[b][k] > 0 && src[b][k] >= past) ratios.push(Math.max(0, dst[b][t] - room[b] * past) / src[b][k]);
+    }
+    gain[b] = Math.max(room[b], ratios.length ? percentile(ratios, RATIO_PERCENTILE) : 0);
   }
   return gain;
 }
@@ -233,13 +264,16 @@ export function predictLeak(src: Float32Array[], est: LeakEstimate, nFrames: num
       const o = out[b];
       const g = p.gain[b];
       const r = p.decay ?? 0;
+      const gd = p.directGain?.[b] ?? g;
       let acc = 0;
       for (let t = 0; t < nFrames; t++) {
         const k = t - p.delayFrames;
         let m = 0;
         for (let j = k - 1; j <= k + 1; j++) if (j >= 0 && j < s.length && s[j] > m) m = s[j];
         acc = m + r * acc;
-        o[t] += g * acc;
+        // the room's part tolerates a frame of delay jitter (the max around k); the direct part, sharper and
+        // stronger, is taken at k itself, so it does not spread onto the frames either side of each onset
+        o[t] += g * acc + (gd - g) * (k >= 0 && k < s.length ? s[k] : 0);
       }
     }
   }
