@@ -9,7 +9,7 @@
  * - Calls: callgen's hardLineCallSpec on seeds VARIED_SEED0.. (701..: looked at while fixing issue 16's second
  *   round; 801..: the blind set, measured before and after without being looked at first; 901..: a second blind
  *   set, built before the third round; 1101..: a third, built and scored before the fourth round (speakerphone
- *   talk-over) changed anything; 1301.. with VARIED_N=3: the fourth round's development calls), with per-call
+ *   talk-over) changed anything; 1301.. with VARIED_N=3: the fourth round's development calls; 1501..: a fourth blind set, built and scored before the sixth round), with per-call
  *   overrides drawn from the seed: speakerphone rooms from sox's `reverb` (Freeverb: reverberance 30-95 %,
  *   room scale 20-100 %, HF damping 10-90 %, pre-delay 0-30 ms, direct-to-reverberant -6..+4 dB) for two calls
  *   in three, the built-in Schroeder room with RT60 0.25-1.4 s for the third; the loudspeaker echo of the agent
