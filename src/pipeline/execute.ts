@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import type { AudioInfo } from '../core/types.js';
 import { DEFAULT_STAGE_BUDGET, budgetSecFor, runWithinBudget, type StageBudget } from './budget.js';
 import type { CompleteRunInput } from '../store/repository.js';
@@ -57,18 +56,13 @@ export async function executeSequence(
   ctx: Omit<StageContext, 'progress'>,
   opts: ExecuteOptions = {},
 ): Promise<StageRun[]> {
+  // files a stage leaves for a later one (the decoded channels) are in ctx.workDir, which the runner removes
   const runs: StageRun[] = [];
-  try {
-    for (const stage of stages) {
-      if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
-      const r = await executeStage(stage, state, ctx, opts);
-      state = mergeState(state, r.output);
-      runs.push(r);
-    }
-  } catch (err) {
-    // the audio stage's decoded channels, when the failure came before the transcribe stage used them
-    if (state.decoded) await rm(state.decoded.dir, { recursive: true, force: true }).catch(() => undefined);
-    throw err;
+  for (const stage of stages) {
+    if (ctx.signal?.aborted) throw new Error('interrupted before it finished');
+    const r = await executeStage(stage, state, ctx, opts);
+    state = mergeState(state, r.output);
+    runs.push(r);
   }
   return runs;
 }

@@ -137,8 +137,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const error = publicError(err);
     if (runId) {
       try {
-        if (current) await ctx.repo.markStage(runId, current);
-        await ctx.repo.failRun(runId, error.message);
+        await ctx.repo.failRun(runId, error.message, current);
       } catch {
         // the database itself failed; the error we report is the original one
       }

@@ -93,8 +93,8 @@ export class Repository {
     return this.runs.loadTimeline(runId);
   }
 
-  failRun(runId: string, error: string): Promise<void> {
-    return this.runs.failRun(runId, error);
+  failRun(runId: string, error: string, stage?: string): Promise<void> {
+    return this.runs.failRun(runId, error, stage);
   }
 
   countRunsByStatus(): Promise<RunCounts> {

@@ -125,10 +125,11 @@ export class RunsRepo {
   }
 
   /** Marks the run failed with its error; results of an earlier successful attempt stay as they were. */
-  async failRun(runId: string, error: string): Promise<void> {
+  /** `stage`: where it failed, when the run's row does not say so already (the in-process runner). */
+  async failRun(runId: string, error: string, stage?: string): Promise<void> {
     await this.db
       .update(analysisRuns)
-      .set({ status: 'failed', error, finishedAt: sql`now()` })
+      .set({ status: 'failed', error, finishedAt: sql`now()`, ...(stage ? { stage } : {}) })
       .where(eq(analysisRuns.id, runId));
   }
 
