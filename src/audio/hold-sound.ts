@@ -54,6 +54,11 @@ export interface HoldSoundParams {
   /** ... when the other side speaks at most this long (s) in between, and each piece lasts at least this long (s) */
   announcementOtherSpeechSec: number;
   minPieceSec: number;
+  /**
+   * ... and pieces separated by up to this long (s) when the gap sounds (carries anything above the line's floor)
+   * for at most `announcementMaxSec` of it: a quiet passage of the music sinks into a noisy line's floor
+   */
+  quietGapMaxSec: number;
   /** a hold reaches out up to this far (s) to the pause before the next words (and after the last ones) over quiet, sparse music */
   extendMaxSec: number;
   /**
@@ -64,6 +69,16 @@ export interface HoldSoundParams {
   reachLouderDb: number;
   /** ... and at least this far below the channel's speech level (dB) */
   reachBelowSpeechDb: number;
+  /** ... or, where the hold plays far below the speech, up to this far below the speech level (dB) */
+  reachFarBelowSpeechDb: number;
+  /** a hold as loud as the agent's speech (within this many dB of its level) ... */
+  speechLikeRelDb: number;
+  /** ... and modulated like it (median block modulation, dB) is the agent's slow, even speech */
+  speechLikeModulationDb: number;
+  /** ... where its band envelope moves at most this much more than the hold's typical block (dB) */
+  reachBandFluxDb: number;
+  /** the hold reaches back over such sound only when there are at least this many seconds of it (s) */
+  reachBackMinSec: number;
   /** ... and over silent stretches of up to this long (s) between such sound */
   reachQuietSec: number;
 }
@@ -88,10 +103,16 @@ export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   announcementMaxSec: 14,
   announcementOtherSpeechSec: 0.5,
   minPieceSec: 4,
+  quietGapMaxSec: 30,
   extendMaxSec: 6,
   reachMaxSec: 15,
   reachLouderDb: 4,
   reachBelowSpeechDb: 6,
+  reachFarBelowSpeechDb: 10,
+  reachBackMinSec: 3,
+  reachBandFluxDb: 2,
+  speechLikeRelDb: 6,
+  speechLikeModulationDb: 4,
   reachQuietSec: 5,
 };
 
@@ -215,12 +236,18 @@ export function detectHoldSound(
   for (const h of pieces) {
     const last = holds[holds.length - 1];
     const gap = last ? { start: last.end, end: h.start } : null;
-    if (last && gap && gap.end - gap.start <= p.announcementMaxSec && spanDuration(intersectSpans(other, [gap])) <= p.announcementOtherSpeechSec)
+    const len = gap ? gap.end - gap.start : Infinity;
+    const quietOther = gap !== null && spanDuration(intersectSpans(other, [gap])) <= p.announcementOtherSpeechSec;
+    const sounding = gap ? blocks.filter((b) => b.present && b.start + blockSec > gap.start && b.start < gap.end).length * blockSec : Infinity;
+    if (last && quietOther && len <= p.quietGapMaxSec && Math.min(len, sounding) <= p.announcementMaxSec)
       last.end = h.end;
     else holds.push({ ...h });
   }
   const speech = unionSpans(mergeSpans(ownSpeech), other);
-  const reached = holds.filter((h) => h.end - h.start >= minSec).map((h) => reachOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p));
+  const reached = holds
+    .filter((h) => h.end - h.start >= minSec && !speechLike(blocks, blockSec, h, speechLevelDb, p))
+    .map((h) => reachOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p))
+    .map((h) => reachBackOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p));
   return mergeSpans(reached.map((h) => extendEdges(features, channel, floorDb, h, speech, p)));
 }
 
@@ -248,11 +275,8 @@ function reachOverHoldSound(
   other: TimeSpan[],
   p: HoldSoundParams,
 ): TimeSpan {
-  const inside = blocks.filter((b) => b.holdLike && b.start >= h.start - 1e-9 && b.start + blockSec <= h.end + 1e-9);
-  if (inside.length < 3) return h;
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  const holdLevel = median(inside.map((b) => b.levelDb));
-  const holdModulation = median(inside.map((b) => b.modulationDb));
+  const sound = holdSoundLimits(blocks, blockSec, h, speechLevelDb, p);
+  if (!sound) return h;
   let end = h.end;
   let quiet = 0;
   for (const b of blocks) {
@@ -264,7 +288,7 @@ function reachOverHoldSound(
       if (quiet > p.reachQuietSec) break;
       continue;
     }
-    if (b.levelDb > Math.min(holdLevel + p.reachLouderDb, speechLevelDb - p.reachBelowSpeechDb) || b.modulationDb > holdModulation + p.edgeModulationDb) break;
+    if (!sound.accepts(b)) break;
     quiet = 0;
     end = b.start + blockSec;
   }
@@ -276,6 +300,91 @@ function reachOverHoldSound(
   let t = Math.min(e.length, Math.round(end / fs)) - 1;
   while (t > h.end / fs && e[t] < soundDb) t--;
   return { start: h.start, end: Math.max(h.end, (t + 1) * fs) };
+}
+
+/**
+ * A slow, even voice (a recorded prompt, a synthetic voice, an agent reading out a long sentence) can pass the
+ * block test for a few seconds on end while the customer listens. Such a "hold" plays as loud as the agent
+ * speaks (its typical block within `speechLikeRelDb` of the channel's speech level) and keeps speech's
+ * syllabic swings (typical block modulation at least `speechLikeModulationDb`); music and tones played that loud
+ * hold their level far more evenly (measured on the varied sets: true holds that loud 0.1-2.9 dB, such voices 4.6-5.6 dB).
+ */
+function speechLike(blocks: HoldBlock[], blockSec: number, h: TimeSpan, speechLevelDb: number, p: HoldSoundParams): boolean {
+  const inside = blocks.filter((b) => b.holdLike && b.start >= h.start - 1e-9 && b.start + blockSec <= h.end + 1e-9);
+  if (!inside.length || !Number.isFinite(speechLevelDb)) return false;
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return median(inside.map((b) => b.levelDb)) >= speechLevelDb - p.speechLikeRelDb && median(inside.map((b) => b.modulationDb)) >= p.speechLikeModulationDb;
+}
+
+/**
+ * What `reachOverHoldSound` and `reachBackOverHoldSound` accept as the hold's own sound: no louder than its
+ * typical block + `reachLouderDb` and at least `reachBelowSpeechDb` below the channel's speech level, no more
+ * modulated than its typical block + `edgeModulationDb`. Where the hold plays far below the agent's voice (a
+ * boosted, clipping microphone), an announcement mixed over the music may be louder than the music by more than
+ * `reachLouderDb` and still far below any words: up to `reachFarBelowSpeechDb` below the speech level counts.
+ */
+function holdSoundLimits(blocks: HoldBlock[], blockSec: number, h: TimeSpan, speechLevelDb: number, p: HoldSoundParams): { accepts: (b: HoldBlock) => boolean } | null {
+  const inside = blocks.filter((b) => b.holdLike && b.start >= h.start - 1e-9 && b.start + blockSec <= h.end + 1e-9);
+  if (inside.length < 3) return null;
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const holdLevel = median(inside.map((b) => b.levelDb));
+  const holdModulation = median(inside.map((b) => b.modulationDb));
+  const maxLevel = Math.min(Math.max(holdLevel + p.reachLouderDb, speechLevelDb - p.reachFarBelowSpeechDb), speechLevelDb - p.reachBelowSpeechDb);
+  // (an announcement mixed over the music moves like speech, less than words on the line do: far below the
+  // agent's words, it may be twice as much more modulated than the music, its band envelope moving at most
+  // `reachBandFluxDb` more; the agent's first words move their formants more)
+  const holdBandFlux = median(inside.map((b) => b.bandFluxDb));
+  const farBelow = speechLevelDb - p.reachFarBelowSpeechDb;
+  const modulation = (b: HoldBlock) => b.modulationDb - holdModulation;
+  const announcementLike = (b: HoldBlock) => b.levelDb <= farBelow && modulation(b) <= 2 * p.edgeModulationDb && b.bandFluxDb <= holdBandFlux + p.reachBandFluxDb;
+  return { accepts: (b) => b.levelDb <= maxLevel && (modulation(b) <= p.edgeModulationDb || announcementLike(b)) };
+}
+
+/**
+ * The first steady block of a hold is not always its start either: a PBX may open the hold with a few seconds
+ * of music and then an announcement ("your call is important to us…") over it, which fails the block test.
+ * Mirror of `reachOverHoldSound`: before the hold's first block, the hold's own sound (as `holdSoundLimits`
+ * accepts it), with silent stretches of at most `reachQuietSec`, up to `reachMaxSec`, while the other side says
+ * nothing, belongs to the hold; it starts with the first sounding frame of it, after the agent's last words.
+ */
+function reachBackOverHoldSound(
+  features: Features,
+  channel: number,
+  floorDb: number,
+  speechLevelDb: number,
+  blocks: HoldBlock[],
+  blockSec: number,
+  h: TimeSpan,
+  other: TimeSpan[],
+  p: HoldSoundParams,
+): TimeSpan {
+  const sound = holdSoundLimits(blocks, blockSec, h, speechLevelDb, p);
+  if (!sound) return h;
+  let start = h.start;
+  let quiet = 0;
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i];
+    if (b.start + blockSec > h.start + 1e-9) continue;
+    if (b.start < h.start - p.reachMaxSec) break;
+    if (other.some((o) => o.start < b.start + blockSec && o.end > b.start)) break;
+    if (!b.present) {
+      quiet += blockSec;
+      if (quiet > p.reachQuietSec) break;
+      continue;
+    }
+    if (!sound.accepts(b)) break;
+    quiet = 0;
+    start = b.start;
+  }
+  // (a second of sound is as likely the quiet end of the agent's last words as the hold's first notes)
+  if (h.start - start < p.reachBackMinSec) return h;
+  // start on the first sounding frame of the first such block
+  const e = features.channels[channel].energyDb;
+  const fs = features.frameSec;
+  const soundDb = floorDb + p.presenceLowDb + 3;
+  let t = Math.max(0, Math.round(start / fs));
+  while (t < h.start / fs && e[t] < soundDb) t++;
+  return { start: Math.min(h.start, t * fs), end: h.end };
 }
 
 /**

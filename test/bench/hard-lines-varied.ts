@@ -23,13 +23,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { holdScores, pool, scoreCall, type CallScores } from '../support/audio-eval.js';
-import { CODEC_EXT, buildCall, hardLineCallSpec, mohFiles, prng, type Codec, type GroundTruth, type HardLine, type HardLineOptions } from '../support/callgen.js';
+import { CODEC_EXT, buildCall, hardLineCallSpec, type GroundTruth, type HardLine } from '../support/callgen.js';
+import { variation } from '../support/hard-varied.js';
 import { BENCH_CACHE } from './lib/child.js';
 
 const SEED0 = Number(process.env.VARIED_SEED0 ?? 701);
 const MULT = Number(process.env.VARIED_N ?? 1);
 const DIR = path.join(BENCH_CACHE, 'hard-varied');
-const CODECS: Codec[] = ['pcm16', 'mulaw', 'alaw', 'gsm-stereo', 'mp3-16k', 'opus', 'aac', 'flac'];
 const LINES = process.env.VARIED_LINES?.split(',');
 const PLAN = (
   [
@@ -47,27 +47,6 @@ interface Row {
   label: string;
   truth: GroundTruth;
   scores: CallScores;
-}
-
-function variation(line: HardLine, seed: number, k: number): { opts: HardLineOptions; label: string } {
-  const r = prng(seed * 31 + 7);
-  const u = (a: number, b: number) => a + (b - a) * r();
-  const codec = CODECS[(k + seed) % CODECS.length];
-  if (line === 'speakerphone') {
-    const echo = { echoDb: -u(8, 26), delayMs: u(20, 250) };
-    if (k % 3 === 2) {
-      const rt60Sec = u(0.25, 1.4);
-      return { opts: { codec, rt60Sec, ...echo }, label: `schroeder rt60 ${rt60Sec.toFixed(2)} echo ${echo.echoDb.toFixed(0)} dB` };
-    }
-    const room = { reverberance: Math.round(u(30, 95)), hfDamping: Math.round(u(10, 90)), roomScale: Math.round(u(20, 100)), preDelayMs: Math.round(u(0, 30)), drrDb: u(-6, 4) };
-    return {
-      opts: { codec, room, ...echo },
-      label: `sox rev ${room.reverberance} room ${room.roomScale} hf ${room.hfDamping} drr ${room.drrDb.toFixed(0)} echo ${echo.echoDb.toFixed(0)} dB`,
-    };
-  }
-  const files = mohFiles();
-  const mohFile = files.length ? files[k % files.length] : undefined;
-  return { opts: { codec, ...(mohFile ? { mohFile } : {}) }, label: mohFile ? mohFile.replace(/\.wav$/, '') : '' };
 }
 
 async function main(): Promise<void> {
