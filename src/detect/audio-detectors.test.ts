@@ -77,6 +77,14 @@ describe('detectTalkOver', () => {
     // a long reply is still a fight for the floor
     expect(detectTalkOver(call([s(1.9, 6)], [s(0, 2.2), s(2.6, 4.6)]), P)!.filter((e) => e.type === 'talk_over')).toHaveLength(1);
   });
+  it('a first speaker who talks on in short pieces (a sentence split at its pauses) is talked over, not backchanneling', () => {
+    // from a DTX line: the agent's sentence runs 96.6-102.7 in pieces; the customer cuts in at 99.9 and talks to 104.4
+    const agent = [s(96.62, 96.78), s(97.36, 98.3), s(98.7, 99.14), s(99.42, 100.22), s(100.64, 100.84), s(101.5, 102.66)];
+    const ev = detectTalkOver(call(agent, [s(99.88, 104.42)]), P)!.filter((e) => e.type === 'talk_over');
+    expect(ev).toHaveLength(1);
+    expect(ev[0].speaker).toBe('customer');
+    expect(ev[0].details.overlapSec).toBeCloseTo(0.34 + 0.2 + 1.16, 2);
+  });
   it('a room\'s decaying tail after the last syllable is not speech to talk over, nor does it lengthen a backchannel', () => {
     // the customer stops at 4.0 and the room rings on to 4.6; the agent starts at 3.9
     const ringing = call([s(3.9, 9)], [s(0, 4.6)]);

@@ -57,9 +57,12 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
       // Once the second speaker has the floor, the first one's short utterances inside the second's turn
       // ("mm", "对") are backchannels to the new speaker, not a fight for the floor: they do not count as
       // overlap (pauses under turnMergeGapSec otherwise glue them to the end of the first one's turn).
-      const firstParts = first.parts.filter(
-        (x) => !(x.start >= second.start && x.end <= second.end + 0.3 && x.end - x.start <= p.backchannelMaxSec),
-      );
+      // A first speaker who goes on talking in short pieces (a sentence the voice activity split at its pauses,
+      // on a line that drops to digital silence between words) has not handed over: only as much short speech
+      // as one backchannel (`backchannelMaxSec` in all) is taken for backchannels.
+      const short = (x: TimeSpan) => x.start >= second.start && x.end <= second.end + 0.3 && x.end - x.start <= p.backchannelMaxSec;
+      const acks = first.parts.filter(short);
+      const firstParts = acks.reduce((sum, x) => sum + (x.end - x.start), 0) <= p.backchannelMaxSec ? first.parts.filter((x) => !short(x)) : first.parts;
       const overlap = intersectSpans(
         mergeSpans(firstParts, 0),
         mergeSpans(second.parts, 0),
