@@ -150,7 +150,7 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
  * announcement over it on a clipping line (found 12 s late); a slow, even voice (a recorded French prompt after a
  * noisy call start, a long synthetic Mandarin sentence) taken for an 8-12 s hold.
  */
-describe('hard lines: the varied sets\' hard hold cases', () => {
+describe('hard lines: the varied sets\' hard cases', () => {
   const CASES: { line: HardLine; seed: number; k: number; what: string }[] = [
     { line: 'noisy-hold', seed: 1506, k: 5, what: 'a 15 s quiet passage of the music inside a hold' },
     { line: 'noisy-hold', seed: 804, k: 3, what: 'an 8 s quiet passage, then an announcement, inside a hold' },
@@ -158,9 +158,21 @@ describe('hard lines: the varied sets\' hard hold cases', () => {
     { line: 'noisy-hold', seed: 1507, k: 6, what: 'a slow recorded voice after a noisy call start' },
     { line: 'noisy-hold', seed: 802, k: 1, what: 'a long, slow synthetic sentence' },
   ];
+  /** GSM decodes a DTX line's digital silence to a faint noise of its own (once taken for the line's floor) */
+  const DTX_CASES: typeof CASES = [
+    { line: 'dtx', seed: 806, k: 5, what: 'GSM, DTX on the customer side: three interruptions under the agent' },
+    { line: 'dtx', seed: 904, k: 3, what: 'GSM, DTX on both sides: the agent talking on in short pieces' },
+  ];
   const cases: (Row & { what: string })[] = [];
+  const dtxCases: (Row & { what: string })[] = [];
   beforeAll(async () => {
     mkdirSync(DIR, { recursive: true });
+    for (const c of DTX_CASES) {
+      const spec = await hardLineCallSpec(c.seed, c.line, variation(c.line, c.seed, c.k).opts);
+      const file = join(DIR, `varied-${c.line}-${c.seed}.${CODEC_EXT[spec.impairments?.codec ?? 'pcm16']}`);
+      const truth = await buildCall(spec, file);
+      dtxCases.push({ line: c.line, seed: c.seed, what: c.what, truth, scores: await scoreCall(file, truth) });
+    }
     for (const c of CASES) {
       const spec = await hardLineCallSpec(c.seed, c.line, variation(c.line, c.seed, c.k).opts);
       const file = join(DIR, `varied-${c.line}-${c.seed}.${CODEC_EXT[spec.impairments?.codec ?? 'pcm16']}`);
@@ -168,6 +180,15 @@ describe('hard lines: the varied sets\' hard hold cases', () => {
       cases.push({ line: c.line, seed: c.seed, what: c.what, truth, scores: await scoreCall(file, truth) });
     }
   }, 300_000);
+
+  it('talk-over on GSM-coded DTX lines: the customer cutting in under the agent is found, none invented', () => {
+    for (const r of dtxCases) {
+      console.log(`${r.line} ${r.seed} (${r.what}): talk-over tp/fp/fn ${r.scores.talkOver.tp}/${r.scores.talkOver.fp}/${r.scores.talkOver.fn}`);
+      expect(r.scores.talkOver.fn, `${r.line} ${r.seed}`).toBe(0);
+      expect(r.scores.talkOver.fp, `${r.line} ${r.seed}`).toBe(0);
+    }
+    expect(dtxCases).toHaveLength(DTX_CASES.length);
+  });
 
   it('every hold found once, none invented, edges within 1 s', () => {
     const span = (xs: { start: number; end: number }[]) => xs.map((x) => `${x.start.toFixed(1)}-${x.end.toFixed(1)}`).join(' ');

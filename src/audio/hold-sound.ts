@@ -1,7 +1,7 @@
 import { intersectSpans, mergeSpans, spanDuration, unionSpans } from '../core/spans.js';
 import type { TimeSpan } from '../core/types.js';
 import type { Features } from './features.js';
-import { DIGITAL_SILENCE_DB } from './vad.js';
+import { digitalSilenceDb } from './vad.js';
 
 /**
  * Music or tone on hold, from one-second blocks of the holding channel (pure).
@@ -145,10 +145,11 @@ function lineNoiseFlatness(features: Features, channel: number, floorDb: number,
 function sendingNoiseFlatness(features: Features, channel: number): number {
   const { energyDb: e, flatness: flat } = features.channels[channel];
   const live: number[] = [];
-  for (let t = 0; t < e.length; t += 5) if (e[t] > DIGITAL_SILENCE_DB) live.push(e[t]);
+  const silenceDb = digitalSilenceDb(e);
+  for (let t = 0; t < e.length; t += 5) if (e[t] > silenceDb) live.push(e[t]);
   if (live.length < 20) return 1;
   live.sort((x, y) => x - y);
-  return lineNoiseFlatness(features, channel, live[Math.floor(0.1 * live.length)], DIGITAL_SILENCE_DB);
+  return lineNoiseFlatness(features, channel, live[Math.floor(0.1 * live.length)], silenceDb);
 }
 
 export function holdBlocks(features: Features, channel: number, floorDb: number, p: HoldSoundParams = DEFAULT_HOLD_SOUND): HoldBlock[] {
@@ -216,6 +217,7 @@ export function detectHoldSound(
   const blockSec = Math.max(1, Math.round(1 / features.frameSec)) * features.frameSec;
   const raw = blocks.filter((b) => b.holdLike).map((b) => ({ start: b.start, end: b.start + blockSec }));
   const other = mergeSpans(otherSpeech);
+  const own = mergeSpans(ownSpeech);
   const pieces = mergeSpans(raw, p.bridgeSec)
     .map((h) => trimEdges(blocks, blockSec, h, p, speechLevelDb))
     .filter((h): h is TimeSpan => h !== null)
@@ -243,7 +245,7 @@ export function detectHoldSound(
       last.end = h.end;
     else holds.push({ ...h });
   }
-  const speech = unionSpans(mergeSpans(ownSpeech), other);
+  const speech = unionSpans(own, other);
   const reached = holds
     .filter((h) => h.end - h.start >= minSec && !speechLike(blocks, blockSec, h, speechLevelDb, p))
     .map((h) => reachOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p))
@@ -479,6 +481,19 @@ function trimEdges(blocks: HoldBlock[], blockSec: number, h: TimeSpan, p: HoldSo
   while (i <= j && !typical(inside[i])) i++;
   while (j >= i && !typical(inside[j])) j--;
   if (i > j) return null;
+  // A typical block cut off from the rest of the hold by more than `bridgeSec` of atypical ones (the agent
+  // back on the line, a sustained last syllable passing the block test) is no part of it: the run reached it
+  // only over blocks that were hold-like but atypical.
+  const prevTypical = (k: number) => {
+    for (let m = k - 1; m >= i; m--) if (typical(inside[m])) return m;
+    return -1;
+  };
+  const nextTypical = (k: number) => {
+    for (let m = k + 1; m <= j; m++) if (typical(inside[m])) return m;
+    return -1;
+  };
+  for (let m = prevTypical(j); m >= 0 && inside[j].start - (inside[m].start + blockSec) > p.bridgeSec; m = prevTypical(j)) j = m;
+  for (let m = nextTypical(i); m >= 0 && inside[m].start - (inside[i].start + blockSec) > p.bridgeSec; m = nextTypical(i)) i = m;
   return { start: inside[i].start, end: inside[j].start + blockSec };
 }
 

@@ -169,6 +169,25 @@ function fillGaps(x: Float64Array): void {
 export const DIGITAL_SILENCE_DB = -95;
 
 /**
+ * A codec may turn digital silence into a faint, steady noise of its own: GSM 06.10 decodes zeros to about
+ * -89 dB on this scale, while real line noise sits some 30 dB higher. Where a channel's quietest frames
+ * (its 1st percentile) lie below `CODED_SILENCE_BELOW_DB`, frames within `CODED_SILENCE_SPREAD_DB` of them are that
+ * silence too (never above `CODED_SILENCE_BELOW_DB` + 3).
+ */
+const CODED_SILENCE_BELOW_DB = -85;
+const CODED_SILENCE_SPREAD_DB = 6;
+
+/** The level at or below which this channel's frames are digital silence (pure). */
+export function digitalSilenceDb(energyDb: ArrayLike<number>): number {
+  const n = energyDb.length;
+  if (n === 0) return DIGITAL_SILENCE_DB;
+  const xs = Float64Array.from({ length: Math.ceil(n / 5) }, (_, i) => energyDb[i * 5]);
+  const low = percentileOf(xs, 0.01);
+  if (low <= DIGITAL_SILENCE_DB || low >= CODED_SILENCE_BELOW_DB) return DIGITAL_SILENCE_DB;
+  return Math.min(low + CODED_SILENCE_SPREAD_DB, CODED_SILENCE_BELOW_DB + 3);
+}
+
+/**
  * A keypad (DTMF) frame: at least this share of its power at one row and one column tone (features.ts);
  * about 0.3 % of speech frames reach it, nearly every frame of a pressed key does.
  */
@@ -269,7 +288,8 @@ function decide(
   // that returns with each utterance would stand 60+ dB above a "floor" of zeros and pass for speech.
   const live = new Uint8Array(n);
   let nLive = 0;
-  for (let t = 0; t < n; t++) if (totalDb[t] > DIGITAL_SILENCE_DB) (live[t] = 1), nLive++;
+  const silenceDb = digitalSilenceDb(totalDb);
+  for (let t = 0; t < n; t++) if (totalDb[t] > silenceDb) (live[t] = 1), nLive++;
   const dtx = nLive < 0.97 * n && nLive > 0;
   const floor = noiseFloor(ownDb, frameSec, dtx ? live : undefined);
   const liveDb = dtx ? Float64Array.from(ownDb.filter((_, t) => live[t] === 1)) : ownDb;
