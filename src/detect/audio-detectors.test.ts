@@ -85,6 +85,14 @@ describe('detectTalkOver', () => {
     expect(ev[0].speaker).toBe('customer');
     expect(ev[0].details.overlapSec).toBeCloseTo(0.34 + 0.2 + 1.16, 2);
   });
+  it('the first speaker\'s words going on after a short pause (under 0.4 s) as the other cuts in are overlap, not a reply', () => {
+    // the agent pauses 0.3 s mid-sentence (32.52-32.82) just as the customer starts (32.58), then says 1.0 s more
+    const ev = detectTalkOver(call([s(29.84, 32.52), s(32.82, 33.84)], [s(32.58, 37.56)]), P)!.filter((e) => e.type === 'talk_over');
+    expect(ev).toHaveLength(1);
+    expect(ev[0].speaker).toBe('customer');
+    // after a real pause (0.6 s) the same 1.0 s is a reply to the new speaker
+    expect(detectTalkOver(call([s(29.84, 32.52), s(33.12, 34.14)], [s(32.58, 37.56)]), P)!.filter((e) => e.type === 'talk_over')).toEqual([]);
+  });
   it('a room\'s decaying tail after the last syllable is not speech to talk over, nor does it lengthen a backchannel', () => {
     // the customer stops at 4.0 and the room rings on to 4.6; the agent starts at 3.9
     const ringing = call([s(3.9, 9)], [s(0, 4.6)]);

@@ -60,9 +60,15 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
       // A first speaker who goes on talking in short pieces (a sentence the voice activity split at its pauses,
       // on a line that drops to digital silence between words) has not handed over: only as much short speech
       // as one backchannel (`backchannelMaxSec` in all) is taken for backchannels.
-      const short = (x: TimeSpan) => x.start >= second.start && x.end <= second.end + 0.3 && x.end - x.start <= p.backchannelMaxSec;
+      // (a piece that follows the first speaker's previous words after less than a real pause, ACK_PAUSE_SEC,
+      // is the sentence going on, not an acknowledgement)
+      const short = (x: TimeSpan, i: number) =>
+        x.start >= second.start &&
+        x.end <= second.end + 0.3 &&
+        x.end - x.start <= p.backchannelMaxSec &&
+        (i === 0 || x.start - first.parts[i - 1].end >= ACK_PAUSE_SEC - 1e-9);
       const acks = first.parts.filter(short);
-      const firstParts = acks.reduce((sum, x) => sum + (x.end - x.start), 0) <= p.backchannelMaxSec ? first.parts.filter((x) => !short(x)) : first.parts;
+      const firstParts = acks.reduce((sum, x) => sum + (x.end - x.start), 0) <= p.backchannelMaxSec ? first.parts.filter((x, i) => !short(x, i)) : first.parts;
       const overlap = intersectSpans(
         mergeSpans(firstParts, 0),
         mergeSpans(second.parts, 0),
