@@ -12,6 +12,8 @@ export interface TalkOverParams {
 
 /** separate acknowledgements are at least this far apart (s); pauses between the words of a sentence are mostly shorter */
 const ACK_PAUSE_SEC = 0.4;
+/** durations are sums and differences of frame times: compare them with this slack */
+const EPS = 1e-6;
 
 interface Turn extends TimeSpan {
   speaker: Speaker;
@@ -65,10 +67,10 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
       const short = (x: TimeSpan, i: number) =>
         x.start >= second.start &&
         x.end <= second.end + 0.3 &&
-        x.end - x.start <= p.backchannelMaxSec &&
-        (i === 0 || x.start - first.parts[i - 1].end >= ACK_PAUSE_SEC - 1e-9);
+        x.end - x.start <= p.backchannelMaxSec + EPS &&
+        (i === 0 || x.start - first.parts[i - 1].end >= ACK_PAUSE_SEC - EPS);
       const acks = first.parts.filter(short);
-      const firstParts = acks.reduce((sum, x) => sum + (x.end - x.start), 0) <= p.backchannelMaxSec ? first.parts.filter((x, i) => !short(x, i)) : first.parts;
+      const firstParts = acks.reduce((sum, x) => sum + (x.end - x.start), 0) <= p.backchannelMaxSec + EPS ? first.parts.filter((x, i) => !short(x, i)) : first.parts;
       const overlap = intersectSpans(
         mergeSpans(firstParts, 0),
         mergeSpans(second.parts, 0),
@@ -82,8 +84,8 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
       const acknowledgements =
         secondDur <= 2 * p.backchannelMaxSec &&
         second.parts.length > 1 &&
-        second.parts.every((x, i) => x.end - x.start <= p.backchannelMaxSec && (i === 0 || x.start - second.parts[i - 1].end >= ACK_PAUSE_SEC));
-      if (inside && (secondDur <= p.backchannelMaxSec || acknowledgements)) {
+        second.parts.every((x, i) => x.end - x.start <= p.backchannelMaxSec + EPS && (i === 0 || x.start - second.parts[i - 1].end >= ACK_PAUSE_SEC - EPS));
+      if (inside && (secondDur <= p.backchannelMaxSec + EPS || acknowledgements)) {
         events.push({
           type: 'backchannel',
           speaker: second.speaker,
