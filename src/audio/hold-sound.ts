@@ -54,6 +54,8 @@ export interface HoldSoundParams {
   /** ... when the other side speaks at most this long (s) in between, and each piece lasts at least this long (s) */
   announcementOtherSpeechSec: number;
   minPieceSec: number;
+  /** ... a piece as short as this (s) may still join the hold before it (`soundsLike`) */
+  minShortPieceSec: number;
   /**
    * ... and pieces separated by up to this long (s) when the gap sounds (carries anything above the line's floor)
    * for at most `announcementMaxSec` of it: a quiet passage of the music sinks into a noisy line's floor
@@ -103,6 +105,7 @@ export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   announcementMaxSec: 14,
   announcementOtherSpeechSec: 0.5,
   minPieceSec: 4,
+  minShortPieceSec: 2,
   quietGapMaxSec: 30,
   extendMaxSec: 6,
   reachMaxSec: 15,
@@ -224,7 +227,7 @@ export function detectHoldSound(
     .map((h) => refineEdges(features, channel, floorDb, h, p))
     .filter((h) => {
       const dur = h.end - h.start;
-      if (dur < Math.min(minSec, p.minPieceSec)) return false;
+      if (dur < Math.min(minSec, p.minShortPieceSec)) return false;
       // At least half of a hold-like run must be hold-like blocks, not bridged gaps.
       const covered = spanDuration(intersectSpans(raw, [h]));
       if (covered < 0.5 * dur) return false;
@@ -234,9 +237,13 @@ export function detectHoldSound(
   // A PBX plays a recorded announcement every 15-30 s of a hold ("thank you for holding…"): 5-10 s of
   // speech between stretches of the same music. The customer, still waiting, does not answer it; an agent
   // coming back does get an answer. Pieces of hold around such a gap are one hold, the announcement its part.
+  // A short piece (under `minPieceSec`: the music's last bars after an announcement) only joins the hold
+  // before it, and only when it sounds like that hold (level and modulation of its typical block).
   const holds: TimeSpan[] = [];
   for (const h of pieces) {
     const last = holds[holds.length - 1];
+    const short = h.end - h.start < Math.min(minSec, p.minPieceSec);
+    if (short && (!last || !soundsLike(blocks, blockSec, last, h, p))) continue;
     const gap = last ? { start: last.end, end: h.start } : null;
     const len = gap ? gap.end - gap.start : Infinity;
     const quietOther = gap !== null && spanDuration(intersectSpans(other, [gap])) <= p.announcementOtherSpeechSec;
@@ -302,6 +309,18 @@ function reachOverHoldSound(
   let t = Math.min(e.length, Math.round(end / fs)) - 1;
   while (t > h.end / fs && e[t] < soundDb) t--;
   return { start: h.start, end: Math.max(h.end, (t + 1) * fs) };
+}
+
+/** The blocks of `piece` are typical of `hold`: no louder than its median block + `reachLouderDb`, no more modulated than + `edgeModulationDb`. */
+function soundsLike(blocks: HoldBlock[], blockSec: number, hold: TimeSpan, piece: TimeSpan, p: HoldSoundParams): boolean {
+  const within = (h: TimeSpan) => blocks.filter((b) => b.holdLike && b.start >= h.start - 1e-9 && b.start + blockSec <= h.end + 1e-9);
+  const body = within(hold);
+  const mine = within(piece);
+  if (body.length < 3 || !mine.length) return false;
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  const level = median(body.map((b) => b.levelDb));
+  const modulation = median(body.map((b) => b.modulationDb));
+  return mine.every((b) => b.levelDb <= level + p.reachLouderDb && b.modulationDb <= modulation + p.edgeModulationDb);
 }
 
 /**
