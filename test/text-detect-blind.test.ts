@@ -29,7 +29,9 @@ const FLOORS: Record<string, { p: number; r: number }> = {
   self_identification: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   late_self_identification: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   missing_self_identification: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
-  banned_phrase: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
+  // measured 0.962 / 1.000 since "whatever" is banned (lexicons en/banned 1.6.0, as the authored set labels
+  // "Whatever, call back tomorrow"): en-b02's "Whatever, do what you want." holds two banned phrases, labelled once
+  banned_phrase: { p: 0.96, r: 0.98 },
   filler: { p: 0.94, r: 0.94 },   // measured 0.960 / 0.960
   politeness: { p: 0.94, r: 0.98 },   // measured 0.960 / 1.000
   apology: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000

@@ -58,13 +58,13 @@ const FLOORS: Record<string, { p: number; r: number }> = {
   closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
   missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
   self_identification: { p: 0.98, r: 0.95 }, // 1.000 / 0.975
-  late_self_identification: { p: 0.98, r: 0.48 }, // 1.000 / 0.500 (one of two)
-  missing_self_identification: { p: 0.62, r: 0.98 }, // 0.667 / 1.000
+  late_self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000 (0.500 before the late-introduction cue of the fourth set's round)
+  missing_self_identification: { p: 0.78, r: 0.98 }, // 0.800 / 1.000
   banned_phrase: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
   filler: { p: 0.92, r: 0.92 }, // 0.941 / 0.941
   customer_escalation: { p: 0.92, r: 0.98 }, // 0.944 / 1.000
 };
-const MEAN_FLOOR = 0.96; // measured 0.978
+const MEAN_FLOOR = 0.96; // measured 0.982
 
 describe('text detectors on the third blind set (issue 16)', () => {
   it(`has the set (${dialogues.length} dialogues) in both languages with the hard cases`, () => {

@@ -26,7 +26,7 @@ const has = (lines: Line[], type: string) => count(lines, type) > 0;
 
 describe('text detectors: phrasing rules from the third blind set', () => {
   it('English without apostrophes: "i dont know" is banned, "i dont know if youre aware" is not', () => {
-    expect(count([['agent', 'hi thanks for calling'], ['agent', 'i dont know ask someone else']], 'banned_phrase')).toBe(1);
+    expect(count([['agent', 'hi thanks for calling'], ['agent', 'i dont know you could check the website']], 'banned_phrase')).toBe(1);
     expect(count([['agent', 'hi thanks for calling'], ['agent', 'i dont know if youre aware but the fees changed']], 'banned_phrase')).toBe(0);
   });
 
@@ -128,5 +128,36 @@ describe('text detectors: phrasing rules from the third blind set', () => {
     expect(esc('我去年投诉过一次 后来处理得挺好的 这次就是咨询一下')).toBe(0);
     expect(esc('i complained last year and it got sorted this is just a question')).toBe(0);
     expect(esc('im not gonna complain i just need help')).toBe(0);
+  });
+});
+
+describe('text detectors: phrasing rules from the fourth blind set', () => {
+  it('a staff number said in words, or with 十/百, is a staff number; one number word alone is not', () => {
+    expect(has([['agent', 'good afternoon lakeside insurance claims handler four two zero eight']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'good afternoon lakeside insurance advisor 3 1 7 how can i help']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'good afternoon lakeside insurance one moment please']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '您好 这里是东湖供电服务热线 八十六号坐席 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 这里是东湖供电服务热线 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('a late introduction flagged as late ("by the way", 刚才忘了说) is late; the same loose words later without it are not', () => {
+    const opening: Line[] = [['agent', 'hi thanks for calling brightmart how can i help'], ['customer', 'my parcel never arrived'], ['agent', 'let me look'], ['customer', 'ok'], ['agent', 'sorry i shouldve said im priya by the way']];
+    expect(has(opening, 'late_self_identification')).toBe(true);
+    const noFlag: Line[] = [...opening.slice(0, 4), ['agent', 'im priya looking at it now']];
+    expect(has(noFlag, 'late_self_identification')).toBe(false);
+    expect(has([['agent', '您好 星河商城 请问有什么可以帮您'], ['customer', '我的快递没到'], ['agent', '我查一下'], ['customer', '好'], ['agent', '不好意思刚才忘了说 我是陈思 我这边看到了']], 'late_self_identification')).toBe(true);
+  });
+
+  it('dismissive "whatever" is banned; "whatever you need", "whatever works for you" are not', () => {
+    expect(count([['agent', 'hello thanks for calling'], ['agent', 'whatever ill log it']], 'banned_phrase')).toBe(1);
+    expect(count([['agent', 'hello thanks for calling'], ['agent', 'we can do whatever works for you and whatever you need']], 'banned_phrase')).toBe(0);
+    expect(count([['agent', '您好'], ['agent', '随你 我这边先登记']], 'banned_phrase')).toBe(1);
+    expect(count([['agent', '您好'], ['agent', '时间随你方便 我们都可以']], 'banned_phrase')).toBe(0);
+  });
+
+  it('a supervisor asked for to praise the agent is no escalation; going to the paper is', () => {
+    expect(has([['agent', '您好'], ['customer', '你效率真高 你们主管电话多少 我想表扬一下你']], 'customer_escalation')).toBe(false);
+    expect(has([['agent', 'hello'], ['customer', 'fine im going to the local paper with this']], 'customer_escalation')).toBe(true);
+    expect(has([['agent', 'hello'], ['customer', 'i read it in the news today']], 'customer_escalation')).toBe(false);
   });
 });

@@ -4,8 +4,10 @@ import type { Speaker, TranscriptSegment } from '../core/types.js';
 import { AhoCorasick, type MatchSink } from './aho-corasick.js';
 import {
   KEEP_WORD_CLASS,
+  EN_NUMBER_WORDS,
   NUM_CHAR,
   NUM_TOKEN,
+  ZH_NUMERALS,
   PAUSE_CLASS,
   SEP_CLASS,
   charClass,
@@ -414,9 +416,10 @@ export class LexiconMatcher {
             ws[n] = start;
             we[n] = i;
             pause[n] = 0;
-            // digits-only words: `{n}` patterns read them as a number
-            isNum[n] = allDigits ? 1 : 0;
-            if (allDigits) digits = true;
+            // digits-only words and number words: `{n}` patterns read runs of them as a number (collapseEn)
+            const word = allDigits ? '' : norm.slice(start, i);
+            isNum[n] = allDigits ? 1 : EN_NUMBER_WORDS.has(word) ? 2 : 0;
+            if (isNum[n]) digits = true;
             n++;
           }
           start = -1;
@@ -673,17 +676,39 @@ export class LexiconMatcher {
     return found ? n : -1;
   }
 
-  /** English: every digits-only word becomes the number token (collapseNumbersEn); same positions. */
+  /**
+   * English: a run of number words holding a digits-only word, or of two or more number words, becomes the
+   * number token (collapseNumbersEn); returns the collapsed length, or -1 when there is no number.
+   */
   private collapseEn(length: number, m: LanguageMatcher): number {
     const sc = this.scratch;
     sc.growNum(length);
     const numId = idOf(m.vocab, NUM_TOKEN, false);
-    for (let i = 0; i < length; i++) {
-      sc.num[i] = sc.enDigits[i] === 1 ? numId : sc.en[i];
-      sc.numFrom[i] = i;
-      sc.numTo[i] = i + 1;
+    const kind = sc.enDigits;
+    let n = 0;
+    let found = false;
+    for (let i = 0; i < length; ) {
+      if (kind[i] !== 0) {
+        let j = i;
+        let digits = false;
+        for (; j < length && kind[j] !== 0; j++) if (kind[j] === 1) digits = true;
+        if (digits || j - i >= 2) {
+          sc.num[n] = numId;
+          sc.numFrom[n] = i;
+          sc.numTo[n] = j;
+          n++;
+          found = true;
+          i = j;
+          continue;
+        }
+      }
+      sc.num[n] = sc.en[i];
+      sc.numFrom[n] = i;
+      sc.numTo[n] = i + 1;
+      n++;
+      i++;
     }
-    return length;
+    return found ? n : -1;
   }
 
   /**
@@ -899,12 +924,12 @@ function sameRun(symbols: Int32Array, length: number, from: number, n: number, a
 /** Up to this many hits in one utterance are resolved by direct comparison (bounded: still linear overall). */
 const SMALL_OVERLAP_SET = 12;
 
-/** Chinese numerals for `{n}`: 0 none, DIGIT an ASCII digit, ZH_NUMERAL one of 零〇一二三四五六七八九幺两 (BMP table) */
+/** Chinese numerals for `{n}`: 0 none, DIGIT an ASCII digit, ZH_NUMERAL one of ZH_NUMERALS (BMP table) */
 const DIGIT = 1;
 const ZH_NUMERAL = 2;
 const NUMERAL_KIND = new Uint8Array(0x10000);
 for (let c = 0x30; c <= 0x39; c++) NUMERAL_KIND[c] = DIGIT;
-for (const ch of '零〇一二三四五六七八九幺两') NUMERAL_KIND[ch.codePointAt(0)!] = ZH_NUMERAL;
+for (const ch of ZH_NUMERALS) NUMERAL_KIND[ch.codePointAt(0)!] = ZH_NUMERAL;
 function numeralKind(cp: number): number {
   return cp <= 0xffff ? NUMERAL_KIND[cp] : 0;
 }

@@ -381,19 +381,41 @@ export function collapseNumbersZh(chars: ArrayLike<number>): { chars: number[]; 
 }
 
 const isDigitCp = (c: number) => c >= 0x30 && c <= 0x39;
-const ZH_NUMERAL_CPS = new Set([...'零〇一二三四五六七八九幺两'].map((c) => c.codePointAt(0)!));
+/** Chinese numerals for `{n}` (十/百/千 too: 九十五号坐席 is seat 95) */
+export const ZH_NUMERALS = '零〇一二三四五六七八九幺两十百千';
+const ZH_NUMERAL_CPS = new Set([...ZH_NUMERALS].map((c) => c.codePointAt(0)!));
+
+/**
+ * English number words: a run of two or more of them ("four two zero eight", a staff number as the recogniser
+ * sometimes writes it) reads as one number for `{n}` patterns, as does any run holding a digits-only word.
+ */
+export const EN_NUMBER_WORDS: ReadonlySet<string> = new Set(
+  'zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand'.split(' '),
+);
 
 export function collapseNumbersEn(tokens: readonly string[]): { tokens: string[]; span: [number, number][] } | null {
   let found = false;
   const out: string[] = [];
   const span: [number, number][] = [];
-  tokens.forEach((t, i) => {
-    if (/^\d+$/.test(t)) {
-      found = true;
-      out.push(NUM_TOKEN);
-    } else out.push(t);
+  const isDigits = (t: string) => /^\d+$/.test(t);
+  const isNumber = (t: string) => isDigits(t) || EN_NUMBER_WORDS.has(t);
+  for (let i = 0; i < tokens.length; ) {
+    if (isNumber(tokens[i])) {
+      let j = i;
+      let digits = false;
+      for (; j < tokens.length && isNumber(tokens[j]); j++) if (isDigits(tokens[j])) digits = true;
+      if (digits || j - i >= 2) {
+        found = true;
+        out.push(NUM_TOKEN);
+        span.push([i, j]);
+        i = j;
+        continue;
+      }
+    }
+    out.push(tokens[i]);
     span.push([i, i + 1]);
-  });
+    i++;
+  }
   return found ? { tokens: out, span } : null;
 }
 

@@ -192,7 +192,7 @@ export class ReferenceMatcher {
       sounds = p.syms.map(pinyinKey);
       // digit runs, and runs of three or more Chinese numerals, are one number
       const isDigit = (cp: number) => cp >= 0x30 && cp <= 0x39;
-      const isNumeral = (cp: number) => '零〇一二三四五六七八九幺两'.includes(String.fromCodePoint(cp));
+      const isNumeral = (cp: number) => '零〇一二三四五六七八九幺两十百千'.includes(String.fromCodePoint(cp));
       numeric = { syms: [], span: [] };
       for (let i = 0; i < p.syms.length; ) {
         const test = isDigit(p.syms[i]) ? isDigit : isNumeral(p.syms[i]) ? isNumeral : null;
@@ -214,7 +214,24 @@ export class ReferenceMatcher {
       pause = p.pause;
       surface = (from, to) => p.words.slice(from, to).join(' ');
       sounds = p.words.map(metaphoneKey);
-      numeric = { syms: p.words.map((w, i) => (isDigits(w) ? NUM : text[i])), span: p.words.map((_, i) => [i, i + 1]) };
+      // runs of digits-only words and number words ("four two zero eight") are one number when they hold a
+      // digits-only word or two or more words
+      const words = 'zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand'.split(' ');
+      const isNumberWord = (w: string) => isDigits(w) || words.includes(w);
+      numeric = { syms: [], span: [] };
+      for (let i = 0; i < p.words.length; ) {
+        let j = i;
+        while (j < p.words.length && isNumberWord(p.words[j])) j++;
+        if (j > i && (j - i >= 2 || p.words.slice(i, j).some(isDigits))) {
+          numeric.syms.push(NUM);
+          numeric.span.push([i, j]);
+          i = j;
+        } else {
+          numeric.syms.push(text[i]);
+          numeric.span.push([i, i + 1]);
+          i++;
+        }
+      }
     }
     const length = text.length;
     interface Cand {

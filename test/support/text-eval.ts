@@ -75,12 +75,24 @@ export function matches(d: Dialogue, x: Expected, e: CallEvent): boolean {
   return true;
 }
 
-export function scoreDialogues(dialogues: readonly Dialogue[], lex: LoadedLexicons, params: TextParams = DEFAULT_TEXT_PARAMS): Score {
+/**
+ * `perSegment`: event types a set labels once per segment (however many phrases the segment holds); the
+ * detections of those types are kept once per segment before matching.
+ */
+export function scoreDialogues(dialogues: readonly Dialogue[], lex: LoadedLexicons, params: TextParams = DEFAULT_TEXT_PARAMS, perSegment: readonly string[] = []): Score {
   // pii is found in the transcribe stage (src/privacy), not by the text detectors scored here
   const perType = new Map<string, Counts>(TEXT_EVENT_TYPES.filter((t) => t !== 'pii').map((t) => [t, { tp: 0, fp: 0, fn: 0 }]));
   const misses: string[] = [];
   for (const d of dialogues) {
-    const found = detections(runDialogue(d, lex, params).events);
+    const seen = new Set<string>();
+    const found = detections(runDialogue(d, lex, params).events).filter((e) => {
+      if (!perSegment.includes(e.type)) return true;
+      const seg = d.segments.findIndex((s) => e.start < s.end + 0.01 && e.end > s.start - 0.01);
+      const key = `${e.type}:${seg}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     const used = new Set<number>();
     for (const x of d.expected) {
       const i = found.findIndex((e, k) => !used.has(k) && matches(d, x, e));

@@ -14,16 +14,27 @@ import { absenceEvent, agentSegments, hitDetails, hitsOf, maxOf, minOf, round2, 
  *
  * A part is a lexicon `kind`; a requirement may accept alternatives (`staff_id|name`: a staff number or the
  * agent's name). Entries with `position: opening` (loose cues such as "this is", {n}号) only count inside the
- * window; a late identification needs the stronger cues (工号{n}, 我叫, "my name is").
+ * window; a late identification needs the stronger cues (工号{n}, 我叫, "my name is"), or the loose ones in an
+ * utterance that says the introduction is late (LATE_INTRO).
  */
+/**
+ * Lexicon kind of the phrases that announce a late introduction ("by the way", "sorry, i should have said",
+ * 刚才忘了跟您说): not a part of the identification, but in the same utterance the opening-only name cues
+ * count after the window too ("oh sorry i should've said i'm jordan by the way").
+ */
+const LATE_INTRO = 'late_intro';
+
 export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
   const p = ctx.params;
   const required = p.selfIdRequire.map((r) => r.split('|').map((k) => k.trim()).filter(Boolean));
-  const all = hitsOf(ctx, 'self_identification', 'agent')
+  const cues = hitsOf(ctx, 'self_identification', 'agent')
     .filter((h) => h.entry.kind)
     .sort((a, b) => a.start - b.start);
+  // utterances that say the introduction comes late ("by the way", "i should have said", 刚才忘了说)
+  const lateIntro = new Set(cues.filter((h) => h.entry.kind === LATE_INTRO).map((h) => h.segmentIndex));
+  const all = cues.filter((h) => h.entry.kind !== LATE_INTRO);
   const inWindow = (h: TranscriptHit) => h.start <= (h.entry.withinSec ?? p.selfIdWithinSec);
 
   const parts = new Map<string, TranscriptHit>();
@@ -57,7 +68,8 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   // late: the first later agent utterance whose own (non-opening-only) cues complete what the window heard
   const later = new Map<number, TranscriptHit[]>();
   for (const h of all) {
-    if (inWindow(h) || h.entry.position === 'opening') continue;
+    // loose cues ("i'm", "this is", 我是 + a surname) count later only in an utterance that says it is late
+    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex))) continue;
     const g = later.get(h.segmentIndex);
     if (g) g.push(h);
     else later.set(h.segmentIndex, [h]);
