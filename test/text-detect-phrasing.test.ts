@@ -161,3 +161,26 @@ describe('text detectors: phrasing rules from the fourth blind set', () => {
     expect(has([['agent', 'hello'], ['customer', 'i read it in the news today']], 'customer_escalation')).toBe(false);
   });
 });
+
+describe('text detectors: phrasing rules from the fifth blind set', () => {
+  it('more surnames and roles before a name; their look-alike words are not names', () => {
+    expect(has([['agent', '您好 这边是高铁客服中心 我是林佳怡 请问要办理什么']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 感谢致电安康保险 我是理赔顾问周洁']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 锦江物业服务中心 我是管家唐晓']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 这边是高铁客服中心 我是高兴为您服务']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '您好 这边是高铁客服中心 我是江苏分中心的']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('工号 with a two-digit number, and a helpline as the organisation', () => {
+    expect(has([['agent', '您好 极光充电客服 工号三七 您请说']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'good morning pension helpline my name is owen']], 'self_identification')).toBe(true);
+  });
+
+  it('a company named again later completes no identification; a staff number given later does', () => {
+    const noName: Line[] = [['agent', 'good morning how can i help'], ['customer', 'i need to check my tax code'], ['agent', 'sure one moment'], ['customer', 'ok'], ['agent', 'thank you for calling revenue and customs']];
+    expect(has(noName, 'late_self_identification')).toBe(false);
+    expect(has(noName, 'missing_self_identification')).toBe(true);
+    const staffLater: Line[] = [['agent', '您好 星河银行 请问有什么可以帮您'], ['customer', '我查一下余额'], ['agent', '好的'], ['customer', '嗯'], ['agent', '我的工号是一二三四 现在帮您查']];
+    expect(has(staffLater, 'late_self_identification')).toBe(true);
+  });
+});

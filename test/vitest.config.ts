@@ -24,6 +24,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind.test.ts',
   'test/text-detect-blind2.test.ts',
   'test/text-detect-blind3.test.ts',
+  'test/text-detect-blind4.test.ts',
+  'test/text-detect-blind5.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];

@@ -80,6 +80,9 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     for (const h of seg) if (!own.has(h.entry.kind!)) own.set(h.entry.kind!, h);
     for (const [k, h] of own) have.set(k, h);
     if (unmet(have).length > 0) continue;
+    // a later utterance must say who speaks (a name or a staff number): the company named again on its own
+    // ("thank you for calling …" in the closing, a product that ends in 出行) completes nothing
+    if (![...own.keys()].some((k) => required.some((alts) => alts.includes(k) && !alts.includes('organisation')))) continue;
     const mine = [...own.values()];
     const atSec = round2(minOf(mine, (h) => h.start));
     const first = mine.sort((a, b) => a.start - b.start)[0];
