@@ -350,12 +350,14 @@ function holdSoundLimits(blocks: HoldBlock[], blockSec: number, h: TimeSpan, spe
   const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   const holdLevel = median(inside.map((b) => b.levelDb));
   const holdModulation = median(inside.map((b) => b.modulationDb));
-  const maxLevel = Math.min(Math.max(holdLevel + p.reachLouderDb, speechLevelDb - p.reachFarBelowSpeechDb), speechLevelDb - p.reachBelowSpeechDb);
+  // (no speech level known: the hold's own level alone, and no announcement allowance)
+  const known = Number.isFinite(speechLevelDb);
+  const maxLevel = known ? Math.min(Math.max(holdLevel + p.reachLouderDb, speechLevelDb - p.reachFarBelowSpeechDb), speechLevelDb - p.reachBelowSpeechDb) : holdLevel + p.reachLouderDb;
   // (an announcement mixed over the music moves like speech, less than words on the line do: far below the
   // agent's words, it may be twice as much more modulated than the music, its band envelope moving at most
   // `reachBandFluxDb` more; the agent's first words move their formants more)
   const holdBandFlux = median(inside.map((b) => b.bandFluxDb));
-  const farBelow = speechLevelDb - p.reachFarBelowSpeechDb;
+  const farBelow = known ? speechLevelDb - p.reachFarBelowSpeechDb : -Infinity;
   const modulation = (b: HoldBlock) => b.modulationDb - holdModulation;
   const announcementLike = (b: HoldBlock) => b.levelDb <= farBelow && modulation(b) <= 2 * p.edgeModulationDb && b.bandFluxDb <= holdBandFlux + p.reachBandFluxDb;
   return { accepts: (b) => b.levelDb <= maxLevel && (modulation(b) <= p.edgeModulationDb || announcementLike(b)) };
