@@ -136,6 +136,8 @@ describe('text detectors: phrasing rules from the fourth blind set', () => {
     expect(has([['agent', 'good afternoon lakeside insurance claims handler four two zero eight']], 'self_identification')).toBe(true);
     expect(has([['agent', 'good afternoon lakeside insurance advisor 3 1 7 how can i help']], 'self_identification')).toBe(true);
     expect(has([['agent', 'good afternoon lakeside insurance one moment please']], 'missing_self_identification')).toBe(true);
+    // a run of number words ends at a pause
+    expect(has([['agent', 'good afternoon lakeside insurance agent one. two three four is the menu']], 'missing_self_identification')).toBe(true);
     expect(has([['agent', '您好 这里是东湖供电服务热线 八十六号坐席 请问有什么可以帮您']], 'self_identification')).toBe(true);
     expect(has([['agent', '您好 这里是东湖供电服务热线 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
   });

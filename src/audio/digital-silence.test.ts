@@ -22,3 +22,13 @@ describe('digitalSilenceDb', () => {
     expect(digitalSilenceDb(channel(5000, 0.4, -70))).toBe(DIGITAL_SILENCE_DB);
   });
 });
+
+describe('digitalSilenceDb with real zeros too', () => {
+  it('a GSM line that starts with true zeros still has its coded silence read as silence', () => {
+    const e = channel(5000, 0.4, -88.6);
+    for (let i = 0; i < 150; i++) e[i] = -120;
+    const t = digitalSilenceDb(e);
+    expect(t).toBeGreaterThan(-89);
+    expect(t).toBeLessThan(-80);
+  });
+});

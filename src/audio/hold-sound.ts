@@ -57,32 +57,39 @@ export interface HoldSoundParams {
   /** ... a piece as short as this (s) may still join the hold before it (`soundsLike`) */
   minShortPieceSec: number;
   /**
-   * ... and pieces separated by up to this long (s) when the gap sounds (carries anything above the line's floor)
-   * for at most `announcementMaxSec` of it: a quiet passage of the music sinks into a noisy line's floor
+   * ... and pieces separated by up to this long (s) when the other side says nothing at all in between and the
+   * gap sounds (carries anything above the line's floor) for at most `announcementMaxSec` of it: a quiet
+   * passage of the music sinks into a noisy line's floor
    */
   quietGapMaxSec: number;
   /** a hold reaches out up to this far (s) to the pause before the next words (and after the last ones) over quiet, sparse music */
   extendMaxSec: number;
   /**
-   * after its last steady block a hold runs on, up to this far (s), over sound no louder than the hold's own
-   * typical level + `reachLouderDb` (a closing announcement, a quiet or restless passage of the music) ...
+   * after its last steady block (and before its first) a hold runs on, up to this far (s), over its own sound
+   * (`holdSoundLimits`: a closing or opening announcement, a quiet or restless passage of the music): no louder
+   * than the hold's typical level + `reachLouderDb` ...
    */
   reachMaxSec: number;
   reachLouderDb: number;
-  /** ... and at least this far below the channel's speech level (dB) */
+  /** ... and at least this far below the channel's speech level (dB) ... */
   reachBelowSpeechDb: number;
-  /** ... or, where the hold plays far below the speech, up to this far below the speech level (dB) */
+  /**
+   * ... or, where the hold plays far below the speech, anything up to this far below the speech level (dB), where
+   * a block may also swing like an announcement when its band envelope moves at most `reachBandFluxDb` more
+   * than the hold's typical block (dB)
+   */
   reachFarBelowSpeechDb: number;
-  /** a hold as loud as the agent's speech (within this many dB of its level) ... */
-  speechLikeRelDb: number;
-  /** ... and modulated like it (median block modulation, dB) is the agent's slow, even speech */
-  speechLikeModulationDb: number;
-  /** ... where its band envelope moves at most this much more than the hold's typical block (dB) */
   reachBandFluxDb: number;
-  /** the hold reaches back over such sound only when there are at least this many seconds of it (s) */
-  reachBackMinSec: number;
   /** ... and over silent stretches of up to this long (s) between such sound */
   reachQuietSec: number;
+  /** the hold reaches back over such sound only when there are at least this many seconds of it (s) */
+  reachBackMinSec: number;
+  /** a hold as loud as the agent's speech (within this many dB of its level) ... */
+  speechLikeRelDb: number;
+  /** ... and modulated like it (median block modulation, dB) is the agent's slow, even speech ... */
+  speechLikeModulationDb: number;
+  /** ... when it lasts at most this long (s) */
+  speechLikeMaxSec: number;
 }
 
 export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
@@ -116,6 +123,7 @@ export const DEFAULT_HOLD_SOUND: HoldSoundParams = {
   reachBandFluxDb: 2,
   speechLikeRelDb: 6,
   speechLikeModulationDb: 4,
+  speechLikeMaxSec: 20,
   reachQuietSec: 5,
 };
 
@@ -239,18 +247,26 @@ export function detectHoldSound(
   // coming back does get an answer. Pieces of hold around such a gap are one hold, the announcement its part.
   // A short piece (under `minPieceSec`: the music's last bars after an announcement) only joins the hold
   // before it, and only when it sounds like that hold (level and modulation of its typical block).
+  // Past `announcementMaxSec`, the gap is bridged only while the other side says nothing at all: an agent who
+  // checks back in mid-hold ("still there? one more minute") gets an answer, however short.
   const holds: TimeSpan[] = [];
   for (const h of pieces) {
     const last = holds[holds.length - 1];
     const short = h.end - h.start < Math.min(minSec, p.minPieceSec);
-    if (short && (!last || !soundsLike(blocks, blockSec, last, h, p))) continue;
     const gap = last ? { start: last.end, end: h.start } : null;
-    const len = gap ? gap.end - gap.start : Infinity;
-    const quietOther = gap !== null && spanDuration(intersectSpans(other, [gap])) <= p.announcementOtherSpeechSec;
-    const sounding = gap ? blocks.filter((b) => b.present && b.start + blockSec > gap.start && b.start < gap.end).length * blockSec : Infinity;
-    if (last && quietOther && len <= p.quietGapMaxSec && Math.min(len, sounding) <= p.announcementMaxSec)
-      last.end = h.end;
-    else holds.push({ ...h });
+    let joins = false;
+    if (last && gap) {
+      const len = gap.end - gap.start;
+      const otherTalk = spanDuration(intersectSpans(other, [gap]));
+      const sounding = blocks.filter((b) => b.present && b.start + blockSec > gap.start && b.start < gap.end).length * blockSec;
+      joins =
+        (len <= p.announcementMaxSec && otherTalk <= p.announcementOtherSpeechSec) ||
+        (len <= p.quietGapMaxSec && otherTalk === 0 && sounding <= p.announcementMaxSec);
+      if (short) joins &&= soundsLike(blocks, blockSec, last, h, p);
+    }
+    if (joins) last!.end = h.end;
+    // (a short piece never starts a hold of its own)
+    else if (!short) holds.push({ ...h });
   }
   const speech = unionSpans(own, other);
   const reached = holds
@@ -265,13 +281,12 @@ export function detectHoldSound(
  * own voice, and music has quiet or restless passages that fail the block test, so the hold found from
  * blocks ends seconds early. The agent who takes the call back speaks louder than the hold sound or, where
  * the PBX plays it as loud, with the syllabic swings of close speech that music and a distant recorded voice on
- * a noisy line lack; the customer who hears the agent answers. So after the hold's last steady block, sound no
- * louder than the hold's own typical level (+ `reachLouderDb`), well below the channel's speech level
- * (`reachBelowSpeechDb`: where the PBX plays the hold as loud as the agent talks, this does not apply), and no
- * more modulated than its typical block
- * (+ `edgeModulationDb`), with silent stretches
- * of at most `reachQuietSec` between, up to `reachMaxSec`, while the other side says nothing, still belongs
- * to the hold; the hold ends with the last of it, before the first louder block.
+ * a noisy line lack; the customer who hears the agent answers. So after the hold's last steady block, the hold's
+ * own sound as `holdSoundLimits` accepts it (no louder than its typical level + `reachLouderDb` and well below
+ * the channel's speech level, no more modulated than its typical block + `edgeModulationDb`; far below the
+ * speech, an announcement's swings too), with silent stretches of at most `reachQuietSec` between, up to
+ * `reachMaxSec`, while the other side says nothing, still belongs to the hold; the hold ends with the last of
+ * it, before the first block it does not accept.
  */
 function reachOverHoldSound(
   features: Features,
@@ -331,6 +346,8 @@ function soundsLike(blocks: HoldBlock[], blockSec: number, hold: TimeSpan, piece
  * hold their level far more evenly (measured on the varied sets: true holds that loud 0.1-2.9 dB, such voices 4.6-5.6 dB).
  */
 function speechLike(blocks: HoldBlock[], blockSec: number, h: TimeSpan, speechLevelDb: number, p: HoldSoundParams): boolean {
+  // (a long hold of loud music with dynamics is still a hold: the voices this is about last seconds)
+  if (h.end - h.start > p.speechLikeMaxSec) return false;
   const inside = blocks.filter((b) => b.holdLike && b.start >= h.start - 1e-9 && b.start + blockSec <= h.end + 1e-9);
   if (!inside.length || !Number.isFinite(speechLevelDb)) return false;
   const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];

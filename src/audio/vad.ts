@@ -181,9 +181,13 @@ const CODED_SILENCE_SPREAD_DB = 6;
 export function digitalSilenceDb(energyDb: ArrayLike<number>): number {
   const n = energyDb.length;
   if (n === 0) return DIGITAL_SILENCE_DB;
-  const xs = Float64Array.from({ length: Math.ceil(n / 5) }, (_, i) => energyDb[i * 5]);
-  const low = percentileOf(xs, 0.01);
-  if (low <= DIGITAL_SILENCE_DB || low >= CODED_SILENCE_BELOW_DB) return DIGITAL_SILENCE_DB;
+  // (over the frames above true digital silence: a recording that starts with real zeros may still code the
+  // rest of its silence as faint noise)
+  const xs: number[] = [];
+  for (let i = 0; i < n; i += 5) if (energyDb[i] > DIGITAL_SILENCE_DB) xs.push(energyDb[i]);
+  if (xs.length === 0) return DIGITAL_SILENCE_DB;
+  const low = percentileOf(Float64Array.from(xs), 0.01);
+  if (!(low < CODED_SILENCE_BELOW_DB)) return DIGITAL_SILENCE_DB;
   return Math.min(low + CODED_SILENCE_SPREAD_DB, CODED_SILENCE_BELOW_DB + 3);
 }
 

@@ -60,6 +60,9 @@ describe('detectTalkOver', () => {
     // three parts over 2.4 s: talk-over
     expect(detectTalkOver(call([s(0, 10)], [s(4, 4.8), s(5.3, 6.1), s(6.6, 7.3)]), P)!.map((e) => e.type)).toEqual(['talk_over']);
   });
+  it('two acknowledgements whose turn measures 2.4000000000000004 s (frame arithmetic) are still a backchannel', () => {
+    expect(detectTalkOver(call([s(0, 20)], [s(10, 11.0), s(11.5, 12.4)]), P)!.map((e) => e.type)).toEqual(['backchannel']);
+  });
   it('a long utterance inside the other\'s turn is talk-over', () => {
     const ev = detectTalkOver(call([s(0, 10)], [s(3, 6)]), P)!;
     expect(ev.map((e) => e.type)).toEqual(['talk_over']);

@@ -60,13 +60,14 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
       // ("mm", "对") are backchannels to the new speaker, not a fight for the floor: they do not count as
       // overlap (pauses under turnMergeGapSec otherwise glue them to the end of the first one's turn).
       // A first speaker who goes on talking in short pieces (a sentence the voice activity split at its pauses,
-      // on a line that drops to digital silence between words) has not handed over: only as much short speech
-      // as one backchannel (`backchannelMaxSec` in all) is taken for backchannels.
+      // on a line that drops to digital silence between words) has not handed over: the short pieces are taken
+      // for backchannels only when they add up to one backchannel's worth (`backchannelMaxSec` in all); more,
+      // and they all count as overlap.
       // (a piece that follows the first speaker's previous words after less than a real pause, ACK_PAUSE_SEC,
       // is the sentence going on, not an acknowledgement)
       const short = (x: TimeSpan, i: number) =>
         x.start >= second.start &&
-        x.end <= second.end + 0.3 &&
+        x.end <= second.end + 0.3 + EPS &&
         x.end - x.start <= p.backchannelMaxSec + EPS &&
         (i === 0 || x.start - first.parts[i - 1].end >= ACK_PAUSE_SEC - EPS);
       const acks = first.parts.filter(short);
@@ -77,12 +78,12 @@ export function detectTalkOver(tl: SpeechTimeline, p: TalkOverParams): CallEvent
       ).reduce((s, x) => s + (x.end - x.start), 0);
       if (overlap <= 0) continue;
       const secondDur = second.end - second.start;
-      const inside = second.start >= first.start && second.end <= first.end + 0.3;
+      const inside = second.start >= first.start - EPS && second.end <= first.end + 0.3 + EPS;
       // Two or three quick acknowledgements in a row ("mm … yes", 嗯…对) make a turn longer than one
       // backchannel; each of them alone is one, and together they still do not take the floor.
       // (apart by real pauses: a sentence the voice activity split at a short pause between words is not that)
       const acknowledgements =
-        secondDur <= 2 * p.backchannelMaxSec &&
+        secondDur <= 2 * p.backchannelMaxSec + EPS &&
         second.parts.length > 1 &&
         second.parts.every((x, i) => x.end - x.start <= p.backchannelMaxSec + EPS && (i === 0 || x.start - second.parts[i - 1].end >= ACK_PAUSE_SEC - EPS));
       if (inside && (secondDur <= p.backchannelMaxSec + EPS || acknowledgements)) {

@@ -691,7 +691,8 @@ export class LexiconMatcher {
       if (kind[i] !== 0) {
         let j = i;
         let digits = false;
-        for (; j < length && kind[j] !== 0; j++) if (kind[j] === 1) digits = true;
+        // (a run ends at a pause: "agent one. two three" holds no staff number)
+        for (; j < length && kind[j] !== 0 && (j === i || sc.enPause[j - 1] === 0); j++) if (kind[j] === 1) digits = true;
         if (digits || j - i >= 2) {
           sc.num[n] = numId;
           sc.numFrom[n] = i;

@@ -387,7 +387,8 @@ const ZH_NUMERAL_CPS = new Set([...ZH_NUMERALS].map((c) => c.codePointAt(0)!));
 
 /**
  * English number words: a run of two or more of them ("four two zero eight", a staff number as the recogniser
- * sometimes writes it) reads as one number for `{n}` patterns, as does any run holding a digits-only word.
+ * sometimes writes it) reads as one number for `{n}` patterns, as does any run holding a digits-only word. (The
+ * matcher also ends a run at a pause; this token-level version has no pauses to see.)
  */
 export const EN_NUMBER_WORDS: ReadonlySet<string> = new Set(
   'zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand'.split(' '),

@@ -221,7 +221,7 @@ export class ReferenceMatcher {
       numeric = { syms: [], span: [] };
       for (let i = 0; i < p.words.length; ) {
         let j = i;
-        while (j < p.words.length && isNumberWord(p.words[j])) j++;
+        while (j < p.words.length && isNumberWord(p.words[j]) && (j === i || !p.pause[j - 1])) j++;
         if (j > i && (j - i >= 2 || p.words.slice(i, j).some(isDigits))) {
           numeric.syms.push(NUM);
           numeric.span.push([i, j]);

@@ -65,6 +65,8 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     ];
   }
 
+  // the parts that say who speaks (every requirement's alternatives, unless organisation is among them)
+  const whoParts = new Set(required.filter((alts) => !alts.includes('organisation')).flat());
   // late: the first later agent utterance whose own (non-opening-only) cues complete what the window heard
   const later = new Map<number, TranscriptHit[]>();
   for (const h of all) {
@@ -82,7 +84,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     if (unmet(have).length > 0) continue;
     // a later utterance must say who speaks (a name or a staff number): the company named again on its own
     // ("thank you for calling …" in the closing, a product that ends in 出行) completes nothing
-    if (![...own.keys()].some((k) => required.some((alts) => alts.includes(k) && !alts.includes('organisation')))) continue;
+    if (whoParts.size > 0 && ![...own.keys()].some((k) => whoParts.has(k))) continue;
     const mine = [...own.values()];
     const atSec = round2(minOf(mine, (h) => h.start));
     const first = mine.sort((a, b) => a.start - b.start)[0];
