@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadLexicons } from '../src/lexicon/loader.js';
-import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialogues, sixDetectorMean, type Score } from './support/text-eval.js';
+import { LABELLED, sixOnly } from './support/blind-set.js';
+import { formatScore, loadDialogues, pr, runDialogue, scoreDialogues, sixDetectorMean } from './support/text-eval.js';
 
 /**
  * The third blind set (test/fixtures/dialogues-blind3/, issue 16): 46 dialogues (22 zh, 19 en, 5 code-switched)
@@ -41,15 +42,6 @@ import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialog
 const here = dirname(fileURLToPath(import.meta.url));
 const dialogues = loadDialogues(join(here, 'fixtures', 'dialogues-blind3'));
 const lex = loadLexicons(join(here, '..', 'lexicons'));
-const LABELLED = new Set(Object.values(SIX_DETECTORS).flat());
-
-/** the score restricted to the labelled event types */
-function sixOnly(s: Score): Score {
-  const perType = new Map([...s.perType].filter(([t]) => LABELLED.has(t)));
-  const all = [...perType.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
-  const misses = s.misses.filter((m) => [...LABELLED].some((t) => new RegExp(`: (missed|extra) ${t}( |$)`).test(m)));
-  return { perType, all, misses };
-}
 
 const FLOORS: Record<string, { p: number; r: number }> = {
   greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000

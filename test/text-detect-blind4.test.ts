@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadLexicons } from '../src/lexicon/loader.js';
-import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialogues, sixDetectorMean, type Dialogue, type Score } from './support/text-eval.js';
+import { blindSetSuite } from './support/blind-set.js';
+import { runDialogue } from './support/text-eval.js';
 
 /**
  * The fourth blind set (test/fixtures/dialogues-blind4/, issue 16): 40 dialogues (17 zh, 17 en, 6 code-switched;
@@ -36,69 +37,38 @@ import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialog
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dialogues: Dialogue[] = loadDialogues(join(here, 'fixtures', 'dialogues-blind4')).map((d) => ({
-  ...d,
-  expected: [...d.expected, ...d.expected.filter((e) => e.type === 'late_greeting').map((e) => ({ ...e, type: 'greeting' }))],
-}));
 const lex = loadLexicons(join(here, '..', 'lexicons'));
-const LABELLED = new Set(Object.values(SIX_DETECTORS).flat());
-const PER_SEGMENT = ['filler', 'banned_phrase'];
 
-function sixOnly(s: Score): Score {
-  const perType = new Map([...s.perType].filter(([t]) => LABELLED.has(t)));
-  const all = [...perType.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
-  const misses = s.misses.filter((m) => [...LABELLED].some((t) => new RegExp(`: (missed|extra) ${t}( |$)`).test(m)));
-  return { perType, all, misses };
-}
-
-const FLOORS: Record<string, { p: number; r: number }> = {
-  greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-  missing_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  late_greeting: { p: 0.98, r: 0.7 }, // 1.000 / 0.750 (three of four)
-  closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  late_self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  missing_self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  banned_phrase: { p: 0.98, r: 0.9 }, // 1.000 / 0.917
-  filler: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  customer_escalation: { p: 0.88, r: 0.98 }, // 0.913 / 1.000
-};
-const MEAN_FLOOR = 0.96; // measured 0.983
-
-describe('text detectors on the fourth blind set (issue 16)', () => {
-  it(`has the set (${dialogues.length} dialogues) in both languages with the hard cases`, () => {
-    expect(dialogues.filter((d) => d.id.startsWith('zh-')).length).toBeGreaterThanOrEqual(17);
-    expect(dialogues.filter((d) => d.id.startsWith('en-')).length).toBeGreaterThanOrEqual(17);
-    expect(dialogues.filter((d) => d.id.startsWith('auto-')).length).toBeGreaterThanOrEqual(6);
-    const hard = new Set(dialogues.flatMap((d) => d.hardCases));
-    for (const h of ['late-self-id', 'self-id-org-name', 'trailing-hallucination', 'closing-not-final', 'not-a-complaint', 'supervisor-for-praise-not-escalation', 'escalation-media', 'escalation-churn', 'banned-whatever', 'idk-polite-not-banned', 'filler-like', 'would-you-like-not-filler', 'nage-demonstrative', 'bare-wei-opening', 'traditional', 'asr-homophone', 'code-switch', 'late-greeting']) {
-      expect(hard, h).toContain(h);
-    }
-    for (const d of dialogues) for (const x of d.expected) {
-      expect(LABELLED, `${d.id} ${x.type}`).toContain(x.type);
-      if (x.seg !== undefined) expect(d.segments[x.seg], `${d.id} ${x.type}`).toBeDefined();
-    }
-  });
-
-  it('prints precision and recall per detector and holds them above the floors', () => {
-    const score = sixOnly(scoreDialogues(dialogues, lex, undefined, PER_SEGMENT));
-    const six = sixDetectorMean(score);
-    console.log(formatScore(`text detectors over ${dialogues.length} dialogues of the fourth blind set (six detectors' types only):`, score));
-    console.log(`six-detector mean F1 ${six.mean.toFixed(3)}: ` + six.groups.map((g) => `${g.name} P=${g.p.toFixed(2)} R=${g.r.toFixed(2)} F1=${g.f1.toFixed(2)}`).join(', '));
-    for (const [type, c] of score.perType) {
-      const { p, r } = pr(c);
-      expect.soft(p, `${type} precision`).toBeGreaterThanOrEqual(FLOORS[type].p);
-      expect.soft(r, `${type} recall`).toBeGreaterThanOrEqual(FLOORS[type].r);
-    }
-    expect(six.mean).toBeGreaterThanOrEqual(MEAN_FLOOR);
-  });
-
-  it('a late introduction flagged "by the way" is late, with its time; a staff number in words is a staff number', () => {
-    const late = runDialogue(dialogues.find((x) => x.id.startsWith('en-b4-03'))!, lex).events;
-    expect(late.find((e) => e.type === 'late_self_identification')?.details?.atSec).toBeGreaterThan(15);
-    expect(late.map((e) => e.type)).not.toContain('missing_self_identification');
-    const words = runDialogue(dialogues.find((x) => x.id.startsWith('en-b4-15'))!, lex).events;
-    expect(words.map((e) => e.type)).toContain('self_identification');
-  });
-});
+blindSetSuite(
+  here,
+  lex,
+  {
+    name: 'fourth',
+    folder: 'dialogues-blind4',
+    counts: { zh: 17, en: 17, auto: 6 },
+    hard: ['late-self-id', 'self-id-org-name', 'trailing-hallucination', 'closing-not-final', 'not-a-complaint', 'supervisor-for-praise-not-escalation', 'escalation-media', 'escalation-churn', 'banned-whatever', 'idk-polite-not-banned', 'filler-like', 'would-you-like-not-filler', 'nage-demonstrative', 'bare-wei-opening', 'traditional', 'asr-homophone', 'code-switch', 'late-greeting'],
+    floors: {
+      greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+      missing_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+      late_greeting: { p: 0.98, r: 0.7 }, // 1.000 / 0.750 (three of four)
+      closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+      missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+      self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+      late_self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+      missing_self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+      banned_phrase: { p: 0.98, r: 0.9 }, // 1.000 / 0.917
+      filler: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+      customer_escalation: { p: 0.88, r: 0.98 }, // 0.913 / 1.000
+    },
+    meanFloor: 0.96, // measured 0.983
+  },
+  (dialogues) => {
+    it('a late introduction flagged "by the way" is late, with its time; a staff number in words is a staff number', () => {
+      const late = runDialogue(dialogues.find((x) => x.id.startsWith('en-b4-03'))!, lex).events;
+      expect(late.find((e) => e.type === 'late_self_identification')?.details?.atSec).toBeGreaterThan(15);
+      expect(late.map((e) => e.type)).not.toContain('missing_self_identification');
+      const words = runDialogue(dialogues.find((x) => x.id.startsWith('en-b4-15'))!, lex).events;
+      expect(words.map((e) => e.type)).toContain('self_identification');
+    });
+  },
+);

@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadLexicons } from '../src/lexicon/loader.js';
-import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialogues, sixDetectorMean, type Dialogue, type Score } from './support/text-eval.js';
+import { blindSetSuite } from './support/blind-set.js';
+import { runDialogue } from './support/text-eval.js';
 
 /**
  * The sixth blind set (test/fixtures/dialogues-blind6/, issue 16): 40 dialogues (17 zh, 17 en, 6 code-switched),
@@ -29,67 +30,37 @@ import { SIX_DETECTORS, formatScore, loadDialogues, pr, runDialogue, scoreDialog
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dialogues: Dialogue[] = loadDialogues(join(here, 'fixtures', 'dialogues-blind6')).map((d) => ({
-  ...d,
-  expected: [...d.expected, ...d.expected.filter((e) => e.type === 'late_greeting').map((e) => ({ ...e, type: 'greeting' }))],
-}));
 const lex = loadLexicons(join(here, '..', 'lexicons'));
-const LABELLED = new Set(Object.values(SIX_DETECTORS).flat());
-const PER_SEGMENT = ['filler', 'banned_phrase'];
 
-function sixOnly(s: Score): Score {
-  const perType = new Map([...s.perType].filter(([t]) => LABELLED.has(t)));
-  const all = [...perType.values()].reduce((a, c) => ({ tp: a.tp + c.tp, fp: a.fp + c.fp, fn: a.fn + c.fn }), { tp: 0, fp: 0, fn: 0 });
-  const misses = s.misses.filter((m) => [...LABELLED].some((t) => new RegExp(`: (missed|extra) ${t}( |$)`).test(m)));
-  return { perType, all, misses };
-}
-
-const FLOORS: Record<string, { p: number; r: number }> = {
-  greeting: { p: 0.95, r: 0.98 }, // measured 0.970 / 1.000
-  missing_greeting: { p: 0.98, r: 0.83 }, // 1.000 / 0.875
-  late_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-  closing: { p: 0.94, r: 0.98 }, // 0.966 / 1.000
-  missing_closing: { p: 0.98, r: 0.87 }, // 1.000 / 0.917
-  self_identification: { p: 0.94, r: 0.9 }, // 0.963 / 0.929
-  late_self_identification: { p: 0.98, r: 0.7 }, // 1.000 / 0.750
-  missing_self_identification: { p: 0.75, r: 0.98 }, // 0.800 / 1.000
-  banned_phrase: { p: 0.93, r: 0.93 }, // 0.955 / 0.955
-  filler: { p: 0.85, r: 0.98 }, // 0.875 / 1.000
-  customer_escalation: { p: 0.93, r: 0.93 }, // 0.950 / 0.950
-};
-const MEAN_FLOOR = 0.93; // measured 0.952
-const HARD = ['outbound', 'collections', 'survey', 'security-callback', 'late-self-id', 'late-greeting', 'neutral-lookalike', 'polite-remove-vs-threat', 'agent-quotes-customer', 'demonstrative-nage', 'would-you-like', 'whisper-hallucination', 'bare-wei', 'traditional-characters', 'code-switch', 'asr-homophone', 'closing-then-more'];
-
-describe('text detectors on the sixth blind set (issue 16)', () => {
-  it(`has the set (${dialogues.length} dialogues) in both languages with the hard cases`, () => {
-    expect(dialogues.filter((d) => d.id.startsWith('zh-')).length).toBeGreaterThanOrEqual(17);
-    expect(dialogues.filter((d) => d.id.startsWith('en-')).length).toBeGreaterThanOrEqual(17);
-    expect(dialogues.filter((d) => d.id.startsWith('auto-')).length).toBeGreaterThanOrEqual(6);
-    const hard = new Set(dialogues.flatMap((d) => d.hardCases));
-    for (const h of HARD) expect(hard, h).toContain(h);
-    for (const d of dialogues) for (const x of d.expected) {
-      expect(LABELLED, `${d.id} ${x.type}`).toContain(x.type);
-      if (x.seg !== undefined) expect(d.segments[x.seg], `${d.id} ${x.type}`).toBeDefined();
-    }
-  });
-
-  it('prints precision and recall per detector and holds them above the floors', () => {
-    const score = sixOnly(scoreDialogues(dialogues, lex, undefined, PER_SEGMENT));
-    const six = sixDetectorMean(score);
-    console.log(formatScore(`text detectors over ${dialogues.length} dialogues of the sixth blind set (six detectors' types only):`, score));
-    console.log(`six-detector mean F1 ${six.mean.toFixed(3)}: ` + six.groups.map((g) => `${g.name} P=${g.p.toFixed(2)} R=${g.r.toFixed(2)} F1=${g.f1.toFixed(2)}`).join(', '));
-    for (const [type, c] of score.perType) {
-      const { p, r } = pr(c);
-      expect.soft(p, `${type} precision`).toBeGreaterThanOrEqual(FLOORS[type].p);
-      expect.soft(r, `${type} recall`).toBeGreaterThanOrEqual(FLOORS[type].r);
-    }
-    expect(six.mean).toBeGreaterThanOrEqual(MEAN_FLOOR);
-  });
-
-  it('a company named again later completes no identification; a name given late does', () => {
-    for (const d of dialogues) {
-      const late = runDialogue(d, lex).events.find((e) => e.type === 'late_self_identification');
-      if (late) expect(d.expected.map((x) => x.type), d.id).toContain('late_self_identification');
-    }
-  });
-});
+blindSetSuite(
+  here,
+  lex,
+  {
+    name: 'sixth',
+    folder: 'dialogues-blind6',
+    counts: { zh: 17, en: 17, auto: 6 },
+    hard: ['outbound', 'collections', 'survey', 'security-callback', 'late-self-id', 'late-greeting', 'neutral-lookalike', 'polite-remove-vs-threat', 'agent-quotes-customer', 'demonstrative-nage', 'would-you-like', 'whisper-hallucination', 'bare-wei', 'traditional-characters', 'code-switch', 'asr-homophone', 'closing-then-more'],
+    floors: {
+      greeting: { p: 0.95, r: 0.98 }, // measured 0.970 / 1.000
+      missing_greeting: { p: 0.98, r: 0.83 }, // 1.000 / 0.875
+      late_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+      closing: { p: 0.94, r: 0.98 }, // 0.966 / 1.000
+      missing_closing: { p: 0.98, r: 0.87 }, // 1.000 / 0.917
+      self_identification: { p: 0.94, r: 0.9 }, // 0.963 / 0.929
+      late_self_identification: { p: 0.98, r: 0.7 }, // 1.000 / 0.750
+      missing_self_identification: { p: 0.75, r: 0.98 }, // 0.800 / 1.000
+      banned_phrase: { p: 0.93, r: 0.93 }, // 0.955 / 0.955
+      filler: { p: 0.85, r: 0.98 }, // 0.875 / 1.000
+      customer_escalation: { p: 0.93, r: 0.93 }, // 0.950 / 0.950
+    },
+    meanFloor: 0.93, // measured 0.952
+  },
+  (dialogues) => {
+    it('a company named again later completes no identification; a name given late does', () => {
+      for (const d of dialogues) {
+        const late = runDialogue(d, lex).events.find((e) => e.type === 'late_self_identification');
+        if (late) expect(d.expected.map((x) => x.type), d.id).toContain('late_self_identification');
+      }
+    });
+  },
+);

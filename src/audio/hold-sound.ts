@@ -301,21 +301,7 @@ function reachOverHoldSound(
 ): TimeSpan {
   const sound = holdSoundLimits(blocks, blockSec, h, speechLevelDb, p);
   if (!sound) return h;
-  let end = h.end;
-  let quiet = 0;
-  for (const b of blocks) {
-    if (b.start < h.end - 1e-9) continue;
-    if (b.start + blockSec > h.end + p.reachMaxSec) break;
-    if (other.some((o) => o.start < b.start + blockSec && o.end > b.start)) break;
-    if (!b.present) {
-      quiet += blockSec;
-      if (quiet > p.reachQuietSec) break;
-      continue;
-    }
-    if (!sound.accepts(b)) break;
-    quiet = 0;
-    end = b.start + blockSec;
-  }
+  const end = walkHoldSound(blocks, blockSec, h.end, 1, sound.accepts, other, p);
   if (end === h.end) return h;
   // end on the last sounding frame of the last such block
   const e = features.channels[channel].energyDb;
@@ -324,6 +310,39 @@ function reachOverHoldSound(
   let t = Math.min(e.length, Math.round(end / fs)) - 1;
   while (t > h.end / fs && e[t] < soundDb) t--;
   return { start: h.start, end: Math.max(h.end, (t + 1) * fs) };
+}
+
+/**
+ * From a hold's edge at `from`, block by block away from the hold (`direction` 1: after it, -1: before it), over
+ * blocks `accepts` takes and silent stretches of at most `reachQuietSec`, up to `reachMaxSec`, stopping where the
+ * other side speaks: the farthest edge of the last block taken (`from` when none is).
+ */
+function walkHoldSound(
+  blocks: HoldBlock[],
+  blockSec: number,
+  from: number,
+  direction: 1 | -1,
+  accepts: (b: HoldBlock) => boolean,
+  other: TimeSpan[],
+  p: HoldSoundParams,
+): number {
+  let edge = from;
+  let quiet = 0;
+  for (let k = 0; k < blocks.length; k++) {
+    const b = blocks[direction === 1 ? k : blocks.length - 1 - k];
+    if (direction === 1 ? b.start < from - 1e-9 : b.start + blockSec > from + 1e-9) continue;
+    if (direction === 1 ? b.start + blockSec > from + p.reachMaxSec : b.start < from - p.reachMaxSec) break;
+    if (other.some((o) => o.start < b.start + blockSec && o.end > b.start)) break;
+    if (!b.present) {
+      quiet += blockSec;
+      if (quiet > p.reachQuietSec) break;
+      continue;
+    }
+    if (!accepts(b)) break;
+    quiet = 0;
+    edge = direction === 1 ? b.start + blockSec : b.start;
+  }
+  return edge;
 }
 
 /** The blocks of `piece` are typical of `hold`: no louder than its median block + `reachLouderDb`, no more modulated than + `edgeModulationDb`. */
@@ -400,22 +419,7 @@ function reachBackOverHoldSound(
 ): TimeSpan {
   const sound = holdSoundLimits(blocks, blockSec, h, speechLevelDb, p);
   if (!sound) return h;
-  let start = h.start;
-  let quiet = 0;
-  for (let i = blocks.length - 1; i >= 0; i--) {
-    const b = blocks[i];
-    if (b.start + blockSec > h.start + 1e-9) continue;
-    if (b.start < h.start - p.reachMaxSec) break;
-    if (other.some((o) => o.start < b.start + blockSec && o.end > b.start)) break;
-    if (!b.present) {
-      quiet += blockSec;
-      if (quiet > p.reachQuietSec) break;
-      continue;
-    }
-    if (!sound.accepts(b)) break;
-    quiet = 0;
-    start = b.start;
-  }
+  const start = walkHoldSound(blocks, blockSec, h.start, -1, sound.accepts, other, p);
   // (a second of sound is as likely the quiet end of the agent's last words as the hold's first notes)
   if (h.start - start < p.reachBackMinSec) return h;
   // start on the first sounding frame of the first such block
