@@ -29,6 +29,7 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind6.test.ts',
   'test/text-detect-blind7.test.ts',
   'test/text-detect-blind8.test.ts',
+  'test/text-detect-blind9.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
