@@ -271,8 +271,8 @@ export function detectHoldSound(
   const speech = unionSpans(own, other);
   const reached = holds
     .filter((h) => h.end - h.start >= minSec && !speechLike(blocks, blockSec, h, speechLevelDb, p))
-    .map((h) => reachOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p))
-    .map((h) => reachBackOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p));
+    .map((h) => reachOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p, 1))
+    .map((h) => reachOverHoldSound(features, channel, floorDb, speechLevelDb, blocks, blockSec, h, other, p, -1));
   return mergeSpans(reached.map((h) => extendEdges(features, channel, floorDb, h, speech, p)));
 }
 
@@ -286,7 +286,9 @@ export function detectHoldSound(
  * the channel's speech level, no more modulated than its typical block + `edgeModulationDb`; far below the
  * speech, an announcement's swings too), with silent stretches of at most `reachQuietSec` between, up to
  * `reachMaxSec`, while the other side says nothing, still belongs to the hold; the hold ends with the last of
- * it, before the first block it does not accept.
+ * it, before the first block it does not accept. The same before the hold's first steady block (`direction`
+ * -1): a PBX may open a hold with a few seconds of music and then an announcement over it, which fails the block
+ * test; there at least `reachBackMinSec` of such sound is needed.
  */
 function reachOverHoldSound(
   features: Features,
@@ -298,18 +300,26 @@ function reachOverHoldSound(
   h: TimeSpan,
   other: TimeSpan[],
   p: HoldSoundParams,
+  direction: 1 | -1,
 ): TimeSpan {
   const sound = holdSoundLimits(blocks, blockSec, h, speechLevelDb, p);
   if (!sound) return h;
-  const end = walkHoldSound(blocks, blockSec, h.end, 1, sound.accepts, other, p);
-  if (end === h.end) return h;
-  // end on the last sounding frame of the last such block
+  const from = direction === 1 ? h.end : h.start;
+  const edge = walkHoldSound(blocks, blockSec, from, direction, sound.accepts, other, p);
+  // (before the hold, a second of sound is as likely the quiet end of the agent's last words as its first notes)
+  if (direction === 1 ? edge === from : from - edge < p.reachBackMinSec) return h;
+  // the new edge on the sounding frame nearest the far end of what was taken
   const e = features.channels[channel].energyDb;
   const fs = features.frameSec;
   const soundDb = floorDb + p.presenceLowDb + 3;
-  let t = Math.min(e.length, Math.round(end / fs)) - 1;
-  while (t > h.end / fs && e[t] < soundDb) t--;
-  return { start: h.start, end: Math.max(h.end, (t + 1) * fs) };
+  if (direction === 1) {
+    let t = Math.min(e.length, Math.round(edge / fs)) - 1;
+    while (t > h.end / fs && e[t] < soundDb) t--;
+    return { start: h.start, end: Math.max(h.end, (t + 1) * fs) };
+  }
+  let t = Math.max(0, Math.round(edge / fs));
+  while (t < h.start / fs && e[t] < soundDb) t++;
+  return { start: Math.min(h.start, t * fs), end: h.end };
 }
 
 /**
@@ -374,7 +384,7 @@ function speechLike(blocks: HoldBlock[], blockSec: number, h: TimeSpan, speechLe
 }
 
 /**
- * What `reachOverHoldSound` and `reachBackOverHoldSound` accept as the hold's own sound: no louder than its
+ * What `reachOverHoldSound` accepts, after and before a hold, as the hold's own sound: no louder than its
  * typical block + `reachLouderDb` and at least `reachBelowSpeechDb` below the channel's speech level, no more
  * modulated than its typical block + `edgeModulationDb`. Where the hold plays far below the agent's voice (a
  * boosted, clipping microphone), an announcement mixed over the music may be louder than the music by more than
@@ -397,38 +407,6 @@ function holdSoundLimits(blocks: HoldBlock[], blockSec: number, h: TimeSpan, spe
   const modulation = (b: HoldBlock) => b.modulationDb - holdModulation;
   const announcementLike = (b: HoldBlock) => b.levelDb <= farBelow && modulation(b) <= 2 * p.edgeModulationDb && b.bandFluxDb <= holdBandFlux + p.reachBandFluxDb;
   return { accepts: (b) => b.levelDb <= maxLevel && (modulation(b) <= p.edgeModulationDb || announcementLike(b)) };
-}
-
-/**
- * The first steady block of a hold is not always its start either: a PBX may open the hold with a few seconds
- * of music and then an announcement ("your call is important to us…") over it, which fails the block test.
- * Mirror of `reachOverHoldSound`: before the hold's first block, the hold's own sound (as `holdSoundLimits`
- * accepts it), with silent stretches of at most `reachQuietSec`, up to `reachMaxSec`, while the other side says
- * nothing, belongs to the hold; it starts with the first sounding frame of it, after the agent's last words.
- */
-function reachBackOverHoldSound(
-  features: Features,
-  channel: number,
-  floorDb: number,
-  speechLevelDb: number,
-  blocks: HoldBlock[],
-  blockSec: number,
-  h: TimeSpan,
-  other: TimeSpan[],
-  p: HoldSoundParams,
-): TimeSpan {
-  const sound = holdSoundLimits(blocks, blockSec, h, speechLevelDb, p);
-  if (!sound) return h;
-  const start = walkHoldSound(blocks, blockSec, h.start, -1, sound.accepts, other, p);
-  // (a second of sound is as likely the quiet end of the agent's last words as the hold's first notes)
-  if (h.start - start < p.reachBackMinSec) return h;
-  // start on the first sounding frame of the first such block
-  const e = features.channels[channel].energyDb;
-  const fs = features.frameSec;
-  const soundDb = floorDb + p.presenceLowDb + 3;
-  let t = Math.max(0, Math.round(start / fs));
-  while (t < h.start / fs && e[t] < soundDb) t++;
-  return { start: Math.min(h.start, t * fs), end: h.end };
 }
 
 /**
