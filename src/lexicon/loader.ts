@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheKey, cachedJson } from '../config/cache.js';
 import { parseYaml, yamlVersion } from '../config/yaml.js';
 import { ConfigError } from '../core/errors.js';
+import { expandAlternatives } from './alternatives.js';
 import {
   LEXICON_LANGUAGES,
   LexiconFileSchema,
@@ -65,13 +66,15 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
     if (f.category === 'hold' && e.kind !== 'before' && e.kind !== 'after') {
       throw new ConfigError(`${where}.kind: hold entries need kind: before | after`);
     }
+    const phrases = expandAll(e.phrases, `${where}.phrases`);
+    const exceptions = expandAll(e.exceptions, `${where}.exceptions`);
     return {
       id: e.id,
       language: f.language,
       category: f.category,
       kind: e.kind,
-      phrases: f.language === 'en' ? withoutApostrophes(e.phrases) : e.phrases,
-      exceptions: f.language === 'en' ? withoutApostrophes(e.exceptions) : e.exceptions,
+      phrases: f.language === 'en' ? withoutApostrophes(phrases) : phrases,
+      exceptions: f.language === 'en' ? withoutApostrophes(exceptions) : exceptions,
       role: e.role ?? d.role ?? 'agent',
       position: e.position ?? d.position ?? 'any',
       withinSec: e.withinSec ?? d.withinSec,
@@ -88,8 +91,24 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
   return {
     entries,
     info: { file, language: f.language, category: f.category, version: f.version, entries: entries.length },
-    quoteMarkers: f.language === 'en' ? withoutApostrophes(f.quoteMarkers) : f.quoteMarkers,
+    quoteMarkers: f.language === 'en' ? withoutApostrophes(expandAll(f.quoteMarkers, `${file}: quoteMarkers`)) : expandAll(f.quoteMarkers, `${file}: quoteMarkers`),
   };
+}
+
+/** each phrase's `(a|b|)` alternatives written out (./alternatives.ts); a malformed one names the file, entry and phrase */
+function expandAll(phrases: readonly string[], where: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  phrases.forEach((p, j) => {
+    let variants: string[];
+    try {
+      variants = expandAlternatives(p);
+    } catch (err) {
+      throw new ConfigError(`${where}[${j}]: ${(err as Error).message}`);
+    }
+    for (const v of variants) if (!seen.has(v)) seen.add(v), out.push(v);
+  });
+  return out;
 }
 
 /**
