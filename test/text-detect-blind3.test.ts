@@ -74,7 +74,9 @@ describe('text detectors on the third blind set (issue 16)', () => {
   });
 
   it('prints precision and recall per detector and holds them above the floors', () => {
-    const score = sixOnly(scoreDialogues(dialogues, lex));
+    // banned phrases once per agent segment: this set never labels two in one segment (its writer labelled the
+    // utterance, as the later sets say outright), so 我不知道 你自己去营业厅问吧 is one label, not a miss and an extra
+    const score = sixOnly(scoreDialogues(dialogues, lex, undefined, ['banned_phrase']));
     const six = sixDetectorMean(score);
     console.log(formatScore(`text detectors over ${dialogues.length} dialogues of the third blind set (six detectors' types only):`, score));
     console.log(`six-detector mean F1 ${six.mean.toFixed(3)}: ` + six.groups.map((g) => `${g.name} P=${g.p.toFixed(2)} R=${g.r.toFixed(2)} F1=${g.f1.toFixed(2)}`).join(', '));

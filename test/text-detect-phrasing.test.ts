@@ -185,4 +185,45 @@ describe('text detectors: phrasing rules from the fifth blind set', () => {
     const staffLater: Line[] = [['agent', '您好 星河银行 请问有什么可以帮您'], ['customer', '我查一下余额'], ['agent', '好的'], ['customer', '嗯'], ['agent', '我的工号是一二三四 现在帮您查']];
     expect(has(staffLater, 'late_self_identification')).toBe(true);
   });
+
+  it('the impatient repetition in its shapes is banned; asking whether it was said, and saying it in passing, are not', () => {
+    const banned = (t: string) => count([['agent', '您好 请问有什么可以帮您'], ['agent', t]], 'banned_phrase');
+    for (const t of ['我已经跟您说过了 这个不能退', '我跟你讲过好几遍了', '女士 刚才跟您说了 下午两点到四点', '您都没听我说完 怎么就知道不需要呢', '不归我们客服管', '你投诉吧', '有本事您就去投诉', '您自己没看短信吗', '你自己去网点找找'])
+      expect(banned(t), t).toBe(1);
+    for (const t of ['我刚才跟您说过了吗', '刚才跟您说了一下流程 现在帮您办理', '您可以自己去营业厅办理', '如果您不满意可以拨打投诉电话', '看不清楚裂痕的位置'])
+      expect(banned(t), t).toBe(0);
+  });
+
+  it('洞 and 拐 read as digits in a staff number; a tag 对吧 is no filler, a hesitation 那个 before 不好意思 is', () => {
+    expect(has([['agent', '您好 移动宽带报障 公号洞幺幺九 很高兴为您服务']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 华信客服 工号拐洞两幺 请讲']], 'self_identification')).toBe(true);
+    expect(count([['agent', '您好 请问有什么可以帮您'], ['agent', '是湖滨银泰旁边那家对吧']], 'filler')).toBe(0);
+    expect(count([['agent', '您好 请问有什么可以帮您'], ['agent', '那个不好意思打扰您']], 'filler')).toBe(1);
+  });
+
+  it('a cancellation with an ordinary reason is a request; the same words as a threat are churn', () => {
+    const esc = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    expect(esc("i'm moving out on friday so cancel everything in my name")).toBe(false);
+    expect(esc('my mother passed away and i need to close her account')).toBe(false);
+    expect(esc("this is the third outage, cancel everything, i'm going elsewhere")).toBe(true);
+    expect(esc('okay if it happens again im gone')).toBe(true);
+    expect(esc("i'm not making a complaint, i just want my refund date")).toBe(false);
+    expect(esc('yeah the police are here, i got his insurance details')).toBe(false);
+    expect(esc("i'll call the police if you don't refund me")).toBe(true);
+    const zh = (t: string) => has([['agent', '您好'], ['customer', t]], 'customer_escalation');
+    expect(zh('我搬家了 这个宽带要销户')).toBe(false);
+    expect(zh('你们偷偷给我开的 这号我不用了 我要销号')).toBe(true);
+    expect(zh('如果你们不处理 我就 cancel 这张卡')).toBe(true);
+    expect(zh('我要不要报警')).toBe(false);
+    expect(zh('你帮我换一家吧 附近的就行')).toBe(false);
+    expect(zh('再这样我就换一家')).toBe(true);
+    expect(zh('我要搵你哋 manager')).toBe(true);
+  });
+
+  it('"hurry up" and "i\'ve got other lines ringing" are banned; "it\'s in customs" is no name in the opening', () => {
+    expect(count([['agent', 'dental clinic hi'], ['agent', "okay hurry up, i've got other lines ringing"]], 'banned_phrase')).toBe(2); // two phrases, two findings
+    expect(count([['agent', 'thanks for calling'], ['agent', 'no hurry, take your time']], 'banned_phrase')).toBe(0);
+    expect(has([['agent', "SF Express, what's your waybill number?"], ['customer', 'it is sf one four'], ['agent', "It's in customs."]], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'good morning, Riverside Family Medicine, this is Angela speaking']], 'self_identification')).toBe(true);
+  });
 });

@@ -30,6 +30,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind7.test.ts',
   'test/text-detect-blind8.test.ts',
   'test/text-detect-blind9.test.ts',
+  'test/text-detect-blind10.test.ts',
+  'test/text-detect-blind11.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];

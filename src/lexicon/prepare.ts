@@ -381,8 +381,8 @@ export function collapseNumbersZh(chars: ArrayLike<number>): { chars: number[]; 
 }
 
 const isDigitCp = (c: number) => c >= 0x30 && c <= 0x39;
-/** Chinese numerals for `{n}` (十/百/千 too: 九十五号坐席 is seat 95) */
-export const ZH_NUMERALS = '零〇一二三四五六七八九幺两十百千';
+/** Chinese numerals for `{n}` (十/百/千 too: 九十五号坐席 is seat 95; 幺 两 洞 拐 as digits are read on the phone: 洞幺幺九 is 0119) */
+export const ZH_NUMERALS = '零〇一二三四五六七八九幺两洞拐十百千';
 const ZH_NUMERAL_CPS = new Set([...ZH_NUMERALS].map((c) => c.codePointAt(0)!));
 
 /**

@@ -192,7 +192,7 @@ export class ReferenceMatcher {
       sounds = p.syms.map(pinyinKey);
       // digit runs, and runs of three or more Chinese numerals, are one number
       const isDigit = (cp: number) => cp >= 0x30 && cp <= 0x39;
-      const isNumeral = (cp: number) => '零〇一二三四五六七八九幺两十百千'.includes(String.fromCodePoint(cp));
+      const isNumeral = (cp: number) => '零〇一二三四五六七八九幺两洞拐十百千'.includes(String.fromCodePoint(cp));
       numeric = { syms: [], span: [] };
       for (let i = 0; i < p.syms.length; ) {
         const test = isDigit(p.syms[i]) ? isDigit : isNumeral(p.syms[i]) ? isNumeral : null;

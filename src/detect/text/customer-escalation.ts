@@ -5,11 +5,17 @@ import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js
 /**
  * Lexicon kinds that never make an escalation on their own: `insult` (abuse without a threat: 垃圾, "useless"),
  * `neutral` (a mention that is not a complaint: 我不是要投诉, 上次投诉已经解决了, "it's not a complaint") and
- * `problem` (the customer stating the problem the call is about: 到现在还没发货, "nobody told me").
+ * `problem` (the customer stating the problem the call is about: 到现在还没发货, "nobody told me") and `reason`
+ * (an ordinary reason to cancel: moving house, a bereavement).
  */
-const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem']);
+const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason']);
 /** what a `neutral` cue in the same utterance cancels: complaint words and mentions of complaining */
 const CANCELLED_BY_NEUTRAL = new Set(['complaint', 'escalation', 'insult']);
+/**
+ * what a `reason` cue cancels: a cancellation with an ordinary reason in the same utterance (moving house, a
+ * bereavement: 我搬家了 要销户, "i'm moving out so cancel everything") is a request, not a threat to leave
+ */
+const CANCELLED_BY_REASON = new Set(['churn']);
 
 /**
  * Customer complaint / escalation (投诉, 找你们领导, 12315, 携号转网, "cancel everything"), one event per customer
@@ -50,10 +56,12 @@ export function escalationHits(ctx: TextContext): TranscriptHit[] {
   for (const seg of [...bySeg.keys()].sort((a, b) => a - b)) {
     const g = bySeg.get(seg)!;
     const neutral = g.some((h) => h.entry.kind === 'neutral');
+    const reason = g.some((h) => h.entry.kind === 'reason');
     for (const h of g) {
       const kind = h.entry.kind ?? 'complaint';
       if (NOT_ESCALATION.has(kind)) continue;
       if (neutral && CANCELLED_BY_NEUTRAL.has(kind)) continue;
+      if (reason && CANCELLED_BY_REASON.has(kind)) continue;
       out.push(h);
     }
   }
