@@ -147,6 +147,18 @@ describe('analyze --jobs: a stage stuck in synchronous code on a worker thread',
     }
   });
 
+  it("a new worker's start-up does not count against its first stage's budget", async () => {
+    // the worker blocks 2.5 s before it serves; score (0.3 s) has a 1 s budget and the grace is 0.5 s: counted
+    // from the hand-over, the pool would give up at 1.5 s, before the stage began
+    const pool = createStagePool(1, { startDelayMs: 2500 } as unknown as PipelineConfig, { workerUrl, graceSec: 0.5 });
+    try {
+      const runs = await pool.executeSequence([stage('score')], state, ctx('slow-start.wav'), { budget: { baseSec: 1, perAudioSec: 0 } });
+      expect(runs.map((r) => r.stage)).toEqual(['score']);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('Ctrl-C while a call waits for a thread: it never starts', async () => {
     const pool = createStagePool(1, {} as PipelineConfig, { workerUrl });
     const ac = new AbortController();

@@ -89,6 +89,12 @@ export function defaultJobs(): number {
  * after it is stuck in synchronous code (a regex or loop gone superlinear) and is terminated by the pool.
  */
 export const POOL_GRACE_SEC = 2;
+/**
+ * A new worker loads every stage module before it can begin the job handed to it (seconds on a loaded machine,
+ * longer under tsx): until its first stage begins, the pool allows this much more, so start-up never counts
+ * against a stage's budget.
+ */
+export const WORKER_START_SEC = 60;
 
 interface Pending {
   job: StageJob;
@@ -103,6 +109,8 @@ interface Pending {
   signal?: AbortSignal;
   onAbort?: () => void;
   timer?: NodeJS.Timeout;
+  /** the worker said the job's first stage began: the watch counts from then */
+  begun?: boolean;
 }
 
 interface Slot {
@@ -153,7 +161,8 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
         p.onAbort = () => slot.w.postMessage({ abort: p.job.id });
         p.signal.addEventListener('abort', p.onAbort, { once: true });
       }
-      watch(slot, p, p.job.stages[0]!);
+      // until the worker says the first stage began, a new worker's start-up is allowed for
+      watch(slot, p, p.job.stages[0]!, slot.answered ? 0 : WORKER_START_SEC);
       slot.w.postMessage(p.job);
     }
   };
@@ -163,13 +172,13 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
    * event loop is blocked): the worker is terminated and replaced, and the job fails with the
    * StageTimeoutError the in-process path would have thrown.
    */
-  const watch = (slot: Slot, p: Pending, stage: StageName) => {
+  const watch = (slot: Slot, p: Pending, stage: StageName, startSec = 0) => {
     clearTimeout(p.timer);
     p.stage = stage;
     const budgetSec = budgetSecFor(p.job.budget ?? DEFAULT_STAGE_BUDGET, p.job.state.info?.durationSec);
     p.timer = setTimeout(() => {
       if (slot.busy === p) fail(slot, new StageTimeoutError(p.job.recording.displayName, stage, budgetSec));
-    }, (budgetSec + graceSec) * 1000);
+    }, (budgetSec + graceSec + startSec) * 1000);
   };
   /** A worker, with handlers that act only while it is its slot's worker (a replaced one's late events are ignored). */
   const spawnWorker = (slot: Slot): Worker => {
@@ -184,7 +193,8 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
       slot.answered = true;
       if (!p || p.job.id !== m.id) return;
       if ('progress' in m) {
-        if (m.stage !== p.stage) watch(slot, p, m.stage);
+        if (m.stage !== p.stage || !p.begun) watch(slot, p, m.stage);
+        p.begun = true;
         p.opts.onProgress?.(m.stage, m.progress);
       } else if ('runs' in m) settle(slot)?.resolve(m.runs);
       else settle(slot)?.reject(errorFromWorker(p.job, m.error));
