@@ -27,10 +27,12 @@ const FLOORS: Record<string, { p: number; r: number }> = {
   banned_phrase: { p: 0.98, r: 0.92 },   // measured 1.000 / 0.941
   filler: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   politeness: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
-  apology: { p: 0.92, r: 0.92 },   // measured 0.944 / 0.944
+  // 0.944 / 0.944 until lexicons 1.2-1.12; then 到现在还没(发货) became the problem the call is about, not a complaint
+  // (four blind writers label it so), and zh-09's apology no longer answers an escalation
+  apology: { p: 0.86, r: 0.86 },   // measured 0.889 / 0.889
   thanks: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   hold_etiquette: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
-  customer_escalation: { p: 0.98, r: 0.93 },   // measured 1.000 / 0.950
+  customer_escalation: { p: 0.98, r: 0.88 },   // measured 1.000 / 0.900 (0.950 before: zh-09, see apology)
   speech_rate: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
 };
 

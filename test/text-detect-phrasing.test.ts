@@ -226,4 +226,43 @@ describe('text detectors: phrasing rules from the fifth blind set', () => {
     expect(has([['agent', "SF Express, what's your waybill number?"], ['customer', 'it is sf one four'], ['agent', "It's in customs."]], 'missing_self_identification')).toBe(true);
     expect(has([['agent', 'good morning, Riverside Family Medicine, this is Angela speaking']], 'self_identification')).toBe(true);
   });
+
+  it('blame, regional brush-offs and their look-alikes (twelfth and thirteenth sets)', () => {
+    const banned = (t: string) => count([['agent', '您好 请问有什么可以帮您'], ['agent', t]], 'banned_phrase');
+    for (const t of ['这个是你自己输错了 怪不了系统', '点解会断 我唔知喎 你问工程部啦', 'policy terms 写到好清楚 你自己冇睇啫', '没得照片这个莫得办法', '您老是打断我 我话还没说完呢'])
+      expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ['唔知你方唔方便讲一下电话号码', '这个不是您的问题 我帮您处理'])
+      expect(banned(t), t).toBe(0);
+    const en = (t: string) => count([['agent', 'thanks for calling'], ['agent', t]], 'banned_phrase');
+    expect(en("sir you are the one who put the wrong flat number it's your fault not ours")).toBeGreaterThanOrEqual(1);
+    expect(en("that's no ma department pal")).toBe(1);
+    expect(en("don't worry it's not your fault at all")).toBe(0);
+    expect(en('hello hello can you hear me')).toBe(0);
+  });
+
+  it('closings in other words; "said goodbye" in another sense is no farewell', () => {
+    const closing = (t: string) => has([['agent', 'hello thanks for calling'], ['customer', 'thanks'], ['agent', t]], 'closing');
+    expect(closing('alright ma thank you for banking with pilgrim have a blessed afternoon')).toBe(true);
+    expect(closing('sorry to bother ye have a good afternoon bye')).toBe(true);
+    expect(closing('no sir the paper form has said goodbye everything is online now')).toBe(false);
+    const zh = (t: string) => has([['agent', '您好'], ['customer', '好'], ['agent', t]], 'closing');
+    expect(zh('唔该晒你 祝你旅途愉快 拜拜')).toBe(true);
+  });
+
+  it('a role word before a surname names the agent; an old complaint, a problem and an insult alone are no escalation', () => {
+    expect(has([['agent', '您好工商银行客服代表王敏很高兴为您服务']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 工商银行客服代表为您服务']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'good afternoon thanks for calling youre speaking with naledi how can i help']], 'missing_self_identification')).toBe(true);
+    const esc = (t: string) => has([['agent', '您好'], ['customer', t]], 'customer_escalation');
+    expect(esc('我买的东西到现在还没发货')).toBe(false);
+    expect(esc('你这什么态度 算了 我不跟你吵')).toBe(false);
+    expect(esc('你这什么态度 我要投诉你')).toBe(true);
+    expect(esc('我约满即刻转台 转去第二间')).toBe(true);
+    expect(esc('我要把这件事 po 到 dcard 让大家看看')).toBe(true);
+    const en = (t: string) => has([['agent', 'hi'], ['customer', t]], 'customer_escalation');
+    expect(en('i complained last month and you guys sorted it fine, it is just annoying')).toBe(false);
+    expect(en("i'm close to closing every account i've got with yous and taking the lot elsewhere")).toBe(true);
+    expect(en("that's it i'm calling the texas department of insurance today")).toBe(true);
+    expect(en('can i still send the paper form instead')).toBe(false);
+  });
 });

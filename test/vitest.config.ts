@@ -32,6 +32,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind9.test.ts',
   'test/text-detect-blind10.test.ts',
   'test/text-detect-blind11.test.ts',
+  'test/text-detect-blind12.test.ts',
+  'test/text-detect-blind13.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
