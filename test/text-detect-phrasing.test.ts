@@ -189,7 +189,7 @@ describe('text detectors: phrasing rules from the fifth blind set', () => {
   it('the impatient repetition in its shapes is banned; asking whether it was said, and saying it in passing, are not', () => {
     const banned = (t: string) => count([['agent', '您好 请问有什么可以帮您'], ['agent', t]], 'banned_phrase');
     for (const t of ['我已经跟您说过了 这个不能退', '我跟你讲过好几遍了', '女士 刚才跟您说了 下午两点到四点', '您都没听我说完 怎么就知道不需要呢', '不归我们客服管', '你投诉吧', '有本事您就去投诉', '您自己没看短信吗', '你自己去网点找找'])
-      expect(banned(t), t).toBe(1);
+      expect(banned(t), t).toBeGreaterThanOrEqual(1);
     for (const t of ['我刚才跟您说过了吗', '刚才跟您说了一下流程 现在帮您办理', '您可以自己去营业厅办理', '如果您不满意可以拨打投诉电话', '看不清楚裂痕的位置'])
       expect(banned(t), t).toBe(0);
   });
@@ -264,5 +264,44 @@ describe('text detectors: phrasing rules from the fifth blind set', () => {
     expect(en("i'm close to closing every account i've got with yous and taking the lot elsewhere")).toBe(true);
     expect(en("that's it i'm calling the texas department of insurance today")).toBe(true);
     expect(en('can i still send the paper form instead')).toBe(false);
+  });
+
+  it('venting alone is no escalation but still wants an apology; a complaint, a threat or a demand is one (fourteenth set)', () => {
+    const run2 = (t: string) => run([['agent', '您好 请问有什么可以帮您'], ['customer', t], ['agent', '非常抱歉给您添麻烦了 我马上帮您查']]);
+    const vent = run2('我家宽带断了三天了 气死我了 你们到底管不管');
+    expect(vent.filter((e) => e.type === 'customer_escalation')).toHaveLength(0);
+    expect(vent.find((e) => e.type === 'apology')?.details).toMatchObject({ followsComplaint: true });
+    expect(run2('我家宽带断了三天了 气死我了 明天再不来我就打一二三四五市民热线').filter((e) => e.type === 'customer_escalation')).toHaveLength(1);
+    const en = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    expect(en("this is the third time i've called, this is unacceptable")).toBe(false);
+    expect(en("this is unacceptable, i want to talk to the manager right now")).toBe(true);
+    expect(en('and if you call again i will sue')).toBe(true);
+    const zh = (t: string) => has([['agent', '您好'], ['customer', t]], 'customer_escalation');
+    expect(zh('不是我啊 是我朋友 他想投诉你们 让我帮他问问投诉流程')).toBe(false);
+    expect(zh('我要把家里的宽带销户 我下个月搬到成都去了')).toBe(false);
+    expect(zh('我妈妈上个月走了 她名下有两张卡 我想问问怎么销户')).toBe(false);
+    expect(zh('这个月再不处理 我就把 shop close 掉 全部搬去 Lazada')).toBe(true);
+    expect(zh('行 你工号我记下了 等着吧')).toBe(true);
+  });
+
+  it('a bare farewell after the customer\'s own goodbye is no closing, whatever thanks came before it; with the thanks it is', () => {
+    const lines = (last: string): Line[] => [['agent', 'hi its bayside dental confirming your appointment'], ['customer', 'can i move it to friday'], ['agent', 'okay thats moved to friday thanks for confirming'], ['customer', 'thanks bye'], ['agent', last]];
+    expect(has(lines('bye'), 'missing_closing')).toBe(true);
+    expect(has(lines('thank you bye'), 'closing')).toBe(true);
+    expect(has(lines('thanks for calling bye'), 'closing')).toBe(true);
+    expect(has([['agent', '您好'], ['customer', '查一下'], ['agent', '感谢您的来电 祝您生活愉快'], ['customer', '好的 拜拜'], ['agent', '再见']], 'closing')).toBe(true);
+  });
+
+  it('pushy sellers and collectors are banned; condolences and polite offers are not (fifteenth set)', () => {
+    const banned = (t: string) => count([['agent', '您好 我是星河银行的客户经理张伟'], ['agent', t]], 'banned_phrase');
+    for (const t of ['您连听都不听怎么知道不需要呢', '还好意思说没钱 借的时候怎么不想想', '您要是按时还钱谁会去找您', '您这都不懂 到时候别后悔'])
+      expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    expect(banned('您可以先了解一下 不需要的话也没关系')).toBe(0);
+    expect(banned('宠物自动喂食器下午三点给您送过去')).toBe(0);
+    const en = (t: string) => count([['agent', 'hi this is mark from northbridge'], ['agent', t]], 'banned_phrase');
+    expect(en("whatever, your loss")).toBeGreaterThanOrEqual(1);
+    expect(en("i'm so sorry for your loss, i'll close the account for you")).toBe(0);
+    expect(en("look i'm not hanging up until you let me finish")).toBeGreaterThanOrEqual(1);
+    expect(en('let me finish setting that up for you')).toBe(0);
   });
 });

@@ -34,6 +34,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind11.test.ts',
   'test/text-detect-blind12.test.ts',
   'test/text-detect-blind13.test.ts',
+  'test/text-detect-blind14.test.ts',
+  'test/text-detect-blind15.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];

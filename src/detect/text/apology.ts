@@ -1,15 +1,16 @@
 import type { CallEvent } from '../../core/types.js';
 import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js';
-import { escalationHits } from './customer-escalation.js';
+import { complaintHits } from './customer-escalation.js';
 
 /**
- * 致歉语 in agent speech, one event per utterance. Each `apology` says whether it followed a customer complaint or escalation within
+ * 致歉语 in agent speech, one event per utterance. Each `apology` says whether it followed a customer complaint, escalation or
+ * venting within
  * apologyWindowSec (followsComplaint, complaintAtSec). The reverse signal — a complaint with no apology — is
  * on the customer_escalation event (apologised: false) and in metrics.complaintsUnapologised; scoring rules
  * decide what a missing apology costs.
  */
 export function detectApologies(ctx: TextContext): CallEvent[] {
-  const complaints = escalationHits(ctx).filter((h) => h.speaker !== 'unknown');
+  const complaints = complaintHits(ctx).filter((h) => h.speaker !== 'unknown');
   // apologies arrive in utterance order: the latest complaint at or before each is tracked by a moving pointer
   let ci = 0;
   return perSegmentEvents('apology', hitsOf(ctx, 'apology', 'agent'), (h) => {

@@ -11,8 +11,9 @@ import { absenceEvent, agentSegments, hitEvent, hitsOf, isAgentSide, type TextCo
  *   words, are stepped over; a closing followed by more business is not the closing.
  * - The agent's: customer speech never counts (a customer's "bye" ends nothing for the agent), and hallucinated
  *   segments were removed before (runTextDetectors).
- * - Complete: a bare farewell (`kind: farewell`: 再见 / 拜拜 / bye) is a closing only with thanks, a courtesy
- *   (不客气, "you're welcome") or another closing phrase in the same final turn ("ok bye" is not 003's 结束语).
+ * - Complete: a bare farewell (`kind: farewell`: 再见 / 拜拜 / bye) is a closing only with another closing phrase
+ *   in the final turn, or with thanks or a courtesy (不客气, "you're welcome") said in the same run of agent speech
+ *   ("ok bye" is not 003's 结束语, nor is "thanks for confirming" … the customer's "thanks bye" … "bye").
  * - Within closingWindowSec of the end of the agent's last utterance.
  * `missing_closing` quotes the agent's last utterances.
  */
@@ -28,12 +29,28 @@ export function detectClosing(ctx: TextContext): CallEvent[] {
   const closings = hitsOf(ctx, 'closing', 'agent').filter(
     (h) => inTurn(h) && h.end >= lastAgentEndSec - (h.entry.withinSec ?? p.closingWindowSec),
   );
-  const courtesy = () => hitsOf(ctx, 'thanks', 'agent').some(inTurn) || hitsOf(ctx, 'politeness', 'agent').some((h) => inTurn(h) && h.entry.emit === 'event');
+  // a farewell is completed by thanks or a courtesy said with it, in the same run of agent speech: "thanks for
+  // confirming" / "bye" across the customer's own "thanks bye" is business thanks and a bare bye, not a closing
+  const run = runOf(ctx.segments);
+  const farewellRuns = new Set(closings.filter((h) => h.entry.kind === 'farewell').map((h) => run[h.segmentIndex]));
+  const withFarewell = (h: TranscriptHit) => inTurn(h) && farewellRuns.has(run[h.segmentIndex]);
+  const courtesy = () => hitsOf(ctx, 'thanks', 'agent').some(withFarewell) || hitsOf(ctx, 'politeness', 'agent').some((h) => withFarewell(h) && h.entry.emit === 'event');
   const complete = closings.some((h) => h.entry.kind !== 'farewell') || (closings.length > 0 && courtesy());
   const hit = complete ? closings.sort((a, b) => b.end - a.end || b.confidence - a.confidence)[0] : undefined;
   if (hit) return [hitEvent('closing', hit, { lastAgentEndSec })];
   const shown = agent.slice(-p.evidenceUtterances);
   return [absenceEvent('missing_closing', 'closing', shown, { lastAgentEndSec, windowSec: p.closingWindowSec })];
+}
+
+/** each segment's run: consecutive segments of one side share a number */
+function runOf(segments: readonly TranscriptSegment[]): number[] {
+  const out: number[] = [];
+  let n = 0;
+  segments.forEach((s, i) => {
+    if (i > 0 && isAgentSide(s.speaker) !== isAgentSide(segments[i - 1].speaker)) n++;
+    out.push(n);
+  });
+  return out;
 }
 
 function units(s: TranscriptSegment): number {

@@ -8,9 +8,16 @@ import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js
  * `problem` (the customer stating the problem the call is about: 到现在还没发货, "nobody told me") and `reason`
  * (an ordinary reason to cancel: moving house, a bereavement).
  */
-const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason']);
+const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent']);
+/**
+ * `vent`: anger at the problem or the service (气死我了, 态度太差, "this is unacceptable", "third time i've called")
+ * without a demand or a threat. Not an escalation on its own (the blind sets' writers label a raging customer only
+ * where the utterance asks to complain, threatens or demands a supervisor), but an upset customer an apology
+ * answers (003 二(二)2.12 对方情绪激动): apologies after venting follow a complaint (`complaintHits`).
+ */
+const VENT = 'vent';
 /** what a `neutral` cue in the same utterance cancels: complaint words and mentions of complaining */
-const CANCELLED_BY_NEUTRAL = new Set(['complaint', 'escalation', 'insult']);
+const CANCELLED_BY_NEUTRAL = new Set(['complaint', 'escalation', 'insult', VENT]);
 /**
  * what a `reason` cue cancels: a cancellation with an ordinary reason in the same utterance (moving house, a
  * bereavement: 我搬家了 要销户, "i'm moving out so cancel everything") is a request, not a threat to leave
@@ -46,6 +53,15 @@ export function detectCustomerEscalation(ctx: TextContext): { events: CallEvent[
 
 /** The customer's escalation hits that count, in utterance order (neutral and insult-only utterances removed). */
 export function escalationHits(ctx: TextContext): TranscriptHit[] {
+  return customerHits(ctx, false);
+}
+
+/** What an apology answers: the escalation hits and the customer's venting (not cancelled by a neutral cue). */
+export function complaintHits(ctx: TextContext): TranscriptHit[] {
+  return customerHits(ctx, true);
+}
+
+function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
   const bySeg = new Map<number, TranscriptHit[]>();
   for (const h of hitsOf(ctx, 'escalation', 'customer')) {
     const g = bySeg.get(h.segmentIndex);
@@ -59,7 +75,7 @@ export function escalationHits(ctx: TextContext): TranscriptHit[] {
     const reason = g.some((h) => h.entry.kind === 'reason');
     for (const h of g) {
       const kind = h.entry.kind ?? 'complaint';
-      if (NOT_ESCALATION.has(kind)) continue;
+      if (NOT_ESCALATION.has(kind) && !(withVent && kind === VENT)) continue;
       if (neutral && CANCELLED_BY_NEUTRAL.has(kind)) continue;
       if (reason && CANCELLED_BY_REASON.has(kind)) continue;
       out.push(h);
