@@ -304,4 +304,22 @@ describe('text detectors: phrasing rules from the fifth blind set', () => {
     expect(en("look i'm not hanging up until you let me finish")).toBeGreaterThanOrEqual(1);
     expect(en('let me finish setting that up for you')).toBe(0);
   });
+
+  it('agents under pressure and hotline brush-offs are banned; diagnostic questions and polite work are not (sixteenth and seventeenth sets)', () => {
+    const en = (t: string) => count([['agent', 'thanks for calling northbridge this is sam'], ['agent', t]], 'banned_phrase');
+    for (const t of ["as i've said twice now it's thirty days", "it's not rocket science, it goes in the yellow one", "we're not a charity sir", "that's just how it is with fraud blocks", "you'd have seen that if you'd checked the email"])
+      expect(en(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ['how many times has it dropped today', "i understand how frustrating this is, let me see what i can do"])
+      expect(en(t), t).toBe(0);
+    const zh = (t: string) => count([['agent', '您好 12345热线 208号话务员'], ['agent', t]], 'banned_phrase');
+    for (const t of ['我们只负责登记', '您这记性也太差了', '商家什么时候出餐这您问我我问谁啊', '找主管也是一样的'])
+      expect(zh(t), t).toBeGreaterThanOrEqual(1);
+    expect(zh('这个需要到市场监管局办理 电话是12315 地址在人民路88号')).toBe(0);
+  });
+
+  it('hotline numbers name the organisation and 坐席 / 接线生 the agent in the opening', () => {
+    expect(has([['agent', '您好 很高兴为您服务 95598 我是326号客服代表']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 社保服务热线 坐席六二号 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 很高兴为您服务 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
+  });
 });
