@@ -32,7 +32,8 @@ const FLOORS: Record<string, { p: number; r: number }> = {
   late_self_identification: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   missing_self_identification: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   banned_phrase: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
-  filler: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
+  // 1.000 / 0.952: one 嗯，好的 labelled as a filler; an acknowledgement since lexicons 1.2-1.16 (see blind 1)
+  filler: { p: 0.98, r: 0.92 },
   politeness: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   apology: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   thanks: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000

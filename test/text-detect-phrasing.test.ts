@@ -322,4 +322,24 @@ describe('text detectors: phrasing rules from the fifth blind set', () => {
     expect(has([['agent', '您好 社保服务热线 坐席六二号 请问有什么可以帮您']], 'self_identification')).toBe(true);
     expect(has([['agent', '您好 很高兴为您服务 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
   });
+
+  it('an acknowledging 嗯 is no filler, a hesitating one is; impatience with a slow customer is banned, patience is not (eighteenth and nineteenth sets)', () => {
+    const fillers = (t: string) => count([['agent', '您好 请问有什么可以帮您'], ['agent', t]], 'filler');
+    expect(fillers('嗯')).toBe(0);
+    expect(fillers('嗯 好的 我帮您查一下')).toBe(0);
+    expect(fillers('嗯 拜拜')).toBe(0);
+    expect(fillers('嗯，请您稍等')).toBe(1);
+    expect(fillers('嗯，那个，您的订单')).toBe(2);
+    const en = (t: string) => count([['agent', 'good afternoon harmony funeral plans this is jo'], ['agent', t]], 'banned_phrase');
+    for (const t of ["mrs brennan i've told you three times now they are not here", 'can you put someone younger on the phone', "you're getting confused again, i've been through this"])
+      expect(en(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ['let me say that again more slowly', 'no problem at all, take your time'])
+      expect(en(t), t).toBe(0);
+    const zh = (t: string) => count([['agent', '您好 燃气热线 工号四六二'], ['agent', t]], 'banned_phrase');
+    expect(zh('四百六 您耳朵不好使啊')).toBeGreaterThanOrEqual(1);
+    expect(zh('不着急 我再给您说一遍 四百六十块')).toBe(0);
+    const esc = (t: string) => has([['agent', 'hi'], ['customer', t]], 'customer_escalation');
+    expect(esc("i have power of attorney for my mum, i need to change her address")).toBe(false);
+    expect(esc("if it's not refunded i'm taking it to afca")).toBe(true);
+  });
 });

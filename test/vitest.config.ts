@@ -38,6 +38,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind15.test.ts',
   'test/text-detect-blind16.test.ts',
   'test/text-detect-blind17.test.ts',
+  'test/text-detect-blind18.test.ts',
+  'test/text-detect-blind19.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];

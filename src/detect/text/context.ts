@@ -174,3 +174,17 @@ export function minOf<T>(xs: readonly T[], f: (x: T) => number): number {
   for (const x of xs) m = Math.min(m, f(x));
   return m;
 }
+
+/**
+ * The hit's utterance says nothing but phrases that do not count alone (`countsAlone: false`) among `hits`: "hello?"
+ * / "hello hello" (an agent picking up or checking the line, not the standard opening: 000 第三篇 三、5; 003 二(一)1.1
+ * 开篇语), a bare 嗯 (an acknowledgement, not a filler).
+ */
+export function bareUtterance(h: TranscriptHit, greetingHits: readonly TranscriptHit[]): boolean {
+  const covered = new Uint8Array(h.length);
+  for (const g of greetingHits) {
+    if (g.segmentIndex !== h.segmentIndex || g.language !== h.language || g.entry.countsAlone !== false) continue;
+    covered.fill(1, g.from, g.to);
+  }
+  return covered.every((c) => c === 1);
+}

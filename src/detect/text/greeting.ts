@@ -1,19 +1,5 @@
 import type { CallEvent } from '../../core/types.js';
-import type { TranscriptHit } from '../../lexicon/matcher.js';
-import { absenceEvent, agentSegments, hitEvent, hitsOf, round2, type TextContext } from './context.js';
-
-/**
- * The hit's utterance says nothing but phrases that do not count alone ("hello?", "hello hello", "hi?"): an agent
- * picking up the line or checking it, not the standard opening (000 第三篇 三、5; 003 二(一)1.1 开篇语).
- */
-function bareUtterance(h: TranscriptHit, greetingHits: readonly TranscriptHit[]): boolean {
-  const covered = new Uint8Array(h.length);
-  for (const g of greetingHits) {
-    if (g.segmentIndex !== h.segmentIndex || g.language !== h.language || g.entry.countsAlone !== false) continue;
-    covered.fill(1, g.from, g.to);
-  }
-  return covered.every((c) => c === 1);
-}
+import { absenceEvent, agentSegments, bareUtterance, hitEvent, hitsOf, round2, type TextContext } from './context.js';
 
 /**
  * 开头语: the first greeting-lexicon hit in agent speech that starts within greetingSearchSec of the call
