@@ -176,15 +176,26 @@ export function minOf<T>(xs: readonly T[], f: (x: T) => number): number {
 }
 
 /**
- * The hit's utterance says nothing but phrases that do not count alone (`countsAlone: false`) among `hits`: "hello?"
- * / "hello hello" (an agent picking up or checking the line, not the standard opening: 000 第三篇 三、5; 003 二(一)1.1
- * 开篇语), a bare 嗯 (an acknowledgement, not a filler).
+ * `hits` without those whose utterance says nothing but phrases that do not count alone (`countsAlone: false`):
+ * "hello?" / "hello hello" (an agent picking up or checking the line, not the standard opening: 000 第三篇 三、5;
+ * 003 二(一)1.1 开篇语), a bare 嗯 (an acknowledgement, not a filler). Linear in the hits: each utterance (and
+ * language) is judged once, from its own countsAlone-false hits.
  */
-export function bareUtterance(h: TranscriptHit, greetingHits: readonly TranscriptHit[]): boolean {
-  const covered = new Uint8Array(h.length);
-  for (const g of greetingHits) {
-    if (g.segmentIndex !== h.segmentIndex || g.language !== h.language || g.entry.countsAlone !== false) continue;
-    covered.fill(1, g.from, g.to);
+export function withoutBareUtterances(hits: readonly TranscriptHit[]): TranscriptHit[] {
+  const alone = new Map<string, TranscriptHit[]>();
+  for (const h of hits) {
+    if (h.entry.countsAlone !== false) continue;
+    const k = `${h.segmentIndex}\u0000${h.language}`;
+    const g = alone.get(k);
+    if (g) g.push(h);
+    else alone.set(k, [h]);
   }
-  return covered.every((c) => c === 1);
+  if (alone.size === 0) return [...hits];
+  const bare = new Set<string>();
+  for (const [k, g] of alone) {
+    const covered = new Uint8Array(g[0].length);
+    for (const x of g) covered.fill(1, x.from, x.to);
+    if (covered.every((c) => c === 1)) bare.add(k);
+  }
+  return hits.filter((h) => !(h.entry.countsAlone === false && bare.has(`${h.segmentIndex}\u0000${h.language}`)));
 }

@@ -1,5 +1,5 @@
 import type { CallEvent } from '../../core/types.js';
-import { absenceEvent, agentSegments, bareUtterance, hitEvent, hitsOf, round2, type TextContext } from './context.js';
+import { absenceEvent, agentSegments, hitEvent, hitsOf, round2, withoutBareUtterances, type TextContext } from './context.js';
 
 /**
  * 开头语: the first greeting-lexicon hit in agent speech that starts within greetingSearchSec of the call
@@ -12,8 +12,7 @@ export function detectGreeting(ctx: TextContext): CallEvent[] {
   if (agent.length === 0) return [];
   const p = ctx.params;
   const inWindow = hitsOf(ctx, 'greeting', 'agent').filter((h) => h.start <= (h.entry.withinSec ?? p.greetingSearchSec));
-  const hit = inWindow
-    .filter((h) => !(h.entry.countsAlone === false && bareUtterance(h, inWindow)))
+  const hit = withoutBareUtterances(inWindow)
     .sort((a, b) => a.start - b.start || b.confidence - a.confidence)[0];
   const firstAgentSpeechSec = agent[0].start;
   if (!hit) {
