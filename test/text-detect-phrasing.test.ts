@@ -343,3 +343,25 @@ describe('text detectors: phrasing rules from the fifth blind set', () => {
     expect(esc("if it's not refunded i'm taking it to afca")).toBe(true);
   });
 });
+
+describe('text detectors: third-party complaints and sound-alike words (sixteenth to nineteenth blind sets)', () => {
+  it('a complaint about a third party is the request, not an escalation; the same words at the centre are one', () => {
+    const zh = (t: string) => has([['agent', '您好 市民热线'], ['customer', t]], 'customer_escalation');
+    for (const t of ['喂 是一二三四五吗 我想反映个事', '我要投诉我们小区的物业 暖气半个月不热了', '装修公司跑路了 我该怎么投诉他们', '有个顾客投诉我们 说菜里有头发 平台直接扣了钱', '邻居天天半夜装修 我已经报警了 这事跟你们没关系 就想问问还能找谁', '我帮朋友问问 他那个事能去12315吗'])
+      expect(zh(t), t).toBe(false);
+    for (const t of ['你们物业费乱收 我要投诉你们', '这个骑手是你们平台的 你们不管我就打12315', '我要投诉你 你工号多少', '再不处理我就打一二三四五'])
+      expect(zh(t), t).toBe(true);
+    const en = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    for (const t of ['how do i make a complaint about my landlord, he kept the deposit', 'a passenger complained about me and you took points off', 'i was going to complain but you sorted it, thanks', "my dad can't talk, i'm his attorney"])
+      expect(en(t), t).toBe(false);
+    for (const t of ["i'm going to complain about this to the ombudsman", 'get me your manager', "i'll be reporting this pharmacy to the regulator"])
+      expect(en(t), t).toBe(true);
+  });
+
+  it('a Chinese fuzzy hit is a slip of a character or two, not a different word that sounds alike', () => {
+    const zh = (t: string) => has([['agent', '您好'], ['customer', t]], 'customer_escalation');
+    expect(zh('我们家楼下那个社区医院行不行')).toBe(false); // 区医院 sounds like 区议员
+    expect(zh('我要去找区议员反映')).toBe(true);
+    expect(count([['agent', '宁好 欢迎致电'], ['customer', '喂']], 'greeting')).toBe(1); // 宁好: one character slipped
+  });
+});

@@ -212,6 +212,19 @@ class Scratch {
 /** Minimum phrase size for fuzzy matching: short phrases would match too much by sound alone. */
 const FUZZY_MIN_ZH_CHARS = 3;
 const FUZZY_MIN_EN_LETTERS = 6;
+/**
+ * A Chinese fuzzy hit is a recogniser's slip: a character or two of the phrase written as a homophone (宁好 for
+ * 您好, 攻号 for 工号), the rest as written. Most of a short phrase sounding alike is a different word (区医院 is
+ * not 区议员), so at most a third of the characters (at least one) may differ.
+ */
+function soundsLikeSlip(matched: string, target: string): boolean {
+  const a = [...matched];
+  const b = [...target];
+  if (a.length !== b.length) return true;
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+  return differ <= Math.max(1, Math.floor(a.length / 3));
+}
 /** a quote marker must end at most this many chars (zh) / tokens (en) before the hit */
 const QUOTE_REACH = { zh: 10, en: 6 } as const;
 /** entry boundary codes */
@@ -543,6 +556,7 @@ export class LexiconMatcher {
           const matched = this.surface(language, symbols, from, to);
           const target = v.target ?? v.phrase;
           if (matched === target) continue; // same text, already an exact hit
+          if (language === 'zh' && !soundsLikeSlip(matched, target)) continue;
           const similarity = JaroWinklerDistance(matched, target, {});
           this.addCandidate(nc++, v.entry, from, to, 1, round3(this.entryFuzzyConf[v.entry] * similarity), v.phrase, matched);
         }

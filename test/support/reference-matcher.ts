@@ -262,6 +262,12 @@ export class ReferenceMatcher {
       if (exactCands.some((c) => c.entry === o.p.entry && c.from < o.to && o.from < c.to)) continue;
       const matched = surface(o.from, o.to);
       if (matched === o.p.target) continue;
+      if (language === 'zh') {
+        // a slip of at most a third of the characters (at least one), the rest as written
+        const m = Array.from(matched);
+        const t = Array.from(o.p.target!);
+        if (m.length === t.length && m.filter((c, i) => c !== t[i]).length > Math.max(1, Math.floor(t.length / 3))) continue;
+      }
       const confidence = round3(e.fuzzyConfidence * JaroWinklerDistance(matched, o.p.target!, {}));
       cands.push({ entry: o.p.entry, from: o.from, to: o.to, fuzzy: true, confidence, phrase: o.p.phrase, matched });
     }

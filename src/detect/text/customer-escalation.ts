@@ -5,10 +5,10 @@ import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js
 /**
  * Lexicon kinds that never make an escalation on their own: `insult` (abuse without a threat: 垃圾, "useless"),
  * `neutral` (a mention that is not a complaint: 我不是要投诉, 上次投诉已经解决了, "it's not a complaint") and
- * `problem` (the customer stating the problem the call is about: 到现在还没发货, "nobody told me") and `reason`
- * (an ordinary reason to cancel: moving house, a bereavement).
+ * `problem` (the customer stating the problem the call is about: 到现在还没发货, "nobody told me"), `reason`
+ * (an ordinary reason to cancel: moving house, a bereavement) and `third` (a complaint about a third party).
  */
-const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent']);
+const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third']);
 /**
  * `vent`: anger at the problem or the service (气死我了, 态度太差, "this is unacceptable", "third time i've called")
  * without a demand or a threat. Not an escalation on its own (the blind sets' writers label a raging customer only
@@ -23,6 +23,15 @@ const CANCELLED_BY_NEUTRAL = new Set(['complaint', 'escalation', 'insult', VENT]
  * bereavement: 我搬家了 要销户, "i'm moving out so cancel everything") is a request, not a threat to leave
  */
 const CANCELLED_BY_REASON = new Set(['churn']);
+/**
+ * what a `third` cue cancels: the customer's complaint is about someone else (投诉这个骑手, 房东不退押金 我该怎么投诉他,
+ * 有个乘客投诉我, 这事跟你们没关系, "how do i complain about my landlord"): the police or 12315 they report that
+ * party to, and their anger at it, are the request the call is about, not an escalation against the centre.
+ * Threats to leave stay.
+ */
+const CANCELLED_BY_THIRD = new Set(['complaint', 'escalation', 'regulator', 'insult', VENT]);
+/** a cue that reads a mention inside it as no threat (是12345吗: the caller checking the line they reached) */
+const CONTAINING = new Set(['neutral', 'third', 'reason']);
 
 /**
  * Customer complaint / escalation (投诉, 找你们领导, 12315, 携号转网, "cancel everything"), one event per customer
@@ -73,11 +82,15 @@ function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
     const g = bySeg.get(seg)!;
     const neutral = g.some((h) => h.entry.kind === 'neutral');
     const reason = g.some((h) => h.entry.kind === 'reason');
+    const third = g.some((h) => h.entry.kind === 'third');
+    const cues = g.filter((h) => CONTAINING.has(h.entry.kind ?? ''));
     for (const h of g) {
       const kind = h.entry.kind ?? 'complaint';
       if (NOT_ESCALATION.has(kind) && !(withVent && kind === VENT)) continue;
       if (neutral && CANCELLED_BY_NEUTRAL.has(kind)) continue;
       if (reason && CANCELLED_BY_REASON.has(kind)) continue;
+      if (third && CANCELLED_BY_THIRD.has(kind)) continue;
+      if (cues.some((c) => c.language === h.language && c.from <= h.from && h.to <= c.to)) continue;
       out.push(h);
     }
   }
