@@ -41,6 +41,11 @@ export interface BlindSet {
   /** per type: precision / recall floors, just under the measured values */
   floors: Record<string, { p: number; r: number }>;
   meanFloor: number;
+  /**
+   * the set labels fillers once per occurrence (two in one utterance: two labels), the third set's convention;
+   * otherwise once per agent segment
+   */
+  fillersPerOccurrence?: boolean;
 }
 
 export function blindSetSuite(root: string, lex: LoadedLexicons, set: BlindSet, more?: (dialogues: Dialogue[]) => void): void {
@@ -58,7 +63,7 @@ export function blindSetSuite(root: string, lex: LoadedLexicons, set: BlindSet, 
     });
 
     it('prints precision and recall per detector and holds them above the floors', () => {
-      const score = sixOnly(scoreDialogues(dialogues, lex, undefined, PER_SEGMENT));
+      const score = sixOnly(scoreDialogues(dialogues, lex, undefined, set.fillersPerOccurrence ? ['banned_phrase'] : PER_SEGMENT));
       const six = sixDetectorMean(score);
       console.log(formatScore(`text detectors over ${dialogues.length} dialogues of the ${set.name} blind set (six detectors' types only):`, score));
       console.log(`six-detector mean F1 ${six.mean.toFixed(3)}: ` + six.groups.map((g) => `${g.name} P=${g.p.toFixed(2)} R=${g.r.toFixed(2)} F1=${g.f1.toFixed(2)}`).join(', '));

@@ -24,6 +24,41 @@ import { absenceEvent, agentSegments, hitDetails, hitsOf, maxOf, minOf, round2, 
  */
 const LATE_INTRO = 'late_intro';
 
+/**
+ * Words that open an English call without being a company's name: greetings, acknowledgements, hesitations.
+ * "travelwise, this is ken speaking" names the company in the words before the name cue; "hi, this is ken" and
+ * "good morning this is ken" do not.
+ */
+const NOT_A_NAME = new Set(
+  'hello hi hey hiya howdy good morning afternoon evening day gday yes yeah yep ok okay alright right um uh er erm so well oh sorry thanks thank you and welcome greetings there again now sir madam maam mam hallo hullo'.split(' '),
+);
+/** at most this many words before the name cue may be the company's name */
+const OPENING_NAME_WORDS = 3;
+
+/**
+ * The company named by the words that open the agent's first utterance, straight before a name cue ("bluewing,
+ * this is andre"; "northgate energy you're speaking to sam"): a hit standing for the organisation part, or none.
+ */
+function openingWordsOrganisation(ctx: TextContext, nameHit: TranscriptHit, firstAgentSeg: number): TranscriptHit | undefined {
+  if (nameHit.segmentIndex !== firstAgentSeg || nameHit.language !== 'en') return undefined;
+  const words = (ctx.segments[nameHit.segmentIndex].normText ?? '').split(' ').filter(Boolean);
+  const cue = nameHit.matched.split(' ').filter(Boolean);
+  const at = words.findIndex((_, i) => cue.every((w, k) => words[i + k] === w));
+  if (at < 1 || at > OPENING_NAME_WORDS) return undefined;
+  const lead = words.slice(0, at);
+  if (lead.some((w) => NOT_A_NAME.has(w.replace(/'/g, '')) || /^\d/.test(w))) return undefined;
+  const matched = lead.join(' ');
+  return {
+    ...nameHit,
+    entry: { ...nameHit.entry, id: 'en.self-id.opening-words', kind: 'organisation', phrases: [], position: 'opening' },
+    phrase: '(the words before the name cue)',
+    matched,
+    from: 0,
+    to: at,
+    fuzzy: false,
+  };
+}
+
 export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
@@ -39,6 +74,11 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
 
   const parts = new Map<string, TranscriptHit>();
   for (const h of all) if (inWindow(h) && !parts.has(h.entry.kind!)) parts.set(h.entry.kind!, h);
+  const nameHit = parts.get('name');
+  if (!parts.has('organisation') && nameHit) {
+    const org = openingWordsOrganisation(ctx, nameHit, agent[0] ? ctx.segments.indexOf(agent[0]) : -1);
+    if (org) parts.set('organisation', org);
+  }
   const unmet = (have: ReadonlyMap<string, TranscriptHit>) => required.filter((alts) => !alts.some((k) => have.has(k)));
   /** the hit proving each requirement (the first alternative heard) */
   const proof = (have: ReadonlyMap<string, TranscriptHit>) =>
@@ -65,13 +105,17 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     ];
   }
 
+  // utterances with the agent's greeting (after the window: a late opening)
+  const lateOpening = new Set(hitsOf(ctx, 'greeting', 'agent').filter((h) => h.start > p.selfIdWithinSec).map((h) => h.segmentIndex));
   // the parts that say who speaks (every requirement's alternatives, unless organisation is among them)
   const whoParts = new Set(required.filter((alts) => !alts.includes('organisation')).flat());
   // late: the first later agent utterance whose own (non-opening-only) cues complete what the window heard
   const later = new Map<number, TranscriptHit[]>();
   for (const h of all) {
-    // loose cues ("i'm", "this is", 我是 + a surname) count later only in an utterance that says it is late
-    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex))) continue;
+    // loose cues ("i'm", "this is", 我是 + a surname) count later only in an utterance that says it is late, or in
+    // a late opening: the greeting given after a bad start ("hello? … can you hear me?" then at 17 s "thank you
+    // for calling bluewing, this is andre")
+    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex) && !lateOpening.has(h.segmentIndex))) continue;
     const g = later.get(h.segmentIndex);
     if (g) g.push(h);
     else later.set(h.segmentIndex, [h]);
