@@ -6,9 +6,10 @@ import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js
  * Lexicon kinds that never make an escalation on their own: `insult` (abuse without a threat: 垃圾, "useless"),
  * `neutral` (a mention that is not a complaint: 我不是要投诉, 上次投诉已经解决了, "it's not a complaint") and
  * `problem` (the customer stating the problem the call is about: 到现在还没发货, "nobody told me"), `reason`
- * (an ordinary reason to cancel: moving house, a bereavement) and `third` (a complaint about a third party).
+ * (an ordinary reason to cancel: moving house, a bereavement), `third` (a complaint about a third party),
+ * `resolved` (an old complaint that was settled) and `declined` (advice to complain, turned down; a joke).
  */
-const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third']);
+const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third', 'resolved', 'declined']);
 /**
  * `vent`: anger at the problem or the service (气死我了, 态度太差, "this is unacceptable", "third time i've called")
  * without a demand or a threat. Not an escalation on its own (the blind sets' writers label a raging customer only
@@ -30,8 +31,14 @@ const CANCELLED_BY_REASON = new Set(['churn']);
  * Threats to leave stay.
  */
 const CANCELLED_BY_THIRD = new Set(['complaint', 'escalation', 'regulator', 'insult', VENT]);
+/**
+ * cues that cancel the same as `third`: `resolved` (a past complaint that was settled: 上回打12345 早给弄好了 — the
+ * regulator named is the old one) and `declined` (someone else's advice to complain, turned down: 我邻居说要去投诉
+ * 你们 我觉得算了; a threat made in jest)
+ */
+const CANCELS_LIKE_THIRD = new Set(['third', 'resolved', 'declined']);
 /** a cue that reads a mention inside it as no threat (是12345吗: the caller checking the line they reached) */
-const CONTAINING = new Set(['neutral', 'third', 'reason']);
+const CONTAINING = new Set(['neutral', 'third', 'reason', 'resolved', 'declined']);
 
 /**
  * Customer complaint / escalation (投诉, 找你们领导, 12315, 携号转网, "cancel everything"), one event per customer
@@ -82,7 +89,7 @@ function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
     const g = bySeg.get(seg)!;
     const neutral = g.some((h) => h.entry.kind === 'neutral');
     const reason = g.some((h) => h.entry.kind === 'reason');
-    const third = g.some((h) => h.entry.kind === 'third');
+    const third = g.some((h) => CANCELS_LIKE_THIRD.has(h.entry.kind ?? ''));
     const cues = g.filter((h) => CONTAINING.has(h.entry.kind ?? ''));
     for (const h of g) {
       const kind = h.entry.kind ?? 'complaint';
