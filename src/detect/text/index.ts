@@ -93,7 +93,15 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
     echoWindowSec: params.echoWindowSec,
     mixedMinLatinWords: params.mixedMinLatinWords,
   });
-  const dropped = hallucinatedSegments(allHits, params.hallucinationCoverage);
+  const hallucinated = hallucinatedSegments(allHits, params.hallucinationCoverage);
+  // With both sides labelled, speech of no side (an IVR menu, a queue announcement, a voicemail greeting before
+  // the agent picks up) is neither the agent's greeting nor the customer's complaint: it is left out like a
+  // hallucination. Unlabelled speech counts for either side only where nothing is labelled (mono recordings).
+  const dropped = new Set(hallucinated);
+  if (sorted.some((x) => x.speaker === 'agent') && sorted.some((x) => x.speaker === 'customer'))
+    sorted.forEach((x, i) => {
+      if (x.speaker === 'unknown') dropped.add(i);
+    });
   const newIndex = new Map<number, number>();
   const segments =
     dropped.size === 0
@@ -157,7 +165,7 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
   const metrics: Record<string, number | string | null> = {
     lexiconVersion: lex.version,
     agentSpeechSec: round2(agentSpeechSec),
-    hallucinatedSegments: dropped.size,
+    hallucinatedSegments: hallucinated.size,
     greetingAtSec: firstAt('greeting'),
     closingAtSec: events.filter((e) => e.type === 'closing').map((e) => round2(e.start))[0] ?? null,
     selfIdentificationAtSec: firstAt('self_identification') ?? firstAt('late_self_identification'),

@@ -32,6 +32,8 @@ const LATE_INTRO = 'late_intro';
 const NOT_A_NAME = new Set(
   'hello hi hey hiya howdy good morning afternoon evening day gday yes yeah yep ok okay alright right um uh er erm so well oh sorry thanks thank you and welcome greetings there again now sir madam maam mam hallo hullo'.split(' '),
 );
+/** a loose name cue and the company make one introduction when at most this far apart (characters / words) */
+const INTRO_REACH = { zh: 6, en: 4 } as const;
 /** at most this many words before the name cue may be the company's name */
 const OPENING_NAME_WORDS = 3;
 
@@ -107,6 +109,15 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
 
   // utterances with the agent's greeting (after the window: a late opening)
   const lateOpening = new Set(hitsOf(ctx, 'greeting', 'agent').filter((h) => h.start > p.selfIdWithinSec).map((h) => h.segmentIndex));
+  // utterances that name the company (a loose name cue beside it is an introduction, however late)
+  const companies = all.filter((h) => h.entry.kind === 'organisation');
+  const besideCompany = (h: TranscriptHit) =>
+    companies.some(
+      (c) =>
+        c.segmentIndex === h.segmentIndex &&
+        // a code-switched introduction (我是 grand harbour hotel 前台的 amy) is matched in two units: same utterance
+        (c.language !== h.language || Math.max(c.from - h.to, h.from - c.to) <= INTRO_REACH[h.language]),
+    );
   // the parts that say who speaks (every requirement's alternatives, unless organisation is among them)
   const whoParts = new Set(required.filter((alts) => !alts.includes('organisation')).flat());
   // late: the first later agent utterance whose own (non-opening-only) cues complete what the window heard
@@ -115,7 +126,8 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     // loose cues ("i'm", "this is", 我是 + a surname) count later only in an utterance that says it is late, or in
     // a late opening: the greeting given after a bad start ("hello? … can you hear me?" then at 17 s "thank you
     // for calling bluewing, this is andre")
-    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex) && !lateOpening.has(h.segmentIndex))) continue;
+    // or beside the company in one introduction ("okay this is carlos with swiftway couriers" at 28 s)
+    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex) && !lateOpening.has(h.segmentIndex) && !besideCompany(h))) continue;
     const g = later.get(h.segmentIndex);
     if (g) g.push(h);
     else later.set(h.segmentIndex, [h]);
