@@ -94,14 +94,23 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
     mixedMinLatinWords: params.mixedMinLatinWords,
   });
   const hallucinated = hallucinatedSegments(allHits, params.hallucinationCoverage);
-  // With both sides labelled, speech of no side (an IVR menu, a queue announcement, a voicemail greeting before
-  // the agent picks up) is neither the agent's greeting nor the customer's complaint: it is left out like a
-  // hallucination. Unlabelled speech counts for either side only where nothing is labelled (mono recordings).
+  // With the agent's speech labelled, unlabelled speech is not the agent's: an IVR menu, a queue announcement, a
+  // voicemail greeting before the agent picks up is no greeting or identification. With the customer's labelled
+  // too it is no one's and is left out like a hallucination; otherwise it is the other side's (an outbound call
+  // reaching a menu). Unlabelled speech counts for either side only where nothing is labelled (mono recordings).
   const dropped = new Set(hallucinated);
-  if (sorted.some((x) => x.speaker === 'agent') && sorted.some((x) => x.speaker === 'customer'))
+  const agentLabelled = sorted.some((x) => x.speaker === 'agent');
+  const customerLabelled = sorted.some((x) => x.speaker === 'customer');
+  if (agentLabelled && customerLabelled)
     sorted.forEach((x, i) => {
       if (x.speaker === 'unknown') dropped.add(i);
     });
+  else if (agentLabelled) {
+    for (const h of allHits) if (h.speaker === 'unknown') h.speaker = 'customer';
+    sorted.forEach((x, i) => {
+      if (x.speaker === 'unknown') sorted[i] = { ...x, speaker: 'customer' };
+    });
+  }
   const newIndex = new Map<number, number>();
   const segments =
     dropped.size === 0
