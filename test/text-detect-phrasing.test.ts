@@ -365,3 +365,70 @@ describe('text detectors: third-party complaints and sound-alike words (sixteent
     expect(count([['agent', '宁好 欢迎致电'], ['customer', '喂']], 'greeting')).toBe(1); // 宁好: one character slipped
   });
 });
+
+describe('text detectors: phrasing rules from the twenty-first to twenty-fourth blind sets', () => {
+  const esc = (t: string, who: Speaker = 'customer') => has([['agent', 'thanks for calling'], [who, t]], 'customer_escalation');
+
+  it('an old complaint that was settled, advice to complain turned down and a joke are no escalation; a live threat is', () => {
+    for (const t of ['俺上回打那个12345 是因为电压低 那个早给弄好了', '我邻居说要去投诉你们 我觉得算了 就问问啥时候来', '要是骗子我可就报警了啊 哈哈 开玩笑的', 'my son wanted me to complain to the better business bureau but i told him no', "my daughter said i should call the attorney general but i said let's just call them first", '妹子你工号多少啊 我记一下'])
+      expect(esc(t), t).toBe(false);
+    for (const t of ['再不来人我就打一二三四五', "i'm going to lay a complaint with i kasa", '你叫恁领导来跟俺说', '我们业委会下个月就把你们这物业换了', "i'm done i'm cancelling today and switching to fiberlink"])
+      expect(esc(t), t).toBe(true);
+  });
+
+  it('openings: "hello, can you hear me?" is no greeting; a full opening after it identifies late; the words before "this is" name the company', () => {
+    const events = (lines: Line[]) => run(lines).map((e) => e.type);
+    const bad = events([['agent', 'hello'], ['customer', 'sorry one sec'], ['agent', 'hello can you hear me'], ['customer', 'yes go ahead'], ['agent', 'hi sorry about that thank you for calling bluewing airlines this is andre how can i help']]);
+    expect(bad).toContain('late_greeting');
+    expect(bad).toContain('late_self_identification');
+    expect(events([['agent', 'travelwise this is ken speaking'], ['customer', 'hi ken']])).toContain('self_identification');
+    expect(events([['agent', 'hello this is ken speaking'], ['customer', 'hi ken']])).toContain('missing_self_identification');
+    expect(events([['agent', 'good morning this is ken'], ['customer', 'hi ken']])).toContain('missing_self_identification');
+  });
+
+  it('a late introduction: beside the company, or when the customer asks who is speaking; a name alone later is none', () => {
+    const late = (lines: Line[]) => run(lines).some((e) => e.type === 'late_self_identification');
+    const opening: Line[] = [['agent', 'hello'], ['agent', 'hello anybody there'], ['customer', 'sorry i was on mute'], ['agent', 'okay what do you need'], ['customer', 'my parcel never came']];
+    expect(late([...opening, ['agent', 'okay this is carlos with swiftway couriers can i get the tracking number']])).toBe(true);
+    expect(late([...opening, ['agent', 'okay this is the tracking page i need the number']])).toBe(false);
+    const asked: Line[] = [['agent', 'hiya northgate homes repairs'], ['customer', 'my heating is off'], ['agent', 'whats the address'], ['customer', 'flat nine carrick house'], ['customer', 'sorry who am i speaking to']];
+    expect(late([...asked, ['agent', "it's kev"]])).toBe(true);
+    expect(late([['agent', '您好 供暖热线'], ['customer', '暖气不热'], ['agent', '地址是哪里'], ['customer', '幸福小区三号楼'], ['customer', '你是哪位啊'], ['agent', '我是小刘']])).toBe(true);
+  });
+
+  it('speech of no side (an IVR menu before the agent) is not the agent\'s; on an outbound call reaching a menu it is the other side\'s', () => {
+    const ivr: Line[] = [['unknown', '您好欢迎致电和美家电售后服务中心 坐席全忙 请您耐心等待'], ['unknown', '现在为您接通'], ['unknown', '正在转接'], ['unknown', '请稍候'], ['agent', '您好 和美家电售后 工号六六零八 让您久等了'], ['customer', '洗衣机响']];
+    const types = run(ivr).map((e) => e.type);
+    expect(types).toContain('late_greeting');
+    expect(types).toContain('late_self_identification');
+    const outbound: Line[] = [['unknown', 'thank you for calling mercer plumbing press one for billing'], ['unknown', 'please leave your message'], ['unknown', 'after the tone'], ['agent', 'hi this is jordan with city wide electric returning a call for tom'], ['agent', 'thanks a lot have a good one']];
+    expect(run(outbound).map((e) => e.type)).toContain('late_greeting');
+  });
+
+  it('closings that thank for flying, renting or staying, or wish a safe trip; "thanks for holding" is none', () => {
+    const closing = (t: string) => has([['agent', 'hello thanks for calling'], ['customer', 'bye'], ['agent', t]], 'closing');
+    for (const t of ['thank you for flying bluewing and happy holidays', 'thanks so much for calling roadstar and enjoy the rest of your trip', 'we look forward to having you back with us tomorrow good night', 'have a safe flight home'])
+      expect(closing(t), t).toBe(true);
+    expect(closing('thanks for holding my manager anna will take it from here')).toBe(false);
+  });
+
+  it('discourse "like" anywhere but the verb and comparisons; backchannels and 金额 are no fillers; 原来那个 is a demonstrative', () => {
+    const fillers = (t: string) => count([['agent', 'hello thanks for calling'], ['agent', t]], 'filler');
+    for (const t of ['so like the add ons should have been explained', 'you just like close it and open it again', 'you pay like a third up front']) expect(fillers(t), t).toBe(1);
+    for (const t of ["i'd really like to help you", 'would you like me to do that', 'it looks like the warehouse', 'like i said it ships monday', 'something like that', 'mm-hmm', 'uh-huh'])
+      expect(fillers(t), t).toBe(0);
+    const zh = (t: string) => count([['agent', '您好'], ['agent', t]], 'filler');
+    expect(zh('面积对的话 应缴金额 您核对一下')).toBe(0);
+    expect(zh('我可以帮您把密码改回原来那个 您还记得吗')).toBe(0);
+    expect(zh('这个我们管不了')).toBe(0);
+    expect(zh('那个 您的订单号是多少')).toBe(1);
+  });
+
+  it('banned: shirking and impatience in both languages; the softened 有点不明白您的意思 is allowed', () => {
+    const banned = (t: string) => count([['agent', 'hello thanks for calling'], ['agent', t]], 'banned_phrase');
+    for (const t of ["that's on your end not ours", "that's between you and the hotel not us", "well you should have saved them that's kind of on you", "i've already told you we don't do internal pipes", 'real mature guys grow up', '这不归我们95598管', '楼上漏水你找楼上去', '您冲我发火也没用', '再不说话挂了啊', '这个不是我们的 responsibility'])
+      expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ['非常抱歉 我有点不明白您的意思 您是问学生票吗', "the fault is on the line outside, i'll book an engineer", '您可以联系房东协商 我把物业电话给您'])
+      expect(banned(t), t).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
 import type { CallEvent } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
-import { absenceEvent, agentSegments, hitDetails, hitsOf, maxOf, minOf, round2, type TextContext } from './context.js';
+import { absenceEvent, agentSegments, hitDetails, hitsOf, isAgentSide, maxOf, minOf, round2, type TextContext } from './context.js';
 
 /**
  * 明确身份 / 报工号 (001 电话营销代表质检评分标准 3.1.3: 在电话接通15秒内向用户说明自己所属的单位和工号). Three
@@ -23,6 +23,8 @@ import { absenceEvent, agentSegments, hitDetails, hitsOf, maxOf, minOf, round2, 
  * count after the window too ("oh sorry i should've said i'm jordan by the way").
  */
 const LATE_INTRO = 'late_intro';
+/** Lexicon kind of the customer's question who is speaking ("who am i speaking to", 你是哪位, 你工号多少). */
+const ASKED = 'asked';
 
 /**
  * Words that open an English call without being a company's name: greetings, acknowledgements, hesitations.
@@ -107,6 +109,14 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     ];
   }
 
+  // the agent's answers when the customer asks who is speaking (kind `asked`: "who am i speaking to", 你是哪位):
+  // the next run of agent speech after the question
+  const answers = new Set<number>();
+  for (const q of hitsOf(ctx, 'self_identification', 'customer').filter((h) => h.entry.kind === ASKED)) {
+    let i = q.segmentIndex + 1;
+    while (i < ctx.segments.length && !isAgentSide(ctx.segments[i].speaker)) i++;
+    while (i < ctx.segments.length && isAgentSide(ctx.segments[i].speaker)) answers.add(i++);
+  }
   // utterances with the agent's greeting (after the window: a late opening)
   const lateOpening = new Set(hitsOf(ctx, 'greeting', 'agent').filter((h) => h.start > p.selfIdWithinSec).map((h) => h.segmentIndex));
   // utterances that name the company (a loose name cue beside it is an introduction, however late)
@@ -126,8 +136,8 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     // loose cues ("i'm", "this is", 我是 + a surname) count later only in an utterance that says it is late, or in
     // a late opening: the greeting given after a bad start ("hello? … can you hear me?" then at 17 s "thank you
     // for calling bluewing, this is andre")
-    // or beside the company in one introduction ("okay this is carlos with swiftway couriers" at 28 s)
-    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex) && !lateOpening.has(h.segmentIndex) && !besideCompany(h))) continue;
+    // or in the answer to the customer's "who am i speaking to", or beside the company in one introduction ("okay this is carlos with swiftway couriers" at 28 s)
+    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex) && !lateOpening.has(h.segmentIndex) && !answers.has(h.segmentIndex) && !besideCompany(h))) continue;
     const g = later.get(h.segmentIndex);
     if (g) g.push(h);
     else later.set(h.segmentIndex, [h]);
