@@ -40,8 +40,8 @@ blindSetSuite(here, lex, {
     late_self_identification: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
     banned_phrase: { p: 0.98, r: 0.92 }, // 1.000 / 0.960
-    filler: { p: 0.86, r: 0.98 }, // 0.912 / 1.000
-    customer_escalation: { p: 0.92, r: 0.98 }, // 0.967 / 1.000
+    filler: { p: 0.91, r: 0.98 }, // measured 0.969 / 1.000
+    customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
   },
-  meanFloor: 0.96, // measured 0.986
+  meanFloor: 0.97, // measured 0.994
 });

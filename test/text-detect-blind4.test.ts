@@ -58,9 +58,9 @@ blindSetSuite(
       missing_self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
       banned_phrase: { p: 0.98, r: 0.9 }, // 1.000 / 0.917
       filler: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-      customer_escalation: { p: 0.88, r: 0.98 }, // 0.913 / 1.000
+      customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
     },
-    meanFloor: 0.96, // measured 0.983
+    meanFloor: 0.97, // measured 0.991
   },
   (dialogues) => {
     it('a late introduction flagged "by the way" is late, with its time; a staff number in words is a staff number', () => {

@@ -40,6 +40,10 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind17.test.ts',
   'test/text-detect-blind18.test.ts',
   'test/text-detect-blind19.test.ts',
+  'test/text-detect-blind21.test.ts',
+  'test/text-detect-blind22.test.ts',
+  'test/text-detect-blind23.test.ts',
+  'test/text-detect-blind24.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
