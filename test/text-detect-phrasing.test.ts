@@ -432,3 +432,30 @@ describe('text detectors: phrasing rules from the twenty-first to twenty-fourth 
       expect(banned(t), t).toBe(0);
   });
 });
+
+describe('text detectors: phrasing rules from the twentieth blind set (banks, cards, insurance, wealth)', () => {
+  const banned = (t: string) => count([['agent', '您好 广融信用卡 工号六零三二'], ['agent', t]], 'banned_phrase');
+  it('promising a return or no risk is banned (诈单); the disclosure and the question are not', () => {
+    for (const t of ['这款是保本的 到期肯定能拿到', '就当存款一样 稳赚不赔', "honestly you're basically guaranteed six percent a year", "it's as safe as your cash isa just with a better rate"])
+      expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ['这款产品不保本 也不承诺收益 投资有风险', 'returns are not guaranteed and the value can go down', 'your deposit is protected up to eighty five thousand pounds'])
+      expect(banned(t), t).toBe(0);
+  });
+
+  it('an abusive collector is banned; a firm but polite one is not', () => {
+    for (const t of ['别跟我扯这些没用的 不然我们就联系你单位', 'stop making excuses everybody has got a story']) expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ['我们可以给您做一个分期还款方案', 'i understand, can we set up a payment plan today']) expect(banned(t), t).toBe(0);
+  });
+
+  it('a question about a regulator or the police, or news read about one, is no escalation; a threat is', () => {
+    const esc = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    for (const t of ['那钱还能拿回来吗 我是不是要报警啊', '我看新闻说金融监管总局还罚了你们是怎么回事', 'the leaflet mentions the financial ombudsman what is that exactly', 'they told me to move my money to a safe account'])
+      expect(esc(t), t).toBe(false);
+    for (const t of ['再不处理我就去金融监管总局投诉你们', "if you can't fix it i'm moving my whole portfolio to fidelity today"]) expect(esc(t), t).toBe(true);
+  });
+
+  it('a card centre names the organisation; "this is the fraud team" is no name', () => {
+    expect(has([['agent', '您好广融信用卡 工号六零三二 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'hi good evening this is the fraud prevention team at first harbor bank']], 'missing_self_identification')).toBe(true);
+  });
+});

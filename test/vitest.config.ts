@@ -40,6 +40,7 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind17.test.ts',
   'test/text-detect-blind18.test.ts',
   'test/text-detect-blind19.test.ts',
+  'test/text-detect-blind20.test.ts',
   'test/text-detect-blind21.test.ts',
   'test/text-detect-blind22.test.ts',
   'test/text-detect-blind23.test.ts',
