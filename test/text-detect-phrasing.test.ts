@@ -459,3 +459,24 @@ describe('text detectors: phrasing rules from the twentieth blind set (banks, ca
     expect(has([['agent', 'hi good evening this is the fraud prevention team at first harbor bank']], 'missing_self_identification')).toBe(true);
   });
 });
+
+describe('text detectors: phrasing rules from the twenty-eighth blind set (an outsourced centre, many clients)', () => {
+  it('comparisons with like are no fillers; loose like is', () => {
+    const fillers = (t: string) => count([['agent', 'hello thanks for calling'], ['agent', t]], 'filler');
+    for (const t of ['the thursday one is at ten fifteen like your original', 'turkey is not in the roam like home zone', "you'll have to wait like everyone else"]) expect(fillers(t), t).toBe(0);
+    expect(fillers('it froze for like ten seconds')).toBe(1);
+  });
+
+  it('"see you" is not "sue you"; a supervisor given up, a past refund and a decline are no escalation', () => {
+    const esc = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    for (const t of ["he said sorry i didn't see you", 'okay fine forget the supervisor then', 'last time i complained about the noise and you refunded a night so thank you', '我朋友说这种可以去12315告你们 我觉得没必要', '喂 你好 是医保局吗 我想问一下报销', '去年也被停过一次 我也没投诉 算了'])
+      expect(esc(t), t).toBe(false);
+    for (const t of ["i'll sue you", "if this isn't sorted i'm cancelling and going to three", '我要去医保局投诉你们']) expect(esc(t), t).toBe(true);
+  });
+
+  it('refusing a supervisor, blaming a debtor, 快说 are banned; not knowing offhand and the customer\'s 记不清楚 are not', () => {
+    const banned = (t: string) => count([['agent', 'hello thanks for calling'], ['agent', t]], 'banned_phrase');
+    for (const t of ["managers don't take calls you can email if you want", "if you can't pay then don't borrow", '找领导也没用 领导来了也是这么说', '什么事 快说 后面还有人排队']) expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ["i don't know the answer offhand but i'll find out right now", '如果您记不清楚卡号 报一下后四位也可以']) expect(banned(t), t).toBe(0);
+  });
+});
