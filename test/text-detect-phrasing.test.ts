@@ -480,3 +480,30 @@ describe('text detectors: phrasing rules from the twenty-eighth blind set (an ou
     for (const t of ["i don't know the answer offhand but i'll find out right now", '如果您记不清楚卡号 报一下后四位也可以']) expect(banned(t), t).toBe(0);
   });
 });
+
+describe('text detectors: written Cantonese and Taiwanese Mandarin (twenty-seventh blind set)', () => {
+  it('我係 + a name identifies like 我是; a school or university office names the organisation', () => {
+    expect(has([['agent', '你好 恒通銀行 我係 Fiona 有咩可以幫到你']], 'self_identification')).toBe(true);
+    expect(has([['agent', '你好 柏園書院校務處 我係陳姑娘']], 'self_identification')).toBe(true);
+    expect(has([['agent', '你好 恒通銀行 有咩可以幫到你']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('Cantonese brush-offs are banned; the script\'s 有咩唔明白 is not', () => {
+    const banned = (t: string) => count([['agent', '你好 港島大學財務處 我係 Winnie'], ['agent', t]], 'banned_phrase');
+    for (const t of ['你講乜嘢 我唔明白 講清楚啲', '我頭先已經講咗喇 你問幾多次都係咁', '學費分期 我都唔知喎 你自己上網睇下啦', '好啦好啦 你不要就算了啦 真是的']) expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ['有咩唔明白可以再打嚟', '我幫你查一查 請稍等']) expect(banned(t), t).toBe(0);
+  });
+
+  it('a complaint about a bus driver, one already followed up, a stolen wallet\'s cancellations are no escalation; 金管會 and 轉按 are', () => {
+    const esc = (t: string) => has([['agent', '你好'], ['customer', t]], 'customer_escalation');
+    for (const t of ['你好 我想 complain 一個車長 佢今朝好粗魯', '上次我嚟投訴過啲的士 後來你哋都有跟進 多謝喎', 'my bag got snatched my wallet also inside i need to cancel all my cards', '我同事說他攜碼到別家比較便宜 不過我懶得換啦'])
+      expect(esc(t), t).toBe(false);
+    for (const t of ['你們不處理 那我就直接打去金管會申訴', '如果你哋罰息咁貴 我就轉按去第二間銀行', "if you all cannot settle by the fifteenth i'm porting to the other telco"]) expect(esc(t), t).toBe(true);
+  });
+
+  it('嗰個 hesitating is a filler; 呃 meaning "to cheat" is not', () => {
+    const fillers = (t: string) => count([['agent', '你好'], ['agent', t]], 'filler');
+    expect(fillers('嗰個 我可以幫你申請一張臨時嘅數據卡')).toBe(1);
+    expect(fillers('我哋唔會呃客人錢嘅')).toBe(0);
+  });
+});

@@ -45,6 +45,7 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind22.test.ts',
   'test/text-detect-blind23.test.ts',
   'test/text-detect-blind24.test.ts',
+  'test/text-detect-blind27.test.ts',
   'test/text-detect-blind28.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',

@@ -90,6 +90,7 @@ function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
     const neutral = g.some((h) => h.entry.kind === 'neutral');
     const reason = g.some((h) => h.entry.kind === 'reason');
     const third = g.some((h) => CANCELS_LIKE_THIRD.has(h.entry.kind ?? ''));
+    const declined = g.some((h) => h.entry.kind === 'declined');
     const cues = g.filter((h) => CONTAINING.has(h.entry.kind ?? ''));
     for (const h of g) {
       const kind = h.entry.kind ?? 'complaint';
@@ -97,6 +98,8 @@ function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
       if (neutral && CANCELLED_BY_NEUTRAL.has(kind)) continue;
       if (reason && CANCELLED_BY_REASON.has(kind)) continue;
       if (third && CANCELLED_BY_THIRD.has(kind)) continue;
+      // advice turned down also covers leaving (我同事说他携码到别家 不过我懒得换)
+      if (declined && kind === 'churn') continue;
       if (cues.some((c) => c.language === h.language && c.from <= h.from && h.to <= c.to)) continue;
       out.push(h);
     }
