@@ -507,3 +507,26 @@ describe('text detectors: written Cantonese and Taiwanese Mandarin (twenty-seven
     expect(fillers('我哋唔會呃客人錢嘅')).toBe(0);
   });
 });
+
+describe('text detectors: phrasing rules from the twenty-fifth and twenty-sixth blind sets (after-sales, motor and insurance)', () => {
+  it('advice to complain turned down, a complaint held back, one settled, scammers reported are no escalation; demands and leaving are', () => {
+    const esc = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    for (const t of ['我邻居说这种可以找消协 我说不至于 你们能给换就行', '我老婆都说要投诉你们了 我说先打电话问问再说', '说实话要不是看你态度好我早就投诉了', '上次空调的事我投诉过一次 后来你们给修好了', "mate i'm not gonna make a complaint or anything", "oh i won't i'm gonna report them to the ftc is that a thing", "i wanted to check if that's you guys"])
+      expect(esc(t), t).toBe(false);
+    for (const t of ["fine then cancel my plus membership i'll just order from target from now on", "i'm done i'm cancelling this membership today", 'i want to talk to your service manager today', '你把你们售后经理的电话给我 我要直接跟他谈'])
+      expect(esc(t), t).toBe(true);
+  });
+
+  it('after-sales brush-offs and blame are banned; a polite "that\'s your choice of course" is not', () => {
+    const banned = (t: string) => count([['agent', 'hello thanks for calling'], ['agent', t]], 'banned_phrase');
+    for (const t of ['您下单的时候自己没看清楚吗 这个不能怪商家吧', '我们是官方旗舰店 怎么可能卖假货 你爱信不信', '还有别的事吗 没有我就挂了', '你这个是三者全责 你找我们干嘛', '这个钱你找拖车公司要 我们不管', "the delivery is a courier matter that's not really my department"])
+      expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    for (const t of ["that's your choice of course our goal is to get this resolved", '我们不管多晚都会给您回电']) expect(banned(t), t).toBe(0);
+  });
+
+  it('a role word and a surname name the agent (钣喷顾问梁志豪); "can i speak with" is no name; 这边的客服 names no company', () => {
+    expect(has([['agent', '您好 这里是华驰汽车售后服务中心 我是钣喷顾问梁志豪']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'can i speak with a mister okafor please']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '您好 我是这边的客服小雨']], 'missing_self_identification')).toBe(true);
+  });
+});

@@ -45,6 +45,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind22.test.ts',
   'test/text-detect-blind23.test.ts',
   'test/text-detect-blind24.test.ts',
+  'test/text-detect-blind25.test.ts',
+  'test/text-detect-blind26.test.ts',
   'test/text-detect-blind27.test.ts',
   'test/text-detect-blind28.test.ts',
   'test/text-detect-phrasing.test.ts',
