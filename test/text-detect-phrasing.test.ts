@@ -530,3 +530,11 @@ describe('text detectors: phrasing rules from the twenty-fifth and twenty-sixth 
     expect(has([['agent', '您好 我是这边的客服小雨']], 'missing_self_identification')).toBe(true);
   });
 });
+
+describe('text detectors: a repeated hesitation is two fillers', () => {
+  it('那个 那个 counts twice, 然后 然后 once', () => {
+    const fillers = (t: string) => count([['agent', '您好'], ['agent', t]], 'filler');
+    expect(fillers('好的 那个 那个 您车上是什么情况')).toBe(2);
+    expect(fillers('然后 然后 您需要先做人脸识别')).toBe(1);
+  });
+});
