@@ -538,3 +538,17 @@ describe('text detectors: a repeated hesitation is two fillers', () => {
     expect(fillers('然后 然后 您需要先做人脸识别')).toBe(1);
   });
 });
+
+describe('text detectors: an ordinary day in mainland centres (twenty-ninth blind set)', () => {
+  it('小杨为您服务 names the agent; 骚扰电话 is no complaint; leaving for another platform is churn', () => {
+    expect(has([['agent', '国网客服中心 小杨为您服务 请问有什么需要']], 'self_identification')).toBe(true);
+    const esc = (t: string) => has([['agent', '您好'], ['customer', t]], 'customer_escalation');
+    expect(esc('我最近天天接到那种骚扰电话 听说可以拦截')).toBe(false);
+    expect(esc('明天还不来装 我就退了 去天猫买')).toBe(true);
+  });
+  it('brush-offs are banned; 就是这个 is a demonstrative', () => {
+    const banned = (t: string) => count([['agent', '您好 韵达 工号三三'], ['agent', t]], 'banned_phrase');
+    for (const t of ['你这个地址太偏了 我们不送那边 你自己过来拿吧', '阶梯电价又不是我们定的', '那您到底想办什么']) expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    expect(count([['agent', '您好'], ['agent', '对 就是这个 您点进去']], 'filler')).toBe(0);
+  });
+});
