@@ -552,3 +552,21 @@ describe('text detectors: an ordinary day in mainland centres (twenty-ninth blin
     expect(count([['agent', '您好'], ['agent', '对 就是这个 您点进去']], 'filler')).toBe(0);
   });
 });
+
+describe('text detectors: younger customers and app services (thirty-first blind set)', () => {
+  it('a hacker who took all my skins, a buddy at the labor board, a police report on a scammer are no escalation; someone above you is', () => {
+    const esc = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    for (const t of ['somebody logged in from brazil and took all my skins', 'my buddy said he had to go to the labor board but i just want my account back', "i'm not trying to file a complaint or anything", '我昨天已经报警了 派出所让我找你们平台要聊天记录'])
+      expect(esc(t), t).toBe(false);
+    for (const t of ['i still want to talk to someone above you', "i'm cancelling plus and going back to ubereats", '你们不退的话 我就 report 给 consumer council']) expect(esc(t), t).toBe(true);
+  });
+  it('"bruh", blaming the restaurant, 不关我们事, 规则就是这样 are banned; "you won\'t lose your progress" is not', () => {
+    const banned = (t: string) => count([['agent', 'hi thanks for calling grubly this is sam'], ['agent', t]], 'banned_phrase');
+    for (const t of ['bruh it literally says non refundable', 'the food quality part is on the restaurant not us', 'you contact the rider lah 不关我们事', '这个没办法 规则就是这样 你懂吧']) expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    expect(banned("tap clear cache not clear data so you won't lose your progress")).toBe(0);
+  });
+  it('"this is ines" is a name (the stemmer makes ines "in"); thanks for ordering with … closes', () => {
+    expect(has([['agent', 'good evening thanks for calling tablr this is ines how can i help']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'hello'], ['customer', 'thanks'], ['agent', 'thanks for your patience and for ordering with grubly enjoy the rest of your night']], 'closing')).toBe(true);
+  });
+});
