@@ -570,3 +570,17 @@ describe('text detectors: younger customers and app services (thirty-first blind
     expect(has([['agent', 'hello'], ['customer', 'thanks'], ['agent', 'thanks for your patience and for ordering with grubly enjoy the rest of your night']], 'closing')).toBe(true);
   });
 });
+
+describe('text detectors: an ordinary day in English-speaking centres (thirtieth blind set)', () => {
+  it('a PUK code is no PAC code; a decided switch, a neighbour at the ombudsman, a question about the police are no escalation; a conditional switch is', () => {
+    const esc = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    for (const t of ["my phone's locking me out it's asking for a puk code", "i'm out of contract and i've signed up with another provider so i just need to cancel", 'my neighbour had a nightmare with her insurer and ended up going to the ombudsman', 'should i go to the police as well', 'honestly i was about to close my account over this but thank you'])
+      expect(esc(t), t).toBe(false);
+    expect(esc("if you can't come close i'm cancelling and going with them")).toBe(true);
+  });
+  it('blaming the customer for not reading, "speak properly", "i can\'t stop you" are banned', () => {
+    const banned = (t: string) => count([['agent', 'hello thanks for calling'], ['agent', t]], 'banned_phrase');
+    for (const t of ["it was in the terms i can't help that you didn't read them", "sorry i can't understand you can you speak properly", "if you want to leave that's up to you i can't stop you", "there's nothing more i can tell you"])
+      expect(banned(t), t).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -50,6 +50,7 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind27.test.ts',
   'test/text-detect-blind28.test.ts',
   'test/text-detect-blind29.test.ts',
+  'test/text-detect-blind30.test.ts',
   'test/text-detect-blind31.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
