@@ -584,3 +584,19 @@ describe('text detectors: an ordinary day in English-speaking centres (thirtieth
       expect(banned(t), t).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('text detectors: business customers and B2B lines (thirty-second blind set)', () => {
+  it('"sue you" is matched as written only; taking the business elsewhere, 12363, 劳动仲裁 are threats; coming from another carrier is not', () => {
+    const esc = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    for (const t of ["i've got emails and a diary so yeah", "we're moving our main line over from another carrier", '我朋友他们都说要switch到别家平台 但是我们用习惯了 还是想stay', '我看网上好多人都在投诉这个', '司机老说要换别家的 我跟他们说先别急'])
+      expect(esc(t), t).toBe(false);
+    for (const t of ["i'll sue you", "if this happens again we're moving all our company cards to amex", '到时候还没有 我直接打一二三六三', '你们不给我 我就去劳动仲裁', '今天发不出去 我们就把基本户转到招行去'])
+      expect(esc(t), t).toBe(true);
+  });
+  it('B2B brush-offs are banned; "attach whatever you have got" is not', () => {
+    const banned = (t: string) => count([['agent', 'hello thanks for calling'], ['agent', t]], 'banned_phrase');
+    for (const t of ["there's no manager available and they'd tell you the same thing anyway", "i'm not sure what you want me to do it's not like i can fix the servers myself", '出款我们已经出了 后面到没到那是银行的事', '转主管也一样 主管也是这么说'])
+      expect(banned(t), t).toBeGreaterThanOrEqual(1);
+    expect(banned("perfect attach whatever you've got")).toBe(0);
+  });
+});
