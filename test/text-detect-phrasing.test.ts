@@ -600,3 +600,17 @@ describe('text detectors: business customers and B2B lines (thirty-second blind 
     expect(banned("perfect attach whatever you've got")).toBe(0);
   });
 });
+
+describe('text detectors: bilingual Singapore, Malaysia and Hong Kong centres (thirty-fifth blind set)', () => {
+  it('早晨 and 多谢致电 open a Cantonese call; 今天早晨 does not', () => {
+    expect(has([['agent', '早晨 多謝致電宏安保險 我係梁詠詩 工號四四二零']], 'greeting')).toBe(true);
+    expect(has([['agent', '今天早晨我们系统升级'], ['customer', '哦']], 'missing_greeting')).toBe(true);
+  });
+  it('a wife\'s old complaint, last month\'s, advice not taken, a family plan elsewhere are no escalation; the consumer council, MAS, a complaints bureau are', () => {
+    const esc = (t: string) => has([['agent', 'thanks for calling'], ['customer', t]], 'customer_escalation');
+    for (const t of ['我老婆上次 complain 过 你们 agent 说 form 很难填', '我的 GIRO 扣了两次 我上个月也 complain 过', '我朋友叫我去消委會投訴 不過我唔想搞咁大', 'i want to port my number to another telco my family all on the same plan there'])
+      expect(esc(t), t).toBe(false);
+    for (const t of ['if you charge me for this i will report it to the consumer council', 'excuse me i will write to mas about how you people sell policies', "if this is not paid by friday i'm going to the insurance complaints bureau"])
+      expect(esc(t), t).toBe(true);
+  });
+});
