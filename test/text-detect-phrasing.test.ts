@@ -614,3 +614,18 @@ describe('text detectors: bilingual Singapore, Malaysia and Hong Kong centres (t
       expect(esc(t), t).toBe(true);
   });
 });
+
+describe('text detectors: an ordinary day at Mandarin centres, mainland and Taiwan (thirty-third blind set)', () => {
+  it('我叫 across a pause and a pharmacist with a surname name the agent', () => {
+    expect(has([['agent', '您好赵先生 我是宏达丰田4S店的售后顾问 我叫 马骏']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 市妇幼保健院药房 我是药师 李梅']], 'self_identification')).toBe(true);
+  });
+  it('a hypothetical cancellation, a threat not made, last week\'s complaint followed up are no escalation', () => {
+    const esc = (t: string) => has([['agent', '您好'], ['customer', t]], 'customer_escalation');
+    for (const t of ['那如果我以后要解约 会损失很多吗', '我本来想打12315的 想想还是先问你们', '我上个礼拜投诉过一个收费的问题 想问下进度', '挺满意的 没有什么要投诉的']) expect(esc(t), t).toBe(false);
+    expect(esc('再不给我退 我现在就打12315')).toBe(true);
+  });
+  it('跟我们没关系 passing the blame is banned', () => {
+    expect(count([['agent', '您好 工号一二'], ['agent', '安装是第三方师傅负责的 这是安装师傅的问题 跟我们没关系']], 'banned_phrase')).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -53,6 +53,7 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind30.test.ts',
   'test/text-detect-blind31.test.ts',
   'test/text-detect-blind32.test.ts',
+  'test/text-detect-blind33.test.ts',
   'test/text-detect-blind35.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
