@@ -54,7 +54,9 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind31.test.ts',
   'test/text-detect-blind32.test.ts',
   'test/text-detect-blind33.test.ts',
+  'test/text-detect-blind34.test.ts',
   'test/text-detect-blind35.test.ts',
+  'test/text-detect-blind36.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
