@@ -280,10 +280,12 @@ export function prepareZh(raw: string): PreparedZh {
 }
 
 const stemCache = new Map<string, string>();
+/** words whose Porter stem is another common word: "one" would match "on" ("that one you'll pay" is not "that's on you") */
+const KEEP_UNSTEMMED = new Set(['one', 'ones']);
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = /^\d+$/.test(word) ? word : PorterStemmer.stem(word);
+    s = /^\d+$/.test(word) || KEEP_UNSTEMMED.has(word) ? word : PorterStemmer.stem(word);
     if (stemCache.size > 200_000) stemCache.clear();
     stemCache.set(word, s);
   }

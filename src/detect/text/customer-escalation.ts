@@ -9,7 +9,7 @@ import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js
  * (an ordinary reason to cancel: moving house, a bereavement), `third` (a complaint about a third party),
  * `resolved` (an old complaint that was settled) and `declined` (advice to complain, turned down; a joke).
  */
-const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third', 'resolved', 'declined']);
+const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third', 'resolved', 'declined', 'hedge']);
 /**
  * `vent`: anger at the problem or the service (气死我了, 态度太差, "this is unacceptable", "third time i've called")
  * without a demand or a threat. Not an escalation on its own (the blind sets' writers label a raging customer only
@@ -37,6 +37,24 @@ const CANCELLED_BY_THIRD = new Set(['complaint', 'escalation', 'regulator', 'ins
  * 你们 我觉得算了; a threat made in jest)
  */
 const CANCELS_LIKE_THIRD = new Set(['third', 'resolved', 'declined']);
+/**
+ * `hedge`: words that make what FOLLOWS them not the customer's own threat: negated (不会去, 没打算, "not going
+ * to", "no intention of"), an intention given up (本来想, "i was gonna"), a past occasion (上次, "the last time i
+ * had to") or someone else's suggestion (我老公让我, "my daughter said i should", "wants me to"). Unlike the
+ * utterance-wide cues above, a hedge reaches only the words right after it (HEDGE_REACH): "i'm not going to wait
+ * any longer, get me a manager" still asks for the manager.
+ */
+const HEDGE = 'hedge';
+/** how far after its end a hedge reaches: tokens (en) or characters (zh) */
+export const HEDGE_REACH = { en: 3, zh: 4 } as const;
+/** what a hedge cancels: every kind that would raise an escalation or an apology */
+const CANCELLED_BY_HEDGE = new Set(['complaint', 'escalation', 'regulator', 'churn', VENT]);
+
+function hedged(h: TranscriptHit, hedges: readonly TranscriptHit[]): boolean {
+  const reach = h.language === 'zh' ? HEDGE_REACH.zh : HEDGE_REACH.en;
+  return hedges.some((c) => c.language === h.language && c.from <= h.from && h.from <= c.to + reach);
+}
+
 /** a cue that reads a mention inside it as no threat (是12345吗: the caller checking the line they reached) */
 const CONTAINING = new Set(['neutral', 'third', 'reason', 'resolved', 'declined']);
 
@@ -92,6 +110,7 @@ function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
     const third = g.some((h) => CANCELS_LIKE_THIRD.has(h.entry.kind ?? ''));
     const declined = g.some((h) => h.entry.kind === 'declined');
     const cues = g.filter((h) => CONTAINING.has(h.entry.kind ?? ''));
+    const hedges = g.filter((h) => h.entry.kind === HEDGE);
     for (const h of g) {
       const kind = h.entry.kind ?? 'complaint';
       if (NOT_ESCALATION.has(kind) && !(withVent && kind === VENT)) continue;
@@ -101,6 +120,7 @@ function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
       // advice turned down also covers leaving (我同事说他携码到别家 不过我懒得换)
       if (declined && kind === 'churn') continue;
       if (cues.some((c) => c.language === h.language && c.from <= h.from && h.to <= c.to)) continue;
+      if (CANCELLED_BY_HEDGE.has(kind) && hedged(h, hedges)) continue;
       out.push(h);
     }
   }

@@ -63,6 +63,22 @@ function openingWordsOrganisation(ctx: TextContext, nameHit: TranscriptHit, firs
   };
 }
 
+/** the recogniser splits an utterance at a pause this short or shorter ("my name" | "is gemma") */
+const SPLIT_GAP_SEC = 1.5;
+
+/**
+ * Where the evidence of a hit ends: the hit's own end, or, when the hit closes its utterance and the agent's
+ * next utterance follows within SPLIT_GAP_SEC (a sentence the recogniser split at a pause: "…my name" | "is
+ * gemma, how can i help?"), the end of that next utterance, where the introduction is completed.
+ */
+function evidenceEnd(ctx: TextContext, h: TranscriptHit): number {
+  if (h.to < h.length) return h.end;
+  const seg = ctx.segments[h.segmentIndex];
+  const next = ctx.segments[h.segmentIndex + 1];
+  if (!next || !isAgentSide(next.speaker) || next.start - seg.end > SPLIT_GAP_SEC) return h.end;
+  return Math.max(h.end, next.end);
+}
+
 export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
@@ -97,7 +113,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
         type: 'self_identification',
         speaker: first.speaker,
         start: first.start,
-        end: maxOf(found, (h) => h.end),
+        end: maxOf(found, (h) => evidenceEnd(ctx, h)),
         details: {
           ...hitDetails(found.find((h) => required[0].includes(h.entry.kind!)) ?? first),
           text: [...new Set(found.map((h) => h.text))].join(' / '),
@@ -159,7 +175,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
         type: 'late_self_identification',
         speaker: first.speaker,
         start: first.start,
-        end: maxOf(mine, (h) => h.end),
+        end: maxOf(mine, (h) => evidenceEnd(ctx, h)),
         details: {
           ...hitDetails(first),
           confidence: minOf(proof(have), (h) => h.confidence),
