@@ -9,7 +9,7 @@ import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js
  * (an ordinary reason to cancel: moving house, a bereavement), `third` (a complaint about a third party),
  * `resolved` (an old complaint that was settled) and `declined` (advice to complain, turned down; a joke).
  */
-const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third', 'resolved', 'declined', 'hedge']);
+const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third', 'resolved', 'declined', 'hedge', 'query']);
 /**
  * `vent`: anger at the problem or the service (气死我了, 态度太差, "this is unacceptable", "third time i've called")
  * without a demand or a threat. Not an escalation on its own (the blind sets' writers label a raging customer only
@@ -50,9 +50,22 @@ export const HEDGE_REACH = { en: 3, zh: 4 } as const;
 /** what a hedge cancels: every kind that would raise an escalation or an apology */
 const CANCELLED_BY_HEDGE = new Set(['complaint', 'escalation', 'regulator', 'churn', VENT]);
 
-function hedged(h: TranscriptHit, hedges: readonly TranscriptHit[]): boolean {
-  const reach = h.language === 'zh' ? HEDGE_REACH.zh : HEDGE_REACH.en;
-  return hedges.some((c) => c.language === h.language && c.from <= h.from && h.from <= c.to + reach);
+/**
+ * `query`: a question about the process or the regulator (有用吗, 投诉是怎么个流程, "how long would that take", "is
+ * that ofcom, what's their number"): the mention right BEFORE it (QUERY_REACH) is asked about, not threatened.
+ */
+const QUERY = 'query';
+/** how far before its start a query reaches: tokens (en) or characters (zh) */
+export const QUERY_REACH = { en: 6, zh: 8 } as const;
+
+function hedged(h: TranscriptHit, hedges: readonly TranscriptHit[], queries: readonly TranscriptHit[]): boolean {
+  const zh = h.language === 'zh';
+  const ahead = zh ? HEDGE_REACH.zh : HEDGE_REACH.en;
+  const back = zh ? QUERY_REACH.zh : QUERY_REACH.en;
+  return (
+    hedges.some((c) => c.language === h.language && c.from <= h.from && h.from <= c.to + ahead) ||
+    queries.some((q) => q.language === h.language && h.from < q.from && q.from - h.to <= back)
+  );
 }
 
 /** a cue that reads a mention inside it as no threat (是12345吗: the caller checking the line they reached) */
@@ -111,6 +124,7 @@ function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
     const declined = g.some((h) => h.entry.kind === 'declined');
     const cues = g.filter((h) => CONTAINING.has(h.entry.kind ?? ''));
     const hedges = g.filter((h) => h.entry.kind === HEDGE);
+    const queries = g.filter((h) => h.entry.kind === QUERY);
     for (const h of g) {
       const kind = h.entry.kind ?? 'complaint';
       if (NOT_ESCALATION.has(kind) && !(withVent && kind === VENT)) continue;
@@ -120,7 +134,7 @@ function customerHits(ctx: TextContext, withVent: boolean): TranscriptHit[] {
       // advice turned down also covers leaving (我同事说他携码到别家 不过我懒得换)
       if (declined && kind === 'churn') continue;
       if (cues.some((c) => c.language === h.language && c.from <= h.from && h.to <= c.to)) continue;
-      if (CANCELLED_BY_HEDGE.has(kind) && hedged(h, hedges)) continue;
+      if (CANCELLED_BY_HEDGE.has(kind) && hedged(h, hedges, queries)) continue;
       out.push(h);
     }
   }
