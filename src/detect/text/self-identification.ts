@@ -1,5 +1,6 @@
 import type { CallEvent } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
+import { prepareZh } from '../../lexicon/prepare.js';
 import { absenceEvent, agentSegments, hitDetails, hitsOf, isAgentSide, maxOf, minOf, round2, type TextContext } from './context.js';
 
 /**
@@ -32,33 +33,59 @@ const ASKED = 'asked';
  * "good morning this is ken" do not.
  */
 const NOT_A_NAME = new Set(
-  'hello hi hey hiya howdy good morning afternoon evening day gday yes yeah yep ok okay alright right um uh er erm so well oh sorry thanks thank you and welcome greetings there again now sir madam maam mam hallo hullo'.split(' '),
+  'hello hi hey hiya howdy good morning afternoon evening day gday yes yeah yep ok okay alright right um uh er erm so well oh sorry thanks thank you and welcome greetings there again now sir madam maam mam hallo hullo for calling call ringing you your youre reached reaching called this is its it'.split(' '),
 );
 /** a loose name cue and the company make one introduction when at most this far apart (characters / words) */
 const INTRO_REACH = { zh: 6, en: 4 } as const;
 /** at most this many words before the name cue may be the company's name */
-const OPENING_NAME_WORDS = 3;
+const OPENING_NAME_WORDS = 4;
+
+/** at most this many characters before the cue may be the company's name (zh) */
+const OPENING_NAME_CHARS = 12;
+/** what opens a Chinese call before the company's name: greetings, 喂, hesitations */
+const ZH_OPENING = /^(?:喂|您好|你好|早上好|上午好|中午好|下午好|晚上好|早晨|嗯|呃|哎|诶|欸|额|啊|欢迎致电|欢迎来电|感谢致电|感谢您致电|谢谢致电)+/u;
+/** words that say the opening is not a company's name (我是…, 这边…, 请问…) */
+const ZH_NOT_A_NAME = /[我你您请是的这那哪谁吗呢吧了]/u;
 
 /**
- * The company named by the words that open the agent's first utterance, straight before a name cue ("bluewing,
- * this is andre"; "northgate energy you're speaking to sam"): a hit standing for the organisation part, or none.
+ * The company named by the words that open the agent's first utterance, straight before a name or staff-number
+ * cue, after any greeting ("bluewing, this is andre"; "good morning hartwell appliance care, you're speaking
+ * with nadia"; 您好捷运速递 工号幺九零二; 惠拼拼 工号八三零): a hit standing for the organisation part, or none.
  */
-function openingWordsOrganisation(ctx: TextContext, nameHit: TranscriptHit, firstAgentSeg: number): TranscriptHit | undefined {
-  if (nameHit.segmentIndex !== firstAgentSeg || nameHit.language !== 'en') return undefined;
-  const words = (ctx.segments[nameHit.segmentIndex].normText ?? '').split(' ').filter(Boolean);
-  const cue = nameHit.matched.split(' ').filter(Boolean);
-  const at = words.findIndex((_, i) => cue.every((w, k) => words[i + k] === w));
-  if (at < 1 || at > OPENING_NAME_WORDS) return undefined;
-  const lead = words.slice(0, at);
-  if (lead.some((w) => NOT_A_NAME.has(w.replace(/'/g, '')) || /^\d/.test(w))) return undefined;
-  const matched = lead.join(' ');
+function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstAgentSeg: number): TranscriptHit | undefined {
+  if (idHit.segmentIndex !== firstAgentSeg) return undefined;
+  let matched: string;
+  let from: number;
+  if (idHit.language === 'en') {
+    const words = (ctx.segments[idHit.segmentIndex].normText ?? '').split(' ').filter(Boolean);
+    const cue = idHit.matched.split(' ').filter(Boolean);
+    const at = words.findIndex((_, i) => cue.every((w, k) => words[i + k] === w));
+    if (at < 1) return undefined;
+    const bare = (w: string) => w.replace(/'/g, '');
+    let start = 0;
+    while (start < at && NOT_A_NAME.has(bare(words[start]))) start++;
+    const lead = words.slice(start, at);
+    if (lead.length < 1 || lead.length > OPENING_NAME_WORDS) return undefined;
+    if (lead.some((w) => NOT_A_NAME.has(bare(w)) || /^\d/.test(w))) return undefined;
+    matched = lead.join(' ');
+    from = start;
+  } else {
+    const chars = Array.from(prepareZh(ctx.segments[idHit.segmentIndex].text).text).slice(0, idHit.from);
+    const opening = ZH_OPENING.exec(chars.join(''));
+    const skip = opening ? Array.from(opening[0]).length : 0;
+    const lead = chars.slice(skip).join('');
+    const n = chars.length - skip;
+    if (n < 2 || n > OPENING_NAME_CHARS || ZH_NOT_A_NAME.test(lead) || !/^\p{Script=Han}+$/u.test(lead)) return undefined;
+    matched = lead;
+    from = skip;
+  }
   return {
-    ...nameHit,
-    entry: { ...nameHit.entry, id: 'en.self-id.opening-words', kind: 'organisation', phrases: [], position: 'opening' },
+    ...idHit,
+    entry: { ...idHit.entry, id: `${idHit.language}.self-id.opening-words`, kind: 'organisation', phrases: [], position: 'opening' },
     phrase: '(the words before the name cue)',
     matched,
-    from: 0,
-    to: at,
+    from,
+    to: idHit.from,
     fuzzy: false,
   };
 }
@@ -94,9 +121,10 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
 
   const parts = new Map<string, TranscriptHit>();
   for (const h of all) if (inWindow(h) && !parts.has(h.entry.kind!)) parts.set(h.entry.kind!, h);
-  const nameHit = parts.get('name');
-  if (!parts.has('organisation') && nameHit) {
-    const org = openingWordsOrganisation(ctx, nameHit, agent[0] ? ctx.segments.indexOf(agent[0]) : -1);
+  // the name or staff number heard first: the words that open the call before it may be the company's name
+  const idHit = [parts.get('name'), parts.get('staff_id')].filter((h): h is TranscriptHit => !!h).sort((a, b) => a.start - b.start)[0];
+  if (!parts.has('organisation') && idHit) {
+    const org = openingWordsOrganisation(ctx, idHit, agent[0] ? ctx.segments.indexOf(agent[0]) : -1);
     if (org) parts.set('organisation', org);
   }
   const unmet = (have: ReadonlyMap<string, TranscriptHit>) => required.filter((alts) => !alts.some((k) => have.has(k)));
