@@ -629,3 +629,48 @@ describe('text detectors: an ordinary day at Mandarin centres, mainland and Taiw
     expect(count([['agent', '您好 工号一二'], ['agent', '安装是第三方师傅负责的 这是安装师傅的问题 跟我们没关系']], 'banned_phrase')).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('text detectors: cues with a reach, the opening words, split introductions (blind sets 37-40)', () => {
+  const esc = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+  it('a hedge clears the threat right after it, not one further on', () => {
+    expect(esc("i'm not going to switch supplier i just need more time")).toBe(0);
+    expect(esc('my brother reckons the ombudsman would side with me')).toBe(0);
+    expect(esc('my daughter said i should write to the ombudsman')).toBe(0);
+    expect(esc("i'm not going to wait any longer put me through to your manager")).toBe(1);
+    expect(esc("i'm going to the ombudsman")).toBe(1);
+    expect(esc('我不打算去工信部 就是想问问')).toBe(0);
+    expect(esc('我老公让我去找媒体 我觉得没必要')).toBe(0);
+    expect(esc('我不想跟你说了 叫你们经理来')).toBe(1);
+    expect(esc('再不处理我就打12315')).toBe(1);
+  });
+
+  it('a question about the process clears the mention just before it', () => {
+    expect(esc('要是我去银保监那边反映 有用吗')).toBe(0);
+    expect(esc('theres a box for the regulator is that ofcom whats their number')).toBe(0);
+    expect(esc('if i complain to the ombudsman how long would that take')).toBe(0);
+    expect(esc('我要去银保监投诉你们')).toBe(1);
+    expect(esc("i'm complaining to the ombudsman today")).toBe(1);
+  });
+
+  it('the words that open the first utterance after its greeting name the company', () => {
+    expect(has([['agent', 'good morning hartwell appliance care youre speaking with nadia how can i help']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好捷运速递 工号幺九零二']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'good morning thanks for calling youre speaking with nadia how can i help']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '您好 我是客服小王 请问有什么可以帮您']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('an introduction split at a pause is evidence over both utterances', () => {
+    const ev = run([['agent', 'Hello, thank you for calling Westline Energy. My name'], ['agent', 'is Gemma. How can I help you today?']]).find((e) => e.type === 'self_identification');
+    expect(ev?.end).toBeGreaterThanOrEqual(7.5);
+  });
+
+  it('"one" is not "on", "you\'ll wanna" is no slang; seed 001\'s 诈单 forms are banned', () => {
+    const banned = (text: string) => count([['agent', 'hello thanks for calling'], ['agent', text]], 'banned_phrase');
+    expect(banned("that one you'll still need to pay by the third")).toBe(0);
+    expect(banned("you'll wanna update those once the new card comes")).toBe(0);
+    expect(banned('这个是免费试用的 不满意随时可以取消')).toBe(1);
+    expect(banned('一个月十五块 算下来每天才五毛钱')).toBe(1);
+    expect(banned("it's totally free and you can cancel any time")).toBe(1);
+    expect(banned('the plan is fifteen a month and you can cancel any time')).toBe(0);
+  });
+});

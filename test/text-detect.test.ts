@@ -115,7 +115,8 @@ describe('text detectors', () => {
   });
 
   it('companyNames from the pipeline count as the organisation part of self-identification', () => {
-    const s = [seg('agent', 0.5, 5, '您好，星河3321号为您服务')];
+    // the company's name at the end, where no cue says it is one (at the start, the opening words would name it)
+    const s = [seg('agent', 0.5, 5, '您好，3321号为您服务，星河祝您愉快')];
     expect(types(run(s))).toContain('missing_self_identification');
     expect(types(run(s, [], parseTextParams({ companyNames: ['星河'] })))).toContain('self_identification');
   });

@@ -57,6 +57,10 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind34.test.ts',
   'test/text-detect-blind35.test.ts',
   'test/text-detect-blind36.test.ts',
+  'test/text-detect-blind37.test.ts',
+  'test/text-detect-blind38.test.ts',
+  'test/text-detect-blind39.test.ts',
+  'test/text-detect-blind40.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
