@@ -33,16 +33,16 @@ blindSetSuite(here, lex, {
   hard: ['Traditional characters', '"I already told you" banned', '工号 read digit by digit with 幺 (幺零四七二)', 'hesitation 那个 vs demonstrative 那个短信 in the next agent turn', '"Thank you for watching." hallucination after silence is not a closing', 'identification with Arabic digits 工号 8862 after 15 s'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    late_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    closing: { p: 0.95, r: 0.98 }, // 0.967 / 1.000
+    missing_greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    closing: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.98, r: 0.95 }, // measured 1.000 / 1.000
-    self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    late_self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    missing_self_identification: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    banned_phrase: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    filler: { p: 0.95, r: 0.98 }, // 0.974 / 1.000
-    customer_escalation: { p: 0.95, r: 0.98 }, // 0.966 / 1.000
+    self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    late_self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    banned_phrase: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    filler: { p: 0.95, r: 0.98 }, // measured 0.974 / 1.000
+    customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
   },
-  meanFloor: 0.97, // measured 0.991
+  meanFloor: 0.97, // measured 0.998
 });

@@ -28,16 +28,16 @@ blindSetSuite(here, lex, {
   hard: ['only the customer says goodbye -> missing closing', `customer "i'm not complaining" is not an escalation`, `"that's not my department" is banned (推诿)`, "the agent's last turn is a transfer hand-off, not a closing", 'organisation at 0.5 s, name + staff number only at ~20 s -> late self-identification'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    late_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    missing_closing: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    late_self_identification: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    missing_self_identification: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    banned_phrase: { p: 0.98, r: 0.95 }, // 1.000 / 1.000
-    filler: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    customer_escalation: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
+    missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    banned_phrase: { p: 0.98, r: 0.95 }, // measured 1.000 / 1.000
+    filler: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    customer_escalation: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
   },
   meanFloor: 0.98, // measured 1.000
 });

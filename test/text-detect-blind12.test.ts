@@ -31,15 +31,15 @@ blindSetSuite(here, lex, {
   hard: ['Traditional characters', 'supervisor demand', 'greeting on time, self-identification late (24 s)', 'closing followed by more business', 'cancel everything', '我不是要complain is not escalation'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    late_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+    missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    missing_closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     self_identification: { p: 0.98, r: 0.95 }, // measured 1.000 / 1.000
-    late_self_identification: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
+    late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
-    banned_phrase: { p: 0.89, r: 0.84 }, // 0.941 / 0.889
-    filler: { p: 0.95, r: 0.92 }, // 0.967 / 0.935
+    banned_phrase: { p: 0.89, r: 0.84 }, // measured 0.941 / 0.889
+    filler: { p: 0.95, r: 0.92 }, // measured 1.000 / 0.968
     customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
   },
   meanFloor: 0.96, // measured 0.983

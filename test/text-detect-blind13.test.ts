@@ -32,14 +32,14 @@ blindSetSuite(here, lex, {
   hard: ['supervisor demand', "only the customer's goodbye", 'old resolved complaint', "bare 'hello?' then straight to business: missing greeting, not banned", "指责客户 in Cantonese '你自己冇睇啫'"],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    late_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    late_self_identification: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    missing_self_identification: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    banned_phrase: { p: 0.98, r: 0.92 }, // 1.000 / 0.960
+    missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    missing_closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    banned_phrase: { p: 0.98, r: 0.92 }, // measured 1.000 / 0.960
     filler: { p: 0.91, r: 0.98 }, // measured 0.969 / 1.000
     customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
   },

@@ -29,16 +29,16 @@ blindSetSuite(here, lex, {
   hard: ['greeting at ~11 s (late)', 'Traditional characters', 'identification at ~20 s (late)', "call ends on the customer's threat", 'old complaint mentioned as resolved is no escalation'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    late_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    self_identification: { p: 0.91, r: 0.91 }, // 0.962 / 0.962
+    missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    missing_closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.91, r: 0.91 }, // measured 0.962 / 0.962
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.78, r: 0.78 }, // measured 0.833 / 0.833
-    banned_phrase: { p: 0.98, r: 0.92 }, // 1.000 / 0.947
-    filler: { p: 0.98, r: 0.95 }, // 1.000 / 0.974
-    customer_escalation: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+    banned_phrase: { p: 0.98, r: 0.92 }, // measured 1.000 / 0.947
+    filler: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    customer_escalation: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
   },
-  meanFloor: 0.96, // measured 0.981
+  meanFloor: 0.96, // measured 0.987
 });

@@ -32,16 +32,16 @@ blindSetSuite(here, lex, {
   hard: ['closing asks for a service rating', 'self-identification without any greeting word', 'two escalation turns (法院起诉, 纪委举报)', '这是规定 你懂不懂 (004 忌语)'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    late_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    self_identification: { p: 0.92, r: 0.98 }, // 0.962 / 1.000
+    missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    missing_closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.92, r: 0.98 }, // measured 0.962 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.83 }, // measured 1.000 / 0.875
-    banned_phrase: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    filler: { p: 0.91, r: 0.98 }, // measured 0.970 / 1.000
-    customer_escalation: { p: 0.9, r: 0.98 }, // measured 0.960 / 1.000
+    banned_phrase: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    filler: { p: 0.92, r: 0.98 }, // measured 0.970 / 1.000
+    customer_escalation: { p: 0.91, r: 0.98 }, // measured 0.960 / 1.000
   },
-  meanFloor: 0.96, // measured 0.990
+  meanFloor: 0.97, // measured 0.990
 });

@@ -29,16 +29,16 @@ blindSetSuite(here, lex, {
   hard: ['身份在客户追问后才报', '非常抱歉让您久等了 (礼貌对照)', '这个是 policy 我也没办法 (这是规定)', 'um / 呃 fillers in mixed speech'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    late_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    closing: { p: 0.98, r: 0.95 }, // 1.000 / 0.967
-    missing_closing: { p: 0.86, r: 0.98 }, // 0.909 / 1.000
-    self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+    missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.95 }, // measured 1.000 / 1.000
+    missing_closing: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
-    banned_phrase: { p: 0.96, r: 0.96 }, // 0.982 / 0.982
-    filler: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    customer_escalation: { p: 0.89, r: 0.95 }, // measured 0.943 / 1.000
+    banned_phrase: { p: 0.96, r: 0.96 }, // measured 0.982 / 0.982
+    filler: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    customer_escalation: { p: 0.92, r: 0.95 }, // measured 0.943 / 1.000
   },
-  meanFloor: 0.96, // measured 0.988
+  meanFloor: 0.97, // measured 0.992
 });

@@ -30,15 +30,15 @@ blindSetSuite(here, lex, {
   hard: ['呃 filler', 'Traditional characters', 'venting without a threat', 'driver is the caller'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    late_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
-    closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    missing_closing: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    self_identification: { p: 0.98, r: 0.91 }, // 1.000 / 0.960
-    late_self_identification: { p: 0.95, r: 0.78 }, // 1.000 / 0.833
-    missing_self_identification: { p: 0.77, r: 0.98 }, // 0.818 / 1.000
-    banned_phrase: { p: 0.98, r: 0.87 }, // 1.000 / 0.917
-    filler: { p: 0.9, r: 0.98 }, // measured 0.958 / 1.000
+    missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    missing_closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.98, r: 0.91 }, // measured 1.000 / 0.960
+    late_self_identification: { p: 0.95, r: 0.78 }, // measured 1.000 / 0.833
+    missing_self_identification: { p: 0.77, r: 0.98 }, // measured 0.818 / 1.000
+    banned_phrase: { p: 0.98, r: 0.87 }, // measured 1.000 / 0.917
+    filler: { p: 0.90, r: 0.98 }, // measured 0.958 / 1.000
     customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
   },
   meanFloor: 0.96, // measured 0.981

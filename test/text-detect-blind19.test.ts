@@ -29,17 +29,17 @@ blindSetSuite(here, lex, {
   counts: { zh: 12, en: 24, auto: 4 },
   hard: ["'would you like' is not a filler", 'survey invitation in the closing', 'blaming the customer for the scam is banned', "'let me say that again more slowly' stays unlabelled"],
   floors: {
-    greeting: { p: 0.92, r: 0.98 }, // measured 0.971 / 1.000
-    missing_greeting: { p: 0.95, r: 0.81 }, // 1.000 / 0.857
-    late_greeting: { p: 0.95, r: 0.95 }, // 1.000 / 1.000
+    greeting: { p: 0.95, r: 0.98 }, // measured 0.971 / 1.000
+    missing_greeting: { p: 0.95, r: 0.81 }, // measured 1.000 / 0.857
+    late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     closing: { p: 0.98, r: 0.95 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
     self_identification: { p: 0.87, r: 0.91 }, // measured 0.923 / 0.960
-    late_self_identification: { p: 0.95, r: 0.7 }, // measured 1.000 / 0.750
-    missing_self_identification: { p: 0.7, r: 0.8 }, // measured 0.750 / 0.857
-    banned_phrase: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    filler: { p: 0.98, r: 0.9 }, // measured 1.000 / 0.955
-    customer_escalation: { p: 0.89, r: 0.9 }, // measured 0.947 / 0.947
+    late_self_identification: { p: 0.95, r: 0.70 }, // measured 1.000 / 0.750
+    missing_self_identification: { p: 0.70, r: 0.80 }, // measured 0.750 / 0.857
+    banned_phrase: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    filler: { p: 0.98, r: 0.90 }, // measured 1.000 / 0.955
+    customer_escalation: { p: 0.89, r: 0.90 }, // measured 0.947 / 0.947
   },
-  meanFloor: 0.94, // measured 0.963
+  meanFloor: 0.94, // measured 0.967
 });

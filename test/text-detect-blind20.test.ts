@@ -28,12 +28,12 @@ blindSetSuite(here, lex, {
   hard: ["'complain 到银保监会' is a code-switched regulator threat: escalation", "client's SFC mention is neutral, not an escalation", "'这是规定 你懂不懂' is the 004 服务忌语 ② pattern"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    self_identification: { p: 0.95, r: 0.91 }, // measured 1.000 / 0.970
+    self_identification: { p: 0.95, r: 0.92 }, // measured 1.000 / 0.970
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.61, r: 0.95 }, // measured 0.667 / 1.000
     banned_phrase: { p: 0.91, r: 0.91 }, // measured 0.963 / 0.963

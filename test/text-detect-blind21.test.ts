@@ -23,7 +23,7 @@ blindSetSuite(here, lex, {
   hard: ["customer 'i mean' is not labelled", "'alright fair enough' is not banned", "'不好意思让您久等了' 不是禁语"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
@@ -31,9 +31,9 @@ blindSetSuite(here, lex, {
     self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    banned_phrase: { p: 0.9, r: 0.9 }, // measured 0.952 / 0.952
-    filler: { p: 0.9, r: 0.95 }, // measured 0.920 / 1.000
+    banned_phrase: { p: 0.95, r: 0.90 }, // measured 1.000 / 0.952
+    filler: { p: 0.90, r: 0.98 }, // measured 0.920 / 1.000
     customer_escalation: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
   },
-  meanFloor: 0.96, // measured 0.985
+  meanFloor: 0.96, // measured 0.989
 });

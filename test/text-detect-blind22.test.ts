@@ -23,16 +23,16 @@ blindSetSuite(here, lex, {
   hard: ["bare 'ok bye' is not a closing", "'do you know where the uk consulate is' is not the filler 'you know'", "customer asking whether to report to the police is not an escalation"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    filler: { p: 0.89, r: 0.89 }, // measured 0.944 / 0.944
+    filler: { p: 0.92, r: 0.92 }, // measured 0.944 / 0.944
     customer_escalation: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
   },
   meanFloor: 0.97, // measured 0.991

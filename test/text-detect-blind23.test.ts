@@ -23,17 +23,17 @@ blindSetSuite(here, lex, {
   hard: ["'hi 您好' is one greeting", "'楼上那户' is not 那个", "'幺二三幺五' (12315) is the regulator hotline: escalation"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    late_greeting: { p: 0.7, r: 0.95 }, // measured 0.750 / 1.000
+    late_greeting: { p: 0.70, r: 0.95 }, // measured 0.750 / 1.000
     closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    banned_phrase: { p: 0.89, r: 0.89 }, // measured 0.950 / 0.950
-    filler: { p: 0.89, r: 0.91 }, // measured 0.941 / 0.970
+    banned_phrase: { p: 0.95, r: 0.90 }, // measured 1.000 / 0.950
+    filler: { p: 0.92, r: 0.92 }, // measured 0.941 / 0.970
     customer_escalation: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
   },
-  meanFloor: 0.96, // measured 0.982
+  meanFloor: 0.96, // measured 0.986
 });

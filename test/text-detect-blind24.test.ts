@@ -23,7 +23,7 @@ blindSetSuite(here, lex, {
   hard: ["'您还有什么不清楚的地方吗' is the standard 003 2.6 phrase, not the 禁语 '不清楚'", "'we'd like someone to have a look' is not a filler", "'honestly i'm not complaining but…' is neutral"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000

@@ -22,17 +22,17 @@ blindSetSuite(here, lex, {
   hard: ["'那我帮您催一下' recovery is not banned", "'这个' is not 那个", "customer 'what 这也太 tricky 了吧' is venting"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    late_self_identification: { p: 0.7, r: 0.95 }, // measured 0.750 / 1.000
+    self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    late_self_identification: { p: 0.70, r: 0.95 }, // measured 0.750 / 1.000
     missing_self_identification: { p: 0.95, r: 0.61 }, // measured 1.000 / 0.667
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    filler: { p: 0.91, r: 0.95 }, // measured 0.970 / 1.000
-    customer_escalation: { p: 0.88, r: 0.95 }, // measured 0.938 / 1.000
+    filler: { p: 0.92, r: 0.95 }, // measured 0.970 / 1.000
+    customer_escalation: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
   },
-  meanFloor: 0.96, // measured 0.988
+  meanFloor: 0.97, // measured 0.993
 });

@@ -22,16 +22,16 @@ blindSetSuite(here, lex, {
   hard: ["'see you tomorrow 再见' 加 '感谢您的来电' 是结束语", "'我朋友说我可以去complain 但是我觉得没必要' 是否定的提及, 不是升级", "'i don't know 你自己问towing company' 中英混合的推诿禁语"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.75 }, // measured 1.000 / 0.800
-    missing_self_identification: { p: 0.7, r: 0.95 }, // measured 0.750 / 1.000
-    banned_phrase: { p: 0.9, r: 0.95 }, // measured 0.957 / 1.000
-    filler: { p: 0.87, r: 0.95 }, // measured 0.925 / 1.000
+    missing_self_identification: { p: 0.70, r: 0.95 }, // measured 0.750 / 1.000
+    banned_phrase: { p: 0.90, r: 0.95 }, // measured 0.957 / 1.000
+    filler: { p: 0.90, r: 0.98 }, // measured 0.925 / 1.000
     customer_escalation: { p: 0.89, r: 0.95 }, // measured 0.941 / 1.000
   },
   meanFloor: 0.96, // measured 0.981

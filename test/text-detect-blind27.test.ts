@@ -22,17 +22,17 @@ blindSetSuite(here, lex, {
   hard: ["'嗰個 bug' / 'special offer 嗰個 tab' are demonstratives", "'我不是要 complain 啦 just want to know' is an explicit non-complaint", "customer's 那個 is not labelled"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    self_identification: { p: 0.95, r: 0.91 }, // measured 1.000 / 0.970
+    self_identification: { p: 0.95, r: 0.92 }, // measured 1.000 / 0.970
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    missing_self_identification: { p: 0.7, r: 0.95 }, // measured 0.750 / 1.000
+    missing_self_identification: { p: 0.70, r: 0.95 }, // measured 0.750 / 1.000
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    filler: { p: 0.84, r: 0.95 }, // measured 0.896 / 1.000
+    filler: { p: 0.87, r: 0.98 }, // measured 0.896 / 1.000
     customer_escalation: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
   },
-  meanFloor: 0.96, // measured 0.983
+  meanFloor: 0.96, // measured 0.987
 });

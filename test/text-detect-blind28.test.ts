@@ -22,16 +22,16 @@ blindSetSuite(here, lex, {
   hard: ["'of com' is ASR for Ofcom, the regulator: escalation", "'would you like me to text you' is not a filler", "'yep bye' is a bare bye, not a closing"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    filler: { p: 0.92, r: 0.95 }, // measured 0.972 / 1.000
+    filler: { p: 0.95, r: 0.98 }, // measured 0.972 / 1.000
     customer_escalation: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
   },
   meanFloor: 0.97, // measured 0.998

@@ -22,16 +22,16 @@ blindSetSuite(here, lex, {
   hard: ["'that's not our problem' is banned (shirking) in English", "'祝您使用愉快' is a positive closing", "'宽待' is the ASR's homophone for 宽带"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.89, r: 0.95 }, // measured 0.946 / 1.000
-    missing_greeting: { p: 0.95, r: 0.54 }, // measured 1.000 / 0.600
+    greeting: { p: 0.92, r: 0.98 }, // measured 0.946 / 1.000
+    missing_greeting: { p: 0.95, r: 0.55 }, // measured 1.000 / 0.600
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     self_identification: { p: 0.91, r: 0.95 }, // measured 0.968 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    missing_self_identification: { p: 0.95, r: 0.7 }, // measured 1.000 / 0.750
+    missing_self_identification: { p: 0.95, r: 0.70 }, // measured 1.000 / 0.750
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    filler: { p: 0.8, r: 0.95 }, // measured 0.857 / 1.000
+    filler: { p: 0.83, r: 0.98 }, // measured 0.857 / 1.000
     customer_escalation: { p: 0.86, r: 0.95 }, // measured 0.917 / 1.000
   },
   meanFloor: 0.94, // measured 0.968

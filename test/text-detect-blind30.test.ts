@@ -22,7 +22,7 @@ blindSetSuite(here, lex, {
   hard: ["agent 'uh-huh' is a backchannel, not the filler 'uh'", "'just so you know' is not the filler 'you know'", "customer 'unbelievable. fine' is venting"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.89, r: 0.95 }, // measured 0.947 / 1.000
+    greeting: { p: 0.92, r: 0.98 }, // measured 0.947 / 1.000
     missing_greeting: { p: 0.95, r: 0.45 }, // measured 1.000 / 0.500
     late_greeting: { p: 0.61, r: 0.95 }, // measured 0.667 / 1.000
     closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
@@ -31,7 +31,7 @@ blindSetSuite(here, lex, {
     late_self_identification: { p: 0.82, r: 0.95 }, // measured 0.875 / 1.000
     missing_self_identification: { p: 0.95, r: 0.45 }, // measured 1.000 / 0.500
     banned_phrase: { p: 0.89, r: 0.95 }, // measured 0.947 / 1.000
-    filler: { p: 0.88, r: 0.95 }, // measured 0.902 / 1.000
+    filler: { p: 0.88, r: 0.98 }, // measured 0.902 / 1.000
     customer_escalation: { p: 0.87, r: 0.95 }, // measured 0.929 / 1.000
   },
   meanFloor: 0.94, // measured 0.961

@@ -22,7 +22,7 @@ blindSetSuite(here, lex, {
   hard: ["\"我们account manager说可以晚两天\" mentions a manager, no demand", "\"这个policy\" — 这个 is not a filler", "\"hello 您好\" bilingual greeting"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
@@ -30,8 +30,8 @@ blindSetSuite(here, lex, {
     self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.78 }, // measured 1.000 / 0.833
     missing_self_identification: { p: 0.78, r: 0.95 }, // measured 0.833 / 1.000
-    banned_phrase: { p: 0.95, r: 0.9 }, // measured 1.000 / 0.960
-    filler: { p: 0.83, r: 0.92 }, // measured 0.889 / 0.976
+    banned_phrase: { p: 0.95, r: 0.91 }, // measured 1.000 / 0.960
+    filler: { p: 0.86, r: 0.95 }, // measured 0.889 / 0.976
     customer_escalation: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
   },
   meanFloor: 0.96, // measured 0.981

@@ -22,12 +22,12 @@ blindSetSuite(here, lex, {
   hard: ["customer \"我要去找消保官 complain\" escalates", "customer says \"我朋友换了别的牌子\" neutrally", "agent \"按照规定\" explanation is not 这是规定你懂不懂"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000

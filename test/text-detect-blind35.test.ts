@@ -22,12 +22,12 @@ blindSetSuite(here, lex, {
   hard: ["\"我要 report 给 CASE\" is escalation (consumer association)", "customer \"你们的app很烂\" is venting, not escalation", "\"hello? 听得到吗\" is not a greeting"],
   fillersPerOccurrence: true,
   floors: {
-    greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    self_identification: { p: 0.95, r: 0.91 }, // measured 1.000 / 0.970
+    self_identification: { p: 0.95, r: 0.92 }, // measured 1.000 / 0.970
     late_self_identification: { p: 0.95, r: 0.61 }, // measured 1.000 / 0.667
     missing_self_identification: { p: 0.61, r: 0.95 }, // measured 0.667 / 1.000
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000

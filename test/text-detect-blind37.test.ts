@@ -7,7 +7,7 @@ import { blindSetSuite } from './support/blind-set.js';
  * The thirty-seventh blind set (test/fixtures/dialogues-blind37/, issue 16): 40 calls, an ordinary day at a mobile operator, an internet provider and a card centre (20 zh, 20 en), whisper-style punctuation, written by a helper who
  * read only the seed standards and the third set's conventions, labelled with fillers once per occurrence.
  *
- * First measurement: six-detector mean F1 **0.896** on 873aaf8 (the code before it was seen); **0.981** after the
+ * First measurement: six-detector mean F1 **0.896** on 873aaf8 (the code before it was seen); **0.990** after the
  * general fixes of the same round (hedge and query cues for escalation, the company named by the opening words,
  * split introductions, seed 001's 诈单 forms). Not blind any more.
  *
@@ -33,7 +33,7 @@ blindSetSuite(here, lex, {
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     filler: { p: 0.91, r: 0.91 }, // measured 0.969 / 0.969
-    customer_escalation: { p: 0.79, r: 0.95 }, // measured 0.842 / 1.000
+    customer_escalation: { p: 0.89, r: 0.95 }, // measured 0.941 / 1.000
   },
-  meanFloor: 0.96, // measured 0.981
+  meanFloor: 0.97, // measured 0.990
 });

@@ -7,7 +7,7 @@ import { blindSetSuite } from './support/blind-set.js';
  * The thirty-eighth blind set (test/fixtures/dialogues-blind38/, issue 16): 40 calls, Mandarin consumer-service lines (e-commerce, food delivery, express, property, car rental, appliance after-sales) with regional speech and heavy recogniser errors, written by a helper who
  * read only the seed standards and the third set's conventions, labelled with fillers once per occurrence.
  *
- * First measurement: six-detector mean F1 **0.931** on 873aaf8 (the code before it was seen); **0.979** after the
+ * First measurement: six-detector mean F1 **0.931** on 873aaf8 (the code before it was seen); **0.983** after the
  * general fixes of the same round (hedge and query cues for escalation, the company named by the opening words,
  * split introductions, seed 001's 诈单 forms). Not blind any more.
  *
@@ -33,7 +33,7 @@ blindSetSuite(here, lex, {
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     banned_phrase: { p: 0.95, r: 0.81 }, // measured 1.000 / 0.867
     filler: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    customer_escalation: { p: 0.89, r: 0.89 }, // measured 0.944 / 0.944
+    customer_escalation: { p: 0.95, r: 0.89 }, // measured 1.000 / 0.944
   },
-  meanFloor: 0.95, // measured 0.979
+  meanFloor: 0.96, // measured 0.983
 });

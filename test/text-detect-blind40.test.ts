@@ -33,7 +33,7 @@ blindSetSuite(here, lex, {
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     banned_phrase: { p: 0.95, r: 0.88 }, // measured 0.976 / 0.909
     filler: { p: 0.96, r: 0.94 }, // measured 0.984 / 0.969
-    customer_escalation: { p: 0.91, r: 0.91 }, // measured 0.967 / 0.967
+    customer_escalation: { p: 0.95, r: 0.91 }, // measured 1.000 / 0.967
   },
-  meanFloor: 0.95, // measured 0.977
+  meanFloor: 0.95, // measured 0.979
 });

@@ -34,14 +34,14 @@ blindSetSuite(here, lex, {
   hard: ['late self-identification', 'late greeting', 'hallucination after silence', 'closing followed by more business', 'neutral cancellation', 'past 投诉 mention is not escalation', 'discourse like', 'Traditional characters', 'agent bare 喂 opening = 直呼客户喂'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    late_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+    missing_greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     closing: { p: 0.98, r: 0.95 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
-    self_identification: { p: 0.98, r: 0.94 }, // 1.000 / 0.967
+    self_identification: { p: 0.98, r: 0.94 }, // measured 1.000 / 0.967
     late_self_identification: { p: 0.98, r: 0.95 }, // measured 1.000 / 1.000
-    missing_self_identification: { p: 0.8, r: 0.98 }, // measured 0.857 / 1.000
-    banned_phrase: { p: 0.92, r: 0.98 }, // 0.944 / 1.000
+    missing_self_identification: { p: 0.80, r: 0.98 }, // measured 0.857 / 1.000
+    banned_phrase: { p: 0.92, r: 0.98 }, // measured 0.944 / 1.000
     filler: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     customer_escalation: { p: 0.85, r: 0.98 }, // measured 0.909 / 1.000
   },

@@ -32,14 +32,14 @@ blindSetSuite(here, lex, {
   hard: ['late self-id', 'late greeting', 'insult without threat', 'agent offers complaint channel', 'cancel everything', 'closing not in final turn', 'Traditional characters', 'agent bare 喂 opening', 'discourse like / you know'],
   floors: {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
-    missing_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    late_greeting: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
-    closing: { p: 0.98, r: 0.94 }, // 1.000 / 0.966
-    missing_closing: { p: 0.85, r: 0.98 }, // 0.900 / 1.000
-    self_identification: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
+    missing_greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    late_greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
+    closing: { p: 0.98, r: 0.94 }, // measured 1.000 / 0.966
+    missing_closing: { p: 0.85, r: 0.98 }, // measured 0.900 / 1.000
+    self_identification: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.98, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
-    banned_phrase: { p: 0.98, r: 0.92 }, // 1.000 / 0.947
+    banned_phrase: { p: 0.98, r: 0.92 }, // measured 1.000 / 0.947
     filler: { p: 0.89, r: 0.98 }, // measured 0.941 / 1.000
     customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
   },

@@ -674,3 +674,19 @@ describe('text detectors: cues with a reach, the opening words, split introducti
     expect(banned('the plan is fifteen a month and you can cancel any time')).toBe(0);
   });
 });
+
+describe('text detectors: closings and openings across short turns (blind sets 36-40)', () => {
+  it('a closing formula followed only by goodbyes is the closing, its evidence running on to the last bye', () => {
+    const ev = run([['agent', 'hello thanks for calling'], ['customer', 'thats all thanks'], ['agent', 'thanks a million for calling enjoy the rest of your day'], ['customer', 'bye bye'], ['agent', 'bye bye']]).find((e) => e.type === 'closing');
+    expect(ev?.start).toBeLessThan(12);
+    expect(ev?.end).toBeGreaterThan(16);
+    expect(has([['agent', 'hello acme energy how can i help'], ['customer', 'i wanted to check when my meter reading is due this month'], ['agent', 'ok bye']], 'missing_closing')).toBe(true);
+  });
+
+  it('a "hello" that only picks up the line is not the opening when a full one follows in the window', () => {
+    const lines: Line[] = [['agent', 'hello yeah'], ['customer', 'hello is that vodacall'], ['agent', 'sorry one sec'], ['customer', 'ok'], ['agent', 'sorry about that good afternoon youre through to vodacall im jess how can i help']];
+    const ev = run(lines).find((e) => e.type === 'greeting');
+    expect(ev?.start).toBeGreaterThan(16);
+    expect(run([['agent', 'hello you have reached acme how can i help'], ['customer', 'hi'], ['agent', 'good morning']]).find((e) => e.type === 'greeting')?.start).toBeLessThan(1);
+  });
+});

@@ -37,7 +37,13 @@ export function detectClosing(ctx: TextContext): CallEvent[] {
   const courtesy = () => hitsOf(ctx, 'thanks', 'agent').some(withFarewell) || hitsOf(ctx, 'politeness', 'agent').some((h) => withFarewell(h) && h.entry.emit === 'event');
   const complete = closings.some((h) => h.entry.kind !== 'farewell') || (closings.length > 0 && courtesy());
   const hit = complete ? closings.sort((a, b) => b.end - a.end || b.confidence - a.confidence)[0] : undefined;
-  if (hit) return [hitEvent('closing', hit, { lastAgentEndSec })];
+  if (hit) {
+    // a closing said, then only goodbyes ("thanks a million for calling, enjoy your day" … "bye bye"): the
+    // closing is the formula, and its evidence runs on to the last goodbye
+    const formula = hit.entry.kind === 'farewell' ? closings.filter((h) => h.entry.kind !== 'farewell').sort((a, b) => b.end - a.end)[0] : undefined;
+    const ev = hitEvent('closing', formula ?? hit, { lastAgentEndSec });
+    return [formula ? { ...ev, end: Math.max(ev.end, hit.end) } : ev];
+  }
   const shown = agent.slice(-p.evidenceUtterances);
   return [absenceEvent('missing_closing', 'closing', shown, { lastAgentEndSec, windowSec: p.closingWindowSec })];
 }

@@ -1,4 +1,5 @@
 import type { CallEvent } from '../../core/types.js';
+import { hanCount, latinWordCount } from '../../lexicon/prepare.js';
 import { absenceEvent, agentSegments, hitEvent, hitsOf, round2, withoutBareUtterances, type TextContext } from './context.js';
 
 /**
@@ -7,13 +8,20 @@ import { absenceEvent, agentSegments, hitEvent, hitsOf, round2, withoutBareUtter
  * lateGreetingSec; `missing_greeting` with the agent's first utterances when there is none. No agent speech at
  * all: nothing (not applicable).
  */
+/** an utterance of at most this many words (characters) around a bare "hello" only picks up the line */
+const PICKUP_MAX_UNITS = 3;
+const units = (text: string) => hanCount(text) + latinWordCount(text);
+
 export function detectGreeting(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
   const p = ctx.params;
   const inWindow = hitsOf(ctx, 'greeting', 'agent').filter((h) => h.start <= (h.entry.withinSec ?? p.greetingSearchSec));
-  const hit = withoutBareUtterances(inWindow)
-    .sort((a, b) => a.start - b.start || b.confidence - a.confidence)[0];
+  const sorted = withoutBareUtterances(inWindow).sort((a, b) => a.start - b.start || b.confidence - a.confidence);
+  // a "hello" that only picks up the line ("hello yeah", "hello sir", "hello hello?") before a full opening later in
+  // the window is not the opening: the full one is (late if after lateGreetingSec)
+  const pickup = (h: (typeof sorted)[number]) => h.entry.countsAlone === false && units(ctx.segments[h.segmentIndex].text) <= PICKUP_MAX_UNITS;
+  const hit = sorted.length > 1 && pickup(sorted[0]) ? (sorted.find((h) => !pickup(h) && h.entry.countsAlone !== false) ?? sorted[0]) : sorted[0];
   const firstAgentSpeechSec = agent[0].start;
   if (!hit) {
     const shown = agent.slice(0, p.evidenceUtterances);
