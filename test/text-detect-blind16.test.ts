@@ -41,7 +41,7 @@ blindSetSuite(here, lex, {
     missing_self_identification: { p: 0.95, r: 0.83 }, // measured 1.000 / 0.875
     banned_phrase: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     filler: { p: 0.92, r: 0.98 }, // measured 0.970 / 1.000
-    customer_escalation: { p: 0.91, r: 0.98 }, // measured 0.960 / 1.000
+    customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
   },
-  meanFloor: 0.97, // measured 0.990
+  meanFloor: 0.97, // measured 0.993
 });

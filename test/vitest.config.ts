@@ -61,6 +61,10 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind38.test.ts',
   'test/text-detect-blind39.test.ts',
   'test/text-detect-blind40.test.ts',
+  'test/text-detect-blind41.test.ts',
+  'test/text-detect-blind42.test.ts',
+  'test/text-detect-blind43.test.ts',
+  'test/text-detect-blind44.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];

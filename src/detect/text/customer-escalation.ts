@@ -57,6 +57,12 @@ const CANCELLED_BY_HEDGE = new Set(['complaint', 'escalation', 'regulator', 'chu
 const QUERY = 'query';
 /** how far before its start a query reaches: tokens (en) or characters (zh) */
 export const QUERY_REACH = { en: 6, zh: 8 } as const;
+/**
+ * and a mention that starts inside it or, in English only, within three words after it ("is it worth complaining to
+ * the, er, ombudsman"); a Chinese question word
+ * comes last (投诉的话 有用吗), and 的话 starts the threat that follows it (再不处理的话 我就投诉)
+ */
+export const QUERY_AHEAD = { en: 4, zh: 0 } as const;
 
 function hedged(h: TranscriptHit, hedges: readonly TranscriptHit[], queries: readonly TranscriptHit[]): boolean {
   const zh = h.language === 'zh';
@@ -64,7 +70,7 @@ function hedged(h: TranscriptHit, hedges: readonly TranscriptHit[], queries: rea
   const back = zh ? QUERY_REACH.zh : QUERY_REACH.en;
   return (
     hedges.some((c) => c.language === h.language && c.from <= h.from && h.from <= c.to + ahead) ||
-    queries.some((q) => q.language === h.language && h.from < q.from && q.from - h.to <= back)
+    queries.some((q) => q.language === h.language && (h.from < q.from ? q.from - h.to <= back : h.from < q.to + (zh ? QUERY_AHEAD.zh : QUERY_AHEAD.en)))
   );
 }
 

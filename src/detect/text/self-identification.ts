@@ -1,6 +1,6 @@
 import type { CallEvent } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
-import { prepareZh } from '../../lexicon/prepare.js';
+import { prepareEn, prepareZh } from '../../lexicon/prepare.js';
 import { absenceEvent, agentSegments, hitDetails, hitsOf, isAgentSide, maxOf, minOf, round2, type TextContext } from './context.js';
 
 /**
@@ -33,13 +33,15 @@ const ASKED = 'asked';
  * "good morning this is ken" do not.
  */
 const NOT_A_NAME = new Set(
-  'hello hi hey hiya howdy good morning afternoon evening day gday yes yeah yep ok okay alright right um uh er erm so well oh sorry thanks thank you and welcome greetings there again now sir madam maam mam hallo hullo for calling call ringing you your youre reached reaching called this is its it'.split(' '),
+  'hello hi hey hiya howdy good morning afternoon evening day gday yes yeah yep ok okay alright right um uh er erm so well oh sorry thanks thank you and welcome greetings there again now sir madam maam mam hallo hullo bonjour hola namaste salaam for calling call ringing you your youre reached reaching called this is its it'.split(' '),
 );
 /** a loose name cue and the company make one introduction when at most this far apart (characters / words) */
 const INTRO_REACH = { zh: 6, en: 4 } as const;
 /** at most this many words before the name cue may be the company's name */
 const OPENING_NAME_WORDS = 4;
 
+/** name cues said after the name ("gemma speaking", "dave here") */
+const NAME_BEFORE_CUE = new Set(['speaking', 'here']);
 /** at most this many characters before the cue may be the company's name (zh) */
 const OPENING_NAME_CHARS = 12;
 /** what opens a Chinese call before the company's name: greetings, 喂, hesitations */
@@ -64,9 +66,11 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
     const bare = (w: string) => w.replace(/'/g, '');
     let start = 0;
     while (start < at && NOT_A_NAME.has(bare(words[start]))) start++;
-    const lead = words.slice(start, at);
+    // "thread and co, gemma speaking": the word before a trailing cue is the agent's name, not the company's
+    const lead = words.slice(start, NAME_BEFORE_CUE.has(idHit.matched) ? at - 1 : at);
     if (lead.length < 1 || lead.length > OPENING_NAME_WORDS) return undefined;
-    if (lead.some((w) => NOT_A_NAME.has(bare(w)) || /^\d/.test(w))) return undefined;
+    // "and" may join a company's name ("thread and co"), not begin or end it
+    if (lead.some((w, i) => (NOT_A_NAME.has(bare(w)) && !(w === 'and' && i > 0 && i < lead.length - 1)) || /^\d/.test(w))) return undefined;
     matched = lead.join(' ');
     from = start;
   } else {
@@ -106,6 +110,20 @@ function evidenceEnd(ctx: TextContext, h: TranscriptHit): number {
   return Math.max(h.end, next.end);
 }
 
+/** words that tie an English name cue to the company named after it ("this is carlos WITH swiftway couriers") */
+const LINK_WORDS = new Set(['with', 'from', 'at', 'of', 'for', 'here']);
+
+/**
+ * A loose English name cue and a company named after it make one introduction only when a linking word sits
+ * between them ("i'm jess from acme"), not "i'm flagging the address as medical priority"; a company named
+ * before the cue ("acme, it's jess") needs none.
+ */
+function linked(ctx: TextContext, h: TranscriptHit, c: TranscriptHit): boolean {
+  if (h.language !== 'en' || c.from < h.to) return true;
+  const words = prepareEn(ctx.segments[h.segmentIndex].text, false).words;
+  return words.slice(h.to, c.from).some((w) => LINK_WORDS.has(w));
+}
+
 export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
@@ -116,7 +134,11 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     .sort((a, b) => a.start - b.start);
   // utterances that say the introduction comes late ("by the way", "i should have said", 刚才忘了说)
   const lateIntro = new Set(cues.filter((h) => h.entry.kind === LATE_INTRO).map((h) => h.segmentIndex));
-  const all = cues.filter((h) => h.entry.kind !== LATE_INTRO);
+  // an organisation word inside a staff-number or name cue (一零八六号客服: 客服 is the staff number's) names no company
+  const inside = (h: TranscriptHit) =>
+    h.entry.kind === 'organisation' &&
+    cues.some((x) => x !== h && (x.entry.kind === 'staff_id' || x.entry.kind === 'name') && x.segmentIndex === h.segmentIndex && x.language === h.language && x.from <= h.from && h.to <= x.to);
+  const all = cues.filter((h) => h.entry.kind !== LATE_INTRO && !inside(h));
   const inWindow = (h: TranscriptHit) => h.start <= (h.entry.withinSec ?? p.selfIdWithinSec);
 
   const parts = new Map<string, TranscriptHit>();
@@ -170,7 +192,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
       (c) =>
         c.segmentIndex === h.segmentIndex &&
         // a code-switched introduction (我是 grand harbour hotel 前台的 amy) is matched in two units: same utterance
-        (c.language !== h.language || Math.max(c.from - h.to, h.from - c.to) <= INTRO_REACH[h.language]),
+        (c.language !== h.language || (Math.max(c.from - h.to, h.from - c.to) <= INTRO_REACH[h.language] && linked(ctx, h, c))),
     );
   // the parts that say who speaks (every requirement's alternatives, unless organisation is among them)
   const whoParts = new Set(required.filter((alts) => !alts.includes('organisation')).flat());
