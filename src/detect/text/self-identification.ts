@@ -137,7 +137,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   // an organisation word inside a staff-number or name cue (一零八六号客服: 客服 is the staff number's) names no company
   const inside = (h: TranscriptHit) =>
     h.entry.kind === 'organisation' &&
-    cues.some((x) => x !== h && (x.entry.kind === 'staff_id' || x.entry.kind === 'name') && x.segmentIndex === h.segmentIndex && x.language === h.language && x.from <= h.from && h.to <= x.to);
+    cues.some((x) => x !== h && (x.entry.kind === 'staff_id' || x.entry.kind === 'name') && x.segmentIndex === h.segmentIndex && x.language === h.language && x.from <= h.from && h.to <= x.to && x.to - x.from > h.to - h.from);
   const all = cues.filter((h) => h.entry.kind !== LATE_INTRO && !inside(h));
   const inWindow = (h: TranscriptHit) => h.start <= (h.entry.withinSec ?? p.selfIdWithinSec);
 
