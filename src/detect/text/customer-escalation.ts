@@ -7,7 +7,8 @@ import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js
  * `neutral` (a mention that is not a complaint: 我不是要投诉, 上次投诉已经解决了, "it's not a complaint") and
  * `problem` (the customer stating the problem the call is about: 到现在还没发货, "nobody told me"), `reason`
  * (an ordinary reason to cancel: moving house, a bereavement), `third` (a complaint about a third party),
- * `resolved` (an old complaint that was settled) and `declined` (advice to complain, turned down; a joke).
+ * `resolved` (an old complaint that was settled) and `declined` (advice to complain, turned down; a joke); `hedge`
+ * and `query` (below) clear only the mentions next to them.
  */
 const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third', 'resolved', 'declined', 'hedge', 'query']);
 /**
@@ -58,9 +59,9 @@ const QUERY = 'query';
 /** how far before its start a query reaches: tokens (en) or characters (zh) */
 export const QUERY_REACH = { en: 6, zh: 8 } as const;
 /**
- * and a mention that starts inside it or, in English only, within three words after it ("is it worth complaining to
- * the, er, ombudsman"); a Chinese question word
- * comes last (投诉的话 有用吗), and 的话 starts the threat that follows it (再不处理的话 我就投诉)
+ * A query also clears a mention that starts inside it and, in English only, one within three words after it ("is
+ * it worth complaining to the, er, ombudsman"). A Chinese question word comes last (投诉的话 有用吗), and what
+ * follows 的话 is the threat itself (再不处理的话 我就投诉). Compared as h.from < q.to + QUERY_AHEAD.
  */
 export const QUERY_AHEAD = { en: 4, zh: 0 } as const;
 

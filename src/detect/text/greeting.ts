@@ -2,16 +2,17 @@ import type { CallEvent } from '../../core/types.js';
 import { hanCount, latinWordCount } from '../../lexicon/prepare.js';
 import { absenceEvent, agentSegments, hitEvent, hitsOf, round2, withoutBareUtterances, type TextContext } from './context.js';
 
-/**
- * 开头语: the first greeting-lexicon hit in agent speech that starts within greetingSearchSec of the call
- * start (or the entry's own withinSec). One `greeting` per call; `late_greeting` as well when it starts after
- * lateGreetingSec; `missing_greeting` with the agent's first utterances when there is none. No agent speech at
- * all: nothing (not applicable).
- */
 /** an utterance of at most this many words (characters) around a bare "hello" only picks up the line */
 const PICKUP_MAX_UNITS = 3;
 const units = (text: string) => hanCount(text) + latinWordCount(text);
 
+/**
+ * 开头语: the first greeting-lexicon hit in agent speech that starts within greetingSearchSec of the call
+ * start (or the entry's own withinSec; a "hello" that only picks up the line yields to a full opening later in the
+ * window). One `greeting` per call; `late_greeting` as well when it starts after
+ * lateGreetingSec; `missing_greeting` with the agent's first utterances when there is none. No agent speech at
+ * all: nothing (not applicable).
+ */
 export function detectGreeting(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
