@@ -124,6 +124,32 @@ function linked(ctx: TextContext, h: TranscriptHit, c: TranscriptHit): boolean {
   return words.slice(h.to, c.from).some((w) => LINK_WORDS.has(w));
 }
 
+/**
+ * "it's daniel from crestview home insurance", "its ravi calling from kestrel energy": the one word between "it's" and
+ * the company's "from" is the agent's name (an outbound call's introduction). "it's" alone is no name cue: "it's
+ * fine", "it's gone".
+ */
+function itsNameFrom(ctx: TextContext, orgs: readonly TranscriptHit[]): TranscriptHit | undefined {
+  for (const c of orgs) {
+    if (c.language !== 'en' || !/^(calling )?from\b/.test(c.matched)) continue;
+    const words = prepareEn(ctx.segments[c.segmentIndex].text, false).words;
+    let i = c.from - 1;
+    if (words[i] === 'calling') i--;
+    const its = words[i - 1] === 'its' ? i - 1 : words[i - 2] === 'it' && words[i - 1] === 's' ? i - 2 : -1;
+    if (i < 1 || its < 0 || NOT_A_NAME.has(words[i]) || /^\d/.test(words[i])) continue;
+    return {
+      ...c,
+      entry: { ...c.entry, id: 'en.self-id.its-name-from', kind: 'name', phrases: [], position: 'opening' },
+      phrase: "(it's <name> from)",
+      matched: words.slice(its, i + 1).join(' '),
+      from: its,
+      to: i + 1,
+      fuzzy: false,
+    };
+  }
+  return undefined;
+}
+
 export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
@@ -143,6 +169,10 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
 
   const parts = new Map<string, TranscriptHit>();
   for (const h of all) if (inWindow(h) && !parts.has(h.entry.kind!)) parts.set(h.entry.kind!, h);
+  if (!parts.has('name')) {
+    const named = itsNameFrom(ctx, all.filter((h) => inWindow(h) && h.entry.kind === 'organisation'));
+    if (named) parts.set('name', named);
+  }
   // the name or staff number heard first: the words that open the call before it may be the company's name
   const idHit = [parts.get('name'), parts.get('staff_id')].filter((h): h is TranscriptHit => !!h).sort((a, b) => a.start - b.start)[0];
   if (!parts.has('organisation') && idHit) {
