@@ -65,6 +65,10 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind42.test.ts',
   'test/text-detect-blind43.test.ts',
   'test/text-detect-blind44.test.ts',
+  'test/text-detect-blind45.test.ts',
+  'test/text-detect-blind46.test.ts',
+  'test/text-detect-blind47.test.ts',
+  'test/text-detect-blind48.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
