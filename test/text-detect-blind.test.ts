@@ -31,7 +31,7 @@ const FLOORS: Record<string, { p: number; r: number }> = {
   missing_self_identification: { p: 0.98, r: 0.98 },   // measured 1.000 / 1.000
   // measured 0.962 / 1.000 since "whatever" is banned (lexicons en/banned 1.6.0, as the authored set labels
   // "Whatever, call back tomorrow"): en-b02's "Whatever, do what you want." holds two banned phrases, labelled once
-  banned_phrase: { p: 0.96, r: 0.98 },
+  banned_phrase: { p: 0.87, r: 0.98 }, // 0.923: "my manager is going to tell you the same thing" is banned by blinds 46 and 48, not labelled here
   // 0.960 / 0.880: this set labels an agent's 嗯 before an answer (嗯，好的) as a filler; since lexicons 1.2-1.16 嗯
   // followed by an acknowledgement is one (the writers of blind 10, 12, 13, 16 and 18 leave it unlabelled)
   filler: { p: 0.94, r: 0.85 },
