@@ -60,7 +60,7 @@ blindSetSuite(
       filler: { p: 0.98, r: 0.98 }, // 1.000 / 1.000
       customer_escalation: { p: 0.95, r: 0.98 }, // measured 1.000 / 1.000
     },
-    meanFloor: 0.97, // measured 0.991
+    meanFloor: 0.97, // measured 0.987
   },
   (dialogues) => {
     it('a late introduction flagged "by the way" is late, with its time; a staff number in words is a staff number', () => {
