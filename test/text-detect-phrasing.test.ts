@@ -690,3 +690,25 @@ describe('text detectors: closings and openings across short turns (blind sets 3
     expect(run([['agent', 'hello you have reached acme how can i help'], ['customer', 'hi'], ['agent', 'good morning']]).find((e) => e.type === 'greeting')?.start).toBeLessThan(1);
   });
 });
+
+describe('text detectors: introductions and backchannels of the nineteenth and twentieth rounds', () => {
+  it('"it\'s <name> from <company>" and <company>的<name> name the agent; "it\'s" alone and 燃气表前面的阀门 do not', () => {
+    expect(has([['agent', 'hi is that ms hartley its daniel from crestview home insurance']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'its fine from what i can see']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '刘先生您好，我是远征汽车客户服务中心的郑晓雯，']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好，华源燃气抢修热线，请讲。'], ['customer', '我家厨房好大一股煤气味'], ['agent', '请您马上关掉燃气表前面的阀门，打开门窗']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('嗯嗯 agreeing is no filler; a hesitating 嗯 still is', () => {
+    expect(count([['agent', '您好 这里是星河银行'], ['agent', '嗯嗯 理解 我这边先帮您登记']], 'filler')).toBe(0);
+    expect(count([['agent', '您好 这里是星河银行'], ['agent', '嗯，请您稍等一下']], 'filler')).toBe(1);
+  });
+
+  it('reported speech is someone else\'s threat; the caller\'s own stays', () => {
+    const esc = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(esc('我邻居都说再不管就要找电视台了')).toBe(0);
+    expect(esc('你刚才怎么跟我妈说话的 我要找你们领导')).toBe(1);
+    expect(esc('my brother says the ombudsman would side with us')).toBe(0);
+    expect(esc('i said no im reporting this number to the ftc')).toBe(1);
+  });
+});

@@ -69,6 +69,10 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind46.test.ts',
   'test/text-detect-blind47.test.ts',
   'test/text-detect-blind48.test.ts',
+  'test/text-detect-blind49.test.ts',
+  'test/text-detect-blind50.test.ts',
+  'test/text-detect-blind51.test.ts',
+  'test/text-detect-blind52.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];

@@ -150,6 +150,44 @@ function itsNameFrom(ctx: TextContext, orgs: readonly TranscriptHit[]): Transcri
   return undefined;
 }
 
+/** how a company's unit ends before 的 and the agent's name */
+const ZH_ORG_UNIT = '(?:中心|公司|部|组|店|行|处|站|科|所|热线|客服|团队|门店|营业厅|服务台)';
+const ORG_UNIT = new RegExp(`${ZH_ORG_UNIT}$`, 'u');
+/** how far after the company's word its 的 may come (远征汽车|客户服务中心的郑晓雯) */
+const ORG_TAIL_CHARS = 10;
+
+/**
+ * 我是远征汽车客户服务中心的郑晓雯: two or three characters after the company's 的, closing the phrase (a pause or the end
+ * of the utterance), are the agent's name.
+ */
+function orgNameZh(ctx: TextContext, orgs: readonly TranscriptHit[]): TranscriptHit | undefined {
+  for (const c of orgs) {
+    if (c.language !== 'zh') continue;
+    const prep = prepareZh(ctx.segments[c.segmentIndex].text);
+    const chars = prep.chars.map((cp) => String.fromCodePoint(cp));
+    const de = chars.indexOf('的', c.to);
+    if (de < 0 || de - c.to > ORG_TAIL_CHARS || chars.slice(c.to, de).some((ch) => ZH_NOT_A_NAME.test(ch))) continue;
+    // the words before 的 end as a company's unit does (…客户服务中心的, …信用卡部的), not 燃气表前面的阀门
+    if (!ORG_UNIT.test(chars.slice(0, de).join(''))) continue;
+    for (const nameLen of [2, 3]) {
+      const end = de + 1 + nameLen;
+      if (end > chars.length || !(end === chars.length || prep.pauseAfter[end - 1])) continue;
+      const text = chars.slice(de + 1, end).join('');
+      if (ZH_NOT_A_NAME.test(text) || !/^\p{Script=Han}+$/u.test(text)) continue;
+      return {
+        ...c,
+        entry: { ...c.entry, id: 'zh.self-id.org-de-name', kind: 'name', phrases: [], position: 'opening' },
+        phrase: '(<company>的<name>)',
+        matched: text,
+        from: de + 1,
+        to: end,
+        fuzzy: false,
+      };
+    }
+  }
+  return undefined;
+}
+
 export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const agent = agentSegments(ctx);
   if (agent.length === 0) return [];
@@ -170,7 +208,8 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const parts = new Map<string, TranscriptHit>();
   for (const h of all) if (inWindow(h) && !parts.has(h.entry.kind!)) parts.set(h.entry.kind!, h);
   if (!parts.has('name')) {
-    const named = itsNameFrom(ctx, all.filter((h) => inWindow(h) && h.entry.kind === 'organisation'));
+    const orgs = all.filter((h) => inWindow(h) && h.entry.kind === 'organisation');
+    const named = itsNameFrom(ctx, orgs) ?? orgNameZh(ctx, orgs);
     if (named) parts.set('name', named);
   }
   // the name or staff number heard first: the words that open the call before it may be the company's name
