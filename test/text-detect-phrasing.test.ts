@@ -712,3 +712,16 @@ describe('text detectors: introductions and backchannels of the nineteenth and t
     expect(esc('i said no im reporting this number to the ftc')).toBe(1);
   });
 });
+
+describe('text detectors: word-spaced Chinese recogniser output (twenty-first round)', () => {
+  it('a space between every word is not a pause: 这个 before a noun is no filler there; whisper\'s phrase spaces still are pauses', () => {
+    const spaced = '呃 这个 情况 是 单位 在 给 您 开户 的 时候 登记 错 了 需要 单位 先 做 变更';
+    expect(count([['agent', '您好 这里是公积金中心'], ['agent', spaced]], 'filler')).toBe(1); // the 呃
+    expect(count([['agent', '您好 这里是公积金中心'], ['agent', '呃 这个 您稍等一下 我帮您查一下']], 'filler')).toBe(2);
+  });
+
+  it('你-forms close, and the company before 您好 opens an introduction', () => {
+    expect(has([['agent', '您好 这里是星河电信'], ['customer', '好的 没有了'], ['agent', '不客气 谢谢你的来电 祝你有美好的一天']], 'closing')).toBe(true);
+    expect(has([['agent', '樂買網您好，我是客服小周，請問有什麼可以幫您？']], 'self_identification')).toBe(true);
+  });
+});

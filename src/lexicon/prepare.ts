@@ -222,6 +222,9 @@ export function scanZhInto(raw: string, buf: ZhScratch): number {
   let n = 0;
   let prevHan = false;
   let pendingSpace = false;
+  /** spaces between Han characters, and Han characters: is the utterance word-spaced? (settleSpaces) */
+  let spaces = 0;
+  let hanCount = 0;
   if (simple) {
     for (let i = 0; i < raw.length; i++) {
       const info = charInfo[raw.charCodeAt(i)];
@@ -236,16 +239,19 @@ export function scanZhInto(raw: string, buf: ZhScratch): number {
         continue;
       }
       const han = (info & INFO_HAN_CP) !== 0;
-      // whisper writes pauses in Chinese as spaces between characters
-      if (pendingSpace && han && prevHan && n) pause[n - 1] = 1;
+      // whisper writes pauses in Chinese as spaces between characters (2: a space, settled at the end)
+      if (pendingSpace && han && prevHan && n && pause[n - 1] !== 1) {
+        pause[n - 1] = 2;
+        spaces++;
+      }
+      if (han) hanCount++;
       pendingSpace = false;
       chars[n] = info >>> 8;
       pause[n] = 0;
       n++;
       prevHan = han;
     }
-    if (n) pause[n - 1] = 1;
-    return n;
+    return settleSpaces(pause, n, spaces, hanCount);
   }
   for (let i = 0; i < norm.length; i++) {
     const cp = norm.codePointAt(i)!;
@@ -260,7 +266,11 @@ export function scanZhInto(raw: string, buf: ZhScratch): number {
       continue;
     }
     const han = isHanCp(cp);
-    if (pendingSpace && han && prevHan && n) pause[n - 1] = 1;
+    if (pendingSpace && han && prevHan && n && pause[n - 1] !== 1) {
+      pause[n - 1] = 2;
+      spaces++;
+    }
+    if (han) hanCount++;
     pendingSpace = false;
     chars[n] = cp;
     pause[n] = 0;
@@ -268,9 +278,26 @@ export function scanZhInto(raw: string, buf: ZhScratch): number {
     prevHan = han;
     if (wide) i++;
   }
+  return settleSpaces(pause, n, spaces, hanCount);
+}
+
+/**
+ * Spaces between Chinese characters are pauses in whisper's output (您好 这里是星河银行 请问…), but some recognisers
+ * put a space between every word (您好 公积金 中心 热线 工号 三三零七): there, a space says nothing about a pause. An
+ * utterance with at least WORD_SPACED_MIN such spaces, one for every WORD_SPACED_HAN_PER_SPACE Han characters or
+ * fewer, is word-spaced and its spaces are not pauses; punctuation always is. Returns n.
+ */
+function settleSpaces(pause: Uint8Array, n: number, spaces: number, hanCount: number): number {
+  const wordSpaced = spaces >= WORD_SPACED_MIN && spaces * WORD_SPACED_HAN_PER_SPACE >= hanCount;
+  if (spaces > 0) for (let i = 0; i < n; i++) if (pause[i] === 2) pause[i] = wordSpaced ? 0 : 1;
   if (n) pause[n - 1] = 1;
   return n;
 }
+
+/** a word-spaced utterance: at least this many spaces between Han characters … */
+export const WORD_SPACED_MIN = 4;
+/** … one for every this many Han characters or fewer (whisper's pauses come every 6-15 characters; words every 1-3) */
+export const WORD_SPACED_HAN_PER_SPACE = 3.5;
 
 const phraseScratch = newZhScratch();
 export function prepareZh(raw: string): PreparedZh {

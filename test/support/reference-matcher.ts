@@ -16,7 +16,7 @@ import * as OpenCC from 'opencc-js';
 import type { Speaker, TranscriptSegment } from '../../src/core/types.js';
 import type { MatchHit, MatchTranscriptOptions, TranscriptHit } from '../../src/lexicon/matcher.js';
 import { DEFAULT_MATCH_OPTIONS } from '../../src/lexicon/matcher.js';
-import { metaphoneKey, pinyinKey } from '../../src/lexicon/prepare.js';
+import { WORD_SPACED_HAN_PER_SPACE, WORD_SPACED_MIN, metaphoneKey, pinyinKey } from '../../src/lexicon/prepare.js';
 import type { LexiconCategory, LexiconEntry, LexiconLanguage, LoadedLexicons } from '../../src/lexicon/schema.js';
 
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
@@ -40,21 +40,32 @@ export function referenceNormalise(raw: string): string {
 function prepZh(raw: string): { syms: number[]; pause: boolean[] } {
   const syms: number[] = [];
   const pause: boolean[] = [];
+  /** where a space (not punctuation) between two Han characters made a pause */
+  const spaced = new Set<number>();
   let pendingSpace = false;
   for (const ch of referenceNormalise(raw)) {
     const c = cls(ch);
     const cp = ch.codePointAt(0)!;
     if (c === 'pause') {
-      if (syms.length) pause[syms.length - 1] = true;
+      if (syms.length) {
+        pause[syms.length - 1] = true;
+        spaced.delete(syms.length - 1);
+      }
       pendingSpace = false;
     } else if (c === 'sep') pendingSpace = true;
     else {
-      if (pendingSpace && isHan(cp) && syms.length && isHan(syms[syms.length - 1])) pause[syms.length - 1] = true;
+      if (pendingSpace && isHan(cp) && syms.length && isHan(syms[syms.length - 1]) && !pause[syms.length - 1]) {
+        pause[syms.length - 1] = true;
+        spaced.add(syms.length - 1);
+      }
       pendingSpace = false;
       syms.push(cp);
       pause.push(false);
     }
   }
+  // as src/lexicon/prepare.ts: in word-spaced output (a space every few characters) spaces are not pauses
+  const han = syms.filter(isHan).length;
+  if (spaced.size >= WORD_SPACED_MIN && spaced.size * WORD_SPACED_HAN_PER_SPACE >= han) for (const i of spaced) pause[i] = false;
   if (syms.length) pause[syms.length - 1] = true;
   return { syms, pause };
 }

@@ -77,8 +77,9 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
     const chars = Array.from(prepareZh(ctx.segments[idHit.segmentIndex].text).text).slice(0, idHit.from);
     const opening = ZH_OPENING.exec(chars.join(''));
     const skip = opening ? Array.from(opening[0]).length : 0;
-    const lead = chars.slice(skip).join('');
-    const n = chars.length - skip;
+    // the company may come before the greeting: 乐买网您好，我是客服小周
+    const lead = chars.slice(skip).join('').replace(/(?:您好|你好)(?:我是|这里是|这边是)?$/u, '').replace(/(?:我是|这里是|这边是)$/u, '');
+    const n = Array.from(lead).length;
     if (n < 2 || n > OPENING_NAME_CHARS || ZH_NOT_A_NAME.test(lead) || !/^\p{Script=Han}+$/u.test(lead)) return undefined;
     matched = lead;
     from = skip;
@@ -151,7 +152,7 @@ function itsNameFrom(ctx: TextContext, orgs: readonly TranscriptHit[]): Transcri
 }
 
 /** how a company's unit ends before 的 and the agent's name */
-const ZH_ORG_UNIT = '(?:中心|公司|部|组|店|行|处|站|科|所|热线|客服|团队|门店|营业厅|服务台)';
+const ZH_ORG_UNIT = '(?:中心|公司|部|组|店|行|处|站|科|所|热线|客服|团队|门店|营业厅|服务台|前台)';
 const ORG_UNIT = new RegExp(`${ZH_ORG_UNIT}$`, 'u');
 /** how far after the company's word its 的 may come (远征汽车|客户服务中心的郑晓雯) */
 const ORG_TAIL_CHARS = 10;
