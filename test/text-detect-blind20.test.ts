@@ -37,8 +37,8 @@ blindSetSuite(here, lex, {
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.61, r: 0.95 }, // measured 0.667 / 1.000
     banned_phrase: { p: 0.91, r: 0.91 }, // measured 0.963 / 0.963
-    filler: { p: 0.87, r: 0.84 }, // measured 0.926 / 0.893
+    filler: { p: 0.87, r: 0.87 }, // measured 0.929 / 0.929
     customer_escalation: { p: 0.89, r: 0.95 }, // measured 0.941 / 1.000
   },
-  meanFloor: 0.94, // measured 0.969
+  meanFloor: 0.95, // measured 0.973
 });

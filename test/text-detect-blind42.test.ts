@@ -7,7 +7,7 @@ import { blindSetSuite } from './support/blind-set.js';
  * The forty-second blind set (test/fixtures/dialogues-blind42/, issue 16): 40 calls, an ordinary day at Mandarin bank, insurance, securities and government-service hotlines, mainland and Taiwan, half whisper-style, half telephone-recogniser output, written by a helper who
  * read only the seed standards and the third set's conventions, labelled with fillers once per occurrence.
  *
- * First measurement: six-detector mean F1 **0.925** on f9aa4be (the code before it was seen); **0.988** after the
+ * First measurement: six-detector mean F1 **0.925** on f9aa4be (the code before it was seen); **0.990** after the
  * general fixes of the same round (queries reaching a mention inside them, third-person and put-off mentions, the company before a trailing name cue, blame and collection wording every writer bans). Not blind any more.
  *
  * Floors: 0.02 under the final values (0.05 where one dialogue moves a type by more).
@@ -31,8 +31,8 @@ blindSetSuite(here, lex, {
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    filler: { p: 0.89, r: 0.98 }, // measured 0.915 / 1.000
+    filler: { p: 0.91, r: 0.98 }, // measured 0.935 / 1.000
     customer_escalation: { p: 0.89, r: 0.95 }, // measured 0.944 / 1.000
   },
-  meanFloor: 0.96, // measured 0.988
+  meanFloor: 0.97, // measured 0.990
 });

@@ -73,6 +73,10 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind50.test.ts',
   'test/text-detect-blind51.test.ts',
   'test/text-detect-blind52.test.ts',
+  'test/text-detect-blind53.test.ts',
+  'test/text-detect-blind54.test.ts',
+  'test/text-detect-blind55.test.ts',
+  'test/text-detect-blind56.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
