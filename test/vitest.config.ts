@@ -77,6 +77,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind54.test.ts',
   'test/text-detect-blind55.test.ts',
   'test/text-detect-blind56.test.ts',
+  'test/text-detect-blind57.test.ts',
+  'test/text-detect-blind58.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
