@@ -50,6 +50,14 @@ const ZH_OPENING = /^(?:喂|您好|你好|早上好|上午好|中午好|下午�
 const ZH_NOT_A_NAME = /[我你您请是的这那哪谁吗呢吧了]/u;
 
 /**
+ * A part of the introduction read from the words around a lexicon hit rather than from a lexicon phrase (the company
+ * in the opening words, "it's <name> from", <company>的<name>): the hit's place and time, with its own id and kind.
+ */
+function derivedHit(base: TranscriptHit, id: string, kind: string, phrase: string, matched: string, from: number, to: number): TranscriptHit {
+  return { ...base, entry: { ...base.entry, id, kind, phrases: [], position: 'opening' }, phrase, matched, from, to, fuzzy: false };
+}
+
+/**
  * The company named by the words that open the agent's first utterance, straight before a name or staff-number
  * cue, after any greeting ("bluewing, this is andre"; "good morning hartwell appliance care, you're speaking
  * with nadia"; 您好捷运速递 工号幺九零二; 惠拼拼 工号八三零): a hit standing for the organisation part, or none.
@@ -84,15 +92,7 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
     matched = lead;
     from = skip;
   }
-  return {
-    ...idHit,
-    entry: { ...idHit.entry, id: `${idHit.language}.self-id.opening-words`, kind: 'organisation', phrases: [], position: 'opening' },
-    phrase: '(the words before the name cue)',
-    matched,
-    from,
-    to: idHit.from,
-    fuzzy: false,
-  };
+  return derivedHit(idHit, `${idHit.language}.self-id.opening-words`, 'organisation', '(the words before the name cue)', matched, from, idHit.from);
 }
 
 /** the recogniser splits an utterance at a pause this short or shorter ("my name" | "is gemma") */
@@ -138,15 +138,7 @@ function itsNameFrom(ctx: TextContext, orgs: readonly TranscriptHit[]): Transcri
     if (words[i] === 'calling') i--;
     const its = words[i - 1] === 'its' ? i - 1 : words[i - 2] === 'it' && words[i - 1] === 's' ? i - 2 : -1;
     if (i < 1 || its < 0 || NOT_A_NAME.has(words[i]) || /^\d/.test(words[i])) continue;
-    return {
-      ...c,
-      entry: { ...c.entry, id: 'en.self-id.its-name-from', kind: 'name', phrases: [], position: 'opening' },
-      phrase: "(it's <name> from)",
-      matched: words.slice(its, i + 1).join(' '),
-      from: its,
-      to: i + 1,
-      fuzzy: false,
-    };
+    return derivedHit(c, 'en.self-id.its-name-from', 'name', "(it's <name> from)", words.slice(its, i + 1).join(' '), its, i + 1);
   }
   return undefined;
 }
@@ -175,15 +167,7 @@ function orgNameZh(ctx: TextContext, orgs: readonly TranscriptHit[]): Transcript
       if (end > chars.length || !(end === chars.length || prep.pauseAfter[end - 1])) continue;
       const text = chars.slice(de + 1, end).join('');
       if (ZH_NOT_A_NAME.test(text) || !/^\p{Script=Han}+$/u.test(text)) continue;
-      return {
-        ...c,
-        entry: { ...c.entry, id: 'zh.self-id.org-de-name', kind: 'name', phrases: [], position: 'opening' },
-        phrase: '(<company>的<name>)',
-        matched: text,
-        from: de + 1,
-        to: end,
-        fuzzy: false,
-      };
+      return derivedHit(c, 'zh.self-id.org-de-name', 'name', '(<company>的<name>)', text, de + 1, end);
     }
   }
   return undefined;
