@@ -35,6 +35,8 @@ const ASKED = 'asked';
 const NOT_A_NAME = new Set(
   'hello hi hey hiya howdy good morning afternoon evening day gday yes yeah yep ok okay alright right um uh er erm so well oh sorry thanks thank you and welcome greetings there again now sir madam maam mam hallo hullo bonjour hola namaste salaam for calling call ringing you your youre reached reaching called this is its it'.split(' '),
 );
+/** words that lead into a name cue ("you are | through to josh", "you have | reached") */
+const CUE_LEAD = new Set(['you', 'are', 'youre', 'have', 'youve', 'reached', 'now']);
 /** a loose name cue and the company make one introduction when at most this far apart (characters / words) */
 const INTRO_REACH = { zh: 6, en: 4 } as const;
 /** at most this many words before the name cue may be the company's name */
@@ -62,7 +64,7 @@ function derivedHit(base: TranscriptHit, id: string, kind: string, phrase: strin
  * cue, after any greeting ("bluewing, this is andre"; "good morning hartwell appliance care, you're speaking
  * with nadia"; 您好捷运速递 工号幺九零二; 惠拼拼 工号八三零): a hit standing for the organisation part, or none.
  */
-function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstAgentSeg: number): TranscriptHit | undefined {
+function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstAgentSeg: number, afterWord = 0): TranscriptHit | undefined {
   if (idHit.segmentIndex !== firstAgentSeg) return undefined;
   let matched: string;
   let from: number;
@@ -72,10 +74,13 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
     const at = words.findIndex((_, i) => cue.every((w, k) => words[i + k] === w));
     if (at < 1) return undefined;
     const bare = (w: string) => w.replace(/'/g, '');
-    let start = 0;
+    let start = afterWord;
     while (start < at && NOT_A_NAME.has(bare(words[start]))) start++;
     // "thread and co, gemma speaking": the word before a trailing cue is the agent's name, not the company's
-    const lead = words.slice(start, NAME_BEFORE_CUE.has(idHit.matched) ? at - 1 : at);
+    let end = NAME_BEFORE_CUE.has(idHit.matched) ? at - 1 : at;
+    // "carter lane lettings, you are through to josh": the words that lead into the cue are not the company's
+    while (end > start && CUE_LEAD.has(bare(words[end - 1]))) end--;
+    const lead = words.slice(start, end);
     if (lead.length < 1 || lead.length > OPENING_NAME_WORDS) return undefined;
     // "and" may join a company's name ("thread and co"), not begin or end it
     if (lead.some((w, i) => (NOT_A_NAME.has(bare(w)) && !(w === 'and' && i > 0 && i < lead.length - 1)) || /^\d/.test(w))) return undefined;
@@ -125,6 +130,9 @@ function linked(ctx: TextContext, h: TranscriptHit, c: TranscriptHit): boolean {
   return words.slice(h.to, c.from).some((w) => LINK_WORDS.has(w));
 }
 
+/** verbs between an outbound agent's name and the company ("it's ravi CALLING from kestrel energy") */
+const CALLING = new Set(['calling', 'ringing', 'phoning']);
+
 /**
  * "it's daniel from crestview home insurance", "its ravi calling from kestrel energy": the one word between "it's" and
  * the company's "from" is the agent's name (an outbound call's introduction). "it's" alone is no name cue: "it's
@@ -132,10 +140,12 @@ function linked(ctx: TextContext, h: TranscriptHit, c: TranscriptHit): boolean {
  */
 function itsNameFrom(ctx: TextContext, orgs: readonly TranscriptHit[]): TranscriptHit | undefined {
   for (const c of orgs) {
-    if (c.language !== 'en' || !/^(calling )?from\b/.test(c.matched)) continue;
+    if (c.language !== 'en' || !/^((calling|ringing|phoning) )?from\b/.test(c.matched)) continue;
     const words = prepareEn(ctx.segments[c.segmentIndex].text, false).words;
     let i = c.from - 1;
-    if (words[i] === 'calling') i--;
+    // "its jasmine calling back from harlow bay city services", "it's dev ringing from …"
+    if (words[i] === 'back' && CALLING.has(words[i - 1])) i -= 2;
+    else if (CALLING.has(words[i])) i--;
     const its = words[i - 1] === 'its' ? i - 1 : words[i - 2] === 'it' && words[i - 1] === 's' ? i - 2 : -1;
     if (i < 1 || its < 0 || NOT_A_NAME.has(words[i]) || /^\d/.test(words[i])) continue;
     return derivedHit(c, 'en.self-id.its-name-from', 'name', "(it's <name> from)", words.slice(its, i + 1).join(' '), its, i + 1);
@@ -266,6 +276,23 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     const have = new Map(parts);
     const own = new Map<string, TranscriptHit>();
     for (const h of seg) if (!own.has(h.entry.kind!)) own.set(h.entry.kind!, h);
+    // "sorry, i should have said, it's owen from coastline coaches" at 20 s: the name read around the company, as in the window
+    if (!own.has('name')) {
+      const orgs = seg.filter((h) => h.entry.kind === 'organisation');
+      const named = itsNameFrom(ctx, orgs) ?? orgNameZh(ctx, orgs);
+      if (named) own.set('name', named);
+    }
+    // a late opening ("sorry about that, good afternoon motorvale cars, you're speaking with tom"): the words after its
+    // greeting, up to the name cue, name the company, as the first utterance's opening words do
+    const cue = own.get('name') ?? own.get('staff_id');
+    if (!own.has('organisation') && cue && cue.language === 'en' && lateOpening.has(cue.segmentIndex)) {
+      const greetEnd = maxOf(
+        hitsOf(ctx, 'greeting', 'agent').filter((g) => g.segmentIndex === cue.segmentIndex && g.language === 'en' && g.to <= cue.from),
+        (g) => g.to,
+      );
+      const org = openingWordsOrganisation(ctx, cue, cue.segmentIndex, Math.max(0, greetEnd));
+      if (org) own.set('organisation', org);
+    }
     for (const [k, h] of own) have.set(k, h);
     if (unmet(have).length > 0) continue;
     // a later utterance must say who speaks (a name or a staff number): the company named again on its own
