@@ -23,6 +23,8 @@ function run(lines: Line[]) {
 }
 const count = (lines: Line[], type: string) => run(lines).filter((e) => e.type === type).length;
 const has = (lines: Line[], type: string) => count(lines, type) > 0;
+/** how many utterances carry an event of this type (a banned utterance may hold several phrases) */
+const segmentsWith = (lines: Line[], type: string) => new Set(run(lines).filter((e) => e.type === type).map((e) => (e.details as { segmentIndex?: number }).segmentIndex)).size;
 
 describe('text detectors: phrasing rules from the third blind set', () => {
   it('English without apostrophes: "i dont know" is banned, "i dont know if youre aware" is not', () => {
@@ -723,5 +725,84 @@ describe('text detectors: word-spaced Chinese recogniser output (twenty-first ro
   it('你-forms close, and the company before 您好 opens an introduction', () => {
     expect(has([['agent', '您好 这里是星河电信'], ['customer', '好的 没有了'], ['agent', '不客气 谢谢你的来电 祝你有美好的一天']], 'closing')).toBe(true);
     expect(has([['agent', '樂買網您好，我是客服小周，請問有什麼可以幫您？']], 'self_identification')).toBe(true);
+  });
+});
+
+describe('text detectors: the twenty-second round (blind sets 59-62)', () => {
+  it('"its <name>" after the company and "you are through to <name>" name the agent; "its" as a possessive, "its coming up" and "it" do not', () => {
+    expect(has([['agent', 'thanks for calling oakridge pet insurance its lena how can i help']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'good evening brightwater energy you are through to callum']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'thanks for calling oakridge pet insurance its renewal time for you isnt it']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'hi is this mark'], ['customer', 'yes'], ['agent', 'im calling about your policy its coming up for renewal']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'oakridge pet insurance did you buy it online']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('an outbound "calling back from" and a late "i should have said, it\'s <name> from <company>" name the agent', () => {
+    expect(has([['agent', 'hi mrs doyle its priya calling back from elmfield council about your bins']], 'self_identification')).toBe(true);
+    const late = run([
+      ['agent', 'hi is that mrs doyle'],
+      ['customer', 'yes who is this'],
+      ['agent', 'about the bins you reported last week'],
+      ['customer', 'oh right'],
+      ['agent', 'the crew went round on monday'],
+      ['agent', 'sorry i should have said its priya from elmfield council'],
+    ]);
+    expect(late.map((e) => e.type)).toContain('late_self_identification');
+  });
+
+  it('a late opening names the company after its greeting: "sorry about that, good morning <company>, you\'re speaking with <name>"', () => {
+    const events = run([
+      ['agent', 'just put the kettle on will you'],
+      ['agent', 'yeah two secs'],
+      ['customer', 'hello'],
+      ['agent', 'hang on'],
+      ['agent', 'sorry about that good morning harbourside motors youre speaking with tom how can i help'],
+    ]);
+    expect(events.map((e) => e.type)).toContain('late_self_identification');
+  });
+
+  it('Chinese roles with the company before 的 and a name after: 的课程顾问, 业务小黄, 顾问Amy; 我们的课程顾问会联系您 is no introduction', () => {
+    expect(has([['agent', '您好 我是启明星少儿美术的课程顾问 我叫林悦']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好，我是远航驾校的销售顾问Jason']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 這裡是大發中古車 我是業務小林']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 稍后我们的课程顾问会联系您']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('诈单 in the seed\'s shapes: stops by itself, a price per day or in bottles of water, a service placed before consent; the statement that it does not stop by itself is allowed', () => {
+    const banned = (text: string) => segmentsWith([['agent', '您好 这里是星河电信 工号1024'], ['agent', text]], 'banned_phrase');
+    expect(banned('这个视频会员前两个月免费 到期它自动就取消了 您什么都不用管')).toBe(1);
+    expect(banned('算下来一天也就几毛钱 还不到一杯奶茶的钱')).toBe(1);
+    expect(banned('那我先帮您开上 您用着看')).toBe(1);
+    expect(banned('提醒您一下 这个业务到期不会自动取消 需要您打电话退订')).toBe(0);
+    const en = (text: string) => segmentsWith([['agent', 'thanks for calling brightwater energy this is sam'], ['agent', text]], 'banned_phrase');
+    expect(en('the cover is free for three months and then it just drops off on its own')).toBe(1);
+    expect(en('its honestly pennies a day')).toBe(1);
+    expect(en('ill just pop you down for it and you can cancel later if you change your mind')).toBe(1);
+    expect(en('the cover is free for three months and then it renews at four pounds a month unless you cancel')).toBe(0);
+  });
+
+  it('mocking, threats and blame are banned; ending a call with an abusive caller, sending an engineer and a real refund are not', () => {
+    const en = (text: string) => segmentsWith([['agent', 'thanks for calling brightwater energy this is sam'], ['agent', text]], 'banned_phrase');
+    expect(en('resetting a router isnt exactly rocket science')).toBe(1);
+    expect(en('carry on like that and your account gets flagged then see who helps you')).toBe(1);
+    expect(en('you must have knocked the cable out when you moved it')).toBe(1);
+    expect(en('if the abuse continues im going to end the call')).toBe(0);
+    expect(en('you wont be charged anything for the engineer visit')).toBe(0);
+    const zh = (text: string) => segmentsWith([['agent', '您好 这里是华源燃气 工号3321'], ['agent', text]], 'banned_phrase');
+    expect(zh('这有什么不会的 现在小学生都会弄')).toBe(1);
+    expect(zh('下周再不交 你自己掂量着办')).toBe(1);
+    expect(zh('管道漏了你找物业去啊 打我们这有啥用')).toBe(1);
+    expect(zh('您爱退不退 规定就是这样')).toBe(1);
+    expect(zh('您别担心 我们马上派人上门检查')).toBe(0);
+  });
+
+  it('a past complaint that was answered, a relative\'s complaint, "is it worth going to the ombudsman" are no escalation; switching to a named carrier, the customer\'s own lawyer are', () => {
+    const esc = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(esc('last year i complained and you sent someone round the same day')).toBe(0);
+    expect(esc('my neighbour complained to the ombudsman about you and got nowhere')).toBe(0);
+    expect(esc('would it even be worth writing to the ombudsman about this')).toBe(0);
+    expect(esc('再拖下去我就换联通 全家的号一起转走')).toBe(1);
+    expect(esc('行 那我让我的律师跟你们谈')).toBe(1);
+    expect(esc('我本来想着实在不行就转网 现在这样也可以')).toBe(0);
   });
 });

@@ -153,6 +153,22 @@ function itsNameFrom(ctx: TextContext, orgs: readonly TranscriptHit[]): Transcri
   return undefined;
 }
 
+/** what may follow the agent's name after a bare "its" ("its marcus how can i help", "its sam, quick one") */
+const NAME_FOLLOW = new Set(['how', 'hows', 'what', 'whats', 'speaking', 'here', 'calling', 'ringing', 'from', 'with', 'at', 'and', 'can', 'may', 'quick', 'hi', 'hello', 'good', 'thanks', 'thank', 'on', 'for', 'in', 'who', 'again', 'just', 'so', 'ok', 'okay', 'right']);
+
+/**
+ * A bare "its" is a name cue only when one word follows it that could be a name, and then the end of the
+ * utterance or what follows a name ("thanks for calling ironhouse gym its marcus how can i help"), not "its
+ * renewal time for you".
+ */
+function itsIsName(ctx: TextContext, h: TranscriptHit): boolean {
+  const words = prepareEn(ctx.segments[h.segmentIndex].text, false).words;
+  const name = words[h.to];
+  if (!name || NOT_A_NAME.has(name) || /^\d/.test(name)) return false;
+  const next = words[h.to + 1];
+  return next === undefined || NAME_FOLLOW.has(next);
+}
+
 /** how a company's unit ends before 的 and the agent's name */
 const ZH_ORG_UNIT = '(?:中心|公司|部|组|店|行|处|站|科|所|热线|客服|团队|门店|营业厅|服务台|前台)';
 const ORG_UNIT = new RegExp(`${ZH_ORG_UNIT}$`, 'u');
@@ -197,7 +213,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const inside = (h: TranscriptHit) =>
     h.entry.kind === 'organisation' &&
     cues.some((x) => x !== h && (x.entry.kind === 'staff_id' || x.entry.kind === 'name') && x.segmentIndex === h.segmentIndex && x.language === h.language && x.from <= h.from && h.to <= x.to && x.to - x.from > h.to - h.from);
-  const all = cues.filter((h) => h.entry.kind !== LATE_INTRO && !inside(h));
+  const all = cues.filter((h) => h.entry.kind !== LATE_INTRO && !inside(h) && (h.matched !== 'its' || itsIsName(ctx, h)));
   const inWindow = (h: TranscriptHit) => h.start <= (h.entry.withinSec ?? p.selfIdWithinSec);
 
   const parts = new Map<string, TranscriptHit>();
