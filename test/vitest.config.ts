@@ -79,6 +79,10 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind56.test.ts',
   'test/text-detect-blind57.test.ts',
   'test/text-detect-blind58.test.ts',
+  'test/text-detect-blind59.test.ts',
+  'test/text-detect-blind60.test.ts',
+  'test/text-detect-blind61.test.ts',
+  'test/text-detect-blind62.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
