@@ -806,3 +806,31 @@ describe('text detectors: the twenty-second round (blind sets 59-62)', () => {
     expect(esc('我本来想着实在不行就转网 现在这样也可以')).toBe(0);
   });
 });
+
+describe('text detectors: the twenty-third round (blind sets 63-64, held out on 85e893f)', () => {
+  it('a hotline number in Chinese numerals is the hotline; a service line asked about is not a threat', () => {
+    const esc = (text: string) => count([['agent', '您好 这里是华源供电'], ['customer', text]], 'customer_escalation');
+    expect(esc('你这个态度 我要打幺二三九八告你们')).toBe(1);
+    expect(esc('再不给我修 我就打一二三幺五')).toBe(1);
+    expect(esc('我想问一下幺二三三三是查社保的电话吗')).toBe(0);
+  });
+
+  it('praise through the supervisor, "would it make any difference if i complained", a husband held back are no escalation; a councillor is', () => {
+    const esc = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(esc('could i speak to his supervisor i want to tell them what a great job he did')).toBe(0);
+    expect(esc('would it make any difference if i complained about the delay')).toBe(0);
+    expect(esc('im writing to my local councillor about this')).toBe(1);
+    expect(count([['agent', '您好 这里是星河电信'], ['customer', '我老公一直嚷嚷要投诉你们 我拦着他呢']], 'customer_escalation')).toBe(0);
+  });
+
+  it('mis-selling an add-on and blaming are banned; a fault put down to the rider with an apology is not', () => {
+    const en = (text: string) => segmentsWith([['agent', 'thanks for calling brightwater mobile this is sam'], ['agent', text]], 'banned_phrase');
+    expect(en('its on your summary as five pounds but thats just how the system lists it')).toBe(1);
+    expect(en('you ignored every letter we sent so this ones on you')).toBe(1);
+    expect(en('the charge is five pounds a month and it shows on your bill from june')).toBe(0);
+    const zh = (text: string) => segmentsWith([['agent', '您好 这里是饱饱外卖 工号3321'], ['agent', text]], 'banned_phrase');
+    expect(zh('这都看不懂啊 有什么难的')).toBe(1);
+    expect(zh('就当白拿嘛 跟没花钱一样')).toBe(1);
+    expect(zh('这个是骑手的问题 非常抱歉 我马上给您补偿')).toBe(0);
+  });
+});

@@ -83,6 +83,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind60.test.ts',
   'test/text-detect-blind61.test.ts',
   'test/text-detect-blind62.test.ts',
+  'test/text-detect-blind63.test.ts',
+  'test/text-detect-blind64.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/privacy-blind.test.ts',
 ];
