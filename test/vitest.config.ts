@@ -85,7 +85,10 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind62.test.ts',
   'test/text-detect-blind63.test.ts',
   'test/text-detect-blind64.test.ts',
+  'test/text-detect-blind65.test.ts',
+  'test/text-detect-blind66.test.ts',
   'test/text-detect-phrasing.test.ts',
+  'test/banned-model.test.ts',
   'test/privacy-blind.test.ts',
 ];
 const E2E = ['test/**/*-cli.test.ts', 'test/**/*-e2e.test.ts', 'test/queue-faults.test.ts'];

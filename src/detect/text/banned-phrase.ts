@@ -1,10 +1,45 @@
-import type { CallEvent } from '../../core/types.js';
-import { hitEvent, hitsOf, type TextContext } from './context.js';
+import type { CallEvent, EventOf } from '../../core/types.js';
+import { bannedModel, scoreBanned, type BannedModel } from './banned-model.js';
+import { hitEvent, hitsOf, isAgentSide, round2, type TextContext } from './context.js';
 
 /**
  * 服务禁语: every banned-lexicon hit in agent speech. Customers' words never count (the matcher keeps the
  * entry's role); exceptions (我听不清楚 in the 003 script) and quotes of the customer were removed by the matcher.
+ *
+ * Then the classifier's second opinion (banned-model.ts): an agent utterance no phrase matched is reported when the
+ * model gives it at least `bannedModelThreshold` (kind `model`, confidence = the probability, `matched` = the n-grams
+ * that weighed most): a draft finding for the inspector to confirm, as every finding is.
  */
-export function detectBannedPhrases(ctx: TextContext): CallEvent[] {
-  return hitsOf(ctx, 'banned', 'agent').map((h) => hitEvent('banned_phrase', h));
+export function detectBannedPhrases(ctx: TextContext, model: BannedModel = bannedModel()): CallEvent[] {
+  const events: CallEvent[] = hitsOf(ctx, 'banned', 'agent').map((h) => hitEvent('banned_phrase', h));
+  const threshold = ctx.params.bannedModelThreshold;
+  if (threshold >= 1) return events;
+  const matched = new Set(events.map((e) => (e.details as { segmentIndex: number }).segmentIndex));
+  ctx.segments.forEach((seg, i) => {
+    if (matched.has(i) || !isAgentSide(seg.speaker)) return;
+    const { p, top } = scoreBanned(model, seg.text);
+    if (p < threshold) return;
+    const event: EventOf<'banned_phrase'> = {
+      type: 'banned_phrase',
+      speaker: seg.speaker,
+      start: seg.start,
+      end: seg.end,
+      details: {
+        text: seg.text,
+        matched: top.join(' / '),
+        phrase: '(classifier)',
+        entryId: 'banned.model',
+        category: 'banned',
+        kind: 'model',
+        severity: 'major',
+        confidence: round2(p),
+        fuzzy: false,
+        language: /\p{Script=Han}/u.test(seg.text) ? 'zh' : 'en',
+        segmentIndex: i,
+        source: `classifier over the utterance's n-grams, trained on ${model.trainedOn} (docs/lexicons.md)`,
+      },
+    };
+    events.push(event);
+  });
+  return events.sort((a, b) => a.start - b.start);
 }

@@ -73,6 +73,11 @@ export const TextParamsSchema = z
     holdAfterSec: z.number().nonnegative().default(20),
     /** a customer complaint this recent makes an apology "due"; complaints with no apology this soon are unapologised */
     apologyWindowSec: z.number().positive().default(60),
+    /**
+     * an agent utterance no banned phrase matched is reported as banned when the classifier (banned-model.ts) gives it at
+     * least this probability; 1 turns the classifier off (docs/lexicons.md: its precision and recall on sets it never saw)
+     */
+    bannedModelThreshold: z.number().min(0.5).max(1).default(0.7),
     /** a banned phrase the agent quotes back (您说 / "you said") is excused if the customer said it this recently */
     echoWindowSec: z.number().positive().default(30),
     /** confidence multiplier for hits in segments with no speaker label (mono) */
