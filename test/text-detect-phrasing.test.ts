@@ -834,3 +834,25 @@ describe('text detectors: the twenty-third round (blind sets 63-64, held out on 
     expect(zh('这个是骑手的问题 非常抱歉 我马上给您补偿')).toBe(0);
   });
 });
+
+describe('text detectors: after blinds 65-66 (held out on a154ed2)', () => {
+  it('"<name> with|at <company>" after a loose name cue names the company; "this is dave with you in a moment" does not; a badge number is a staff number', () => {
+    expect(has([['agent', 'hi mr lowe this is priya with harbour point property management about your service charge']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'hello youre speaking with callum at westbay credit union how can i help']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'hi this is dave with you in a moment']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', 'Quickbite support, badge 2208, go ahead.']], 'self_identification')).toBe(true);
+  });
+
+  it('"is there any point going to the ombudsman or is that a waste of time" and 投诉就算了 are no escalation; "you\'ll never see me again" is', () => {
+    const esc = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(esc('is there any point me going to the ombudsman over this or is that a waste of time')).toBe(0);
+    expect(esc('im not ringing to complain i just want the refund')).toBe(0);
+    expect(esc('sort it today or im going with another firm and youll never see me again')).toBe(1);
+    expect(count([['agent', '您好 这里是星河电信'], ['customer', '那先帮我催一下 投诉就算了']], 'customer_escalation')).toBe(0);
+  });
+
+  it('"likely" is no filler "like"; "have a great arvo" closes', () => {
+    expect(count([['agent', 'thanks for calling brightwater this is sam'], ['agent', 'its likely to arrive on friday']], 'filler')).toBe(0);
+    expect(has([['agent', 'thanks for calling brightwater this is sam'], ['customer', 'thats all'], ['agent', 'no worries thanks for calling and have a great arvo']], 'closing')).toBe(true);
+  });
+});

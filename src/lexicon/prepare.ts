@@ -307,8 +307,8 @@ export function prepareZh(raw: string): PreparedZh {
 }
 
 const stemCache = new Map<string, string>();
-/** words whose Porter stem is another common word: "one" would match "on" ("that one you'll pay" is not "that's on you"), "its" would match "it" */
-const KEEP_UNSTEMMED = new Set(['one', 'ones', 'its']);
+/** words whose Porter stem is another common word: "one" would match "on" ("that one you'll pay" is not "that's on you"), "its" would match "it", "likely" the filler "like" */
+const KEEP_UNSTEMMED = new Set(['one', 'ones', 'its', 'likely']);
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {

@@ -105,7 +105,7 @@ function prepEn(raw: string): { words: string[]; pause: boolean[] } {
 
 const isDigits = (w: string) => /^\d+$/.test(w);
 /** as src/lexicon/prepare.ts: "one" is not stemmed to "on" */
-const KEEP_UNSTEMMED = new Set(['one', 'ones', 'its']);
+const KEEP_UNSTEMMED = new Set(['one', 'ones', 'its', 'likely']);
 const stemOf = (w: string) => (isDigits(w) || KEEP_UNSTEMMED.has(w) ? w : PorterStemmer.stem(w));
 const NUM = '\u0000number';
 

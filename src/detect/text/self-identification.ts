@@ -153,8 +153,29 @@ function itsNameFrom(ctx: TextContext, orgs: readonly TranscriptHit[]): Transcri
   return undefined;
 }
 
+/** what cannot begin a company's name after "<name> with|at|from" ("this is dave with you in a second", "at the moment") */
+const NOT_A_COMPANY = new Set(['the', 'a', 'an', 'your', 'you', 'my', 'our', 'this', 'that', 'these', 'those', 'it', 'us', 'me', 'him', 'her', 'them', 'home', 'work', 'all', 'least', 'most', 'any', 'some', 'what', 'which', 'whom', 'regard', 'regards', 'respect', 'reference', 'pleasure', 'once', 'first', 'last', 'times', 'night', 'noon', 'midnight', 'moment', 'present', 'here', 'there', 'now', 'today']);
+const NAME_LINK = new Set(['with', 'at', 'from', 'of']);
+
+/**
+ * "this is derek WITH oakridge community management", "you're speaking with aisha AT northgate building society": the
+ * words after the agent's name and a linking word name the company, when a loose name cue ("this is", "speaking with")
+ * is followed by one name word and the link. A derived organisation hit, or none.
+ */
+function nameLinkOrganisation(ctx: TextContext, nameHit: TranscriptHit): TranscriptHit | undefined {
+  if (nameHit.language !== 'en') return undefined;
+  const words = prepareEn(ctx.segments[nameHit.segmentIndex].text, false).words;
+  const name = words[nameHit.to];
+  const link = words[nameHit.to + 1];
+  const first = words[nameHit.to + 2];
+  if (!name || NOT_A_NAME.has(name) || /^\d/.test(name) || !link || !NAME_LINK.has(link) || !first || NOT_A_COMPANY.has(first) || NOT_A_NAME.has(first) || /^\d/.test(first)) return undefined;
+  const from = nameHit.to + 2;
+  const to = Math.min(words.length, from + 3);
+  return derivedHit(nameHit, 'en.self-id.name-link-company', 'organisation', '(<name> with|at|from <company>)', words.slice(from, to).join(' '), from, to);
+}
+
 /** what may follow the agent's name after a bare "its" ("its marcus how can i help", "its sam, quick one") */
-const NAME_FOLLOW = new Set(['how', 'hows', 'what', 'whats', 'speaking', 'here', 'calling', 'ringing', 'from', 'with', 'at', 'and', 'can', 'may', 'quick', 'hi', 'hello', 'good', 'thanks', 'thank', 'on', 'for', 'in', 'who', 'again', 'just', 'so', 'ok', 'okay', 'right']);
+const NAME_FOLLOW = new Set(['how', 'hows', 'what', 'whats', 'im', 'i', 'speaking', 'here', 'calling', 'ringing', 'from', 'with', 'at', 'and', 'can', 'may', 'quick', 'hi', 'hello', 'good', 'thanks', 'thank', 'on', 'for', 'in', 'who', 'again', 'just', 'so', 'ok', 'okay', 'right']);
 
 /**
  * A bare "its" is a name cue only when one word follows it that could be a name, and then the end of the
@@ -226,7 +247,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   // the name or staff number heard first: the words that open the call before it may be the company's name
   const idHit = [parts.get('name'), parts.get('staff_id')].filter((h): h is TranscriptHit => !!h).sort((a, b) => a.start - b.start)[0];
   if (!parts.has('organisation') && idHit) {
-    const org = openingWordsOrganisation(ctx, idHit, agent[0] ? ctx.segments.indexOf(agent[0]) : -1);
+    const org = openingWordsOrganisation(ctx, idHit, agent[0] ? ctx.segments.indexOf(agent[0]) : -1) ?? (parts.get('name') && nameLinkOrganisation(ctx, parts.get('name')!));
     if (org) parts.set('organisation', org);
   }
   const unmet = (have: ReadonlyMap<string, TranscriptHit>) => required.filter((alts) => !alts.some((k) => have.has(k)));
@@ -300,6 +321,8 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     }
     // a late opening ("sorry about that, good afternoon motorvale cars, you're speaking with tom"): the words after its
     // greeting, up to the name cue, name the company, as the first utterance's opening words do
+    const linked = !own.has('organisation') && own.get('name') ? nameLinkOrganisation(ctx, own.get('name')!) : undefined;
+    if (linked) own.set('organisation', linked);
     const cue = own.get('name') ?? own.get('staff_id');
     if (!own.has('organisation') && cue && cue.language === 'en' && lateOpening.has(cue.segmentIndex)) {
       const greetEnd = maxOf(
