@@ -9,7 +9,7 @@ import { blindSetSuite } from './support/blind-set.js';
  *
  * First measurement: held out, scored once on a154ed2 (the twenty-third round's final code) before anything changed for
  * it: six-detector mean F1 **0.868** (banned-phrase recall the gap). With the banned-utterance classifier trained
- * without this set (docs/lexicons.md): **0.888**, the figure for a writer the code has not seen. With the classifier trained on every set, this one included: **0.960**. Not blind any more now that
+ * without this set (docs/lexicons.md): **0.888**, the figure for a writer the code has not seen. After the general fixes it prompted, with the classifier trained on every set, this one included: **0.989**. Not blind any more now that
  * it has been read.
  *
  * Floors: 0.02 under the measured values (0.05 where one dialogue moves a type by more).
@@ -27,14 +27,14 @@ blindSetSuite(here, lex, {
     greeting: { p: 0.98, r: 0.98 }, // measured 1.000 / 1.000
     missing_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_greeting: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    closing: { p: 0.95, r: 0.91 }, // measured 1.000 / 0.966
-    missing_closing: { p: 0.86, r: 0.95 }, // measured 0.917 / 1.000
-    self_identification: { p: 0.95, r: 0.91 }, // measured 1.000 / 0.968
+    closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    missing_self_identification: { p: 0.75, r: 0.95 }, // measured 0.800 / 1.000
+    missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     filler: { p: 0.91, r: 0.95 }, // measured 0.968 / 1.000
-    customer_escalation: { p: 0.75, r: 0.80 }, // measured 0.810 / 0.850
+    customer_escalation: { p: 0.89, r: 0.89 }, // measured 0.950 / 0.950
   },
-  meanFloor: 0.94, // measured 0.960
+  meanFloor: 0.96, // measured 0.989
 });
