@@ -856,3 +856,21 @@ describe('text detectors: after blinds 65-66 (held out on a154ed2)', () => {
     expect(has([['agent', 'thanks for calling brightwater this is sam'], ['customer', 'thats all'], ['agent', 'no worries thanks for calling and have a great arvo']], 'closing')).toBe(true);
   });
 });
+
+describe('text detectors: after blinds 67-68 (held out on b33fa42)', () => {
+  it('any role followed by a 小/阿 name or a full name introduces the agent; 我是前台小区 does not', () => {
+    expect(has([['agent', '您好 康达物业 我是管家小韦 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 优居地产 我是经纪人赵磊 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 飞跃健身 我是私教阿伟']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 康达物业 我是前台小区的门禁卡需要登记一下']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('a company named between the greeting and the offer of help, and the name given late "by the way" or "i haven\'t introduced myself", is a late identification; a greeting alone or "this is priya speaking" names no company', () => {
+    const late = (first: string, later: string) =>
+      run([['agent', first], ['customer', 'hi i need to change my booking'], ['agent', 'sure let me look'], ['customer', 'thanks'], ['agent', later]]).map((e) => e.type);
+    expect(late('Hello, Marlow and Finch, how can I help?', "Got it. I'm Dana, by the way, I'll sort that for you.")).toContain('late_self_identification');
+    expect(late('Hi, thanks for calling Seabright Travel, how can I help?', "Sorry, I haven't even introduced myself, I'm Omar.")).toContain('late_self_identification');
+    expect(late('Hello, good morning, how can I help?', "Got it. I'm Dana, by the way.")).toContain('missing_self_identification');
+    expect(has([['agent', 'hi there, this is Priya speaking, how can I help you today?']], 'missing_self_identification')).toBe(true);
+  });
+});

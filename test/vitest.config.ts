@@ -87,6 +87,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind64.test.ts',
   'test/text-detect-blind65.test.ts',
   'test/text-detect-blind66.test.ts',
+  'test/text-detect-blind67.test.ts',
+  'test/text-detect-blind68.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/banned-model.test.ts',
   'test/privacy-blind.test.ts',

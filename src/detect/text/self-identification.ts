@@ -100,6 +100,32 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
   return derivedHit(idHit, `${idHit.language}.self-id.opening-words`, 'organisation', '(the words before the name cue)', matched, from, idHit.from);
 }
 
+/** words that begin the offer of help after a company's name ("harper and lowe, HOW can i help") */
+const OFFER_START = new Set(['how', 'what', 'may', 'can', 'who']);
+/** one of these alone after the greeting is a department, not a company ("hello, billing, how can i help") */
+const DEPARTMENT = new Set(['billing', 'support', 'sales', 'accounts', 'reception', 'bookings', 'enquiries', 'inquiries', 'service', 'services', 'helpdesk', 'claims', 'payments', 'collections', 'returns', 'dispatch', 'admissions', 'appointments', 'reservations']);
+
+/**
+ * The company named between the greeting and the offer of help in the agent's first utterance, with no name cue in it
+ * ("hi there, thanks for calling keystone motor, how can i help?", "hello, harper and lowe, how can i help?"): the
+ * name may follow later ("i'm callum, by the way"). A derived organisation hit, or none.
+ */
+function greetingCompany(ctx: TextContext, seg: number): TranscriptHit | undefined {
+  const greet = hitsOf(ctx, 'greeting', 'agent').find((g) => g.segmentIndex === seg && g.language === 'en');
+  if (!greet) return undefined;
+  // an utterance with a name or staff-number cue is read by openingWordsOrganisation ("this is priya speaking" names no company)
+  if (hitsOf(ctx, 'self_identification', 'agent').some((h) => h.segmentIndex === seg && (h.entry.kind === 'name' || h.entry.kind === 'staff_id'))) return undefined;
+  const words = prepareEn(ctx.segments[seg].text, false).words;
+  let start = 0;
+  while (start < words.length && NOT_A_NAME.has(words[start])) start++;
+  let end = start;
+  while (end < words.length && !OFFER_START.has(words[end]) && (!NOT_A_NAME.has(words[end]) || (words[end] === 'and' && end > start))) end++;
+  const lead = words.slice(start, end);
+  if (lead.length < 1 || lead.length > OPENING_NAME_WORDS || words[end] === undefined || !OFFER_START.has(words[end]) || lead[lead.length - 1] === 'and') return undefined;
+  if (lead.some((w) => /^\d/.test(w) || NAME_BEFORE_CUE.has(w)) || (lead.length === 1 && DEPARTMENT.has(lead[0]))) return undefined;
+  return derivedHit(greet, 'en.self-id.greeting-company', 'organisation', '(the company between greeting and offer of help)', lead.join(' '), start, end);
+}
+
 /** the recogniser splits an utterance at a pause this short or shorter ("my name" | "is gemma") */
 const SPLIT_GAP_SEC = 1.5;
 
@@ -248,6 +274,10 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   const idHit = [parts.get('name'), parts.get('staff_id')].filter((h): h is TranscriptHit => !!h).sort((a, b) => a.start - b.start)[0];
   if (!parts.has('organisation') && idHit) {
     const org = openingWordsOrganisation(ctx, idHit, agent[0] ? ctx.segments.indexOf(agent[0]) : -1) ?? (parts.get('name') && nameLinkOrganisation(ctx, parts.get('name')!));
+    if (org) parts.set('organisation', org);
+  }
+  if (!parts.has('organisation') && agent[0] && agent[0].start <= p.selfIdWithinSec) {
+    const org = greetingCompany(ctx, ctx.segments.indexOf(agent[0]));
     if (org) parts.set('organisation', org);
   }
   const unmet = (have: ReadonlyMap<string, TranscriptHit>) => required.filter((alts) => !alts.some((k) => have.has(k)));
