@@ -50,6 +50,14 @@ describe('banned-utterance classifier', () => {
     expect(ev.filter((e) => (e.details as { segmentIndex: number }).segmentIndex === 2)).toHaveLength(1);
   });
 
+  it('only speech known to be the agent\'s is scored: unlabelled (mono) speech is left to the phrase lists', () => {
+    const ev = events([
+      ['unknown', '您好 这里是星河电信 工号1024'],
+      ['unknown', '你们家那点事自己解决吧 别老往我们这打'],
+    ]).filter((e) => e.type === 'banned_phrase' && (e.details as { kind?: string }).kind === 'model');
+    expect(ev).toHaveLength(0);
+  });
+
   it('bannedModelThreshold 1 turns it off; the field is validated', () => {
     const off = parseTextParams({ bannedModelThreshold: 1 });
     const ev = events([['agent', '您好 这里是星河电信 工号1024'], ['agent', '你们家那点事自己解决吧 别老往我们这打']], off);

@@ -1,12 +1,13 @@
 import type { CallEvent, EventOf } from '../../core/types.js';
 import { bannedModel, scoreBanned, type BannedModel } from './banned-model.js';
-import { hitEvent, hitsOf, isAgentSide, round2, type TextContext } from './context.js';
+import { hitEvent, hitsOf, round2, type TextContext } from './context.js';
 
 /**
  * 服务禁语: every banned-lexicon hit in agent speech. Customers' words never count (the matcher keeps the
  * entry's role); exceptions (我听不清楚 in the 003 script) and quotes of the customer were removed by the matcher.
  *
- * Then the classifier's second opinion (banned-model.ts): an agent utterance no phrase matched is reported when the
+ * Then the classifier's second opinion (banned-model.ts): an utterance labelled as the agent's that no phrase matched is
+ * reported when the
  * model gives it at least `bannedModelThreshold` (kind `model`, confidence = the probability, `matched` = the n-grams
  * that weighed most): a draft finding for the inspector to confirm, as every finding is.
  */
@@ -16,7 +17,8 @@ export function detectBannedPhrases(ctx: TextContext, model: BannedModel = banne
   if (threshold >= 1) return events;
   const matched = new Set(events.map((e) => (e.details as { segmentIndex: number }).segmentIndex));
   ctx.segments.forEach((seg, i) => {
-    if (matched.has(i) || !isAgentSide(seg.speaker)) return;
+    // only speech known to be the agent's: in a mono recording the customer's angry words would read as the agent's
+    if (matched.has(i) || seg.speaker !== 'agent') return;
     const { p, top } = scoreBanned(model, seg.text);
     if (p < threshold) return;
     const event: EventOf<'banned_phrase'> = {
