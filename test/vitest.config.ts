@@ -89,6 +89,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind66.test.ts',
   'test/text-detect-blind67.test.ts',
   'test/text-detect-blind68.test.ts',
+  'test/text-detect-blind69.test.ts',
+  'test/text-detect-blind70.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/banned-model.test.ts',
   'test/privacy-blind.test.ts',
