@@ -102,8 +102,6 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
 
 /** words that begin the offer of help after a company's name ("harper and lowe, HOW can i help") */
 const OFFER_START = new Set(['how', 'what', 'may', 'can', 'who']);
-/** one of these alone after the greeting is a department, not a company ("hello, billing, how can i help") */
-const DEPARTMENT = new Set(['billing', 'support', 'sales', 'accounts', 'reception', 'bookings', 'enquiries', 'inquiries', 'service', 'services', 'helpdesk', 'claims', 'payments', 'collections', 'returns', 'dispatch', 'admissions', 'appointments', 'reservations']);
 
 /**
  * The company named between the greeting and the offer of help in the agent's first utterance, with no name cue in it
@@ -122,7 +120,7 @@ function greetingCompany(ctx: TextContext, seg: number): TranscriptHit | undefin
   while (end < words.length && !OFFER_START.has(words[end]) && (!NOT_A_NAME.has(words[end]) || (words[end] === 'and' && end > start))) end++;
   const lead = words.slice(start, end);
   if (lead.length < 1 || lead.length > OPENING_NAME_WORDS || words[end] === undefined || !OFFER_START.has(words[end]) || lead[lead.length - 1] === 'and') return undefined;
-  if (lead.some((w) => /^\d/.test(w) || NAME_BEFORE_CUE.has(w)) || (lead.length === 1 && DEPARTMENT.has(lead[0]))) return undefined;
+  if (lead.some((w) => /^\d/.test(w) || NAME_BEFORE_CUE.has(w))) return undefined;
   return derivedHit(greet, 'en.self-id.greeting-company', 'organisation', '(the company between greeting and offer of help)', lead.join(' '), start, end);
 }
 
