@@ -16,7 +16,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bannedFeatures } from '../../src/detect/text/banned-model.js';
+import { bannedFeatures, probabilityOf } from '../../src/detect/text/banned-model.js';
 import { loadLexicons } from '../../src/lexicon/loader.js';
 import { loadDialogues } from '../support/text-eval.js';
 
@@ -96,19 +96,13 @@ export function train(data: readonly Example[]): { bias: number; weights: Map<st
   return { bias, weights: new Map(kept.map(([f, v]) => [f, Math.round(v * 1000) / 1000])) };
 }
 
-function probability(m: { bias: number; weights: Map<string, number> }, e: Example): number {
-  let z = m.bias;
-  for (const f of e.feats) z += m.weights.get(f) ?? 0;
-  return 1 / (1 + Math.exp(-z));
-}
-
 function report(name: string, m: { bias: number; weights: Map<string, number> }, test: readonly Example[]): void {
   const cells = THRESHOLDS.map((t) => {
     let tp = 0;
     let fp = 0;
     let fn = 0;
     for (const e of test) {
-      const hit = probability(m, e) >= t;
+      const hit = probabilityOf(m, e.feats) >= t;
       if (hit && e.y) tp++;
       else if (hit) fp++;
       else if (e.y) fn++;

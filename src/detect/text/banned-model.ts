@@ -44,15 +44,20 @@ export function bannedFeatures(text: string): string[] {
   return [...out];
 }
 
+/** The logistic model's probability for a set of features (scoring here, evaluation in the training script). */
+export function probabilityOf(model: Pick<BannedModel, 'bias' | 'weights'>, feats: readonly string[]): number {
+  let z = model.bias;
+  for (const f of feats) z += model.weights.get(f) ?? 0;
+  return 1 / (1 + Math.exp(-z));
+}
+
 /** The model's probability that the utterance is a banned one, and the features that pushed it most (evidence). */
 export function scoreBanned(model: BannedModel, text: string): { p: number; top: string[] } {
-  let z = model.bias;
+  const feats = bannedFeatures(text);
   const contrib: [string, number][] = [];
-  for (const f of bannedFeatures(text)) {
+  for (const f of feats) {
     const w = model.weights.get(f);
-    if (w === undefined) continue;
-    z += w;
-    if (w > 0) contrib.push([f, w]);
+    if (w !== undefined && w > 0) contrib.push([f, w]);
   }
   // evidence: the phrases (two or more characters or words) that weighed most, single units only when none did
   const phrases = contrib.filter(([f]) => f[0] === 'b' || f[0] === 't' || (f[0] === 'z' && f.length > 2));
@@ -60,7 +65,7 @@ export function scoreBanned(model: BannedModel, text: string): { p: number; top:
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
     .map(([f]) => f.slice(1));
-  return { p: 1 / (1 + Math.exp(-z)), top };
+  return { p: probabilityOf(model, feats), top };
 }
 
 /** Parse the generated weights ("feature<TAB>weight" lines). */

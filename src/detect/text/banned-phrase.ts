@@ -7,9 +7,8 @@ import { hitEvent, hitsOf, round2, type TextContext } from './context.js';
  * entry's role); exceptions (我听不清楚 in the 003 script) and quotes of the customer were removed by the matcher.
  *
  * Then the classifier's second opinion (banned-model.ts): an utterance labelled as the agent's that no phrase matched is
- * reported when the
- * model gives it at least `bannedModelThreshold` (kind `model`, confidence = the probability, `matched` = the n-grams
- * that weighed most): a draft finding for the inspector to confirm, as every finding is.
+ * reported when the model gives it at least `bannedModelThreshold` (kind `model`, confidence = the probability,
+ * `matched` = the n-grams that weighed most): a draft finding for the inspector to confirm, as every finding is.
  */
 export function detectBannedPhrases(ctx: TextContext, model: BannedModel = bannedModel()): CallEvent[] {
   const events: CallEvent[] = hitsOf(ctx, 'banned', 'agent').map((h) => hitEvent('banned_phrase', h));
