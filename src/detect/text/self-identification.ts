@@ -1,7 +1,7 @@
 import type { CallEvent } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
 import { prepareEn, prepareZh } from '../../lexicon/prepare.js';
-import { absenceEvent, agentSegments, hitDetails, hitsOf, isAgentSide, maxOf, minOf, round2, type TextContext } from './context.js';
+import { absenceEvent, agentSegments, hitDetails, hitsOf, isAgentSide, maxOf, minOf, round2, withoutBareUtterances, type TextContext } from './context.js';
 
 /**
  * 明确身份 / 报工号 (001 电话营销代表质检评分标准 3.1.3: 在电话接通15秒内向用户说明自己所属的单位和工号). Three
@@ -80,6 +80,8 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
     let end = NAME_BEFORE_CUE.has(idHit.matched) ? at - 1 : at;
     // "carter lane lettings, you are through to josh": the words that lead into the cue are not the company's
     while (end > start && CUE_LEAD.has(bare(words[end - 1]))) end--;
+    // the greeting after the company ("boxcar movers good morning, this is tyler"): the words before it name the company
+    while (end > start + 1 && NOT_A_NAME.has(bare(words[end - 1])) && !CUE_LEAD.has(bare(words[end - 1]))) end--;
     const lead = words.slice(start, end);
     if (lead.length < 1 || lead.length > OPENING_NAME_WORDS) return undefined;
     // "and" may join a company's name ("thread and co"), not begin or end it
@@ -87,17 +89,61 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
     matched = lead.join(' ');
     from = start;
   } else {
-    const chars = Array.from(prepareZh(ctx.segments[idHit.segmentIndex].text).text).slice(0, idHit.from);
-    const opening = ZH_OPENING.exec(chars.join(''));
-    const skip = opening ? Array.from(opening[0]).length : 0;
-    // the company may come before the greeting: 乐买网您好，我是客服小周
-    const lead = chars.slice(skip).join('').replace(/(?:您好|你好)(?:我是|这里是|这边是)?$/u, '').replace(/(?:我是|这里是|这边是)$/u, '');
-    const n = Array.from(lead).length;
-    if (n < 2 || n > OPENING_NAME_CHARS || ZH_NOT_A_NAME.test(lead) || !/^\p{Script=Han}+$/u.test(lead)) return undefined;
-    matched = lead;
-    from = skip;
+    const found = zhLeadCompany(Array.from(prepareZh(ctx.segments[idHit.segmentIndex].text).text).slice(0, idHit.from));
+    if (!found) return undefined;
+    ({ matched, from } = found);
   }
   return derivedHit(idHit, `${idHit.language}.self-id.opening-words`, 'organisation', '(the words before the name cue)', matched, from, idHit.from);
+}
+
+/** what is said before a company's name in a Chinese opening: greetings, apologies, acknowledgements, 这里是 */
+const ZH_LEAD_WORDS = /(?:喂|您好|你好|早上好|上午好|中午好|下午好|晚上好|早晨|嗯|呃|哎|诶|欸|额|啊|欢迎致电|欢迎来电|感谢致电|感谢您致电|谢谢致电|不好意思|让您久等了|久等了|抱歉|是的|对的|没错|这里是|这边是)/gu;
+
+/**
+ * The company's name in the characters of a Chinese opening before the agent's name or staff-number cue: what
+ * follows the last greeting, apology or acknowledgement (不好意思 您好 是的 驰远搬家 | 我是客服小唐), up to the agent's own
+ * 我是 (您好 鸿运捷达货运 | 我是调度老吴 工号三幺二), or, when nothing follows the greeting, what precedes it
+ * (乐买网您好，我是客服小周). Two to twelve Han characters that are not a phrase of the conversation.
+ */
+function zhLeadCompany(chars: readonly string[]): { matched: string; from: number } | undefined {
+  let text = chars.join('');
+  const self = /我是|我系/u.exec(text);
+  if (self) text = text.slice(0, self.index);
+  const words = [...text.matchAll(ZH_LEAD_WORDS)];
+  const last = words[words.length - 1];
+  const candidates: { lead: string; from: number }[] = [];
+  if (last) candidates.push({ lead: text.slice(last.index! + last[0].length), from: Array.from(text.slice(0, last.index! + last[0].length)).length });
+  // the company before the greeting (乐买网您好): the words from the start, after any opening words, up to the first greeting
+  const opening = ZH_OPENING.exec(text);
+  const skip = opening ? opening[0].length : 0;
+  const rest = text.slice(skip);
+  const greet = /(?:您好|你好)/u.exec(rest);
+  candidates.push({ lead: greet ? rest.slice(0, greet.index) : rest, from: Array.from(text.slice(0, skip)).length });
+  for (const { lead, from } of candidates) {
+    const n = Array.from(lead).length;
+    if (n < 2 || n > OPENING_NAME_CHARS || ZH_NOT_A_NAME.test(lead) || !/^\p{Script=Han}+$/u.test(lead)) continue;
+    return { matched: lead, from };
+  }
+  return undefined;
+}
+
+/** how a Chinese agent offers help after naming the company (您好 远航通达 陆运调度 | 请讲) */
+const ZH_OFFER = /(?:请讲|您请讲|请说|请问|有什么(?:可以|能|需要)|很高兴为您服务|为您服务)/u;
+
+/**
+ * The company named between the greeting and the offer of help in a Chinese first utterance with no name cue
+ * (您好 远航通达 陆运调度 请讲): the name may follow later (你叫什么名字 — 我是调度员郑凯). A derived organisation hit, or none.
+ */
+function greetingCompanyZh(ctx: TextContext, seg: number): TranscriptHit | undefined {
+  const greet = hitsOf(ctx, 'greeting', 'agent').find((g) => g.segmentIndex === seg && g.language === 'zh');
+  if (!greet) return undefined;
+  if (hitsOf(ctx, 'self_identification', 'agent').some((h) => h.segmentIndex === seg && (h.entry.kind === 'name' || h.entry.kind === 'staff_id'))) return undefined;
+  const text = prepareZh(ctx.segments[seg].text).text;
+  const offer = ZH_OFFER.exec(text);
+  if (!offer) return undefined;
+  const found = zhLeadCompany(Array.from(text.slice(0, offer.index)));
+  if (!found) return undefined;
+  return derivedHit(greet, 'zh.self-id.greeting-company', 'organisation', '(the company between greeting and offer of help)', found.matched, found.from, found.from + Array.from(found.matched).length);
 }
 
 /** words that begin the offer of help after a company's name ("harper and lowe, HOW can i help") */
@@ -154,6 +200,18 @@ function linked(ctx: TextContext, h: TranscriptHit, c: TranscriptHit): boolean {
   return words.slice(h.to, c.from).some((w) => LINK_WORDS.has(w));
 }
 
+/** words before a generic company word that make it a place talked about ("at THE pharmacy", "YOUR bank") */
+const DETERMINERS = new Set(['the', 'a', 'an', 'your', 'that', 'this', 'my', 'our', 'their', 'his', 'her', 'any', 'another', 'other']);
+
+/**
+ * an English company word said with a determiner: a place talked about, not the agent's own company being named ("…at the
+ * pharmacy, ok its resent"); read only before a cue ("i'm aisha from the fraud team" links a team to the name)
+ */
+function determined(ctx: TextContext, c: TranscriptHit): boolean {
+  if (c.language !== 'en' || c.from < 1) return false;
+  return DETERMINERS.has(prepareEn(ctx.segments[c.segmentIndex].text, false).words[c.from - 1]);
+}
+
 /** verbs between an outbound agent's name and the company ("it's ravi CALLING from kestrel energy") */
 const CALLING = new Set(['calling', 'ringing', 'phoning']);
 
@@ -201,6 +259,29 @@ function nameLinkOrganisation(ctx: TextContext, nameHit: TranscriptHit): Transcr
 /** what may follow the agent's name after a bare "its" ("its marcus how can i help", "its sam, quick one") */
 const NAME_FOLLOW = new Set(['how', 'hows', 'what', 'whats', 'im', 'i', 'speaking', 'here', 'calling', 'ringing', 'from', 'with', 'at', 'and', 'can', 'may', 'quick', 'hi', 'hello', 'good', 'thanks', 'thank', 'on', 'for', 'in', 'who', 'again', 'just', 'so', 'ok', 'okay', 'right']);
 
+/** what an agent calls their job after giving their name ("i'm rachel, the service advisor here") */
+const ROLE_WORDS = new Set(['advisor', 'adviser', 'advisors', 'advisers', 'manager', 'supervisor', 'agent', 'agents', 'representative', 'rep', 'specialist', 'consultant', 'coordinator', 'dispatcher', 'engineer', 'technician', 'nurse', 'pharmacist', 'receptionist', 'assistant', 'officer', 'handler', 'administrator', 'planner', 'broker', 'lead', 'team']);
+const ROLE_LEAD = new Set(['the', 'your', 'a', 'an', 'one', 'of', 'here', 'with', 'on']);
+
+/**
+ * A loose English name cue, one name word and the agent's job ("i'm rachel the service advisor here", "im tomasz one
+ * of the service advisors"): an introduction wherever it is said, as one beside the company's name is.
+ */
+function nameThenRole(ctx: TextContext, h: TranscriptHit): boolean {
+  if (h.language !== 'en' || h.entry.kind !== 'name') return false;
+  const words = prepareEn(ctx.segments[h.segmentIndex].text, false).words;
+  const name = words[h.to];
+  if (!name || NOT_A_NAME.has(name) || /^\d/.test(name) || PARTICIPLE.test(name)) return false;
+  let i = h.to + 1;
+  if (!ROLE_LEAD.has(words[i] ?? '')) return false;
+  while (i < words.length && ROLE_LEAD.has(words[i])) i++;
+  return words.slice(i, i + 3).some((w) => ROLE_WORDS.has(w));
+}
+
+/** "its confirmed", "its resent", "its pending": a participle after "its" is no name */
+const PARTICIPLE = /^[a-z]{3,}(?:ed|ing)$/;
+const NAMES_LIKE_PARTICIPLES = new Set(['ahmed', 'alfred', 'jared', 'mohammed', 'mohamed', 'hamed', 'javed', 'naveed', 'saeed', 'waleed', 'rasheed', 'majed', 'sterling', 'irving', 'manning', 'channing', 'king', 'ming', 'ying', 'qing', 'jing', 'ling', 'ping', 'xing']);
+
 /**
  * A bare "its" is a name cue only when one word follows it that could be a name, and then the end of the
  * utterance or what follows a name ("thanks for calling ironhouse gym its marcus how can i help"), not "its
@@ -209,7 +290,7 @@ const NAME_FOLLOW = new Set(['how', 'hows', 'what', 'whats', 'im', 'i', 'speakin
 function itsIsName(ctx: TextContext, h: TranscriptHit): boolean {
   const words = prepareEn(ctx.segments[h.segmentIndex].text, false).words;
   const name = words[h.to];
-  if (!name || NOT_A_NAME.has(name) || /^\d/.test(name)) return false;
+  if (!name || NOT_A_NAME.has(name) || /^\d/.test(name) || (PARTICIPLE.test(name) && !NAMES_LIKE_PARTICIPLES.has(name))) return false;
   const next = words[h.to + 1];
   return next === undefined || NAME_FOLLOW.has(next);
 }
@@ -271,11 +352,18 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   // the name or staff number heard first: the words that open the call before it may be the company's name
   const idHit = [parts.get('name'), parts.get('staff_id')].filter((h): h is TranscriptHit => !!h).sort((a, b) => a.start - b.start)[0];
   if (!parts.has('organisation') && idHit) {
-    const org = openingWordsOrganisation(ctx, idHit, agent[0] ? ctx.segments.indexOf(agent[0]) : -1) ?? (parts.get('name') && nameLinkOrganisation(ctx, parts.get('name')!));
+    const firstSeg = agent[0] ? ctx.segments.indexOf(agent[0]) : -1;
+    // "sorry about that, good afternoon brightwater plumbing, this is marcus": the company is named after the greeting
+    const greetEnd = maxOf(
+      hitsOf(ctx, 'greeting', 'agent').filter((g) => g.segmentIndex === idHit.segmentIndex && g.language === 'en' && g.to <= idHit.from),
+      (g) => g.to,
+    );
+    const org = openingWordsOrganisation(ctx, idHit, firstSeg) ?? (greetEnd > 0 ? openingWordsOrganisation(ctx, idHit, firstSeg, greetEnd) : undefined) ?? (parts.get('name') && nameLinkOrganisation(ctx, parts.get('name')!));
     if (org) parts.set('organisation', org);
   }
   if (!parts.has('organisation') && agent[0] && agent[0].start <= p.selfIdWithinSec) {
-    const org = greetingCompany(ctx, ctx.segments.indexOf(agent[0]));
+    const first = ctx.segments.indexOf(agent[0]);
+    const org = greetingCompany(ctx, first) ?? greetingCompanyZh(ctx, first);
     if (org) parts.set('organisation', org);
   }
   const unmet = (have: ReadonlyMap<string, TranscriptHit>) => required.filter((alts) => !alts.some((k) => have.has(k)));
@@ -313,7 +401,9 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     while (i < ctx.segments.length && isAgentSide(ctx.segments[i].speaker)) answers.add(i++);
   }
   // utterances with the agent's greeting (after the window: a late opening)
-  const lateOpening = new Set(hitsOf(ctx, 'greeting', 'agent').filter((h) => h.start > p.selfIdWithinSec).map((h) => h.segmentIndex));
+  // (the first greeting only: "have a good evening" in the closing opens nothing)
+  const firstGreeting = withoutBareUtterances(hitsOf(ctx, 'greeting', 'agent')).sort((a, b) => a.start - b.start)[0];
+  const lateOpening = new Set(firstGreeting && firstGreeting.start > p.selfIdWithinSec ? [firstGreeting.segmentIndex] : []);
   // utterances that name the company (a loose name cue beside it is an introduction, however late)
   const companies = all.filter((h) => h.entry.kind === 'organisation');
   const besideCompany = (h: TranscriptHit) =>
@@ -321,7 +411,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
       (c) =>
         c.segmentIndex === h.segmentIndex &&
         // a code-switched introduction (我是 grand harbour hotel 前台的 amy) is matched in two units: same utterance
-        (c.language !== h.language || (Math.max(c.from - h.to, h.from - c.to) <= INTRO_REACH[h.language] && linked(ctx, h, c))),
+        (c.language !== h.language || (Math.max(c.from - h.to, h.from - c.to) <= INTRO_REACH[h.language] && linked(ctx, h, c) && !(c.to <= h.from && determined(ctx, c)))),
     );
   // the parts that say who speaks (every requirement's alternatives, unless organisation is among them)
   const whoParts = new Set(required.filter((alts) => !alts.includes('organisation')).flat());
@@ -332,7 +422,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     // a late opening: the greeting given after a bad start ("hello? … can you hear me?" then at 17 s "thank you
     // for calling bluewing, this is andre")
     // or in the answer to the customer's "who am i speaking to", or beside the company in one introduction ("okay this is carlos with swiftway couriers" at 28 s)
-    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex) && !lateOpening.has(h.segmentIndex) && !answers.has(h.segmentIndex) && !besideCompany(h))) continue;
+    if (inWindow(h) || (h.entry.position === 'opening' && !lateIntro.has(h.segmentIndex) && !lateOpening.has(h.segmentIndex) && !answers.has(h.segmentIndex) && !besideCompany(h) && !nameThenRole(ctx, h))) continue;
     const g = later.get(h.segmentIndex);
     if (g) g.push(h);
     else later.set(h.segmentIndex, [h]);
