@@ -874,3 +874,66 @@ describe('text detectors: after blinds 67-68 (held out on b33fa42)', () => {
     expect(has([['agent', 'hi there, this is Priya speaking, how can I help you today?']], 'missing_self_identification')).toBe(true);
   });
 });
+
+describe('text detectors: round 23 (blinds 71-74: insurance, healthcare, business lines, home and property)', () => {
+  it('a badge of one or two numerals, 老 + surname, 的小 + surname, and the company before 我是 introduce the agent; 我是老乡 does not', () => {
+    expect(has([['agent', '您好 安居物业前台 我是七号 小刘 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 恒远货运 我是调度老张 工号五六二 您请讲']], 'self_identification')).toBe(true);
+    expect(has([['agent', '喂 李女士您好 我是长青人寿的小周']], 'self_identification')).toBe(true);
+    expect(has([['agent', '不好意思 您好 是的 顺捷搬家 我是客服小韩 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 我是老乡啊 您有什么事']], 'missing_self_identification')).toBe(true);
+  });
+
+  it('the company between a Chinese greeting and 请讲 waits for the name asked for later; an English company before or after the greeting is named', () => {
+    const types = run([
+      ['agent', '您好 宏达物流 零担调度 请讲'],
+      ['customer', '我们的货到现在还没提'],
+      ['agent', '您的提货单号多少'],
+      ['customer', 'TH三五八二 你叫什么名字 工号多少'],
+      ['agent', '我是调度员高峰 工号三八二 马上帮您催'],
+    ]).map((e) => e.type);
+    expect(types).toContain('late_self_identification');
+    expect(has([['agent', 'greenway removals good afternoon this is kyle how can i help']], 'self_identification')).toBe(true);
+    expect(has([['agent', 'sorry about the wait good morning northfield plumbing this is jo how can i help']], 'self_identification')).toBe(true);
+  });
+
+  it('"its confirmed", "at the pharmacy, its resent" and a closing\'s "have a good evening" introduce nobody; "i\'m rachel, the claims advisor" does', () => {
+    const lines = (last: string): Line[] => [
+      ['agent', 'parts desk'],
+      ['customer', 'hi its about my order'],
+      ['agent', 'sure whats the number'],
+      ['customer', 'four four one two'],
+      ['agent', last],
+    ];
+    expect(has(lines('right its booked for friday thanks have a good evening'), 'missing_self_identification')).toBe(true);
+    expect(has(lines('i sent it to the clinic ok its resent'), 'missing_self_identification')).toBe(true);
+    const advisor = run([
+      ['agent', 'good morning harbour motor insurance how can i help'],
+      ['customer', 'i need to report a claim'],
+      ['agent', 'sure can i take your policy number'],
+      ['customer', 'its h m four four one'],
+      ['agent', 'thank you im rachel the claims advisor here i can see your policy'],
+    ]).map((e) => e.type);
+    expect(advisor).toContain('late_self_identification');
+  });
+
+  it('"we can come tomorrow morning or afternoon" and "hello hello can you hear me" are no greeting', () => {
+    expect(has([['agent', 'claims whats your reference'], ['customer', 'k l one two'], ['agent', 'we can send someone tomorrow morning or afternoon']], 'missing_greeting')).toBe(true);
+    const g = run([['agent', 'hello hello can you hear me'], ['customer', 'yes i can'], ['agent', 'sorry about that good morning lakeside dental this is amy how can i help']]).find((e) => e.type === 'greeting');
+    expect(g?.start).toBeGreaterThan(4);
+  });
+
+  it('a threat after 你们要是 is a threat; a relative who once meant to complain, "not escalating", "the paper towels" and a firm sued by its own staff are not', () => {
+    const zh = (text: string) => count([['agent', '您好 这里是星河电信'], ['customer', text]], 'customer_escalation');
+    expect(zh('你们要是今天不给我退 我就去消协告你们')).toBe(1);
+    expect(zh('我儿子那时候还说要投诉你们 后来也没投')).toBe(0);
+    expect(zh('现在有工人说要去仲裁告我们了 你们系统到底怎么算的')).toBe(0);
+    expect(zh('再这样 明年我家的车险就不在你们这保了')).toBe(1);
+    const en = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(en('im not escalating this i just want to understand the charge')).toBe(0);
+    expect(en('the paper towels went up again this month')).toBe(0);
+    expect(en('my husband filed a complaint about the noise last winter')).toBe(0);
+    expect(en('if it fails again were done with you and moving all our vans elsewhere')).toBe(1);
+    expect(en('im taking this to the housing authority today')).toBe(1);
+  });
+});

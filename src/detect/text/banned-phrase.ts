@@ -1,5 +1,6 @@
 import type { CallEvent, EventOf } from '../../core/types.js';
-import { bannedModel, scoreBanned, type BannedModel } from './banned-model.js';
+import { bannedModel } from './banned-model.js';
+import { scoreUtterance, type UtteranceModel } from './utterance-model.js';
 import { hitEvent, hitsOf, round2, type TextContext } from './context.js';
 
 /**
@@ -10,7 +11,7 @@ import { hitEvent, hitsOf, round2, type TextContext } from './context.js';
  * reported when the model gives it at least `bannedModelThreshold` (kind `model`, confidence = the probability,
  * `matched` = the n-grams that weighed most): a draft finding for the inspector to confirm, as every finding is.
  */
-export function detectBannedPhrases(ctx: TextContext, model: BannedModel = bannedModel()): CallEvent[] {
+export function detectBannedPhrases(ctx: TextContext, model: UtteranceModel = bannedModel()): CallEvent[] {
   const events: CallEvent[] = hitsOf(ctx, 'banned', 'agent').map((h) => hitEvent('banned_phrase', h));
   const threshold = ctx.params.bannedModelThreshold;
   if (threshold >= 1) return events;
@@ -18,7 +19,7 @@ export function detectBannedPhrases(ctx: TextContext, model: BannedModel = banne
   ctx.segments.forEach((seg, i) => {
     // only speech known to be the agent's: in a mono recording the customer's angry words would read as the agent's
     if (matched.has(i) || seg.speaker !== 'agent') return;
-    const { p, top } = scoreBanned(model, seg.text);
+    const { p, top } = scoreUtterance(model, seg.text);
     if (p < threshold) return;
     const event: EventOf<'banned_phrase'> = {
       type: 'banned_phrase',

@@ -1,6 +1,8 @@
-import type { CallEvent } from '../../core/types.js';
+import type { CallEvent, EventOf } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
 import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js';
+import { escalationModel } from './escalation-model.js';
+import { scoreUtterance, type UtteranceModel } from './utterance-model.js';
 
 /**
  * Lexicon kinds that never make an escalation on their own: `insult` (abuse without a threat: 垃圾, "useless"),
@@ -75,6 +77,9 @@ function hedged(h: TranscriptHit, hedges: readonly TranscriptHit[], queries: rea
   );
 }
 
+/** lexicon kinds that say an utterance is no escalation, whatever the classifier would make of it */
+const LEXICON_SAYS_NO = new Set(['neutral', 'third', 'resolved', 'declined', 'reason', VENT]);
+
 /** a cue that reads a mention inside it as no threat (是12345吗: the caller checking the line they reached) */
 const CONTAINING = new Set(['neutral', 'third', 'reason', 'resolved', 'declined']);
 
@@ -85,20 +90,67 @@ const CONTAINING = new Set(['neutral', 'third', 'reason', 'resolved', 'declined'
  * afterwards (apologised, apologyAtSec) — the missing-apology signal scoring rules use (000 第三篇 三、4 致歉語
  * 「用戶不滿時，及時表示歉意」).
  */
-export function detectCustomerEscalation(ctx: TextContext): { events: CallEvent[]; metrics: Record<string, number> } {
+export function detectCustomerEscalation(ctx: TextContext, model: UtteranceModel = escalationModel()): { events: CallEvent[]; metrics: Record<string, number> } {
   const w = ctx.params.apologyWindowSec;
   const hits = escalationHits(ctx);
-  // apologies sorted by start: the first at or after each escalation is found by a moving pointer (linear)
+  // apologies sorted by start: the first at or after each escalation is found by a binary search
   const apologies = hitsOf(ctx, 'apology', 'agent')
     .filter((h) => h.speaker !== 'unknown')
     .sort((a, b) => a.start - b.start);
-  let ai = 0;
-  const events = perSegmentEvents('customer_escalation', hits, (h, group) => {
-    while (ai < apologies.length && apologies[ai].start < h.start) ai++;
-    const a = ai < apologies.length && apologies[ai].start - h.start <= w ? apologies[ai] : undefined;
+  const apologyAfter = (t: number) => {
+    let lo = 0;
+    let hi = apologies.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (apologies[mid].start < t) lo = mid + 1;
+      else hi = mid;
+    }
+    const a = apologies[lo];
+    return a && a.start - t <= w ? a : undefined;
+  };
+  const events: EventOf<'customer_escalation'>[] = perSegmentEvents('customer_escalation', hits, (h, group) => {
+    const a = apologyAfter(h.start);
     const kinds = [...new Set(group.map((g) => g.entry.kind).filter((k): k is string => !!k))];
     return { kinds, apologised: !!a, apologyAtSec: a ? round2(a.start) : null };
   });
+  // the classifier's second opinion: customer utterances with no escalation phrase counted and no cue the lexicon reads
+  // as no threat (not a complaint, settled, someone else's, declined, a reason, hedged or asked about)
+  if (ctx.params.escalationModelThreshold < 1) {
+    const settled = new Set([...events.map((e) => e.details.segmentIndex), ...hitsOf(ctx, 'escalation', 'customer').filter((h) => LEXICON_SAYS_NO.has(h.entry.kind ?? '')).map((h) => h.segmentIndex)]);
+    ctx.segments.forEach((seg, i) => {
+      // only speech known to be the customer's (in a mono recording the agent's offer of the complaints line would read as a threat)
+      if (settled.has(i) || seg.speaker !== 'customer') return;
+      const { p, top } = scoreUtterance(model, seg.text);
+      if (p < ctx.params.escalationModelThreshold) return;
+      const a = apologyAfter(seg.start);
+      const matched = top.join(' / ');
+      events.push({
+        type: 'customer_escalation',
+        speaker: seg.speaker,
+        start: seg.start,
+        end: seg.end,
+        details: {
+          text: seg.text,
+          matched,
+          phrase: '(classifier)',
+          entryId: 'escalation.model',
+          category: 'escalation',
+          kind: 'model',
+          severity: 'major',
+          confidence: round2(p),
+          fuzzy: false,
+          language: /\p{Script=Han}/u.test(seg.text) ? 'zh' : 'en',
+          segmentIndex: i,
+          source: `classifier over the utterance's n-grams, trained on ${model.trainedOn} (docs/lexicons.md)`,
+          matches: [{ matched, entryId: 'escalation.model', confidence: round2(p), fuzzy: false }],
+          kinds: ['model'],
+          apologised: !!a,
+          apologyAtSec: a ? round2(a.start) : null,
+        },
+      });
+    });
+    events.sort((a, b) => a.start - b.start);
+  }
   return {
     events,
     metrics: { escalationCount: events.length, complaintsUnapologised: events.filter((e) => !e.details.apologised).length },

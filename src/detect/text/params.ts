@@ -78,6 +78,11 @@ export const TextParamsSchema = z
      * least this probability; 1 turns the classifier off (docs/lexicons.md: its precision and recall on sets it never saw)
      */
     bannedModelThreshold: z.number().min(0.5).max(1).default(0.7),
+    /**
+     * a customer utterance no escalation phrase matched (and none of the lexicon's cues read as no threat) is reported as
+     * an escalation when the classifier (escalation-model.ts) gives it at least this probability; 1 turns it off
+     */
+    escalationModelThreshold: z.number().min(0.5).max(1).default(0.7),
     /** a banned phrase the agent quotes back (您说 / "you said") is excused if the customer said it this recently */
     echoWindowSec: z.number().positive().default(30),
     /** confidence multiplier for hits in segments with no speaker label (mono) */

@@ -1,22 +1,26 @@
 /**
- * `npm run train:banned`: trains the banned-utterance classifier (src/detect/text/banned-model.ts) on every labelled
- * dialogue set in test/fixtures (dialogues, dialogues-blind*) and writes its weights to
- * src/detect/text/banned-model-weights.ts. Deterministic: the same fixtures give the same weights.
+ * `npm run train:banned` / `npm run train:escalation`: trains an utterance classifier (src/detect/text/utterance-model.ts)
+ * on every labelled dialogue set in test/fixtures (dialogues, dialogues-blind*) and writes its weights to
+ * src/detect/text/<target>-model-weights.ts. Deterministic: the same fixtures give the same weights.
  *
- * Examples: each agent utterance of each dialogue, positive when a label `banned_phrase` points at it; and every
- * exception of the banned lexicon (a look-alike judged allowed), negative.
- * Model: logistic regression over bannedFeatures (character and word n-grams), stochastic gradient descent in a
+ * Targets: `banned` — each agent utterance, positive when a label `banned_phrase` points at it, and every exception of
+ * the banned lexicon (a look-alike judged allowed) negative; `escalation` — each customer utterance, positive when a
+ * label `customer_escalation` points at it, and every exception of the escalation lexicon and every phrase of its kinds
+ * that never escalate (neutral, resolved, declined, third, reason: "it's not a complaint", 上次投诉已经解决了) negative.
+ * Model: logistic regression over utteranceFeatures (character and word n-grams), stochastic gradient descent in a
  * seeded order, positives weighted up to a third of the class ratio, L2 decay; the strongest features kept.
  *
+ *   --target banned|escalation   which classifier (default banned)
  *   --holdout 65,66   leave these sets out of training and print the classifier's precision and recall on them
  *                     (what a writer it never saw gets); the weights written are then that model's
  *   --cv 59,60,...    leave-one-set-out: for each set, train on all the others and print its precision/recall
- *   --out FILE        where to write the weights (default src/detect/text/banned-model-weights.ts)
+ *   --out FILE        where to write the weights (default src/detect/text/<target>-model-weights.ts)
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bannedFeatures, probabilityOf } from '../../src/detect/text/banned-model.js';
+import { probabilityOf, utteranceFeatures } from '../../src/detect/text/utterance-model.js';
+import { expandAlternatives } from '../../src/lexicon/alternatives.js';
 import { loadLexicons } from '../../src/lexicon/loader.js';
 import { loadDialogues } from '../support/text-eval.js';
 
@@ -35,20 +39,44 @@ interface Example {
   y: 0 | 1;
 }
 
-function examples(): Example[] {
+interface Target {
+  category: 'banned' | 'escalation';
+  label: string;
+  speaker: 'agent' | 'customer';
+  /** lexicon kinds whose phrases are negatives too (besides every entry's exceptions) */
+  negativeKinds: readonly string[];
+  constName: string;
+  file: string;
+}
+const TARGETS: Record<string, Target> = {
+  banned: { category: 'banned', label: 'banned_phrase', speaker: 'agent', negativeKinds: [], constName: 'BANNED_MODEL_DATA', file: 'banned-model-weights.ts' },
+  escalation: {
+    category: 'escalation',
+    label: 'customer_escalation',
+    speaker: 'customer',
+    negativeKinds: ['neutral', 'resolved', 'declined', 'third', 'reason'],
+    constName: 'ESCALATION_MODEL_DATA',
+    file: 'escalation-model-weights.ts',
+  },
+};
+
+function examples(t: Target): Example[] {
   const out: Example[] = [];
   // the banned lexicon's exceptions are look-alikes someone judged allowed ("whatever you need", "it's not your fault",
   // 喂食, 您可以自己去营业厅办理): negatives, so the classifier does not undo what the phrase lists settled
   const lex = loadLexicons(join(ROOT, 'lexicons'));
   // (each three times: one short phrase against the many utterances that carry its n-grams)
-  for (const e of lex.entries)
-    if (e.category === 'banned') for (const x of e.exceptions ?? []) for (let k = 0; k < EXCEPTION_WEIGHT; k++) out.push({ set: 'lexicon', feats: bannedFeatures(x), y: 0 });
+  for (const e of lex.entries) {
+    if (e.category !== t.category) continue;
+    const negatives = [...(e.exceptions ?? []), ...(t.negativeKinds.includes(e.kind ?? '') ? e.phrases : [])].flatMap((x) => expandAlternatives(x));
+    for (const x of negatives) for (let k = 0; k < EXCEPTION_WEIGHT; k++) out.push({ set: 'lexicon', feats: utteranceFeatures(x), y: 0 });
+  }
   for (const folder of readdirSync(FIXTURES).filter((f) => /^dialogues(-blind\d*)?$/.test(f)).sort()) {
     const set = folder === 'dialogues' ? 'authored' : folder.replace('dialogues-blind', '') || '1';
     for (const d of loadDialogues(join(FIXTURES, folder))) {
-      const banned = new Set(d.expected.filter((x) => x.type === 'banned_phrase').map((x) => x.seg));
+      const positive = new Set(d.expected.filter((x) => x.type === t.label).map((x) => x.seg));
       d.segments.forEach((s, i) => {
-        if (s.speaker === 'agent') out.push({ set, feats: bannedFeatures(s.text), y: banned.has(i) ? 1 : 0 });
+        if (s.speaker === t.speaker) out.push({ set, feats: utteranceFeatures(s.text), y: positive.has(i) ? 1 : 0 });
       });
     }
   }
@@ -96,7 +124,7 @@ export function train(data: readonly Example[]): { bias: number; weights: Map<st
   return { bias, weights: new Map(kept.map(([f, v]) => [f, Math.round(v * 1000) / 1000])) };
 }
 
-function report(name: string, m: { bias: number; weights: Map<string, number> }, test: readonly Example[]): void {
+function report(t: Target, name: string, m: { bias: number; weights: Map<string, number> }, test: readonly Example[]): void {
   const cells = THRESHOLDS.map((t) => {
     let tp = 0;
     let fp = 0;
@@ -109,7 +137,7 @@ function report(name: string, m: { bias: number; weights: Map<string, number> },
     }
     return `${t}: P=${(tp / Math.max(1, tp + fp)).toFixed(2)} R=${(tp / Math.max(1, tp + fn)).toFixed(2)}`;
   });
-  console.log(`${name} (${test.filter((e) => e.y).length} banned of ${test.length} agent utterances)  ${cells.join('  ')}`);
+  console.log(`${name} (${test.filter((e) => e.y).length} positive of ${test.length} ${t.speaker} utterances)  ${cells.join('  ')}`);
 }
 
 function main(): void {
@@ -118,26 +146,28 @@ function main(): void {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const all = examples();
+  const target = TARGETS[opt('--target') ?? 'banned'];
+  if (!target) throw new Error(`--target: one of ${Object.keys(TARGETS).join(', ')}`);
+  const all = examples(target);
   const cv = opt('--cv')?.split(',');
   if (cv) {
-    for (const s of cv) report(`set ${s} (trained without it)`, train(all.filter((e) => e.set !== s)), all.filter((e) => e.set === s));
+    for (const s of cv) report(target, `set ${s} (trained without it)`, train(all.filter((e) => e.set !== s)), all.filter((e) => e.set === s));
     return;
   }
   const holdout = new Set(opt('--holdout')?.split(',') ?? []);
   const data = all.filter((e) => !holdout.has(e.set));
   const model = train(data);
-  for (const s of holdout) report(`held-out set ${s}`, model, all.filter((e) => e.set === s));
+  for (const s of holdout) report(target, `held-out set ${s}`, model, all.filter((e) => e.set === s));
   const dialogue = data.filter((e) => e.set !== 'lexicon');
   const sets = [...new Set(dialogue.map((e) => e.set))];
-  const trainedOn = `${sets.length} labelled dialogue sets (${dialogue.length} agent utterances, ${dialogue.filter((e) => e.y).length} banned) and the banned lexicon's ${(data.length - dialogue.length) / EXCEPTION_WEIGHT} exceptions${holdout.size ? `, sets ${[...holdout].join(', ')} held out` : ''}`;
+  const trainedOn = `${sets.length} labelled dialogue sets (${dialogue.length} ${target.speaker} utterances, ${dialogue.filter((e) => e.y).length} ${target.label}) and ${(data.length - dialogue.length) / EXCEPTION_WEIGHT} allowed look-alikes from the ${target.category} lexicon${holdout.size ? `, sets ${[...holdout].join(', ')} held out` : ''}`;
   const lines = [...model.weights].map(([f, v]) => `${f}\t${v}`).join('\n');
-  const out = opt('--out') ?? join(ROOT, 'src', 'detect', 'text', 'banned-model-weights.ts');
+  const out = opt('--out') ?? join(ROOT, 'src', 'detect', 'text', target.file);
   writeFileSync(
     out,
-    `// Generated by \`npm run train:banned\` (test/tools/train-banned-model.ts) from the labelled dialogue sets: do not edit.\n` +
-      `// ${model.weights.size} features, "feature<TAB>weight" per line (src/detect/text/banned-model.ts).\n` +
-      `export const BANNED_MODEL_DATA = {\n  bias: ${Math.round(model.bias * 1000) / 1000},\n  trainedOn: ${JSON.stringify(trainedOn)},\n  weights: ${JSON.stringify(lines)},\n};\n`,
+    `// Generated by \`npm run train:${opt('--target') ?? 'banned'}\` (test/tools/train-utterance-model.ts) from the labelled dialogue sets: do not edit.\n` +
+      `// ${model.weights.size} features, "feature<TAB>weight" per line (src/detect/text/utterance-model.ts).\n` +
+      `export const ${target.constName} = {\n  bias: ${Math.round(model.bias * 1000) / 1000},\n  trainedOn: ${JSON.stringify(trainedOn)},\n  weights: ${JSON.stringify(lines)},\n};\n`,
   );
   console.log(`wrote ${out}: ${model.weights.size} features; trained on ${trainedOn}`);
 }
