@@ -937,3 +937,26 @@ describe('text detectors: round 23 (blinds 71-74: insurance, healthcare, busines
     expect(en('im taking this to the housing authority today')).toBe(1);
   });
 });
+
+describe('text detectors: banned shapes from round 23 (promises, blame, brush-offs, threats)', () => {
+  const zh = (text: string) => segmentsWith([['agent', '您好 这里是安和保险 工号2231'], ['agent', text]], 'banned_phrase');
+  const en = (text: string) => segmentsWith([['agent', 'thanks for calling harbour insurance this is sam'], ['agent', text]], 'banned_phrase');
+
+  it('promises nobody can keep are banned; saying one cannot promise is not', () => {
+    expect(zh('您放心 这个我给您打包票 续了以后保费都不会再涨')).toBe(1);
+    expect(zh('最终以审核结果为准 这个我没办法给您打包票')).toBe(0);
+    expect(en('sign today and i can guarantee your rate will stay the same forever')).toBe(1);
+    expect(en('renew now and your premium is locked for life')).toBe(1);
+    expect(en('i cant promise the premium wont change at renewal')).toBe(0);
+  });
+
+  it('blame, brush-offs and threats are banned', () => {
+    expect(zh('您爱买不买 反正就这个价')).toBe(1);
+    expect(zh('这都是您自己操作不当 跟我们公司没有关系')).toBe(1);
+    expect(zh('你们再拖 我们就直接停机 然后报征信')).toBe(1);
+    expect(en('you shouldve been home to sign for it thats not on us')).toBe(1);
+    expect(en('the managers are busy so its me or nobody')).toBe(1);
+    expect(en('if you dont pay today we will disconnect your supply today')).toBe(1);
+    expect(en('the payment is due on friday and we can set up a plan if that helps')).toBe(0);
+  });
+});
