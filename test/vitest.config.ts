@@ -95,6 +95,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind72.test.ts',
   'test/text-detect-blind73.test.ts',
   'test/text-detect-blind74.test.ts',
+  'test/text-detect-blind75.test.ts',
+  'test/text-detect-blind76.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/banned-model.test.ts',
   'test/privacy-blind.test.ts',
