@@ -97,6 +97,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind74.test.ts',
   'test/text-detect-blind75.test.ts',
   'test/text-detect-blind76.test.ts',
+  'test/text-detect-blind77.test.ts',
+  'test/text-detect-blind78.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/banned-model.test.ts',
   'test/privacy-blind.test.ts',
