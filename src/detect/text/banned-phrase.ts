@@ -1,7 +1,7 @@
 import type { CallEvent, EventOf } from '../../core/types.js';
 import { bannedModel } from './banned-model.js';
-import { scoreUtterance, type UtteranceModel } from './utterance-model.js';
-import { hitEvent, hitsOf, round2, type TextContext } from './context.js';
+import { classifierDetails, scoreUtterance, type UtteranceModel } from './utterance-model.js';
+import { hitEvent, hitsOf, type TextContext } from './context.js';
 
 /**
  * 服务禁语: every banned-lexicon hit in agent speech. Customers' words never count (the matcher keeps the
@@ -19,28 +19,9 @@ export function detectBannedPhrases(ctx: TextContext, model: UtteranceModel = ba
   ctx.segments.forEach((seg, i) => {
     // only speech known to be the agent's: in a mono recording the customer's angry words would read as the agent's
     if (matched.has(i) || seg.speaker !== 'agent') return;
-    const { p, top } = scoreUtterance(model, seg.text);
-    if (p < threshold) return;
-    const event: EventOf<'banned_phrase'> = {
-      type: 'banned_phrase',
-      speaker: seg.speaker,
-      start: seg.start,
-      end: seg.end,
-      details: {
-        text: seg.text,
-        matched: top.join(' / '),
-        phrase: '(classifier)',
-        entryId: 'banned.model',
-        category: 'banned',
-        kind: 'model',
-        severity: 'major',
-        confidence: round2(p),
-        fuzzy: false,
-        language: /\p{Script=Han}/u.test(seg.text) ? 'zh' : 'en',
-        segmentIndex: i,
-        source: `classifier over the utterance's n-grams, trained on ${model.trainedOn} (docs/lexicons.md)`,
-      },
-    };
+    const scored = scoreUtterance(model, seg.text);
+    if (scored.p < threshold) return;
+    const event: EventOf<'banned_phrase'> = { type: 'banned_phrase', speaker: seg.speaker, start: seg.start, end: seg.end, details: classifierDetails(model, 'banned', seg, i, scored) };
     events.push(event);
   });
   return events.sort((a, b) => a.start - b.start);

@@ -2,7 +2,7 @@ import type { CallEvent, EventOf } from '../../core/types.js';
 import type { TranscriptHit } from '../../lexicon/matcher.js';
 import { hitsOf, perSegmentEvents, round2, type TextContext } from './context.js';
 import { escalationModel } from './escalation-model.js';
-import { scoreUtterance, type UtteranceModel } from './utterance-model.js';
+import { classifierDetails, scoreUtterance, type UtteranceModel } from './utterance-model.js';
 
 /**
  * Lexicon kinds that never make an escalation on their own: `insult` (abuse without a threat: 垃圾, "useless"),
@@ -120,29 +120,18 @@ export function detectCustomerEscalation(ctx: TextContext, model: UtteranceModel
     ctx.segments.forEach((seg, i) => {
       // only speech known to be the customer's (in a mono recording the agent's offer of the complaints line would read as a threat)
       if (settled.has(i) || seg.speaker !== 'customer') return;
-      const { p, top } = scoreUtterance(model, seg.text);
-      if (p < ctx.params.escalationModelThreshold) return;
+      const scored = scoreUtterance(model, seg.text);
+      if (scored.p < ctx.params.escalationModelThreshold) return;
       const a = apologyAfter(seg.start);
-      const matched = top.join(' / ');
+      const details = classifierDetails(model, 'escalation', seg, i, scored);
       events.push({
         type: 'customer_escalation',
         speaker: seg.speaker,
         start: seg.start,
         end: seg.end,
         details: {
-          text: seg.text,
-          matched,
-          phrase: '(classifier)',
-          entryId: 'escalation.model',
-          category: 'escalation',
-          kind: 'model',
-          severity: 'major',
-          confidence: round2(p),
-          fuzzy: false,
-          language: /\p{Script=Han}/u.test(seg.text) ? 'zh' : 'en',
-          segmentIndex: i,
-          source: `classifier over the utterance's n-grams, trained on ${model.trainedOn} (docs/lexicons.md)`,
-          matches: [{ matched, entryId: 'escalation.model', confidence: round2(p), fuzzy: false }],
+          ...details,
+          matches: [{ matched: details.matched, entryId: details.entryId, confidence: details.confidence, fuzzy: false }],
           kinds: ['model'],
           apologised: !!a,
           apologyAtSec: a ? round2(a.start) : null,

@@ -1,5 +1,7 @@
 import { normaliseText } from '../../core/normalise.js';
 import { prepareZh } from '../../lexicon/prepare.js';
+import type { LexiconHitDetails } from '../../core/events.js';
+import { round2 } from './context.js';
 
 /**
  * A logistic-regression classifier over the n-grams of one utterance (Chinese characters 1-3, English words 1-3),
@@ -71,4 +73,25 @@ export function parseUtteranceModel(data: { bias: number; trainedOn: string; wei
     if (tab > 0) weights.set(line.slice(0, tab), Number(line.slice(tab + 1)));
   }
   return { bias: data.bias, weights, trainedOn: data.trainedOn };
+}
+
+/**
+ * The details of a finding the classifier made on its own (no phrase matched): the utterance, the n-grams that weighed
+ * most as `matched`, `kind: model`, `entryId` `<category>.model`, severity major, the probability as confidence.
+ */
+export function classifierDetails(model: UtteranceModel, category: 'banned' | 'escalation', seg: { text: string }, segmentIndex: number, scored: { p: number; top: string[] }): LexiconHitDetails {
+  return {
+    text: seg.text,
+    matched: scored.top.join(' / '),
+    phrase: '(classifier)',
+    entryId: `${category}.model`,
+    category,
+    kind: 'model',
+    severity: 'major',
+    confidence: round2(scored.p),
+    fuzzy: false,
+    language: HAN.test(seg.text) ? 'zh' : 'en',
+    segmentIndex,
+    source: `classifier over the utterance's n-grams, trained on ${model.trainedOn} (docs/lexicons.md)`,
+  };
 }
