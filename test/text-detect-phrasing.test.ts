@@ -960,3 +960,80 @@ describe('text detectors: banned shapes from round 23 (promises, blame, brush-of
     expect(en('the payment is due on friday and we can set up a plan if that helps')).toBe(0);
   });
 });
+
+describe('text detectors: round 24 (blinds 79-82: public services, couriers, education, travel)', () => {
+  it('我是<company>的<role> introduces the company; someone else\'s teacher does not; an address after the greeting is no company', () => {
+    expect(has([['agent', '您好 我是博雅钢琴的课程顾问 工号二一七 想跟您确认一下上课时间']], 'self_identification')).toBe(true);
+    expect(has([['agent', '喂 张女士您好 我是星辰美术的班主任小林']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 孩子的班主任小王说您想改时间 是吗']], 'missing_self_identification')).toBe(true);
+    expect(has([['agent', '你好先生 我是小郑啊 上次给您打过电话的']], 'missing_self_identification')).toBe(true);
+    const late = run([
+      ['agent', '您好 请讲'],
+      ['customer', '我想问一下退费的事'],
+      ['agent', '好的 您的手机号是多少'],
+      ['customer', '幺三八 一二四五 六七八九'],
+      ['agent', '不好意思刚才忘了说 我是明德教育的回访专员 工号三零二'],
+    ]).map((e) => e.type);
+    expect(late).toContain('late_self_identification');
+  });
+
+  it('工号 followed by a refusal is no staff number', () => {
+    const lines = (last: string): Line[] => [['agent', '你好 华通燃气'], ['customer', '我卡插了没反应'], ['agent', '你擦一下再插'], ['customer', '你工号多少'], ['agent', last]];
+    expect(has(lines('工号在系统里能查到 还有别的事吗'), 'late_self_identification')).toBe(false);
+    expect(has(lines('工号是四八一 还有别的事吗'), 'late_self_identification')).toBe(true);
+  });
+
+  it('a long public-body name before "my name\'s" is the organisation; "myself <name>, i will be assisting you" introduces late', () => {
+    expect(has([['agent', 'good afternoon city council parking permits and enforcement team my names owen']], 'self_identification')).toBe(true);
+    const late = run([
+      ['agent', 'good morning thank you for calling bharat holidays how may i help you'],
+      ['customer', 'i need to change my tour date'],
+      ['agent', 'sure sir may i have the booking reference'],
+      ['customer', 'b h seven seven one'],
+      ['agent', 'thank you sir myself arjun i will be assisting you today'],
+    ]).map((e) => e.type);
+    expect(late).toContain('late_self_identification');
+  });
+
+  it('court threats, booking elsewhere and 告你们 are escalations; 报警器, past complaints and a complaint about a neighbour are not', () => {
+    const zh = (text: string) => count([['agent', '您好 这里是远洋快递'], ['customer', text]], 'customer_escalation');
+    expect(zh('再不退钱我就去法院告你们')).toBe(1);
+    expect(zh('我明天就把账号注销了 以后再也不用你们了')).toBe(1);
+    expect(zh('没事 我家门口有报警器')).toBe(0);
+    expect(zh('我上个月在网上提过一个投诉 想问问结果出来没有')).toBe(0);
+    expect(zh('你们效率真高 你们主管电话多少 我想表扬一下')).toBe(0);
+    expect(zh('以后再也不用排队了 真方便')).toBe(0);
+    const en = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(en('fine then ill see you in court')).toBe(1);
+    expect(en('forget it im booking somewhere else')).toBe(1);
+    expect(en('thats the last time im flying with you lot')).toBe(1);
+    expect(en('we filed a complaint last year about the old tutor and it got sorted')).toBe(0);
+    expect(en('i want to make a complaint about my neighbour and his dog')).toBe(0);
+  });
+});
+
+describe('text detectors: banned shapes from round 24 (misleading sales, pressure, blame, mockery)', () => {
+  const zh = (text: string) => segmentsWith([['agent', '您好 这里是启航教育 工号2231'], ['agent', text]], 'banned_phrase');
+  const en = (text: string) => segmentsWith([['agent', 'thanks for calling harbour fitness this is sam'], ['agent', text]], 'banned_phrase');
+
+  it('a price in coins a day, guaranteed results, false scarcity and selling to a child are banned; the plain price is not', () => {
+    expect(en('honestly its only like forty pence a day you wont even notice')).toBe(1);
+    expect(en('its just two dollars a day thats less than a cappuccino')).toBe(1);
+    expect(en('the course guarantees a fifty point increase')).toBe(1);
+    expect(en('we only have three places left so you need to decide today')).toBe(1);
+    expect(en('just borrow your dads card for the sign up')).toBe(1);
+    expect(en('the membership is twenty nine pounds a month and you can cancel with thirty days notice')).toBe(0);
+    expect(zh('您就别犹豫了 这个优惠过了今天就没了')).toBe(1);
+    expect(zh('那我直接帮您报名上吧')).toBe(1);
+    expect(zh('优惠到月底 您可以考虑一下再决定')).toBe(0);
+  });
+
+  it('blame and mockery are banned; saying a thing is being checked is not', () => {
+    expect(zh('那是你的事 我们管不了')).toBe(1);
+    expect(zh('这个怪不了司机 是您没接电话')).toBe(1);
+    expect(zh('这个我暂时不太清楚 需要帮您查一下 请稍等')).toBe(0);
+    expect(en('maybe try reading the description next time')).toBe(1);
+    expect(en('its one late delivery i wouldnt make a big deal out of it')).toBe(1);
+    expect(en('sorry about the late delivery ill log it with the depot')).toBe(0);
+  });
+});

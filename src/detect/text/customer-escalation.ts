@@ -12,7 +12,7 @@ import { classifierDetails, scoreUtterance, type UtteranceModel } from './uttera
  * `resolved` (an old complaint that was settled) and `declined` (advice to complain, turned down; a joke); `hedge`
  * and `query` (below) clear only the mentions next to them.
  */
-const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third', 'resolved', 'declined', 'hedge', 'query']);
+const NOT_ESCALATION = new Set(['insult', 'neutral', 'problem', 'reason', 'vent', 'third', 'resolved', 'declined', 'hedge', 'query', 'past']);
 /**
  * `vent`: anger at the problem or the service (气死我了, 态度太差, "this is unacceptable", "third time i've called")
  * without a demand or a threat. Not an escalation on its own (the blind sets' writers label a raging customer only
@@ -78,10 +78,14 @@ function hedged(h: TranscriptHit, hedges: readonly TranscriptHit[], queries: rea
 }
 
 /** lexicon kinds that say an utterance is no escalation, whatever the classifier would make of it */
-const LEXICON_SAYS_NO = new Set(['neutral', 'third', 'resolved', 'declined', 'reason', VENT]);
+const LEXICON_SAYS_NO = new Set(['neutral', 'third', 'resolved', 'declined', 'reason', 'past', VENT]);
 
-/** a cue that reads a mention inside it as no threat (是12345吗: the caller checking the line they reached) */
-const CONTAINING = new Set(['neutral', 'third', 'reason', 'resolved', 'declined']);
+/**
+ * a cue that reads a mention inside it as no threat (是12345吗: the caller checking the line they reached). `past`
+ * does only this: a complaint made before (投诉过, 我之前提过一个投诉 想问问结果, "i filed a complaint last month") is
+ * a mention of the past, while a threat said beside it in the same utterance still counts.
+ */
+const CONTAINING = new Set(['neutral', 'third', 'reason', 'resolved', 'declined', 'past']);
 
 /**
  * Customer complaint / escalation (投诉, 找你们领导, 12315, 携号转网, "cancel everything"), one event per customer

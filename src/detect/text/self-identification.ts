@@ -41,6 +41,12 @@ const CUE_LEAD = new Set(['you', 'are', 'youre', 'have', 'youve', 'reached', 'no
 const INTRO_REACH = { zh: 6, en: 4 } as const;
 /** at most this many words before the name cue may be the company's name */
 const OPENING_NAME_WORDS = 4;
+/**
+ * words that end the name of a public body's or a company's unit ("vehicle licensing office vehicle tax team, my
+ * name's chloe", "riverside council housing repairs line"): such a name may run to this many words
+ */
+const ORG_UNIT_WORDS = new Set(['team', 'office', 'department', 'desk', 'line', 'helpline', 'centre', 'center', 'council', 'services', 'service', 'unit', 'agency', 'authority', 'bureau', 'hotline']);
+const OPENING_UNIT_NAME_WORDS = 7;
 
 /** name cues said after the name ("gemma speaking", "dave here") */
 const NAME_BEFORE_CUE = new Set(['speaking', 'here']);
@@ -50,6 +56,8 @@ const OPENING_NAME_CHARS = 12;
 const ZH_OPENING = /^(?:喂|您好|你好|早上好|上午好|中午好|下午好|晚上好|早晨|嗯|呃|哎|诶|欸|额|啊|欢迎致电|欢迎来电|感谢致电|感谢您致电|谢谢致电)+/u;
 /** words that say the opening is not a company's name (我是…, 这边…, 请问…) */
 const ZH_NOT_A_NAME = /[我你您请是的这那哪谁吗呢吧了]/u;
+/** how an agent addresses the customer after the greeting (你好同学 我是小赵): no company's name */
+const ZH_ADDRESS = /^(?:同学|先生|女士|小姐|老师|家长|阿姨|叔叔|大爷|大妈|大姐|大哥|师傅|老板|美女|帅哥|朋友|亲|哥|姐|老乡)+$/u;
 
 /**
  * A part of the introduction read from the words around a lexicon hit rather than from a lexicon phrase (the company
@@ -83,7 +91,7 @@ function openingWordsOrganisation(ctx: TextContext, idHit: TranscriptHit, firstA
     // the greeting after the company ("boxcar movers good morning, this is tyler"): the words before it name the company
     while (end > start + 1 && NOT_A_NAME.has(bare(words[end - 1])) && !CUE_LEAD.has(bare(words[end - 1]))) end--;
     const lead = words.slice(start, end);
-    if (lead.length < 1 || lead.length > OPENING_NAME_WORDS) return undefined;
+    if (lead.length < 1 || lead.length > (ORG_UNIT_WORDS.has(lead[lead.length - 1]) ? OPENING_UNIT_NAME_WORDS : OPENING_NAME_WORDS)) return undefined;
     // "and" may join a company's name ("thread and co"), not begin or end it
     if (lead.some((w, i) => (NOT_A_NAME.has(bare(w)) && !(w === 'and' && i > 0 && i < lead.length - 1)) || /^\d/.test(w))) return undefined;
     matched = lead.join(' ');
@@ -121,7 +129,7 @@ function zhLeadCompany(chars: readonly string[]): { matched: string; from: numbe
   candidates.push({ lead: greet ? rest.slice(0, greet.index) : rest, from: Array.from(text.slice(0, skip)).length });
   for (const { lead, from } of candidates) {
     const n = Array.from(lead).length;
-    if (n < 2 || n > OPENING_NAME_CHARS || ZH_NOT_A_NAME.test(lead) || !/^\p{Script=Han}+$/u.test(lead)) continue;
+    if (n < 2 || n > OPENING_NAME_CHARS || ZH_NOT_A_NAME.test(lead) || ZH_ADDRESS.test(lead) || !/^\p{Script=Han}+$/u.test(lead)) continue;
     return { matched: lead, from };
   }
   return undefined;
@@ -261,6 +269,9 @@ const NAME_FOLLOW = new Set(['how', 'hows', 'what', 'whats', 'im', 'i', 'speakin
 
 /** what an agent calls their job after giving their name ("i'm rachel, the service advisor here") */
 const ROLE_WORDS = new Set(['advisor', 'adviser', 'advisors', 'advisers', 'manager', 'supervisor', 'agent', 'agents', 'representative', 'rep', 'specialist', 'consultant', 'coordinator', 'dispatcher', 'engineer', 'technician', 'nurse', 'pharmacist', 'receptionist', 'assistant', 'officer', 'handler', 'administrator', 'planner', 'broker', 'lead', 'team']);
+/** what follows the agent's name in "myself neha, i will be assisting you" (an introduction however late) */
+const ASSIST_LEAD = [['i', 'will', 'be'], ['ill', 'be'], ['i', 'll', 'be'], ['and', 'i', 'will', 'be'], ['and', 'ill', 'be']];
+const ASSISTING = new Set(['assisting', 'helping', 'handling', 'looking']);
 const ROLE_LEAD = new Set(['the', 'your', 'a', 'an', 'one', 'of', 'here', 'with', 'on']);
 
 /**
@@ -273,6 +284,8 @@ function nameThenRole(ctx: TextContext, h: TranscriptHit): boolean {
   const name = words[h.to];
   if (!name || NOT_A_NAME.has(name) || /^\d/.test(name) || PARTICIPLE.test(name)) return false;
   let i = h.to + 1;
+  // "myself neha, i will be assisting you today", "this is ravi, i'll be helping you"
+  for (const lead of ASSIST_LEAD) if (lead.every((w, k) => words[i + k] === w) && ASSISTING.has(words[i + lead.length] ?? '')) return true;
   if (!ROLE_LEAD.has(words[i] ?? '')) return false;
   while (i < words.length && ROLE_LEAD.has(words[i])) i++;
   return words.slice(i, i + 3).some((w) => ROLE_WORDS.has(w));
