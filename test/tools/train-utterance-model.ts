@@ -6,7 +6,7 @@
  * Targets: `banned` — each agent utterance, positive when a label `banned_phrase` points at it, and every exception of
  * the banned lexicon (a look-alike judged allowed) negative; `escalation` — each customer utterance, positive when a
  * label `customer_escalation` points at it, and every exception of the escalation lexicon and every phrase of its kinds
- * that never escalate (neutral, resolved, declined, third, reason: "it's not a complaint", 上次投诉已经解决了) negative.
+ * that never escalate (neutral, resolved, declined, third, reason, past: "it's not a complaint", 上次投诉已经解决了) negative.
  * Model: logistic regression over utteranceFeatures (character and word n-grams), stochastic gradient descent in a
  * seeded order, positives weighted up to a third of the class ratio, L2 decay; the strongest features kept.
  *
@@ -54,7 +54,7 @@ const TARGETS: Record<string, Target> = {
     category: 'escalation',
     label: 'customer_escalation',
     speaker: 'customer',
-    negativeKinds: ['neutral', 'resolved', 'declined', 'third', 'reason'],
+    negativeKinds: ['neutral', 'resolved', 'declined', 'third', 'reason', 'past'],
     constName: 'ESCALATION_MODEL_DATA',
     file: 'escalation-model-weights.ts',
   },
