@@ -7,7 +7,7 @@ import { blindSetSuite } from './support/blind-set.js';
  * The eightieth blind set (test/fixtures/dialogues-blind80/, issue 16): 40 calls, couriers, food delivery and ride-hailing (lost parcels, late deliveries, rider and driver complaints, refunds, app accounts), telephone-recogniser style, written by a helper who
  * read only the seed standards and the third set's conventions, labelled with fillers once per occurrence.
  *
- * Round 24: scored once on 0ac04d0 (the session's starting code) before anything changed for it: six-detector mean F1 **0.928**; after the general fixes of round 24 0.953.
+ * Round 24: scored once on 0ac04d0 (the session's starting code) before anything changed for it: six-detector mean F1 **0.928**; after the general fixes of round 24 0.953, and 0.964 with both classifiers retrained on the sets up to 86 and the fixes of round 25.
  *
  * Floors: 0.02 under the measured values (0.05 where one dialogue moves a type by more).
  */
@@ -29,9 +29,9 @@ blindSetSuite(here, lex, {
     self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    banned_phrase: { p: 0.87, r: 0.90 }, // measured 0.920 / 0.958
+    banned_phrase: { p: 0.87, r: 0.95 }, // measured 0.923 / 1.000
     filler: { p: 0.96, r: 0.80 }, // measured 0.981 / 0.823
-    customer_escalation: { p: 0.79, r: 0.90 }, // measured 0.846 / 0.957
+    customer_escalation: { p: 0.83, r: 0.95 }, // measured 0.885 / 1.000
   },
-  meanFloor: 0.93, // measured 0.953
+  meanFloor: 0.94, // measured 0.964
 });

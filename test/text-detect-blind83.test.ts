@@ -7,7 +7,7 @@ import { blindSetSuite } from './support/blind-set.js';
  * The eighty-third blind set (test/fixtures/dialogues-blind83/, issue 16): 40 calls, banks' credit-card, loan and collections lines (card disputes, instalments, overdue reminders, fraud alerts; card services, mortgages, debt collection agencies), telephone-recogniser style, written by a helper who
  * read only the seed standards and the third set's conventions, labelled with fillers once per occurrence.
  *
- * Held out: scored once on f14f98b, round 24's final detector code (both utterance classifiers trained on the sets up to 78), and left unchanged: six-detector mean F1 **0.941**, a held-out figure for that code. Not blind any more now that it has been read.
+ * Held out: scored once on f14f98b, round 24's final detector code (both utterance classifiers trained on the sets up to 78), before anything changed for it: six-detector mean F1 **0.941**, a held-out figure for that code. Then read for round 25: 0.977 with the classifiers retrained on the sets up to 86 and round 25's general fixes.
  *
  * Floors: 0.02 under the measured values (0.05 where one dialogue moves a type by more).
  */
@@ -27,11 +27,11 @@ blindSetSuite(here, lex, {
     closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_closing: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
-    late_self_identification: { p: 0.95, r: 0.78 }, // measured 1.000 / 0.833
-    missing_self_identification: { p: 0.70, r: 0.95 }, // measured 0.750 / 1.000
-    banned_phrase: { p: 0.83, r: 0.78 }, // measured 0.886 / 0.838
+    late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    missing_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
+    banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     filler: { p: 0.98, r: 0.90 }, // measured 1.000 / 0.920
-    customer_escalation: { p: 0.73, r: 0.95 }, // measured 0.781 / 1.000
+    customer_escalation: { p: 0.81, r: 0.95 }, // measured 0.862 / 1.000
   },
-  meanFloor: 0.92, // measured 0.941
+  meanFloor: 0.95, // measured 0.977
 });

@@ -1037,3 +1037,58 @@ describe('text detectors: banned shapes from round 24 (misleading sales, pressur
     expect(en('sorry about the late delivery ill log it with the depot')).toBe(0);
   });
 });
+
+describe('text detectors: round 25 (blinds 83-86, read after they were held out: banks, healthcare, utilities, retail)', () => {
+  it('a role and a name without 我是 (前台小林), 我是收费员 + a full name, and the company before an English greeting introduce the agent; 客服 sorry does not', () => {
+    expect(has([['agent', '您好 康宁口腔 前台小周 很高兴为您服务']], 'self_identification')).toBe(true);
+    expect(has([['agent', '您好 中山医院门诊收费处 我是收费员李静 请问有什么可以帮您']], 'self_identification')).toBe(true);
+    expect(has([['agent', '你好 这里是 Sunrise Care 客服 sorry 刚才线路不好 请问你要办什么']], 'missing_self_identification')).toBe(true);
+    const late = run([
+      ['agent', 'brightside plumbing hi there'],
+      ['customer', 'hi my boiler is leaking again'],
+      ['agent', 'whats the postcode'],
+      ['customer', 'l s six four q t'],
+      ['agent', 'thanks im dean by the way ill book an engineer'],
+    ]).map((e) => e.type);
+    expect(late).toContain('late_self_identification');
+  });
+
+  it('the answer to "tell me who you are" may introduce the agent late', () => {
+    const types = run([
+      ['agent', 'is this mark'],
+      ['customer', 'who wants to know'],
+      ['agent', 'you have an overdue balance'],
+      ['customer', 'not until you tell me who you are'],
+      ['agent', 'this is kim from northgate recoveries'],
+    ]).map((e) => e.type);
+    expect(types).toContain('late_self_identification');
+  });
+
+  it('路上慢点 and 下午见 close a call with thanks; 明天见面 is no farewell', () => {
+    const last = (text: string): Line[] => [['agent', '您好 安居维修 工号2231'], ['customer', '好的 那就下午三点'], ['agent', text]];
+    expect(has(last('好的阿姨 您周三上午过来 路上慢点 再见'), 'closing')).toBe(true);
+    expect(has(last('谢谢您啊 那我们下午见'), 'closing')).toBe(true);
+    expect(has(last('谢谢 师傅明天见面再说'), 'missing_closing')).toBe(true);
+  });
+
+  it('complaints made before are no escalation; a threat beside one is; a clinic moved to another site is no churn', () => {
+    const en = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(en('i complained to the council last spring and they never called back')).toBe(0);
+    expect(en('i did call them to complain about the fees back then but its old news')).toBe(0);
+    expect(en('i complained to the council last spring and now im going to the ombudsman')).toBe(1);
+    expect(en('has my appointment been moved to another clinic')).toBe(0);
+    const zh = (text: string) => count([['agent', '您好 这里是安和保险'], ['customer', text]], 'customer_escalation');
+    expect(zh('每次都这样 这个保险我不要了')).toBe(1);
+    expect(zh('我要退保 交了四年了 想问问能退多少')).toBe(0);
+  });
+
+  it('"whatever is easier", "i don\'t know off hand, the engineer will check" and 显示得不太清楚 are not banned', () => {
+    const en = (text: string) => segmentsWith([['agent', 'thanks for calling harbour appliances this is sam'], ['agent', text]], 'banned_phrase');
+    expect(en('we can do it by phone or email whatever is easier for you')).toBe(0);
+    expect(en('i dont know off hand which part it is but the engineer will diagnose it')).toBe(0);
+    expect(en('i dont know why that keeps happening but let me put a note on the account')).toBe(0);
+    expect(en('i dont know you will have to ring the shop')).toBe(1);
+    const zh = (text: string) => segmentsWith([['agent', '您好 这里是安和银行 工号2231'], ['agent', text]], 'banned_phrase');
+    expect(zh('这笔消费的商户名称我这边显示得不太清楚 我帮您申请调单核实一下')).toBe(0);
+  });
+});
