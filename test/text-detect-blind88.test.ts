@@ -7,7 +7,7 @@ import { blindSetSuite } from './support/blind-set.js';
  * The eighty-eighth blind set (test/fixtures/dialogues-blind88/, issue 16): 40 calls, internet platforms and apps (game top-ups and bans, streaming subscriptions, account recovery, cloud storage, dating-app refunds; young customers, slang), telephone-recogniser style, written by a helper who
  * read only the seed standards and the third set's conventions, labelled with fillers once per occurrence.
  *
- * Held out: scored once on ba684f8, round 25's final detector code (both utterance classifiers trained on the sets up to 86), and left unchanged: six-detector mean F1 **0.935**, a held-out figure for that code. Not blind any more now that it has been read.
+ * Held out: scored once on ba684f8, round 25's final detector code (both utterance classifiers trained on the sets up to 86), before anything changed for it: six-detector mean F1 **0.935**, a held-out figure for that code. Then read for round 26: 0.961 with the classifiers retrained on the sets up to 90 and round 26's general fixes.
  *
  * Floors: 0.02 under the measured values (0.05 where one dialogue moves a type by more).
  */
@@ -29,9 +29,9 @@ blindSetSuite(here, lex, {
     self_identification: { p: 0.95, r: 0.88 }, // measured 1.000 / 0.939
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.61, r: 0.95 }, // measured 0.667 / 1.000
-    banned_phrase: { p: 0.95, r: 0.85 }, // measured 1.000 / 0.900
+    banned_phrase: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     filler: { p: 0.95, r: 0.89 }, // measured 0.975 / 0.918
-    customer_escalation: { p: 0.65, r: 0.90 }, // measured 0.710 / 0.957
+    customer_escalation: { p: 0.80, r: 0.95 }, // measured 0.852 / 1.000
   },
-  meanFloor: 0.91, // measured 0.935
+  meanFloor: 0.94, // measured 0.961
 });

@@ -7,7 +7,7 @@ import { blindSetSuite } from './support/blind-set.js';
  * The ninetieth blind set (test/fixtures/dialogues-blind90/, issue 16): 40 calls, telecom outbound sales and retention (plan upgrades, broadband bundles, win-back calls, loyalty offers; the customer answers first), telephone-recogniser style, written by a helper who
  * read only the seed standards and the third set's conventions, labelled with fillers once per occurrence.
  *
- * Held out: scored once on ba684f8, round 25's final detector code (both utterance classifiers trained on the sets up to 86), and left unchanged: six-detector mean F1 **0.941**, a held-out figure for that code. Not blind any more now that it has been read.
+ * Held out: scored once on ba684f8, round 25's final detector code (both utterance classifiers trained on the sets up to 86), before anything changed for it: six-detector mean F1 **0.941**, a held-out figure for that code. Then read for round 26: 0.968 with the classifiers retrained on the sets up to 90 and round 26's general fixes.
  *
  * Floors: 0.02 under the measured values (0.05 where one dialogue moves a type by more).
  */
@@ -29,9 +29,9 @@ blindSetSuite(here, lex, {
     self_identification: { p: 0.88, r: 0.95 }, // measured 0.935 / 1.000
     late_self_identification: { p: 0.95, r: 0.95 }, // measured 1.000 / 1.000
     missing_self_identification: { p: 0.95, r: 0.54 }, // measured 1.000 / 0.600
-    banned_phrase: { p: 0.87, r: 0.84 }, // measured 0.929 / 0.897
+    banned_phrase: { p: 0.91, r: 0.95 }, // measured 0.967 / 1.000
     filler: { p: 0.95, r: 0.91 }, // measured 0.976 / 0.938
-    customer_escalation: { p: 0.78, r: 0.87 }, // measured 0.833 / 0.926
+    customer_escalation: { p: 0.88, r: 0.95 }, // measured 0.931 / 1.000
   },
-  meanFloor: 0.92, // measured 0.941
+  meanFloor: 0.94, // measured 0.968
 });

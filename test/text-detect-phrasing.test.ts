@@ -1092,3 +1092,31 @@ describe('text detectors: round 25 (blinds 83-86, read after they were held out:
     expect(zh('这笔消费的商户名称我这边显示得不太清楚 我帮您申请调单核实一下')).toBe(0);
   });
 });
+
+describe('text detectors: round 26 (blinds 87-90, read after they were held out: motor, apps, property, telecom sales)', () => {
+  it('leaving is an escalation; a routine closure, an account already closed and a past chargeback are not', () => {
+    const en = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(en('thats it im cancelling my whole account with you people')).toBe(1);
+    expect(en('if the bill goes up again im cancelling straight away')).toBe(1);
+    expect(en('fine then ill be giving my notice at the end of the month')).toBe(1);
+    expect(en('forget it ill find a flat through another agent')).toBe(1);
+    expect(en('i did a chargeback last year for a different order')).toBe(0);
+    expect(en('i put in a complaint with them last month actually but its fine now')).toBe(0);
+    const zh = (text: string) => count([['agent', '您好 这里是星联宽带'], ['customer', text]], 'customer_escalation');
+    expect(zh('麻烦帮我把账号注销一下')).toBe(0);
+    expect(zh('我都已经销户了 你们怎么还打来')).toBe(0);
+    expect(zh('我上周也提交过一次投诉 一直没人回 你帮我看看')).toBe(0);
+  });
+
+  it("neighbours' noise, other people's plans and what a friend said are no escalation of the caller's own", () => {
+    const en = (text: string) => count([['agent', 'hello thanks for calling'], ['customer', text]], 'customer_escalation');
+    expect(en('i want to make a complaint about the people next door and their music')).toBe(0);
+    expect(en('the tenants are all talking about going to the council but i just want a date')).toBe(0);
+    expect(en('i read some of the reviews and saw people complaining about delays')).toBe(0);
+    const zh = (text: string) => count([['agent', '您好 这里是安家物业'], ['customer', text]], 'customer_escalation');
+    expect(zh('我要投诉一下隔壁 天天半夜唱歌')).toBe(0);
+    expect(zh('我们业主群里好多人说要去住建局 我是不想闹 就想问清楚')).toBe(0);
+    expect(zh('我同事跟我说可以打一二三一五 不过我也不是要投诉')).toBe(0);
+    expect(zh('再不给我修 我就打一二三一五')).toBe(1);
+  });
+});
