@@ -111,6 +111,8 @@ const UNIT_IN_TEST = [
   'test/text-detect-blind88.test.ts',
   'test/text-detect-blind89.test.ts',
   'test/text-detect-blind90.test.ts',
+  'test/text-detect-blind91.test.ts',
+  'test/text-detect-blind92.test.ts',
   'test/text-detect-phrasing.test.ts',
   'test/banned-model.test.ts',
   'test/privacy-blind.test.ts',
