@@ -173,12 +173,13 @@ function greetingCompany(ctx: TextContext, seg: number): TranscriptHit | undefin
   let end = start;
   while (end < words.length && !OFFER_START.has(words[end]) && (!NOT_A_NAME.has(words[end]) || (words[end] === 'and' && end > start))) end++;
   const lead = words.slice(start, end);
-  const ok = (ws: readonly string[]) => ws.length >= 1 && ws.length <= OPENING_NAME_WORDS && !ws.some((w) => /^\d/.test(w) || NAME_BEFORE_CUE.has(w) || NOT_A_NAME.has(w));
-  if (!(lead.length < 1 || lead.length > OPENING_NAME_WORDS || words[end] === undefined || !OFFER_START.has(words[end]) || lead[lead.length - 1] === 'and') && !lead.some((w) => /^\d/.test(w) || NAME_BEFORE_CUE.has(w)))
+  /** one to OPENING_NAME_WORDS words that may be a company's name */
+  const companyWords = (ws: readonly string[]) => ws.length >= 1 && ws.length <= OPENING_NAME_WORDS && !ws.some((w) => /^\d/.test(w) || NAME_BEFORE_CUE.has(w));
+  if (companyWords(lead) && OFFER_START.has(words[end] ?? '') && lead[lead.length - 1] !== 'and')
     return derivedHit(greet, 'en.self-id.greeting-company', 'organisation', '(the company between greeting and offer of help)', lead.join(' '), start, end);
   // "keystone lettings, hi there": the company named first, then the greeting (the name may follow later)
   const before = words.slice(0, greet.from);
-  if (greet.from > 0 && ok(before)) return derivedHit(greet, 'en.self-id.company-greeting', 'organisation', '(the company before the greeting)', before.join(' '), 0, greet.from);
+  if (companyWords(before) && !before.some((w) => NOT_A_NAME.has(w))) return derivedHit(greet, 'en.self-id.company-greeting', 'organisation', '(the company before the greeting)', before.join(' '), 0, greet.from);
   return undefined;
 }
 
