@@ -33,7 +33,7 @@ describe('estimateLeak: a loudspeaker in a room (direct sound plus the room ring
       }
       return out;
     });
-    const est = estimateLeak(src, dst, [10 ** (-(240 * 0.02) / 10), 10 ** (-(120 * 0.02) / 10), decay, 10 ** (-(30 * 0.02) / 10)]);
+    const est = estimateLeak(src, dst, Float64Array.of(10 ** (-(240 * 0.02) / 10), 10 ** (-(120 * 0.02) / 10), decay, 10 ** (-(30 * 0.02) / 10)));
     const path = est.paths.find((p) => p.delayFrames === d)!;
     expect(path.decay).toBeGreaterThan(0);
     const db = (x: number) => 10 * Math.log10(x);

@@ -121,28 +121,37 @@ export function totalPower(bands: Float32Array[]): Float64Array {
   return out;
 }
 
-/** Estimate how side `src` leaks into side `dst`. */
-export function estimateLeak(src: Float32Array[], dst: Float32Array[], decaysPerFrame: readonly number[] = []): LeakEstimate {
+/** No room on the path: estimateLeak's default. */
+export const NO_ROOM_DECAYS = new Float64Array(0);
+
+/** Estimate how side `src` leaks into side `dst`. `decaysPerFrame`: the room decays to try (a typed array: see scoreAt below). */
+export function estimateLeak(src: Float32Array[], dst: Float32Array[], decaysPerFrame: Float64Array = NO_ROOM_DECAYS): LeakEstimate {
   const srcTotal = totalPower(src);
   const dstTotal = totalPower(dst);
   const loud = loudFrames(srcTotal);
   if (loud.length < 50) return { paths: [] };
   // Subsample to bound cost on long calls.
   const step = Math.max(1, Math.floor(loud.length / 20000));
-  const scoreAt: number[] = [];
+  // Typed arrays here, not arrays of pairs: an array of [score, lag] pairs sent V8 into a loop of
+  // deoptimising and recompiling this function, call after call (26 times over 48 calls), which cost more CPU
+  // than the function itself.
+  const scoreAt = new Float64Array(MAX_LAG_FRAMES + 1);
+  const ratios = new Float64Array(Math.ceil(loud.length / step));
   for (let d = 0; d <= MAX_LAG_FRAMES; d++) {
-    const ratios: number[] = [];
+    let n = 0;
     for (let i = 0; i < loud.length; i += step) {
       const t = loud[i] + d;
       if (t >= dstTotal.length) break;
-      ratios.push(dstTotal[t] / (srcTotal[loud[i]] + 1e-15));
+      ratios[n++] = dstTotal[t] / (srcTotal[loud[i]] + 1e-15);
     }
-    scoreAt.push(percentile(ratios, RATIO_PERCENTILE));
+    scoreAt[d] = percentile(ratios.subarray(0, n), RATIO_PERCENTILE);
   }
-  // Up to two local maxima, the second at least 3 frames from the first and within 10 dB of it.
-  const order = scoreAt.map((s, d) => [s, d] as const).sort((a, b) => b[0] - a[0]);
+  // Up to two local maxima, the second at least 3 frames from the first and within 10 dB of it. Lags by
+  // score, highest first; equal (or NaN) scores keep the shorter lag first.
+  const order = Int32Array.from(scoreAt.keys()).sort((a, b) => scoreAt[b] - scoreAt[a] || a - b);
   const chosen: number[] = [];
-  for (const [s, d] of order) {
+  for (const d of order) {
+    const s = scoreAt[d];
     if (chosen.length === 2) break;
     if (chosen.some((c) => Math.abs(c - d) < 3)) continue;
     if (chosen.length === 1 && s < scoreAt[chosen[0]] / 10) break;
@@ -242,7 +251,7 @@ const ROOM_MIN_DB = -30;
  * customer talking back a lot does not disturb) with a slope of at least MIN_ROOM_ENVELOPE_SLOPE, and at least
  * MIN_ROOM_ENVELOPE_GAIN more steeply than the source itself (`slope`), is the path's; 0 for no room.
  */
-function roomDecay(srcTotal: Float64Array, dstTotal: Float64Array, d: number, slope: number, decays: readonly number[]): number {
+function roomDecay(srcTotal: Float64Array, dstTotal: Float64Array, d: number, slope: number, decays: Float64Array): number {
   let best = -Infinity;
   let decay = 0;
   for (const r of decays) {

@@ -2,7 +2,7 @@ import { intersectSpans, mergeSpans, subtractSpans } from '../core/spans.js';
 import type { TimeSpan } from '../core/types.js';
 import { N_BANDS, type ChannelFeatures, type Features } from './features.js';
 import { detectHoldSound } from './hold-sound.js';
-import { estimateLeak, predictLeak, type LeakEstimate } from './leak.js';
+import { NO_ROOM_DECAYS, estimateLeak, predictLeak, type LeakEstimate } from './leak.js';
 import { quantileOfSorted } from '../core/select.js';
 
 /**
@@ -459,7 +459,7 @@ export function detectVoiceActivity(
   if (dualMono) chans = [chans[0]];
   const leaks: LeakEstimate[] = [];
   const results: ChannelVad[] = [];
-  const decays = p.roomDecaysDbPerSec.map((dbPerSec) => 10 ** (-(dbPerSec * frameSec) / 10));
+  const decays = Float64Array.from(p.roomDecaysDbPerSec, (dbPerSec) => 10 ** (-(dbPerSec * frameSec) / 10));
   // first[c]: how the other side leaks into channel c, estimated from the other channel as recorded; when
   // no path tracks it frame by frame, from its reverberant envelope (a speakerphone's room rings on after
   // each word, so the leaked copy is a smeared one)
@@ -546,7 +546,7 @@ function windowedLeak(
   nFrames: number,
   frameSec: number,
   windowSec: number,
-  decays: readonly number[] = [],
+  decays: Float64Array = NO_ROOM_DECAYS,
 ): { bands: Float32Array[]; any: boolean; strongest: LeakEstimate } {
   const win = Math.max(1, Math.round(windowSec / frameSec));
   const ctx = Math.round(win / 2);
