@@ -149,7 +149,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     // (every repository call queued behind the previous one) and records calls in the order found. The
     // workers get the lexicons this thread loaded (no YAML parsed again per thread).
     const jobs = Math.max(1, Math.min(jobsWanted, found.length));
-    pool = jobs > 1 ? createStagePool(jobs, pipeline, { lexicons: lexiconsFor(pipeline), prepareText: options.transcribe !== false }) : undefined;
+    pool = jobs > 1 ? createStagePool(jobs, pipeline, { lexicons: lexiconsFor(pipeline) }) : undefined;
     store = await openData({ dataDir: opts.data });
   } catch (err) {
     await pool?.close();

@@ -38,8 +38,6 @@ export interface StageJob {
 export interface StageWorkerData {
   pipeline: PipelineConfig;
   lexicons?: LoadedLexicons;
-  /** build the text detectors' matchers and classifiers as soon as the worker has started (StagePoolOptions.prepareText) */
-  prepareText?: boolean;
 }
 
 export type WorkerReply =
@@ -64,11 +62,6 @@ export interface StagePool {
 export interface StagePoolOptions {
   /** the pipeline's lexicon sets as this thread loaded them: each worker starts with them instead of loading its own */
   lexicons?: LoadedLexicons;
-  /**
-   * Calls will have transcripts: each worker builds the text matchers and classifiers as soon as it starts, while
-   * the main thread is still opening the database, instead of during its first call.
-   */
-  prepareText?: boolean;
   /** the worker module (default stage-worker.js; tests give their own that serves other stages via serveStages) */
   workerUrl?: URL;
   /**
@@ -137,7 +130,7 @@ export function createStagePool(size: number, pipeline: PipelineConfig, poolOpts
   // Under tsx (tests, `npm run callqa`) this module is TypeScript and so is the worker; compiled, both are JS.
   const url = poolOpts.workerUrl ?? new URL(import.meta.url.endsWith('.ts') ? './stage-worker.ts' : './stage-worker.js', import.meta.url);
   const graceSec = poolOpts.graceSec ?? POOL_GRACE_SEC;
-  const workerData: StageWorkerData = { pipeline, lexicons: poolOpts.lexicons, ...(poolOpts.prepareText ? { prepareText: true } : {}) };
+  const workerData: StageWorkerData = { pipeline, lexicons: poolOpts.lexicons };
   const slots: Slot[] = [];
   const queue: Pending[] = [];
   let nextId = 1;

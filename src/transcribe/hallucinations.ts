@@ -2,7 +2,6 @@ import type { Transcript } from '../core/types.js';
 import { hallucinatedSegments } from '../detect/text/hallucination.js';
 import { matcherFor } from '../detect/text/index.js';
 import type { LoadedLexicons } from '../lexicon/schema.js';
-import type { LexiconMatcher } from '../lexicon/matcher.js';
 
 /**
  * The hallucination guard, applied to every transcript source (whisper and sidecar files alike) where the
@@ -26,11 +25,6 @@ export function isAnnotationOnly(text: string): boolean {
 }
 
 const HALLUCINATION = ['hallucination'] as const;
-
-/** Builds the guard's matcher now rather than on the first transcript (see prepareTextDetectors). */
-export function prepareHallucinationGuard(lex: LoadedLexicons): LexiconMatcher {
-  return matcherFor(lex, [], HALLUCINATION);
-}
 
 /** The transcript without invented segments (lexicon phrases or bare annotations), and how many were dropped. */
 export function dropHallucinations(transcript: Transcript, lex: LoadedLexicons, coverage: number): { transcript: Transcript; dropped: number } {

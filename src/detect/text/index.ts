@@ -4,12 +4,10 @@ import { LexiconMatcher, type TranscriptHit } from '../../lexicon/matcher.js';
 import { hasHan } from '../../lexicon/prepare.js';
 import type { LexiconCategory, LexiconEntry, LoadedLexicons } from '../../lexicon/schema.js';
 import { detectApologies } from './apology.js';
-import { bannedModel } from './banned-model.js';
 import { detectBannedPhrases } from './banned-phrase.js';
 import { detectClosing } from './closing.js';
 import { agentSegments, round2, type TextContext } from './context.js';
 import { detectCustomerEscalation } from './customer-escalation.js';
-import { escalationModel } from './escalation-model.js';
 import { detectFillers } from './filler.js';
 import { detectGreeting } from './greeting.js';
 import { hallucinatedSegments } from './hallucination.js';
@@ -80,17 +78,6 @@ export function matcherFor(lex: LoadedLexicons, companyNames: readonly string[] 
     byKey.set(key, m);
   }
   return m;
-}
-
-/**
- * Builds now what the first transcript would otherwise build (the compiled matcher for these lexicons and
- * company names, both utterance classifiers): a stage-pool worker does this while the main thread is still
- * opening the database, so its first call does not pay for it (~0.7 s of CPU).
- */
-export function prepareTextDetectors(lex: LoadedLexicons, companyNames: readonly string[] = []): LexiconMatcher {
-  bannedModel();
-  escalationModel();
-  return matcherFor(lex, companyNames);
 }
 
 /**
