@@ -109,7 +109,7 @@ Environment: DATABASE_URL (PostgreSQL server instead of the embedded database), 
 CALLQA_STAGE_BUDGET_SEC / CALLQA_STAGE_BUDGET_X (time budget per stage: max(seconds, x × call length);
 default 600 s or 3× the call's length; a call over it fails, the batch goes on),
 FFMPEG_PATH / FFPROBE_PATH (use a system ffmpeg), CALLQA_MODELS_DIR (whisper models), CALLQA_CACHE_DIR
-(the database template and parsed lexicons; default node_modules/.cache/callqa).
+(the database template, parsed lexicons, built matchers; default node_modules/.cache/callqa).
 
 Examples:
   callqa analyze samples/

@@ -1,6 +1,6 @@
 /**
  * callqa's cache folder, for what it can always make again (the embedded database's template, lexicons
- * already parsed and validated): CALLQA_CACHE_DIR, else node_modules/.cache/callqa of this package when
+ * already parsed and validated, lexicon matchers already built): CALLQA_CACHE_DIR, else node_modules/.cache/callqa of this package when
  * writable, else $XDG_CACHE_HOME/callqa (~/.cache/callqa); null when none can be written (then nothing is
  * cached and everything is made each time).
  */

@@ -3,12 +3,31 @@
  * for English). One pass over the text reports every occurrence of every pattern, so matching cost does
  * not grow with the number of lexicon entries.
  */
+/**
+ * A built automaton as plain typed arrays (what collect and search read): kept in the cache folder so a new
+ * process loads it instead of building it again (src/lexicon/compiled.ts).
+ */
+export interface CompiledAutomaton {
+  fail: Int32Array;
+  rootNext: Int32Array;
+  onlySym: Int32Array;
+  onlyChild: Int32Array;
+  patternLength: Int32Array;
+  edgeNode: Int32Array;
+  edgeSym: Int32Array;
+  edgeChild: Int32Array;
+  edgeMask: number;
+  outStart: Int32Array;
+  outIds: Int32Array;
+}
+
 export class AhoCorasick<T> {
-  private readonly next: Map<number, number>[] = [new Map()];
+  /** the trie while patterns are added (dropped by build: the typed arrays below hold it then) */
+  private next: Map<number, number>[] = [new Map()];
   private fail: Int32Array = new Int32Array(1);
   /** pattern ids ending at each node, including those reached through failure links (filled by build) */
   private out: number[][] = [[]];
-  private readonly patterns: { value: T; length: number }[] = [];
+  private patterns: { value: T; length: number }[] = [];
   /**
    * The root's transitions as a dense table (symbol -> node, 0 = none). Most symbols of a transcript start no
    * pattern, so most steps are a root lookup: an array read instead of a hash lookup.
@@ -116,8 +135,38 @@ export class AhoCorasick<T> {
     for (let node = 0; node < n; node++) this.outStart[node + 1] = this.outStart[node] + this.out[node].length;
     this.outIds = new Int32Array(this.outStart[n]);
     for (let node = 0; node < n; node++) this.outIds.set(this.out[node], this.outStart[node]);
+    this.next = [];
+    this.out = [];
     this.built = true;
     return this;
+  }
+
+  /** The built automaton's arrays (built now if it was not). */
+  compiled(): CompiledAutomaton {
+    if (!this.built) this.build();
+    const { fail, rootNext, onlySym, onlyChild, patternLength, edgeNode, edgeSym, edgeChild, edgeMask, outStart, outIds } = this;
+    return { fail, rootNext, onlySym, onlyChild, patternLength, edgeNode, edgeSym, edgeChild, edgeMask, outStart, outIds };
+  }
+
+  /**
+   * An automaton from compiled() arrays and its patterns' values (in pattern id order): it finds exactly what the
+   * one it was compiled from finds. Throws when the parts do not fit together.
+   */
+  static load<T>(c: CompiledAutomaton, values: readonly T[]): AhoCorasick<T> {
+    const n = c.fail.length;
+    const ok =
+      values.length === c.patternLength.length &&
+      c.onlySym.length === n &&
+      c.onlyChild.length === n &&
+      c.outStart.length === n + 1 &&
+      c.outIds.length === (n > 0 ? c.outStart[n] : 0) &&
+      c.edgeNode.length === c.edgeMask + 1 &&
+      c.edgeSym.length === c.edgeNode.length &&
+      c.edgeChild.length === c.edgeNode.length;
+    if (!ok) throw new Error('compiled automaton: parts of different sizes');
+    const a = new AhoCorasick<T>();
+    Object.assign(a, { ...c, next: [], out: [], built: true, patterns: values.map((value, i) => ({ value, length: c.patternLength[i] })) });
+    return a;
   }
 
   /** The value a pattern id was added with. */
@@ -198,45 +247,10 @@ export class AhoCorasick<T> {
   /** Calls `onMatch(start, endExclusive, value)` for every occurrence, in order of end position. */
   /** `text` is read up to `length` (scratch buffers are longer than what they hold). */
   search(text: Int32Array, length: number, onMatch: (start: number, end: number, value: T) => void): void {
-    if (!this.built) this.build();
-    const root = this.rootNext;
-    const rootLen = root.length;
-    const next = this.next;
-    const fail = this.fail;
-    const out = this.out;
-    const onlySym = this.onlySym;
-    const onlyChild = this.onlyChild;
-    const plen = this.patternLength;
-    const patterns = this.patterns;
-    let node = 0;
-    for (let i = 0; i < length; i++) {
-      const sym = text[i];
-      // follow failure links until a node has a transition on sym (the root always "has" one)
-      while (node !== 0) {
-        const only = onlySym[node];
-        if (only === sym) {
-          node = onlyChild[node];
-          break;
-        }
-        if (only === MANY) {
-          const c = next[node].get(sym);
-          if (c !== undefined) {
-            node = c;
-            break;
-          }
-        }
-        node = fail[node];
-      }
-      if (node === 0) {
-        node = sym >= 0 && sym < rootLen ? root[sym] : 0;
-        if (node === 0) continue;
-      }
-      const outs = out[node];
-      for (let k = 0; k < outs.length; k++) {
-        const id = outs[k];
-        onMatch(i + 1 - plen[id], i + 1, patterns[id].value);
-      }
-    }
+    const sink: MatchSink = { buf: new Int32Array(96) };
+    const n = this.collect(text, length, sink);
+    const buf = sink.buf;
+    for (let k = 0; k < n; k++) onMatch(buf[3 * k], buf[3 * k + 1], this.patterns[buf[3 * k + 2]].value);
   }
 }
 

@@ -1,7 +1,7 @@
 // natural's index pulls in storage back-ends that load dotenv (which prints to stdout): import submodules only.
 import { JaroWinklerDistance } from 'natural/lib/natural/distance/index.js';
 import type { Speaker, TranscriptSegment } from '../core/types.js';
-import { AhoCorasick, type MatchSink } from './aho-corasick.js';
+import { AhoCorasick, type CompiledAutomaton, type MatchSink } from './aho-corasick.js';
 import {
   KEEP_WORD_CLASS,
   EN_NUMBER_WORDS,
@@ -129,6 +129,67 @@ const PHRASE = 0;
 const EXCEPTION = 1;
 const QUOTE = 2;
 
+/** One automaton of a compiled matcher: its arrays and its patterns' values as columns (pattern id order). */
+interface CompiledPatterns {
+  automaton: CompiledAutomaton;
+  kind: Uint8Array;
+  entry: Int32Array;
+  phrase: string[];
+  target: (string | undefined)[];
+  surface: (string | undefined)[];
+}
+
+interface CompiledLanguage {
+  exact: CompiledPatterns;
+  numeric: CompiledPatterns;
+  fuzzy: CompiledPatterns;
+  /** symbol id -> token (English stems) */
+  vocab: string[];
+  /** symbol id -> sound key (pinyin keys, Metaphone keys) */
+  fuzzyVocab: string[];
+}
+
+/**
+ * A built matcher without its lexicon entries: the automata and vocabularies, plain typed arrays and strings.
+ * Building one takes ~1 s of CPU for the shipped lexicons (60 000 phrases and exceptions: Chinese normalised and
+ * put into pinyin, English stemmed and put into Metaphone); loading this takes a few milliseconds. It is only
+ * valid with the very entries it was built from (src/lexicon/compiled.ts keys it by them and by this code).
+ */
+export interface CompiledMatcher {
+  entries: number;
+  langs: Record<LexiconLanguage, CompiledLanguage>;
+}
+
+function compilePatterns(a: AhoCorasick<PatternValue>): CompiledPatterns {
+  const automaton = a.compiled();
+  const n = automaton.patternLength.length;
+  const out: CompiledPatterns = { automaton, kind: new Uint8Array(n), entry: new Int32Array(n), phrase: [], target: [], surface: [] };
+  for (let i = 0; i < n; i++) {
+    const v = a.valueOf(i);
+    out.kind[i] = v.kind;
+    out.entry[i] = v.entry;
+    out.phrase.push(v.phrase);
+    out.target.push(v.target);
+    out.surface.push(v.surface);
+  }
+  return out;
+}
+
+function loadPatterns(c: CompiledPatterns, nEntries: number): AhoCorasick<PatternValue> {
+  const n = c.kind.length;
+  if (c.entry.length !== n || c.phrase.length !== n || c.target.length !== n || c.surface.length !== n) throw new Error('compiled matcher: pattern columns of different lengths');
+  const values: PatternValue[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = c.kind[i] as PatternValue['kind'];
+    const entry = c.entry[i];
+    if ((kind !== PHRASE && kind !== EXCEPTION && kind !== QUOTE) || entry < -1 || entry >= nEntries || typeof c.phrase[i] !== 'string') {
+      throw new Error(`compiled matcher: pattern ${i} does not fit these lexicons`);
+    }
+    values.push({ kind, entry, phrase: c.phrase[i], target: c.target[i] ?? undefined, surface: c.surface[i] ?? undefined });
+  }
+  return AhoCorasick.load(c.automaton, values);
+}
+
 interface LanguageMatcher {
   exact: AhoCorasick<PatternValue>;
   numeric: AhoCorasick<PatternValue>;
@@ -244,6 +305,8 @@ function idOf(vocab: Map<string, number>, key: string, create: boolean): number 
 
 export class LexiconMatcher {
   readonly entries: readonly LexiconEntry[];
+  /** made from a compiled matcher (the cache folder's) rather than built */
+  readonly loaded: boolean;
   private readonly langs: Record<LexiconLanguage, LanguageMatcher>;
   /**
    * Steps spent resolving hits (overlaps, exceptions) since the last reset: a machine-independent measure of
@@ -256,9 +319,14 @@ export class LexiconMatcher {
   private readonly entryGroup: Int32Array;
   private readonly entryFuzzyConf: Float64Array;
 
-  constructor(lex: LoadedLexicons) {
+  /**
+   * `compiled`: what compiled() gave for these very lexicons (then nothing is built; parts that do not fit
+   * throw).
+   */
+  constructor(lex: LoadedLexicons, compiled?: CompiledMatcher) {
     this.entries = lex.entries;
-    this.langs = { zh: this.emptyLang(), en: this.emptyLang() };
+    this.loaded = compiled !== undefined;
+    this.langs = compiled ? this.loadLangs(compiled) : { zh: this.emptyLang(), en: this.emptyLang() };
     const groups = new Map<string, number>();
     this.entryBoundary = Uint8Array.from(lex.entries, (e) => (e.boundary === 'pause' ? B_PAUSE : e.boundary === 'word' ? B_WORD : B_NONE));
     this.entryGroup = Int32Array.from(lex.entries, (e) => {
@@ -268,6 +336,7 @@ export class LexiconMatcher {
       return g;
     });
     this.entryFuzzyConf = Float64Array.from(lex.entries, (e) => e.fuzzyConfidence);
+    if (compiled) return;
     lex.entries.forEach((e, i) => this.addEntry(e, i));
     for (const lang of ['zh', 'en'] as const) {
       for (const q of lex.quoteMarkers[lang]) this.addPattern(lang, q, { kind: QUOTE, entry: -1, phrase: q, target: undefined, surface: undefined });
@@ -276,6 +345,32 @@ export class LexiconMatcher {
       m.numeric.build();
       m.fuzzy.build();
     }
+  }
+
+  /** The automata and vocabularies, for a later `new LexiconMatcher(lex, compiled)` with the same lexicons. */
+  compiled(): CompiledMatcher {
+    const lang = (m: LanguageMatcher): CompiledLanguage => ({
+      exact: compilePatterns(m.exact),
+      numeric: compilePatterns(m.numeric),
+      fuzzy: compilePatterns(m.fuzzy),
+      vocab: [...m.vocab.keys()],
+      fuzzyVocab: [...m.fuzzyVocab.keys()],
+    });
+    return { entries: this.entries.length, langs: { zh: lang(this.langs.zh), en: lang(this.langs.en) } };
+  }
+
+  private loadLangs(c: CompiledMatcher): Record<LexiconLanguage, LanguageMatcher> {
+    if (c.entries !== this.entries.length) throw new Error(`compiled matcher: built for ${c.entries} entries, not ${this.entries.length}`);
+    const lang = (l: CompiledLanguage): LanguageMatcher => ({
+      ...this.emptyLang(),
+      exact: loadPatterns(l.exact, c.entries),
+      numeric: loadPatterns(l.numeric, c.entries),
+      fuzzy: loadPatterns(l.fuzzy, c.entries),
+      // ids were given in insertion order (idOf), so an id is its key's index
+      vocab: new Map(l.vocab.map((k, i) => [k, i])),
+      fuzzyVocab: new Map(l.fuzzyVocab.map((k, i) => [k, i])),
+    });
+    return { zh: lang(c.langs.zh), en: lang(c.langs.en) };
   }
 
   private readonly masks = new Map<string, Uint8Array>();

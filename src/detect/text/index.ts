@@ -40,6 +40,15 @@ export interface TextDetectResult {
 
 const matcherCache = new WeakMap<LoadedLexicons, Map<string, LexiconMatcher>>();
 
+let makeMatcher: (lex: LoadedLexicons) => LexiconMatcher = (lex) => new LexiconMatcher(lex);
+/**
+ * How matcherFor gets a matcher this process has not made yet: built here by default; the stage graph
+ * (src/pipeline/graph.ts) has it loaded from the cache folder when one was built before (src/lexicon/compiled.ts).
+ */
+export function setMatcherSource(make: (lex: LoadedLexicons) => LexiconMatcher): void {
+  makeMatcher = make;
+}
+
 /**
  * The compiled matcher for a lexicon set plus the pipeline's company names (compiled once per process). With
  * `only`, a matcher of those categories' entries alone (and the quote markers): it finds exactly the hits the full
@@ -74,7 +83,7 @@ export function matcherFor(lex: LoadedLexicons, companyNames: readonly string[] 
       };
     });
     const entries = extra.length ? [...lex.entries, ...extra] : lex.entries;
-    m = new LexiconMatcher(only ? { ...lex, entries: entries.filter((e) => only.includes(e.category)) } : extra.length ? { ...lex, entries } : lex);
+    m = makeMatcher(only ? { ...lex, entries: entries.filter((e) => only.includes(e.category)) } : extra.length ? { ...lex, entries } : lex);
     byKey.set(key, m);
   }
   return m;
