@@ -102,6 +102,9 @@ describe('fast matcher = reference matcher', () => {
     expect(wrong.slice(0, 10)).toEqual([]);
   });
 
+  // The reference matcher tries every pattern (60 000 with the shipped lexicons) at every position: each of the two
+  // tests below takes about a minute alone on a slow 2-core VM and twice that beside the rest of the suite.
+  const REFERENCE_TIMEOUT_MS = 600_000;
   const calls = variedCalls(lex, { seed: 1616, targetBytes: 160_000, perCall: 20 });
   const segments = calls.flat();
 
@@ -129,7 +132,7 @@ describe('fast matcher = reference matcher', () => {
     // the corpus exercises what it should: many hits, fuzzy ones, quoted ones, exceptions
     expect(compared).toBeGreaterThan(10_000);
     expect(hits).toBeGreaterThan(10_000);
-  });
+  }, REFERENCE_TIMEOUT_MS);
 
   it('matchTranscript: the same hits, times, speakers, confidences and echo drops over whole calls', () => {
     const options: Partial<MatchTranscriptOptions>[] = [
@@ -170,5 +173,5 @@ describe('fast matcher = reference matcher', () => {
     expect(hits).toBeGreaterThan(5_000);
     expect(fuzzy).toBeGreaterThan(50);
     expect(quoted).toBeGreaterThan(20);
-  });
+  }, REFERENCE_TIMEOUT_MS);
 });
