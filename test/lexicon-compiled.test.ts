@@ -8,9 +8,9 @@ import { normaliseText } from '../src/core/normalise.js';
 import { matcherFor } from '../src/detect/text/index.js';
 import { MATCHERS_KEPT, cachedMatcher, matcherKey } from '../src/lexicon/compiled.js';
 import { loadLexicons } from '../src/lexicon/loader.js';
-import { LexiconMatcher, type MatchTranscriptOptions } from '../src/lexicon/matcher.js';
+import { LexiconMatcher } from '../src/lexicon/matcher.js';
 import type { LoadedLexicons } from '../src/lexicon/schema.js';
-import { variedCalls } from './support/text-corpus.js';
+import { MATCH_OPTION_SETS, variedCalls } from './support/text-corpus.js';
 
 /**
  * A matcher loaded from the cache folder (src/lexicon/compiled.ts) finds exactly what a newly built one finds, and
@@ -28,13 +28,7 @@ describe('compiled lexicon matcher', () => {
     const loaded = new LexiconMatcher(lex, deserialize(serialize(built.compiled())));
     expect(built.loaded).toBe(false);
     expect(loaded.loaded).toBe(true);
-    const options: Partial<MatchTranscriptOptions>[] = [
-      {},
-      { language: 'zh' },
-      { language: 'en' },
-      { categories: ['hallucination'] },
-      { categories: ['banned'], echoWindowSec: 5, unknownSpeakerConfidence: 0.4, mixedMinLatinWords: 1 },
-    ];
+    const options = MATCH_OPTION_SETS;
     const differ: string[] = [];
     let hits = 0;
     let fuzzy = 0;

@@ -5,11 +5,11 @@ import * as OpenCC from 'opencc-js';
 import { normaliseText, openccTwToCn } from '../src/core/normalise.js';
 import { matcherFor } from '../src/detect/text/index.js';
 import { loadLexicons } from '../src/lexicon/loader.js';
-import type { MatchHit, MatchTranscriptOptions } from '../src/lexicon/matcher.js';
+import type { MatchHit } from '../src/lexicon/matcher.js';
 import { normaliseChars, normaliseFast } from '../src/lexicon/prepare.js';
 import { prng } from './support/prng.js';
 import { ReferenceMatcher, referenceNormalise } from './support/reference-matcher.js';
-import { fixtureUtterances, variedCalls } from './support/text-corpus.js';
+import { MATCH_OPTION_SETS, fixtureUtterances, variedCalls } from './support/text-corpus.js';
 
 /**
  * The fast matcher (typed arrays, one automaton per language and kind, per-character normalisation tables) finds
@@ -135,13 +135,7 @@ describe('fast matcher = reference matcher', () => {
   }, REFERENCE_TIMEOUT_MS);
 
   it('matchTranscript: the same hits, times, speakers, confidences and echo drops over whole calls', () => {
-    const options: Partial<MatchTranscriptOptions>[] = [
-      {},
-      { language: 'zh' },
-      { language: 'en' },
-      { categories: ['hallucination'] },
-      { categories: ['banned'], echoWindowSec: 5, unknownSpeakerConfidence: 0.4, mixedMinLatinWords: 1 },
-    ];
+    const options = MATCH_OPTION_SETS;
     const differ: string[] = [];
     let hits = 0;
     let fuzzy = 0;

@@ -15,6 +15,7 @@ import * as OpenCC from 'opencc-js';
 import { normaliseText } from '../../src/core/normalise.js';
 import type { Speaker, TranscriptSegment } from '../../src/core/types.js';
 import { pinyinKey } from '../../src/lexicon/prepare.js';
+import type { MatchTranscriptOptions } from '../../src/lexicon/matcher.js';
 import type { LoadedLexicons } from '../../src/lexicon/schema.js';
 import { prng } from './prng.js';
 
@@ -133,3 +134,12 @@ export function variedCalls(lex: LoadedLexicons, o: CorpusOptions): TranscriptSe
   }
   return calls;
 }
+
+/** matchTranscript options the matcher comparisons run every call through: both languages, auto, a category subset, echo and speaker settings. */
+export const MATCH_OPTION_SETS: readonly Partial<MatchTranscriptOptions>[] = [
+  {},
+  { language: 'zh' },
+  { language: 'en' },
+  { categories: ['hallucination'] },
+  { categories: ['banned'], echoWindowSec: 5, unknownSpeakerConfidence: 0.4, mixedMinLatinWords: 1 },
+];
