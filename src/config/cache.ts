@@ -65,14 +65,64 @@ export function cachedJson<T>(kind: string, key: string, make: () => T, keep: (v
     // not cached yet (or damaged): make it
   }
   const value = make();
-  if (!keep(value)) return value;
+  if (keep(value)) writeCacheFile(file, JSON.stringify(value));
+  return value;
+}
+
+/**
+ * Writes a cache entry atomically (a reader sees the old file, or none, or the whole new one); false when it could
+ * not be written (then nothing is left behind).
+ */
+export function writeCacheFile(file: string, data: string | Uint8Array): boolean {
   const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, JSON.stringify(value));
+    writeFileSync(tmp, data);
     renameSync(tmp, file);
+    return true;
   } catch {
     rmSync(tmp, { force: true });
+    return false;
   }
-  return value;
+}
+
+/**
+ * Parts of a cache key for code: the text of each module as loaded (`./x` next to `from`, with the caller's own
+ * extension: dist/ .js or, under tsx, src/ .ts). A module that cannot be read gives a part that never matches, so
+ * nothing kept for unknown code is ever reused.
+ */
+export function moduleTexts(from: string, modules: readonly string[]): string[] {
+  const ext = from.endsWith('.ts') ? '.ts' : '.js';
+  return modules.map((m) => {
+    try {
+      return readFileSync(fileURLToPath(new URL(`${m}${ext}`, from)), 'utf8');
+    } catch {
+      return String(Math.random());
+    }
+  });
+}
+
+/**
+ * A library's package.json as text, for cache keys (its version and everything else it declares), found by walking
+ * up from its entry point (some packages do not export their package.json); one that cannot be found gives a part
+ * that never matches.
+ */
+export function packageJsonText(name: string): string {
+  let dir: string;
+  try {
+    dir = path.dirname(fileURLToPath(import.meta.resolve(name)));
+  } catch {
+    return String(Math.random());
+  }
+  for (;;) {
+    try {
+      const text = readFileSync(path.join(dir, 'package.json'), 'utf8');
+      if ((JSON.parse(text) as { name?: string }).name === name) return text;
+    } catch {
+      // none here, or not JSON: look further up
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return String(Math.random());
+    dir = up;
+  }
 }

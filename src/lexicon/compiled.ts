@@ -10,12 +10,10 @@
  * and `lexiconsFromTexts` make lexicons of their own) and the matching code with the libraries it uses. A missing,
  * damaged or mismatched file is built again; without a cache folder the matcher is always built.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { cacheDir, cacheKey } from '../config/cache.js';
+import { cacheDir, cacheKey, moduleTexts, packageJsonText, writeCacheFile } from '../config/cache.js';
 import { LexiconMatcher, type CompiledMatcher } from './matcher.js';
 import type { LoadedLexicons } from './schema.js';
 
@@ -42,16 +40,7 @@ export function matcherKey(lex: LoadedLexicons): string {
 }
 
 function keep(file: string, bytes: Buffer): void {
-  const tmp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, file);
-  } catch {
-    rmSync(tmp, { force: true });
-    return;
-  }
-  prune(path.dirname(file));
+  if (writeCacheFile(file, bytes)) prune(path.dirname(file));
 }
 
 /** Only the newest MATCHERS_KEPT: every lexicon edit makes a new key, and the old ones are never read again. */
@@ -69,42 +58,14 @@ function prune(dir: string): void {
 
 let fingerprint: string[] | undefined;
 /**
- * The code a compiled matcher depends on: the matching modules as loaded (dist/ or, under tsx, src/) and the
- * versions of the libraries they call (stemmer, Metaphone, pinyin, simplified-Chinese conversion).
+ * The code a compiled matcher depends on: the matching modules as loaded and the libraries they call (stemmer,
+ * Metaphone, pinyin, simplified-Chinese conversion), and Node's version (its serialisation format).
  */
 function codeFingerprint(): string[] {
-  if (fingerprint) return fingerprint;
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const read = (u: URL | string) => {
-    try {
-      return readFileSync(typeof u === 'string' ? u : fileURLToPath(u), 'utf8');
-    } catch {
-      return String(Math.random()); // unknown code: never reuse a kept matcher
-    }
-  };
-  const own = ['./matcher', './aho-corasick', './prepare', '../core/normalise', '../core/text-count'].map((m) => read(new URL(`${m}${ext}`, import.meta.url)));
-  const pkg = (name: string) => packageJsonText(name) ?? `${name}: package.json not found`;
-  fingerprint = [...own, pkg('natural'), pkg('pinyin-pro'), pkg('opencc-js'), process.version];
+  fingerprint ??= [
+    ...moduleTexts(import.meta.url, ['./matcher', './aho-corasick', './prepare', '../core/normalise', '../core/text-count']),
+    ...['natural', 'pinyin-pro', 'opencc-js'].map(packageJsonText),
+    process.version,
+  ];
   return fingerprint;
-}
-
-/** A library's package.json, found by walking up from its entry point (some packages do not export their package.json). */
-function packageJsonText(name: string): string | null {
-  let dir: string;
-  try {
-    dir = path.dirname(fileURLToPath(import.meta.resolve(name)));
-  } catch {
-    return null;
-  }
-  for (;;) {
-    try {
-      const text = readFileSync(path.join(dir, 'package.json'), 'utf8');
-      if ((JSON.parse(text) as { name?: string }).name === name) return text;
-    } catch {
-      // none here, or not JSON: look further up
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
 }

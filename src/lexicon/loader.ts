@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
-import { fileURLToPath } from 'node:url';
-import { cacheKey, cachedJson } from '../config/cache.js';
+import { cacheKey, cachedJson, moduleTexts, packageJsonText } from '../config/cache.js';
 import { parseYaml, yamlVersion } from '../config/yaml.js';
 import { ConfigError } from '../core/errors.js';
 import { expandAlternatives } from './alternatives.js';
@@ -185,23 +184,7 @@ let fingerprint: string[] | undefined;
  * dist/ or, under tsx, src/) and the YAML and zod versions. A new build or an edit of either is a new key.
  */
 function codeFingerprint(): string[] {
-  if (fingerprint) return fingerprint;
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const read = (u: URL) => {
-    try {
-      return readFileSync(fileURLToPath(u), 'utf8');
-    } catch {
-      return String(Math.random()); // unknown code: never reuse a cached result
-    }
-  };
-  const zod = (() => {
-    try {
-      return read(new URL(import.meta.resolve('zod/package.json')));
-    } catch {
-      return String(Math.random());
-    }
-  })();
-  fingerprint = [read(new URL(import.meta.url)), read(new URL(`./schema${ext}`, import.meta.url)), yamlVersion(), zod];
+  fingerprint ??= [...moduleTexts(import.meta.url, ['./loader', './schema']), yamlVersion(), packageJsonText('zod')];
   return fingerprint;
 }
 
