@@ -131,7 +131,7 @@ describe('hard lines: holds, keypad tones, DTX, speakerphone', () => {
     expect(to.tp + to.fn).toBeGreaterThan(10);
     expect(to.precision).toBeGreaterThanOrEqual(0.95);
     // 29 of 32 (was 30 before the room's tails were left out of talk-over: a 0.74 s overlap on speakerphone 302,
-    // whose customer side already ended 0.23 s early, now reads 0.32 s; docs/status.md, issue 16's fourth round)
+    // whose customer side already ended 0.23 s early, now reads 0.32 s; README, How the audio analysis works, issue 16's fourth round)
     expect(to.recall).toBeGreaterThanOrEqual(0.9);
     // speakerphone lines alone (9 events): 8/9 found, 1 false (a turn-grouping difference, not echo). The
     // varied sets measure speakerphones on 18 calls each (test/bench/hard-lines-varied.ts)

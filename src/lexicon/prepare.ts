@@ -1,6 +1,6 @@
 // natural's index pulls in storage back-ends that load dotenv (which prints to stdout): import submodules only.
 // The stemmer's own file, not the stemmers' index, which loads a dozen languages' stemmers and stop words
-// (~100 ms at every start, in every --jobs worker thread; measured).
+// (70 ms of module evaluation at every start, in every --jobs worker thread too; measured).
 import { Metaphone } from 'natural/lib/natural/phonetics/index.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { pinyin } from 'pinyin-pro';
