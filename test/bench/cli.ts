@@ -18,11 +18,11 @@
  * Inputs are made once under test/.cache/bench/cli/. Targets (issue 10): --help within 6x of bare node; one
  * short call on an existing folder < 1.5 s; --jobs >= 1.7x on 2 cores; >= 400x realtime; 2-hour call < 400 MB.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { BENCH_CACHE, ROOT, fmt, tasksetAvailable } from './lib/child.js';
+import { BENCH_CACHE, ROOT, fmt, runCapture, tasksetAvailable } from './lib/child.js';
 import { updateResultsSection } from './lib/results.js';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
@@ -57,20 +57,9 @@ function timed(argv: string[], env: NodeJS.ProcessEnv = {}): Timed {
 }
 
 /** The same as timed, without waiting (several run side by side). */
-function timedAsync(argv: string[]): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', [...TIME_FORMAT, ...argv], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        resolve(parseTimed(argv, stderr, code));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
+async function timedAsync(argv: string[]): Promise<Timed> {
+  const r = await runCapture('/usr/bin/time', [...TIME_FORMAT, ...argv], { env: { ...process.env, DATABASE_URL: '' } });
+  return parseTimed(argv, r.stderr, r.code);
 }
 
 /** Several runs started together: wall = the last to finish, CPU summed, peak RSS the largest. */
