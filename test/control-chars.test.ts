@@ -9,6 +9,7 @@ import { InputError, errorMessage, publicError } from '../src/core/errors.js';
 import { loadCallMetadata, loadManifest } from '../src/pipeline/metadata.js';
 import { openStore } from '../src/store/index.js';
 import { parseJsonSidecar, parseVttSidecar } from '../src/transcribe/sidecar.js';
+import { parseWhisperJson } from '../src/transcribe/whisper-json.js';
 
 /**
  * NUL and other control characters in data from outside (sidecar transcripts, metadata CSV/JSON) are
@@ -60,6 +61,48 @@ describe('sidecar transcripts', () => {
     const bad = caught(() => parseVttSidecar(`WEBVTT\n\n${SECRET} spoken where a timing line should be\n`, 'c.vtt'));
     expect(bad.message).toMatch(/cue 1 \(line \d\): bad timing line/);
     expect(bad.message).not.toContain(SECRET);
+  });
+});
+
+describe('malformed JSON: the parser\'s message quotes the input, the error never does', () => {
+  // V8 (Node 20+) puts the text around the fault in the message: `..."4111"},]}" is not valid JSON`
+  const broken = [
+    `{"language":"en","segments":[{"speaker":"agent","start":0,"end":1,"text":"card ${SECRET}"},]}`,
+    `{"language":"en","segments":[{"speaker":"agent","start":0,"end":1,"text":"card ${SECRET}" "x"}]}`,
+    `{"language":"en","segments":[{"speaker":"agent","start":0,"end":1,"text":"card ${SECRET}`,
+    `{"language":"en","segments":[{"speaker":"agent","start":0,"end":1,"text":"card ${SECRET}"}]} ${SECRET}`,
+  ];
+
+  it('a sidecar transcript: names the file and the fault (line, column when known), without the text', () => {
+    for (const text of broken) {
+      const err = caught(() => parseJsonSidecar(text, 'calls/a.transcript.json'));
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.message).toMatch(/^calls\/a\.transcript\.json: transcript sidecar is not valid JSON: /);
+      expect(err.message).not.toMatch(/CARD|4111/);
+    }
+    expect(caught(() => parseJsonSidecar('{\n  "language": "en",\n  "segments": [1 2]\n}', 'b.json')).message).toBe(
+      "b.json: transcript sidecar is not valid JSON: Expected ',' or ']' after array element at line 3, column 18",
+    );
+  });
+
+  it('whisper-cli output', () => {
+    for (const text of broken) {
+      const err = caught(() => parseWhisperJson(text.replace('segments', 'transcription')));
+      expect(err.message).toMatch(/unreadable JSON output/);
+      expect(err.message).not.toMatch(/CARD|4111/);
+    }
+  });
+
+  it('a .meta.json sidecar: the customer number never appears', async () => {
+    const rec = join(work, 'j.wav');
+    // an unquoted number is the usual slip in a hand-made export
+    for (const text of [`{"agent_id": "A1", "customer_number": ${SECRET}}`, `{"customer_number": "${SECRET}" "x"}`, `{"customer_number": "${SECRET}`]) {
+      writeFileSync(`${rec}.meta.json`, text);
+      const err = (await loadCallMetadata(rec).catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.message).toMatch(/j\.wav\.meta\.json: not valid JSON: /);
+      expect(err.message).not.toMatch(/CARD|4111/);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
-import { InputError } from '../core/errors.js';
+import { InputError, jsonSyntaxError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 
 /**
@@ -242,11 +242,18 @@ export async function loadCallMetadata(
   let fromSidecar: CallMetadata = {};
   const sidecar = await findSidecar(recordingPath);
   if (sidecar) {
+    let text: string;
+    try {
+      text = await readFile(sidecar, 'utf8');
+    } catch (err) {
+      throw new InputError(sidecar, `cannot read call metadata (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
     let data: unknown;
     try {
-      data = JSON.parse(await readFile(sidecar, 'utf8'));
+      data = JSON.parse(text);
     } catch (err) {
-      throw new InputError(sidecar, `not valid JSON: ${(err as Error).message}`);
+      // V8's message quotes the text around the fault: a customer's number never goes into an error
+      throw new InputError(sidecar, `not valid JSON: ${jsonSyntaxError(err, text)}`);
     }
     fromSidecar = parseCallMetadata(data, sidecar);
   }

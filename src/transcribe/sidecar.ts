@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
-import { InputError } from '../core/errors.js';
+import { InputError, jsonSyntaxError } from '../core/errors.js';
 import { hasHan, normaliseText } from '../core/normalise.js';
 import type { Speaker, Transcript, TranscriptEngine, TranscriptSegment } from '../core/types.js';
 
@@ -115,10 +115,12 @@ function zodPath(p: readonly PropertyKey[]): string {
 
 export function parseJsonSidecar(text: string, file: string, opts: SidecarOptions = {}): Transcript {
   let data: unknown;
+  const body = stripBom(text);
   try {
-    data = JSON.parse(stripBom(text));
+    data = JSON.parse(body);
   } catch (err) {
-    throw new InputError(file, `transcript sidecar is not valid JSON: ${(err as Error).message}`);
+    // V8's message quotes the text around the fault: transcript text never goes into an error
+    throw new InputError(file, `transcript sidecar is not valid JSON: ${jsonSyntaxError(err, body)}`);
   }
   const r = JsonSidecarSchema.safeParse(data);
   if (!r.success) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ToolError } from '../core/errors.js';
+import { ToolError, jsonSyntaxError } from '../core/errors.js';
 
 /**
  * whisper-cli's `-ojf` (full JSON) output, validated. Times are in gated-audio milliseconds here; the
@@ -44,10 +44,12 @@ export function repairWhisperJson(raw: string): string {
 
 export function parseWhisperJson(raw: string, file = 'whisper-cli output'): WhisperJson {
   let data: unknown;
+  const repaired = repairWhisperJson(raw);
   try {
-    data = JSON.parse(repairWhisperJson(raw));
+    data = JSON.parse(repaired);
   } catch (err) {
-    throw new ToolError('whisper-cli', 0, '', `${file}: unreadable JSON output: ${(err as Error).message}`);
+    // V8's message quotes the text around the fault: the transcript never goes into an error
+    throw new ToolError('whisper-cli', 0, '', `${file}: unreadable JSON output: ${jsonSyntaxError(err, repaired)}`);
   }
   const r = WhisperJsonSchema.safeParse(data);
   if (!r.success) {
