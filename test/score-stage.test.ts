@@ -83,6 +83,19 @@ describe('score stage', () => {
     expect(d.sections.flatMap((s) => s.items).find((i) => i.id === 'patience')!.status).toBe('needs_review');
   });
 
+  it('an empty transcript (empty sidecar, no words found, all dropped as hallucinations): text items need review, never pass', async () => {
+    const { pipeline: basic } = loadPipeline('default');
+    const empty: CallState = { ...state, events: [], transcript: { engine: 'sidecar-json', language: 'en', segments: [] } };
+    const d = (await scoreStage.run(empty, ctx({}, basic))).scorecard as ScorecardDraft;
+    const items = Object.fromEntries(d.sections.flatMap((s) => s.items).map((i) => [i.id, i]));
+    for (const id of ['greeting', 'self-identification', 'self-identification-in-time', 'closing', 'banned-phrase', 'filler']) {
+      expect([id, items[id]!.status]).toEqual([id, 'needs_review']);
+    }
+    expect(d.inputs.transcript).toBe(false);
+    // audio items are still judged
+    expect(items['dead-air']!.status).toBe('pass');
+  });
+
   it('returns nothing for a pipeline without a scorecard', async () => {
     expect(await scoreStage.run(state, ctx({}, defaultPipeline()))).toEqual({});
   });

@@ -20,7 +20,10 @@ export function scoreInputFromState(state: CallState, ctx: Pick<StageContext, 'r
     metrics: state.metrics,
     ...(durationSec ? { durationSec } : {}),
     available: {
-      transcript: !!state.transcript,
+      // a transcript with no segments (an empty sidecar, whisper finding no words, every line dropped as a
+      // hallucination) is no evidence that the agent did not greet or close: not measured, so those items
+      // wait for review instead of passing on the absence of a missing_greeting event
+      transcript: !!state.transcript && state.transcript.segments.length > 0,
       audio: !!state.timeline,
       // talk-over needs one channel per speaker (issue 3: mono is "not measurable", not zero)
       talkOver: !!state.timeline && (channels ?? 0) >= 2,

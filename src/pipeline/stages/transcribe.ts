@@ -122,6 +122,13 @@ function withoutHallucinations(out: StageOutput, ctx: StageContext): StageOutput
   };
 }
 
+/** A transcript left with no segments is said so: its text items are left to review (see the score stage). */
+function withEmptyNote(out: StageOutput): StageOutput {
+  const t = out.transcript as Transcript | null | undefined;
+  if (!t || t.segments.length > 0) return out;
+  return { ...out, notes: [...(out.notes ?? []), 'transcript is empty (no segments with text): text items are left to review'] };
+}
+
 export function makeTranscribeStage(factory: TranscriberFactory = defaultTranscriberFactory): Stage {
   const inner = makeRawTranscribeStage(factory);
   return {
@@ -132,7 +139,7 @@ export function makeTranscribeStage(factory: TranscriberFactory = defaultTranscr
         // queue: the decoded channels are used (or not needed); a failed attempt keeps them for its retry, and
         // the run's end removes whatever is left
         if (state.decodedArtifacts && ctx.artifacts) await Promise.all(state.decodedArtifacts.map((n) => ctx.artifacts!.remove(n)));
-        return withPrivacy(withoutHallucinations(out, ctx), ctx);
+        return withEmptyNote(withPrivacy(withoutHallucinations(out, ctx), ctx));
       } finally {
         // the audio stage's decoded channels are used once, here (or not at all)
         if (state.decoded) await rm(state.decoded.dir, { recursive: true, force: true });
