@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
+import { forTerminal } from '../src/core/control-chars.js';
 import { InputError, errorMessage, publicError } from '../src/core/errors.js';
 import { loadCallMetadata, loadManifest } from '../src/pipeline/metadata.js';
 import { openStore } from '../src/store/index.js';
@@ -189,5 +190,44 @@ describe('callqa analyze with a poisoned transcript', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('file names on the terminal', () => {
+  it('forTerminal makes every steering character visible and leaves the rest alone', () => {
+    expect(forTerminal('客户来电 张三 $(x) `y`.wav')).toBe('客户来电 张三 $(x) `y`.wav');
+    expect(forTerminal('a\u001b[31mb\r\n\t\u0007\u007f\u009b\u202ec.wav')).toBe('a\\x1b[31mb\\r\\n\\t\\x07\\x7f\\x9b\\u202ec.wav');
+  });
+
+  it('callqa analyze: a name holding escape sequences, a carriage return or a new line cannot rewrite the output', async () => {
+    const dir = join(work, 'names');
+    mkdirSync(dir);
+    // a failing file whose name tries to erase its own line and print a fake success in its place
+    const evil = 'bad\u001b[2K\r[1] good.wav: done\n.wav';
+    writeFileSync(join(dir, evil), 'not audio at all');
+    execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=300:d=2', '-ar', '8000', join(dir, 'red\u001b[31m.wav')]);
+    const report = join(work, 'names.json');
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), 'analyze', '--jobs', '1', '--data', join(work, 'names-data'), '--json', report, dir], {
+        env: { ...process.env, DATABASE_URL: '' },
+      });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d) => (stdout += d));
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+    expect(r.code).toBe(1);
+    const out = r.stdout + r.stderr;
+    expect(out).not.toMatch(/[\u001b\r]/);
+    expect(out).not.toMatch(/^\.wav/m);
+    expect(r.stderr).toContain('bad\\x1b[2K\\r[1] good.wav: done\\n.wav: not a readable audio file');
+    expect(r.stdout).toContain('red\\x1b[31m.wav');
+    // the report keeps the names as they are
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { calls: { file: string; status: string }[] };
+    expect(rep.calls.map((c) => [c.file.slice(dir.length + 1), c.status])).toEqual([
+      [evil, 'failed'],
+      ['red\u001b[31m.wav', 'done'],
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import { ConfigError, errorMessage } from '../core/errors.js';
+import { forTerminal } from '../core/control-chars.js';
 import { discover, type FoundFile } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { formatScore } from '../score/summary.js';
@@ -263,14 +264,14 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     process.stdout.write(`${summaryTable(tableRows)}\n`);
     if (calls > tableRows.length) process.stdout.write(`(${calls - tableRows.length} more call(s) not shown${opts.json ? `; all are in ${opts.json === '-' ? 'the JSON report' : opts.json}` : ''})\n`);
   }
-  for (const line of failures) process.stderr.write(`callqa: ${line}\n`);
+  for (const line of failures) process.stderr.write(`callqa: ${forTerminal(line)}\n`);
   if (failed > failures.length) process.stderr.write(`callqa: ... and ${failed - failures.length} more failure(s)${opts.json ? ' (all in the report)' : ''}\n`);
   const where = opts.json && opts.json !== '-' ? `; report: ${opts.json}` : '';
   if (stop.signal.aborted) {
     // Always said, even with --quiet: the user stopped the batch and must know where it stands.
     process.stderr.write(
       `interrupted: ${calls} of ${calls + notFinished.length} file(s) finished (${calls - failed} analysed, ${failed} failed); ` +
-        `${notFinished.length} not finished, nothing of them stored as results${notFinished.length ? `: ${notFinished.slice(0, 5).join(', ')}${notFinished.length > 5 ? `, … (${notFinished.length - 5} more${opts.json ? ', listed in the report' : ''})` : ''}` : ''}${where}\n`,
+        `${notFinished.length} not finished, nothing of them stored as results${notFinished.length ? `: ${notFinished.slice(0, 5).map(forTerminal).join(', ')}${notFinished.length > 5 ? `, … (${notFinished.length - 5} more${opts.json ? ', listed in the report' : ''})` : ''}` : ''}${where}\n`,
     );
     return 130;
   }
@@ -346,7 +347,7 @@ export function summaryTable(calls: CallReport[]): string {
     if (hasScore) row.push(c.score ? formatScore(c.score) : '-');
     const truncatedAt = typeof m.truncatedAtSec === 'number' ? `, truncated at ${fmtSec(m.truncatedAtSec)}` : '';
     const reanalysed = c.reanalysed ? ` (${reanalysedNote(c.reanalysed)})` : '';
-    row.push(c.status === 'failed' ? `FAILED: ${c.errors[0]?.replace(/^.*?: /, '') ?? ''}` : `${c.status}${reanalysed}${truncatedAt}`);
+    row.push(c.status === 'failed' ? `FAILED: ${forTerminal(c.errors[0]?.replace(/^.*?: /, '') ?? '')}` : `${c.status}${reanalysed}${truncatedAt}`);
     t.push(row);
   }
   return t.toString();
@@ -365,7 +366,8 @@ export function noModelNotice(reason: string): string {
   );
 }
 
-function shortName(f: string): string {
+function shortName(name: string): string {
+  const f = forTerminal(name);
   return f.length <= 40 ? f : `…${f.slice(-39)}`;
 }
 

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { forTerminal } from '../core/control-chars.js';
 
 /**
  * Progress on long work: a files bar and a per-file stage bar on a terminal; on anything else (CI logs,
@@ -42,7 +43,7 @@ export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStr
     file(index, total, name) {
       if (!files) files = multi.create(total ?? 1, 0, { label: 'files'.padEnd(10), detail: '' });
       if (total) files.setTotal(total);
-      const bar = multi.create(100, 0, { label: 'probe'.padEnd(10), detail: shorten(`${index + 1}${total ? `/${total}` : ''} ${name}`, 48) });
+      const bar = multi.create(100, 0, { label: 'probe'.padEnd(10), detail: shorten(`${index + 1}${total ? `/${total}` : ''} ${forTerminal(name)}`, 48) });
       return {
         stage(stage, fraction) {
           bar.update(Math.round(fraction * 100), { label: stage.padEnd(10) });
@@ -59,7 +60,7 @@ export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStr
       if (total) files.setTotal(total);
       files.update(done, { label: 'files'.padEnd(10), detail: `${index + 1}${total ? `/${total}` : ''}` });
       if (!stageBar) stageBar = multi.create(100, 0, { label: 'stage', detail: '' });
-      stageBar.update(0, { label: 'probe'.padEnd(10), detail: shorten(name, 48) });
+      stageBar.update(0, { label: 'probe'.padEnd(10), detail: shorten(forTerminal(name), 48) });
     },
     stage(stage, fraction) {
       stageBar?.update(Math.round(fraction * 100), { label: stage.padEnd(10) });
@@ -69,7 +70,7 @@ export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStr
       files?.update(done);
     },
     log(line) {
-      multi.log(`${line}\n`);
+      multi.log(`${forTerminal(line)}\n`);
     },
     stop() {
       multi.stop();
@@ -83,7 +84,7 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
   let lastPct = -1;
   return {
     file(index, total, name) {
-      const label = `[${index + 1}${total ? `/${total}` : ''}] ${name}`;
+      const label = `[${index + 1}${total ? `/${total}` : ''}] ${forTerminal(name)}`;
       let stageSeen = '';
       let pctSeen = -1;
       return {
@@ -96,12 +97,12 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
           pctSeen = pct;
         },
         end(status) {
-          stream.write(`${label}: ${status}\n`);
+          stream.write(`${label}: ${forTerminal(status)}\n`);
         },
       };
     },
     startFile(index, total, name) {
-      current = `[${index + 1}${total ? `/${total}` : ''}] ${name}`;
+      current = `[${index + 1}${total ? `/${total}` : ''}] ${forTerminal(name)}`;
       lastStage = '';
       lastPct = -1;
     },
@@ -114,10 +115,10 @@ function lineProgress(stream: NodeJS.WriteStream): Progress {
       lastPct = pct;
     },
     endFile(status) {
-      stream.write(`${current}: ${status}\n`);
+      stream.write(`${current}: ${forTerminal(status)}\n`);
     },
     log(line) {
-      stream.write(`${line}\n`);
+      stream.write(`${forTerminal(line)}\n`);
     },
     stop() {},
   };

@@ -35,3 +35,26 @@ export function describeUnsafe(u: UnsafeChar): string {
   const what = surrogate ? 'an unpaired UTF-16 surrogate' : 'a control character';
   return `contains ${what} (${u.code} at character ${u.index + 1}${u.count > 1 ? `; ${u.count} in all` : ''}); remove it from the source data`;
 }
+
+// eslint-disable-next-line no-control-regex
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A line for the terminal with every character that could steer it made visible: C0 and C1 controls (ESC
+ * sequences that recolour, retitle, move the cursor or rewrite a line, carriage return, new line), DEL and the
+ * bidirectional overrides. File names come from outside (a vendor's export, an upload) and are printed in
+ * progress lines, failure lines and the summary table: `a\e[2K\r[1/2] b.wav: done.wav` must not be able to
+ * overwrite its own failure. `\n` -> `\n` (two characters), ESC -> `\x1b`, U+202E -> `\u202e`. The JSON report
+ * keeps the name as it is (JSON escapes it).
+ */
+export function forTerminal(s: string): string {
+  TERMINAL_UNSAFE.lastIndex = 0;
+  if (!TERMINAL_UNSAFE.test(s)) return s;
+  return s.replace(TERMINAL_UNSAFE, (c) => {
+    const cp = c.charCodeAt(0);
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
+}
