@@ -139,3 +139,29 @@ describe('symbolic links while walking folders', () => {
     ]);
   });
 });
+
+describe('names that are not UTF-8', () => {
+  it('a GBK-named file or folder fails (or is skipped) saying why it cannot be opened, not a bare "no such file"', async () => {
+    const base = join(work, 'gbk');
+    // 客户.wav and 录音 in GBK, as a Windows share or a zip made on Chinese Windows leaves them
+    const gbkFile = Buffer.concat([Buffer.from(`${base}/`), Buffer.from([0xbf, 0xcd, 0xbb, 0xa7]), Buffer.from('.wav')]);
+    const gbkDir = Buffer.concat([Buffer.from(`${base}/`), Buffer.from([0xc2, 0xbc, 0xd2, 0xf4])]);
+    mkdirSync(base);
+    mkdirSync(gbkDir);
+    tone(join(base, 'ok.wav'), 300);
+    writeFileSync(gbkFile, readFileSync(join(base, 'ok.wav')));
+    writeFileSync(Buffer.concat([gbkDir, Buffer.from('/a.wav')]), readFileSync(join(base, 'ok.wav')));
+    const skipped: string[] = [];
+    for await (const f of discover([base], { onSkip: (p, why) => skipped.push(why) })) void f;
+    expect(skipped).toEqual([expect.stringMatching(/^cannot read folder \(ENOENT\) \(its name holds bytes that are not UTF-8, .*rename it/)]);
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [BIN, 'analyze', '--jobs', '1', '--data', join(work, 'gbk-data'), base], { env: { ...process.env, DATABASE_URL: '' } });
+      let stderr = '';
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^callqa: .*gbk\/\S*\ufffd\S*\.wav: no such file \(its name holds bytes that are not UTF-8, shown as \ufffd, so it cannot be opened by name: rename it to UTF-8/m);
+    expect(r.stderr).toMatch(/1 of 2 call\(s\) analysed, 1 failed/);
+  });
+});

@@ -1,5 +1,6 @@
 import { opendir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { notUtf8Note } from './files.js';
 
 /** Extensions taken when walking a folder. Files named explicitly are always tried, whatever their name. */
 export const AUDIO_EXTENSIONS = new Set([
@@ -48,7 +49,7 @@ async function* walk(dir: string, walked: Map<string, string>, opts: DiscoverOpt
     const st = await stat(dir);
     id = `${st.dev}:${st.ino}`;
   } catch (err) {
-    opts.onSkip?.(dir, `cannot read folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    opts.onSkip?.(dir, `cannot read folder (${(err as NodeJS.ErrnoException).code ?? String(err)})${notUtf8Note(dir)}`);
     return;
   }
   const seen = walked.get(id);

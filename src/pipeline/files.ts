@@ -10,6 +10,17 @@ export async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/**
+ * Names come to Node as UTF-8 text: a file or folder whose name holds other bytes (a GBK name from a Windows
+ * share or a zip, a Latin-1 one) arrives with U+FFFD in place of them and cannot be opened by that name. Said
+ * so, rather than a bare "no such file" beside a file the user can see.
+ */
+export function notUtf8Note(name: string): string {
+  return name.includes('\ufffd')
+    ? ' (its name holds bytes that are not UTF-8, shown as \ufffd, so it cannot be opened by name: rename it to UTF-8, e.g. convmv -f gbk -t utf-8 --notest)'
+    : '';
+}
+
 /** Checks that need no decoding: exists, is a file, is not empty. */
 export async function checkFile(path: string, displayName: string): Promise<number> {
   let st;
@@ -17,7 +28,7 @@ export async function checkFile(path: string, displayName: string): Promise<numb
     st = await stat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(displayName, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? errorMessage(err)})`);
+    throw new InputError(displayName, code === 'ENOENT' ? `no such file${notUtf8Note(path)}` : `cannot read (${code ?? errorMessage(err)})`);
   }
   if (st.isDirectory()) throw new InputError(displayName, 'is a directory');
   if (!st.isFile()) throw new InputError(displayName, 'not a regular file');

@@ -6,6 +6,7 @@
 import type { CallMetadata } from '../core/types.js';
 import { analyzeFile, type AnalyzeInput, type CallOutcome, type RunnerContext } from '../pipeline/runner.js';
 import type { StageName } from '../pipeline/stage.js';
+import { notUtf8Note } from '../pipeline/files.js';
 
 export type { AnalyzeInput, CallOutcome, RunnerContext };
 
@@ -56,7 +57,7 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
   const total = items.length;
   const one = async (i: number, item: BatchItem): Promise<BatchResult> => {
     if (opts.signal?.aborted) return { kind: 'not-finished', file: 'missing' in item ? item.missing : item.displayName };
-    if ('missing' in item) return { kind: 'missing', file: item.missing, error: new Error(`${item.missing}: no such file or directory`) };
+    if ('missing' in item) return { kind: 'missing', file: item.missing, error: new Error(`${item.missing}: no such file or directory${notUtf8Note(item.missing)}`) };
     const onProgress = opts.onStart?.(i, total, item.displayName) ?? undefined;
     let metadata: CallMetadata;
     try {
