@@ -63,6 +63,19 @@ describe('the in-process runner', () => {
     expect(await store.repo.loadStageOutputs(runId)).toEqual([]);
   }, 120_000);
 
+  it('a field taken out of the call metadata (a corrected manifest) is gone from the report, as from the scoring', async () => {
+    store ??= await openStore({ dataDir: join(work, 'data') });
+    const first = await analyzeFile({ path: wav, displayName: 'call.wav', metadata: { agentId: 'A1', hungUpBy: 'agent', ringSec: 30 } }, ctx());
+    expect(first.status === 'done' && first.report.recording.metadata).toEqual({ agentId: 'A1', hungUpBy: 'agent', ringSec: 30 });
+    const again = await analyzeFile({ path: wav, displayName: 'call.wav', metadata: { agentId: 'A1' } }, ctx());
+    expect(again.status).toBe('done');
+    expect(again.status === 'done' && again.reanalysed).toEqual(['metadata changed']);
+    expect(again.status === 'done' && again.report.recording.metadata).toEqual({ agentId: 'A1' });
+    // and the same metadata once more is the same call: not analysed again
+    const third = await analyzeFile({ path: wav, displayName: 'call.wav', metadata: { agentId: 'A1' } }, ctx());
+    expect(third.status).toBe('cached');
+  }, 120_000);
+
   it('a call stopped before it starts is not analysed', async () => {
     const ac = new AbortController();
     ac.abort();

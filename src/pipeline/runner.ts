@@ -98,7 +98,18 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const probed = await (ctx.execute ?? executeStage)(probe, emptyState(), stageContext(ctx, ref), progressOf(ctx));
     state = mergeState(state, probed.output);
 
-    const rec = await ctx.repo.upsertRecording({ contentHash, path, fileName: file, info: recordingInfoOf(probed, stages), sizeBytes, metadata: input.metadata });
+    // the metadata this analysis is given is the call's whole metadata (manifest row < sidecar < flags): it
+    // replaces the stored one, so the report never shows a field the scoring did not use (one taken out of
+    // a corrected manifest)
+    const rec = await ctx.repo.upsertRecording({
+      contentHash,
+      path,
+      fileName: file,
+      info: recordingInfoOf(probed, stages),
+      sizeBytes,
+      metadata,
+      replaceMetadata: true,
+    });
     ref.id = rec.id;
     const { run, existing } = await ctx.repo.getOrCreateRun(rec.id, ctx.pipeline.id, ctx.pipeline.version, versions);
     runId = run.id;

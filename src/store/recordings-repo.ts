@@ -27,7 +27,8 @@ export class RecordingsRepo {
 
   /**
    * Same content hash -> same row. A second upsert updates where the file is, its given name and probe info,
-   * and merges the metadata (new keys win; keys absent from the new metadata are kept).
+   * and merges the metadata (new keys win; keys absent from the new metadata are kept), or with
+   * `replaceMetadata` replaces it.
    */
   async upsertRecording(input: UpsertRecordingInput): Promise<{ id: string; created: boolean }> {
     const { info } = input;
@@ -58,7 +59,7 @@ export class RecordingsRepo {
           channels: sql`coalesce(excluded.channels, ${recordings.channels})`,
           sampleRate: sql`coalesce(excluded.sample_rate, ${recordings.sampleRate})`,
           sizeBytes: sql`excluded.size_bytes`,
-          metadata: sql`${recordings.metadata} || excluded.metadata`,
+          metadata: input.replaceMetadata ? sql`excluded.metadata` : sql`${recordings.metadata} || excluded.metadata`,
           updatedAt: sql`now()`,
         },
       })

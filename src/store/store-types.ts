@@ -26,6 +26,11 @@ export interface UpsertRecordingInput {
   info?: AudioInfo;
   sizeBytes: number;
   metadata?: CallMetadata;
+  /**
+   * true: `metadata` is the call's whole metadata (an analysis given its manifest row, sidecar and flags), and
+   * replaces what is stored, so a field taken out of the manifest is gone. Otherwise it is merged in.
+   */
+  replaceMetadata?: boolean;
 }
 
 export interface CompleteRunInput {
