@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
-import { COMMANDS, buildProgram, commandWord, registerCommands, type CommandEntry } from './main.js';
+import { describe, expect, it, vi } from 'vitest';
+import { COMMANDS, buildProgram, commandWord, main, registerCommands, type CommandEntry } from './main.js';
 
 /** Start-up: only the command that runs is imported; the top-level help is built from the table alone. */
 function spyTable(): { table: CommandEntry[]; loaded: string[] } {
@@ -44,4 +44,25 @@ describe('callqa command table', () => {
       expect(cmd?.description()).toBe(c.summary);
     }
   }, 180_000); // imports every command's module: slow on a loaded machine
+
+  it('usage errors exit 2 (README: 1 means a file failed), help exits 0', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    // commander must throw (exitOverride), not call process.exit itself past main's exit-code mapping
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((c?: number) => {
+      throw new Error(`process.exit(${c})`);
+    }) as never);
+    try {
+      expect(await main(['node', 'callqa', 'analyze', '--bogus', 'x.wav'])).toBe(2); // unknown option
+      expect(await main(['node', 'callqa', 'analyze'])).toBe(2); // missing argument
+      expect(await main(['node', 'callqa', 'analyze', 'x.wav', '--json'])).toBe(2); // option without its value
+      expect(await main(['node', 'callqa', 'no-such-command'])).toBe(2);
+      expect(await main(['node', 'callqa', 'analyze', '--help'])).toBe(0);
+      expect(exit).not.toHaveBeenCalled();
+    } finally {
+      exit.mockRestore();
+      err.mockRestore();
+      out.mockRestore();
+    }
+  }, 60_000);
 });

@@ -75,8 +75,10 @@ export async function registerCommands(program: Command, argv: readonly string[]
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  await registerCommands(program, argv);
+  // before the commands are added: a subcommand inherits it only then (otherwise commander calls
+  // process.exit(1) itself on a bad option of `callqa analyze`, past the exit-code mapping below)
   program.exitOverride();
+  await registerCommands(program, argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -84,7 +86,9 @@ export async function main(argv: string[]): Promise<number> {
     const code = (err as { exitCode?: number; code?: string }).exitCode;
     const ccode = (err as { code?: string }).code;
     if (ccode === 'commander.helpDisplayed' || ccode === 'commander.version' || ccode === 'commander.help') return 0;
-    if (typeof code === 'number' && ccode?.startsWith('commander.')) return code;
+    // commander's own failures are usage errors (unknown option or command, missing argument, bad value):
+    // exit code 2 as README says, never 1, which means "at least one file failed"
+    if (typeof code === 'number' && ccode?.startsWith('commander.')) return code === 0 ? 0 : 2;
     process.stderr.write(`callqa: ${errorMessage(err)}\n`);
     if (program.opts().debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return 2;
