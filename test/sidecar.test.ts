@@ -146,6 +146,11 @@ describe('WebVTT sidecar', () => {
     expect(t.segments[3]).toMatchObject({ speaker: 'customer', start: 3600, text: '谢谢' });
   });
 
+  it('a numeric character reference beyond Unicode is U+FFFD (as in HTML), not a RangeError that names no file', () => {
+    const t = parseVttSidecar('WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>a &#99999999; b &#x110000; c &#233;</v>\n', 'f.vtt');
+    expect(t.segments[0]!.text).toBe('a \ufffd b \ufffd c é');
+  });
+
   it('takes the language from the pipeline when it names one, else guesses from the text', () => {
     const en = 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>Hello</v>\n';
     expect(parseVttSidecar(en, 'f.vtt', {}).language).toBe('en');

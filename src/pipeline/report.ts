@@ -99,5 +99,8 @@ export function callReportFromRun(file: string, status: 'done' | 'cached', r: Ru
 }
 
 export function failedCallReport(file: string, error: Error): CallReport {
-  return { file, status: 'failed', events: [], metrics: {}, errors: [error.message], warnings: [] };
+  // errors[0] is "one line naming the file": an InputError names the file it is about (the recording or its
+  // transcript/metadata sidecar); anything else (a tool's or the runtime's own error) gets the recording's name
+  const named = error.name === 'InputError' || error.message.startsWith(`${file}: `);
+  return { file, status: 'failed', events: [], metrics: {}, errors: [named ? error.message : `${file}: ${error.message}`], warnings: [] };
 }
