@@ -88,4 +88,25 @@ describe('call metadata', () => {
     await expect(loadCallMetadata(rec, { overrides: { ringSec: -1 } })).rejects.toThrow(/\(flags\): invalid call metadata: ringSec/);
     expect(await loadCallMetadata(rec)).toEqual({});
   });
+
+  it("names of Object.prototype's members are data, never its functions", async () => {
+    const rec = write('p.wav', '');
+    // a value that happens to be such a name is not a valid direction or hang-up side
+    await expect(loadCallMetadata(rec, { overrides: { direction: 'constructor' } as never })).rejects.toThrow(/direction: expected inbound or outbound, got "constructor"/);
+    await expect(loadCallMetadata(rec, { overrides: { hung_up_by: 'toString' } as never })).rejects.toThrow(/hungUpBy: expected agent or customer/);
+    // a field so named is kept under its own name
+    expect(await loadCallMetadata(rec, { overrides: { constructor: '1', hasOwnProperty: 'x' } as never })).toEqual({ constructor: '1', hasOwnProperty: 'x' });
+    const csv = write('proto.csv', 'file,constructor,__proto__,agent_id\np.wav,c1,p1,A1\n');
+    const md = (await loadManifest(csv)).get('p.wav')!;
+    // (a "__proto__" column is dropped by validation; it never becomes the record's prototype)
+    expect(Object.keys(md).sort()).toEqual(['agentId', 'constructor']);
+    expect(Object.getPrototypeOf(md)).toBe(Object.prototype);
+    expect(md.constructor).toBe('c1');
+  });
+
+  it('prepareMetadataSource refuses a bad --meta once, before any file (exit 2), naming the option', async () => {
+    const { prepareMetadataSource } = await import('../src/cli/metadata-source.js');
+    await expect(prepareMetadataSource({ overrides: { direction: 'sideways' } })).rejects.toThrow(/^--meta: invalid call metadata: direction: expected inbound or outbound, got "sideways"/);
+    await expect(prepareMetadataSource({ overrides: { agent_id: 'A17', team: 'blue' } })).resolves.toBeDefined();
+  });
 });

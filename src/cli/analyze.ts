@@ -296,7 +296,8 @@ async function MetadataSourceFromOpts(opts: AnalyzeCliOptions): Promise<Metadata
   for (const kv of opts.meta ?? []) {
     const m = /^([A-Za-z_][\w-]*)=(.*)$/.exec(kv);
     if (!m) throw new ConfigError(`--meta expects key=value, got "${kv}"`);
-    overrides[m[1]] = m[2];
+    // defined, not assigned: `--meta __proto__=x` is a field like any other, not the object's prototype
+    Object.defineProperty(overrides, m[1], { value: m[2], enumerable: true, writable: true, configurable: true });
   }
   return prepareMetadataSource({ manifestPath: opts.manifest, overrides });
 }

@@ -1,5 +1,5 @@
 import type { CallMetadata } from '../core/types.js';
-import { loadCallMetadata, loadManifest } from '../pipeline/metadata.js';
+import { loadCallMetadata, loadManifest, parseCallMetadata } from '../pipeline/metadata.js';
 
 /** Where call metadata comes from for a batch: a CSV manifest, per-file sidecars, and --meta overrides. */
 export interface MetadataSource {
@@ -10,6 +10,8 @@ export interface MetadataSource {
 }
 
 export async function prepareMetadataSource(src: MetadataSource): Promise<MetadataSource> {
+  // a bad --meta value is a usage error (exit 2) said once, not the same failure for every file of the batch
+  if (Object.keys(src.overrides).length) parseCallMetadata(src.overrides, '--meta');
   if (src.manifestPath && !src.manifest) src.manifest = await loadManifest(src.manifestPath);
   return src;
 }

@@ -56,9 +56,22 @@ const num = z.union([z.number(), z.string().trim().min(1)]).transform((v, ctx) =
   }
   return n;
 });
+/**
+ * table[key] for the table's own keys only: `direction=constructor` or a CSV column named `toString` must not
+ * find Object.prototype's functions (a direction that was a function; a field named "function Object() …").
+ */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** Sets a field even when it is called `__proto__` (plain assignment would set the prototype, losing it). */
+function setField(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 const mapped = <T extends string>(table: Record<string, T>, what: string) =>
   z.string().transform((v, ctx) => {
-    const r = table[v.trim().toLowerCase()] ?? table[v.trim()];
+    const r = own(table, v.trim().toLowerCase()) ?? own(table, v.trim());
     if (!r) {
       ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${JSON.stringify(v)}` });
       return z.NEVER;
@@ -98,7 +111,7 @@ function normaliseKeys(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (v === '' || v === null || v === undefined) continue;
-    out[FIELD_ALIASES[k] ?? k] = v;
+    setField(out, own(FIELD_ALIASES, k) ?? k, v);
   }
   return out;
 }
@@ -120,7 +133,7 @@ export function parseCallMetadata(raw: unknown, where: string, file = where): Ca
   }
   const { customerNumber, ...rest } = r.data;
   const md: CallMetadata = {};
-  for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) md[k] = v;
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) setField(md, k, v);
   if (customerNumber !== undefined) md.customerNumberMasked = maskNumber(customerNumber);
   // a "masked" value that still shows more than 4 digits is masked again
   else if (typeof md.customerNumberMasked === 'string' && md.customerNumberMasked.replace(/\D/g, '').length > 4)
@@ -199,7 +212,7 @@ export async function loadManifest(csvPath: string): Promise<Map<string, CallMet
     if (badFile) throw new InputError(csvPath, `line ${line}: file: ${describeUnsafe(badFile)}`);
     const raw: Record<string, unknown> = {};
     header.forEach((h, i) => {
-      if (i !== fileCol && h) raw[h] = (cells[i] ?? '').trim();
+      if (i !== fileCol && h) setField(raw, h, (cells[i] ?? '').trim());
     });
     const md = parseCallMetadata(raw, `${csvPath}: line ${line}`, csvPath);
     const abs = resolve(dirname(csvPath), file);
