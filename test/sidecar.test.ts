@@ -146,6 +146,14 @@ describe('WebVTT sidecar', () => {
     expect(t.segments[3]).toMatchObject({ speaker: 'customer', start: 3600, text: '谢谢' });
   });
 
+  it('<v constructor> (a name on Object.prototype) is an unknown speaker, named in the error', () => {
+    for (const v of ['constructor', 'toString', '__proto__']) {
+      expect(() => parseVttSidecar(`WEBVTT\n\n00:00.000 --> 00:01.000\n<v ${v}>hello</v>\n`, 'f.vtt')).toThrow(
+        `f.vtt: cue 1 (line 3): unknown speaker "${v}" (expected <v Agent> or <v Customer>)`,
+      );
+    }
+  });
+
   it('a numeric character reference beyond Unicode is U+FFFD (as in HTML), not a RangeError that names no file', () => {
     const t = parseVttSidecar('WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>a &#99999999; b &#x110000; c &#233;</v>\n', 'f.vtt');
     expect(t.segments[0]!.text).toBe('a \ufffd b \ufffd c é');

@@ -19,6 +19,13 @@ const EN_MAGNITUDE = new Set(['ten', 'eleven', 'twelve', 'thirteen', 'fourteen',
   'eighteen', 'nineteen', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety', 'hundred',
   'thousand', 'million', 'billion']);
 const MULTIPLIER: Record<string, number> = { double: 2, triple: 3, treble: 3 };
+/**
+ * table[key] for the table's own keys only: a spoken "constructor" (or "valueOf", "toString") must not find
+ * Object.prototype's functions, which took down the whole call ("t.value.repeat is not a function").
+ */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 /** Hesitations allowed inside a spoken number ("one three eight, uh, one two…"). */
 const FILLERS = new Set(['uh', 'um', 'er', 'erm', 'ah', 'dash', 'hyphen', '嗯', '呃', '额', '啊', '杠', '横杠']);
 /** Characters that may separate digit groups without ending the number. */
@@ -55,8 +62,9 @@ function tokenize(text: string): Tok[] {
       i++;
       continue;
     }
-    if (HAN_DIGIT[ch]) {
-      toks.push({ kind: 'digit', value: HAN_DIGIT[ch]!, start: i, end: i + 1 });
+    const han = own(HAN_DIGIT, ch);
+    if (han) {
+      toks.push({ kind: 'digit', value: han, start: i, end: i + 1 });
       i++;
       continue;
     }
@@ -85,9 +93,9 @@ function tokenize(text: string): Tok[] {
       while (j < text.length && /[A-Za-z']/.test(text[j]!.normalize('NFKC'))) j++;
       const word = text.slice(i, j).normalize('NFKC').toLowerCase();
       if (word === 'x' || word === 'ex') toks.push({ kind: 'x', value: 'X', start: i, end: j });
-      else if (EN_DIGIT[word] !== undefined)
-        toks.push({ kind: 'digit', value: EN_DIGIT[word]!, start: i, end: j, weak: word === 'o' || word === 'oh' });
-      else if (MULTIPLIER[word]) toks.push({ kind: 'mult', value: String(MULTIPLIER[word]), start: i, end: j });
+      else if (own(EN_DIGIT, word) !== undefined)
+        toks.push({ kind: 'digit', value: own(EN_DIGIT, word)!, start: i, end: j, weak: word === 'o' || word === 'oh' });
+      else if (own(MULTIPLIER, word)) toks.push({ kind: 'mult', value: String(own(MULTIPLIER, word)), start: i, end: j });
       else if (EN_MAGNITUDE.has(word)) toks.push({ kind: 'mag', value: word, start: i, end: j });
       else if (FILLERS.has(word)) toks.push({ kind: 'filler', value: word, start: i, end: j });
       else toks.push({ kind: 'other', value: word, start: i, end: j });

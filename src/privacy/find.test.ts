@@ -47,6 +47,14 @@ describe('spoken digits', () => {
     const runs = findDigitRuns(text, 7);
     expect(runs.map((r) => r.digits)).toEqual([digits]);
   });
+  it("words that name Object.prototype's members are words: a builder's call about the constructor does not fail", () => {
+    for (const w of ['constructor', 'valueOf', 'toString', 'hasOwnProperty', '__proto__']) {
+      expect(() => findDigitRuns(`the ${w} said four one one one, double one, two three`)).not.toThrow();
+      expect(findDigitRuns(`the ${w} said four one one one, double one, two three`).map((r) => r.digits)).toEqual(['41111123']);
+      expect(() => findPii(`my ${w} is one three eight`)).not.toThrow();
+    }
+  });
+
   it('positional numerals make a quantity', () => {
     expect(findDigitRuns('一千三百八十元', 1).every((r) => r.quantity)).toBe(true);
   });

@@ -256,7 +256,9 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
       if (sp.voice === null) {
         throw new InputError(file, `${where}: text without a <v Agent> or <v Customer> voice tag`);
       }
-      const speaker = VOICE_NAMES[sp.voice.toLowerCase()];
+      // own keys only: <v constructor> is an unknown speaker, not Object (which failed in the database)
+      const voice = sp.voice.toLowerCase();
+      const speaker = Object.hasOwn(VOICE_NAMES, voice) ? VOICE_NAMES[voice] : undefined;
       if (!speaker) {
         const shown = findUnsafeChars(sp.voice) || sp.voice.length > 40 ? '' : ` "${sp.voice}"`;
         throw new InputError(file, `${where}: unknown speaker${shown} (expected <v Agent> or <v Customer>)`);
