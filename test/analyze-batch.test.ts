@@ -57,6 +57,26 @@ describe('streamed --json report', () => {
   });
 });
 
+describe('--json never destroys a file that is not a report', () => {
+  it('refuses a recording (`--json calls/*.wav` took the first one for the name), overwrites a report or an empty file', async () => {
+    const rec = join(work, 'first.wav');
+    tone(rec, 300, 1);
+    const bytes = readFileSync(rec);
+    await expect(openReportWriter(rec, { generatedAt: 'now', callqaVersion: 'test' })).rejects.toThrow(/--json .*first\.wav: the file exists and is not a callqa report; not overwriting it/);
+    expect(readFileSync(rec).equals(bytes)).toBe(true);
+    // an earlier report (even one cut short by a crash) and an empty file are fair game
+    const old = join(work, 'old.json');
+    writeFileSync(old, `{\n  "schema": "${REPORT_SCHEMA}",\n  "generatedAt": "x",\n  "calls": [`);
+    const empty = join(work, 'empty-target.json');
+    writeFileSync(empty, '');
+    for (const f of [old, empty]) {
+      const w = await openReportWriter(f, { generatedAt: 'now', callqaVersion: 'test' });
+      await w.finish({ calls: 0, analysed: 0, failed: 0, interrupted: false, notFinished: [] });
+      expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ schema: REPORT_SCHEMA, calls: [] });
+    }
+  });
+});
+
 describe('Ctrl-C in the middle of a batch', () => {
   const calls = join(work, 'calls');
   const data = join(work, 'data');

@@ -9,6 +9,7 @@
  * closing `summary` object; a file cut short by a crash is not valid JSON, so it cannot pass for complete.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { ConfigError } from '../core/errors.js';
 import { REPORT_SCHEMA, type CallReport } from './report.js';
 
 export interface ReportSummary {
@@ -53,7 +54,31 @@ export async function openReportWriter(target: string, header: { generatedAt: st
   };
 }
 
+/**
+ * `--json` overwrites only a report (or an empty file): `callqa analyze --json calls/*.wav` takes the first
+ * recording for the report's name, and opening it for writing destroyed that recording.
+ */
+async function refuseToOverwrite(path: string): Promise<void> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return; // nothing there (or unreadable: the open for writing says why)
+  }
+  try {
+    if (!(await fh.stat()).isFile()) return;
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    if (bytesRead === 0) return;
+    if (/^\{\s*"schema":\s*"callqa\.report\//.test(head.subarray(0, bytesRead).toString('utf8'))) return;
+  } finally {
+    await fh.close();
+  }
+  throw new ConfigError(`--json ${path}: the file exists and is not a callqa report; not overwriting it (did the report's name go missing after --json?)`);
+}
+
 async function fileSink(path: string): Promise<Sink> {
+  await refuseToOverwrite(path);
   const fh: FileHandle = await open(path, 'w');
   return {
     async write(s) {
