@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import Table from 'cli-table3';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { forTerminal } from '../core/control-chars.js';
@@ -122,6 +122,14 @@ Examples:
     });
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The summary table shows this many calls; a bigger batch's table says how many more are in the report. */
 const TABLE_MAX_ROWS = 500;
 /** Failure lines repeated at the end of the run (each was also printed when it happened). */
@@ -129,6 +137,11 @@ const FAILURES_MAX_LINES = 200;
 
 export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Promise<number> {
   const pipeline = withRedaction(resolvePipeline(opts.pipeline), opts.redact === true);
+  // a mistyped --transcripts folder would otherwise find no transcript for any call, silently: whisper (or
+  // nothing, without a model) in place of the call platform's transcripts
+  if (opts.transcripts !== undefined && !isDirectory(opts.transcripts)) {
+    throw new ConfigError(`--transcripts ${opts.transcripts}: no such folder`);
+  }
   const options: RunOptions = {
     transcribe: opts.transcribe,
     transcriptsDir: opts.transcripts,

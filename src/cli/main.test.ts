@@ -65,4 +65,15 @@ describe('callqa command table', () => {
       out.mockRestore();
     }
   }, 60_000);
+
+  it('analyze --transcripts naming no folder is a usage error, not a batch with no transcripts', async () => {
+    let said = '';
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((said += String(s)), true));
+    try {
+      expect(await main(['node', 'callqa', 'analyze', '--no-transcribe', '--data', '/nonexistent/data', '--transcripts', '/nonexistent/transcripts', 'x.wav'])).toBe(2);
+    } finally {
+      err.mockRestore();
+    }
+    expect(said).toContain('callqa: --transcripts /nonexistent/transcripts: no such folder');
+  }, 60_000);
 });
