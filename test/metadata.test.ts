@@ -109,4 +109,16 @@ describe('call metadata', () => {
     await expect(prepareMetadataSource({ overrides: { direction: 'sideways' } })).rejects.toThrow(/^--meta: invalid call metadata: direction: expected inbound or outbound, got "sideways"/);
     await expect(prepareMetadataSource({ overrides: { agent_id: 'A17', team: 'blue' } })).resolves.toBeDefined();
   });
+
+  it('a GBK manifest (Excel on Chinese Windows) or .meta.json is refused naming the file; UTF-8 with a BOM is fine', async () => {
+    // team 蓝组 in GBK: C0 B6 D7 E9
+    const csv = join(dir, 'gbk.csv');
+    writeFileSync(csv, Buffer.concat([Buffer.from('file,agent_id,team\r\na.wav,A1,'), Buffer.from([0xc0, 0xb6, 0xd7, 0xe9]), Buffer.from('\r\n')]));
+    await expect(loadManifest(csv)).rejects.toThrow(/gbk\.csv: manifest is not UTF-8 text \(first bad byte at offset 29\); save or convert it as UTF-8/);
+    const rec = write('g.wav', '');
+    writeFileSync(`${rec}.meta.json`, Buffer.concat([Buffer.from('{"team":"'), Buffer.from([0xc0, 0xb6, 0xd7, 0xe9]), Buffer.from('"}')]));
+    await expect(loadCallMetadata(rec)).rejects.toThrow(/g\.wav\.meta\.json: call metadata is not UTF-8 text/);
+    writeFileSync(`${rec}.meta.json`, '\ufeff{"team":"蓝组"}');
+    expect(await loadCallMetadata(rec)).toEqual({ team: '蓝组' });
+  });
 });

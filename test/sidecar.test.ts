@@ -234,6 +234,26 @@ describe('finding and loading sidecars', () => {
     ]);
   });
 
+  it('a sidecar that is not UTF-8 (a GBK export) is refused naming the file, not read as U+FFFD soup that scores as "no greeting"', async () => {
+    const doc = JSON.stringify({ language: 'zh', segments: [{ speaker: 'agent', start: 0, end: 2, text: '您好，请问有什么可以帮您' }] });
+    // 您好 in GBK is C4 FA BA C3: written as raw bytes (Node has no GBK encoder)
+    const bytes = Buffer.concat([Buffer.from('{"language":"zh","segments":[{"speaker":"agent","start":0,"end":2,"text":"'), Buffer.from([0xc4, 0xfa, 0xba, 0xc3]), Buffer.from('"}]}')]);
+    for (const [name, format, body] of [
+      ['gbk.transcript.json', 'json', bytes],
+      ['gbk.transcript.vtt', 'vtt', Buffer.concat([Buffer.from('WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>'), Buffer.from([0xc4, 0xfa, 0xba, 0xc3]), Buffer.from('</v>\n')])],
+    ] as const) {
+      const p = path.join(dir, name);
+      writeFileSync(p, body);
+      const err = (await loadSidecar({ path: p, format }).catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.message).toMatch(new RegExp(`${name.replace(/\./g, '\\.')}: transcript sidecar is not UTF-8 text \\(first bad byte at offset \\d+\\); save or convert it as UTF-8`));
+    }
+    // UTF-8 with a byte-order mark is fine
+    const ok = path.join(dir, 'bom.transcript.json');
+    writeFileSync(ok, `\ufeff${doc}`);
+    expect((await loadSidecar({ path: ok, format: 'json' })).segments[0]!.text).toBe('您好，请问有什么可以帮您');
+  });
+
   it('loadSidecar reports an unreadable or malformed file as an InputError naming it', async () => {
     const p = path.join(dir, 'bad $(x).transcript.json');
     writeFileSync(p, '{"language":"zh","segments":[{"speaker":"agent","start":0,"end":-1,"text":"x"}]}');

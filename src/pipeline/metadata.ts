@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
 import { InputError, jsonSyntaxError } from '../core/errors.js';
+import { decodeUtf8 } from '../core/text-file.js';
 import type { CallMetadata } from '../core/types.js';
 
 /**
@@ -190,8 +191,9 @@ export function parseCsv(text: string): { line: number; cells: string[] }[] {
 export async function loadManifest(csvPath: string): Promise<Map<string, CallMetadata>> {
   let text: string;
   try {
-    text = await readFile(csvPath, 'utf8');
+    text = decodeUtf8(await readFile(csvPath), csvPath, 'manifest');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(csvPath, `cannot read manifest: ${(err as Error).message}`);
   }
   const rows = parseCsv(text);
@@ -257,10 +259,13 @@ export async function loadCallMetadata(
   if (sidecar) {
     let text: string;
     try {
-      text = await readFile(sidecar, 'utf8');
+      text = decodeUtf8(await readFile(sidecar), sidecar, 'call metadata');
     } catch (err) {
+      if (err instanceof InputError) throw err;
       throw new InputError(sidecar, `cannot read call metadata (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
+    // Windows Notepad and Excel start UTF-8 with a byte-order mark
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     let data: unknown;
     try {
       data = JSON.parse(text);

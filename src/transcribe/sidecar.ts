@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
 import { InputError, jsonSyntaxError } from '../core/errors.js';
+import { decodeUtf8 } from '../core/text-file.js';
 import { hasHan, normaliseText } from '../core/normalise.js';
 import type { Speaker, Transcript, TranscriptEngine, TranscriptSegment } from '../core/types.js';
 
@@ -78,12 +79,13 @@ export async function loadSidecar(ref: SidecarRef, opts: SidecarOptions = {}): P
   if (size > MAX_SIDECAR_BYTES) {
     throw new InputError(ref.path, `transcript sidecar is ${size} bytes, more than the ${MAX_SIDECAR_BYTES}-byte limit`);
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(ref.path, 'utf8');
+    bytes = await readFile(ref.path);
   } catch (err) {
     throw new InputError(ref.path, `cannot read transcript sidecar: ${(err as Error).message}`, { cause: err });
   }
+  const text = decodeUtf8(bytes, ref.path, 'transcript sidecar');
   return ref.format === 'json' ? parseJsonSidecar(text, ref.path, opts) : parseVttSidecar(text, ref.path, opts);
 }
 
