@@ -376,7 +376,7 @@ export function reanalysedNote(reasons: readonly string[]): string {
 export function noModelNotice(reason: string): string {
   return (
     `callqa: no speech recognition for this batch: ${reason}. Calls without a transcript file (<name>.transcript.json ` +
-    'or .vtt) get no text findings, and their text items are left to review (see "to review" beside each score).'
+    'or <name>.transcript.vtt) get no text findings, and their text items are left to review (see "to review" beside each score).'
   );
 }
 
