@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AhoCorasick } from '../src/lexicon/aho-corasick.js';
 import { lexiconsFromTexts, withoutApostrophes } from '../src/lexicon/loader.js';
-import { LexiconMatcher, segmentLanguages } from '../src/lexicon/matcher.js';
+import { LexiconMatcher, QUOTE_MAX_CHARS, quoteAround, segmentLanguages } from '../src/lexicon/matcher.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { TranscriptSegment } from '../src/core/types.js';
 
@@ -209,6 +209,44 @@ describe('matchTranscript', () => {
     // without the customer having said it, the quote marker alone does not excuse it
     const alone = m.matchTranscript([seg('agent', 4, 8, '您说的这个我不清楚')]);
     expect(alone.map((h) => h.entry.id)).toEqual(['zh.banned.bu-qing-chu']);
+  });
+
+  it('a long segment is quoted around each hit, not whole: a platform transcript with one segment per side', () => {
+    // 1 200 filler hits in one 12 kB segment each carried the whole segment: a 70 MB report, 1.1 GB of memory
+    const zh = '您好 请问 嗯 那个 我想问一下 就是 我的账单 然后 啊 这个 您稍等 对 好的 '.repeat(160);
+    const en = 'so um I was calling about my bill and uh basically the charge is wrong, like, twice. '.repeat(120);
+    const hits = m.matchTranscript([seg('agent', 0, 300, zh), seg('agent', 300, 600, en)]);
+    const zhHits = hits.filter((h) => h.language === 'zh');
+    const enHits = hits.filter((h) => h.language === 'en');
+    expect(zhHits.length).toBeGreaterThanOrEqual(160); // 啊 once a repeat (那个 here is no filler: no pause around it)
+    expect(enHits.length).toBeGreaterThanOrEqual(240); // um and uh once a repeat each
+    for (const h of hits) {
+      expect([...h.text].length).toBeLessThanOrEqual(QUOTE_MAX_CHARS);
+      // the quote holds what matched (the hit's place is estimated from the prepared text)
+      expect(h.text.replace(/\s/g, '').toLowerCase()).toContain(h.matched.replace(/\s/g, '').toLowerCase());
+      expect(h.text.startsWith('…') || h.text.endsWith('…')).toBe(true);
+    }
+    // the quotes follow the hits through the segment: the first is the segment's start, the last its end
+    expect(zhHits[0]!.text.startsWith('您好')).toBe(true);
+    expect(enHits.at(-1)!.text.endsWith('twice.')).toBe(true);
+    // a segment of ordinary length is quoted whole
+    const [short] = m.matchTranscript([seg('agent', 0, 3, '这个我不清楚，您稍等')]);
+    expect(short!.text).toBe('这个我不清楚，您稍等');
+  });
+
+  it('quoteAround: cuts at word and clause boundaries, never through the hit', () => {
+    const words = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
+    const q = quoteAround(words, 0.5, 0.505);
+    expect(q).toMatch(/^…word\d+ .* word\d+…$/);
+    expect(q).toContain('word100');
+    expect(q.length).toBeLessThanOrEqual(QUOTE_MAX_CHARS);
+    // at either end there is nothing to cut on that side
+    expect(quoteAround(words, 0, 0.01).startsWith('word0 ')).toBe(true);
+    expect(quoteAround(words, 0.995, 1).endsWith(' word199')).toBe(true);
+    // a hit longer than the window is kept whole
+    const long = 'x'.repeat(300);
+    expect(quoteAround(`a ${long} b ${'y '.repeat(200)}`, 0, 0.5)).toContain(long);
+    expect(quoteAround('short text', 0.2, 0.4)).toBe('short text');
   });
 
   it('unknown speakers (mono) match with reduced confidence and say so', () => {
