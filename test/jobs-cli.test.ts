@@ -32,6 +32,12 @@ beforeAll(() => {
     copyFileSync(join(ROOT, 'samples', t), join(calls, t));
   }
   writeFileSync(join(calls, 'broken.wav'), 'this is not a recording\n'.repeat(20));
+  // the same bytes under two more names, each with its own metadata: one recording in the store, taking turns
+  for (const [name, agent] of [['same-a.mp3', 'A1'], ['same-b.mp3', 'B2']]) {
+    copyFileSync(join(ROOT, 'samples', 'en-support-good.mp3'), join(calls, name));
+    copyFileSync(join(ROOT, 'samples', 'en-support-good.transcript.json'), join(calls, name.replace('.mp3', '.transcript.json')));
+    writeFileSync(join(calls, `${name}.meta.json`), JSON.stringify({ agent_id: agent }));
+  }
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -46,8 +52,15 @@ describe('analyze --jobs', () => {
     expect(r2.calls.map((c: { file: string }) => c.file)).toEqual(r1.calls.map((c: { file: string }) => c.file));
     expect(r2.calls).toEqual(r1.calls);
     expect(r2.summary).toEqual(r1.summary);
-    expect(r1.calls.filter((c: { status: string }) => c.status === 'done')).toHaveLength(4);
+    expect(r1.calls.filter((c: { status: string }) => c.status === 'done')).toHaveLength(6);
     expect(two.stderr).toMatch(/broken\.wav/);
+    // files with the same bytes: each reported with its own metadata, the later one analysed again because of it
+    const byName = (r: { calls: { file: string; metadata: { agentId?: string }; reanalysed?: string[] }[] }, n: string) => r.calls.find((c) => c.file.endsWith(n))!;
+    for (const r of [r1, r2]) {
+      expect(byName(r, 'same-a.mp3').metadata.agentId).toBe('A1');
+      expect(byName(r, 'same-b.mp3').metadata.agentId).toBe('B2');
+      expect(byName(r, 'same-b.mp3').reanalysed).toEqual(['metadata changed']);
+    }
   }, 300_000);
 
   it('--jobs must be a whole number: exit 2 with a clear message', async () => {

@@ -54,6 +54,59 @@ export interface RunnerContext {
   execute?: typeof executeStage;
   /** the same for the stages after the probe, in one go (the stage pool runs them on one worker thread) */
   executeSequence?: typeof executeSequence;
+  /**
+   * This call's turn on its recording content, when calls run side by side (analyzeBatch gives each call
+   * one): two files with the same bytes are one recording in the store, so a later one waits for an earlier
+   * one to finish and then goes on exactly as it would one call at a time (cached, or analysed again because
+   * its metadata or transcript differ), never racing it.
+   */
+  sameContent?: { take(contentHash: string): Promise<() => void> };
+}
+
+/**
+ * Turns on recording content for a batch: the calls declare their content in the batch's order (each index
+ * exactly once: a call that never got as far as hashing its file declares none), and calls with the same
+ * content then run one after another in that order.
+ */
+export class ContentTurns {
+  private readonly tails = new Map<string, Promise<void>>();
+  /** every call before this one has declared */
+  private next = 0;
+  private readonly declared = new Set<number>();
+  private readonly waiting = new Map<number, () => void>();
+
+  /** call `index` declares its content; resolves when its turn comes, with the function that ends the turn */
+  async take(index: number, key: string): Promise<() => void> {
+    // earlier calls declare first, so turns go in the batch's order, not in whichever order the files hashed
+    if (index > this.next) await new Promise<void>((r) => this.waiting.set(index, r));
+    const before = this.tails.get(key) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((r) => (done = r));
+    const tail = before.then(() => mine);
+    this.tails.set(key, tail);
+    this.declare(index);
+    await before;
+    return () => {
+      done();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    };
+  }
+
+  /** call `index` has no content to declare (it ended before its file was hashed) */
+  none(index: number): void {
+    this.declare(index);
+  }
+
+  private declare(index: number): void {
+    if (index < this.next || this.declared.has(index)) throw new Error(`content turn ${index} declared twice`);
+    this.declared.add(index);
+    while (this.declared.delete(this.next)) this.next++;
+    const wake = this.waiting.get(this.next);
+    if (wake) {
+      this.waiting.delete(this.next);
+      wake();
+    }
+  }
 }
 
 export type CallOutcome =
@@ -83,10 +136,13 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
   let current: StageName | undefined;
   /** the call's own folder (StageContext.workDir), removed however the call ends */
   let workDir: string | undefined;
+  /** ends this call's turn on its recording content (ctx.sameContent) */
+  let endTurn: (() => void) | undefined;
   try {
     const path = resolve(input.path);
     const sizeBytes = await checkFile(path, file);
     const contentHash = await hashFile(path);
+    endTurn = await ctx.sameContent?.take(contentHash);
     const metadata = input.metadata ?? {};
     const ref: RecordingRef = { id: '', path, displayName: file, contentHash, metadata };
     const inputs = await callInputs({ audioPath: path, metadata, pipeline: ctx.pipeline, options: ctx.options });
@@ -157,5 +213,6 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
   } finally {
     // the decoded channels the audio stage kept, if a failure (or a terminated worker) left them
     if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    endTurn?.();
   }
 }

@@ -94,4 +94,38 @@ describe('analyzeBatch', () => {
     expect(r.delivered).toHaveLength(10);
     expect(r.finished.length).toBe(10);
   });
+
+  it('files with the same bytes take turns in the order found, whichever hashes first; others run alongside', async () => {
+    // content by name: dup-* share one; the first dup hashes slowest, so it would lose a race
+    const hashMs: Record<string, number> = { 'dup-1': 60, 'dup-2': 5, 'dup-3': 20, other: 1, missing: 0 };
+    const turns: string[] = [];
+    const running = new Set<string>();
+    let sawOtherAlongside = false;
+    await analyzeBatch(['dup-1', 'dup-2', 'missing', 'other', 'dup-3'].map(item), {
+      lanes: 5,
+      ctx: {} as never,
+      metadataFor: async () => ({}),
+      analyze: async (input, ctx) => {
+        const name = input.displayName;
+        await sleep(hashMs[name]!);
+        if (name === 'missing') return { status: 'failed', file: name, error: new Error('no such file') } as CallOutcome;
+        const end = await ctx.sameContent!.take(name.startsWith('dup') ? 'dup' : name);
+        try {
+          if (name.startsWith('dup')) expect([...running].filter((r) => r.startsWith('dup'))).toEqual([]);
+          running.add(name);
+          turns.push(name);
+          await sleep(15);
+          if (name === 'other' && [...running].some((r) => r.startsWith('dup'))) sawOtherAlongside = true;
+          if (name.startsWith('dup') && running.has('other')) sawOtherAlongside = true;
+          running.delete(name);
+          return { status: 'done', file: name } as unknown as CallOutcome;
+        } finally {
+          end();
+        }
+      },
+      deliver: async () => undefined,
+    });
+    expect(turns.filter((t) => t.startsWith('dup'))).toEqual(['dup-1', 'dup-2', 'dup-3']);
+    expect(sawOtherAlongside).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@
  * callers only render the outcomes. Rescoring is in rescore.ts (it needs none of the audio and speech machinery).
  */
 import type { CallMetadata } from '../core/types.js';
-import { analyzeFile, type AnalyzeInput, type CallOutcome, type RunnerContext } from '../pipeline/runner.js';
+import { ContentTurns, analyzeFile, type AnalyzeInput, type CallOutcome, type RunnerContext } from '../pipeline/runner.js';
 import type { StageName } from '../pipeline/stage.js';
 import { notUtf8Note } from '../pipeline/files.js';
 
@@ -55,7 +55,24 @@ export interface BatchOptions {
  */
 export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptions): Promise<void> {
   const total = items.length;
+  // files with the same bytes (one recording in the store) take turns, in the order found: as --jobs 1 would
+  const turns = new ContentTurns();
   const one = async (i: number, item: BatchItem): Promise<BatchResult> => {
+    let declared = false;
+    const sameContent = {
+      take: (contentHash: string) => {
+        declared = true;
+        return turns.take(i, contentHash);
+      },
+    };
+    try {
+      return await oneCall(i, item, sameContent);
+    } finally {
+      // a call that ended before hashing its file still declares (none), or the calls after it would wait forever
+      if (!declared) turns.none(i);
+    }
+  };
+  const oneCall = async (i: number, item: BatchItem, sameContent: RunnerContext['sameContent']): Promise<BatchResult> => {
     if (opts.signal?.aborted) return { kind: 'not-finished', file: 'missing' in item ? item.missing : item.displayName };
     if ('missing' in item) return { kind: 'missing', file: item.missing, error: new Error(`${item.missing}: no such file or directory${notUtf8Note(item.missing)}`) };
     const onProgress = opts.onStart?.(i, total, item.displayName) ?? undefined;
@@ -67,7 +84,7 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
     }
     const outcome = await (opts.analyze ?? analyzeRecording)(
       { path: item.path, displayName: item.displayName, metadata },
-      { ...opts.ctx, signal: opts.signal, ...(onProgress ? { onProgress: (p) => onProgress(p.stage, p.fraction) } : {}) },
+      { ...opts.ctx, sameContent, signal: opts.signal, ...(onProgress ? { onProgress: (p) => onProgress(p.stage, p.fraction) } : {}) },
     );
     // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
     if (outcome.status === 'failed' && opts.signal?.aborted) return { kind: 'not-finished', file: outcome.file };
