@@ -41,6 +41,8 @@ export interface DigitRun {
   groups: number[];
   /** the number touched a positional numeral or a number word (一百, twenty): a quantity, not a digit string */
   quantity: boolean;
+  /** raw offsets [start, end) of each group, parallel to `groups` */
+  groupSpans: Array<[number, number]>;
 }
 
 interface Tok {
@@ -125,16 +127,22 @@ function tokenize(text: string): Tok[] {
 export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
   const toks = tokenize(text);
   const runs: DigitRun[] = [];
-  let cur: { digits: string; start: number; end: number; groups: number[]; group: number; quantity: boolean } | null = null;
+  let cur: {
+    digits: string; start: number; end: number; groups: number[]; group: number; quantity: boolean;
+    groupSpans: Array<[number, number]>; gStart: number;
+  } | null = null;
   let pendingMult = 1;
   let pendingMultStart = -1;
   let lastDigitIdx = -1;
 
   const close = () => {
     if (cur) {
-      if (cur.group > 0) cur.groups.push(cur.group);
+      if (cur.group > 0) {
+        cur.groups.push(cur.group);
+        cur.groupSpans.push([cur.gStart, cur.end]);
+      }
       // a trailing or leading positional numeral makes the whole number a quantity ("一三八千" is not a phone)
-      if (cur.digits.length >= minDigits) runs.push({ digits: cur.digits, start: cur.start, end: cur.end, groups: cur.groups, quantity: cur.quantity });
+      if (cur.digits.length >= minDigits) runs.push({ digits: cur.digits, start: cur.start, end: cur.end, groups: cur.groups, quantity: cur.quantity, groupSpans: cur.groupSpans });
     }
     cur = null;
     pendingMult = 1;
@@ -161,8 +169,9 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
       }
       if (!cur) {
         const prevMag = lastNonSep(toks, k - 1);
-        cur = { digits: '', start: pendingMultStart >= 0 ? pendingMultStart : t.start, end: t.end, groups: [], group: 0, quantity: prevMag?.kind === 'mag' };
+        cur = { digits: '', start: pendingMultStart >= 0 ? pendingMultStart : t.start, end: t.end, groups: [], group: 0, quantity: prevMag?.kind === 'mag', groupSpans: [], gStart: t.start };
       }
+      if (cur.group === 0) cur.gStart = pendingMultStart >= 0 ? pendingMultStart : t.start;
       const times = pendingMult;
       cur.digits += t.value.repeat(times);
       cur.group += times;
@@ -188,9 +197,10 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
     }
     if (t.kind === 'mult') {
       pendingMult = Number(t.value);
-      if (!cur) pendingMultStart = t.start;
-      else if (cur.group > 0) {
+      pendingMultStart = t.start;
+      if (cur && cur.group > 0) {
         cur.groups.push(cur.group);
+        cur.groupSpans.push([cur.gStart, cur.end]);
         cur.group = 0;
       }
       continue;
@@ -198,6 +208,7 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
     if (t.kind === 'sep' || t.kind === 'filler') {
       if (cur && cur.group > 0) {
         cur.groups.push(cur.group);
+        cur.groupSpans.push([cur.gStart, cur.end]);
         cur.group = 0;
       }
       continue;

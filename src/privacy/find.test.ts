@@ -136,3 +136,24 @@ describe('masking', () => {
     expect(maskText(t, findPii(t))).toBe(t);
   });
 });
+
+describe('runs that separators joined but are no one number', () => {
+  it.each([
+    ['两个号码：13812345678、13987654321', '两个号码：[手机号]、[手机号]'],
+    ['号码13812345678，13987654321', '号码[手机号]，[手机号]'],
+    ['手机：138 1234 5678 139 8765 4321', '手机：[手机号] [手机号]'],
+    ['call me at 617-555-0112, 617-555-0199', 'call me at [PHONE], [PHONE]'],
+    // a date and the time after it stay readable (dates and times are not personal data)
+    ['我预约的是2026-11-30 10:30 的上门服务', '我预约的是2026-11-30 10:30 的上门服务'],
+    ['The appointment was 2026/11/30 10:30 and nobody came.', 'The appointment was 2026/11/30 10:30 and nobody came.'],
+    ['预约 2026.11.30 14:00', '预约 2026.11.30 14:00'],
+    // ... and a number after a date is judged on its own
+    ['2026-11-30 13812345678', '2026-11-30 [PHONE]'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it('+86 and a mobile is a mobile even when its 13 digits pass Luhn', () => {
+    expect(luhnValid('8613812345678')).toBe(true);
+    expect(findPii('电话+86 138 1234 5678').map((s) => s.category)).toEqual(['mobile']);
+  });
+});

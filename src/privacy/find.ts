@@ -58,6 +58,8 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   }
   if (/X$/.test(d)) return n === 18 && (idCardValid(d) || ID_CUE.test(before)) ? 'id_card' : null;
   if (n === 18 && (idCardValid(d) || ID_CUE.test(before))) return 'id_card';
+  // +86 and a mobile: 13 digits that may pass Luhn by chance (one in ten) are still a phone, unless a card cue says otherwise
+  if (n === 13 && /^861[3-9]/.test(d) && !CARD_CUE.test(before)) return 'mobile';
   if (n >= 13 && n <= 19 && (luhnValid(d) || CARD_CUE.test(before))) return 'bank_card';
   if (n >= 12 && CARD_CUE.test(before)) return 'bank_card';
   // an 11-digit number from 1 is a Chinese mobile, or a NANP number with its country code: decide by the
@@ -73,6 +75,86 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   if (n === 9 && ssnPlausible(d) && (SSN_CUE.test(before) || (g.length === 3 && g[0] === 3 && g[1] === 2 && g[2] === 4))) return 'ssn';
   if (n >= 7 && n <= 12 && PHONE_CUE.test(before)) return hanContext ? 'landline' : 'us_phone';
   return null;
+}
+
+/** The groups [from, to) of a run as a run of their own. */
+function subRun(run: DigitRun, from: number, to: number): DigitRun {
+  let offset = 0;
+  for (let k = 0; k < from; k++) offset += run.groups[k]!;
+  let len = 0;
+  for (let k = from; k < to; k++) len += run.groups[k]!;
+  return {
+    digits: run.digits.slice(offset, offset + len),
+    start: run.groupSpans[from]![0],
+    end: run.groupSpans[to - 1]![1],
+    groups: run.groups.slice(from, to),
+    groupSpans: run.groupSpans.slice(from, to),
+    quantity: run.quantity,
+  };
+}
+
+// what separates list items ("13812345678、13987654321", "617-555-0112, 617-555-0199"), not digit groups
+const LIST_SEPARATOR = /[,，、;；]/;
+const DATE_SEPARATOR = /^\s*([-/.])\s*$/;
+
+/** A date written with separators at the start of a run (2026-11-30, 2026/11/30, 11/30/2026): not personal data. */
+function leadingDate(text: string, run: DigitRun): boolean {
+  const g = run.groups;
+  if (g.length < 3 || run.groupSpans.length < 3) return false;
+  const d = run.digits;
+  const sep1 = DATE_SEPARATOR.exec(text.slice(run.groupSpans[0]![1], run.groupSpans[1]![0]));
+  const sep2 = DATE_SEPARATOR.exec(text.slice(run.groupSpans[1]![1], run.groupSpans[2]![0]));
+  if (!sep1 || !sep2 || sep1[1] !== sep2[1]) return false;
+  if (g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) {
+    const m = Number(d.slice(4, 4 + g[1]!));
+    const day = Number(d.slice(4 + g[1]!, 4 + g[1]! + g[2]!));
+    return /^(19|20)/.test(d) && m >= 1 && m <= 12 && day >= 1 && day <= 31;
+  }
+  if (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4) {
+    const a = Number(d.slice(0, g[0]!));
+    const b = Number(d.slice(g[0]!, g[0]! + g[1]!));
+    return a >= 1 && a <= 31 && b >= 1 && b <= 31 && /^(19|20)/.test(d.slice(g[0]! + g[1]!));
+  }
+  return false;
+}
+
+/**
+ * The personal data in one digit run. A run the separators joined but that is no one number is split at a group
+ * boundary: a date and the time after it (2026-11-30 10:30: the date stays readable, the rest is judged on its
+ * own), two numbers in a list (13812345678、13987654321; 617-555-0112, 617-555-0199), or two numbers of at least
+ * ten digits each with only a space between them; each part is then judged as a number of its own.
+ */
+function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions, out: PiiSpan[]): void {
+  const n = run.groups.length;
+  const judge = (r: DigitRun): PiiCategory | null =>
+    r.digits.length < 7
+      ? null
+      : digitsCategory(r, text.slice(Math.max(0, r.start - CONTEXT_BEFORE), r.start), text.slice(r.end, r.end + 8), han, opts);
+  if (n > 3 && leadingDate(text, run) && !PHONE_CUE.test(compactHan(text.slice(Math.max(0, run.start - CONTEXT_BEFORE), run.start)))) {
+    classifyRun(text, subRun(run, 3, n), han, opts, out);
+    return;
+  }
+  const cat = judge(run);
+  if (cat) {
+    out.push({ category: cat, start: run.start, end: run.end });
+    return;
+  }
+  if (n < 2 || run.groupSpans.length !== n) return;
+  // list separators first (either side may be the number), then plain gaps between two long numbers
+  for (const list of [true, false]) {
+    for (let k = 1; k < n; k++) {
+      const gap = text.slice(run.groupSpans[k - 1]![1], run.groupSpans[k]![0]);
+      if (LIST_SEPARATOR.test(gap) !== list) continue;
+      const left = subRun(run, 0, k);
+      const right = subRun(run, k, n);
+      if (list) {
+        if (left.digits.length < 7 && right.digits.length < 7) continue;
+      } else if (left.digits.length < 10 || right.digits.length < 10 || !judge(left) || !judge(right)) continue;
+      classifyRun(text, left, han, opts, out);
+      classifyRun(text, right, han, opts, out);
+      return;
+    }
+  }
 }
 
 const TLD = '(?:com|net|org|edu|gov|cn|io|co|uk|us|hk|tw|info|biz|me)';
@@ -135,12 +217,7 @@ export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
   for (const m of text.matchAll(EMAIL_WRITTEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
   for (const m of text.matchAll(EMAIL_SPOKEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
   const han = /\p{Script=Han}/u.test(text);
-  for (const run of findDigitRuns(text, 7)) {
-    const before = text.slice(Math.max(0, run.start - CONTEXT_BEFORE), run.start);
-    const after = text.slice(run.end, run.end + 8);
-    const cat = digitsCategory(run, before, after, han, opts);
-    if (cat) cands.push({ category: cat, start: run.start, end: run.end });
-  }
+  for (const run of findDigitRuns(text, 7)) classifyRun(text, run, han, opts, cands);
   for (const a of addressSpans(text)) cands.push({ category: 'address', ...a });
   cands.sort((a, b) => PRIORITY[a.category] - PRIORITY[b.category] || a.start - b.start);
   const kept: PiiSpan[] = [];
