@@ -77,3 +77,24 @@ describe('callqa command table', () => {
     expect(said).toContain('callqa: --transcripts /nonexistent/transcripts: no such folder');
   }, 60_000);
 });
+
+describe('a command whose modules fail to load', () => {
+  it('a configuration error raised while loading (a malformed environment variable) is one line and exit 2', async () => {
+    const { ConfigError } = await import('../core/errors.js');
+    const table: CommandEntry[] = COMMANDS.map((c) => ({
+      ...c,
+      load: async () => {
+        throw new ConfigError('environment: REDIS_URL: must start with redis:// or rediss://');
+      },
+    }));
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(['node', 'callqa', 'status'], table)).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(written.join('')).toBe('callqa: environment: REDIS_URL: must start with redis:// or rediss://\n');
+  });
+});

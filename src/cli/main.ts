@@ -73,12 +73,20 @@ export async function registerCommands(program: Command, argv: readonly string[]
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   const program = buildProgram();
   // before the commands are added: a subcommand inherits it only then (otherwise commander calls
   // process.exit(1) itself on a bad option of `callqa analyze`, past the exit-code mapping below)
   program.exitOverride();
-  await registerCommands(program, argv);
+  try {
+    // a command's modules may read the environment as they load (ffmpeg's path): a malformed variable
+    // (REDIS_URL=redis:/x, CALLQA_LOCK_MS=abc) is a configuration error like any other, not a crash
+    await registerCommands(program, argv, commands);
+  } catch (err) {
+    process.stderr.write(`callqa: ${errorMessage(err)}\n`);
+    if (argv.includes('--debug') && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
