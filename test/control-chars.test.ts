@@ -82,7 +82,7 @@ describe('malformed JSON: the parser\'s message quotes the input, the error neve
       expect(err.message).not.toMatch(/CARD|4111/);
     }
     expect(caught(() => parseJsonSidecar('{\n  "language": "en",\n  "segments": [1 2]\n}', 'b.json')).message).toBe(
-      "b.json: transcript sidecar is not valid JSON: Expected ',' or ']' after array element at line 3, column 18",
+      'b.json: transcript sidecar is not valid JSON: syntax error at line 3, column 18',
     );
   });
 

@@ -115,6 +115,28 @@ describe('JSON sidecar', () => {
   });
 });
 
+describe('a sidecar that is not JSON: the error says where, never what the text holds (personal data)', () => {
+  const secret = '身份证11010519491231002X 手机13812345678';
+  it.each([
+    ['a stray word after a segment', `{"language":"zh","segments":[{"speaker":"customer","start":1,"end":2,"text":"${secret}"}, oops ]}`, /line 1, column \d+/],
+    ['a missing comma, on line 3', `{"language":"zh",\n "segments":[\n  {"speaker":"customer" "text":"${secret}"}]}`, /line 3, column 25/],
+    ['cut short inside the text', `{"language":"zh","segments":[{"speaker":"customer","start":1,"end":2,"text":"${secret}`, /ends before/],
+    ['a raw line break inside the text', `{"language":"zh","segments":[{"speaker":"customer","start":1,"end":2,"text":"138\n12345678"}]}`, /line 1, column \d+/],
+  ])('%s', (_name, text, where) => {
+    let err: unknown;
+    try {
+      parseJsonSidecar(text, 'call.transcript.json');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/^call\.transcript\.json: transcript sidecar is not valid JSON: /);
+    expect(msg).toMatch(where);
+    for (const leak of ['1101', '1381', '1234', '2X', 'oops', '身份', '手机']) expect(msg, msg).not.toContain(leak);
+  });
+});
+
 describe('WebVTT sidecar', () => {
   const vtt = [
     'WEBVTT - vendor export',

@@ -72,27 +72,3 @@ export function publicError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/**
- * What is wrong with a JSON text that JSON.parse refused, without quoting it. V8's messages quote the input
- * around the fault (`Unexpected token ']', ..."41111111"},]}" is not valid JSON`): for a transcript or a
- * call's metadata that is personal data (a card or phone number) on the terminal, in the report and in the
- * run's stored error. Kept: the kind of fault and, when V8 gives the offset, its line and column.
- */
-export function jsonSyntaxError(err: unknown, text: string): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  // "Unexpected token 'x', ..." quotes a character of the input and the text around it
-  const pos = /^(.*?) in JSON at position (\d+)/.exec(msg);
-  const kind = /^Unexpected token\b/.test(msg)
-    ? 'unexpected character'
-    : /^Unexpected end of JSON input/.test(msg)
-      ? 'unexpected end of the file'
-      : pos && !/["\\]/.test(pos[1]!) && !/Unexpected token/.test(pos[1]!)
-        ? pos[1]!
-        : 'syntax error';
-  if (!pos) return kind;
-  const offset = Number(pos[2]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `${kind} at line ${line}, column ${column}`;
-}

@@ -2,7 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
-import { InputError, jsonSyntaxError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
+import { jsonSyntaxError } from '../core/json-error.js';
 import { decodeUtf8 } from '../core/text-file.js';
 import type { CallMetadata } from '../core/types.js';
 
@@ -269,9 +270,9 @@ export async function loadCallMetadata(
     let data: unknown;
     try {
       data = JSON.parse(text);
-    } catch (err) {
+    } catch {
       // V8's message quotes the text around the fault: a customer's number never goes into an error
-      throw new InputError(sidecar, `not valid JSON: ${jsonSyntaxError(err, text)}`);
+      throw new InputError(sidecar, `not valid JSON: ${jsonSyntaxError(text)}`);
     }
     fromSidecar = parseCallMetadata(data, sidecar);
   }

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
-import { InputError, jsonSyntaxError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
+import { jsonSyntaxError } from '../core/json-error.js';
 import { decodeUtf8 } from '../core/text-file.js';
 import { hasHan, normaliseText } from '../core/normalise.js';
 import type { Speaker, Transcript, TranscriptEngine, TranscriptSegment } from '../core/types.js';
@@ -120,9 +121,9 @@ export function parseJsonSidecar(text: string, file: string, opts: SidecarOption
   const body = stripBom(text);
   try {
     data = JSON.parse(body);
-  } catch (err) {
+  } catch {
     // V8's message quotes the text around the fault: transcript text never goes into an error
-    throw new InputError(file, `transcript sidecar is not valid JSON: ${jsonSyntaxError(err, body)}`);
+    throw new InputError(file, `transcript sidecar is not valid JSON: ${jsonSyntaxError(body)}`);
   }
   const r = JsonSidecarSchema.safeParse(data);
   if (!r.success) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ToolError, jsonSyntaxError } from '../core/errors.js';
+import { ToolError } from '../core/errors.js';
+import { jsonSyntaxError } from '../core/json-error.js';
 
 /**
  * whisper-cli's `-ojf` (full JSON) output, validated. Times are in gated-audio milliseconds here; the
@@ -47,9 +48,9 @@ export function parseWhisperJson(raw: string, file = 'whisper-cli output'): Whis
   const repaired = repairWhisperJson(raw);
   try {
     data = JSON.parse(repaired);
-  } catch (err) {
+  } catch {
     // V8's message quotes the text around the fault: the transcript never goes into an error
-    throw new ToolError('whisper-cli', 0, '', `${file}: unreadable JSON output: ${jsonSyntaxError(err, repaired)}`);
+    throw new ToolError('whisper-cli', 0, '', `${file}: unreadable JSON output: ${jsonSyntaxError(repaired)}`);
   }
   const r = WhisperJsonSchema.safeParse(data);
   if (!r.success) {
