@@ -56,6 +56,12 @@ describe('call metadata', () => {
     ['bad number', 'file,ring_sec\na.wav,abc\n', /line 2: invalid call metadata: ringSec: expected a number >= 0, got "abc"/],
     ['bad direction', 'file,direction\na.wav,sideways\n', /line 2: invalid call metadata: direction: expected inbound or outbound/],
     ['bad date', 'file,started_at\na.wav,yesterday\n', /startedAt: expected a date-time/],
+    // Date.parse takes these (rolled over into March / December), PostgreSQL's date cast does not: one such call
+    // failed every search and trend over the whole database (22008 date/time field value out of range)
+    ['30 February', 'file,started_at\na.wav,2026-02-30\n', /line 2: invalid call metadata: startedAt: expected a date-time/],
+    ['31 November', 'file,started_at\na.wav,2026-11-31T10:00:00Z\n', /startedAt: expected a date-time/],
+    // a date SQL cannot read: the call would have been dated the day it was analysed
+    ['not ISO 8601', 'file,started_at\na.wav,11/16/2026 07:30\n', /startedAt: expected a date-time/],
     ['fractional transfers', 'file,transfers\na.wav,1.5\n', /transfers: expected a whole number/],
     ['duplicate file', 'file\na.wav\na.wav\n', /line 3: file: a.wav is listed twice/],
     ['too many cells', 'file,team\na.wav,x,y\n', /line 2: 3 cells but the header has 2 columns/],
@@ -120,5 +126,15 @@ describe('call metadata', () => {
     await expect(loadCallMetadata(rec)).rejects.toThrow(/g\.wav\.meta\.json: call metadata is not UTF-8 text/);
     writeFileSync(`${rec}.meta.json`, '\ufeff{"team":"蓝组"}');
     expect(await loadCallMetadata(rec)).toEqual({ team: '蓝组' });
+  });
+});
+
+describe('a call start date', () => {
+  it('is an ISO 8601 date-time on a real calendar day', async () => {
+    const { isCallDateTime } = await import('../src/pipeline/metadata.js');
+    for (const ok of ['2024-05-01T09:30:00+08:00', '2026-11-16 07:30:00', '2026-11-16', '2024-02-29T00:00:00Z', '2026-11-30T23:59:59Z'])
+      expect(isCallDateTime(ok), ok).toBe(true);
+    for (const bad of ['2026-02-30', '2025-02-29T10:00:00Z', '2026-11-31T10:00:00Z', '2026-13-01', '2026-00-10', '2026/11/16 07:30', '11/16/2026', 'yesterday'])
+      expect(isCallDateTime(bad), bad).toBe(false);
   });
 });

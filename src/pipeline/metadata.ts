@@ -81,15 +81,28 @@ const mapped = <T extends string>(table: Record<string, T>, what: string) =>
     return r;
   });
 
+/**
+ * A call's start as search, trends and the QA figures read it: an ISO 8601 date-time whose first ten characters
+ * are a real calendar date (they are the call's date in SQL). JavaScript's Date.parse alone lets through
+ * 2026-02-30 and 2026-11-31 (rolled over into the next month), which PostgreSQL then refuses to cast, failing
+ * every search and trend over the whole database; and 11/16/2026 or 2026/11/16, whose date SQL cannot read,
+ * so the call would be dated the day it was analysed.
+ */
+export function isCallDateTime(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(s);
+  if (!m || Number.isNaN(Date.parse(s))) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
 export const CallMetadataInputSchema = z
   .object({
     callId: str.optional(),
     agentId: z.union([str, z.number().transform(String)]).optional(),
     team: str.optional(),
     direction: mapped(DIRECTION, 'inbound or outbound').optional(),
-    startedAt: str
-      .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a date-time such as 2024-05-01T09:30:00+08:00')
-      .optional(),
+    startedAt: str.refine(isCallDateTime, 'expected a date-time such as 2024-05-01T09:30:00+08:00').optional(),
     queue: str.optional(),
     /** raw number: masked before it is kept */
     customerNumber: z.union([str, z.number().transform(String)]).optional(),
