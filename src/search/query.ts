@@ -29,6 +29,13 @@ export const MAX_NEAR = 20;
 export function parseQuery(q: string): QueryNode {
   const src = q.trim();
   if (!src) throw new QueryError('empty query');
+  // an operator with nothing on one side would otherwise be searched for as a word of the phrase ("不清楚 or"),
+  // finding nothing and reading as "nobody said 不清楚"
+  const dangling = /^(OR|AND|NEAR\/\d+)\s|\s(OR|AND|NEAR\/\d+)$|^NEAR\/\d+$/.exec(src);
+  if (dangling) {
+    const op = dangling[1] ?? dangling[2] ?? src;
+    throw new QueryError(`${op} needs a phrase on ${dangling[1] ? 'its left' : dangling[2] ? 'its right' : 'each side'}`);
+  }
   const ors = splitTop(src, /\s+OR\s+|\s*\|\s*/);
   const items = ors.map((part) => {
     const ands = splitTop(part, /\s+AND\s+|\s*&\s*/);

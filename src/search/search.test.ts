@@ -40,6 +40,13 @@ describe('query language', () => {
   it('bad queries say what is wrong', () => {
     expect(() => parseQuery('   ')).toThrow(QueryError);
     expect(() => parseQuery('a NEAR/99 b')).toThrow(/1-20/);
+    // an operator with nothing on one side is an error, not a word of the phrase (which finds nothing)
+    expect(() => parseQuery('不清楚 OR')).toThrow(/OR needs a phrase on its right/);
+    expect(() => parseQuery('OR refund')).toThrow(/OR needs a phrase on its left/);
+    expect(() => parseQuery('not my job AND')).toThrow(/AND needs a phrase on its right/);
+    expect(() => parseQuery('refund NEAR/5')).toThrow(/NEAR\/5 needs a phrase on its right/);
+    expect(() => parseQuery('NEAR/5')).toThrow(QueryError);
+    expect(parseQuery('"cancel or"')).toEqual({ kind: 'phrase', text: '"cancel or"'.replace(/"/g, ' ').trim() });
     expect(() => parseQuery('，。!')).toThrow(/nothing|no letters/);
   });
 });
