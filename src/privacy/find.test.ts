@@ -149,6 +149,9 @@ describe('runs that separators joined but are no one number', () => {
     ['预约 2026.11.30 14:00', '预约 2026.11.30 14:00'],
     // ... and a number after a date is judged on its own
     ['2026-11-30 13812345678', '2026-11-30 [PHONE]'],
+    // what the cue says of the whole run holds for each part: order numbers stay readable
+    ['订单号 13812345678、13987654321', '订单号 13812345678、13987654321'],
+    ['order numbers 6175550112, 6175550199', 'order numbers 6175550112, 6175550199'],
   ])('%s', (text, masked) => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });

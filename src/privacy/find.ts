@@ -140,6 +140,10 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     return;
   }
   if (n < 2 || run.groupSpans.length !== n) return;
+  // what the words around the whole run say it is (订单号 …、…, an amount, a quantity) holds for its parts
+  const before = compactHan(text.slice(Math.max(0, run.start - CONTEXT_BEFORE), run.start));
+  if (run.quantity || AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(text.slice(run.end, run.end + 8))) return;
+  if (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before)) return;
   // list separators first (either side may be the number), then plain gaps between two long numbers
   for (const list of [true, false]) {
     for (let k = 1; k < n; k++) {
