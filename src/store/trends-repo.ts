@@ -42,7 +42,7 @@ export class TrendsRepo {
     const rows = await this.db.execute(sql`select r.id as call_id, ${CALL_DATE}::text as d, r.metadata ->> 'agentId' as agent, r.metadata ->> 'team' as team,
         coalesce(r.duration_sec, 0) as dur, (ar.metrics ->> 'agentTalkSec')::float8 as at, (ar.metrics ->> 'customerTalkSec')::float8 as ct,
         (ar.metrics ->> 'silenceSec')::float8 as sil, (ar.metrics ->> 'holdSec')::float8 as hold,
-        res.total as final_total, res.max_total as final_max, res.fatal,
+        (ar.metrics ->> 'speechSec')::float8 as speech, res.total as final_total, res.max_total as final_max, res.fatal,
         coalesce(r.metadata ->> 'customerNumberMasked', r.metadata ->> 'customerNumber') as num,
         coalesce(r.metadata ->> 'startedAt', ar.created_at::text) as started
       from analysis_runs ar join recordings r on r.id = ar.recording_id
@@ -53,7 +53,7 @@ export class TrendsRepo {
     return rowsOf<Record<string, unknown>>(rows).map((r) => ({
       callId: String(r.call_id), date: String(r.d), agentId: (r.agent as string | null) ?? null, team: (r.team as string | null) ?? null,
       durationSec: Number(r.dur), agentTalkSec: num(r.at), customerTalkSec: num(r.ct), silenceSec: num(r.sil), holdSec: num(r.hold),
-      finalTotal: num(r.final_total), finalMax: num(r.final_max), fatal: r.fatal === null || r.fatal === undefined ? null : Boolean(r.fatal),
+      speechSec: num(r.speech), finalTotal: num(r.final_total), finalMax: num(r.final_max), fatal: r.fatal === null || r.fatal === undefined ? null : Boolean(r.fatal),
       customerNumber: (r.num as string | null) ?? null, startedAt: Number.isNaN(Date.parse(String(r.started))) ? `${String(r.d)}T00:00:00Z` : String(r.started),
     }));
   }

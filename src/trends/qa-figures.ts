@@ -21,6 +21,11 @@ export interface QaCallRow {
   customerTalkSec: number | null;
   silenceSec: number | null;
   holdSec: number | null;
+  /**
+   * time anyone talks (both sides' speech as one timeline, talk-over counted once), so that talk, silence and
+   * hold are shares of the call that add up to it; unknown: agent plus customer talk is used
+   */
+  speechSec?: number | null;
   /** the latest final result of a completed review, if any */
   finalTotal: number | null;
   finalMax: number | null;
@@ -113,7 +118,12 @@ export function qaFigures(rows: readonly QaCallRow[], o: QaOptions): QaFigures[]
       finalBands: bands,
       fatalRate: reviewed.length ? r3(reviewed.filter((c) => c.fatal).length / reviewed.length) : null,
       avgHandlingSec: calls.length ? r3(dur / calls.length) : null,
-      talkShare: sumOf((c) => (c.agentTalkSec === null || c.customerTalkSec === null ? null : c.agentTalkSec + c.customerTalkSec)),
+      // talk-over is one stretch of talk, not two: agent + customer talk would count it twice and the shares
+      // of call time could add up to more than the call (76 % talk + 31 % silence on a real sample)
+      talkShare: sumOf((c) =>
+        c.speechSec !== undefined && c.speechSec !== null
+          ? c.speechSec
+          : c.agentTalkSec === null || c.customerTalkSec === null ? null : c.agentTalkSec + c.customerTalkSec),
       silenceShare: sumOf((c) => c.silenceSec),
       holdShare: sumOf((c) => c.holdSec),
       repeatContactRate: withNumber.length ? r3(withNumber.filter((c) => repeats.get(c.callId)).length / withNumber.length) : null,

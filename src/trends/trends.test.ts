@@ -117,6 +117,12 @@ describe('QA figures (hand-computed)', async () => {
     // same number: c1 (11-02) -> c2 (11-04) within 7 days: repeat; c2 -> c5 (11-20): no; c5 last: no -> 1 of 3
     expect(all!.repeatContactRate).toBe(0.333);
   });
+  it('talk-over counts once in the talk share: talk, silence and hold add up to the call', () => {
+    // 300 s: agent 150 s and customer 90 s of speech, 40 s of it at once: 200 s of talk, 50 s silence, 50 s hold
+    const [f] = qaFigures([row('o1', { speechSec: 200, silenceSec: 50, holdSec: 50 })], { by: 'week', groupBy: 'all', passShare: 0.8, repeatWindowDays: 7 });
+    expect(f!.talkShare).toBe(0.667);
+    expect(f!.talkShare! + f!.silenceShare! + f!.holdShare!).toBeCloseTo(1, 2);
+  });
   it('per agent and per week; repeat flags', () => {
     const f = qaFigures(rows, { by: 'week', groupBy: 'agent', passShare: 0.8, repeatWindowDays: 7 });
     expect(f.map((x) => `${x.key}/${x.period}/${x.calls}/${x.reviewed}`)).toEqual(['A1/2026-11-02/4/4', 'A2/2026-11-09/1/0']);
