@@ -4,7 +4,7 @@
  * process here; test/queue-faults.test.ts kills real worker processes.
  * Redis: CALLQA_TEST_REDIS_URL (default redis://127.0.0.1:6379); PostgreSQL: CALLQA_TEST_PG_ADMIN_URL.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -174,6 +174,59 @@ describe('queue: enqueue -> workers -> the database', () => {
       await waitFor('the retried run to fail', async () => (await ctx.store.repo.getRun(o.runId!))?.status === 'failed');
     });
     expect(await ctx.queues.failedJobs(ctx.stages[0].name)).toHaveLength(1);
+  });
+
+  it('a sidecar gone between enqueue and the worker fails the call once, saying so (not analysed without it, then cached)', async () => {
+    const f = makeCall('gone.wav', 21);
+    const sidecar = f.replace(/\.wav$/, '.transcript.json');
+    const o = await enqueueRecording(ctx, { path: f, displayName: 'gone.wav' }, req);
+    expect(o.status).toBe('queued');
+    const text = readFileSync(sidecar);
+    rmSync(sidecar);
+    await withWorkers(async () => {
+      await waitFor('the run to fail', async () => (await ctx.store.repo.getRun(o.runId!))?.status === 'failed');
+    });
+    const run = await ctx.store.repo.getRun(o.runId!);
+    expect(run?.error).toBe('gone.wav: its transcript sidecar is no longer where it was when the call was enqueued: put it back and run callqa retry');
+    const failed = (await ctx.queues.failedJobs('transcribe')).filter((j) => /gone\.wav/.test(j.failedReason ?? ''));
+    expect(failed.map((j) => j.attemptsMade)).toEqual([1]);
+    // put back: retry analyses it with its transcript
+    writeFileSync(sidecar, text);
+    await retryFailed(ctx, { runIds: [o.runId!] });
+    await withWorkers(async () => {
+      await waitFor('the retried run to finish', async () => (await ctx.store.repo.getRun(o.runId!))?.status === 'done');
+    });
+    expect((await ctx.store.repo.getRunReport(o.runId!))?.transcript?.engine).toBe('sidecar-json');
+  });
+
+  it('with a storage folder, a sidecar from --transcripts is copied with the recording and used by the workers', async () => {
+    const audioDir = path.join(dir, 'platform-audio');
+    const txDir = path.join(dir, 'platform-transcripts');
+    const storeDir = path.join(dir, 'store');
+    mkdirSync(audioDir, { recursive: true });
+    mkdirSync(txDir, { recursive: true });
+    const made = makeCall('tx.wav', 22);
+    const audio = path.join(audioDir, 'tx.wav');
+    copyFileSync(made, audio);
+    copyFileSync(made.replace(/\.wav$/, '.transcript.json'), path.join(txDir, 'tx.transcript.json'));
+    const stored = await openQueueContext({ env: { ...env, CALLQA_STORAGE_DIR: storeDir } });
+    try {
+      const o = await enqueueRecording(stored, { path: audio, displayName: 'tx.wav' }, { ...req, options: { ...req.options, transcriptsDir: txDir } });
+      expect(o.status).toBe('queued');
+      const w = await startWorkers(stored, { concurrency: {}, defaultConcurrency: 1, reconcileEverySec: 0, graceSec: 5 });
+      try {
+        await waitFor('the run to end', async () => {
+          const st = (await stored.store.repo.getRun(o.runId!))?.status;
+          return st === 'done' || st === 'failed';
+        });
+      } finally {
+        await w.stop();
+      }
+      expect((await stored.store.repo.getRun(o.runId!))?.status).toBe('done');
+      expect((await stored.store.repo.getRunReport(o.runId!))?.transcript?.engine).toBe('sidecar-json');
+    } finally {
+      await stored.close();
+    }
   });
 
   it('Redis comes back empty: reconcile re-queues every unfinished call where it stands, without duplicates', async () => {

@@ -25,7 +25,8 @@ export const INPUT_NAMES = ['transcript', 'metadata', 'pipeline', 'lexicons', 'o
 export type InputName = (typeof INPUT_NAMES)[number];
 export type CallInputs = Record<InputName, string>;
 
-const INPUT_PREFIX = 'input.';
+export const INPUT_VERSION_PREFIX = 'input.';
+const INPUT_PREFIX = INPUT_VERSION_PREFIX;
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex').slice(0, 16);
 

@@ -65,14 +65,14 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
     const abs = path.resolve(input.path);
     const sizeBytes = await checkFile(abs, file);
     const contentHash = await hashFile(abs);
-    const location = await ctx.storage.put(abs, contentHash);
-    const { repo } = ctx.store;
-    const rec = await repo.upsertRecording({ contentHash, path: location, fileName: file, sizeBytes, metadata: input.metadata });
     const options: RunOptions = {
       ...req.options,
       // a transcripts folder must be readable by every worker: store it absolute
       transcriptsDir: req.options.transcriptsDir ? path.resolve(req.options.transcriptsDir) : undefined,
     };
+    const location = await ctx.storage.put(abs, contentHash, options.transcriptsDir);
+    const { repo } = ctx.store;
+    const rec = await repo.upsertRecording({ contentHash, path: location, fileName: file, sizeBytes, metadata: input.metadata });
     const pipelineRef = req.pipelineRef && /[/\\]|\.ya?ml$/i.test(req.pipelineRef) ? path.resolve(req.pipelineRef) : req.pipelineRef;
     const inputs = await callInputs({ audioPath: abs, metadata: input.metadata ?? {}, pipeline: req.pipeline, options });
     const versions: Record<string, string> = {

@@ -6,9 +6,10 @@
  *
  * Nothing here imports bullmq: the worker adapter (worker.ts) turns the outcome into job states.
  */
-import { ConfigError, errorMessage, isRetryable, publicError } from '../core/errors.js';
+import { ConfigError, errorMessage, InputError, isRetryable, publicError } from '../core/errors.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import type { StageBudget } from '../pipeline/budget.js';
+import { INPUT_VERSION_PREFIX, transcriptSourceOf } from '../pipeline/inputs.js';
 import { resolvePipeline } from '../pipeline/loader.js';
 import { completionOf, executeStage, recordingInfoOf, replayState, resumeStageIndex } from '../pipeline/execute.js';
 import { mergeState, type RecordingRef, type Stage, type StageName, type StageOutput } from '../pipeline/stage.js';
@@ -112,6 +113,8 @@ export async function handleStageJob(stageName: StageName, runId: string, deps: 
       marking = settle(claim.markStage(stage.name));
     }
 
+    if (stage.name === 'transcribe') await checkSidecarAsEnqueued(run, path, ref.displayName, pipeline, options);
+
     // within the stage's time budget: over it, the call fails for good (StageTimeoutError is an input error, not retried)
     // the run's artifacts: what this stage leaves for a later one, or reads from an earlier one (the decoded
     // channels), possibly on another worker; removed when the run completes or fails
@@ -205,3 +208,29 @@ export class PipelineCache {
 }
 
 const defaultPipelineCache = new PipelineCache();
+
+/**
+ * The call was enqueued with a transcript sidecar, fingerprinted in the run's inputs (`input.transcript`); the
+ * worker reads it where it is now, perhaps hours later. Gone or changed by then, the call would be analysed
+ * without it (whisper, or no transcript at all) or from other text, and the run would still say it was made
+ * from the sidecar enqueue saw: the next enqueue of the file would call that result `cached`. Fails the call
+ * (bad input, not retried) saying so instead.
+ */
+async function checkSidecarAsEnqueued(
+  run: Pick<RunRow, 'versions'>,
+  path: string,
+  file: string,
+  pipeline: PipelineConfig,
+  options: ReturnType<typeof decodeRunOptions>,
+): Promise<void> {
+  const recorded = run.versions[`${INPUT_VERSION_PREFIX}transcript`];
+  if (!recorded?.startsWith('sidecar-')) return;
+  const now = await transcriptSourceOf(path, pipeline, options);
+  if (now === recorded) return;
+  throw new InputError(
+    file,
+    now.startsWith('sidecar-')
+      ? 'its transcript sidecar changed after it was enqueued: enqueue it again with --force'
+      : 'its transcript sidecar is no longer where it was when the call was enqueued: put it back and run callqa retry',
+  );
+}

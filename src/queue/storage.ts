@@ -14,8 +14,11 @@ import { findSidecar } from '../transcribe/sidecar.js';
 
 export interface RecordingStorage {
   readonly description: string;
-  /** Makes the file (and its transcript sidecar, if any) readable by every worker; returns the location to store. */
-  put(localFile: string, contentHash: string): Promise<string>;
+  /**
+   * Makes the file (and its transcript sidecar, if any: beside it or in `transcriptsDir`, where enqueue found
+   * it) readable by every worker; returns the location to store.
+   */
+  put(localFile: string, contentHash: string, transcriptsDir?: string): Promise<string>;
   /** A local path to read the recording at `location` from. */
   localPath(location: string): Promise<string>;
   /**
@@ -91,12 +94,14 @@ export class DirStorage implements RecordingStorage {
     return runFolders(this.artifactRoot);
   }
 
-  async put(localFile: string, contentHash: string): Promise<string> {
+  async put(localFile: string, contentHash: string, transcriptsDir?: string): Promise<string> {
     const ext = path.extname(localFile).toLowerCase().replace(/[^.a-z0-9]/g, '');
     const rel = path.posix.join(contentHash.slice(0, 2), `${contentHash}${ext}`);
     const dest = path.join(this.root, rel);
     await copyIfMissing(localFile, dest);
-    const sidecar = findSidecar(localFile);
+    // the sidecar enqueue found (and fingerprinted): a transcripts folder's too, since a worker looks there
+    // under the stored copy's name (the content hash), where the platform's file name is not
+    const sidecar = findSidecar(localFile, transcriptsDir);
     if (sidecar) await copyIfMissing(sidecar.path, path.join(this.root, contentHash.slice(0, 2), `${contentHash}.transcript.${sidecar.format}`), true);
     return `${KEY_SCHEME}${rel}`;
   }
