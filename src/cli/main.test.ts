@@ -98,3 +98,29 @@ describe('a command whose modules fail to load', () => {
     expect(written.join('')).toBe('callqa: environment: REDIS_URL: must start with redis:// or rediss://\n');
   });
 });
+
+describe('usage errors exit 2 (README), never 1 ("a file failed"; for search "no hits")', () => {
+  async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      return { code: await main(['node', 'callqa', ...argv]), stderr: written.join('') };
+    } finally {
+      process.stderr.write = write;
+    }
+  }
+  it.each([
+    [['search', 'refund', '--from', '2026-13-01'], /--from <date>.*expected a date YYYY-MM-DD/],
+    [['search', 'refund', '--from', '2026-02-30'], /expected a date YYYY-MM-DD/],
+    [['trends', '--by', 'year'], /day, week or month/],
+    [['trends', '--qa', '--pass-score', '150'], /^callqa: --pass-score: a percentage, 1-100\n$/],
+    [['trends', '--qa', '--group', 'dept'], /^callqa: --group: agent, team or all\n$/],
+    [['trends', '--periods', 'abc'], /^callqa: --periods: a whole number of at least 1, got "abc"\n$/],
+    [['trends', '--from', '2026-11-20', '--to', '2026-11-01'], /^callqa: --from 2026-11-20 is after --to 2026-11-01\n$/],
+  ])('%j', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../core/errors.js';
 
@@ -94,6 +94,12 @@ export async function main(argv: string[], commands: readonly CommandEntry[] = C
     const code = (err as { exitCode?: number; code?: string }).exitCode;
     const ccode = (err as { code?: string }).code;
     if (ccode === 'commander.helpDisplayed' || ccode === 'commander.version' || ccode === 'commander.help') return 0;
+    // a bad option or argument is a usage error (exit 2, as README says), never 1 ("a file failed", or for
+    // search "no hits"): commander has printed what is wrong; a check in a command's action has not
+    if (err instanceof InvalidArgumentError) {
+      process.stderr.write(`callqa: ${err.message}\n`);
+      return 2;
+    }
     // commander's own failures are usage errors (unknown option or command, missing argument, bad value):
     // exit code 2 as README says, never 1, which means "at least one file failed"
     if (typeof code === 'number' && ccode?.startsWith('commander.')) return code === 0 ? 0 : 2;

@@ -5,7 +5,9 @@ import { ConfigError } from '../core/errors.js';
 const DESCRIPTION = 'search every stored transcript (Chinese and English): phrases, any of several, AND, NEAR/n, with call filters';
 
 function date(v: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  // a real calendar day: Date.parse takes 2026-02-30, which the database then refuses (error 22008)
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : null;
+  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
   return v;
 }
 function num(v: string): number {
@@ -70,6 +72,7 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
   const { openData } = await import('./data.js');
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
+  if (opts.from && opts.to && opts.from > opts.to) throw new InvalidArgumentError(`--from ${opts.from} is after --to ${opts.to}`);
   const store = await openData({ dataDir: opts.data });
   try {
     let result;

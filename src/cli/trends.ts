@@ -4,8 +4,21 @@ import { writeFileSync } from 'node:fs';
 const DESCRIPTION = 'event and lexicon-entry counts and rates over time (per 100 calls, per talk hour), and emerging customer phrases';
 
 function date(v: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  // a real calendar day: Date.parse takes 2026-02-30, which the database then refuses (error 22008)
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : null;
+  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
   return v;
+}
+
+/** A whole number of at least 1 given to `option`, or a usage error (not the default in its place). */
+function wholeNumber(v: string, option: string): number {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${option}: a whole number of at least 1, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function checkDates(opts: { from?: string; to?: string }): void {
+  if (opts.from && opts.to && opts.from > opts.to) throw new InvalidArgumentError(`--from ${opts.from} is after --to ${opts.to}`);
 }
 
 interface TrendsCliOptions {
@@ -69,12 +82,15 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
   const { trends, defaultTrendsLexicon } = await import('../services/trends.js');
   const { openData } = await import('./data.js');
   const Table = (await import('cli-table3')).default;
+  checkDates(opts);
   if (opts.qa) return runQaFigures(opts);
+  const periods = wholeNumber(opts.periods, '--periods');
+  const top = wholeNumber(opts.top, '--top');
   const lexicon = await defaultTrendsLexicon();
   const store = await openData({ dataDir: opts.data });
   try {
     const r = await trends(store.db, {
-      by: opts.by, periods: Number(opts.periods) || 8, team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
+      by: opts.by, periods, team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
     }, lexicon);
     if (opts.csv) {
       const { csvText } = await import('../core/csv.js');
@@ -91,7 +107,7 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
     vol.push(['calls', ...r.volume.map((v) => v.calls)], ['talk h', ...r.volume.map((v) => v.talkHours)]);
     process.stdout.write(`${vol.toString()}\n`);
     const t = new Table({ head: ['series', 'trend', 'total', 'per 100 calls (last)', 'change'], ...plain });
-    for (const s of r.series.slice(0, Number(opts.top) || 15)) {
+    for (const s of r.series.slice(0, top)) {
       const last = s.points[s.points.length - 1]!;
       const ch = last.change === null ? '' : `${last.change > 0 ? '+' : ''}${last.change}`;
       t.push([s.label ? `${s.label} (${s.key})` : s.key, sparkline(s.rate), s.total, last.per100Calls ?? '-', ch]);
@@ -116,10 +132,11 @@ async function runQaFigures(opts: TrendsCliOptions): Promise<number> {
   if (group !== 'agent' && group !== 'team' && group !== 'all') throw new InvalidArgumentError('--group: agent, team or all');
   const pass = Number(opts.passScore);
   if (!(pass > 0 && pass <= 100)) throw new InvalidArgumentError('--pass-score: a percentage, 1-100');
+  const repeatDays = wholeNumber(opts.repeatDays, '--repeat-days');
   const store = await openData({ dataDir: opts.data });
   try {
     const figures = await qaFiguresOf(store.db, {
-      by: opts.by, groupBy: group, passShare: pass / 100, repeatWindowDays: Number(opts.repeatDays) || 7,
+      by: opts.by, groupBy: group, passShare: pass / 100, repeatWindowDays: repeatDays,
       team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
     });
     if (opts.json) {
