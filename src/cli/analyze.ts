@@ -90,7 +90,7 @@ export function register(program: Command): void {
     .option('-p, --pipeline <id|file>', 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
     .option('--channels <left,right>', 'which side is on which stereo channel, e.g. customer,agent (default: the pipeline\'s, usually agent,customer)')
     .option('--no-transcribe', 'skip speech recognition; run everything that needs no transcript')
-    .option('--transcripts <dir>', 'folder holding <name>.transcript.json / .vtt transcripts from the call platform')
+    .option('--transcripts <dir>', 'folder holding <name>.transcript.json / <name>.transcript.vtt transcripts from the call platform')
     .option('--model <name>', 'whisper model (tiny, base, small, ... ; default: the pipeline\'s)')
     .option('--manifest <csv>', 'CSV of call metadata for the batch (file,agent_id,team,direction,...)')
     .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')
