@@ -160,3 +160,19 @@ describe('runs that separators joined but are no one number', () => {
     expect(findPii('电话+86 138 1234 5678').map((s) => s.category)).toEqual(['mobile']);
   });
 });
+
+describe('Traditional-script cues count as the Simplified ones do', () => {
+  it.each([
+    // order, policy, amount cues: the number stays readable
+    ['訂單號是13812345678', '訂單號是13812345678'],
+    ['訂 單 號 13812345678', '訂 單 號 13812345678'],
+    ['保單號 13800138000', '保單號 13800138000'],
+    ['餘額是13800138000', '餘額是13800138000'],
+    // phone, card and ID cues: found as in Simplified
+    ['電話 62345678', '電話 [电话]'],
+    ['卡號 6222021234567890123', '卡號 [银行卡号]'],
+    ['身份證號 110105194912310021', '身份證號 [身份证号]'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+});

@@ -6,6 +6,7 @@
  * What must stay readable (not personal data): amounts, dates and times, order / parcel / reference numbers,
  * the agent's staff number (工号, read by the self-identification rule), the company's own hotlines, quantities.
  */
+import { toSimplifiedChinese } from '../core/normalise.js';
 import { idCardValid, luhnValid, NANP_TOLL_FREE, nanpValid, ssnPlausible } from './check-digits.js';
 import { type DigitRun, findDigitRuns } from './digits.js';
 
@@ -38,9 +39,12 @@ const CARD_CUE = /(卡号|银行卡|信用卡|储蓄卡|借记卡|card number|cr
 const ID_CUE = /(身份证|证件号|身份号码|id number|id card|identity)[^0-9]{0,10}$/i;
 const SSN_CUE = /(social security|\bssn\b|social)[^0-9]{0,14}$/i;
 
-/** ASR often puts spaces between Chinese characters ("订 单 号"): cues are matched with those spaces removed. */
+/**
+ * ASR often puts spaces between Chinese characters ("订 单 号"): cues are matched with those spaces removed,
+ * and in Simplified characters, so that a Traditional transcript's cues (訂單號, 電話, 卡號, 身份證) count too.
+ */
 function compactHan(s: string): string {
-  return s.replace(/(\p{Script=Han})\s+(?=\p{Script=Han})/gu, '$1');
+  return toSimplifiedChinese(s).replace(/(\p{Script=Han})\s+(?=\p{Script=Han})/gu, '$1');
 }
 
 function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanContext: boolean, opts: PiiOptions): PiiCategory | null {
@@ -49,7 +53,7 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   const n = d.length;
   if (run.quantity) return null;
   if (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before)) return null;
-  if (AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(after)) return null;
+  if (AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(toSimplifiedChinese(after))) return null;
   for (const c of opts.companyNumbers ?? []) if (c.length >= 5 && (d === c || d.endsWith(c))) return null;
   // dates written with separators: 2024-05-01, 05/01/2024
   const g = run.groups;
@@ -142,7 +146,7 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   if (n < 2 || run.groupSpans.length !== n) return;
   // what the words around the whole run say it is (订单号 …、…, an amount, a quantity) holds for its parts
   const before = compactHan(text.slice(Math.max(0, run.start - CONTEXT_BEFORE), run.start));
-  if (run.quantity || AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(text.slice(run.end, run.end + 8))) return;
+  if (run.quantity || AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(toSimplifiedChinese(text.slice(run.end, run.end + 8)))) return;
   if (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before)) return;
   // list separators first (either side may be the number), then plain gaps between two long numbers
   for (const list of [true, false]) {
