@@ -6,6 +6,7 @@ import { discover } from '../pipeline/discover.js';
 import { loadCallMetadata, loadManifest } from '../pipeline/metadata.js';
 import { enqueueRequest, QueueOperations, type EnqueueOutcome, type EnqueueRequest } from '../services/operations.js';
 import { parseChannels } from './analyze.js';
+import { checkMetaOverrides } from './metadata-source.js';
 
 export interface EnqueueCliOptions {
   pipeline?: string;
@@ -53,6 +54,7 @@ export function metaOverrides(meta: string[] | undefined): Record<string, string
     if (!m) throw new ConfigError(`--meta expects key=value, got "${kv}"`);
     overrides[m[1]] = m[2];
   }
+  checkMetaOverrides(overrides);
   return overrides;
 }
 

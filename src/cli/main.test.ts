@@ -124,3 +124,15 @@ describe('usage errors exit 2 (README), never 1 ("a file failed"; for search "no
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('--meta is checked before any file', () => {
+  it('a bad value is a bad option (exit 2, one line), not a failure of each file (exit 1)', async () => {
+    const { checkMetaOverrides } = await import('./metadata-source.js');
+    const { metaOverrides } = await import('./enqueue.js');
+    expect(() => checkMetaOverrides({ started_at: '2026-02-30' })).toThrow(/^--meta: invalid call metadata: startedAt: expected a date-time/);
+    expect(() => metaOverrides(['direction=sideways'])).toThrow(/^--meta: invalid call metadata: direction: expected inbound or outbound/);
+    expect(() => checkMetaOverrides({ agent_id: 'A17', started_at: '2026-11-30T09:00:00+08:00' })).not.toThrow();
+    const { ConfigError } = await import('../core/errors.js');
+    expect(() => checkMetaOverrides({ started_at: 'yesterday' })).toThrow(ConfigError);
+  });
+});

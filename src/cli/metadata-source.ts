@@ -1,4 +1,5 @@
 import type { CallMetadata } from '../core/types.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import { loadCallMetadata, loadManifest, parseCallMetadata } from '../pipeline/metadata.js';
 
 /** Where call metadata comes from for a batch: a CSV manifest, per-file sidecars, and --meta overrides. */
@@ -9,9 +10,21 @@ export interface MetadataSource {
   manifest?: Map<string, CallMetadata>;
 }
 
+/**
+ * `--meta` values are checked once, before any file: a bad one (started_at=2026-02-30, direction=sideways) is
+ * a bad option (exit 2), not a failure of every file of the batch in turn (exit 1).
+ */
+export function checkMetaOverrides(overrides: Record<string, string>): void {
+  if (Object.keys(overrides).length === 0) return;
+  try {
+    parseCallMetadata(overrides, '--meta');
+  } catch (err) {
+    throw new ConfigError(errorMessage(err));
+  }
+}
+
 export async function prepareMetadataSource(src: MetadataSource): Promise<MetadataSource> {
-  // a bad --meta value is a usage error (exit 2) said once, not the same failure for every file of the batch
-  if (Object.keys(src.overrides).length) parseCallMetadata(src.overrides, '--meta');
+  checkMetaOverrides(src.overrides);
   if (src.manifestPath && !src.manifest) src.manifest = await loadManifest(src.manifestPath);
   return src;
 }
