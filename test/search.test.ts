@@ -148,6 +148,14 @@ for (const makeBackend of DB_BACKENDS) {
       expect(await wl.setActive('refund-demand', false)).toBe(true);
       expect((await wl.hits({ callId: rec.id })).length).toBe(1);
     });
+    it('a saved query the search language now refuses (an operator with nothing after it) matches nothing and does not stop the others', async () => {
+      const { savedSearches } = await import('../src/store/schema.js');
+      await store.db.insert(savedSearches).values({ name: 'saved-before-the-check', query: '退款 OR', createdBy: 'test' });
+      const wl = new WatchListService(store.db);
+      await wl.add({ name: 'refund-any', query: 'refund' }, 'test');
+      expect(await wl.check()).toBeGreaterThan(0); // refund-any's hits on the calls so far
+      expect(await wl.hits({ savedSearch: 'saved-before-the-check' })).toEqual([]);
+    });
     it('a bad query is a QueryError naming the problem', async () => {
       await expect(searchTranscripts(store.db, '  ')).rejects.toThrow(QueryError);
     });

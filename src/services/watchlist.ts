@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { WatchHit } from '../search/hits.js';
-import { parseQuery } from '../search/query.js';
+import { parseQuery, QueryError } from '../search/query.js';
 import { scopeSql, type CallScope } from '../store/calls-repo.js';
 import type { StoreDb } from '../store/db.js';
 import { analysisRuns, recordings, savedSearches, watchHits, type SavedSearchRow } from '../store/schema.js';
@@ -66,6 +66,14 @@ export class WatchListService {
         .where(and(eq(analysisRuns.status, 'done'), runIds ? inArray(analysisRuns.id, runIds) : s.checkedUntil ? gt(analysisRuns.finishedAt, s.checkedUntil) : undefined))
         .orderBy(asc(analysisRuns.finishedAt));
       if (newRuns.length === 0) continue;
+      // a query saved before the search language refused it (an operator with nothing on one side) matches
+      // nothing, as it did then; it must not stop the searches after it
+      try {
+        parseQuery(s.query);
+      } catch (err) {
+        if (err instanceof QueryError) continue;
+        throw err;
+      }
       for (let i = 0; i < newRuns.length; i += 500) {
         const batch = newRuns.slice(i, i + 500).map((r) => r.id);
         for (let offset = 0; ; offset += 1000) {
