@@ -114,6 +114,7 @@ describe('usage errors exit 2 (README), never 1 ("a file failed"; for search "no
     [['search', 'refund', '--from', '2026-13-01'], /--from <date>.*expected a date YYYY-MM-DD/],
     [['search', 'refund', '--from', '2026-02-30'], /expected a date YYYY-MM-DD/],
     [['trends', '--by', 'year'], /day, week or month/],
+    [['search', 'refund', '--event', 'banned_phrases'], /--event <type>.*unknown event type; one of .*banned_phrase/],
     [['trends', '--qa', '--pass-score', '150'], /^callqa: --pass-score: a percentage, 1-100\n$/],
     [['trends', '--qa', '--group', 'dept'], /^callqa: --group: agent, team or all\n$/],
     [['trends', '--periods', 'abc'], /^callqa: --periods: a whole number of at least 1, got "abc"\n$/],
