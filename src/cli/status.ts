@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import Table from 'cli-table3';
 import { queueStatus, type QueueStatus } from '../services/operations.js';
 
@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--window <sec>', 'timing statistics over the stage runs of the last <sec> seconds', '3600')
     .action(async (opts: { json?: boolean; window: string }) => {
       // a server being down is what status must explain, not a reason to print nothing
-      const s: QueueStatus = await queueStatus({ timingWindowSec: Number(opts.window) || 3600 });
+      const s: QueueStatus = await queueStatus({ timingWindowSec: windowSec(opts.window) });
       if (opts.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
       else process.stdout.write(`${formatStatus(s)}\n`);
       // 3: a server is unreachable (the report above says which and what the workers are doing)
@@ -50,4 +50,11 @@ export function formatStatus(s: QueueStatus): string {
     for (const f of s.recentFailures) out.push(`  ${f.file} [${f.stage ?? '-'}] ${f.error ?? ''}`);
   }
   return out.join('\n');
+}
+
+/** The timing window, seconds above 0; `--window 1h` or `-5` is a usage error, not the default or nothing. */
+function windowSec(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`--window: a number of seconds above 0, got ${JSON.stringify(v)}`);
+  return n;
 }

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { errorMessage } from '../core/errors.js';
 import { QueueOperations } from '../services/operations.js';
 
@@ -37,7 +37,19 @@ CALLQA_STALLED_INTERVAL_MS (how often to look for such jobs, default 30000).`,
     });
 }
 
+/**
+ * Seconds, 0 or more. Anything else is a usage error: `--reconcile-every 10m` read as 0 turned off the periodic
+ * reconcile and the recovery after a Redis restart without a word; `--grace abc` handed jobs back at once.
+ */
+export function seconds(v: string, option: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${option}: a number of seconds (0 or more), got ${JSON.stringify(v)}`);
+  return n;
+}
+
 export async function runWorker(opts: WorkerCliOptions): Promise<number> {
+  const reconcileEverySec = seconds(opts.reconcileEvery, '--reconcile-every');
+  const graceSec = seconds(opts.grace, '--grace');
   const log = opts.quiet ? () => undefined : (line: string) => process.stderr.write(`${new Date().toISOString()} [${process.pid}] ${line}\n`);
   const ops = await openWaitingForServers(log);
   if (!ops) return 0; // stopped while waiting
@@ -47,8 +59,8 @@ export async function runWorker(opts: WorkerCliOptions): Promise<number> {
       stages: opts.stages,
       concurrency: opts.concurrency,
       reconcileAtStart: opts.reconcile,
-      reconcileEverySec: Number(opts.reconcileEvery) || 0,
-      graceSec: Number(opts.grace) || 0,
+      reconcileEverySec,
+      graceSec,
       log,
     });
   } catch (err) {
