@@ -152,6 +152,11 @@ describe('runs that separators joined but are no one number', () => {
     // what the cue says of the whole run holds for each part: order numbers stay readable
     ['订单号 13812345678、13987654321', '订单号 13812345678、13987654321'],
     ['order numbers 6175550112, 6175550199', 'order numbers 6175550112, 6175550199'],
+    ['13812345678,13987654321', '[PHONE],[PHONE]'],
+    // thousands separators are not list separators: amounts stay readable
+    ['分别是 1,380,000, 2,980,000', '分别是 1,380,000, 2,980,000'],
+    // 000,005,2,980,000 passes Luhn: cut after the first thousands comma, it was masked as a card
+    ['分别是 1,000,005, 2,980,000', '分别是 1,000,005, 2,980,000'],
   ])('%s', (text, masked) => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });

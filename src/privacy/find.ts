@@ -97,8 +97,9 @@ function subRun(run: DigitRun, from: number, to: number): DigitRun {
   };
 }
 
-// what separates list items ("13812345678、13987654321", "617-555-0112, 617-555-0199"), not digit groups
-const LIST_SEPARATOR = /[,，、;；]/;
+// what separates list items ("13812345678、13987654321", "617-555-0112, 617-555-0199"), not digit groups; a
+// comma with no space after it is a thousands separator (1,380,000) as often as not
+const LIST_SEPARATOR = /[，、;；]|,\s/;
 const DATE_SEPARATOR = /^\s*([-/.])\s*$/;
 
 /** A date written with separators at the start of a run (2026-11-30, 2026/11/30, 11/30/2026): not personal data. */
