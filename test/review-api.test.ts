@@ -500,6 +500,8 @@ for (const makeBackend of BACKENDS) {
     });
 
     it('callHistory has every step in order; agents see it once the review is complete', async () => {
+      // a read is not a step, unmasked or not
+      expect((await as.insp1.req('GET', `/api/calls/${A}?unmask=true`)).status).toBe(200);
       const h = await as.insp1.req('GET', `/api/calls/${A}/history`);
       expect(h.status).toBe(200);
       const actions = h.body.history.map((e: { action: string }) => e.action);
@@ -521,6 +523,10 @@ for (const makeBackend of BACKENDS) {
       // B is not reviewed: its agent sees only the draft
       const b = await as.ag2.req('GET', `/api/calls/${B}/history`);
       expect(b.body.history.map((e: { action: string }) => e.action)).toEqual(['draft.created']);
+      // ... without the draft's total: no score before the review is complete (getCall and listCalls hide it too)
+      expect(b.body.history[0].details).not.toHaveProperty('draftTotal');
+      expect((await as.ag2.req('GET', `/api/calls/${B}`)).body.draftTotal).toBeNull();
+      expect((await as['sup-green'].req('GET', `/api/calls/${B}/history`)).body.history[0].details.draftTotal).toEqual(expect.any(Number));
     });
 
     it('the audit log records reads of transcripts and every state change, and refuses to be edited', async () => {

@@ -286,15 +286,18 @@ export class CallsService {
   async callHistory(user: AuthUser, callId: string): Promise<HistoryEntry[]> {
     const call = await this.access.authorizeCall(user, callId);
     const drafts = await this.access.repo.drafts(callId);
+    // an agent sees no score before the review is complete, the draft's total included (as in getCall and listCalls)
+    const showScores = user.role !== 'agent' || call.reviewState === 'completed';
     const entries: HistoryEntry[] = drafts.map((d) => ({
       at: d.createdAt.toISOString(),
       actor: 'callqa',
       action: 'draft.created',
-      details: { scorecardId: d.id, pipeline: `${d.pipelineId}@${d.pipelineVersion}`, draftTotal: d.total },
+      details: { scorecardId: d.id, pipeline: `${d.pipelineId}@${d.pipelineVersion}`, ...(showScores ? { draftTotal: d.total } : {}) },
     }));
-    if (user.role !== 'agent' || call.reviewState === 'completed') {
+    if (showScores) {
       for (const e of await this.audit.query({ callId, limit: 100_000 })) {
-        if (e.action.endsWith('.read')) continue;
+        // reads (call.transcript.read, call.transcript.read.unmasked, call.audio.read) are not steps of the call
+        if (e.action.split('.').includes('read')) continue;
         const itemId = typeof e.details.itemId === 'string' ? e.details.itemId : undefined;
         entries.push({ at: e.at, actor: e.actor, action: e.action, ...(itemId ? { itemId } : {}), details: e.details });
       }
