@@ -514,3 +514,65 @@ describe('search, watch list and trends in headless Chromium', () => {
     }
   });
 });
+
+describe('call view details in headless Chromium', () => {
+  /** A JSON API call from inside the page, with the session's CSRF token from its readable cookie. */
+  const inPage = (page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> =>
+    page.evaluate(`(async () => {
+      const csrf = /(?:^|; )callqa_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const body = ${JSON.stringify(body === undefined ? null : JSON.stringify(body))};
+      const r = await fetch(${JSON.stringify(url)}, { method: ${JSON.stringify(method)}, credentials: 'same-origin', headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) }, body: body ?? undefined });
+      return { status: r.status, body: await r.json() };
+    })()`);
+
+  it('lexicon hits stay inline in their transcript line (the search page\'s .hit rows do not restyle them)', async () => {
+    const s = await openBrowser('en-US');
+    await logIn(s.page, 'sup');
+    const calls = (await inPage(s.page, 'GET', '/api/calls?limit=50')).body.calls as { id: string; fileName: string }[];
+    const id = calls.find((c) => c.fileName.endsWith('en-billing-bad.ogg'))!.id;
+    await s.page.goto(`${base}/#/call/${id}`);
+    await s.page.waitForSelector('.turn-text mark.hit');
+    const looks = (await s.page.evaluate(`[...document.querySelectorAll('.turn-text mark.hit')].map((m) => getComputedStyle(m).display)`)) as string[];
+    expect(new Set(looks)).toEqual(new Set(['inline']));
+    await shot(s.page, 'en-call-transcript-hits');
+    await s.close();
+  });
+
+  it('an agent is told in the UI\'s language that scores wait for the review; once completed, items nobody decided read as accepted, not open', async () => {
+    const sup = await openBrowser('en-US');
+    await logIn(sup.page, 'sup');
+    const calls = (await inPage(sup.page, 'GET', '/api/calls?limit=50')).body.calls as { id: string; fileName: string; review: { state: string } }[];
+    const call = calls.find((c) => c.fileName.endsWith('zh-billing-good.ogg'))!;
+    expect(call.review.state).not.toBe('completed');
+
+    const a = await openBrowser('zh-CN');
+    const errors = watchErrors(a.page);
+    await logIn(a.page, 'agent1');
+    await a.page.goto(`${base}/#/call/${call.id}`);
+    await a.page.waitForSelector('.call-body .right p');
+    const right = (await a.page.textContent('.call-body .right')) ?? '';
+    expect(right).toContain('复核完成后才显示评分');
+    expect(right).not.toContain('scores and findings');
+    expect(right).not.toContain('—');
+    await shot(a.page, 'zh-agent-call-before-review');
+
+    // the supervisor scores only the items the machine could not judge, and completes: the rest keep the machine's answer
+    const detail = (await inPage(sup.page, 'GET', `/api/calls/${call.id}`)).body as { scorecard: { pendingItems: string[]; sections: { items: { id: string; maxPoints: number }[] }[] } };
+    const items = detail.scorecard.sections.flatMap((sec) => sec.items);
+    for (const itemId of detail.scorecard.pendingItems) {
+      const max = items.find((i) => i.id === itemId)!.maxPoints;
+      expect((await inPage(sup.page, 'POST', `/api/calls/${call.id}/review/decisions`, { itemId, action: 'confirm', points: max })).status).toBe(200);
+    }
+    expect((await inPage(sup.page, 'POST', `/api/calls/${call.id}/review/complete`)).status).toBe(200);
+    await sup.close();
+
+    await a.page.reload();
+    await a.page.waitForSelector('.score.final');
+    expect(await a.page.locator('.item .badge.undecided').count()).toBe(0);
+    expect(await a.page.locator('.item .badge.accepted').count()).toBe(items.length - detail.scorecard.pendingItems.length);
+    expect(await a.page.textContent('.item .badge.accepted')).toContain('采纳机器结果');
+    await shot(a.page, 'zh-agent-call-final-accepted');
+    await a.close();
+    expect(errors).toEqual([]);
+  });
+});

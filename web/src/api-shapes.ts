@@ -133,6 +133,8 @@ function toCard(raw: unknown): { draft: Draft; review: ReviewState } | null {
           suggested: m.suggested ? (obj(m.suggested) as DraftItem['suggested']) : undefined,
           current: { status: (str(it.status) ?? 'needs_review') as DraftItem['status'], points: numOr(it.points) },
           amendedBy: str(it.amendedBy) ?? undefined,
+          // the server sets the flag on every undecided item the machine answered; it is true only once completed
+          acceptedAtCompletion: c.stage === 'final' && it.acceptedAtCompletion === true,
         };
         return item;
       }),

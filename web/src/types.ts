@@ -39,6 +39,8 @@ export interface DraftItem {
   /** the answer that counts now (machine's, or the inspector's / a ruling's) */
   current?: { status: ItemStatus; points: number | null };
   amendedBy?: string;
+  /** a completed review took the machine's answer for this item (nobody decided it): `acceptedAtCompletion` */
+  acceptedAtCompletion?: boolean;
 }
 
 export interface DraftSection {

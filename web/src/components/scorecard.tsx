@@ -278,7 +278,11 @@ function ItemRow(r: RowProps) {
 }
 
 function DecisionView({ decision, item }: { decision: Decision | undefined; item: DraftItem }) {
-  if (!decision) return <span class="badge undecided">{t('undecided')}</span>;
+  if (!decision) {
+    // a completed review: nobody decided this item and the machine's answer stands (it is final, not "to decide")
+    if (item.acceptedAtCompletion) return <span class="badge accepted">✓ {t('acceptedAtCompletion')}</span>;
+    return <span class="badge undecided">{t('undecided')}</span>;
+  }
   const pts = item.current?.points ?? decision.points;
   const ptsText = item.kind === 'fatal' ? (decision.fatal === false || item.current?.status !== 'fatal' ? t('notFatal') : t('status_fatal')) : `${num(pts)}${item.kind === 'penalty' || item.kind === 'bonus' ? '' : ` / ${num(item.maxPoints)}`}`;
   const scoredByHand = decision.action === 'confirm' && decision.points !== null;

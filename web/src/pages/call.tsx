@@ -237,7 +237,8 @@ export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
                 : t('disputeWindowClosed', { until: dateTime(call.disputeWindow.closesAt) })}
             </p>
           )}
-          {call.hidden && <p class="dispute-window">{call.hidden}</p>}
+          {/* the server's reason is in English; the UI says it in its own language */}
+          {call.hidden && <p class="dispute-window scores-hidden">{t('scoresHidden')}</p>}
           {call.draft ? (
             <Scorecard
               draft={call.draft}
@@ -254,7 +255,7 @@ export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
               onDispute={setDisputeItem}
               disputedItems={disputed}
             />
-          ) : (
+          ) : call.hidden ? null : (
             <p class="empty">—</p>
           )}
         </div>
