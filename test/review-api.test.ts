@@ -566,6 +566,34 @@ for (const makeBackend of BACKENDS) {
       expect(r.status).toBe(200);
     });
 
+    it('two people on one open review: a step on a revision someone else has moved on from is refused (409), never lost', async () => {
+      const url = `/api/calls/${B}/review/decisions`;
+      const seen = (await as.insp2.req('GET', `/api/calls/${B}`)).body.scorecard;
+      expect(seen).toMatchObject({ stage: 'in_review', revision: expect.any(Number) });
+      const rev = seen.revision as number;
+      // the team's supervisor decides meanwhile, on the same revision
+      let r = await as['sup-green'].req('POST', url, { itemId: 'banned-phrase', action: 'confirm', expectedRevision: rev });
+      expect(r.status).toBe(200);
+      expect(r.body.revision).toBe(rev + 1);
+      // the inspector's page still shows revision `rev`: neither a decision nor the completion goes through
+      r = await as.insp2.req('POST', url, { itemId: 'banned-phrase', action: 'confirm', expectedRevision: rev });
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatchObject({ code: 'conflict', revision: rev + 1 });
+      expect(r.body.error.message).toMatch(/sup-green/);
+      r = await as.insp2.req('POST', `/api/calls/${B}/review/complete?expectedRevision=${rev}`);
+      expect(r.status).toBe(409);
+      expect(r.body.error.revision).toBe(rev + 1);
+      expect((await as.insp2.req('GET', `/api/calls/${B}`)).body.scorecard).toMatchObject({ stage: 'in_review', revision: rev + 1 });
+      // on the current revision it goes through; the user's own quicker steps are no conflict
+      r = await as.insp2.req('POST', url, { itemId: 'banned-phrase', action: 'confirm', expectedRevision: rev + 1 });
+      expect(r.body.revision).toBe(rev + 2);
+      r = await as.insp2.req('POST', url, { itemId: 'banned-phrase', action: 'confirm', expectedRevision: rev + 1 });
+      expect(r.status).toBe(200);
+      // a revision from the future, or not a count, is refused
+      expect((await as.insp2.req('POST', url, { itemId: 'banned-phrase', action: 'confirm', expectedRevision: rev + 99 })).status).toBe(409);
+      expect((await as.insp2.req('POST', `/api/calls/${B}/review/complete?expectedRevision=x`)).status).toBe(400);
+    });
+
     it('API tokens for scripts: Bearer, no CSRF needed, stop working when the user is disabled', async () => {
       const { token } = await api.services.users.createToken(systemActor('test'), 'insp2', 'nightly export');
       const script = new ApiClient(api.base);

@@ -538,6 +538,32 @@ describe('call view details in headless Chromium', () => {
     await s.close();
   });
 
+  it('two on one call: a decision on a page someone else has overtaken is refused, and the page shows the review as it stands', async () => {
+    const s = await openBrowser('en-US');
+    const errors = watchErrors(s.page);
+    await logIn(s.page, 'sup');
+    const calls = (await inPage(s.page, 'GET', '/api/calls?limit=50')).body.calls as { id: string; fileName: string; assignedTo: string | null }[];
+    const call = calls.find((c) => c.fileName.endsWith('en-escalation-real-voice.ogg'))!;
+    await s.page.goto(`${base}/#/call/${call.id}`);
+    await s.page.waitForSelector('.scorecard .item .item-actions button');
+    const firstItem = (await inPage(s.page, 'GET', `/api/calls/${call.id}`)).body.scorecard.sections[0].items[0].id as string;
+    // another inspector decides the same item meanwhile
+    const other = await openBrowser('en-US');
+    await logIn(other.page, call.assignedTo ?? 'insp2');
+    expect((await inPage(other.page, 'POST', `/api/calls/${call.id}/review/decisions`, { itemId: firstItem, action: 'override', points: 0, reason: { code: 'other', comment: 'heard it myself' } })).status).toBe(200);
+    await other.close();
+    // the supervisor, on the page as it was, confirms the machine: refused, and the page reloads the review
+    await s.page.locator('.scorecard .item').first().locator('.item-actions button').first().click();
+    await s.page.waitForSelector('.notice:has-text("Someone else changed this review")');
+    await s.page.waitForSelector('.scorecard .item >> nth=0 >> .badge.decided-override');
+    expect(await s.page.textContent('.scorecard .item >> nth=0')).toContain('heard it myself');
+    const human = (await inPage(s.page, 'GET', `/api/calls/${call.id}`)).body.scorecard.sections[0].items[0].human;
+    expect(human).toMatchObject({ action: 'override', comment: 'heard it myself' });
+    await shot(s.page, 'en-call-review-changed');
+    await s.close();
+    expect(errors).toEqual([]);
+  });
+
   it('an agent is told in the UI\'s language that scores wait for the review; once completed, items nobody decided read as accepted, not open', async () => {
     const sup = await openBrowser('en-US');
     await logIn(sup.page, 'sup');

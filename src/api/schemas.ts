@@ -78,6 +78,7 @@ export const CardSchema = z
     stage: z.enum(['draft', 'in_review', 'final']),
     draftId: z.string(),
     version: z.number().nullable(),
+    revision: z.number().nullable().openapi({ description: 'before completion: decisions in the review so far (0 for a draft), to send back as `expectedRevision`; null once final' }),
     pipeline: z.object({ id: z.string(), version: z.string() }),
     title: z.string(),
     maxTotal: z.number(),

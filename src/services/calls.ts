@@ -63,6 +63,12 @@ export interface CardView extends FinalCard {
   draftId: string;
   /** result version (1 at completion, +1 per amended dispute), null before completion */
   version: number | null;
+  /**
+   * Before completion: how many decisions the review holds so far (0 for a draft). A client sends it back as
+   * `expectedRevision` with a decision or the completion, so that a change by someone else in between is
+   * refused (409) instead of being overwritten or completed unseen. null once completed.
+   */
+  revision: number | null;
 }
 
 export interface CallDetail extends CallSummary {
@@ -219,15 +225,15 @@ export class CallsService {
     if (call.reviewId && call.reviewScorecardId) {
       if (call.reviewState === 'completed') {
         const result = await this.reviews.latestResult(call.reviewId);
-        if (result) return { ...result.card, stage: 'final', draftId: call.reviewScorecardId, version: result.version };
+        if (result) return { ...result.card, stage: 'final', draftId: call.reviewScorecardId, version: result.version, revision: null };
       }
       const draft = await this.reviews.mustGetScorecard(call.reviewScorecardId);
-      const decisions = latestDecisions(await this.reviews.listDecisions(call.reviewId));
-      return { ...reviewedCard(draft.card, decisions), stage: 'in_review', draftId: call.reviewScorecardId, version: null };
+      const all = await this.reviews.listDecisions(call.reviewId);
+      return { ...reviewedCard(draft.card, latestDecisions(all)), stage: 'in_review', draftId: call.reviewScorecardId, version: null, revision: all.length };
     }
     if (!call.scorecardId) return null;
     const draft = await this.reviews.mustGetScorecard(call.scorecardId);
-    return { ...reviewedCard(draft.card, new Map()), stage: 'draft', draftId: call.scorecardId, version: null };
+    return { ...reviewedCard(draft.card, new Map()), stage: 'draft', draftId: call.scorecardId, version: null, revision: 0 };
   }
 
   async disputesOf(reviewId: string | null): Promise<DisputeView[]> {

@@ -19,6 +19,26 @@ export interface DecisionResult {
   total: number;
   maxTotal: number;
   pendingItems: string[];
+  /** decisions in the review after this one: the `expectedRevision` of the client's next step */
+  revision: number;
+}
+
+/**
+ * Two people on one open review: each step may name the review's revision (its number of decisions) the
+ * client has seen. When someone else decided meanwhile the step is refused, so nobody overwrites a decision
+ * they never saw, or completes a score that holds one. The user's own newer decisions (quick steps from one
+ * page, a second tab of theirs) are no conflict.
+ */
+function checkRevision(expected: number | undefined, current: number, decisions: { decidedBy: string; decidedByName: string }[], userId: string): void {
+  if (expected === undefined || expected === current) return;
+  const others = [...new Set(decisions.slice(Math.min(expected, decisions.length)).filter((d) => d.decidedBy !== userId).map((d) => d.decidedByName))];
+  if (expected < current && others.length === 0) return;
+  throw new ServiceError(
+    409,
+    'conflict',
+    `the review changed since you loaded it (${current} decision(s) now, you saw ${expected}${others.length ? `; by ${others.join(', ')}` : ''}): reload the call`,
+    { revision: current },
+  );
 }
 
 export interface CompletedReview {
@@ -38,7 +58,7 @@ export class ReviewService {
     private readonly now: () => Date,
   ) {}
 
-  async decideItem(user: AuthUser, callId: string, input: DecisionInput): Promise<DecisionResult> {
+  async decideItem(user: AuthUser, callId: string, input: DecisionInput & { expectedRevision?: number }): Promise<DecisionResult> {
     const call = await this.access.authorizeCall(user, callId);
     if (!call.scorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no draft scorecard (its QA program has no scorecard)`);
     const now = this.now();
@@ -47,6 +67,8 @@ export class ReviewService {
       if (review.status === 'completed') {
         throw new ServiceError(409, 'conflict', `the review of this call was completed at ${review.completedAt?.toISOString()}; changes now go through a dispute`);
       }
+      const before = await tx.listDecisions(review.id);
+      checkRevision(input.expectedRevision, before.length, before, user.id);
       const draft = (await tx.mustGetScorecard(review.scorecardId)).card;
       const d = rule(() => validateDecision(draft, input));
       await tx.addDecision({
@@ -70,12 +92,13 @@ export class ReviewService {
         { itemId: input.itemId, action: d.action, points: d.points, fatal: d.fatal, reasonCode: d.reasonCode, comment: d.comment, machine: { status: machine.status, points: machine.points } },
         db,
       );
-      const card = reviewedCard(draft, latestDecisions(await tx.listDecisions(review.id)));
-      return { reviewId: review.id, item: findItem(card.sections, input.itemId)!.item as FinalItem, total: card.total, maxTotal: card.maxTotal, pendingItems: card.pendingItems };
+      const all = await tx.listDecisions(review.id);
+      const card = reviewedCard(draft, latestDecisions(all));
+      return { reviewId: review.id, item: findItem(card.sections, input.itemId)!.item as FinalItem, total: card.total, maxTotal: card.maxTotal, pendingItems: card.pendingItems, revision: all.length };
     });
   }
 
-  async completeReview(user: AuthUser, callId: string): Promise<CompletedReview> {
+  async completeReview(user: AuthUser, callId: string, opts: { expectedRevision?: number } = {}): Promise<CompletedReview> {
     const call = await this.access.authorizeCall(user, callId);
     if (!call.scorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no draft scorecard to review`);
     const now = this.now();
@@ -86,7 +109,9 @@ export class ReviewService {
         throw new ServiceError(409, 'conflict', `the review of this call was already completed at ${review.completedAt?.toISOString()}`);
       }
       const draft = (await tx.mustGetScorecard(review.scorecardId)).card;
-      const decisions = latestDecisions(await tx.listDecisions(review.id));
+      const all = await tx.listDecisions(review.id);
+      checkRevision(opts.expectedRevision, all.length, all, user.id);
+      const decisions = latestDecisions(all);
       const resolved: FinalCard = rule(() => reviewedCard(draft, decisions, { requireComplete: true }));
       await tx.addResult({
         reviewId: review.id,

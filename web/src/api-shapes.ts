@@ -152,6 +152,7 @@ function toCard(raw: unknown): { draft: Draft; review: ReviewState } | null {
       maxTotal: numOr(c.maxTotal),
       fatal: c.fatal === true,
       completedAt: null,
+      revision: numOr(c.revision),
     },
   };
 }
@@ -225,6 +226,7 @@ export function applyDecisionResult(call: CallDetail, itemId: string, raw: unkno
       total: numOr(r.total) ?? call.review.total,
       maxTotal: numOr(r.maxTotal) ?? call.review.maxTotal,
       pending: arr(r.pendingItems).map(String),
+      revision: numOr(r.revision) ?? call.review.revision,
     },
   };
 }

@@ -18,6 +18,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** the server's error object (code, message and its details, e.g. `revision` on a stale review step) */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -41,13 +43,15 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   }
   if (!res.ok) {
     let message = res.statusText;
+    let details: Record<string, unknown> = {};
     try {
       const j = (await res.json()) as { error?: string | { message?: string }; message?: string };
       message = (typeof j.error === 'string' ? j.error : j.error?.message) ?? j.message ?? message;
+      if (j.error && typeof j.error === 'object') details = j.error as Record<string, unknown>;
     } catch {
       /* not JSON */
     }
-    throw new ApiError(res.status, message);
+    throw new ApiError(res.status, message, details);
   }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

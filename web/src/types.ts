@@ -82,6 +82,8 @@ export interface ReviewState {
   maxTotal: number | null;
   fatal: boolean | null;
   completedAt: string | null;
+  /** decisions in the review as this page knows it (the server's `revision`); sent back with each step */
+  revision: number | null;
 }
 
 export interface CallDetail {

@@ -69,22 +69,38 @@ export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
     }
   }, [call?.id, startAt]);
 
+  // Someone else decided on this review since the page loaded it: the server refused the step (409 with the
+  // current `revision`). Show the review as it now stands instead of overwriting or completing it unseen.
+  const staleReview = useCallback(
+    async (err: unknown): Promise<never> => {
+      if (err instanceof ApiError && err.status === 409 && typeof err.details.revision === 'number') {
+        await load();
+        setNotice(t('reviewChangedReloaded'));
+        throw new Error(t('reviewChangedReloaded'));
+      }
+      throw err;
+    },
+    [load],
+  );
+
   const decide = useCallback(
     async (d: DecideInput) => {
-      const res = await api<unknown>('POST', `/calls/${encodeURIComponent(id)}/review/decisions`, d);
+      const expectedRevision = call?.review?.revision ?? undefined;
+      const res = await api<unknown>('POST', `/calls/${encodeURIComponent(id)}/review/decisions`, { ...d, expectedRevision }).catch(staleReview);
       // Patch the call from the answer (the item after the decision, the provisional total, what is still open):
       // re-reading the whole call would log another transcript read for every click.
       setCall((c) => (c ? applyDecisionResult(c, d.itemId, res) : c));
     },
-    [id],
+    [id, call?.review?.revision, staleReview],
   );
 
   const complete = useCallback(async () => {
-    await api('POST', `/calls/${encodeURIComponent(id)}/review/complete`);
+    const rev = call?.review?.revision;
+    await api('POST', `/calls/${encodeURIComponent(id)}/review/complete${rev == null ? '' : `?expectedRevision=${rev}`}`).catch(staleReview);
     await load();
     setNotice(t('reviewCompleted'));
     setTab('history');
-  }, [id, load]);
+  }, [id, load, call?.review?.revision, staleReview]);
 
   // Keyboard: the whole review without the mouse (see the help overlay).
   useEffect(() => {
