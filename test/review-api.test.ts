@@ -570,6 +570,9 @@ for (const makeBackend of BACKENDS) {
       const url = `/api/calls/${B}/review/decisions`;
       const seen = (await as.insp2.req('GET', `/api/calls/${B}`)).body.scorecard;
       expect(seen).toMatchObject({ stage: 'in_review', revision: expect.any(Number) });
+      // nothing is "accepted at completion" before there is one
+      const flags = (card: { sections: { items: { acceptedAtCompletion: boolean }[] }[] }) => card.sections.flatMap((s) => s.items.map((i) => i.acceptedAtCompletion));
+      expect(new Set(flags(seen))).toEqual(new Set([false]));
       const rev = seen.revision as number;
       // the team's supervisor decides meanwhile, on the same revision
       let r = await as['sup-green'].req('POST', url, { itemId: 'banned-phrase', action: 'confirm', expectedRevision: rev });

@@ -71,6 +71,14 @@ export interface CardView extends FinalCard {
   revision: number | null;
 }
 
+/**
+ * Before completion nothing has been accepted yet: `acceptedAtCompletion` says what completion did, so a draft
+ * or an open review carries false on every item (the machine's answer still just stands; `human` is null).
+ */
+function notYetAccepted(card: FinalCard): FinalCard {
+  return { ...card, sections: card.sections.map((s) => ({ ...s, items: s.items.map((i) => (i.acceptedAtCompletion ? { ...i, acceptedAtCompletion: false } : i)) })) };
+}
+
 export interface CallDetail extends CallSummary {
   metadata: CallMetadata;
   audio: { format: string | null; codec: string | null; channels: number | null; sampleRate: number | null };
@@ -229,11 +237,11 @@ export class CallsService {
       }
       const draft = await this.reviews.mustGetScorecard(call.reviewScorecardId);
       const all = await this.reviews.listDecisions(call.reviewId);
-      return { ...reviewedCard(draft.card, latestDecisions(all)), stage: 'in_review', draftId: call.reviewScorecardId, version: null, revision: all.length };
+      return { ...notYetAccepted(reviewedCard(draft.card, latestDecisions(all))), stage: 'in_review', draftId: call.reviewScorecardId, version: null, revision: all.length };
     }
     if (!call.scorecardId) return null;
     const draft = await this.reviews.mustGetScorecard(call.scorecardId);
-    return { ...reviewedCard(draft.card, new Map()), stage: 'draft', draftId: call.scorecardId, version: null, revision: 0 };
+    return { ...notYetAccepted(reviewedCard(draft.card, new Map())), stage: 'draft', draftId: call.scorecardId, version: null, revision: 0 };
   }
 
   async disputesOf(reviewId: string | null): Promise<DisputeView[]> {
