@@ -152,6 +152,18 @@ for (const makeBackend of BACKENDS) {
       const json = await as.insp1.req('POST', `/api/calls/${A}/review/decisions`, '{not json');
       expect(json.status).toBe(400);
       expect(json.body.error.code).toBe('invalid_request');
+      // PostgreSQL text cannot hold U+0000: refused as bad input (400, naming where), not a failed query (500)
+      const nul = await as.insp1.req('POST', `/api/calls/${A}/review/decisions`, { itemId: 'greeting', action: 'override', points: 1, reason: { code: 'other', comment: 'a\u0000b' } });
+      expect(nul.status).toBe(400);
+      expect(nul.body.error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/^body\.reason\.comment: .*NUL/) });
+      for (const url of ['/api/search?q=a%00b', '/api/calls?team=blue%00', '/api/disputes?status=open%00']) {
+        const r = await as.insp1.req('GET', url);
+        expect(r.status, url).toBe(400);
+        expect(r.body.error.message, url).toMatch(/^query\.\w+: .*NUL/);
+      }
+      expect((await new ApiClient(api.base).req('POST', '/api/auth/login', { username: 'insp1\u0000', password: PASSWORD })).status).toBe(400);
+      // a backslash and "u0000" as typed are text like any other
+      expect((await as.insp1.req('GET', `/api/search?q=${encodeURIComponent('a\\u0000b')}`)).status).toBe(200);
       // on its own connection: the server answers before reading the rest and closes it
       const big = await new Promise<{ status: number; nosniff?: string }>((resolve, reject) => {
         const payload = JSON.stringify({ itemId: 'greeting', action: 'override', reason: { code: 'other', comment: 'x'.repeat(1_100_000) } });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Services } from '../services/index.js';
@@ -31,6 +32,47 @@ export interface AppDeps extends AuthOptions {
   webDir?: string;
   version?: string;
 }
+
+/** Where in a parsed JSON value a string (or key) holds U+0000, e.g. "body.reason.comment"; null when none does. */
+function nulPath(v: unknown, at: string): string | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? at : null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = nulPath(v[i], `${at}.${i}`);
+      if (p) return p;
+    }
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k.includes('\u0000')) return at;
+      const p = nulPath(x, `${at}.${k}`);
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000: a NUL in a comment, a reason, a search or a filter would fail its query
+ * (500). Refused up front as the bad input it is, naming where (the value itself is not echoed).
+ */
+const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const refuse = (where: string) =>
+    c.json(errorBody('invalid_request', `${where}: the NUL character (U+0000) is not allowed in text`, { issues: [{ path: where, message: 'NUL character (U+0000) not allowed' }] }), 400);
+  const url = new URL(c.req.url);
+  if (/%00/.test(url.pathname) || url.pathname.includes('\u0000')) return refuse('path');
+  for (const [k, v] of url.searchParams) if (k.includes('\u0000') || v.includes('\u0000')) return refuse(`query.${k.replace(/\u0000/g, '')}`);
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && /json/i.test(c.req.header('content-type') ?? '')) {
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch {
+      body = undefined; // malformed JSON: the route's validation says so
+    }
+    const where = nulPath(body, 'body');
+    if (where) return refuse(where);
+  }
+  await next();
+};
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -58,6 +100,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       onError: (c) => c.json(errorBody('payload_too_large', 'request body over 1 MiB'), 413),
     }),
   );
+  app.use('/api/*', refuseNul);
   app.use('/api/*', authenticate(deps));
 
   // one line per resource (routes/<resource>.ts)
