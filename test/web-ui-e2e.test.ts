@@ -269,6 +269,14 @@ describe('agent and supervisor in headless Chromium', () => {
     // the item by its title in the UI's language, not its id
     expect(await a2.page.textContent('table.disputes tbody tr')).toContain('标准开头语');
     await shot(a2.page, 'zh-agent-outcome');
+    // the call's history names the ruling's outcome in the UI's language too
+    await a2.page.click('table.grid a[title$="zh-complaint-bad.ogg"] >> nth=0');
+    await a2.page.waitForSelector('.score.final');
+    await a2.page.click('.tabs button[role=tab] >> nth=1');
+    await a2.page.waitForSelector('ol.history li');
+    const ruled = (await a2.page.textContent('ol.history')) ?? '';
+    expect(ruled).toMatch(/裁定申诉 · .*” · 已改分/);
+    expect(ruled).not.toMatch(/” · (amended|upheld)/);
     await a2.close();
   });
 });

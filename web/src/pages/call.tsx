@@ -321,7 +321,8 @@ function historyDetail(e: HistoryEntry, titles: Map<string, string>): string {
   if (d.points !== undefined && d.points !== null) parts.push(`${t('points')} ${String(d.points)}`);
   if (typeof d.reasonCode === 'string') parts.push(t(`reason_${d.reasonCode}` as MessageKey) ?? d.reasonCode);
   if (typeof d.reason === 'string') parts.push(`“${d.reason}”`);
-  if (typeof d.outcome === 'string') parts.push(d.outcome);
+  // a ruling's outcome in the UI's language (the server records the code: upheld, amended)
+  if (typeof d.outcome === 'string') parts.push(tMaybe(`disputeStatus_${d.outcome}`, d.outcome));
   if (typeof d.total === 'number') parts.push(`${d.total}`);
   return parts.length ? ` · ${parts.join(' · ')}` : '';
 }
