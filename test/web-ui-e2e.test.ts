@@ -163,6 +163,10 @@ describe('inspector UI in headless Chromium', () => {
     const look = (q: string) => page.evaluate(`(() => { const el = document.querySelector(${JSON.stringify(q)}); return [getComputedStyle(el).borderTopStyle, el.querySelector('.st-icon').textContent]; })()`);
     expect(await look('.item.st-manual, .item.st-needs_review')).toEqual(['dashed', '?']);
     expect(await look('.item.st-pass, .item.st-deducted')).not.toEqual(expect.arrayContaining(['dashed']));
+    // the machine's reason in the page's language, the rule as the program wrote it in its tooltip
+    const greetingReason = page.locator('.item').first().locator('.item-reason').first();
+    expect(await greetingReason.textContent()).toBe('扣 10 分：缺少开头语 / 开头语过晚');
+    expect(await greetingReason.getAttribute('title')).toBe('-10: missing_greeting|late_greeting event');
 
     // play: the position advances
     await page.keyboard.press('Space');

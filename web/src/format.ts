@@ -1,4 +1,4 @@
-import { lang } from './i18n';
+import { lang, tMaybe } from './i18n';
 
 /** 75.4 -> "1:15"; 3725 -> "1:02:05" */
 export function clock(sec: number): string {
@@ -45,4 +45,45 @@ export function localTitle(title: string): string {
 /** The file's own name, without the folders it was analysed from (the full path stays in the title attribute). */
 export function baseName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
+}
+
+/** A machine reason's lead-in (src/score/scorecard.ts), in the UI's language: [pattern, zh, en]. */
+const REASON_LEADS: Array<[RegExp, (m: RegExpExecArray) => string, (m: RegExpExecArray) => string]> = [
+  [/^penalty -([\d.]+): /, (m) => `罚 ${m[1]} 分：`, (m) => `Penalty −${m[1]}: `],
+  [/^-([\d.]+): /, (m) => `扣 ${m[1]} 分：`, (m) => `−${m[1]}: `],
+  [/^bonus \+([\d.]+): /, (m) => `加 ${m[1]} 分：`, (m) => `Bonus +${m[1]}: `],
+  [/^no bonus: /, () => '未加分：', () => 'No bonus: '],
+  [/^fatal: /, () => '致命项：', () => 'Fatal: '],
+  [/^not met: /, () => '未达到：', () => 'Not met: '],
+  [/^met: /, () => '达到：', () => 'Met: '],
+  [/^no fault: /, () => '未发现问题：', () => 'No fault: '],
+  [/^cannot judge automatically: /, () => '无法自动判定：', () => 'Cannot judge automatically: '],
+  [/^not applicable: /, () => '不适用：', () => 'Not applicable: '],
+];
+
+/**
+ * The machine's reason for an item, for a person: its lead-in in the UI's language and the event types it names
+ * as the UI names them elsewhere ("-10: missing_greeting|late_greeting event" -> "扣 10 分：缺少开头语 / 开头语过晚").
+ * What the rule language says beyond that (keywords, patterns, thresholds) is kept as the program wrote it.
+ */
+export function localReason(reason: string): string {
+  const zh = lang.value === 'zh';
+  let lead = '';
+  let rest = reason;
+  for (const [re, zhLead, enLead] of REASON_LEADS) {
+    const m = re.exec(rest);
+    if (m) {
+      lead = zh ? zhLead(m) : enLead(m);
+      rest = rest.slice(m[0].length);
+      break;
+    }
+  }
+  const role = (r: string | undefined) => (!r ? '' : zh ? (r === 'agent ' ? '坐席' : '客户') : r === 'agent ' ? 'Agent: ' : 'Customer: ');
+  rest = rest.replace(/\b(agent |customer )?([a-z][a-z_]*(?:\|[a-z][a-z_]*)*) event\b/g, (whole, r: string | undefined, types: string) => {
+    const names = types.split('|').map((ty) => tMaybe(`ev_${ty}`, ''));
+    if (names.some((n) => !n)) return whole;
+    return `${role(r)}${names.join(' / ')}`;
+  });
+  if (zh) rest = rest.replace(/ \((\d+) times\)$/, '（$1 次）').replace(/ did not hold$/, ' 未出现');
+  return lead + rest;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { clockTenths, localTitle, num } from '../format';
+import { clockTenths, localReason, localTitle, num } from '../format';
 import { t, type MessageKey } from '../i18n';
 import type { Decision, Draft, DraftItem, ReviewState } from '../types';
 import { REASON_CODES, type DecisionInput, type ReasonCode } from '../../../src/review/reasons';
@@ -223,7 +223,11 @@ function ItemRow(r: RowProps) {
           <DecisionView decision={r.decision} item={r.item} />
         </div>
       </div>
-      {r.item.reason && <p class="item-reason">{r.item.reason}</p>}
+      {r.item.reason && (
+        <p class="item-reason" title={r.item.reason}>
+          {localReason(r.item.reason)}
+        </p>
+      )}
       {r.item.guidance && needsJudgement && <p class="item-reason guidance">{r.item.guidance}</p>}
       {r.item.evidence.length > 0 && (
         <ul class="evidence" aria-label={t('evidence')}>
