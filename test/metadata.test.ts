@@ -75,10 +75,10 @@ describe('call metadata', () => {
 
   it('merges manifest < sidecar < flags', async () => {
     const rec = write('c.wav', '');
-    write('c.wav.meta.json', JSON.stringify({ agent_id: 'S1', ringSec: 4, customerNumber: '02012345678' }));
+    write('c.wav.meta.json', JSON.stringify({ agent_id: 'S1', ringSec: 4, customerNumber: '02012345678', customer_id: 70012 }));
     const manifest = new Map([[rec, { agentId: 'M1', team: 'east', ringSec: 30 }]]);
     const md = await loadCallMetadata(rec, { manifest, overrides: { ringSec: 2 } });
-    expect(md).toEqual({ agentId: 'S1', team: 'east', ringSec: 2, customerNumberMasked: '*******5678' });
+    expect(md).toEqual({ agentId: 'S1', team: 'east', ringSec: 2, customerNumberMasked: '*******5678', customerId: '70012' });
   });
 
   it('finds <stem>.meta.json too and reports bad sidecars by file and field', async () => {

@@ -79,6 +79,8 @@ export interface CallMetadata {
   startedAt?: string;
   queue?: string;
   customerNumberMasked?: string;
+  /** the customer's id in the call platform or CRM (repeat contacts are matched on it when present) */
+  customerId?: string;
   ringSec?: number;
   /** who ended the call, when the platform says */
   hungUpBy?: 'agent' | 'customer';

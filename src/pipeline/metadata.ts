@@ -13,7 +13,7 @@ import type { CallMetadata } from '../core/types.js';
  * Validated where it enters; errors name the file, the line (CSV) and the field. Customer numbers are
  * masked on the way in (all but the last 4 digits) and the raw number is never kept.
  *
- * CSV columns: file,agent_id,team,direction,started_at,queue,customer_number,ring_sec,hung_up_by,transfers
+ * CSV columns: file,agent_id,team,direction,started_at,queue,customer_number,customer_id,ring_sec,hung_up_by,transfers
  * (any order, header required, unknown columns kept as extra string fields, empty cells = absent).
  */
 
@@ -24,6 +24,7 @@ const FIELD_ALIASES: Record<string, string> = {
   started_at: 'startedAt',
   customer_number: 'customerNumber',
   customer_number_masked: 'customerNumberMasked',
+  customer_id: 'customerId',
   ring_sec: 'ringSec',
   hung_up_by: 'hungUpBy',
 };
@@ -107,6 +108,8 @@ export const CallMetadataInputSchema = z
     /** raw number: masked before it is kept */
     customerNumber: z.union([str, z.number().transform(String)]).optional(),
     customerNumberMasked: str.optional(),
+    /** the customer's id in the call platform or CRM: what repeat contacts are matched on when present */
+    customerId: z.union([str, z.number().transform(String)]).optional(),
     ringSec: num.optional(),
     hungUpBy: mapped(HUNG_UP_BY, 'agent or customer').optional(),
     transfers: num

@@ -43,7 +43,7 @@ export class TrendsRepo {
         coalesce(r.duration_sec, 0) as dur, (ar.metrics ->> 'agentTalkSec')::float8 as at, (ar.metrics ->> 'customerTalkSec')::float8 as ct,
         (ar.metrics ->> 'silenceSec')::float8 as sil, (ar.metrics ->> 'holdSec')::float8 as hold,
         (ar.metrics ->> 'speechSec')::float8 as speech, res.total as final_total, res.max_total as final_max, res.fatal,
-        coalesce(r.metadata ->> 'customerNumberMasked', r.metadata ->> 'customerNumber') as num,
+        coalesce(r.metadata ->> 'customerNumberMasked', r.metadata ->> 'customerNumber') as num, r.metadata ->> 'customerId' as cid,
         coalesce(r.metadata ->> 'startedAt', ar.created_at::text) as started
       from analysis_runs ar join recordings r on r.id = ar.recording_id
       left join reviews rv on rv.recording_id = r.id and rv.status = 'completed'
@@ -54,7 +54,7 @@ export class TrendsRepo {
       callId: String(r.call_id), date: String(r.d), agentId: (r.agent as string | null) ?? null, team: (r.team as string | null) ?? null,
       durationSec: Number(r.dur), agentTalkSec: num(r.at), customerTalkSec: num(r.ct), silenceSec: num(r.sil), holdSec: num(r.hold),
       speechSec: num(r.speech), finalTotal: num(r.final_total), finalMax: num(r.final_max), fatal: r.fatal === null || r.fatal === undefined ? null : Boolean(r.fatal),
-      customerNumber: (r.num as string | null) ?? null, startedAt: Number.isNaN(Date.parse(String(r.started))) ? `${String(r.d)}T00:00:00Z` : String(r.started),
+      customerNumber: (r.num as string | null) ?? null, customerId: (r.cid as string | null) ?? null, startedAt: Number.isNaN(Date.parse(String(r.started))) ? `${String(r.d)}T00:00:00Z` : String(r.started),
     }));
   }
 

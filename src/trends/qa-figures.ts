@@ -5,8 +5,10 @@
  *    fails the call whatever its score);
  *  - average and distribution of final scores (10-point bands, as a share of the maximum), fatal-item rate;
  *  - average handling time (call length) and talk / silence / hold shares of call time;
- *  - repeat contacts: calls followed by another call from the same (masked) customer number within N days, a
- *    proxy for the share not solved at first contact.
+ *  - repeat contacts: calls followed by another call from the same customer within N days, a proxy for the share
+ *    not solved at first contact. The same customer is the same customerId where the metadata has one; otherwise
+ *    the same masked number, which keeps only the last 4 digits (personal data), so different customers who share
+ *    them count as one: without customer ids the rate is an upper bound.
  */
 import { periodStart, type Granularity } from './rollup.js';
 
@@ -32,6 +34,8 @@ export interface QaCallRow {
   fatal: boolean | null;
   /** the customer's number as the platform gives it (masked is fine: only equality is used) */
   customerNumber: string | null;
+  /** the customer's id in the call platform or CRM, when the metadata has one: preferred over the masked number */
+  customerId?: string | null;
   /** ISO time the call started (for repeat contacts); falls back to the date */
   startedAt: string;
 }
@@ -68,10 +72,19 @@ export interface QaOptions {
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
+/** Who the customer is, for repeat contacts: their id where known, else their masked number (or nobody). */
+function customerOf(r: QaCallRow): string | null {
+  if (r.customerId) return `id:${r.customerId}`;
+  return r.customerNumber ? `number:${r.customerNumber}` : null;
+}
+
 /** For each call, whether the same customer called again within the window (the later call's own flag is separate). */
 export function repeatFlags(rows: readonly QaCallRow[], windowDays: number): Map<string, boolean> {
   const byNumber = new Map<string, QaCallRow[]>();
-  for (const r of rows) if (r.customerNumber) byNumber.set(r.customerNumber, [...(byNumber.get(r.customerNumber) ?? []), r]);
+  for (const r of rows) {
+    const who = customerOf(r);
+    if (who) byNumber.set(who, [...(byNumber.get(who) ?? []), r]);
+  }
   const out = new Map<string, boolean>();
   const windowMs = windowDays * 86400_000;
   for (const calls of byNumber.values()) {
@@ -107,7 +120,7 @@ export function qaFigures(rows: readonly QaCallRow[], o: QaOptions): QaFigures[]
       const d = known.reduce((a, c) => a + c.durationSec, 0);
       return d > 0 ? r3(known.reduce((a, c) => a + f(c)!, 0) / d) : null;
     };
-    const withNumber = calls.filter((c) => c.customerNumber);
+    const withNumber = calls.filter((c) => customerOf(c) !== null);
     out.push({
       key,
       period,

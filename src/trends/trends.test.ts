@@ -129,4 +129,20 @@ describe('QA figures (hand-computed)', async () => {
     expect(f[1]!.passRate).toBeNull();
     expect([...repeatFlags(rows, 30)].filter(([, v]) => v).map(([k]) => k).sort()).toEqual(['c1', 'c2']);
   });
+  it('repeat contacts are matched on the customer id where the metadata has one, not on the last 4 digits', () => {
+    const calls = [
+      // two customers whose numbers end in the same 4 digits, a day apart
+      row('d1', { customerNumber: '*******8001', customerId: 'CRM-1', startedAt: '2026-11-02T10:00:00Z' }),
+      row('d2', { customerNumber: '*******8001', customerId: 'CRM-2', startedAt: '2026-11-03T10:00:00Z' }),
+      // one customer calling from two numbers
+      row('e1', { customerNumber: '*******1111', customerId: 'CRM-9', startedAt: '2026-11-02T12:00:00Z' }),
+      row('e2', { customerNumber: '*******2222', customerId: 'CRM-9', startedAt: '2026-11-05T12:00:00Z' }),
+    ];
+    const flagged = (rs: typeof calls) => [...repeatFlags(rs, 7)].filter(([, v]) => v).map(([k]) => k).sort();
+    expect(flagged(calls)).toEqual(['e1']);
+    // without ids the masked numbers are all there is: d1 and d2 look like one customer, e1 and e2 like two
+    const noIds = calls.map((r) => ({ ...r, customerId: null }));
+    expect(flagged(noIds)).toEqual(['d1']);
+    expect(qaFigures(calls, { by: 'month', groupBy: 'all', passShare: 0.8, repeatWindowDays: 7 })[0]!.repeatContactRate).toBe(0.25);
+  });
 });
