@@ -114,6 +114,12 @@ for (const makeBackend of BACKENDS) {
       await expect(add({ role: 'boss', agentId: 'A9' })).rejects.toThrow(/role "boss"/);
       await expect(add({ username: 'bad name', agentId: 'A9' })).rejects.toThrow(/username "bad name"/);
       await expect(add({ agentId: 'A9', password: 'short' })).rejects.toThrow(/at least 10/);
+      // one active agent user per agent id: a second one would see (and dispute) ag1's calls, and its team's
+      // supervisor would see them too
+      await expect(add({ username: 'ag1-again', agentId: 'A1', team: 'green' })).rejects.toThrow(/agent id A1 already belongs to the active agent user "ag1"/);
+      const ag2 = (await api.services.users.list()).find((u) => u.username === 'ag2')!;
+      await expect(api.services.users.update(systemActor('test'), ag2.id, { agentId: 'A1' })).rejects.toThrow(/already belongs/);
+      expect((await api.services.users.get(ag2.id)).agentId).toBe('A2');
       expect((await api.services.users.list()).map((u) => u.username).sort()).toEqual(USERS.map((u) => u.username).sort());
     });
 
@@ -668,9 +674,17 @@ for (const makeBackend of BACKENDS) {
       let r = await as.admin.req('POST', '/api/users', { username: 'new-agent', role: 'agent', password: PASSWORD });
       expect(r.status).toBe(422);
       expect(r.body.error.message).toMatch(/agentId|agent-id/);
+      // agent id A2 belongs to ag2 while ag2 is active: a second agent user for it is refused, and allowed once ag2 is disabled
+      r = await as.admin.req('POST', '/api/users', { username: 'new-agent', role: 'agent', agentId: 'A2', team: 'green', password: PASSWORD });
+      expect(r.status).toBe(409);
+      expect(r.body.error.message).toMatch(/agent id A2 already belongs to the active agent user "ag2"/);
+      const ag2Id = (list.body.users as { id: string; username: string }[]).find((u) => u.username === 'ag2')!.id;
+      expect((await as.admin.req('PATCH', `/api/users/${ag2Id}`, { disabled: true })).status).toBe(200);
       r = await as.admin.req('POST', '/api/users', { username: 'new-agent', role: 'agent', agentId: 'A2', team: 'green', password: PASSWORD });
       expect(r.status).toBe(201);
       const id = r.body.id as string;
+      // nor can ag2 come back while new-agent holds A2
+      expect((await as.admin.req('PATCH', `/api/users/${ag2Id}`, { disabled: false })).status).toBe(409);
       const fresh = new ApiClient(api.base);
       expect((await fresh.login('new-agent', PASSWORD)).status).toBe(200);
       expect(ids(await fresh.req('GET', '/api/calls'))).toEqual([B]);
@@ -678,6 +692,8 @@ for (const makeBackend of BACKENDS) {
       r = await as.admin.req('PATCH', `/api/users/${id}`, { role: 'supervisor' });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ role: 'supervisor', team: 'green' });
+      // A2 is free again: ag2 comes back
+      expect((await as.admin.req('PATCH', `/api/users/${ag2Id}`, { disabled: false })).status).toBe(200);
       expect((await fresh.req('GET', '/api/me')).status).toBe(401);
       r = await as.admin.req('PATCH', `/api/users/${id}`, { team: null });
       expect(r.status).toBe(422);
@@ -700,7 +716,11 @@ for (const makeBackend of BACKENDS) {
       expect(r.body.error.message).toMatch(/last active admin/);
       expect((await as.admin.req('PATCH', '/api/users/00000000-0000-4000-8000-000000000000', { disabled: true })).status).toBe(404);
       const updates = await api.services.audit.query({ action: 'user.update', limit: 10 });
-      expect(updates[0]).toMatchObject({ actor: 'admin', details: { username: 'new-agent', changed: { role: { from: 'agent', to: 'supervisor' } } } });
+      const roleChange = updates.find((u) => (u.details as { username?: string; changed?: { role?: unknown } }).username === 'new-agent' && (u.details as { changed?: { role?: unknown } }).changed?.role);
+      expect(roleChange).toMatchObject({ actor: 'admin', details: { username: 'new-agent', changed: { role: { from: 'agent', to: 'supervisor' } } } });
+      expect(updates.filter((u) => (u.details as { username?: string }).username === 'ag2').map((u) => (u.details as { changed: unknown }).changed)).toEqual(
+        expect.arrayContaining([{ disabled: { from: false, to: true } }, { disabled: { from: true, to: false } }]),
+      );
     });
 
     it('logout revokes the session at once; sessions expire', async () => {

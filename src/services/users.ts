@@ -76,6 +76,7 @@ export class UsersService {
     }
     const problem = passwordProblem(input.password);
     if (problem) throw new ServiceError(422, 'invalid', problem);
+    if (role === 'agent') await this.agentIdFree(input.agentId!, null);
     const row = await this.repo.addUser({
       username: input.username,
       role,
@@ -86,6 +87,18 @@ export class UsersService {
     if (!row) throw new ServiceError(409, 'conflict', `user "${input.username}" already exists`);
     await this.audit.audit(actor, 'user.add', { type: 'user', id: row.id }, { username: row.username, role, agentId: row.agentId, team: row.team });
     return userView(row);
+  }
+
+  /**
+   * An agent sees every call whose metadata carries their agentId, and disputes them as their own: two active
+   * agent users with one agentId would each see, and dispute, the other's calls (and the second one's team
+   * supervisor would see the first one's calls). A disabled user's agentId can be given to someone new.
+   */
+  private async agentIdFree(agentId: string, self: string | null): Promise<void> {
+    const holder = (await this.repo.activeAgentsWithId(agentId)).find((o) => o.id !== self);
+    if (holder) {
+      throw new ServiceError(409, 'conflict', `agent id ${agentId} already belongs to the active agent user "${holder.username}": disable that user first, or use the right agent id`);
+    }
   }
 
   async get(id: string): Promise<UserView> {
@@ -116,6 +129,7 @@ export class UsersService {
     };
     if (next.role === 'agent' && !next.agentId) throw new ServiceError(422, 'invalid', 'an agent needs an agentId: the agentId their calls carry in the call metadata');
     if (next.role === 'supervisor' && !next.team) throw new ServiceError(422, 'invalid', 'a supervisor needs a team');
+    if (next.role === 'agent' && !next.disabled) await this.agentIdFree(next.agentId!, u.id);
     const losesAdmin = u.role === 'admin' && !u.disabled && (next.role !== 'admin' || next.disabled);
     if (losesAdmin && (await this.repo.countActiveAdmins()) <= 1) {
       throw new ServiceError(409, 'conflict', `${u.username} is the last active admin: add another admin first`);

@@ -57,6 +57,15 @@ export class UsersRepo {
     return row ?? null;
   }
 
+  /** Active (not disabled) agent users who carry `agentId`: whoever logs in as one of them sees that agent's calls. */
+  async activeAgentsWithId(agentId: string): Promise<UserRow[]> {
+    return this.db
+      .select()
+      .from(users)
+      .where(and(eq(users.role, 'agent'), eq(users.agentId, agentId), eq(users.disabled, false)))
+      .orderBy(asc(users.username));
+  }
+
   async countActiveAdmins(): Promise<number> {
     const [r] = await this.db.select({ n: count() }).from(users).where(and(eq(users.role, 'admin'), eq(users.disabled, false)));
     return Number(r?.n ?? 0);
