@@ -105,6 +105,9 @@ export function register(program: Command): void {
     .action(async (name: string, o: { label: string; days?: string }) => {
       const days = o.days === undefined ? undefined : Number(o.days);
       if (days !== undefined && !(days > 0)) throw new Error(`--days must be a positive number, got "${o.days}"`);
+      // as the API: at most 3650 days (Infinity or 99999999 days was past the last representable date: "Invalid time value")
+      if (days !== undefined && !(days <= MAX_TOKEN_DAYS)) throw new Error(`--days must be at most ${MAX_TOKEN_DAYS} (10 years, as the API allows; leave it out for a token that never expires), got "${o.days}"`);
+      if (!o.label.trim()) throw new Error('--label must not be empty (it is how the token is told apart in callqa users tokens)');
       const t = await withServices(data(), (s) => s.users.createToken(actor(), name, o.label, days));
       process.stdout.write(`${t.token}\n`);
       process.stderr.write(`token for ${name} (${o.label}${t.expiresAt ? `, expires ${t.expiresAt}` : ''}): store it now, it is not shown again\n`);
@@ -139,3 +142,6 @@ export function register(program: Command): void {
       process.stdout.write(r.alreadyRevoked ? `token ${id} of ${r.username} (${r.label}) was already revoked\n` : `revoked token ${id} of ${r.username} (${r.label})\n`);
     });
 }
+
+/** the longest token lifetime --days takes, the API's limit too (src/api/routes/users.ts): 10 years; no --days = never expires */
+const MAX_TOKEN_DAYS = 3650;

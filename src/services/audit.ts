@@ -6,6 +6,8 @@
 import { AuditRepo, type AuditQuery } from '../store/audit-repo.js';
 import type { StoreDb } from '../store/db.js';
 import type { AuditRow } from '../store/schema.js';
+import { isUuid } from './call-access.js';
+import { ServiceError } from './errors.js';
 import type { Actor } from './types.js';
 
 export interface AuditTarget {
@@ -50,6 +52,9 @@ export class AuditService {
   }
 
   async query(q: AuditQuery): Promise<AuditEntry[]> {
+    // a short id as `callqa calls list` prints it must not reach the uuid cast (a raw 22P02 database error)
+    if (q.callId != null && !isUuid(q.callId))
+      throw new ServiceError(400, 'bad_request', `--call must be a whole call id (a UUID, as callqa calls list --json prints it), got "${q.callId}"`);
     return (await this.repo.query(q)).map(toEntry);
   }
 }

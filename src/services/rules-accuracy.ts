@@ -14,7 +14,7 @@ import type { StoreDb } from '../store/db.js';
 import type { Repository } from '../store/repository.js';
 import { TriageRepo, type DecisionRow } from '../store/triage-repo.js';
 import type { AuditService } from './audit.js';
-import { callScope, type CallAccess } from './call-access.js';
+import { callScope, isUuid, type CallAccess } from './call-access.js';
 import { ServiceError, forbidden } from './errors.js';
 import type { Actor, AuthUser } from './types.js';
 
@@ -119,7 +119,11 @@ export class RulesAccuracyService {
    */
   async exportExample(user: AuthUser | null, callId: string, itemId: string, opts: { mask?: boolean } = {}): Promise<ExportedExample> {
     if (user && user.role === 'agent') throw forbidden('agents do not export examples');
-    const call = user ? await this.access.authorizeCall(user, callId) : await this.access.repo.getCall({ kind: 'all' }, callId);
+    const call = user
+      ? await this.access.authorizeCall(user, callId)
+      : isUuid(callId) // the CLI's caller may give the short id callqa calls list prints: never a raw uuid-cast error
+        ? await this.access.repo.getCall({ kind: 'all' }, callId)
+        : null;
     if (!call) throw new ServiceError(404, 'not_found', `call ${callId} not found`);
     if (!call.reviewId || !call.reviewScorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no review: decide the item first`);
     const decision = await this.repo.latestDecision(call.reviewId, itemId);

@@ -1,0 +1,54 @@
+/**
+ * Arguments a user naturally gets wrong on the less-travelled commands: the 8-character call ids that
+ * `callqa calls list` prints (not UUIDs) and an absurd token lifetime. Each must be a plain usage error
+ * (exit 2) that says what to give, never a raw database or JavaScript error. Runs the CLI from source.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = path.join(import.meta.dirname, '..', 'src', 'cli', 'bin.js');
+
+function callqa(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, input, encoding: 'utf8', maxBuffer: 1 << 24 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('bad ids and values on audit / review example / users token', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callqa-bad-args-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('audit --call with a short (non-UUID) call id is a usage error, not a database error', () => {
+    const r = callqa(['audit', '--data', dir, '--call', '69284825']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/database error|22P02/);
+    expect(r.stderr).toMatch(/--call.*UUID.*"69284825"/);
+  }, 60_000);
+
+  it('review example with a short (non-UUID) call id says the call is not found', () => {
+    const r = callqa(['review', 'example', '69284825', 'greeting', '--data', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/database error|22P02/);
+    expect(r.stderr).toMatch(/call 69284825 not found/);
+  }, 60_000);
+
+  it('users token --days beyond the API limit of 3650 days or an empty --label is refused with a message, not "Invalid time value"', () => {
+    expect(callqa(['users', 'add', 'li.na', '--role', 'inspector', '--password-stdin', '--data', dir], 'correct horse battery').code).toBe(0);
+    for (const days of ['99999999', 'Infinity']) {
+      const r = callqa(['users', 'token', 'li.na', '--days', days, '--data', dir]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).not.toMatch(/cqa_/);
+      expect(r.stderr).not.toMatch(/Invalid time value/);
+      expect(r.stderr).toMatch(/--days/);
+    }
+    const empty = callqa(['users', 'token', 'li.na', '--label', '', '--data', dir]);
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).not.toMatch(/cqa_/);
+    expect(empty.stderr).toMatch(/--label/);
+    const ok = callqa(['users', 'token', 'li.na', '--days', '365', '--data', dir]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^cqa_/m);
+  }, 120_000);
+});
