@@ -52,3 +52,19 @@ describe('bad ids and values on audit / review example / users token', () => {
     expect(ok.stdout).toMatch(/^cqa_/m);
   }, 120_000);
 });
+
+describe('tables written to a pipe or file carry no terminal colour codes', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callqa-plain-tables-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('users list, users tokens, audit, models list, pipelines list/show print plain tables', () => {
+    expect(callqa(['users', 'add', 'wang', '--role', 'inspector', '--team', '蓝队', '--password-stdin', '--data', dir], 'correct horse battery').code).toBe(0);
+    expect(callqa(['users', 'token', 'wang', '--data', dir]).code).toBe(0);
+    for (const args of [['users', 'list', '--data', dir], ['users', 'tokens', 'wang', '--data', dir], ['audit', '--data', dir], ['models', 'list'], ['pipelines', 'list'], ['pipelines', 'show', 'default']]) {
+      const r = callqa(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/┌/);
+      expect(r.stdout.includes('\u001b['), args.join(' ')).toBe(false);
+    }
+  }, 240_000);
+});

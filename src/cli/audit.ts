@@ -33,7 +33,7 @@ export function register(program: Command): void {
           for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
           return;
         }
-        const t = new Table({ head: ['#', 'at (UTC)', 'who', 'action', 'target', 'details'], wordWrap: true, colWidths: [null, null, null, null, null, 60] as never });
+        const t = new Table({ head: ['#', 'at (UTC)', 'who', 'action', 'target', 'details'], wordWrap: true, colWidths: [null, null, null, null, null, 60] as never, style: { head: [], border: [] } });
         for (const e of entries) {
           t.push([e.id, e.at.replace('T', ' ').slice(0, 19), e.actor, e.action, `${e.target.type} ${e.target.id.slice(0, 8)}`, JSON.stringify(e.details)]);
         }

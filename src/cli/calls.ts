@@ -79,7 +79,7 @@ export function register(program: Command): void {
         return;
       }
       const Table = (await import('cli-table3')).default;
-      const t = new Table({ head: ['call', 'file', 'agent', 'team', 'program', 'review', 'score'], style: { head: [] } });
+      const t = new Table({ head: ['call', 'file', 'agent', 'team', 'program', 'review', 'score'], style: { head: [], border: [] } });
       for (const r of rows) {
         const score = r.score === null ? '—' : `${r.score}/${r.maxScore}${r.fatal ? ' fatal' : ''}${r.final ? ' final' : Number(r.openItems) > 0 ? ` · ${r.openItems} to review` : ' · draft'}`;
         t.push([String(r.callId).slice(0, 8), r.file, r.agentId ?? '', r.team ?? '', r.program, r.reviewState, score]);

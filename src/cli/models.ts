@@ -49,7 +49,7 @@ download size when absent) and its path, then where whisper-cli is. The default 
         process.stdout.write(`${JSON.stringify({ modelsDir: modelsDir(), whisperCli: { path: whisperCliPath(), built: isWhisperCliBuilt() }, models: rows }, null, 2)}\n`);
         return;
       }
-      const table = new Table({ head: ['model', 'present', 'size', 'path'] });
+      const table = new Table({ head: ['model', 'present', 'size', 'path'], style: { head: [], border: [] } });
       for (const m of rows) {
         table.push([
           m.name + (m.name === DEFAULT_MODEL ? ' (default)' : ''),

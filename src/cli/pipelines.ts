@@ -62,7 +62,7 @@ export function register(program: Command): void {
       const { pipelines: rows, errors } = listPrograms(dirOf(o));
       if (o.json) out(JSON.stringify({ pipelines: rows, errors }, null, 2));
       else {
-        const t = new Table({ head: ['id', 'version', 'lang', 'title', 'sections', 'items', 'manual', 'max', 'examples'] });
+        const t = new Table({ head: ['id', 'version', 'lang', 'title', 'sections', 'items', 'manual', 'max', 'examples'], style: { head: [], border: [] } });
         for (const r of rows)
           t.push([r.id, r.version, r.language, r.title, r.sections, r.items, r.manualItems, r.maxTotal ?? '-', r.examples ? basename(r.examples) : '-']);
         out(t.toString());
@@ -95,6 +95,7 @@ export function register(program: Command): void {
           head: ['item', 'kind', 'points', 'rule', 'source'],
           colWidths: [26, 10, 16, 60, 40],
           wordWrap: true,
+          style: { head: [], border: [] },
         });
         for (const it of s.items) t.push([`${it.title}\n(${it.id})`, it.kind, itemPoints(it), itemRule(it), it.source]);
         out(`\n${s.title}  [${s.bonus ? `bonus, up to +${s.max}` : `${s.max} pts`}]${s.source ? `  ${s.source}` : ''}`);
@@ -127,7 +128,7 @@ export function register(program: Command): void {
       const failed = results.filter((r) => r.error || r.examples.some((e) => !e.ok)).length;
       if (o.json) out(JSON.stringify({ ok: failed === 0, results }, null, 2));
       else {
-        const t = new Table({ head: ['pipeline', 'example', 'result', 'total', 'detail'], colWidths: [22, 34, 8, 7, 70], wordWrap: true });
+        const t = new Table({ head: ['pipeline', 'example', 'result', 'total', 'detail'], colWidths: [22, 34, 8, 7, 70], wordWrap: true, style: { head: [], border: [] } });
         for (const r of results) {
           if (r.error) t.push([r.pipeline, '-', 'ERROR', '-', r.error]);
           else if (r.examples.length === 0) t.push([r.pipeline, '(no examples file)', '-', '-', '']);

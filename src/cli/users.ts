@@ -61,7 +61,7 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         return;
       }
-      const t = new Table({ head: ['user', 'role', 'agent id', 'team', 'status', 'created'] });
+      const t = new Table({ head: ['user', 'role', 'agent id', 'team', 'status', 'created'], style: { head: [], border: [] } });
       for (const u of list) t.push([u.username, u.role, u.agentId ?? '', u.team ?? '', u.disabled ? 'disabled' : 'active', u.createdAt.slice(0, 10)]);
       process.stdout.write(`${t.toString()}\n`);
     });
@@ -128,7 +128,7 @@ export function register(program: Command): void {
         process.stdout.write(`${name} has no API tokens (callqa users token ${name})\n`);
         return;
       }
-      const t = new Table({ head: ['id', 'label', 'created', 'expires', 'status'] });
+      const t = new Table({ head: ['id', 'label', 'created', 'expires', 'status'], style: { head: [], border: [] } });
       for (const k of list) t.push([k.id, k.label, k.createdAt.slice(0, 16).replace('T', ' '), k.expiresAt ? k.expiresAt.slice(0, 10) : 'never', k.status]);
       process.stdout.write(`${t.toString()}\n`);
     });
