@@ -68,3 +68,11 @@ describe('tables written to a pipe or file carry no terminal colour codes', () =
     }
   }, 240_000);
 });
+
+describe('review plan header', () => {
+  it('names the ISO week by its Monday and Sunday, not the exclusive end (next Monday)', async () => {
+    const { formatPlan } = await import('../src/cli/review.js');
+    const header = formatPlan({ week: '2026-W49', start: '2026-11-30T00:00:00.000Z', end: '2026-12-07T00:00:00.000Z', programs: [] } as never).split('\n')[0];
+    expect(header).toBe('review plan for 2026-W49 (2026-11-30 to 2026-12-06)');
+  });
+});

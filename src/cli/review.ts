@@ -76,7 +76,9 @@ const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 export function formatPlan(r: PlanReport): string {
   const plain = { style: { head: [], border: [] } };
-  const out: string[] = [`review plan for ${r.week} (${r.start.slice(0, 10)} to ${r.end.slice(0, 10)})${r.team ? `, team ${r.team}` : ''}`];
+  // r.end is the exclusive end (next Monday 00:00): show the week's last day, Sunday
+  const lastDay = new Date(Date.parse(r.end) - 1).toISOString().slice(0, 10);
+  const out: string[] = [`review plan for ${r.week} (${r.start.slice(0, 10)} to ${lastDay})${r.team ? `, team ${r.team}` : ''}`];
   if (!r.programs.length) out.push('no analysed calls this week');
   for (const p of r.programs) {
     const x = p.plan;
