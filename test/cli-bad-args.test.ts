@@ -76,3 +76,17 @@ describe('review plan header', () => {
     expect(header).toBe('review plan for 2026-W49 (2026-11-30 to 2026-12-06)');
   });
 });
+
+describe('calls export --out into a folder that does not exist', () => {
+  it('is a plain error (exit 2) naming the file, not an unhandled stream error with a stack trace', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'callqa-export-out-'));
+    try {
+      const r = callqa(['calls', 'export', '--data', dir, '-o', path.join(dir, 'no-such-folder', 'x.csv')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toMatch(/Unhandled 'error' event|at emitErrorNT/);
+      expect(r.stderr).toMatch(/callqa: cannot write --out .*x\.csv: ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

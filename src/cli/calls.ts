@@ -101,9 +101,25 @@ export function register(program: Command): void {
         actor(),
         import('node:fs'),
       ]);
-      const out = o.out ? createWriteStream(o.out) : process.stdout;
+      // open the file before the database: an unwritable --out (no such folder, no permission) is a plain
+      // error, not an unhandled stream 'error' event that kills the process with a stack trace
+      let out: NodeJS.WritableStream = process.stdout;
+      let writeError: Error | undefined;
+      if (o.out) {
+        const file = createWriteStream(o.out);
+        try {
+          await once(file, 'open');
+        } catch (err) {
+          throw new Error(`cannot write --out ${o.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+        }
+        file.on('error', (err) => {
+          writeError ??= err;
+        });
+        out = file;
+      }
       // back-pressure: wait for 'drain' when the buffer is full (events.once rejects if the stream errors meanwhile)
       const write = async (s: string) => {
+        if (writeError) throw new Error(`cannot write --out ${o.out}: ${writeError.message}`);
         if (!out.write(s)) await once(out, 'drain');
       };
       let n = 0;
