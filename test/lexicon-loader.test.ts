@@ -63,6 +63,19 @@ describe('lexicon loader', () => {
     expect(both.version).toMatch(/^en@1\|2#/);
     expectConfigError(() => loadLexicons(root, ['missing']), 'missing', 'lexicon set not found');
   });
+
+  it('refuses one id in two files of the same set (it would silently drop the earlier entry)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'callqa-lex-'));
+    mkdirSync(join(root, 'acme'));
+    writeFileSync(join(root, 'acme', 'politeness.yaml'), 'version: 1\nlanguage: en\ncategory: politeness\nentries:\n  - { id: en.polite.please, phrases: [please] }\n');
+    writeFileSync(join(root, 'acme', 'thanks.yaml'), 'version: 1\nlanguage: en\ncategory: thanks\nentries:\n  - { id: en.polite.please, phrases: [cheers] }\n');
+    expectConfigError(() => loadLexicons(root, ['acme']), 'acme/thanks.yaml', 'entries[0] (id en.polite.please).id', 'duplicate id', 'acme/politeness.yaml');
+    // across sets it is the documented override
+    mkdirSync(join(root, 'base'));
+    rmSync(join(root, 'acme', 'thanks.yaml'));
+    writeFileSync(join(root, 'base', 'politeness.yaml'), 'version: 1\nlanguage: en\ncategory: politeness\nentries:\n  - { id: en.polite.please, phrases: [pls] }\n');
+    expect(loadLexicons(root, ['base', 'acme']).entries.map((e) => e.phrases)).toEqual([['please']]);
+  });
 });
 
 describe('parsed lexicons and YAML are cached by content (and code)', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { cacheKey, cachedJson, moduleTexts, packageJsonText } from '../config/cache.js';
 import { parseYaml, yamlVersion } from '../config/yaml.js';
@@ -150,10 +150,10 @@ export function loadLexicons(rootDir: string, sets?: readonly string[]): LoadedL
   const setDirs = (sets && sets.length > 0 ? [...sets] : readdirSync(rootDir).filter((n) => statSync(join(rootDir, n)).isDirectory()).sort()).map(
     (s) => (isAbsolute(s) ? s : resolve(rootDir, s)),
   );
-  const found: { rel: string; bytes: Buffer }[] = [];
+  const found: { rel: string; set: string; bytes: Buffer }[] = [];
   for (const dir of setDirs) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`${dir}: lexicon set not found (pipeline field lexicons)`);
-    for (const path of listSetFiles(dir)) found.push({ rel: relative(rootDir, path) || path, bytes: readFileSync(path) });
+    for (const path of listSetFiles(dir)) found.push({ rel: relative(rootDir, path) || path, set: dir, bytes: readFileSync(path) });
   }
   if (found.length === 0) throw new ConfigError(`${rootDir}: no lexicon files (*.yaml, *.json) in ${setDirs.join(', ')}`);
   // Start-up time: parsing and validating the YAML is most of a short run's pipeline loading (~0.2 s), and
@@ -162,13 +162,34 @@ export function loadLexicons(rootDir: string, sets?: readonly string[]): LoadedL
   return cachedJson('lexicons', key, () => parseLexiconFiles(found));
 }
 
-function parseLexiconFiles(found: readonly { rel: string; bytes: Buffer }[]): LoadedLexicons {
+/**
+ * Ids are unique within a set (one folder); only a later set may replace an entry by its id. The same id in two
+ * files of one set (a copied entry, a pasted block) would otherwise drop the earlier file's entry without a word.
+ */
+function checkUniqueInSet(entries: readonly LexiconEntry[], rel: string, set: string, seenInSet: Map<string, Map<string, string>>): void {
+  let ids = seenInSet.get(set);
+  if (!ids) seenInSet.set(set, (ids = new Map()));
+  entries.forEach((e, i) => {
+    const other = ids.get(e.id);
+    if (other !== undefined && other !== rel) {
+      throw new ConfigError(
+        `${rel}: entries[${i}] (id ${e.id}).id: duplicate id: ${other} already has an entry "${e.id}" in this lexicon set ` +
+          `(ids must be unique within a set; only a later set in the pipeline's lexicons: list may replace an entry by id)`,
+      );
+    }
+    ids.set(e.id, rel);
+  });
+}
+
+function parseLexiconFiles(found: readonly { rel: string; set: string; bytes: Buffer }[]): LoadedLexicons {
   const byId = new Map<string, LexiconEntry>();
+  const seenInSet = new Map<string, Map<string, string>>();
   const files: LexiconFileInfo[] = [];
   const quoteMarkers: Record<LexiconLanguage, string[]> = { zh: [], en: [] };
   const hash = createHash('sha256');
-  for (const { rel, bytes } of found) {
+  for (const { rel, set, bytes } of found) {
     const parsed = parseLexiconFile(bytes.toString('utf8'), rel);
+    checkUniqueInSet(parsed.entries, rel, set, seenInSet);
     const sha = createHash('sha256').update(bytes).digest('hex');
     hash.update(rel).update('\0').update(bytes).update('\0');
     files.push({ ...parsed.info, sha256: sha });
@@ -203,8 +224,10 @@ export function lexiconsFromTexts(texts: Record<string, string>): LoadedLexicons
   const files: LexiconFileInfo[] = [];
   const quoteMarkers: Record<LexiconLanguage, string[]> = { zh: [], en: [] };
   const hash = createHash('sha256');
+  const seenInSet = new Map<string, Map<string, string>>();
   for (const name of Object.keys(texts).sort()) {
     const parsed = parseLexiconFile(texts[name], name);
+    checkUniqueInSet(parsed.entries, name, dirname(name), seenInSet);
     hash.update(name).update('\0').update(texts[name]).update('\0');
     files.push({ ...parsed.info, sha256: createHash('sha256').update(texts[name]).digest('hex') });
     for (const e of parsed.entries) byId.set(e.id, e);
