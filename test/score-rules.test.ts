@@ -195,6 +195,15 @@ describe('rule schema', () => {
     expect(r.error!.issues.map((i) => i.message).join('; ')).toMatch(msg);
   });
 
+  it('names lookahead/backreferences only when the pattern uses them', () => {
+    const msg = (regex: string) => ConditionSchema.safeParse({ regex }).error!.issues.map((i) => i.message).join('; ');
+    expect(msg('can i (have')).toMatch(/missing closing \)/);
+    expect(msg('can i (have')).not.toMatch(/lookahead/);
+    expect(msg('(a{1000}){1000}')).not.toMatch(/lookahead/);
+    expect(msg('a(?!b)')).toMatch(/lookahead, lookbehind and backreferences are not supported/);
+    expect(msg('(a)\\1')).toMatch(/backreferences are not supported/);
+  });
+
   it('nested errors carry their path', () => {
     const r = ConditionSchema.safeParse({ all: [{ event: 'x' }, { relative: { to: { event: 'a' }, find: { keywords: [] }, position: 'after' } }] });
     expect(r.success).toBe(false);

@@ -192,7 +192,10 @@ function regexPattern() {
       if (problem) {
         ctx.addIssue({
           code: 'custom',
-          message: `not a valid regular expression for callqa's linear-time (RE2) engine: ${problem} (lookahead, lookbehind and backreferences are not supported)`,
+          // the RE2 hint only where it explains the problem: after "missing closing )" it sent authors hunting for a lookahead
+          message: `not a valid regular expression for callqa's linear-time (RE2) engine: ${problem}${
+            /\(\?<?[=!]|\\[1-9]/.test(src) ? ' (lookahead, lookbehind and backreferences are not supported: write an exclude: pattern instead)' : ''
+          }`,
         });
       }
     });
