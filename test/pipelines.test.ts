@@ -206,6 +206,27 @@ scorecard:
   });
 });
 
+describe('examples files: errors say what is expected', () => {
+  it('a misspelt item status names the statuses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callqa-ex-'));
+    const f = join(dir, 'x.examples.yaml');
+    writeFileSync(f, 'pipeline: x\nexamples:\n  - name: a\n    expect:\n      items: { greeting: passed, closing: pass }\n');
+    let err: unknown;
+    try {
+      loadExamples(f);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toContain('examples[0].expect.items.greeting: unknown status "passed": expected one of pass, deducted, fatal, needs_review, not_applicable');
+    // an object with a bad key still says which key
+    writeFileSync(f, 'pipeline: x\nexamples:\n  - name: a\n    expect:\n      items: { greeting: { statuss: pass } }\n');
+    expect(() => loadExamples(f)).toThrow(/statuss/);
+    writeFileSync(f, 'pipeline: x\nexamples:\n  - name: a\n    expect:\n      mustNot: { greeting: passed }\n');
+    expect(() => loadExamples(f)).toThrow(/expect\.mustNot\.greeting: unknown status "passed": expected one of pass, deducted/);
+  });
+});
+
 describe('callqa pipelines validate (the CLI, as QA staff run it)', () => {
   it('rejects a bad text: or lexicons: block naming the file and the field, and passes a good file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callqa-validate-'));

@@ -45,7 +45,13 @@ const ItemExpectSchema = z.union([
       evidenceAt: z.array(z.number()).optional(),
     })
     .strict(),
-]);
+], {
+  // zod's own union message was a bare "Invalid input" for `greeting: passed`
+  error: (iss) =>
+    typeof iss.input === 'string'
+      ? `unknown status "${iss.input}": expected one of ${STATUSES.join(', ')} (or { status, points, deduction, occurrences, evidenceText, evidenceAt })`
+      : undefined,
+});
 
 export const ExampleSchema = z
   .object({
@@ -62,7 +68,14 @@ export const ExampleSchema = z
       .object({
         items: z.record(z.string(), ItemExpectSchema).default({}),
         /** statuses these items must not have */
-        mustNot: z.record(z.string(), z.union([z.enum(STATUSES), z.array(z.enum(STATUSES))])).default({}),
+        mustNot: z
+          .record(
+            z.string(),
+            z.union([z.enum(STATUSES), z.array(z.enum(STATUSES))], {
+              error: (iss) => (typeof iss.input === 'string' ? `unknown status "${iss.input}": expected one of ${STATUSES.join(', ')} (or a list of them)` : undefined),
+            }),
+          )
+          .default({}),
         total: z.number().optional(),
         fatal: z.boolean().optional(),
         needsReview: z.boolean().optional(),
