@@ -47,6 +47,17 @@ describe('lexicon loader', () => {
     expectConfigError(() => parseLexiconFile(base('{ id: zh.banned.x, phrases: [a] }', 'en'), 'f.yaml'), 'entries[0] (id zh.banned.x).id', 'en.');
     expectConfigError(() => parseLexiconFile('version: 1\nlanguage: zh\ncategory: rude\nentries: []\n', 'f.yaml'), 'f.yaml', 'category');
     expectConfigError(() => parseLexiconFile('version: [1\n', 'broken.yaml'), 'broken.yaml', 'cannot parse');
+    // a Chinese phrase pasted into an English file could never match
+    expectConfigError(
+      () => parseLexiconFile(base('{ id: en.banned.x, phrases: [whatever, 随便你] }', 'en'), 'en/banned.yaml'),
+      'en/banned.yaml',
+      'entries[0] (id en.banned.x).phrases[1]',
+      '"随便你" contains Chinese characters',
+      'zh file',
+    );
+    expectConfigError(() => parseLexiconFile(base('{ id: en.banned.x, phrases: [whatever], exceptions: [whatever 吧] }', 'en'), 'f.yaml'), '.exceptions[0]');
+    // English in a Chinese file stays allowed (code-switched speech is matched in Chinese too)
+    expect(parseLexiconFile(base('{ id: zh.banned.x, phrases: [随便你, whatever], source: s }'), 'f.yaml').entries[0]!.phrases).toContain('whatever');
   });
 
   it('later sets override entries by id and change the version', () => {

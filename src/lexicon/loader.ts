@@ -65,6 +65,9 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
     if (f.category === 'hold' && e.kind !== 'before' && e.kind !== 'after') {
       throw new ConfigError(`${where}.kind: hold entries need kind: before | after`);
     }
+    if (f.language === 'en') {
+      for (const field of ['phrases', 'exceptions'] as const) refuseHanInEnglish(e[field], `${where}.${field}`);
+    }
     const phrases = expandAll(e.phrases, `${where}.phrases`);
     const exceptions = expandAll(e.exceptions, `${where}.exceptions`);
     return {
@@ -92,6 +95,20 @@ export function parseLexiconFile(text: string, file: string): { entries: Lexicon
     info: { file, language: f.language, category: f.category, version: f.version, entries: entries.length },
     quoteMarkers: f.language === 'en' ? withoutApostrophes(expandAll(f.quoteMarkers, `${file}: quoteMarkers`)) : expandAll(f.quoteMarkers, `${file}: quoteMarkers`),
   };
+}
+
+const HAN = /\p{Script=Han}/u;
+/**
+ * The English matcher reads words of letters and digits and treats a token holding Chinese as a pause, so a
+ * Chinese phrase in an English file (a copy-paste into the wrong language's folder) could never match: refused
+ * at load with where it belongs, instead of a list that silently finds nothing.
+ */
+function refuseHanInEnglish(phrases: readonly string[], where: string): void {
+  phrases.forEach((p, j) => {
+    if (HAN.test(p)) {
+      throw new ConfigError(`${where}[${j}]: "${p}" contains Chinese characters, which an English (language: en) file never matches: move it to a zh file`);
+    }
+  });
 }
 
 /** each phrase's `(a|b|)` alternatives written out (./alternatives.ts); a malformed one names the file, entry and phrase */
