@@ -109,13 +109,14 @@ Exit codes: 0 all files analysed; 1 at least one file failed (the others are sti
 Environment: DATABASE_URL (PostgreSQL server instead of the embedded database), CALLQA_DATA_DIR,
 CALLQA_STAGE_BUDGET_SEC / CALLQA_STAGE_BUDGET_X (time budget per stage: max(seconds, x × call length);
 default 600 s or 3× the call's length; a call over it fails, the batch goes on),
-FFMPEG_PATH / FFPROBE_PATH (use a system ffmpeg), CALLQA_MODELS_DIR (whisper models), CALLQA_CACHE_DIR
+FFMPEG_PATH / FFPROBE_PATH (use a system ffmpeg), CALLQA_PIPELINES_DIR (where --pipeline <id> is looked up;
+default pipelines/), CALLQA_LEXICONS_DIR (lexicon sets; default lexicons/), CALLQA_MODELS_DIR (whisper models), CALLQA_CACHE_DIR
 (the database template, parsed lexicons, built matchers; default node_modules/.cache/callqa).
 
 Examples:
   callqa analyze samples/
   callqa analyze --json report.json --channels customer,agent calls/2026-11-21/
-  callqa analyze --no-transcribe --pipeline inbound-service recording.wav`,
+  callqa analyze --no-transcribe --pipeline inbound-service-zh recording.wav`,
     )
     .action(async (paths: string[], opts: AnalyzeCliOptions) => {
       process.exitCode = await runAnalyze(paths, opts);

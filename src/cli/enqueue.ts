@@ -81,7 +81,7 @@ CALLQA_QUEUE_PREFIX (Redis key prefix, default callqa).
 
 Examples:
   callqa enqueue calls/2026-11-21/
-  callqa enqueue --pipeline inbound-service --no-transcribe manifest.csv`,
+  callqa enqueue --pipeline inbound-service-zh --no-transcribe manifest.csv`,
     )
     .action(async (paths: string[], opts: EnqueueCliOptions) => {
       process.exitCode = await runEnqueue(paths, opts);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
+import { resolvePipelineFile } from '../pipeline/loader.js';
 import { COMMANDS, buildProgram, commandWord, main, registerCommands, type CommandEntry } from './main.js';
 
 /** Start-up: only the command that runs is imported; the top-level help is built from the table alone. */
@@ -44,6 +45,19 @@ describe('callqa command table', () => {
       expect(cmd?.description()).toBe(c.summary);
     }
   }, 180_000); // imports every command's module: slow on a loaded machine
+
+  it('every --pipeline named in a help example is a shipped program, and analyze names the folders QA staff move', async () => {
+    for (const name of ['analyze', 'enqueue', 'rescore']) {
+      const p = new Command('callqa');
+      (await COMMANDS.find((c) => c.name === name)!.load()).register(p);
+      const cmd = p.commands.find((x) => x.name() === name)!;
+      let help = '';
+      cmd.configureOutput({ writeOut: (s) => void (help += s), writeErr: (s) => void (help += s) });
+      cmd.outputHelp();
+      for (const m of help.matchAll(/^\s+callqa .*--pipeline (\S+)/gm)) expect(() => resolvePipelineFile(m[1]!), `${name}: ${m[0]}`).not.toThrow();
+      if (name === 'analyze') for (const v of ['CALLQA_PIPELINES_DIR', 'CALLQA_LEXICONS_DIR']) expect(help).toContain(v);
+    }
+  }, 120_000);
 
   it('usage errors exit 2 (README: 1 means a file failed), help exits 0', async () => {
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
