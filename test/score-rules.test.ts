@@ -204,6 +204,13 @@ describe('rule schema', () => {
     expect(msg('(a)\\1')).toMatch(/backreferences are not supported/);
   });
 
+  it('refuses a regex written in Traditional characters (sentences are matched in Simplified) and says what to write', () => {
+    const msg = (c: unknown) => ConditionSchema.safeParse(c).error?.issues.map((i) => i.message).join('; ') ?? '';
+    expect(msg({ regex: '工號\\d{4}' })).toMatch(/Traditional characters.*write "工号\\d\{4\}"/);
+    expect(msg({ regex: '工号\\d{4}', exclude: '聽不清楚' })).toMatch(/write "听不清楚"/);
+    expect(ConditionSchema.safeParse({ regex: '工号\\d{4}', exclude: '听不清楚' }).success).toBe(true);
+  });
+
   it('nested errors carry their path', () => {
     const r = ConditionSchema.safeParse({ all: [{ event: 'x' }, { relative: { to: { event: 'a' }, find: { keywords: [] }, position: 'after' } }] });
     expect(r.success).toBe(false);

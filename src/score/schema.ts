@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DisputeSettingsSchema } from '../review/settings.js';
+import { toSimplifiedChinese } from '../core/normalise.js';
 import { linearRegexProblem } from './linear-regex.js';
 
 /**
@@ -196,6 +197,15 @@ function regexPattern() {
           message: `not a valid regular expression for callqa's linear-time (RE2) engine: ${problem}${
             /\(\?<?[=!]|\\[1-9]/.test(src) ? ' (lookahead, lookbehind and backreferences are not supported: write an exclude: pattern instead)' : ''
           }`,
+        });
+        return;
+      }
+      // sentences are matched in Simplified (docs/pipelines.md): a pattern written in Traditional never matches
+      const simplified = toSimplifiedChinese(src);
+      if (simplified !== src) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${src}" has Traditional characters, but sentences are matched in Simplified Chinese, so it would never match: write "${simplified}"`,
         });
       }
     });
