@@ -176,6 +176,19 @@ describe('regex conditions run in linear time (RE2)', () => {
   });
 });
 
+describe('English keywords with an apostrophe', () => {
+  it('also match a transcript that dropped it, as lexicon phrases do', () => {
+    const ctx = (text: string) =>
+      buildContext({ events: [], transcript: { engine: 'sidecar-json', language: 'en', segments: [{ speaker: 'agent', start: 0, end: 2, text, normText: normaliseText(text) }] } } as never);
+    const kw = (k: string[]) => ConditionSchema.parse({ keywords: k });
+    expect(evaluateCondition(ctx("I don't know"), kw(["don't know"])).value).toBe(true);
+    expect(evaluateCondition(ctx('I dont know'), kw(["don't know"])).value).toBe(true);
+    expect(evaluateCondition(ctx('I dont know'), kw(['don’t know'])).value).toBe(true);
+    // a one-word contraction whose bare form is another word keeps its apostrophe
+    expect(evaluateCondition(ctx('its fine'), kw(["it's"])).value).toBe(false);
+  });
+});
+
 describe('rule schema', () => {
   const bad: [unknown, RegExp][] = [
     [{ keyword: ['x'] }, /unknown condition/],

@@ -27,17 +27,28 @@ export interface PreparedPhrase {
   raw: string;
   norm: string;
   han: boolean;
+  /** an English keyword with an apostrophe also without it ("don't know" -> "dont know"), as lexicon phrases */
+  bare?: string;
 }
+
+/** contractions that, without the apostrophe, spell another common word (as src/lexicon/loader.ts) */
+const OTHER_WORD_WITHOUT_APOSTROPHE = new Set(['its', 'well', 'were', 'ill', 'hell', 'shell', 'wont', 'lets', 'id', 'hed', 'shed', 'wed', 'cant', 'shes', 'hes']);
 
 export function preparePhrase(raw: string): PreparedPhrase {
   const norm = normaliseText(raw);
-  return { raw, norm, han: hasHan(norm) };
+  const han = hasHan(norm);
+  if (!han && /['’]/.test(raw)) {
+    // transcripts often drop apostrophes ("i dont know"); the normalised "don't" is "don t", which never meets "dont"
+    const bare = normaliseText(raw.replace(/['’]/g, ''));
+    if (bare && bare !== norm && !OTHER_WORD_WITHOUT_APOSTROPHE.has(bare)) return { raw, norm, han, bare };
+  }
+  return { raw, norm, han };
 }
 
 export function containsPhrase(text: PreparedText, phrase: PreparedPhrase): boolean {
   if (!phrase.norm) return false;
   if (phrase.han) return text.compact.includes(phrase.norm.replace(/ /g, ''));
-  return text.padded.includes(` ${phrase.norm} `);
+  return text.padded.includes(` ${phrase.norm} `) || (phrase.bare !== undefined && text.padded.includes(` ${phrase.bare} `));
 }
 
 function tokens(norm: string): string[] {
