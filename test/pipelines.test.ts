@@ -206,6 +206,25 @@ scorecard:
   });
 });
 
+describe('YAML and id errors read as one clear line', () => {
+  it('a YAML error names the line and quotes it, with no dangling colon; a bad id says what an id may hold', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callqa-yaml-'));
+    const f = join(dir, 'x.yaml');
+    writeFileSync(f, 'id: x\nversion: "1"\naudio:\n\tholdMinSec: 8\n');
+    expect(() => loadPipeline(f)).toThrow(/x\.yaml: not valid YAML: Tabs are not allowed as indentation at line 4, column 1: "holdMinSec: 8"$/);
+    const g = join(dir, 'Acme.yaml');
+    writeFileSync(g, 'id: Acme\nversion: "1"\n');
+    let msg = '';
+    try {
+      loadPipeline(g);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain('id: use lower-case letters');
+    expect(msg).not.toContain('id: id:');
+  });
+});
+
 describe('examples files: errors say what is expected', () => {
   it('a misspelt item status names the statuses', () => {
     const dir = mkdtempSync(join(tmpdir(), 'callqa-ex-'));

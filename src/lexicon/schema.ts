@@ -69,7 +69,7 @@ export const LexiconEntrySchema = z
   .object({
     id: z
       .string()
-      .regex(/^[a-z]{2}\.[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'id: <lang>.<category>.<name>, lower-case letters, digits, - and _'),
+      .regex(/^[a-z]{2}\.[a-z0-9_-]+(\.[a-z0-9_-]+)*$/, 'must look like <lang>.<category>.<name> in lower-case letters, digits, - and _'),
     phrases: z.array(phrase).min(1, 'at least one phrase'),
     /** sub-kind inside a category: staff_id | organisation (self-id), before | after (hold), complaint | escalation | regulator */
     kind: z.string().min(1).optional(),

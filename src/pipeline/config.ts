@@ -43,7 +43,7 @@ export const AsrSchema = z
 
 export const PipelineConfigSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'id: lower-case letters, digits, - and _'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lower-case letters, digits, - and _ only, starting with a letter or digit (and name the file <id>.yaml)'),
     version: z.string().min(1),
     title: z.string().optional(),
     description: z.string().optional(),

@@ -83,6 +83,17 @@ export function formatIssues(data: unknown, err: z.ZodError): string {
   return err.issues.map((i) => `${describeIssuePath(data, i.path)}: ${i.message}`).join('; ');
 }
 
+/**
+ * The yaml package's first message line ends "at line N, column M:" and its code frame follows; one line is kept,
+ * so the colon that introduced the frame is dropped and the offending line quoted instead.
+ */
+function yamlErrorLine(err: unknown, text: string): string {
+  const first = errorMessage(err).split('\n')[0]!.replace(/:\s*$/, '');
+  const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+  const src = line !== undefined ? text.split(/\r?\n/)[line - 1] : undefined;
+  return src !== undefined && src.trim() ? `${first}: ${JSON.stringify(src.trim().slice(0, 120))}` : first;
+}
+
 export function readYamlFile(file: string, what: string): unknown {
   let text: string;
   try {
@@ -98,7 +109,7 @@ export function readYamlFile(file: string, what: string): unknown {
       try {
         return parseYaml(text);
       } catch (err) {
-        throw new ConfigError(`${file}: not valid YAML: ${errorMessage(err).split('\n')[0]}`);
+        throw new ConfigError(`${file}: not valid YAML: ${yamlErrorLine(err, text)}`);
       }
     },
     jsonSafe,
