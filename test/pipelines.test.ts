@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/errors.js';
 import { defaultPipelinesDir, examplesFileFor, listPipelineFiles, loadExamples, loadPipeline } from '../src/pipeline/loader.js';
 import { runExample } from '../src/score/examples.js';
+import { validatePrograms } from '../src/services/programs.js';
 
 /**
  * Every shipped pipeline validates and every example call beside it gives the expected verdicts: a rule
@@ -222,6 +223,20 @@ describe('YAML and id errors read as one clear line', () => {
     }
     expect(msg).toContain('id: use lower-case letters');
     expect(msg).not.toContain('id: id:');
+  });
+});
+
+describe('pipelines validate: examples naming what the scorecard lacks', () => {
+  it('reports an expected item or section id that does not exist (test would only say FAIL later)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callqa-exref-'));
+    copyFileSync(join(defaultPipelinesDir(), 'support-en.yaml'), join(dir, 'support-en.yaml'));
+    const ex = readFileSync(join(defaultPipelinesDir(), 'support-en.examples.yaml'), 'utf8');
+    writeFileSync(join(dir, 'support-en.examples.yaml'), ex);
+    expect(validatePrograms([], dir).map((r) => r.ok)).toEqual([true]);
+    writeFileSync(join(dir, 'support-en.examples.yaml'), ex.replace(/^(\s+)greeting: pass$/m, '$1greetng: pass'));
+    const [r] = validatePrograms([], dir);
+    expect(r!.ok).toBe(false);
+    expect(r!.error).toMatch(/support-en\.examples\.yaml: examples ".+": expect: greetng: no such item in the scorecard/);
   });
 });
 

@@ -87,8 +87,13 @@ export function validatePrograms(files: string[], dir = defaultPipelinesDir()): 
     try {
       const { pipeline, file } = loadPipeline(f, dir);
       const ex = examplesFileFor(file);
-      if (ex) runExamples(pipeline, ex);
-      results.push({ file, ok: true, examples: ex });
+      // a verdict that fails is test's business; an expectation naming an item or section the scorecard does not
+      // have is a mistake in the file, as a misspelt key is, so validate reports it too
+      const unknown = ex
+        ? runExamples(pipeline, ex).flatMap((r) => r.failures.filter((f) => /: no such (item in the scorecard|section)$/.test(f)).map((f) => `examples "${r.name}": expect: ${f}`))
+        : [];
+      if (unknown.length) results.push({ file: ex!, ok: false, error: `${ex}: ${unknown.join('; ')}` });
+      else results.push({ file, ok: true, examples: ex });
     } catch (err) {
       results.push({ file: f, ok: false, error: errorMessage(err) });
     }
