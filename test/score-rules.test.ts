@@ -3,7 +3,7 @@ import { completeEvent } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { CallEvent, Speaker, Transcript } from '../src/core/types.js';
 import { buildContext, evaluateCondition, type ScoreInput } from '../src/score/rules.js';
-import { ConditionSchema, type Condition } from '../src/score/schema.js';
+import { ConditionSchema, ItemSchema, type Condition } from '../src/score/schema.js';
 
 const seg = (speaker: Speaker, start: number, end: number, text: string) => ({ speaker, start, end, text, normText: normaliseText(text) });
 const ev = (type: string, speaker: Speaker | null, start: number, end: number, details?: Record<string, unknown>): CallEvent =>
@@ -222,6 +222,15 @@ describe('rule schema', () => {
     expect(msg({ regex: '工號\\d{4}' })).toMatch(/Traditional characters.*write "工号\\d\{4\}"/);
     expect(msg({ regex: '工号\\d{4}', exclude: '聽不清楚' })).toMatch(/write "听不清楚"/);
     expect(ConditionSchema.safeParse({ regex: '工号\\d{4}', exclude: '听不清楚' }).success).toBe(true);
+  });
+
+  it('refuses a deduction larger than the item, and reads ids errors without "id: id:"', () => {
+    const r = ItemSchema.safeParse({ id: 'x', title: 't', source: 's', points: 2, deduct: 20, fail: { event: 'filler' } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toMatch(/^deduct: deduct 20 is more than the item's 2 points/);
+    expect(ItemSchema.safeParse({ id: 'x', title: 't', source: 's', points: 2, deduct: 2, fail: { event: 'filler' } }).success).toBe(true);
+    const bad = ItemSchema.safeParse({ id: '-x', title: 't', source: 's', points: 2, fail: { event: 'filler' } });
+    expect(bad.error!.issues[0]!.message).not.toMatch(/^id:/);
   });
 
   it('nested errors carry their path', () => {

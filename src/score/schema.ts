@@ -367,7 +367,7 @@ export type ItemKind = (typeof ITEM_KINDS)[number];
 
 export const ItemSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'id: letters, digits, . _ -'),
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, . _ - only, starting with a letter or digit'),
     title: z.string().min(1),
     /** where the item comes from: seed file and section, e.g. "000_6e589921b12215bc.txt 第三篇 三、6" */
     source: z.string().min(1),
@@ -412,12 +412,15 @@ export const ItemSchema = z
       ctx.addIssue({ code: 'custom', message: 'deduct is for standard items (penalty items deduct their points)', path: ['deduct'] });
     if (item.cap !== undefined && item.kind !== 'penalty' && item.kind !== 'bonus')
       ctx.addIssue({ code: 'custom', message: 'cap is for penalty and bonus items', path: ['cap'] });
+    // an item never goes below 0, so a deduction over its points is a typo (deduct: 20 on a 2-point item)
+    if (item.deduct !== undefined && item.kind === 'standard' && item.points > 0 && item.deduct > item.points)
+      ctx.addIssue({ code: 'custom', message: `deduct ${item.deduct} is more than the item's ${item.points} points (an item never goes below 0): give at most ${item.points}, or leave deduct out to take all points at the first fault`, path: ['deduct'] });
   });
 export type ScoreItem = z.infer<typeof ItemSchema>;
 
 export const SectionSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'id: letters, digits, . _ -'),
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, . _ - only, starting with a letter or digit'),
     title: z.string().min(1),
     source: z.string().optional(),
     /** full marks of the section (for a bonus section: the most it can add) */
