@@ -233,6 +233,14 @@ describe('rule schema', () => {
     expect(bad.error!.issues[0]!.message).not.toMatch(/^id:/);
   });
 
+  it('refuses a regex with capitals and no i flag (sentences are matched lower-cased); escapes and flags: i are fine', () => {
+    const msg = (c: unknown) => ConditionSchema.safeParse(c).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? '';
+    expect(msg({ regex: 'Can I have your Name' })).toMatch(/regex: "Can I have your Name" has upper-case letters.*add flags: i/);
+    expect(msg({ regex: 'name', exclude: 'My Name' })).toMatch(/^exclude: /);
+    for (const ok of [{ regex: 'Can I', flags: 'i' }, { regex: '\\D\\S\\W\\p{Han}\\P{L}' }, { regex: '(?P<Who>name)' }, { regex: '工号\\d+' }])
+      expect(ConditionSchema.safeParse(ok).success, JSON.stringify(ok)).toBe(true);
+  });
+
   it('nested errors carry their path', () => {
     const r = ConditionSchema.safeParse({ all: [{ event: 'x' }, { relative: { to: { event: 'a' }, find: { keywords: [] }, position: 'after' } }] });
     expect(r.success).toBe(false);

@@ -245,7 +245,23 @@ const OPERATORS: Record<string, () => z.ZodType> = {
         flags: z.string().regex(/^[imsu]*$/, 'flags: only i, m, s, u').optional(),
         ...scoped,
       })
-      .strict(),
+      .strict()
+      .superRefine((c, ctx) => {
+        // sentences are matched lower-cased (docs/pipelines.md): a capital letter outside an escape never matches without i
+        if (c.flags?.includes('i')) return;
+        for (const field of ['regex', 'exclude'] as const) {
+          const src = c[field];
+          if (src === undefined) continue;
+          const literal = src.replace(/\\[pP]\{[^}]*\}|\\.|\(\?P?<[^>]*>/gsu, '');
+          if (/\p{Lu}/u.test(literal)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: `"${src}" has upper-case letters, but sentences are matched lower-cased, so it would never match: write it in lower case or add flags: i`,
+            });
+          }
+        }
+      }),
   similar: () =>
     z
       .object({ similar: z.array(z.string().min(1)).min(1), threshold: z.number().gt(0).max(1).optional(), ...scoped })
