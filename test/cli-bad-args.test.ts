@@ -4,10 +4,10 @@
  * (exit 2) that says what to give, never a raw database or JavaScript error. Runs the CLI from source.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = path.join(import.meta.dirname, '..', 'src', 'cli', 'bin.js');
 
@@ -18,6 +18,10 @@ function callqa(args: string[], input?: string): { code: number; stdout: string;
 
 describe('bad ids and values on audit / review example / users token', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'callqa-bad-args-'));
+  // a data folder that exists (read commands refuse one that does not): made by adding a user
+  beforeAll(() => {
+    expect(callqa(['users', 'add', 'setup.admin', '--role', 'admin', '--password-stdin', '--data', dir], 'correct horse battery').code).toBe(0);
+  }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('audit --call with a short (non-UUID) call id is a usage error, not a database error', () => {
@@ -89,4 +93,19 @@ describe('calls export --out into a folder that does not exist', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('a read command given a data folder that holds no callqa data', () => {
+  const parent = mkdtempSync(path.join(tmpdir(), 'callqa-no-data-'));
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+  it('says so (exit 2) instead of making an empty database and answering "nothing found"', () => {
+    const typo = path.join(parent, 'dta');
+    for (const args of [['calls', 'list'], ['search', 'refund'], ['trends'], ['audit'], ['review', 'plan'], ['rules', 'accuracy']]) {
+      const r = callqa([...args, '--data', typo]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`callqa: no callqa data in ${typo}: check --data (or CALLQA_DATA_DIR), or analyse calls into it first`);
+      expect(existsSync(typo), args.join(' ')).toBe(false);
+    }
+  }, 180_000);
 });

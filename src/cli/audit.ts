@@ -26,7 +26,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got "${o.limit}"`);
       const q = { actorName: o.user, action: o.action, callId: o.call, since: date(o.since, '--since'), until: date(o.until, '--until'), limit, order: o.newest ? ('newest' as const) : ('oldest' as const) };
       const [{ openData }, { createServices }] = await Promise.all([import('./data.js'), import('../services/index.js')]);
-      const store = await openData({ dataDir: o.data });
+      const store = await openData({ dataDir: o.data, existing: true });
       try {
         const entries = await createServices(store).audit.query(q);
         if (o.json) {

@@ -62,7 +62,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got "${o.limit}"`);
       const filter = parseFilter(o);
       const [{ withData }, { createServices }, who] = await Promise.all([import('./data.js'), import('../services/index.js'), actor()]);
-      const rows = await withData({ dataDir: o.data }, async (store) => {
+      const rows = await withData({ dataDir: o.data, existing: true }, async (store) => {
         const out = [];
         for await (const r of createServices(store).calls.resultRows(who, filter, 'calls')) {
           out.push(r);
@@ -123,7 +123,7 @@ export function register(program: Command): void {
         if (!out.write(s)) await once(out, 'drain');
       };
       let n = 0;
-      await withData({ dataDir: o.data }, async (store) => {
+      await withData({ dataDir: o.data, existing: true }, async (store) => {
         const svc = createServices(store).calls;
         if (o.json) {
           for await (const r of svc.resultRows(who, filter, shape)) {

@@ -44,7 +44,7 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
     process.stderr.write('callqa: name recordings to rescore, or --all\n');
     return 2;
   }
-  const store = await openData({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data, existing: true });
   const results: Rescored[] = [];
   try {
     const targets = await rescoreTargets(store.repo, opts.all ? { all: true } : { paths });

@@ -23,7 +23,7 @@ export function register(program: Command): void {
       const at = opts.week ? parseDay(opts.week, '--week') : new Date();
       const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openData({ dataDir: opts.data ?? opts.dataDir });
+      const store = await openData({ dataDir: opts.data ?? opts.dataDir, existing: true });
       let report: PlanReport;
       try {
         report = await createServices(store).queue.plan(null, { at, ...(opts.pipeline ? { pipelineId: opts.pipeline } : {}), ...(opts.team ? { team: opts.team } : {}) });
@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .action(async (call: string, item: string, opts: { append?: boolean; examples?: string; mask: boolean; data?: string; dataDir?: string }) => {
       const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openData({ dataDir: opts.data ?? opts.dataDir });
+      const store = await openData({ dataDir: opts.data ?? opts.dataDir, existing: true });
       let out;
       try {
         out = await createServices(store).rulesAccuracy.exportExample(null, call, item, { mask: opts.mask });

@@ -31,7 +31,7 @@ export function register(program: Command): void {
       };
       const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
-      const store = await openData({ dataDir: opts.data ?? opts.dataDir });
+      const store = await openData({ dataDir: opts.data ?? opts.dataDir, existing: true });
       let report: RulesAccuracyReport;
       try {
         report = await createServices(store).rulesAccuracy.rulesAccuracy(null, filter);

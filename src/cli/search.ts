@@ -79,7 +79,7 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
   if (opts.from && opts.to && opts.from > opts.to) throw new InvalidArgumentError(`--from ${opts.from} is after --to ${opts.to}`);
-  const store = await openData({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data, existing: true });
   try {
     let result;
     try {

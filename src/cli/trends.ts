@@ -87,7 +87,7 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
   const periods = wholeNumber(opts.periods, '--periods');
   const top = wholeNumber(opts.top, '--top');
   const lexicon = await defaultTrendsLexicon();
-  const store = await openData({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data, existing: true });
   try {
     const r = await trends(store.db, {
       by: opts.by, periods, team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
@@ -133,7 +133,7 @@ async function runQaFigures(opts: TrendsCliOptions): Promise<number> {
   const pass = Number(opts.passScore);
   if (!(pass > 0 && pass <= 100)) throw new InvalidArgumentError('--pass-score: a percentage, 1-100');
   const repeatDays = wholeNumber(opts.repeatDays, '--repeat-days');
-  const store = await openData({ dataDir: opts.data });
+  const store = await openData({ dataDir: opts.data, existing: true });
   try {
     const figures = await qaFiguresOf(store.db, {
       by: opts.by, groupBy: group, passShare: pass / 100, repeatWindowDays: repeatDays,

@@ -42,6 +42,12 @@ export interface OpenStoreOptions {
    * V8 does by default. Otherwise (every short command) it stays on V8's baseline compiler, see BASELINE_WASM.
    */
   longLived?: boolean;
+  /**
+   * Only an embedded database that is already there: a command that reads what was analysed (search, trends,
+   * calls, audit, review, rules, rescore) given a mistyped --data would otherwise make a new, empty one and
+   * answer "nothing found".
+   */
+  existing?: boolean;
 }
 
 export interface Store {
@@ -68,6 +74,9 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const databaseUrl = opts.databaseUrl ?? (opts.dataDir === undefined ? env().DATABASE_URL : undefined);
   if (databaseUrl) return openPostgres(databaseUrl, opts);
   const dataDir = opts.dataDir ?? env().CALLQA_DATA_DIR ?? './data';
+  if (opts.existing && !existsSync(path.join(path.resolve(dataDir), 'pglite', 'PG_VERSION'))) {
+    throw new ConfigError(`no callqa data in ${path.resolve(dataDir)}: check --data (or CALLQA_DATA_DIR), or analyse calls into it first`);
+  }
   return openPglite(dataDir, opts.purpose, opts.longLived === true);
 }
 
