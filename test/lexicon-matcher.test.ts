@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AhoCorasick } from '../src/lexicon/aho-corasick.js';
 import { lexiconsFromTexts, withoutApostrophes } from '../src/lexicon/loader.js';
-import { LexiconMatcher, QUOTE_MAX_CHARS, quoteAround, segmentLanguages } from '../src/lexicon/matcher.js';
+import { LexiconMatcher, QUOTE_MAX_CHARS, locateHit, quoteAround, segmentLanguages } from '../src/lexicon/matcher.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { TranscriptSegment } from '../src/core/types.js';
 
@@ -232,6 +232,45 @@ describe('matchTranscript', () => {
     // a segment of ordinary length is quoted whole
     const [short] = m.matchTranscript([seg('agent', 0, 3, '这个我不清楚，您稍等')]);
     expect(short!.text).toBe('这个我不清楚，您稍等');
+  });
+
+  it('a long segment of uneven text: the quote still holds the hit (found near the estimate, not only estimated)', () => {
+    // English places are estimated by words: long words before the hit and short ones after threw the estimate off
+    const en = `${'supercalifragilistic '.repeat(100)}so um well ${'uh '.repeat(100)}`;
+    const zh = `${'您'.repeat(400)}，so the bill um is wrong and uh ${'好的'.repeat(150)}`;
+    const hits = m.matchTranscript([seg('agent', 0, 60, en), seg('agent', 60, 120, zh)]);
+    const um = hits.filter((h) => h.matched === 'um');
+    expect(um.length).toBe(2);
+    for (const h of um) {
+      expect(h.text).toMatch(/\bum\b/);
+      expect([...h.text].length).toBeLessThanOrEqual(QUOTE_MAX_CHARS);
+    }
+    for (const h of hits) expect(h.text.replace(/\s/g, '').toLowerCase()).toContain(h.matched.replace(/\s/g, '').toLowerCase());
+  });
+
+  it('locateHit: the occurrence nearest the estimate, across punctuation and case; nothing when it is not near', () => {
+    const cps = Array.from(`${'x '.repeat(3000)}Um, well ${'y '.repeat(3000)}um ${'z '.repeat(20000)}`);
+    const first = 6000;
+    expect(locateHit(cps, 'um', first + 10)).toEqual([first, first + 2]);
+    const second = first + 'Um, well '.length + 6000;
+    expect(locateHit(cps, 'um', second - 5)).toEqual([second, second + 2]);
+    // the matched text of a Chinese hit is compact: spaces and punctuation in the raw text are skipped
+    const zh = Array.from(`${'好'.repeat(500)}我 不，清楚${'好'.repeat(500)}`);
+    expect(locateHit(zh, '我不清楚', 480)).toEqual([500, 506]);
+    // beyond the widest window it is not searched for: the caller keeps its estimate
+    expect(locateHit(cps, 'um', cps.length - 1)).toBeUndefined();
+    expect(locateHit(cps, 'not there', first)).toBeUndefined();
+    // regex characters in the matched text are literal
+    expect(locateHit(Array.from(`${'a'.repeat(300)} c++ (x) ${'b'.repeat(300)}`), 'c++ (x)', 300)).toEqual([301, 308]);
+  });
+
+  it('locateHit stays bounded: thousands of hits in a segment of megabytes', () => {
+    const cps = Array.from('so um I was calling about my bill and uh basically the charge is wrong. '.repeat(30_000));
+    let found = 0;
+    for (let i = 0; i < 5_000; i++) if (locateHit(cps, 'uh', Math.floor((i / 5_000) * cps.length))) found++;
+    // each call reads a window of a few kB: scanning the 2 MB segment from its start for every hit took minutes
+    // (the test's timeout catches that), this takes about a second
+    expect(found).toBe(5_000);
   });
 
   it('quoteAround: cuts at word and clause boundaries, never through the hit', () => {

@@ -956,7 +956,7 @@ export class LexiconMatcher {
           th.end = round3(end);
           if (seg.text.length > QUOTE_MAX_CHARS && th.length) {
             longCps ??= Array.from(seg.text);
-            th.text = quoteAround(longCps, th.from / th.length, th.to / th.length);
+            th.text = quoteAround(longCps, th.from / th.length, th.to / th.length, th.matched);
           } else th.text = seg.text;
           th.speakerAssumed = speakerAssumed;
           out.push(th);
@@ -980,12 +980,16 @@ const QUOTE_CONTEXT = 80;
  * transcript that puts a whole side of the call in one segment made every hit carry the whole side: 1 200
  * filler events on 22 kB of text were a 70 MB report and 1.1 GB of memory.
  */
-export function quoteAround(text: string | readonly string[], from: number, to: number): string {
+export function quoteAround(text: string | readonly string[], from: number, to: number, matched?: string): string {
   const cps = typeof text === 'string' ? Array.from(text) : text;
   const n = cps.length;
   if (n <= QUOTE_MAX_CHARS) return typeof text === 'string' ? text : text.join('');
-  const a = Math.max(0, Math.min(n, Math.floor(Math.min(from, to) * n)));
-  const b = Math.max(a, Math.min(n, Math.ceil(Math.max(from, to) * n)));
+  let a = Math.max(0, Math.min(n, Math.floor(Math.min(from, to) * n)));
+  let b = Math.max(a, Math.min(n, Math.ceil(Math.max(from, to) * n)));
+  // the estimate is proportional to the prepared text (words, for English), which uneven text can throw far off:
+  // where the matched text can be found near it, quote around that
+  const found = matched ? locateHit(cps, matched, a) : undefined;
+  if (found) [a, b] = found;
   // the hit itself is never cut, however long; around it, QUOTE_CONTEXT code points each side
   let lo = Math.max(0, a - QUOTE_CONTEXT);
   let hi = Math.min(n, b + QUOTE_CONTEXT);
@@ -995,6 +999,63 @@ export function quoteAround(text: string | readonly string[], from: number, to: 
   for (let k = 0; k < 12 && hi < n && !boundary(cps[hi]!); k++) hi++;
   const body = cps.slice(lo, hi).join('').trim();
   return `${lo > 0 ? '…' : ''}${body}${hi < n ? '…' : ''}`;
+}
+
+/**
+ * How far (code points each side of the estimate) locateHit looks for the matched text: close first (the estimate
+ * is usually within a few words), then wider.
+ */
+const LOCATE_WINDOWS = [64, 1_000, 8_000] as const;
+/** What may stand between two characters of the matched text in the raw text: spaces, punctuation, symbols. */
+const LOCATE_GAP = String.raw`[\s\p{P}\p{S}]*`;
+/** Patterns by matched text: one segment's thousands of hits are mostly the same few fillers. */
+const locatePatterns = new Map<string, RegExp | null>();
+
+function locatePattern(matched: string): RegExp | null {
+  let re = locatePatterns.get(matched);
+  if (re !== undefined) return re;
+  const chars = Array.from(matched).filter((c) => !/\s/u.test(c));
+  re = chars.length ? new RegExp(chars.map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join(LOCATE_GAP), 'giu') : null;
+  if (locatePatterns.size >= 512) locatePatterns.clear();
+  locatePatterns.set(matched, re);
+  return re;
+}
+
+/**
+ * Where the matched text of a hit is in a long segment's code points: the occurrence nearest the estimate `at`,
+ * as [from, to) code-point offsets, or undefined when it is not found near it (normalisation, such as Traditional
+ * to Simplified, can make the matched text differ from the raw). The search reads only a bounded window around
+ * the estimate, so a segment of megabytes with thousands of hits costs a few hundred characters per hit.
+ */
+export function locateHit(cps: readonly string[], matched: string, at: number): [number, number] | undefined {
+  const re = locatePattern(matched);
+  if (!re) return undefined;
+  const span = matched.length;
+  for (const w of LOCATE_WINDOWS) {
+    const lo = Math.max(0, at - w);
+    const hi = Math.min(cps.length, at + w + span * 4);
+    const s = cps.slice(lo, hi).join('');
+    // code-point offset of a UTF-16 offset in the window: the same unless it holds characters beyond the BMP
+    let cpAt: (u: number) => number = (u) => lo + u;
+    if (s.length !== hi - lo) {
+      const map = new Int32Array(s.length + 1);
+      let u = 0;
+      for (let i = lo; i < hi; i++) for (let k = 0; k < cps[i]!.length; k++) map[u++] = i;
+      map[u] = hi;
+      cpAt = (x) => map[x]!;
+    }
+    let best: [number, number] | undefined;
+    re.lastIndex = 0;
+    for (let m = re.exec(s); m; m = re.exec(s)) {
+      const f = cpAt(m.index);
+      if (!best || Math.abs(f - at) < Math.abs(best[0] - at)) best = [f, cpAt(m.index + m[0].length)];
+      if (f > at) break; // later ones are only further
+      if (m[0].length === 0) re.lastIndex++;
+    }
+    if (best) return best;
+    if (lo === 0 && hi === cps.length) break;
+  }
+  return undefined;
 }
 
 /** What the customer said no more than `windowSec` before `at`. */
