@@ -168,6 +168,10 @@ for (const makeBackend of BACKENDS) {
         expect(r.body.error.message, url).toMatch(/^query\.\w+: .*NUL/);
       }
       expect((await new ApiClient(api.base).req('POST', '/api/auth/login', { username: 'insp1\u0000', password: PASSWORD })).status).toBe(400);
+      // a body nested far deeper than any of this API's is refused before it is walked (it ran the walk out of stack: 500)
+      const deep = await new ApiClient(api.base).req('POST', '/api/auth/login', `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+      expect(deep.status).toBe(400);
+      expect(deep.body.error.message).toMatch(/^body: nested more than 32 levels deep/);
       // a backslash and "u0000" as typed are text like any other
       expect((await as.insp1.req('GET', `/api/search?q=${encodeURIComponent('a\\u0000b')}`)).status).toBe(200);
       // on its own connection: the server answers before reading the rest and closes it

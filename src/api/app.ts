@@ -33,20 +33,23 @@ export interface AppDeps extends AuthOptions {
   version?: string;
 }
 
-/** Where in a parsed JSON value a string (or key) holds U+0000, e.g. "body.reason.comment"; null when none does. */
-function nulPath(v: unknown, at: string): string | null {
+/** No request body of this API nests deeper; a deeper one is refused before it is walked. */
+const MAX_BODY_DEPTH = 32;
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * Where in a parsed JSON value a string (or key) holds U+0000, e.g. "body.reason.comment"; null when none does;
+ * TOO_DEEP past MAX_BODY_DEPTH levels (a body nested 200 000 deep ran this walk out of stack: a 500 before sign-in).
+ */
+function nulPath(v: unknown, at: string, depth = 0): string | null | typeof TOO_DEEP {
   if (typeof v === 'string') return v.includes('\u0000') ? at : null;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const p = nulPath(v[i], `${at}.${i}`);
-      if (p) return p;
-    }
-  } else if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      if (k.includes('\u0000')) return at;
-      const p = nulPath(x, `${at}.${k}`);
-      if (p) return p;
-    }
+  if (!v || typeof v !== 'object') return null;
+  if (depth >= MAX_BODY_DEPTH) return TOO_DEEP;
+  const entries: [string, unknown][] = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v);
+  for (const [k, x] of entries) {
+    if (k.includes('\u0000')) return at;
+    const p = nulPath(x, `${at}.${k}`, depth + 1);
+    if (p) return p;
   }
   return null;
 }
@@ -56,8 +59,8 @@ function nulPath(v: unknown, at: string): string | null {
  * (500). Refused up front as the bad input it is, naming where (the value itself is not echoed).
  */
 const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const refuse = (where: string) =>
-    c.json(errorBody('invalid_request', `${where}: the NUL character (U+0000) is not allowed in text`, { issues: [{ path: where, message: 'NUL character (U+0000) not allowed' }] }), 400);
+  const refuse = (where: string, message = 'the NUL character (U+0000) is not allowed in text') =>
+    c.json(errorBody('invalid_request', `${where}: ${message}`, { issues: [{ path: where, message }] }), 400);
   const url = new URL(c.req.url);
   if (/%00/.test(url.pathname) || url.pathname.includes('\u0000')) return refuse('path');
   for (const [k, v] of url.searchParams) if (k.includes('\u0000') || v.includes('\u0000')) return refuse(`query.${k.replace(/\u0000/g, '')}`);
@@ -69,6 +72,7 @@ const refuseNul: MiddlewareHandler<AppEnv> = async (c, next) => {
       body = undefined; // malformed JSON: the route's validation says so
     }
     const where = nulPath(body, 'body');
+    if (where === TOO_DEEP) return refuse('body', `nested more than ${MAX_BODY_DEPTH} levels deep`);
     if (where) return refuse(where);
   }
   await next();
