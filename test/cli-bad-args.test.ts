@@ -4,7 +4,7 @@
  * (exit 2) that says what to give, never a raw database or JavaScript error. Runs the CLI from source.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,17 +81,32 @@ describe('review plan header', () => {
   });
 });
 
-describe('calls export --out into a folder that does not exist', () => {
-  it('is a plain error (exit 2) naming the file, not an unhandled stream error with a stack trace', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'callqa-export-out-'));
-    try {
-      const r = callqa(['calls', 'export', '--data', dir, '-o', path.join(dir, 'no-such-folder', 'x.csv')]);
-      expect(r.code).toBe(2);
-      expect(r.stderr).not.toMatch(/Unhandled 'error' event|at emitErrorNT/);
-      expect(r.stderr).toMatch(/callqa: cannot write --out .*x\.csv: ENOENT/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+describe('calls export --out', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callqa-export-out-'));
+  beforeAll(() => {
+    expect(callqa(['users', 'add', 'setup.admin', '--role', 'admin', '--password-stdin', '--data', dir], 'correct horse battery').code).toBe(0);
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('into a folder that does not exist is a plain error (exit 2) naming the file, not an unhandled stream error with a stack trace', () => {
+    const r = callqa(['calls', 'export', '--data', dir, '-o', path.join(dir, 'no-such-folder', 'x.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/Unhandled 'error' event|at emitErrorNT/);
+    expect(r.stderr).toMatch(/callqa: cannot write --out .*x\.csv: ENOENT/);
+  }, 60_000);
+
+  it('with a mistyped --data leaves an earlier export as it was (the file is opened only once the data is found)', () => {
+    const earlier = path.join(dir, 'last-week.csv');
+    writeFileSync(earlier, 'call,total\r\nabc,90\r\n');
+    const r = callqa(['calls', 'export', '--data', path.join(dir, 'dta'), '-o', earlier]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no callqa data in/);
+    expect(readFileSync(earlier, 'utf8')).toBe('call,total\r\nabc,90\r\n');
+    // with the right folder it is written (a header and no rows: nothing analysed yet)
+    const ok = callqa(['calls', 'export', '--data', dir, '-o', earlier]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/0 row\(s\) written to/);
+    expect(readFileSync(earlier, 'utf8')).toMatch(/^\uFEFF\S+,/);
   }, 60_000);
 });
 

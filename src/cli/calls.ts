@@ -101,22 +101,23 @@ export function register(program: Command): void {
         actor(),
         import('node:fs'),
       ]);
-      // open the file before the database: an unwritable --out (no such folder, no permission) is a plain
-      // error, not an unhandled stream 'error' event that kills the process with a stack trace
       let out: NodeJS.WritableStream = process.stdout;
       let writeError: Error | undefined;
-      if (o.out) {
-        const file = createWriteStream(o.out);
+      // the file is opened once the data folder is found (a mistyped --data must not empty an earlier export), and
+      // awaited: an unwritable --out (no such folder, no permission) is a plain error, not an unhandled stream
+      // 'error' event that kills the process with a stack trace
+      const openOut = async (path: string) => {
+        const file = createWriteStream(path);
         try {
           await once(file, 'open');
         } catch (err) {
-          throw new Error(`cannot write --out ${o.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+          throw new Error(`cannot write --out ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
         }
         file.on('error', (err) => {
           writeError ??= err;
         });
         out = file;
-      }
+      };
       // back-pressure: wait for 'drain' when the buffer is full (events.once rejects if the stream errors meanwhile)
       const write = async (s: string) => {
         if (writeError) throw new Error(`cannot write --out ${o.out}: ${writeError.message}`);
@@ -125,6 +126,7 @@ export function register(program: Command): void {
       let n = 0;
       await withData({ dataDir: o.data, existing: true }, async (store) => {
         const svc = createServices(store).calls;
+        if (o.out) await openOut(o.out);
         if (o.json) {
           for await (const r of svc.resultRows(who, filter, shape)) {
             await write(`${JSON.stringify(r)}\n`);
