@@ -79,12 +79,13 @@ export class ContentTurns {
   async take(index: number, key: string): Promise<() => void> {
     // earlier calls declare first, so turns go in the batch's order, not in whichever order the files hashed
     if (index > this.next) await new Promise<void>((r) => this.waiting.set(index, r));
+    // declared before the turn is queued: a call declared twice throws here, not after leaving a turn that never ends
+    this.declare(index);
     const before = this.tails.get(key) ?? Promise.resolve();
     let done!: () => void;
     const mine = new Promise<void>((r) => (done = r));
     const tail = before.then(() => mine);
     this.tails.set(key, tail);
-    this.declare(index);
     await before;
     return () => {
       done();
