@@ -18,6 +18,9 @@ import { probeStage } from '../src/pipeline/stages/probe.js';
 import { makeTranscribeStage } from '../src/pipeline/stages/transcribe.js';
 import { openQueueContext, type QueueContext } from '../src/queue/context.js';
 import { enqueueRecording, reconcile, type EnqueueRequest } from '../src/queue/enqueue.js';
+import { AuditService } from '../src/services/audit.js';
+import { PersonalDataService } from '../src/services/personal-data.js';
+import { systemActor } from '../src/services/types.js';
 import { artifactScope } from '../src/queue/storage.js';
 import { startWorkers, type RunningWorkers } from '../src/queue/worker.js';
 import type { StageName } from '../src/pipeline/stage.js';
@@ -188,6 +191,7 @@ describe('one decode per call in the queue', () => {
   };
   let failingHash = '';
   let doneRunId = '';
+  let keptCall = '';
   const stages = STAGES.map((s) => (s.name === 'transcribe' ? makeTranscribeStage(() => fake) : s));
   let req: EnqueueRequest;
 
@@ -245,6 +249,7 @@ describe('one decode per call in the queue', () => {
     const call = realCall('kept', ['agent-loginok', 'auth-thankyou'], ['agent-pass', 'calling']);
     const { runId, hash } = await enqueue(call);
     doneRunId = runId;
+    keptCall = call;
     await runWorkers(['probe', 'audio', 'transcribe'], async () => (await ctx!.store.repo.getRun(runId))?.stage === 'detect');
     // used by the transcribe stage, then removed at once (not left for the run's end)
     expect(existsSync(artifactDir(runId))).toBe(false);
@@ -307,5 +312,25 @@ describe('one decode per call in the queue', () => {
     expect(existsSync(artifactDir(doneRunId))).toBe(false);
     expect(existsSync(artifactDir(leftovers[1]!))).toBe(false);
     expect(existsSync(path.join(artifactDir(pendingRunId), 'decoded-ch0.s16le'))).toBe(true);
+  }, 120_000);
+
+  it('erasing a call (callqa data) removes its copy in the storage folder; the same file enqueued again is refused and not copied', async () => {
+    const run = (await ctx!.store.repo.getRun(doneRunId))!;
+    const rec = (await ctx!.store.repo.getRecording(run.recordingId))!;
+    expect(rec.path).toMatch(/^storage:/);
+    const copy = await ctx!.storage.localPath(rec.path);
+    expect(existsSync(copy)).toBe(true);
+    const svc = new PersonalDataService(ctx!.store, new AuditService(ctx!.store.db, () => new Date()), { mediaDir: path.join(qdir, 'media'), now: () => new Date(), storage: ctx!.storage });
+    const r = await svc.erase(systemActor('test'), { callIds: [rec.id] }, { reason: 'request' });
+    expect(r.erased.map((c) => c.id)).toEqual([rec.id]);
+    expect(r.filesDeleted).toContain(copy);
+    expect(r.audioLeft).toEqual([]); // the storage copy was callqa's; the file enqueue read stays the user's
+    expect(existsSync(copy)).toBe(false);
+    expect(existsSync(keptCall)).toBe(true);
+    const again = await enqueueRecording(ctx!, { path: keptCall, displayName: 'kept-again.wav' }, req);
+    expect(again.status).toBe('error');
+    expect(again.error).toMatch(/^kept-again\.wav: this recording was erased at a data-subject request on \d{4}-\d{2}-\d{2}/);
+    expect(existsSync(copy)).toBe(false);
+    expect(await ctx!.store.repo.getRecordingByHash(rec.contentHash)).toBeNull();
   }, 120_000);
 });

@@ -41,6 +41,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'audit', summary: 'show the audit log: state changes and reads of call audio/transcripts, oldest first', load: () => import('./audit.js') },
   { name: 'review', summary: "the review workflow: this week's sampling plan, decisions as regression examples", load: () => import('./review.js') },
   { name: 'rules', summary: 'how the scoring rules fare against inspectors: where the machine is overturned', load: () => import('./rules.js') },
+  { name: 'data', summary: "personal data on request and retention: find, export or erase a customer's calls; purge calls past the retention period", load: () => import('./personal-data.js') },
 ];
 
 export function buildProgram(): Command {

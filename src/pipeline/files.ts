@@ -35,3 +35,21 @@ export async function checkFile(path: string, displayName: string): Promise<numb
   if (st.size === 0) throw new InputError(displayName, 'empty file (0 bytes)');
   return st.size;
 }
+
+/**
+ * Refuses a recording whose bytes were erased by `callqa data erase`/`purge` (a customer's request, or retention):
+ * the same file coming again (the next analyze of an inbox, a re-enqueue) is not stored or analysed again.
+ */
+export async function refuseErased(
+  repo: { erasure(contentHash: string): Promise<{ erasedAt: Date; reason: string } | null> },
+  contentHash: string,
+  file: string,
+): Promise<void> {
+  const e = await repo.erasure(contentHash);
+  if (!e) return;
+  const why = e.reason === 'retention' ? 'past the retention period' : 'at a data-subject request';
+  throw new InputError(
+    file,
+    `this recording was erased ${why} on ${e.erasedAt.toISOString().slice(0, 10)} (callqa data), so it is not stored or analysed again; if that erasure was a mistake, \`callqa data readmit\` this file`,
+  );
+}

@@ -115,7 +115,7 @@ export type CallOutcome =
   | { status: 'done' | 'cached'; file: string; report: RunReport; reanalysed?: string[] }
   | { status: 'failed'; file: string; error: Error; runId?: string };
 
-import { checkFile, hashFile } from './files.js';
+import { checkFile, hashFile, refuseErased } from './files.js';
 
 export { checkFile, hashFile };
 
@@ -143,6 +143,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const path = resolve(input.path);
     const sizeBytes = await checkFile(path, file);
     const contentHash = await hashFile(path);
+    await refuseErased(ctx.repo, contentHash, file);
     endTurn = await ctx.sameContent?.take(contentHash);
     const metadata = input.metadata ?? {};
     const ref: RecordingRef = { id: '', path, displayName: file, contentHash, metadata };

@@ -10,6 +10,7 @@ import { errorMessage } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { callInputs, inputVersions, staleReasons } from '../pipeline/inputs.js';
+import { refuseErased } from '../pipeline/files.js';
 import { checkFile, hashFile } from '../pipeline/runner.js';
 import type { RunOptions, StageName } from '../pipeline/stage.js';
 import type { RunRow, RunSummary } from '../store/index.js';
@@ -70,8 +71,10 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
       // a transcripts folder must be readable by every worker: store it absolute
       transcriptsDir: req.options.transcriptsDir ? path.resolve(req.options.transcriptsDir) : undefined,
     };
-    const location = await ctx.storage.put(abs, contentHash, options.transcriptsDir);
     const { repo } = ctx.store;
+    // before the copy into storage: erased bytes are not stored again, not even there
+    await refuseErased(repo, contentHash, file);
+    const location = await ctx.storage.put(abs, contentHash, options.transcriptsDir);
     const rec = await repo.upsertRecording({ contentHash, path: location, fileName: file, sizeBytes, metadata: input.metadata });
     const pipelineRef = req.pipelineRef && /[/\\]|\.ya?ml$/i.test(req.pipelineRef) ? path.resolve(req.pipelineRef) : req.pipelineRef;
     const inputs = await callInputs({ audioPath: abs, metadata: input.metadata ?? {}, pipeline: req.pipeline, options });

@@ -30,6 +30,11 @@ export interface RecordingStorage {
   removeArtifacts(runId: string): Promise<void>;
   /** The runs that have artifacts here (reconcile removes those of runs that have ended). */
   runsWithArtifacts(): Promise<string[]>;
+  /**
+   * Deletes the copy this storage made of the recording at `location` and its transcript sidecar (an erasure);
+   * answers the files it deleted. A recording read where it was enqueued from is not this storage's: none.
+   */
+  removeCopy(location: string, contentHash: string): Promise<string[]>;
 }
 
 const KEY_SCHEME = 'storage:';
@@ -58,6 +63,9 @@ export class SharedPathStorage implements RecordingStorage {
   }
   async put(localFile: string): Promise<string> {
     return path.resolve(localFile);
+  }
+  async removeCopy(): Promise<string[]> {
+    return [];
   }
   async localPath(location: string): Promise<string> {
     if (location.startsWith(KEY_SCHEME)) {
@@ -111,6 +119,28 @@ export class DirStorage implements RecordingStorage {
     const rel = location.slice(KEY_SCHEME.length);
     if (rel.split('/').includes('..')) throw new ConfigError(`bad storage key ${location}`);
     return path.join(this.root, rel);
+  }
+
+  async removeCopy(location: string, contentHash: string): Promise<string[]> {
+    if (!location.startsWith(KEY_SCHEME) || !/^[0-9a-f]{64}$/.test(contentHash)) return [];
+    const dir = path.join(this.root, contentHash.slice(0, 2));
+    const names = [path.basename(await this.localPath(location))];
+    try {
+      for (const n of await readdir(dir)) if (n.startsWith(`${contentHash}.transcript.`)) names.push(n);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const gone: string[] = [];
+    for (const n of names) {
+      const file = path.join(dir, n);
+      try {
+        await rm(file);
+        gone.push(file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    return gone;
   }
 }
 

@@ -16,6 +16,7 @@ import { DisputeService } from './disputes.js';
 import { ReviewService } from './reviews.js';
 import { CalibrationService } from './calibration.js';
 import { programReviewPolicy, ReviewQueueService } from './review-queue.js';
+import { PersonalDataService } from './personal-data.js';
 import { RulesAccuracyService } from './rules-accuracy.js';
 import { UsersService } from './users.js';
 
@@ -47,6 +48,8 @@ export interface Services {
   queue: ReviewQueueService;
   calibration: CalibrationService;
   rulesAccuracy: RulesAccuracyService;
+  /** data-subject requests and retention: find, export and erase a customer's calls */
+  personalData: PersonalDataService;
 }
 
 /** Review settings from the program file; a program that is gone (renamed, deleted) gets the defaults. */
@@ -81,5 +84,6 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     queue: new ReviewQueueService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
     calibration: new CalibrationService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
     rulesAccuracy: new RulesAccuracyService(store.db, access, store.repo, audit),
+    personalData: new PersonalDataService(store, audit, { mediaDir: opts.mediaDir ?? defaultMediaDir(), now }),
   };
 }

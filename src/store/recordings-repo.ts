@@ -4,7 +4,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { AudioInfo } from '../core/types.js';
-import { type RecordingRow, recordings } from './schema.js';
+import { erasedRecordings, type RecordingRow, recordings } from './schema.js';
 import type { Db, UpsertRecordingInput } from './store-types.js';
 
 /** The probe's findings stored on a recording (shared with the queue's fast path). */
@@ -81,6 +81,15 @@ export class RecordingsRepo {
 
   async getRecordingByHash(contentHash: string): Promise<RecordingRow | null> {
     const [row] = await this.db.select().from(recordings).where(eq(recordings.contentHash, contentHash));
+    return row ?? null;
+  }
+
+  /** When and why recordings with these bytes were erased (callqa data), or null: such bytes are not stored again. */
+  async erasure(contentHash: string): Promise<{ erasedAt: Date; reason: string } | null> {
+    const [row] = await this.db
+      .select({ erasedAt: erasedRecordings.erasedAt, reason: erasedRecordings.reason })
+      .from(erasedRecordings)
+      .where(eq(erasedRecordings.contentHash, contentHash));
     return row ?? null;
   }
 

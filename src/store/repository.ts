@@ -61,6 +61,10 @@ export class Repository {
     return this.recordings.getRecordingByHash(contentHash);
   }
 
+  erasure(contentHash: string): Promise<{ erasedAt: Date; reason: string } | null> {
+    return this.recordings.erasure(contentHash);
+  }
+
   getOrCreateRun(recordingId: string, pipelineId: string, pipelineVersion: string, versions: RunVersions = {}): Promise<{ run: RunRow; existing: boolean }> {
     return this.runs.getOrCreateRun(recordingId, pipelineId, pipelineVersion, versions);
   }

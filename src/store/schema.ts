@@ -586,3 +586,17 @@ export const watchHits = pgTable(
   (t) => [unique('watch_hits_key').on(t.savedSearchId, t.runId, t.idx), index('watch_hits_recording_idx').on(t.recordingId)],
 );
 export type SavedSearchRow = typeof savedSearches.$inferSelect;
+
+// ------------------------------------------------------------------------ erasure (callqa data)
+
+/**
+ * The recordings erased by `callqa data erase`/`purge`, by content hash only (no name, no path, no metadata):
+ * the same bytes coming again (the next `analyze` of an inbox, a re-enqueue) are refused instead of being
+ * stored and analysed again. `callqa data readmit` lifts it.
+ */
+export const erasedRecordings = pgTable('erased_recordings', {
+  contentHash: text('content_hash').primaryKey(),
+  erasedAt: timestamp('erased_at', { withTimezone: true }).notNull(),
+  /** 'request' (a data-subject request) or 'retention' */
+  reason: text('reason').notNull(),
+});
