@@ -18,7 +18,7 @@ import { systemActor, type AuthUser } from '../src/services/types.js';
 import { authUser } from '../src/services/users.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { recordings } from '../src/store/schema.js';
-import { analyseSamples, BACKENDS, loadCalls, SAMPLES, type AnalysedCall } from './support/api-env.js';
+import { analyseSamples, ApiClient, BACKENDS, loadCalls, SAMPLES, serveApp, type AnalysedCall } from './support/api-env.js';
 import { CALLS, completeReviewOf, NOW, PROBLEM, storeCall } from './support/review-calls.js';
 
 const count = async (store: Store, q: ReturnType<typeof sql>) => Number(((await store.db.execute(q)) as unknown as { rows: { n: string | number }[] }).rows[0]!.n);
@@ -180,5 +180,34 @@ describe.each(BACKENDS)('callqa data on $name', (backendOf) => {
     const [entry] = await services.audit.query({ action: 'data.erase', callId: oldCall });
     expect(entry!.details).toEqual({ reason: 'retention', deleteAudio: false });
   });
+  it('the API: admins only (403 for others), a body that names nothing or lacks confirm is refused, then erased and audited', async () => {
+    const served = await serveApp(services);
+    try {
+      const as = async (n: string) => {
+        const c = new ApiClient(served.base);
+        expect((await c.login(n, 'correct horse battery')).status).toBe(200);
+        return c;
+      };
+      const [adm, sup, agent] = [await as('admin'), await as('sup'), await as('agent1')];
+      for (const c of [sup, agent]) {
+        for (const op of ['find', 'export', 'erase']) expect((await c.req('POST', `/api/data/${op}`, { customerId: 'C-2', reason: 'request', confirm: true })).status, op).toBe(403);
+      }
+      const found = await adm.req('POST', '/api/data/find', { customerId: 'C-2' });
+      expect(found.status).toBe(200);
+      expect(found.body.calls.map((c: { id: string }) => c.id)).toEqual([c2]);
+      expect((await adm.req('POST', '/api/data/find', {})).status).toBe(400);
+      const exp = await adm.req('POST', '/api/data/export', { callIds: [c2] });
+      expect(exp.status).toBe(200);
+      expect(exp.body.calls[0].transcripts[0].segments.length).toBe(samples[1]!.report.transcript!.segments.length);
+      expect((await adm.req('POST', '/api/data/erase', { customerId: 'C-2', reason: 'request' })).status).toBe(400);
+      const gone = await adm.req('POST', '/api/data/erase', { customerId: 'C-2', reason: 'request', confirm: true });
+      expect(gone.status).toBe(200);
+      expect(gone.body.erased.map((c: { id: string }) => c.id)).toEqual([c2]);
+      expect((await adm.req('GET', `/api/calls/${c2}`)).status).toBe(404);
+      const [entry] = await services.audit.query({ action: 'data.erase', callId: c2 });
+      expect(entry!.actor).toBe('admin');
+    } finally {
+      await served.close();
+    }
+  });
 });
-

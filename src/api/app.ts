@@ -21,6 +21,7 @@ import { registerDisputeRoutes } from './routes/disputes.js';
 import { registerMediaRoutes } from './routes/media.js';
 import { registerReviewRoutes } from './routes/reviews.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerDataRoutes } from './routes/data.js';
 import { registerTriageRoutes } from './routes/triage.js';
 import { registerCalibrationRoutes } from './routes/calibration.js';
 import { registerRulesRoutes } from './routes/rules.js';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerRulesRoutes(app);
   registerSearchRoutes(app);
   registerMediaRoutes(app);
+  registerDataRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
