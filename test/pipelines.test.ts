@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/errors.js';
 import { defaultPipelinesDir, examplesFileFor, listPipelineFiles, loadExamples, loadPipeline } from '../src/pipeline/loader.js';
 import { runExample } from '../src/score/examples.js';
-import { validatePrograms } from '../src/services/programs.js';
+import { testPrograms, validatePrograms } from '../src/services/programs.js';
 
 /**
  * Every shipped pipeline validates and every example call beside it gives the expected verdicts: a rule
@@ -237,6 +237,24 @@ describe('pipelines validate: examples naming what the scorecard lacks', () => {
     const [r] = validatePrograms([], dir);
     expect(r!.ok).toBe(false);
     expect(r!.error).toMatch(/support-en\.examples\.yaml: examples ".+": expect: greetng: no such item in the scorecard/);
+  });
+});
+
+describe('pipelines validate/test: examples that would test nothing', () => {
+  it('an event naming a lexicon entry the program does not load, and two examples of one name, are errors naming them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callqa-exentry-'));
+    copyFileSync(join(defaultPipelinesDir(), 'support-en.yaml'), join(dir, 'support-en.yaml'));
+    const ex = readFileSync(join(defaultPipelinesDir(), 'support-en.examples.yaml'), 'utf8');
+    writeFileSync(join(dir, 'support-en.examples.yaml'), ex.replace('entryId: en.self-id.name }', 'entryId: en.self-id.nmae }'));
+    const [bad] = validatePrograms([], dir);
+    expect(bad!.ok).toBe(false);
+    expect(bad!.error).toContain('examples "good support call": events[1].entryId: "en.self-id.nmae" is no entry of this program\'s lexicons');
+    writeFileSync(join(dir, 'support-en.examples.yaml'), ex.replace('  - name: poor support call', '  - name: good support call'));
+    const [dup] = validatePrograms([], dir);
+    expect(dup!.ok).toBe(false);
+    expect(dup!.error).toContain('examples: two examples are named "good support call"');
+    const [t] = testPrograms(undefined, dir);
+    expect(t!.error).toMatch(/two examples are named "good support call"/);
   });
 });
 

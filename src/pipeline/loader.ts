@@ -253,5 +253,30 @@ export function loadExamples(file: string): ExamplesFile {
 export function runExamples(pipeline: PipelineConfig, file: string): ExampleResult[] {
   const ex = loadExamples(file);
   if (ex.pipeline !== pipeline.id) throw new ConfigError(`${file}: pipeline: "${ex.pipeline}" but the pipeline beside it is "${pipeline.id}"`);
+  checkExamples(ex, file, lexiconsFor(pipeline));
   return ex.examples.map((e) => runExample(pipeline, e));
+}
+
+/**
+ * Mistakes in an examples file that would otherwise pass unseen: two examples of one name (a report, and
+ * `pipelines test --name`, cannot tell them apart) and an event naming a lexicon entry the program does not
+ * load (a rule on that entry then never fires, and the example tests nothing).
+ */
+function checkExamples(ex: ExamplesFile, file: string, lex: LoadedLexicons): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const e of ex.examples) {
+    if (seen.has(e.name)) problems.push(`examples: two examples are named "${e.name}"`);
+    seen.add(e.name);
+  }
+  const ids = new Set(lex.entries.map((en) => en.id));
+  for (const e of ex.examples) {
+    for (const [i, ev] of e.events.entries()) {
+      const id = (ev as Record<string, unknown>).entryId;
+      if (id !== undefined && (typeof id !== 'string' || !ids.has(id))) {
+        problems.push(`examples "${e.name}": events[${i}].entryId: ${typeof id === 'string' ? `"${id}" is no entry of this program's lexicons` : 'must be a lexicon entry id (text)'}`);
+      }
+    }
+  }
+  if (problems.length) throw new ConfigError(`${file}: ${problems.join('; ')}`);
 }
