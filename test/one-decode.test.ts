@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -332,5 +332,29 @@ describe('one decode per call in the queue', () => {
     expect(again.error).toMatch(/^kept-again\.wav: this recording was erased at a data-subject request on \d{4}-\d{2}-\d{2}/);
     expect(existsSync(copy)).toBe(false);
     expect(await ctx!.store.repo.getRecordingByHash(rec.contentHash)).toBeNull();
+  }, 120_000);
+
+  it('the same bytes under another name with another transcript, while the first is still queued, are refused and change nothing', async () => {
+    const a = realCall('twin-a', ['agent-user'], ['agent-pass']);
+    const b = path.join(qdir, 'twin-b.wav');
+    copyFileSync(a, b);
+    const sidecar = (text: string) => JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0.3, end: 1.2, text }] });
+    writeFileSync(path.join(qdir, 'twin-a.transcript.json'), sidecar('thank you for calling'));
+    writeFileSync(path.join(qdir, 'twin-b.transcript.json'), sidecar('please hold the line'));
+    const first = await enqueueRecording(ctx!, { path: a, displayName: 'twin-a.wav', metadata: { agentId: 'A1' } }, req);
+    expect(first.status).toBe('queued'); // no worker runs: it stays pending
+    const hash = await hashFile(a);
+    const copy = path.join(storageDir, hash.slice(0, 2), `${hash}.transcript.json`);
+    expect(readFileSync(copy, 'utf8')).toContain('thank you for calling');
+
+    const second = await enqueueRecording(ctx!, { path: b, displayName: 'twin-b.wav', metadata: { agentId: 'B2' } }, req);
+    expect(second.status).toBe('error');
+    expect(second.error).toMatch(/^twin-b\.wav: the same recording \(identical bytes\) is being analysed now as twin-a\.wav from other inputs \(.*transcript.*\); enqueue this file again once that call is done$/);
+    // the queued call's inputs are as they were: its recording row and the storage copy's sidecar
+    const rec = (await ctx!.store.repo.getRecordingByHash(hash))!;
+    expect([rec.fileName, rec.metadata.agentId]).toEqual(['twin-a.wav', 'A1']);
+    expect(readFileSync(copy, 'utf8')).toContain('thank you for calling');
+    // the first file again, unchanged, is that call in progress
+    expect((await enqueueRecording(ctx!, { path: a, displayName: 'twin-a.wav', metadata: { agentId: 'A1' } }, req)).status).toBe('in-progress');
   }, 120_000);
 });

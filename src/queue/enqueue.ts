@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, InputError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { PipelineConfig } from '../pipeline/config.js';
-import { callInputs, inputVersions, staleReasons } from '../pipeline/inputs.js';
+import { callInputs, INPUT_VERSION_PREFIX, inputVersions, staleReasons, type CallInputs } from '../pipeline/inputs.js';
 import { refuseErased } from '../pipeline/files.js';
 import { checkFile, hashFile } from '../pipeline/runner.js';
 import type { RunOptions, StageName } from '../pipeline/stage.js';
@@ -74,10 +74,19 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
     const { repo } = ctx.store;
     // before the copy into storage: erased bytes are not stored again, not even there
     await refuseErased(repo, contentHash, file);
+    const inputs = await callInputs({ audioPath: abs, metadata: input.metadata ?? {}, pipeline: req.pipeline, options });
+    // before anything is stored: the recording row and the storage copy's sidecar are the in-flight run's inputs
+    const busy = await inFlightFromOtherInputs(ctx, contentHash, req, inputs);
+    if (busy) {
+      const as = busy.fileName === file ? '' : ` as ${busy.fileName}`;
+      throw new InputError(
+        file,
+        `the same recording (identical bytes) is being analysed now${as} from other inputs (${busy.reasons.join('; ')}); enqueue this file again once that call is done`,
+      );
+    }
     const location = await ctx.storage.put(abs, contentHash, options.transcriptsDir);
     const rec = await repo.upsertRecording({ contentHash, path: location, fileName: file, sizeBytes, metadata: input.metadata });
     const pipelineRef = req.pipelineRef && /[/\\]|\.ya?ml$/i.test(req.pipelineRef) ? path.resolve(req.pipelineRef) : req.pipelineRef;
-    const inputs = await callInputs({ audioPath: abs, metadata: input.metadata ?? {}, pipeline: req.pipeline, options });
     const versions: Record<string, string> = {
       callqa: pkg.version,
       pipeline: `${req.pipeline.id}@${req.pipeline.version}`,
@@ -113,6 +122,28 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
   } catch (err) {
     return { file, status: 'error', error: errorMessage(err) };
   }
+}
+
+/**
+ * The run of these bytes under this program that is waiting or running now, when this file's inputs (transcript,
+ * metadata, options) differ from the ones it was queued with: one recording row and one storage copy serve both
+ * files, so queuing this one would change the inputs under the running call. Null when there is none, or the
+ * inputs are the same (then this file is that call, in progress).
+ */
+async function inFlightFromOtherInputs(
+  ctx: QueueContext,
+  contentHash: string,
+  req: EnqueueRequest,
+  inputs: CallInputs,
+): Promise<{ fileName: string; reasons: string[] } | null> {
+  const rec = await ctx.store.repo.getRecordingByHash(contentHash);
+  if (!rec) return null;
+  const run = await ctx.store.repo.runs.findRun(rec.id, req.pipeline.id, req.pipeline.version);
+  if (!run || (run.status !== 'pending' && run.status !== 'running')) return null;
+  // a run queued before inputs were recorded cannot be compared: it is taken to be this file's
+  if (!Object.keys(run.versions).some((k) => k.startsWith(INPUT_VERSION_PREFIX))) return null;
+  const reasons = staleReasons(run.versions, inputs);
+  return reasons.length ? { fileName: rec.fileName, reasons } : null;
 }
 
 export type EnsureResult = 'kept' | 'requeued' | 'marked-failed';

@@ -82,6 +82,15 @@ export class RunsRepo {
     return { run, existing: true };
   }
 
+  /** The run for (recording, pipeline, version), or null: getOrCreateRun without the creating. */
+  async findRun(recordingId: string, pipelineId: string, pipelineVersion: string): Promise<RunRow | null> {
+    const [run] = await this.db
+      .select()
+      .from(analysisRuns)
+      .where(and(eq(analysisRuns.recordingId, recordingId), eq(analysisRuns.pipelineId, pipelineId), eq(analysisRuns.pipelineVersion, pipelineVersion)));
+    return run ?? null;
+  }
+
   async getRun(runId: string): Promise<RunRow | null> {
     const [row] = await this.db.select().from(analysisRuns).where(eq(analysisRuns.id, runId));
     return row ?? null;
