@@ -20,6 +20,20 @@ import { parseWhisperJson } from '../src/transcribe/whisper-json.js';
  */
 const SECRET = 'SECRETCARD4111';
 const work = mkdtempSync(join(tmpdir(), 'callqa-ctl-'));
+
+/** Runs the CLI from source (embedded database, not DATABASE_URL) and collects its exit code and output. */
+function callqa(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), ...args], {
+      env: { ...process.env, DATABASE_URL: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function caught(fn: () => unknown): Error {
@@ -162,16 +176,7 @@ describe('callqa analyze with a poisoned transcript', () => {
 
   it('fails that call only, naming file, segment and field; no transcript text in stderr, report or stored error', async () => {
     const report = join(work, 'report.json');
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), 'analyze', '--data', data, '--json', report, calls], {
-        env: { ...process.env, DATABASE_URL: '' },
-      });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d) => (stdout += d));
-      p.stderr.on('data', (d) => (stderr += d));
-      p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    const r = await callqa(['analyze', '--data', data, '--json', report, calls]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/poisoned\.transcript\.json: segments\[0\]\.text: contains a control character \(U\+0000/);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
@@ -207,16 +212,7 @@ describe('file names on the terminal', () => {
     writeFileSync(join(dir, evil), 'not audio at all');
     execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=300:d=2', '-ar', '8000', join(dir, 'red\u001b[31m.wav')]);
     const report = join(work, 'names.json');
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, [join(import.meta.dirname, '..', 'src', 'cli', 'bin.js'), 'analyze', '--jobs', '1', '--data', join(work, 'names-data'), '--json', report, dir], {
-        env: { ...process.env, DATABASE_URL: '' },
-      });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d) => (stdout += d));
-      p.stderr.on('data', (d) => (stderr += d));
-      p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    const r = await callqa(['analyze', '--jobs', '1', '--data', join(work, 'names-data'), '--json', report, dir]);
     expect(r.code).toBe(1);
     const out = r.stdout + r.stderr;
     expect(out).not.toMatch(/[\u001b\r]/);
