@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describeCondition } from '../score/rules.js';
 import type { ScoreItem } from '../score/schema.js';
@@ -52,7 +53,14 @@ export function register(program: Command): void {
     .description('QA programs (pipelines/*.yaml): list, show, validate and test them against their example calls')
     .option('--dir <dir>', 'pipelines folder (default: the repository pipelines/ or CALLQA_PIPELINES_DIR)');
 
-  const dirOf = (o: JsonOpt) => o.dir ?? (cmd.opts() as JsonOpt).dir ?? defaultPipelinesDir();
+  // a folder that is not there is an error naming it (exit 2), not an empty list of programs
+  const dirOf = (o: JsonOpt) => {
+    const given = o.dir ?? (cmd.opts() as JsonOpt).dir;
+    const dir = given ?? defaultPipelinesDir();
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+      throw new InvalidArgumentError(`${given !== undefined ? '--dir' : process.env.CALLQA_PIPELINES_DIR ? 'CALLQA_PIPELINES_DIR' : 'pipelines folder'}: no such folder "${dir}"`);
+    return dir;
+  };
 
   cmd
     .command('list')

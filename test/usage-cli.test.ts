@@ -1,0 +1,36 @@
+/**
+ * Usage slips that used to be answered with an empty result or a wrong claim and exit 0: a folder or a
+ * program or saved search that does not exist, files named beside --all, a no-op reported as a change,
+ * outdated help. Each is now said plainly (a usage error exits 2 and names the option and the value).
+ * Runs the CLI from source.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = path.join(import.meta.dirname, '..', 'src', 'cli', 'bin.js');
+
+function callqa(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, input, encoding: 'utf8', maxBuffer: 1 << 24 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('usage slips are said, not answered with nothing', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callqa-usage-'));
+  beforeAll(() => {
+    expect(callqa(['users', 'add', 'setup.admin', '--role', 'admin', '--password-stdin', '--data', dir], 'correct horse battery').code).toBe(0);
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('pipelines --dir naming a folder that does not exist is an error naming it, not an empty list', () => {
+    const missing = path.join(dir, 'no-such-pipelines');
+    for (const args of [['pipelines', '--dir', missing, 'list'], ['pipelines', 'list', '--dir', missing], ['pipelines', '--dir', missing, 'validate']]) {
+      const r = callqa(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(`--dir: no such folder "${missing}"`);
+      expect(r.stdout, args.join(' ')).not.toMatch(/┌|id/);
+    }
+  }, 60_000);
+});
