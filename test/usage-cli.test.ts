@@ -33,4 +33,10 @@ describe('usage slips are said, not answered with nothing', () => {
       expect(r.stdout, args.join(' ')).not.toMatch(/┌|id/);
     }
   }, 60_000);
+
+  it('rescore --all with files named too is a usage error, not a silent rescore of everything', () => {
+    const r = callqa(['rescore', '--pipeline', 'default', '--all', 'calls/a.wav', '--data', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--all.*not both.*"calls\/a\.wav"/);
+  }, 60_000);
 });

@@ -44,6 +44,11 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
     process.stderr.write('callqa: name recordings to rescore, or --all\n');
     return 2;
   }
+  if (opts.all && paths.length > 0) {
+    // --all rescored every call and silently dropped the files named beside it
+    process.stderr.write(`callqa: --all rescores every analysed call: name recordings or give --all, not both (got --all and "${paths[0]}")\n`);
+    return 2;
+  }
   const store = await openData({ dataDir: opts.data, existing: true });
   const results: Rescored[] = [];
   try {
