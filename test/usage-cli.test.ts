@@ -39,4 +39,18 @@ describe('usage slips are said, not answered with nothing', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--all.*not both.*"calls\/a\.wav"/);
   }, 60_000);
+
+  it('users enable on an active user says it already was active; disable then enable reports the change', () => {
+    const already = callqa(['users', 'enable', 'setup.admin', '--data', dir]);
+    expect(already.code).toBe(0);
+    expect(already.stdout).toMatch(/setup\.admin was already active/);
+    expect(callqa(['users', 'add', 'li.na', '--role', 'inspector', '--password-stdin', '--data', dir], 'correct horse battery').code).toBe(0);
+    expect(callqa(['users', 'disable', 'li.na', '--data', dir]).stdout).toMatch(/^disabled li\.na/);
+    expect(callqa(['users', 'disable', 'li.na', '--data', dir]).stdout).toMatch(/li\.na was already disabled/);
+    expect(callqa(['users', 'enable', 'li.na', '--data', dir]).stdout).toBe('enabled li.na\n');
+    // the no-op leaves no 'user.enable' entry in the audit log: only the real one does
+    const audit = callqa(['audit', '--data', dir, '--action', 'user.enable', '--json']);
+    expect(audit.code).toBe(0);
+    expect((audit.stdout.match(/user\.enable/g) ?? []).length).toBe(1);
+  }, 120_000);
 });

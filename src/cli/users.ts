@@ -72,7 +72,7 @@ export function register(program: Command): void {
     .argument('<name>')
     .action(async (name: string) => {
       const r = await withServices(data(), (s) => s.users.setDisabled(actor(), name, true));
-      process.stdout.write(`disabled ${name} (${r.revoked} session(s)/token(s) revoked)\n`);
+      process.stdout.write(r.changed ? `disabled ${name} (${r.revoked} session(s)/token(s) revoked)\n` : `${name} was already disabled (${r.revoked} session(s)/token(s) left over revoked)\n`);
     });
 
   users
@@ -80,8 +80,8 @@ export function register(program: Command): void {
     .description('enable a disabled user again')
     .argument('<name>')
     .action(async (name: string) => {
-      await withServices(data(), (s) => s.users.setDisabled(actor(), name, false));
-      process.stdout.write(`enabled ${name}\n`);
+      const r = await withServices(data(), (s) => s.users.setDisabled(actor(), name, false));
+      process.stdout.write(r.changed ? `enabled ${name}\n` : `${name} was already active: nothing changed\n`);
     });
 
   users

@@ -170,12 +170,19 @@ export class UsersService {
     return u;
   }
 
-  async setDisabled(actor: Actor, username: string, disabled: boolean): Promise<{ user: UserView; revoked: number }> {
+  /**
+   * Disables or enables a user. `changed` is false when the user already was in that state: enabling an
+   * active user then does nothing (no write, no audit entry); disabling a disabled one still revokes any
+   * session or token left over, so the call stays a sure way to lock someone out.
+   */
+  async setDisabled(actor: Actor, username: string, disabled: boolean): Promise<{ user: UserView; revoked: number; changed: boolean }> {
     const u = await this.mustGet(username);
+    const changed = u.disabled !== disabled;
+    if (!changed && !disabled) return { user: userView(u), revoked: 0, changed };
     await this.repo.setDisabled(u.id, disabled);
     const revoked = disabled ? await this.repo.revokeAllFor(u.id, this.now(), { tokens: true }) : 0;
     await this.audit.audit(actor, disabled ? 'user.disable' : 'user.enable', { type: 'user', id: u.id }, { username, revoked });
-    return { user: userView({ ...u, disabled }), revoked };
+    return { user: userView({ ...u, disabled }), revoked, changed };
   }
 
   async setPassword(actor: Actor, username: string, password: string): Promise<{ revoked: number }> {
