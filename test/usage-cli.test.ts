@@ -53,4 +53,12 @@ describe('usage slips are said, not answered with nothing', () => {
     expect(audit.code).toBe(0);
     expect((audit.stdout.match(/user\.enable/g) ?? []).length).toBe(1);
   }, 120_000);
+
+  it('analyze --help says what --force does now: re-run even a current analysis (changed inputs re-run anyway)', () => {
+    const r = callqa(['analyze', '--help']);
+    expect(r.code).toBe(0);
+    const help = r.stdout.replace(/\s+/g, ' ');
+    expect(help).not.toContain('already analysed with this pipeline version');
+    expect(help).toMatch(/--force .*still current.*pipeline content, lexicons/);
+  }, 60_000);
 });

@@ -31,7 +31,7 @@ export function addEnqueueOptions(cmd: Command): Command {
     .option('--model <name>', 'whisper model for this batch')
     .option('--manifest <csv>', 'CSV of call metadata (file,agent_id,team,direction,...)')
     .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')
-    .option('--force', 're-analyse even when this content was already analysed (or failed) with this pipeline version');
+    .option('--force', 'queue again even calls whose stored analysis is still current, or failed (without it, a call is queued again anyway when its transcript, metadata, pipeline content, lexicons, channels or the analysis code changed)');
 }
 
 export function enqueueRequestFromOpts(opts: EnqueueCliOptions): EnqueueRequest {
