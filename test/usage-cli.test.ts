@@ -61,4 +61,51 @@ describe('usage slips are said, not answered with nothing', () => {
     expect(help).not.toContain('already analysed with this pipeline version');
     expect(help).toMatch(/--force .*still current.*pipeline content, lexicons/);
   }, 60_000);
+
+  it('review plan / rules accuracy with a program that does not exist say so and list the programs (exit 2), not an empty plan', () => {
+    for (const args of [['review', 'plan', '--pipeline', 'nope'], ['rules', 'accuracy', '--pipeline', 'nope']]) {
+      const r = callqa([...args, '--data', dir]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/--pipeline: no QA program "nope" \(programs: [^)]*\bdefault\b/);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+    // a program that exists (in the pipelines folder, no calls yet) is still planned
+    expect(callqa(['review', 'plan', '--pipeline', 'default', '--data', dir]).code).toBe(0);
+  }, 120_000);
+});
+
+describe('the program filter: --program everywhere, --pipeline a hidden alias', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callqa-program-filter-'));
+  beforeAll(() => {
+    expect(callqa(['users', 'add', 'setup.admin', '--role', 'admin', '--password-stdin', '--data', dir], 'correct horse battery').code).toBe(0);
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const commands = [['calls', 'list'], ['calls', 'export'], ['search', '退款'], ['trends'], ['trends', '--qa'], ['review', 'plan'], ['rules', 'accuracy'], ['watchlist', 'add', 'x', '退款']];
+
+  it('both spellings are taken by every command with a program filter, and an unknown program is refused naming the spelling used', () => {
+    for (const cmd of commands) {
+      for (const flag of ['--program', '--pipeline']) {
+        const r = callqa([...cmd, flag, 'nope', '--data', dir]);
+        expect(r.code, `${cmd.join(' ')} ${flag}`).toBe(2);
+        expect(r.stderr, `${cmd.join(' ')} ${flag}`).toContain(`${flag}: no QA program "nope"`);
+      }
+    }
+    // both, naming different programs: a usage error
+    const both = callqa(['calls', 'list', '--program', 'default', '--pipeline', 'nope', '--data', dir]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--program "default" and --pipeline "nope" name different programs/);
+    // an existing program by either spelling is a filter as before (search: exit 1, no hits)
+    expect(callqa(['calls', 'list', '--pipeline', 'default', '--data', dir]).code).toBe(0);
+    expect(callqa(['search', '退款', '--pipeline', 'default', '--data', dir]).code).toBe(1);
+  }, 300_000);
+
+  it('--help shows --program and hides --pipeline', () => {
+    for (const cmd of [['calls', 'list'], ['search'], ['trends'], ['review', 'plan'], ['rules', 'accuracy'], ['watchlist', 'add']]) {
+      const r = callqa([...cmd, '--help']);
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stdout, cmd.join(' ')).toMatch(/--program <id>/);
+      expect(r.stdout, cmd.join(' ')).not.toMatch(/--pipeline/);
+    }
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { Command } from 'commander';
+import { pipelineAliasOption, programFilterOf, type ProgramFilterOptions } from './program-filter.js';
 
 /**
  * callqa calls: the analysed calls with their scores as they stand (draft, in review, final), for a look in the
@@ -8,12 +9,11 @@ import { Command } from 'commander';
  */
 const DESCRIPTION = 'the analysed calls and their scores as they stand (draft, in review, final): list them, or export CSV/JSON for a spreadsheet';
 
-interface FilterOptions {
+interface FilterOptions extends ProgramFilterOptions {
   data?: string;
   state?: string;
   agent?: string;
   team?: string;
-  program?: string;
   since?: string;
   until?: string;
 }
@@ -25,6 +25,7 @@ function filterOptions(cmd: Command): Command {
     .option('--agent <id>', 'only this agent id')
     .option('--team <team>', 'only this team')
     .option('--program <id>', 'only this QA program (pipeline id)')
+    .addOption(pipelineAliasOption())
     .option('--since <iso>', 'analysed at or after this time (ISO 8601)')
     .option('--until <iso>', 'analysed before this time (ISO 8601)');
 }
@@ -42,10 +43,16 @@ function parseFilter(o: FilterOptions) {
     state: o.state as (typeof states)[number] | undefined,
     agentId: o.agent,
     team: o.team,
-    pipelineId: o.program,
+    pipelineId: programFilterOf(o)?.id,
     since: date(o.since, '--since'),
     until: date(o.until, '--until'),
   };
+}
+
+/** A --program naming no program listed nothing (exit 0): refuse it, naming the programs there are. */
+async function checkProgram(store: import('./data.js').Store, o: ProgramFilterOptions): Promise<void> {
+  const program = programFilterOf(o);
+  if (program) await (await import('../services/programs.js')).checkProgramFilter(store.db, program.id, program.flag);
 }
 
 const actor = async () => (await import('../services/types.js')).cliActor();
@@ -63,6 +70,7 @@ export function register(program: Command): void {
       const filter = parseFilter(o);
       const [{ withData }, { createServices }, who] = await Promise.all([import('./data.js'), import('../services/index.js'), actor()]);
       const rows = await withData({ dataDir: o.data, existing: true }, async (store) => {
+        await checkProgram(store, o);
         const out = [];
         for await (const r of createServices(store).calls.resultRows(who, filter, 'calls')) {
           out.push(r);
@@ -126,6 +134,7 @@ export function register(program: Command): void {
       let n = 0;
       await withData({ dataDir: o.data, existing: true }, async (store) => {
         const svc = createServices(store).calls;
+        await checkProgram(store, o);
         if (o.out) await openOut(o.out);
         if (o.json) {
           for await (const r of svc.resultRows(who, filter, shape)) {

@@ -2,6 +2,7 @@ import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import Table from 'cli-table3';
 import type { PlanReport } from '../services/review-queue.js';
+import { programFilterOf, programFilterOption, type ProgramFilterOptions } from './program-filter.js';
 
 /**
  * `callqa review plan`: what this week's sampling policy asks for, per QA program, and what is covered.
@@ -10,23 +11,28 @@ import type { PlanReport } from '../services/review-queue.js';
  */
 export function register(program: Command): void {
   const review = program.command('review').description("the review workflow: this week's sampling plan, decisions as regression examples");
-  review
-    .command('plan')
-    .description("what this week's review policy asks for per QA program (share of volume, COPC sample size, per-agent minimums, daily quotas) and what is covered")
-    .option('--week <date>', 'a day of the ISO week to plan (YYYY-MM-DD; default: this week)')
-    .option('--pipeline <id>', 'only this QA program')
+  programFilterOption(
+    review
+      .command('plan')
+      .description("what this week's review policy asks for per QA program (share of volume, COPC sample size, per-agent minimums, daily quotas) and what is covered")
+      .option('--week <date>', 'a day of the ISO week to plan (YYYY-MM-DD; default: this week)'),
+    'only this QA program (pipeline id)',
+  )
     .option('--team <team>', "only this team's agents")
     .option('--json', 'machine-readable (week, programs[].plan with target, binding floor, agents, warnings)')
     .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
     .addOption(new Option('--data-dir <dir>', 'the same as --data (older spelling)').hideHelp())
-    .action(async (opts: { week?: string; pipeline?: string; team?: string; json?: boolean; data?: string; dataDir?: string }) => {
+    .action(async (opts: ProgramFilterOptions & { week?: string; team?: string; json?: boolean; data?: string; dataDir?: string }) => {
       const at = opts.week ? parseDay(opts.week, '--week') : new Date();
+      const program = programFilterOf(opts);
       const { openData } = await import('./data.js');
       const { createServices } = await import('../services/index.js');
       const store = await openData({ dataDir: opts.data ?? opts.dataDir, existing: true });
       let report: PlanReport;
       try {
-        report = await createServices(store).queue.plan(null, { at, ...(opts.pipeline ? { pipelineId: opts.pipeline } : {}), ...(opts.team ? { team: opts.team } : {}) });
+        // a misspelt program was planned as one with no calls (exit 0): say it does not exist
+        if (program) await (await import('../services/programs.js')).checkProgramFilter(store.db, program.id, program.flag);
+        report = await createServices(store).queue.plan(null, { at, ...(program ? { pipelineId: program.id } : {}), ...(opts.team ? { team: opts.team } : {}) });
       } finally {
         await store.close();
       }

@@ -2,30 +2,34 @@ import { Command, Option } from 'commander';
 import Table from 'cli-table3';
 import type { Period } from '../review/rules-accuracy.js';
 import type { RulesAccuracyReport } from '../services/rules-accuracy.js';
+import { programFilterOf, programFilterOption, type ProgramFilterOptions } from './program-filter.js';
 
 /** `callqa rules accuracy`: per scorecard item and per lexicon entry, how often inspectors overturn the machine. */
 export function register(program: Command): void {
   const rules = program.command('rules').description('how the scoring rules fare against inspectors: where the machine is overturned');
-  rules
-    .command('accuracy')
-    .description('per scorecard item and per lexicon entry / rule: confirmed, false positives, misses, precision, recall, overturn rate, over time')
-    .option('--pipeline <id>', 'only this QA program')
+  programFilterOption(
+    rules
+      .command('accuracy')
+      .description('per scorecard item and per lexicon entry / rule: confirmed, false positives, misses, precision, recall, overturn rate, over time'),
+    'only this QA program (pipeline id)',
+  )
     .option('--since <date>', 'decisions from this day (YYYY-MM-DD)')
     .option('--until <date>', 'decisions before this day (YYYY-MM-DD)')
     .option('--period <p>', 'trend buckets: day, week or month', 'week')
     .option('--json', 'machine-readable (overall, items, rules, trend)')
     .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
     .addOption(new Option('--data-dir <dir>', 'the same as --data (older spelling)').hideHelp())
-    .action(async (opts: { pipeline?: string; since?: string; until?: string; period: string; json?: boolean; data?: string; dataDir?: string }) => {
+    .action(async (opts: ProgramFilterOptions & { since?: string; until?: string; period: string; json?: boolean; data?: string; dataDir?: string }) => {
       if (!['day', 'week', 'month'].includes(opts.period)) throw new Error(`--period: day, week or month, not ${opts.period}`);
       const day = (s: string, flag: string) => {
         const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
         if (!Number.isFinite(t)) throw new Error(`${flag}: not a date (YYYY-MM-DD): ${s}`);
         return new Date(t);
       };
+      const program = programFilterOf(opts);
       const filter = {
         period: opts.period as Period,
-        ...(opts.pipeline ? { pipelineId: opts.pipeline } : {}),
+        ...(program ? { pipelineId: program.id } : {}),
         ...(opts.since ? { since: day(opts.since, '--since') } : {}),
         ...(opts.until ? { until: day(opts.until, '--until') } : {}),
       };
@@ -34,6 +38,8 @@ export function register(program: Command): void {
       const store = await openData({ dataDir: opts.data ?? opts.dataDir, existing: true });
       let report: RulesAccuracyReport;
       try {
+        // a misspelt program answered "no decisions yet" (exit 0): say it does not exist
+        if (program) await (await import('../services/programs.js')).checkProgramFilter(store.db, program.id, program.flag);
         report = await createServices(store).rulesAccuracy.rulesAccuracy(null, filter);
       } finally {
         await store.close();

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import { EVENT_TYPES } from '../core/events.js';
+import { pipelineAliasOption, programFilterOf, type ProgramFilterOptions } from './program-filter.js';
 
 const DESCRIPTION = 'search every stored transcript (Chinese and English): phrases, any of several, AND, NEAR/n, with call filters';
 
@@ -22,11 +23,10 @@ function num(v: string): number {
   return n;
 }
 
-interface SearchCliOptions {
+interface SearchCliOptions extends ProgramFilterOptions {
   speaker?: 'agent' | 'customer';
   agent?: string;
   team?: string;
-  program?: string;
   from?: string;
   to?: string;
   event?: string;
@@ -50,6 +50,7 @@ export function register(program: Command): void {
     .option('--agent <id>', 'only this agent\'s calls (metadata agentId)')
     .option('--team <team>', 'only this team\'s calls')
     .option('--program <id>', 'only calls analysed with this QA program')
+    .addOption(pipelineAliasOption())
     .option('--from <date>', 'calls on or after this date (YYYY-MM-DD)', date)
     .option('--to <date>', 'calls on or before this date (YYYY-MM-DD)', date)
     .option('--event <type>', 'only calls with an event of this type (e.g. customer_escalation, banned_phrase)', eventType)
@@ -79,15 +80,18 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
   if (opts.from && opts.to && opts.from > opts.to) throw new InvalidArgumentError(`--from ${opts.from} is after --to ${opts.to}`);
+  const program = programFilterOf(opts);
   const store = await openData({ dataDir: opts.data, existing: true });
   try {
+    // a misspelt program answered "no hits" (exit 1): say it does not exist (exit 2)
+    if (program) await (await import('../services/programs.js')).checkProgramFilter(store.db, program.id, program.flag);
     let result;
     try {
       result = await searchTranscripts(
         store.db,
         query,
         {
-          speaker: opts.speaker, agentId: opts.agent, team: opts.team, pipelineId: opts.program, from: opts.from, to: opts.to,
+          speaker: opts.speaker, agentId: opts.agent, team: opts.team, pipelineId: program?.id, from: opts.from, to: opts.to,
           eventType: opts.event, minScore: opts.minScore, maxScore: opts.maxScore,
         },
         { limit },

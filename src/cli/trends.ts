@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { pipelineAliasOption, programFilterOf, type ProgramFilterOptions } from './program-filter.js';
 
 const DESCRIPTION = 'event and lexicon-entry counts and rates over time (per 100 calls, per talk hour), and emerging customer phrases';
 
@@ -21,12 +22,11 @@ function checkDates(opts: { from?: string; to?: string }): void {
   if (opts.from && opts.to && opts.from > opts.to) throw new InvalidArgumentError(`--from ${opts.from} is after --to ${opts.to}`);
 }
 
-interface TrendsCliOptions {
+interface TrendsCliOptions extends ProgramFilterOptions {
   by: 'day' | 'week' | 'month';
   periods: string;
   team?: string;
   agent?: string;
-  program?: string;
   from?: string;
   to?: string;
   top: string;
@@ -51,6 +51,7 @@ export function register(program: Command): void {
     .option('--team <team>', 'only this team\'s calls')
     .option('--agent <id>', 'only this agent\'s calls')
     .option('--program <id>', 'only calls analysed with this QA program')
+    .addOption(pipelineAliasOption())
     .option('--from <date>', 'not before this date (YYYY-MM-DD)', date)
     .option('--to <date>', 'the last period holds this date (default: the newest call)', date)
     .option('--top <n>', 'series shown in the table', '15')
@@ -87,10 +88,12 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
   const periods = wholeNumber(opts.periods, '--periods');
   const top = wholeNumber(opts.top, '--top');
   const lexicon = await defaultTrendsLexicon();
+  const program = programFilterOf(opts);
   const store = await openData({ dataDir: opts.data, existing: true });
   try {
+    await checkProgram(store.db, program);
     const r = await trends(store.db, {
-      by: opts.by, periods, team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
+      by: opts.by, periods, team: opts.team, agentId: opts.agent, pipelineId: program?.id, from: opts.from, to: opts.to,
     }, lexicon);
     if (opts.csv) {
       const { csvText } = await import('../core/csv.js');
@@ -124,6 +127,11 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
   }
 }
 
+/** A --program naming no program counted nothing (exit 0): refuse it, naming the programs there are. */
+async function checkProgram(db: import('./data.js').Store['db'], program: { id: string; flag: string } | undefined): Promise<void> {
+  if (program) await (await import('../services/programs.js')).checkProgramFilter(db, program.id, program.flag);
+}
+
 async function runQaFigures(opts: TrendsCliOptions): Promise<number> {
   const { qaFiguresOf } = await import('../services/trends.js');
   const { openData } = await import('./data.js');
@@ -133,11 +141,13 @@ async function runQaFigures(opts: TrendsCliOptions): Promise<number> {
   const pass = Number(opts.passScore);
   if (!(pass > 0 && pass <= 100)) throw new InvalidArgumentError('--pass-score: a percentage, 1-100');
   const repeatDays = wholeNumber(opts.repeatDays, '--repeat-days');
+  const program = programFilterOf(opts);
   const store = await openData({ dataDir: opts.data, existing: true });
   try {
+    await checkProgram(store.db, program);
     const figures = await qaFiguresOf(store.db, {
       by: opts.by, groupBy: group, passShare: pass / 100, repeatWindowDays: repeatDays,
-      team: opts.team, agentId: opts.agent, pipelineId: opts.program, from: opts.from, to: opts.to,
+      team: opts.team, agentId: opts.agent, pipelineId: program?.id, from: opts.from, to: opts.to,
     });
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ passScorePct: pass, figures }, null, 2)}\n`);

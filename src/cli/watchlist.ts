@@ -1,15 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { cliActor } from '../services/types.js';
+import { programFilterOf, programFilterOption, type ProgramFilterOptions } from './program-filter.js';
 
 const DESCRIPTION = 'the compliance watch list: saved searches run over every newly analysed call (add, list, disable, enable, check, hits)';
 
-async function withService<T>(data: string | undefined, fn: (svc: import('../services/watchlist.js').WatchListService) => Promise<T>): Promise<T> {
+async function withService<T>(data: string | undefined, fn: (svc: import('../services/watchlist.js').WatchListService, store: import('./data.js').Store) => Promise<T>): Promise<T> {
   const { openData } = await import('./data.js');
   const { WatchListService } = await import('../services/watchlist.js');
   const store = await openData({ dataDir: data });
   try {
-    return await fn(new WatchListService(store.db));
+    return await fn(new WatchListService(store.db), store);
   } finally {
     await store.close();
   }
@@ -19,7 +20,8 @@ const dataOpt = ['--data <dir>', 'data folder of the embedded database (default:
 
 export function register(program: Command): void {
   const wl = program.command('watchlist').description(DESCRIPTION);
-  wl.command('add')
+  const add = wl
+    .command('add')
     .description('save a search that runs over every new call; each match is a finding on the call')
     .argument('<name>', 'a short name, e.g. "threatens-regulator"')
     .argument('<query>', 'a search query (callqa search --help)')
@@ -27,13 +29,16 @@ export function register(program: Command): void {
       if (v !== 'agent' && v !== 'customer') throw new InvalidArgumentError('agent or customer');
       return v;
     })
-    .option('--team <team>', 'only this team\'s calls')
-    .option('--program <id>', 'only calls of this QA program')
+    .option('--team <team>', 'only this team\'s calls');
+  programFilterOption(add, 'only calls of this QA program (pipeline id)')
     .option(...dataOpt)
-    .action(async (name: string, query: string, opts: { speaker?: 'agent' | 'customer'; team?: string; program?: string; data?: string }) => {
-      await withService(opts.data, async (svc) => {
+    .action(async (name: string, query: string, opts: ProgramFilterOptions & { speaker?: 'agent' | 'customer'; team?: string; data?: string }) => {
+      const program = programFilterOf(opts);
+      await withService(opts.data, async (svc, store) => {
+        // a misspelt program would make a saved search that never matches anything
+        if (program) await (await import('../services/programs.js')).checkProgramFilter(store.db, program.id, program.flag);
         try {
-          await svc.add({ name, query, filters: { speaker: opts.speaker, team: opts.team, pipelineId: opts.program } }, cliActor().username);
+          await svc.add({ name, query, filters: { speaker: opts.speaker, team: opts.team, pipelineId: program?.id } }, cliActor().username);
         } catch (err) {
           throw new ConfigError((err as Error).message);
         }

@@ -4,11 +4,13 @@
  * summarised, and tried on the example calls kept beside it. Callers render the results; nothing here prints.
  */
 import { basename } from 'node:path';
-import { errorMessage } from '../core/errors.js';
+import { ConfigError, errorMessage } from '../core/errors.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { defaultPipelinesDir, examplesFileFor, listPipelineFiles, loadPipeline, runExamples } from '../pipeline/loader.js';
 import type { ExampleResult } from '../score/examples.js';
 import { maxTotalOf } from '../score/scorecard.js';
+import type { StoreDb } from '../store/db.js';
+import { analysisRuns, scorecards } from '../store/schema.js';
 
 export type { ExampleResult };
 export { defaultPipelinesDir };
@@ -122,4 +124,26 @@ export function testPrograms(id: string | undefined, dir = defaultPipelinesDir()
     }
   }
   return results;
+}
+
+/**
+ * The program ids a filter (`--program` of calls, search, trends, watchlist, review plan, rules accuracy)
+ * may name: the programs in the pipelines folder, and those calls were analysed or rescored with (a program
+ * whose file was since renamed or removed still has its calls and reviews). Sorted.
+ */
+export async function knownProgramIds(db: StoreDb, dir = defaultPipelinesDir()): Promise<string[]> {
+  const ids = new Set(listPipelineFiles(dir).map((f) => basename(f).replace(/\.ya?ml$/i, '')));
+  for (const r of await db.selectDistinct({ id: analysisRuns.pipelineId }).from(analysisRuns)) ids.add(r.id);
+  for (const r of await db.selectDistinct({ id: scorecards.pipelineId }).from(scorecards)) ids.add(r.id);
+  return [...ids].sort();
+}
+
+/**
+ * Refuses a program filter that names no program (a typo would otherwise answer "nothing" with exit 0):
+ * a ConfigError naming the option, the value and the programs there are.
+ */
+export async function checkProgramFilter(db: StoreDb, id: string, flag = '--program'): Promise<void> {
+  const known = await knownProgramIds(db);
+  if (known.includes(id)) return;
+  throw new ConfigError(`${flag}: no QA program "${id}" (${known.length ? `programs: ${known.join(', ')}` : 'none yet: see callqa pipelines list'})`);
 }
