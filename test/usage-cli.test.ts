@@ -72,6 +72,19 @@ describe('usage slips are said, not answered with nothing', () => {
     // a program that exists (in the pipelines folder, no calls yet) is still planned
     expect(callqa(['review', 'plan', '--pipeline', 'default', '--data', dir]).code).toBe(0);
   }, 120_000);
+
+  it('watchlist hits --name of no saved search says so and lists the saved ones (exit 2), not "no hits"', () => {
+    const none = callqa(['watchlist', 'hits', '--name', 'ghost', '--data', dir]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--name: no saved search named "ghost" \(none saved yet/);
+    expect(callqa(['watchlist', 'add', 'refunds', '退款 OR refund', '--data', dir]).code).toBe(0);
+    const some = callqa(['watchlist', 'hits', '--name', 'ghost', '--data', dir]);
+    expect(some.code).toBe(2);
+    expect(some.stderr).toMatch(/--name: no saved search named "ghost" \(saved: refunds\)/);
+    const real = callqa(['watchlist', 'hits', '--name', 'refunds', '--data', dir]);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toBe('no hits\n');
+  }, 120_000);
 });
 
 describe('the program filter: --program everywhere, --pipeline a hidden alias', () => {

@@ -81,6 +81,12 @@ export function register(program: Command): void {
     .option(...dataOpt)
     .action(async (opts: { name?: string; json?: boolean; data?: string }) => {
       const hits = await withService(opts.data, async (svc) => {
+        // a misspelt name answered "no hits" (exit 0): say there is no such saved search, and which there are
+        if (opts.name !== undefined) {
+          const names = (await svc.list()).map((r) => r.name);
+          if (!names.includes(opts.name))
+            throw new ConfigError(`--name: no saved search named "${opts.name}" (${names.length ? `saved: ${names.join(', ')}` : 'none saved yet: callqa watchlist add NAME QUERY'})`);
+        }
         await svc.check();
         return svc.hits({ savedSearch: opts.name });
       });
