@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { resolvePipeline } from '../pipeline/loader.js';
 import { formatScore, scoreSummary } from '../score/summary.js';
-import { rescoreCall, rescoreTargets, type Rescored } from '../services/rescore.js';
+import { programDrift, rescoreCall, rescoreTargets, type Rescored } from '../services/rescore.js';
 import { openData } from './data.js';
 
 /**
@@ -25,16 +25,29 @@ export function register(program: Command): void {
       `
 Rescoring uses the findings stored by the last finished analysis of each call (events, transcript, metrics,
 call metadata): thresholds that belong to detectors (dead-air length, lexicons) need a new analysis
-(callqa analyze --pipeline <id>) instead. Exit codes: 0 all rescored; 1 some call had no finished analysis
-or failed; 2 configuration error.`,
+(callqa analyze --pipeline <id>) instead.
+
+The program is checked against what each analysis recorded, with a warning (stderr, and "warnings" in
+--json) when its content changed under the version number the calls were scored with (bump \`version:\` so
+old and new scores are told apart) or the lexicons changed since the analysis (the stored lexicon matches are
+the old ones: analyse again to use the new lexicons).
+
+Exit codes: 0 all rescored; 1 some call had no finished analysis or failed; 2 configuration error.`,
     )
-    .action(async (paths: string[], opts: { pipeline: string; all?: boolean; data?: string; json?: string }) => {
+    .action(async (paths: string[], opts: RescoreCliOptions) => {
       process.exitCode = await runRescore(paths, opts);
     });
 }
 
 
-export async function runRescore(paths: string[], opts: { pipeline: string; all?: boolean; data?: string; json?: string }): Promise<number> {
+interface RescoreCliOptions {
+  pipeline: string;
+  all?: boolean;
+  data?: string;
+  json?: string;
+}
+
+export async function runRescore(paths: string[], opts: RescoreCliOptions): Promise<number> {
   const pipeline = resolvePipeline(opts.pipeline);
   if (!pipeline.scorecard) {
     process.stderr.write(`callqa: pipeline ${pipeline.id} has no scorecard\n`);
@@ -51,8 +64,15 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
   }
   const store = await openData({ dataDir: opts.data, existing: true });
   const results: Rescored[] = [];
+  let warnings: string[];
   try {
     const targets = await rescoreTargets(store.repo, opts.all ? { all: true } : { paths });
+    // the program as it is now against what each analysis recorded (pipeline content, lexicons). A warning, not a
+    // refusal: the recorded fingerprint is of the whole file, so it cannot tell a scoring change from one to
+    // `review:` or `title:`, which need no version bump (pipelines/README.md)
+    const drift = programDrift(targets, pipeline);
+    warnings = [drift.unbumpedMessage, drift.lexiconsMessage].filter((w): w is string => w !== null);
+    for (const w of warnings) process.stderr.write(`callqa: warning: ${w}\n`);
     for (const t of targets) results.push(await rescoreCall(store.repo, t, pipeline));
   } finally {
     await store.close();
@@ -65,7 +85,7 @@ export async function runRescore(paths: string[], opts: { pipeline: string; all?
   }
   if (opts.json !== '-') process.stdout.write(`${t.toString()}\n`);
   if (opts.json) {
-    const text = `${JSON.stringify({ pipeline: { id: pipeline.id, version: pipeline.version }, calls: results }, null, 2)}\n`;
+    const text = `${JSON.stringify({ pipeline: { id: pipeline.id, version: pipeline.version }, warnings, calls: results }, null, 2)}\n`;
     if (opts.json === '-') process.stdout.write(text);
     else await writeFile(opts.json, text);
   }

@@ -59,9 +59,12 @@ export async function transcriptSourceOf(audioPath: string, pipeline: PipelineCo
   return `whisper:${file}:${sha(canonicalJson(pipeline.asr))}`;
 }
 
-/** The pipeline's fingerprint, computed once per loaded pipeline object. */
+/**
+ * The pipeline's fingerprint (`<id>@<version>#<content hash>`, the run's `input.pipeline`), computed once per
+ * loaded pipeline object. rescore compares it with the one an analysis recorded.
+ */
 const pipelineKeys = new WeakMap<PipelineConfig, string>();
-function pipelineKey(p: PipelineConfig): string {
+export function pipelineKey(p: PipelineConfig): string {
   let k = pipelineKeys.get(p);
   if (!k) pipelineKeys.set(p, (k = `${p.id}@${p.version}#${sha(canonicalJson(p))}`));
   return k;

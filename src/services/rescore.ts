@@ -8,6 +8,8 @@ import type { PipelineConfig } from '../pipeline/config.js';
 import { discover } from '../pipeline/discover.js';
 import { replayState } from '../pipeline/execute.js';
 import { checkFile, hashFile } from '../pipeline/files.js';
+import { INPUT_VERSION_PREFIX, pipelineKey } from '../pipeline/inputs.js';
+import { lexiconsFor, resolvePipeline } from '../pipeline/loader.js';
 import { STAGE_NAMES, type CallState } from '../pipeline/stage.js';
 import { draftForState } from '../pipeline/stages/score.js';
 import { scoreSummary, type ScoreSummary } from '../score/summary.js';
@@ -83,6 +85,68 @@ export async function rescoreCall(repo: Repository, target: RescoreTarget, pipel
   } catch (err) {
     return { file: target.file, error: errorMessage(err) };
   }
+}
+
+/**
+ * What rescoring these calls with `pipeline` would hide, from the fingerprints each analysis recorded in its
+ * run's `versions` (pipeline/inputs.ts; runs from a callqa that recorded none are not judged):
+ * - `unbumped`: the calls analysed with this very id@version when the program's content was different: the
+ *   new drafts would carry the same id@version as drafts made by other rules, and old and new scores could not
+ *   be told apart. A warning: the fingerprint is of the whole file, so a change to `review:` (which needs no
+ *   bump) shows up too.
+ * - `lexicons`: the calls whose analysis used lexicons that have changed since (the lexicon sets of the
+ *   program they were analysed with, as they are now): rescoring reuses the stored findings, so the lexicon
+ *   matches are the old ones until the calls are analysed again.
+ */
+export interface ProgramDrift {
+  unbumped: string[];
+  lexicons: string[];
+  /** the sentences saying so (null: none of that kind), for stderr and the JSON output */
+  unbumpedMessage: string | null;
+  lexiconsMessage: string | null;
+}
+
+export function programDrift(targets: readonly RescoreTarget[], pipeline: PipelineConfig): ProgramDrift {
+  const unbumped: string[] = [];
+  const lexicons: string[] = [];
+  const key = pipelineKey(pipeline);
+  // the lexicon version each analysing program has now (null: its file is gone or no longer loads)
+  const lexiconsNow = new Map<string, string | null>();
+  const lexiconsOf = (pipelineId: string): string | null => {
+    if (!lexiconsNow.has(pipelineId)) {
+      let v: string | null = null;
+      try {
+        v = lexiconsFor(pipelineId === pipeline.id ? pipeline : resolvePipeline(pipelineId)).version;
+      } catch {
+        // a program renamed or removed: nothing to compare with
+      }
+      lexiconsNow.set(pipelineId, v);
+    }
+    return lexiconsNow.get(pipelineId)!;
+  };
+  for (const t of targets) {
+    const run = t.run;
+    if (!run) continue;
+    const versions = (run.versions ?? {}) as Record<string, string>;
+    const usedPipeline = versions[`${INPUT_VERSION_PREFIX}pipeline`];
+    if (run.pipelineId === pipeline.id && run.pipelineVersion === pipeline.version && usedPipeline !== undefined && usedPipeline !== key) unbumped.push(t.file);
+    const usedLexicons = versions[`${INPUT_VERSION_PREFIX}lexicons`];
+    const now = usedLexicons === undefined ? null : lexiconsOf(run.pipelineId);
+    if (now !== null && usedLexicons !== now) lexicons.push(t.file);
+  }
+  const some = (files: string[]) => `${files.length} call(s): ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`;
+  return {
+    unbumped,
+    lexicons,
+    unbumpedMessage: unbumped.length
+      ? `program ${pipeline.id} ${pipeline.version} changed since calls were scored under that version (${some(unbumped)}): ` +
+        'bump `version:` so old and new scores are told apart (a change to `review:` alone needs no bump)'
+      : null,
+    lexiconsMessage: lexicons.length
+      ? `lexicons changed since the analysis of ${some(lexicons)}: rescoring reuses the stored findings, so their lexicon ` +
+        `matches are the old ones; analyse them again (callqa analyze --pipeline ${pipeline.id}) to find them with the current lexicons`
+      : null,
+  };
 }
 
 async function latestDoneRun(repo: Repository, contentHash: string): Promise<RunSummary | null> {
