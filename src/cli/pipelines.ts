@@ -9,7 +9,7 @@ import { defaultPipelinesDir, listPrograms, showProgram, testPrograms, validateP
 
 /**
  * `callqa pipelines list | show <id> | validate [files...] | test [id]`: QA programs as data.
- * Exit codes: 0 ok, 1 a pipeline is invalid or an example fails.
+ * Exit codes: 0 ok, 1 a pipeline is invalid or an example fails, 2 a usage error (a --dir that is not a folder).
  */
 
 interface JsonOpt {
