@@ -181,3 +181,41 @@ describe('Traditional-script cues count as the Simplified ones do', () => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });
 });
+
+describe('a phone cue governs every number of the list after it', () => {
+  it.each([
+    // list separators inside one run: every item is judged under the cue before the first
+    ['电话 5551234、5559876', '电话 [电话]、[电话]'],
+    ['电话 5551234、5559876、5551111', '电话 [电话]、[电话]、[电话]'],
+    ['电话五五五幺二三四，五五五九八七六', '电话[电话]，[电话]'],
+    ['my numbers are 555 1234, 555 9876', 'my numbers are [PHONE], [PHONE]'],
+    ['phone 5551234 / 5559876', 'phone [PHONE] / [PHONE]'],
+    // joined by words: 和, 或, 或者, 还有 (還有), and, or
+    ['电话 5551234和5559876', '电话 [电话]和[电话]'],
+    ['电话 5551234或5559876', '电话 [电话]或[电话]'],
+    ['座机 5551234 或者 5559876', '座机 [电话] 或者 [电话]'],
+    ['電話 5551234還有5559876', '電話 [电话]還有[电话]'],
+    ['电话 5551234和5559876或5551111', '电话 [电话]和[电话]或[电话]'],
+    ['phone 555 1234 or 555 9876', 'phone [PHONE] or [PHONE]'],
+    ['call me on five five five one two three four or five five five nine eight seven six', 'call me on [PHONE] or [PHONE]'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it.each([
+    // what the cue says of the list holds for every item: order numbers stay readable
+    ['订单号 13812345678和13987654321', '订单号 13812345678和13987654321'],
+    ['order numbers 6175550112 and 6175550199', 'order numbers 6175550112 and 6175550199'],
+    // a date, an amount, an order number after a phone number stays what it is
+    ['电话 5551234和2026-11-30', '电话 [电话]和2026-11-30'],
+    ['电话 5551234、20261130', '电话 [电话]、20261130'],
+    ['phone 5551234 or 2026/11/30', 'phone [PHONE] or 2026/11/30'],
+    ['电话 5551234和1380000元', '电话 [电话]和1380000元'],
+    ['电话 5551234 和 工号 5512345', '电话 [电话] 和 工号 5512345'],
+    ['my number is 555 1234 and my order number is 12345678', 'my number is [PHONE] and my order number is 12345678'],
+    // a figure written with thousands separators is an amount or a count, whatever cue is before it
+    ['the numbers are 1,380,000 and 2,980,000', 'the numbers are 1,380,000 and 2,980,000'],
+    ['my number is 1,380,000 this quarter', 'my number is 1,380,000 this quarter'],
+  ])('look-alike: %s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+});

@@ -34,7 +34,7 @@ const AMOUNT_BEFORE = /(¥|￥|\$|€|£|rmb|usd|cny|共计|合计|总共|一共
 // Units just after a number: an amount, a time, a date, a quantity.
 const UNIT_AFTER =
   /^\s*(元|块|角|毛|分钟|分|秒|个|月|年|日|号(?!码)|点|次|天|周|小时|倍|%|％|percent|dollars?|bucks|cents?|yuan|rmb|usd|am\b|pm\b|a\.m|p\.m|o'clock|minutes?|hours?|days?|weeks?|months?|years?|items?|pieces?|units?|gb|mb|kg|km|g\b|兆|公斤|公里|米|件|台|张|条|笔)/i;
-const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|number is|reach me|call me|call back|contact)[^0-9]{0,10}$/i;
+const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|numbers? (?:is|are)|reach me|call me|call back|contact)[^0-9]{0,10}$/i;
 const CARD_CUE = /(卡号|银行卡|信用卡|储蓄卡|借记卡|card number|credit card|debit card|card ending|\bcard\b)[^0-9]{0,10}$/i;
 const ID_CUE = /(身份证|证件号|身份号码|id number|id card|identity)[^0-9]{0,10}$/i;
 const SSN_CUE = /(social security|\bssn\b|social)[^0-9]{0,14}$/i;
@@ -47,7 +47,11 @@ function compactHan(s: string): string {
   return toSimplifiedChinese(s).replace(/(\p{Script=Han})\s+(?=\p{Script=Han})/gu, '$1');
 }
 
-function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanContext: boolean, opts: PiiOptions): PiiCategory | null {
+/**
+ * What one number is, from its digits and the words around it. `inherited`: the cue in `rawBefore` is the one
+ * before the first item of a list this number is a later item of; a date-shaped item then stays a date.
+ */
+function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanContext: boolean, opts: PiiOptions, inherited = false): PiiCategory | null {
   const before = compactHan(rawBefore);
   const d = run.digits;
   const n = d.length;
@@ -58,8 +62,9 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   // dates written with separators: 2024-05-01, 05/01/2024
   const g = run.groups;
   if (g.length === 3 && ((g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) || (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4))) {
-    if (!PHONE_CUE.test(before) && !SSN_CUE.test(before)) return null;
+    if (inherited || (!PHONE_CUE.test(before) && !SSN_CUE.test(before))) return null;
   }
+  if (inherited && COMPACT_DATE.test(d)) return null;
   if (/X$/.test(d)) return n === 18 && (idCardValid(d) || ID_CUE.test(before)) ? 'id_card' : null;
   if (n === 18 && (idCardValid(d) || ID_CUE.test(before))) return 'id_card';
   // +86 and a mobile: 13 digits that may pass Luhn by chance (one in ten) are still a phone, unless a card cue says otherwise
@@ -99,7 +104,13 @@ function subRun(run: DigitRun, from: number, to: number): DigitRun {
 
 // what separates list items ("13812345678、13987654321", "617-555-0112, 617-555-0199"), not digit groups; a
 // comma with no space after it is a thousands separator (1,380,000) as often as not
-const LIST_SEPARATOR = /[，、;；]|,\s/;
+const LIST_SEPARATOR = /[，、;；]|,\s|\s\/|\/\s/;
+// what joins two numbers of one list when it is not a separator inside a run
+const LIST_JOINER = /^\s*(?:[、，,;；/]\s*(?:和|或者?|还有|以及|及|跟|and|or|and also|as well as)?|和|或者?|还有|以及|及|跟|and|or|and also|as well as)\s*$/i;
+// 1,380,000: an amount or a count written with thousands separators, whatever cue is before it
+const THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
+// 20261130: a date written without separators, which a list's inherited phone cue must not turn into a number
+const COMPACT_DATE = /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/;
 const DATE_SEPARATOR = /^\s*([-/.])\s*$/;
 
 /** A date written with separators at the start of a run (2026-11-30, 2026/11/30, 11/30/2026): not personal data. */
@@ -123,32 +134,59 @@ function leadingDate(text: string, run: DigitRun): boolean {
   return false;
 }
 
+/** Where a run is split into list items: at 、，; and at a comma or a slash with a space beside it. */
+function listParts(text: string, run: DigitRun): DigitRun[] {
+  const n = run.groups.length;
+  if (n < 2 || run.groupSpans.length !== n) return [run];
+  const parts: DigitRun[] = [];
+  let from = 0;
+  for (let k = 1; k < n; k++) {
+    if (!LIST_SEPARATOR.test(text.slice(run.groupSpans[k - 1]![1], run.groupSpans[k]![0]))) continue;
+    parts.push(subRun(run, from, k));
+    from = k;
+  }
+  parts.push(subRun(run, from, n));
+  return parts;
+}
+
 /**
  * The personal data in one digit run. A run the separators joined but that is no one number is split at a group
  * boundary: a date and the time after it (2026-11-30 10:30: the date stays readable, the rest is judged on its
  * own), two numbers in a list (13812345678、13987654321; 617-555-0112, 617-555-0199), or two numbers of at least
- * ten digits each with only a space between them; each part is then judged as a number of its own.
+ * ten digits each with only a space between them; each part is then judged as a number of its own. A list is
+ * governed by the cue before its first item (电话 5551234、5559876: both are phone numbers), so every item is judged
+ * with the words before the whole run (`ctxAt`); an item judged by such an inherited cue must not look like a date.
  */
-function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions, out: PiiSpan[]): void {
+function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions, out: PiiSpan[], ctxAt = run.start, inherited = false): void {
   const n = run.groups.length;
-  const judge = (r: DigitRun): PiiCategory | null =>
-    r.digits.length < 7
+  const judge = (r: DigitRun, at = r.start, inh = inherited && at === ctxAt): PiiCategory | null =>
+    r.digits.length < 7 || THOUSANDS.test(text.slice(r.start, r.end))
       ? null
-      : digitsCategory(r, text.slice(Math.max(0, r.start - CONTEXT_BEFORE), r.start), text.slice(r.end, r.end + 8), han, opts);
-  if (n > 3 && leadingDate(text, run) && !PHONE_CUE.test(compactHan(text.slice(Math.max(0, run.start - CONTEXT_BEFORE), run.start)))) {
+      : digitsCategory(r, text.slice(Math.max(0, at - CONTEXT_BEFORE), at), text.slice(r.end, r.end + 8), han, opts, inh);
+  const rawBefore = text.slice(Math.max(0, ctxAt - CONTEXT_BEFORE), ctxAt);
+  if (n > 3 && leadingDate(text, run) && !PHONE_CUE.test(compactHan(rawBefore))) {
     classifyRun(text, subRun(run, 3, n), han, opts, out);
     return;
   }
-  const cat = judge(run);
+  // what the words around the whole run say it is (订单号 …、…, an amount, a quantity) holds for its parts
+  const before = compactHan(rawBefore);
+  const blocked = AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(toSimplifiedChinese(text.slice(run.end, run.end + 8)))
+    || (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before));
+  // a list of whole numbers (every item at least 7 digits and each one personal data under the list's cue)
+  const items = run.quantity || blocked ? [run] : listParts(text, run);
+  if (items.length > 1 && items.every((p) => p.digits.length >= 7)) {
+    const cats = items.map((p) => judge(p, ctxAt, true));
+    if (cats.every((c) => c !== null)) {
+      items.forEach((p, k) => out.push({ category: cats[k]!, start: p.start, end: p.end }));
+      return;
+    }
+  }
+  const cat = judge(run, ctxAt);
   if (cat) {
     out.push({ category: cat, start: run.start, end: run.end });
     return;
   }
-  if (n < 2 || run.groupSpans.length !== n) return;
-  // what the words around the whole run say it is (订单号 …、…, an amount, a quantity) holds for its parts
-  const before = compactHan(text.slice(Math.max(0, run.start - CONTEXT_BEFORE), run.start));
-  if (run.quantity || AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(toSimplifiedChinese(text.slice(run.end, run.end + 8)))) return;
-  if (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before)) return;
+  if (n < 2 || run.groupSpans.length !== n || run.quantity || blocked) return;
   // list separators first (either side may be the number), then plain gaps between two long numbers
   for (const list of [true, false]) {
     for (let k = 1; k < n; k++) {
@@ -159,8 +197,9 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
       if (list) {
         if (left.digits.length < 7 && right.digits.length < 7) continue;
       } else if (left.digits.length < 10 || right.digits.length < 10 || !judge(left) || !judge(right)) continue;
-      classifyRun(text, left, han, opts, out);
-      classifyRun(text, right, han, opts, out);
+      classifyRun(text, left, han, opts, out, ctxAt, inherited);
+      if (list) classifyRun(text, right, han, opts, out, ctxAt, true);
+      else classifyRun(text, right, han, opts, out);
       return;
     }
   }
@@ -226,7 +265,16 @@ export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
   for (const m of text.matchAll(EMAIL_WRITTEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
   for (const m of text.matchAll(EMAIL_SPOKEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
   const han = /\p{Script=Han}/u.test(text);
-  for (const run of findDigitRuns(text, 7)) classifyRun(text, run, han, opts, cands);
+  // a number joined to the one before by 和 / 或 / and / or is a later item of the same list: it is judged under
+  // the words before the list's first item, whatever they say (电话 5551234和5559876: both phone numbers;
+  // 订单号 13812345678和13987654321: both order numbers)
+  let prev: { end: number; ctxAt: number } | null = null;
+  for (const run of findDigitRuns(text, 7)) {
+    const joined: boolean = prev !== null && LIST_JOINER.test(compactHan(text.slice(prev.end, run.start)));
+    const ctxAt: number = joined && prev ? prev.ctxAt : run.start;
+    classifyRun(text, run, han, opts, cands, ctxAt, joined);
+    prev = { end: run.end, ctxAt };
+  }
   for (const a of addressSpans(text)) cands.push({ category: 'address', ...a });
   cands.sort((a, b) => PRIORITY[a.category] - PRIORITY[b.category] || a.start - b.start);
   const kept: PiiSpan[] = [];
