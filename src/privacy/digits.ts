@@ -43,6 +43,13 @@ export interface DigitRun {
   quantity: boolean;
   /** raw offsets [start, end) of each group, parallel to `groups` */
   groupSpans: Array<[number, number]>;
+  /** raw offsets [start, end) of the word or character each digit was read from, parallel to `digits` */
+  digitSpans: Array<[number, number]>;
+  /**
+   * the run began right after a positional numeral or number word (十五…, fifteen …) and did not end at one: its
+   * first digit may belong to that quantity (三点十五 / a quarter past three) and the rest be a digit string of its own
+   */
+  afterMagnitude: boolean;
 }
 
 interface Tok {
@@ -129,20 +136,25 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
   const runs: DigitRun[] = [];
   let cur: {
     digits: string; start: number; end: number; groups: number[]; group: number; quantity: boolean;
-    groupSpans: Array<[number, number]>; gStart: number;
+    groupSpans: Array<[number, number]>; gStart: number; digitSpans: Array<[number, number]>; afterMagnitude: boolean;
   } | null = null;
   let pendingMult = 1;
   let pendingMultStart = -1;
   let lastDigitIdx = -1;
 
-  const close = () => {
+  const close = (trailingMagnitude = false) => {
     if (cur) {
       if (cur.group > 0) {
         cur.groups.push(cur.group);
         cur.groupSpans.push([cur.gStart, cur.end]);
       }
       // a trailing or leading positional numeral makes the whole number a quantity ("一三八千" is not a phone)
-      if (cur.digits.length >= minDigits) runs.push({ digits: cur.digits, start: cur.start, end: cur.end, groups: cur.groups, quantity: cur.quantity, groupSpans: cur.groupSpans });
+      if (cur.digits.length >= minDigits) {
+        runs.push({
+          digits: cur.digits, start: cur.start, end: cur.end, groups: cur.groups, quantity: cur.quantity, groupSpans: cur.groupSpans,
+          digitSpans: cur.digitSpans, afterMagnitude: cur.afterMagnitude && !trailingMagnitude,
+        });
+      }
     }
     cur = null;
     pendingMult = 1;
@@ -169,11 +181,15 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
       }
       if (!cur) {
         const prevMag = lastNonSep(toks, k - 1);
-        cur = { digits: '', start: pendingMultStart >= 0 ? pendingMultStart : t.start, end: t.end, groups: [], group: 0, quantity: prevMag?.kind === 'mag', groupSpans: [], gStart: t.start };
+        cur = {
+          digits: '', start: pendingMultStart >= 0 ? pendingMultStart : t.start, end: t.end, groups: [], group: 0, quantity: prevMag?.kind === 'mag',
+          groupSpans: [], gStart: t.start, digitSpans: [], afterMagnitude: prevMag?.kind === 'mag',
+        };
       }
       if (cur.group === 0) cur.gStart = pendingMultStart >= 0 ? pendingMultStart : t.start;
       const times = pendingMult;
       cur.digits += t.value.repeat(times);
+      for (let r = 0; r < times; r++) cur.digitSpans.push([pendingMultStart >= 0 ? pendingMultStart : t.start, t.end]);
       cur.group += times;
       cur.end = t.end;
       pendingMult = 1;
@@ -187,6 +203,7 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
       while (prev > lastDigitIdx && (toks[prev]!.kind === 'sep' || toks[prev]!.kind === 'filler')) prev--;
       if (cur && cur.digits.length === 17 && lastDigitIdx === prev) {
         cur.digits += 'X';
+        cur.digitSpans.push([t.start, t.end]);
         cur.group += 1;
         cur.end = t.end;
         lastDigitIdx = k;
@@ -215,7 +232,7 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
     }
     if (t.kind === 'mag') {
       if (cur) cur.quantity = true;
-      close();
+      close(true);
       continue;
     }
     close();

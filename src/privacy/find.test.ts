@@ -219,3 +219,40 @@ describe('a phone cue governs every number of the list after it', () => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });
 });
+
+describe('a time said just before a number keeps its minutes, the number is still masked', () => {
+  it.each([
+    ['下午3点13912345678打给我', '下午3点[手机号]打给我'],
+    ['下午3点15 13912345678打给我', '下午3点15 [手机号]打给我'],
+    ['3点1513912345678', '3点15[手机号]'],
+    ['下午3:15 139 1234 5678', '下午3:15 [手机号]'],
+    ['下午三点十五幺三九幺二三四五六七八打给我', '下午三点十五[手机号]打给我'],
+    ['下午三點十五幺三九幺二三四五六七八', '下午三點十五[手机号]'],
+    ['三点零五幺三九幺二三四五六七八', '三点零五[手机号]'],
+    ['at 3:15 13912345678', 'at 3:15 [PHONE]'],
+    ['at 3:15 617-555-0112', 'at 3:15 [PHONE]'],
+    ['call me at three fifteen one three nine one two three four five six seven eight', 'call me at three fifteen [PHONE]'],
+    // a quantity said just before: its last digit stays with it
+    ['一百五13912345678', '一百五[手机号]'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it.each([
+    ['会议3:30 1234567', '会议3:30 1234567'],
+    ['at 10:30 1234567 units', 'at 10:30 1234567 units'],
+    ['下午3点15 订单号13912345678', '下午3点15 订单号13912345678'],
+    ['三点十五，工号5512', '三点十五，工号5512'],
+    ['一千三百八十元', '一千三百八十元'],
+    ['two thousand three hundred and twenty units', 'two thousand three hundred and twenty units'],
+  ])('look-alike: %s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it('a spoken number after a positional numeral: its digits and where each was said', () => {
+    const [run] = findDigitRuns('三点十五幺三九幺二三四五六七八', 7);
+    expect(run).toMatchObject({ digits: '513912345678', quantity: true, afterMagnitude: true });
+    expect(run!.digitSpans[0]).toEqual([3, 4]); // 五
+    expect(run!.digitSpans[1]).toEqual([4, 5]); // 幺
+    // a run that ends at a positional numeral is a quantity through and through
+    expect(findDigitRuns('幺三九幺二三四五六七八千', 7)[0]).toMatchObject({ quantity: true, afterMagnitude: false });
+  });
+});

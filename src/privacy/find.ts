@@ -98,7 +98,9 @@ function subRun(run: DigitRun, from: number, to: number): DigitRun {
     end: run.groupSpans[to - 1]![1],
     groups: run.groups.slice(from, to),
     groupSpans: run.groupSpans.slice(from, to),
+    digitSpans: run.digitSpans.slice(offset, offset + len),
     quantity: run.quantity,
+    afterMagnitude: from === 0 && run.afterMagnitude,
   };
 }
 
@@ -134,6 +136,45 @@ function leadingDate(text: string, run: DigitRun): boolean {
   return false;
 }
 
+/**
+ * The run without its first `head` digits: the minutes of a time said just before a number (3:15 13912345678,
+ * 三点十五幺三九…), judged as a number of its own. Null when the cut would fall inside one spoken word ("double five").
+ */
+function dropHead(run: DigitRun, head: number): DigitRun | null {
+  if (head < 0 || head >= run.digits.length || run.digitSpans.length !== run.digits.length) return null;
+  if (head > 0 && run.digitSpans[head]![0] === run.digitSpans[head - 1]![0]) return null;
+  const groups: number[] = [];
+  const groupSpans: Array<[number, number]> = [];
+  let pos = 0;
+  for (let k = 0; k < run.groups.length; k++) {
+    const end = pos + run.groups[k]!;
+    if (end > head) {
+      const from = Math.max(pos, head);
+      groups.push(end - from);
+      groupSpans.push([run.digitSpans[from]![0], run.groupSpans[k]?.[1] ?? run.digitSpans[end - 1]![1]]);
+    }
+    pos = end;
+  }
+  return {
+    digits: run.digits.slice(head),
+    start: run.digitSpans[head]![0],
+    end: run.end,
+    groups,
+    groupSpans,
+    digitSpans: run.digitSpans.slice(head),
+    quantity: false,
+    afterMagnitude: false,
+  };
+}
+
+// a time just before the run: its first one or two digits may be the minutes (3:15 …, 3点15…, 三点零五…)
+const TIME_BEFORE = /(?:[0-9０-９]|[零〇一二两三四五六七八九十])\s*(?:[:：]|点|點|时|時)\s*$/;
+// a number whose digits alone say what it is (so it wins over a reading that needs a cue)
+function shaped(d: string): boolean {
+  return /^1[3-9]\d{9}$/.test(d) || /^861[3-9]\d{9}$/.test(d) || /^0[1-9]\d{8,10}$/.test(d)
+    || (d.length === 18 && idCardValid(d)) || (d.length >= 13 && d.length <= 19 && luhnValid(d));
+}
+
 /** Where a run is split into list items: at 、，; and at a comma or a slash with a space beside it. */
 function listParts(text: string, run: DigitRun): DigitRun[] {
   const n = run.groups.length;
@@ -156,6 +197,7 @@ function listParts(text: string, run: DigitRun): DigitRun[] {
  * ten digits each with only a space between them; each part is then judged as a number of its own. A list is
  * governed by the cue before its first item (电话 5551234、5559876: both are phone numbers), so every item is judged
  * with the words before the whole run (`ctxAt`); an item judged by such an inherited cue must not look like a date.
+ * A time just before the run may have lent it its minutes (3:15 13912345678): then the rest is judged on its own.
  */
 function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions, out: PiiSpan[], ctxAt = run.start, inherited = false): void {
   const n = run.groups.length;
@@ -185,6 +227,26 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   if (cat) {
     out.push({ category: cat, start: run.start, end: run.end });
     return;
+  }
+  // the minutes of a time said just before (3:15 139…, 三点十五幺三九…, at three fifteen one three nine…)
+  if (!blocked) {
+    const heads = run.afterMagnitude ? [0, 1] : !run.quantity && TIME_BEFORE.test(text.slice(Math.max(0, run.start - 6), run.start)) ? [1, 2] : [];
+    let best: { r: DigitRun; cat: PiiCategory } | null = null;
+    for (const h of heads) {
+      if (h > 0 && (h > 2 || Number(run.digits.slice(0, h)) > 59)) continue;
+      const r = dropHead(run, h);
+      const c = r && judge(r, r.start, false);
+      if (!r || !c) continue;
+      if (shaped(r.digits)) {
+        best = { r, cat: c };
+        break;
+      }
+      best ??= { r, cat: c };
+    }
+    if (best) {
+      out.push({ category: best.cat, start: best.r.start, end: best.r.end });
+      return;
+    }
   }
   if (n < 2 || run.groupSpans.length !== n || run.quantity || blocked) return;
   // list separators first (either side may be the number), then plain gaps between two long numbers
