@@ -172,6 +172,8 @@ export class CallsService {
     private readonly audit: AuditService,
     private readonly settingsFor: (pipelineId: string) => ReviewSettings,
     private readonly now: () => Date,
+    /** a program's own numbers (its `privacy.companyNumbers`), kept readable when an answer is masked */
+    private readonly companyNumbers: (pipelineId: string) => readonly string[] = () => [],
   ) {}
 
   async listCalls(user: AuthUser, filter: CallFilter): Promise<{ calls: CallSummary[]; total: number }> {
@@ -289,7 +291,10 @@ export class CallsService {
       hidden: scoresVisible ? null : 'scores and findings are shown once the review of this call is complete',
     };
     if (t) await this.audit.audit(user, opts.unmask ? 'call.transcript.read.unmasked' : 'call.transcript.read', { type: 'call', id: callId, callId }, { segments: t.segments.length });
-    return opts.unmask ? detail : { ...detail, transcript: maskSpoken(detail.transcript), events: maskSpoken(detail.events), scorecard: maskSpoken(detail.scorecard) };
+    if (opts.unmask) return detail;
+    // the program's own numbers stay readable, as the transcribe stage left them (docs/privacy.md)
+    const keep = { companyNumbers: this.companyNumbers(call.pipelineId) };
+    return { ...detail, transcript: maskSpoken(detail.transcript, keep), events: maskSpoken(detail.events, keep), scorecard: maskSpoken(detail.scorecard, keep) };
   }
 
   /**

@@ -13,6 +13,7 @@ import { CallAccess } from './call-access.js';
 import { CallMediaService, defaultMediaDir } from './call-media.js';
 import { CallsService } from './calls.js';
 import { DisputeService } from './disputes.js';
+import { programCompanyNumbers } from './privacy.js';
 import { ReviewService } from './reviews.js';
 import { CalibrationService } from './calibration.js';
 import { programReviewPolicy, ReviewQueueService } from './review-queue.js';
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   reviewPolicy?: (pipelineId: string) => ReviewPolicy;
   /** where playable copies and peaks are cached (default: CALLQA_MEDIA_DIR or <data folder>/media) */
   mediaDir?: string;
+  /** a QA program's own numbers, never masked in an answer; default: `privacy.companyNumbers` of pipelines/<id>.yaml */
+  companyNumbers?: (pipelineId: string) => readonly string[];
 }
 
 export interface Services {
@@ -44,6 +47,8 @@ export interface Services {
   disputes: DisputeService;
   media: CallMediaService;
   reviewSettings: (pipelineId: string) => ReviewSettings;
+  /** a QA program's own numbers (its `privacy.companyNumbers`): what every masked answer keeps readable */
+  companyNumbers: (pipelineId: string) => readonly string[];
   /** triage queue, sampling plan, assignment (review-queue.ts) */
   queue: ReviewQueueService;
   calibration: CalibrationService;
@@ -66,6 +71,7 @@ export function programReviewSettings(pipelineId: string): ReviewSettings {
 export function createServices(store: Store, opts: ServiceOptions = {}): Services {
   const now = opts.now ?? (() => new Date());
   const settingsFor = opts.reviewSettings ?? programReviewSettings;
+  const companyNumbers = opts.companyNumbers ?? programCompanyNumbers;
   const audit = new AuditService(store.db, now);
   const access = new CallAccess(store.db);
   const reviewsRepo = new ReviewsRepo(store.db);
@@ -76,11 +82,12 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     users: new UsersService(store.db, audit, now),
     auth: new AuthService(store.db, audit, now, { ...DEFAULT_AUTH_SETTINGS, ...opts.auth }),
     access,
-    calls: new CallsService(access, reviewsRepo, store.repo, audit, settingsFor, now),
+    calls: new CallsService(access, reviewsRepo, store.repo, audit, settingsFor, now, companyNumbers),
     reviews: new ReviewService(access, reviewsRepo, audit, now),
     disputes: new DisputeService(access, reviewsRepo, audit, settingsFor, now),
     media: new CallMediaService(access, store, audit, { cacheDir: opts.mediaDir ?? defaultMediaDir() }),
     reviewSettings: settingsFor,
+    companyNumbers,
     queue: new ReviewQueueService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
     calibration: new CalibrationService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
     rulesAccuracy: new RulesAccuracyService(store.db, access, store.repo, audit),

@@ -3,7 +3,8 @@
  * (unless the program redacts); every API answer masks it, and only a user whose role carries the `pii`
  * permission may ask for the raw text (`unmask=true`), which is written to the audit log.
  */
-import { findPii, maskText } from '../privacy/find.js';
+import { resolvePipeline } from '../pipeline/loader.js';
+import { findPii, maskText, type PiiOptions } from '../privacy/find.js';
 import type { AuthUser } from './types.js';
 
 /** Roles with the `pii` permission by default: the QA staff who must verify what was said. Agents lack it. */
@@ -13,6 +14,18 @@ export function hasPiiPermission(user: AuthUser): boolean {
   return PII_ROLES.has(user.role);
 }
 
+/**
+ * The company's own numbers of a QA program (`privacy.companyNumbers` of pipelines/<id>.yaml): never masked, in an
+ * API answer as in the transcribe stage. A program that is gone (renamed, deleted) or does not load has none.
+ */
+export function programCompanyNumbers(pipelineId: string): readonly string[] {
+  try {
+    return resolvePipeline(pipelineId).privacy.companyNumbers;
+  } catch {
+    return [];
+  }
+}
+
 /** Fields of an answer that hold what people said (transcript text, quotes, evidence, comments). */
 const SPOKEN_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'comment', 'evidence']);
 
@@ -20,9 +33,9 @@ const SPOKEN_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'comment',
  * A copy of `value` with personal data masked in every string under a field that holds what people said,
  * at any depth (transcript segments, event quotes, scorecard evidence). Ids, codes and numbers are untouched.
  */
-export function maskSpoken<T>(value: T): T {
+export function maskSpoken<T>(value: T, opts: PiiOptions = {}): T {
   const walk = (v: unknown, spoken: boolean): unknown => {
-    if (typeof v === 'string') return spoken ? maskPii(v) : v;
+    if (typeof v === 'string') return spoken ? maskPii(v, opts) : v;
     if (Array.isArray(v)) return v.map((x) => walk(x, spoken));
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
@@ -34,8 +47,8 @@ export function maskSpoken<T>(value: T): T {
   return walk(value, false) as T;
 }
 
-/** The text with every personal-data span replaced by its label. */
-export function maskPii(text: string): string {
-  const spans = findPii(text);
+/** The text with every personal-data span replaced by its label (the company's own numbers in `opts` stay). */
+export function maskPii(text: string, opts: PiiOptions = {}): string {
+  const spans = findPii(text, opts);
   return spans.length ? maskText(text, spans) : text;
 }

@@ -7,7 +7,7 @@ import { csvText } from '../core/csv.js';
 import { highlight, snippet } from '../search/highlight.js';
 import type { SearchHit, SearchResult as ApiSearchResult } from '../search/hits.js';
 import { compileQuery, parseQuery, queryPhrases } from '../search/query.js';
-import { maskPii } from './privacy.js';
+import { maskPii, programCompanyNumbers } from './privacy.js';
 import type { StoreDb } from '../store/db.js';
 import { SearchRepo, type SearchFilters } from '../store/search-repo.js';
 
@@ -26,7 +26,11 @@ export async function searchTranscripts(
   query: string,
   filters: SearchFilters = {},
   page: { limit?: number; offset?: number } = {},
-  opts: { maskPersonalData?: boolean } = {},
+  opts: {
+    maskPersonalData?: boolean;
+    /** a program's own numbers, kept readable when masking (default: its `privacy.companyNumbers`) */
+    companyNumbers?: (pipelineId: string) => readonly string[];
+  } = {},
 ): Promise<SearchResult> {
   const node = parseQuery(query);
   const tsquery = compileQuery(node);
@@ -35,8 +39,15 @@ export async function searchTranscripts(
   const limit = Math.min(Math.max(1, page.limit ?? 50), 1000);
   const rows = await repo.search(tsquery, filters, limit + 1, page.offset ?? 0);
   const phrases = queryPhrases(node);
+  // the program's own numbers stay readable, as in the stored transcript (read once per program, not per hit)
+  const companyOf = opts.companyNumbers ?? programCompanyNumbers;
+  const company = new Map<string, readonly string[]>();
+  const companyNumbers = (pipelineId: string): readonly string[] => {
+    if (!company.has(pipelineId)) company.set(pipelineId, companyOf(pipelineId));
+    return company.get(pipelineId)!;
+  };
   const hits = rows.slice(0, limit).map((r) => {
-    const text = opts.maskPersonalData ? maskPii(r.text) : r.text;
+    const text = opts.maskPersonalData ? maskPii(r.text, { companyNumbers: companyNumbers(r.pipelineId) }) : r.text;
     const s = snippet(text, highlight(text, phrases));
     return {
       callId: r.recordingId,

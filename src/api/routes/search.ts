@@ -162,7 +162,7 @@ async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']
   };
   let result;
   try {
-    result = await searchTranscripts(services.store.db, q.q, filters, { limit: q.limit, offset: q.offset }, { maskPersonalData: !unmask });
+    result = await searchTranscripts(services.store.db, q.q, filters, { limit: q.limit, offset: q.offset }, { maskPersonalData: !unmask, companyNumbers: services.companyNumbers });
   } catch (err) {
     if (err instanceof QueryError) throw new ServiceError(400, 'invalid_request', `q: ${err.message}`);
     throw err;

@@ -1,0 +1,120 @@
+/**
+ * The program's own numbers (`privacy.companyNumbers`, docs/privacy.md) stay readable in every masked API answer,
+ * as they do in the transcript the transcribe stage stores: search snippets (`searchTranscripts`, `exportSearch`)
+ * and the call view (`getCall`), on PGlite and PostgreSQL. Two calls say the same sentence, the company's
+ * switchboard and the customer's mobile: one under a program that lists the switchboard as its own, one under a
+ * program that does not. Programs are real program files (copies of pipelines/ in a scratch folder, one with a
+ * `privacy:` block added); calls are stored through the real repository and read over HTTP.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normaliseText } from '../src/core/normalise.js';
+import type { Transcript } from '../src/core/types.js';
+import { resolvePipeline } from '../src/pipeline/loader.js';
+import { applyPrivacy } from '../src/privacy/apply.js';
+import { programCompanyNumbers } from '../src/services/privacy.js';
+import { BACKENDS, signInUsers, startApi, type ApiClient, type ApiServer } from './support/api-env.js';
+
+const REPO_PIPELINES = path.join(import.meta.dirname, '..', 'pipelines');
+// the company's switchboard (a Shanghai landline: masked as personal data unless the program lists it) and a mobile
+const SWITCHBOARD = '021-62345678';
+const MOBILE = '13812345678';
+const SAID = `您可以打我们总机${SWITCHBOARD}转人工，我的手机是${MOBILE}`;
+const PASSWORD = 'correct horse battery staple';
+
+let pipelinesDir = '';
+const savedPipelinesDir = process.env.CALLQA_PIPELINES_DIR;
+beforeAll(() => {
+  pipelinesDir = mkdtempSync(path.join(tmpdir(), 'callqa-company-numbers-'));
+  const zh = readFileSync(path.join(REPO_PIPELINES, 'inbound-service-zh.yaml'), 'utf8');
+  writeFileSync(path.join(pipelinesDir, 'inbound-service-zh.yaml'), `${zh.trimEnd()}\nprivacy:\n  companyNumbers: ["02162345678"]\n`);
+  copyFileSync(path.join(REPO_PIPELINES, 'outbound-sales-zh.yaml'), path.join(pipelinesDir, 'outbound-sales-zh.yaml'));
+  process.env.CALLQA_PIPELINES_DIR = pipelinesDir;
+});
+afterAll(() => {
+  if (savedPipelinesDir === undefined) delete process.env.CALLQA_PIPELINES_DIR;
+  else process.env.CALLQA_PIPELINES_DIR = savedPipelinesDir;
+  if (pipelinesDir) rmSync(pipelinesDir, { recursive: true, force: true });
+});
+
+function transcriptOf(text: string): Transcript {
+  return { engine: 'sidecar-json', language: 'zh', segments: [{ speaker: 'customer', start: 1, end: 6, text, normText: normaliseText(text) }] };
+}
+
+describe("a program's own numbers", () => {
+  it('are read from the program file; a program that is gone has none', () => {
+    expect(programCompanyNumbers('inbound-service-zh')).toEqual(['02162345678']);
+    expect(programCompanyNumbers('outbound-sales-zh')).toEqual([]);
+    expect(programCompanyNumbers('no-such-program')).toEqual([]);
+  });
+  it('the transcribe stage keeps the switchboard readable under that program (what the API must agree with)', () => {
+    const p = applyPrivacy(transcriptOf(SAID), resolvePipeline('inbound-service-zh').privacy, true);
+    expect(p.transcript.segments[0]!.text).toBe('您可以打我们总机021-62345678转人工，我的手机是[手机号]');
+    const q = applyPrivacy(transcriptOf(SAID), resolvePipeline('outbound-sales-zh').privacy, true);
+    expect(q.transcript.segments[0]!.text).toBe('您可以打我们总机[电话]转人工，我的手机是[手机号]');
+  });
+});
+
+for (const makeBackend of BACKENDS) {
+  const backend = makeBackend();
+  describe(`the program's own numbers stay readable in masked API answers on ${backend.name}`, () => {
+    let api: ApiServer;
+    let admin: ApiClient;
+    const callOf = new Map<string, string>();
+    beforeAll(async () => {
+      api = await startApi(await backend.setup(), {});
+      for (const program of ['inbound-service-zh', 'outbound-sales-zh']) {
+        const rec = await api.store.repo.upsertRecording({
+          contentHash: randomBytes(32).toString('hex'), path: `/calls/${program}.wav`, fileName: `${program}.wav`, sizeBytes: 1000,
+          info: { format: 'wav', codec: 'pcm_mulaw', durationSec: 20, channels: 2, sampleRate: 8000 },
+          metadata: { agentId: 'A1', team: 'red', startedAt: '2026-11-30T09:00:00+08:00' },
+        });
+        const { run } = await api.store.repo.getOrCreateRun(rec.id, program, '1');
+        await api.store.repo.markRunStarted(run.id, 'probe');
+        await api.store.repo.completeRun(run.id, { events: [], transcript: transcriptOf(SAID), metrics: {}, notes: [], scorecard: null });
+        callOf.set(program, rec.id);
+      }
+      ({ admin } = await signInUsers(api, [{ username: 'admin', role: 'admin' }] as const, PASSWORD));
+    }, 120_000);
+    afterAll(async () => {
+      await api?.close();
+      await backend.teardown();
+    });
+
+    it('search snippets: the switchboard stays under the program that lists it, the mobile is masked under both', async () => {
+      const r = await admin.req('GET', `/api/search?q=${encodeURIComponent('总机')}`);
+      expect(r.status).toBe(200);
+      const snippetOf = (program: string): string => {
+        const hit = (r.body.hits as Array<{ program: string; snippet: string }>).find((h) => h.program === program);
+        expect(hit, program).toBeDefined();
+        return hit!.snippet;
+      };
+      const own = snippetOf('inbound-service-zh');
+      expect(own).toContain(SWITCHBOARD);
+      expect(own).toContain('[手机号]');
+      expect(own).not.toContain(MOBILE);
+      const other = snippetOf('outbound-sales-zh');
+      expect(other).not.toContain('62345678');
+      expect(other).toContain('[电话]');
+      expect(other).not.toContain(MOBILE);
+    });
+    it('the CSV export of the search agrees', async () => {
+      const r = await admin.req('GET', `/api/search.csv?q=${encodeURIComponent('总机')}`);
+      expect(r.status).toBe(200);
+      const rows = String(r.body).split('\n');
+      expect(rows.find((l) => l.includes('inbound-service-zh'))).toContain(SWITCHBOARD);
+      expect(rows.find((l) => l.includes('outbound-sales-zh'))).not.toContain('62345678');
+      expect(String(r.body)).not.toContain(MOBILE);
+    });
+    it('the call view agrees with the search', async () => {
+      const own = await admin.req('GET', `/api/calls/${callOf.get('inbound-service-zh')}`);
+      expect(own.status).toBe(200);
+      expect(own.body.transcript.segments[0].text).toBe('您可以打我们总机021-62345678转人工，我的手机是[手机号]');
+      const other = await admin.req('GET', `/api/calls/${callOf.get('outbound-sales-zh')}`);
+      expect(other.body.transcript.segments[0].text).toBe('您可以打我们总机[电话]转人工，我的手机是[手机号]');
+    });
+  });
+}
