@@ -4,7 +4,8 @@
  * and the call view (`getCall`), on PGlite and PostgreSQL. Two calls say the same sentence, the company's
  * switchboard and the customer's mobile: one under a program that lists the switchboard as its own, one under a
  * program that does not. Programs are real program files (copies of pipelines/ in a scratch folder, one with a
- * `privacy:` block added); calls are stored through the real repository and read over HTTP.
+ * `privacy:` block added); calls are stored through the real repository and read over HTTP. The regression example
+ * exported from a reviewed call (`exportExample`, masked by default) keeps them too.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -15,8 +16,12 @@ import { normaliseText } from '../src/core/normalise.js';
 import type { Transcript } from '../src/core/types.js';
 import { resolvePipeline } from '../src/pipeline/loader.js';
 import { applyPrivacy } from '../src/privacy/apply.js';
+import { exampleInput } from '../src/score/examples.js';
+import { draftScorecard } from '../src/score/scorecard.js';
 import { programCompanyNumbers } from '../src/services/privacy.js';
+import { authUser } from '../src/services/users.js';
 import { BACKENDS, signInUsers, startApi, type ApiClient, type ApiServer } from './support/api-env.js';
+import { CLEAN, EXAMPLES, pipeline } from './support/review-calls.js';
 
 const REPO_PIPELINES = path.join(import.meta.dirname, '..', 'pipelines');
 // the company's switchboard (a Shanghai landline: masked as personal data unless the program lists it) and a mobile
@@ -78,6 +83,23 @@ for (const makeBackend of BACKENDS) {
         callOf.set(program, rec.id);
       }
       ({ admin } = await signInUsers(api, [{ username: 'admin', role: 'admin' }] as const, PASSWORD));
+      // a reviewed call of the program that lists the switchboard: the shipped clean example dialogue, drafted by
+      // the real scorecard, with the customer's sentence added at its end; the inspector overrides one item
+      const input = exampleInput(EXAMPLES[CLEAN]!);
+      const last = input.transcript!.segments.at(-1)!;
+      input.transcript!.segments.push({ speaker: 'customer', start: last.end + 0.5, end: last.end + 5, text: SAID, normText: normaliseText(SAID) });
+      const rec = await api.store.repo.upsertRecording({
+        contentHash: randomBytes(32).toString('hex'), path: '/calls/reviewed.wav', fileName: 'reviewed.wav', sizeBytes: 1000,
+        info: { format: 'wav', codec: 'pcm_s16le', durationSec: last.end + 6, channels: 2, sampleRate: 8000 },
+        metadata: { ...input.metadata, agentId: 'A1', team: 'red' },
+      });
+      const { run } = await api.store.repo.getOrCreateRun(rec.id, pipeline.id, pipeline.version);
+      await api.store.repo.markRunStarted(run.id, 'probe');
+      const draft = draftScorecard(pipeline.scorecard!, input, { id: pipeline.id, version: pipeline.version });
+      await api.store.repo.completeRun(run.id, { events: input.events, transcript: input.transcript, metrics: {}, notes: [], scorecard: draft });
+      const adminUser = authUser((await api.services.users.repo.getUserByName('admin'))!);
+      await api.services.reviews.decideItem(adminUser, rec.id, { itemId: 'banned-phrase', action: 'override', points: -2, reason: { code: 'wrong_score', comment: 'heard otherwise' } });
+      callOf.set('reviewed', rec.id);
     }, 120_000);
     afterAll(async () => {
       await api?.close();
@@ -108,6 +130,13 @@ for (const makeBackend of BACKENDS) {
       expect(rows.find((l) => l.includes('inbound-service-zh'))).toContain(SWITCHBOARD);
       expect(rows.find((l) => l.includes('outbound-sales-zh'))).not.toContain('62345678');
       expect(String(r.body)).not.toContain(MOBILE);
+    });
+    it('the regression example exported from a reviewed call (masked by default) agrees', async () => {
+      const r = await admin.req('GET', `/api/calls/${callOf.get('reviewed')}/items/banned-phrase/example`);
+      expect(r.status).toBe(200);
+      expect(r.body.yaml).toContain(SWITCHBOARD);
+      expect(r.body.yaml).toContain('[手机号]');
+      expect(r.body.yaml).not.toContain(MOBILE);
     });
     it('the call view agrees with the search', async () => {
       const own = await admin.req('GET', `/api/calls/${callOf.get('inbound-service-zh')}`);

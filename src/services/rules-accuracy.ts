@@ -139,8 +139,11 @@ export class RulesAccuracyService {
       points: drafted.maxPoints,
       title: drafted.title,
     };
+    // the program's own numbers stay readable in the masked example, as in the stored transcript
+    let companyNumbers: readonly string[] = [];
     try {
       const p = resolvePipeline(cardRow.pipelineId);
+      companyNumbers = p.privacy.companyNumbers;
       const item = p.scorecard?.sections.flatMap((s) => s.items).find((i) => i.id === itemId);
       if (item) def = { id: item.id, kind: item.kind, points: item.points, onHit: item.onHit, title: item.title };
       if (p.version !== cardRow.card.pipeline.version)
@@ -164,7 +167,7 @@ export class RulesAccuracyService {
       ...(drafted.kind === 'fatal' ? { fatal: decided.status === 'fatal' } : {}),
       ...(decision.reasonCode || decision.comment ? { reason: [decision.reasonCode, decision.comment].filter(Boolean).join(': ') } : {}),
     };
-    const mask = opts.mask === false ? undefined : (t: string) => maskText(t, findPii(t));
+    const mask = opts.mask === false ? undefined : (t: string) => maskText(t, findPii(t, { companyNumbers }));
     let example: Example;
     try {
       example = buildRegressionExample(
