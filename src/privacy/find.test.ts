@@ -198,6 +198,12 @@ describe('a phone cue governs every number of the list after it', () => {
     ['电话 5551234和5559876或5551111', '电话 [电话]和[电话]或[电话]'],
     ['phone 555 1234 or 555 9876', 'phone [PHONE] or [PHONE]'],
     ['call me on five five five one two three four or five five five nine eight seven six', 'call me on [PHONE] or [PHONE]'],
+    // 与 / 與, 或是; and two whole numbers with only a space between them
+    ['电话 5551234与5559876', '电话 [电话]与[电话]'],
+    ['電話 5551234與5559876', '電話 [电话]與[电话]'],
+    ['电话 5551234或是5559876', '电话 [电话]或是[电话]'],
+    ['电话 5551234 5559876', '电话 [电话] [电话]'],
+    ['my numbers are 555 1234 555 9876', 'my numbers are [PHONE] [PHONE]'],
   ])('%s', (text, masked) => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });
@@ -210,6 +216,8 @@ describe('a phone cue governs every number of the list after it', () => {
     ['电话 5551234、20261130', '电话 [电话]、20261130'],
     ['phone 5551234 or 2026/11/30', 'phone [PHONE] or 2026/11/30'],
     ['电话 5551234和1380000元', '电话 [电话]和1380000元'],
+    ['订单号 5551234 5559876', '订单号 5551234 5559876'],
+    ['会员号 5551234与5559876', '会员号 5551234与5559876'],
     ['电话 5551234 和 工号 5512345', '电话 [电话] 和 工号 5512345'],
     ['my number is 555 1234 and my order number is 12345678', 'my number is [PHONE] and my order number is 12345678'],
     // a figure written with thousands separators is an amount or a count, whatever cue is before it

@@ -108,7 +108,8 @@ function subRun(run: DigitRun, from: number, to: number): DigitRun {
 // comma with no space after it is a thousands separator (1,380,000) as often as not
 const LIST_SEPARATOR = /[，、;；]|,\s|\s\/|\/\s/;
 // what joins two numbers of one list when it is not a separator inside a run
-const LIST_JOINER = /^\s*(?:[、，,;；/]\s*(?:和|或者?|还有|以及|及|跟|and|or|and also|as well as)?|和|或者?|还有|以及|及|跟|and|or|and also|as well as)\s*$/i;
+const JOINER_WORD = '和|或者?|或是|还有|以及|及|跟|与|and|or|and also|as well as';
+const LIST_JOINER = new RegExp(`^\\s*(?:[、，,;；/]\\s*(?:${JOINER_WORD})?|(?:${JOINER_WORD}))\\s*$`, 'i');
 // 1,380,000: an amount or a count written with thousands separators, whatever cue is before it
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
 // 20261130: a date written without separators, which a list's inherited phone cue must not turn into a number
@@ -194,7 +195,7 @@ function listParts(text: string, run: DigitRun): DigitRun[] {
  * The personal data in one digit run. A run the separators joined but that is no one number is split at a group
  * boundary: a date and the time after it (2026-11-30 10:30: the date stays readable, the rest is judged on its
  * own), two numbers in a list (13812345678、13987654321; 617-555-0112, 617-555-0199), or two numbers of at least
- * ten digits each with only a space between them; each part is then judged as a number of its own. A list is
+ * seven digits each with only a space between them that are each personal data (电话 5551234 5559876); each part is then judged as a number of its own. A list is
  * governed by the cue before its first item (电话 5551234、5559876: both are phone numbers), so every item is judged
  * with the words before the whole run (`ctxAt`); an item judged by such an inherited cue must not look like a date.
  * A time just before the run may have lent it its minutes (3:15 13912345678): then the rest is judged on its own.
@@ -249,7 +250,7 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     }
   }
   if (n < 2 || run.groupSpans.length !== n || run.quantity || blocked) return;
-  // list separators first (either side may be the number), then plain gaps between two long numbers
+  // list separators first (either side may be the number), then plain gaps between two whole numbers
   for (const list of [true, false]) {
     for (let k = 1; k < n; k++) {
       const gap = text.slice(run.groupSpans[k - 1]![1], run.groupSpans[k]![0]);
@@ -258,10 +259,9 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
       const right = subRun(run, k, n);
       if (list) {
         if (left.digits.length < 7 && right.digits.length < 7) continue;
-      } else if (left.digits.length < 10 || right.digits.length < 10 || !judge(left) || !judge(right)) continue;
+      } else if (left.digits.length < 7 || right.digits.length < 7 || !judge(left, ctxAt) || !judge(right, ctxAt, true)) continue;
       classifyRun(text, left, han, opts, out, ctxAt, inherited);
-      if (list) classifyRun(text, right, han, opts, out, ctxAt, true);
-      else classifyRun(text, right, han, opts, out);
+      classifyRun(text, right, han, opts, out, ctxAt, true);
       return;
     }
   }
