@@ -195,9 +195,10 @@ function listParts(text: string, run: DigitRun): DigitRun[] {
  * The personal data in one digit run. A run the separators joined but that is no one number is split at a group
  * boundary: a date and the time after it (2026-11-30 10:30: the date stays readable, the rest is judged on its
  * own), two numbers in a list (13812345678、13987654321; 617-555-0112, 617-555-0199), or two numbers of at least
- * seven digits each with only a space between them that are each personal data (电话 5551234 5559876); each part is then judged as a number of its own. A list is
- * governed by the cue before its first item (电话 5551234、5559876: both are phone numbers), so every item is judged
- * with the words before the whole run (`ctxAt`); an item judged by such an inherited cue must not look like a date.
+ * seven digits each with only a space between them that are each personal data (电话 5551234 5559876); each part
+ * is then judged as a number of its own. A list is governed by the cue before its first item (电话 5551234、5559876:
+ * both are phone numbers), so every item is judged with the words before the whole run (`ctxAt`); an item judged
+ * by such an inherited cue must not look like a date.
  * A time just before the run may have lent it its minutes (3:15 13912345678): then the rest is judged on its own.
  */
 function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions, out: PiiSpan[], ctxAt = run.start, inherited = false): void {
@@ -332,7 +333,7 @@ export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
   // 订单号 13812345678和13987654321: both order numbers)
   let prev: { end: number; ctxAt: number } | null = null;
   for (const run of findDigitRuns(text, 7)) {
-    const joined: boolean = prev !== null && LIST_JOINER.test(compactHan(text.slice(prev.end, run.start)));
+    const joined: boolean = prev !== null && run.start - prev.end <= 16 && LIST_JOINER.test(compactHan(text.slice(prev.end, run.start)));
     const ctxAt: number = joined && prev ? prev.ctxAt : run.start;
     classifyRun(text, run, han, opts, cands, ctxAt, joined);
     prev = { end: run.end, ctxAt };
