@@ -240,6 +240,8 @@ describe('a time said just before a number keeps its minutes, the number is stil
     ['at 3:15 13912345678', 'at 3:15 [PHONE]'],
     ['at 3:15 617-555-0112', 'at 3:15 [PHONE]'],
     ['call me at three fifteen one three nine one two three four five six seven eight', 'call me at three fifteen [PHONE]'],
+    ['call me at half past three one three nine one two three four five six seven eight', 'call me at half past three [PHONE]'],
+    ['at quarter to four one three nine one two three four five six seven eight', 'at quarter to four [PHONE]'],
     // a quantity said just before: its last digit stays with it
     ['一百五13912345678', '一百五[手机号]'],
   ])('%s', (text, masked) => {
@@ -247,6 +249,8 @@ describe('a time said just before a number keeps its minutes, the number is stil
   });
   it.each([
     ['会议3:30 1234567', '会议3:30 1234567'],
+    ['we met at half past three and ordered 1234567 units', 'we met at half past three and ordered 1234567 units'],
+    ['it is ten past two one two three four five six seven', 'it is ten past two one two three four five six seven'],
     ['at 10:30 1234567 units', 'at 10:30 1234567 units'],
     ['下午3点15 订单号13912345678', '下午3点15 订单号13912345678'],
     ['三点十五，工号5512', '三点十五，工号5512'],

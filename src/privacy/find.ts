@@ -170,6 +170,8 @@ function dropHead(run: DigitRun, head: number): DigitRun | null {
 
 // a time just before the run: its first one or two digits may be the minutes (3:15 …, 3点15…, 三点零五…)
 const TIME_BEFORE = /(?:[0-9０-９]|[零〇一二两三四五六七八九十])\s*(?:[:：]|点|點|时|時)\s*$/;
+// … or the hour of a time said in words (half past three …, quarter to four …)
+const HOUR_AFTER = /\b(?:past|quarter to)\s*$/i;
 // a number whose digits alone say what it is (so it wins over a reading that needs a cue)
 function shaped(d: string): boolean {
   return /^1[3-9]\d{9}$/.test(d) || /^861[3-9]\d{9}$/.test(d) || /^0[1-9]\d{8,10}$/.test(d)
@@ -232,10 +234,14 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   }
   // the minutes of a time said just before (3:15 139…, 三点十五幺三九…, at three fifteen one three nine…)
   if (!blocked) {
-    const heads = run.afterMagnitude ? [0, 1] : !run.quantity && TIME_BEFORE.test(text.slice(Math.max(0, run.start - 6), run.start)) ? [1, 2] : [];
+    const near = text.slice(Math.max(0, run.start - 12), run.start);
+    const heads = run.afterMagnitude ? [0, 1]
+      : run.quantity ? []
+      : TIME_BEFORE.test(near) ? [1, 2]
+      : HOUR_AFTER.test(near) ? [1] : [];
     let best: { r: DigitRun; cat: PiiCategory } | null = null;
     for (const h of heads) {
-      if (h > 0 && (h > 2 || Number(run.digits.slice(0, h)) > 59)) continue;
+      if (h > 0 && Number(run.digits.slice(0, h)) > 59) continue;
       const r = dropHead(run, h);
       const c = r && judge(r, r.start, false);
       if (!r || !c) continue;
