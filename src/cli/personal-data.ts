@@ -1,6 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ErasureResult, SubjectCall, SubjectSelector } from '../services/personal-data.js';
 
+/** as src/services/personal-data.ts NOT_THE_RECORDING (not imported: the command's module loads its service lazily) */
+const NOT_THE_RECORDING = 'holds another recording now (other bytes): not deleted, nor its sidecars; the erased original is elsewhere';
+
 /**
  * callqa data: a customer's data on request (find, export, erase) and retention (purge calls older than a
  * period). The rows go in one transaction with their audit entries; then the files callqa made of the calls.
@@ -206,7 +209,9 @@ function erasureSummary(r: ErasureResult): string {
     lines.push(`files removed: ${r.filesDeleted.length}`);
   }
   for (const k of r.kept) lines.push(`kept: ${k.call.id} (${k.reason})`);
-  for (const f of r.filesFailed) lines.push(`could not remove ${f.path}: ${f.error} (remove it by hand: it still holds the call)`);
+  for (const f of r.filesFailed) {
+    lines.push(f.error === NOT_THE_RECORDING ? `did not delete ${f.path}: it ${f.error}` : `could not remove ${f.path}: ${f.error} (remove it by hand: it still holds the call)`);
+  }
   if (r.audioLeft.length) {
     lines.push(`the original recording(s) were left where they are (add --delete-audio to delete them):`);
     for (const p of r.audioLeft) lines.push(`  ${p}`);

@@ -64,7 +64,12 @@ export class SharedPathStorage implements RecordingStorage {
   async put(localFile: string): Promise<string> {
     return path.resolve(localFile);
   }
-  async removeCopy(): Promise<string[]> {
+  async removeCopy(location: string): Promise<string[]> {
+    // a copy in a storage folder that this process was not told about (no CALLQA_STORAGE_DIR here): say so, or
+    // an erasure would report success while the copy stays
+    if (location.startsWith(KEY_SCHEME)) {
+      throw new ConfigError(`the recording's copy is in a storage folder (${location}) but CALLQA_STORAGE_DIR is not set here: set it and erase again, or remove the copy by hand`);
+    }
     return [];
   }
   async localPath(location: string): Promise<string> {

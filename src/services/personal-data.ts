@@ -9,6 +9,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { env } from '../config/env.js';
 import type { CallMetadata } from '../core/types.js';
+import { hashFile } from '../pipeline/files.js';
 import { findSidecar as findMetadataSidecar } from '../pipeline/metadata.js';
 import { storageFor, type RecordingStorage } from '../queue/storage.js';
 import type { Store } from '../store/db.js';
@@ -76,6 +77,9 @@ export interface EraseOptions {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** filesFailed: the file at the call's stored path holds other bytes now, so it was not deleted */
+export const NOT_THE_RECORDING = 'holds another recording now (other bytes): not deleted, nor its sidecars; the erased original is elsewhere';
 
 export class PersonalDataService {
   private readonly repo: PersonalDataRepo;
@@ -153,8 +157,16 @@ export class PersonalDataService {
           filesFailed.push({ path: r.path, error: (err as Error).message });
         }
       } else if (o.deleteAudio) {
-        const sidecars = [findTranscriptSidecar(r.path)?.path, await findMetadataSidecar(r.path)];
-        for (const f of [r.path, ...sidecars]) if (f) await remove(f);
+        // only the erased bytes: the stored path may hold another recording now (an inbox that reuses names), and
+        // the sidecars beside it are then that recording's
+        const now = await hashFile(r.path).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : err));
+        if (now === null) continue;
+        if (now instanceof Error) filesFailed.push({ path: r.path, error: now.code ?? String(now) });
+        else if (now !== r.contentHash) filesFailed.push({ path: r.path, error: NOT_THE_RECORDING });
+        else {
+          const sidecars = [findTranscriptSidecar(r.path)?.path, await findMetadataSidecar(r.path)];
+          for (const f of [r.path, ...sidecars]) if (f) await remove(f);
+        }
       } else audioLeft.push(r.path);
     }
     return {

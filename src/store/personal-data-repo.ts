@@ -58,6 +58,9 @@ const SUBJECT_CALL_DATE = sql.raw(
   `(case when r.metadata ->> 'startedAt' ~ '^\\d{4}-\\d{2}-\\d{2}' then substring(r.metadata ->> 'startedAt' from 1 for 10) else to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD') end)`,
 );
 
+/** Recordings erased per statement (each id is one bind parameter; PostgreSQL takes at most 65535). */
+const ERASE_BATCH = 1000;
+
 export class PersonalDataRepo {
   constructor(private readonly db: StoreDb) {}
 
@@ -108,6 +111,15 @@ export class PersonalDataRepo {
    * rows went, by table, so the erasure can be shown and audited.
    */
   async erase(recordingIds: readonly string[], reason: 'request' | 'retention', at: Date): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    // in batches: one statement takes at most 65535 bind parameters, and a first retention purge names more calls
+    for (let i = 0; i < recordingIds.length; i += ERASE_BATCH) {
+      for (const [k, n] of Object.entries(await this.eraseBatch(recordingIds.slice(i, i + ERASE_BATCH), reason, at))) counts[k] = (counts[k] ?? 0) + n;
+    }
+    return counts;
+  }
+
+  private async eraseBatch(recordingIds: readonly string[], reason: 'request' | 'retention', at: Date): Promise<Record<string, number>> {
     if (!recordingIds.length) return {};
     const ids = sql.join(recordingIds.map((id) => sql`${id}::uuid`), sql`, `);
     const count = async (q: SQL) => Number(rowsOf<{ n: number | string }>(await this.db.execute(q))[0]?.n ?? 0);
