@@ -19,7 +19,9 @@ A customer is named by the customer_id the call platform or CRM gives (metadata 
 ids that \`callqa calls list --json\` prints. Erasing removes each call's recording row and everything stored with
 it (analyses, transcripts and their search index, findings, scorecards, reviews, disputes, calibration scores,
 watch-list hits), the playable copies in the media cache and the queue's storage copy; the audit log keeps who
-erased which call id and when (no transcript text). The original recordings are deleted only with --delete-audio.
+erased which call id and when, and keeps what people wrote there earlier (review comments, dispute reasons, search
+queries: docs/data-requests.md). The original recordings are deleted only with --delete-audio. Options given
+together must all hold: --customer C-1 --call ID names a call only if it is both.
 
 Examples:
   callqa data find --customer C-20931

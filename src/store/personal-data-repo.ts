@@ -3,7 +3,7 @@
  * everything stored about them, and erasing them. Erasing a recording removes every row that holds its
  * content, by the schema's ON DELETE CASCADE: runs, stage outputs, events, transcripts and their search index,
  * scorecards, reviews, decisions, disputes, calibration scores, assignments and watch-list hits. The audit log is
- * kept (append-only; it holds ids, who and when, no transcript text).
+ * kept (append-only; no transcript segments, but review comments, dispute reasons and search queries stay there).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { CallMetadata } from '../core/types.js';
