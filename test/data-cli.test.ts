@@ -70,6 +70,7 @@ describe('callqa data (the command line)', () => {
       [['data', 'find'], /name the calls: --customer ID, --call ID/],
       [['data', 'purge', '--yes'], /purge needs --older-than DAYS or --before YYYY-MM-DD/],
       [['data', 'purge', '--older-than', 'a year', '--yes'], /--older-than must be a whole number of days .*"a year"/],
+      [['data', 'purge', '--older-than', '999999999', '--yes'], /--older-than must be a whole number of days from 1 to 36525 .*"999999999"/],
       [['data', 'erase', '--call', '69284825', '--yes'], /whole call id .*"69284825"/],
       [['data', 'erase', '--customer', 'C-8', '--yes', '--dry-run'], /--yes or --dry-run, not both/],
       [['data', 'readmit', path.join(dir, 'no-such.wav')], /no-such\.wav: cannot read it: ENOENT/],

@@ -87,6 +87,10 @@ describe.each(BACKENDS)('callqa data on $name', (backendOf) => {
     expect(await services.personalData.find({ customerId: 'C-404' })).toEqual([]);
     expect((await services.personalData.find({ before: '2026-01-01' })).map((c) => c.id)).toEqual([oldCall]);
     expect((await services.personalData.find({ callIds: [c2] })).map((c) => c.customerId)).toEqual(['C-2']);
+    // a customer and named calls: either (a call without the customer's id is added by naming it)
+    expect((await services.personalData.find({ customerId: 'C-2', callIds: [oldCall] })).map((c) => c.id)).toEqual([oldCall, c2]);
+    // a date narrows them
+    expect((await services.personalData.find({ customerId: 'C-1', before: '2026-11-21' })).map((c) => c.id)).toEqual([c1]);
   });
 
   it('refuses a selector that names nothing or is malformed (an erasure never runs on a typo)', async () => {
@@ -146,6 +150,30 @@ describe.each(BACKENDS)('callqa data on $name', (backendOf) => {
     const audit = await services.audit.query({ callId: c1 });
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['call.audio.read', 'data.export', 'data.erase']));
     expect(audit.find((e) => e.action === 'data.erase')!.details).toEqual({ reason: 'request', deleteAudio: false });
+    // what people wrote about the call in the log (decision comments, dispute reasons) is blanked; who did what stays
+    const log = await services.audit.query({ callId: reviewed });
+    const written = log.filter((e) => ['review.decide', 'dispute.open'].includes(e.action));
+    expect(written.length).toBeGreaterThanOrEqual(2);
+    for (const e of written) {
+      expect(e.details).toMatchObject({ textErased: true });
+      expect(e.details).not.toHaveProperty('comment');
+      expect(e.details).not.toHaveProperty('reason');
+      expect(e.actor).toMatch(/^(sup|agent1)$/);
+    }
+    expect(written.find((e) => e.action === 'review.decide')!.details).toMatchObject({ itemId: 'banned-phrase', action: 'override' });
+    expect(JSON.stringify(log)).not.toMatch(/heard otherwise|I did not say that/);
+    expect(r.rows.auditTextErased).toBe(written.length);
+    // outside an erasure the log is as append-only as ever
+    const refusal = async (q: ReturnType<typeof sql>) => {
+      try {
+        await store.db.execute(q);
+        return 'allowed';
+      } catch (err) {
+        return String((err as { cause?: Error }).cause?.message ?? err);
+      }
+    };
+    expect(await refusal(sql`update audit_log set details = '{}'::jsonb where call_id = ${reviewed}::uuid`)).toMatch(/append-only \(UPDATE refused\)/);
+    expect(await refusal(sql`delete from audit_log where call_id = ${reviewed}::uuid`)).toMatch(/append-only \(DELETE refused\)/);
   });
 
   it('the same bytes coming again are refused, not stored, until readmitted', async () => {

@@ -19,9 +19,9 @@ A customer is named by the customer_id the call platform or CRM gives (metadata 
 ids that \`callqa calls list --json\` prints. Erasing removes each call's recording row and everything stored with
 it (analyses, transcripts and their search index, findings, scorecards, reviews, disputes, calibration scores,
 watch-list hits), the playable copies in the media cache and the queue's storage copy; the audit log keeps who
-erased which call id and when, and keeps what people wrote there earlier (review comments, dispute reasons, search
-queries: docs/data-requests.md). The original recordings are deleted only with --delete-audio. Options given
-together must all hold: --customer C-1 --call ID names a call only if it is both.
+erased which call id and when (review comments and dispute reasons about the calls are blanked there; search
+queries stay: docs/data-requests.md). The original recordings are deleted only with --delete-audio.
+--customer and --call together name the customer's calls and the calls named; --before/--older-than narrow them.
 
 Examples:
   callqa data find --customer C-20931
@@ -134,7 +134,8 @@ interface EraseFlags {
 function days(v: string): number {
   const m = /^(\d+)d?$/.exec(v.trim());
   const n = m ? Number(m[1]) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`--older-than must be a whole number of days (e.g. 365 or 365d), got "${v}"`);
+  // at most a century: beyond it the cut-off date falls outside what a date can be written as
+  if (!Number.isSafeInteger(n) || n < 1 || n > 36_525) throw new InvalidArgumentError(`--older-than must be a whole number of days from 1 to 36525 (e.g. 365 or 365d), got "${v}"`);
   return n;
 }
 

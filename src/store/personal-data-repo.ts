@@ -3,7 +3,8 @@
  * everything stored about them, and erasing them. Erasing a recording removes every row that holds its
  * content, by the schema's ON DELETE CASCADE: runs, stage outputs, events, transcripts and their search index,
  * scorecards, reviews, decisions, disputes, calibration scores, assignments and watch-list hits. The audit log is
- * kept (append-only; no transcript segments, but review comments, dispute reasons and search queries stay there).
+ * kept (append-only): who did what to which call and when; the free text people wrote about the erased calls there
+ * (review comments, dispute reasons) is blanked by the erasure, the one change the log allows (migration 0008).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { CallMetadata } from '../core/types.js';
@@ -11,7 +12,7 @@ import { rowsOf } from './call-filter-sql.js';
 import type { StoreDb } from './db.js';
 
 export interface SubjectSelector {
-  /** the customer's id in the call platform or CRM (metadata `customerId`, from `customer_id`) */
+  /** the customer's id in the call platform or CRM (metadata `customerId`, from `customer_id`); with callIds: either */
   customerId?: string;
   /** recording ids (the call ids `callqa calls list --json` prints) */
   callIds?: readonly string[];
@@ -61,16 +62,21 @@ const SUBJECT_CALL_DATE = sql.raw(
 /** Recordings erased per statement (each id is one bind parameter; PostgreSQL takes at most 65535). */
 const ERASE_BATCH = 1000;
 
+/** Keys of audit-log details that hold what people wrote (review.decide comment, dispute.open/rule reason). */
+const AUDIT_FREE_TEXT_KEYS = '{comment,reason}';
+
 export class PersonalDataRepo {
   constructor(private readonly db: StoreDb) {}
 
   /** The calls a selector names (every condition given must hold), oldest first. */
   async findCalls(sel: SubjectSelector): Promise<SubjectCallRow[]> {
-    const where: SQL[] = [];
-    if (sel.customerId !== undefined) where.push(sql`r.metadata ->> 'customerId' = ${sel.customerId}`);
+    // the customer's calls and the calls named (either), then only those before the date (both)
+    const named: SQL[] = [];
+    if (sel.customerId !== undefined) named.push(sql`r.metadata ->> 'customerId' = ${sel.customerId}`);
     if (sel.callIds !== undefined) {
-      where.push(sel.callIds.length ? sql`r.id in (${sql.join(sel.callIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
+      named.push(sel.callIds.length ? sql`r.id in (${sql.join(sel.callIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
     }
+    const where: SQL[] = named.length ? [sql`(${sql.join(named, sql` or `)})`] : [];
     if (sel.before !== undefined) where.push(sql`${SUBJECT_CALL_DATE} < ${sel.before}`);
     if (!where.length) throw new Error('findCalls: a selector with no condition would name every call');
     const res = await this.db.execute(sql`
@@ -139,6 +145,16 @@ export class PersonalDataRepo {
       insert into erased_recordings (content_hash, erased_at, reason)
       select content_hash, ${at.toISOString()}::timestamptz, ${reason} from recordings where id in (${ids})
       on conflict (content_hash) do update set erased_at = excluded.erased_at, reason = excluded.reason`);
+    // the free text people wrote about the call in the audit log (review comments, dispute reasons) is blanked:
+    // the one change the log allows, and only inside this transaction (migration 0008); who, what, when stay
+    await this.db.execute(sql`select set_config('callqa.erasure', 'on', true)`);
+    counts.auditTextErased = await count(sql`
+      with blanked as (
+        update audit_log set details = (details - ${AUDIT_FREE_TEXT_KEYS}::text[]) || '{"textErased": true}'::jsonb
+        where call_id in (${ids}) and details ?| ${AUDIT_FREE_TEXT_KEYS}::text[]
+        returning 1)
+      select count(*) as n from blanked`);
+    await this.db.execute(sql`select set_config('callqa.erasure', 'off', true)`);
     counts.recordings = await count(sql`with gone as (delete from recordings where id in (${ids}) returning 1) select count(*) as n from gone`);
     return counts;
   }
