@@ -19,6 +19,7 @@ import { makeTranscribeStage } from '../src/pipeline/stages/transcribe.js';
 import { openQueueContext, type QueueContext } from '../src/queue/context.js';
 import { enqueueRecording, reconcile, type EnqueueRequest } from '../src/queue/enqueue.js';
 import { AuditService } from '../src/services/audit.js';
+import { QueueOperations } from '../src/services/operations.js';
 import { PersonalDataService } from '../src/services/personal-data.js';
 import { systemActor } from '../src/services/types.js';
 import { artifactScope } from '../src/queue/storage.js';
@@ -332,6 +333,25 @@ describe('one decode per call in the queue', () => {
     expect(again.error).toMatch(/^kept-again\.wav: this recording was erased at a data-subject request on \d{4}-\d{2}-\d{2}/);
     expect(existsSync(copy)).toBe(false);
     expect(await ctx!.store.repo.getRecordingByHash(rec.contentHash)).toBeNull();
+  }, 120_000);
+
+  it("erasing a call whose job failed removes the job from Redis too (its error text names the file)", async () => {
+    const rec = (await ctx!.store.repo.getRecordingByHash(failingHash))!;
+    const run = (await ctx!.store.repo.listRuns({ status: 'failed', limit: 1000 })).find((r) => r.recordingId === rec.id)!;
+    const key = { contentHash: failingHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
+    const before = await ctx!.queues.jobsOf(key);
+    expect(before.map((j) => j.state)).toContain('failed');
+    expect(before.find((j) => j.state === 'failed')!.failedReason).toMatch(/stand-in recogniser refuses/);
+    const ops = await QueueOperations.open({ env: q.env });
+    try {
+      const svc = new PersonalDataService(ctx!.store, new AuditService(ctx!.store.db, () => new Date()), { mediaDir: path.join(qdir, 'media'), now: () => new Date(), storage: ctx!.storage, jobs: ops });
+      const r = await svc.erase(systemActor('test'), { callIds: [rec.id] }, { reason: 'request' });
+      expect(r.erased.map((c) => c.id)).toEqual([rec.id]);
+      expect(r.queueJobsRemoved).toBe(before.length);
+    } finally {
+      await ops.close();
+    }
+    expect(await ctx!.queues.jobsOf(key)).toEqual([]);
   }, 120_000);
 
   it('the same bytes under another name with another transcript, while the first is still queued, are refused and change nothing', async () => {

@@ -155,16 +155,24 @@ function selector(o: SubjectOptions & { before?: string; olderThan?: number }, n
 
 type PersonalData = import('../services/personal-data.js').PersonalDataService;
 
-async function withPersonalData<T>(dataDir: string | undefined, fn: (svc: PersonalData, now: Date) => Promise<T>): Promise<T> {
-  const [{ withData }, { createServices }, { defaultMediaDir }] = await Promise.all([
+async function withPersonalData<T>(dataDir: string | undefined, fn: (svc: PersonalData, now: Date) => Promise<T>, opts: { queue?: boolean } = {}): Promise<T> {
+  const [{ withData }, { createServices }, { defaultMediaDir }, { env }] = await Promise.all([
     import('./data.js'),
     import('../services/index.js'),
     import('../services/call-media.js'),
+    import('../config/env.js'),
   ]);
-  return withData({ dataDir, existing: true }, (store) => {
-    const services = createServices(store, { mediaDir: defaultMediaDir(dataDir) });
-    return fn(services.personalData, services.now());
-  });
+  // a queue deployment (REDIS_URL and DATABASE_URL): the erased calls' jobs go from Redis too
+  const e = env();
+  const queue = opts.queue && e.REDIS_URL && e.DATABASE_URL ? await (await import('../services/operations.js')).QueueOperations.open() : undefined;
+  try {
+    return await withData({ dataDir, existing: true }, (store) => {
+      const services = createServices(store, { mediaDir: defaultMediaDir(dataDir), queueJobs: queue });
+      return fn(services.personalData, services.now());
+    });
+  } finally {
+    await queue?.close();
+  }
 }
 
 async function runErase(o: EraseFlags, sel: (now: Date) => SubjectSelector, how: { reason: 'request' | 'retention'; keepOpenDisputes: boolean }): Promise<void> {
@@ -178,7 +186,7 @@ async function runErase(o: EraseFlags, sel: (now: Date) => SubjectSelector, how:
       return { dryRun: true as const, calls: calls.filter((c) => !(how.keepOpenDisputes && c.openDisputes > 0)), kept: calls.filter((c) => how.keepOpenDisputes && c.openDisputes > 0) };
     }
     return { dryRun: false as const, result: await svc.erase(cliActor(), s, { reason: how.reason, keepOpenDisputes: how.keepOpenDisputes, deleteAudio: o.deleteAudio }) };
-  });
+  }, { queue: !o.dryRun });
   if (out.dryRun) {
     if (o.json) {
       process.stdout.write(`${JSON.stringify({ dryRun: true, wouldErase: out.calls, kept: out.kept })}\n`);
@@ -210,6 +218,7 @@ function erasureSummary(r: ErasureResult): string {
     lines.push(`erased ${r.erased.length} call(s): ${r.erased.map((c) => c.id).join(', ')}`);
     lines.push(`rows removed: ${rows}`);
     lines.push(`files removed: ${r.filesDeleted.length}`);
+    if (r.queueJobsRemoved !== undefined) lines.push(`queue jobs removed: ${r.queueJobsRemoved}`);
   }
   for (const k of r.kept) lines.push(`kept: ${k.call.id} (${k.reason})`);
   for (const f of r.filesFailed) {

@@ -17,7 +17,7 @@ import { programCompanyNumbers } from './privacy.js';
 import { ReviewService } from './reviews.js';
 import { CalibrationService } from './calibration.js';
 import { programReviewPolicy, ReviewQueueService } from './review-queue.js';
-import { PersonalDataService } from './personal-data.js';
+import { PersonalDataService, type QueueJobs } from './personal-data.js';
 import { RulesAccuracyService } from './rules-accuracy.js';
 import { UsersService } from './users.js';
 
@@ -31,6 +31,8 @@ export interface ServiceOptions {
   reviewPolicy?: (pipelineId: string) => ReviewPolicy;
   /** where playable copies and peaks are cached (default: CALLQA_MEDIA_DIR or <data folder>/media) */
   mediaDir?: string;
+  /** the queue's jobs, for an erasure to remove the erased calls' (a queue deployment; absent: none) */
+  queueJobs?: QueueJobs;
   /** a QA program's own numbers, never masked in an answer; default: `privacy.companyNumbers` of pipelines/<id>.yaml */
   companyNumbers?: (pipelineId: string) => readonly string[];
 }
@@ -91,6 +93,6 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     queue: new ReviewQueueService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
     calibration: new CalibrationService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
     rulesAccuracy: new RulesAccuracyService(store.db, access, store.repo, audit),
-    personalData: new PersonalDataService(store, audit, { mediaDir: opts.mediaDir ?? defaultMediaDir(), now }),
+    personalData: new PersonalDataService(store, audit, { mediaDir: opts.mediaDir ?? defaultMediaDir(), now, jobs: opts.queueJobs }),
   };
 }

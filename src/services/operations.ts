@@ -19,6 +19,7 @@ import {
   type RetryOutcome,
 } from '../queue/enqueue.js';
 import { infraFault } from '../queue/infra.js';
+import type { RunKey } from '../queue/jobs.js';
 import { queueStatusFromEnv, type QueueStatus } from '../queue/status.js';
 import type { RunningWorkers } from '../queue/worker.js';
 import type { RunSummary } from '../store/repository.js';
@@ -145,6 +146,13 @@ export class QueueOperations {
       graceSec: s.graceSec,
       log: s.log,
     });
+  }
+
+  /** Removes these runs' jobs from every stage queue, in every state but active (an erasure: callqa data). */
+  async removeJobsOf(keys: readonly RunKey[]): Promise<number> {
+    let n = 0;
+    for (const k of keys) n += await this.ctx.queues.removeJobsOf(k, ['waiting', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed']);
+    return n;
   }
 
   close(): Promise<void> {

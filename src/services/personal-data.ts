@@ -11,6 +11,7 @@ import { env } from '../config/env.js';
 import type { CallMetadata } from '../core/types.js';
 import { hashFile } from '../pipeline/files.js';
 import { findSidecar as findMetadataSidecar } from '../pipeline/metadata.js';
+import type { RunKey } from '../queue/jobs.js';
 import { storageFor, type RecordingStorage } from '../queue/storage.js';
 import type { Store } from '../store/db.js';
 import { PersonalDataRepo, type SubjectCallRow, type SubjectEvent, type SubjectSelector, type SubjectTranscript } from '../store/personal-data-repo.js';
@@ -65,6 +66,13 @@ export interface ErasureResult {
   filesFailed: { path: string; error: string }[];
   /** original recordings left where they are (deleteAudio not asked), which still hold the calls */
   audioLeft: string[];
+  /** the calls' jobs removed from the queue (absent: no queue in this deployment) */
+  queueJobsRemoved?: number;
+}
+
+/** The queue's jobs of erased calls (with a queue deployment: REDIS_URL): removed in every state but active. */
+export interface QueueJobs {
+  removeJobsOf(keys: readonly RunKey[]): Promise<number>;
 }
 
 export interface EraseOptions {
@@ -87,7 +95,7 @@ export class PersonalDataService {
   constructor(
     store: Store,
     private readonly auditService: AuditService,
-    private readonly opts: { mediaDir: string; now: () => Date; storage?: RecordingStorage },
+    private readonly opts: { mediaDir: string; now: () => Date; storage?: RecordingStorage; jobs?: QueueJobs },
   ) {
     this.repo = new PersonalDataRepo(store.db);
     this.storage = opts.storage ?? storageFor(env().CALLQA_STORAGE_DIR);
@@ -125,6 +133,8 @@ export class PersonalDataService {
     const named = await this.repo.findCalls(checkSelector(sel));
     const keep = named.filter((r) => o.keepOpenDisputes && r.openDisputes > 0);
     const go = named.filter((r) => !keep.includes(r));
+    // the queue's jobs are keyed by content and program: read before the runs go
+    const keys = this.opts.jobs ? await this.repo.runKeys(go.map((r) => r.id)) : [];
     const rows = await this.repo.transaction(async (repo, tx) => {
       const counts = await repo.erase(
         go.map((r) => r.id),
@@ -139,6 +149,15 @@ export class PersonalDataService {
     const filesDeleted: string[] = [];
     const filesFailed: { path: string; error: string }[] = [];
     const audioLeft: string[] = [];
+    // finished and failed jobs stay in Redis with their error text, which names the file (often the caller's number)
+    let queueJobsRemoved: number | undefined;
+    if (this.opts.jobs && keys.length) {
+      try {
+        queueJobsRemoved = await this.opts.jobs.removeJobsOf(keys);
+      } catch (err) {
+        filesFailed.push({ path: 'queue jobs (Redis)', error: (err as Error).message });
+      }
+    }
     const remove = async (file: string) => {
       try {
         await rm(file);
@@ -176,6 +195,7 @@ export class PersonalDataService {
       filesDeleted,
       filesFailed,
       audioLeft,
+      ...(queueJobsRemoved !== undefined ? { queueJobsRemoved } : {}),
     };
   }
 

@@ -159,6 +159,16 @@ export class PersonalDataRepo {
     return counts;
   }
 
+  /** The analysis runs of these recordings, as the queue keys its jobs (content hash, program, version). */
+  async runKeys(recordingIds: readonly string[]): Promise<{ contentHash: string; pipelineId: string; pipelineVersion: string }[]> {
+    if (!recordingIds.length) return [];
+    const res = await this.db.execute(sql`
+      select r.content_hash as "contentHash", ar.pipeline_id as "pipelineId", ar.pipeline_version as "pipelineVersion"
+      from analysis_runs ar join recordings r on r.id = ar.recording_id
+      where ar.recording_id in (${sql.join(recordingIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+    return rowsOf(res);
+  }
+
   /** Lifts the erasure of recordings with these bytes (an erasure made in error); answers the hashes lifted. */
   async readmit(contentHashes: readonly string[]): Promise<string[]> {
     if (!contentHashes.length) return [];
