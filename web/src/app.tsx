@@ -11,6 +11,7 @@ import { AssignmentPage } from './pages/assignment';
 import { UsersPage } from './pages/users';
 import { SearchPage } from './pages/search';
 import { TrendsPage } from './pages/trends';
+import { DataPage } from './pages/data';
 import { HelpOverlay, helpOpen } from './components/help';
 
 interface NavItem {
@@ -28,6 +29,7 @@ const NAV: NavItem[] = [
   { path: 'users', label: 'navUsers', roles: ['admin'] },
   { path: 'search', label: 'navSearch', roles: ['inspector', 'supervisor', 'admin'] },
   { path: 'trends', label: 'navTrends', roles: ['supervisor', 'admin'] },
+  { path: 'data', label: 'navData', roles: ['admin'] },
 ];
 
 export function homeFor(role: Role): string {
@@ -81,6 +83,7 @@ export function App() {
         {current === 'users' && <UsersPage />}
         {current === 'search' && <SearchPage />}
         {current === 'trends' && <TrendsPage />}
+        {current === 'data' && user.role === 'admin' && <DataPage />}
       </main>
       <HelpOverlay />
     </div>

@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { dataEn, dataZh } from './i18n-data';
 import { searchEn, searchZh } from './i18n-search';
 
 /**
@@ -275,6 +276,7 @@ const en = {
   h_call_audio_read: 'listened to the audio',
   h_call_transcript_read: 'read the transcript',
   ...searchEn,
+  ...dataEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -541,6 +543,7 @@ const zh: Record<MessageKey, string> = {
   h_call_audio_read: '收听录音',
   h_call_transcript_read: '查看转写文本',
   ...searchZh,
+  ...dataZh,
 };
 
 export type Lang = 'en' | 'zh';
