@@ -102,6 +102,7 @@ const eraseSubjectData = createRoute({
           filesDeleted: z.array(z.string()),
           filesFailed: z.array(z.object({ path: z.string(), error: z.string() })),
           audioLeft: z.array(z.string()),
+          queueJobsRemoved: z.number().int().optional().openapi({ description: 'in a queue deployment: the calls\' jobs removed from Redis' }),
         })
         .openapi('SubjectErasure'),
       'what was erased; retention keeps calls under an open dispute',
