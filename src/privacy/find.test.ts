@@ -259,6 +259,33 @@ describe('a time said just before a number keeps its minutes, the number is stil
   ])('look-alike: %s', (text, masked) => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });
+  // minutes ending in 0 left "0" + a mobile, a landline's shape; minutes + a mobile may pass Luhn by chance (a card)
+  it.each([
+    ['我10点30 13912345678打过来', '我10点30 [手机号]打过来', 'mobile'],
+    ['3点2013912345678', '3点20[手机号]', 'mobile'],
+    ['三点四十幺三九幺二三四五六七八', '三点四十[手机号]', 'mobile'],
+    ['上午9:05 15987654321', '上午9:05 [手机号]', 'mobile'],
+    ['3:00 13912345678', '3:00 [PHONE]', 'us_phone'],
+    ['at 3:10 13912345678', 'at 3:10 [PHONE]', 'us_phone'],
+    ['下午3:05 0755 2687 1234', '下午3:05 [电话]', 'landline'],
+  ])('the whole number, not a shape the minutes lend it: %s', (text, masked, category) => {
+    const spans = findPii(text);
+    expect(maskText(text, spans)).toBe(masked);
+    expect(spans.map((s) => s.category)).toEqual([category]);
+  });
+  it('every minute: the time stays readable and the mobile is a mobile', () => {
+    const wrong: string[] = [];
+    for (let m = 0; m < 60; m++) {
+      const mm = String(m).padStart(2, '0');
+      for (const mob of ['13912345678', '15987654321', '18600001111']) {
+        for (const [text, time] of [[`下午3:${mm} ${mob}`, `3:${mm}`], [`3点${mm}${mob}`, `3点${mm}`]] as const) {
+          const spans = findPii(text);
+          if (!maskText(text, spans).includes(time) || spans.length !== 1 || spans[0]!.category !== 'mobile') wrong.push(text);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
   it('a spoken number after a positional numeral: its digits and where each was said', () => {
     const [run] = findDigitRuns('三点十五幺三九幺二三四五六七八', 7);
     expect(run).toMatchObject({ digits: '513912345678', quantity: true, afterMagnitude: true });

@@ -172,10 +172,17 @@ function dropHead(run: DigitRun, head: number): DigitRun | null {
 const TIME_BEFORE = /(?:[0-9０-９]|[零〇一二两三四五六七八九十])\s*(?:[:：]|点|點|时|時)\s*$/;
 // … or the hour of a time said in words (half past three …, quarter to four …)
 const HOUR_AFTER = /\b(?:past|quarter to)\s*$/i;
-// a number whose digits alone say what it is (so it wins over a reading that needs a cue)
-function shaped(d: string): boolean {
-  return /^1[3-9]\d{9}$/.test(d) || /^861[3-9]\d{9}$/.test(d) || /^0[1-9]\d{8,10}$/.test(d)
-    || (d.length === 18 && idCardValid(d)) || (d.length >= 13 && d.length <= 19 && luhnValid(d));
+/**
+ * How much a number's digits alone say what it is (so it wins over a reading that needs a cue): 3 a mobile or a
+ * valid ID card, 2 a landline with its area code, 1 a Luhn-valid card length (one number in ten passes by chance),
+ * 0 nothing. A time's minutes glued to a mobile make "0" + the mobile (3:30 139…: a landline's shape) or 13
+ * digits that may pass Luhn (3:05 159…): the stronger shape is the reading.
+ */
+function shapeStrength(d: string): number {
+  if (/^1[3-9]\d{9}$/.test(d) || /^861[3-9]\d{9}$/.test(d) || (d.length === 18 && idCardValid(d))) return 3;
+  if (/^0[1-9]\d{8,10}$/.test(d)) return 2;
+  if (d.length >= 13 && d.length <= 19 && luhnValid(d)) return 1;
+  return 0;
 }
 
 /** Where a run is split into list items: at 、，; and at a comma or a slash with a space beside it. */
@@ -228,33 +235,32 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     }
   }
   const cat = judge(run, ctxAt);
-  if (cat) {
-    out.push({ category: cat, start: run.start, end: run.end });
-    return;
-  }
-  // the minutes of a time said just before (3:15 139…, 三点十五幺三九…, at three fifteen one three nine…)
+  // the minutes of a time said just before (3:15 139…, 三点十五幺三九…, at three fifteen one three nine…): the
+  // reading without them wins when its digits say more plainly what it is (the whole run read as it stands
+  // otherwise: 3点 13912345678)
+  let best: { r: DigitRun; cat: PiiCategory; strength: number } | null = null;
   if (!blocked) {
     const near = text.slice(Math.max(0, run.start - 12), run.start);
     const heads = run.afterMagnitude ? [0, 1]
       : run.quantity ? []
       : TIME_BEFORE.test(near) ? [1, 2]
       : HOUR_AFTER.test(near) ? [1] : [];
-    let best: { r: DigitRun; cat: PiiCategory } | null = null;
     for (const h of heads) {
       if (h > 0 && Number(run.digits.slice(0, h)) > 59) continue;
       const r = dropHead(run, h);
       const c = r && judge(r, r.start, false);
       if (!r || !c) continue;
-      if (shaped(r.digits)) {
-        best = { r, cat: c };
-        break;
-      }
-      best ??= { r, cat: c };
+      const strength = shapeStrength(r.digits);
+      if (!best || strength > best.strength) best = { r, cat: c, strength };
     }
-    if (best) {
-      out.push({ category: best.cat, start: best.r.start, end: best.r.end });
-      return;
-    }
+  }
+  if (cat && (!best || best.strength <= shapeStrength(run.digits))) {
+    out.push({ category: cat, start: run.start, end: run.end });
+    return;
+  }
+  if (best) {
+    out.push({ category: best.cat, start: best.r.start, end: best.r.end });
+    return;
   }
   if (n < 2 || run.groupSpans.length !== n || run.quantity || blocked) return;
   // list separators first (either side may be the number), then plain gaps between two whole numbers
