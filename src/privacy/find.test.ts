@@ -228,6 +228,28 @@ describe('a phone cue governs every number of the list after it', () => {
   });
 });
 
+describe('a unit after the last item of a list belongs to that item, not to the number before it', () => {
+  it.each([
+    ['我手机13912345678，3点前回电', '我手机[手机号]，3点前回电'],
+    ['手机13912345678，5个工作日内回复', '手机[手机号]，5个工作日内回复'],
+    ['电话13912345678、两点以后打', '电话[手机号]、两点以后打'],
+    ['我的手机号码是13912345678，12号之前', '我的手机号码是[手机号]，12号之前'],
+    ['电话13912345678、30元', '电话[手机号]、30元'],
+    ['call me at 617-555-0112, 3 pm is best', 'call me at [PHONE], 3 pm is best'],
+    ['my number is 617-555-0112, 10 minutes ago', 'my number is [PHONE], 10 minutes ago'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it.each([
+    ['订单号13912345678、30元', '订单号13912345678、30元'],
+    ['金额 1380000、2000元', '金额 1380000、2000元'],
+    ['共 1，380，000 元', '共 1，380，000 元'],
+    ['买了 1500000、2000000 件', '买了 1500000、2000000 件'],
+  ])('look-alike: %s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+});
+
 describe('a time said just before a number keeps its minutes, the number is still masked', () => {
   it.each([
     ['下午3点13912345678打给我', '下午3点[手机号]打给我'],

@@ -221,12 +221,13 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     classifyRun(text, subRun(run, 3, n), han, opts, out);
     return;
   }
-  // what the words around the whole run say it is (订单号 …、…, an amount, a quantity) holds for its parts
+  // what the words before the whole run say it is (订单号 …、…, an amount) holds for all its parts; a unit after it
+  // (…、3点, …, 3 pm) belongs to its last part only (手机13912345678，3点前回电: the mobile is still a mobile)
   const before = compactHan(rawBefore);
-  const blocked = AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(toSimplifiedChinese(text.slice(run.end, run.end + 8)))
-    || (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before));
+  const blockedBefore = AMOUNT_BEFORE.test(before) || (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before));
+  const blocked = blockedBefore || UNIT_AFTER.test(toSimplifiedChinese(text.slice(run.end, run.end + 8)));
   // a list of whole numbers (every item at least 7 digits and each one personal data under the list's cue)
-  const items = run.quantity || blocked ? [run] : listParts(text, run);
+  const items = run.quantity || blockedBefore ? [run] : listParts(text, run);
   if (items.length > 1 && items.every((p) => p.digits.length >= 7)) {
     const cats = items.map((p) => judge(p, ctxAt, true));
     if (cats.every((c) => c !== null)) {
@@ -262,7 +263,7 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     out.push({ category: best.cat, start: best.r.start, end: best.r.end });
     return;
   }
-  if (n < 2 || run.groupSpans.length !== n || run.quantity || blocked) return;
+  if (n < 2 || run.groupSpans.length !== n || run.quantity || blockedBefore) return;
   // list separators first (either side may be the number), then plain gaps between two whole numbers
   for (const list of [true, false]) {
     for (let k = 1; k < n; k++) {
