@@ -228,6 +228,20 @@ describe('a phone cue governs every number of the list after it', () => {
   });
 });
 
+describe("the company's own numbers: the number itself, not every number that ends with it", () => {
+  const opts = { companyNumbers: ['95588', '4008208820', '62345678'] };
+  it.each([
+    ['客服电话95588', '客服电话95588'],
+    ['请拨打4008208820', '请拨打4008208820'],
+    ['请拨打+86 400 820 8820', '请拨打+86 400 820 8820'],
+    ['总机010-62345678', '总机010-62345678'],
+    ['我的手机13912395588', '我的手机[手机号]'],
+    ['我的手机是13962345678', '我的手机是[手机号]'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text, opts))).toBe(masked);
+  });
+});
+
 describe('a unit after the last item of a list belongs to that item, not to the number before it', () => {
   it.each([
     ['我手机13912345678，3点前回电', '我手机[手机号]，3点前回电'],

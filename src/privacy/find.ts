@@ -26,6 +26,8 @@ export interface PiiOptions {
 }
 
 const CONTEXT_BEFORE = 28;
+// what may come before a company number as it is listed: a country code (86, 0086, 1) or a Chinese area code
+const COMPANY_PREFIX = /^(?:0{0,2}86|1|0\d{2,3}|0{0,2}860\d{2,3})$/;
 
 // Identifiers that are not personal data: say what the number is, just before it.
 const NOT_PII_BEFORE =
@@ -58,7 +60,9 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   if (run.quantity) return null;
   if (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before)) return null;
   if (AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(toSimplifiedChinese(after))) return null;
-  for (const c of opts.companyNumbers ?? []) if (c.length >= 5 && (d === c || d.endsWith(c))) return null;
+  // the company's own number as listed, or said with a country code or an area code before it (+86 400…, 010-6234…);
+  // not any number that merely ends with it (a customer's 139…95588 when 95588 is the hotline)
+  for (const c of opts.companyNumbers ?? []) if (c.length >= 5 && (d === c || (d.endsWith(c) && COMPANY_PREFIX.test(d.slice(0, d.length - c.length))))) return null;
   // dates written with separators: 2024-05-01, 05/01/2024
   const g = run.groups;
   if (g.length === 3 && ((g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) || (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4))) {
