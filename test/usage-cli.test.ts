@@ -34,6 +34,15 @@ describe('usage slips are said, not answered with nothing', () => {
     }
   }, 60_000);
 
+  it('pipelines validate|show FILE needs no pipelines folder: a missing CALLQA_PIPELINES_DIR or --dir is not in the way', () => {
+    const missing = path.join(dir, 'no-such-pipelines');
+    const file = path.join(import.meta.dirname, '..', 'pipelines', 'default.yaml');
+    for (const args of [['pipelines', 'validate', file], ['pipelines', 'show', file], ['pipelines', '--dir', missing, 'validate', file]]) {
+      const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '', CALLQA_PIPELINES_DIR: missing }, encoding: 'utf8' });
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+  }, 60_000);
+
   it('rescore --all with files named too is a usage error, not a silent rescore of everything', () => {
     const r = callqa(['rescore', '--pipeline', 'default', '--all', 'calls/a.wav', '--data', dir]);
     expect(r.code).toBe(2);

@@ -53,11 +53,13 @@ export function register(program: Command): void {
     .description('QA programs (pipelines/*.yaml): list, show, validate and test them against their example calls')
     .option('--dir <dir>', 'pipelines folder (default: the repository pipelines/ or CALLQA_PIPELINES_DIR)');
 
-  // a folder that is not there is an error naming it (exit 2), not an empty list of programs
-  const dirOf = (o: JsonOpt) => {
+  // a folder that is not there is an error naming it (exit 2), not an empty list of programs; pipeline files named
+  // by path (validate FILE, show FILE) are read without it, so it is not required then
+  const dirOf = (o: JsonOpt, files: string[] = []) => {
     const given = o.dir ?? (cmd.opts() as JsonOpt).dir;
     const dir = given ?? defaultPipelinesDir();
-    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    const onlyPaths = files.length > 0 && files.every((f) => /[/\\]|\.ya?ml$/i.test(f));
+    if (!onlyPaths && !statSync(dir, { throwIfNoEntry: false })?.isDirectory())
       throw new InvalidArgumentError(`${given !== undefined ? '--dir' : process.env.CALLQA_PIPELINES_DIR ? 'CALLQA_PIPELINES_DIR' : 'pipelines folder'}: no such folder "${dir}"`);
     return dir;
   };
@@ -84,7 +86,7 @@ export function register(program: Command): void {
     .description('show one pipeline: thresholds, sections and each item with its points, rule and source')
     .option('--json', 'print the parsed pipeline as JSON')
     .action((id: string, o: JsonOpt) => {
-      const { pipeline: p, file } = showProgram(id, dirOf(o));
+      const { pipeline: p, file } = showProgram(id, dirOf(o, [id]));
       if (o.json) {
         out(JSON.stringify({ file, pipeline: p }, null, 2));
         return;
@@ -117,7 +119,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON results')
     .action((files: string[], o: JsonOpt) => {
       // parses the examples files too; failing examples are `test`'s job
-      const results = validatePrograms(files, dirOf(o));
+      const results = validatePrograms(files, dirOf(o, files));
       if (o.json) out(JSON.stringify({ results }, null, 2));
       else for (const r of results) out(r.ok ? `ok       ${r.file}` : `invalid  ${r.error}`);
       if (results.length === 0) {
