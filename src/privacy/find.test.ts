@@ -309,6 +309,13 @@ describe('a time said just before a number keeps its minutes, the number is stil
     expect(maskText(text, spans)).toBe(masked);
     expect(spans.map((s) => s.category)).toEqual([category]);
   });
+  it.each([
+    ['call me at ten to four one three nine one two three four five six seven eight', 'call me at ten to four [PHONE]'],
+    ['call me at twenty to five one three nine one two three four five six seven eight', 'call me at twenty to five [PHONE]'],
+    ['please send it to one three nine one two three four five six seven eight', 'please send it to [PHONE]'],
+  ])('an hour said after "to": %s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
   it('every minute: the time stays readable and the mobile is a mobile', () => {
     const wrong: string[] = [];
     for (let m = 0; m < 60; m++) {

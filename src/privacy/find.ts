@@ -174,8 +174,9 @@ function dropHead(run: DigitRun, head: number): DigitRun | null {
 
 // a time just before the run: its first one or two digits may be the minutes (3:15 …, 3点15…, 三点零五…)
 const TIME_BEFORE = /(?:[0-9０-９]|[零〇一二两三四五六七八九十])\s*(?:[:：]|点|點|时|時)\s*$/;
-// … or the hour of a time said in words (half past three …, quarter to four …)
-const HOUR_AFTER = /\b(?:past|quarter to)\s*$/i;
+// … or the hour of a time said in words (half past three …, quarter to four …, ten to four …); a number after a
+// plain "to" (send it to 139…) is read whole unless the cut reading is a stronger shape (classifyRun)
+const HOUR_AFTER = /\b(?:past|to)\s*$/i;
 /**
  * How much a number's digits alone say what it is (so it wins over a reading that needs a cue): 3 a mobile or a
  * valid ID card, 2 a landline with its area code, 1 a Luhn-valid card length (one number in ten passes by chance),
