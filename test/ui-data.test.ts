@@ -12,7 +12,7 @@ import { authUser } from '../src/services/users.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { recordings } from '../src/store/schema.js';
 import { CALLS, completeReviewOf, NOW, PROBLEM, storeCall } from './support/review-calls.js';
-import { buildWeb, openBrowser, shot, tempDir } from './support/web-env.js';
+import { buildWeb, openBrowser, shot, tempDir, logIn as logInAt, watchErrors } from './support/web-env.js';
 
 /**
  * The admins' personal-data page (web/src/pages/data.tsx) in a real headless Chromium over the real app on the
@@ -74,20 +74,7 @@ afterAll(async () => {
   await store?.close();
 });
 
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.waitForSelector('form.login');
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('header.topbar');
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
+const logIn = (page: Page, username: string) => logInAt(page, base, username, PASSWORD);
 
 /** POST /api/data/find from inside the page (the admin's session and CSRF token). */
 async function findInPage(page: Page, body: unknown): Promise<{ status: number; calls: { id: string }[] }> {

@@ -7,7 +7,7 @@ import { createApp } from '../src/api/app.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { systemActor } from '../src/services/types.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { analyse, buildWeb, LONG_CALL, openBrowser, prepareCalls, shot, tempDir, type BrowserSession } from './support/web-env.js';
+import { analyse, buildWeb, LONG_CALL, openBrowser, prepareCalls, shot, tempDir, type BrowserSession, logIn as logInAt, watchErrors } from './support/web-env.js';
 
 /**
  * The inspector UI end to end in a real headless Chromium (Debian's chromium, playwright-core), over the real
@@ -51,21 +51,7 @@ afterAll(async () => {
   await store?.close();
 });
 
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.waitForSelector('form.login');
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('header.topbar');
-}
-
-/** Fails the test on any script error in the page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
+const logIn = (page: Page, username: string) => logInAt(page, base, username, PASSWORD);
 
 async function openCall(page: Page, fileName: string): Promise<void> {
   await page.click(`table.queue a[title$="${fileName}"], table.grid a[title$="${fileName}"]`);

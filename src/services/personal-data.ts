@@ -8,67 +8,24 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { env } from '../config/env.js';
-import type { CallMetadata } from '../core/types.js';
 import { hashFile } from '../pipeline/files.js';
 import { findSidecar as findMetadataSidecar } from '../pipeline/metadata.js';
 import type { RunKey } from '../queue/jobs.js';
 import { storageFor, type RecordingStorage } from '../queue/storage.js';
 import type { Store } from '../store/db.js';
-import { PersonalDataRepo, type SubjectCallRow, type SubjectEvent, type SubjectSelector, type SubjectTranscript } from '../store/personal-data-repo.js';
+import type { ErasureResult, SubjectCall, SubjectCallExport, SubjectExport, SubjectSelector } from '../core/personal-data-types.js';
+import { PersonalDataRepo, type SubjectCallRow } from '../store/personal-data-repo.js';
 import { findSidecar as findTranscriptSidecar } from '../transcribe/sidecar.js';
 import type { AuditService } from './audit.js';
 import { isUuid } from './call-access.js';
 import { ServiceError } from './errors.js';
 import type { Actor } from './types.js';
 
-export type { SubjectSelector };
+export type { ErasureResult, SubjectCall, SubjectCallExport, SubjectExport, SubjectSelector };
 
-export interface SubjectCall {
-  id: string;
-  fileName: string;
-  /** YYYY-MM-DD: the call's start per its metadata, else the day it was stored */
-  callDate: string;
-  durationSec: number | null;
-  agentId: string | null;
-  customerId: string | null;
-  /** the newest review's state (null: never reviewed) */
-  reviewState: 'in_progress' | 'completed' | null;
-  openDisputes: number;
-  /** where the audio is: a path, or `storage:` and a key in the queue's storage folder */
-  audio: string;
-}
 
-export interface SubjectCallExport extends SubjectCall {
-  metadata: CallMetadata;
-  /** every transcript stored (one per analysis that made one), newest first, as transcribed (not masked) */
-  transcripts: SubjectTranscript[];
-  /** every finding on the call's timeline (pii findings included), with its evidence */
-  findings: SubjectEvent[];
-}
 
-export interface SubjectExport {
-  exportedAt: string;
-  selector: SubjectSelector;
-  calls: SubjectCallExport[];
-  /** what the export leaves out, and why */
-  notIncluded: string[];
-}
 
-export interface ErasureResult {
-  erased: SubjectCall[];
-  /** calls named but kept, and why (retention: an open dispute is kept until ruled) */
-  kept: { call: SubjectCall; reason: string }[];
-  /** rows removed, by table */
-  rows: Record<string, number>;
-  /** files removed: media cache, storage copies, and (deleteAudio) the recordings and their sidecars */
-  filesDeleted: string[];
-  /** files that could not be removed (the rows are gone; remove these by hand) */
-  filesFailed: { path: string; error: string }[];
-  /** original recordings left where they are (deleteAudio not asked), which still hold the calls */
-  audioLeft: string[];
-  /** the calls' jobs removed from the queue (absent: no queue in this deployment) */
-  queueJobsRemoved?: number;
-}
 
 /** The queue's jobs of erased calls (with a queue deployment: REDIS_URL): removed in every state but active. */
 export interface QueueJobs {

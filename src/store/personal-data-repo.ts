@@ -8,17 +8,10 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { CallMetadata } from '../core/types.js';
+import type { SubjectEvent, SubjectSelector, SubjectTranscript } from '../core/personal-data-types.js';
 import { rowsOf } from './call-filter-sql.js';
 import type { StoreDb } from './db.js';
 
-export interface SubjectSelector {
-  /** the customer's id in the call platform or CRM (metadata `customerId`, from `customer_id`); with callIds: either */
-  customerId?: string;
-  /** recording ids (the call ids `callqa calls list --json` prints) */
-  callIds?: readonly string[];
-  /** calls whose date (metadata startedAt, else the day the recording was stored) is before this day, YYYY-MM-DD */
-  before?: string;
-}
 
 export interface SubjectCallRow {
   id: string;
@@ -36,23 +29,7 @@ export interface SubjectCallRow {
   openDisputes: number;
 }
 
-export interface SubjectTranscript {
-  runId: string;
-  pipelineId: string;
-  engine: string;
-  model: string | null;
-  language: string;
-  segments: { speaker: string; start: number; end: number; text: string }[];
-}
 
-export interface SubjectEvent {
-  runId: string;
-  type: string;
-  speaker: string | null;
-  start: number;
-  end: number;
-  details: Record<string, unknown>;
-}
 
 /** The call's date as YYYY-MM-DD, over alias r (recordings). */
 const SUBJECT_CALL_DATE = sql.raw(

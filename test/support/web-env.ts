@@ -112,3 +112,20 @@ export async function shot(page: Page, name: string): Promise<string> {
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
+
+/** Signs in through the login page of the app at `base` and waits for the top bar. */
+export async function logIn(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.waitForSelector('form.login');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('header.topbar');
+}
+
+/** The page's script errors as they happen (a test expects the list to stay empty). */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}

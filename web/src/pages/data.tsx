@@ -3,34 +3,10 @@ import { useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { clock } from '../format';
 import { t, tMaybe } from '../i18n';
+import type { ErasureResult, SubjectCall, SubjectSelector } from '../../../src/core/personal-data-types';
 
-/** One call held for a data subject (POST /api/data/find; docs/data-requests.md). */
-interface SubjectCall {
-  id: string;
-  fileName: string;
-  callDate: string;
-  durationSec: number | null;
-  agentId: string | null;
-  customerId: string | null;
-  reviewState: 'in_progress' | 'completed' | null;
-  openDisputes: number;
-  audio: string;
-}
-
-interface Erasure {
-  erased: SubjectCall[];
-  kept: { call: SubjectCall; reason: string }[];
-  rows: Record<string, number>;
-  filesDeleted: string[];
-  filesFailed: { path: string; error: string }[];
-  audioLeft: string[];
-  queueJobsRemoved?: number;
-}
-
-interface Selector {
-  customerId?: string;
-  callIds?: string[];
-}
+type Erasure = ErasureResult;
+type Selector = Pick<SubjectSelector, 'customerId'> & { callIds?: string[] };
 
 /** the API takes at most this many call ids at once */
 const IDS_PER_REQUEST = 1000;
