@@ -3,18 +3,13 @@
  * `callqa calls list` prints (not UUIDs) and an absurd token lifetime. Each must be a plain usage error
  * (exit 2) that says what to give, never a raw database or JavaScript error. Runs the CLI from source.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callqaSync } from './support/cli.js';
 
-const BIN = path.join(import.meta.dirname, '..', 'src', 'cli', 'bin.js');
-
-function callqa(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, input, encoding: 'utf8', maxBuffer: 1 << 24 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const callqa = callqaSync;
 
 describe('bad ids and values on audit / review example / users token', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'callqa-bad-args-'));

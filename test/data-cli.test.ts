@@ -3,22 +3,20 @@
  * readable by its owner only, erase only with --yes (--dry-run shows), usage errors exit 2. Runs the CLI from
  * source on an embedded database holding stored example calls.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callqaSync } from './support/cli.js';
 import { openStore } from '../src/store/index.js';
 import { recordings } from '../src/store/schema.js';
 import { CALLS, storeCall } from './support/review-calls.js';
 
 describe('callqa data (the command line)', () => {
-  const BIN = path.join(import.meta.dirname, '..', 'src', 'cli', 'bin.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'callqa-pd-cli-'));
   const cli = (args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, ...args, '--data', dir], { env: { ...process.env, DATABASE_URL: '' }, encoding: 'utf8' });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    return callqaSync([...args, '--data', dir]);
   };
   let ids: string[] = [];
   beforeAll(async () => {

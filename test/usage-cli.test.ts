@@ -4,18 +4,13 @@
  * outdated help. Each is now said plainly (a usage error exits 2 and names the option and the value).
  * Runs the CLI from source.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callqaSync } from './support/cli.js';
 
-const BIN = path.join(import.meta.dirname, '..', 'src', 'cli', 'bin.js');
-
-function callqa(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, input, encoding: 'utf8', maxBuffer: 1 << 24 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const callqa = callqaSync;
 
 describe('usage slips are said, not answered with nothing', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'callqa-usage-'));
@@ -38,8 +33,8 @@ describe('usage slips are said, not answered with nothing', () => {
     const missing = path.join(dir, 'no-such-pipelines');
     const file = path.join(import.meta.dirname, '..', 'pipelines', 'default.yaml');
     for (const args of [['pipelines', 'validate', file], ['pipelines', 'show', file], ['pipelines', '--dir', missing, 'validate', file]]) {
-      const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '', CALLQA_PIPELINES_DIR: missing }, encoding: 'utf8' });
-      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      const r = callqa(args, undefined, { CALLQA_PIPELINES_DIR: missing });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
     }
   }, 60_000);
 
