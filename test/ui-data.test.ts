@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
+import { serveApp } from './support/api-env.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/api/app.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { systemActor } from '../src/services/types.js';
 import { authUser } from '../src/services/users.js';
@@ -26,7 +24,7 @@ const PASSWORD = 'correct horse battery staple';
 const CUSTOMER = 'C-1042';
 let store: Store;
 let services: Services;
-let server: ServerType;
+let server: { base: string; close(): Promise<void> } | undefined;
 let base: string;
 const ids: Record<string, string> = {};
 
@@ -62,15 +60,13 @@ beforeAll(async () => {
   await completeReviewOf(onClock, await user('sup'), ids.second!, { 'banned-phrase': 0 });
   await onClock.disputes.openDispute(await user('agent1'), ids.second!, { itemId: 'banned-phrase', reason: 'I did not say that' });
   await built;
-  const app = createApp({ services, webDir: web });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const served = await serveApp(services, { webDir: web });
+  server = served;
+  base = served.base;
 }, 600_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await store?.close();
 });
 

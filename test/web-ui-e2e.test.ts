@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Page } from 'playwright-core';
+import { serveApp } from './support/api-env.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/api/app.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { systemActor } from '../src/services/types.js';
 import { openStore, type Store } from '../src/store/index.js';
@@ -18,7 +16,7 @@ import { analyse, buildWeb, LONG_CALL, openBrowser, prepareCalls, shot, tempDir,
 const PASSWORD = 'correct horse battery staple';
 let store: Store;
 let services: Services;
-let server: ServerType;
+let server: { base: string; close(): Promise<void> } | undefined;
 let base: string;
 let work: string;
 
@@ -39,15 +37,13 @@ beforeAll(async () => {
     { username: 'agent1', role: 'agent', agentId: 'A1001', team: 'blue' },
   ];
   for (const u of users) await services.users.add(systemActor('test'), { ...u, password: PASSWORD });
-  const app = createApp({ services, webDir: web });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const served = await serveApp(services, { webDir: web });
+  server = served;
+  base = served.base;
 }, 600_000);
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await store?.close();
 });
 

@@ -92,9 +92,9 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Serves an app over existing services on 127.0.0.1, port 0. */
-export async function serveApp(services: Services, appOptions: { trustProxy?: boolean } = {}): Promise<{ base: string; close(): Promise<void> }> {
-  const app = createApp({ services, trustProxy: appOptions.trustProxy, webDir: path.join(tmpdir(), 'callqa-no-web') });
+/** Serves an app over existing services on 127.0.0.1, port 0 (the web UI from `webDir` when given). */
+export async function serveApp(services: Services, appOptions: { trustProxy?: boolean; webDir?: string } = {}): Promise<{ base: string; close(): Promise<void> }> {
+  const app = createApp({ services, trustProxy: appOptions.trustProxy, webDir: appOptions.webDir ?? path.join(tmpdir(), 'callqa-no-web') });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
