@@ -168,11 +168,25 @@ describe('WebVTT sidecar', () => {
     expect(t.segments[3]).toMatchObject({ speaker: 'customer', start: 3600, text: '谢谢' });
   });
 
-  it('<v constructor> (a name on Object.prototype) is an unknown speaker, named in the error', () => {
+  it('<v constructor> (a name on Object.prototype) is an unknown speaker', () => {
     for (const v of ['constructor', 'toString', '__proto__']) {
       expect(() => parseVttSidecar(`WEBVTT\n\n00:00.000 --> 00:01.000\n<v ${v}>hello</v>\n`, 'f.vtt')).toThrow(
-        `f.vtt: cue 1 (line 3): unknown speaker "${v}" (expected <v Agent> or <v Customer>)`,
+        'f.vtt: cue 1 (line 3): the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v 坐席>, <v 客服>, <v 客户>)',
       );
+    }
+  });
+
+  it("a voice tag holding a person's name is refused without the name in the error (personal data)", () => {
+    for (const v of ['Jane Smith', '王小明', 'Agent Jane']) {
+      let message = '';
+      try {
+        parseVttSidecar(`WEBVTT\n\n00:00.000 --> 00:01.000\n<v ${v}>hello</v>\n`, 'f.vtt');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain('cue 1 (line 3): the <v> voice tag is not a speaker role');
+      expect(message).not.toContain(v);
+      expect(message).not.toContain('hello');
     }
   });
 
@@ -190,7 +204,7 @@ describe('WebVTT sidecar', () => {
   const bad: [string, string, (string | RegExp)[]][] = [
     ['no header', '00:00.000 --> 00:01.000\n<v Agent>hi</v>\n', ['first line must be "WEBVTT"']],
     ['no voice tag', 'WEBVTT\n\n00:00.000 --> 00:01.000\nhello there\n', ['cue 1', 'voice tag']],
-    ['unknown voice', 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Bob>hello</v>\n', ['cue 1', 'unknown speaker "Bob"']],
+    ['unknown voice', 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Bob>hello</v>\n', ['cue 1', 'voice tag is not a speaker role']],
     ['bad timing', 'WEBVTT\n\n00:00.000 -> 00:01.000\n<v Agent>hello</v>\n', ['cue 1', 'bad timing line']],
     ['end before start', 'WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v Agent>hi</v>\n', ['cue 1', 'before start']],
     [

@@ -263,8 +263,8 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
       const voice = sp.voice.toLowerCase();
       const speaker = Object.hasOwn(VOICE_NAMES, voice) ? VOICE_NAMES[voice] : undefined;
       if (!speaker) {
-        const shown = findUnsafeChars(sp.voice) || sp.voice.length > 40 ? '' : ` "${sp.voice}"`;
-        throw new InputError(file, `${where}: unknown speaker${shown} (expected <v Agent> or <v Customer>)`);
+        // the tag is not quoted: call platforms put people's names there (personal data, never in an error)
+        throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v 坐席>, <v 客服>, <v 客户>)`);
       }
       raw.push({ label: where, speaker, start, end, text: decodeEntities(sp.text).replace(/\s*\n\s*/g, ' ').trim() });
     }
