@@ -11,6 +11,7 @@ import type { ExampleResult } from '../score/examples.js';
 import { maxTotalOf } from '../score/scorecard.js';
 import type { StoreDb } from '../store/db.js';
 import { analysisRuns, scorecards } from '../store/schema.js';
+import { ServiceError } from './errors.js';
 
 export type { ExampleResult };
 export { defaultPipelinesDir };
@@ -138,6 +139,11 @@ export async function knownProgramIds(db: StoreDb, dir = defaultPipelinesDir()):
   return [...ids].sort();
 }
 
+/** `<where>: no QA program "<id>" (programs: ...)`: the one wording of the CLI's and the API's refusal. */
+function noSuchProgram(where: string, id: string, known: readonly string[]): string {
+  return `${where}: no QA program "${id}" (${known.length ? `programs: ${known.join(', ')}` : 'none yet: see callqa pipelines list'})`;
+}
+
 /**
  * Refuses a program filter that names no program (a typo would otherwise answer "nothing" with exit 0):
  * a ConfigError naming the option, the value and the programs there are.
@@ -145,5 +151,18 @@ export async function knownProgramIds(db: StoreDb, dir = defaultPipelinesDir()):
 export async function checkProgramFilter(db: StoreDb, id: string, flag = '--program'): Promise<void> {
   const known = await knownProgramIds(db);
   if (known.includes(id)) return;
-  throw new ConfigError(`${flag}: no QA program "${id}" (${known.length ? `programs: ${known.join(', ')}` : 'none yet: see callqa pipelines list'})`);
+  throw new ConfigError(noSuchProgram(flag, id, known));
+}
+
+/**
+ * The API's refusal of a program filter that names no program: 400 `invalid_request` naming the parameter as a
+ * schema error does (`query.pipeline`, `body.auto.pipelineId`), with `issues` and the `programs` there are.
+ * Nothing when `id` is absent.
+ */
+export async function checkProgramParam(db: StoreDb, param: string, id: string | undefined): Promise<void> {
+  if (id === undefined) return;
+  const known = await knownProgramIds(db);
+  if (known.includes(id)) return;
+  const message = noSuchProgram(param, id, known);
+  throw new ServiceError(400, 'invalid_request', message, { issues: [{ path: param, message: message.slice(param.length + 2) }], programs: known });
 }

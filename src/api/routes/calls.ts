@@ -1,12 +1,13 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { currentUser, requireAuth, type AppEnv } from '../auth.js';
+import { checkProgramParam } from '../../services/programs.js';
 import { CallDetailSchema, CallIdParam, CallSummarySchema, errors, HistoryEntrySchema, json } from '../schemas.js';
 
 const ListQuery = z.object({
   state: z.enum(['unreviewed', 'in_progress', 'completed', 'open']).optional().openapi({ description: "review state; 'open': not completed (unreviewed or in progress)" }),
   agentId: z.string().min(1).max(200).optional(),
   team: z.string().min(1).max(200).optional(),
-  pipeline: z.string().min(1).max(200).optional().openapi({ description: 'QA program id' }),
+  pipeline: z.string().min(1).max(200).optional().openapi({ description: 'QA program id (one that does not exist: 400 naming the programs there are)' }),
   since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'analysed at or after (ISO 8601)' }),
   until: z.iso.datetime({ offset: true }).optional().openapi({ description: 'analysed before (ISO 8601)' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -84,12 +85,14 @@ const callHistory = createRoute({
 export function registerCallRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(listCalls, async (c) => {
     const q = c.req.valid('query');
+    await checkProgramParam(c.get('services').store.db, 'query.pipeline', q.pipeline);
     const { calls, total } = await c.get('services').calls.listCalls(currentUser(c), { ...callFilterOf(q), limit: q.limit, offset: q.offset });
     return c.json({ calls, total, limit: q.limit, offset: q.offset }, 200);
   });
 
   app.openapi(exportCalls, async (c) => {
     const q = c.req.valid('query');
+    await checkProgramParam(c.get('services').store.db, 'query.pipeline', q.pipeline);
     const rows = c.get('services').calls.exportCsv(currentUser(c), callFilterOf(q), q.shape);
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({

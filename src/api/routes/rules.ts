@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { currentUser, requireRole, type AppEnv } from '../auth.js';
+import { checkProgramParam } from '../../services/programs.js';
 import { CallIdParam, errors, json } from '../schemas.js';
 
 /** Where the machine is wrong (rules accuracy), and a decision turned into a regression example. */
@@ -44,7 +45,7 @@ const rulesAccuracy = createRoute({
   middleware: [requireRole('supervisor', 'admin')],
   request: {
     query: z.object({
-      pipelineId: z.string().min(1).optional(),
+      pipelineId: z.string().min(1).optional().openapi({ description: 'QA program id (one that does not exist: 400 naming the programs there are)' }),
       since: day.optional().openapi({ type: 'string' }),
       until: day.optional().openapi({ type: 'string' }),
       period: z.enum(['day', 'week', 'month']).optional(),
@@ -82,7 +83,11 @@ const exportExample = createRoute({
 });
 
 export function registerRulesRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(rulesAccuracy, async (c) => c.json(await c.get('services').rulesAccuracy.rulesAccuracy(currentUser(c), c.req.valid('query')), 200));
+  app.openapi(rulesAccuracy, async (c) => {
+    const q = c.req.valid('query');
+    await checkProgramParam(c.get('services').store.db, 'query.pipelineId', q.pipelineId);
+    return c.json(await c.get('services').rulesAccuracy.rulesAccuracy(currentUser(c), q), 200);
+  });
   app.openapi(exportExample, async (c) => {
     const { callId, itemId } = c.req.valid('param');
     const { mask } = c.req.valid('query');

@@ -5,6 +5,7 @@ import { hitsToCsv, QueryError, searchTranscripts } from '../../services/search.
 import { callScope } from '../../services/call-access.js';
 import { WatchListService } from '../../services/watchlist.js';
 import { ServiceError } from '../../services/errors.js';
+import { checkProgramParam } from '../../services/programs.js';
 import { currentUser, requireRole, type AppEnv } from '../auth.js';
 import { errors, json } from '../schemas.js';
 
@@ -13,7 +14,7 @@ const DateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 const CallFilterQuery = {
   agentId: z.string().min(1).max(200).optional(),
   team: z.string().min(1).max(200).optional(),
-  pipeline: z.string().min(1).max(200).optional().openapi({ description: 'QA program id' }),
+  pipeline: z.string().min(1).max(200).optional().openapi({ description: 'QA program id (one that does not exist: 400 naming the programs there are)' }),
   from: DateParam.optional().openapi({ description: 'calls on or after this date' }),
   to: DateParam.optional().openapi({ description: 'calls on or before this date' }),
 };
@@ -156,6 +157,7 @@ async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']
   const services = c.get('services');
   const unmask = q.unmask === 'true';
   if (unmask && !hasPiiPermission(user)) throw new ServiceError(403, 'forbidden', 'unmasking personal data needs the pii permission');
+  await checkProgramParam(services.store.db, 'query.pipeline', q.pipeline);
   const filters = {
     speaker: q.speaker, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, eventType: q.event,
     minScore: q.minScore, maxScore: q.maxScore, reviewed: q.reviewed === undefined ? undefined : q.reviewed === 'true', scope: callScope(user),
@@ -189,6 +191,7 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
     const user = currentUser(c);
     const b = c.req.valid('json');
     const services = c.get('services');
+    await checkProgramParam(services.store.db, 'body.pipeline', b.pipeline);
     const svc = new WatchListService(services.store.db);
     let row;
     try {
@@ -224,6 +227,7 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(qaFiguresRoute, async (c) => {
     const user = currentUser(c);
     const q = c.req.valid('query');
+    await checkProgramParam(c.get('services').store.db, 'query.pipeline', q.pipeline);
     const figures = await qaFiguresOf(c.get('services').store.db, {
       by: q.by, groupBy: q.group, passShare: q.passScore / 100, repeatWindowDays: q.repeatDays,
       agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user),
@@ -234,6 +238,7 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
     const user = currentUser(c);
     const q = c.req.valid('query');
     const services = c.get('services');
+    await checkProgramParam(services.store.db, 'query.pipeline', q.pipeline);
     const r = await trends(services.store.db, { by: q.by, periods: q.periods, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user) }, await defaultTrendsLexicon());
     return c.json(r as never, 200);
   });

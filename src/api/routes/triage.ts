@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TRIAGE_REASONS } from '../../review/triage.js';
 import { currentUser, requireRole, type AppEnv } from '../auth.js';
+import { checkProgramParam } from '../../services/programs.js';
 import { body, CallSummarySchema, errors, json } from '../schemas.js';
 
 /** The review queue (triage + random sample), this week's sampling plan, and assigning calls to inspectors. */
@@ -60,7 +61,7 @@ const reviewQueue = createRoute({
     query: z.object({
       team: z.string().min(1).optional(),
       agentId: z.string().min(1).optional(),
-      pipelineId: z.string().min(1).optional(),
+      pipelineId: z.string().min(1).optional().openapi({ description: 'QA program id (one that does not exist: 400 naming the programs there are)' }),
       since: day.optional().openapi({ description: 'analysed on or after (default: the start of last ISO week)', type: 'string' }),
       until: day.optional().openapi({ description: 'analysed before', type: 'string' }),
       state: z.enum(['pending', 'unreviewed', 'in_progress', 'completed']).optional().openapi({ description: 'default pending (unreviewed and in progress)' }),
@@ -130,7 +131,7 @@ const reviewPlan = createRoute({
   request: {
     query: z.object({
       week: day.optional().openapi({ description: 'a day of the ISO week (default: this week)', type: 'string' }),
-      pipelineId: z.string().min(1).optional(),
+      pipelineId: z.string().min(1).optional().openapi({ description: 'QA program id (one that does not exist: 400 naming the programs there are)' }),
     }),
   },
   responses: { 200: json(PlanSchema, 'the plan'), ...errors(400, 401, 403) },
@@ -170,13 +171,17 @@ const assignCalls = createRoute({
 export function registerTriageRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(reviewQueue, async (c) => {
     const q = c.req.valid('query');
+    await checkProgramParam(c.get('services').store.db, 'query.pipelineId', q.pipelineId);
     return c.json(await c.get('services').queue.reviewQueue(currentUser(c), q), 200);
   });
   app.openapi(reviewPlan, async (c) => {
     const q = c.req.valid('query');
+    await checkProgramParam(c.get('services').store.db, 'query.pipelineId', q.pipelineId);
     return c.json(await c.get('services').queue.plan(currentUser(c), { ...(q.week ? { at: q.week } : {}), ...(q.pipelineId ? { pipelineId: q.pipelineId } : {}) }), 200);
   });
   app.openapi(assignCalls, async (c) => {
-    return c.json(await c.get('services').queue.assign(currentUser(c), c.req.valid('json')), 200);
+    const b = c.req.valid('json');
+    await checkProgramParam(c.get('services').store.db, 'body.auto.pipelineId', b.auto?.pipelineId);
+    return c.json(await c.get('services').queue.assign(currentUser(c), b), 200);
   });
 }
