@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
+import { authUser } from '../src/services/users.js';
+import { completeReviewOf } from './support/review-calls.js';
 import { analyseSamples, ApiClient, signInUsers, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
 
 async function fetchAudio(client: ApiClient, callId: string): Promise<{ bytes: Buffer; redaction: string }> {
@@ -43,6 +45,8 @@ const USERS = [
 ] as const;
 const PASSWORD = 'correct horse battery staple';
 const MOBILE = '一三八，一二三四，五六七八';
+// a mobile number typed into a comment, a dispute and a ruling
+const TYPED = '13912345678';
 
 let analysed: AnalysedCall[];
 beforeAll(async () => {
@@ -108,6 +112,52 @@ for (const makeBackend of BACKENDS) {
       const r = await as.agent1.req('GET', `/api/calls/${call}?unmask=true`);
       expect(r.status).toBe(403);
       expect(JSON.stringify(r.body)).not.toContain('五六七八');
+    });
+    it('comments and dispute reasons people typed are masked like the transcript: call view, history, disputes; raw only unmasked', async () => {
+      // the inspector overrides one item with a comment quoting the customer's number, and completes
+      const insp = authUser((await api.services.users.repo.getUserByName('insp'))!);
+      const detail = await api.services.calls.getCall(insp, call);
+      const item = detail.scorecard!.sections.flatMap((s) => s.items).find((i) => i.kind === 'standard' && i.maxPoints > 0)!;
+      const decided = await as.insp.req('POST', `/api/calls/${call}/review/decisions`, {
+        itemId: item.id, action: 'override', points: 0, reason: { code: 'wrong_score', comment: `客户说手机${TYPED}打不通` },
+      });
+      expect(decided.status).toBe(200);
+      expect(JSON.stringify(decided.body)).not.toContain(TYPED);
+      expect(decided.body.item.human.comment).toBe('客户说手机[手机号]打不通');
+      await completeReviewOf(api.services, insp, call, {});
+      // the agent disputes it, naming the number again; the supervisor rules, quoting it
+      const opened = await as.agent1.req('POST', `/api/calls/${call}/disputes`, { itemId: item.id, reason: `I called back on ${TYPED} as asked` });
+      expect(opened.status).toBe(201);
+      expect(JSON.stringify(opened.body)).not.toContain(TYPED);
+      const ruled = await as.sup.req('POST', `/api/disputes/${opened.body.id}/ruling`, { outcome: 'amended', points: item.maxPoints, reason: `回拨${TYPED}属实` });
+      expect(ruled.status).toBe(200);
+      expect(JSON.stringify(ruled.body)).not.toContain(TYPED);
+
+      for (const who of ['insp', 'sup', 'adm', 'agent1'] as const) {
+        const view = await as[who].req('GET', `/api/calls/${call}`);
+        expect(view.status).toBe(200);
+        expect(JSON.stringify(view.body), who).not.toContain(TYPED);
+        expect(view.body.disputes[0].reason).toBe('I called back on [PHONE] as asked');
+        expect(view.body.disputes[0].rulingReason).toBe('回拨[手机号]属实');
+        const shown = view.body.scorecard.sections.flatMap((s: { items: unknown[] }) => s.items).find((i: { id: string }) => i.id === item.id);
+        expect(shown.reason).toContain('[手机号]');
+        const history = await as[who].req('GET', `/api/calls/${call}/history`);
+        expect(history.status).toBe(200);
+        expect(history.body.history.some((h: { action: string }) => h.action === 'dispute.rule')).toBe(true);
+        expect(JSON.stringify(history.body), who).not.toContain(TYPED);
+        const disputes = await as[who].req('GET', '/api/disputes');
+        expect(disputes.body.disputes.length, who).toBe(1);
+        expect(JSON.stringify(disputes.body), who).not.toContain(TYPED);
+        expect(disputes.body.disputes[0].reason).toBe('I called back on [PHONE] as asked');
+      }
+      // a user with the pii permission who unmasks the call reads what was typed (audited as unmasked)
+      const raw = await as.sup.req('GET', `/api/calls/${call}?unmask=true`);
+      expect(raw.body.disputes[0].reason).toBe(`I called back on ${TYPED} as asked`);
+      expect(raw.body.disputes[0].rulingReason).toBe(`回拨${TYPED}属实`);
+      expect(JSON.stringify(raw.body.scorecard)).toContain(`客户说手机${TYPED}打不通`);
+      // stored as typed: the audit log (read on the server: callqa audit) keeps the words
+      const log = await api.services.audit.query({ callId: call, limit: 1000 });
+      expect(log.find((e) => e.action === 'dispute.open')!.details.reason).toBe(`I called back on ${TYPED} as asked`);
     });
   });
 }

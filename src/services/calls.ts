@@ -294,13 +294,20 @@ export class CallsService {
     if (opts.unmask) return detail;
     // the program's own numbers stay readable, as the transcribe stage left them (docs/privacy.md)
     const keep = { companyNumbers: this.companyNumbers(call.pipelineId) };
-    return { ...detail, transcript: maskSpoken(detail.transcript, keep), events: maskSpoken(detail.events, keep), scorecard: maskSpoken(detail.scorecard, keep) };
+    return {
+      ...detail,
+      transcript: maskSpoken(detail.transcript, keep),
+      events: maskSpoken(detail.events, keep),
+      scorecard: maskSpoken(detail.scorecard, keep),
+      disputes: maskSpoken(detail.disputes, keep),
+    };
   }
 
   /**
    * Every step of a call: drafts, review started, decisions, completion, disputes and rulings, assignment.
    * Reads (audio, transcript) are in the audit log (`callqa audit`), not here. An agent sees the history once
-   * the review is complete (before that, it would show the inspector's scores).
+   * the review is complete (before that, it would show the inspector's scores). Comments and reasons people
+   * typed are masked as in getCall (the raw words: getCall with unmask, or `callqa audit` on the server).
    */
   async callHistory(user: AuthUser, callId: string): Promise<HistoryEntry[]> {
     const call = await this.access.authorizeCall(user, callId);
@@ -321,6 +328,6 @@ export class CallsService {
         entries.push({ at: e.at, actor: e.actor, action: e.action, ...(itemId ? { itemId } : {}), details: e.details });
       }
     }
-    return entries.sort((a, b) => a.at.localeCompare(b.at));
+    return maskSpoken(entries.sort((a, b) => a.at.localeCompare(b.at)), { companyNumbers: this.companyNumbers(call.pipelineId) });
   }
 }

@@ -13,6 +13,7 @@ import type { AuditService } from './audit.js';
 import { isUuid, type CallAccess } from './call-access.js';
 import { toDisputeView, type DisputeView } from './calls.js';
 import { notFound, ServiceError, rule } from './errors.js';
+import { maskSpoken } from './privacy.js';
 import type { AuthUser } from './types.js';
 
 export class DisputeService {
@@ -22,7 +23,14 @@ export class DisputeService {
     private readonly audit: AuditService,
     private readonly settingsFor: (pipelineId: string) => ReviewSettings,
     private readonly now: () => Date,
+    /** a program's own numbers, kept readable where an answer is masked */
+    private readonly companyNumbers: (pipelineId: string) => readonly string[] = () => [],
   ) {}
+
+  /** A dispute as every answer shows it: personal data in the reasons people typed masked (getCall unmasks). */
+  private masked<T>(view: T, pipelineId: string | null): T {
+    return maskSpoken(view, { companyNumbers: pipelineId ? this.companyNumbers(pipelineId) : [] });
+  }
 
   async openDispute(user: AuthUser, callId: string, input: { itemId: string; reason: string }): Promise<DisputeView> {
     const call = await this.access.authorizeCall(user, callId);
@@ -53,7 +61,7 @@ export class DisputeService {
       );
       const d = await tx.addDispute({ reviewId: review.id, recordingId: callId, itemId: input.itemId, reason, openedBy: user.id, openedAt: now });
       await this.audit.audit(user, 'dispute.open', { type: 'dispute', id: d.id, callId }, { itemId: input.itemId, reason }, tx.db as StoreDb);
-      return toDisputeView(d, { openedBy: user.username, ruledBy: null });
+      return this.masked(toDisputeView(d, { openedBy: user.username, ruledBy: null }), call.pipelineId);
     });
   }
 
@@ -61,8 +69,9 @@ export class DisputeService {
     const found = isUuid(disputeId) ? await this.reviews.getDispute(disputeId) : null;
     if (!found) throw notFound(`dispute ${disputeId}`);
     // the supervisor must be able to see the call (their team); otherwise the dispute does not exist for them
+    let pipelineId: string;
     try {
-      await this.access.authorizeCall(user, found.recordingId);
+      pipelineId = (await this.access.authorizeCall(user, found.recordingId)).pipelineId;
     } catch {
       throw notFound(`dispute ${disputeId}`);
     }
@@ -104,7 +113,7 @@ export class DisputeService {
       const after = (await tx.getDispute(disputeId))!;
       const [rows] = [await tx.listDisputes(tx.disputesOfReviewSql(d.reviewId))];
       const names = rows.find((r) => r.id === disputeId)!;
-      return { ...toDisputeView(after, { openedBy: names.openedByName, ruledBy: user.username }), total, version };
+      return { ...this.masked(toDisputeView(after, { openedBy: names.openedByName, ruledBy: user.username }), pipelineId), total, version };
     });
   }
 
@@ -116,6 +125,6 @@ export class DisputeService {
       : this.reviews.allDisputes();
     if (!where) return [];
     const rows = await this.reviews.listDisputes(where, status);
-    return rows.map((d) => toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName, fileName: d.fileName, itemTitle: d.itemTitle }));
+    return rows.map((d) => this.masked(toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName, fileName: d.fileName, itemTitle: d.itemTitle }), d.pipelineId));
   }
 }

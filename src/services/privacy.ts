@@ -26,8 +26,13 @@ export function programCompanyNumbers(pipelineId: string): readonly string[] {
   }
 }
 
-/** Fields of an answer that hold what people said (transcript text, quotes, evidence, comments). */
-const SPOKEN_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'comment', 'evidence']);
+/**
+ * Fields of an answer that hold what people said or typed: transcript text, quotes, evidence, and the free text
+ * people write about a call (an inspector's `comment`, an item's `reason`, which quotes that comment or a
+ * ruling, a dispute's `reason` and `rulingReason`): a comment may repeat the customer's number as well as the
+ * transcript does.
+ */
+const SPOKEN_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'comment', 'evidence', 'reason', 'rulingReason']);
 
 /**
  * A copy of `value` with personal data masked in every string under a field that holds what people said,

@@ -9,6 +9,7 @@ import type { ReviewsRepo } from '../store/reviews-repo.js';
 import type { AuditService } from './audit.js';
 import type { CallAccess } from './call-access.js';
 import { latestDecisions } from './calls.js';
+import { maskSpoken } from './privacy.js';
 import { ServiceError, rule } from './errors.js';
 import type { AuthUser } from './types.js';
 
@@ -56,6 +57,8 @@ export class ReviewService {
     private readonly reviews: ReviewsRepo,
     private readonly audit: AuditService,
     private readonly now: () => Date,
+    /** a program's own numbers, kept readable where an answer is masked */
+    private readonly companyNumbers: (pipelineId: string) => readonly string[] = () => [],
   ) {}
 
   async decideItem(user: AuthUser, callId: string, input: DecisionInput & { expectedRevision?: number }): Promise<DecisionResult> {
@@ -94,7 +97,9 @@ export class ReviewService {
       );
       const all = await tx.listDecisions(review.id);
       const card = reviewedCard(draft, latestDecisions(all));
-      return { reviewId: review.id, item: findItem(card.sections, input.itemId)!.item as FinalItem, total: card.total, maxTotal: card.maxTotal, pendingItems: card.pendingItems, revision: all.length };
+      // the item as every answer shows it: personal data in its evidence and in the comment masked (getCall unmasks)
+      const item = maskSpoken(findItem(card.sections, input.itemId)!.item as FinalItem, { companyNumbers: this.companyNumbers(call.pipelineId) });
+      return { reviewId: review.id, item, total: card.total, maxTotal: card.maxTotal, pendingItems: card.pendingItems, revision: all.length };
     });
   }
 

@@ -32,6 +32,8 @@ export interface DisputeListRow extends DisputeRow {
   agentId: string | null;
   /** the disputed item's title in the draft the review judged (null if the item is not in it) */
   itemTitle: string | null;
+  /** the QA program of the draft the review judged */
+  pipelineId: string | null;
 }
 
 export class ReviewsRepo {
@@ -157,6 +159,7 @@ export class ReviewsRepo {
         ruledByName: sql<string | null>`(select u2.username from users u2 where u2.id = ${disputes.ruledBy})`,
         fileName: recordings.fileName,
         agentId: sql<string | null>`${recordings.metadata}->>'agentId'`,
+        pipelineId: sql<string | null>`(select s.pipeline_id from reviews r join scorecards s on s.id = r.scorecard_id where r.id = ${disputes.reviewId})`,
         itemTitle: sql<string | null>`(select i->>'title' from reviews r join scorecards s on s.id = r.scorecard_id, jsonb_array_elements(s.card->'sections') sec, jsonb_array_elements(sec->'items') i where r.id = ${disputes.reviewId} and i->>'id' = ${disputes.itemId} limit 1)`,
       })
       .from(disputes)
@@ -165,7 +168,7 @@ export class ReviewsRepo {
       .where(status ? and(where, eq(disputes.status, status)) : where)
       .orderBy(desc(disputes.openedAt), desc(disputes.id))
       .limit(limit);
-    return rows.map((r) => ({ ...r.d, openedByName: r.openedByName, ruledByName: r.ruledByName, fileName: r.fileName, agentId: r.agentId, itemTitle: r.itemTitle }));
+    return rows.map((r) => ({ ...r.d, openedByName: r.openedByName, ruledByName: r.ruledByName, fileName: r.fileName, agentId: r.agentId, itemTitle: r.itemTitle, pipelineId: r.pipelineId }));
   }
 
   disputesOpenedBy(userId: string): SQL {
