@@ -12,7 +12,7 @@ import type { StoreDb } from '../store/db.js';
 import type { CalibrationSessionRow } from '../store/schema.js';
 import { TriageRepo } from '../store/triage-repo.js';
 import type { AuditService } from './audit.js';
-import type { CallAccess } from './call-access.js';
+import { shownFileName, type CallAccess } from './call-access.js';
 import { ServiceError, forbidden, notFound } from './errors.js';
 import type { AuthUser } from './types.js';
 
@@ -129,7 +129,7 @@ export class CalibrationService {
     const view = (s: (typeof all)[number]): CalibrationScoreView => ({ callId: s.callId, itemId: s.itemId, scorer: s.scorer, points: s.points, scoredAt: s.scoredAt.toISOString() });
     const callViews: CalibrationCallView[] = calls.map((c) => ({
       id: c.recordingId,
-      fileName: c.fileName,
+      fileName: shownFileName(user, c.fileName),
       durationSec: c.durationSec,
       items: calibratedItems(c.card).map((it) => ({
         id: it.id,

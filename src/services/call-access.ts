@@ -25,6 +25,15 @@ export function callScope(user: AuthUser): CallScope {
   }
 }
 
+/**
+ * The name a call's recording is shown under. It is stored as it was given to `callqa analyze` or `enqueue`,
+ * often a path on the server (/srv/recordings/2026-11-30/x.wav): admins, who run the server, see it as stored;
+ * everyone else the file's own name, without the folders.
+ */
+export function shownFileName(user: Pick<AuthUser, 'role'>, fileName: string): string {
+  return user.role === 'admin' ? fileName : fileName.split(/[\\/]/).pop() || fileName;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are uuids in the database: anything else cannot name an object (and must not reach a uuid cast). */

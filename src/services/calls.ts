@@ -13,7 +13,7 @@ import type { Repository } from '../store/repository.js';
 import type { ReviewsRepo } from '../store/reviews-repo.js';
 import type { DisputeRow, ReviewDecisionRow } from '../store/schema.js';
 import type { AuditService } from './audit.js';
-import { callScope, type CallAccess } from './call-access.js';
+import { callScope, shownFileName, type CallAccess } from './call-access.js';
 import { ServiceError } from './errors.js';
 import { hasPiiPermission, maskSpoken } from './privacy.js';
 import type { Actor, AuthUser } from './types.js';
@@ -146,7 +146,7 @@ export function summaryOf(user: AuthUser, c: CallRow): CallSummary {
   const scoresVisible = user.role !== 'agent' || c.reviewState === 'completed';
   return {
     id: c.id,
-    fileName: c.fileName,
+    fileName: shownFileName(user, c.fileName),
     durationSec: c.durationSec,
     agentId: str(c.metadata.agentId),
     team: str(c.metadata.team),

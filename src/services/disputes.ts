@@ -10,7 +10,7 @@ import type { StoreDb } from '../store/db.js';
 import type { ReviewsRepo } from '../store/reviews-repo.js';
 import type { DisputeStatus } from '../store/schema.js';
 import type { AuditService } from './audit.js';
-import { isUuid, type CallAccess } from './call-access.js';
+import { isUuid, shownFileName, type CallAccess } from './call-access.js';
 import { toDisputeView, type DisputeView } from './calls.js';
 import { notFound, ServiceError, rule } from './errors.js';
 import { maskSpoken } from './privacy.js';
@@ -125,6 +125,6 @@ export class DisputeService {
       : this.reviews.allDisputes();
     if (!where) return [];
     const rows = await this.reviews.listDisputes(where, status);
-    return rows.map((d) => this.masked(toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName, fileName: d.fileName, itemTitle: d.itemTitle }), d.pipelineId));
+    return rows.map((d) => this.masked(toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName, fileName: shownFileName(user, d.fileName), itemTitle: d.itemTitle }), d.pipelineId));
   }
 }

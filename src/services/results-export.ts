@@ -7,6 +7,7 @@
  */
 import type { FinalItem } from '../review/decisions.js';
 import type { CallFilter, CallRow } from '../store/calls-repo.js';
+import { shownFileName } from './call-access.js';
 import type { CardView } from './calls.js';
 import type { AuthUser } from './types.js';
 
@@ -41,10 +42,10 @@ export function answeredBy(item: CardView['sections'][number]['items'][number], 
 }
 
 /** What identifies a call in every row: the call, the platform's id, who took it, when, under which program. */
-function callKey(call: CallRow) {
+function callKey(call: CallRow, user: AuthUser) {
   return {
     callId: call.id,
-    file: call.fileName,
+    file: shownFileName(user, call.fileName),
     externalId: str(call.metadata.callId),
     agentId: str(call.metadata.agentId),
     team: str(call.metadata.team),
@@ -58,7 +59,7 @@ function callKey(call: CallRow) {
 /** One call's row; `card` null when there is none or this user may not see it yet. */
 export function callRow(call: CallRow, card: CardView | null, user: AuthUser): CallExportRow {
   return {
-    ...callKey(call),
+    ...callKey(call, user),
     durationSec: call.durationSec,
     analysedAt: iso(call.analysedAt),
     stage: card?.stage ?? null,
@@ -74,14 +75,14 @@ export function callRow(call: CallRow, card: CardView | null, user: AuthUser): C
 }
 
 /** One row per scorecard item of a call. */
-export function itemRows(call: CallRow, card: CardView): ItemExportRow[] {
+export function itemRows(call: CallRow, card: CardView, user: AuthUser): ItemExportRow[] {
   const out: ItemExportRow[] = [];
   for (const section of card.sections) {
     for (const item of section.items) {
       const f = item as Partial<FinalItem> & typeof item;
       const machine = f.machine ?? item;
       out.push({
-        ...callKey(call),
+        ...callKey(call, user),
         stage: card.stage,
         section: section.id,
         itemId: item.id,
@@ -122,7 +123,7 @@ export async function* exportRows(
     const { rows, listed } = await source.page(user, { ...filter, limit: pageSize, offset });
     for (const { call, card } of rows) {
       if (shape === 'calls') yield callRow(call, card, user);
-      else if (card) yield* itemRows(call, card);
+      else if (card) yield* itemRows(call, card, user);
     }
     if (listed < pageSize) return;
   }

@@ -42,7 +42,7 @@ export function localTitle(title: string): string {
   return lang.value === 'zh' ? zh : enPart;
 }
 
-/** The file's own name, without the folders it was analysed from (the full path stays in the title attribute). */
+/** The file's own name, without the folders it was analysed from (the API sends those to admins only; they get the full path in the title attribute). */
 export function baseName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
 }

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { defaultTrendsLexicon, qaFiguresOf, trends } from '../../services/trends.js';
 import { hasPiiPermission } from '../../services/privacy.js';
 import { hitsToCsv, QueryError, searchTranscripts } from '../../services/search.js';
-import { callScope } from '../../services/call-access.js';
+import { callScope, shownFileName } from '../../services/call-access.js';
 import { WatchListService } from '../../services/watchlist.js';
 import { ServiceError } from '../../services/errors.js';
 import { checkProgramParam } from '../../services/programs.js';
@@ -169,6 +169,8 @@ async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']
     if (err instanceof QueryError) throw new ServiceError(400, 'invalid_request', `q: ${err.message}`);
     throw err;
   }
+  // a call's file as this user may see it (admins: the path on the server)
+  result = { ...result, hits: result.hits.map((h) => ({ ...h, file: shownFileName(user, h.file) })) };
   const { scope: _scope, ...logged } = filters;
   await services.audit.audit(user, unmask ? 'search.run.unmasked' : 'search.run', { type: 'search', id: q.q }, { query: q.q, filters: logged, hits: result.hits.length, format });
   return result;
@@ -222,7 +224,8 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
     const q = c.req.valid('query');
     const svc = new WatchListService(c.get('services').store.db);
     await svc.check();
-    return c.json({ hits: await svc.hits({ callId: q.callId, savedSearch: q.name, limit: q.limit, scope: callScope(user) }) }, 200);
+    const hits = await svc.hits({ callId: q.callId, savedSearch: q.name, limit: q.limit, scope: callScope(user) });
+    return c.json({ hits: hits.map((h) => ({ ...h, file: shownFileName(user, h.file) })) }, 200);
   });
   app.openapi(qaFiguresRoute, async (c) => {
     const user = currentUser(c);
