@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
 import { openStore } from '../src/store/index.js';
 import { buildCall } from './support/callgen.js';
+import { callqaSync } from './support/cli.js';
 
 /**
  * `callqa analyze` end to end, as a user runs it: the real CLI in a child process, real ffmpeg, the embedded
@@ -263,3 +264,44 @@ describe('callqa analyze', () => {
 });
 
 void statSync;
+
+describe('the QA program a command runs: --program <id|file> (-p, and --pipeline as it was spelt before)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callqa-program-'));
+  const wav = join(dir, 'hello.wav');
+  const data = join(dir, 'data');
+  const programOf = (stdout: string) => (JSON.parse(stdout) as { calls: { pipeline: { id: string } }[] }).calls.map((c) => c.pipeline.id);
+  beforeAll(async () => {
+    await run(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=300:d=3', '-ar', '8000', wav]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--help of every command that chooses the program shows -p, --program <id|file>, not --pipeline', () => {
+    for (const cmd of ['analyze', 'enqueue', 'watch', 'rescore']) {
+      const r = callqaSync([cmd, '--help']);
+      expect(r.code, `${cmd}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, cmd).toMatch(/^\s+-p, --program <id\|file>\s/m);
+      expect(r.stdout, cmd).not.toContain('--pipeline');
+    }
+  });
+  it('analyze runs the program --program, -p or --pipeline names', () => {
+    const a = callqaSync(['analyze', '--quiet', '--no-transcribe', '--jobs', '1', '--data', data, '--json', '-', '--program', 'support-en', wav]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(programOf(a.stdout)).toEqual(['support-en']);
+    const b = callqaSync(['analyze', '--quiet', '--no-transcribe', '--jobs', '1', '--data', data, '--json', '-', '-p', 'default', wav]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(programOf(b.stdout)).toEqual(['default']);
+    const c = callqaSync(['analyze', '--quiet', '--no-transcribe', '--jobs', '1', '--data', data, '--json', '-', '--pipeline', 'support-en', '--program', 'support-en', wav]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(programOf(c.stdout)).toEqual(['support-en']);
+  }, 180_000);
+  it('a program that does not exist, or --program and --pipeline naming two programs, is a usage error (exit 2) before anything runs', () => {
+    const none = callqaSync(['analyze', '--data', data, '--program', 'no-such-program', wav]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/unknown pipeline "no-such-program"/);
+    for (const cmd of [['analyze', '--data', data], ['enqueue'], ['rescore', '--data', data]]) {
+      const r = callqaSync([...cmd, '--program', 'support-en', '--pipeline', 'default', wav]);
+      expect(r.code, `${cmd[0]}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, cmd[0]).toMatch(/--program "support-en" and --pipeline "default" name different programs: give one/);
+    }
+  });
+});

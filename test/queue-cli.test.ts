@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callqaSync } from './support/cli.js';
 import { admin, deleteKeys, makeCall, queueTestEnv, REDIS_URL, waitFor } from './support/queue-env.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -64,19 +65,24 @@ afterAll(async () => {
 
 describe('queue commands', () => {
   it('enqueue: one JSON line per file, exit 1 when a file could not be enqueued; the same content again is not queued twice', async () => {
-    const r = await cli(['enqueue', '--pipeline', 'support-en', '--no-transcribe', '--json', calls, path.join(dir, 'no-such.wav')]);
+    const r = await cli(['enqueue', '--program', 'support-en', '--no-transcribe', '--json', calls, path.join(dir, 'no-such.wav')]);
     expect(r.code, r.stderr).toBe(1);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; status: string; error?: string });
     expect(lines.map((l) => `${path.basename(l.file)} ${l.status}`).sort()).toEqual(['a.wav queued', 'b.wav queued', 'broken.wav queued', 'no-such.wav error']);
     expect(lines.find((l) => l.status === 'error')!.error).toMatch(/no-such\.wav: no such file or directory/);
 
-    const again = await cli(['enqueue', '--pipeline', 'support-en', '--no-transcribe', path.join(calls, 'a.wav')]);
+    const again = await cli(['enqueue', '-p', 'support-en', '--no-transcribe', path.join(calls, 'a.wav')]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/in-progress\s+.*a\.wav/);
     expect(again.stderr).toMatch(/^1 in-progress$/m);
 
+    // --pipeline, the older spelling, still names the program
     const bad = await cli(['enqueue', '--pipeline', 'no-such-program', calls]);
     expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown pipeline "no-such-program"/);
+    const two = callqaSync(['enqueue', '--program', 'support-en', '--pipeline', 'default', calls], undefined, env);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/--program "support-en" and --pipeline "default" name different programs: give one/);
   }, 120_000);
 
   it('worker runs them; status counts them; retry --list names the failed one with its stage', async () => {

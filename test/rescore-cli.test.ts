@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
+import { callqaSync } from './support/cli.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'src', 'cli', 'bin.js');
@@ -44,6 +45,21 @@ describe('callqa rescore: the program and lexicons against what the analysis use
   }, 180_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+  it('the program is named with --program (or -p, or --pipeline as it was spelt before); without one, or with two, exit 2', () => {
+    const env = { CALLQA_PIPELINES_DIR: pipelines, CALLQA_LEXICONS_DIR: lexicons };
+    for (const flag of ['--program', '-p', '--pipeline']) {
+      const out = path.join(work, `flag${flag}.json`);
+      const r = callqaSync(['rescore', flag, 'support-en', '--data', data, '--json', out, call], undefined, env);
+      expect(r.code, `${flag}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(readFileSync(out, 'utf8')).calls[0].scorecard.pipeline.id).toBe('support-en');
+    }
+    const none = callqaSync(['rescore', '--data', data, call], undefined, env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/name the QA program: -p, --program <id\|file>/);
+    const two = callqaSync(['rescore', '--program', 'support-en', '--pipeline', 'default', '--data', data, call], undefined, env);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/--program "support-en" and --pipeline "default" name different programs/);
+  });
   it('nothing changed: rescored, no warning', () => {
     const out = path.join(work, 'same.json');
     const r = callqa(['rescore', '--pipeline', 'default', '--data', data, '--json', out, call]);

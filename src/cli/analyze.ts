@@ -14,6 +14,7 @@ import { createStagePool, defaultJobs, type StagePool } from '../pipeline/stage-
 import type { RunOptions } from '../pipeline/stage.js';
 import { openData, type Store } from './data.js';
 import { createProgress } from './progress.js';
+import { programChoiceOf, programChoiceOption } from './program-filter.js';
 import { loadMetadataFor, prepareMetadataSource, type MetadataSource } from './metadata-source.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -21,6 +22,8 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 export interface AnalyzeCliOptions {
   json?: string;
   data?: string;
+  /** the QA program (`-p, --program`; `--pipeline` is its hidden older spelling): read with programChoiceOf */
+  program?: string;
   pipeline?: string;
   channels?: string;
   transcribe: boolean;
@@ -81,13 +84,13 @@ export function parseChannels(v: string): ['agent' | 'customer', 'agent' | 'cust
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('analyze')
     .description('analyse call recordings (files or folders) end to end on this machine and report per call')
     .argument('<paths...>', 'recordings, or folders to walk for recordings')
     .option('--json <file>', 'write the machine-readable report here ("-" for stdout)')
-    .option('--data <dir>', 'data folder for the embedded database (default: CALLQA_DATA_DIR or ./data)')
-    .option('-p, --pipeline <id|file>', 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
+    .option('--data <dir>', 'data folder for the embedded database (default: CALLQA_DATA_DIR or ./data)');
+  programChoiceOption(cmd, 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
     .option('--channels <left,right>', 'which side is on which stereo channel, e.g. customer,agent (default: the pipeline\'s, usually agent,customer)')
     .option('--no-transcribe', 'skip speech recognition; run everything that needs no transcript')
     .option('--transcripts <dir>', 'folder holding <name>.transcript.json / <name>.transcript.vtt transcripts from the call platform')
@@ -109,14 +112,14 @@ Exit codes: 0 all files analysed; 1 at least one file failed (the others are sti
 Environment: DATABASE_URL (PostgreSQL server instead of the embedded database), CALLQA_DATA_DIR,
 CALLQA_STAGE_BUDGET_SEC / CALLQA_STAGE_BUDGET_X (time budget per stage: max(seconds, x × call length);
 default 600 s or 3× the call's length; a call over it fails, the batch goes on),
-FFMPEG_PATH / FFPROBE_PATH (use a system ffmpeg), CALLQA_PIPELINES_DIR (where --pipeline <id> is looked up;
+FFMPEG_PATH / FFPROBE_PATH (use a system ffmpeg), CALLQA_PIPELINES_DIR (where --program <id> is looked up;
 default pipelines/), CALLQA_LEXICONS_DIR (lexicon sets; default lexicons/), CALLQA_MODELS_DIR (whisper models), CALLQA_CACHE_DIR
 (the database template, parsed lexicons, built matchers; default node_modules/.cache/callqa).
 
 Examples:
   callqa analyze samples/
   callqa analyze --json report.json --channels customer,agent calls/2026-11-21/
-  callqa analyze --no-transcribe --pipeline inbound-service-zh recording.wav`,
+  callqa analyze --no-transcribe --program inbound-service-zh recording.wav`,
     )
     .action(async (paths: string[], opts: AnalyzeCliOptions) => {
       process.exitCode = await runAnalyze(paths, opts);
@@ -137,7 +140,7 @@ const TABLE_MAX_ROWS = 500;
 const FAILURES_MAX_LINES = 200;
 
 export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Promise<number> {
-  const pipeline = withRedaction(resolvePipeline(opts.pipeline), opts.redact === true);
+  const pipeline = withRedaction(resolvePipeline(programChoiceOf(opts)), opts.redact === true);
   // a mistyped --transcripts folder would otherwise find no transcript for any call, silently: whisper (or
   // nothing, without a model) in place of the call platform's transcripts
   if (opts.transcripts !== undefined && !isDirectory(opts.transcripts)) {

@@ -7,8 +7,11 @@ import { loadCallMetadata, loadManifest } from '../pipeline/metadata.js';
 import { enqueueRequest, QueueOperations, type EnqueueOutcome, type EnqueueRequest } from '../services/operations.js';
 import { parseChannels } from './analyze.js';
 import { checkMetaOverrides } from './metadata-source.js';
+import { programChoiceOf, programChoiceOption } from './program-filter.js';
 
 export interface EnqueueCliOptions {
+  /** the QA program (`-p, --program`; `--pipeline` is its hidden older spelling): read with programChoiceOf */
+  program?: string;
   pipeline?: string;
   channels?: string;
   transcribe: boolean;
@@ -23,8 +26,7 @@ export interface EnqueueCliOptions {
 
 /** The options every way of enqueueing shares (enqueue, watch). */
 export function addEnqueueOptions(cmd: Command): Command {
-  return cmd
-    .option('-p, --pipeline <id|file>', 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
+  return programChoiceOption(cmd, 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
     .option('--channels <left,right>', 'which side is on which stereo channel, e.g. customer,agent')
     .option('--no-transcribe', 'skip speech recognition (sidecar transcripts are still used)')
     .option('--transcripts <dir>', 'folder holding <name>.transcript.json / <name>.transcript.vtt transcripts (must be readable by every worker)')
@@ -36,7 +38,7 @@ export function addEnqueueOptions(cmd: Command): Command {
 
 export function enqueueRequestFromOpts(opts: EnqueueCliOptions): EnqueueRequest {
   return enqueueRequest({
-    pipeline: opts.pipeline,
+    pipeline: programChoiceOf(opts),
     options: {
       transcribe: opts.transcribe,
       transcriptsDir: opts.transcripts,
@@ -81,7 +83,7 @@ CALLQA_QUEUE_PREFIX (Redis key prefix, default callqa).
 
 Examples:
   callqa enqueue calls/2026-11-21/
-  callqa enqueue --pipeline inbound-service-zh --no-transcribe manifest.csv`,
+  callqa enqueue --program inbound-service-zh --no-transcribe manifest.csv`,
     )
     .action(async (paths: string[], opts: EnqueueCliOptions) => {
       process.exitCode = await runEnqueue(paths, opts);

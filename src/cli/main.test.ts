@@ -46,7 +46,7 @@ describe('callqa command table', () => {
     }
   }, 180_000); // imports every command's module: slow on a loaded machine
 
-  it('every --pipeline named in a help example is a shipped program, and analyze names the folders QA staff move', async () => {
+  it('every --program named in a help example is a shipped program, and analyze names the folders QA staff move', async () => {
     for (const name of ['analyze', 'enqueue', 'rescore']) {
       const p = new Command('callqa');
       (await COMMANDS.find((c) => c.name === name)!.load()).register(p);
@@ -54,7 +54,7 @@ describe('callqa command table', () => {
       let help = '';
       cmd.configureOutput({ writeOut: (s) => void (help += s), writeErr: (s) => void (help += s) });
       cmd.outputHelp();
-      for (const m of help.matchAll(/^\s+callqa .*--pipeline (\S+)/gm)) expect(() => resolvePipelineFile(m[1]!), `${name}: ${m[0]}`).not.toThrow();
+      for (const m of help.matchAll(/^\s+callqa .*--program (\S+)/gm)) expect(() => resolvePipelineFile(m[1]!), `${name}: ${m[0]}`).not.toThrow();
       if (name === 'analyze') for (const v of ['CALLQA_PIPELINES_DIR', 'CALLQA_LEXICONS_DIR']) expect(help).toContain(v);
     }
   }, 120_000);

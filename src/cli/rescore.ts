@@ -5,6 +5,7 @@ import { resolvePipeline } from '../pipeline/loader.js';
 import { formatScore, scoreSummary } from '../score/summary.js';
 import { programDrift, rescoreCall, rescoreTargets, type Rescored } from '../services/rescore.js';
 import { openData } from './data.js';
+import { programChoiceOf, programChoiceOption } from './program-filter.js';
 
 /**
  * callqa rescore: draft a new scorecard for calls already analysed, with another pipeline or a new version
@@ -12,11 +13,11 @@ import { openData } from './data.js';
  * beside the old ones; old drafts are never rewritten.
  */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('rescore')
     .description('draft new scorecards for already analysed calls with a (changed) pipeline; old drafts are kept')
-    .argument('[paths...]', 'recordings (or folders) analysed before; omit with --all')
-    .requiredOption('-p, --pipeline <id|file>', 'the QA program to score with')
+    .argument('[paths...]', 'recordings (or folders) analysed before; omit with --all');
+  programChoiceOption(cmd, 'the QA program to score with: an id in pipelines/ or a YAML file (required)')
     .option('--all', 'every analysed call in the database')
     .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
     .option('--json <file>', 'write the new drafts here ("-" for stdout)')
@@ -25,7 +26,7 @@ export function register(program: Command): void {
       `
 Rescoring uses the findings stored by the last finished analysis of each call (events, transcript, metrics,
 call metadata): thresholds that belong to detectors (dead-air length, lexicons) need a new analysis
-(callqa analyze --pipeline <id>) instead.
+(callqa analyze --program <id>) instead.
 
 The program is checked against what each analysis recorded, with a warning (stderr, and "warnings" in
 --json) when its content changed under the version number the calls were scored with (bump \`version:\` so
@@ -41,14 +42,16 @@ Exit codes: 0 all rescored; 1 some call had no finished analysis or failed; 2 co
 
 
 interface RescoreCliOptions {
-  pipeline: string;
+  /** the QA program (`-p, --program`; `--pipeline` is its hidden older spelling): read with programChoiceOf */
+  program?: string;
+  pipeline?: string;
   all?: boolean;
   data?: string;
   json?: string;
 }
 
 export async function runRescore(paths: string[], opts: RescoreCliOptions): Promise<number> {
-  const pipeline = resolvePipeline(opts.pipeline);
+  const pipeline = resolvePipeline(programChoiceOf(opts, true)!);
   if (!pipeline.scorecard) {
     process.stderr.write(`callqa: pipeline ${pipeline.id} has no scorecard\n`);
     return 2;

@@ -144,7 +144,7 @@ export function programDrift(targets: readonly RescoreTarget[], pipeline: Pipeli
       : null,
     lexiconsMessage: lexicons.length
       ? `lexicons changed since the analysis of ${some(lexicons)}: rescoring reuses the stored findings, so their lexicon ` +
-        `matches are the old ones; analyse them again (callqa analyze --pipeline ${pipeline.id}) to find them with the current lexicons`
+        `matches are the old ones; analyse them again (callqa analyze --program ${pipeline.id}) to find them with the current lexicons`
       : null,
   };
 }
