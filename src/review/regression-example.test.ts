@@ -52,6 +52,10 @@ describe('override -> regression example', () => {
     expect(JSON.stringify(ex.transcript)).not.toMatch(/1024|12号/);
     expect(ex.transcript![0]!.text).toContain('****号客服');
     expect(runExample(pipeline, ex).ok).toBe(true);
+    // the inspector's comment goes into the description: masked as the transcript is
+    const commented = buildRegressionExample(storedCall(), items.get('hold-over-minute')!, { action: 'confirm', points: 0, reason: 'other: 客户手机13912345678' }, { mask: (t) => t.replace(/\d/g, '*') });
+    expect(commented.description).toContain('Reason: other: 客户手机***********');
+    expect(commented.description).not.toMatch(/\d{11}/);
   });
 
   it('appends to an examples file, keeping what is there and the file valid', () => {

@@ -57,7 +57,7 @@ export function expectationOf(item: Pick<ScoreItem, 'id' | 'kind' | 'points' | '
 }
 
 export interface ExampleOptions {
-  /** applied to every transcript and event text (e.g. the privacy module's masking) */
+  /** applied to every transcript and event text and to the reason (the inspector's comment) (e.g. the privacy module's masking) */
   mask?: (text: string) => string;
   /** who decided and when, for the description */
   decidedBy?: string;
@@ -85,7 +85,7 @@ export function buildRegressionExample(
     name: `review ${call.callId.slice(0, 8)} ${item.id} (${verdict.action})`,
     description:
       `${verdict.action === 'override' ? 'Overridden' : 'Confirmed'} by an inspector${who ? ` (${who})` : ''}: ${item.title}` +
-      (verdict.reason ? `. Reason: ${verdict.reason}` : ''),
+      (verdict.reason ? `. Reason: ${mask(verdict.reason)}` : ''),
     ...(call.durationSec !== undefined ? { durationSec: call.durationSec } : {}),
     metadata,
     transcript: call.transcript === null ? null : call.transcript.map((s) => ({ speaker: s.speaker, start: s.start, end: s.end, text: mask(s.text) })),
