@@ -137,6 +137,8 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
   let cur: {
     digits: string; start: number; end: number; groups: number[]; group: number; quantity: boolean;
     groupSpans: Array<[number, number]>; gStart: number; digitSpans: Array<[number, number]>; afterMagnitude: boolean;
+    /** a '.' has separated two of its groups (138.1234.5678): a later '.' is a separator too, not a decimal point */
+    dotted: boolean;
   } | null = null;
   let pendingMult = 1;
   let pendingMultStart = -1;
@@ -183,7 +185,7 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
         const prevMag = lastNonSep(toks, k - 1);
         cur = {
           digits: '', start: pendingMultStart >= 0 ? pendingMultStart : t.start, end: t.end, groups: [], group: 0, quantity: prevMag?.kind === 'mag',
-          groupSpans: [], gStart: t.start, digitSpans: [], afterMagnitude: prevMag?.kind === 'mag',
+          groupSpans: [], gStart: t.start, digitSpans: [], afterMagnitude: prevMag?.kind === 'mag', dotted: false,
         };
       }
       if (cur.group === 0) cur.gStart = pendingMultStart >= 0 ? pendingMultStart : t.start;
@@ -222,6 +224,40 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
       }
       continue;
     }
+    if (t.kind === 'sep' && t.value === '.' && cur && cur.group > 0 && !cur.dotted) {
+      const fracEnd = decimalFractionEnd(toks, k);
+      if (fracEnd > 0) {
+        // a decimal number (12.5, 12.50, 3.15): an amount or a time, never part of the number said before or after
+        // it (金额 12.5 13912345678): the run so far ends before its whole part and it is a quantity of its own
+        const whole = cur.group;
+        const wholeStart = cur.gStart;
+        const wholeDigits = cur.digits.slice(cur.digits.length - whole);
+        const wholeSpans = cur.digitSpans.slice(cur.digitSpans.length - whole);
+        if (cur.groups.length > 0) {
+          cur.digits = cur.digits.slice(0, cur.digits.length - whole);
+          cur.digitSpans = cur.digitSpans.slice(0, cur.digitSpans.length - whole);
+          cur.end = cur.groupSpans[cur.groupSpans.length - 1]![1];
+          cur.group = 0;
+          close();
+        }
+        const frac = toks.slice(k + 1, fracEnd);
+        const digits = wholeDigits + frac.map((f) => f.value).join('');
+        if (digits.length >= minDigits) {
+          runs.push({
+            digits, start: wholeStart, end: frac[frac.length - 1]!.end, groups: [digits.length], quantity: true,
+            groupSpans: [[wholeStart, frac[frac.length - 1]!.end]], digitSpans: [...wholeSpans, ...frac.map((f): [number, number] => [f.start, f.end])],
+            afterMagnitude: false,
+          });
+        }
+        cur = null;
+        pendingMult = 1;
+        pendingMultStart = -1;
+        lastDigitIdx = fracEnd - 1;
+        k = fracEnd - 1;
+        continue;
+      }
+      cur.dotted = true;
+    }
     if (t.kind === 'sep' || t.kind === 'filler') {
       if (cur && cur.group > 0) {
         cur.groups.push(cur.group);
@@ -239,6 +275,22 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
   }
   close();
   return runs;
+}
+
+/**
+ * The '.' at toks[k] is a decimal point when one or two digits written right after it end the number there (12.5,
+ * 12.50, 3.15 …): not when more digits follow or another '.' group does (138.1234.5678, 2026.11.30). The index
+ * just past the fraction's digits, or 0.
+ */
+function decimalFractionEnd(toks: Tok[], k: number): number {
+  let m = k + 1;
+  while (m < toks.length && toks[m]!.kind === 'digit' && /^[0-9]$/.test(toks[m]!.value) && toks[m]!.end - toks[m]!.start === 1
+    && toks[m]!.start === toks[m - 1]!.end) m++;
+  const n = m - (k + 1);
+  if (n < 1 || n > 2) return 0;
+  const next = toks[m];
+  if (next?.kind === 'sep' && next.value === '.' && toks[m + 1]?.kind === 'digit') return 0;
+  return m;
 }
 
 function lastNonSep(toks: Tok[], from: number): Tok | undefined {

@@ -338,3 +338,93 @@ describe('a time said just before a number keeps its minutes, the number is stil
     expect(findDigitRuns('幺三九幺二三四五六七八千', 7)[0]).toMatchObject({ quantity: true, afterMagnitude: false });
   });
 });
+
+describe('a number beside a date, an amount, a count or a time with only a space between them', () => {
+  it.each([
+    // a local number after a phone cue, then a date: the number is masked, the date stays readable
+    ['电话 5551234 20261130', '电话 [电话] 20261130'],
+    // an 8-digit run right after a phone cue is a local number (the length of Beijing's, Shanghai's, Guangzhou's)
+    // before it is a date: masked, as is the mobile after it; a date said as one (2026年11月30日) stays readable
+    ['电话 20261130 和 13912345678', '电话 [电话] 和 [手机号]'],
+    ['电话 20261130 13912345678', '电话 [电话] [手机号]'],
+    ['电话 2026年11月30日', '电话 2026年11月30日'],
+    // a mobile or a phone number and a count or a day after it
+    ['我的手机 139 1234 5678 30号之前打', '我的手机 [手机号] 30号之前打'],
+    ['电话 010 6234 5678 30号', '电话 [电话] 30号'],
+    ['my number is 617 555 0112 30 minutes', 'my number is [PHONE] 30 minutes'],
+    // a year or a time before it, written or read digit by digit
+    ['2026 139 1234 5678', '2026 [PHONE]'],
+    ['一四三零 幺三九幺二三四五六七八', '一四三零 [手机号]'],
+    ['电话 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', '电话 1 4 3 0 [手机号]'],
+    ['at 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', 'at 1 4 3 0 [PHONE]'],
+    ['at three one five one three nine one two three four five six seven eight', 'at three one five [PHONE]'],
+    // an amount after its cue: the amount stays readable, the mobile written after it is masked
+    ['金额 199 13912345678', '金额 199 [手机号]'],
+    ['价格 199 139 1234 5678', '价格 199 [手机号]'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it.each([
+    ['订单号 13812345678 13987654321'],
+    ['订单号 5551234 5559876'],
+    // an order number read digit by digit: nothing shows where a number inside it would begin
+    ['订单号 1 2 3 4 1 3 9 1 2 3 4 5 6 7 8'],
+    // digits without a cue, read one by one: any ten of them may look like a US number, which proves nothing
+    ['1 2 3 4 5 6 7 8 9 0 1 2'],
+    ['2024 0501 1234 5678 90'],
+    // the company's service line is not cut into a local number
+    ['客服热线 400-820-8820'],
+    ['我们的客服电话是 四零零 幺零零 八八八八'],
+    ['tracking number 1Z 999 AA1 01 2345 6784 its on the truck'],
+    // times and amounts read digit by digit stay readable
+    ['我们 1 4 3 0 见'],
+    ['我们 一 四 三 零 见'],
+    ['at 1 4 3 0'],
+    ['the total was 1 2 9 9 dollars'],
+    ['我买了 3 5 0 0 0 0 0 件'],
+    ['order 1 2 3 4 5 6 7 8'],
+  ])('look-alike: %s', (text) => {
+    expect(maskText(text, findPii(text))).toBe(text);
+  });
+});
+
+describe('a decimal number is an amount or a time of its own, never part of the number beside it', () => {
+  it.each([
+    ['金额 12.5 13912345678', '金额 12.5 [手机号]'],
+    ['¥12.5 13912345678', '¥12.5 [PHONE]'],
+    ['paid 12.50 then call 13912345678', 'paid 12.50 then call [PHONE]'],
+    // 1250 + 13912345678 passed Luhn: the amount was masked with the mobile as a card number
+    ['paid 12.50 13912345678', 'paid 12.50 [PHONE]'],
+    ['3.15 13912345678', '3.15 [PHONE]'],
+    ['电话 139 1234 5678 12.5元', '电话 [手机号] 12.5元'],
+    // dots between groups are separators, not decimal points
+    ['139.1234.5678', '[PHONE]'],
+    ['my cell is 415.555.0112', 'my cell is [PHONE]'],
+    ['预约 2026.11.30 14:00', '预约 2026.11.30 14:00'],
+    ['the total is 1234567.89', 'the total is 1234567.89'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it('the decimal is a quantity run of its own and the number after it keeps its own groups', () => {
+    const runs = findDigitRuns('金额 12.50 139 1234 5678', 1);
+    expect(runs.map((r) => [r.digits, r.quantity, r.groups])).toEqual([['1250', true, [4]], ['13912345678', false, [3, 4, 4]]]);
+  });
+});
+
+describe('phone numbers read digit by digit are masked; short runs read digit by digit are not', () => {
+  it.each([
+    ['手机 1 3 9 1 2 3 4 5 6 7 8', '手机 [手机号]', ['mobile']],
+    ['电话 1 3 9 1 2 3 4 5 6 7 8 谢谢', '电话 [手机号] 谢谢', ['mobile']],
+    ['一 三 九 一 二 三 四 五 六 七 八', '[手机号]', ['mobile']],
+    ['我的手机是幺三九 幺二三四 五六七八', '我的手机是[手机号]', ['mobile']],
+    ['手机 幺三九，幺二三四，五六七八', '手机 [手机号]', ['mobile']],
+    ['my number is one three nine, one two three four, five six seven eight', 'my number is [PHONE]', ['us_phone']],
+    ['my number is one three nine double one two three four five six seven', 'my number is [PHONE]', ['mobile']],
+    ['call me at four one five, double five five, oh one one two', 'call me at [PHONE]', ['us_phone']],
+    ['my number is five five five, one two three four', 'my number is [PHONE]', ['us_phone']],
+  ])('%s', (text, masked, categories) => {
+    const spans = findPii(text);
+    expect(maskText(text, spans)).toBe(masked);
+    expect(spans.map((s) => s.category)).toEqual(categories);
+  });
+});

@@ -62,7 +62,7 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   if (AMOUNT_BEFORE.test(before) || UNIT_AFTER.test(toSimplifiedChinese(after))) return null;
   // the company's own number as listed, or said with a country code or an area code before it (+86 400…, 010-6234…);
   // not any number that merely ends with it (a customer's 139…95588 when 95588 is the hotline)
-  for (const c of opts.companyNumbers ?? []) if (c.length >= 5 && (d === c || (d.endsWith(c) && COMPANY_PREFIX.test(d.slice(0, d.length - c.length))))) return null;
+  if (companyNumber(d, opts)) return null;
   // dates written with separators: 2024-05-01, 05/01/2024
   const g = run.groups;
   if (g.length === 3 && ((g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) || (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4))) {
@@ -81,13 +81,26 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   const chineseGrouping = g.length === 3 && g[0] === 3 && g[1] === 4 && g[2] === 4;
   if (n === 11 && /^1[3-9]/.test(d) && (hanContext || chineseGrouping || !us10 || !nanpValid(us10))) return 'mobile';
   if (n === 13 && /^861[3-9]/.test(d)) return 'mobile';
-  // Chinese business numbers (400/800 service lines) are the company's, not the customer's
-  if (n === 10 && /^[48]00/.test(d) && hanContext) return null;
+  if (serviceLine(d, hanContext)) return null;
   if (/^0[1-9]\d{8,10}$/.test(d)) return 'landline';
   if (us10 && nanpValid(us10)) return NANP_TOLL_FREE.has(us10.slice(0, 3)) ? null : 'us_phone';
   if (n === 9 && ssnPlausible(d) && (SSN_CUE.test(before) || (g.length === 3 && g[0] === 3 && g[1] === 2 && g[2] === 4))) return 'ssn';
   if (n >= 7 && n <= 12 && PHONE_CUE.test(before)) return hanContext ? 'landline' : 'us_phone';
   return null;
+}
+
+/**
+ * The company's own number as listed, or said with a country code or an area code before it (+86 400…, 010-6234…);
+ * not any number that merely ends with it (a customer's 139…95588 when 95588 is the hotline).
+ */
+function companyNumber(d: string, opts: PiiOptions): boolean {
+  for (const c of opts.companyNumbers ?? []) if (c.length >= 5 && (d === c || (d.endsWith(c) && COMPANY_PREFIX.test(d.slice(0, d.length - c.length))))) return true;
+  return false;
+}
+
+/** Chinese business numbers (400/800 service lines) are the company's, not the customer's. */
+function serviceLine(d: string, hanContext: boolean): boolean {
+  return d.length === 10 && /^[48]00/.test(d) && hanContext;
 }
 
 /** The groups [from, to) of a run as a run of their own. */
@@ -268,22 +281,82 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     out.push({ category: best.cat, start: best.r.start, end: best.r.end });
     return;
   }
-  if (n < 2 || run.groupSpans.length !== n || run.quantity || blockedBefore) return;
-  // list separators first (either side may be the number), then plain gaps between two whole numbers
-  for (const list of [true, false]) {
-    for (let k = 1; k < n; k++) {
-      const gap = text.slice(run.groupSpans[k - 1]![1], run.groupSpans[k]![0]);
-      if (LIST_SEPARATOR.test(gap) !== list) continue;
-      const left = subRun(run, 0, k);
+  // a number known not to be personal data (the company's own, a 400/800 service line) is not cut into parts
+  if (n < 2 || run.groupSpans.length !== n || run.quantity || companyNumber(run.digits, opts) || serviceLine(run.digits, han)) return;
+  // digits before each group boundary: a part longer than any personal number (19 digits) is not judged
+  const upTo = [0];
+  for (const g of run.groups) upTo.push(upTo[upTo.length - 1]! + g);
+  const total = upTo[n]!;
+  if (blockedBefore) {
+    // what the cue names (金额 199, 订单号 2405) ends where a number that says by its digits alone what it is begins,
+    // written or grouped as such (金额 199 13912345678, 价格 199 139 1234 5678): the short part stays what the cue
+    // says, the rest is judged on its own. Not a run read digit by digit, where nothing shows where the first ends.
+    for (let k = 1; k < n && upTo[k]! < 7; k++) {
+      if (total - upTo[k]! > 19 || !run.groups.slice(k).every((g) => g >= 3)) continue;
       const right = subRun(run, k, n);
-      if (list) {
-        if (left.digits.length < 7 && right.digits.length < 7) continue;
-      } else if (left.digits.length < 7 || right.digits.length < 7 || !judge(left, ctxAt) || !judge(right, ctxAt, true)) continue;
-      classifyRun(text, left, han, opts, out, ctxAt, inherited);
-      classifyRun(text, right, han, opts, out, ctxAt, true);
+      if (shapeStrength(right.digits) < 3) continue;
+      const c = judge(right, right.start, false);
+      if (c) out.push({ category: c, start: right.start, end: right.end });
       return;
     }
+    return;
   }
+  // list separators first (either side may be the number)
+  for (let k = 1; k < n; k++) {
+    if (!LIST_SEPARATOR.test(text.slice(run.groupSpans[k - 1]![1], run.groupSpans[k]![0]))) continue;
+    const left = subRun(run, 0, k);
+    const right = subRun(run, k, n);
+    if (left.digits.length < 7 && right.digits.length < 7) continue;
+    classifyRun(text, left, han, opts, out, ctxAt, inherited);
+    classifyRun(text, right, han, opts, out, ctxAt, true);
+    return;
+  }
+  // then plain gaps (a space, a dash) between a number and what was said right before or after it: two whole numbers
+  // (电话 5551234 5559876), a number and a date, a count or a time (电话 5551234 20261130; 手机 139 1234 5678 30号;
+  // 2026 139 1234 5678; a time read digit by digit, at 1 4 3 0 1 3 9…). A part counts when its digits say what it is
+  // (a mobile, a valid ID, a landline with its area code), when it is grouped as a phone number (617 555 0112), or
+  // when it is the first part and a phone, card, ID or SSN cue is right before it; a later part under that cue only
+  // when the first is a number too (both whole numbers). A part that passes only by chance (Luhn, any ten digits
+  // that look like a US number) does not. The cut is where the plainest part is; each side is then judged on its own.
+  const cued = CUE_BEFORE.some((re) => re.test(before));
+  let cut: { k: number; score: number } | null = null;
+  for (let k = 1; k < n; k++) {
+    const leftLen = upTo[k]!;
+    const rightLen = total - leftLen;
+    const leftFits = leftLen >= 7 && leftLen <= 19;
+    const rightFits = rightLen >= 7 && rightLen <= 19;
+    if (!leftFits && !rightFits) continue;
+    const left = subRun(run, 0, k);
+    const right = subRun(run, k, n);
+    const lc = leftFits ? judge(left, ctxAt) : null;
+    const leftOk = lc !== null && (shapeStrength(left.digits) >= 2 || phoneGrouped(left) || cued);
+    const rc = rightFits ? judge(right, ctxAt, true) : null;
+    const rightOk = rc !== null && startsNumber(right) && (shapeStrength(right.digits) >= 2 || phoneGrouped(right) || (cued && leftOk));
+    if (!leftOk && !rightOk) continue;
+    const score = Math.max(leftOk ? shapeStrength(left.digits) + 1 : 0, rightOk ? shapeStrength(right.digits) + 1 : 0);
+    if (!cut || score > cut.score) cut = { k, score };
+  }
+  if (!cut) return;
+  classifyRun(text, subRun(run, 0, cut.k), han, opts, out, ctxAt, inherited);
+  classifyRun(text, subRun(run, cut.k, n), han, opts, out, ctxAt, true);
+}
+
+const CUE_BEFORE = [PHONE_CUE, CARD_CUE, ID_CUE, SSN_CUE];
+
+/** Grouped as a whole phone number is written or said: 617 555 0112, 1 617 555 0112, 138 1234 5678, 86 138 1234 5678. */
+function phoneGrouped(run: DigitRun): boolean {
+  const g = run.groups.join('-');
+  return g === '3-3-4' || g === '1-3-3-4' || g === '3-4-4' || g === '2-3-4-4';
+}
+
+/**
+ * A part cut off the front of a run may be a number of its own when it begins as numbers are said: with a group of
+ * three or more (139 …, 010 …, 0755 …, 617 …), with the country code 86, or digit by digit. Not the tail of a code
+ * (1Z 999 AA1 01 2345 6784: 01 2345 6784 is no landline).
+ */
+function startsNumber(run: DigitRun): boolean {
+  const g0 = run.groups[0]!;
+  return g0 >= 3 || (g0 === 2 && run.digits.startsWith('86')) || run.groups.every((g) => g === 1);
 }
 
 const TLD = '(?:com|net|org|edu|gov|cn|io|co|uk|us|hk|tw|info|biz|me)';
