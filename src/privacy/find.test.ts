@@ -428,3 +428,18 @@ describe('phone numbers read digit by digit are masked; short runs read digit by
     expect(spans.map((s) => s.category)).toEqual(categories);
   });
 });
+
+describe("a phone number's mask takes the '+' of its country code and the bracket of its area code with it", () => {
+  it.each([
+    ['my number is (555) 123-4567', 'my number is [PHONE]'],
+    ['(415) 555-0112 is my cell', '[PHONE] is my cell'],
+    ['+1 (415) 555-0112', '[PHONE]'],
+    ['电话 +86 139 1234 5678', '电话 [手机号]'],
+    ['电话（010）6234 5678', '电话[电话]'],
+    ['I live at 12 Oak Street (415) 555-0112', 'I live at [ADDRESS][PHONE]'],
+    // a bracket that does not close inside the number stays
+    ['(note 13912345678)', '(note [PHONE])'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+});

@@ -430,6 +430,7 @@ export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
     prev = { end: run.end, ctxAt };
   }
   for (const a of addressSpans(text)) cands.push({ category: 'address', ...a });
+  for (let i = 0; i < cands.length; i++) cands[i] = withOpening(text, cands[i]!);
   cands.sort((a, b) => PRIORITY[a.category] - PRIORITY[b.category] || a.start - b.start);
   const kept: PiiSpan[] = [];
   for (const c of cands) {
@@ -442,6 +443,21 @@ export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
     if (c.category === 'address' && c.start < clash.start && clash.start - c.start >= 4) kept.push({ ...c, end: clash.start });
   }
   return kept.sort((a, b) => a.start - b.start);
+}
+
+const PHONE_CATEGORIES: ReadonlySet<PiiCategory> = new Set(['mobile', 'landline', 'us_phone']);
+
+/**
+ * A phone number's span with the '+' of its country code and the opening bracket of its area code, when they are
+ * said or written right before it ("+86 139…", "(555) 123-4567"): the mask is "[PHONE]", not "+[PHONE]" or "([PHONE]".
+ */
+function withOpening(text: string, span: PiiSpan): PiiSpan {
+  if (!PHONE_CATEGORIES.has(span.category)) return span;
+  let start = span.start;
+  const inside = text.slice(span.start, span.end);
+  if (/[(（]/.test(text[start - 1] ?? '') && /[)）]/.test(inside) && !/[(（]/.test(inside)) start--;
+  if (/[+＋]/.test(text[start - 1] ?? '')) start--;
+  return start === span.start ? span : { ...span, start };
 }
 
 const LABELS: Record<PiiCategory, { zh: string; en: string }> = {
