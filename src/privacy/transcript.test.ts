@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseText } from '../core/normalise.js';
-import type { Transcript } from '../core/types.js';
+import type { Speaker, Transcript } from '../core/types.js';
 import { findPiiInTranscript, maskTranscript } from './transcript.js';
 
-const seg = (speaker: 'agent' | 'customer', start: number, end: number, text: string, words?: Array<[number, number, string]>) => ({
+const seg = (speaker: Speaker, start: number, end: number, text: string, words?: Array<[number, number, string]>) => ({
   speaker, start, end, text, normText: normaliseText(text), ...(words ? { words: words.map(([s, e, w]) => ({ start: s, end: e, text: w })) } : {}),
 });
 
@@ -38,5 +38,46 @@ describe('maskTranscript', () => {
     expect(m.segments[1]!.normText).toBe('card x x x x ok');
     expect(m.segments[1]!.words!.map((w) => w.text)).toEqual(['card', '[CARD]', 'ok']);
     expect(JSON.stringify(m)).not.toContain('1111');
+  });
+});
+
+describe('a number said across two segments of one speaker', () => {
+  const zh = (segs: Array<[Speaker, number, number, string]>): Transcript => ({
+    engine: 'sidecar-json', language: 'zh', segments: segs.map(([speaker, start, end, text]) => seg(speaker, start, end, text)),
+  });
+  const masked = (t: Transcript) => maskTranscript(t, findPiiInTranscript(t)).segments.map((s) => s.text);
+  it.each([
+    // ASR cut the mobile at a pause: neither half is a number on its own
+    [[['customer', 0, 2, '我的手机号是139'], ['customer', 2.5, 4, '1234 5678']], ['我的手机号是[手机号]', '[PHONE]']],
+    // the agent's 嗯 in between; punctuation at the cut
+    [[['customer', 0, 2, '我的手机号是139，'], ['agent', 2.1, 2.4, '嗯'], ['customer', 2.5, 4, '1234，5678，对']], ['我的手机号是[手机号]，', '嗯', '[手机号]，对']],
+    // across three segments, read in Chinese numerals
+    [[['customer', 0, 2, '我的手机号是幺三九'], ['customer', 2.5, 3, '幺二三四'], ['customer', 3.2, 4, '五六七八 记一下']], ['我的手机号是[手机号]', '[手机号]', '[手机号] 记一下']],
+    [[['customer', 0, 2, 'my number is 555'], ['customer', 2.5, 4, '1234 thanks']], ['my number is [PHONE]', '[PHONE] thanks']],
+    [[['customer', 0, 2, '电话是+86'], ['customer', 2.5, 4, '139 1234 5678']], ['电话是[手机号]', '[PHONE]']],
+  ] as Array<[Array<[Speaker, number, number, string]>, string[]]>)('%j', (segs, want) => {
+    expect(masked(zh(segs))).toEqual(want);
+  });
+  it.each([
+    // a long pause: two things said, not one number
+    [[['customer', 0, 2, 'my number is 555'], ['customer', 12.5, 14, '1234 thanks']]],
+    // another speaker's segment is not the rest of the number
+    [[['agent', 0, 2, '您的手机号是139'], ['customer', 2.5, 4, '1234 5678']]],
+    // what the cue says holds across the cut; counts and times stay readable
+    [[['customer', 0, 2, '订单号是12345'], ['customer', 2.5, 4, '6789 对吗']]],
+    [[['customer', 0, 2, '我今年35'], ['customer', 2.5, 4, '20分钟后到']]],
+  ] as Array<[Array<[Speaker, number, number, string]>]>)('look-alike: %j', (segs) => {
+    expect(masked(zh(segs))).toEqual(segs.map((s) => s[3]));
+  });
+  it('a number whole in one segment is found there once, whatever the next segment begins with', () => {
+    const t = zh([['customer', 0, 2, '手机13912345678'], ['customer', 2.5, 4, '30号之前打']]);
+    expect(findPiiInTranscript(t).map((f) => [f.category, f.segment])).toEqual([['mobile', 0]]);
+    expect(masked(t)).toEqual(['手机[手机号]', '30号之前打']);
+  });
+  it('each half is timed in its own segment', () => {
+    const f = findPiiInTranscript(zh([['customer', 0, 2, '我的手机号是139'], ['customer', 2.5, 4, '1234 5678']]));
+    expect(f.map((x) => x.segment)).toEqual([0, 1]);
+    expect(f[0]!.end).toBeLessThanOrEqual(2);
+    expect(f[1]!.start).toBeGreaterThanOrEqual(2.5);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { normaliseText } from '../core/normalise.js';
 import type { Speaker, Transcript, TranscriptSegment, WordTiming } from '../core/types.js';
+import { findDigitRuns } from './digits.js';
 import { findPii, maskText, type PiiCategory, type PiiOptions, type PiiSpan } from './find.js';
 
 export interface PiiFinding {
@@ -70,11 +71,88 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-/** Every personal-data span in the transcript, in time order. */
+/** What a number said across segments needs of a segment: who said it, when, and what. */
+export interface SegmentText {
+  speaker: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The longest pause (seconds) within one number said across two segments of one speaker. */
+const SPLIT_GAP_S = 3;
+// what may stand between a segment's last digit and its end, or before the next one's first: punctuation, hesitations
+const EDGE = /^(?:[\s\p{P}+＋嗯呃额啊]|\b(?:uh|um|er|erm)\b)*$/iu;
+
+/**
+ * The personal-data spans of each segment (offsets in that segment's text), with the numbers a speaker said across
+ * consecutive segments of their own (ASR cut "我的手机号是139" | "1234 5678" at a pause): a segment that ends with a
+ * digit and the speaker's next one, at most SPLIT_GAP_S later, that begins with one are read as one text, and a span
+ * that crosses from one into the next is masked in each, as the category of the whole. The other side may speak
+ * in between (嗯, 好的). Spans within one segment are those of the segment read on its own.
+ */
+export function segmentsPii(segs: readonly SegmentText[], opts: PiiOptions = {}): PiiSpan[][] {
+  const out = segs.map((s) => findPii(s.text, opts));
+  const edges = segs.map((s) => {
+    const runs = findDigitRuns(s.text, 1);
+    const first = runs[0];
+    const last = runs[runs.length - 1];
+    return {
+      first: first && EDGE.test(s.text.slice(0, first.start)) ? first.start : -1,
+      last: last && EDGE.test(s.text.slice(last.end)) ? last.end : -1,
+    };
+  });
+  const nextOfSpeaker = (i: number): number => {
+    for (let j = i + 1; j < segs.length; j++) if (segs[j]!.speaker === segs[i]!.speaker) return j;
+    return -1;
+  };
+  const member = new Set<number>();
+  for (let i = 0; i < segs.length; i++) {
+    if (member.has(i)) continue;
+    const chain = [i];
+    for (let cur = i; ;) {
+      const j = nextOfSpeaker(cur);
+      if (edges[cur]!.last < 0 || j < 0 || edges[j]!.first < 0 || segs[j]!.start - segs[cur]!.end > SPLIT_GAP_S) break;
+      chain.push(j);
+      member.add(j);
+      cur = j;
+    }
+    if (chain.length < 2) continue;
+    // the chain as one text: the first segment up to its last digit, the middle ones from their first digit to their
+    // last, the last one from its first digit on; one space between
+    const pieces = chain.map((m, k) => {
+      const text = segs[m]!.text;
+      const from = k === 0 ? 0 : edges[m]!.first;
+      const to = k === chain.length - 1 ? text.length : edges[m]!.last;
+      return { m, from, text: text.slice(from, Math.max(from, to)) };
+    });
+    let joined = '';
+    const at: number[] = [];
+    for (const p of pieces) {
+      if (joined) joined += ' ';
+      at.push(joined.length);
+      joined += p.text;
+    }
+    for (const span of findPii(joined, opts)) {
+      const parts = pieces
+        .map((p, k) => ({ p, s: Math.max(span.start, at[k]!) - at[k]!, e: Math.min(span.end, at[k]! + p.text.length) - at[k]! }))
+        .filter((x) => x.e > x.s);
+      if (parts.length < 2) continue;
+      for (const { p, s, e } of parts) {
+        const part: PiiSpan = { category: span.category, start: p.from + s, end: p.from + e };
+        out[p.m] = out[p.m]!.filter((o) => o.end <= part.start || o.start >= part.end).concat(part).sort((a, b) => a.start - b.start);
+      }
+    }
+  }
+  return out;
+}
+
+/** Every personal-data span in the transcript, in time order; a number said across segments has a finding in each. */
 export function findPiiInTranscript(t: Transcript, opts: PiiOptions = {}): PiiFinding[] {
   const out: PiiFinding[] = [];
+  const spans = segmentsPii(t.segments, opts);
   t.segments.forEach((seg, i) => {
-    for (const s of findPii(seg.text, opts)) {
+    for (const s of spans[i]!) {
       const time = spanTime(seg, s.start, s.end);
       out.push({ category: s.category, speaker: seg.speaker, start: time.start, end: time.end, segment: i, charStart: s.start, charEnd: s.end, timing: time.timing });
     }

@@ -5,6 +5,7 @@
  */
 import { resolvePipeline } from '../pipeline/loader.js';
 import { findPii, maskText, type PiiOptions } from '../privacy/find.js';
+import { type SegmentText, segmentsPii } from '../privacy/transcript.js';
 import type { AuthUser } from './types.js';
 
 /** Roles with the `pii` permission by default: the QA staff who must verify what was said. Agents lack it. */
@@ -41,6 +42,11 @@ const SPOKEN_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'comment',
 export function maskSpoken<T>(value: T, opts: PiiOptions = {}): T {
   const walk = (v: unknown, spoken: boolean): unknown => {
     if (typeof v === 'string') return spoken ? maskPii(v, opts) : v;
+    // a transcript's segments are masked together: a number a speaker said across two of them is masked in both
+    if (Array.isArray(v) && v.length > 1 && v.every(isSegment)) {
+      const spans = segmentsPii(v, opts);
+      return v.map((seg, i) => ({ ...(walk({ ...seg, text: '' }, spoken) as object), text: maskText(seg.text, spans[i]!) }));
+    }
     if (Array.isArray(v)) return v.map((x) => walk(x, spoken));
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
@@ -50,6 +56,12 @@ export function maskSpoken<T>(value: T, opts: PiiOptions = {}): T {
     return v;
   };
   return walk(value, false) as T;
+}
+
+function isSegment(x: unknown): x is SegmentText {
+  if (!x || typeof x !== 'object') return false;
+  const s = x as Record<string, unknown>;
+  return typeof s.text === 'string' && typeof s.speaker === 'string' && typeof s.start === 'number' && typeof s.end === 'number';
 }
 
 /** The text with every personal-data span replaced by its label (the company's own numbers in `opts` stay). */
