@@ -50,6 +50,12 @@ export interface DigitRun {
    * first digit may belong to that quantity (三点十五 / a quarter past three) and the rest be a digit string of its own
    */
   afterMagnitude: boolean;
+  /**
+   * the run ended right before a positional numeral or number word (…五六七八十点, … eight twenty minutes): its last
+   * digit may belong to that quantity (八十, 两千) or the numeral begin one of its own (十点), and the rest be a digit
+   * string of its own
+   */
+  beforeMagnitude: boolean;
 }
 
 interface Tok {
@@ -154,7 +160,7 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
       if (cur.digits.length >= minDigits) {
         runs.push({
           digits: cur.digits, start: cur.start, end: cur.end, groups: cur.groups, quantity: cur.quantity, groupSpans: cur.groupSpans,
-          digitSpans: cur.digitSpans, afterMagnitude: cur.afterMagnitude && !trailingMagnitude,
+          digitSpans: cur.digitSpans, afterMagnitude: cur.afterMagnitude, beforeMagnitude: trailingMagnitude,
         });
       }
     }
@@ -246,7 +252,7 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
           runs.push({
             digits, start: wholeStart, end: frac[frac.length - 1]!.end, groups: [digits.length], quantity: true,
             groupSpans: [[wholeStart, frac[frac.length - 1]!.end]], digitSpans: [...wholeSpans, ...frac.map((f): [number, number] => [f.start, f.end])],
-            afterMagnitude: false,
+            afterMagnitude: false, beforeMagnitude: false,
           });
         }
         cur = null;

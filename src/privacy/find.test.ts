@@ -334,8 +334,10 @@ describe('a time said just before a number keeps its minutes, the number is stil
     expect(run).toMatchObject({ digits: '513912345678', quantity: true, afterMagnitude: true });
     expect(run!.digitSpans[0]).toEqual([3, 4]); // 五
     expect(run!.digitSpans[1]).toEqual([4, 5]); // 幺
-    // a run that ends at a positional numeral is a quantity through and through
-    expect(findDigitRuns('幺三九幺二三四五六七八千', 7)[0]).toMatchObject({ quantity: true, afterMagnitude: false });
+    // a run that ends at a positional numeral is a quantity as it stands; its last digit may be that quantity's
+    // (八十, 两千) and the rest a number of its own (classifyRun reads both)
+    expect(findDigitRuns('幺三九幺二三四五六七八千', 7)[0]).toMatchObject({ quantity: true, afterMagnitude: false, beforeMagnitude: true });
+    expect(findDigitRuns('三点十五幺三九幺二三四五六七八十点', 7)[0]).toMatchObject({ quantity: true, afterMagnitude: true, beforeMagnitude: true });
   });
 });
 
@@ -441,5 +443,36 @@ describe("a phone number's mask takes the '+' of its country code and the bracke
     ['(note 13912345678)', '(note [PHONE])'],
   ])('%s', (text, masked) => {
     expect(maskText(text, findPii(text))).toBe(masked);
+  });
+});
+
+describe('an hour, a count or a quantity said right after a number takes only its own digits', () => {
+  it.each([
+    // 两 / 三 read as a digit glued to the mobile: 两点, 三点 is the hour
+    ['我手机号幺三九幺二三四五六七八两点以后都行', '我手机号[手机号]两点以后都行'],
+    ['手机号幺三九幺二三四五六七八三点以后', '手机号[手机号]三点以后'],
+    ['手机号13912345678三点以后', '手机号[手机号]三点以后'],
+    ['电话139123456782点以后', '电话[手机号]2点以后'],
+    ['手机号1391234567830号之前', '手机号[手机号]30号之前'],
+    // a positional numeral right after: 十点 begins a time, 两千 takes the 两; the number before is no quantity
+    ['我手机号幺三九幺二三四五六七八十点以后打', '我手机号[手机号]十点以后打'],
+    ['手机幺三九幺二三四五六七八，十点以后打', '手机[手机号]，十点以后打'],
+    ['手机13912345678十点以后打', '手机[手机号]十点以后打'],
+    ['我手机号幺三九幺二三四五六七八两千块', '我手机号[手机号]两千块'],
+    ['三点十五幺三九幺二三四五六七八十点', '三点十五[手机号]十点'],
+    ['my number is one three nine one two three four five six seven eight twenty minutes', 'my number is [PHONE] twenty minutes'],
+    ['电话 5551234 五十块', '电话 [电话] 五十块'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it.each([
+    ['一千三百八十元'],
+    ['五六七八十'],
+    ['我买了 12345673件'],
+    ['共 1234567 8元'],
+    ['it was one two three four five six seven hundred'],
+    ['two thousand three hundred and twenty units'],
+  ])('look-alike: %s', (text) => {
+    expect(maskText(text, findPii(text))).toBe(text);
   });
 });

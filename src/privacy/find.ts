@@ -118,6 +118,7 @@ function subRun(run: DigitRun, from: number, to: number): DigitRun {
     digitSpans: run.digitSpans.slice(offset, offset + len),
     quantity: run.quantity,
     afterMagnitude: from === 0 && run.afterMagnitude,
+    beforeMagnitude: to === run.groups.length && run.beforeMagnitude,
   };
 }
 
@@ -155,33 +156,41 @@ function leadingDate(text: string, run: DigitRun): boolean {
 }
 
 /**
- * The run without its first `head` digits: the minutes of a time said just before a number (3:15 13912345678,
- * 三点十五幺三九…), judged as a number of its own. Null when the cut would fall inside one spoken word ("double five").
+ * The run without its first `head` and last `tail` digits: the minutes of a time said just before a number (3:15
+ * 13912345678, 三点十五幺三九…), or the hour or count of what is said right after it (…五六七八两点, …五六七八十点,
+ * 13912345678三点), judged as a number of its own. Null when a cut would fall inside one spoken word ("double five").
  */
-function dropHead(run: DigitRun, head: number): DigitRun | null {
-  if (head < 0 || head >= run.digits.length || run.digitSpans.length !== run.digits.length) return null;
+function dropEnds(run: DigitRun, head: number, tail = 0): DigitRun | null {
+  const to = run.digits.length - tail;
+  if (head < 0 || tail < 0 || head >= to || run.digitSpans.length !== run.digits.length) return null;
   if (head > 0 && run.digitSpans[head]![0] === run.digitSpans[head - 1]![0]) return null;
+  if (tail > 0 && run.digitSpans[to]![0] === run.digitSpans[to - 1]![0]) return null;
   const groups: number[] = [];
   const groupSpans: Array<[number, number]> = [];
   let pos = 0;
   for (let k = 0; k < run.groups.length; k++) {
     const end = pos + run.groups[k]!;
-    if (end > head) {
-      const from = Math.max(pos, head);
-      groups.push(end - from);
-      groupSpans.push([run.digitSpans[from]![0], run.groupSpans[k]?.[1] ?? run.digitSpans[end - 1]![1]]);
+    const from = Math.max(pos, head);
+    const until = Math.min(end, to);
+    if (until > from) {
+      groups.push(until - from);
+      groupSpans.push([
+        from === pos ? (run.groupSpans[k]?.[0] ?? run.digitSpans[from]![0]) : run.digitSpans[from]![0],
+        until === end ? (run.groupSpans[k]?.[1] ?? run.digitSpans[until - 1]![1]) : run.digitSpans[until - 1]![1],
+      ]);
     }
     pos = end;
   }
   return {
-    digits: run.digits.slice(head),
+    digits: run.digits.slice(head, to),
     start: run.digitSpans[head]![0],
-    end: run.end,
+    end: tail === 0 ? run.end : run.digitSpans[to - 1]![1],
     groups,
     groupSpans,
-    digitSpans: run.digitSpans.slice(head),
+    digitSpans: run.digitSpans.slice(head, to),
     quantity: false,
     afterMagnitude: false,
+    beforeMagnitude: false,
   };
 }
 
@@ -243,7 +252,7 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   // (…、3点, …, 3 pm) belongs to its last part only (手机13912345678，3点前回电: the mobile is still a mobile)
   const before = compactHan(rawBefore);
   const blockedBefore = AMOUNT_BEFORE.test(before) || (NOT_PII_BEFORE.test(before) && !ID_CUE.test(before) && !CARD_CUE.test(before));
-  const blocked = blockedBefore || UNIT_AFTER.test(toSimplifiedChinese(text.slice(run.end, run.end + 8)));
+  const unitAfter = UNIT_AFTER.test(toSimplifiedChinese(text.slice(run.end, run.end + 8)));
   // a list of whole numbers (every item at least 7 digits and each one personal data under the list's cue)
   const items = run.quantity || blockedBefore ? [run] : listParts(text, run);
   if (items.length > 1 && items.every((p) => p.digits.length >= 7)) {
@@ -256,21 +265,32 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   const cat = judge(run, ctxAt);
   // the minutes of a time said just before (3:15 139…, 三点十五幺三九…, at three fifteen one three nine…): the
   // reading without them wins when its digits say more plainly what it is (the whole run read as it stands
-  // otherwise: 3点 13912345678)
+  // otherwise: 3点 13912345678). Likewise at the end: a positional numeral right after the run (…五六七八十点,
+  // … eight twenty minutes, …五六七八两千块) begins a quantity or takes the last digit into one (八十, 两千); a unit
+  // right after it (…五六七八两点, 13912345678三点, 1391234567830号) takes its count from the last one or two digits,
+  // and then only a number whose digits alone say what it is (a mobile, a valid ID, a landline with its area code)
+  // is read off the rest.
   let best: { r: DigitRun; cat: PiiCategory; strength: number } | null = null;
-  if (!blocked) {
+  if (!blockedBefore) {
     const near = text.slice(Math.max(0, run.start - 12), run.start);
-    const heads = run.afterMagnitude ? [0, 1]
-      : run.quantity ? []
-      : TIME_BEFORE.test(near) ? [1, 2]
-      : HOUR_AFTER.test(near) ? [1] : [];
-    for (const h of heads) {
-      if (h > 0 && Number(run.digits.slice(0, h)) > 59) continue;
-      const r = dropHead(run, h);
-      const c = r && judge(r, r.start, false);
-      if (!r || !c) continue;
-      const strength = shapeStrength(r.digits);
-      if (!best || strength > best.strength) best = { r, cat: c, strength };
+    const heads = unitAfter ? [0]
+      : run.afterMagnitude ? [0, 1]
+      : run.quantity && !run.beforeMagnitude ? []
+      : TIME_BEFORE.test(near) ? [0, 1, 2]
+      : HOUR_AFTER.test(near) ? [0, 1] : [0];
+    // (a count said as a group of its own, 139 1234 5678 30号, is a part the cuts below take off whole)
+    const tails = run.beforeMagnitude ? [1, 0] : unitAfter && run.groups[run.groups.length - 1]! > 2 ? [1, 2] : [0];
+    for (const t of tails) {
+      for (const h of heads) {
+        if (h === 0 && t === 0 && !run.quantity) continue; // the whole run as it stands: `cat`
+        if (h > 0 && Number(run.digits.slice(0, h)) > 59) continue;
+        const r = dropEnds(run, h, t);
+        const c = r && judge(r, r.start, false);
+        if (!r || !c) continue;
+        const strength = shapeStrength(r.digits);
+        if (unitAfter && !run.beforeMagnitude && strength < 2) continue;
+        if (!best || strength > best.strength) best = { r, cat: c, strength };
+      }
     }
   }
   if (cat && (!best || best.strength <= shapeStrength(run.digits))) {
