@@ -234,12 +234,13 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
       const fracEnd = decimalFractionEnd(toks, k);
       if (fracEnd > 0) {
         // a decimal number (12.5, 12.50, 3.15): an amount or a time, never part of the number said before or after
-        // it (金额 12.5 13912345678): the run so far ends before its whole part and it is a quantity of its own
-        const whole = cur.group;
-        const wholeStart = cur.gStart;
+        // it (金额 12.5 13912345678): the run so far ends before its whole part and it is a quantity of its own. The
+        // whole part may be written with thousands separators (1,234,567.89): then it is the whole run so far.
+        const whole = /^\d{1,3}(?:,\d{3})+$/.test(text.slice(cur.start, t.start)) ? cur.digits.length : cur.group;
+        const wholeStart = whole === cur.digits.length ? cur.start : cur.gStart;
         const wholeDigits = cur.digits.slice(cur.digits.length - whole);
         const wholeSpans = cur.digitSpans.slice(cur.digitSpans.length - whole);
-        if (cur.groups.length > 0) {
+        if (whole < cur.digits.length) {
           cur.digits = cur.digits.slice(0, cur.digits.length - whole);
           cur.digitSpans = cur.digitSpans.slice(0, cur.digitSpans.length - whole);
           cur.end = cur.groupSpans[cur.groupSpans.length - 1]![1];

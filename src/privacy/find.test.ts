@@ -404,12 +404,17 @@ describe('a decimal number is an amount or a time of its own, never part of the 
     ['my cell is 415.555.0112', 'my cell is [PHONE]'],
     ['预约 2026.11.30 14:00', '预约 2026.11.30 14:00'],
     ['the total is 1234567.89', 'the total is 1234567.89'],
+    // thousands separators before the decimal point: the whole figure is the amount
+    ['the amount was 1,234,567.89 dollars', 'the amount was 1,234,567.89 dollars'],
+    ['¥1,380.50 13912345678', '¥1,380.50 [PHONE]'],
+    ['paid 1,380.50 then 617 555 0112', 'paid 1,380.50 then [PHONE]'],
   ])('%s', (text, masked) => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });
   it('the decimal is a quantity run of its own and the number after it keeps its own groups', () => {
     const runs = findDigitRuns('金额 12.50 139 1234 5678', 1);
     expect(runs.map((r) => [r.digits, r.quantity, r.groups])).toEqual([['1250', true, [4]], ['13912345678', false, [3, 4, 4]]]);
+    expect(findDigitRuns('共 1,234,567.89 元', 1).map((r) => [r.digits, r.quantity, r.start])).toEqual([['123456789', true, 2]]);
   });
 });
 
