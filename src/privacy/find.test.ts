@@ -357,8 +357,12 @@ describe('a number beside a date, an amount, a count or a time with only a space
     // a year or a time before it, written or read digit by digit
     ['2026 139 1234 5678', '2026 [PHONE]'],
     ['一四三零 幺三九幺二三四五六七八', '一四三零 [手机号]'],
-    ['电话 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', '电话 1 4 3 0 [手机号]'],
-    ['at 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', 'at 1 4 3 0 [PHONE]'],
+    ['我们 2 0 3 0 1 3 9 1 2 3 4 5 6 7 8', '我们 2 0 3 0 [手机号]'],
+    ['1 3 9 1 2 3 4 5 6 7 8 3 0', '[PHONE] 3 0'],
+    // … but 14301391234 is a mobile's shape too: read digit by digit, either reading may be the true one, and both
+    // are masked rather than leave the mobile's last four digits readable under the other
+    ['电话 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', '电话 [手机号]'],
+    ['at 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', 'at [PHONE]'],
     ['at three one five one three nine one two three four five six seven eight', 'at three one five [PHONE]'],
     // an amount after its cue: the amount stays readable, the mobile written after it is masked
     ['金额 199 13912345678', '金额 199 [手机号]'],

@@ -339,7 +339,7 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   // when the first is a number too (both whole numbers). A part that passes only by chance (Luhn, any ten digits
   // that look like a US number) does not. The cut is where the plainest part is; each side is then judged on its own.
   const cued = CUE_BEFORE.some((re) => re.test(before));
-  let cut: { k: number; score: number } | null = null;
+  const cuts: Array<{ k: number; score: number; start: number; end: number; cat: PiiCategory }> = [];
   for (let k = 1; k < n; k++) {
     const leftLen = upTo[k]!;
     const rightLen = total - leftLen;
@@ -353,12 +353,25 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     const rc = rightFits ? judge(right, ctxAt, true) : null;
     const rightOk = rc !== null && startsNumber(right) && (shapeStrength(right.digits) >= 2 || phoneGrouped(right) || (cued && leftOk));
     if (!leftOk && !rightOk) continue;
-    const score = Math.max(leftOk ? shapeStrength(left.digits) + 1 : 0, rightOk ? shapeStrength(right.digits) + 1 : 0);
-    if (!cut || score > cut.score) cut = { k, score };
+    const ls = leftOk ? shapeStrength(left.digits) + 1 : 0;
+    const rs = rightOk ? shapeStrength(right.digits) + 1 : 0;
+    cuts.push({
+      k, score: Math.max(ls, rs),
+      start: leftOk ? left.start : right.start, end: rightOk ? right.end : left.end, cat: ls >= rs ? lc! : rc!,
+    });
   }
-  if (!cut) return;
-  classifyRun(text, subRun(run, 0, cut.k), han, opts, out, ctxAt, inherited);
-  classifyRun(text, subRun(run, cut.k, n), han, opts, out, ctxAt, true);
+  if (cuts.length === 0) return;
+  const top = Math.max(...cuts.map((c) => c.score));
+  const plainest = cuts.filter((c) => c.score === top);
+  // read digit by digit, the grouping shows nothing: when two equally plain readings put the number in different
+  // places (1 4 3 0 1 3 9 1 2 3 4 5 6 7 8: a time and a mobile, or a mobile and a count), all of them are masked
+  // rather than leave one reading's digits readable
+  if (plainest.length > 1 && run.groups.every((g) => g === 1) && plainest.some((c) => c.start !== plainest[0]!.start || c.end !== plainest[0]!.end)) {
+    out.push({ category: plainest[0]!.cat, start: Math.min(...plainest.map((c) => c.start)), end: Math.max(...plainest.map((c) => c.end)) });
+    return;
+  }
+  classifyRun(text, subRun(run, 0, plainest[0]!.k), han, opts, out, ctxAt, inherited);
+  classifyRun(text, subRun(run, plainest[0]!.k, n), han, opts, out, ctxAt, true);
 }
 
 const CUE_BEFORE = [PHONE_CUE, CARD_CUE, ID_CUE, SSN_CUE];
