@@ -358,11 +358,21 @@ describe('a number beside a date, an amount, a count or a time with only a space
     ['2026 139 1234 5678', '2026 [PHONE]'],
     ['一四三零 幺三九幺二三四五六七八', '一四三零 [手机号]'],
     ['我们 2 0 3 0 1 3 9 1 2 3 4 5 6 7 8', '我们 2 0 3 0 [手机号]'],
-    ['1 3 9 1 2 3 4 5 6 7 8 3 0', '[PHONE] 3 0'],
-    // … but 14301391234 is a mobile's shape too: read digit by digit, either reading may be the true one, and both
-    // are masked rather than leave the mobile's last four digits readable under the other
+    // 14301391234 is a mobile's shape too, but 5678 after it would be nothing: 1430 is the time …
+    ['at 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', 'at 1 4 3 0 [PHONE]'],
+    // … unless a phone cue is right before: then either reading may be the true one, and the whole run is masked
+    // rather than leave the last four digits of one of them readable
     ['电话 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', '电话 [手机号]'],
-    ['at 1 4 3 0 1 3 9 1 2 3 4 5 6 7 8', 'at [PHONE]'],
+    // a mobile read digit by digit and a count: with its unit after it, or under the cue before the mobile
+    ['1 3 9 1 2 3 4 5 6 7 8 3 0号', '[手机号] 3 0号'],
+    ['手机 1 3 9 1 2 3 4 5 6 7 8 3 0', '手机 [手机号] 3 0'],
+    // a mobile after an address said without a cue, and one said again after a false start
+    ['好的 桃园路八十八号三栋五零二 一五九三三零二七七四一 我给您登记保修', '好的 桃园路八十八号三栋五零二 [手机号] 我给您登记保修'],
+    ['手机号 一三八 呃 一三八 零五七一 二二六四', '手机号 一三八 呃 [手机号]'],
+    // an ID number right after its cue, not said in full or of the old 15-digit kind
+    ['我叫曹桂兰 身份证是 三七零二 八三 零六一八 二二四', '我叫曹桂兰 身份证是 [身份证号]'],
+    ['身份证号是500103198807……', '身份证号是[身份证号]……'],
+    ['身份证 370283490618224', '身份证 [身份证号]'],
     ['at three one five one three nine one two three four five six seven eight', 'at three one five [PHONE]'],
     // an amount after its cue: the amount stays readable, the mobile written after it is masked
     ['金额 199 13912345678', '金额 199 [手机号]'],
@@ -378,6 +388,17 @@ describe('a number beside a date, an amount, a count or a time with only a space
     // digits without a cue, read one by one: any ten of them may look like a US number, which proves nothing
     ['1 2 3 4 5 6 7 8 9 0 1 2'],
     ['2024 0501 1234 5678 90'],
+    // one long number read digit by digit or in groups of its own (an IMEI, a tracking, ticket or account number):
+    // ten or eleven of its digits may look like a phone number by chance, and it is not cut there
+    ['Hang on. It\'s 3 5 2 0 9 9 1 1 4 7 8 2 0 6 3.'],
+    ['SF 1 4 7 2 0 3 3 6 8 9 5 1 0'],
+    ['J D 2 0 2 4 1 1 0 2 7 7 6 3'],
+    ['单号 七五三 零八八 二一四 六六九 零二'],
+    ['七五三 零八八 二一四 六六九 零二'],
+    ['票号是 八 八 零 二 一 四 三 九 七 五 零 六 六'],
+    ['four five one nine zero zero three two seven seven one eight six six four one'],
+    ['eight nine zero one two six zero three one one four eight eight two two seven six five four one'],
+    ['八 零 零 三 一 二 一 四 五 五 一 二'],
     // the company's service line is not cut into a local number
     ['客服热线 400-820-8820'],
     ['我们的客服电话是 四零零 幺零零 八八八八'],

@@ -71,6 +71,8 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   if (inherited && COMPACT_DATE.test(d)) return null;
   if (/X$/.test(d)) return n === 18 && (idCardValid(d) || ID_CUE.test(before)) ? 'id_card' : null;
   if (n === 18 && (idCardValid(d) || ID_CUE.test(before))) return 'id_card';
+  // an ID number right after its cue, of the old 15-digit kind or not said in full (身份证是 三七零二 八三 零六一八 二二四)
+  if (n >= 12 && n < 18 && ID_CUE.test(before) && !CARD_CUE.test(before)) return 'id_card';
   // +86 and a mobile: 13 digits that may pass Luhn by chance (one in ten) are still a phone, unless a card cue says otherwise
   if (n === 13 && /^861[3-9]/.test(d) && !CARD_CUE.test(before)) return 'mobile';
   if (n >= 13 && n <= 19 && (luhnValid(d) || CARD_CUE.test(before))) return 'bank_card';
@@ -332,13 +334,28 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     return;
   }
   // then plain gaps (a space, a dash) between a number and what was said right before or after it: two whole numbers
-  // (电话 5551234 5559876), a number and a date, a count or a time (电话 5551234 20261130; 手机 139 1234 5678 30号;
-  // 2026 139 1234 5678; a time read digit by digit, at 1 4 3 0 1 3 9…). A part counts when its digits say what it is
-  // (a mobile, a valid ID, a landline with its area code), when it is grouped as a phone number (617 555 0112), or
-  // when it is the first part and a phone, card, ID or SSN cue is right before it; a later part under that cue only
-  // when the first is a number too (both whole numbers). A part that passes only by chance (Luhn, any ten digits
-  // that look like a US number) does not. The cut is where the plainest part is; each side is then judged on its own.
+  // (电话 5551234 5559876), a number and a date, a year, a count or a time (电话 5551234 20261130; 手机 139 1234 5678
+  // 30号; 2026 139 1234 5678; 桃园路八十八号三栋五零二 一五九…). A part is cut off when
+  // - both parts are whole numbers, each personal data (under the cue before the run, as a list's items are); or
+  // - the part is written as one block or grouped as a phone number (138 1234 5678, 617 555 0112, 010 6234 5678) and
+  //   its digits say what it is (a mobile, a valid ID, a landline with its area code), or it is the first part and a
+  //   phone, card, ID or SSN cue is right before it; or
+  // - read digit by digit, the part is a mobile or a valid ID by its digits and the rest is plainly something else:
+  //   a year or a time before it (at 1 4 3 0 1 3 9…), a date, or a count with its unit after it; or the part is the
+  //   first and a cue is right before it (手机 1 3 9 1 2 3 4 5 6 7 8 3 0).
+  // Not otherwise: a long number read digit by digit or in groups of its own (an IMEI, a card, a tracking number: 3 5
+  // 2 0 9 9 1 1 4 7 8 2 0 6 3, 七五三 零八八 二一四 六六九 零二) is one number, and any ten or eleven digits of it may look
+  // like a phone number by chance. The cut is where the plainest part is; each side is then judged on its own.
   const cued = CUE_BEFORE.some((re) => re.test(before));
+  const partOk = (part: DigitRun, rest: DigitRun, isLeft: boolean, cat: PiiCategory | null): boolean => {
+    if (!cat || (!isLeft && !startsNumber(part))) return false;
+    if (part.groups.length === 1 || phoneGrouped(part) || landlineGrouped(part)) return shapeStrength(part.digits) >= 2 || phoneGrouped(part) || (isLeft && cued);
+    if (!part.groups.every((g) => g === 1)) return false;
+    if (shapeStrength(part.digits) < 3) return false;
+    const r = rest.digits;
+    if (COMPACT_DATE.test(r) || (isLeft && cued)) return true;
+    return isLeft ? unitAfter : /^(?:19|20)\d{2}$/.test(r) || clockTime(r);
+  };
   const cuts: Array<{ k: number; score: number; start: number; end: number; cat: PiiCategory }> = [];
   for (let k = 1; k < n; k++) {
     const leftLen = upTo[k]!;
@@ -349,9 +366,10 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     const left = subRun(run, 0, k);
     const right = subRun(run, k, n);
     const lc = leftFits ? judge(left, ctxAt) : null;
-    const leftOk = lc !== null && (shapeStrength(left.digits) >= 2 || phoneGrouped(left) || cued);
     const rc = rightFits ? judge(right, ctxAt, true) : null;
-    const rightOk = rc !== null && startsNumber(right) && (shapeStrength(right.digits) >= 2 || phoneGrouped(right) || (cued && leftOk));
+    const both = lc !== null && rc !== null;
+    const leftOk = both || partOk(left, right, true, lc);
+    const rightOk = both || partOk(right, left, false, rc);
     if (!leftOk && !rightOk) continue;
     const ls = leftOk ? shapeStrength(left.digits) + 1 : 0;
     const rs = rightOk ? shapeStrength(right.digits) + 1 : 0;
@@ -380,6 +398,20 @@ const CUE_BEFORE = [PHONE_CUE, CARD_CUE, ID_CUE, SSN_CUE];
 function phoneGrouped(run: DigitRun): boolean {
   const g = run.groups.join('-');
   return g === '3-3-4' || g === '1-3-3-4' || g === '3-4-4' || g === '2-3-4-4';
+}
+
+/** A time said as three or four digits (930, 1430, 2030): an hour up to 23 and minutes up to 59. */
+function clockTime(d: string): boolean {
+  if (!/^\d{3,4}$/.test(d)) return false;
+  const h = Number(d.slice(0, d.length - 2));
+  return h <= 23 && Number(d.slice(-2)) <= 59;
+}
+
+/** Grouped as a landline with its area code: 010 6234 5678, 0755 2687 1234, 021-64321876. */
+function landlineGrouped(run: DigitRun): boolean {
+  const [area, ...rest] = run.groups;
+  const local = rest.reduce((a, g) => a + g, 0);
+  return (area === 3 || area === 4) && run.digits[0] === '0' && rest.length > 0 && rest.every((g) => g >= 3) && local >= 7 && local <= 8;
 }
 
 /**

@@ -61,6 +61,8 @@ describe('a number said across two segments of one speaker', () => {
   it.each([
     // a long pause: two things said, not one number
     [[['customer', 0, 2, 'my number is 555'], ['customer', 12.5, 14, '1234 thanks']]],
+    // an answer to another question is another number: 卡号后四位, then 身份证后六位
+    [[['agent', 9.5, 11.9, '请您报一下卡号后四位。'], ['customer', 12.3, 13.0, '7713。'], ['agent', 13.5, 15.0, '身份证后六位呢？'], ['customer', 15.8, 16.9, '020918。']]],
     // another speaker's segment is not the rest of the number
     [[['agent', 0, 2, '您的手机号是139'], ['customer', 2.5, 4, '1234 5678']]],
     // what the cue says holds across the cut; counts and times stay readable

@@ -84,16 +84,28 @@ const SPLIT_GAP_S = 3;
 // what may stand between a segment's last digit and its end, or before the next one's first: punctuation, hesitations
 const EDGE = /^(?:[\s\p{P}+＋嗯呃额啊]|\b(?:uh|um|er|erm)\b)*$/iu;
 
+// a quick test before the digit runs of a segment are read: its last or first word (punctuation aside) may be a digit
+const DIGIT_CHARS = new Set([...'0123456789０１２３４５６７８９零〇洞一幺壹二两贰三叁四肆五伍六陆七拐柒八捌九勾玖嗯呃额啊']);
+const DIGIT_WORDS = new Set(['zero', 'oh', 'o', 'nought', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'niner', 'uh', 'um', 'er', 'erm']);
+function digitAtEdge(text: string, end: boolean): boolean {
+  const m = end ? /([A-Za-z]+|[^\s\p{P}])[\s\p{P}]*$/u.exec(text) : /^[\s\p{P}+＋]*([A-Za-z]+|[^\s\p{P}])/u.exec(text);
+  if (!m) return false;
+  const w = m[1]!;
+  return w.length === 1 && !/[A-Za-z]/.test(w) ? DIGIT_CHARS.has(w) : DIGIT_WORDS.has(w.toLowerCase());
+}
+
 /**
  * The personal-data spans of each segment (offsets in that segment's text), with the numbers a speaker said across
  * consecutive segments of their own (ASR cut "我的手机号是139" | "1234 5678" at a pause): a segment that ends with a
  * digit and the speaker's next one, at most SPLIT_GAP_S later, that begins with one are read as one text, and a span
  * that crosses from one into the next is masked in each, as the category of the whole. The other side may speak
- * in between (嗯, 好的). Spans within one segment are those of the segment read on its own.
+ * in between with a backchannel (嗯, 好的), not with a turn of their own. Spans within one segment are those of the
+ * segment read on its own.
  */
 export function segmentsPii(segs: readonly SegmentText[], opts: PiiOptions = {}): PiiSpan[][] {
   const out = segs.map((s) => findPii(s.text, opts));
   const edges = segs.map((s) => {
+    if (!digitAtEdge(s.text, true) && !digitAtEdge(s.text, false)) return { first: -1, last: -1 };
     const runs = findDigitRuns(s.text, 1);
     const first = runs[0];
     const last = runs[runs.length - 1];
@@ -102,8 +114,13 @@ export function segmentsPii(segs: readonly SegmentText[], opts: PiiOptions = {})
       last: last && EDGE.test(s.text.slice(last.end)) ? last.end : -1,
     };
   });
+  // the speaker's next segment, if what the other side said in between is only a backchannel (嗯, 好的, ok, uh huh):
+  // after a question (身份证后六位呢？) the next answer is another number
   const nextOfSpeaker = (i: number): number => {
-    for (let j = i + 1; j < segs.length; j++) if (segs[j]!.speaker === segs[i]!.speaker) return j;
+    for (let j = i + 1; j < segs.length; j++) {
+      if (segs[j]!.speaker === segs[i]!.speaker) return j;
+      if (!backchannel(segs[j]!.text)) return -1;
+    }
     return -1;
   };
   const member = new Set<number>();
@@ -145,6 +162,13 @@ export function segmentsPii(segs: readonly SegmentText[], opts: PiiOptions = {})
     }
   }
   return out;
+}
+
+/** What a listener says to show they are following, not a turn of their own: at most four characters or two words, no digit. */
+function backchannel(text: string): boolean {
+  const t = text.replace(/[\s\p{P}]+/gu, ' ').trim();
+  if (/[0-9０-９]/.test(t)) return false;
+  return [...t.replace(/\s/g, '')].length <= 4 || (t.split(' ').length <= 2 && t.length <= 12 && !/\p{Script=Han}/u.test(t));
 }
 
 /** Every personal-data span in the transcript, in time order; a number said across segments has a finding in each. */
