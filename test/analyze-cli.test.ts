@@ -3,8 +3,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegErrorReason } from '../src/audio/ffmpeg.js';
 import { ffmpegPath } from '../src/audio/tools.js';
 import { openStore } from '../src/store/index.js';
 import { buildCall } from './support/callgen.js';
@@ -99,6 +101,11 @@ beforeAll(async () => {
   copyFileSync(join(calls, 'pcm.wav'), join(bad, 'truncated-header.wav'));
   truncateSync(join(bad, 'truncated-header.wav'), 30);
   await ff(['-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=5', '-t', '2', '-an', '-c:v', 'mpeg4', join(bad, 'video-only.mp4')]);
+  // a FLAC whose frames are damaged after its header: ffmpeg reads the header, then fails frame after frame
+  await ff(['-i', master, '-c:a', 'flac', join(bad, 'garbled.flac')]);
+  const flac = readFileSync(join(bad, 'garbled.flac'));
+  for (let i = 20000; i < flac.length; i += 97) flac[i] = (flac[i]! * 31 + 7) & 255;
+  writeFileSync(join(bad, 'garbled.flac'), flac);
   // PostgreSQL: a fresh database for this file
   const admin = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();
@@ -181,6 +188,9 @@ describe('callqa analyze', () => {
       'truncated-header.wav': /not a readable audio file|cannot decode|no audio/,
       'video-only.mp4': /no audio stream/,
       'no-such-file.wav': /no such file/,
+      // the cause, not ffmpeg's last line ("Last message repeated 1 times", the muxer's "non monotonically
+      // increasing dts" after the bad frames) nor its "[flac @ 0x…]" prefix
+      'garbled.flac': /: cannot decode audio: Error while decoding stream #0:0: Invalid data found when processing input$/,
     };
     for (const [name, re] of Object.entries(expectations)) {
       const c = byName.get(name);
@@ -192,11 +202,60 @@ describe('callqa analyze', () => {
     // nothing of the bad files reached the database
     const store = await openStore({ dataDir });
     try {
-      const recs = await store.db.select().from((await import('../src/store/schema.js')).recordings);
-      expect(recs.map((x) => x.fileName.split('/').pop())).toEqual(['pcm.wav']);
+      const schema = await import('../src/store/schema.js');
+      const recs = await store.db.select().from(schema.recordings);
+      // a file ffprobe could read (garbled.flac fails later, in the audio stage) keeps its recording record
+      // and the failed run saying where and why; the rest were refused before anything was recorded
+      expect(recs.map((x) => x.fileName.split('/').pop()).sort()).toEqual(['garbled.flac', 'pcm.wav']);
+      const garbled = recs.find((x) => x.fileName.endsWith('garbled.flac'))!;
+      const runs = await store.db.select().from(schema.analysisRuns).where(eq(schema.analysisRuns.recordingId, garbled.id));
+      expect(runs.map((x) => [x.status, x.stage])).toEqual([['failed', 'audio']]);
+      expect(runs[0]!.error).toMatch(/Error while decoding stream #0:0: Invalid data found/);
+      expect(await store.db.select().from(schema.events).where(eq(schema.events.runId, runs[0]!.id))).toEqual([]);
+      expect(await store.db.select().from(schema.stageOutputs).where(eq(schema.stageOutputs.runId, runs[0]!.id))).toEqual([]);
     } finally {
       await store.close();
     }
+  });
+
+  it("a damaged file's error names the cause with the distribution's ffmpeg too (it ends on the muxer's complaint)", async () => {
+    if (!existsSync('/usr/bin/ffmpeg') || !existsSync('/usr/bin/ffprobe')) return; // .ci/setup.sh installs it
+    const r = await cli(['analyze', '--no-transcribe', '--data', join(work, 'data-garbled'), '--json', '-', join(bad, 'garbled.flac')], {
+      FFMPEG_PATH: '/usr/bin/ffmpeg',
+      FFPROBE_PATH: '/usr/bin/ffprobe',
+    });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.calls[0]?.errors[0]).toMatch(/garbled\.flac: cannot decode audio: Error while decoding stream #0:0: Invalid data found when processing input$/);
+    expect(r.stderr).not.toMatch(/monoton|Last message repeated|@ 0x/);
+  });
+
+  it('the reason for a failed decode is the cause ffmpeg printed, not its bookkeeping (stderr of real runs on garbled.flac)', () => {
+    // whether ffmpeg's decoder threads repeat a message back to back (and it folds the repeat into "Last message
+    // repeated") varies from run to run, so the end of stderr is pinned here as two real runs printed it
+    const installer = [
+      '[flac @ 0x1db742c0] invalid coding type',
+      '[flac @ 0x1db742c0] decode_frame() failed',
+      '[flac @ 0x1db46440] invalid subframe padding',
+      '[flac @ 0x1db46440] decode_frame() failed',
+      'Error while decoding stream #0:0: Invalid data found when processing input',
+      '    Last message repeated 1 times',
+      '',
+    ].join('\n');
+    const debian = [
+      '[flac @ 0x559e40323340] invalid subframe padding',
+      '[flac @ 0x559e40323340] decode_frame() failed',
+      'Error while decoding stream #0:0: Invalid data found when processing input',
+      '[s16le @ 0x559e4031eb40] Application provided invalid, non monotonically increasing dts to muxer in stream 0: 199872 >= 199872',
+      '',
+    ].join('\n');
+    for (const stderr of [installer, debian]) {
+      expect(ffmpegErrorReason(stderr, '/calls/x.flac')).toBe('Error while decoding stream #0:0: Invalid data found when processing input');
+    }
+    // the input's own path (with a space in it) is not repeated; the context prefix goes
+    const withPath = `[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0] moov atom not found\nfile:${join(work, 'a b.m4a')}: Invalid data found when processing input\n`;
+    expect(ffmpegErrorReason(withPath, join(work, 'a b.m4a'))).toBe('Invalid data found when processing input');
+    expect(ffmpegErrorReason('', '/calls/x.flac')).toBe('unknown error');
   });
 
   it('a folder of thousands of files: walks it, skips what is not audio by name, reports every recording', async () => {

@@ -138,7 +138,7 @@ export function decodePcm(path: string, displayName: string, opts: DecodeOptions
       if (opts.signal?.aborted) return reject(new Error('aborted'));
       const tail = stderrTail || `exit ${code ?? signal}`;
       if (code !== null && /Invalid data|could not find codec|Error while decoding|End of file|moov atom|Invalid argument|No such file|does not contain any stream|matches no streams|Decoder.*not found/i.test(tail)) {
-        reject(new InputError(displayName, `cannot decode audio: ${lastLine(tail)}`));
+        reject(new InputError(displayName, `cannot decode audio: ${ffmpegErrorReason(tail, path)}`));
       } else {
         reject(new ToolError('ffmpeg', code, tail));
       }
@@ -147,7 +147,27 @@ export function decodePcm(path: string, displayName: string, opts: DecodeOptions
   return { stdout: proc.stdout, done };
 }
 
-function lastLine(s: string): string {
-  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
-  return (lines.pop() ?? 'unknown error').replace(/file:\S+:\s*/, '');
+/** ffmpeg's bookkeeping lines: never the reason a file failed. */
+const NOISE_LINE = /^(?:Last message repeated \d+ times?|Conversion failed!?|Exiting normally.*|.*non[ -]?monoton\w* increasing dts.*|.*Error (?:muxing|submitting) a packet.*|.*Error writing trailer.*|.*Task finished with error code.*|.*Terminating thread with return code.*)$/i;
+/** The lines that name what is wrong with the input (preferred over whatever ffmpeg printed last). */
+const CAUSE_LINE = /Invalid data|could not find codec|Error while decoding|End of file|moov atom|Invalid argument|No such file|does not contain any stream|matches no streams|Decoder.*not found|invalid|corrupt|error/i;
+
+/**
+ * One line saying why ffmpeg could not decode a file, from its stderr: the last line that names a cause, without
+ * ffmpeg's bookkeeping ("Last message repeated 1 times", "Conversion failed!", the raw-output muxer's complaint
+ * about timestamps after a corrupt frame), the "[flac @ 0x…]" context prefix or the input's own path (which
+ * the error names already, and which may hold spaces).
+ */
+export function ffmpegErrorReason(stderr: string, inputPath?: string): string {
+  const prefixes = inputPath ? [`${safeInput(inputPath)}: `, `${resolve(inputPath)}: `] : [];
+  const lines = stderr
+    .split('\n')
+    .map((l) => {
+      let t = l.trim().replace(/^\[[^\]]*@ ?(?:0x)?[0-9a-f]+\]\s*/i, '');
+      for (const p of prefixes) if (t.startsWith(p)) t = t.slice(p.length);
+      return t.replace(/file:\S+:\s*/, '');
+    })
+    .filter((l) => l && !NOISE_LINE.test(l));
+  const cause = [...lines].reverse().find((l) => CAUSE_LINE.test(l));
+  return cause ?? lines.pop() ?? 'unknown error';
 }

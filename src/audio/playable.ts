@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { InputError, ToolError } from '../core/errors.js';
-import { decodePcm, safeInput } from './ffmpeg.js';
+import { decodePcm, ffmpegErrorReason, safeInput } from './ffmpeg.js';
 import { PeakAccumulator, type Peaks, type PeakTarget } from './peaks.js';
 import { ffmpegPath } from './tools.js';
 
@@ -82,15 +82,10 @@ export function encodePlayable(
       if (signal?.aborted) return reject(new Error('aborted'));
       const tail = stderrTail || `exit ${code ?? sig}`;
       if (code !== null && /Invalid data|could not find codec|Error while decoding|End of file|moov atom|No such file|does not contain any stream|matches no streams|Decoder.*not found/i.test(tail)) {
-        reject(new InputError(displayName, `cannot decode audio for playback: ${lastLine(tail)}`));
+        reject(new InputError(displayName, `cannot decode audio for playback: ${ffmpegErrorReason(tail, srcPath)}`));
       } else {
         reject(new ToolError('ffmpeg', code, tail));
       }
     });
   });
-}
-
-function lastLine(s: string): string {
-  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
-  return (lines.pop() ?? 'unknown error').replace(/file:\S+:\s*/, '');
 }
