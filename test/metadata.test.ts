@@ -51,6 +51,17 @@ describe('call metadata', () => {
     expect(JSON.stringify([...m.values()])).not.toContain('13800135678');
   });
 
+  it('reads a Taiwan or Hong Kong export: Traditional Chinese and any case in the fixed vocabularies', async () => {
+    const csv = write(
+      'tw.csv',
+      '\ufefffile,direction,hung_up_by\r\n' + 'a.wav,呼入,客戶\r\n' + 'b.wav,OUTBOUND,用戶\r\n' + 'c.wav,外呼,Agent\r\n',
+    );
+    const m = await loadManifest(csv);
+    expect(m.get('a.wav')).toEqual({ direction: 'inbound', hungUpBy: 'customer' });
+    expect(m.get('b.wav')).toEqual({ direction: 'outbound', hungUpBy: 'customer' });
+    expect(m.get('c.wav')).toEqual({ direction: 'outbound', hungUpBy: 'agent' });
+  });
+
   it.each([
     ['no file column', 'agent_id\nA1\n', /no "file" column/],
     ['bad number', 'file,ring_sec\na.wav,abc\n', /line 2: invalid call metadata: ringSec: expected a number >= 0, got "abc"/],

@@ -59,6 +59,19 @@ describe('JSON sidecar', () => {
     expect(t.segments[0].end).toBe(10);
   });
 
+  it("reads a platform's own spellings: a BCP 47 language tag, speakers in any case or as Chinese labels, Traditional too", () => {
+    const seg = (speaker: string) => ({ speaker, start: 0, end: 1, text: '好的' });
+    for (const [language, want] of [['zh-TW', 'zh'], ['zh-Hant-HK', 'zh'], ['zh_CN', 'zh'], ['cmn-Hans-CN', 'zh'], ['ZH', 'zh'], ['en-US', 'en'], ['EN-gb', 'en']]) {
+      expect(parseJsonSidecar(JSON.stringify({ language, segments: [] }), 'f.json').language, language).toBe(want);
+    }
+    const speakers = ['Agent', 'CUSTOMER', '坐席', '座席', '客服', '客户', '客戶', '用戶'];
+    const t = parseJsonSidecar(JSON.stringify({ language: 'zh-TW', segments: speakers.map(seg) }), 'f.json');
+    expect(t.segments.map((x) => x.speaker)).toEqual(['agent', 'customer', 'agent', 'agent', 'agent', 'customer', 'customer', 'customer']);
+    for (const language of ['fr', 'zh TW', 'yue-HK', '']) {
+      expectInputError(() => parseJsonSidecar(JSON.stringify({ language, segments: [] }), 'f.json'), 'f.json: ', 'language: must be "zh" or "en"');
+    }
+  });
+
   const bad: [string, string, (string | RegExp)[]][] = [
     ['not JSON', '{"language": "zh", "segments": [', ['not valid JSON']],
     ['missing segments', '{"language": "zh"}', ['segments']],
@@ -166,6 +179,18 @@ describe('WebVTT sidecar', () => {
     expect(t.segments[1]).toMatchObject({ speaker: 'customer', start: 3.2, end: 5, text: '我想查一下 我的账单 & 积分' });
     expect(t.segments[2]).toMatchObject({ speaker: 'agent', start: 3600, end: 3601, text: '好的' });
     expect(t.segments[3]).toMatchObject({ speaker: 'customer', start: 3600, text: '谢谢' });
+  });
+
+  it('Traditional Chinese voice labels (a Taiwan platform writes <v 客戶>) are the same speakers', () => {
+    const t = parseVttSidecar(
+      '\ufeffWEBVTT\r\n\r\n00:00.600 --> 00:05.900\r\n<v 坐席>您好，很高興為您服務\r\n\r\n00:07.100 --> 00:07.700\r\n<v 客戶>你好\r\n\r\n00:08.000 --> 00:09.000\r\n<v 用戶>我想查帳單\r\n',
+      'f.vtt',
+    );
+    expect(t.segments.map((x) => [x.speaker, x.text])).toEqual([
+      ['agent', '您好，很高興為您服務'],
+      ['customer', '你好'],
+      ['customer', '我想查帳單'],
+    ]);
   });
 
   it('<v constructor> (a name on Object.prototype) is an unknown speaker', () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
 import { InputError } from '../core/errors.js';
 import { jsonSyntaxError } from '../core/json-error.js';
+import { toSimplifiedChinese } from '../core/normalise.js';
 import { decodeUtf8 } from '../core/text-file.js';
 import type { CallMetadata } from '../core/types.js';
 
@@ -72,9 +73,11 @@ function setField(o: Record<string, unknown>, k: string, v: unknown): void {
   Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
+/** A value from a fixed vocabulary: case-insensitive, Traditional Chinese read as Simplified (客戶 as 客户). */
 const mapped = <T extends string>(table: Record<string, T>, what: string) =>
   z.string().transform((v, ctx) => {
-    const r = own(table, v.trim().toLowerCase()) ?? own(table, v.trim());
+    const key = toSimplifiedChinese(v.normalize('NFKC').trim().toLowerCase());
+    const r = own(table, key);
     if (!r) {
       ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${JSON.stringify(v)}` });
       return z.NEVER;

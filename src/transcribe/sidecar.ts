@@ -6,7 +6,7 @@ import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
 import { InputError } from '../core/errors.js';
 import { jsonSyntaxError } from '../core/json-error.js';
 import { decodeUtf8 } from '../core/text-file.js';
-import { hasHan, normaliseText } from '../core/normalise.js';
+import { hasHan, normaliseText, toSimplifiedChinese } from '../core/normalise.js';
 import type { Speaker, Transcript, TranscriptEngine, TranscriptSegment } from '../core/types.js';
 
 /**
@@ -90,13 +90,51 @@ export async function loadSidecar(ref: SidecarRef, opts: SidecarOptions = {}): P
   return ref.format === 'json' ? parseJsonSidecar(text, ref.path, opts) : parseVttSidecar(text, ref.path, opts);
 }
 
+/**
+ * Speaker names accepted in a JSON segment's `speaker` and a WebVTT `<v Name>` tag, including common Chinese
+ * vendor labels. Looked up case-insensitively and with Traditional Chinese folded to Simplified, so a Taiwan or
+ * Hong Kong platform's 客戶 / 用戶 is the customer as 客户 / 用户 is.
+ */
+const SPEAKER_NAMES: Record<string, Speaker> = {
+  agent: 'agent',
+  customer: 'customer',
+  坐席: 'agent',
+  座席: 'agent',
+  客服: 'agent',
+  客户: 'customer',
+  用户: 'customer',
+};
+
+/** The speaker a sidecar's name for it means, or undefined. Own keys only: `constructor` is not a speaker. */
+export function speakerOf(name: string): Speaker | undefined {
+  const key = toSimplifiedChinese(name.normalize('NFKC').trim().toLowerCase());
+  return Object.hasOwn(SPEAKER_NAMES, key) ? SPEAKER_NAMES[key] : undefined;
+}
+
+/**
+ * A sidecar's `language`: "zh" or "en", or a BCP 47 tag of either as call platforms write them (zh-TW, zh-Hant-HK,
+ * zh_CN, cmn-Hans-CN, en-US, EN-gb); undefined for anything else.
+ */
+export function sidecarLanguage(tag: string): 'zh' | 'en' | undefined {
+  const m = /^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$/i.exec(tag.trim());
+  const primary = m?.[1]!.toLowerCase();
+  return primary === 'zh' || primary === 'cmn' ? 'zh' : primary === 'en' ? 'en' : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // JSON
 
 const finiteSec = z.number().refine(Number.isFinite, 'must be a finite number of seconds');
 
 const JsonSegmentSchema = z.object({
-  speaker: z.enum(['agent', 'customer'], { error: 'must be "agent" or "customer"' }),
+  speaker: z.string({ error: 'must be "agent" or "customer"' }).transform((v, ctx) => {
+    const speaker = speakerOf(v);
+    if (!speaker) {
+      ctx.addIssue({ code: 'custom', message: 'must be "agent" or "customer"' });
+      return z.NEVER;
+    }
+    return speaker;
+  }),
   start: finiteSec.refine((s) => s >= 0, 'must be >= 0'),
   end: finiteSec,
   text: z.string(),
@@ -105,7 +143,14 @@ const JsonSegmentSchema = z.object({
 });
 
 export const JsonSidecarSchema = z.object({
-  language: z.enum(['zh', 'en'], { error: 'must be "zh" or "en"' }),
+  language: z.string({ error: 'must be "zh" or "en"' }).transform((v, ctx) => {
+    const language = sidecarLanguage(v);
+    if (!language) {
+      ctx.addIssue({ code: 'custom', message: 'must be "zh" or "en" (or a tag of either, such as zh-TW or en-US)' });
+      return z.NEVER;
+    }
+    return language;
+  }),
   segments: z.array(JsonSegmentSchema),
 });
 export type JsonSidecar = z.infer<typeof JsonSidecarSchema>;
@@ -149,14 +194,6 @@ export function parseJsonSidecar(text: string, file: string, opts: SidecarOption
 // ---------------------------------------------------------------------------------------------------------
 // WebVTT
 
-/** Voice names accepted in `<v Name>` tags (case-insensitive), including common Chinese vendor labels. */
-const VOICE_NAMES: Record<string, Speaker> = {
-  agent: 'agent',
-  customer: 'customer',
-  坐席: 'agent',
-  客服: 'agent',
-  客户: 'customer',
-};
 
 const TIMING_RE = /^((?:\d+:)?\d{2}:\d{2}[.,]\d{3})\s+-->\s+((?:\d+:)?\d{2}:\d{2}[.,]\d{3})(?:\s+.*)?$/;
 
@@ -260,8 +297,7 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
         throw new InputError(file, `${where}: text without a <v Agent> or <v Customer> voice tag`);
       }
       // own keys only: <v constructor> is an unknown speaker, not Object (which failed in the database)
-      const voice = sp.voice.toLowerCase();
-      const speaker = Object.hasOwn(VOICE_NAMES, voice) ? VOICE_NAMES[voice] : undefined;
+      const speaker = speakerOf(sp.voice);
       if (!speaker) {
         // the tag is not quoted: call platforms put people's names there (personal data, never in an error)
         throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v 坐席>, <v 客服>, <v 客户>)`);
