@@ -124,6 +124,19 @@ describe('LexiconMatcher (zh)', () => {
     expect(ids('感謝 您的來電！', 'zh')).toEqual(['zh.closing.thanks']);
   });
 
+  it('a phrase written with 账 matches 帳 (Taiwan, Hong Kong: OpenCC makes it 帐) and the 帐 variant, quoted where it stands', () => {
+    const acct = new LexiconMatcher(
+      lexiconsFromTexts({
+        'zh/escalation.yaml': 'version: 1\nlanguage: zh\ncategory: escalation\nentries:\n  - { id: zh.esc.close-account, phrases: [注销账户], source: test }\n',
+      }),
+    );
+    for (const text of ['我要注销账户', '那我要註銷帳戶！', '我要注销帐户', '我要注銷賬戶']) {
+      expect(acct.matchText(text, 'zh').map((h) => h.entry.id), text).toEqual(['zh.esc.close-account']);
+    }
+    const [hit] = acct.matchTranscript([seg('agent', 0, 2, '那我要註銷帳戶！')], { language: 'zh' });
+    expect([...'那我要註銷帳戶！'].slice(hit!.from, hit!.to).join('')).toBe('註銷帳戶');
+  });
+
   it('exceptions from the seed scripts cancel the hit; the plain phrase does not', () => {
     expect(ids('非常抱歉，我听不清楚，请您讲话大声点儿好吗？', 'zh')).toEqual([]);
     expect(ids('非常抱歉，我不太明白您的意思，请您说慢一点儿好吗？', 'zh')).toEqual([]);

@@ -4,13 +4,18 @@
  * filters, any-of, AND, NEAR, masked labels not searchable. Calls are stored through the real repository.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeEvent } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { Speaker, Transcript } from '../src/core/types.js';
 import type { ScorecardDraft } from '../src/score/types.js';
+import { indexTokens, tsvectorLiteral } from '../src/search/tokenize.js';
 import { hitsToCsv, QueryError, searchTranscripts } from '../src/services/search.js';
 import { WatchListService } from '../src/services/watchlist.js';
+import { rowsOf } from '../src/store/call-filter-sql.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { BACKENDS as DB_BACKENDS } from './support/api-env.js';
 
@@ -46,6 +51,12 @@ const CALLS: CallSpec[] = [
   ] },
   { file: 'e-masked.wav', agentId: 'A3', team: 'blue', startedAt: '2026-11-22T10:00:00Z', total: 95, segments: [
     ['customer', 1, 3, '号码[手机号]，卡号[银行卡号]'],
+  ] },
+  // a Taiwan transcript writes 帳單 (OpenCC makes it 帐单), the mainland 账单, hurried Simplified 帐单
+  { file: 'f-bill.wav', agentId: 'A4', team: 'green', startedAt: '2026-11-23T10:00:00Z', total: 95, segments: [
+    ['customer', 1, 3, '我想查詢一下我的帳單'],
+    ['agent', 3.5, 5, '帐单已经发给您了'],
+    ['customer', 5.5, 7, '账单收到了'],
   ] },
 ];
 
@@ -87,6 +98,27 @@ for (const makeBackend of DB_BACKENDS) {
       expect(await find('服务')).toEqual(['a-refund.wav#3.5']);
       expect(await find('投诉')).toEqual(['b-complaint.wav#1']);
       expect(await find('經理')).toEqual(['b-complaint.wav#1', 'b-complaint.wav#4.5']);
+    });
+    it('账单, 帐单 and 帳單 find each other (the account/bill 帳 of Taiwan and Hong Kong, the 帐 variant)', async () => {
+      for (const q of ['账单', '帐单', '帳單', '賬單']) expect(await find(q), q).toEqual(['f-bill.wav#1', 'f-bill.wav#3.5', 'f-bill.wav#5.5']);
+      const hit = (await searchTranscripts(store.db, '账单', {})).hits.find((h) => h.start === 1)!;
+      expect(JSON.stringify(hit)).toContain('帳單');
+    });
+    it('migration 0009 folds what a callqa before the fold stored (norm_text, index tokens with 帐) and indexes it again', async () => {
+      const runId = runOf.get('f-bill.wav')!;
+      const rows = rowsOf<{ idx: number; text: string }>(await store.db.execute(sql`select idx, text from transcript_segments where run_id = ${runId}::uuid order by idx`));
+      // as the old normalisation left them: 帳/帐 became 帐, 账 stayed
+      for (const r of rows) {
+        if (!/[帐帳]/.test(r.text)) continue;
+        const old = indexTokens(r.text).map((t) => ({ ...t, token: t.token.replace(/账/g, '帐') }));
+        await store.db.execute(sql`update segment_search set vector = ${tsvectorLiteral(old)}::tsvector where run_id = ${runId}::uuid and idx = ${r.idx}`);
+        await store.db.execute(sql`update transcript_segments set norm_text = replace(norm_text, '账', '帐') where run_id = ${runId}::uuid and idx = ${r.idx}`);
+      }
+      expect(await find('账单')).toEqual(['f-bill.wav#5.5']); // what an upgraded callqa found before the migration
+      const migration = readFileSync(join(import.meta.dirname, '../src/store/migrations/0009_fold_zhang.sql'), 'utf8');
+      for (const stmt of migration.split('--> statement-breakpoint')) await store.db.execute(sql.raw(stmt));
+      expect(await find('账单')).toEqual(['f-bill.wav#1', 'f-bill.wav#3.5', 'f-bill.wav#5.5']);
+      expect(rowsOf(await store.db.execute(sql`select norm_text from transcript_segments where run_id = ${runId}::uuid and norm_text like '%帐%'`))).toEqual([]);
     });
     it('one Chinese character is found anywhere in a word', async () => {
       expect(await find('退')).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5']);

@@ -200,7 +200,7 @@ function computeSimple(c: number): number {
   if (n.length !== 1 || MARK.test(ch) || MARK.test(n) || isJamo(c)) return -1;
   const nc = n.charCodeAt(0);
   if (isJamo(nc) || nc === 0x3a3 || isOpenccChangeable(nc)) return -1;
-  const l = n.toLowerCase();
+  const l = foldVariants(n).toLowerCase();
   if (l.length !== 1) return -1;
   const m = l.charCodeAt(0);
   return m >= 0xd800 && m <= 0xdfff ? -1 : m;
@@ -219,6 +219,17 @@ function becomesSpace(m: number): boolean {
     spaceTable[m] = v = PUNCT_ONE.test(ch) || SPACE_ONE.test(ch) ? 2 : 1;
   }
   return v === 2;
+}
+
+/**
+ * Simplified variants that OpenCC's Traditional -> Simplified leaves apart but that mean the same in a call: 帳 (the
+ * Taiwan and Hong Kong account, bill: 帳單, 帳戶, 帳號) becomes 帐, while mainland text and the lexicons write 账
+ * (账单, 账户, 账号), and older or hurried Simplified text writes 帐 too. Folded to the one form, so a search for
+ * 账单 finds 帳單 and a lexicon phrase with 账 matches either. One character for one, so positions do not move.
+ */
+const VARIANTS = /帐/g;
+export function foldVariants(s: string): string {
+  return s.includes('帐') ? s.replace(VARIANTS, '账') : s;
 }
 
 let textBuf = new Uint16Array(256);
@@ -246,7 +257,7 @@ export function normaliseText(raw: string): string {
   }
   if (simple) return w <= 2048 ? String.fromCharCode.apply(null, textBuf.subarray(0, w) as unknown as number[]) : utf16.decode(textBuf.subarray(0, w));
   let s = raw.normalize('NFKC');
-  s = toSimplifiedChinese(s);
+  s = foldVariants(toSimplifiedChinese(s));
   s = s.toLowerCase();
   s = s.replace(PUNCT, ' ');
   return s.replace(/\s+/g, ' ').trim();

@@ -4,7 +4,7 @@
 import { Metaphone } from 'natural/lib/natural/phonetics/index.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { pinyin } from 'pinyin-pro';
-import { simpleUnit, toSimplifiedChinese } from '../core/normalise.js';
+import { foldVariants, simpleUnit, toSimplifiedChinese } from '../core/normalise.js';
 import { countHan, countLatinWords } from '../core/text-count.js';
 
 /**
@@ -74,14 +74,15 @@ function classify(ch: string): number {
 }
 
 /**
- * NFKC, Traditional -> Simplified (only when the text holds a character OpenCC would change), lower case: the
+ * NFKC, Traditional -> Simplified (only when the text holds a character OpenCC would change) with its variants
+ * folded (帐 -> 账, core/normalise.ts foldVariants), lower case: the
  * normalisation of core/normalise.ts; punctuation and spacing are read by the scanners below from the table.
  */
 export function normaliseChars(raw: string): string {
   // an utterance matched in both languages (code-switched) is normalised once, not once per language
   if (raw === lastRaw) return lastNorm;
   let s = raw.normalize('NFKC');
-  if (HAN.test(s)) s = toSimplifiedChinese(s);
+  if (HAN.test(s)) s = foldVariants(toSimplifiedChinese(s));
   lastRaw = raw;
   return (lastNorm = s.toLowerCase());
 }

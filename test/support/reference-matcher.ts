@@ -32,7 +32,8 @@ const cls = (ch: string): Cls => (PAUSE_PUNCT.test(ch) ? 'pause' : PUNCT.test(ch
 
 export function referenceNormalise(raw: string): string {
   let s = raw.normalize('NFKC');
-  if (HAN_SCRIPT.test(s)) s = toSimplified(s);
+  // 帐 and 账 are one character to matching (core/normalise.ts foldVariants)
+  if (HAN_SCRIPT.test(s)) s = toSimplified(s).replace(/帐/g, '账');
   return s.toLowerCase();
 }
 
