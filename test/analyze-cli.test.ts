@@ -258,6 +258,32 @@ describe('callqa analyze', () => {
     expect(ffmpegErrorReason('', '/calls/x.flac')).toBe('unknown error');
   });
 
+  it('--manifest from a spreadsheet: BOM, CRLF, quoted cells, an unknown column, Traditional labels; a row naming no file is one warning', async () => {
+    const dir = join(work, 'manifest');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(calls, 'pcm.wav'), join(dir, 'a call.wav'));
+    copyFileSync(join(calls, 'call.flac'), join(dir, '通话.flac'));
+    const csv = join(dir, 'calls.csv');
+    writeFileSync(
+      csv,
+      '\ufefffile,agent_id,team,direction,hung_up_by,customer_number,notes\r\n' +
+        '"a call.wav",A001,"Team ""North"", Taipei",呼入,客戶,+886 912 345 678,"free text, with a comma"\r\n' +
+        '通话.flac,A002,South,OUTBOUND,Agent,,\r\n' +
+        'mising.wav,A003,South,inbound,,,\r\n',
+    );
+    const r = await cli(['analyze', '--no-transcribe', '--jobs', '1', '--data', join(work, 'data-manifest'), '--manifest', csv, '--json', '-', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { calls: { file: string; metadata: Record<string, unknown> }[] };
+    const md = new Map(report.calls.map((c) => [c.file.split('/').pop()!, c.metadata]));
+    expect(md.get('a call.wav')).toEqual({
+      agentId: 'A001', team: 'Team "North", Taipei', direction: 'inbound', hungUpBy: 'customer',
+      customerNumberMasked: '********5678', notes: 'free text, with a comma',
+    });
+    expect(md.get('通话.flac')).toEqual({ agentId: 'A002', team: 'South', direction: 'outbound', hungUpBy: 'agent' });
+    expect(r.stderr.split('\n').filter((l) => l.includes('mising.wav'))).toEqual([`warning: ${csv}: mising.wav: no such file (the row's metadata is not used)`]);
+    expect(r.stdout + r.stderr).not.toContain('912 345');
+  });
+
   it('a folder of thousands of files: walks it, skips what is not audio by name, reports every recording', async () => {
     const big = join(work, 'big');
     mkdirSync(join(big, 'nested', 'deeper'), { recursive: true });

@@ -15,7 +15,7 @@ import type { RunOptions } from '../pipeline/stage.js';
 import { openData, type Store } from './data.js';
 import { createProgress } from './progress.js';
 import { programChoiceOf, programChoiceOption } from './program-filter.js';
-import { loadMetadataFor, prepareMetadataSource, type MetadataSource } from './metadata-source.js';
+import { loadMetadataFor, missingManifestFiles, prepareMetadataSource, type MetadataSource } from './metadata-source.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -163,6 +163,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   let store: Store;
   try {
     for await (const f of discover(paths, { onSkip: (p, why) => progress.log(`skipped ${p}: ${why}`) })) found.push(f);
+    for (const line of missingManifestFiles(metaSource)) progress.log(`warning: ${line}`);
     // --jobs: calls in parallel, their stages on worker threads; this thread stays the database's one writer
     // (every repository call queued behind the previous one) and records calls in the order found. The
     // workers get the lexicons this thread loaded (no YAML parsed again per thread).

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, relative } from 'node:path';
 import type { CallMetadata } from '../core/types.js';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { loadCallMetadata, loadManifest, parseCallMetadata } from '../pipeline/metadata.js';
@@ -32,4 +34,18 @@ export async function prepareMetadataSource(src: MetadataSource): Promise<Metada
 /** Manifest < `<recording>.meta.json` sidecar < --meta flags. */
 export async function loadMetadataFor(recordingPath: string, src: MetadataSource): Promise<CallMetadata> {
   return loadCallMetadata(recordingPath, { manifest: src.manifest, overrides: src.overrides as Partial<CallMetadata> });
+}
+
+/**
+ * Manifest rows whose recording does not exist (a typo in the file column, a recording not copied over): their
+ * metadata can never be used, and the call it was meant for, if analysed under another name, gets none. One line
+ * each (at most `max`, then how many more), naming the manifest and the file as the row wrote it.
+ */
+export function missingManifestFiles(src: MetadataSource, max = 10): string[] {
+  if (!src.manifest || !src.manifestPath) return [];
+  const base = dirname(src.manifestPath);
+  const missing = [...src.manifest.keys()].filter((k) => isAbsolute(k) && !existsSync(k));
+  const lines = missing.slice(0, max).map((k) => `${src.manifestPath}: ${relative(base, k)}: no such file (the row's metadata is not used)`);
+  if (missing.length > max) lines.push(`${src.manifestPath}: and ${missing.length - max} more rows naming files that do not exist`);
+  return lines;
 }
