@@ -199,6 +199,9 @@ describe('callqa analyze', () => {
       expect(c?.errors[0], name).toContain(name);
       expect(r.stderr).toContain(name);
     }
+    // the progress line names the file once: "[3/9] …/empty.wav: failed: empty file (0 bytes)"
+    expect(r.stderr).toMatch(new RegExp(`\\] ${join(bad, 'empty.wav').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: failed: empty file \\(0 bytes\\)`));
+    expect(r.stderr.split('\n').filter((l) => /\] .*: failed: /.test(l) && l.split(bad).length > 2)).toEqual([]);
     // nothing of the bad files reached the database
     const store = await openStore({ dataDir });
     try {

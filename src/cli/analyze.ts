@@ -218,6 +218,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   try {
     if (opts.json) report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
     const handles = new Map<number, ReturnType<typeof progress.file>>();
+    const names = new Map<number, string>();
     await analyzeBatch(found, {
       // twice as many calls in flight as worker threads: while one call waits for this thread's database
       // writes, the worker runs the next one's stages
@@ -236,15 +237,20 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       onStart: (i, total, name) => {
         const fp = progress.file(i, total, name);
         handles.set(i, fp);
+        names.set(i, name);
         return (stage, fraction) => fp.stage(stage, fraction);
       },
       onFinish: (i, r) => {
         const fp = handles.get(i);
+        const name = names.get(i) ?? '';
         handles.delete(i);
+        names.delete(i);
+        // the progress line already starts with the file: its error says it once, not twice
+        const failed = (msg: string) => `failed: ${name && msg.startsWith(`${name}: `) ? msg.slice(name.length + 2) : msg}`;
         if (r.kind === 'missing') progress.log(`✗ ${r.error.message}`);
-        else if (r.kind === 'metadata-failed') fp?.end(`failed: ${errorMessage(r.error)}`);
+        else if (r.kind === 'metadata-failed') fp?.end(failed(errorMessage(r.error)));
         else if (r.kind === 'not-finished') fp?.end('interrupted');
-        else if (r.outcome.status === 'failed') fp?.end(`failed: ${r.outcome.error.message}`);
+        else if (r.outcome.status === 'failed') fp?.end(failed(r.outcome.error.message));
         else {
           const o = r.outcome;
           fp?.end(o.status === 'cached' ? 'already analysed (cached)' : o.reanalysed ? `done (${reanalysedNote(o.reanalysed)})` : 'done');
