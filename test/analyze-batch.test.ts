@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
+import { ConfigError } from '../src/core/errors.js';
 import { discover } from '../src/pipeline/discover.js';
 import { REPORT_SCHEMA, type CallReport } from '../src/pipeline/report.js';
 import { openReportWriter } from '../src/pipeline/report-writer.js';
@@ -54,6 +55,19 @@ describe('streamed --json report', () => {
     const w = await openReportWriter(file, { generatedAt: 'now', callqaVersion: 'test' });
     await w.finish({ calls: 0, analysed: 0, failed: 0, interrupted: false, notFinished: [] });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ calls: [], summary: { calls: 0, interrupted: false } });
+  });
+});
+
+describe('--json to a place that cannot take a file', () => {
+  it('a missing folder or a folder is a ConfigError naming the option, the path and why in words (exit 2), not a bare ENOENT', async () => {
+    const header = { generatedAt: 'now', callqaVersion: 'test' };
+    const inMissing = join(work, 'no-such-folder', 'report.json');
+    const e1 = await openReportWriter(inMissing, header).catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(ConfigError);
+    expect((e1 as Error).message).toBe(`--json ${inMissing}: cannot write the report: no such folder ${join(work, 'no-such-folder')}`);
+    const e2 = await openReportWriter(work, header).catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(ConfigError);
+    expect((e2 as Error).message).toBe(`--json ${work}: cannot write the report: it is a folder`);
   });
 });
 

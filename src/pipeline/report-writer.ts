@@ -9,6 +9,7 @@
  * closing `summary` object; a file cut short by a crash is not valid JSON, so it cannot pass for complete.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { REPORT_SCHEMA, type CallReport } from './report.js';
 
@@ -79,7 +80,16 @@ async function refuseToOverwrite(path: string): Promise<void> {
 
 async function fileSink(path: string): Promise<Sink> {
   await refuseToOverwrite(path);
-  const fh: FileHandle = await open(path, 'w');
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'w');
+  } catch (err) {
+    // the option and the path, and why in words: not Node's bare "ENOENT: no such file or directory, open '…'"
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? `no such folder ${dirname(resolve(path))}` : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
+    throw new ConfigError(`--json ${path}: cannot write the report: ${why}`);
+  }
   return {
     async write(s) {
       await fh.write(s);
