@@ -87,8 +87,18 @@ describe('calls export --out', () => {
     const r = callqa(['calls', 'export', '--data', dir, '-o', path.join(dir, 'no-such-folder', 'x.csv')]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/Unhandled 'error' event|at emitErrorNT/);
-    expect(r.stderr).toMatch(/callqa: cannot write --out .*x\.csv: ENOENT/);
+    expect(r.stderr).toContain(`callqa: --out ${path.join(dir, 'no-such-folder', 'x.csv')}: cannot write the export: no such folder ${path.join(dir, 'no-such-folder')}\n`);
   }, 60_000);
+
+  it('search --csv and trends --csv into a folder that does not exist say which option, which file and why in words (exit 2)', () => {
+    const target = path.join(dir, 'no-such-folder', 'x.csv');
+    for (const args of [['search', '退款'], ['trends']]) {
+      const r = callqa([...args, '--data', dir, '--csv', target]);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr, args[0]).toMatch(new RegExp(`callqa: --csv ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write the (hits|series): no such folder `));
+      expect(r.stderr, args[0]).not.toMatch(/ENOENT|\n\s+at /);
+    }
+  }, 120_000);
 
   it('with a mistyped --data leaves an earlier export as it was (the file is opened only once the data is found)', () => {
     const earlier = path.join(dir, 'last-week.csv');

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { Command } from 'commander';
+import { cannotWrite } from '../core/output-file.js';
 import { pipelineAliasOption, programFilterOf, type ProgramFilterOptions } from './program-filter.js';
 
 /**
@@ -119,7 +120,7 @@ export function register(program: Command): void {
         try {
           await once(file, 'open');
         } catch (err) {
-          throw new Error(`cannot write --out ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+          throw cannotWrite('--out', path, 'the export', err);
         }
         file.on('error', (err) => {
           writeError ??= err;
@@ -128,7 +129,7 @@ export function register(program: Command): void {
       };
       // back-pressure: wait for 'drain' when the buffer is full (events.once rejects if the stream errors meanwhile)
       const write = async (s: string) => {
-        if (writeError) throw new Error(`cannot write --out ${o.out}: ${writeError.message}`);
+        if (writeError) throw cannotWrite('--out', o.out ?? '', 'the export', writeError);
         if (!out.write(s)) await once(out, 'drain');
       };
       let n = 0;

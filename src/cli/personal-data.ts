@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { cannotWrite } from '../core/output-file.js';
 import type { ErasureResult, SubjectCall, SubjectSelector } from '../services/personal-data.js';
 
 /** as src/services/personal-data.ts NOT_THE_RECORDING (not imported: the command's module loads its service lazily) */
@@ -69,7 +70,7 @@ Examples:
           await writeFile(o.out, json, { mode: 0o600 });
           await chmod(o.out, 0o600);
         } catch (err) {
-          throw new Error(`cannot write --out ${o.out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+          throw cannotWrite('--out', o.out, 'the export', err);
         }
         process.stderr.write(`${doc.calls.length} call(s) exported to ${o.out} (it holds personal data: keep it as such)\n`);
       } else process.stdout.write(json);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
+import { writeOutputFile } from '../core/output-file.js';
 import { EVENT_TYPES } from '../core/events.js';
 import { pipelineAliasOption, programFilterOf, type ProgramFilterOptions } from './program-filter.js';
 
@@ -103,7 +103,7 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
     if (opts.csv) {
       const csv = hitsToCsv(result.hits);
       if (opts.csv === '-') process.stdout.write(csv);
-      else writeFileSync(opts.csv, csv);
+      else writeOutputFile('--csv', opts.csv, 'the hits', csv);
     }
     if (opts.json) process.stdout.write(`${JSON.stringify({ query: result.query, hits: result.hits, more: result.more }, null, 2)}\n`);
     else if (opts.csv !== '-') process.stdout.write(formatHits(result.hits, result.more, process.stdout.isTTY === true));

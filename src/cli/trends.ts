@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../core/output-file.js';
 import { pipelineAliasOption, programFilterOf, type ProgramFilterOptions } from './program-filter.js';
 
 const DESCRIPTION = 'event and lexicon-entry counts and rates over time (per 100 calls, per talk hour), and emerging customer phrases';
@@ -99,7 +99,7 @@ export async function runTrends(opts: TrendsCliOptions): Promise<number> {
       const { csvText } = await import('../core/csv.js');
       const rows: unknown[][] = [['key', 'label', 'period', 'count', 'per100Calls', 'perTalkHour', 'change']];
       for (const s of r.series) for (const p of s.points) rows.push([s.key, s.label, p.period, p.count, p.per100Calls, p.perTalkHour, p.change]);
-      writeFileSync(opts.csv, csvText(rows));
+      writeOutputFile('--csv', opts.csv, 'the series', csvText(rows));
     }
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

@@ -9,8 +9,8 @@
  * closing `summary` object; a file cut short by a crash is not valid JSON, so it cannot pass for complete.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { cannotWrite } from '../core/output-file.js';
 import { REPORT_SCHEMA, type CallReport } from './report.js';
 
 export interface ReportSummary {
@@ -84,11 +84,7 @@ async function fileSink(path: string): Promise<Sink> {
   try {
     fh = await open(path, 'w');
   } catch (err) {
-    // the option and the path, and why in words: not Node's bare "ENOENT: no such file or directory, open '…'"
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? `no such folder ${dirname(resolve(path))}` : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-    throw new ConfigError(`--json ${path}: cannot write the report: ${why}`);
+    throw cannotWrite('--json', path, 'the report', err);
   }
   return {
     async write(s) {
