@@ -287,6 +287,24 @@ describe('callqa analyze', () => {
     expect(r.stdout + r.stderr).not.toContain('912 345');
   });
 
+  it('a stereo call with one side silent all along (that leg not recorded) says so; a two-sided call does not', async () => {
+    const dir = join(work, 'one-sided');
+    mkdirSync(dir, { recursive: true });
+    // the customer's turns only: the agent's channel holds its line noise and nothing else
+    await buildCall({ ...SPEC, turns: SPEC.turns.filter((t) => t.speaker === 'customer') }, join(dir, 'agent not recorded.wav'));
+    copyFileSync(join(calls, 'pcm.wav'), join(dir, 'both.wav'));
+    const r = await cli(['analyze', '--no-transcribe', '--data', join(work, 'data-one-sided'), '--json', '-', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    const byName = new Map(report.calls.map((c) => [c.file.split('/').pop()!, c]));
+    const oneSided = byName.get('agent not recorded.wav')!;
+    expect(oneSided.metrics.agentTalkSec).toBe(0);
+    expect(oneSided.warnings.filter((w) => w.startsWith('no speech found'))).toEqual([
+      'no speech found on the agent channel (left) while the other side speaks: a silent party, or that side was not recorded; talk ratio, dead air and talk-over are unreliable',
+    ]);
+    expect(byName.get('both.wav')!.warnings.filter((w) => w.startsWith('no speech found'))).toEqual([]);
+  });
+
   it('a folder of thousands of files: walks it, skips what is not audio by name, reports every recording', async () => {
     const big = join(work, 'big');
     mkdirSync(join(big, 'nested', 'deeper'), { recursive: true });

@@ -63,6 +63,17 @@ export const audioStage: Stage = {
     if (cut) notes.push(truncationWarning(cut, 'container'));
     if (vad.dualMono) notes.push('both stereo channels carry the same signal: analysed as mono, speakers unknown');
     if (timeline.channels.every((c) => c.speech.length === 0)) notes.push('no speech found on any channel (silent or non-speech recording)');
+    else if (stereo) {
+      // one side silent all call long while the other speaks: a caller who never said a word, or a leg that was not
+      // recorded (a muted or unplugged capture, a PBX that records one direction); what needs both sides is unreliable
+      timeline.channels.forEach((c, i) => {
+        if (c.speech.length === 0) {
+          notes.push(
+            `no speech found on the ${c.speaker} channel (${i === 0 ? 'left' : 'right'}) while the other side speaks: a silent party, or that side was not recorded; talk ratio, dead air and talk-over are unreliable`,
+          );
+        }
+      });
+    }
     const talkOver = detectTalkOver(timeline, params);
     const metrics = talkMetrics(timeline, params.turnMergeGapSec);
     if (talkOver === null) {
