@@ -174,6 +174,28 @@ describe('symbolic links while walking folders', () => {
   });
 });
 
+describe('a file reached twice', () => {
+  it('named twice, by another spelling of its path, or named and inside a folder also given: taken once, the repeat told to onSkip', async () => {
+    const dir = join(work, 'twice');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    tone(join(dir, 'a.wav'), 300, 1);
+    tone(join(dir, 'sub', 'b.wav'), 300, 1);
+    const a = join(dir, 'a.wav');
+    const skipped: string[] = [];
+    const found: string[] = [];
+    for await (const f of discover([a, a, join(dir, 'sub', '..', 'a.wav'), dir, join(dir, 'sub')], { onSkip: (p, why) => skipped.push(`${p}: ${why}`) })) {
+      if ('path' in f) found.push(f.path);
+    }
+    expect(found).toEqual([a, join(dir, 'sub', 'b.wav')]);
+    expect(skipped).toEqual([
+      `${a}: listed more than once (as ${a} before); analysed once`,
+      `${join(dir, 'sub', '..', 'a.wav')}: listed more than once (as ${a} before); analysed once`,
+      `${a}: listed more than once (as ${a} before); analysed once`,
+      expect.stringMatching(/sub: folder already walked as /),
+    ]);
+  });
+});
+
 describe('names that are not UTF-8', () => {
   it('a GBK-named file or folder fails (or is skipped) saying why it cannot be opened, not a bare "no such file"', async () => {
     const base = join(work, 'gbk');

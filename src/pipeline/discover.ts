@@ -1,5 +1,5 @@
 import { opendir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { notUtf8Note } from './files.js';
 
 /** Extensions taken when walking a folder. Files named explicitly are always tried, whatever their name. */
@@ -26,10 +26,26 @@ export interface DiscoverOptions {
  * Symbolic links are followed, to files and to folders (recordings are often organised by links into a
  * shared store). A linked folder already walked in this call (a loop back to an ancestor, or two links to
  * one folder) is not walked again, and a broken link or an unreadable folder is skipped; each is told to
- * `onSkip` so the user hears about it rather than finding files silently missing.
+ * `onSkip` so the user hears about it rather than finding files silently missing. A file reached twice (the
+ * same path named twice, or named and inside a folder also given) is taken once, and the second is told to `onSkip`.
  */
 export async function* discover(args: readonly string[], opts: DiscoverOptions = {}): AsyncGenerator<FoundFile | { missing: string }> {
   const walked = new Map<string, string>();
+  // a file reached twice (named twice, or named and inside a folder also given: calls/ calls/a.wav) is one
+  // recording: analysed and reported once, not counted twice in the batch
+  const files = new Map<string, string>();
+  const once = (f: FoundFile): boolean => {
+    const key = resolve(f.path);
+    // names whose bytes are not UTF-8 read as U+FFFD: two different files may read the same, so they are not merged
+    if (key.includes('\ufffd')) return true;
+    const first = files.get(key);
+    if (first === undefined) {
+      files.set(key, f.displayName);
+      return true;
+    }
+    opts.onSkip?.(f.displayName, `listed more than once (as ${first} before); analysed once`);
+    return false;
+  };
   for (const arg of args) {
     let st;
     try {
@@ -38,8 +54,9 @@ export async function* discover(args: readonly string[], opts: DiscoverOptions =
       yield { missing: arg };
       continue;
     }
-    if (st.isDirectory()) yield* walk(arg, walked, opts);
-    else yield { path: arg, displayName: arg };
+    if (st.isDirectory()) {
+      for await (const f of walk(arg, walked, opts)) if (once(f)) yield f;
+    } else if (once({ path: arg, displayName: arg })) yield { path: arg, displayName: arg };
   }
 }
 
