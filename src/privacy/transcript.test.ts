@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseText } from '../core/normalise.js';
 import type { Speaker, Transcript } from '../core/types.js';
-import { findPiiInTranscript, maskTranscript } from './transcript.js';
+import { findPii, maskText } from './find.js';
+import { findPiiInTranscript, maskTranscript, segmentsPii } from './transcript.js';
 
 const seg = (speaker: Speaker, start: number, end: number, text: string, words?: Array<[number, number, string]>) => ({
   speaker, start, end, text, normText: normaliseText(text), ...(words ? { words: words.map(([s, e, w]) => ({ start: s, end: e, text: w })) } : {}),
@@ -75,6 +76,29 @@ describe('a number said across two segments of one speaker', () => {
     const t = zh([['customer', 0, 2, '手机13912345678'], ['customer', 2.5, 4, '30号之前打']]);
     expect(findPiiInTranscript(t).map((f) => [f.category, f.segment])).toEqual([['mobile', 0]]);
     expect(masked(t)).toEqual(['手机[手机号]', '30号之前打']);
+  });
+  it('joining never unmasks what a segment masks on its own: a reading across the cut adds to it', () => {
+    // each segment alone masks its whole number; read together, the cut falls elsewhere (0112 5551234, 617 …): the
+    // joined reading may only widen the masks, never leave part of a number a segment masked readable
+    const cases: Array<Array<[Speaker, number, number, string]>> = [
+      [['customer', 0, 2, 'my number is 617 555 0112'], ['customer', 2.5, 4, '5551234 ok']],
+      [['customer', 0, 2, 'my number is 1 3 9 1 2 3 4 5 6 7 8 1430'], ['customer', 2.5, 4, '617 555 0112 30 ok']],
+      [['customer', 0, 2, '我的手机是30 0755 2687 1234'], ['customer', 2.5, 4, '5551234 好的']],
+    ];
+    for (const segs of cases) {
+      const spans = segmentsPii(zh(segs).segments);
+      segs.forEach(([, , , text], i) => {
+        for (const own of findPii(text)) {
+          for (let p = own.start; p < own.end; p++) {
+            expect(spans[i]!.some((s) => s.start <= p && p < s.end), `${text}: offset ${p} left readable`).toBe(true);
+          }
+        }
+        // still spans maskText can apply: in order, none overlapping
+        spans[i]!.forEach((s, k) => k > 0 && expect(s.start).toBeGreaterThanOrEqual(spans[i]![k - 1]!.end));
+      });
+      // the masked text shows no digit of the number the first segment masks on its own
+      expect(masked(zh(segs))[0]).toBe(maskText(segs[0]![3], segmentsPii(zh(segs).segments)[0]!));
+    }
   });
   it('each half is timed in its own segment', () => {
     const f = findPiiInTranscript(zh([['customer', 0, 2, '我的手机号是139'], ['customer', 2.5, 4, '1234 5678']]));

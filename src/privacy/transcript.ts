@@ -98,7 +98,8 @@ function digitAtEdge(text: string, end: boolean): boolean {
  * The personal-data spans of each segment (offsets in that segment's text), with the numbers a speaker said across
  * consecutive segments of their own (ASR cut "我的手机号是139" | "1234 5678" at a pause): a segment that ends with a
  * digit and the speaker's next one, at most SPLIT_GAP_S later, that begins with one are read as one text, and a span
- * that crosses from one into the next is masked in each, as the category of the whole. The other side may speak
+ * that crosses from one into the next is masked in each, as the category of the whole, merged with any span of that
+ * segment it overlaps (joining only adds to what each segment masks on its own). The other side may speak
  * in between with a backchannel (嗯, 好的), not with a turn of their own. Spans within one segment are those of the
  * segment read on its own.
  */
@@ -156,12 +157,26 @@ export function segmentsPii(segs: readonly SegmentText[], opts: PiiOptions = {})
         .filter((x) => x.e > x.s);
       if (parts.length < 2) continue;
       for (const { p, s, e } of parts) {
-        const part: PiiSpan = { category: span.category, start: p.from + s, end: p.from + e };
-        out[p.m] = out[p.m]!.filter((o) => o.end <= part.start || o.start >= part.end).concat(part).sort((a, b) => a.start - b.start);
+        // the part widens what the segment masks on its own, never narrows it: a span it overlaps is merged into it
+        // (read together, the cut may fall elsewhere: 617 555 0112 | 5551234 → 0112 5551234; 617 555 stays masked)
+        out[p.m] = mergeSpans(out[p.m]!, { category: span.category, start: p.from + s, end: p.from + e });
       }
     }
   }
   return out;
+}
+
+/** `spans` (in order, none overlapping) with `part` added: every span it overlaps, or one of those does, is merged into it. */
+function mergeSpans(spans: readonly PiiSpan[], part: PiiSpan): PiiSpan[] {
+  const merged = { ...part };
+  const rest: PiiSpan[] = [];
+  for (const o of [...spans].sort((a, b) => a.start - b.start)) {
+    if (o.end > merged.start && o.start < merged.end) {
+      merged.start = Math.min(merged.start, o.start);
+      merged.end = Math.max(merged.end, o.end);
+    } else rest.push(o);
+  }
+  return rest.filter((o) => o.end <= merged.start || o.start >= merged.end).concat(merged).sort((a, b) => a.start - b.start);
 }
 
 /** What a listener says to show they are following, not a turn of their own: at most four characters or two words, no digit. */
