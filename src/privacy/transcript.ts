@@ -166,6 +166,16 @@ export function segmentsPii(segs: readonly SegmentText[], opts: PiiOptions = {})
   return out;
 }
 
+/**
+ * The texts of consecutive segments with their personal data masked, a number said across segments in each
+ * (segmentsPii): what every masked answer that shows segments uses (the call view, search snippets, a
+ * regression example), so that they agree with the transcribe stage's findings.
+ */
+export function maskSegmentTexts(segs: readonly SegmentText[], opts: PiiOptions = {}): string[] {
+  const spans = segmentsPii(segs, opts);
+  return segs.map((s, i) => maskText(s.text, spans[i]!));
+}
+
 /** `spans` (in order, none overlapping) with `part` added: every span it overlaps, or one of those does, is merged into it. */
 function mergeSpans(spans: readonly PiiSpan[], part: PiiSpan): PiiSpan[] {
   const merged = { ...part };

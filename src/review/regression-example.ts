@@ -59,6 +59,11 @@ export function expectationOf(item: Pick<ScoreItem, 'id' | 'kind' | 'points' | '
 export interface ExampleOptions {
   /** applied to every transcript and event text and to the reason (the inspector's comment) (e.g. the privacy module's masking) */
   mask?: (text: string) => string;
+  /**
+   * the transcript's texts masked together (default: each with `mask`): a number said across two segments is
+   * personal data that neither half shows on its own (privacy/transcript.ts maskSegmentTexts)
+   */
+  maskSegments?: (segments: NonNullable<CallForExample['transcript']>) => string[];
   /** who decided and when, for the description */
   decidedBy?: string;
   decidedAt?: string;
@@ -88,7 +93,7 @@ export function buildRegressionExample(
       (verdict.reason ? `. Reason: ${mask(verdict.reason)}` : ''),
     ...(call.durationSec !== undefined ? { durationSec: call.durationSec } : {}),
     metadata,
-    transcript: call.transcript === null ? null : call.transcript.map((s) => ({ speaker: s.speaker, start: s.start, end: s.end, text: mask(s.text) })),
+    transcript: call.transcript === null ? null : maskedTranscript(call.transcript, mask, opts.maskSegments),
     language: call.language,
     events,
     ...(call.available && Object.keys(call.available).length ? { available: call.available } : {}),
@@ -97,6 +102,11 @@ export function buildRegressionExample(
   const r = ExampleSchema.safeParse(raw);
   if (!r.success) throw new ExampleExportError(`cannot build an example for ${item.id}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
+}
+
+function maskedTranscript(segs: NonNullable<CallForExample['transcript']>, mask: (t: string) => string, together?: ExampleOptions['maskSegments']) {
+  const texts = together ? together(segs) : segs.map((s) => mask(s.text));
+  return segs.map((s, i) => ({ speaker: s.speaker, start: s.start, end: s.end, text: texts[i]! }));
 }
 
 /** The example as YAML, a list entry indented to sit under `examples:`. */

@@ -5,7 +5,7 @@
  */
 import { resolvePipeline } from '../pipeline/loader.js';
 import { findPii, maskText, type PiiOptions } from '../privacy/find.js';
-import { type SegmentText, segmentsPii } from '../privacy/transcript.js';
+import { maskSegmentTexts, type SegmentText } from '../privacy/transcript.js';
 import type { AuthUser } from './types.js';
 
 /** Roles with the `pii` permission by default: the QA staff who must verify what was said. Agents lack it. */
@@ -44,8 +44,8 @@ export function maskSpoken<T>(value: T, opts: PiiOptions = {}): T {
     if (typeof v === 'string') return spoken ? maskPii(v, opts) : v;
     // a transcript's segments are masked together: a number a speaker said across two of them is masked in both
     if (Array.isArray(v) && v.length > 1 && v.every(isSegment)) {
-      const spans = segmentsPii(v, opts);
-      return v.map((seg, i) => ({ ...(walk({ ...seg, text: '' }, spoken) as object), text: maskText(seg.text, spans[i]!) }));
+      const texts = maskSegmentTexts(v, opts);
+      return v.map((seg, i) => ({ ...(walk({ ...seg, text: '' }, spoken) as object), text: texts[i]! }));
     }
     if (Array.isArray(v)) return v.map((x) => walk(x, spoken));
     if (v && typeof v === 'object') {

@@ -5,6 +5,7 @@
  */
 import { resolvePipeline } from '../pipeline/loader.js';
 import { findPii, maskText } from '../privacy/find.js';
+import { maskSegmentTexts } from '../privacy/transcript.js';
 import { applyDecision, type Decision, type FinalCard } from '../review/decisions.js';
 import { buildRegressionExample, exampleYaml, ExampleExportError, type HumanVerdict } from '../review/regression-example.js';
 import { rulesAccuracy, rulesOfEvidence, type DecisionRecord, type Period, type RulesAccuracy } from '../review/rules-accuracy.js';
@@ -182,7 +183,7 @@ export class RulesAccuracyService {
         },
         def,
         verdict,
-        { ...(mask ? { mask } : {}), decidedBy: decision.decidedBy, decidedAt: decision.decidedAt.toISOString() },
+        { ...(mask ? { mask, maskSegments: (segs) => maskSegmentTexts(segs, { companyNumbers }) } : {}), decidedBy: decision.decidedBy, decidedAt: decision.decidedAt.toISOString() },
       );
     } catch (err) {
       if (err instanceof ExampleExportError) throw new ServiceError(422, 'invalid', err.message);

@@ -9,7 +9,8 @@ import type { SearchHit, SearchResult as ApiSearchResult } from '../search/hits.
 import { compileQuery, parseQuery, queryPhrases } from '../search/query.js';
 import { maskPii, programCompanyNumbers } from './privacy.js';
 import type { StoreDb } from '../store/db.js';
-import { SearchRepo, type SearchFilters } from '../store/search-repo.js';
+import { SearchRepo, type SearchFilters, type SearchRow } from '../store/search-repo.js';
+import { maskSegmentTexts } from '../privacy/transcript.js';
 
 export { QueryError } from '../search/query.js';
 export type { SearchFilters } from '../store/search-repo.js';
@@ -46,8 +47,10 @@ export async function searchTranscripts(
     if (!company.has(pipelineId)) company.set(pipelineId, companyOf(pipelineId));
     return company.get(pipelineId)!;
   };
-  const hits = rows.slice(0, limit).map((r) => {
-    const text = opts.maskPersonalData ? maskPii(r.text, { companyNumbers: companyNumbers(r.pipelineId) }) : r.text;
+  const shown = rows.slice(0, limit);
+  const masked = opts.maskPersonalData ? await maskedHitTexts(repo, shown, companyNumbers) : null;
+  const hits = shown.map((r, i) => {
+    const text = masked ? masked[i]! : r.text;
     const s = snippet(text, highlight(text, phrases));
     return {
       callId: r.recordingId,
@@ -68,6 +71,26 @@ export async function searchTranscripts(
     };
   });
   return { query, tsquery, hits, more: rows.length > limit };
+}
+
+/** How many segments either side of a hit are read with it: a number said across segments (SPLIT_GAP_S apart each). */
+const AROUND = 6;
+
+/**
+ * Each hit's text with personal data masked as the call view masks it: read with the segments around it, so that
+ * a number the speaker said across two segments (我的手机号是139 | 1234 5678) is masked in the hit that shows
+ * only one half (privacy/transcript.ts maskSegmentTexts).
+ */
+async function maskedHitTexts(repo: SearchRepo, rows: readonly SearchRow[], companyNumbers: (pipelineId: string) => readonly string[]): Promise<string[]> {
+  const byRun = new Map<string, number[]>();
+  for (const r of rows) byRun.set(r.runId, [...(byRun.get(r.runId) ?? []), r.idx]);
+  const segments = await repo.segmentsBetween([...byRun].map(([runId, idxs]) => ({ runId, from: Math.min(...idxs) - AROUND, to: Math.max(...idxs) + AROUND })));
+  return rows.map((r) => {
+    const segs = segments.filter((x) => x.runId === r.runId).filter((x) => x.idx >= r.idx - AROUND && x.idx <= r.idx + AROUND);
+    const at = segs.findIndex((x) => x.idx === r.idx);
+    const opts = { companyNumbers: companyNumbers(r.pipelineId) };
+    return at < 0 ? maskPii(r.text, opts) : maskSegmentTexts(segs, opts)[at]!;
+  });
 }
 
 /** Hits as CSV (RFC 4180), one row per hit. */

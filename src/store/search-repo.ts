@@ -114,5 +114,21 @@ export class SearchRepo {
       callDate: (r.call_date as string | null) ?? null,
     }));
   }
+
+  /**
+   * The segments of each run with index from `from` to `to` (inclusive), in order, in one query: what is said
+   * around the hits of a search.
+   */
+  async segmentsBetween(windows: ReadonlyArray<{ runId: string; from: number; to: number }>): Promise<Array<{ runId: string; idx: number; speaker: Speaker; start: number; end: number; text: string }>> {
+    if (windows.length === 0) return [];
+    const w = sql.join(windows.map((x) => sql`(${x.runId}::uuid, ${x.from}::int, ${x.to}::int)`), sql`, `);
+    const rows = await this.db.execute(sql`
+      select s.run_id, s.idx, s.speaker, s.start_sec, s.end_sec, s.text
+      from transcript_segments s join (values ${w}) as w(run_id, lo, hi) on s.run_id = w.run_id and s.idx between w.lo and w.hi
+      order by s.run_id, s.idx`);
+    return rowsOf<Record<string, unknown>>(rows).map((r) => ({
+      runId: String(r.run_id), idx: Number(r.idx), speaker: r.speaker as Speaker, start: Number(r.start_sec), end: Number(r.end_sec), text: String(r.text),
+    }));
+  }
 }
 
