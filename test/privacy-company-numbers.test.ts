@@ -160,6 +160,16 @@ for (const makeBackend of BACKENDS) {
         expect(body, url).not.toMatch(/139(?!12345678)/);
       }
     });
+    it('an unmasked example is audited as an unmasked read, as getCall?unmask=true is', async () => {
+      const call = callOf.get('reviewed')!;
+      const raw = await admin.req('GET', `/api/calls/${call}/items/banned-phrase/example?mask=false`);
+      expect(raw.status).toBe(200);
+      expect(raw.body.yaml).toContain('8765 4321');
+      const log = await api.services.audit.query({ callId: call, limit: 1000 });
+      const reads = log.filter((e) => e.details.purpose === 'regression example').map((e) => e.action);
+      expect(reads).toContain('call.transcript.read.unmasked');
+      expect(reads).toContain('call.transcript.read'); // the masked exports above
+    });
     it('the call view agrees with the search', async () => {
       const own = await admin.req('GET', `/api/calls/${callOf.get('inbound-service-zh')}`);
       expect(own.status).toBe(200);

@@ -190,7 +190,9 @@ export class RulesAccuracyService {
       throw err;
     }
     const actor: Actor = user ?? { id: null, username: 'cli' };
-    await this.audit.audit(actor, 'call.transcript.read', { type: 'call', id: callId, callId }, { purpose: 'regression example', itemId, masked: opts.mask !== false });
+    // an unmasked copy is audited as getCall?unmask=true is, so that a query for unmasked reads finds it
+    const action = opts.mask === false ? 'call.transcript.read.unmasked' : 'call.transcript.read';
+    await this.audit.audit(actor, action, { type: 'call', id: callId, callId }, { purpose: 'regression example', itemId, masked: opts.mask !== false });
     return { pipelineId: cardRow.pipelineId, file: `pipelines/${cardRow.pipelineId}.examples.yaml`, example, yaml: exampleYaml(example), warnings };
   }
 }
