@@ -70,6 +70,7 @@ for (const makeBackend of BACKENDS) {
   describe(`the program's own numbers stay readable in masked API answers on ${backend.name}`, () => {
     let api: ApiServer;
     let admin: ApiClient;
+    let insp: ApiClient;
     const callOf = new Map<string, string>();
     beforeAll(async () => {
       api = await startApi(await backend.setup(), {});
@@ -84,7 +85,7 @@ for (const makeBackend of BACKENDS) {
         await api.store.repo.completeRun(run.id, { events: [], transcript: transcriptOf(SAID), metrics: {}, notes: [], scorecard: null });
         callOf.set(program, rec.id);
       }
-      ({ admin } = await signInUsers(api, [{ username: 'admin', role: 'admin' }] as const, PASSWORD));
+      ({ admin, insp } = await signInUsers(api, [{ username: 'admin', role: 'admin' }, { username: 'insp', role: 'inspector' }] as const, PASSWORD));
       // a reviewed call of the program that lists the switchboard: the shipped clean example dialogue, drafted by
       // the real scorecard, with the customer's sentence added at its end; the inspector overrides one item
       const input = exampleInput(EXAMPLES[CLEAN]!);
@@ -176,6 +177,28 @@ for (const makeBackend of BACKENDS) {
       expect(own.body.transcript.segments[0].text).toBe('您可以打我们总机021-62345678转人工，我的手机是[手机号]');
       const other = await admin.req('GET', `/api/calls/${callOf.get('outbound-sales-zh')}`);
       expect(other.body.transcript.segments[0].text).toBe('您可以打我们总机[电话]转人工，我的手机是[手机号]');
+    });
+    it('a comment sent back as the masked view showed it keeps the words it masks (editing a decision loses nothing)', async () => {
+      const call = callOf.get('reviewed')!;
+      const typed = `客户说手机${MOBILE}打不通`;
+      const first = await insp.req('POST', `/api/calls/${call}/review/decisions`, { itemId: 'banned-phrase', action: 'override', points: -2, reason: { code: 'wrong_score', comment: typed } });
+      expect(first.status).toBe(200);
+      const shownComment = (): Promise<string> => insp.req('GET', `/api/calls/${call}`).then((v) =>
+        v.body.scorecard.sections.flatMap((x: { items: unknown[] }) => x.items).find((i: { id: string }) => i.id === 'banned-phrase').human.comment);
+      const masked = await shownComment();
+      expect(masked).toBe('客户说手机[手机号]打不通');
+      // the web UI's override form starts from the comment as shown: only the points change
+      const again = await insp.req('POST', `/api/calls/${call}/review/decisions`, { itemId: 'banned-phrase', action: 'override', points: -1, reason: { code: 'wrong_score', comment: masked } });
+      expect(again.status).toBe(200);
+      const raw = await insp.req('GET', `/api/calls/${call}?unmask=true`);
+      const item = raw.body.scorecard.sections.flatMap((x: { items: unknown[] }) => x.items).find((i: { id: string }) => i.id === 'banned-phrase');
+      expect(item.human.comment).toBe(typed);
+      expect(item.points).toBe(-1);
+      // a comment really changed is stored as typed, labels and all
+      const edited = await insp.req('POST', `/api/calls/${call}/review/decisions`, { itemId: 'banned-phrase', action: 'override', points: -1, reason: { code: 'wrong_score', comment: '已核实 [手机号] 无误' } });
+      expect(edited.status).toBe(200);
+      const raw2 = await insp.req('GET', `/api/calls/${call}?unmask=true`);
+      expect(JSON.stringify(raw2.body.scorecard)).toContain('已核实 [手机号] 无误');
     });
   });
 }

@@ -9,7 +9,7 @@ import type { ReviewsRepo } from '../store/reviews-repo.js';
 import type { AuditService } from './audit.js';
 import type { CallAccess } from './call-access.js';
 import { latestDecisions } from './calls.js';
-import { maskSpoken } from './privacy.js';
+import { maskPii, maskSpoken } from './privacy.js';
 import { ServiceError, rule } from './errors.js';
 import type { AuthUser } from './types.js';
 
@@ -40,6 +40,16 @@ function checkRevision(expected: number | undefined, current: number, decisions:
     `the review changed since you loaded it (${current} decision(s) now, you saw ${expected}${others.length ? `; by ${others.join(', ')}` : ''}): reload the call`,
     { revision: current },
   );
+}
+
+/**
+ * The comment to store when a decision on an item is made again: answers show comments masked, so a client that
+ * starts from the comment as shown (the web UI's override form) sends back the previous comment's masked text; that
+ * is the previous comment, not a new one with its personal data replaced by labels. Anything else is kept as typed.
+ */
+function unmaskedEcho(comment: string | null, previous: string | null, companyNumbers: readonly string[]): string | null {
+  if (comment === null || previous === null || comment === previous) return comment;
+  return maskPii(previous, { companyNumbers }) === comment ? previous : comment;
 }
 
 export interface CompletedReview {
@@ -74,6 +84,7 @@ export class ReviewService {
       checkRevision(input.expectedRevision, before.length, before, user.id);
       const draft = (await tx.mustGetScorecard(review.scorecardId)).card;
       const d = rule(() => validateDecision(draft, input));
+      d.comment = unmaskedEcho(d.comment, before.filter((x) => x.itemId === input.itemId).at(-1)?.comment ?? null, this.companyNumbers(call.pipelineId));
       await tx.addDecision({
         reviewId: review.id,
         itemId: input.itemId,
