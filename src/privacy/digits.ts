@@ -232,6 +232,12 @@ export function findDigitRuns(text: string, minDigits = 5): DigitRun[] {
     }
     if (t.kind === 'sep' && t.value === '.' && cur && cur.group > 0 && !cur.dotted) {
       const fracEnd = decimalFractionEnd(toks, k);
+      if (fracEnd > 0 && CLOCK_OR_DATE_AFTER.test(text.slice(toks[fracEnd - 1]!.end, toks[fracEnd - 1]!.end + 8))) {
+        // no decimal: a full stop written with no space, then the hour or the day said next (…5678.3点以后,
+        // …0112.10 am, …1111.12/28): the number ends at the stop, whole, and what follows is a number of its own
+        close();
+        continue;
+      }
       if (fracEnd > 0) {
         // a decimal number (12.5, 12.50, 3.15): an amount or a time, never part of the number said before or after
         // it (金额 12.5 13912345678): the run so far ends before its whole part and it is a quantity of its own. The
@@ -299,6 +305,9 @@ function decimalFractionEnd(toks: Tok[], k: number): number {
   if (next?.kind === 'sep' && next.value === '.' && toks[m + 1]?.kind === 'digit') return 0;
   return m;
 }
+
+// what follows an hour or a day, not a decimal's fraction (2.5 hours, 1.5 小时 and 12.5% stay decimals)
+const CLOCK_OR_DATE_AFTER = /^\s*(?:点|點|时|時|号|號|日|[ap]\.?m\b|[ap]\.m\.|o'?clock|[/:：]\s*\d)/i;
 
 function lastNonSep(toks: Tok[], from: number): Tok | undefined {
   for (let k = from; k >= 0; k--) if (toks[k]!.kind !== 'sep') return toks[k];

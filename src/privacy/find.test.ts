@@ -436,6 +436,20 @@ describe('a decimal number is an amount or a time of its own, never part of the 
   ])('%s', (text, masked) => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });
+  // a full stop glued to the last group of a number, then the time or the date said next (ASR writes "。" or "." with
+  // no space): no decimal, and no part of the number before it left readable
+  it.each([
+    ['电话 010 6234 5678.3点以后', '电话 [电话].3点以后'],
+    ['call me on 617 555 0112.10 am works', 'call me on [PHONE].10 am works'],
+    ['my number is 6175550112.5 pm is fine', 'my number is [PHONE].5 pm is fine'],
+    ['手机 139 1234 5678.12号以后打', '手机 [手机号].12号以后打'],
+    ['card 4111 1111 1111 1111.12/28', 'card [CARD].12/28'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  it.each(['it took 2.5 hours', '3.15 pm', '等了 1.5 小时', '金额 1234.50 元', '涨了 12.5%'])('still a decimal: %s', (text) => {
+    expect(findPii(text)).toEqual([]);
+  });
   it('the decimal is a quantity run of its own and the number after it keeps its own groups', () => {
     const runs = findDigitRuns('金额 12.50 139 1234 5678', 1);
     expect(runs.map((r) => [r.digits, r.quantity, r.groups])).toEqual([['1250', true, [4]], ['13912345678', false, [3, 4, 4]]]);
