@@ -415,6 +415,24 @@ describe('a number beside a date, an amount, a count or a time with only a space
   });
 });
 
+describe('a number right after its cue keeps its mask when a count or an hour with its unit follows', () => {
+  it.each([
+    ['卡号 6222 0212 3456 7890 3点', '卡号 [银行卡号] 3点'],
+    ['银行卡 6222 0212 3456 7890 123 三点', '银行卡 [银行卡号] 三点'],
+    ['card number 4111 1111 1111 1111 3 pm', 'card number [CARD] 3 pm'],
+    ['身份证 110101 19900307 4514 3号', '身份证 [身份证号] 3号'],
+    ['my ssn is 123 45 6789 3 pm', 'my ssn is [SSN] 3 pm'],
+    ['my number is 6 1 7 5 5 5 0 1 1 2 3 pm', 'my number is [PHONE] 3 pm'],
+    ['my number is six one seven five five five zero one one two three pm', 'my number is [PHONE] three pm'],
+  ])('%s', (text, masked) => {
+    expect(maskText(text, findPii(text))).toBe(masked);
+  });
+  // no cue: a long number in groups of its own stays one number (an IMEI, a tracking number)
+  it.each(['IMEI 3520 9911 4782 063 三点', '订单号 6222 0212 3456 7890 3点', '等了 1234 5678 3 分钟'])('%s', (text) => {
+    expect(findPii(text)).toEqual([]);
+  });
+});
+
 describe('a decimal number is an amount or a time of its own, never part of the number beside it', () => {
   it.each([
     ['金额 12.5 13912345678', '金额 12.5 [手机号]'],

@@ -349,6 +349,10 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   const cued = CUE_BEFORE.some((re) => re.test(before));
   const partOk = (part: DigitRun, rest: DigitRun, isLeft: boolean, cat: PiiCategory | null): boolean => {
     if (!cat || (!isLeft && !startsNumber(part))) return false;
+    // the first part right after its cue, and the rest a count or an hour with its unit (卡号 6222 0212 3456 7890 3点,
+    // card number 4111 1111 1111 1111 3 pm, my number is six one seven … one two, three pm): the number as said,
+    // however it was grouped
+    if (isLeft && cued && unitAfter && rest.digits.length <= 2) return true;
     if (part.groups.length === 1 || phoneGrouped(part) || landlineGrouped(part)) return shapeStrength(part.digits) >= 2 || phoneGrouped(part) || (isLeft && cued);
     if (!part.groups.every((g) => g === 1)) return false;
     if (shapeStrength(part.digits) < 3) return false;
