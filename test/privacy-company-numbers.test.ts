@@ -178,6 +178,27 @@ for (const makeBackend of BACKENDS) {
       const other = await admin.req('GET', `/api/calls/${callOf.get('outbound-sales-zh')}`);
       expect(other.body.transcript.segments[0].text).toBe('您可以打我们总机[电话]转人工，我的手机是[手机号]');
     });
+    it('unmasking a call with no transcript is audited too: its comments are what unmask reveals', async () => {
+      const input = exampleInput(EXAMPLES[CLEAN]!);
+      const rec = await api.store.repo.upsertRecording({
+        contentHash: randomBytes(32).toString('hex'), path: '/calls/untranscribed.wav', fileName: 'untranscribed.wav', sizeBytes: 1000,
+        info: { format: 'wav', codec: 'pcm_s16le', durationSec: 60, channels: 2, sampleRate: 8000 },
+        metadata: { ...input.metadata, agentId: 'A1', team: 'red' },
+      });
+      const { run } = await api.store.repo.getOrCreateRun(rec.id, pipeline.id, pipeline.version);
+      await api.store.repo.markRunStarted(run.id, 'probe');
+      const draft = draftScorecard(pipeline.scorecard!, { ...input, transcript: null }, { id: pipeline.id, version: pipeline.version });
+      await api.store.repo.completeRun(run.id, { events: input.events, transcript: null, metrics: {}, notes: [], scorecard: draft });
+      const item = draft.sections.flatMap((x) => x.items).find((i) => i.kind === 'standard' && i.maxPoints > 0)!;
+      const decided = await insp.req('POST', `/api/calls/${rec.id}/review/decisions`, { itemId: item.id, action: 'override', points: 0, reason: { code: 'wrong_score', comment: `回拨${MOBILE}` } });
+      expect(decided.status).toBe(200);
+      const raw = await insp.req('GET', `/api/calls/${rec.id}?unmask=true`);
+      expect(raw.status).toBe(200);
+      expect(raw.body.transcript).toBeNull();
+      expect(JSON.stringify(raw.body.scorecard)).toContain(MOBILE);
+      const log = await api.services.audit.query({ callId: rec.id, limit: 1000 });
+      expect(log.filter((e) => e.action === 'call.transcript.read.unmasked').map((e) => e.actor)).toEqual(['insp']);
+    });
     it('a comment sent back as the masked view showed it keeps the words it masks (editing a decision loses nothing)', async () => {
       const call = callOf.get('reviewed')!;
       const typed = `客户说手机${MOBILE}打不通`;

@@ -290,7 +290,8 @@ export class CallsService {
       disputeWindow,
       hidden: scoresVisible ? null : 'scores and findings are shown once the review of this call is complete',
     };
-    if (t) await this.audit.audit(user, opts.unmask ? 'call.transcript.read.unmasked' : 'call.transcript.read', { type: 'call', id: callId, callId }, { segments: t.segments.length });
+    // an unmasked read is audited even with no transcript: the comments and dispute reasons are unmasked too
+    if (t || opts.unmask) await this.audit.audit(user, opts.unmask ? 'call.transcript.read.unmasked' : 'call.transcript.read', { type: 'call', id: callId, callId }, { segments: t?.segments.length ?? 0 });
     if (opts.unmask) return detail;
     // the program's own numbers stay readable, as the transcribe stage left them (docs/privacy.md)
     const keep = { companyNumbers: this.companyNumbers(call.pipelineId) };
