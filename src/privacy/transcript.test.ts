@@ -56,6 +56,8 @@ describe('a number said across two segments of one speaker', () => {
     [[['customer', 0, 2, '我的手机号是幺三九'], ['customer', 2.5, 3, '幺二三四'], ['customer', 3.2, 4, '五六七八 记一下']], ['我的手机号是[手机号]', '[手机号]', '[手机号] 记一下']],
     [[['customer', 0, 2, 'my number is 555'], ['customer', 2.5, 4, '1234 thanks']], ['my number is [PHONE]', '[PHONE] thanks']],
     [[['customer', 0, 2, '电话是+86'], ['customer', 2.5, 4, '139 1234 5678']], ['电话是[手机号]', '[PHONE]']],
+    // the speaker's own hesitation cut off as a segment of its own between the parts
+    [[['customer', 0, 2, '我的手机号是139'], ['customer', 2.2, 2.6, '1234'], ['customer', 2.8, 3, '嗯'], ['customer', 3.2, 4, '5678']], ['我的手机号是[手机号]', '[PHONE]', '嗯', '[PHONE]']],
   ] as Array<[Array<[Speaker, number, number, string]>, string[]]>)('%j', (segs, want) => {
     expect(masked(zh(segs))).toEqual(want);
   });

@@ -119,7 +119,11 @@ export function segmentsPii(segs: readonly SegmentText[], opts: PiiOptions = {})
   // after a question (身份证后六位呢？) the next answer is another number
   const nextOfSpeaker = (i: number): number => {
     for (let j = i + 1; j < segs.length; j++) {
-      if (segs[j]!.speaker === segs[i]!.speaker) return j;
+      // the speaker's own hesitation as a segment of its own (嗯, uh) is skipped, not taken for the next part
+      if (segs[j]!.speaker === segs[i]!.speaker) {
+        if (EDGE.test(segs[j]!.text)) continue;
+        return j;
+      }
       if (!backchannel(segs[j]!.text)) return -1;
     }
     return -1;
