@@ -427,6 +427,13 @@ describe('a number right after its cue keeps its mask when a count or an hour wi
   ])('%s', (text, masked) => {
     expect(maskText(text, findPii(text))).toBe(masked);
   });
+  // years or counts run into a Chinese numeral: a quantity, not a card that passes Luhn by chance
+  it.each(['from 2019 2020 2021 八十八个', '2019 2020 2021 八十八'])('%s', (text) => {
+    expect(findPii(text)).toEqual([]);
+  });
+  it('a card after its cue run into a numeral is still a card', () => {
+    expect(maskText('卡号 6222 0212 3456 7890 八十块', findPii('卡号 6222 0212 3456 7890 八十块'))).not.toMatch(/7890/);
+  });
   // no cue: a long number in groups of its own stays one number (an IMEI, a tracking number)
   it.each(['IMEI 3520 9911 4782 063 三点', '订单号 6222 0212 3456 7890 3点', '等了 1234 5678 3 分钟'])('%s', (text) => {
     expect(findPii(text)).toEqual([]);

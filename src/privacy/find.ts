@@ -291,6 +291,9 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
         if (!r || !c) continue;
         const strength = shapeStrength(r.digits);
         if (unitAfter && !run.beforeMagnitude && strength < 2) continue;
+        // digits run into a numeral (…2021 八十八个) are a card only when a card cue says so: a run of 13 to 19
+        // digits passes Luhn one time in ten by chance
+        if (run.beforeMagnitude && c === 'bank_card' && !CARD_CUE.test(before)) continue;
         if (!best || strength > best.strength) best = { r, cat: c, strength };
       }
     }
