@@ -147,6 +147,18 @@ describe('runs that separators joined but are no one number', () => {
     ['我预约的是2026-11-30 10:30 的上门服务', '我预约的是2026-11-30 10:30 的上门服务'],
     ['The appointment was 2026/11/30 10:30 and nobody came.', 'The appointment was 2026/11/30 10:30 and nobody came.'],
     ['预约 2026.11.30 14:00', '预约 2026.11.30 14:00'],
+    // ... with spaces between the date's parts too, when a time follows (2026 11 30 14 was read as a US number: [PHONE]:30)
+    ['recorded 2026 11 30 14:30', 'recorded 2026 11 30 14:30'],
+    ['2026 11 30 14:30', '2026 11 30 14:30'],
+    ['约在2026 11 30 14点上门', '约在2026 11 30 14点上门'],
+    ['appointment 30 11 2026 9:15 am', 'appointment 30 11 2026 9:15 am'],
+    ['2026 11 30 14 30', '2026 11 30 14 30'],
+    ['回电时间：2026 11 30 14:30', '回电时间：2026 11 30 14:30'],
+    // ... the number after such a date and time is still judged on its own, and a spaced number with no time after it
+    // is still a number
+    ['2026 11 30 14:30 打13912345678', '2026 11 30 14:30 打[手机号]'],
+    ['call me at 2026 11 30 14', 'call me at [PHONE]'],
+    ['手机 139 1234 5678', '手机 [手机号]'],
     // ... and a number after a date is judged on its own
     ['2026-11-30 13812345678', '2026-11-30 [PHONE]'],
     // what the cue says of the whole run holds for each part: order numbers stay readable
@@ -453,6 +465,18 @@ describe('a decimal number is an amount or a time of its own, never part of the 
     ['139.1234.5678', '[PHONE]'],
     ['my cell is 415.555.0112', 'my cell is [PHONE]'],
     ['预约 2026.11.30 14:00', '预约 2026.11.30 14:00'],
+    // ... with spaces between the date's parts too, when a time follows (2026 11 30 14 was read as a US number: [PHONE]:30)
+    ['recorded 2026 11 30 14:30', 'recorded 2026 11 30 14:30'],
+    ['2026 11 30 14:30', '2026 11 30 14:30'],
+    ['约在2026 11 30 14点上门', '约在2026 11 30 14点上门'],
+    ['appointment 30 11 2026 9:15 am', 'appointment 30 11 2026 9:15 am'],
+    ['2026 11 30 14 30', '2026 11 30 14 30'],
+    ['回电时间：2026 11 30 14:30', '回电时间：2026 11 30 14:30'],
+    // ... the number after such a date and time is still judged on its own, and a spaced number with no time after it
+    // is still a number
+    ['2026 11 30 14:30 打13912345678', '2026 11 30 14:30 打[手机号]'],
+    ['call me at 2026 11 30 14', 'call me at [PHONE]'],
+    ['手机 139 1234 5678', '手机 [手机号]'],
     ['the total is 1234567.89', 'the total is 1234567.89'],
     // thousands separators before the decimal point: the whole figure is the amount
     ['the amount was 1,234,567.89 dollars', 'the amount was 1,234,567.89 dollars'],

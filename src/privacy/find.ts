@@ -136,14 +136,37 @@ const THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
 const COMPACT_DATE = /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/;
 const DATE_SEPARATOR = /^\s*([-/.])\s*$/;
 
-/** A date written with separators at the start of a run (2026-11-30, 2026/11/30, 11/30/2026): not personal data. */
+// what follows the hour of a time at the end of a run: its minutes (14:30, 14：30), 点 / 时, h, am / pm
+const TIME_REST = /^(?:\s*[:：]\s*[0-5]\d(?!\d)|\s*(?:点|點|时|時)|h(?![a-z])|\s*(?:am|pm|a\.m|p\.m)(?![a-z]))/i;
+
+/**
+ * The groups after a date at the start of a run are a time, and nothing else: an hour whose minutes follow the run
+ * (2026 11 30 14:30, 30 11 2026 9点), an hour and its minutes as two groups (… 14 30), or as one (… 1430).
+ */
+function timeAfterDate(text: string, run: DigitRun): boolean {
+  const g = run.groups.slice(3);
+  const d = run.digits.slice(run.groups[0]! + run.groups[1]! + run.groups[2]!);
+  if (g.length === 1 && g[0]! <= 2) return Number(d) <= 23 && TIME_REST.test(text.slice(run.end, run.end + 8));
+  if (g.length === 1) return clockTime(d);
+  if (g.length === 2 && g[0]! <= 2 && g[1] === 2) return Number(d.slice(0, g[0]!)) <= 23 && Number(d.slice(g[0]!)) <= 59;
+  return false;
+}
+
+/**
+ * A date written with separators at the start of a run (2026-11-30, 2026/11/30, 11/30/2026): not personal data.
+ * With spaces between its parts (2026 11 30, 30 11 2026) only when a time follows it in the run (2026 11 30 14:30,
+ * 30 11 2026 9点): spaces also group the digits of a phone number as it is said.
+ */
 function leadingDate(text: string, run: DigitRun): boolean {
   const g = run.groups;
   if (g.length < 3 || run.groupSpans.length < 3) return false;
   const d = run.digits;
-  const sep1 = DATE_SEPARATOR.exec(text.slice(run.groupSpans[0]![1], run.groupSpans[1]![0]));
-  const sep2 = DATE_SEPARATOR.exec(text.slice(run.groupSpans[1]![1], run.groupSpans[2]![0]));
-  if (!sep1 || !sep2 || sep1[1] !== sep2[1]) return false;
+  const gap1 = text.slice(run.groupSpans[0]![1], run.groupSpans[1]![0]);
+  const gap2 = text.slice(run.groupSpans[1]![1], run.groupSpans[2]![0]);
+  const sep1 = DATE_SEPARATOR.exec(gap1);
+  const sep2 = DATE_SEPARATOR.exec(gap2);
+  const spaced = /^\s+$/.test(gap1) && /^\s+$/.test(gap2) && g.length > 3 && run.groupSpans.length === g.length && timeAfterDate(text, run);
+  if (!spaced && (!sep1 || !sep2 || sep1[1] !== sep2[1])) return false;
   if (g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) {
     const m = Number(d.slice(4, 4 + g[1]!));
     const day = Number(d.slice(4 + g[1]!, 4 + g[1]! + g[2]!));
@@ -246,7 +269,10 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
       ? null
       : digitsCategory(r, text.slice(Math.max(0, at - CONTEXT_BEFORE), at), text.slice(r.end, r.end + 8), han, opts, inh);
   const rawBefore = text.slice(Math.max(0, ctxAt - CONTEXT_BEFORE), ctxAt);
-  if (n > 3 && leadingDate(text, run) && !PHONE_CUE.test(compactHan(rawBefore))) {
+  // after a phone cue a date-shaped run may be the number (电话 2024-05-01…), unless a time with its minutes or its
+  // unit ends it (回电时间 2026 11 30 14:30: no phone number is said with a clock time's colon after it)
+  const clockEnds = run.groups[n - 1]! <= 2 && TIME_REST.test(text.slice(run.end, run.end + 8));
+  if (n > 3 && leadingDate(text, run) && (clockEnds || !PHONE_CUE.test(compactHan(rawBefore)))) {
     classifyRun(text, subRun(run, 3, n), han, opts, out);
     return;
   }
