@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
+import { parseCallMetadata } from '../src/pipeline/metadata.js';
 import { authUser } from '../src/services/users.js';
 import { completeReviewOf } from './support/review-calls.js';
 import { analyseSamples, ApiClient, signInUsers, BACKENDS, loadCalls, startApi, type AnalysedCall, type ApiServer } from './support/api-env.js';
@@ -36,7 +37,20 @@ async function levels(mp3: Buffer, from: number, to: number): Promise<[number, n
   }
 }
 
-const SAMPLES = [{ file: 'zh-billing-good.ogg', pipeline: 'inbound-service-zh', metadata: { agentId: 'A1', team: 'red' } }];
+// the call's metadata as a platform's sidecar gives it: the fields callqa knows, ordinary extra columns, and extra
+// columns holding the customer's phone number and e-mail (masked in every answer like the transcript)
+const ORDINARY_META = {
+  callId: 'C-20261130-0042', agentId: 'A1', team: 'red', direction: 'inbound', startedAt: '2026-11-30T14:30:00+08:00', queue: 'billing',
+  campaign: 'Q4 retention 2026', ivr_path: '1-3-2', order_number: '2026113012345678', wrapup_code: 'BILL-01', survey_score: 5,
+  recorded_on: '2026 11 30 14:30', site: 'Shenzhen 2F',
+};
+const META_PHONE = '13698765432';
+const META_EMAIL = 'wang.fang@example.com';
+const METADATA = parseCallMetadata(
+  { ...ORDINARY_META, customer_number: '+86 136-9876-5432', callback_number: META_PHONE, customer_phone: '5559876', contact_email: META_EMAIL },
+  'zh-billing-good.meta.json',
+);
+const SAMPLES = [{ file: 'zh-billing-good.ogg', pipeline: 'inbound-service-zh', metadata: METADATA }];
 const USERS = [
   { username: 'insp', role: 'inspector' },
   { username: 'sup', role: 'supervisor', team: 'red' },
@@ -108,10 +122,32 @@ for (const makeBackend of BACKENDS) {
       const log = await api.services.audit.query({ callId: call, limit: 1000 });
       expect(log.some((e) => e.action === 'call.audio.read' && e.actor === 'agent1' && String(e.details.redaction).startsWith('muted'))).toBe(true);
     });
+    it.each(['insp', 'sup', 'adm', 'agent1'] as const)("%s gets the metadata's phone numbers and e-mail masked, the rest of it as the platform gave it", async (who) => {
+      const r = await as[who].req('GET', `/api/calls/${call}`);
+      expect(r.status).toBe(200);
+      const body = JSON.stringify(r.body);
+      for (const raw of [META_PHONE, '5559876', META_EMAIL]) expect(body, who).not.toContain(raw);
+      expect(r.body.metadata).toEqual({
+        ...ORDINARY_META, customerNumberMasked: '*********5432', callback_number: '[PHONE]', customer_phone: '[PHONE]', contact_email: '[EMAIL]',
+      });
+      // the call list carries only the fields callqa knows, as they are
+      const list = await as[who].req('GET', '/api/calls');
+      expect(list.status).toBe(200);
+      expect(JSON.stringify(list.body), who).not.toContain(META_PHONE);
+      expect(list.body.calls.find((c: { id: string }) => c.id === call)).toMatchObject({ externalId: 'C-20261130-0042', agentId: 'A1', team: 'red', startedAt: ORDINARY_META.startedAt });
+    });
+    it.each(['insp', 'sup', 'adm'] as const)('%s reads the raw metadata only unmasked, and that read is audited', async (who) => {
+      const r = await as[who].req('GET', `/api/calls/${call}?unmask=true`);
+      expect(r.status).toBe(200);
+      expect(r.body.metadata).toEqual({ ...ORDINARY_META, customerNumberMasked: '*********5432', callback_number: META_PHONE, customer_phone: '5559876', contact_email: META_EMAIL });
+      const log = await api.services.audit.query({ callId: call, limit: 1000 });
+      expect(log.some((e) => e.action === 'call.transcript.read.unmasked' && e.actor === who)).toBe(true);
+    });
     it('an agent may not unmask (403), and nothing raw is returned', async () => {
       const r = await as.agent1.req('GET', `/api/calls/${call}?unmask=true`);
       expect(r.status).toBe(403);
       expect(JSON.stringify(r.body)).not.toContain('五六七八');
+      expect(JSON.stringify(r.body)).not.toContain(META_PHONE);
     });
     it('comments and dispute reasons people typed are masked like the transcript: call view, history, disputes; raw only unmasked', async () => {
       // the inspector overrides one item with a comment quoting the customer's number, and completes

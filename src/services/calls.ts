@@ -15,7 +15,7 @@ import type { DisputeRow, ReviewDecisionRow } from '../store/schema.js';
 import type { AuditService } from './audit.js';
 import { callScope, shownFileName, type CallAccess } from './call-access.js';
 import { ServiceError } from './errors.js';
-import { hasPiiPermission, maskSpoken } from './privacy.js';
+import { hasPiiPermission, maskMetadata, maskSpoken } from './privacy.js';
 import type { Actor, AuthUser } from './types.js';
 import { csvText } from '../core/csv.js';
 import { CALL_COLUMNS, exportRows, ITEM_COLUMNS, type CallExportRow, type ExportShape, type ExportSource, type ItemExportRow } from './results-export.js';
@@ -297,6 +297,7 @@ export class CallsService {
     const keep = { companyNumbers: this.companyNumbers(call.pipelineId) };
     return {
       ...detail,
+      metadata: maskMetadata(detail.metadata, keep),
       transcript: maskSpoken(detail.transcript, keep),
       events: maskSpoken(detail.events, keep),
       scorecard: maskSpoken(detail.scorecard, keep),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskSpoken } from './privacy.js';
+import { maskMetadata, maskSpoken } from './privacy.js';
 
 /** What an API answer shows of a transcript to a role without the pii permission (getCall's transcript). */
 describe('maskSpoken', () => {
@@ -18,5 +18,45 @@ describe('maskSpoken', () => {
   });
   it('masks a lone string under a spoken field as before', () => {
     expect(maskSpoken({ quote: '手机13912345678', id: '13912345678' })).toEqual({ quote: '手机[手机号]', id: '13912345678' });
+  });
+});
+
+/** What getCall shows of a call's metadata to anyone who has not unmasked it. */
+describe('maskMetadata', () => {
+  // an ordinary metadata set as a platform exports it: nothing in it is personal data
+  const ordinary = {
+    callId: '20261130143012345678', agentId: '13800001', team: 'billing-2', direction: 'inbound', startedAt: '2026-11-30T14:30:00+08:00',
+    queue: '95588-1', customerNumberMasked: '*******5678', customerId: 'CRM-4411', ringSec: 12, hungUpBy: 'customer', transfers: 1,
+    campaign: 'Q4 retention 2026', ivr_path: '1-3-2', order_number: '2026113012345678', ticket: 'TK-2026-11-30-0042',
+    wrapup_code: 'BILL-01', survey_score: 5, recorded_on: '2026 11 30 14:30', duration: '00:05:12', site: 'Shenzhen 2F',
+    amount: '1,380,000', opened: '30/11/2026 09:15', vip: true, note: null,
+  };
+  it('leaves an ordinary metadata set unchanged (ids, teams, dates, codes, amounts)', () => {
+    expect(maskMetadata(ordinary)).toEqual(ordinary);
+  });
+  it("masks a customer's phone, e-mail, ID card and address under any other field, by the field's name as a cue", () => {
+    const md = maskMetadata({
+      ...ordinary,
+      callback_number: '5551234',
+      customerPhone: '13912345678',
+      'Customer-Mobile': 13912345678,
+      contact_email: 'li.lei@example.com',
+      id_card: '11010519491231002X',
+      address: '12 Baker Street, Springfield',
+      备注: '客户手机13912345678，晚上回电',
+    });
+    expect(md).toEqual({
+      ...ordinary,
+      callback_number: '[PHONE]',
+      customerPhone: '[PHONE]',
+      'Customer-Mobile': '[PHONE]',
+      contact_email: '[EMAIL]',
+      id_card: '[ID]',
+      address: '[ADDRESS]',
+      备注: '客户手机[手机号]，晚上回电',
+    });
+  });
+  it("keeps the company's own numbers", () => {
+    expect(maskMetadata({ dialled: '95588' , hotline_number: '4008123123' }, { companyNumbers: ['4008123123'] })).toEqual({ dialled: '95588', hotline_number: '4008123123' });
   });
 });

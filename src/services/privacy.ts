@@ -64,6 +64,39 @@ function isSegment(x: unknown): x is SegmentText {
   return typeof s.text === 'string' && typeof s.speaker === 'string' && typeof s.start === 'number' && typeof s.end === 'number';
 }
 
+/**
+ * Fields of call metadata that callqa itself reads and that hold no customer's personal data as given: ids, the
+ * agent, the team and queue, times, and the number already masked on import (customerNumberMasked). They are shown
+ * as they are; every other field (a manifest column, a key of a .meta.json sidecar) is free text the platform chose.
+ */
+const METADATA_KNOWN = new Set(['callId', 'agentId', 'team', 'direction', 'startedAt', 'queue', 'customerNumberMasked', 'customerId', 'ringSec', 'hungUpBy', 'transfers']);
+
+/**
+ * A copy of call metadata with personal data masked in the value of every field callqa does not know
+ * (callback_number, customer_phone, contact_email: whatever a platform exports), read as if the field's name
+ * were said before it ("callback number is 5551234"), so that a name that says what the value is counts as the
+ * words before a number do in a transcript (a phone cue masks a bare 7-digit number; "order number is …" keeps
+ * it). A number value that holds personal data becomes its masked text; other values are untouched.
+ */
+export function maskMetadata<T extends Record<string, unknown>>(md: T, opts: PiiOptions = {}): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(md)) {
+    if (METADATA_KNOWN.has(k) || (typeof v !== 'string' && typeof v !== 'number')) {
+      out[k] = v;
+      continue;
+    }
+    const value = String(v);
+    // the field's name as words: callback_number, customerPhone, Customer-Phone → callback number, customer phone
+    const name = k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_\-.]+/g, ' ').trim().toLowerCase();
+    const prefix = /\p{Script=Han}/u.test(name) ? `${name}：` : `${name} is `;
+    const spans = findPii(prefix + value, opts)
+      .filter((s) => s.end > prefix.length)
+      .map((s) => ({ ...s, start: Math.max(0, s.start - prefix.length), end: s.end - prefix.length }));
+    out[k] = spans.length ? maskText(value, spans) : v;
+  }
+  return out as T;
+}
+
 /** The text with every personal-data span replaced by its label (the company's own numbers in `opts` stay). */
 export function maskPii(text: string, opts: PiiOptions = {}): string {
   const spans = findPii(text, opts);
