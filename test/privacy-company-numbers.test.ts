@@ -31,6 +31,9 @@ const SAID = `您可以打我们总机${SWITCHBOARD}转人工，我的手机是$
 const PASSWORD = 'correct horse battery staple';
 // a second mobile (13987654321) said across two segments: neither half is a number on its own
 const SPLIT = ['另一个手机号是139', '8765 4321'];
+// a third (13800135678) said across two segments by an angry customer: the escalation finding quotes the first half,
+// and the apology item's evidence quotes that finding
+const ESCALATED = ['我要投诉你们，马上打我电话138', '0013 5678'];
 
 let pipelinesDir = '';
 const savedPipelinesDir = process.env.CALLQA_PIPELINES_DIR;
@@ -93,9 +96,18 @@ for (const makeBackend of BACKENDS) {
       input.transcript!.segments.push({ speaker: 'customer', start: last.end + 0.5, end: last.end + 5, text: SAID, normText: normaliseText(SAID) });
       // a number the customer says across two segments (the engine cut it at a pause): masked in each, as getCall does
       for (const [k, text] of SPLIT.entries()) input.transcript!.segments.push({ speaker: 'customer', start: last.end + 5.5 + k * 2, end: last.end + 7 + k * 2, text, normText: normaliseText(text) });
+      const escalatedAt = input.transcript!.segments.length;
+      for (const [k, text] of ESCALATED.entries()) input.transcript!.segments.push({ speaker: 'customer', start: last.end + 10 + k * 2, end: last.end + 11.5 + k * 2, text, normText: normaliseText(text) });
+      input.events.push({
+        type: 'customer_escalation', speaker: 'customer', start: last.end + 10, end: last.end + 11.5,
+        details: {
+          text: ESCALATED[0]!, matched: '投诉', phrase: '投诉', entryId: 'zh.escalation.tou-su', category: 'escalation', severity: 'high', confidence: 1, fuzzy: false,
+          language: 'zh', segmentIndex: escalatedAt, matches: [{ matched: '投诉', entryId: 'zh.escalation.tou-su', confidence: 1, fuzzy: false }], kinds: ['complaint'], apologised: false, apologyAtSec: null,
+        },
+      });
       const rec = await api.store.repo.upsertRecording({
         contentHash: randomBytes(32).toString('hex'), path: '/calls/reviewed.wav', fileName: 'reviewed.wav', sizeBytes: 1000,
-        info: { format: 'wav', codec: 'pcm_s16le', durationSec: last.end + 12, channels: 2, sampleRate: 8000 },
+        info: { format: 'wav', codec: 'pcm_s16le', durationSec: last.end + 16, channels: 2, sampleRate: 8000 },
         metadata: { ...input.metadata, agentId: 'A1', team: 'red' },
       });
       const { run } = await api.store.repo.getOrCreateRun(rec.id, pipeline.id, pipeline.version);
@@ -147,7 +159,7 @@ for (const makeBackend of BACKENDS) {
       const view = await admin.req('GET', `/api/calls/${callOf.get('reviewed')}`);
       expect(view.status).toBe(200);
       const texts = (view.body.transcript.segments as Array<{ text: string }>).map((x) => x.text);
-      expect(texts.slice(-2)).toEqual(['另一个手机号是[手机号]', '[PHONE]']);
+      expect(texts.slice(-4, -2)).toEqual(['另一个手机号是[手机号]', '[PHONE]']);
       const ex = await admin.req('GET', `/api/calls/${callOf.get('reviewed')}/items/banned-phrase/example`);
       expect(ex.status).toBe(200);
       expect(ex.body.yaml).not.toContain('8765');
@@ -160,6 +172,26 @@ for (const makeBackend of BACKENDS) {
         expect(body, url).not.toContain('8765');
         expect(body, url).not.toMatch(/139(?!12345678)/);
       }
+    });
+    it("a finding's quote of one half of a number said across two segments is masked as the transcript shows that segment", async () => {
+      const view = await admin.req('GET', `/api/calls/${callOf.get('reviewed')}`);
+      expect(view.status).toBe(200);
+      const texts = (view.body.transcript.segments as Array<{ text: string }>).map((x) => x.text);
+      expect(texts.slice(-2)).toEqual(['我要投诉你们，马上打我电话[手机号]', '[PHONE]']);
+      // the escalation event quotes the first half (masked on its own, 电话138 stayed readable)
+      const esc = (view.body.events as Array<{ type: string; details: { text: string } }>).find((e) => e.type === 'customer_escalation' && e.details.text.includes('马上打我电话'));
+      expect(esc?.details.text).toBe(texts.at(-2));
+      // the apology item's evidence quotes that event
+      const quotes = (view.body.scorecard.sections as Array<{ items: Array<{ id: string; evidence: Array<{ text?: string }> }> }>)
+        .flatMap((x) => x.items).find((i) => i.id === 'apology')!.evidence.map((e) => e.text);
+      expect(quotes).toContain(texts.at(-2));
+      for (const part of [view.body.events, view.body.scorecard]) {
+        expect(JSON.stringify(part)).not.toContain('电话138');
+        expect(JSON.stringify(part)).not.toContain('0013');
+      }
+      // unmasked, the quotes are as said
+      const raw = await admin.req('GET', `/api/calls/${callOf.get('reviewed')}?unmask=true`);
+      expect(JSON.stringify(raw.body.scorecard)).toContain(ESCALATED[0]);
     });
     it('an unmasked example is audited as an unmasked read, as getCall?unmask=true is', async () => {
       const call = callOf.get('reviewed')!;

@@ -295,12 +295,14 @@ export class CallsService {
     if (opts.unmask) return detail;
     // the program's own numbers stay readable, as the transcribe stage left them (docs/privacy.md)
     const keep = { companyNumbers: this.companyNumbers(call.pipelineId) };
+    const quotes = { ...keep, segments: detail.transcript?.segments ?? [] };
     return {
       ...detail,
       metadata: maskMetadata(detail.metadata, keep),
       transcript: maskSpoken(detail.transcript, keep),
-      events: maskSpoken(detail.events, keep),
-      scorecard: maskSpoken(detail.scorecard, keep),
+      // quotes are masked as the segments they quote are in the transcript (a number said across two segments too)
+      events: maskSpoken(detail.events, quotes),
+      scorecard: maskSpoken(detail.scorecard, quotes),
       disputes: maskSpoken(detail.disputes, keep),
     };
   }

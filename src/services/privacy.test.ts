@@ -60,3 +60,53 @@ describe('maskMetadata', () => {
     expect(maskMetadata({ dialled: '95588' , hotline_number: '4008123123' }, { companyNumbers: ['4008123123'] })).toEqual({ dialled: '95588', hotline_number: '4008123123' });
   });
 });
+
+/** Quotes of the transcript (event texts, scorecard evidence) are masked as the segments they quote are. */
+describe('maskSpoken with the call segments: quotes', () => {
+  const segments = [
+    { speaker: 'agent', start: 0, end: 2, text: '请问您的手机号' },
+    { speaker: 'customer', start: 2, end: 4, text: '我要投诉，回电139' },
+    { speaker: 'customer', start: 4.5, end: 6, text: '1234 5678 对' },
+  ];
+  const shown = maskSpoken({ language: 'zh', engine: 'sidecar-json', segments }).segments.map((s) => s.text);
+  it('the transcript view masks both halves (what the quotes must agree with)', () => {
+    expect(shown).toEqual(['请问您的手机号', '我要投诉，回电[手机号]', '[手机号] 对']);
+  });
+  it("an event's text, a finding's evidence by segment index, by time, and a quoted part of a segment", () => {
+    const events = [
+      { type: 'customer_escalation', speaker: 'customer', start: 2, end: 4, details: { text: segments[1]!.text, matched: '投诉', segmentIndex: 1 } },
+    ];
+    const card = {
+      items: [{
+        id: 'apology',
+        evidence: [
+          { kind: 'event', type: 'customer_escalation', start: 2, end: 4, speaker: 'customer', text: segments[1]!.text, eventIndex: 0 },
+          { kind: 'sentence', start: 4.5, end: 6, speaker: 'customer', text: segments[2]!.text, segmentIndex: 2 },
+          { kind: 'sentence', start: 4.5, end: 6, speaker: 'customer', text: '1234 5678', segmentIndex: 2 },
+        ],
+      }],
+    };
+    // on its own, each half is no number (what the quotes showed before)
+    expect(maskSpoken(events)[0]!.details.text).toBe('我要投诉，回电139');
+    expect(maskSpoken({ evidence: [card.items[0]!.evidence[0]!] }).evidence[0]!.text).toBe('我要投诉，回电139');
+    expect(maskSpoken(events, { segments })[0]!.details).toEqual({ text: shown[1], matched: '投诉', segmentIndex: 1 });
+    expect(maskSpoken(card, { segments }).items[0]!.evidence.map((e) => e.text)).toEqual([shown[1], shown[2], '[PHONE]']);
+  });
+  it('an absence finding quoting several utterances, each masked as its segment', () => {
+    const evidence = [
+      { start: 2, end: 4, speaker: 'customer', text: segments[1]!.text },
+      { start: 4.5, end: 6, speaker: 'customer', text: segments[2]!.text },
+    ];
+    expect(maskSpoken({ details: { text: 'missing', evidence } }, { segments }).details.evidence.map((e) => e.text)).toEqual([shown[1], shown[2]]);
+  });
+  it('a quote of no segment is masked on its own; a metadata field quoted as evidence as getCall shows metadata', () => {
+    const card = {
+      evidence: [
+        { kind: 'sentence', start: 9, end: 10, speaker: 'customer', text: '手机13912345678' },
+        { kind: 'metadata', start: 0, end: 0, speaker: null, field: 'callback_number', value: '5551234' },
+        { kind: 'metadata', start: 0, end: 0, speaker: null, field: 'ringSec', value: 12 },
+      ],
+    };
+    expect(maskSpoken(card, { segments }).evidence.map((e) => e.text ?? e.value)).toEqual(['手机[手机号]', '[PHONE]', 12]);
+  });
+});

@@ -4,8 +4,8 @@
  * permission may ask for the raw text (`unmask=true`), which is written to the audit log.
  */
 import { resolvePipeline } from '../pipeline/loader.js';
-import { findPii, maskText, type PiiOptions } from '../privacy/find.js';
-import { maskSegmentTexts, type SegmentText } from '../privacy/transcript.js';
+import { findPii, maskText, type PiiOptions, type PiiSpan } from '../privacy/find.js';
+import { maskSegmentTexts, segmentsPii, type SegmentText } from '../privacy/transcript.js';
 import type { AuthUser } from './types.js';
 
 /** Roles with the `pii` permission by default: the QA staff who must verify what was said. Agents lack it. */
@@ -39,23 +39,76 @@ const SPOKEN_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'comment',
  * A copy of `value` with personal data masked in every string under a field that holds what people said,
  * at any depth (transcript segments, event quotes, scorecard evidence). Ids, codes and numbers are untouched.
  */
-export function maskSpoken<T>(value: T, opts: PiiOptions = {}): T {
-  const walk = (v: unknown, spoken: boolean): unknown => {
-    if (typeof v === 'string') return spoken ? maskPii(v, opts) : v;
+export function maskSpoken<T>(value: T, opts: MaskOptions = {}): T {
+  const quoted = opts.segments ? segmentQuotes(opts.segments, opts) : null;
+  const walk = (v: unknown, spoken: boolean, near?: Record<string, unknown>, key?: string): unknown => {
+    if (typeof v === 'string') {
+      if (!spoken) return v;
+      return (quoted && near && key && QUOTE_FIELDS.has(key) ? quoted(v, near) : null) ?? maskPii(v, opts);
+    }
     // a transcript's segments are masked together: a number a speaker said across two of them is masked in both
     if (Array.isArray(v) && v.length > 1 && v.every(isSegment)) {
+      // (quotes of the call's segments, such as an absence finding's evidence, are masked as those segments are)
       const texts = maskSegmentTexts(v, opts);
-      return v.map((seg, i) => ({ ...(walk({ ...seg, text: '' }, spoken) as object), text: texts[i]! }));
+      return v.map((seg, i) => ({ ...(walk({ ...seg, text: '' }, spoken) as object), text: (quoted?.(seg.text, seg as unknown as Record<string, unknown>) ?? texts[i])! }));
     }
     if (Array.isArray(v)) return v.map((x) => walk(x, spoken));
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x, spoken || SPOKEN_FIELDS.has(k));
+      const o = v as Record<string, unknown>;
+      for (const [k, x] of Object.entries(o)) out[k] = walk(x, spoken || SPOKEN_FIELDS.has(k), o, k);
+      // a finding's evidence that is a metadata field (kind metadata, field, value) is masked as getCall's metadata is
+      if (o.kind === 'metadata' && typeof o.field === 'string' && 'value' in o) out.value = maskMetadata({ [o.field]: o.value }, opts)[o.field];
       return out;
     }
     return v;
   };
   return walk(value, false) as T;
+}
+
+export interface MaskOptions extends PiiOptions {
+  /**
+   * The call's transcript segments as stored: a quote of one of them (an event's `text`, a finding's evidence) is
+   * masked as that segment is in the transcript view (maskSegmentTexts), so that a number said across two segments
+   * shows in neither a quote nor the transcript.
+   */
+  segments?: readonly SegmentText[];
+}
+
+/** Fields that quote what was said: masked by the segment they were quoted from when it is known. */
+const QUOTE_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'evidence']);
+
+/**
+ * A function that masks a quote as the segment it was quoted from is masked in the transcript, or null when it
+ * quotes no segment. The segment is the one `near` (the object holding the quote) names by `segmentIndex`, else one
+ * of the same speaker whose time overlaps `near`'s start and end, else any: the first whose text contains the quote.
+ * The segment's spans (with a number said across it and its neighbours) are clipped to the quote, and what the quote
+ * holds on its own is masked as well.
+ */
+function segmentQuotes(segs: readonly SegmentText[], opts: PiiOptions): (quote: string, near: Record<string, unknown>) => string | null {
+  let spans: PiiSpan[][] | null = null;
+  return (quote, near) => {
+    if (!quote.trim()) return null;
+    const idx = typeof near.segmentIndex === 'number' ? near.segmentIndex : -1;
+    const timed = typeof near.start === 'number' && typeof near.end === 'number';
+    const overlaps = (s: SegmentText) =>
+      timed && s.start < (near.end as number) + 0.01 && s.end > (near.start as number) - 0.01 && (typeof near.speaker !== 'string' || near.speaker === s.speaker);
+    const order = [
+      ...(idx >= 0 && idx < segs.length ? [idx] : []),
+      ...segs.map((_, i) => i).filter((i) => i !== idx && overlaps(segs[i]!)),
+      ...segs.map((_, i) => i).filter((i) => i !== idx && !overlaps(segs[i]!)),
+    ];
+    for (const i of order) {
+      const at = segs[i]!.text.indexOf(quote);
+      if (at < 0) continue;
+      spans ??= segmentsPii(segs, opts);
+      const clipped = spans[i]!
+        .filter((s) => s.end > at && s.start < at + quote.length)
+        .map((s) => ({ ...s, start: Math.max(s.start, at) - at, end: Math.min(s.end, at + quote.length) - at }));
+      return maskPii(clipped.length ? maskText(quote, clipped) : quote, opts);
+    }
+    return null;
+  };
 }
 
 function isSegment(x: unknown): x is SegmentText {
