@@ -192,6 +192,11 @@ for (const makeBackend of BACKENDS) {
       // unmasked, the quotes are as said
       const raw = await admin.req('GET', `/api/calls/${callOf.get('reviewed')}?unmask=true`);
       expect(JSON.stringify(raw.body.scorecard)).toContain(ESCALATED[0]);
+      // the item in the answer to a decision on it shows its evidence as the call view does
+      const decided = await insp.req('POST', `/api/calls/${callOf.get('reviewed')}/review/decisions`, { itemId: 'apology', action: 'confirm' });
+      expect(decided.status).toBe(200);
+      expect(decided.body.item.evidence.map((e: { text?: string }) => e.text)).toContain(texts.at(-2));
+      expect(JSON.stringify(decided.body)).not.toContain('电话138');
     });
     it('an unmasked example is audited as an unmasked read, as getCall?unmask=true is', async () => {
       const call = callOf.get('reviewed')!;

@@ -85,7 +85,7 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     auth: new AuthService(store.db, audit, now, { ...DEFAULT_AUTH_SETTINGS, ...opts.auth }),
     access,
     calls: new CallsService(access, reviewsRepo, store.repo, audit, settingsFor, now, companyNumbers),
-    reviews: new ReviewService(access, reviewsRepo, audit, now, companyNumbers),
+    reviews: new ReviewService(access, reviewsRepo, audit, now, companyNumbers, async (runId) => (await store.repo.getRunReport(runId))?.transcript?.segments ?? []),
     disputes: new DisputeService(access, reviewsRepo, audit, settingsFor, now, companyNumbers),
     media: new CallMediaService(access, store, audit, { cacheDir: opts.mediaDir ?? defaultMediaDir() }),
     reviewSettings: settingsFor,

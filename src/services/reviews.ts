@@ -12,6 +12,7 @@ import { latestDecisions } from './calls.js';
 import { maskPii, maskSpoken } from './privacy.js';
 import { ServiceError, rule } from './errors.js';
 import type { AuthUser } from './types.js';
+import type { SegmentText } from '../privacy/transcript.js';
 
 export interface DecisionResult {
   reviewId: string;
@@ -69,12 +70,16 @@ export class ReviewService {
     private readonly now: () => Date,
     /** a program's own numbers, kept readable where an answer is masked */
     private readonly companyNumbers: (pipelineId: string) => readonly string[] = () => [],
+    /** the transcript segments of a run, as stored: the item's quotes are masked as getCall masks them */
+    private readonly segmentsOf: (runId: string) => Promise<readonly SegmentText[]> = async () => [],
   ) {}
 
   async decideItem(user: AuthUser, callId: string, input: DecisionInput & { expectedRevision?: number }): Promise<DecisionResult> {
     const call = await this.access.authorizeCall(user, callId);
     if (!call.scorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no draft scorecard (its QA program has no scorecard)`);
     const now = this.now();
+    // read before the transaction (PGlite has one connection, which the transaction holds)
+    const segments = await this.segmentsOf(call.runId);
     return this.reviews.transaction(async (tx) => {
       const { review, started } = await tx.getOrStartReview(callId, call.scorecardId!, user.id, now);
       if (review.status === 'completed') {
@@ -109,7 +114,10 @@ export class ReviewService {
       const all = await tx.listDecisions(review.id);
       const card = reviewedCard(draft, latestDecisions(all));
       // the item as every answer shows it: personal data in its evidence and in the comment masked (getCall unmasks)
-      const item = maskSpoken(findItem(card.sections, input.itemId)!.item as FinalItem, { companyNumbers: this.companyNumbers(call.pipelineId) });
+      const item = maskSpoken(findItem(card.sections, input.itemId)!.item as FinalItem, {
+        companyNumbers: this.companyNumbers(call.pipelineId),
+        segments,
+      });
       return { reviewId: review.id, item, total: card.total, maxTotal: card.maxTotal, pendingItems: card.pendingItems, revision: all.length };
     });
   }
