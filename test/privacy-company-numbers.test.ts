@@ -34,6 +34,8 @@ const SPLIT = ['另一个手机号是139', '8765 4321'];
 // a third (13800135678) said across two segments by an angry customer: the escalation finding quotes the first half,
 // and the apology item's evidence quotes that finding
 const ESCALATED = ['我要投诉你们，马上打我电话138', '0013 5678'];
+// a metadata column the platform exported, holding the customer's number
+const CALLBACK = '13611112222';
 
 let pipelinesDir = '';
 const savedPipelinesDir = process.env.CALLQA_PIPELINES_DIR;
@@ -108,7 +110,7 @@ for (const makeBackend of BACKENDS) {
       const rec = await api.store.repo.upsertRecording({
         contentHash: randomBytes(32).toString('hex'), path: '/calls/reviewed.wav', fileName: 'reviewed.wav', sizeBytes: 1000,
         info: { format: 'wav', codec: 'pcm_s16le', durationSec: last.end + 16, channels: 2, sampleRate: 8000 },
-        metadata: { ...input.metadata, agentId: 'A1', team: 'red' },
+        metadata: { ...input.metadata, agentId: 'A1', team: 'red', callback_number: CALLBACK },
       });
       const { run } = await api.store.repo.getOrCreateRun(rec.id, pipeline.id, pipeline.version);
       await api.store.repo.markRunStarted(run.id, 'probe');
@@ -197,6 +199,15 @@ for (const makeBackend of BACKENDS) {
       expect(decided.status).toBe(200);
       expect(decided.body.item.evidence.map((e: { text?: string }) => e.text)).toContain(texts.at(-2));
       expect(JSON.stringify(decided.body)).not.toContain('电话138');
+      // the regression example exported from the call (masked by default): the event's quote and the metadata column too
+      const ex = await admin.req('GET', `/api/calls/${callOf.get('reviewed')}/items/banned-phrase/example`);
+      expect(ex.status).toBe(200);
+      expect(ex.body.yaml).toContain('我要投诉你们，马上打我电话[手机号]');
+      expect(ex.body.yaml).toContain('callback_number: "[PHONE]"');
+      for (const raw of ['电话138', '0013', CALLBACK]) expect(ex.body.yaml).not.toContain(raw);
+      const rawEx = await admin.req('GET', `/api/calls/${callOf.get('reviewed')}/items/banned-phrase/example?mask=false`);
+      expect(rawEx.body.yaml).toContain(CALLBACK);
+      expect(rawEx.body.yaml).toContain(ESCALATED[0]);
     });
     it('an unmasked example is audited as an unmasked read, as getCall?unmask=true is', async () => {
       const call = callOf.get('reviewed')!;

@@ -64,6 +64,13 @@ export interface ExampleOptions {
    * personal data that neither half shows on its own (privacy/transcript.ts maskSegmentTexts)
    */
   maskSegments?: (segments: NonNullable<CallForExample['transcript']>) => string[];
+  /**
+   * an event's quoted text masked by the segment it quotes (default: `mask`), so that it agrees with the transcript's
+   * texts masked together (`details` is the event's details: their segmentIndex names the segment)
+   */
+  maskQuote?: (text: string, details: Record<string, unknown>) => string;
+  /** the call metadata kept in the example, masked (default: as it is) */
+  maskMetadata?: (metadata: Record<string, unknown>) => Record<string, unknown>;
   /** who decided and when, for the description */
   decidedBy?: string;
   decidedAt?: string;
@@ -80,9 +87,10 @@ export function buildRegressionExample(
   const expect = expectationOf(item, verdict);
   const metadata: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(call.metadata)) if (!DROP_METADATA.has(k) && v !== undefined && v !== null) metadata[k] = v;
+  const maskQuote = opts.maskQuote ?? ((t: string) => mask(t));
   const events = call.events.map((e) => {
     const details: Record<string, unknown> = { ...(e.details ?? {}) };
-    if (typeof details.text === 'string') details.text = mask(details.text);
+    if (typeof details.text === 'string') details.text = maskQuote(details.text, { ...details, speaker: e.speaker, start: e.start, end: e.end });
     return { ...details, type: e.type, speaker: e.speaker as Speaker | null, start: e.start, end: e.end };
   });
   const who = [opts.decidedBy, opts.decidedAt?.slice(0, 10)].filter(Boolean).join(', ');
@@ -92,7 +100,7 @@ export function buildRegressionExample(
       `${verdict.action === 'override' ? 'Overridden' : 'Confirmed'} by an inspector${who ? ` (${who})` : ''}: ${item.title}` +
       (verdict.reason ? `. Reason: ${mask(verdict.reason)}` : ''),
     ...(call.durationSec !== undefined ? { durationSec: call.durationSec } : {}),
-    metadata,
+    metadata: opts.maskMetadata ? opts.maskMetadata(metadata) : metadata,
     transcript: call.transcript === null ? null : maskedTranscript(call.transcript, mask, opts.maskSegments),
     language: call.language,
     events,

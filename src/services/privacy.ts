@@ -85,6 +85,12 @@ const QUOTE_FIELDS = new Set(['text', 'quote', 'matched', 'snippet', 'evidence']
  * The segment's spans (with a number said across it and its neighbours) are clipped to the quote, and what the quote
  * holds on its own is masked as well.
  */
+/** A quote of the call's segments masked as segmentQuotes does, or on its own when it quotes none of them. */
+export function quoteMasker(segs: readonly SegmentText[], opts: PiiOptions = {}): (quote: string, near: Record<string, unknown>) => string {
+  const quoted = segmentQuotes(segs, opts);
+  return (quote, near) => quoted(quote, near) ?? maskPii(quote, opts);
+}
+
 function segmentQuotes(segs: readonly SegmentText[], opts: PiiOptions): (quote: string, near: Record<string, unknown>) => string | null {
   let spans: PiiSpan[][] | null = null;
   return (quote, near) => {

@@ -16,6 +16,7 @@ import type { Repository } from '../store/repository.js';
 import { TriageRepo, type DecisionRow } from '../store/triage-repo.js';
 import type { AuditService } from './audit.js';
 import { callScope, isUuid, type CallAccess } from './call-access.js';
+import { maskMetadata, quoteMasker } from './privacy.js';
 import { ServiceError, forbidden } from './errors.js';
 import type { Actor, AuthUser } from './types.js';
 
@@ -183,7 +184,17 @@ export class RulesAccuracyService {
         },
         def,
         verdict,
-        { ...(mask ? { mask, maskSegments: (segs) => maskSegmentTexts(segs, { companyNumbers }) } : {}), decidedBy: decision.decidedBy, decidedAt: decision.decidedAt.toISOString() },
+        {
+          ...(mask
+            ? {
+                mask,
+                maskSegments: (segs) => maskSegmentTexts(segs, { companyNumbers }),
+                // event quotes as the transcript masks the segments they quote; metadata as getCall shows it
+                maskQuote: quoteMasker(report.transcript?.segments ?? [], { companyNumbers }),
+                maskMetadata: (md) => maskMetadata(md, { companyNumbers }),
+              }
+            : {}),
+          decidedBy: decision.decidedBy, decidedAt: decision.decidedAt.toISOString() },
       );
     } catch (err) {
       if (err instanceof ExampleExportError) throw new ServiceError(422, 'invalid', err.message);
