@@ -143,4 +143,14 @@ describe('callqa review plan / rules accuracy / review example', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--state must be one of');
   }, 300_000); // four runs of the CLI from source: minutes on a loaded machine
+
+  it('`callqa calls` with no subcommand is `calls list`, taking its options (was "unknown option \'--data\'")', async () => {
+    const bare = await callqa(['calls', '--state', 'completed', '--data', dir]);
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stderr).not.toContain('unknown option');
+    expect(bare.stdout).toBe((await callqa(['calls', 'list', '--state', 'completed', '--data', dir])).stdout);
+    expect(bare.stdout.match(/final/g)?.length).toBe(3);
+    // export is still its own subcommand, and a bad option of list is refused as list's
+    expect((await callqa(['calls', '--limit', '0', '--data', dir])).stderr).toContain('--limit must be a positive integer, got "0"');
+  }, 120_000);
 });

@@ -61,8 +61,9 @@ const actor = async () => (await import('../services/types.js')).cliActor();
 export function register(program: Command): void {
   const calls = program.command('calls').description(DESCRIPTION);
 
-  filterOptions(calls.command('list'))
-    .description('list calls, newest analysis first, with the score as it stands and how many items are open')
+  // the default subcommand: `callqa calls --data X` is `callqa calls list --data X` (was "unknown option")
+  filterOptions(calls.command('list', { isDefault: true }))
+    .description('list calls, newest analysis first, with the score as it stands and how many items are open (the default: `callqa calls` is `callqa calls list`)')
     .option('--limit <n>', 'at most this many calls', '50')
     .option('--json', 'print JSON lines, one call per line')
     .action(async (o: FilterOptions & { limit: string; json?: boolean }) => {

@@ -80,6 +80,36 @@ describe('callqa command table', () => {
     }
   }, 60_000);
 
+  it('a group command without its subcommand (`callqa users`) prints its help on stderr and exits 2, as bare `callqa` does; `callqa help` exits 0', async () => {
+    const run = async (argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+      const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+      try {
+        return { code: await main(['node', 'callqa', ...argv]), stdout, stderr };
+      } finally {
+        err.mockRestore();
+        out.mockRestore();
+      }
+    };
+    for (const group of ['users', 'review', 'data', 'watchlist', 'models', 'pipelines', 'rules']) {
+      const r = await run([group]);
+      expect(r.code, group).toBe(2);
+      expect(r.stdout, group).toBe('');
+      expect(r.stderr, group).toMatch(new RegExp(`^Usage: callqa ${group} \\[options\\] \\[command\\]`));
+      expect(r.stderr, group).toMatch(/Commands:/);
+    }
+    const bare = await run([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^Usage: callqa /);
+    for (const argv of [['help'], ['help', 'users'], ['users', '--help'], ['users', 'help']]) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+      expect(r.stdout + r.stderr, argv.join(' ')).toMatch(/Usage: callqa/);
+    }
+  }, 60_000);
+
   it('analyze --transcripts naming no folder is a usage error, not a batch with no transcripts', async () => {
     let said = '';
     const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((said += String(s)), true));

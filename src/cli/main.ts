@@ -94,7 +94,11 @@ export async function main(argv: string[], commands: readonly CommandEntry[] = C
   } catch (err) {
     const code = (err as { exitCode?: number; code?: string }).exitCode;
     const ccode = (err as { code?: string }).code;
-    if (ccode === 'commander.helpDisplayed' || ccode === 'commander.version' || ccode === 'commander.help') return 0;
+    if (ccode === 'commander.helpDisplayed' || ccode === 'commander.version') return 0;
+    // `callqa help` exits 0; a group command without its subcommand (`callqa users`, or bare `callqa`) has its
+    // help printed on stderr by commander (help({ error: true }), exit code 1): a usage error, exit 2 (as git and
+    // npm answer a missing subcommand: the help on stderr, a non-zero exit)
+    if (ccode === 'commander.help') return code === 0 || code === undefined ? 0 : 2;
     // a bad option or argument is a usage error (exit 2, as README says), never 1 ("a file failed", or for
     // search "no hits"): commander has printed what is wrong; a check in a command's action has not
     if (err instanceof InvalidArgumentError) {
