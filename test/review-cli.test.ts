@@ -153,4 +153,12 @@ describe('callqa review plan / rules accuracy / review example', () => {
     // export is still its own subcommand, and a bad option of list is refused as list's
     expect((await callqa(['calls', '--limit', '0', '--data', dir])).stderr).toContain('--limit must be a positive integer, got "0"');
   }, 120_000);
+
+  it('calls list with filters that match nothing says so (the calls there are), not "analyze FILES first"', async () => {
+    for (const args of [['--agent', 'nobody'], ['--team', 'blue', '--since', '2099-01-01T00:00:00Z']]) {
+      const r = await callqa(['calls', 'list', ...args, '--data', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, args.join(' ')).toBe(`no call matches the filters (${CALLS.length} calls in the data folder)\n`);
+    }
+  }, 120_000);
 });

@@ -58,6 +58,14 @@ describe('usage slips are said, not answered with nothing', () => {
     expect((audit.stdout.match(/user\.enable/g) ?? []).length).toBe(1);
   }, 120_000);
 
+  it('calls list on a data folder with no calls yet says to analyse some first', () => {
+    for (const args of [['calls', 'list'], ['calls'], ['calls', '--agent', 'A1']]) {
+      const r = callqa([...args, '--data', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, args.join(' ')).toBe('no calls analysed yet (callqa analyze FILES first)\n');
+    }
+  }, 60_000);
+
   it('analyze --help says what --force does now: re-run even a current analysis (changed inputs re-run anyway)', () => {
     const r = callqa(['analyze', '--help']);
     expect(r.code).toBe(0);

@@ -71,21 +71,23 @@ export function register(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive integer, got "${o.limit}"`);
       const filter = parseFilter(o);
       const [{ withData }, { createServices }, who] = await Promise.all([import('./data.js'), import('../services/index.js'), actor()]);
-      const rows = await withData({ dataDir: o.data, existing: true }, async (store) => {
+      const { rows, total } = await withData({ dataDir: o.data, existing: true }, async (store) => {
         await checkProgram(store, o);
+        const svc = createServices(store).calls;
         const out = [];
-        for await (const r of createServices(store).calls.resultRows(who, filter, 'calls')) {
+        for await (const r of svc.resultRows(who, filter, 'calls')) {
           out.push(r);
           if (out.length >= limit) break;
         }
-        return out;
+        // nothing listed: an empty database (analyse some calls first) or filters that match none of its calls
+        return { rows: out, total: out.length ? undefined : await svc.countAll() };
       });
       if (o.json) {
         for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
         return;
       }
       if (!rows.length) {
-        process.stdout.write('no calls match (callqa analyze FILES first)\n');
+        process.stdout.write(total ? `no call matches the filters (${total} call${total === 1 ? '' : 's'} in the data folder)\n` : 'no calls analysed yet (callqa analyze FILES first)\n');
         return;
       }
       const Table = (await import('cli-table3')).default;

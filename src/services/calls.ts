@@ -181,6 +181,11 @@ export class CallsService {
     return { calls: calls.map((c) => summaryOf(user, c)), total };
   }
 
+  /** How many calls the database holds, whoever may see them (for the command line's "nothing matches" answer). */
+  async countAll(): Promise<number> {
+    return (await this.access.repo.listCalls({ kind: 'all' }, { limit: 1 })).total;
+  }
+
   /**
    * Scorecard results, a page of calls at a time (src/services/results-export.ts): one row per call, or per call
    * and item. A user of the API gets their scope; the command line on the machine that holds the data
