@@ -58,6 +58,10 @@ for (const makeBackend of BACKENDS) {
       const bad = await as.admin1.req('GET', '/api/search?q=a%20NEAR%2F99%20b');
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/NEAR\/99/);
+      // a quote left open is a bad query too (it was searched as a word: no hits)
+      const open = await as.admin1.req('GET', `/api/search?q=${encodeURIComponent('"unterminated')}`);
+      expect(open.status).toBe(400);
+      expect(open.body.error.message).toBe('q: unbalanced quote: the " at character 1 is never closed');
     });
     it('personal data is masked in hits; unmasking needs the pii permission and is audited', async () => {
       const masked = await as.admin1.req('GET', `/api/search?q=${encodeURIComponent('一三八')}`);

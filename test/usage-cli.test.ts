@@ -66,6 +66,23 @@ describe('usage slips are said, not answered with nothing', () => {
     }
   }, 60_000);
 
+  it('search and watchlist add with a malformed query say what is wrong (exit 2), not "no hits"', () => {
+    for (const [query, message] of [
+      ['"unterminated', 'unbalanced quote: the " at character 1 is never closed'],
+      ['refund NEAR manager', 'NEAR needs its distance: NEAR/n with n 1-20'],
+      ['refund AND OR 退款', 'AND OR: two operators with no phrase between them'],
+      ['(refund OR 退款) AND manager', 'parentheses do not group'],
+    ] as const) {
+      const r = callqa(['search', query, '--data', dir]);
+      expect(r.code, query).toBe(2);
+      expect(r.stderr, query).toContain(`callqa: bad query: ${message}`);
+      expect(r.stdout, query).toBe('');
+    }
+    const w = callqa(['watchlist', 'add', 'open-quote', '"unterminated', '--data', dir]);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('unbalanced quote: the " at character 1 is never closed');
+  }, 120_000);
+
   it('analyze --help says what --force does now: re-run even a current analysis (changed inputs re-run anyway)', () => {
     const r = callqa(['analyze', '--help']);
     expect(r.code).toBe(0);

@@ -7,6 +7,9 @@
  *   投诉 AND 经理               both in one utterance
  *   refund NEAR/5 manager      both within 5 tokens (words or Chinese characters), either order
  *   "speak to" "a manager"     quotes group words; inside an AND/NEAR side they are one phrase
+ *
+ * Refused with a QueryError naming what is wrong (CLI exit 2, API 400): an unbalanced quote, an operator with no
+ * phrase on a side or two in a row, NEAR without /n, parentheses (no grouping), a phrase with nothing searchable.
  */
 import { isHan, quoteLexeme, searchNormalise, segmentRuns } from './tokenize.js';
 
@@ -29,13 +32,7 @@ export const MAX_NEAR = 20;
 export function parseQuery(q: string): QueryNode {
   const src = q.trim();
   if (!src) throw new QueryError('empty query');
-  // an operator with nothing on one side would otherwise be searched for as a word of the phrase ("不清楚 or"),
-  // finding nothing and reading as "nobody said 不清楚"
-  const dangling = /^(OR|AND|NEAR\/\d+)\s|\s(OR|AND|NEAR\/\d+)$|^NEAR\/\d+$/.exec(src);
-  if (dangling) {
-    const op = dangling[1] ?? dangling[2] ?? src;
-    throw new QueryError(`${op} needs a phrase on ${dangling[1] ? 'its left' : dangling[2] ? 'its right' : 'each side'}`);
-  }
+  checkSyntax(src);
   const ors = splitTop(src, /\s+OR\s+|\s*\|\s*/);
   const items = ors.map((part) => {
     const ands = splitTop(part, /\s+AND\s+|\s*&\s*/);
@@ -43,6 +40,53 @@ export function parseQuery(q: string): QueryNode {
     return andItems.length === 1 ? andItems[0]! : ({ kind: 'and', items: andItems } as QueryNode);
   });
   return items.length === 1 ? items[0]! : { kind: 'or', items };
+}
+
+const OPERATOR = /^(?:OR|AND|\||&|NEAR\/\d+)$/;
+
+/**
+ * What the grammar cannot mean is refused, naming what is wrong, before it is parsed: otherwise a quote left open,
+ * an operator doubled or with nothing on one side, NEAR without its distance, or a parenthesis would be read as
+ * words of a phrase (or dropped) and the search would answer "no hits" (or something else) instead of an error.
+ * Inside quotes everything is words.
+ */
+function checkSyntax(src: string): void {
+  const chars = Array.from(src);
+  const words: string[] = [];
+  let word = '';
+  let open = -1;
+  const flush = () => {
+    if (word) words.push(word);
+    word = '';
+  };
+  for (const [i, ch] of chars.entries()) {
+    if (open >= 0) {
+      if (ch === '"') open = -1;
+      word += ch;
+    } else if (ch === '"') {
+      open = i;
+      word += ch;
+    } else if (/\s/.test(ch)) flush();
+    else if (ch === '|' || ch === '&') {
+      flush();
+      words.push(ch);
+    } else if (ch === '(' || ch === ')') {
+      throw new QueryError('parentheses do not group in a query (OR binds loosest, then AND, then NEAR/n); put a phrase with ( ) in quotes');
+    } else word += ch;
+  }
+  if (open >= 0) throw new QueryError(`unbalanced quote: the " at character ${open + 1} is never closed`);
+  flush();
+  for (const w of words) {
+    if (/^NEAR(?:\/.*)?$/.test(w) && !OPERATOR.test(w)) {
+      throw new QueryError(`${w} needs its distance: NEAR/n with n 1-${MAX_NEAR} and a space on each side (refund NEAR/5 manager); put it in quotes to search for the word`);
+    }
+  }
+  const op = (i: number) => OPERATOR.test(words[i] ?? '');
+  if (op(0)) throw new QueryError(`${words[0]} needs a phrase on ${words.length === 1 ? 'each side' : 'its left'}`);
+  for (let i = 1; i < words.length; i++) {
+    if (op(i) && op(i - 1)) throw new QueryError(`${words[i - 1]} ${words[i]}: two operators with no phrase between them`);
+  }
+  if (op(words.length - 1)) throw new QueryError(`${words.at(-1)} needs a phrase on its right`);
 }
 
 function parseNear(s: string): QueryNode {

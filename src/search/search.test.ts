@@ -49,6 +49,40 @@ describe('query language', () => {
     expect(parseQuery('"cancel or"')).toEqual({ kind: 'phrase', text: '"cancel or"'.replace(/"/g, ' ').trim() });
     expect(() => parseQuery('，。!')).toThrow(/nothing|no letters/);
   });
+  it.each([
+    // a quote left open was searched as a word ("unterminated": no hits), not refused
+    ['"unterminated', /unbalanced quote: the " at character 1 is never closed/],
+    ['refund "speak to', /unbalanced quote: the " at character 8 is never closed/],
+    ['"a" "b" "c', /unbalanced quote: the " at character 9/],
+    // NEAR without its distance was a word of the phrase
+    ['refund NEAR manager', /NEAR needs its distance: NEAR\/n with n 1-20/],
+    ['refund NEAR/ manager', /NEAR\/ needs its distance: NEAR\/n with n 1-20/],
+    ['refund NEAR/x manager', /NEAR\/x needs its distance/],
+    ['NEAR', /NEAR needs its distance/],
+    // two operators in a row: the second was a word of the phrase ("OR b") or silently dropped
+    ['a OR OR b', /OR OR: two operators with no phrase between them/],
+    ['a AND OR b', /AND OR: two operators with no phrase between them/],
+    ['a NEAR/5 NEAR/5 b', /NEAR\/5 NEAR\/5: two operators/],
+    ['a | | b', /\| \|: two operators/],
+    ['a & | b', /& \|: two operators/],
+    ['a |', /\| needs a phrase on its right/],
+    ['& b', /& needs a phrase on its left/],
+    ['refund AND', /AND needs a phrase on its right/],
+    // parentheses do not group (OR binds loosest, then AND, then NEAR/n): refused, not read another way
+    ['(refund OR 退款) AND manager', /parentheses do not group/],
+    ['()', /parentheses do not group/],
+    ['refund ( )', /parentheses do not group/],
+  ])('%s is refused: %s', (q, message) => {
+    expect(() => parseQuery(q)).toThrow(QueryError);
+    expect(() => parseQuery(q)).toThrow(message);
+  });
+  it('operators, parentheses and NEAR inside quotes are words of the phrase; lower-case near is a word', () => {
+    expect(parseQuery('"refund NEAR manager"')).toEqual({ kind: 'phrase', text: 'refund NEAR manager' });
+    expect(parseQuery('"(a) OR OR | b"')).toEqual({ kind: 'phrase', text: '(a) OR OR | b' });
+    expect(parseQuery('i live near the station')).toEqual({ kind: 'phrase', text: 'i live near the station' });
+    expect(compileQuery(parseQuery('"speak to" AND "a manager" OR 退款'))).toBe("((('speak' <-> 'to') & ('a' <-> 'manager')) | '退款')");
+    expect(compileQuery(parseQuery('refund|退款'))).toBe("('refund' | '退款')");
+  });
 });
 
 describe('highlight', () => {
