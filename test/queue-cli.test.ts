@@ -85,6 +85,23 @@ describe('queue commands', () => {
     expect(two.stderr).toMatch(/--program "support-en" and --pipeline "default" name different programs: give one/);
   }, 120_000);
 
+  it('enqueue: a file reached twice (named twice, another spelling of its path, inside a folder also given, a manifest row) is enqueued once, the repeat a "skipped … listed more than once" line', async () => {
+    const a = path.join(calls, 'a.wav');
+    const manifest = path.join(dir, 'twice.csv');
+    writeFileSync(manifest, `file,agent_id\n${a},A1\n`);
+    const r = await cli(['enqueue', '-p', 'support-en', '--no-transcribe', '--json', a, a, path.join(calls, '.', '..', 'calls', 'a.wav'), calls, manifest]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; status: string });
+    expect(lines.map((l) => path.basename(l.file)).sort()).toEqual(['a.wav', 'b.wav', 'broken.wav']);
+    const skipped = r.stderr.split('\n').filter((l) => l.startsWith('callqa: skipped'));
+    expect(skipped).toEqual([
+      `callqa: skipped ${a}: listed more than once (as ${a} before); enqueued once`,
+      `callqa: skipped ${path.join(calls, '.', '..', 'calls', 'a.wav')}: listed more than once (as ${a} before); enqueued once`,
+      `callqa: skipped ${a}: listed more than once (as ${a} before); enqueued once`,
+      `callqa: skipped ${a}: listed more than once (as ${a} before); enqueued once`,
+    ]);
+  }, 120_000);
+
   it('worker runs them; status counts them; retry --list names the failed one with its stage', async () => {
     worker = spawn(process.execPath, [BIN, 'worker', '--reconcile-every', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     worker.stderr!.on('data', (d) => (workerLog += d));

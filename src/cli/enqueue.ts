@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { isAbsolute } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
-import { discover } from '../pipeline/discover.js';
+import { discover, Reached } from '../pipeline/discover.js';
 import { loadCallMetadata, loadManifest } from '../pipeline/metadata.js';
 import { enqueueRequest, QueueOperations, type EnqueueOutcome, type EnqueueRequest } from '../services/operations.js';
 import { parseChannels } from './analyze.js';
@@ -74,7 +74,8 @@ export function register(program: Command): void {
       `
 Each recording is hashed, recorded in the database as pending, and queued for the first stage; the same
 content enqueued again (under any name) is not queued twice, and a recording already analysed with this
-pipeline version is reported as cached. Exit codes: 0 all queued (or already known); 1 some files could not be
+pipeline version is reported as cached. A file reached twice in one run (named twice, under another spelling
+of its path, inside a folder also given, or a manifest's row) is enqueued once, the repeat reported as skipped. Exit codes: 0 all queued (or already known); 1 some files could not be
 enqueued; 2 configuration error (Redis or PostgreSQL unreachable, bad pipeline).
 
 Environment: REDIS_URL (default redis://127.0.0.1:6379), DATABASE_URL (required: a PostgreSQL server shared
@@ -97,6 +98,10 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
   const ops = await QueueOperations.open();
   const counts = new Map<string, number>();
   let errors = 0;
+  // one batch: a file reached twice (named twice, by another spelling of its path, inside a folder also given, or
+  // a manifest's row) is enqueued once, the repeat told as skipped, as `callqa analyze` does
+  const reached = new Reached('enqueued');
+  const skipped = (p: string, why: string) => process.stderr.write(`callqa: skipped ${p}: ${why}\n`);
   const report = (o: EnqueueOutcome) => {
     counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
     if (o.status === 'error') errors++;
@@ -125,10 +130,14 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
           report({ file: arg, status: 'error', error: (err as Error).message });
           continue;
         }
-        for (const file of [...rows.keys()].filter((k) => isAbsolute(k))) await one(file, file, rows);
+        for (const file of [...rows.keys()].filter((k) => isAbsolute(k))) {
+          const repeat = reached.repeatOf(file, file);
+          if (repeat === undefined) await one(file, file, rows);
+          else skipped(file, repeat);
+        }
         continue;
       }
-      for await (const f of discover([arg], { onSkip: (p, why) => process.stderr.write(`callqa: skipped ${p}: ${why}\n`) })) {
+      for await (const f of discover([arg], { onSkip: skipped, reached })) {
         if ('missing' in f) report({ file: f.missing, status: 'error', error: `${f.missing}: no such file or directory` });
         else await one(f.path, f.displayName);
       }

@@ -14,9 +14,37 @@ export interface FoundFile {
   displayName: string;
 }
 
+/**
+ * What a batch has reached so far: the files (resolved path -> the name it was first given by) and the folders
+ * walked. One per batch, shared by every call to discover (and by the rows of a manifest, through `repeatOf`):
+ * a file reached twice, however it was named, is one recording, taken once.
+ */
+export class Reached {
+  readonly files = new Map<string, string>();
+  readonly folders = new Map<string, string>();
+  /** what the batch does with a file, for the line about a repeat ("listed more than once …; analysed once") */
+  constructor(readonly taken: 'analysed' | 'enqueued' = 'analysed') {}
+  /**
+   * Undefined the first time a file is reached (it is then recorded); after, why the repeat is skipped. Names
+   * whose bytes are not UTF-8 read as U+FFFD: two different files may read the same, so they are never merged.
+   */
+  repeatOf(path: string, displayName: string): string | undefined {
+    const key = resolve(path);
+    if (key.includes('\ufffd')) return undefined;
+    const first = this.files.get(key);
+    if (first === undefined) {
+      this.files.set(key, displayName);
+      return undefined;
+    }
+    return `listed more than once (as ${first} before); ${this.taken} once`;
+  }
+}
+
 export interface DiscoverOptions {
-  /** told about every entry not taken and why (symlink loops, broken links, unreadable folders) */
+  /** told about every entry not taken and why (symlink loops, broken links, unreadable folders, repeats) */
   onSkip?: (path: string, reason: string) => void;
+  /** what the batch has reached before this call (default: a fresh one, so this call alone is the batch) */
+  reached?: Reached;
 }
 
 /**
@@ -24,27 +52,20 @@ export interface DiscoverOptions {
  * only, hidden entries skipped). Yields lazily, so a folder of thousands of files starts at once.
  *
  * Symbolic links are followed, to files and to folders (recordings are often organised by links into a
- * shared store). A linked folder already walked in this call (a loop back to an ancestor, or two links to
+ * shared store). A linked folder already walked in this batch (a loop back to an ancestor, or two links to
  * one folder) is not walked again, and a broken link or an unreadable folder is skipped; each is told to
  * `onSkip` so the user hears about it rather than finding files silently missing. A file reached twice (the
  * same path named twice, or named and inside a folder also given) is taken once, and the second is told to `onSkip`.
  */
 export async function* discover(args: readonly string[], opts: DiscoverOptions = {}): AsyncGenerator<FoundFile | { missing: string }> {
-  const walked = new Map<string, string>();
+  const reached = opts.reached ?? new Reached();
+  const walked = reached.folders;
   // a file reached twice (named twice, or named and inside a folder also given: calls/ calls/a.wav) is one
   // recording: analysed and reported once, not counted twice in the batch
-  const files = new Map<string, string>();
   const once = (f: FoundFile): boolean => {
-    const key = resolve(f.path);
-    // names whose bytes are not UTF-8 read as U+FFFD: two different files may read the same, so they are not merged
-    if (key.includes('\ufffd')) return true;
-    const first = files.get(key);
-    if (first === undefined) {
-      files.set(key, f.displayName);
-      return true;
-    }
-    opts.onSkip?.(f.displayName, `listed more than once (as ${first} before); analysed once`);
-    return false;
+    const repeat = reached.repeatOf(f.path, f.displayName);
+    if (repeat !== undefined) opts.onSkip?.(f.displayName, repeat);
+    return repeat === undefined;
   };
   for (const arg of args) {
     let st;
