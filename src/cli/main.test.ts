@@ -110,6 +110,26 @@ describe('callqa command table', () => {
     }
   }, 60_000);
 
+  it('an option of a subcommand given before it (`callqa watchlist --data X`) is a usage error that names the subcommands taking it', async () => {
+    let stderr = '';
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+    try {
+      expect(await main(['node', 'callqa', 'watchlist', '--data', '/x'])).toBe(2);
+      expect(stderr).toContain("error: unknown option '--data'");
+      expect(stderr).toContain('callqa: --data is an option of the subcommand: callqa watchlist add|list|disable|enable|check|hits --data …\n');
+      stderr = '';
+      expect(await main(['node', 'callqa', 'review', '--week=2026-W49'])).toBe(2);
+      expect(stderr).toContain('callqa: --week is an option of the subcommand: callqa review plan --week …\n');
+      // an option no subcommand has, or one unknown to the subcommand named, gets no such line
+      stderr = '';
+      expect(await main(['node', 'callqa', 'watchlist', '--bogus'])).toBe(2);
+      expect(await main(['node', 'callqa', 'watchlist', 'list', '--speaker', 'agent'])).toBe(2);
+      expect(stderr).not.toContain('is an option of the subcommand');
+    } finally {
+      err.mockRestore();
+    }
+  }, 60_000);
+
   it('analyze --transcripts naming no folder is a usage error, not a batch with no transcripts', async () => {
     let said = '';
     const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((said += String(s)), true));

@@ -74,6 +74,23 @@ export async function registerCommands(program: Command, argv: readonly string[]
   }
 }
 
+/**
+ * An option given to a group command before its subcommand (`callqa watchlist --data X`): commander says only
+ * "unknown option"; this names the subcommands that take it. Undefined when a subcommand was named (the option
+ * is then unknown to it) or none takes the option.
+ */
+export function subcommandOptionHint(program: Command, argv: readonly string[], message: string): string | undefined {
+  const flag = /unknown option '([^']+)'/.exec(message)?.[1]?.replace(/=.*$/, '');
+  const word = commandWord(argv);
+  const group = program.commands.find((c) => c.name() === word);
+  if (!flag || !group || !group.commands.length) return undefined;
+  const after = argv.slice(argv.indexOf(word!) + 1);
+  if (group.commands.some((sub) => after.includes(sub.name()) || sub.aliases().some((a) => after.includes(a)))) return undefined;
+  const taking = group.commands.filter((sub) => sub.options.some((o) => o.long === flag || o.short === flag)).map((sub) => sub.name());
+  if (!taking.length) return undefined;
+  return `${flag} is an option of the subcommand: callqa ${group.name()} ${taking.join('|')} ${flag} …`;
+}
+
 export async function main(argv: string[], commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   const program = buildProgram();
   // before the commands are added: a subcommand inherits it only then (otherwise commander calls
@@ -107,6 +124,10 @@ export async function main(argv: string[], commands: readonly CommandEntry[] = C
     }
     // commander's own failures are usage errors (unknown option or command, missing argument, bad value):
     // exit code 2 as README says, never 1, which means "at least one file failed"
+    if (ccode === 'commander.unknownOption') {
+      const hint = subcommandOptionHint(program, argv, (err as Error).message);
+      if (hint) process.stderr.write(`callqa: ${hint}\n`);
+    }
     if (typeof code === 'number' && ccode?.startsWith('commander.')) return code === 0 ? 0 : 2;
     process.stderr.write(`callqa: ${errorMessage(err)}\n`);
     if (program.opts().debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
