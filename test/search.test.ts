@@ -187,6 +187,10 @@ for (const makeBackend of DB_BACKENDS) {
       await wl.add({ name: 'refund-any', query: 'refund' }, 'test');
       expect(await wl.check()).toBeGreaterThan(0); // refund-any's hits on the calls so far
       expect(await wl.hits({ savedSearch: 'saved-before-the-check' })).toEqual([]);
+      // and the list says why it is not run, while the one that parses has no problem
+      const listed = await wl.list();
+      expect(listed.find((r) => r.name === 'saved-before-the-check')?.problem).toMatch(/OR needs a phrase on its right/);
+      expect(listed.find((r) => r.name === 'refund-any')?.problem).toBeNull();
     });
     it('a bad query is a QueryError naming the problem', async () => {
       await expect(searchTranscripts(store.db, '  ')).rejects.toThrow(QueryError);

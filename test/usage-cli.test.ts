@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { savedSearches } from '../src/store/schema.js';
+import { openStore } from '../src/store/index.js';
 import { callqaSync } from './support/cli.js';
 
 const callqa = callqaSync;
@@ -113,6 +115,27 @@ describe('usage slips are said, not answered with nothing', () => {
     const real = callqa(['watchlist', 'hits', '--name', 'refunds', '--data', dir]);
     expect(real.code).toBe(0);
     expect(real.stdout).toBe('no hits\n');
+  }, 120_000);
+
+  it('a saved search whose query the search language now refuses is marked in list and named by check, not silent', async () => {
+    // saved before parentheses were refused: written as an older callqa would have stored it
+    const store = await openStore({ dataDir: dir });
+    try {
+      await store.db.insert(savedSearches).values({ name: 'old-grouping', query: '(退款 OR refund) AND 经理', createdBy: 'test' });
+    } finally {
+      await store.close();
+    }
+    const list = callqa(['watchlist', 'list', '--data', dir]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^! old-grouping: \(退款 OR refund\) AND 经理 {2}\(not run: parentheses do not group/m);
+    expect(list.stdout).toMatch(/^ {2}refunds: 退款 OR refund$/m);
+    const json = JSON.parse(callqa(['watchlist', 'list', '--json', '--data', dir]).stdout) as { name: string; problem: string | null }[];
+    expect(json.find((r) => r.name === 'refunds')?.problem).toBeNull();
+    expect(json.find((r) => r.name === 'old-grouping')?.problem).toMatch(/parentheses/);
+    const check = callqa(['watchlist', 'check', '--data', dir]);
+    expect(check.code).toBe(0);
+    expect(check.stderr).toContain('callqa: saved search "old-grouping" not run: parentheses do not group');
+    expect(check.stderr).not.toContain('"refunds"');
   }, 120_000);
 });
 

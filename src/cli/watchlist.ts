@@ -54,7 +54,12 @@ export function register(program: Command): void {
       const rows = await withService(opts.data, (svc) => svc.list());
       if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else if (!rows.length) process.stdout.write('no saved searches (callqa watchlist add NAME QUERY)\n');
-      else for (const r of rows) process.stdout.write(`${r.active ? ' ' : '-'} ${r.name}: ${r.query}${Object.keys(r.filters).length ? ` ${JSON.stringify(r.filters)}` : ''}\n`);
+      else {
+        for (const r of rows) {
+          const filters = Object.keys(r.filters).length ? ` ${JSON.stringify(r.filters)}` : '';
+          process.stdout.write(`${r.problem ? '!' : r.active ? ' ' : '-'} ${r.name}: ${r.query}${filters}${r.problem ? `  (not run: ${r.problem})` : ''}\n`);
+        }
+      }
     });
   for (const [cmd, active] of [['disable', false], ['enable', true]] as const) {
     wl.command(cmd)
@@ -71,8 +76,10 @@ export function register(program: Command): void {
     .description('run the saved searches over calls not yet checked (analyze and the workers do this themselves)')
     .option(...dataOpt)
     .action(async (opts: { data?: string }) => {
-      const n = await withService(opts.data, (svc) => svc.check());
+      const [n, rows] = await withService(opts.data, async (svc) => [await svc.check(), await svc.list()] as const);
       process.stdout.write(`${n} new hit(s)\n`);
+      // a saved query the search language now refuses matches nothing: say so, each time, until it is replaced
+      for (const r of rows.filter((x) => x.active && x.problem)) process.stderr.write(`callqa: saved search "${r.name}" not run: ${r.problem} (add it again with a query that parses, and disable this one)\n`);
     });
   wl.command('hits')
     .description('the findings the watch list raised, newest first')

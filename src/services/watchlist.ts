@@ -17,6 +17,20 @@ export interface SavedSearchInput {
   filters?: Omit<SearchFilters, 'scope' | 'runIds'>;
 }
 
+/** A saved search as listed: `problem` says why its query is not run (null: it is). */
+export type SavedSearchListRow = SavedSearchRow & { problem: string | null };
+
+/** Why a saved query is not run: the search language refuses it (null when it parses). */
+export function savedQueryProblem(query: string): string | null {
+  try {
+    parseQuery(query);
+    return null;
+  } catch (err) {
+    if (err instanceof QueryError) return err.message;
+    throw err;
+  }
+}
+
 /** A hit as the watch list lists it (search/hits.ts, shared with the inspector UI). */
 export type WatchHitView = WatchHit;
 
@@ -35,8 +49,14 @@ export class WatchListService {
     return row;
   }
 
-  async list(): Promise<SavedSearchRow[]> {
-    return this.db.select().from(savedSearches).orderBy(asc(savedSearches.name));
+  /**
+   * The saved searches, each with `problem`: why its query is not run (null when it is). A query saved before
+   * the search language refused what it holds (parentheses, an operator with nothing on one side, a quote left
+   * open) matches nothing; the list says so instead of the search staying silent for ever.
+   */
+  async list(): Promise<SavedSearchListRow[]> {
+    const rows = await this.db.select().from(savedSearches).orderBy(asc(savedSearches.name));
+    return rows.map((r) => ({ ...r, problem: savedQueryProblem(r.query) }));
   }
 
   async setActive(name: string, active: boolean): Promise<boolean> {
@@ -68,12 +88,7 @@ export class WatchListService {
       if (newRuns.length === 0) continue;
       // a query saved before the search language refused it (an operator with nothing on one side) matches
       // nothing, as it did then; it must not stop the searches after it
-      try {
-        parseQuery(s.query);
-      } catch (err) {
-        if (err instanceof QueryError) continue;
-        throw err;
-      }
+      if (savedQueryProblem(s.query) !== null) continue;
       for (let i = 0; i < newRuns.length; i += 500) {
         const batch = newRuns.slice(i, i + 500).map((r) => r.id);
         for (let offset = 0; ; offset += 1000) {

@@ -92,7 +92,10 @@ const trendsRoute = createRoute({
 });
 
 const SavedSearchSchema = z
-  .object({ id: z.string(), name: z.string(), query: z.string(), filters: z.record(z.string(), z.unknown()), active: z.boolean(), createdBy: z.string(), createdAt: z.string() })
+  .object({
+    id: z.string(), name: z.string(), query: z.string(), filters: z.record(z.string(), z.unknown()), active: z.boolean(), createdBy: z.string(), createdAt: z.string(),
+    problem: z.string().nullable().optional().openapi({ description: 'why the query is not run (the search language refuses it, e.g. one saved before parentheses were refused); null or absent: it is run' }),
+  })
   .openapi('SavedSearch');
 const WatchHitSchema = z
   .object({ savedSearch: z.string(), callId: z.string(), runId: z.string(), file: z.string(), speaker: z.string(), start: z.number(), end: z.number(), at: z.string() })
