@@ -422,6 +422,20 @@ describe('search, watch list and trends in headless Chromium', () => {
     await page.waitForSelector('.watch ul.saved li.inactive', { state: 'detached' });
     expect(await page.textContent('.watch .notice-inline')).toContain('已恢复');
 
+    // a search saved by an older callqa whose query the search language now refuses is marked, with the reason
+    const { savedSearches } = await import('../src/store/schema.js');
+    await store.db.insert(savedSearches).values({ name: '旧分组', query: '(退款 OR refund) AND 经理', createdBy: 'test' });
+    await page.reload();
+    const oldItem = page.locator('.watch ul.saved li', { hasText: '旧分组' });
+    await oldItem.locator('.tag.warn').waitFor();
+    expect(await oldItem.locator('.tag.warn').textContent()).toBe('未运行');
+    expect(await oldItem.locator('.problem').textContent()).toMatch(/^未运行：parentheses do not group/);
+    expect(await page.locator('.watch ul.saved li', { hasText: '转维修部门' }).locator('.tag.warn').count()).toBe(0);
+    await shot(page, 'zh-search-watch-not-run');
+    await store.db.delete(savedSearches).where((await import('drizzle-orm')).eq(savedSearches.name, '旧分组'));
+    await page.reload();
+    await page.waitForSelector('.watch ul.saved li');
+
     // a query the server refuses says why
     await page.fill('input[name=q]', 'refund NEAR/99 manager');
     await page.click('form.search-form button[type=submit]');

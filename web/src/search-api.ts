@@ -70,6 +70,8 @@ export interface SavedSearch {
   active: boolean;
   createdBy: string;
   createdAt: string;
+  /** why the query is not run (the search language refuses it); null or absent: it is run */
+  problem?: string | null;
 }
 
 export const listSavedSearches = () => api<{ savedSearches: SavedSearch[] }>('GET', '/watchlist');

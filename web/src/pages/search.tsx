@@ -263,6 +263,11 @@ function WatchList({ current }: { current: SearchParams }) {
                 <strong>{s.name}</strong>
               </a>{' '}
               {!s.active && <span class="tag">{t('watchInactive')}</span>}
+              {s.problem && (
+                <span class="tag warn" title={s.problem}>
+                  {t('watchNotRun')}
+                </span>
+              )}
               {canSave && (
                 <button type="button" class="link watch-toggle" onClick={() => toggle(s)} aria-label={`${s.active ? t('watchPause') : t('watchResume')}: ${s.name}`}>
                   {s.active ? t('watchPause') : t('watchResume')}
@@ -270,6 +275,7 @@ function WatchList({ current }: { current: SearchParams }) {
               )}
               <div class="q">
                 <code>{s.query}</code>
+                {s.problem && <div class="problem">{t('watchNotRunWhy', { why: s.problem })}</div>}
                 {s.filters.speaker && <span> · {s.filters.speaker === 'agent' ? t('agentSide') : t('customerSide')}</span>}
                 {s.filters.team && <span> · {s.filters.team}</span>}
               </div>
