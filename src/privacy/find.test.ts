@@ -159,6 +159,10 @@ describe('runs that separators joined but are no one number', () => {
     ['2026 11 30 14:30 打13912345678', '2026 11 30 14:30 打[手机号]'],
     ['call me at 2026 11 30 14', 'call me at [PHONE]'],
     ['手机 139 1234 5678', '手机 [手机号]'],
+    // ... and a spaced "date and time" whose digits together are a mobile number (199 0123 0930) is that number
+    ['我的是 1990 12 30 930', '我的是 [手机号]'],
+    ['1990 12 30 930', '[PHONE]'],
+    ['1991 12 30 9 30', '[PHONE]'],
     // ... and a number after a date is judged on its own
     ['2026-11-30 13812345678', '2026-11-30 [PHONE]'],
     // what the cue says of the whole run holds for each part: order numbers stay readable

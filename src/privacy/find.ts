@@ -136,6 +136,8 @@ const THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
 const COMPACT_DATE = /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/;
 const DATE_SEPARATOR = /^\s*([-/.])\s*$/;
 
+// a Chinese mobile number's digits, with or without the country code
+const MOBILE_DIGITS = /^(?:86)?1[3-9]\d{9}$/;
 // what follows the hour of a time at the end of a run: its minutes (14:30, 14：30), 点 / 时, h, am / pm
 const TIME_REST = /^(?:\s*[:：]\s*[0-5]\d(?!\d)|\s*(?:点|點|时|時)|h(?![a-z])|\s*(?:am|pm|a\.m|p\.m)(?![a-z]))/i;
 
@@ -165,7 +167,9 @@ function leadingDate(text: string, run: DigitRun): boolean {
   const gap2 = text.slice(run.groupSpans[1]![1], run.groupSpans[2]![0]);
   const sep1 = DATE_SEPARATOR.exec(gap1);
   const sep2 = DATE_SEPARATOR.exec(gap2);
-  const spaced = /^\s+$/.test(gap1) && /^\s+$/.test(gap2) && g.length > 3 && run.groupSpans.length === g.length && timeAfterDate(text, run);
+  // (not when the run's digits together are a mobile number: 1990 12 30 930 is also 199 0123 0930)
+  const spaced =
+    /^\s+$/.test(gap1) && /^\s+$/.test(gap2) && g.length > 3 && run.groupSpans.length === g.length && timeAfterDate(text, run) && !MOBILE_DIGITS.test(d);
   if (!spaced && (!sep1 || !sep2 || sep1[1] !== sep2[1])) return false;
   if (g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) {
     const m = Number(d.slice(4, 4 + g[1]!));
