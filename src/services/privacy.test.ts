@@ -109,4 +109,16 @@ describe('maskSpoken with the call segments: quotes', () => {
     };
     expect(maskSpoken(card, { segments }).evidence.map((e) => e.text ?? e.value)).toEqual(['手机[手机号]', '[PHONE]', 12]);
   });
+
+  it("masks the metadata value in the evidence's note too (the scorer writes `field = value` there)", () => {
+    // as src/score/rules.ts writes a metadata condition's evidence
+    const ev = (field: string, value: unknown) => ({ kind: 'metadata', start: 0, end: 0, speaker: null, field, value, note: `${field} = ${String(value)}` });
+    const card = { evidence: [ev('callback_number', '5551234'), ev('customer_phone', 13912345678), ev('ringSec', 12), ev('wrap_up_sec', 45)] };
+    expect(maskSpoken(card, { segments }).evidence.map((e) => e.note)).toEqual([
+      'callback_number = [PHONE]',
+      'customer_phone = [PHONE]',
+      'ringSec = 12',
+      'wrap_up_sec = 45',
+    ]);
+  });
 });

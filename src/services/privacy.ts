@@ -58,7 +58,18 @@ export function maskSpoken<T>(value: T, opts: MaskOptions = {}): T {
       const o = v as Record<string, unknown>;
       for (const [k, x] of Object.entries(o)) out[k] = walk(x, spoken || SPOKEN_FIELDS.has(k), o, k);
       // a finding's evidence that is a metadata field (kind metadata, field, value) is masked as getCall's metadata is
-      if (o.kind === 'metadata' && typeof o.field === 'string' && 'value' in o) out.value = maskMetadata({ [o.field]: o.value }, opts)[o.field];
+      if (o.kind === 'metadata' && typeof o.field === 'string' && 'value' in o) {
+        out.value = maskMetadata({ [o.field]: o.value }, opts)[o.field];
+        // ... and so is the value where the evidence's words repeat it (the scorer's note: `callback_number = 5551234`)
+        const raw = String(o.value);
+        if (out.value !== o.value && raw) {
+          for (const [k, x] of Object.entries(o)) {
+            if (k !== 'value' && k !== 'field' && typeof x === 'string' && x.includes(raw)) {
+              out[k] = walk(x.split(raw).join(String(out.value)), spoken || SPOKEN_FIELDS.has(k), o, k);
+            }
+          }
+        }
+      }
       return out;
     }
     return v;
