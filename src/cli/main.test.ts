@@ -120,6 +120,10 @@ describe('callqa command table', () => {
       stderr = '';
       expect(await main(['node', 'callqa', 'review', '--week=2026-W49'])).toBe(2);
       expect(stderr).toContain('callqa: --week is an option of the subcommand: callqa review plan --week …\n');
+      // ... with the subcommand named after the option (the usual slip: `callqa watchlist --data X list`)
+      stderr = '';
+      expect(await main(['node', 'callqa', 'watchlist', '--data', '/x', 'list'])).toBe(2);
+      expect(stderr).toContain('callqa: --data is an option of the subcommand: callqa watchlist list --data …\n');
       // an option no subcommand has, or one unknown to the subcommand named, gets no such line
       stderr = '';
       expect(await main(['node', 'callqa', 'watchlist', '--bogus'])).toBe(2);

@@ -76,8 +76,9 @@ export async function registerCommands(program: Command, argv: readonly string[]
 
 /**
  * An option given to a group command before its subcommand (`callqa watchlist --data X`): commander says only
- * "unknown option"; this names the subcommands that take it. Undefined when a subcommand was named (the option
- * is then unknown to it) or none takes the option.
+ * "unknown option"; this names the subcommands that take it (the one named after the option, `callqa watchlist --data X
+ * list`, if it does). Undefined when a subcommand was named before the option (the option is then unknown to it) or
+ * none takes the option.
  */
 export function subcommandOptionHint(program: Command, argv: readonly string[], message: string): string | undefined {
   const flag = /unknown option '([^']+)'/.exec(message)?.[1]?.replace(/=.*$/, '');
@@ -85,8 +86,14 @@ export function subcommandOptionHint(program: Command, argv: readonly string[], 
   const group = program.commands.find((c) => c.name() === word);
   if (!flag || !group || !group.commands.length) return undefined;
   const after = argv.slice(argv.indexOf(word!) + 1);
-  if (group.commands.some((sub) => after.includes(sub.name()) || sub.aliases().some((a) => after.includes(a)))) return undefined;
-  const taking = group.commands.filter((sub) => sub.options.some((o) => o.long === flag || o.short === flag)).map((sub) => sub.name());
+  // the subcommand named (if any) and where: named before the option, it is the one that does not know it
+  const at = after.findIndex((a) => group.commands.some((sub) => sub.name() === a || sub.aliases().includes(a)));
+  const flagAt = after.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (at >= 0 && (flagAt < 0 || at < flagAt)) return undefined;
+  const named = at >= 0 ? group.commands.find((sub) => sub.name() === after[at] || sub.aliases().includes(after[at]!)) : undefined;
+  const taking = group.commands
+    .filter((sub) => (!named || sub === named) && sub.options.some((o) => o.long === flag || o.short === flag))
+    .map((sub) => sub.name());
   if (!taking.length) return undefined;
   return `${flag} is an option of the subcommand: callqa ${group.name()} ${taking.join('|')} ${flag} …`;
 }
