@@ -135,6 +135,17 @@ for (const makeBackend of BACKENDS) {
         expect.arrayContaining(['watchlist.disable', 'watchlist.enable']),
       );
     });
+    it("a saved search the search language now refuses says so in the pause/resume answer as in the list (it was 'resumed' with no word that it is not run)", async () => {
+      const { savedSearches } = await import('../src/store/schema.js');
+      const [row] = await api.store.db.insert(savedSearches).values({ name: 'saved-before-parens', query: '(refund OR bill) AND manager', active: false, createdBy: 'test' }).returning();
+      const listed = (await as.admin1.req('GET', '/api/watchlist')).body.savedSearches.find((s: { name: string }) => s.name === 'saved-before-parens');
+      expect(listed.problem).toMatch(/parentheses do not group/);
+      const resumed = await as['sup-red'].req('PATCH', `/api/watchlist/${row!.id}`, { active: true });
+      expect(resumed.status).toBe(200);
+      expect(resumed.body.savedSearch.problem).toMatch(/parentheses do not group/);
+      expect(resumed.body.hits).toBe(0);
+      expect((await as['sup-red'].req('PATCH', `/api/watchlist/${row!.id}`, { active: false })).body.savedSearch.problem).toMatch(/parentheses/);
+    });
     it('QA figures for supervisors (their team) and admins, not inspectors', async () => {
       const all = await as.admin1.req('GET', '/api/figures?by=month&group=team');
       expect(all.status).toBe(200);

@@ -68,9 +68,10 @@ export class WatchListService {
    * Pauses or resumes one saved search by id; null when there is none. A resumed search catches up on the
    * calls analysed while it was paused (its watermark did not move).
    */
-  async setActiveById(id: string, active: boolean): Promise<SavedSearchRow | null> {
+  async setActiveById(id: string, active: boolean): Promise<SavedSearchListRow | null> {
     const [row] = await this.db.update(savedSearches).set({ active }).where(eq(savedSearches.id, id)).returning();
-    return row ?? null;
+    // with `problem` as list() gives it: resuming a search whose query is refused does not make it run
+    return row ? { ...row, problem: savedQueryProblem(row.query) } : null;
   }
 
   /**

@@ -210,7 +210,9 @@ function WatchList({ current }: { current: SearchParams }) {
     setNotice(null);
     try {
       const r = await setSavedSearchActive(s.id, !s.active);
-      setNotice(r.savedSearch.active ? t('watchResumed', { name: s.name, n: r.hits }) : t('watchPaused', { name: s.name }));
+      // a search whose query is refused is not run when resumed: say that, not "resumed, 0 lines"
+      if (r.savedSearch.active && r.savedSearch.problem) setError(t('watchNotRunWhy', { why: r.savedSearch.problem }));
+      else setNotice(r.savedSearch.active ? t('watchResumed', { name: s.name, n: r.hits }) : t('watchPaused', { name: s.name }));
       load();
     } catch (err) {
       setError((err as Error).message);
