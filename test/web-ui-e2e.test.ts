@@ -432,6 +432,12 @@ describe('search, watch list and trends in headless Chromium', () => {
     expect(await oldItem.locator('.problem').textContent()).toMatch(/^未运行：parentheses do not group/);
     expect(await page.locator('.watch ul.saved li', { hasText: '转维修部门' }).locator('.tag.warn').count()).toBe(0);
     await shot(page, 'zh-search-watch-not-run');
+    // pausing it is said as for any search; resuming it says it is still not run, not "resumed, 0 lines"
+    await oldItem.locator('button.watch-toggle').click();
+    await page.waitForSelector('.watch ul.saved li.inactive');
+    await oldItem.locator('button.watch-toggle').click();
+    await page.waitForSelector('.watch .form-error');
+    expect(await page.textContent('.watch .form-error')).toMatch(/^未运行：parentheses do not group/);
     await store.db.delete(savedSearches).where((await import('drizzle-orm')).eq(savedSearches.name, '旧分组'));
     await page.reload();
     await page.waitForSelector('.watch ul.saved li');
