@@ -126,15 +126,20 @@ export function sidecarLanguage(tag: string): 'zh' | 'en' | undefined {
 
 const finiteSec = z.number().refine(Number.isFinite, 'must be a finite number of seconds');
 
-const JsonSegmentSchema = z.object({
-  speaker: z.string({ error: 'must be "agent" or "customer"' }).transform((v, ctx) => {
-    const speaker = speakerOf(v);
-    if (!speaker) {
-      ctx.addIssue({ code: 'custom', message: 'must be "agent" or "customer"' });
+/** A string read through `read` (speaker labels, language tags); what it cannot read is an issue saying what is expected. */
+function labelled<T>(read: (v: string) => T | undefined, expected: string, notString = expected) {
+  return z.string({ error: notString }).transform((v, ctx) => {
+    const value = read(v);
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: expected });
       return z.NEVER;
     }
-    return speaker;
-  }),
+    return value;
+  });
+}
+
+const JsonSegmentSchema = z.object({
+  speaker: labelled(speakerOf, 'must be "agent" or "customer"'),
   start: finiteSec.refine((s) => s >= 0, 'must be >= 0'),
   end: finiteSec,
   text: z.string(),
@@ -143,14 +148,7 @@ const JsonSegmentSchema = z.object({
 });
 
 export const JsonSidecarSchema = z.object({
-  language: z.string({ error: 'must be "zh" or "en"' }).transform((v, ctx) => {
-    const language = sidecarLanguage(v);
-    if (!language) {
-      ctx.addIssue({ code: 'custom', message: 'must be "zh" or "en" (or a tag of either, such as zh-TW or en-US)' });
-      return z.NEVER;
-    }
-    return language;
-  }),
+  language: labelled(sidecarLanguage, 'must be "zh" or "en" (or a tag of either, such as zh-TW or en-US)', 'must be "zh" or "en"'),
   segments: z.array(JsonSegmentSchema),
 });
 export type JsonSidecar = z.infer<typeof JsonSidecarSchema>;
