@@ -268,13 +268,15 @@ describe('finding and loading sidecars', () => {
     expect(existsSync(path.join(process.cwd(), 'pwned-callqa'))).toBe(false);
   });
 
-  it('prefers the --transcripts folder, then beside; JSON over VTT; none -> null', () => {
+  it('prefers the --transcripts folder, then beside; JSON over VTT over SRT; none -> null', () => {
     const sub = mkdtempSync(path.join(dir, 'prefer-'));
     const tdir = path.join(sub, 'transcripts');
     mkdirSync(tdir);
     const rec = path.join(sub, 'c.wav');
     writeFileSync(rec, '');
     expect(findSidecar(rec, tdir)).toBeNull();
+    writeFileSync(path.join(sub, 'c.transcript.srt'), '');
+    expect(findSidecar(rec, tdir)).toEqual({ path: path.join(sub, 'c.transcript.srt'), format: 'srt' });
     writeFileSync(path.join(sub, 'c.transcript.vtt'), 'WEBVTT\n');
     expect(findSidecar(rec, tdir)?.format).toBe('vtt');
     writeFileSync(path.join(sub, 'c.transcript.json'), '{}');
@@ -290,8 +292,10 @@ describe('finding and loading sidecars', () => {
     expect(sidecarNames('/x/a.b.wav')).toEqual([
       'a.b.transcript.json',
       'a.b.transcript.vtt',
+      'a.b.transcript.srt',
       'a.b.wav.transcript.json',
       'a.b.wav.transcript.vtt',
+      'a.b.wav.transcript.srt',
     ]);
   });
 

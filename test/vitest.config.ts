@@ -19,6 +19,7 @@ const UNIT_IN_TEST = [
   'test/score-scorecard.test.ts',
   'test/score-stage.test.ts',
   'test/sidecar.test.ts',
+  'test/sidecar-formats.test.ts',
   'test/text-detect.test.ts',
   'test/text-detect-dialogues.test.ts',
   'test/text-detect-blind.test.ts',

@@ -60,7 +60,7 @@ export interface TranscriptSegment {
   confidence?: number;
 }
 
-export type TranscriptEngine = 'whisper' | 'sidecar-json' | 'sidecar-vtt';
+export type TranscriptEngine = 'whisper' | 'sidecar-json' | 'sidecar-vtt' | 'sidecar-srt' | 'sidecar-aws-transcribe' | 'sidecar-aws-call-analytics';
 
 export interface Transcript {
   engine: TranscriptEngine;

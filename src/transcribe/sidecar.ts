@@ -2,24 +2,43 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
 import { InputError } from '../core/errors.js';
 import { jsonSyntaxError } from '../core/json-error.js';
 import { decodeUtf8 } from '../core/text-file.js';
-import { hasHan, normaliseText, toSimplifiedChinese } from '../core/normalise.js';
-import type { Speaker, Transcript, TranscriptEngine, TranscriptSegment } from '../core/types.js';
+import type { Speaker, Transcript, TranscriptEngine } from '../core/types.js';
+import { AWS_CALL_ANALYTICS_SHAPE, AWS_TRANSCRIBE_SHAPE, isAwsCallAnalytics, isAwsTranscribe, parseAwsCallAnalytics, parseAwsTranscribe } from './sidecar-aws.js';
+import {
+  checkAndBuild,
+  decodeEntities,
+  LANGUAGE_EXPECTED,
+  labelled,
+  languageFor,
+  parseCueTimestamp,
+  schemaError,
+  sidecarLanguage,
+  speakerOf,
+  stripBom,
+  voiceSpans,
+  type RawSegment,
+  type SidecarOptions,
+} from './sidecar-common.js';
+import { parseSrtSidecar } from './sidecar-srt.js';
+
+export { DEFAULT_END_TOLERANCE_SEC, sidecarLanguage, speakerOf, type SidecarOptions } from './sidecar-common.js';
 
 /**
- * Transcripts the call platform already made ("sidecars"): `<recording basename>.transcript.json` or
- * `<recording basename>.transcript.vtt`, beside the recording or in a transcripts folder. They replace
- * whisper for that call. A sidecar is validated whole before anything is returned: a malformed or
+ * Transcripts the call platform already made ("sidecars"): `<recording basename>.transcript.json`,
+ * `.transcript.vtt` or `.transcript.srt`, beside the recording or in a transcripts folder. They replace
+ * whisper for that call. A `.transcript.json` is callqa's own shape, Amazon Transcribe's output or Amazon
+ * Transcribe Call Analytics' output, told apart by its content (sidecar-aws.ts); SubRip is sidecar-srt.ts. A sidecar is validated whole before anything is returned: a malformed or
  * out-of-range file is an InputError naming the file, the segment/cue and the field, never half-imported.
  *
  * File names are only ever handled with fs calls (no shell), so a recording called `$(touch x) "a".wav`
  * is just a string.
  */
 
-export type SidecarFormat = 'json' | 'vtt';
+/** The file's extension: the storage folder keeps a copy as `<hash>.transcript.<format>`. */
+export type SidecarFormat = 'json' | 'vtt' | 'srt';
 
 export interface SidecarRef {
   /** absolute or as-given path to the sidecar file */
@@ -27,18 +46,8 @@ export interface SidecarRef {
   format: SidecarFormat;
 }
 
-export interface SidecarOptions {
-  /** the recording's duration; segments ending later than this (+ tolerance) are rejected */
-  durationSec?: number;
-  /** how far past the end a segment may run (vendor rounding), default 1 s; such ends are clamped */
-  endToleranceSec?: number;
-  /** language for formats that carry none (WebVTT): the pipeline's, or guessed from the text when 'auto' */
-  language?: string;
-}
-
 /** Sidecars larger than this are refused rather than read into memory (a 10-hour call is ~2 MB of JSON). */
 export const MAX_SIDECAR_BYTES = 50 * 1024 * 1024;
-export const DEFAULT_END_TOLERANCE_SEC = 1;
 
 /** Candidate sidecar names for a recording: extension stripped first, then the full file name. */
 export function sidecarNames(recordingPath: string): string[] {
@@ -47,14 +56,14 @@ export function sidecarNames(recordingPath: string): string[] {
   const stems = ext && ext !== base ? [base.slice(0, -ext.length), base] : [base];
   const out: string[] = [];
   for (const stem of stems) {
-    out.push(`${stem}.transcript.json`, `${stem}.transcript.vtt`);
+    out.push(`${stem}.transcript.json`, `${stem}.transcript.vtt`, `${stem}.transcript.srt`);
   }
   return out;
 }
 
 /**
  * Find the sidecar for a recording: in `transcriptsDir` first (the user named it explicitly), then beside
- * the recording. JSON wins over VTT at the same place. Returns null when there is none.
+ * the recording. At the same place JSON wins over WebVTT, WebVTT over SubRip. Returns null when there is none.
  */
 export function findSidecar(recordingPath: string, transcriptsDir?: string): SidecarRef | null {
   const dirs = [transcriptsDir, path.dirname(recordingPath)].filter((d): d is string => !!d);
@@ -62,7 +71,7 @@ export function findSidecar(recordingPath: string, transcriptsDir?: string): Sid
     for (const name of sidecarNames(recordingPath)) {
       const p = path.join(dir, name);
       if (existsSync(p) && statSync(p).isFile()) {
-        return { path: p, format: name.endsWith('.vtt') ? 'vtt' : 'json' };
+        return { path: p, format: name.endsWith('.vtt') ? 'vtt' : name.endsWith('.srt') ? 'srt' : 'json' };
       }
     }
   }
@@ -87,56 +96,15 @@ export async function loadSidecar(ref: SidecarRef, opts: SidecarOptions = {}): P
     throw new InputError(ref.path, `cannot read transcript sidecar: ${(err as Error).message}`, { cause: err });
   }
   const text = decodeUtf8(bytes, ref.path, 'transcript sidecar');
-  return ref.format === 'json' ? parseJsonSidecar(text, ref.path, opts) : parseVttSidecar(text, ref.path, opts);
-}
-
-/**
- * Speaker names accepted in a JSON segment's `speaker` and a WebVTT `<v Name>` tag, including common Chinese
- * vendor labels. Looked up case-insensitively and with Traditional Chinese folded to Simplified, so a Taiwan or
- * Hong Kong platform's 客戶 / 用戶 is the customer as 客户 / 用户 is.
- */
-const SPEAKER_NAMES: Record<string, Speaker> = {
-  agent: 'agent',
-  customer: 'customer',
-  坐席: 'agent',
-  座席: 'agent',
-  客服: 'agent',
-  客户: 'customer',
-  用户: 'customer',
-};
-
-/** The speaker a sidecar's name for it means, or undefined. Own keys only: `constructor` is not a speaker. */
-export function speakerOf(name: string): Speaker | undefined {
-  const key = toSimplifiedChinese(name.normalize('NFKC').trim().toLowerCase());
-  return Object.hasOwn(SPEAKER_NAMES, key) ? SPEAKER_NAMES[key] : undefined;
-}
-
-/**
- * A sidecar's `language`: "zh" or "en", or a BCP 47 tag of either as call platforms write them (zh-TW, zh-Hant-HK,
- * zh_CN, cmn-Hans-CN, en-US, EN-gb); undefined for anything else.
- */
-export function sidecarLanguage(tag: string): 'zh' | 'en' | undefined {
-  const m = /^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$/i.exec(tag.trim());
-  const primary = m?.[1]!.toLowerCase();
-  return primary === 'zh' || primary === 'cmn' ? 'zh' : primary === 'en' ? 'en' : undefined;
+  if (ref.format === 'vtt') return parseVttSidecar(text, ref.path, opts);
+  if (ref.format === 'srt') return parseSrtSidecar(text, ref.path, opts);
+  return parseJsonSidecar(text, ref.path, opts);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // JSON
 
 const finiteSec = z.number().refine(Number.isFinite, 'must be a finite number of seconds');
-
-/** A string read through `read` (speaker labels, language tags); what it cannot read is an issue saying what is expected. */
-function labelled<T>(read: (v: string) => T | undefined, expected: string, notString = expected) {
-  return z.string({ error: notString }).transform((v, ctx) => {
-    const value = read(v);
-    if (value === undefined) {
-      ctx.addIssue({ code: 'custom', message: expected });
-      return z.NEVER;
-    }
-    return value;
-  });
-}
 
 const JsonSegmentSchema = z.object({
   speaker: labelled(speakerOf, 'must be "agent" or "customer"'),
@@ -148,17 +116,23 @@ const JsonSegmentSchema = z.object({
 });
 
 export const JsonSidecarSchema = z.object({
-  language: labelled(sidecarLanguage, 'must be "zh" or "en" (or a tag of either, such as zh-TW or en-US)', 'must be "zh" or "en"'),
+  language: labelled(sidecarLanguage, LANGUAGE_EXPECTED, 'must be "zh" or "en"'),
   segments: z.array(JsonSegmentSchema),
 });
 export type JsonSidecar = z.infer<typeof JsonSidecarSchema>;
 
-function zodPath(p: readonly PropertyKey[]): string {
-  let s = '';
-  for (const k of p) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
-  return s || '(root)';
+/** callqa's own JSON, as the accepted-shapes error describes it. */
+const OWN_JSON_SHAPE = 'callqa\'s own ({"language": "zh", "segments": [{"speaker": "agent", "start": 0.5, "end": 2.9, "text": "..."}]})';
+
+/** Whether a parsed `.transcript.json` is meant as callqa's own shape (it has either of its two keys). */
+function isOwnJson(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) && ('segments' in data || 'language' in data);
 }
 
+/**
+ * A `.transcript.json`: callqa's own shape, Amazon Transcribe's output (`results`) or Amazon Transcribe Call
+ * Analytics' (`Transcript`), told apart by their top-level keys; anything else is refused with the list.
+ */
 export function parseJsonSidecar(text: string, file: string, opts: SidecarOptions = {}): Transcript {
   let data: unknown;
   const body = stripBom(text);
@@ -168,12 +142,18 @@ export function parseJsonSidecar(text: string, file: string, opts: SidecarOption
     // V8's message quotes the text around the fault: transcript text never goes into an error
     throw new InputError(file, `transcript sidecar is not valid JSON: ${jsonSyntaxError(body)}`);
   }
+  if (isOwnJson(data)) return parseOwnJson(data, file, opts);
+  if (isAwsCallAnalytics(data)) return parseAwsCallAnalytics(data, file, opts);
+  if (isAwsTranscribe(data)) return parseAwsTranscribe(data, file, opts);
+  throw new InputError(
+    file,
+    `invalid transcript sidecar: not one of the JSON shapes callqa reads: ${OWN_JSON_SHAPE}; ${AWS_TRANSCRIBE_SHAPE}; ${AWS_CALL_ANALYTICS_SHAPE}`,
+  );
+}
+
+function parseOwnJson(data: unknown, file: string, opts: SidecarOptions): Transcript {
   const r = JsonSidecarSchema.safeParse(data);
-  if (!r.success) {
-    const first = r.error.issues.slice(0, 3).map((i) => `${zodPath(i.path)}: ${i.message}`);
-    const more = r.error.issues.length > 3 ? ` (and ${r.error.issues.length - 3} more)` : '';
-    throw new InputError(file, `invalid transcript sidecar: ${first.join('; ')}${more}`);
-  }
+  if (!r.success) throw schemaError(file, r.error);
   const raw = r.data.segments.map((s, i) => ({
     label: `segments[${i}]`,
     speaker: s.speaker as Speaker,
@@ -192,70 +172,7 @@ export function parseJsonSidecar(text: string, file: string, opts: SidecarOption
 // ---------------------------------------------------------------------------------------------------------
 // WebVTT
 
-
 const TIMING_RE = /^((?:\d+:)?\d{2}:\d{2}[.,]\d{3})\s+-->\s+((?:\d+:)?\d{2}:\d{2}[.,]\d{3})(?:\s+.*)?$/;
-
-export function parseVttTimestamp(s: string): number {
-  const parts = s.replace(',', '.').split(':');
-  let sec = 0;
-  for (const p of parts) sec = sec * 60 + Number(p);
-  return sec;
-}
-
-/** A numeric character reference beyond Unicode is U+FFFD, as in HTML (String.fromCodePoint would throw). */
-function codePoint(n: number): string {
-  return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';
-}
-
-function decodeEntities(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lrm;|&rlm;/g, '')
-    .replace(/&#(\d+);/g, (_, d: string) => codePoint(Number(d)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => codePoint(parseInt(h, 16)))
-    .replace(/&amp;/g, '&');
-}
-
-interface RawSegment {
-  /** where it came from, for error messages: "segments[3]" or "cue 4 (line 17)" */
-  label: string;
-  speaker: Speaker;
-  start: number;
-  end: number;
-  text: string;
-  confidence?: number;
-}
-
-/**
- * Split a cue payload into voice spans. `<v Agent>hello</v> <v Customer>hi` gives two; text outside any
- * voice span belongs to the voice opened last (WebVTT allows an unclosed `<v>` to run to the end of the cue).
- */
-function voiceSpans(payload: string): { voice: string | null; text: string }[] {
-  const out: { voice: string | null; text: string }[] = [];
-  const tagRe = /<(\/?)([a-z]+)((?:\.[^\s>]*)?)(?:\s+([^>]*))?>|<(\d[\d:.]*)>/gi;
-  let voice: string | null = null;
-  let buf = '';
-  let last = 0;
-  const flush = () => {
-    if (buf.trim() !== '') out.push({ voice, text: buf });
-    buf = '';
-  };
-  for (let m = tagRe.exec(payload); m; m = tagRe.exec(payload)) {
-    buf += payload.slice(last, m.index);
-    last = m.index + m[0].length;
-    if (m[5] !== undefined) continue; // inline timestamp tag
-    const closing = m[1] === '/';
-    const tag = m[2].toLowerCase();
-    if (tag !== 'v') continue; // <c>, <i>, <b>, <u>, <ruby>, <lang>: formatting only
-    flush();
-    voice = closing ? null : (m[4] ?? '').trim();
-  }
-  buf += payload.slice(last);
-  flush();
-  return out;
-}
 
 export function parseVttSidecar(text: string, file: string, opts: SidecarOptions = {}): Transcript {
   const lines = stripBom(text).split(/\r\n|\r|\n/);
@@ -285,8 +202,8 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
     const m = timing === undefined ? null : TIMING_RE.exec(timing.trim());
     // the line is not quoted: a malformed file may have transcript text where the timing should be
     if (!m) throw new InputError(file, `${where}: bad timing line (expected "00:00:01.000 --> 00:00:04.500")`);
-    const start = parseVttTimestamp(m[1]);
-    const end = parseVttTimestamp(m[2]);
+    const start = parseCueTimestamp(m[1]);
+    const end = parseCueTimestamp(m[2]);
     const payload = block.slice(t + 1).join('\n');
     const spans = voiceSpans(payload);
     if (spans.length === 0) continue; // empty cue
@@ -304,49 +221,6 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
     }
   }
   const segments = checkAndBuild(raw, file, opts);
-  let language = opts.language && opts.language !== 'auto' ? opts.language : undefined;
-  if (!language) language = segments.some((s) => hasHan(s.text)) ? 'zh' : 'en';
-  return { engine: 'sidecar-vtt' satisfies TranscriptEngine, language, segments };
+  return { engine: 'sidecar-vtt' satisfies TranscriptEngine, language: languageFor(segments, opts), segments };
 }
 
-// ---------------------------------------------------------------------------------------------------------
-
-function stripBom(s: string): string {
-  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
-}
-
-/** Range checks shared by both formats; builds the segments only when every one passes. */
-function checkAndBuild(raw: readonly RawSegment[], file: string, opts: SidecarOptions): TranscriptSegment[] {
-  const tol = opts.endToleranceSec ?? DEFAULT_END_TOLERANCE_SEC;
-  const dur = opts.durationSec;
-  for (const s of raw) {
-    const bad = findUnsafeChars(s.text);
-    if (bad) throw new InputError(file, `${s.label}.text: ${describeUnsafe(bad)}`);
-    if (!Number.isFinite(s.start) || s.start < 0) throw new InputError(file, `${s.label}.start: must be >= 0 (got ${s.start})`);
-    if (!Number.isFinite(s.end)) throw new InputError(file, `${s.label}.end: must be a finite number (got ${s.end})`);
-    if (s.end < s.start) throw new InputError(file, `${s.label}.end: ${s.end} is before start ${s.start}`);
-    if (dur !== undefined && Number.isFinite(dur)) {
-      if (s.start > dur) {
-        throw new InputError(file, `${s.label}.start: ${s.start} s is after the end of the recording (${dur.toFixed(2)} s)`);
-      }
-      if (s.end > dur + tol) {
-        throw new InputError(file, `${s.label}.end: ${s.end} s is past the end of the recording (${dur.toFixed(2)} s)`);
-      }
-    }
-  }
-  const segs = raw.map(
-    (s): TranscriptSegment => ({
-      speaker: s.speaker,
-      start: s.start,
-      end: dur !== undefined && Number.isFinite(dur) ? Math.min(s.end, dur) : s.end,
-      text: s.text,
-      normText: normaliseText(s.text),
-      ...(s.confidence !== undefined ? { confidence: s.confidence } : {}),
-    }),
-  );
-  // stable sort by start: vendors sometimes list one channel after the other
-  return segs
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => a.s.start - b.s.start || a.i - b.i)
-    .map((x) => x.s);
-}

@@ -156,7 +156,9 @@ function makeRawTranscribeStage(factory: TranscriberFactory): Stage {
 
       const sidecar = findSidecar(ctx.recording.path, ctx.options.transcriptsDir);
       if (sidecar) {
-        const transcript = await loadSidecar(sidecar, { durationSec, language: ctx.pipeline.language });
+        // channels: an Amazon Transcribe file's ch_0/ch_1 are the recording's left/right, as for whisper
+        const channels = ctx.options.channels ?? ctx.pipeline.channels;
+        const transcript = await loadSidecar(sidecar, { durationSec, language: ctx.pipeline.language, channels });
         ctx.progress?.(1);
         return { transcript, metrics: { transcriptSegments: transcript.segments.length } };
       }

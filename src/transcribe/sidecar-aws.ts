@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import { InputError } from '../core/errors.js';
+import { hasHan } from '../core/normalise.js';
+import type { Speaker, Transcript, TranscriptEngine, WordTiming } from '../core/types.js';
+import { checkAndBuild, labelled, LANGUAGE_EXPECTED, languageFor, schemaError, sidecarLanguage, type RawSegment, type SidecarOptions } from './sidecar-common.js';
+
+/**
+ * Amazon Transcribe's two JSON outputs, saved as `<name>.transcript.json` and told apart from callqa's own
+ * shape by their top-level keys (sidecar.ts):
+ *
+ * - **Amazon Transcribe** (`{"jobName", "results": {"items", "channel_labels" | "speaker_labels", ...}}`), a word
+ *   list with times as strings of seconds. With *channel identification* each word is on `ch_0` (left) or
+ *   `ch_1` (right), and the speaker is the channel's by the same layout callqa uses for stereo audio (the
+ *   pipeline's `channels`, `--channels`; agent,customer by default). Words are joined into sentence turns per
+ *   channel (a new turn after . ? ! 。？！ or a pause of more than MAX_PAUSE_SEC). With *speaker labels* (`spk_0`,
+ *   `spk_1`: diarisation) the file does not say which speaker is the agent, and callqa does not guess it: the file
+ *   is refused, saying how to make one it reads. A file with neither is refused the same way.
+ * - **Amazon Transcribe Call Analytics** (`{"JobStatus", "LanguageCode", "Transcript": [{"ParticipantRole":
+ *   "AGENT" | "CUSTOMER", "Content", "BeginOffsetMillis", "EndOffsetMillis", ...}]}`): one turn per entry, the
+ *   role given.
+ *
+ * The language is the file's (`results.language_code`, `LanguageCode`: a BCP 47 tag of zh or en) when it has one,
+ * else the pipeline's, else guessed from the text. Everything is validated before any of it is used; errors name
+ * the file and the JSON path of the field, never its text.
+ */
+
+export const AWS_TRANSCRIBE_SHAPE =
+  'Amazon Transcribe output with channel identification ({"results": {"channel_labels": {"channels": [{"channel_label": "ch_0", "items": [...]}]}}})';
+export const AWS_CALL_ANALYTICS_SHAPE =
+  'Amazon Transcribe Call Analytics output ({"Transcript": [{"ParticipantRole": "AGENT", "BeginOffsetMillis": 500, "EndOffsetMillis": 2900, "Content": "..."}]})';
+
+/** A pause longer than this between two words of one channel starts a new turn. */
+export const MAX_PAUSE_SEC = 1.5;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function isAwsTranscribe(data: unknown): data is Record<string, unknown> {
+  return isObject(data) && 'results' in data;
+}
+
+export function isAwsCallAnalytics(data: unknown): data is Record<string, unknown> {
+  return isObject(data) && 'Transcript' in data;
+}
+
+const languageCode = labelled(sidecarLanguage, LANGUAGE_EXPECTED);
+
+// ---------------------------------------------------------------------------------------------------------
+// Amazon Transcribe
+
+/** "4.87" (how Transcribe writes times) or 4.87. */
+const awsSec = z
+  .union([z.number(), z.string()], { error: 'must be a number of seconds, such as "4.87"' })
+  .transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : /^\d+(?:\.\d+)?$/.test(v.trim()) ? Number(v) : Number.NaN;
+    if (!Number.isFinite(n) || n < 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be a number of seconds >= 0, such as "4.87"' });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const awsConfidence = z
+  .union([z.number(), z.string()])
+  .transform((v, ctx) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || n > 1 || (typeof v === 'string' && v.trim() === '')) {
+      ctx.addIssue({ code: 'custom', message: 'must be a number from 0 to 1' });
+      return z.NEVER;
+    }
+    return n;
+  })
+  .optional();
+
+const AwsItemSchema = z
+  .object({
+    type: z.enum(['pronunciation', 'punctuation'], { error: 'must be "pronunciation" or "punctuation"' }),
+    start_time: awsSec.optional(),
+    end_time: awsSec.optional(),
+    alternatives: z
+      .array(z.object({ content: z.string({ error: 'must be a string' }), confidence: awsConfidence }), { error: 'must be a list' })
+      .min(1, 'must hold at least one alternative'),
+  })
+  .superRefine((item, ctx) => {
+    if (item.type !== 'pronunciation') return;
+    if (item.start_time === undefined) ctx.addIssue({ code: 'custom', path: ['start_time'], message: 'missing (a word needs its times)' });
+    if (item.end_time === undefined) ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'missing (a word needs its times)' });
+    if (item.start_time !== undefined && item.end_time !== undefined && item.end_time < item.start_time) {
+      ctx.addIssue({ code: 'custom', path: ['end_time'], message: `${item.end_time} is before start_time ${item.start_time}` });
+    }
+  });
+type AwsItem = z.infer<typeof AwsItemSchema>;
+
+const AwsTranscribeSchema = z.object({
+  results: z.object(
+    {
+      language_code: languageCode.optional(),
+      channel_labels: z
+        .object({
+          channels: z.array(
+            z.object({
+              channel_label: z.enum(['ch_0', 'ch_1'], { error: 'must be "ch_0" or "ch_1" (callqa reads two-channel calls)' }),
+              items: z.array(AwsItemSchema, { error: 'must be a list' }),
+            }),
+            { error: 'must be a list' },
+          ),
+        })
+        .optional(),
+      speaker_labels: z.unknown().optional(),
+    },
+    { error: 'must be an object' },
+  ),
+});
+
+const HOW_TO_GET_ROLES =
+  'run the job with channel identification on the stereo recording (ch_0 = left), or use Call Analytics, or write callqa\'s own JSON with "speaker": "agent" / "customer"';
+
+export function parseAwsTranscribe(data: unknown, file: string, opts: SidecarOptions): Transcript {
+  const r = AwsTranscribeSchema.safeParse(data);
+  if (!r.success) throw schemaError(file, r.error, 'invalid Amazon Transcribe output');
+  const { results } = r.data;
+  if (!results.channel_labels) {
+    const why = results.speaker_labels !== undefined
+      ? 'speaker labels (spk_0, spk_1, ...) do not say which speaker is the agent, and callqa does not guess it'
+      : 'neither channel_labels nor speaker_labels: nothing says who spoke';
+    throw new InputError(file, `results: ${why}; ${HOW_TO_GET_ROLES}`);
+  }
+  const layout = opts.channels ?? ['agent', 'customer'];
+  const seen = new Set<string>();
+  const raw: RawSegment[] = [];
+  results.channel_labels.channels.forEach((ch, c) => {
+    const base = `results.channel_labels.channels[${c}]`;
+    if (seen.has(ch.channel_label)) throw new InputError(file, `${base}.channel_label: ${ch.channel_label} is listed twice`);
+    seen.add(ch.channel_label);
+    const speaker: Speaker = layout[ch.channel_label === 'ch_0' ? 0 : 1];
+    raw.push(...turns(ch.items, speaker, `${base}.items`));
+  });
+  const segments = checkAndBuild(raw, file, opts);
+  const language = results.language_code ?? languageFor(segments, opts);
+  return { engine: 'sidecar-aws-transcribe' satisfies TranscriptEngine, language, segments };
+}
+
+const SENTENCE_END = /[.?!。？！]$/;
+
+/** A channel's words as turns: punctuation joins the word before it; a sentence end or a long pause ends a turn. */
+function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSegment[] {
+  const out: RawSegment[] = [];
+  let cur: { first: number; last: number; text: string; words: WordTiming[]; conf: number[] } | null = null;
+  let ended = false;
+  const close = () => {
+    if (cur && cur.words.length > 0) {
+      const { words, conf } = cur;
+      out.push({
+        label: cur.first === cur.last ? `${base}[${cur.first}]` : `${base}[${cur.first}..${cur.last}]`,
+        speaker,
+        start: words[0]!.start,
+        end: Math.max(...words.map((w) => w.end)),
+        text: cur.text,
+        words,
+        fields: { start: 'start_time', end: 'end_time' },
+        ...(conf.length > 0 ? { confidence: conf.reduce((a, b) => a + b, 0) / conf.length } : {}),
+      });
+    }
+    cur = null;
+  };
+  items.forEach((item, i) => {
+    const alt = item.alternatives[0]!;
+    const content = alt.content.trim();
+    if (item.type === 'punctuation') {
+      if (!cur) return; // nothing to attach it to
+      cur.text += content;
+      cur.last = i;
+      if (SENTENCE_END.test(content)) ended = true;
+      return;
+    }
+    const start = item.start_time!;
+    const end = item.end_time!;
+    const prevEnd = cur?.words.at(-1)?.end;
+    if (cur && (ended || (prevEnd !== undefined && start - prevEnd > MAX_PAUSE_SEC))) close();
+    ended = false;
+    if (!cur) cur = { first: i, last: i, text: '', words: [], conf: [] };
+    cur.text = joinWord(cur.text, content);
+    cur.last = i;
+    cur.words.push({ start, end, text: content, ...(alt.confidence !== undefined ? { p: alt.confidence } : {}) });
+    if (alt.confidence !== undefined) cur.conf.push(alt.confidence);
+  });
+  close();
+  return out;
+}
+
+/** English words are spaced; Chinese (Transcribe writes one word per item) is not. */
+function joinWord(text: string, word: string): string {
+  if (text === '' || word === '') return text + word;
+  const before = text.at(-1)!;
+  const after = word[0]!;
+  const cjk = (ch: string) => hasHan(ch) || /[\u3000-\u303f\uff00-\uffef]/.test(ch);
+  return cjk(before) || cjk(after) ? text + word : `${text} ${word}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Amazon Transcribe Call Analytics
+
+const millis = z
+  .number({ error: 'must be a whole number of milliseconds' })
+  .int('must be a whole number of milliseconds')
+  .min(0, 'must be >= 0');
+
+const CallAnalyticsSchema = z.object({
+  LanguageCode: languageCode.optional(),
+  Transcript: z.array(
+    z.object({
+      ParticipantRole: z.enum(['AGENT', 'CUSTOMER'], { error: 'must be "AGENT" or "CUSTOMER"' }),
+      Content: z.string({ error: 'must be a string' }),
+      BeginOffsetMillis: millis,
+      EndOffsetMillis: millis,
+    }).refine((t) => t.EndOffsetMillis >= t.BeginOffsetMillis, { path: ['EndOffsetMillis'], message: 'is before BeginOffsetMillis' }),
+    { error: 'must be a list' },
+  ),
+});
+
+export function parseAwsCallAnalytics(data: unknown, file: string, opts: SidecarOptions): Transcript {
+  const r = CallAnalyticsSchema.safeParse(data);
+  if (!r.success) throw schemaError(file, r.error, 'invalid Amazon Transcribe Call Analytics output');
+  // in seconds like every other message (the file's milliseconds / 1000), said as "s"
+  const raw: RawSegment[] = r.data.Transcript.map((t, i) => ({
+    label: `Transcript[${i}]`,
+    speaker: t.ParticipantRole === 'AGENT' ? 'agent' : 'customer',
+    start: t.BeginOffsetMillis / 1000,
+    end: t.EndOffsetMillis / 1000,
+    text: t.Content,
+    fields: { start: 'BeginOffsetMillis', end: 'EndOffsetMillis' },
+  }));
+  const segments = checkAndBuild(raw, file, opts);
+  const language = r.data.LanguageCode ?? languageFor(segments, opts);
+  return { engine: 'sidecar-aws-call-analytics' satisfies TranscriptEngine, language, segments };
+}

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { describeUnsafe, findUnsafeChars } from '../core/control-chars.js';
+import { InputError } from '../core/errors.js';
+import { hasHan, normaliseText, toSimplifiedChinese } from '../core/normalise.js';
+import type { Speaker, TranscriptSegment, WordTiming } from '../core/types.js';
+
+/**
+ * What every sidecar format shares (src/transcribe/sidecar.ts reads callqa's JSON and WebVTT,
+ * sidecar-srt.ts SubRip, sidecar-aws.ts Amazon Transcribe's two outputs): speaker and language labels,
+ * the range checks, the error wording. Errors name the file, the segment/cue and the field; they never
+ * quote transcript text or a speaker's name (personal data).
+ */
+
+export interface SidecarOptions {
+  /** the recording's duration; segments ending later than this (+ tolerance) are rejected */
+  durationSec?: number;
+  /** how far past the end a segment may run (vendor rounding), default 1 s; such ends are clamped */
+  endToleranceSec?: number;
+  /**
+   * language for formats that carry none (WebVTT, SubRip, Amazon Transcribe without language identification):
+   * the pipeline's, or guessed from the text when 'auto'
+   */
+  language?: string;
+  /**
+   * which side is on which stereo channel (left, right), as for whisper: the pipeline's `channels` or
+   * `--channels`; default agent, customer. Amazon Transcribe's channel identification (ch_0 = left, ch_1 = right)
+   * is mapped through it.
+   */
+  channels?: readonly [Speaker, Speaker];
+}
+
+export const DEFAULT_END_TOLERANCE_SEC = 1;
+
+/**
+ * Speaker names accepted in a JSON segment's `speaker`, a WebVTT `<v Name>` tag and a SubRip label, including
+ * common Chinese vendor labels. Looked up case-insensitively and with Traditional Chinese folded to Simplified,
+ * so a Taiwan or Hong Kong platform's 客戶 / 用戶 is the customer as 客户 / 用户 is.
+ */
+const SPEAKER_NAMES: Record<string, Speaker> = {
+  agent: 'agent',
+  customer: 'customer',
+  坐席: 'agent',
+  座席: 'agent',
+  客服: 'agent',
+  客户: 'customer',
+  用户: 'customer',
+};
+
+/** The speaker a sidecar's name for it means, or undefined. Own keys only: `constructor` is not a speaker. */
+export function speakerOf(name: string): Speaker | undefined {
+  const key = toSimplifiedChinese(name.normalize('NFKC').trim().toLowerCase());
+  return Object.hasOwn(SPEAKER_NAMES, key) ? SPEAKER_NAMES[key] : undefined;
+}
+
+/**
+ * A sidecar's `language`: "zh" or "en", or a BCP 47 tag of either as call platforms write them (zh-TW, zh-Hant-HK,
+ * zh_CN, cmn-Hans-CN, en-US, EN-gb); undefined for anything else.
+ */
+export function sidecarLanguage(tag: string): 'zh' | 'en' | undefined {
+  const m = /^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$/i.exec(tag.trim());
+  const primary = m?.[1]!.toLowerCase();
+  return primary === 'zh' || primary === 'cmn' ? 'zh' : primary === 'en' ? 'en' : undefined;
+}
+
+export const LANGUAGE_EXPECTED = 'must be "zh" or "en" (or a tag of either, such as zh-TW or en-US)';
+
+/** The language of a format that carries none: the pipeline's when it names one, else guessed from the text. */
+export function languageFor(segments: readonly TranscriptSegment[], opts: SidecarOptions): string {
+  if (opts.language && opts.language !== 'auto') return opts.language;
+  return segments.some((s) => hasHan(s.text)) ? 'zh' : 'en';
+}
+
+/** A string read through `read` (speaker labels, language tags); what it cannot read is an issue saying what is expected. */
+export function labelled<T>(read: (v: string) => T | undefined, expected: string, notString = expected) {
+  return z.string({ error: notString }).transform((v, ctx) => {
+    const value = read(v);
+    if (value === undefined) {
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+export function zodPath(p: readonly PropertyKey[]): string {
+  let s = '';
+  for (const k of p) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
+  return s || '(root)';
+}
+
+/** The first three schema issues as `path: message`; zod's messages say what is expected, never the value. */
+export function schemaError(file: string, error: z.ZodError, what = 'invalid transcript sidecar'): InputError {
+  const first = error.issues.slice(0, 3).map((i) => `${zodPath(i.path)}: ${i.message}`);
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return new InputError(file, `${what}: ${first.join('; ')}${more}`);
+}
+
+export function stripBom(s: string): string {
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+/** `00:01:02.500`, `01:02,500` (SubRip's comma), `1:00:00.000` as seconds. */
+export function parseCueTimestamp(s: string): number {
+  const parts = s.replace(',', '.').split(':');
+  let sec = 0;
+  for (const p of parts) sec = sec * 60 + Number(p);
+  return sec;
+}
+
+/** A numeric character reference beyond Unicode is U+FFFD, as in HTML (String.fromCodePoint would throw). */
+function codePoint(n: number): string {
+  return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';
+}
+
+export function decodeEntities(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lrm;|&rlm;/g, '')
+    .replace(/&#(\d+);/g, (_, d: string) => codePoint(Number(d)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => codePoint(parseInt(h, 16)))
+    .replace(/&amp;/g, '&');
+}
+
+/**
+ * Split a cue payload into voice spans. `<v Agent>hello</v> <v Customer>hi` gives two; text outside any
+ * voice span belongs to the voice opened last (WebVTT allows an unclosed `<v>` to run to the end of the cue).
+ * Other tags (`<i>`, `<c.x>`, SubRip's `<font color=...>`) are formatting and dropped.
+ */
+export function voiceSpans(payload: string): { voice: string | null; text: string }[] {
+  const out: { voice: string | null; text: string }[] = [];
+  const tagRe = /<(\/?)([a-z]+)((?:\.[^\s>]*)?)(?:\s+([^>]*))?>|<(\d[\d:.]*)>/gi;
+  let voice: string | null = null;
+  let buf = '';
+  let last = 0;
+  const flush = () => {
+    if (buf.trim() !== '') out.push({ voice, text: buf });
+    buf = '';
+  };
+  for (let m = tagRe.exec(payload); m; m = tagRe.exec(payload)) {
+    buf += payload.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (m[5] !== undefined) continue; // inline timestamp tag
+    const closing = m[1] === '/';
+    const tag = m[2].toLowerCase();
+    if (tag !== 'v') continue; // <c>, <i>, <b>, <u>, <ruby>, <lang>, <font>: formatting only
+    flush();
+    voice = closing ? null : (m[4] ?? '').trim();
+  }
+  buf += payload.slice(last);
+  flush();
+  return out;
+}
+
+export interface RawSegment {
+  /** where it came from, for error messages: "segments[3]" or "cue 4 (line 17)" */
+  label: string;
+  speaker: Speaker;
+  start: number;
+  end: number;
+  text: string;
+  confidence?: number;
+  words?: WordTiming[];
+  /** the format's names for the times, for error messages (`end_time`, `EndOffsetMillis`); default start, end */
+  fields?: { start: string; end: string };
+}
+
+/** Range checks shared by every format; builds the segments only when every one passes. */
+export function checkAndBuild(raw: readonly RawSegment[], file: string, opts: SidecarOptions): TranscriptSegment[] {
+  const tol = opts.endToleranceSec ?? DEFAULT_END_TOLERANCE_SEC;
+  const dur = opts.durationSec;
+  for (const s of raw) {
+    const { start: startF, end: endF } = s.fields ?? { start: 'start', end: 'end' };
+    const bad = findUnsafeChars(s.text);
+    if (bad) throw new InputError(file, `${s.label}.text: ${describeUnsafe(bad)}`);
+    if (!Number.isFinite(s.start) || s.start < 0) throw new InputError(file, `${s.label}.${startF}: must be >= 0 (got ${s.start})`);
+    if (!Number.isFinite(s.end)) throw new InputError(file, `${s.label}.${endF}: must be a finite number (got ${s.end})`);
+    if (s.end < s.start) throw new InputError(file, `${s.label}.${endF}: ${s.end} is before ${startF} ${s.start}`);
+    if (dur !== undefined && Number.isFinite(dur)) {
+      if (s.start > dur) {
+        throw new InputError(file, `${s.label}.${startF}: ${s.start} s is after the end of the recording (${dur.toFixed(2)} s)`);
+      }
+      if (s.end > dur + tol) {
+        throw new InputError(file, `${s.label}.${endF}: ${s.end} s is past the end of the recording (${dur.toFixed(2)} s)`);
+      }
+    }
+  }
+  const clamp = (t: number) => (dur !== undefined && Number.isFinite(dur) ? Math.min(t, dur) : t);
+  const segs = raw.map(
+    (s): TranscriptSegment => ({
+      speaker: s.speaker,
+      start: s.start,
+      end: clamp(s.end),
+      text: s.text,
+      normText: normaliseText(s.text),
+      ...(s.words ? { words: s.words.map((w) => ({ ...w, start: clamp(w.start), end: clamp(w.end) })) } : {}),
+      ...(s.confidence !== undefined ? { confidence: s.confidence } : {}),
+    }),
+  );
+  // stable sort by start: vendors sometimes list one channel after the other
+  return segs
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => a.s.start - b.s.start || a.i - b.i)
+    .map((x) => x.s);
+}

@@ -1,0 +1,96 @@
+import { InputError } from '../core/errors.js';
+import type { Speaker, Transcript, TranscriptEngine } from '../core/types.js';
+import { checkAndBuild, decodeEntities, languageFor, parseCueTimestamp, speakerOf, stripBom, voiceSpans, type RawSegment, type SidecarOptions } from './sidecar-common.js';
+
+/**
+ * SubRip (`<name>.transcript.srt`), as call platforms and subtitle tools export it: numbered cues, a
+ * `00:00:01,000 --> 00:00:04,500` timing line, then the text. SubRip has no speaker field, so the speaker is
+ * read from the text: a label at the start of a line (`Agent:`, `Customer:`, `坐席：`, `客户：`, `客戶:`, in any
+ * case, with an ASCII or full-width colon), a bracketed one (`[Agent]`, `【坐席】`), or a WebVTT-style
+ * `<v Agent>` tag, which some tools write into SubRip too. A line without a label continues the speaker of the
+ * line before it in the same cue; several labels in one cue become several segments.
+ *
+ * A cue whose text starts without a speaker label is refused, as a WebVTT cue without a `<v>` tag is: callqa
+ * does not guess who spoke (a wrong guess turns the customer's words into the agent's script checks), mono or
+ * stereo. A label that is not a speaker role (`Jane:`, `[music]`, the `10:` of "10:30") is not a label but text;
+ * on the first line of a cue that means the cue has no speaker. Errors name the cue and its timing line, never
+ * the text or the label (people's names are personal data).
+ */
+
+const TIMING_RE = /^((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})(?:\s+.*)?$/;
+
+/** `Agent: …`, `- 客户：…`, `[Agent] …`, `【坐席】…`: the label and the rest of the line, or null. */
+const LABEL_RE = /^\s*(?:-\s*)?(?:\[([^\]]{1,40})\]\s*[:：]?|【([^】]{1,40})】\s*[:：]?|([^:：[\]【】<>]{1,40}?)\s*[:：])\s*(.*)$/s;
+
+/** ASS/SSA override blocks some SubRip writers leave in (`{\an8}`, `{\i1}`): formatting. */
+const ASS_TAG_RE = /\{\\[^}]*\}/g;
+
+const EXPECTED = 'expected the text to start with "Agent:" or "Customer:" (or "坐席：", "客服：", "客户："), "[Agent]", or a <v Agent> tag';
+
+/** Seconds from an SRT timestamp: `00:00:01,000`; `00:01.5` and a dot are read too (some tools write them). */
+function seconds(s: string): number {
+  const [hms, frac = '0'] = s.split(/[.,]/);
+  return parseCueTimestamp(hms!) + Number(`0.${frac}`);
+}
+
+export function parseSrtSidecar(text: string, file: string, opts: SidecarOptions = {}): Transcript {
+  const lines = stripBom(text).split(/\r\n|\r|\n/);
+  if (/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) {
+    throw new InputError(file, 'a WebVTT file saved as SubRip: name it .transcript.vtt');
+  }
+  const raw: RawSegment[] = [];
+  let i = 0;
+  let cueNo = 0;
+  while (i < lines.length) {
+    if (lines[i]!.trim() === '') {
+      i++;
+      continue;
+    }
+    const blockStart = i;
+    const block: string[] = [];
+    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
+    cueNo++;
+    // the cue number line is optional (some exporters leave it out) and not trusted (others restart it)
+    const t = /^\d+$/.test(block[0]!.trim()) && block.length > 1 ? 1 : 0;
+    const where = `cue ${cueNo} (line ${blockStart + t + 1})`;
+    const m = TIMING_RE.exec(block[t]!.trim());
+    // the line is not quoted: a malformed file may have transcript text where the timing should be
+    if (!m) throw new InputError(file, `${where}: bad timing line (expected "00:00:01,000 --> 00:00:04,500")`);
+    const start = seconds(m[1]!);
+    const end = seconds(m[2]!);
+    for (const seg of cueSegments(block.slice(t + 1).join('\n'), file, where)) raw.push({ label: where, start, end, ...seg });
+  }
+  const segments = checkAndBuild(raw, file, opts);
+  return { engine: 'sidecar-srt' satisfies TranscriptEngine, language: languageFor(segments, opts), segments };
+}
+
+/** A cue's text as speaker turns: `<v>` tags and line labels start a turn, unlabelled lines continue one. */
+function cueSegments(payload: string, file: string, where: string): { speaker: Speaker; text: string }[] {
+  const out: { speaker: Speaker; text: string[] }[] = [];
+  let current: Speaker | null = null;
+  for (const span of voiceSpans(payload.replace(ASS_TAG_RE, ''))) {
+    if (span.voice !== null) {
+      const speaker = speakerOf(span.voice);
+      // the tag is not quoted: platforms put people's names there
+      if (!speaker) throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (${EXPECTED})`);
+      current = speaker;
+      out.push({ speaker, text: [] });
+    }
+    for (const rawLine of span.text.split('\n')) {
+      let line = decodeEntities(rawLine).trim();
+      if (line === '') continue;
+      const l = LABEL_RE.exec(line);
+      const speaker = l ? speakerOf(l[1] ?? l[2] ?? l[3] ?? '') : undefined;
+      if (l && speaker) {
+        current = speaker;
+        line = l[4]!.trim();
+        out.push({ speaker, text: [] });
+        if (line === '') continue;
+      } else if (current === null) {
+        throw new InputError(file, `${where}: no speaker label (${EXPECTED})`);
+      }
+      out.at(-1)!.text.push(line);
+    }
+  }
+  return out.filter((s) => s.text.length > 0).map((s) => ({ speaker: s.speaker, text: s.text.join(' ') }));
+}

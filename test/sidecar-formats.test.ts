@@ -1,0 +1,267 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../src/core/errors.js';
+import { findSidecar, loadSidecar, parseJsonSidecar, type SidecarFormat } from '../src/transcribe/sidecar.js';
+import { parseSrtSidecar } from '../src/transcribe/sidecar-srt.js';
+
+/**
+ * The transcript formats call platforms hand over besides callqa's own JSON and WebVTT: SubRip, Amazon
+ * Transcribe output (channel identification; speaker labels are refused) and Amazon Transcribe Call Analytics
+ * output. Real files in test/fixtures/sidecars/, found and loaded the way the transcribe stage does.
+ */
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'sidecars');
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'callqa-sidecar-formats-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const fixture = (name: string, format: SidecarFormat = name.endsWith('.srt') ? 'srt' : 'json') => ({ path: path.join(FIXTURES, name), format });
+
+async function loadError(name: string, opts = {}): Promise<string> {
+  const err = (await loadSidecar(fixture(name), opts).catch((e: unknown) => e)) as Error;
+  expect(err, `expected ${name} to be refused`).toBeInstanceOf(InputError);
+  expect((err as InputError).file).toBe(path.join(FIXTURES, name));
+  expect(err.message.startsWith(`${path.join(FIXTURES, name)}: `)).toBe(true);
+  return err.message;
+}
+
+const turns = (t: { segments: { speaker: string; text: string }[] }) => t.segments.map((s) => [s.speaker, s.text]);
+
+describe('SubRip (.transcript.srt)', () => {
+  it('Traditional Chinese labels with a full-width or ASCII colon, 【客服】, multi-line cues, two speakers in one cue', async () => {
+    const t = await loadSidecar(fixture('zh-tw-billing.transcript.srt'), { durationSec: 17, language: 'auto' });
+    expect(t.engine).toBe('sidecar-srt');
+    expect(t.language).toBe('zh');
+    expect(turns(t)).toEqual([
+      ['agent', '您好，很高興為您服務， 請問有什麼可以幫您？'],
+      ['customer', '我想查一下帳單，上個月被重複扣款了。'],
+      ['agent', '不好意思，造成您的困擾，請您稍等。'],
+      ['customer', '好，謝謝。'],
+      // "10:30" inside the text is not a label
+      ['agent', '幫您查到了，10:30 會退款。'],
+    ]);
+    expect(t.segments[0]).toMatchObject({ start: 0.62, end: 4.31 });
+    expect(t.segments[0]!.normText).toContain('很高兴为您服务');
+    expect(t.segments.slice(3).map((s) => [s.start, s.end])).toEqual([
+      [13.5, 16.9],
+      [13.5, 16.9],
+    ]);
+  });
+
+  it('English: Agent:, [Customer], a <v> tag, formatting and {\\an8} dropped, "- AGENT:" dialogue lines, an empty cue', async () => {
+    const t = await loadSidecar(fixture('en-support.transcript.srt'), { durationSec: 30, language: 'en' });
+    expect(t.language).toBe('en');
+    expect(turns(t)).toEqual([
+      ['agent', 'Thank you for calling Northwind billing, this is Dana.'],
+      ['customer', 'Hi, I was charged twice for March.'],
+      ['agent', "I'm sorry about that. Let me check the account."],
+      ['customer', 'The card ending 4217.'],
+      ['agent', 'Thank you, one moment.'],
+    ]);
+    expect(t.segments[1]).toMatchObject({ start: 4.1, end: 7.25 });
+  });
+
+  it('a cue without a speaker label is refused, as a WebVTT cue without <v> is: by cue and line, not quoting it', async () => {
+    const msg = await loadError('no-label.transcript.srt');
+    expect(msg).toContain('cue 2 (line 6): no speaker label (expected the text to start with "Agent:" or "Customer:"');
+    expect(msg).not.toMatch(/charged|March/);
+  });
+
+  it("a person's name as the label is no speaker: refused without the name or the text", async () => {
+    const msg = await loadError('name-label.transcript.srt');
+    expect(msg).toContain('cue 2 (line 6): no speaker label');
+    for (const leak of ['Jane', 'Smith', '1381', '5678']) expect(msg).not.toContain(leak);
+  });
+
+  it('a bad timing line names the cue and line', async () => {
+    expect(await loadError('bad-timing.transcript.srt')).toMatch(/cue 2 \(line 6\): bad timing line \(expected "00:00:01,000 --> 00:00:04,500"\)$/);
+  });
+
+  const cue = (timing: string, text: string) => `1\n${timing}\n${text}\n`;
+  it.each<[string, string, string | RegExp]>([
+    ['end before start', cue('00:00:05,000 --> 00:00:01,000', 'Agent: hi'), 'cue 1 (line 2).end: 1 is before start 5'],
+    ['past the end of the recording', cue('00:00:05,000 --> 00:00:40,000', 'Customer: hi'), 'cue 1 (line 2).end: 40 s is past the end of the recording (10.00 s)'],
+    ['an unknown <v> voice', cue('00:00:01,000 --> 00:00:02,000', '<v Jane>hi</v>'), 'cue 1 (line 2): the <v> voice tag is not a speaker role'],
+    ['a control character', cue('00:00:01,000 --> 00:00:02,000', 'Agent: a\u0000b'), /cue 1 \(line 2\)\.text: contains a control character \(U\+0000/],
+    ['a WebVTT file saved as .srt', 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>hi</v>\n', 'a WebVTT file saved as SubRip: name it .transcript.vtt'],
+    ['text where the timing should be', '1\nAgent: hi\n', 'cue 1 (line 2): bad timing line'],
+  ])('rejects %s', (_n, text, want) => {
+    let err: unknown;
+    try {
+      parseSrtSidecar(text, 'x.transcript.srt', { durationSec: 10 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(typeof want === 'string' ? new RegExp(`^x\\.transcript\\.srt: ${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) : want);
+  });
+
+  it('an end within the tolerance is clamped; cue numbers and CRLF are not needed; the language follows the pipeline', () => {
+    const t = parseSrtSidecar('00:00:01,000 --> 00:00:10,400\r\nAGENT：Goodbye.\r\n', 'x.srt', { durationSec: 10, language: 'zh' });
+    expect(t.segments).toMatchObject([{ speaker: 'agent', start: 1, end: 10, text: 'Goodbye.' }]);
+    expect(t.language).toBe('zh');
+  });
+});
+
+describe('Amazon Transcribe output (.transcript.json)', () => {
+  it('channel identification: ch_0 (left) is the agent, ch_1 the customer by default; words joined into sentence turns', async () => {
+    const t = await loadSidecar(fixture('aws-channels-en.transcript.json'), { durationSec: 32, language: 'auto' });
+    expect(t.engine).toBe('sidecar-aws-transcribe');
+    expect(t.language).toBe('en');
+    expect(turns(t)).toEqual([
+      ['agent', 'Thank you for calling Northwind billing, this is Dana.'],
+      ['agent', 'How can I help you today?'],
+      ['customer', 'Hi, I was charged twice for March.'],
+      ['agent', "I'm sorry about that."],
+      ['agent', 'Let me check the account.'],
+      ['customer', 'The card ending four two one seven.'],
+      ['agent', 'I can see both payments.'],
+      ['agent', "I'll refund the second one today."],
+      ['customer', 'Great, thank you.'],
+      ['customer', 'Bye.'],
+    ]);
+    const first = t.segments[0]!;
+    expect(first.start).toBe(0.52);
+    expect(first.words?.[0]).toMatchObject({ text: 'Thank', start: 0.52, end: 0.82 });
+    expect(first.confidence).toBeGreaterThan(0.9);
+    expect(first.confidence).toBeLessThan(1);
+  });
+
+  it('the channel layout (pipeline channels / --channels customer,agent) decides who ch_0 is, as for whisper', async () => {
+    const t = await loadSidecar(fixture('aws-channels-en.transcript.json'), { channels: ['customer', 'agent'] });
+    expect(turns(t)[0]).toEqual(['customer', 'Thank you for calling Northwind billing, this is Dana.']);
+    expect(turns(t)[2]).toEqual(['agent', 'Hi, I was charged twice for March.']);
+  });
+
+  it('Mandarin: the language from results.language_code (zh-CN), Chinese words joined without spaces', async () => {
+    const t = await loadSidecar(fixture('aws-channels-zh.transcript.json'), { durationSec: 14, language: 'en' });
+    expect(t.language).toBe('zh');
+    expect(turns(t)).toEqual([
+      ['agent', '您好，这里是客服中心，请问有什么可以帮您？'],
+      ['customer', '我想查一下上个月的账单。'],
+      ['agent', '好的，请您稍等。'],
+      ['customer', '谢谢。'],
+    ]);
+  });
+
+  it('speaker labels (spk_0, spk_1) are refused: they do not say who the agent is; the message says what to do instead', async () => {
+    const msg = await loadError('aws-speakers.transcript.json');
+    expect(msg).toContain('results: speaker labels (spk_0, spk_1, ...) do not say which speaker is the agent, and callqa does not guess it');
+    expect(msg).toContain('channel identification');
+    expect(msg).toContain('Call Analytics');
+    expect(msg).not.toMatch(/Thank|charged/);
+  });
+
+  it('a malformed word time names the item and field, without the value', async () => {
+    const msg = await loadError('aws-bad-time.transcript.json');
+    expect(msg).toContain('invalid Amazon Transcribe output: results.channel_labels.channels[1].items[3].end_time: must be a number of seconds >= 0');
+    expect(msg).not.toContain('5.1s');
+  });
+
+  const aws = (channels: unknown, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ jobName: 'j', status: 'COMPLETED', results: { transcripts: [{ transcript: '' }], channel_labels: { channels, number_of_channels: 2 }, ...extra } });
+  const word = (start: string, end: string, content: string) => ({ type: 'pronunciation', start_time: start, end_time: end, alternatives: [{ confidence: '0.99', content }] });
+  it.each<[string, string, string]>([
+    ['neither channels nor speakers', JSON.stringify({ jobName: 'j', results: { transcripts: [], items: [] } }), 'results: neither channel_labels nor speaker_labels'],
+    ['a third channel', aws([{ channel_label: 'ch_2', items: [] }]), 'results.channel_labels.channels[0].channel_label: must be "ch_0" or "ch_1"'],
+    ['a channel listed twice', aws([{ channel_label: 'ch_0', items: [] }, { channel_label: 'ch_0', items: [] }]), 'results.channel_labels.channels[1].channel_label: ch_0 is listed twice'],
+    ['a word without times', aws([{ channel_label: 'ch_0', items: [{ type: 'pronunciation', alternatives: [{ content: 'hi' }] }] }]), 'items[0].start_time: missing'],
+    ['a word ending before it starts', aws([{ channel_label: 'ch_1', items: [word('3.0', '2.5', 'hi')] }]), 'items[0].end_time: 2.5 is before start_time 3'],
+    ['no alternatives', aws([{ channel_label: 'ch_0', items: [{ type: 'pronunciation', start_time: '1', end_time: '2', alternatives: [] }] }]), 'items[0].alternatives: must hold at least one'],
+    ['a language other than zh/en', aws([], { language_code: 'ja-JP' }), 'results.language_code: must be "zh" or "en"'],
+    ['a turn past the end of the recording', aws([{ channel_label: 'ch_0', items: [word('1', '2', 'Hello'), word('2.1', '99', 'there')] }]), 'results.channel_labels.channels[0].items[0..1].end_time: 99 s is past the end of the recording (10.00 s)'],
+    ['a confidence above 1', aws([{ channel_label: 'ch_0', items: [{ ...word('1', '2', 'hi'), alternatives: [{ confidence: '7', content: 'hi' }] }] }]), 'items[0].alternatives[0].confidence: must be a number from 0 to 1'],
+  ])('rejects %s', (_n, text, want) => {
+    expect(() => parseJsonSidecar(text, 'a.transcript.json', { durationSec: 10 })).toThrow(want);
+    expect(() => parseJsonSidecar(text, 'a.transcript.json', { durationSec: 10 })).toThrow(/^a\.transcript\.json: /);
+  });
+
+  it('a long pause on one channel starts a new turn; punctuation before any word is ignored', () => {
+    const t = parseJsonSidecar(aws([{ channel_label: 'ch_0', items: [{ type: 'punctuation', alternatives: [{ content: ',' }] }, word('1', '1.4', 'Hello'), word('4', '4.5', 'anyone')] }]), 'a.json');
+    expect(turns(t)).toEqual([
+      ['agent', 'Hello'],
+      ['agent', 'anyone'],
+    ]);
+  });
+});
+
+describe('Amazon Transcribe Call Analytics output (.transcript.json)', () => {
+  it('ParticipantRole maps directly; milliseconds become seconds; zh-TW is zh; Traditional text is kept and normalised', async () => {
+    const t = await loadSidecar(fixture('aws-call-analytics-zh-tw.transcript.json'), { durationSec: 15, language: 'en', channels: ['customer', 'agent'] });
+    expect(t.engine).toBe('sidecar-aws-call-analytics');
+    expect(t.language).toBe('zh');
+    expect(turns(t)).toEqual([
+      ['agent', '您好，很高興為您服務，請問有什麼可以幫您？'],
+      ['customer', '我想查一下帳單，上個月被重複扣款了。'],
+      ['agent', '不好意思，造成您的困擾，請您稍等，我幫您查詢。'],
+      ['customer', '好，謝謝。'],
+    ]);
+    expect(t.segments[1]).toMatchObject({ start: 4.98, end: 8.76 });
+    expect(t.segments[0]!.normText).toContain('很高兴为您服务');
+  });
+
+  it('a role other than AGENT or CUSTOMER is refused naming the entry', async () => {
+    const msg = await loadError('aws-call-analytics-bad-role.transcript.json');
+    expect(msg).toContain('invalid Amazon Transcribe Call Analytics output: Transcript[2].ParticipantRole: must be "AGENT" or "CUSTOMER"');
+    expect(msg).not.toMatch(/不好意思|SUPERVISOR/);
+  });
+
+  const ca = (entry: Record<string, unknown>) => JSON.stringify({ JobStatus: 'COMPLETED', LanguageCode: 'en-US', Transcript: [{ ParticipantRole: 'AGENT', Content: 'Hello', BeginOffsetMillis: 0, EndOffsetMillis: 900 }, { ParticipantRole: 'CUSTOMER', Content: 'Hi', BeginOffsetMillis: 1000, EndOffsetMillis: 2000, ...entry }] });
+  it.each<[string, string, string]>([
+    ['seconds where milliseconds belong', ca({ BeginOffsetMillis: 1.5 }), 'Transcript[1].BeginOffsetMillis: must be a whole number of milliseconds'],
+    ['an end before the beginning', ca({ EndOffsetMillis: 500 }), 'Transcript[1].EndOffsetMillis: is before BeginOffsetMillis'],
+    ['no content', ca({ Content: undefined }), 'Transcript[1].Content: must be a string'],
+    ['past the end of the recording', ca({ EndOffsetMillis: 60_000 }), 'Transcript[1].EndOffsetMillis: 60 s is past the end of the recording (10.00 s)'],
+    ['a language other than zh/en', JSON.stringify({ LanguageCode: 'es-US', Transcript: [] }), 'LanguageCode: must be "zh" or "en"'],
+    ['Transcript not a list', JSON.stringify({ Transcript: {} }), 'Transcript: must be a list'],
+  ])('rejects %s', (_n, text, want) => {
+    expect(() => parseJsonSidecar(text, 'b.transcript.json', { durationSec: 10 })).toThrow(want);
+  });
+
+  it('without LanguageCode the pipeline language (or the text) decides', () => {
+    const text = JSON.stringify({ Transcript: [{ ParticipantRole: 'AGENT', Content: '您好', BeginOffsetMillis: 0, EndOffsetMillis: 900 }] });
+    expect(parseJsonSidecar(text, 'b.json', { language: 'auto' }).language).toBe('zh');
+    expect(parseJsonSidecar(text, 'b.json', { language: 'en' }).language).toBe('en');
+  });
+});
+
+describe('a .transcript.json that is none of the shapes', () => {
+  it.each([
+    ['an empty object', '{}'],
+    ['another vendor', JSON.stringify({ utterances: [{ speaker: 'A', start: 0, end: 1, text: 'hi' }] })],
+    ['a bare list', '[]'],
+  ])('%s: refused listing the shapes callqa reads', (_n, text) => {
+    let message = '';
+    try {
+      parseJsonSidecar(text, 'c.transcript.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^c\.transcript\.json: invalid transcript sidecar: not one of the JSON shapes callqa reads: /);
+    expect(message).toContain('callqa\'s own ({"language": "zh", "segments"');
+    expect(message).toContain('Amazon Transcribe output with channel identification');
+    expect(message).toContain('Amazon Transcribe Call Analytics output');
+    expect(message).not.toContain('hi');
+  });
+});
+
+describe('found beside the recording like the other formats', () => {
+  it.each([
+    ['zh-tw-billing.transcript.srt', 'srt', 'sidecar-srt'],
+    ['aws-channels-zh.transcript.json', 'json', 'sidecar-aws-transcribe'],
+    ['aws-call-analytics-zh-tw.transcript.json', 'json', 'sidecar-aws-call-analytics'],
+  ])('%s', async (name, format, engine) => {
+    const sub = mkdtempSync(path.join(dir, 'found-'));
+    const rec = path.join(sub, '客户来电 $(id).wav');
+    copyFileSync(path.join(FIXTURES, name), path.join(sub, `客户来电 $(id).transcript.${format}`));
+    const ref = findSidecar(rec);
+    expect(ref).toEqual({ path: path.join(sub, `客户来电 $(id).transcript.${format}`), format });
+    expect((await loadSidecar(ref!, { durationSec: 20 })).engine).toBe(engine);
+  });
+});
