@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -536,6 +536,39 @@ describe('whisper-cli on a generated model (structure and timing, not words)', (
       await expect(never.run(stateFor(truth), ctxFor(rec))).rejects.toThrow(InputError);
       await expect(never.run(stateFor(truth), ctxFor(rec))).rejects.toThrow(/segments\[0\]\.end: 300 s is past the end/);
       expect(existsSync(path.join(sub, 'pwned'))).toBe(false);
+    });
+
+    it('an Amazon Transcribe sidecar: ch_0/ch_1 follow the channel layout whisper would use (pipeline, then --channels)', async () => {
+      const sub = mkdtempSync(path.join(dir, 'stage-aws-'));
+      const rec = path.join(sub, '客户来电 0501.wav');
+      copyFileSync(callPath, rec);
+      copyFileSync(path.join(import.meta.dirname, 'fixtures', 'sidecars', 'aws-channels-zh.transcript.json'), path.join(sub, '客户来电 0501.transcript.json'));
+      const never = makeTranscribeStage(() => {
+        throw new Error('whisper must not run');
+      });
+      const firstSpeaker = (out: { transcript?: unknown }) => (out.transcript as Transcript).segments[0]!.speaker;
+      const byDefault = await never.run(stateFor(truth), ctxFor(rec));
+      expect(byDefault.transcript).toMatchObject({ engine: 'sidecar-aws-transcribe', language: 'zh' });
+      expect(firstSpeaker(byDefault)).toBe('agent');
+      const swapped = { ...ctxFor(rec), pipeline: { ...defaultPipeline(), channels: ['customer', 'agent'] as ['customer', 'agent'] } };
+      expect(firstSpeaker(await never.run(stateFor(truth), swapped))).toBe('customer');
+      expect(firstSpeaker(await never.run(stateFor(truth), ctxFor(rec, { channels: ['customer', 'agent'] })))).toBe('customer');
+    });
+
+    it('a SubRip sidecar in the --transcripts folder is used; one running past the recording fails the call naming the cue', async () => {
+      const sub = mkdtempSync(path.join(dir, 'stage-srt-'));
+      const tdir = path.join(sub, 'transcripts');
+      mkdirSync(tdir);
+      const rec = path.join(sub, 'c.wav');
+      copyFileSync(callPath, rec);
+      const never = makeTranscribeStage(() => {
+        throw new Error('whisper must not run');
+      });
+      writeFileSync(path.join(tdir, 'c.transcript.srt'), '1\n00:00:00,500 --> 00:00:02,000\n坐席：您好，请问有什么可以帮您？\n\n2\n00:00:02,500 --> 00:00:04,000\n客户：我想查账单。\n');
+      const out = await never.run(stateFor(truth), ctxFor(rec, { transcriptsDir: tdir }));
+      expect(out.transcript).toMatchObject({ engine: 'sidecar-srt', language: 'zh', segments: [{ speaker: 'agent' }, { speaker: 'customer' }] });
+      writeFileSync(path.join(tdir, 'c.transcript.srt'), '1\n00:00:00,500 --> 00:00:02,000\n坐席：您好\n\n2\n00:00:02,500 --> 00:05:00,000\n客户：我想查账单\n');
+      await expect(never.run(stateFor(truth), ctxFor(rec, { transcriptsDir: tdir }))).rejects.toThrow(/c\.transcript\.srt: cue 2 \(line 6\)\.end: 300 s is past the end of the recording/);
     });
   });
 });

@@ -93,7 +93,7 @@ export function register(program: Command): void {
   programChoiceOption(cmd, 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
     .option('--channels <left,right>', 'which side is on which stereo channel, e.g. customer,agent (default: the pipeline\'s, usually agent,customer)')
     .option('--no-transcribe', 'skip speech recognition; run everything that needs no transcript')
-    .option('--transcripts <dir>', 'folder holding <name>.transcript.json / <name>.transcript.vtt transcripts from the call platform')
+    .option('--transcripts <dir>', 'folder holding <name>.transcript.json / .transcript.vtt / .transcript.srt transcripts from the call platform (callqa\'s JSON, Amazon Transcribe or Call Analytics JSON, WebVTT, SubRip)')
     .option('--model <name>', 'whisper model (tiny, base, small, ... ; default: the pipeline\'s)')
     .option('--manifest <csv>', 'CSV of call metadata for the batch (file,agent_id,team,direction,...)')
     .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')
@@ -386,8 +386,8 @@ export function reanalysedNote(reasons: readonly string[]): string {
 /** The once-per-batch terminal line when whisper has no model: what is missing, what it costs, the fix. */
 export function noModelNotice(reason: string): string {
   return (
-    `callqa: no speech recognition for this batch: ${reason}. Calls without a transcript file (<name>.transcript.json ` +
-    'or <name>.transcript.vtt) get no text findings, and their text items are left to review (see "to review" beside each score).'
+    `callqa: no speech recognition for this batch: ${reason}. Calls without a transcript file (<name>.transcript.json, ` +
+    '.transcript.vtt or .transcript.srt) get no text findings, and their text items are left to review (see "to review" beside each score).'
   );
 }
 

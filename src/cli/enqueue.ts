@@ -29,7 +29,7 @@ export function addEnqueueOptions(cmd: Command): Command {
   return programChoiceOption(cmd, 'QA program: an id in pipelines/ or a YAML file (default: pipelines/default.yaml)')
     .option('--channels <left,right>', 'which side is on which stereo channel, e.g. customer,agent')
     .option('--no-transcribe', 'skip speech recognition (sidecar transcripts are still used)')
-    .option('--transcripts <dir>', 'folder holding <name>.transcript.json / <name>.transcript.vtt transcripts (must be readable by every worker)')
+    .option('--transcripts <dir>', 'folder holding <name>.transcript.json / .transcript.vtt / .transcript.srt transcripts (must be readable by every worker)')
     .option('--model <name>', 'whisper model for this batch')
     .option('--manifest <csv>', 'CSV of call metadata (file,agent_id,team,direction,...)')
     .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')

@@ -50,7 +50,7 @@ export interface CallState {
 
 export interface RunOptions {
   transcribe: boolean;
-  /** folder holding <basename>.transcript.json / .vtt sidecars */
+  /** folder holding <basename>.transcript.json / .vtt / .srt sidecars */
   transcriptsDir?: string;
   /** whisper model override */
   model?: string;
