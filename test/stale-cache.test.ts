@@ -79,6 +79,36 @@ describe('cache key covers the inputs, and the table says why a call was re-anal
     expect((after.report.transcript?.segments[0] as { text: string }).text).toMatch(/^Good morning/);
   }, 300_000);
 
+  it('the transcript handed over as SubRip or as Amazon Transcribe Call Analytics JSON instead: its content is in the key too', async () => {
+    // the same call's transcript as SubRip, the JSON sidecar gone: a new source, analysed again
+    const t = JSON.parse(readFileSync(sidecar, 'utf8')) as { segments: { speaker: string; start: number; end: number; text: string }[] };
+    const ts = (sec: number) => new Date(Math.round(sec * 1000)).toISOString().slice(11, 23).replace('.', ',');
+    const srt = (segs: typeof t.segments) => segs.map((s, i) => `${i + 1}\n${ts(s.start)} --> ${ts(s.end)}\n${s.speaker === 'agent' ? 'Agent' : 'Customer'}: ${s.text}\n`).join('\n');
+    const srtFile = join(work, 'call.transcript.srt');
+    rmSync(sidecar);
+    writeFileSync(srtFile, srt(t.segments));
+    const asSrt = await analyze();
+    expect(asSrt.report.status).toBe('done');
+    expect(asSrt.report.reanalysed).toEqual(['transcript changed']);
+    expect(asSrt.report.transcript?.engine).toBe('sidecar-srt');
+    expect(asSrt.report.events.some((e) => e.type === 'greeting')).toBe(true);
+    expect((await analyze()).report.status).toBe('cached');
+    // a corrected line in the SubRip file: analysed again, the greeting gone with it
+    writeFileSync(srtFile, srt([{ ...t.segments[0]!, text: 'Yeah, billing.' }, ...t.segments.slice(1)]));
+    const corrected = await analyze();
+    expect(corrected.report.reanalysed).toEqual(['transcript changed']);
+    expect(corrected.report.events.some((e) => e.type === 'greeting')).toBe(false);
+    // Call Analytics JSON beside it wins over SubRip (JSON first): analysed again from that file
+    const ca = { JobStatus: 'COMPLETED', LanguageCode: 'en-US', Transcript: t.segments.map((s) => ({ ParticipantRole: s.speaker.toUpperCase(), Content: s.text, BeginOffsetMillis: Math.round(s.start * 1000), EndOffsetMillis: Math.round(s.end * 1000) })) };
+    writeFileSync(sidecar, JSON.stringify(ca));
+    const asCa = await analyze();
+    expect(asCa.report.reanalysed).toEqual(['transcript changed']);
+    expect(asCa.report.transcript?.engine).toBe('sidecar-aws-call-analytics');
+    expect(asCa.report.events.some((e) => e.type === 'greeting')).toBe(true);
+    rmSync(srtFile);
+    expect((await analyze()).report.status).toBe('cached');
+  }, 600_000);
+
   it('changed call metadata is analysed again; then cached again', async () => {
     const changed = await analyze('--meta', 'agent_id=A17', 'team=blue');
     expect(changed.report.status).toBe('done');
