@@ -1,8 +1,12 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/core/errors.js';
+import { defaultPipeline } from '../src/pipeline/config.js';
+import { transcriptSourceOf } from '../src/pipeline/inputs.js';
+import { DirStorage } from '../src/queue/storage.js';
 import { findSidecar, loadSidecar, parseJsonSidecar, type SidecarFormat } from '../src/transcribe/sidecar.js';
 import { parseSrtSidecar } from '../src/transcribe/sidecar-srt.js';
 
@@ -263,5 +267,34 @@ describe('found beside the recording like the other formats', () => {
     const ref = findSidecar(rec);
     expect(ref).toEqual({ path: path.join(sub, `客户来电 $(id).transcript.${format}`), format });
     expect((await loadSidecar(ref!, { durationSec: 20 })).engine).toBe(engine);
+  });
+});
+
+describe("a storage folder's copy of the sidecar is the one enqueue found (queue, CALLQA_STORAGE_DIR)", () => {
+  it('a transcript handed over again in another format replaces the stored one: the worker reads what the key was made from', async () => {
+    const sub = mkdtempSync(path.join(dir, 'storage-'));
+    const rec = path.join(sub, 'call.wav');
+    writeFileSync(rec, 'audio bytes');
+    const hash = createHash('sha256').update('audio bytes').digest('hex');
+    const storage = new DirStorage(path.join(sub, 'store'));
+    const pipeline = defaultPipeline();
+    const options = { transcribe: true };
+    const storedCopy = async () => storage.localPath(await storage.put(rec, hash));
+
+    // first delivery: Call Analytics JSON
+    copyFileSync(path.join(FIXTURES, 'aws-call-analytics-zh-tw.transcript.json'), path.join(sub, 'call.transcript.json'));
+    let copy = await storedCopy();
+    expect(await transcriptSourceOf(copy, pipeline, options)).toBe(await transcriptSourceOf(rec, pipeline, options));
+    // the platform re-delivers it as SubRip and drops the JSON; enqueue again (--force)
+    rmSync(path.join(sub, 'call.transcript.json'));
+    copyFileSync(path.join(FIXTURES, 'zh-tw-billing.transcript.srt'), path.join(sub, 'call.transcript.srt'));
+    copy = await storedCopy();
+    expect(findSidecar(copy)?.format).toBe('srt');
+    expect(await transcriptSourceOf(copy, pipeline, options)).toBe(await transcriptSourceOf(rec, pipeline, options));
+    // and without any transcript now: the stored copy has none either (whisper, as the key says)
+    rmSync(path.join(sub, 'call.transcript.srt'));
+    copy = await storedCopy();
+    expect(findSidecar(copy)).toBeNull();
+    expect(readdirSync(path.dirname(copy))).toEqual([path.basename(copy)]);
   });
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { StageArtifacts } from '../pipeline/stage.js';
-import { findSidecar } from '../transcribe/sidecar.js';
+import { findSidecar, SIDECAR_FORMATS } from '../transcribe/sidecar.js';
 
 export interface RecordingStorage {
   readonly description: string;
@@ -115,7 +115,14 @@ export class DirStorage implements RecordingStorage {
     // the sidecar enqueue found (and fingerprinted): a transcripts folder's too, since a worker looks there
     // under the stored copy's name (the content hash), where the platform's file name is not
     const sidecar = findSidecar(localFile, transcriptsDir);
-    if (sidecar) await copyIfMissing(sidecar.path, path.join(this.root, contentHash.slice(0, 2), `${contentHash}.transcript.${sidecar.format}`), true);
+    const dir = path.join(this.root, contentHash.slice(0, 2));
+    if (sidecar) await copyIfMissing(sidecar.path, path.join(dir, `${contentHash}.transcript.${sidecar.format}`), true);
+    // and no other: a copy in another format from an earlier enqueue (the platform re-delivered the transcript as
+    // SubRip, or not at all) would be found first by the worker, which would read other text than the run's key
+    // was made from (and fail the call as "changed after it was enqueued", on every retry)
+    for (const format of SIDECAR_FORMATS) {
+      if (format !== sidecar?.format) await rm(path.join(dir, `${contentHash}.transcript.${format}`), { force: true });
+    }
     return `${KEY_SCHEME}${rel}`;
   }
 

@@ -37,8 +37,9 @@ export { DEFAULT_END_TOLERANCE_SEC, sidecarLanguage, speakerOf, type SidecarOpti
  * is just a string.
  */
 
-/** The file's extension: the storage folder keeps a copy as `<hash>.transcript.<format>`. */
-export type SidecarFormat = 'json' | 'vtt' | 'srt';
+/** The file's extension, in the order they are looked for: the storage folder keeps a copy as `<hash>.transcript.<format>`. */
+export const SIDECAR_FORMATS = ['json', 'vtt', 'srt'] as const;
+export type SidecarFormat = (typeof SIDECAR_FORMATS)[number];
 
 export interface SidecarRef {
   /** absolute or as-given path to the sidecar file */
@@ -56,7 +57,7 @@ export function sidecarNames(recordingPath: string): string[] {
   const stems = ext && ext !== base ? [base.slice(0, -ext.length), base] : [base];
   const out: string[] = [];
   for (const stem of stems) {
-    out.push(`${stem}.transcript.json`, `${stem}.transcript.vtt`, `${stem}.transcript.srt`);
+    for (const format of SIDECAR_FORMATS) out.push(`${stem}.transcript.${format}`);
   }
   return out;
 }
@@ -71,7 +72,7 @@ export function findSidecar(recordingPath: string, transcriptsDir?: string): Sid
     for (const name of sidecarNames(recordingPath)) {
       const p = path.join(dir, name);
       if (existsSync(p) && statSync(p).isFile()) {
-        return { path: p, format: name.endsWith('.vtt') ? 'vtt' : name.endsWith('.srt') ? 'srt' : 'json' };
+        return { path: p, format: SIDECAR_FORMATS.find((f) => name.endsWith(`.${f}`))! };
       }
     }
   }
