@@ -57,6 +57,25 @@ describe.each(DB_BACKENDS)('callqa data erase: files and size on %s', (backendOf
     expect(r.filesFailed.map((f) => f.path)).toEqual([file]); // said so: A's original is not there any more
   });
 
+  it('--delete-audio deletes every transcript file beside the recording, whatever its format, not only the one analysed', async () => {
+    const inbox = path.join(dir, 'inbox-formats');
+    mkdirSync(inbox, { recursive: true });
+    const file = path.join(inbox, '客户来电 0501.wav');
+    writeFileSync(file, 'bytes of F');
+    // the platform delivered the transcript twice, as Call Analytics JSON and as SubRip, and the metadata
+    const sidecars = ['客户来电 0501.transcript.json', '客户来电 0501.transcript.srt', '客户来电 0501.wav.transcript.vtt', '客户来电 0501.meta.json'].map((n) => path.join(inbox, n));
+    for (const f of sidecars) writeFileSync(f, 'personal data');
+    const other = path.join(inbox, '客户来电 0502.transcript.srt');
+    writeFileSync(other, 'another call');
+    await add('bytes of F', file, 'C-F');
+
+    const r = await svc().erase(systemActor('test'), { customerId: 'C-F' }, { reason: 'request', deleteAudio: true });
+    expect(r.erased).toHaveLength(1);
+    for (const f of [file, ...sidecars]) expect(existsSync(f), f).toBe(false);
+    expect(r.filesDeleted.sort()).toEqual([file, ...sidecars].sort());
+    expect(existsSync(other)).toBe(true);
+  });
+
   it('a storage copy this process cannot reach (CALLQA_STORAGE_DIR not set) is reported as not removed', async () => {
     const root = path.join(dir, 'storage');
     const put = new DirStorage(root);

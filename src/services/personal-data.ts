@@ -15,7 +15,7 @@ import { storageFor, type RecordingStorage } from '../queue/storage.js';
 import type { Store } from '../store/db.js';
 import type { ErasureResult, SubjectCall, SubjectCallExport, SubjectExport, SubjectSelector } from '../core/personal-data-types.js';
 import { PersonalDataRepo, type SubjectCallRow } from '../store/personal-data-repo.js';
-import { findSidecar as findTranscriptSidecar } from '../transcribe/sidecar.js';
+import { sidecarsBeside } from '../transcribe/sidecar.js';
 import type { AuditService } from './audit.js';
 import { isUuid } from './call-access.js';
 import { ServiceError } from './errors.js';
@@ -140,7 +140,8 @@ export class PersonalDataService {
         if (now instanceof Error) filesFailed.push({ path: r.path, error: now.code ?? String(now) });
         else if (now !== r.contentHash) filesFailed.push({ path: r.path, error: NOT_THE_RECORDING });
         else {
-          const sidecars = [findTranscriptSidecar(r.path)?.path, await findMetadataSidecar(r.path)];
+          // every transcript file beside it, not only the one an analysis would read (JSON and SubRip both delivered)
+          const sidecars = [...sidecarsBeside(r.path), await findMetadataSidecar(r.path)];
           for (const f of [r.path, ...sidecars]) if (f) await remove(f);
         }
       } else audioLeft.push(r.path);

@@ -79,6 +79,17 @@ export function findSidecar(recordingPath: string, transcriptsDir?: string): Sid
   return null;
 }
 
+/**
+ * Every transcript file beside the recording under a name callqa reads (`findSidecar` uses the first of them):
+ * what erasing the recording's personal data deletes, since a platform may have delivered more than one.
+ */
+export function sidecarsBeside(recordingPath: string): string[] {
+  const dir = path.dirname(recordingPath);
+  return sidecarNames(recordingPath)
+    .map((name) => path.join(dir, name))
+    .filter((p) => existsSync(p) && statSync(p).isFile());
+}
+
 /** Read and validate a sidecar. Throws InputError(sidecar path, reason). */
 export async function loadSidecar(ref: SidecarRef, opts: SidecarOptions = {}): Promise<Transcript> {
   let size: number;
