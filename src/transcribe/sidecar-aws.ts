@@ -153,7 +153,7 @@ function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSe
         label: cur.first === cur.last ? `${base}[${cur.first}]` : `${base}[${cur.first}..${cur.last}]`,
         speaker,
         start: words[0]!.start,
-        end: Math.max(...words.map((w) => w.end)),
+        end: words.reduce((m, w) => Math.max(m, w.end), 0),
         text: cur.text,
         words,
         fields: { start: 'start_time', end: 'end_time' },
