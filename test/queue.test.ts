@@ -229,6 +229,38 @@ describe('queue: enqueue -> workers -> the database', () => {
     }
   });
 
+  it('with a storage folder, a transcript re-delivered as SubRip (the JSON gone) is the one the workers read', async () => {
+    const audioDir = path.join(dir, 'redelivered-audio');
+    const storeDir = path.join(dir, 'store-redelivered');
+    mkdirSync(audioDir, { recursive: true });
+    const made = makeCall('rd.wav', 23);
+    const audio = path.join(audioDir, 'rd.wav');
+    copyFileSync(made, audio);
+    copyFileSync(made.replace(/\.wav$/, '.transcript.json'), path.join(audioDir, 'rd.transcript.json'));
+    const stored = await openQueueContext({ env: { ...env, CALLQA_STORAGE_DIR: storeDir } });
+    const analyse = async () => {
+      const o = await enqueueRecording(stored, { path: audio, displayName: 'rd.wav' }, req);
+      expect(o.status).toBe('queued');
+      const w = await startWorkers(stored, { concurrency: {}, defaultConcurrency: 1, reconcileEverySec: 0, graceSec: 5 });
+      try {
+        await waitFor('the run to end', async () => ['done', 'failed'].includes((await stored.store.repo.getRun(o.runId!))?.status ?? ''));
+      } finally {
+        await w.stop();
+      }
+      const run = await stored.store.repo.getRun(o.runId!);
+      expect(run?.error ?? null).toBeNull();
+      return (await stored.store.repo.getRunReport(o.runId!))?.transcript?.engine;
+    };
+    try {
+      expect(await analyse()).toBe('sidecar-json');
+      rmSync(path.join(audioDir, 'rd.transcript.json'));
+      writeFileSync(path.join(audioDir, 'rd.transcript.srt'), '1\n00:00:00,200 --> 00:00:01,800\nAgent: thank you for calling, my name is Sam\n\n2\n00:00:02,000 --> 00:00:03,500\nCustomer: my bill is wrong\n');
+      expect(await analyse()).toBe('sidecar-srt');
+    } finally {
+      await stored.close();
+    }
+  });
+
   it('Redis comes back empty: reconcile re-queues every unfinished call where it stands, without duplicates', async () => {
     const files = [makeCall('r1.wav', 11), makeCall('r2.wav', 12), makeCall('r3.wav', 13)];
     const ids: string[] = [];
