@@ -30,8 +30,9 @@ export { DEFAULT_END_TOLERANCE_SEC, sidecarLanguage, speakerOf, type SidecarOpti
  * Transcripts the call platform already made ("sidecars"): `<recording basename>.transcript.json`,
  * `.transcript.vtt` or `.transcript.srt`, beside the recording or in a transcripts folder. They replace
  * whisper for that call. A `.transcript.json` is callqa's own shape, Amazon Transcribe's output or Amazon
- * Transcribe Call Analytics' output, told apart by its content (sidecar-aws.ts); SubRip is sidecar-srt.ts. A sidecar is validated whole before anything is returned: a malformed or
- * out-of-range file is an InputError naming the file, the segment/cue and the field, never half-imported.
+ * Transcribe Call Analytics' output, told apart by its content (sidecar-aws.ts); SubRip is sidecar-srt.ts.
+ * A sidecar is validated whole before anything is returned: a malformed or out-of-range file is an
+ * InputError naming the file, the segment/cue and the field, never half-imported.
  *
  * File names are only ever handled with fs calls (no shell), so a recording called `$(touch x) "a".wav`
  * is just a string.
@@ -47,7 +48,10 @@ export interface SidecarRef {
   format: SidecarFormat;
 }
 
-/** Sidecars larger than this are refused rather than read into memory (a 10-hour call is ~2 MB of JSON). */
+/**
+ * Sidecars larger than this are refused rather than read into memory. A 10-hour call is ~2 MB of callqa's
+ * JSON; Amazon Transcribe's word list (each word twice, ~400 bytes a word) makes it ~35 MB.
+ */
 export const MAX_SIDECAR_BYTES = 50 * 1024 * 1024;
 
 /** Candidate sidecar names for a recording: extension stripped first, then the full file name. */
