@@ -95,6 +95,11 @@ describe('SubRip (.transcript.srt)', () => {
     ['a control character', cue('00:00:01,000 --> 00:00:02,000', 'Agent: a\u0000b'), /cue 1 \(line 2\)\.text: contains a control character \(U\+0000/],
     ['a WebVTT file saved as .srt', 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>hi</v>\n', 'a WebVTT file saved as SubRip: name it .transcript.vtt'],
     ['text where the timing should be', '1\nAgent: hi\n', 'cue 1 (line 2): bad timing line'],
+    [
+      'no blank line between two cues',
+      '1\n00:00:01,000 --> 00:00:02,000\nAgent: hi\n2\n00:00:03,000 --> 00:00:04,000\nCustomer: hello\n',
+      'cue 1 (line 2): a timing line inside the cue\'s text, at line 5 (is the blank line between two cues missing?)',
+    ],
   ])('rejects %s', (_n, text, want) => {
     let err: unknown;
     try {
