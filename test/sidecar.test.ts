@@ -231,6 +231,11 @@ describe('WebVTT sidecar', () => {
     ['no voice tag', 'WEBVTT\n\n00:00.000 --> 00:01.000\nhello there\n', ['cue 1', 'voice tag']],
     ['unknown voice', 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Bob>hello</v>\n', ['cue 1', 'voice tag is not a speaker role']],
     ['bad timing', 'WEBVTT\n\n00:00.000 -> 00:01.000\n<v Agent>hello</v>\n', ['cue 1', 'bad timing line']],
+    [
+      'no blank line between two cues (an unclosed <v> would take the next cue in)',
+      'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>hello\n00:02.000 --> 00:03.000\n<v Customer>hi\n',
+      ['cue 1 (line 3): a timing line inside the cue\'s text, at line 5'],
+    ],
     ['end before start', 'WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v Agent>hi</v>\n', ['cue 1', 'before start']],
     [
       'past the end',

@@ -220,6 +220,11 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
     if (!m) throw new InputError(file, `${where}: bad timing line (expected "00:00:01.000 --> 00:00:04.500")`);
     const start = parseCueTimestamp(m[1]);
     const end = parseCueTimestamp(m[2]);
+    // a blank line missing between two cues: the next cue's timing would otherwise become this one's text
+    const inner = block.findIndex((line, k) => k > t && TIMING_RE.test(line.trim()));
+    if (inner !== -1) {
+      throw new InputError(file, `${where}: a timing line inside the cue's text, at line ${blockStart + inner + 1} (is the blank line between two cues missing?)`);
+    }
     const payload = block.slice(t + 1).join('\n');
     const spans = voiceSpans(payload);
     if (spans.length === 0) continue; // empty cue
