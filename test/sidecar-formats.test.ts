@@ -37,6 +37,10 @@ async function loadError(name: string, opts = {}): Promise<string> {
 
 const turns = (t: { segments: { speaker: string; text: string }[] }) => t.segments.map((s) => [s.speaker, s.text]);
 
+const aws = (channels: unknown, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ jobName: 'j', status: 'COMPLETED', results: { transcripts: [{ transcript: '' }], channel_labels: { channels, number_of_channels: 2 }, ...extra } });
+const word = (start: string, end: string, content: string) => ({ type: 'pronunciation', start_time: start, end_time: end, alternatives: [{ confidence: '0.99', content }] });
+
 describe('SubRip (.transcript.srt)', () => {
   it('Traditional Chinese labels with a full-width or ASCII colon, 【客服】, multi-line cues, two speakers in one cue', async () => {
     const t = await loadSidecar(fixture('zh-tw-billing.transcript.srt'), { durationSec: 17, language: 'auto' });
@@ -173,9 +177,6 @@ describe('Amazon Transcribe output (.transcript.json)', () => {
     expect(msg).not.toContain('5.1s');
   });
 
-  const aws = (channels: unknown, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ jobName: 'j', status: 'COMPLETED', results: { transcripts: [{ transcript: '' }], channel_labels: { channels, number_of_channels: 2 }, ...extra } });
-  const word = (start: string, end: string, content: string) => ({ type: 'pronunciation', start_time: start, end_time: end, alternatives: [{ confidence: '0.99', content }] });
   it.each<[string, string, string]>([
     ['neither channels nor speakers', JSON.stringify({ jobName: 'j', results: { transcripts: [], items: [] } }), 'results: neither channel_labels nor speaker_labels'],
     ['a third channel', aws([{ channel_label: 'ch_2', items: [] }]), 'results.channel_labels.channels[0].channel_label: must be "ch_0" or "ch_1"'],
@@ -231,6 +232,13 @@ describe('Amazon Transcribe Call Analytics output (.transcript.json)', () => {
     ['Transcript not a list', JSON.stringify({ Transcript: {} }), 'Transcript: must be a list'],
   ])('rejects %s', (_n, text, want) => {
     expect(() => parseJsonSidecar(text, 'b.transcript.json', { durationSec: 10 })).toThrow(want);
+  });
+
+  it('an end within the 1 s tolerance past the recording is clamped, as for every format', () => {
+    const t = parseJsonSidecar(ca({ EndOffsetMillis: 10_400 }), 'b.json', { durationSec: 10 });
+    expect(t.segments[1]).toMatchObject({ speaker: 'customer', start: 1, end: 10 });
+    const words = parseJsonSidecar(aws([{ channel_label: 'ch_1', items: [word('9.2', '10.6', 'Bye')] }]), 'a.json', { durationSec: 10 }).segments[0]!;
+    expect(words).toMatchObject({ speaker: 'customer', start: 9.2, end: 10, words: [{ start: 9.2, end: 10, text: 'Bye' }] });
   });
 
   it('without LanguageCode the pipeline language (or the text) decides', () => {
