@@ -244,4 +244,3 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
   const segments = checkAndBuild(raw, file, opts);
   return { engine: 'sidecar-vtt' satisfies TranscriptEngine, language: languageFor(segments, opts), segments };
 }
-
