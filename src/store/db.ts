@@ -11,7 +11,7 @@ import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { lockDataDir } from './data-lock.js';
 import { Repository } from './repository.js';
@@ -255,6 +255,49 @@ function connectFailure(url: string, err: unknown): ConfigError {
   return new ConfigError(`cannot connect to PostgreSQL at ${hostPort} (DATABASE_URL): ${reason}`, { cause: err });
 }
 
+/** The statement a drizzle transaction opens with (`begin`, or `begin isolation level …`). */
+function isBegin(q: unknown): boolean {
+  const text = typeof q === 'string' ? q : typeof q === 'object' && q !== null ? (q as { text?: unknown }).text : undefined;
+  return typeof text === 'string' && /^\s*begin\b/i.test(text);
+}
+
+/**
+ * The pool as drizzle is given it. drizzle-orm's node-postgres `transaction()` checks a client out and sends
+ * BEGIN before its try/finally, so when the server goes away on that BEGIN (a restart, a failover) the client is
+ * never released: the pool is one connection short for good (with all of them lost, every later query waits
+ * out the connect timeout although the server is back), and `pool.end()` waits for it for ever (`callqa
+ * analyze` then ended with an empty event loop in the middle of its summary: exit 0, no failure lines). Here a
+ * client whose BEGIN fails releases itself (destroyed, as a broken connection) before the error goes on to
+ * drizzle, which never releases it in that case. Everything else is the pool itself. test/store-pg-gone.test.ts
+ */
+function releasingOnFailedBegin(pool: Pool): Pool {
+  const checkout = async (): Promise<PoolClient> => {
+    const client = await pool.connect();
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    return new Proxy(client, {
+      get(target, key, receiver) {
+        if (key !== 'query') return Reflect.get(target, key, receiver) as unknown;
+        return (...args: unknown[]) => {
+          const r = query(...args);
+          if (!isBegin(args[0]) || !(r instanceof Promise)) return r;
+          return r.catch((err: unknown) => {
+            target.release(err instanceof Error ? err : true);
+            throw err;
+          });
+        };
+      },
+    });
+  };
+  return new Proxy(pool, {
+    get(target, key) {
+      // drizzle awaits connect() with no callback; pg's own pool.query() calls it with one: that stays as it is
+      if (key === 'connect') return (...args: unknown[]) => (args.length ? (target.connect as (...a: unknown[]) => unknown)(...args) : checkout());
+      const v = Reflect.get(target, key, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 async function openPostgres(databaseUrl: string, opts: OpenStoreOptions): Promise<Store> {
   let parsed: URL;
   try {
@@ -309,7 +352,7 @@ async function openPostgres(databaseUrl: string, opts: OpenStoreOptions): Promis
     throw new ConfigError(`cannot apply database migrations to PostgreSQL at ${location}: ${errorMessage(err)}`, { cause: err });
   }
 
-  const db: StoreDb = drizzleNodePg({ client: pool, schema });
+  const db: StoreDb = drizzleNodePg({ client: releasingOnFailedBegin(pool), schema });
   let closed = false;
   return {
     kind: 'postgres',
