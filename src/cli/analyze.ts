@@ -196,6 +196,8 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   let watchNote = '';
   const notFinished: string[] = [];
   let modelNoticeShown = false;
+  /** what went wrong after the calls (the watch list, closing the database): said after the summary, exit 2 */
+  const afterBatch: string[] = [];
   const record = async (c: CallReport) => {
     calls++;
     // Said once per batch, even with --quiet: without a model every text item is left unjudged, and the
@@ -269,18 +271,24 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       },
     });
     await report?.finish({ calls, analysed: calls - failed, failed, interrupted: stop.signal.aborted, notFinished });
-    // the compliance watch list (saved searches) runs over the calls this batch analysed
+    // the compliance watch list (saved searches) runs over the calls this batch analysed. The calls are stored
+    // whatever it does: a database gone by now fails it, not the summary below (exit 2 after it, as for any
+    // unreachable database)
     if (!stop.signal.aborted && calls > failed) {
-      const { WatchListService } = await import('../services/watchlist.js');
-      const n = await new WatchListService(store.db).check();
-      if (n > 0) watchNote = `watch list: ${n} new hit(s) (callqa watchlist hits)`;
+      try {
+        const { WatchListService } = await import('../services/watchlist.js');
+        const n = await new WatchListService(store.db).check();
+        if (n > 0) watchNote = `watch list: ${n} new hit(s) (callqa watchlist hits)`;
+      } catch (err) {
+        afterBatch.push(`watch list not checked for this batch: ${errorMessage(err)} (\`callqa watchlist check\` later)`);
+      }
     }
   } finally {
     await pool?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.stop();
-    await store.close();
+    await store.close().catch((err: unknown) => afterBatch.push(`closing the database: ${errorMessage(err)}`));
   }
   if (watchNote && !opts.quiet) process.stderr.write(`${watchNote}\n`);
   // with --json - stdout is the report's: no table mixed into it
@@ -291,6 +299,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   for (const line of failures) process.stderr.write(`callqa: ${forTerminal(line)}\n`);
   if (failed > failures.length) process.stderr.write(`callqa: ... and ${failed - failures.length} more failure(s)${opts.json ? ' (all in the report)' : ''}\n`);
   const where = opts.json && opts.json !== '-' ? `; report: ${opts.json}` : '';
+  for (const line of afterBatch) process.stderr.write(`callqa: ${forTerminal(line)}\n`);
   if (stop.signal.aborted) {
     // Always said, even with --quiet: the user stopped the batch and must know where it stands.
     process.stderr.write(
@@ -302,7 +311,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   if (!opts.quiet) {
     process.stderr.write(`${calls - failed} of ${calls} call(s) analysed${failed ? `, ${failed} failed` : ''}${where}\n`);
   }
-  return failed > 0 ? 1 : 0;
+  return afterBatch.length ? 2 : failed > 0 ? 1 : 0;
 }
 
 /** What the summary table needs of a call: no transcript, timeline or positive events kept for it. */

@@ -10,8 +10,11 @@ import net from 'node:net';
 export interface CutProxy {
   /** postgres://…@127.0.0.1:<proxy port>/<database> for a server URL */
   urlFor(serverUrl: string): string;
-  /** drop the connection that sends a chunk containing this text (case-insensitive); once, or on every match with `always` */
-  cutOn(text: string, opts?: { always?: boolean; thenRefuse?: boolean }): void;
+  /**
+   * drop the connection that sends a chunk containing this text (case-insensitive); once, or on every match with
+   * `always`; with `after`, only once a chunk containing that text went by (on any connection)
+   */
+  cutOn(text: string, opts?: { always?: boolean; thenRefuse?: boolean; after?: string }): void;
   /** forward everything again and accept new connections */
   heal(): void;
   /** how many connections were cut so far */
@@ -24,6 +27,7 @@ export async function startCutProxy(serverUrl: string): Promise<CutProxy> {
   const host = target.hostname;
   const port = Number(target.port || 5432);
   let pattern: Buffer | null = null;
+  let after: string | null = null;
   let always = false;
   let thenRefuse = false;
   let refuse = false;
@@ -47,7 +51,9 @@ export async function startCutProxy(serverUrl: string): Promise<CutProxy> {
     client.on('close', () => upstream.destroy());
     upstream.on('data', (d) => client.write(d));
     client.on('data', (d: Buffer) => {
-      if (pattern && d.toString('latin1').toLowerCase().includes(pattern.toString('latin1'))) {
+      const text = d.toString('latin1').toLowerCase();
+      if (after !== null && text.includes(after)) after = null;
+      if (pattern && after === null && text.includes(pattern.toString('latin1'))) {
         cuts++;
         if (!always) pattern = null;
         if (thenRefuse) refuse = true;
@@ -71,9 +77,11 @@ export async function startCutProxy(serverUrl: string): Promise<CutProxy> {
       pattern = Buffer.from(text.toLowerCase(), 'latin1');
       always = opts.always === true;
       thenRefuse = opts.thenRefuse === true;
+      after = opts.after?.toLowerCase() ?? null;
     },
     heal() {
       pattern = null;
+      after = null;
       refuse = false;
     },
     get cuts() {
