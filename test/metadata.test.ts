@@ -138,6 +138,25 @@ describe('call metadata', () => {
     writeFileSync(`${rec}.meta.json`, '\ufeff{"team":"蓝组"}');
     expect(await loadCallMetadata(rec)).toEqual({ team: '蓝组' });
   });
+
+  it('a UTF-16 manifest or .meta.json with its byte-order mark (PowerShell, Notepad "Unicode") is read as UTF-16, LE and BE', async () => {
+    const utf16 = (text: string, be: boolean) => {
+      const b = Buffer.from(`\ufeff${text}`, 'utf16le');
+      return be ? b.swap16() : b;
+    };
+    for (const be of [false, true]) {
+      const csv = join(dir, `u16${be ? 'be' : 'le'}.csv`);
+      writeFileSync(csv, utf16('file,agent_id,team\r\nu16.wav,A1,蓝组\r\n', be));
+      expect((await loadManifest(csv)).get(join(dir, 'u16.wav'))).toMatchObject({ agentId: 'A1', team: '蓝组' });
+      const rec = write(`u16${be ? 'be' : 'le'}.wav`, '');
+      writeFileSync(`${rec}.meta.json`, utf16('{"team":"蓝组"}', be));
+      expect(await loadCallMetadata(rec)).toEqual({ team: '蓝组' });
+    }
+    // a mark and then an odd byte count is not UTF-16: refused naming the file
+    const odd = join(dir, 'odd.csv');
+    writeFileSync(odd, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('file\n', 'utf16le'), Buffer.from([0x41])]));
+    await expect(loadManifest(odd)).rejects.toThrow(/odd\.csv: manifest starts with a UTF-16 byte-order mark but is not valid UTF-16 \(an odd number of bytes\)/);
+  });
 });
 
 describe('a call start date', () => {

@@ -324,6 +324,23 @@ describe('finding and loading sidecars', () => {
     expect((await loadSidecar({ path: ok, format: 'json' })).segments[0]!.text).toBe('您好，请问有什么可以帮您');
   });
 
+  it('a UTF-16 sidecar with its byte-order mark (PowerShell `>`, Notepad "Unicode") is read, LE and BE, JSON and WebVTT', async () => {
+    const utf16 = (text: string, be: boolean) => {
+      const b = Buffer.from(`\ufeff${text}`, 'utf16le');
+      return be ? b.swap16() : b;
+    };
+    const doc = JSON.stringify({ language: 'zh', segments: [{ speaker: 'agent', start: 0, end: 2, text: '您好，请问有什么可以帮您' }] });
+    const vtt = 'WEBVTT\r\n\r\n00:00.000 --> 00:01.000\r\n<v Agent>您好\r\n';
+    for (const be of [false, true]) {
+      const j = path.join(dir, `u16-${be}.transcript.json`);
+      writeFileSync(j, utf16(doc, be));
+      expect((await loadSidecar({ path: j, format: 'json' })).segments[0]!.text).toBe('您好，请问有什么可以帮您');
+      const v = path.join(dir, `u16-${be}.transcript.vtt`);
+      writeFileSync(v, utf16(vtt, be));
+      expect((await loadSidecar({ path: v, format: 'vtt' })).segments.map((s) => [s.speaker, s.text])).toEqual([['agent', '您好']]);
+    }
+  });
+
   it('loadSidecar reports an unreadable or malformed file as an InputError naming it', async () => {
     const p = path.join(dir, 'bad $(x).transcript.json');
     writeFileSync(p, '{"language":"zh","segments":[{"speaker":"agent","start":0,"end":-1,"text":"x"}]}');
