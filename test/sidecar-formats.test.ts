@@ -181,7 +181,7 @@ describe('Amazon Transcribe output (.transcript.json)', () => {
     ['neither channels nor speakers', JSON.stringify({ jobName: 'j', results: { transcripts: [], items: [] } }), 'results: neither channel_labels nor speaker_labels'],
     ['a third channel', aws([{ channel_label: 'ch_2', items: [] }]), 'results.channel_labels.channels[0].channel_label: must be "ch_0" or "ch_1"'],
     ['a channel listed twice', aws([{ channel_label: 'ch_0', items: [] }, { channel_label: 'ch_0', items: [] }]), 'results.channel_labels.channels[1].channel_label: ch_0 is listed twice'],
-    ['a word without times', aws([{ channel_label: 'ch_0', items: [{ type: 'pronunciation', alternatives: [{ content: 'hi' }] }] }]), 'items[0].start_time: missing'],
+    ['a word without times', aws([{ channel_label: 'ch_0', items: [{ type: 'pronunciation', alternatives: [{ content: 'hi' }] }] }]), 'items[0].start_time, results.channel_labels.channels[0].items[0].end_time: missing'],
     ['a word ending before it starts', aws([{ channel_label: 'ch_1', items: [word('3.0', '2.5', 'hi')] }]), 'items[0].end_time: 2.5 is before start_time 3'],
     ['no alternatives', aws([{ channel_label: 'ch_0', items: [{ type: 'pronunciation', start_time: '1', end_time: '2', alternatives: [] }] }]), 'items[0].alternatives: must hold at least one'],
     ['a language other than zh/en', aws([], { language_code: 'ja-JP' }), 'results.language_code: must be "zh" or "en"'],

@@ -72,6 +72,40 @@ describe('JSON sidecar', () => {
     }
   });
 
+  it('numbered roles (Agent 1, customer_2, 客服1) and the common longer names (客服代表, 坐席人员, representative, client) are the roles', () => {
+    const seg = (speaker: string) => ({ speaker, start: 0, end: 1, text: '好的' });
+    const agents = ['Agent 1', 'agent_2', 'AGENT-3', 'Agent1', 'agent #2', '客服1', '坐席 2', '客服代表', '客服人员', '坐席人员', '座席人员', '坐席员', '人工客服', 'Representative', 'Customer Service Representative', 'CSR'];
+    const customers = ['Customer 1', 'customer_2', '客户1', '用户 2', '顾客', '來電人', '来电者', 'Client'];
+    const t = parseJsonSidecar(JSON.stringify({ language: 'zh', segments: [...agents, ...customers].map(seg) }), 'f.json');
+    expect(t.segments.map((x) => x.speaker)).toEqual([...agents.map(() => 'agent'), ...customers.map(() => 'customer')]);
+    const vtt = parseVttSidecar('WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent 1>hello\n\n00:01.000 --> 00:02.000\n<v 客服代表>您好\n', 'f.vtt');
+    expect(vtt.segments.map((x) => x.speaker)).toEqual(['agent', 'agent']);
+  });
+
+  it('a diarisation label (spk_0, Speaker 1, A/B, 0/1) is refused once for the file, saying it names no side and how to fix it', () => {
+    for (const labels of [['spk_0', 'spk_1'], ['Speaker 1', 'Speaker 2'], ['A', 'B'], [0, 1], ['ch_0', 'ch_1']]) {
+      const segments = Array.from({ length: 7 }, (_, i) => ({ speaker: labels[i % 2], start: i, end: i + 0.5, text: 'secret words' }));
+      const e = expectInputError(() => parseJsonSidecar(JSON.stringify({ language: 'en', segments }), 'f.json'));
+      expect(e.message).toBe(
+        'f.json: invalid transcript sidecar: segments[0].speaker, segments[1].speaker, segments[2].speaker (and 4 more): must name a side, "agent" or "customer" ' +
+          '(also Agent 1, Customer 2, 坐席, 客服, 客户, 用户, 客服代表 …); a speaker number or letter from diarisation (spk_0, Speaker 1, A) does not say which side is the agent: ' +
+          'write the roles into the file',
+      );
+      expect(e.message).not.toContain('secret');
+    }
+  });
+
+  it('times in milliseconds are refused with a hint saying so', () => {
+    const segments = [{ speaker: 'agent', start: 400, end: 3780, text: 'x' }, { speaker: 'customer', start: 4480, end: 9800, text: 'y' }];
+    expectInputError(
+      () => parseJsonSidecar(JSON.stringify({ language: 'en', segments }), 'f.json', { durationSec: 30 }),
+      'f.json: segments[0].start: 400 s is after the end of the recording (30.00 s); the times look like milliseconds: write them in seconds (0.4, not 400)',
+    );
+    // a plain overrun that would not fit in milliseconds either is said as before, with no hint
+    const e = expectInputError(() => parseJsonSidecar(JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0, end: 50, text: 'x' }] }), 'f.json', { durationSec: 30 }));
+    expect(e.message).toBe('f.json: segments[0].end: 50 s is past the end of the recording (30.00 s)');
+  });
+
   const bad: [string, string, (string | RegExp)[]][] = [
     ['not JSON', '{"language": "zh", "segments": [', ['not valid JSON']],
     ['missing segments', '{"language": "zh"}', ['segments']],
@@ -196,7 +230,7 @@ describe('WebVTT sidecar', () => {
   it('<v constructor> (a name on Object.prototype) is an unknown speaker', () => {
     for (const v of ['constructor', 'toString', '__proto__']) {
       expect(() => parseVttSidecar(`WEBVTT\n\n00:00.000 --> 00:01.000\n<v ${v}>hello</v>\n`, 'f.vtt')).toThrow(
-        'f.vtt: cue 1 (line 3): the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v 坐席>, <v 客服>, <v 客户>)',
+        'f.vtt: cue 1 (line 3): the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v Agent 1>, <v 坐席>, <v 客服>, <v 客户>); a speaker number or letter from diarisation (spk_0, Speaker 1, A) does not say which side is the agent',
       );
     }
   });

@@ -119,12 +119,18 @@ describe('hallucination guard (one list: the lexicons)', () => {
     segments: texts.map((text, i) => ({ speaker: 'agent', start: i * 2, end: i * 2 + 1, text, normText: normaliseText(text) })),
   });
 
-  it.each(['谢谢观看', '謝謝觀看！', '请不吝点赞 订阅 转发 打赏支持明镜与点点栏目', '字幕由 Amara.org 社群提供', 'Thank you for watching.', ' THANKS FOR WATCHING! ', '[BLANK_AUDIO]', '(music)', '【音乐】', '♪', ''])(
+  it.each(['谢谢观看', '謝謝觀看！', '请不吝点赞 订阅 转发 打赏支持明镜与点点栏目', '字幕由 Amara.org 社群提供', 'Thank you for watching.', ' THANKS FOR WATCHING! ', '[BLANK_AUDIO]', '(music)', '【音乐】', '♪'])(
     'drops a segment that is only %j, whatever the transcript source',
     (text) => {
       expect(dropHallucinations(tr(text), lex, 0.6).dropped).toBe(1);
     },
   );
+
+  it.each(['', '  ', '\n'])('drops a segment with no text (%j) as empty, not as something a recogniser invented', (text) => {
+    const out = dropHallucinations(tr('您好', text, '再见'), lex, 0.6);
+    expect(out).toMatchObject({ dropped: 0, empty: 1 });
+    expect(out.transcript.segments.map((s) => s.text)).toEqual(['您好', '再见']);
+  });
 
   it.each(['谢谢，再见', '您好，请问有什么可以帮您', 'Thank you for calling', 'thank you, goodbye', '您好，请问有什么可以帮您？谢谢观看'])('keeps real speech %j', (text) => {
     const out = dropHallucinations(tr(text), lex, 0.6);

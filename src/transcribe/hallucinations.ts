@@ -26,15 +26,31 @@ export function isAnnotationOnly(text: string): boolean {
 
 const HALLUCINATION = ['hallucination'] as const;
 
-/** The transcript without invented segments (lexicon phrases or bare annotations), and how many were dropped. */
-export function dropHallucinations(transcript: Transcript, lex: LoadedLexicons, coverage: number): { transcript: Transcript; dropped: number } {
+/**
+ * The transcript without invented segments (lexicon phrases or bare annotations) and without segments that hold
+ * no text at all; how many of each were dropped. Told apart: an empty segment of a sidecar file (a platform's
+ * placeholder for a turn it could not transcribe) is not something a speech recogniser invented, and the note
+ * must not say so.
+ */
+export function dropHallucinations(
+  transcript: Transcript,
+  lex: LoadedLexicons,
+  coverage: number,
+): { transcript: Transcript; dropped: number; empty: number } {
   const segments = transcript.segments;
-  if (segments.length === 0) return { transcript, dropped: 0 };
+  if (segments.length === 0) return { transcript, dropped: 0, empty: 0 };
   const hits = matcherFor(lex, [], HALLUCINATION).matchTranscript(segments, { categories: HALLUCINATION, language: 'auto' });
   const invented = hallucinatedSegments(hits, coverage);
+  const blank = new Set<number>();
   segments.forEach((s, i) => {
-    if (isAnnotationOnly(s.text)) invented.add(i);
+    if (s.text.trim() === '') blank.add(i);
+    else if (isAnnotationOnly(s.text)) invented.add(i);
   });
-  if (invented.size === 0) return { transcript, dropped: 0 };
-  return { transcript: { ...transcript, segments: segments.filter((_, i) => !invented.has(i)) }, dropped: invented.size };
+  for (const i of blank) invented.delete(i);
+  if (invented.size === 0 && blank.size === 0) return { transcript, dropped: 0, empty: 0 };
+  return {
+    transcript: { ...transcript, segments: segments.filter((_, i) => !invented.has(i) && !blank.has(i)) },
+    dropped: invented.size,
+    empty: blank.size,
+  };
 }

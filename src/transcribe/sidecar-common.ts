@@ -44,13 +44,38 @@ const SPEAKER_NAMES: Record<string, Speaker> = {
   客服: 'agent',
   客户: 'customer',
   用户: 'customer',
+  representative: 'agent',
+  'customer service representative': 'agent',
+  csr: 'agent',
+  client: 'customer',
+  客服代表: 'agent',
+  客服人员: 'agent',
+  坐席人员: 'agent',
+  座席人员: 'agent',
+  坐席员: 'agent',
+  座席员: 'agent',
+  人工客服: 'agent',
+  顾客: 'customer',
+  来电人: 'customer',
+  来电者: 'customer',
 };
 
-/** The speaker a sidecar's name for it means, or undefined. Own keys only: `constructor` is not a speaker. */
+/**
+ * The speaker a sidecar's name for it means, or undefined. Own keys only: `constructor` is not a speaker. A role
+ * with a number (Agent 1, customer_2, 客服1: platforms number the agents of a transferred call) is that role; a
+ * number or letter alone (spk_0, Speaker 1, A/B from diarisation) names no side and is undefined.
+ */
 export function speakerOf(name: string): Speaker | undefined {
-  const key = toSimplifiedChinese(name.normalize('NFKC').trim().toLowerCase());
-  return Object.hasOwn(SPEAKER_NAMES, key) ? SPEAKER_NAMES[key] : undefined;
+  const key = toSimplifiedChinese(name.normalize('NFKC').trim().toLowerCase()).replace(/\s+/g, ' ');
+  if (Object.hasOwn(SPEAKER_NAMES, key)) return SPEAKER_NAMES[key];
+  const role = /^(.+?)[\s_#-]*\d{1,3}$/.exec(key)?.[1];
+  return role !== undefined && Object.hasOwn(SPEAKER_NAMES, role) ? SPEAKER_NAMES[role] : undefined;
 }
+
+/** What a speaker label must be, for the messages of every format (the label itself is never quoted: names). */
+export const SPEAKER_EXPECTED =
+  'must name a side, "agent" or "customer" (also Agent 1, Customer 2, 坐席, 客服, 客户, 用户, 客服代表 …); a speaker number or letter ' +
+  'from diarisation (spk_0, Speaker 1, A) does not say which side is the agent: write the roles into the file';
 
 /**
  * A sidecar's `language`: "zh" or "en", or a BCP 47 tag of either as call platforms write them (zh-TW, zh-Hant-HK,
@@ -90,9 +115,14 @@ export function zodPath(p: readonly PropertyKey[]): string {
 
 /** The first three schema issues as `path: message`; zod's messages say what is expected, never the value. */
 export function schemaError(file: string, error: z.ZodError, what = 'invalid transcript sidecar'): InputError {
-  const first = error.issues.slice(0, 3).map((i) => `${zodPath(i.path)}: ${i.message}`);
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
-  return new InputError(file, `${what}: ${first.join('; ')}${more}`);
+  // the same problem on many segments (every speaker label of a diarised file) is said once, with where
+  const byMessage = new Map<string, string[]>();
+  for (const i of error.issues) byMessage.set(i.message, [...(byMessage.get(i.message) ?? []), zodPath(i.path)]);
+  const said = [...byMessage]
+    .slice(0, 3)
+    .map(([message, paths]) => `${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ` (and ${paths.length - 3} more)` : ''}: ${message}`);
+  const more = byMessage.size > 3 ? ` (and ${byMessage.size - 3} more problems)` : '';
+  return new InputError(file, `${what}: ${said.join('; ')}${more}`);
 }
 
 export function stripBom(s: string): string {
@@ -166,6 +196,23 @@ export interface RawSegment {
   fields?: { start: string; end: string };
 }
 
+/**
+ * When every time would fit the recording read as milliseconds (and cover a fair part of it), and some are past it
+ * as seconds, the file was written in milliseconds (a platform's export the user converted by hand): say so beside
+ * the range error. Only for times written as plain numbers of seconds (callqa's JSON): a format whose times are in
+ * its own unit (`fields`) or clock notation never gets it.
+ */
+function millisecondsHint(raw: readonly RawSegment[], limitSec: number): string {
+  if (raw.length === 0 || raw.some((s) => s.fields) || !raw[0]!.label.startsWith('segments[')) return '';
+  let last = 0;
+  for (const s of raw) last = Math.max(last, s.start, s.end);
+  // read as milliseconds, the times must fit the recording and cover a fair part of it (a 50 s overrun of a 30 s
+  // call is not a 0.05 s transcript)
+  return last > limitSec && last / 1000 <= limitSec && last / 1000 >= 0.2 * limitSec
+    ? `; the times look like milliseconds: write them in seconds (${(raw[0]!.start / 1000).toString()}, not ${raw[0]!.start})`
+    : '';
+}
+
 /** Range checks shared by every format; builds the segments only when every one passes. */
 export function checkAndBuild(raw: readonly RawSegment[], file: string, opts: SidecarOptions): TranscriptSegment[] {
   const tol = opts.endToleranceSec ?? DEFAULT_END_TOLERANCE_SEC;
@@ -179,10 +226,10 @@ export function checkAndBuild(raw: readonly RawSegment[], file: string, opts: Si
     if (s.end < s.start) throw new InputError(file, `${s.label}.${endF}: ${s.end} is before ${startF} ${s.start}`);
     if (dur !== undefined && Number.isFinite(dur)) {
       if (s.start > dur) {
-        throw new InputError(file, `${s.label}.${startF}: ${s.start} s is after the end of the recording (${dur.toFixed(2)} s)`);
+        throw new InputError(file, `${s.label}.${startF}: ${s.start} s is after the end of the recording (${dur.toFixed(2)} s)${millisecondsHint(raw, dur + tol)}`);
       }
       if (s.end > dur + tol) {
-        throw new InputError(file, `${s.label}.${endF}: ${s.end} s is past the end of the recording (${dur.toFixed(2)} s)`);
+        throw new InputError(file, `${s.label}.${endF}: ${s.end} s is past the end of the recording (${dur.toFixed(2)} s)${millisecondsHint(raw, dur + tol)}`);
       }
     }
   }

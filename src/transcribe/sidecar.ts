@@ -16,6 +16,7 @@ import {
   parseCueTimestamp,
   schemaError,
   sidecarLanguage,
+  SPEAKER_EXPECTED,
   speakerOf,
   stripBom,
   voiceSpans,
@@ -123,7 +124,7 @@ export async function loadSidecar(ref: SidecarRef, opts: SidecarOptions = {}): P
 const finiteSec = z.number().refine(Number.isFinite, 'must be a finite number of seconds');
 
 const JsonSegmentSchema = z.object({
-  speaker: labelled(speakerOf, 'must be "agent" or "customer"'),
+  speaker: labelled(speakerOf, SPEAKER_EXPECTED),
   start: finiteSec.refine((s) => s >= 0, 'must be >= 0'),
   end: finiteSec,
   text: z.string(),
@@ -236,7 +237,7 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
       const speaker = speakerOf(sp.voice);
       if (!speaker) {
         // the tag is not quoted: call platforms put people's names there (personal data, never in an error)
-        throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v 坐席>, <v 客服>, <v 客户>)`);
+        throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v Agent 1>, <v 坐席>, <v 客服>, <v 客户>); a speaker number or letter from diarisation (spk_0, Speaker 1, A) does not say which side is the agent`);
       }
       raw.push({ label: where, speaker, start, end, text: decodeEntities(sp.text).replace(/\s*\n\s*/g, ' ').trim() });
     }

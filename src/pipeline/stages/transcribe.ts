@@ -112,13 +112,22 @@ function withPrivacy(out: StageOutput, ctx: StageContext): StageOutput {
 function withoutHallucinations(out: StageOutput, ctx: StageContext): StageOutput {
   const t = out.transcript as Transcript | null | undefined;
   if (!t) return out;
-  const { transcript, dropped } = dropHallucinations(t, lexiconsFor(ctx.pipeline), ctx.pipeline.text.hallucinationCoverage);
-  if (dropped === 0) return out;
+  const { transcript, dropped, empty } = dropHallucinations(t, lexiconsFor(ctx.pipeline), ctx.pipeline.text.hallucinationCoverage);
+  if (dropped === 0 && empty === 0) return out;
   return {
     ...out,
     transcript,
-    notes: [...(out.notes ?? []), `transcript: ${dropped} segment(s) dropped as known speech-recogniser hallucinations`],
-    metrics: { ...(out.metrics ?? {}), transcriptSegments: transcript.segments.length, hallucinatedSegments: dropped },
+    notes: [
+      ...(out.notes ?? []),
+      ...(dropped ? [`transcript: ${dropped} segment(s) dropped as known speech-recogniser hallucinations`] : []),
+      ...(empty ? [`transcript: ${empty} segment(s) with no text dropped`] : []),
+    ],
+    metrics: {
+      ...(out.metrics ?? {}),
+      transcriptSegments: transcript.segments.length,
+      ...(dropped ? { hallucinatedSegments: dropped } : {}),
+      ...(empty ? { emptySegments: empty } : {}),
+    },
   };
 }
 
