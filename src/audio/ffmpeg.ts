@@ -68,6 +68,7 @@ export function probe(path: string, displayName = path): Promise<AudioInfo> {
         reject(new InputError(displayName, 'ffprobe returned no usable stream information'));
         return;
       }
+      const audioStreams = parsed.data.streams.filter((s) => s.codec_type === 'audio').length;
       const audio = parsed.data.streams.find((s) => s.codec_type === 'audio');
       if (!audio) {
         reject(new InputError(displayName, 'no audio stream'));
@@ -87,6 +88,7 @@ export function probe(path: string, displayName = path): Promise<AudioInfo> {
         channels,
         sampleRate,
         bitRate: Number.isFinite(parsed.data.format.bit_rate) ? parsed.data.format.bit_rate : undefined,
+        ...(audioStreams > 1 ? { audioStreams } : {}),
       });
     });
   });

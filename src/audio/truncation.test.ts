@@ -56,6 +56,11 @@ describe('truncated recordings', () => {
     expect(decodedTruncation(600, 580)).toEqual({ declaredSec: 600, availableSec: 580 });
   });
 
+  it('never for a bare codec stream, whose length ffprobe only estimates from a bit rate (AMR, ADTS AAC, G.722)', () => {
+    for (const f of ['amr', 'aac', 'g722']) expect(decodedTruncation(31.0, 29.9, f)).toBeNull();
+    expect(decodedTruncation(30.1, 9.9, 'mp3')).toEqual({ declaredSec: 30.1, availableSec: 9.9 });
+  });
+
   it('the warning says it is truncated and how much audio there was', () => {
     expect(truncationWarning({ declaredSec: 90, availableSec: 1 }, 'header')).toMatch(/^truncated: the header promises 90\.0 s of audio but the file holds only 1\.0 s/);
   });

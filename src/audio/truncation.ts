@@ -39,10 +39,20 @@ export function wavTruncation(header: Uint8Array, fileSizeBytes: number): Trunca
 }
 
 /**
- * Container duration (ffprobe) vs the audio that decoded: truncated when more than 1 s and more than 2 % of
- * the declared length is missing (encoders pad and round the last frame; that is not a cut).
+ * Formats (ffprobe's first format name) that are bare codec streams with no length anywhere in them: ffprobe's
+ * duration for them is the file size over a bit rate it guesses ("Estimating duration from bitrate, this may be
+ * inaccurate"), 4 % long on a 30 s AMR-WB file and on an ADTS AAC one (31.0 and 31.1 s for 30.0), so it cannot
+ * tell a cut-short file (the guess is made from the cut size anyway) and only ever raised false alarms.
  */
-export function decodedTruncation(declaredSec: number, decodedSec: number): Truncation | null {
+export const ESTIMATED_DURATION_FORMATS: ReadonlySet<string> = new Set(['amr', 'aac', 'g722', 'g723_1', 'g729', 'gsm', 'ac3', 'eac3', 'mulaw', 'alaw', 'adp', 'vox']);
+
+/**
+ * Container duration (ffprobe) vs the audio that decoded: truncated when more than 1 s and more than 2 % of
+ * the declared length is missing (encoders pad and round the last frame; that is not a cut). Never for a format
+ * whose duration is only an estimate (ESTIMATED_DURATION_FORMATS).
+ */
+export function decodedTruncation(declaredSec: number, decodedSec: number, format?: string): Truncation | null {
+  if (format !== undefined && ESTIMATED_DURATION_FORMATS.has(format)) return null;
   if (!(declaredSec > 0) || !(decodedSec >= 0)) return null;
   const missing = declaredSec - decodedSec;
   return missing > Math.max(1, 0.02 * declaredSec) ? { declaredSec, availableSec: decodedSec } : null;

@@ -97,6 +97,8 @@ export interface AudioInfo {
   channels: number;
   sampleRate: number;
   bitRate?: number;
+  /** how many audio streams the file holds, when more than one (only the first is analysed) */
+  audioStreams?: number;
 }
 
 /** Numbers per call for the report's `metrics`. */

@@ -2,9 +2,14 @@ import { opendir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { notUtf8Note } from './files.js';
 
-/** Extensions taken when walking a folder. Files named explicitly are always tried, whatever their name. */
+/**
+ * Extensions taken when walking a folder (any case). Files named explicitly are always tried, whatever their
+ * name. Video containers are here too: screen and softphone recorders write the call as .mkv, .mov or .3gp (the
+ * audio track is analysed). README "Folders" lists them.
+ */
 export const AUDIO_EXTENSIONS = new Set([
   '.wav', '.wave', '.mp3', '.ogg', '.opus', '.oga', '.m4a', '.mp4', '.aac', '.flac', '.amr', '.awb', '.gsm', '.wma', '.webm', '.au', '.aif', '.aiff', '.caf', '.sln', '.ulaw', '.alaw',
+  '.mka', '.mkv', '.mov', '.3gp', '.3g2', '.weba', '.spx', '.g722',
 ]);
 
 export interface FoundFile {

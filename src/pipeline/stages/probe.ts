@@ -28,6 +28,13 @@ export const probeStage: Stage = {
     if (!(info.durationSec > 0)) throw new InputError(ctx.recording.displayName, 'zero-length audio (duration 0 s)');
     const notes: string[] = [];
     if (info.channels > 2) notes.push(`${info.channels} channels: only the first two are analysed`);
+    // a recorder that writes each side as its own stream: the second side would be silently missing
+    if ((info.audioStreams ?? 1) > 1) {
+      notes.push(
+        `${info.audioStreams} audio streams: only the first is analysed (a recording with each side in its own stream can be made one ` +
+          'stereo file first: ffmpeg -i IN -filter_complex "[0:a:0][0:a:1]amerge=inputs=2" -ac 2 OUT.wav)',
+      );
+    }
     // a WAV's header against its size (ffprobe gives the length the header declares, so it cannot tell)
     const cut = wavTruncation(head, size);
     if (cut) {

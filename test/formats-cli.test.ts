@@ -1,0 +1,71 @@
+/**
+ * A new user's folder of recordings in the formats their systems write, through the real `callqa analyze`:
+ * - bare codec streams (AMR-WB, ADTS AAC) whose length ffprobe can only estimate from a bit rate were called
+ *   truncated ("the container promises 31.0 s … holds only 30.0 s"), while a cut-short MP3 with a length in its
+ *   header still is;
+ * - a folder walk took no .mkv, .mka, .3gp or .mov: such recordings were silently left out of the batch;
+ * - a file with two audio streams (a recorder writing each side as its own stream) was analysed from the first
+ *   stream alone with no word about the second.
+ * Files made here by the npm ffmpeg the CLI itself uses.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegPath } from '../src/audio/tools.js';
+import type { CallReport } from '../src/pipeline/report.js';
+import { CLI_BIN } from './support/cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'callqa-formats-'));
+const calls = join(work, 'calls');
+const ff = (...args: string[]) => execFileSync(ffmpegPath(), ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args]);
+// two sides taking turns: a tone on the left, then one on the right, every 4 s
+const TURNS = "aevalsrc=exprs='if(lt(mod(t,4),1.5),0.3*sin(2*PI*300*t),0)|if(between(mod(t,4),2,3.5),0.3*sin(2*PI*500*t),0)':s=16000:d=30";
+
+let report: { calls: CallReport[] };
+let stderr = '';
+beforeAll(() => {
+  execFileSync('mkdir', ['-p', calls]);
+  const src = ['-f', 'lavfi', '-i', TURNS];
+  ff(...src, '-ac', '1', '-c:a', 'libvo_amrwbenc', '-b:a', '23.85k', join(calls, 'wb.amr'));
+  ff(...src, '-c:a', 'aac', '-f', 'adts', join(calls, 'adts.aac'));
+  ff(...src, '-ac', '1', '-ar', '8000', '-c:a', 'libopencore_amrnb', '-b:a', '12.2k', join(calls, 'phone.3gp'));
+  ff(...src, '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=2:d=30', '-c:v', 'mpeg4', '-c:a', 'aac', join(calls, 'screen.mkv'));
+  ff(...src, ...src, '-map', '0:a', '-map', '1:a', '-ac', '1', '-c:a', 'aac', join(calls, 'two-streams.mka'));
+  ff(...src, '-c:a', 'libmp3lame', '-b:a', '32k', join(work, 'full.mp3'));
+  writeFileSync(join(calls, 'cut.mp3'), readFileSync(join(work, 'full.mp3')).subarray(0, 40_000));
+  const r = spawnSync(process.execPath, [CLI_BIN, 'analyze', '--no-transcribe', '--jobs', '1', '--no-table', '--data', join(work, 'data'), '--json', join(work, 'r.json'), calls], {
+    env: { ...process.env, DATABASE_URL: '' },
+    encoding: 'utf8',
+  });
+  stderr = r.stderr;
+  expect(r.status, r.stderr).toBe(0);
+  report = JSON.parse(readFileSync(join(work, 'r.json'), 'utf8')) as { calls: CallReport[] };
+}, 180_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const call = (name: string) => report.calls.find((c) => c.file.endsWith(`/${name}`));
+
+describe('recordings as a new user has them', () => {
+  it('a folder walk takes .3gp, .mkv and .mka recordings too', () => {
+    expect(report.calls.map((c) => c.file.slice(calls.length + 1)).sort()).toEqual(['adts.aac', 'cut.mp3', 'phone.3gp', 'screen.mkv', 'two-streams.mka', 'wb.amr']);
+    expect(call('screen.mkv')!.status).toBe('done');
+  });
+
+  it('a bare AMR-WB or ADTS AAC stream (length only estimated) is not called truncated; a cut-short MP3 still is', () => {
+    for (const f of ['wb.amr', 'adts.aac', 'phone.3gp', 'screen.mkv']) {
+      expect(call(f)!.warnings.filter((w) => w.startsWith('truncated')), f).toEqual([]);
+    }
+    expect(stderr).not.toMatch(/wb\.amr: truncated|adts\.aac: truncated/);
+    expect(call('cut.mp3')!.warnings.some((w) => w.startsWith('truncated: the container promises 30.'))).toBe(true);
+  });
+
+  it('two audio streams: says only the first is analysed, and how to merge them', () => {
+    expect(call('two-streams.mka')!.warnings).toContain(
+      '2 audio streams: only the first is analysed (a recording with each side in its own stream can be made one stereo file first: ' +
+        'ffmpeg -i IN -filter_complex "[0:a:0][0:a:1]amerge=inputs=2" -ac 2 OUT.wav)',
+    );
+    expect(call('screen.mkv')!.warnings.some((w) => w.includes('audio streams'))).toBe(false);
+  });
+});
