@@ -4,6 +4,7 @@
  * whose marker does not match its name); a template that cannot be opened is dropped and the folder is made
  * by initdb as before. Each test has its own cache folder (CALLQA_CACHE_DIR).
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -122,5 +123,33 @@ describe('new data folders from the migrated template', () => {
     const t = await openNew('after');
     expect(t.created).toBe('template');
     expect(await migrationsIn(t)).toHaveLength(journal.entries.length);
+  });
+});
+
+/** A 2 MB tmpfs for a data folder: needs mount(2), so root (the CI machine is); said and skipped otherwise. */
+function tinyDisk(dir: string): string | null {
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0 ? null : `cannot mount a tmpfs (${(r.stderr || r.error?.message || '').trim()}): needs root`;
+}
+const noTinyDisk = process.getuid?.() === 0 ? null : 'not root: cannot mount a small tmpfs';
+
+describe('a new data folder on a full disk', () => {
+  it.skipIf(noTinyDisk !== null)('is refused in one line saying the disk is full and how much room it needs, and leaves the folder reusable', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'callqa-full-'));
+    const disk = path.join(root, 'disk');
+    const why = tinyDisk(disk);
+    if (why) throw new Error(why);
+    try {
+      // before: the template copy failed, initdb was tried there too and failed with PGlite's stack trace
+      // ("ErrnoError { name: 'ErrnoError', errno: 51 }", "triggerUncaughtException") for the message
+      const err = (await openStore({ dataDir: path.join(disk, 'data') }).catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.message).toMatch(/^cannot create the embedded database in .*\/data\/pglite: no space left on the device \(ENOSPC\); a new data folder needs about \d+ MB$/);
+      expect(readdirSync(path.join(disk, 'data', 'pglite'))).toEqual([]);
+    } finally {
+      spawnSync('umount', [disk]);
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -176,6 +176,15 @@ export interface CreateOptions {
   onTemplateError?: (why: string) => void;
 }
 
+/** Bytes of the files under a folder (the template's size, for the message when a copy does not fit). */
+function treeBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) n += statSync(path.join(e.parentPath, e.name)).size;
+  }
+  return n;
+}
+
 function isEmptyDir(dir: string): boolean {
   try {
     return readdirSync(dir).length === 0;
@@ -191,10 +200,18 @@ function isEmptyDir(dir: string): boolean {
 export async function createPgliteDataDir(dbDir: string, opts: CreateOptions): Promise<CreatedFrom> {
   const cacheDir = opts.cacheDir === undefined ? templateCacheDir() : opts.cacheDir;
   if (cacheDir && isEmptyDir(dbDir)) {
+    let template: string | undefined;
     try {
-      copyTemplate(await ensureTemplate(cacheDir, opts.migrations), dbDir);
+      template = await ensureTemplate(cacheDir, opts.migrations);
+      copyTemplate(template, dbDir);
       return 'template';
     } catch (err) {
+      // the data folder's disk is full (or read-only): initdb would fail there too, with a stack trace of
+      // PGlite's file system for a message; say what is wrong and how much room a new folder needs
+      const code = (err as NodeJS.ErrnoException).code;
+      if (template && (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS')) {
+        throw new Error(`${code === 'EROFS' ? 'the file system is read-only' : 'no space left on the device'} (${code}); a new data folder needs about ${Math.ceil(treeBytes(template) / 1e6)} MB`, { cause: err });
+      }
       opts.onTemplateError?.(errorMessage(err));
       if (!isEmptyDir(dbDir)) throw err;
     }
