@@ -4,6 +4,8 @@
  *   truncated ("the container promises 31.0 s … holds only 30.0 s"), while a cut-short MP3 with a length in its
  *   header still is;
  * - a folder walk took no .mkv, .mka, .3gp or .mov: such recordings were silently left out of the batch;
+ * - their length was ffprobe's estimate (an ADTS AAC file of 30 s read 25.9 s), and a sidecar running to the
+ *   real end was refused as past it;
  * - a file with two audio streams (a recorder writing each side as its own stream) was analysed from the first
  *   stream alone with no word about the second.
  * Files made here by the npm ffmpeg the CLI itself uses.
@@ -30,6 +32,9 @@ beforeAll(() => {
   const src = ['-f', 'lavfi', '-i', TURNS];
   ff(...src, '-ac', '1', '-c:a', 'libvo_amrwbenc', '-b:a', '23.85k', join(calls, 'wb.amr'));
   ff(...src, '-c:a', 'aac', '-f', 'adts', join(calls, 'adts.aac'));
+  // the platform's transcript of it, to its last second (ffprobe guesses the file 26 s long)
+  const seg = (speaker: string, start: number) => ({ speaker, start, end: start + 1.5, text: 'hello there' });
+  writeFileSync(join(calls, 'adts.transcript.json'), JSON.stringify({ language: 'en', segments: [seg('agent', 0), seg('customer', 2), seg('agent', 28)] }));
   ff(...src, '-ac', '1', '-ar', '8000', '-c:a', 'libopencore_amrnb', '-b:a', '12.2k', join(calls, 'phone.3gp'));
   ff(...src, '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=2:d=30', '-c:v', 'mpeg4', '-c:a', 'aac', join(calls, 'screen.mkv'));
   ff(...src, ...src, '-map', '0:a', '-map', '1:a', '-ac', '1', '-c:a', 'aac', join(calls, 'two-streams.mka'));
@@ -59,6 +64,15 @@ describe('recordings as a new user has them', () => {
     }
     expect(stderr).not.toMatch(/wb\.amr: truncated|adts\.aac: truncated/);
     expect(call('cut.mp3')!.warnings.some((w) => w.startsWith('truncated: the container promises 30.'))).toBe(true);
+  });
+
+  it("a bare stream's length is what decoded, not ffprobe's estimate: in the report, and for its sidecar's times", () => {
+    const aac = call('adts.aac')!;
+    expect(aac.status, aac.errors.join()).toBe('done');
+    expect(aac.transcript?.segments).toHaveLength(3);
+    expect(aac.durationSec).toBeGreaterThan(29.8);
+    expect(aac.durationSec).toBeLessThan(30.2);
+    expect(call('wb.amr')!.durationSec).toBeLessThan(30.2);
   });
 
   it('two audio streams: says only the first is analysed, and how to merge them', () => {
