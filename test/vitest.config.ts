@@ -117,6 +117,7 @@ const UNIT_IN_TEST = [
   'test/text-detect-phrasing.test.ts',
   'test/banned-model.test.ts',
   'test/privacy-blind.test.ts',
+  'test/privacy-blind2.test.ts',
   'test/content-turns.test.ts',
 ];
 const E2E = ['test/**/*-cli.test.ts', 'test/**/*-e2e.test.ts', 'test/queue-faults.test.ts'];
