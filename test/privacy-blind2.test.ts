@@ -26,7 +26,15 @@ import { findPii } from '../src/privacy/find.js';
  *   zh us_phone 1: P 1.000 R 0.000  zh email 4: 1.000 0.500     zh address 4: 1.000 1.000
  *   en mobile 1: P 1.000 R 0.000    en landline 8: 1.000 0.250   en id_card 1: 1.000 1.000   en bank_card 4: 1.000 1.000
  *   en us_phone 12: P 0.750 R 1.000 en ssn 2: 1.000 1.000       en email 4: 1.000 1.000     en address 5: 1.000 0.800
- * Masked at all, under any category: zh 37/39, en 33/37.
+ * Masked at all, under any category: zh 37/39, en 33/37. With mobile, landline and us_phone matching one another:
+ * P 1.000 R 0.921 (70/76).
+ *
+ * After the general fixes its errors prompted (see docs/privacy.md; each with look-alikes in src/privacy/find.test.ts):
+ * P 0.919 (68/74), R 0.895 (68/76); zh P 1.000 R 1.000 (39/39), en P 0.829 (29/35) R 0.784 (29/37); masked at all
+ * zh 39/39, en 35/37; phone categories as one P 1.000 R 0.974 (74/76). No longer a blind figure. English precision
+ * fell: two local numbers now masked (`call 555 1234 at 14:30`) are masked as `us_phone`, which this set labels
+ * `landline`, and each counts as a false span and a miss; the finder's category was kept (a program's
+ * `privacy.categories` selects by it).
  */
 
 interface Label { category: string; text: string }
@@ -36,8 +44,9 @@ interface Span { category: string; start: number; end: number }
 const CATEGORIES = ['mobile', 'landline', 'id_card', 'bank_card', 'us_phone', 'ssn', 'email', 'address'] as const;
 const LANGS = ['zh', 'en'] as const;
 
-// Floors: the first measurement rounded down to the 0.01 below, so that a regression fails.
-const FLOOR = { precision: 0.92, recall: 0.85 };
+// Floors: just under the figures after the fixes, so that a regression fails.
+const FLOOR = { precision: 0.91, recall: 0.89 };
+const FLOOR_PHONES_AS_ONE = { precision: 0.99, recall: 0.97 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cases = JSON.parse(readFileSync(join(here, 'fixtures', 'pii-blind2.json'), 'utf8')) as Case[];
@@ -90,7 +99,11 @@ const DIGIT_RULES: Record<string, (d: string) => boolean> = {
 interface Cell { tp: number; fp: number; fn: number }
 const ratio = (a: number, b: number): number => (b === 0 ? 1 : a / b);
 
-function evaluate() {
+const PHONE = new Set(['mobile', 'landline', 'us_phone']);
+/** `phonesAsOne`: mobile, landline and us_phone match one another (all three are masked as a phone number). */
+const sameCategory = (a: string, b: string, phonesAsOne: boolean): boolean => a === b || (phonesAsOne && PHONE.has(a) && PHONE.has(b));
+
+function evaluate(phonesAsOne = false) {
   const cells = new Map<string, Cell>();
   const cell = (lang: string, cat: string): Cell => {
     const k = `${lang}\t${cat}`;
@@ -113,7 +126,7 @@ function evaluate() {
       const end = start + l.text.length;
       const len = l.text.length;
       const covered = (p: Span) => Math.max(0, Math.min(p.end, end) - Math.max(p.start, start));
-      const hit = predicted.findIndex((p, i) => !used.has(i) && p.category === l.category
+      const hit = predicted.findIndex((p, i) => !used.has(i) && sameCategory(p.category, l.category, phonesAsOne)
         && covered(p) >= len - 1 && p.end - p.start <= 1.3 * len + 2);
       if (hit >= 0) { used.add(hit); cell(c.lang, l.category).tp++; continue; }
       cell(c.lang, l.category).fn++;
@@ -161,6 +174,8 @@ describe('personal-data finder on the second blind labelled set', () => {
 
   it('prints precision and recall per language and category and holds them above the floors', () => {
     const { cells, errors, masked } = evaluate();
+    let loose = { tp: 0, fp: 0, fn: 0 };
+    for (const v of evaluate(true).cells.values()) loose = { tp: loose.tp + v.tp, fp: loose.fp + v.fp, fn: loose.fn + v.fn };
     const rows: string[] = ['lang  category    labels  tp  fp  fn  precision  recall'];
     const sum = (pick: (lang: string, cat: string) => boolean): Cell => {
       const t = { tp: 0, fp: 0, fn: 0 };
@@ -182,8 +197,11 @@ describe('personal-data finder on the second blind labelled set', () => {
     row('all', 'all', all);
     console.log(`personal-data finder over ${cases.length} second-set BLIND labelled texts:\n${rows.join('\n')}\n`
       + `labelled spans masked at all, any category: zh ${masked.zh}/${labelled('zh')}, en ${masked.en}/${labelled('en')}\n`
+      + `phone categories as one: precision ${ratio(loose.tp, loose.tp + loose.fp).toFixed(3)}, recall ${ratio(loose.tp, loose.tp + loose.fn).toFixed(3)}\n`
       + `errors (${errors.length}):\n${errors.join('\n')}`);
     expect(ratio(all.tp, all.tp + all.fp)).toBeGreaterThanOrEqual(FLOOR.precision);
     expect(ratio(all.tp, all.tp + all.fn)).toBeGreaterThanOrEqual(FLOOR.recall);
+    expect(ratio(loose.tp, loose.tp + loose.fp)).toBeGreaterThanOrEqual(FLOOR_PHONES_AS_ONE.precision);
+    expect(ratio(loose.tp, loose.tp + loose.fn)).toBeGreaterThanOrEqual(FLOOR_PHONES_AS_ONE.recall);
   });
 });

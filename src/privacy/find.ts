@@ -36,7 +36,14 @@ const AMOUNT_BEFORE = /(¥|￥|\$|€|£|rmb|usd|cny|共计|合计|总共|一共
 // Units just after a number: an amount, a time, a date, a quantity.
 const UNIT_AFTER =
   /^\s*(元|块|角|毛|分钟|分|秒|个|月|年|日|号(?!码)|点|次|天|周|小时|倍|%|％|percent|dollars?|bucks|cents?|yuan|rmb|usd|am\b|pm\b|a\.m|p\.m|o'clock|minutes?|hours?|days?|weeks?|months?|years?|items?|pieces?|units?|gb|mb|kg|km|g\b|兆|公斤|公里|米|件|台|张|条|笔)/i;
-const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|numbers? (?:is|are)|reach me|call me|call back|contact)[^0-9]{0,10}$/i;
+// (a verb that says a number is to be called counts only right before it, "me" or "on" / "at" between at most:
+// call 555 1234 at 14:30, ring us on 020 7946 0958; not "the call ID", "called 3 times")
+const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|numbers? (?:is|are)|reach me|call me|call back|contact|\b(?:call|ring|dial|text)(?=(?:\s+(?:me|us|him|her|them))?(?:\s+(?:on|at))?\s*$))[^0-9]{0,10}$/i;
+// a phone cue that says what the number is, with 是 / is / a colon right before the number (电话是, 手机号：, my
+// number is): a spaced "date" with a clock time after it is then the number and the time says when to call (电话是
+// 2012 11 30 14:30以后打). Not a cue without its verb (我的电话2026 11 30 14:30那天打不通: when the phone did not get
+// through) nor one that says when (回电时间：2026 11 30 14:30, call me at …)
+const NUMBER_CUE = /(电话|手机|号码|座机|联系方式|phone|cell|mobile|landline|number)\s*(?:号码|号|number)?\s*(?:是|为|is|:|：)\s*$/i;
 const CARD_CUE = /(卡号|银行卡|信用卡|储蓄卡|借记卡|card number|credit card|debit card|card ending|\bcard\b)[^0-9]{0,10}$/i;
 const ID_CUE = /(身份证|证件号|身份号码|id number|id card|identity)[^0-9]{0,10}$/i;
 const SSN_CUE = /(social security|\bssn\b|social)[^0-9]{0,14}$/i;
@@ -81,7 +88,10 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   // call's script and by how it was grouped (138 1234 5678 vs 1 617 555 0112)
   const us10 = n === 10 ? d : n === 11 && d[0] === '1' ? d.slice(1) : null;
   const chineseGrouping = g.length === 3 && g[0] === 3 && g[1] === 4 && g[2] === 4;
-  if (n === 11 && /^1[3-9]/.test(d) && (hanContext || chineseGrouping || !us10 || !nanpValid(us10))) return 'mobile';
+  // the country code 1 written with its '+' or said as a group of its own before a 3-3-4 number (+1 415 555 0132,
+  // 1 415 555 0132) is a NANP number in a Chinese call too: a Chinese mobile is not grouped so
+  const nanpCountryCode = n === 11 && g[0] === 1 && (/[+＋]\s*$/.test(rawBefore) || g.join('-') === '1-3-3-4');
+  if (n === 11 && /^1[3-9]/.test(d) && !(nanpCountryCode && us10 && nanpValid(us10)) && (hanContext || chineseGrouping || !us10 || !nanpValid(us10))) return 'mobile';
   if (n === 13 && /^861[3-9]/.test(d)) return 'mobile';
   if (serviceLine(d, hanContext)) return null;
   if (/^0[1-9]\d{8,10}$/.test(d)) return 'landline';
@@ -276,8 +286,41 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   // after a phone cue a date-shaped run may be the number (电话 2024-05-01…), unless a time with its minutes or its
   // unit ends it (回电时间 2026 11 30 14:30: no phone number is said with a clock time's colon after it)
   const clockEnds = run.groups[n - 1]! <= 2 && TIME_REST.test(text.slice(run.end, run.end + 8));
-  if (n > 3 && leadingDate(text, run) && (clockEnds || !PHONE_CUE.test(compactHan(rawBefore)))) {
-    classifyRun(text, subRun(run, 3, n), han, opts, out);
+  const spacedGroups = run.groupSpans.length === n;
+  const gapBefore = (k: number): string => text.slice(run.groupSpans[k - 1]![1], run.groupSpans[k]![0]);
+  if (n > 3 && leadingDate(text, run)) {
+    // right after a cue that names the number (电话 2012 11 30 14:30以后打, my number is 2012 11 30 14:30), the
+    // spaced date-shaped groups are the number and the clock time after them says when: the number is masked
+    if (clockEnds && spacedGroups && /^\s+$/.test(gapBefore(1)) && NUMBER_CUE.test(compactHan(rawBefore))) {
+      const num = subRun(run, 0, 3);
+      const c = judge(num, ctxAt);
+      if (c) out.push({ category: c, start: num.start, end: num.end });
+      return;
+    }
+    if (clockEnds || !PHONE_CUE.test(compactHan(rawBefore))) {
+      classifyRun(text, subRun(run, 3, n), han, opts, out);
+      return;
+    }
+  }
+  // a date written with spaces and the time after it at the end of the run (phone 555 1234 2026 11 30 14 30): the
+  // number before it is judged on its own, the date and the time stay readable (the whole was taken for a card)
+  if (n > 4 && spacedGroups) {
+    // (the date's three groups and a time of one or two: only the last four or five groups are tried)
+    for (const k of [n - 4, n - 5]) {
+      if (k < 1 || !/^\s+$/.test(gapBefore(k))) continue;
+      const head = subRun(run, 0, k);
+      if (head.digits.length < 7) continue;
+      if (!leadingDate(text, subRun(run, k, n))) continue;
+      classifyRun(text, head, han, opts, out, ctxAt, inherited);
+      return;
+    }
+  }
+  // the hour of a clock time written as a group of its own at the end of the run is the time's (电话 5551234 14:30,
+  // call 555 1234 14:30): the number ends before it. Not a run read digit by digit, where nothing shows where it ends.
+  if (n >= 2 && spacedGroups && run.groups[n - 1]! <= 2 && !run.groups.every((g) => g === 1) && /^\s+$/.test(gapBefore(n - 1))
+    && Number(run.digits.slice(-run.groups[n - 1]!)) <= 23 && /^\s*[:：]\s*[0-5]\d(?!\d)/.test(text.slice(run.end, run.end + 8))
+    && run.digits.length - run.groups[n - 1]! >= 7) {
+    classifyRun(text, subRun(run, 0, n - 1), han, opts, out, ctxAt, inherited);
     return;
   }
   // what the words before the whole run say it is (订单号 …、…, an amount) holds for all its parts; a unit after it
@@ -465,9 +508,17 @@ const TLD = '(?:com|net|org|edu|gov|cn|io|co|uk|us|hk|tw|info|biz|me)';
 // each starts only where its first word starts (a start inside the word finds what a start at its beginning finds):
 // tried from every letter of a long word without an address, they took time quadratic in its length
 const EMAIL_WRITTEN = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// the local part may also be a QQ number read in Chinese digits (幺二三四五六七八 at qq点com), end in digits read so
+// (lin dot yue 九九 at outlook dot com: the whole local part, not only 九九), or be a name the recogniser wrote in
+// characters (小明 at qq 点 com), which starts after a space, a colon, a comma or 是. (Each block of Chinese digits is
+// taken whole, so that no text is tried in more than one way: searched in time linear in its length.)
+const HAN_DIGIT_CHARS = '零〇一二三四五六七八九幺两洞';
+const HAN_DIGITS_LOCAL = `[${HAN_DIGIT_CHARS}](?:\\s*[${HAN_DIGIT_CHARS}]){4,11}`;
+const HAN_NAME_LOCAL = '(?<=^|[\\s，,：:是])\\p{Script=Han}{1,4}';
+const LATIN_LOCAL = `(?<![A-Za-z0-9])[A-Za-z0-9]+(?:\\s*(?:dot|点|underscore|下划线|杠|dash|\\.|_|-)\\s*[A-Za-z0-9]+|\\s+[${HAN_DIGIT_CHARS}]+(?![${HAN_DIGIT_CHARS}]))*`;
 const EMAIL_SPOKEN = new RegExp(
-  `(?<![A-Za-z0-9])[A-Za-z0-9]+(?:\\s*(?:dot|点|underscore|下划线|杠|dash|\\.|_|-)\\s*[A-Za-z0-9]+)*\\s*(?:\\bat\\b|艾特|@|at sign|圈a)\\s*[A-Za-z0-9]+(?:\\s*(?:dot|点|\\.)\\s*[A-Za-z0-9]+)*\\s*(?:dot|点|\\.)\\s*${TLD}\\b`,
-  'gi',
+  `(?:${LATIN_LOCAL}|${HAN_DIGITS_LOCAL}|${HAN_NAME_LOCAL})\\s*(?:\\bat\\b|艾特|@|at sign|圈a)\\s*[A-Za-z0-9]+(?:\\s*(?:dot|点|\\.)\\s*[A-Za-z0-9]+)*\\s*(?:dot|点|\\.)\\s*${TLD}\\b`,
+  'giu',
 );
 
 const ZH_ADDRESS_CUES = ['收货地址', '家庭住址', '详细地址', '地址', '住址', '家住', '住在', '家在', '寄到', '送到', '邮寄到', '寄给我', '现住'];
