@@ -18,7 +18,8 @@ import { findPii } from '../src/privacy/find.js';
  * Scoring as in test/privacy-blind.test.ts: a predicted span matches a labelled one when the category agrees, it
  * covers the labelled text except at most 1 character, and it is at most 1.3x the labelled length + 2 characters;
  * matching is one-to-one. Also printed (not held to a floor): how many labelled spans are masked at all, under any
- * category, by spans that together cover them.
+ * category, by spans that together cover them; and precision and recall with mobile, landline and us_phone matching
+ * one another (all three are masked as a phone number), held to floors of their own.
  *
  * First (blind) measurement, 2026-12-02, on the finder as it was at 9869f34, before any change prompted by this set:
  * precision 0.929 (65/70), recall 0.855 (65/76); zh P 0.973 (36/37) R 0.923 (36/39), en P 0.879 (29/33) R 0.784 (29/37).
@@ -30,11 +31,11 @@ import { findPii } from '../src/privacy/find.js';
  * P 1.000 R 0.921 (70/76).
  *
  * After the general fixes its errors prompted (see docs/privacy.md; each with look-alikes in src/privacy/find.test.ts):
- * P 0.919 (68/74), R 0.895 (68/76); zh P 1.000 R 1.000 (39/39), en P 0.829 (29/35) R 0.784 (29/37); masked at all
- * zh 39/39, en 35/37; phone categories as one P 1.000 R 0.974 (74/76). No longer a blind figure. English precision
- * fell: two local numbers now masked (`call 555 1234 at 14:30`) are masked as `us_phone`, which this set labels
- * `landline`, and each counts as a false span and a miss; the finder's category was kept (a program's
- * `privacy.categories` selects by it).
+ * P 0.908 (69/76), R 0.908 (69/76); zh P 1.000 R 1.000 (39/39), en P 0.811 (30/37) R 0.811 (30/37); masked at all
+ * zh 39/39, en 37/37; phone categories as one P 1.000 R 1.000 (76/76). No longer a blind figure. Strict precision
+ * fell: the local numbers now masked (`call 555 1234 at 14:30`, `… and my wife's is 555 9876`) are masked as
+ * `us_phone`, as the finder masks every English local number, which this set labels `landline`: each counts as a
+ * false span and a miss. The finder's category was kept (a program's `privacy.categories` selects by it).
  */
 
 interface Label { category: string; text: string }
@@ -45,8 +46,8 @@ const CATEGORIES = ['mobile', 'landline', 'id_card', 'bank_card', 'us_phone', 's
 const LANGS = ['zh', 'en'] as const;
 
 // Floors: just under the figures after the fixes, so that a regression fails.
-const FLOOR = { precision: 0.91, recall: 0.89 };
-const FLOOR_PHONES_AS_ONE = { precision: 0.99, recall: 0.97 };
+const FLOOR = { precision: 0.9, recall: 0.9 };
+const FLOOR_PHONES_AS_ONE = { precision: 0.99, recall: 0.99 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cases = JSON.parse(readFileSync(join(here, 'fixtures', 'pii-blind2.json'), 'utf8')) as Case[];

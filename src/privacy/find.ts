@@ -140,6 +140,13 @@ const LIST_SEPARATOR = /[，、;；]|,\s|\s\/|\/\s/;
 // what joins two numbers of one list when it is not a separator inside a run
 const JOINER_WORD = '和|或者?|或是|还有|以及|及|跟|与|and|or|and also|as well as';
 const LIST_JOINER = new RegExp(`^\\s*(?:[、，,;；/]\\s*(?:${JOINER_WORD})?|(?:${JOINER_WORD}))\\s*$`, 'i');
+// what introduces a second person's number of the same kind, said after the first (my number is 555 1234 and my
+// wife's is 555 9876; 电话 5551234，我老婆的是 5559876): a later item of the same list, under the first one's cue
+const SECOND_OWNER = new RegExp(
+  "^\\s*[,;，、；]?\\s*(?:(?:and|or|but)\\s+)?(?:(?:(?:my|his|her|their|our|the)\\s+)?[a-z]+'s(?:\\s+(?:number|phone|cell|mobile|one))?|his|hers|mine|theirs|ours|yours)\\s+is\\s*$"
+  + '|^\\s*[，,、;；]?\\s*(?:还有|和|另外)?\\s*\\p{Script=Han}{1,4}的(?:号码|手机号?|电话)?是\\s*$',
+  'iu',
+);
 // 1,380,000: an amount or a count written with thousands separators, whatever cue is before it
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
 // 20261130: a date written without separators, which a list's inherited phone cue must not turn into a number
@@ -531,6 +538,12 @@ const EN_STREET =
   /\b(street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|crescent|close|highway|hwy|parkway|pkwy|apartment|apt|suite|unit|square|sq)\b/i;
 const EN_NUMBERISH = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b/i;
 
+// an English street address said without a cue (yeah it's 12 Oak Lane): a house number, one to three capitalised words
+// (or an ordinal: 46th) and a street type, with the flat after it; as whisper writes it (a recogniser's lower-case
+// text needs the cue)
+const EN_ADDRESS_BARE =
+  /(?<![\d:.,$/#-]\s?)\b\d{1,5}\s+(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Terrace|Place|Pl|Crescent|Close|Parkway|Pkwy|Highway|Hwy)\b(?:,?\s+(?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|[Ff]lat)\.?\s*#?[A-Za-z0-9]{1,5}\b)?/g;
+
 function addressSpans(text: string): Array<{ start: number; end: number }> {
   const out: Array<{ start: number; end: number }> = [];
   for (const m of text.matchAll(ZH_ADDRESS_CUE)) {
@@ -561,6 +574,9 @@ function addressSpans(text: string): Array<{ start: number; end: number }> {
     clause = clause.replace(/[\s,]+$/, '');
     if (clause.length >= 6 && EN_STREET.test(clause) && EN_NUMBERISH.test(clause)) out.push({ start: from, end: from + clause.length });
   }
+  for (const m of text.matchAll(EN_ADDRESS_BARE)) {
+    if (!out.some((o) => o.start <= m.index! && m.index! < o.end)) out.push({ start: m.index!, end: m.index! + m[0].length });
+  }
   return out;
 }
 
@@ -574,12 +590,15 @@ export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
   for (const m of text.matchAll(EMAIL_WRITTEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
   for (const m of text.matchAll(EMAIL_SPOKEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
   const han = /\p{Script=Han}/u.test(text);
-  // a number joined to the one before by 和 / 或 / and / or is a later item of the same list: it is judged under
+  // a number joined to the one before by 和 / 或 / and / or (or by "and my wife's is", "我老婆的是") is a later item of
+  // the same list: it is judged under
   // the words before the list's first item, whatever they say (电话 5551234和5559876: both phone numbers;
   // 订单号 13812345678和13987654321: both order numbers)
   let prev: { end: number; ctxAt: number } | null = null;
   for (const run of findDigitRuns(text, 7)) {
-    const joined: boolean = prev !== null && run.start - prev.end <= 16 && LIST_JOINER.test(compactHan(text.slice(prev.end, run.start)));
+    const between = prev === null ? '' : compactHan(text.slice(prev.end, run.start));
+    const joined: boolean = prev !== null && ((run.start - prev.end <= 16 && LIST_JOINER.test(between))
+      || (run.start - prev.end <= 32 && SECOND_OWNER.test(between)));
     const ctxAt: number = joined && prev ? prev.ctxAt : run.start;
     classifyRun(text, run, han, opts, cands, ctxAt, joined);
     prev = { end: run.end, ctxAt };
