@@ -682,10 +682,12 @@ describe('second blind set (test/fixtures/pii-blind2.json): general failures it 
     ['Hi, um, it\'s 903 Willow Lane. There\'s a gas smell.', 'Hi, um, it\'s [ADDRESS]. There\'s a gas smell.'],
     ["it's 55 West 46th St, Apt 12C.", "it's [ADDRESS]."],
     ['1180 Birchwood Lane, apartment 4B.', '[ADDRESS].'],
+    ["it's Flat 3, 12 Oak Lane", "it's Flat 3, [ADDRESS]"],
   ])('%s', masksAs);
   it.each([
     'call me at 14:30 Main Street office',
     'it costs $12 Oak Lane',
+    'we sold 1,200 Oak Lane chairs',
     'I waited 20 minutes on Oak Lane',
     'flight 12 to New York',
     'we waited 12 weeks on the road',

@@ -546,7 +546,7 @@ const EN_NUMBERISH = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|ele
 // (or an ordinal: 46th) and a street type, with the flat after it; as whisper writes it (a recogniser's lower-case
 // text needs the cue)
 const EN_ADDRESS_BARE =
-  /(?<![\d:.,$/#-]\s?)\b\d{1,5}\s+(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Terrace|Place|Pl|Crescent|Close|Parkway|Pkwy|Highway|Hwy)\b(?:,?\s+(?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|[Ff]lat)\.?\s*#?[A-Za-z0-9]{1,5}\b)?/g;
+  /(?<![\d:.$/#-]\s?|\d,)\b\d{1,5}\s+(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Terrace|Place|Pl|Crescent|Close|Parkway|Pkwy|Highway|Hwy)\b(?:,?\s+(?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|[Ff]lat)\.?\s*#?[A-Za-z0-9]{1,5}\b)?/g;
 
 function addressSpans(text: string): Array<{ start: number; end: number }> {
   const out: Array<{ start: number; end: number }> = [];
