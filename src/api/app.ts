@@ -26,6 +26,7 @@ import { registerTriageRoutes } from './routes/triage.js';
 import { registerCalibrationRoutes } from './routes/calibration.js';
 import { registerRulesRoutes } from './routes/rules.js';
 import { registerSearchRoutes } from './routes/search.js';
+import { registerAuditRoutes } from './routes/audit.js';
 
 export interface AppDeps extends AuthOptions {
   services: Services;
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   registerSearchRoutes(app);
   registerMediaRoutes(app);
   registerDataRoutes(app);
+  registerAuditRoutes(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -8,7 +8,8 @@ import type { StoreDb } from '../store/db.js';
 import type { AuditRow } from '../store/schema.js';
 import { isUuid } from './call-access.js';
 import { ServiceError } from './errors.js';
-import type { Actor } from './types.js';
+import { maskSpoken } from './privacy.js';
+import type { Actor, AuthUser } from './types.js';
 
 export interface AuditTarget {
   type: string;
@@ -56,6 +57,20 @@ export class AuditService {
     if (q.callId != null && !isUuid(q.callId))
       throw new ServiceError(400, 'bad_request', `--call must be a whole call id (a UUID, as callqa calls list --json prints it), got "${q.callId}"`);
     return (await this.repo.query(q)).map(toEntry);
+  }
+
+  /**
+   * The audit log for an admin in the browser or a script (`listAuditLog`), where `callqa audit` cannot run (the
+   * embedded database serves one process: `callqa serve` holds it). Comments and reasons people typed are masked
+   * as in a call's history; the read itself is audited (`audit.read`, with the filter and the number of entries).
+   */
+  async list(user: AuthUser, q: AuditQuery): Promise<AuditEntry[]> {
+    if (user.role !== 'admin') throw new ServiceError(403, 'forbidden', `the audit log is for admin users; you are ${user.role}`);
+    if (q.callId != null && !isUuid(q.callId)) throw new ServiceError(400, 'invalid_request', `query.callId: a whole call id (a UUID), got "${q.callId}"`);
+    const entries = (await this.repo.query(q)).map(toEntry);
+    const filter = Object.fromEntries(Object.entries({ ...q, since: q.since?.toISOString(), until: q.until?.toISOString() }).filter(([, v]) => v !== undefined));
+    await this.audit(user, 'audit.read', { type: 'audit', id: 'log' }, { filter, entries: entries.length });
+    return maskSpoken(entries);
   }
 }
 

@@ -104,11 +104,14 @@ export class ReviewService {
       const db = tx.db as StoreDb;
       if (started) await this.audit.audit(user, 'review.start', { type: 'review', id: review.id, callId }, { draftId: review.scorecardId }, db);
       const machine = findItem(draft.sections, input.itemId)!.item;
+      // before and after in one entry: the decision this one replaces (null when the item had none, the machine's answer stood)
+      const prior = before.filter((x) => x.itemId === input.itemId).at(-1);
+      const previous = prior ? { action: prior.action, points: prior.points, fatal: prior.fatal, reasonCode: prior.reasonCode, comment: prior.comment, decidedBy: prior.decidedByName, decidedAt: prior.decidedAt.toISOString() } : null;
       await this.audit.audit(
         user,
         'review.decide',
         { type: 'review', id: review.id, callId },
-        { itemId: input.itemId, action: d.action, points: d.points, fatal: d.fatal, reasonCode: d.reasonCode, comment: d.comment, machine: { status: machine.status, points: machine.points } },
+        { itemId: input.itemId, action: d.action, points: d.points, fatal: d.fatal, reasonCode: d.reasonCode, comment: d.comment, machine: { status: machine.status, points: machine.points }, previous },
         db,
       );
       const all = await tx.listDecisions(review.id);
