@@ -11,6 +11,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const UNIT_IN_TEST = [
   'test/lexicon-loader.test.ts',
+  'test/web-reasons.test.ts',
   'test/lexicon-matcher.test.ts',
   'test/lexicon-parity.test.ts',
   'test/metadata.test.ts',

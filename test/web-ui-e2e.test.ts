@@ -149,6 +149,10 @@ describe('inspector UI in headless Chromium', () => {
     const greetingReason = page.locator('.item').first().locator('.item-reason').first();
     expect(await greetingReason.textContent()).toBe('扣 10 分：缺少开头语 / 开头语过晚');
     expect(await greetingReason.getAttribute('title')).toBe('-10: missing_greeting|late_greeting event');
+    // no event ids leak into the Chinese page (late_self_identification, banned_phrase, talk_over ...)
+    const reasons = await page.$$eval('.item-reason', (els) => els.map((e) => e.textContent ?? ''));
+    expect(reasons.length).toBeGreaterThan(5);
+    for (const r of reasons) expect(r).not.toMatch(/[a-z]+_[a-z_]+|\bevents?\b/);
 
     // play: the position advances
     await page.keyboard.press('Space');

@@ -59,7 +59,25 @@ const REASON_LEADS: Array<[RegExp, (m: RegExpExecArray) => string, (m: RegExpExe
   [/^no fault: /, () => '未发现问题：', () => 'No fault: '],
   [/^cannot judge automatically: /, () => '无法自动判定：', () => 'Cannot judge automatically: '],
   [/^not applicable: /, () => '不适用：', () => 'Not applicable: '],
+  [/^possible fatal item, inspector to confirm: /, () => '可能的致命项，待质检员确认：', () => 'Possible fatal item, to confirm: '],
+  [/^manual item: judged by the inspector$/, () => '人工项：由质检员判定', () => 'Manual item: judged by the inspector'],
+  [/^fatal item: the inspector must confirm it did not happen$/, () => '致命项：须由质检员确认未发生', () => 'Fatal item: the inspector must confirm it did not happen'],
 ];
+
+/**
+ * What the scorer says when it cannot judge (src/score/rules.ts `availability`, src/score/scorecard.ts), after the
+ * lead-in: [pattern, zh, en]; event types are named as the UI names them.
+ */
+const REASON_PHRASES: Array<[RegExp, (m: RegExpExecArray) => string, (m: RegExpExecArray) => string]> = [
+  [/no transcript, so no ([a-z_]+) events/g, (m) => `没有转写文本，无法检测${evName(m[1]!)}`, (m) => `no transcript, so “${evName(m[1]!)}” cannot be detected`],
+  [/no audio analysis, so no ([a-z_]+) events/g, (m) => `没有音频分析，无法检测${evName(m[1]!)}`, (m) => `no audio analysis, so “${evName(m[1]!)}” cannot be detected`],
+  [/talk-over not measurable \(mono recording\)/g, () => '单声道录音，无法测量抢话', () => 'talk-over not measurable (mono recording)'],
+  [/the situation did not arise \(/g, () => '未出现该情形（', () => 'the situation did not arise ('],
+];
+
+function evName(type: string): string {
+  return tMaybe(`ev_${type}`, type);
+}
 
 /**
  * The machine's reason for an item, for a person: its lead-in in the UI's language and the event types it names
@@ -84,6 +102,12 @@ export function localReason(reason: string): string {
     if (names.some((n) => !n)) return whole;
     return `${role(r)}${names.join(' / ')}`;
   });
-  if (zh) rest = rest.replace(/ \((\d+) times\)$/, '（$1 次）').replace(/ did not hold$/, ' 未出现');
+  for (const [re, zhText, enText] of REASON_PHRASES) {
+    rest = rest.replace(re, (...args) => {
+      const m = args.slice(0, -2) as unknown as RegExpExecArray;
+      return zh ? zhText(m) : enText(m);
+    });
+  }
+  if (zh) rest = rest.replace(/ \((\d+) times\)$/, '（$1 次）').replace(/ did not hold$/, ' 未出现').replace(/; /g, '；');
   return lead + rest;
 }
