@@ -74,6 +74,17 @@ for (const makeBackend of BACKENDS) {
       expect(all.some((e) => e.action === 'audit.read' && e.actor === 'adm')).toBe(true);
     });
 
+    it('moving a call to another inspector records whom it was taken from', async () => {
+      const other = await storeCall(api.store, CALLS[1]!, 1);
+      expect((await as.sup.req('POST', '/api/assignments', { callIds: [other], inspector: 'insp' })).status).toBe(200);
+      expect((await as.sup.req('POST', '/api/assignments', { callIds: [other], inspector: 'insp2' })).status).toBe(200);
+      const r = await as.adm.req('GET', `/api/audit?callId=${other}&action=call.assign&order=oldest`);
+      expect(r.body.entries.map((e: { actor: string; details: unknown }) => [e.actor, e.details])).toEqual([
+        ['sup', { inspector: 'insp', previous: null, auto: false }],
+        ['sup', { inspector: 'insp2', previous: 'insp', auto: false }],
+      ]);
+    });
+
     it('only admins read it; bad filters say which parameter is wrong', async () => {
       for (const u of ['insp', 'sup', 'ag'] as const) {
         const r = await as[u].req('GET', '/api/audit');

@@ -556,6 +556,34 @@ describe('call view details in headless Chromium', () => {
     await s.close();
   });
 
+  it('a narrow window (800x600, English): the page never scrolls sideways, the top bar and the player fit', async () => {
+    const s = await openBrowser('en-US');
+    const errors = watchErrors(s.page);
+    await s.page.setViewportSize({ width: 800, height: 600 });
+    await logIn(s.page, 'sup');
+    const calls = (await inPage(s.page, 'GET', '/api/calls?limit=50')).body.calls as { id: string; fileName: string }[];
+    const id = calls.find((c) => c.fileName.endsWith('zh-complaint-bad.ogg'))!.id;
+    await s.page.goto(`${base}/#/call/${id}`);
+    await s.page.waitForSelector('.scorecard .item');
+    await s.page.waitForSelector('.wave-placeholder', { state: 'detached', timeout: 60_000 });
+    // the scorecard's selected item is scrolled into view; with a top bar wider than the window that scrolled the
+    // whole page sideways and cut off the back link, the channel labels and the transcript's speakers
+    const fit = (await s.page.evaluate(`(() => {
+      const right = (q) => Math.max(...[...document.querySelectorAll(q)].map((e) => e.getBoundingClientRect().right));
+      const left = (q) => document.querySelector(q).getBoundingClientRect().left;
+      return { scrollWidth: document.documentElement.scrollWidth, width: innerWidth, scrollX, back: left('.call-head a.back'), label: left('.wave-label'), legend: right('.legend-item'), who: right('.topbar .who') };
+    })()`)) as Record<string, number>;
+    expect(fit.scrollWidth).toBe(fit.width);
+    expect(fit.scrollX).toBe(0);
+    expect(fit.back).toBeGreaterThanOrEqual(0);
+    expect(fit.label).toBeGreaterThanOrEqual(0);
+    expect(fit.legend).toBeLessThanOrEqual(fit.width);
+    expect(fit.who).toBeLessThanOrEqual(fit.width);
+    await shot(s.page, 'en-call-narrow');
+    await s.close();
+    expect(errors).toEqual([]);
+  });
+
   it('two on one call: a decision on a page someone else has overtaken is refused, and the page shows the review as it stands', async () => {
     const s = await openBrowser('en-US');
     const errors = watchErrors(s.page);
@@ -599,6 +627,18 @@ describe('call view details in headless Chromium', () => {
     expect(right).not.toContain('scores and findings');
     expect(right).not.toContain('—');
     await shot(a.page, 'zh-agent-call-before-review');
+
+    // another agent's call: not found, and the way back is the agent's own results (agents have no queue)
+    const other = calls.find((c) => c.fileName.endsWith('en-billing-bad.ogg'))!;
+    await a.page.goto(`${base}/#/call/${other.id}`);
+    await a.page.waitForSelector('.page .form-error');
+    expect(await a.page.textContent('.page .form-error')).toContain('无权查看');
+    expect(await a.page.getAttribute('.page a.back', 'href')).toBe('#/results');
+    await shot(a.page, 'zh-agent-call-not-found');
+    await a.page.click('.page a.back');
+    await a.page.waitForSelector('table.grid tbody tr');
+    await a.page.goto(`${base}/#/call/${call.id}`);
+    await a.page.waitForSelector('.call-body .right p');
 
     // the supervisor scores only the items the machine could not judge, and completes: the rest keep the machine's answer
     const detail = (await inPage(sup.page, 'GET', `/api/calls/${call.id}`)).body as { scorecard: { pendingItems: string[]; sections: { items: { id: string; maxPoints: number }[] }[] } };

@@ -361,9 +361,12 @@ export class ReviewQueueService {
       left = q.entries.length - m.size;
     } else throw new ServiceError(400, 'invalid', 'give callIds and inspector, or auto');
     await this.repo.db.transaction(async (tx) => {
-      await new TriageRepo(tx as unknown as StoreDb).assign(pairs, user.id, now);
+      const repo = new TriageRepo(tx as unknown as StoreDb);
+      // before and after: a call moved from one inspector to another names both
+      const before = await repo.assignees(pairs.map((p) => p.callId));
+      await repo.assign(pairs, user.id, now);
       for (const p of pairs)
-        await this.audit.audit(user, 'call.assign', { type: 'call', id: p.callId, callId: p.callId }, { inspector: p.inspector, auto: !!input.auto }, tx as unknown as StoreDb);
+        await this.audit.audit(user, 'call.assign', { type: 'call', id: p.callId, callId: p.callId }, { inspector: p.inspector, previous: before.get(p.callId) ?? null, auto: !!input.auto }, tx as unknown as StoreDb);
     });
     return { assigned: pairs.map((p) => ({ callId: p.callId, inspector: p.inspector })), left };
   }

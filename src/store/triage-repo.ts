@@ -276,6 +276,17 @@ export class TriageRepo {
     return out;
   }
 
+  /** Who each of these calls is assigned to now (username), for the audit entry of a move. */
+  async assignees(callIds: readonly string[]): Promise<Map<string, string>> {
+    if (!callIds.length) return new Map();
+    const rows = await this.db
+      .select({ callId: callAssignments.recordingId, username: users.username })
+      .from(callAssignments)
+      .innerJoin(users, eq(users.id, callAssignments.inspectorId))
+      .where(inArray(callAssignments.recordingId, [...callIds]));
+    return new Map(rows.map((r) => [r.callId, r.username]));
+  }
+
   /** Assign calls (insert or move); returns how many rows changed. */
   async assign(pairs: readonly { callId: string; inspectorId: string }[], assignedBy: string, at: Date): Promise<void> {
     if (!pairs.length) return;

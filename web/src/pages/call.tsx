@@ -180,7 +180,9 @@ export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
         <p class="form-error" role="alert">
           {error instanceof ApiError && (error.status === 404 || error.status === 403) ? t('notFound') : `${t('error')}: ${error.message}`}
         </p>
-        <a href={href('queue')}>{t('backToQueue')}</a>
+        <a class="back" href={href(currentUser.value?.role === 'agent' ? 'results' : 'queue')}>
+          ← {currentUser.value?.role === 'agent' ? t('navResults') : t('backToQueue')}
+        </a>
       </div>
     );
   }
