@@ -153,6 +153,10 @@ describe('inspector UI in headless Chromium', () => {
     const reasons = await page.$$eval('.item-reason', (els) => els.map((e) => e.textContent ?? ''));
     expect(reasons.length).toBeGreaterThan(5);
     for (const r of reasons) expect(r).not.toMatch(/[a-z]+_[a-z_]+|\bevents?\b/);
+    // ... nor into evidence that quotes no words (a hold, a talk-over): named, with its length
+    const unquoted = await page.$$eval('.evidence .ev-what', (els) => els.map((e) => e.textContent ?? ''));
+    expect(unquoted.length).toBeGreaterThan(0);
+    for (const e of unquoted) expect(e).toMatch(/^ (保持|抢话|静音)，[\d.]+ 秒$/);
 
     // play: the position advances
     await page.keyboard.press('Space');
@@ -258,6 +262,8 @@ describe('agent and supervisor in headless Chromium', () => {
     await a2.page.waitForSelector('table.disputes .state.dispute-amended');
     // the item by its title in the UI's language, not its id
     expect(await a2.page.textContent('table.disputes tbody tr')).toContain('标准开头语');
+    // ... under the heading of an item, not of the whole scorecard
+    expect(await a2.page.$$eval('table.disputes thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['通话', '评分项', '原因', '状态', '裁定理由']);
     await shot(a2.page, 'zh-agent-outcome');
     // the call's history names the ruling's outcome in the UI's language too
     await a2.page.click('table.grid a[title$="zh-complaint-bad.ogg"] >> nth=0');
