@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../src/core/events.js';
 
 // loaded by path, not by a typed import: the web code is type-checked by web/tsconfig.json (DOM, bundler resolution)
-interface Format { localReason(reason: string): string }
+interface Format { localReason(reason: string): string; evidenceLabel(e: { type?: string; start: number; end?: number }): string }
 interface I18n { setLang(l: 'en' | 'zh'): void; tMaybe(key: string, fallback: string): string }
 const WEB = new URL('../web/src/', import.meta.url).href;
 let format: Format;
@@ -68,5 +68,13 @@ describe('machine reasons in the UI language', () => {
     i18n.setLang('en');
     expect(format.localReason(REASONS[0]!)).toBe('−2: No self-identification / Late self-identification');
     expect(format.localReason(REASONS[4]!)).toBe('Cannot judge automatically: no transcript, so “No greeting” cannot be detected');
+  });
+
+  it('evidence that quotes no words names the event and its length, not its id', () => {
+    i18n.setLang('zh');
+    expect(format.evidenceLabel({ type: 'hold', start: 39.74, end: 108 })).toBe('保持，68.3 秒');
+    expect(format.evidenceLabel({ type: 'talk_over', start: 18.48, end: 20.52 })).toBe('抢话，2 秒');
+    i18n.setLang('en');
+    expect(format.evidenceLabel({ type: 'silence', start: 28.8, end: 37.2 })).toBe('Dead air, 8.4 s');
   });
 });

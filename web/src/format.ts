@@ -1,4 +1,4 @@
-import { lang, tMaybe } from './i18n';
+import { lang, t, tMaybe } from './i18n';
 
 /** 75.4 -> "1:15"; 3725 -> "1:02:05" */
 export function clock(sec: number): string {
@@ -110,4 +110,14 @@ export function localReason(reason: string): string {
   }
   if (zh) rest = rest.replace(/ \((\d+) times\)$/, '（$1 次）').replace(/ did not hold$/, ' 未出现').replace(/; /g, '；');
   return lead + rest;
+}
+
+/**
+ * An evidence line that quotes no words (a hold, dead air, a talk-over): what it is in the UI's language and how
+ * long it lasted ("保持，68.3 秒"), instead of the event's id.
+ */
+export function evidenceLabel(e: { type?: string; start: number; end?: number }): string {
+  const what = e.type ? tMaybe(`ev_${e.type}`, e.type.replaceAll('_', ' ')) : '';
+  const sec = e.end !== undefined && e.end > e.start ? Math.round((e.end - e.start) * 10) / 10 : 0;
+  return sec > 0 && what ? t('evidenceFor', { what, sec }) : what;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { clockTenths, localReason, localTitle, num } from '../format';
+import { clockTenths, evidenceLabel, localReason, localTitle, num } from '../format';
 import { t, type MessageKey } from '../i18n';
 import type { Decision, Draft, DraftItem, ReviewState } from '../types';
 import { REASON_CODES, type DecisionInput, type ReasonCode } from '../../../src/review/reasons';
@@ -247,7 +247,7 @@ function ItemRow(r: RowProps) {
                   aria-label={t('jumpTo', { t: clockTenths(e.start) })}
                 >
                   ▶ {clockTenths(e.start)}
-                  {e.text ? <q>{e.text.length > 80 ? `${e.text.slice(0, 80)}…` : e.text}</q> : e.type ? ` ${e.type}` : ''}
+                  {e.text ? <q>{e.text.length > 80 ? `${e.text.slice(0, 80)}…` : e.text}</q> : e.type ? <span class="ev-what"> {evidenceLabel(e)}</span> : ''}
                 </button>
               )}
             </li>

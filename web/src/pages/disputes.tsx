@@ -74,7 +74,7 @@ export function MyDisputes() {
       <thead>
         <tr>
           <th scope="col">{t('colCall')}</th>
-          <th scope="col">{t('scorecard')}</th>
+          <th scope="col">{t('colItem')}</th>
           <th scope="col">{t('reason')}</th>
           <th scope="col">{t('colStatus')}</th>
           <th scope="col">{t('rulingReason')}</th>
