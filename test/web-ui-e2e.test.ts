@@ -665,4 +665,41 @@ describe('call view details in headless Chromium', () => {
     await a.close();
     expect(errors).toEqual([]);
   });
+
+  it('an admin reads the audit log: who changed what and when, a re-decided item with what it was before; others have no such page', async () => {
+    const sup = await openBrowser('en-US');
+    await logIn(sup.page, 'sup');
+    const calls = (await inPage(sup.page, 'GET', '/api/calls?limit=50')).body.calls as { id: string; fileName: string }[];
+    const call = calls.find((c) => c.fileName.endsWith('en-escalation-real-voice.ogg'))!;
+    const itemId = (await inPage(sup.page, 'GET', `/api/calls/${call.id}`)).body.scorecard.sections[0].items[0].id as string;
+    expect((await inPage(sup.page, 'POST', `/api/calls/${call.id}/review/decisions`, { itemId, action: 'confirm' })).status).toBe(200);
+    expect((await inPage(sup.page, 'POST', `/api/calls/${call.id}/review/decisions`, { itemId, action: 'override', points: 1, reason: { code: 'wrong_score', comment: 'second listen' } })).status).toBe(200);
+    expect(await sup.page.locator('header nav a[href="#/audit"]').count()).toBe(0);
+    await sup.close();
+
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const a = await openBrowser(locale);
+      const errors = watchErrors(a.page);
+      await logIn(a.page, 'admin');
+      await a.page.click('header nav a[href="#/audit"]');
+      await a.page.waitForSelector('table.audit tbody tr');
+      expect(await a.page.locator('table.audit tbody tr').count()).toBeGreaterThan(10);
+      await shot(a.page, `${locale === 'en-US' ? 'en' : 'zh'}-admin-audit`);
+      // the call's decisions: newest first, the override naming the confirm it replaced
+      await a.page.fill('.audit-filters input[name=action]', 'review.decide');
+      await a.page.fill('.audit-filters input[name=callId]', call.id);
+      await a.page.click('.audit-filters button[type=submit]');
+      await a.page.waitForFunction(`location.hash.includes(${JSON.stringify(call.id)})`);
+      await a.page.waitForSelector('table.audit tbody tr li.before');
+      const rows = await a.page.$$eval('table.audit tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      expect(new Set(rows.map((r) => r[2]))).toEqual(new Set(['review.decide']));
+      expect(rows[0]![1]).toBe('sup');
+      expect(rows[0]![4]).toContain('second listen');
+      expect(rows[0]![4]).toMatch(locale === 'en-US' ? /before.*action: confirm.*decidedBy: sup/ : /之前.*action: confirm.*decidedBy: sup/);
+      expect(await a.page.inputValue('.audit-filters input[name=callId]')).toBe(call.id);
+      await shot(a.page, `${locale === 'en-US' ? 'en' : 'zh'}-admin-audit-call`);
+      await a.close();
+      expect(errors).toEqual([]);
+    }
+  });
 });

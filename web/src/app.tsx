@@ -12,6 +12,7 @@ import { UsersPage } from './pages/users';
 import { SearchPage } from './pages/search';
 import { TrendsPage } from './pages/trends';
 import { DataPage } from './pages/data';
+import { AuditPage } from './pages/audit';
 import { HelpOverlay, helpOpen } from './components/help';
 
 interface NavItem {
@@ -30,6 +31,7 @@ const NAV: NavItem[] = [
   { path: 'search', label: 'navSearch', roles: ['inspector', 'supervisor', 'admin'] },
   { path: 'trends', label: 'navTrends', roles: ['supervisor', 'admin'] },
   { path: 'data', label: 'navData', roles: ['admin'] },
+  { path: 'audit', label: 'navAudit', roles: ['admin'] },
 ];
 
 export function homeFor(role: Role): string {
@@ -84,6 +86,7 @@ export function App() {
         {current === 'search' && <SearchPage />}
         {current === 'trends' && <TrendsPage />}
         {current === 'data' && user.role === 'admin' && <DataPage />}
+        {current === 'audit' && user.role === 'admin' && <AuditPage />}
       </main>
       <HelpOverlay />
     </div>
