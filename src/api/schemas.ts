@@ -183,13 +183,14 @@ export const HistoryEntrySchema = z
   .openapi('HistoryEntry');
 
 /** Standard error responses for a route, with what each means there. */
-export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 422 | 429)[]) {
+export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 410 | 422 | 429)[]) {
   const text: Record<number, string> = {
     400: 'the request does not match the schema (the message names the field)',
     401: 'not logged in',
     403: 'the role may not do this, or the CSRF token is missing or wrong',
     404: 'no such object, or not one this user may see',
     409: 'the object is not in a state that allows this (e.g. review completed, dispute window closed)',
+    410: "the call's recording is no longer where it was analysed from (moved or deleted): no audio or waveform",
     422: 'the request breaks a workflow rule (the message says which)',
     429: 'too many failed logins; Retry-After says when to try again',
   };

@@ -5,7 +5,8 @@ import { MediaRepo } from '../store/media-repo.js';
 import type { Store } from '../store/db.js';
 import type { AuditService } from './audit.js';
 import type { CallAccess } from './call-access.js';
-import { notFound } from './errors.js';
+import { access } from 'node:fs/promises';
+import { notFound, ServiceError } from './errors.js';
 import { createMediaService, type CallPeaks, type MediaService, type PlayableFile } from './media.js';
 import type { AuthUser } from './types.js';
 import { createHash } from 'node:crypto';
@@ -49,6 +50,22 @@ export class CallMediaService {
   }
 
   /**
+   * Runs a media step on the call's recording. When it fails because the recording is no longer where it was
+   * analysed from (moved, deleted, a storage not mounted) and no cached copy serves it, the answer says so (410)
+   * instead of an internal error; the message names the file, never the folder it was in.
+   */
+  private async fromRecording<T>(callId: string, src: { path: string; fileName: string }, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      if (!(await access(src.path).then(() => true, () => false))) {
+        throw new ServiceError(410, 'gone', `the recording of call ${callId} (${path.basename(src.fileName)}) is no longer where it was analysed from, so it cannot be played or drawn; its transcript and scorecard are kept`);
+      }
+      throw err;
+    }
+  }
+
+  /**
    * The playable copy. `audited`: false for the follow-up range requests of one playback (already logged).
    * A user without the pii permission (agents) gets the redacted copy: every personal-data span found in the
    * transcript silenced on the channel of the side that said it; the original is never served to them.
@@ -58,7 +75,7 @@ export class CallMediaService {
     const source = { ...src, speakers: src.speakers ?? undefined };
     let file: PlayableFile;
     let redaction = 'original';
-    if (hasPiiPermission(user)) file = await this.media.playable(source);
+    if (hasPiiPermission(user)) file = await this.fromRecording(callId, src, () => this.media.playable(source));
     else {
       const events = (await this.store.repo.getRunReport(call.runId))?.events ?? [];
       const findings = events.filter((e) => e.type === 'pii').map((e) => ({ speaker: e.speaker ?? 'unknown', start: e.start, end: e.end, timing: e.type === 'pii' ? e.details.timing : 'estimated' }));
@@ -73,10 +90,10 @@ export class CallMediaService {
       const filter = muteFilter(plan);
       if (filter) {
         const key = createHash('sha256').update(filter).digest('hex').slice(0, 16);
-        file = await this.media.playable(source, { key, filter });
+        file = await this.fromRecording(callId, src, () => this.media.playable(source, { key, filter }));
         redaction = `muted ${findings.length} span(s)`;
       } else {
-        file = await this.media.playable(source);
+        file = await this.fromRecording(callId, src, () => this.media.playable(source));
         redaction = findings.length === 0 && !events.some((e) => e.type !== 'silence' && e.type !== 'hold' && e.type !== 'talk_over' && e.type !== 'backchannel') ? 'nothing to mute (no transcript: personal data could not be looked for)' : 'nothing to mute';
       }
     }
@@ -86,7 +103,7 @@ export class CallMediaService {
 
   async peaks(user: AuthUser, callId: string): Promise<CallPeaksView> {
     const { src, call } = await this.source(user, callId);
-    const peaks = await this.media.peaks({ ...src, speakers: src.speakers ?? undefined });
+    const peaks = await this.fromRecording(callId, src, () => this.media.peaks({ ...src, speakers: src.speakers ?? undefined }));
     const timeline = await this.store.repo.loadTimeline(call.runId);
     return { ...peaks, timeline };
   }

@@ -6,7 +6,7 @@ import { WorkflowError } from '../review/errors.js';
  */
 export class ServiceError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 422 | 429,
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,

@@ -35,7 +35,7 @@ const callAudio = createRoute({
     206: { description: 'the requested byte range', content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } } },
     304: { description: 'not modified (If-None-Match)' },
     416: { description: 'range not satisfiable' },
-    ...errors(400, 401, 404),
+    ...errors(400, 401, 404, 410),
   },
 });
 
@@ -47,7 +47,7 @@ const callPeaks = createRoute({
   summary: 'Waveform peaks per channel (computed once on the server, so a 2-hour call opens at once) and the speech timeline per side',
   middleware: [requireAuth],
   request: { params: CallIdParam },
-  responses: { 200: json(PeaksSchema, 'peaks'), ...errors(400, 401, 404) },
+  responses: { 200: json(PeaksSchema, 'peaks'), ...errors(400, 401, 404, 410) },
 });
 
 export function registerMediaRoutes(app: OpenAPIHono<AppEnv>): void {
