@@ -590,6 +590,24 @@ describe('call view details in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('Next call on the last call of the queue says there is none (it did nothing)', async () => {
+    const s = await openBrowser('zh-CN');
+    const errors = watchErrors(s.page);
+    await logIn(s.page, 'sup');
+    await s.page.waitForSelector('table.queue tbody tr');
+    const last = s.page.locator('table.queue tbody tr a[title]').last();
+    const lastHref = await last.getAttribute('href');
+    await last.click();
+    await s.page.waitForSelector('.scorecard .item');
+    await s.page.click('.call-head button:has-text("下一通")');
+    await s.page.waitForSelector('.notice');
+    expect(await s.page.textContent('.notice')).toContain('没有下一通');
+    expect(s.page.url().endsWith(lastHref!)).toBe(true);
+    await shot(s.page, 'zh-call-no-next');
+    await s.close();
+    expect(errors).toEqual([]);
+  });
+
   it('two on one call: a decision on a page someone else has overtaken is refused, and the page shows the review as it stands', async () => {
     const s = await openBrowser('en-US');
     const errors = watchErrors(s.page);

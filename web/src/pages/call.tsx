@@ -163,7 +163,7 @@ export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
           if (e.shiftKey && call?.canReview) void complete().catch((x: Error) => setNotice(x.message));
           break;
         case 'N':
-          if (e.shiftKey) void nextCallAfter(id).then((n) => n && go('call', n));
+          if (e.shiftKey) void nextCallAfter(id).then((n) => (n ? go('call', n) : setNotice(t('noNextCall'))));
           break;
         default:
           return;
@@ -219,7 +219,7 @@ export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
           {currentEvent ? `${t('events')}: ${eventLabel(currentEvent)} ${clock(currentEvent.start)}` : ''}
         </span>
         {currentUser.value?.role !== 'agent' && (
-          <button onClick={() => void nextCallAfter(id).then((n) => n && go('call', n))} title={`${t('nextCall')} (Shift+N)`}>
+          <button onClick={() => void nextCallAfter(id).then((n) => (n ? go('call', n) : setNotice(t('noNextCall'))))} title={`${t('nextCall')} (Shift+N)`}>
             {t('nextCall')} →
           </button>
         )}
