@@ -62,11 +62,14 @@ describe('machine reasons in the UI language', () => {
     }
     expect(format.localReason(REASONS[4]!)).toBe('无法自动判定：没有转写文本，无法检测缺少开头语');
     expect(format.localReason(REASONS[8]!)).toBe('人工项：由质检员判定');
+    // a passed item says what was not found, not the fault's name as if it were the finding
+    expect(format.localReason('no fault: missing_greeting|late_greeting event')).toBe('未发现问题，未检出：缺少开头语 / 开头语过晚');
   });
 
   it('English: event types by name, the prose kept', () => {
     i18n.setLang('en');
     expect(format.localReason(REASONS[0]!)).toBe('−2: No self-identification / Late self-identification');
+    expect(format.localReason('no fault: missing_greeting|late_greeting event')).toBe('No fault, not found: No greeting / Late greeting');
     expect(format.localReason(REASONS[4]!)).toBe('Cannot judge automatically: no transcript, so “No greeting” cannot be detected');
   });
 

@@ -56,7 +56,8 @@ const REASON_LEADS: Array<[RegExp, (m: RegExpExecArray) => string, (m: RegExpExe
   [/^fatal: /, () => '致命项：', () => 'Fatal: '],
   [/^not met: /, () => '未达到：', () => 'Not met: '],
   [/^met: /, () => '达到：', () => 'Met: '],
-  [/^no fault: /, () => '未发现问题：', () => 'No fault: '],
+  // the rule's fault condition did not hold: "No fault: No greeting" read as if no greeting had been found
+  [/^no fault: /, () => '未发现问题，未检出：', () => 'No fault, not found: '],
   [/^cannot judge automatically: /, () => '无法自动判定：', () => 'Cannot judge automatically: '],
   [/^not applicable: /, () => '不适用：', () => 'Not applicable: '],
   [/^possible fatal item, inspector to confirm: /, () => '可能的致命项，待质检员确认：', () => 'Possible fatal item, to confirm: '],
