@@ -274,6 +274,11 @@ for (const makeBackend of BACKENDS) {
       expect(i.body.scorecard.pendingItems).toEqual(['verification', 'clarity', 'understood-issue', 'accurate-info']);
       expect(i.body.events.length).toBeGreaterThan(0);
       draftA = i.body.draftTotal;
+      // beside the draft score, how many items are left to judge: the summary, the list and the agent's (hidden) view agree
+      expect(i.body.openItems).toBe(4);
+      expect(i.body.needsReview).toBe(true);
+      expect((await as.insp1.req('GET', '/api/calls')).body.calls.find((c: { id: string }) => c.id === A).openItems).toBe(4);
+      expect(r.body.openItems).toBeNull();
       expect(draftA).toBe(i.body.scorecard.total);
       // the machine's answers this test's hand arithmetic starts from (samples/README.md: no greeting)
       const item = (id: string) => i.body.scorecard.sections.flatMap((s: { items: unknown[] }) => s.items).find((x: { id: string }) => x.id === id);

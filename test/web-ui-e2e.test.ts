@@ -85,6 +85,10 @@ describe('inspector UI in headless Chromium', () => {
     expect(rows.length).toBe(6);
     expect(rows.join('\n')).toContain('zh-complaint-bad.ogg');
     expect(await page.textContent('h1')).toBe('复核队列');
+    // a draft score with items left to judge says how many, beside it (never looks final)
+    const openNotes = await page.$$eval('table.queue .open-items', (els) => els.map((e) => e.textContent));
+    expect(openNotes.length).toBeGreaterThan(0);
+    for (const n of openNotes) expect(n).toMatch(/^\d+ 项待判$/);
     await shot(page, 'zh-queue');
     // the results export of what the filters show (open calls): the same six calls, one row each
     const exportHref = (await page.getAttribute('.export-links a.button >> nth=0', 'href')) ?? '';

@@ -125,6 +125,7 @@ export const CallSummarySchema = z
     draftTotal: z.number().nullable(),
     maxTotal: z.number().nullable(),
     needsReview: z.boolean().nullable(),
+    openItems: z.number().int().nullable().openapi({ description: "the draft's items left for the inspector to judge; the draft total counts them at full marks, so it is provisional while this is above 0" }),
     finalTotal: z.number().nullable(),
     assignedTo: z.string().nullable(),
   })

@@ -36,6 +36,8 @@ export interface CallSummary {
   draftTotal: number | null;
   maxTotal: number | null;
   needsReview: boolean | null;
+  /** the draft's items no signal could judge, left to the inspector ("90/100 · 10 to review"); hidden with the score */
+  openItems: number | null;
   finalTotal: number | null;
   assignedTo: string | null;
 }
@@ -159,6 +161,7 @@ export function summaryOf(user: AuthUser, c: CallRow): CallSummary {
     draftTotal: scoresVisible ? c.draftTotal : null,
     maxTotal: c.maxTotal,
     needsReview: scoresVisible ? c.needsReview : null,
+    openItems: scoresVisible ? c.openItems : null,
     finalTotal: c.finalTotal,
     assignedTo: user.role === 'agent' ? null : (c.assignedTo?.username ?? null),
   };

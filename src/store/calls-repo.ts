@@ -33,6 +33,8 @@ export interface CallRow {
   draftTotal: number | null;
   maxTotal: number | null;
   needsReview: boolean | null;
+  /** the draft's items left for the inspector to judge (its counts.needs_review); null without a draft */
+  openItems: number | null;
   reviewId: string | null;
   reviewState: CallReviewState;
   reviewScorecardId: string | null;
@@ -82,7 +84,7 @@ const SELECT = sql`
   select r.id, r.file_name, r.duration_sec, r.channels, r.metadata,
     run.id as run_id, run.pipeline_id, run.pipeline_version, run.finished_at,
     sc.id as scorecard_id, (sc.card->>'total')::float8 as draft_total, (sc.card->>'maxTotal')::float8 as max_total,
-    (sc.card->>'needsReview')::boolean as needs_review,
+    (sc.card->>'needsReview')::boolean as needs_review, (sc.card->'counts'->>'needs_review')::int as open_items,
     rv.id as review_id, rv.status as review_status, rv.scorecard_id as review_scorecard_id, rv.completed_at, rv.published_at,
     res.total as final_total,
     a.inspector_id, iu.username as assigned_username
@@ -125,6 +127,7 @@ function toCallRow(r: Raw): CallRow {
     draftTotal: num(r.draft_total),
     maxTotal: num(r.max_total),
     needsReview: r.needs_review == null ? null : Boolean(r.needs_review),
+    openItems: r.scorecard_id == null ? null : (num(r.open_items) ?? 0),
     reviewId: (r.review_id as string | null) ?? null,
     reviewState: ((r.review_status as ReviewStatus | null) ?? 'unreviewed') as CallReviewState,
     reviewScorecardId: (r.review_scorecard_id as string | null) ?? null,

@@ -24,6 +24,8 @@ export interface QueueEntry {
   finalTotal: number | null;
   maxTotal: number | null;
   needsReview: boolean;
+  /** the draft's items left to judge by hand (null when the API does not say) */
+  openItems: number | null;
   state: 'unreviewed' | 'in_progress' | 'completed';
   risk: number;
   reasons: { code: string; text: string; weight: number }[];
@@ -52,6 +54,7 @@ export function toQueueEntry(raw: unknown): QueueEntry {
     finalTotal: numOr(call.finalTotal),
     maxTotal: numOr(call.maxTotal ?? obj(call.draft).maxTotal),
     needsReview: call.needsReview === true,
+    openItems: numOr(call.openItems),
     state: (['unreviewed', 'in_progress', 'completed'].includes(state) ? state : 'unreviewed') as QueueEntry['state'],
     risk: numOr(r.risk) ?? 0,
     reasons: arr(r.reasons).map((x) => {

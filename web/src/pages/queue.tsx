@@ -266,7 +266,8 @@ function QueueRow({ e, active, ranked }: { e: QueueEntry; active: boolean; ranke
           <span class={e.needsReview ? 'provisional-num' : ''} title={e.needsReview ? t('provisional') : undefined}>
             {num(e.draftTotal)}
             {e.maxTotal !== null ? ` / ${num(e.maxTotal)}` : ''}
-            {e.needsReview ? ' *' : ''}
+            {e.needsReview && !e.openItems ? ' *' : ''}
+            {e.needsReview && e.openItems ? <span class="open-items">{t('queueOpenItems', { n: e.openItems })}</span> : null}
           </span>
         ) : (
           '—'
