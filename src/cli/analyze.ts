@@ -335,10 +335,15 @@ async function MetadataSourceFromOpts(opts: AnalyzeCliOptions): Promise<Metadata
   return prepareMetadataSource({ manifestPath: opts.manifest, overrides });
 }
 
-function fmtSec(s: unknown): string {
-  if (typeof s !== 'number') return '-';
-  const m = Math.floor(s / 60);
-  return `${m}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+/**
+ * A length as m:ss for the table. The whole length is rounded once (rounding only the seconds made 59.6 s "0:60");
+ * under a second is "<0:01", not a whole second the recording does not hold (a 0.5 s call showed "0:01").
+ */
+export function fmtSec(s: unknown): string {
+  if (typeof s !== 'number' || !Number.isFinite(s)) return '-';
+  if (s > 0 && s < 1) return '<0:01';
+  const t = Math.round(s);
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
 }
 
 /** Findings an inspector looks at first; positive events (greeting found, politeness...) stay in the JSON. */
