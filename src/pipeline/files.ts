@@ -3,11 +3,32 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { InputError, errorMessage } from '../core/errors.js';
 
-/** A recording's identity: the sha256 of its bytes, streamed. */
-export async function hashFile(path: string): Promise<string> {
+/**
+ * A recording's identity: the sha256 of its bytes, streamed. With the name the user gave, a file that cannot be
+ * read (EACCES: stat passed, so checkFile could not tell) fails as an InputError on that name (cannotRead), not
+ * Node's "EACCES: permission denied, open '<full path>'" after the name again; without it, Node's error as it is
+ * (callers that look at its code).
+ */
+export async function hashFile(path: string, displayName?: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  } catch (err) {
+    throw displayName === undefined ? err : cannotRead(err, path, displayName);
+  }
   return h.digest('hex');
+}
+
+/** Why a file could not be stat'ed or read, on its name (the path is not repeated: it is the name or beside it). */
+function cannotRead(err: unknown, path: string, displayName: string): InputError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? `no such file${notUtf8Note(path)}`
+      : code === 'EACCES' || code === 'EPERM'
+        ? `cannot read: permission denied (${code}); the user running callqa needs read access to it`
+        : `cannot read (${code ?? errorMessage(err)})`;
+  return new InputError(displayName, reason, { cause: err });
 }
 
 /**
@@ -27,8 +48,7 @@ export async function checkFile(path: string, displayName: string): Promise<numb
   try {
     st = await stat(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(displayName, code === 'ENOENT' ? `no such file${notUtf8Note(path)}` : `cannot read (${code ?? errorMessage(err)})`);
+    throw cannotRead(err, path, displayName);
   }
   if (st.isDirectory()) throw new InputError(displayName, 'is a directory');
   if (!st.isFile()) throw new InputError(displayName, 'not a regular file');

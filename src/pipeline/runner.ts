@@ -142,7 +142,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
   try {
     const path = resolve(input.path);
     const sizeBytes = await checkFile(path, file);
-    const contentHash = await hashFile(path);
+    const contentHash = await hashFile(path, file);
     await refuseErased(ctx.repo, contentHash, file);
     endTurn = await ctx.sameContent?.take(contentHash);
     const metadata = input.metadata ?? {};

@@ -65,7 +65,7 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
   try {
     const abs = path.resolve(input.path);
     const sizeBytes = await checkFile(abs, file);
-    const contentHash = await hashFile(abs);
+    const contentHash = await hashFile(abs, file);
     const options: RunOptions = {
       ...req.options,
       // a transcripts folder must be readable by every worker: store it absolute

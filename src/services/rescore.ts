@@ -54,7 +54,7 @@ export async function rescoreTargets(repo: Repository, which: { all: true } | { 
     }
     try {
       await checkFile(f.path, f.displayName);
-      const run = await latestDoneRun(repo, await hashFile(f.path));
+      const run = await latestDoneRun(repo, await hashFile(f.path, f.displayName));
       targets.push({ file: f.displayName, run, error: run ? undefined : `${f.displayName}: not analysed yet (run callqa analyze first)` });
     } catch (err) {
       targets.push({ file: f.displayName, run: null, error: errorMessage(err) });
