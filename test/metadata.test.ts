@@ -157,6 +157,26 @@ describe('call metadata', () => {
     writeFileSync(odd, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('file\n', 'utf16le'), Buffer.from([0x41])]));
     await expect(loadManifest(odd)).rejects.toThrow(/odd\.csv: manifest starts with a UTF-16 byte-order mark but is not valid UTF-16 \(an odd number of bytes\)/);
   });
+
+  it('UTF-16 without a byte-order mark (valid UTF-8 to a decoder: NUL every other byte) is refused saying so, never parsed or echoed', async () => {
+    // LE and BE: the manifest's header came back as "no "file" column in the header (f\0i\0l\0e\0…)", NULs on the terminal
+    for (const [enc, swap] of [['utf-16le', false], ['utf-16be', true]] as const) {
+      const b = Buffer.from('file,agent_id,team\r\nu16.wav,A1,蓝组\r\n', 'utf16le');
+      const csv = join(dir, `nobom-${enc}.csv`);
+      writeFileSync(csv, swap ? b.swap16() : b);
+      const err = await loadManifest(csv).then(() => null, (e: unknown) => e as Error);
+      expect(err?.message).toMatch(new RegExp(`nobom-${enc}\\.csv: manifest holds NUL bytes: it looks like ${enc.toUpperCase()} saved without a byte-order mark; save or convert it as UTF-8, e\\.g\\. iconv -f ${enc} -t utf-8`));
+      expect(err?.message).not.toContain('\0');
+      const rec = write(`nobom-${enc}.wav`, '');
+      const meta = Buffer.from('{"team":"蓝组"}', 'utf16le');
+      writeFileSync(`${rec}.meta.json`, swap ? meta.swap16() : meta);
+      await expect(loadCallMetadata(rec)).rejects.toThrow(/call metadata holds NUL bytes: it looks like UTF-16/);
+    }
+    // UTF-32 with its mark (FF FE 00 00) starts like UTF-16LE's: NULs after decoding, refused, not parsed
+    const u32 = join(dir, 'u32.csv');
+    writeFileSync(u32, Buffer.from([0xff, 0xfe, 0, 0, ...[...'file\n'].flatMap((c) => [c.charCodeAt(0), 0, 0, 0])]));
+    await expect(loadManifest(u32)).rejects.toThrow(/u32\.csv: manifest holds NUL bytes/);
+  });
 });
 
 describe('a call start date', () => {
