@@ -135,11 +135,15 @@ function tinyDisk(dir: string): string | null {
 const noTinyDisk = process.getuid?.() === 0 ? null : 'not root: cannot mount a small tmpfs';
 
 describe('a new data folder on a full disk', () => {
-  it.skipIf(noTinyDisk !== null)('is refused in one line saying the disk is full and how much room it needs, and leaves the folder reusable', async () => {
+  it.skipIf(noTinyDisk !== null)('is refused in one line saying the disk is full and how much room it needs, and leaves the folder reusable', async (ctx) => {
     const root = mkdtempSync(path.join(tmpdir(), 'callqa-full-'));
     const disk = path.join(root, 'disk');
     const why = tinyDisk(disk);
-    if (why) throw new Error(why);
+    // root in a container without CAP_SYS_ADMIN (most CI runners) cannot mount either: skipped, not failed
+    if (why) {
+      rmSync(root, { recursive: true, force: true });
+      ctx.skip(why);
+    }
     try {
       // before: the template copy failed, initdb was tried there too and failed with PGlite's stack trace
       // ("ErrnoError { name: 'ErrnoError', errno: 51 }", "triggerUncaughtException") for the message
