@@ -106,6 +106,14 @@ describe('JSON sidecar', () => {
     expect(e.message).toBe('f.json: segments[0].end: 50 s is past the end of the recording (30.00 s)');
   });
 
+  it('a long word-level sidecar past the recording is refused as such (the hint took the largest time by spreading 200 000 arguments: RangeError)', () => {
+    const segments = Array.from({ length: 100_000 }, (_, i) => ({ speaker: 'agent', start: i * 0.01, end: i * 0.01 + 0.005, text: 'x' }));
+    expectInputError(
+      () => parseJsonSidecar(JSON.stringify({ language: 'en', segments }), 'f.json', { durationSec: 30 }),
+      'f.json: segments[3001].start: 30.01 s is after the end of the recording (30.00 s)',
+    );
+  });
+
   const bad: [string, string, (string | RegExp)[]][] = [
     ['not JSON', '{"language": "zh", "segments": [', ['not valid JSON']],
     ['missing segments', '{"language": "zh"}', ['segments']],
