@@ -299,18 +299,23 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   for (const line of failures) process.stderr.write(`callqa: ${forTerminal(line)}\n`);
   if (failed > failures.length) process.stderr.write(`callqa: ... and ${failed - failures.length} more failure(s)${opts.json ? ' (all in the report)' : ''}\n`);
   const where = opts.json && opts.json !== '-' ? `; report: ${opts.json}` : '';
-  for (const line of afterBatch) process.stderr.write(`callqa: ${forTerminal(line)}\n`);
+  // what was not done after the calls comes after the summary line (README "Exit codes")
+  const saidAfter = () => {
+    for (const line of afterBatch) process.stderr.write(`callqa: ${forTerminal(line)}\n`);
+  };
   if (stop.signal.aborted) {
     // Always said, even with --quiet: the user stopped the batch and must know where it stands.
     process.stderr.write(
       `interrupted: ${calls} of ${calls + notFinished.length} file(s) finished (${calls - failed} analysed, ${failed} failed); ` +
         `${notFinished.length} not finished, nothing of them stored as results${notFinished.length ? `: ${notFinished.slice(0, 5).map(forTerminal).join(', ')}${notFinished.length > 5 ? `, … (${notFinished.length - 5} more${opts.json ? ', listed in the report' : ''})` : ''}` : ''}${where}\n`,
     );
+    saidAfter();
     return 130;
   }
   if (!opts.quiet) {
     process.stderr.write(`${calls - failed} of ${calls} call(s) analysed${failed ? `, ${failed} failed` : ''}${where}\n`);
   }
+  saidAfter();
   return afterBatch.length ? 2 : failed > 0 ? 1 : 0;
 }
 
