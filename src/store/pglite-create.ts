@@ -178,9 +178,12 @@ export interface CreateOptions {
 
 /** Bytes of the files under a folder (the template's size, for the message when a copy does not fit). */
 function treeBytes(dir: string): number {
+  // a plain walk: Dirent.parentPath (with `recursive`) only exists from Node 20.12, and engines allows any 20
   let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) n += statSync(path.join(e.parentPath, e.name)).size;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) n += treeBytes(p);
+    else if (e.isFile()) n += statSync(p).size;
   }
   return n;
 }
