@@ -9,6 +9,7 @@ import { transcriptSourceOf } from '../src/pipeline/inputs.js';
 import { DirStorage } from '../src/queue/storage.js';
 import { findSidecar, loadSidecar, parseJsonSidecar, type SidecarFormat } from '../src/transcribe/sidecar.js';
 import { parseSrtSidecar } from '../src/transcribe/sidecar-srt.js';
+import { findPiiInTranscript, maskTranscript } from '../src/privacy/transcript.js';
 
 /**
  * The transcript formats call platforms hand over besides callqa's own JSON and WebVTT: SubRip, Amazon
@@ -310,4 +311,50 @@ describe("a storage folder's copy of the sidecar is the one enqueue found (queue
     expect(findSidecar(copy)).toBeNull();
     expect(readdirSync(path.dirname(copy))).toEqual([path.basename(copy)]);
   });
+});
+
+describe('Amazon Transcribe words (review)', () => {
+  const ch = (label: string, items: unknown[]) => ({ channel_label: label, items });
+  const punct = (content: string) => ({ type: 'punctuation', alternatives: [{ confidence: '0.0', content }] });
+
+  it("a turn's words spell its text, punctuation included: a phone number is timed by its words and masking keeps word timings", () => {
+    const items = [word('5.0', '5.3', 'My'), word('5.3', '5.6', 'number'), word('5.6', '5.8', 'is'), word('6.0', '6.4', '415'), word('6.5', '6.9', '555'), word('7.0', '7.6', '0199'), punct('.'), word('8.0', '8.3', 'Thanks'), punct('.')];
+    const t = parseJsonSidecar(aws([ch('ch_0', [word('1', '1.5', 'Hello'), punct(','), word('1.6', '2', 'there'), punct('.')]), ch('ch_1', items)]), 'a.json', { durationSec: 20 });
+    expect(turns(t)).toEqual([
+      ['agent', 'Hello, there.'],
+      ['customer', 'My number is 415 555 0199.'],
+      ['customer', 'Thanks.'],
+    ]);
+    for (const s of t.segments) expect(s.words!.map((w) => w.text).join(' ')).toBe(s.text);
+    const found = findPiiInTranscript(t, {});
+    expect(found).toMatchObject([{ category: 'us_phone', segment: 1, start: 6, end: 7.6, timing: 'words' }]);
+    const masked = maskTranscript(t, found).segments[1]!;
+    expect(masked.words, 'word timings kept, the number masked').toBeDefined();
+    expect(JSON.stringify(masked.words)).not.toMatch(/415|555|0199/);
+  });
+
+  it('Chinese words and punctuation are joined without spaces and still spell the text', () => {
+    const t = parseJsonSidecar(aws([ch('ch_0', [word('1', '1.2', '您好'), punct('，'), word('1.3', '1.5', '请'), word('1.5', '1.6', '问'), punct('？')])]), 'a.json');
+    expect(turns(t)).toEqual([['agent', '您好，请问？']]);
+    expect(t.segments[0]!.words!.map((w) => w.text)).toEqual(['您好，', '请', '问？']);
+  });
+
+  it('an item with empty content (a word a vocabulary filter removed) is no word and no turn', () => {
+    const removed = { ...word('2', '2.4', ''), alternatives: [{ confidence: '0.9', content: '' }] };
+    const t = parseJsonSidecar(aws([ch('ch_0', [word('1', '1.5', 'Hello'), removed, word('2.5', '3', 'there')]), ch('ch_1', [removed])]), 'a.json');
+    expect(turns(t)).toEqual([['agent', 'Hello there']]);
+    expect(t.segments[0]!.words!.map((w) => w.text)).toEqual(['Hello', 'there']);
+  });
+
+  it('a 3-hour channel with no punctuation and no long pause (one long turn) is read in linear time', () => {
+    const n = 40_000;
+    const items = Array.from({ length: n }, (_, i) => word((i * 0.27).toFixed(2), (i * 0.27 + 0.2).toFixed(2), i % 2 ? 'word' : '好'));
+    const text = aws([ch('ch_0', items)]);
+    const t0 = performance.now();
+    const t = parseJsonSidecar(text, 'a.json');
+    const ms = performance.now() - t0;
+    expect(t.segments).toHaveLength(1);
+    expect(t.segments[0]!.words).toHaveLength(n);
+    expect(ms, `${Math.round(ms)} ms`).toBeLessThan(5000);
+  }, 120_000);
 });

@@ -141,10 +141,15 @@ export function parseAwsTranscribe(data: unknown, file: string, opts: SidecarOpt
 
 const SENTENCE_END = /[.?!。？！]$/;
 
-/** A channel's words as turns: punctuation joins the word before it; a sentence end or a long pause ends a turn. */
+/**
+ * A channel's words as turns: punctuation joins the word before it (in the word's text too, as whisper's words
+ * carry theirs, so a turn's words spell its text and personal data found in the text is timed and masked by
+ * word); a sentence end or a long pause ends a turn. An item whose content is empty (a word a vocabulary filter
+ * removed) is no word. Linear in the number of items: a turn's text is joined once, when it closes.
+ */
 function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSegment[] {
   const out: RawSegment[] = [];
-  let cur: { first: number; last: number; text: string; words: WordTiming[]; conf: number[] } | null = null;
+  let cur: { first: number; last: number; end: number; words: WordTiming[]; conf: number[] } | null = null;
   let ended = false;
   const close = () => {
     if (cur && cur.words.length > 0) {
@@ -153,8 +158,8 @@ function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSe
         label: cur.first === cur.last ? `${base}[${cur.first}]` : `${base}[${cur.first}..${cur.last}]`,
         speaker,
         start: words[0]!.start,
-        end: words.reduce((m, w) => Math.max(m, w.end), 0),
-        text: cur.text,
+        end: cur.end,
+        text: joinWords(words),
         words,
         fields: { start: 'start_time', end: 'end_time' },
         ...(conf.length > 0 ? { confidence: conf.reduce((a, b) => a + b, 0) / conf.length } : {}),
@@ -165,9 +170,10 @@ function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSe
   items.forEach((item, i) => {
     const alt = item.alternatives[0]!;
     const content = alt.content.trim();
+    if (content === '') return;
     if (item.type === 'punctuation') {
       if (!cur) return; // nothing to attach it to
-      cur.text += content;
+      cur.words.at(-1)!.text += content;
       cur.last = i;
       if (SENTENCE_END.test(content)) ended = true;
       return;
@@ -177,9 +183,9 @@ function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSe
     const prevEnd = cur?.words.at(-1)?.end;
     if (cur && (ended || (prevEnd !== undefined && start - prevEnd > MAX_PAUSE_SEC))) close();
     ended = false;
-    if (!cur) cur = { first: i, last: i, text: '', words: [], conf: [] };
-    cur.text = joinWord(cur.text, content);
+    if (!cur) cur = { first: i, last: i, end, words: [], conf: [] };
     cur.last = i;
+    cur.end = Math.max(cur.end, end);
     cur.words.push({ start, end, text: content, ...(alt.confidence !== undefined ? { p: alt.confidence } : {}) });
     if (alt.confidence !== undefined) cur.conf.push(alt.confidence);
   });
@@ -187,13 +193,20 @@ function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSe
   return out;
 }
 
-/** English words are spaced; Chinese (Transcribe writes one word per item) is not. */
-function joinWord(text: string, word: string): string {
-  if (text === '' || word === '') return text + word;
-  const before = text.at(-1)!;
-  const after = word[0]!;
-  const cjk = (ch: string) => hasHan(ch) || /[\u3000-\u303f\uff00-\uffef]/.test(ch);
-  return cjk(before) || cjk(after) ? text + word : `${text} ${word}`;
+const CJK = /[\u3000-\u303f\uff00-\uffef]/;
+const isCjk = (ch: string) => hasHan(ch) || CJK.test(ch);
+
+/** A turn's words as its text: English words are spaced; Chinese (Transcribe writes one word per item) is not. */
+function joinWords(words: readonly WordTiming[]): string {
+  const parts: string[] = [];
+  let prev = '';
+  for (const { text } of words) {
+    // whole code points: a Han character outside the BMP is two UTF-16 units
+    if (prev !== '' && !isCjk(Array.from(prev).at(-1)!) && !isCjk(String.fromCodePoint(text.codePointAt(0)!))) parts.push(' ');
+    parts.push(text);
+    prev = text;
+  }
+  return parts.join('');
 }
 
 // ---------------------------------------------------------------------------------------------------------
