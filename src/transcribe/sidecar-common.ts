@@ -183,6 +183,60 @@ export function voiceSpans(payload: string): { voice: string | null; text: strin
   return out;
 }
 
+/** One cue of a WebVTT or SubRip file: where it is (for errors), its times and its text lines joined by \n. */
+export interface Cue {
+  /** "cue 4 (line 17)": the cue's number in the file and its timing line's */
+  where: string;
+  start: number;
+  end: number;
+  payload: string;
+}
+
+export interface CueSyntax {
+  /** the timing line; groups 1 and 2 are the start and end timestamps (parseCueTimestamp) */
+  timing: RegExp;
+  /** the timing line as the error shows it, e.g. "00:00:01,000 --> 00:00:04,500" */
+  example: string;
+  /** whether the block's first line is a cue identifier (a SubRip cue number), not the timing line */
+  hasId: (block: readonly string[]) => boolean;
+  /** a block that is no cue (WebVTT's NOTE, STYLE, REGION) */
+  skip?: (head: string) => boolean;
+}
+
+/**
+ * The cues of a WebVTT or SubRip file from line `from` on: blocks separated by blank lines, an optional
+ * identifier line, the timing line, the text. A bad timing line, or a timing line inside a cue's text (the
+ * blank line between two cues missing: the next cue's timing and text would otherwise become this cue's), is an
+ * InputError naming the cue and line, never quoting it (a malformed file may have transcript text there).
+ */
+export function readCues(lines: readonly string[], from: number, file: string, syntax: CueSyntax): Cue[] {
+  const cues: Cue[] = [];
+  let i = from;
+  let cueNo = 0;
+  while (i < lines.length) {
+    if (lines[i]!.trim() === '') {
+      i++;
+      continue;
+    }
+    const blockStart = i;
+    const block: string[] = [];
+    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
+    if (syntax.skip?.(block[0]!)) continue;
+    cueNo++;
+    const t = syntax.hasId(block) ? 1 : 0;
+    const where = `cue ${cueNo} (line ${blockStart + t + 1})`;
+    const timing = block[t];
+    const m = timing === undefined ? null : syntax.timing.exec(timing.trim());
+    if (!m) throw new InputError(file, `${where}: bad timing line (expected "${syntax.example}")`);
+    const inner = block.findIndex((line, k) => k > t && syntax.timing.test(line.trim()));
+    if (inner !== -1) {
+      throw new InputError(file, `${where}: a timing line inside the cue's text, at line ${blockStart + inner + 1} (is the blank line between two cues missing?)`);
+    }
+    cues.push({ where, start: parseCueTimestamp(m[1]!), end: parseCueTimestamp(m[2]!), payload: block.slice(t + 1).join('\n') });
+  }
+  return cues;
+}
+
 export interface RawSegment {
   /** where it came from, for error messages: "segments[3]" or "cue 4 (line 17)" */
   label: string;

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import type { Speaker, Transcript, TranscriptEngine } from '../core/types.js';
-import { checkAndBuild, decodeEntities, languageFor, parseCueTimestamp, speakerOf, stripBom, voiceSpans, type RawSegment, type SidecarOptions } from './sidecar-common.js';
+import { checkAndBuild, decodeEntities, languageFor, readCues, speakerOf, stripBom, voiceSpans, type RawSegment, type SidecarOptions } from './sidecar-common.js';
 
 /**
  * SubRip (`<name>.transcript.srt`), as call platforms and subtitle tools export it: numbered cues, a
@@ -27,11 +27,12 @@ const ASS_TAG_RE = /\{\\[^}]*\}/g;
 
 const EXPECTED = 'expected the text to start with "Agent:" or "Customer:" (or "坐席：", "客服：", "客户："), "[Agent]", or a <v Agent> tag';
 
-/** Seconds from an SRT timestamp: `00:00:01,000`; `00:01.5` and a dot are read too (some tools write them). */
-function seconds(s: string): number {
-  const [hms, frac = '0'] = s.split(/[.,]/);
-  return parseCueTimestamp(hms!) + Number(`0.${frac}`);
-}
+/** Cue numbers are optional (some exporters leave them out) and not trusted (others restart them). */
+const SRT_CUES = {
+  timing: TIMING_RE,
+  example: '00:00:01,000 --> 00:00:04,500',
+  hasId: (block: readonly string[]) => /^\d+$/.test(block[0]!.trim()) && block.length > 1,
+};
 
 export function parseSrtSidecar(text: string, file: string, opts: SidecarOptions = {}): Transcript {
   const lines = stripBom(text).split(/\r\n|\r|\n/);
@@ -39,31 +40,8 @@ export function parseSrtSidecar(text: string, file: string, opts: SidecarOptions
     throw new InputError(file, 'a WebVTT file saved as SubRip: name it .transcript.vtt');
   }
   const raw: RawSegment[] = [];
-  let i = 0;
-  let cueNo = 0;
-  while (i < lines.length) {
-    if (lines[i]!.trim() === '') {
-      i++;
-      continue;
-    }
-    const blockStart = i;
-    const block: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '') block.push(lines[i++]!);
-    cueNo++;
-    // the cue number line is optional (some exporters leave it out) and not trusted (others restart it)
-    const t = /^\d+$/.test(block[0]!.trim()) && block.length > 1 ? 1 : 0;
-    const where = `cue ${cueNo} (line ${blockStart + t + 1})`;
-    const m = TIMING_RE.exec(block[t]!.trim());
-    // the line is not quoted: a malformed file may have transcript text where the timing should be
-    if (!m) throw new InputError(file, `${where}: bad timing line (expected "00:00:01,000 --> 00:00:04,500")`);
-    const start = seconds(m[1]!);
-    const end = seconds(m[2]!);
-    // a blank line missing between two cues: the next cue's timing would otherwise become this one's text
-    const inner = block.findIndex((line, k) => k > t && TIMING_RE.test(line.trim()));
-    if (inner !== -1) {
-      throw new InputError(file, `${where}: a timing line inside the cue's text, at line ${blockStart + inner + 1} (is the blank line between two cues missing?)`);
-    }
-    for (const seg of cueSegments(block.slice(t + 1).join('\n'), file, where)) raw.push({ label: where, start, end, ...seg });
+  for (const { where, start, end, payload } of readCues(lines, 0, file, SRT_CUES)) {
+    for (const seg of cueSegments(payload, file, where)) raw.push({ label: where, start, end, ...seg });
   }
   const segments = checkAndBuild(raw, file, opts);
   return { engine: 'sidecar-srt' satisfies TranscriptEngine, language: languageFor(segments, opts), segments };

@@ -13,7 +13,7 @@ import {
   LANGUAGE_EXPECTED,
   labelled,
   languageFor,
-  parseCueTimestamp,
+  readCues,
   schemaError,
   sidecarLanguage,
   SPEAKER_EXPECTED,
@@ -191,45 +191,22 @@ function parseOwnJson(data: unknown, file: string, opts: SidecarOptions): Transc
 
 const TIMING_RE = /^((?:\d+:)?\d{2}:\d{2}[.,]\d{3})\s+-->\s+((?:\d+:)?\d{2}:\d{2}[.,]\d{3})(?:\s+.*)?$/;
 
+/** WebVTT's cue identifier is any line before the timing line; NOTE, STYLE and REGION blocks are no cues. */
+const VTT_CUES = {
+  timing: TIMING_RE,
+  example: '00:00:01.000 --> 00:00:04.500',
+  hasId: (block: readonly string[]) => !block[0]!.includes('-->'),
+  skip: (head: string) => /^(NOTE|STYLE|REGION)(\s|$)/.test(head),
+};
+
 export function parseVttSidecar(text: string, file: string, opts: SidecarOptions = {}): Transcript {
   const lines = stripBom(text).split(/\r\n|\r|\n/);
   if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) {
     throw new InputError(file, 'not a WebVTT file: the first line must be "WEBVTT"');
   }
   const raw: RawSegment[] = [];
-  let i = 1;
-  let cueNo = 0;
-  while (i < lines.length) {
-    // skip blank lines between blocks
-    if (lines[i].trim() === '') {
-      i++;
-      continue;
-    }
-    const blockStart = i;
-    const block: string[] = [];
-    while (i < lines.length && lines[i].trim() !== '') block.push(lines[i++]);
-    const head = block[0];
-    if (/^(NOTE|STYLE|REGION)(\s|$)/.test(head)) continue;
-    // optional cue identifier line
-    let t = 0;
-    if (!head.includes('-->')) t = 1;
-    const timing = block[t];
-    cueNo++;
-    const where = `cue ${cueNo} (line ${blockStart + t + 1})`;
-    const m = timing === undefined ? null : TIMING_RE.exec(timing.trim());
-    // the line is not quoted: a malformed file may have transcript text where the timing should be
-    if (!m) throw new InputError(file, `${where}: bad timing line (expected "00:00:01.000 --> 00:00:04.500")`);
-    const start = parseCueTimestamp(m[1]);
-    const end = parseCueTimestamp(m[2]);
-    // a blank line missing between two cues: the next cue's timing would otherwise become this one's text
-    const inner = block.findIndex((line, k) => k > t && TIMING_RE.test(line.trim()));
-    if (inner !== -1) {
-      throw new InputError(file, `${where}: a timing line inside the cue's text, at line ${blockStart + inner + 1} (is the blank line between two cues missing?)`);
-    }
-    const payload = block.slice(t + 1).join('\n');
-    const spans = voiceSpans(payload);
-    if (spans.length === 0) continue; // empty cue
-    for (const sp of spans) {
+  for (const { where, start, end, payload } of readCues(lines, 1, file, VTT_CUES)) {
+    for (const sp of voiceSpans(payload)) {
       if (sp.voice === null) {
         throw new InputError(file, `${where}: text without a <v Agent> or <v Customer> voice tag`);
       }
