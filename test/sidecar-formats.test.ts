@@ -101,6 +101,11 @@ describe('SubRip (.transcript.srt)', () => {
     ['a WebVTT file saved as .srt', 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>hi</v>\n', 'a WebVTT file saved as SubRip: name it .transcript.vtt'],
     ['text where the timing should be', '1\nAgent: hi\n', 'cue 1 (line 2): bad timing line'],
     [
+      'a dialogue line ("- ...") without a label after a labelled one: another speaker, nobody says who',
+      cue('00:00:01,000 --> 00:00:02,000', '- Agent: Can I have the card number?\n- It is 4217.'),
+      'cue 1 (line 2): a dialogue line ("- ...") without a speaker label',
+    ],
+    [
       'no blank line between two cues',
       '1\n00:00:01,000 --> 00:00:02,000\nAgent: hi\n2\n00:00:03,000 --> 00:00:04,000\nCustomer: hello\n',
       'cue 1 (line 2): a timing line inside the cue\'s text, at line 5 (is the blank line between two cues missing?)',

@@ -22,6 +22,9 @@ const TIMING_RE = /^((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*((?:\d+:)?\d{1,2
 /** `Agent: …`, `- 客户：…`, `[Agent] …`, `【坐席】…`: the label and the rest of the line, or null. */
 const LABEL_RE = /^\s*(?:-\s*)?(?:\[([^\]]{1,40})\]\s*[:：]?|【([^】]{1,40})】\s*[:：]?|([^:：[\]【】<>]{1,40}?)\s*[:：])\s*(.*)$/s;
 
+/** A subtitle dialogue dash: a line starting "- " is another speaker's. */
+const DIALOGUE_DASH_RE = /^[-‐‑–—]\s/;
+
 /** ASS/SSA override blocks some SubRip writers leave in (`{\an8}`, `{\i1}`): formatting. */
 const ASS_TAG_RE = /\{\\[^}]*\}/g;
 
@@ -71,6 +74,9 @@ function cueSegments(payload: string, file: string, where: string): { speaker: S
         if (line === '') continue;
       } else if (current === null) {
         throw new InputError(file, `${where}: no speaker label (${EXPECTED})`);
+      } else if (DIALOGUE_DASH_RE.test(line)) {
+        // "- Agent: hi" then "- hello": the dash says another person speaks, the missing label does not say who
+        throw new InputError(file, `${where}: a dialogue line ("- ...") without a speaker label: a dash starts another speaker's line (${EXPECTED})`);
       }
       out.at(-1)!.text.push(line);
     }
