@@ -10,6 +10,7 @@ import { DirStorage } from '../src/queue/storage.js';
 import { findSidecar, loadSidecar, parseJsonSidecar, type SidecarFormat } from '../src/transcribe/sidecar.js';
 import { parseSrtSidecar } from '../src/transcribe/sidecar-srt.js';
 import { findPiiInTranscript, maskTranscript } from '../src/privacy/transcript.js';
+import { indexTokens } from '../src/search/tokenize.js';
 
 /**
  * The transcript formats call platforms hand over besides callqa's own JSON and WebVTT: SubRip, Amazon
@@ -48,7 +49,8 @@ describe('SubRip (.transcript.srt)', () => {
     expect(t.engine).toBe('sidecar-srt');
     expect(t.language).toBe('zh');
     expect(turns(t)).toEqual([
-      ['agent', '您好，很高興為您服務， 請問有什麼可以幫您？'],
+      // a line broken inside a Chinese sentence is joined without a space, as the same call's JSON has it
+      ['agent', '您好，很高興為您服務，請問有什麼可以幫您？'],
       ['customer', '我想查一下帳單，上個月被重複扣款了。'],
       ['agent', '不好意思，造成您的困擾，請您稍等。'],
       ['customer', '好，謝謝。'],
@@ -119,6 +121,16 @@ describe('SubRip (.transcript.srt)', () => {
     }
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(typeof want === 'string' ? new RegExp(`^x\\.transcript\\.srt: ${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) : want);
+  });
+
+  it('lines of a cue: Chinese joined without a space (search bigrams across the break), English and mixed with one', () => {
+    const t = parseSrtSidecar('1\n00:00:01,000 --> 00:00:04,000\n坐席：您好，很高兴\n为您服务\n\n2\n00:00:05,000 --> 00:00:06,000\nAgent: hello\nthere\n\n3\n00:00:07,000 --> 00:00:08,000\n客户：我的\niPhone 坏了\n', 'x.srt');
+    expect(turns(t)).toEqual([
+      ['agent', '您好，很高兴为您服务'],
+      ['agent', 'hello there'],
+      ['customer', '我的 iPhone 坏了'],
+    ]);
+    expect(indexTokens(t.segments[0]!.text).map((x) => x.token)).toContain('兴为');
   });
 
   it('an end within the tolerance is clamped; cue numbers and CRLF are not needed; the language follows the pipeline', () => {

@@ -193,6 +193,11 @@ describe('a sidecar that is not JSON: the error says where, never what the text 
 });
 
 describe('WebVTT sidecar', () => {
+  it('a cue broken inside a Chinese sentence is one sentence without a space, as the JSON of the same call has it', () => {
+    const t = parseVttSidecar('WEBVTT\n\n00:01.000 --> 00:04.000\n<v 坐席>您好，很高兴\n为您服务</v>\n\n00:05.000 --> 00:06.000\n<v Agent>hello\n  there</v>\n', 'f.vtt');
+    expect(t.segments.map((s) => s.text)).toEqual(['您好，很高兴为您服务', 'hello there']);
+  });
+
   const vtt = [
     'WEBVTT - vendor export',
     '',
@@ -218,7 +223,7 @@ describe('WebVTT sidecar', () => {
     expect(t.language).toBe('zh');
     expect(t.segments).toHaveLength(4);
     expect(t.segments[0]).toMatchObject({ speaker: 'agent', start: 0.5, end: 2.9, text: '您好，这里是客服中心' });
-    expect(t.segments[1]).toMatchObject({ speaker: 'customer', start: 3.2, end: 5, text: '我想查一下 我的账单 & 积分' });
+    expect(t.segments[1]).toMatchObject({ speaker: 'customer', start: 3.2, end: 5, text: '我想查一下我的账单 & 积分' }); // the line break inside the Chinese sentence is no space
     expect(t.segments[2]).toMatchObject({ speaker: 'agent', start: 3600, end: 3601, text: '好的' });
     expect(t.segments[3]).toMatchObject({ speaker: 'customer', start: 3600, text: '谢谢' });
   });

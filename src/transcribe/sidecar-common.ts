@@ -153,6 +153,27 @@ export function decodeEntities(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
+const CJK_PUNCT = /[\u3000-\u303f\uff00-\uffef]/;
+const isCjk = (ch: string) => hasHan(ch) || CJK_PUNCT.test(ch);
+
+/**
+ * Pieces of one text (a cue's lines, a turn's words) joined as it is written: with a space, except where both
+ * sides are Chinese (a line broken inside a Chinese sentence is one sentence, as callqa's JSON of the same call
+ * has it: a space there would split the search index's bigrams and the text shown). Whole code points: a Han
+ * character outside the BMP is two UTF-16 units.
+ */
+export function joinPieces(pieces: readonly string[]): string {
+  const parts: string[] = [];
+  let prev = '';
+  for (const piece of pieces) {
+    if (piece === '') continue;
+    if (prev !== '' && !(isCjk(Array.from(prev).at(-1)!) && isCjk(String.fromCodePoint(piece.codePointAt(0)!)))) parts.push(' ');
+    parts.push(piece);
+    prev = piece;
+  }
+  return parts.join('');
+}
+
 /**
  * Split a cue payload into voice spans. `<v Agent>hello</v> <v Customer>hi` gives two; text outside any
  * voice span belongs to the voice opened last (WebVTT allows an unclosed `<v>` to run to the end of the cue).

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import type { Speaker, Transcript, TranscriptEngine } from '../core/types.js';
-import { checkAndBuild, decodeEntities, languageFor, readCues, speakerOf, stripBom, voiceSpans, type RawSegment, type SidecarOptions } from './sidecar-common.js';
+import { checkAndBuild, decodeEntities, joinPieces, languageFor, readCues, speakerOf, stripBom, voiceSpans, type RawSegment, type SidecarOptions } from './sidecar-common.js';
 
 /**
  * SubRip (`<name>.transcript.srt`), as call platforms and subtitle tools export it: numbered cues, a
@@ -81,5 +81,5 @@ function cueSegments(payload: string, file: string, where: string): { speaker: S
       out.at(-1)!.text.push(line);
     }
   }
-  return out.filter((s) => s.text.length > 0).map((s) => ({ speaker: s.speaker, text: s.text.join(' ') }));
+  return out.filter((s) => s.text.length > 0).map((s) => ({ speaker: s.speaker, text: joinPieces(s.text) }));
 }

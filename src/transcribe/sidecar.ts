@@ -10,6 +10,7 @@ import { AWS_CALL_ANALYTICS_SHAPE, AWS_TRANSCRIBE_SHAPE, isAwsCallAnalytics, isA
 import {
   checkAndBuild,
   decodeEntities,
+  joinPieces,
   LANGUAGE_EXPECTED,
   labelled,
   languageFor,
@@ -216,7 +217,7 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
         // the tag is not quoted: call platforms put people's names there (personal data, never in an error)
         throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v Agent 1>, <v 坐席>, <v 客服>, <v 客户>); a speaker number or letter from diarisation (spk_0, Speaker 1, A) does not say which side is the agent`);
       }
-      raw.push({ label: where, speaker, start, end, text: decodeEntities(sp.text).replace(/\s*\n\s*/g, ' ').trim() });
+      raw.push({ label: where, speaker, start, end, text: joinPieces(decodeEntities(sp.text).split('\n').map((l) => l.trim())) });
     }
   }
   const segments = checkAndBuild(raw, file, opts);
