@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
-import { hasHan } from '../core/normalise.js';
 import type { Speaker, Transcript, TranscriptEngine, WordTiming } from '../core/types.js';
-import { checkAndBuild, labelled, LANGUAGE_EXPECTED, languageFor, schemaError, sidecarLanguage, type RawSegment, type SidecarOptions } from './sidecar-common.js';
+import { checkAndBuild, isCjk, labelled, LANGUAGE_EXPECTED, languageFor, schemaError, sidecarLanguage, type RawSegment, type SidecarOptions } from './sidecar-common.js';
 
 /**
  * Amazon Transcribe's two JSON outputs, saved as `<name>.transcript.json` and told apart from callqa's own
@@ -192,9 +191,6 @@ function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSe
   close();
   return out;
 }
-
-const CJK = /[\u3000-\u303f\uff00-\uffef]/;
-const isCjk = (ch: string) => hasHan(ch) || CJK.test(ch);
 
 /** A turn's words as its text: English words are spaced; Chinese (Transcribe writes one word per item) is not. */
 function joinWords(words: readonly WordTiming[]): string {

@@ -154,7 +154,8 @@ export function decodeEntities(s: string): string {
 }
 
 const CJK_PUNCT = /[\u3000-\u303f\uff00-\uffef]/;
-const isCjk = (ch: string) => hasHan(ch) || CJK_PUNCT.test(ch);
+/** A Han character or CJK punctuation (full-width forms, 。、「」): no space is written next to it in Chinese. */
+export const isCjk = (ch: string) => hasHan(ch) || CJK_PUNCT.test(ch);
 
 /**
  * Pieces of one text (a cue's lines, a turn's words) joined as it is written: with a space, except where both
