@@ -130,6 +130,17 @@ for (const makeBackend of DB_BACKENDS) {
     it('NEAR/n within n tokens, either order; AND in one utterance; any of several', async () => {
       expect(await find('cancel NEAR/4 account')).toEqual(['c-cancel.wav#2']);
       expect(await find('account NEAR/4 cancel')).toEqual(['c-cancel.wav#2']);
+      // counted from the end of one side to the start of the other, in Chinese as in English (cancel NEAR/2
+      // account: "cancel my account"): 我要退款 has 要 and 退 side by side, 退款 and 服务 are 4 characters apart
+      // (款 你们的 服); a chain of bigrams ended a character early, so these needed one more than they said
+      expect(await find('cancel NEAR/2 account')).toEqual(['c-cancel.wav#2']);
+      expect(await find('cancel NEAR/1 account')).toEqual([]);
+      expect(await find('我要 NEAR/1 退款')).toEqual(['a-refund.wav#3.5']);
+      expect(await find('退款 NEAR/4 服务')).toEqual(['a-refund.wav#3.5']);
+      expect(await find('服務 NEAR/4 退款')).toEqual(['a-refund.wav#3.5']);
+      expect(await find('退款 NEAR/3 服务')).toEqual([]);
+      expect(await find('您 NEAR/3 退款')).toEqual(['a-refund.wav#7.5']); // 您 办理 退
+      expect(await find('您 NEAR/2 退款')).toEqual([]);
       expect(await find('manager AND refund')).toEqual(['c-cancel.wav#9.5']);
       expect(await find('refund OR 退款')).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5', 'c-cancel.wav#9.5']);
     });

@@ -131,10 +131,16 @@ function splitTop(s: string, sep: RegExp): string[] {
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
-/** One phrase as a tsquery: tokens joined by their distance in the index. */
-export function phraseTsquery(text: string): string {
+/**
+ * One phrase as a tsquery: tokens joined by their distance in the index. A chain of Chinese bigrams ends (for
+ * PostgreSQL's phrase distance) at its last bigram, one character before the phrase's last character; as a side
+ * of NEAR/n, `endAtLastChar` adds the last character (any token starting with it) so that the distance to the
+ * other side counts from the phrase's end, as it does for an English word.
+ */
+export function phraseTsquery(text: string, endAtLastChar = false): string {
   const parts: string[] = [];
   let nextGap = 1;
+  let lastChar: string | null = null;
   for (const run of segmentRuns(searchNormalise(text))) {
     let piece: string;
     let after: number;
@@ -151,6 +157,7 @@ export function phraseTsquery(text: string): string {
         const bigrams: string[] = [];
         for (let i = 0; i + 1 < chars.length; i++) bigrams.push(quoteLexeme(chars[i]! + chars[i + 1]!));
         piece = bigrams.length > 1 ? `(${bigrams.join(' <-> ')})` : bigrams[0]!;
+        lastChar = chars[chars.length - 1]!;
         // the index holds the run's last character after its bigrams: the next token is 2 positions on
         after = 2;
       }
@@ -158,7 +165,9 @@ export function phraseTsquery(text: string): string {
     if (parts.length) parts.push(nextGap === 1 ? '<->' : `<${nextGap}>`);
     parts.push(piece);
     nextGap = after;
+    if (after === 1) lastChar = null;
   }
+  if (endAtLastChar && lastChar !== null) parts.push('<->', `${quoteLexeme(lastChar)}:*`);
   return parts.length > 1 ? `(${parts.join(' ')})` : parts[0]!;
 }
 
@@ -173,13 +182,18 @@ export function compileQuery(node: QueryNode): string {
       return `(${node.items.map(compileQuery).join(' & ')})`;
     case 'near': {
       // tsquery has no "within n": any distance 1..n, either order (phrase sides are followed-by chains)
-      const a = compileQuery(node.left);
-      const b = compileQuery(node.right);
+      const a = nearSide(node.left);
+      const b = nearSide(node.right);
       const alts: string[] = [];
       for (let d = 1; d <= node.within; d++) alts.push(`(${a} <${d}> ${b})`, `(${b} <${d}> ${a})`);
       return `(${alts.join(' | ')})`;
     }
   }
+}
+
+/** A side of NEAR/n: a phrase ending at its last character (see phraseTsquery), or a NEAR/n of such phrases. */
+function nearSide(node: QueryNode): string {
+  return node.kind === 'phrase' ? phraseTsquery(node.text, true) : compileQuery(node);
 }
 
 /** The phrases of a query, for highlighting hits. */

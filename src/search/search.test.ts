@@ -34,6 +34,11 @@ describe('query language', () => {
     const q = compileQuery(parseQuery('refund NEAR/2 manager'));
     expect(q).toBe("(('refund' <1> 'manager') | ('manager' <1> 'refund') | ('refund' <2> 'manager') | ('manager' <2> 'refund'))");
   });
+  it('a Chinese side of NEAR/n ends at its last character (the bigram chain alone ends one before it)', () => {
+    expect(compileQuery(parseQuery('我要 NEAR/1 退款'))).toBe("((('我要' <-> '要':*) <1> ('退款' <-> '款':*)) | (('退款' <-> '款':*) <1> ('我要' <-> '要':*)))");
+    // a phrase outside NEAR is unchanged
+    expect(compileQuery(parseQuery('我要'))).toBe("'我要'");
+  });
   it('quotes keep OR inside a phrase', () => {
     expect(compileQuery(parseQuery('"this OR that"'))).toBe("('this' <-> 'or' <-> 'that')");
   });
