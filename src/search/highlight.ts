@@ -1,6 +1,8 @@
 /**
  * Where a hit's phrases are in the utterance as it was said, for the highlighted snippet. Matching ignores
- * case, width, Traditional/Simplified, punctuation and spaces, like the index does. Pure.
+ * case, width, Traditional/Simplified, punctuation and spaces, like the index does, and matches what the index
+ * matches: whole English words and numbers (a query "refund" marks "refund", not the start of "refunded"; "an"
+ * is not marked inside "manager") and Chinese characters one by one. Pure.
  */
 import { normaliseText } from '../core/normalise.js';
 
@@ -8,29 +10,50 @@ import type { Highlight } from './hits.js';
 
 export type { Highlight };
 
-export function highlight(text: string, phrases: readonly string[]): Highlight[] {
-  // significant characters of the raw text, normalised one by one, with their raw offsets
-  const chars: string[] = [];
-  const at: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const n = normaliseText(text[i]!).replace(/\s/g, '');
-    if (!n) continue;
-    for (const c of n) {
-      chars.push(c);
-      at.push(i);
+const HAN = /\p{Script=Han}/u;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** The text as the index sees it, unit by unit (an English word or number, or one Chinese character), with each unit's raw offsets. */
+function units(text: string): Array<{ u: string; start: number; end: number }> {
+  const out: Array<{ u: string; start: number; end: number }> = [];
+  let word: { u: string; start: number; end: number } | null = null;
+  let i = 0;
+  for (const ch of text) {
+    const end = i + ch.length;
+    for (const c of normaliseText(ch)) {
+      if (HAN.test(c)) {
+        word = null;
+        out.push({ u: c, start: i, end });
+      } else if (WORD_CHAR.test(c)) {
+        if (word) {
+          word.u += c;
+          word.end = end;
+        } else {
+          word = { u: c, start: i, end };
+          out.push(word);
+        }
+      } else word = null;
     }
+    // a character that normalises to nothing or to a separator ends the word
+    if (!WORD_CHAR.test(normaliseText(ch))) word = null;
+    i = end;
   }
-  const hay = chars.join('');
+  return out;
+}
+
+export function highlight(text: string, phrases: readonly string[]): Highlight[] {
+  const hay = units(text);
   const out: Highlight[] = [];
   for (const p of phrases) {
-    const needle = normaliseText(p).replace(/\s/g, '');
-    if (!needle) continue;
-    let from = 0;
-    for (;;) {
-      const k = hay.indexOf(needle, from);
-      if (k < 0) break;
-      out.push({ start: at[k]!, end: at[k + needle.length - 1]! + 1 });
-      from = k + needle.length;
+    const needle = units(p).map((x) => x.u);
+    if (needle.length === 0) continue;
+    for (let k = 0; k + needle.length <= hay.length; ) {
+      let j = 0;
+      while (j < needle.length && hay[k + j]!.u === needle[j]) j++;
+      if (j === needle.length) {
+        out.push({ start: hay[k]!.start, end: hay[k + needle.length - 1]!.end });
+        k += needle.length;
+      } else k++;
     }
   }
   out.sort((a, b) => a.start - b.start);

@@ -100,6 +100,17 @@ describe('highlight', () => {
     const t = 'Well... Cancel, my account now!';
     expect(highlight(t, ['cancel my account']).map((x) => t.slice(x.start, x.end))).toEqual(['Cancel, my account']);
   });
+  it('whole words, as the index matches them: not a word inside another, not a part of AT&T inside "the"', () => {
+    const marked = (t: string, phrases: string[]) => highlight(t, phrases).map((x) => t.slice(x.start, x.end));
+    // the hit is the second "refund"; "refunded" and "manager" hold the letters but not the word
+    expect(marked('It was refunded, then a refund.', ['refund'])).toEqual(['refund']);
+    expect(marked('Let me get a manager, an hour.', ['an'])).toEqual(['an']);
+    expect(marked('My carrier is AT&T and the refund never came.', ['AT&T'])).toEqual(['AT&T']);
+    expect(marked("I don't know, O'Brien said", ["don't", "o'brien"])).toEqual(["don't", "O'Brien"]);
+    expect(marked('订单123号，不是1234', ['123'])).toEqual(['123']);
+    // Chinese is matched character by character, inside longer words, with English beside it
+    expect(marked('App閃退了，退款', ['app 闪退', '退'])).toEqual(['App閃退', '退']);
+  });
   it('snippet keeps the highlight inside a long utterance', () => {
     const t = `${'a'.repeat(300)} refund ${'b'.repeat(300)}`;
     const s = snippet(t, highlight(t, ['refund']), 60);
