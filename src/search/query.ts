@@ -9,7 +9,8 @@
  *   "speak to" "a manager"     quotes group words; inside an AND/NEAR side they are one phrase
  *
  * Refused with a QueryError naming what is wrong (CLI exit 2, API 400): an unbalanced quote, an operator with no
- * phrase on a side or two in a row, NEAR without /n, parentheses (no grouping), a phrase with nothing searchable.
+ * phrase on a side or two in a row, NEAR without /n, parentheses beside an operator (no grouping; with no operator
+ * they are punctuation: "(555) 123-4567"), a phrase with nothing searchable. & inside a name (AT&T) is not AND.
  */
 import { isHan, quoteLexeme, searchNormalise, segmentRuns } from './tokenize.js';
 
@@ -30,7 +31,8 @@ export const MAX_NEAR = 20;
 
 /** Parse a query string. OR binds loosest, then AND, then NEAR/n. */
 export function parseQuery(q: string): QueryNode {
-  const src = q.trim();
+  // & between letters or digits is part of a name (AT&T, R&D), as the index reads it, not AND
+  const src = q.trim().replace(WORD_AMP, IN_WORD_AMP);
   if (!src) throw new QueryError('empty query');
   checkSyntax(src);
   const ors = splitTop(src, /\s+OR\s+|\s*\|\s*/);
@@ -44,6 +46,11 @@ export function parseQuery(q: string): QueryNode {
 
 const OPERATOR = /^(?:OR|AND|\||&|NEAR\/\d+)$/;
 
+/** An & with a Latin letter or digit on each side, no space: AT&T, R&D, P&G. */
+const WORD_AMP = /(?<=(?!\p{Script=Han})[\p{L}\p{N}])&(?=(?!\p{Script=Han})[\p{L}\p{N}])/gu;
+/** What such an & stands as while the query is parsed (a private-use character: a separator to segmentRuns, like & in the index). */
+const IN_WORD_AMP = '\uE026';
+
 /**
  * What the grammar cannot mean is refused, naming what is wrong, before it is parsed: otherwise a quote left open,
  * an operator doubled or with nothing on one side, NEAR without its distance, or a parenthesis would be read as
@@ -55,6 +62,7 @@ function checkSyntax(src: string): void {
   const words: string[] = [];
   let word = '';
   let open = -1;
+  let paren = false;
   const flush = () => {
     if (word) words.push(word);
     word = '';
@@ -71,11 +79,16 @@ function checkSyntax(src: string): void {
       flush();
       words.push(ch);
     } else if (ch === '(' || ch === ')') {
-      throw new QueryError('parentheses do not group in a query (OR binds loosest, then AND, then NEAR/n); put a phrase with ( ) in quotes');
+      paren = true;
+      word += ch;
     } else word += ch;
   }
   if (open >= 0) throw new QueryError(`unbalanced quote: the " at character ${open + 1} is never closed`);
   flush();
+  // with no operator a parenthesis cannot be meant to group: it is punctuation of the phrase, like "(555) 123-4567"
+  if (paren && (words.some((w) => OPERATOR.test(w)) || words.every((w) => /^[()]+$/.test(w)))) {
+    throw new QueryError('parentheses do not group in a query (OR binds loosest, then AND, then NEAR/n); put a phrase with ( ) in quotes');
+  }
   for (const w of words) {
     if (/^NEAR(?:\/.*)?$/.test(w) && !OPERATOR.test(w)) {
       throw new QueryError(`${w} needs its distance: NEAR/n with n 1-${MAX_NEAR} and a space on each side (refund NEAR/5 manager); put it in quotes to search for the word`);
@@ -98,7 +111,7 @@ function parseNear(s: string): QueryNode {
 }
 
 function phrase(s: string): QueryNode {
-  const text = s.replace(/"/g, ' ').trim();
+  const text = s.replace(/"/g, ' ').replaceAll(IN_WORD_AMP, '&').trim();
   if (!text) throw new QueryError('empty phrase in query');
   if (segmentRuns(searchNormalise(text)).length === 0) throw new QueryError(`"${text}" has no letters, digits or Chinese characters to search for`);
   return { kind: 'phrase', text };

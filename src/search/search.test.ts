@@ -76,10 +76,24 @@ describe('query language', () => {
     // parentheses do not group (OR binds loosest, then AND, then NEAR/n): refused, not read another way
     ['(refund OR 退款) AND manager', /parentheses do not group/],
     ['()', /parentheses do not group/],
-    ['refund ( )', /parentheses do not group/],
+    ['refund ( ) OR 退款', /parentheses do not group/],
   ])('%s is refused: %s', (q, message) => {
     expect(() => parseQuery(q)).toThrow(QueryError);
     expect(() => parseQuery(q)).toThrow(message);
+  });
+  it('& inside a name (AT&T, R&D) is part of it, as the index reads it, not AND; & between spaces or Chinese is AND', () => {
+    expect(parseQuery('AT&T')).toEqual({ kind: 'phrase', text: 'AT&T' });
+    expect(compileQuery(parseQuery('AT&T'))).toBe("('at' <-> 't')");
+    expect(compileQuery(parseQuery('R&D OR 退款'))).toBe("(('r' <-> 'd') | '退款')");
+    expect(compileQuery(parseQuery('AT&T NEAR/3 refund'))).toContain("('at' <-> 't') <1> 'refund'");
+    expect(compileQuery(parseQuery('refund & manager'))).toBe("('refund' & 'manager')");
+    expect(compileQuery(parseQuery('退款&投诉'))).toBe("('退款' & '投诉')");
+    expect(() => parseQuery('AT& OR b')).toThrow(/& OR: two operators/);
+  });
+  it('parentheses in a query with no operator are punctuation of the phrase (a phone number), not refused', () => {
+    expect(compileQuery(parseQuery('(555) 123-4567'))).toBe("('555' <-> '123' <-> '4567')");
+    expect(compileQuery(parseQuery('(退款)'))).toBe("'退款'");
+    expect(() => parseQuery('(555) 123-4567 OR refund')).toThrow(/parentheses do not group/);
   });
   it('operators, parentheses and NEAR inside quotes are words of the phrase; lower-case near is a word', () => {
     expect(parseQuery('"refund NEAR manager"')).toEqual({ kind: 'phrase', text: 'refund NEAR manager' });
