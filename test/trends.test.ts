@@ -49,6 +49,13 @@ for (const makeBackend of DB_BACKENDS) {
           const n = week.bannedPerCall[i % week.bannedPerCall.length]!;
           const events = Array.from({ length: n }, (_, k) =>
             completeEvent({ type: 'banned_phrase', speaker: 'agent', start: 10 + k, end: 11 + k, details: { entryId: 'zh.banned.bu-qing-chu' } }));
+          // one utterance with two escalation phrases is one event: 我要打12315投诉 (the regulator's entry, 投诉 in its matches)
+          if (w === 1 && i === 0) {
+            const m = (entryId: string, matched: string) => ({ matched, entryId, confidence: 1, fuzzy: false });
+            events.push(completeEvent({ type: 'customer_escalation', speaker: 'customer', start: 30, end: 33, details: {
+              entryId: 'zh.escalation.regulator', text: '我要打12315投诉你们', matches: [m('zh.escalation.regulator', '12315'), m('zh.escalation.tou-su', '投诉'), m('zh.escalation.tou-su', '投诉你们')],
+            } }));
+          }
           await store.repo.completeRun(run.id, {
             events,
             transcript: { engine: 'sidecar-json', language: 'auto', segments: texts.map((text, k) => ({ speaker: 'customer' as const, start: 20 + 5 * k, end: 24 + 5 * k, text, normText: normaliseText(text) })) },
@@ -76,6 +83,13 @@ for (const makeBackend of DB_BACKENDS) {
       expect(banned.points.map((p) => p.change)).toEqual([null, 0, -50, 200]);
       const entry = r.series.find((s) => s.key === 'lexicon:zh.banned.bu-qing-chu')!;
       expect(entry.counts).toEqual([5, 10, 0, 40]);
+    });
+    it('an event counts for every lexicon entry it matched, each once (投诉 said with 12315 is a 投诉)', async () => {
+      const r = await trends(store.db, { by: 'week', periods: 4 });
+      const counts = (key: string) => r.series.find((s) => s.key === key)?.counts;
+      expect(counts('event:customer_escalation')).toEqual([0, 1, 0, 0]);
+      expect(counts('lexicon:zh.escalation.regulator')).toEqual([0, 1, 0, 0]);
+      expect(counts('lexicon:zh.escalation.tou-su')).toEqual([0, 1, 0, 0]);
     });
     it('lexicon series carry the entry\'s first phrase as their label (from the lexicons folder); event series none', async () => {
       const r = await trends(store.db, { by: 'week', periods: 4 }, await defaultTrendsLexicon());

@@ -4,6 +4,14 @@ import type { Granularity, KeyCount, PeriodVolume } from '../trends/rollup.js';
 import { CALL_DATE, callConditions, rowsOf, TALK_SEC, type CallFilters } from './call-filter-sql.js';
 import type { StoreDb } from './db.js';
 
+/**
+ * The lexicon entries an event stands for, each once: its entry and every entry its `matches` list (one event per
+ * utterance holds all the phrases said in it: 我要打12315投诉 is one escalation whose entry is the regulator's, with
+ * 投诉 among its matches, and counts for both).
+ */
+const EVENT_ENTRIES = sql.raw(`select e.details ->> 'entryId' as entry_id
+  union select m ->> 'entryId' from jsonb_array_elements(case when jsonb_typeof(e.details -> 'matches') = 'array' then e.details -> 'matches' else '[]'::jsonb end) m`);
+
 /** Counts behind `callqa trends`: per period, calls and talk time, and occurrences per event type and lexicon entry. */
 export class TrendsRepo {
   constructor(private readonly db: StoreDb) {}
@@ -23,8 +31,9 @@ export class TrendsRepo {
     const rows = await this.db.execute(sql`with c as (${this.calls(f, by)})
       select c.period, 'event:' || e.type as key, count(*)::int as n from c join events e on e.run_id = c.run_id group by c.period, e.type
       union all
-      select c.period, 'lexicon:' || (e.details ->> 'entryId') as key, count(*)::int as n from c join events e on e.run_id = c.run_id
-        where e.details ->> 'entryId' is not null group by c.period, e.details ->> 'entryId'`);
+      select c.period, 'lexicon:' || k.entry_id as key, count(*)::int as n from c join events e on e.run_id = c.run_id
+        cross join lateral (${EVENT_ENTRIES}) k
+        where k.entry_id is not null group by c.period, k.entry_id`);
     return rowsOf<{ period: string; key: string; n: number }>(rows).map((r) => ({ period: r.period, key: r.key, count: Number(r.n) }));
   }
 
