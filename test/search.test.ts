@@ -142,6 +142,11 @@ for (const makeBackend of DB_BACKENDS) {
       expect(await find('您 NEAR/3 退款')).toEqual(['a-refund.wav#7.5']); // 您 办理 退
       expect(await find('您 NEAR/2 退款')).toEqual([]);
       expect(await find('manager AND refund')).toEqual(['c-cancel.wav#9.5']);
+      // NOT was read as a word of the phrase ("manager not refund": no hits, exit 1), not as without
+      expect(await find('manager NOT refund')).toEqual(['c-cancel.wav#6.5']);
+      expect(await find('退款 AND NOT 服務')).toEqual(['a-refund.wav#7.5']);
+      const notHit = (await searchTranscripts(store.db, 'manager NOT refund', {})).hits[0]!;
+      expect(notHit.highlights.map((h) => notHit.snippet.slice(h.start, h.end))).toEqual(['manager']);
       expect(await find('refund OR 退款')).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5', 'c-cancel.wav#9.5']);
     });
     it('call filters: agent, team, dates, event type, score range, program', async () => {

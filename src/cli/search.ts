@@ -64,8 +64,8 @@ export function register(program: Command): void {
       'after',
       `
 Query language (docs/search.md): a phrase needs no quotes (退款, cancel my account); quotes group words;
-OR or | for any of several; AND or & for both in one utterance; A NEAR/n B for both within n words or Chinese
-characters. Traditional and Simplified Chinese find each other; case, punctuation and ASR spacing are ignored.
+OR or | for any of several; AND or & for both in one utterance; A NOT B for A in an utterance without B;
+A NEAR/n B for both within n words or Chinese characters. Traditional and Simplified Chinese find each other; case, punctuation and ASR spacing are ignored.
 
 Exit codes: 0 hits found; 1 no hits; 2 bad query, option or database.`,
     )

@@ -6,6 +6,7 @@
  *   退款 OR 退钱 | refund       any of several phrases
  *   投诉 AND 经理               both in one utterance
  *   refund NEAR/5 manager      both within 5 tokens (words or Chinese characters), either order
+ *   退款 NOT 经理               the first in an utterance without the second (binds like AND)
  *   "speak to" "a manager"     quotes group words; inside an AND/NEAR side they are one phrase
  *
  * Refused with a QueryError naming what is wrong (CLI exit 2, API 400): an unbalanced quote, an operator with no
@@ -25,7 +26,8 @@ export type QueryNode =
   | { kind: 'phrase'; text: string }
   | { kind: 'or'; items: QueryNode[] }
   | { kind: 'and'; items: QueryNode[] }
-  | { kind: 'near'; left: QueryNode; right: QueryNode; within: number };
+  | { kind: 'near'; left: QueryNode; right: QueryNode; within: number }
+  | { kind: 'not'; item: QueryNode };
 
 export const MAX_NEAR = 20;
 
@@ -38,13 +40,20 @@ export function parseQuery(q: string): QueryNode {
   const ors = splitTop(src, /\s+OR\s+|\s*\|\s*/);
   const items = ors.map((part) => {
     const ands = splitTop(part, /\s+AND\s+|\s*&\s*/);
-    const andItems = ands.map(parseNear);
+    const andItems = ands.flatMap((a) => {
+      // A NOT B: A in an utterance that does not hold B (checkSyntax saw to a phrase on each side)
+      const [first, ...without] = splitTop(a, /\s+NOT\s+/);
+      // A AND NOT B: this side is "NOT B"
+      const negated = /^NOT\s+/.test(first!);
+      const head = parseNear(negated ? first!.replace(/^NOT\s+/, '') : first!);
+      return [negated ? ({ kind: 'not', item: head } as QueryNode) : head, ...without.map((w): QueryNode => ({ kind: 'not', item: parseNear(w) }))];
+    });
     return andItems.length === 1 ? andItems[0]! : ({ kind: 'and', items: andItems } as QueryNode);
   });
   return items.length === 1 ? items[0]! : { kind: 'or', items };
 }
 
-const OPERATOR = /^(?:OR|AND|\||&|NEAR\/\d+)$/;
+const OPERATOR = /^(?:OR|AND|NOT|\||&|NEAR\/\d+)$/;
 
 /** An & with a Latin letter or digit on each side, no space: AT&T, R&D, P&G. */
 const WORD_AMP = /(?<=(?!\p{Script=Han})[\p{L}\p{N}])&(?=(?!\p{Script=Han})[\p{L}\p{N}])/gu;
@@ -97,7 +106,8 @@ function checkSyntax(src: string): void {
   const op = (i: number) => OPERATOR.test(words[i] ?? '');
   if (op(0)) throw new QueryError(`${words[0]} needs a phrase on ${words.length === 1 ? 'each side' : 'its left'}`);
   for (let i = 1; i < words.length; i++) {
-    if (op(i) && op(i - 1)) throw new QueryError(`${words[i - 1]} ${words[i]}: two operators with no phrase between them`);
+    const andNot = (words[i - 1] === 'AND' || words[i - 1] === '&') && words[i] === 'NOT';
+    if (op(i) && op(i - 1) && !andNot) throw new QueryError(`${words[i - 1]} ${words[i]}: two operators with no phrase between them`);
   }
   if (op(words.length - 1)) throw new QueryError(`${words.at(-1)} needs a phrase on its right`);
 }
@@ -193,6 +203,8 @@ export function compileQuery(node: QueryNode): string {
       return `(${node.items.map(compileQuery).join(' | ')})`;
     case 'and':
       return `(${node.items.map(compileQuery).join(' & ')})`;
+    case 'not':
+      return `!${compileQuery(node.item)}`;
     case 'near': {
       // tsquery has no "within n": any distance 1..n, either order (phrase sides are followed-by chains)
       const a = nearSide(node.left);
@@ -219,6 +231,8 @@ export function queryPhrases(node: QueryNode): string[] {
       return node.items.flatMap(queryPhrases);
     case 'near':
       return [...queryPhrases(node.left), ...queryPhrases(node.right)];
+    case 'not':
+      return [];
   }
 }
 

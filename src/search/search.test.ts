@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { highlight, snippet } from './highlight.js';
-import { compileQuery, parseQuery, QueryError } from './query.js';
+import { compileQuery, parseQuery, QueryError, queryPhrases } from './query.js';
 import { indexTokens, tsvectorLiteral } from './tokenize.js';
 
 describe('index tokens', () => {
@@ -89,6 +89,18 @@ describe('query language', () => {
     expect(compileQuery(parseQuery('refund & manager'))).toBe("('refund' & 'manager')");
     expect(compileQuery(parseQuery('退款&投诉'))).toBe("('退款' & '投诉')");
     expect(() => parseQuery('AT& OR b')).toThrow(/& OR: two operators/);
+  });
+  it('A NOT B (or A AND NOT B): A in an utterance without B; NOT needs a phrase on each side', () => {
+    expect(compileQuery(parseQuery('refund NOT manager'))).toBe("('refund' & !'manager')");
+    expect(compileQuery(parseQuery('refund AND NOT manager'))).toBe("('refund' & !'manager')");
+    expect(compileQuery(parseQuery('退款 NOT 经理 NOT "a manager" OR complaint'))).toBe("(('退款' & !'经理' & !('a' <-> 'manager')) | 'complaint')");
+    expect(queryPhrases(parseQuery('refund NOT manager'))).toEqual(['refund']);
+    expect(() => parseQuery('NOT manager')).toThrow(/NOT needs a phrase on its left/);
+    expect(() => parseQuery('refund NOT')).toThrow(/NOT needs a phrase on its right/);
+    expect(() => parseQuery('refund OR NOT manager')).toThrow(/OR NOT: two operators/);
+    // quoted or lower-case, not is a word
+    expect(parseQuery('"do NOT call"')).toEqual({ kind: 'phrase', text: 'do NOT call' });
+    expect(parseQuery('do not call')).toEqual({ kind: 'phrase', text: 'do not call' });
   });
   it('parentheses in a query with no operator are punctuation of the phrase (a phone number), not refused', () => {
     expect(compileQuery(parseQuery('(555) 123-4567'))).toBe("('555' <-> '123' <-> '4567')");
