@@ -126,6 +126,12 @@ for (const makeBackend of DB_BACKENDS) {
     it('an English phrase in order, across case and punctuation; not the same words apart', async () => {
       expect(await find('cancel my account')).toEqual(['c-cancel.wav#2']);
       expect(await find('"cancel my account" OR "keep my account"')).toEqual(['c-cancel.wav#2', 'd-order.wav#3.5']);
+      // word*: any word starting so (the * was dropped as punctuation: "acc*" searched the word "acc", no hits)
+      expect(await find('acc*')).toEqual(['c-cancel.wav#2', 'd-order.wav#3.5']);
+      expect(await find('my acc*')).toEqual(['c-cancel.wav#2', 'd-order.wav#3.5']);
+      expect(await find('ridicul* OR manag* please')).toEqual(['c-cancel.wav#2', 'c-cancel.wav#9.5']);
+      const hit = (await searchTranscripts(store.db, 'ridicul*', {})).hits[0]!;
+      expect(hit.highlights.map((h) => hit.snippet.slice(h.start, h.end))).toEqual(['ridiculous']);
     });
     it('NEAR/n within n tokens, either order; AND in one utterance; any of several', async () => {
       expect(await find('cancel NEAR/4 account')).toEqual(['c-cancel.wav#2']);

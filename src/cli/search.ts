@@ -64,6 +64,7 @@ export function register(program: Command): void {
       'after',
       `
 Query language (docs/search.md): a phrase needs no quotes (退款, cancel my account); quotes group words;
+refund* for any word starting so (refunds, refunded);
 OR or | for any of several; AND or & for both in one utterance; A NOT B for A in an utterance without B;
 A NEAR/n B for both within n words or Chinese characters. Traditional and Simplified Chinese find each other; case, punctuation and ASR spacing are ignored.
 

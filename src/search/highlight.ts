@@ -2,7 +2,7 @@
  * Where a hit's phrases are in the utterance as it was said, for the highlighted snippet. Matching ignores
  * case, width, Traditional/Simplified, punctuation and spaces, like the index does, and matches what the index
  * matches: whole English words and numbers (a query "refund" marks "refund", not the start of "refunded"; "an"
- * is not marked inside "manager") and Chinese characters one by one. Pure.
+ * is not marked inside "manager"; "refund*" marks "refunded" whole) and Chinese characters one by one. Pure.
  */
 import { normaliseText } from '../core/normalise.js';
 
@@ -45,11 +45,13 @@ export function highlight(text: string, phrases: readonly string[]): Highlight[]
   const hay = units(text);
   const out: Highlight[] = [];
   for (const p of phrases) {
-    const needle = units(p).map((x) => x.u);
+    // the phrase as the query reads it: words (refund*: any word starting so) and Chinese characters one by one
+    const needle = units(p).map((x) => ({ u: x.u, prefix: !HAN.test(x.u) && p[x.end] === '*' }));
     if (needle.length === 0) continue;
+    const same = (h: string, n: { u: string; prefix: boolean }) => (n.prefix ? h.startsWith(n.u) : h === n.u);
     for (let k = 0; k + needle.length <= hay.length; ) {
       let j = 0;
-      while (j < needle.length && hay[k + j]!.u === needle[j]) j++;
+      while (j < needle.length && same(hay[k + j]!.u, needle[j]!)) j++;
       if (j === needle.length) {
         out.push({ start: hay[k]!.start, end: hay[k + needle.length - 1]!.end });
         k += needle.length;

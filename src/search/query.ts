@@ -13,7 +13,7 @@
  * phrase on a side or two in a row, NEAR without /n, parentheses beside an operator (no grouping; with no operator
  * they are punctuation: "(555) 123-4567"), a phrase with nothing searchable. & inside a name (AT&T) is not AND.
  */
-import { isHan, quoteLexeme, searchNormalise, segmentRuns } from './tokenize.js';
+import { isHan, phraseRuns, quoteLexeme, searchNormalise, segmentRuns } from './tokenize.js';
 
 export class QueryError extends Error {
   constructor(message: string) {
@@ -164,11 +164,11 @@ export function phraseTsquery(text: string, endAtLastChar = false): string {
   const parts: string[] = [];
   let nextGap = 1;
   let lastChar: string | null = null;
-  for (const run of segmentRuns(searchNormalise(text))) {
+  for (const run of phraseRuns(text)) {
     let piece: string;
     let after: number;
     if (run.kind === 'word') {
-      piece = quoteLexeme(run.text);
+      piece = run.prefix ? `${quoteLexeme(run.text)}:*` : quoteLexeme(run.text);
       after = 1;
     } else {
       const chars = [...run.text];

@@ -90,6 +90,13 @@ describe('query language', () => {
     expect(compileQuery(parseQuery('退款&投诉'))).toBe("('退款' & '投诉')");
     expect(() => parseQuery('AT& OR b')).toThrow(/& OR: two operators/);
   });
+  it('word* is any word starting so (refund* finds refunds, refunded); * elsewhere is punctuation', () => {
+    expect(compileQuery(parseQuery('refund*'))).toBe("'refund':*");
+    expect(compileQuery(parseQuery('my acc* please'))).toBe("('my' <-> 'acc':* <-> 'please')");
+    expect(compileQuery(parseQuery('refund* OR 退款*'))).toBe("('refund':* | '退款')");
+    expect(compileQuery(parseQuery('app*闪退'))).toBe("('app':* <-> '闪退')");
+    expect(() => parseQuery('*')).toThrow(/no letters/);
+  });
   it('A NOT B (or A AND NOT B): A in an utterance without B; NOT needs a phrase on each side', () => {
     expect(compileQuery(parseQuery('refund NOT manager'))).toBe("('refund' & !'manager')");
     expect(compileQuery(parseQuery('refund AND NOT manager'))).toBe("('refund' & !'manager')");
@@ -136,6 +143,11 @@ describe('highlight', () => {
     expect(marked('订单123号，不是1234', ['123'])).toEqual(['123']);
     // Chinese is matched character by character, inside longer words, with English beside it
     expect(marked('App閃退了，退款', ['app 闪退', '退'])).toEqual(['App閃退', '退']);
+  });
+  it('a word written with * marks every word starting so, whole', () => {
+    const t = 'Refunds are late; it was refunded, no refund yet, reform.';
+    expect(highlight(t, ['refund*']).map((x) => t.slice(x.start, x.end))).toEqual(['Refunds', 'refunded', 'refund']);
+    expect(highlight(t, ['no refund*']).map((x) => t.slice(x.start, x.end))).toEqual(['no refund']);
   });
   it('snippet keeps the highlight inside a long utterance', () => {
     const t = `${'a'.repeat(300)} refund ${'b'.repeat(300)}`;

@@ -30,6 +30,25 @@ export function segmentRuns(norm: string): Array<{ kind: 'han' | 'word'; text: s
   return out;
 }
 
+/** A `*` right after a Latin letter or digit: the word before it is a prefix (refund* finds refunds, refunded). */
+const PREFIX_STAR = /(?<=(?!\p{Script=Han})[\p{L}\p{N}])\*/u;
+
+/**
+ * The runs of a query phrase, as segmentRuns, with `prefix` on a word written with a `*` after it (refund*):
+ * any word starting so. A `*` anywhere else is punctuation, as in the index.
+ */
+export function phraseRuns(text: string): Array<{ kind: 'han' | 'word'; text: string; prefix: boolean }> {
+  const chunks = text.split(PREFIX_STAR);
+  const out: Array<{ kind: 'han' | 'word'; text: string; prefix: boolean }> = [];
+  for (const [i, chunk] of chunks.entries()) {
+    const runs = segmentRuns(searchNormalise(chunk)).map((r) => ({ ...r, prefix: false }));
+    const last = runs[runs.length - 1];
+    if (i < chunks.length - 1 && last?.kind === 'word') last.prefix = true;
+    out.push(...runs);
+  }
+  return out;
+}
+
 /** Index tokens of one utterance. A Chinese run of n characters gives n-1 bigrams and its last character. */
 export function indexTokens(text: string): Token[] {
   const tokens: Token[] = [];

@@ -20,7 +20,7 @@ const CallFilterQuery = {
 };
 
 const SearchQuery = z.object({
-  q: z.string().min(1).max(1000).openapi({ description: 'phrase; OR / | any of; AND / & both in one utterance; A NOT B: A in an utterance without B; A NEAR/n B (docs/search.md)' }),
+  q: z.string().min(1).max(1000).openapi({ description: 'phrase (refund*: any word starting so); OR / | any of; AND / & both in one utterance; A NOT B: A in an utterance without B; A NEAR/n B (docs/search.md)' }),
   speaker: z.enum(['agent', 'customer']).optional(),
   ...CallFilterQuery,
   event: z.string().min(1).max(100).optional().openapi({ description: 'only calls with an event of this type' }),
