@@ -242,6 +242,16 @@ describe('callqa search (the CLI, on calls analysed by callqa analyze)', () => {
       expect(out.hits[0]!.file).toMatch(/zh-billing-good\.ogg$/);
       expect(out.hits[0]!.snippet).toContain('账单');
       expect(cli('search', '--data', join(dir, 'data'), 'nothing like this').status).toBe(1);
+      // paging: --offset gives the next page (there was none: past 1000 hits "raise --limit" could not help)
+      const all = (JSON.parse(cli('search', '--json', '--data', join(dir, 'data'), '您').stdout) as { hits: unknown[] }).hits;
+      expect(all.length).toBeGreaterThan(2);
+      const first = cli('search', '--limit', '1', '--data', join(dir, 'data'), '您');
+      expect(first.stdout).toMatch(/1 hit\(s\) \(more: --offset 1 for the next page\)/);
+      const second = JSON.parse(cli('search', '--json', '--limit', '1', '--offset', '1', '--data', join(dir, 'data'), '您').stdout) as { hits: unknown[] };
+      expect(second.hits).toEqual([all[1]]);
+      const big = cli('search', '--limit', '5000', '--data', join(dir, 'data'), '您');
+      expect(big.status).toBe(2);
+      expect(big.stderr).toMatch(/--limit is at most 1000; page through more with --offset/);
       const w = cli('watchlist', 'add', '--data', join(dir, 'data'), '--speaker', 'customer', 'bill-questions', '账单 OR bill');
       expect(w.status, w.stderr).toBe(0);
       expect(w.stdout).toMatch(/saved "bill-questions"; 1 hit/);

@@ -33,6 +33,7 @@ interface SearchCliOptions extends ProgramFilterOptions {
   minScore?: number;
   maxScore?: number;
   limit: string;
+  offset: string;
   json?: boolean;
   csv?: string;
   data?: string;
@@ -56,7 +57,8 @@ export function register(program: Command): void {
     .option('--event <type>', 'only calls with an event of this type (e.g. customer_escalation, banned_phrase)', eventType)
     .option('--min-score <n>', 'only calls whose draft total is at least n', num)
     .option('--max-score <n>', 'only calls whose draft total is at most n', num)
-    .option('--limit <n>', 'at most this many hits', '50')
+    .option('--limit <n>', 'at most this many hits (1-1000)', '50')
+    .option('--offset <n>', 'skip this many hits first: the next page', '0')
     .option('--json', 'machine-readable: { query, hits: [{ callId, file, start, end, speaker, snippet, highlights, link ... }] }')
     .option('--csv <file>', 'also write the hits as CSV ("-" for stdout)')
     .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
@@ -75,11 +77,18 @@ Exit codes: 0 hits found; 1 no hits; 2 bad query, option or database.`,
     });
 }
 
+/** The most hits one search answers (services/search.ts). */
+const MAX_PAGE = 1000;
+
 export async function runSearch(query: string, opts: SearchCliOptions): Promise<number> {
   const { searchTranscripts, hitsToCsv, QueryError } = await import('../services/search.js');
   const { openData } = await import('./data.js');
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
+  // the search answers at most 1000 hits a page: a larger --limit was cut to 1000 while the output said "raise --limit"
+  if (limit > MAX_PAGE) throw new ConfigError(`--limit is at most ${MAX_PAGE}; page through more with --offset`);
+  const offset = Number(opts.offset ?? 0);
+  if (!Number.isInteger(offset) || offset < 0) throw new ConfigError('--offset must be a whole number, 0 or more');
   if (opts.from && opts.to && opts.from > opts.to) throw new InvalidArgumentError(`--from ${opts.from} is after --to ${opts.to}`);
   const program = programFilterOf(opts);
   const store = await openData({ dataDir: opts.data, existing: true });
@@ -95,7 +104,7 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
           speaker: opts.speaker, agentId: opts.agent, team: opts.team, pipelineId: program?.id, from: opts.from, to: opts.to,
           eventType: opts.event, minScore: opts.minScore, maxScore: opts.maxScore,
         },
-        { limit },
+        { limit, offset },
       );
     } catch (err) {
       if (err instanceof QueryError) throw new ConfigError(`bad query: ${err.message}`);
@@ -107,7 +116,7 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
       else writeOutputFile('--csv', opts.csv, 'the hits', csv);
     }
     if (opts.json) process.stdout.write(`${JSON.stringify({ query: result.query, hits: result.hits, more: result.more }, null, 2)}\n`);
-    else if (opts.csv !== '-') process.stdout.write(formatHits(result.hits, result.more, process.stdout.isTTY === true));
+    else if (opts.csv !== '-') process.stdout.write(formatHits(result.hits, result.more ? offset + result.hits.length : null, process.stdout.isTTY === true));
     return result.hits.length > 0 ? 0 : 1;
   } finally {
     await store.close();
@@ -119,7 +128,7 @@ function mmss(sec: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function formatHits(hits: ReadonlyArray<{ file: string; start: number; speaker: string; snippet: string; highlights: { start: number; end: number }[]; agentId: string | null; callDate: string | null }>, more: boolean, color: boolean): string {
+export function formatHits(hits: ReadonlyArray<{ file: string; start: number; speaker: string; snippet: string; highlights: { start: number; end: number }[]; agentId: string | null; callDate: string | null }>, nextOffset: number | null, color: boolean): string {
   if (hits.length === 0) return 'no hits\n';
   const lines = hits.map((h) => {
     let text = '';
@@ -132,5 +141,5 @@ export function formatHits(hits: ReadonlyArray<{ file: string; start: number; sp
     const who = h.speaker === 'agent' ? 'agent' : h.speaker === 'customer' ? 'cust ' : h.speaker;
     return `${h.file} @ ${mmss(h.start)}  ${who}  ${h.callDate ?? ''}${h.agentId ? ` ${h.agentId}` : ''}\n    ${text}`;
   });
-  return `${lines.join('\n')}\n${hits.length} hit(s)${more ? ' (more: raise --limit)' : ''}\n`;
+  return `${lines.join('\n')}\n${hits.length} hit(s)${nextOffset !== null ? ` (more: --offset ${nextOffset} for the next page)` : ''}\n`;
 }
