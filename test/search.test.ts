@@ -214,6 +214,27 @@ for (const makeBackend of DB_BACKENDS) {
       expect(listed.find((r) => r.name === 'saved-before-the-check')?.problem).toMatch(/OR needs a phrase on its right/);
       expect(listed.find((r) => r.name === 'refund-any')?.problem).toBeNull();
     });
+    it('pages of a phrase many calls share (the same rank) follow one order: newest call first, none twice, none left out', async () => {
+      // 120 calls saying the same words, one a day: every hit ranks the same, so "then newest call" decides
+      for (let i = 0; i < 120; i++) {
+        const day = new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10);
+        const rec = await store.repo.upsertRecording({ contentHash: randomBytes(32).toString('hex'), path: `/calls/p${i}.wav`, fileName: `p${i}.wav`, sizeBytes: 1, metadata: { startedAt: `${day}T10:00:00Z` } });
+        const { run } = await store.repo.getOrCreateRun(rec.id, 'support', '1');
+        await store.repo.markRunStarted(run.id, 'probe');
+        const text = 'the parcel tracking probe';
+        await store.repo.completeRun(run.id, { events: [], metrics: {}, notes: [], transcript: { engine: 'sidecar-json', language: 'en', segments: [{ speaker: 'customer', start: 1, end: 2, text, normText: normaliseText(text) }] } });
+      }
+      const newestFirst = Array.from({ length: 120 }, (_, i) => `p${119 - i}.wav`);
+      const paged: string[] = [];
+      for (let offset = 0; offset < 120; offset += 10) {
+        const r = await searchTranscripts(store.db, 'parcel tracking', {}, { limit: 10, offset });
+        paged.push(...r.hits.map((h) => h.file));
+        expect(r.more).toBe(offset + 10 < 120);
+      }
+      expect(paged).toEqual(newestFirst);
+      // the same order with a call filter (the path that joins every match to its call)
+      expect((await searchTranscripts(store.db, 'parcel tracking', { from: '2025-01-01' }, { limit: 1000 })).hits.map((h) => h.file)).toEqual(newestFirst);
+    }, 120_000);
     it('a bad query is a QueryError naming the problem', async () => {
       await expect(searchTranscripts(store.db, '  ')).rejects.toThrow(QueryError);
     });

@@ -89,11 +89,17 @@ export class SearchRepo {
     if (!callFilters) {
       const k = needed * 2 + 50;
       rows = await this.db.execute(select(sql`${matching} order by rank desc, x.run_id, x.idx limit ${k}`));
-      const got = rowsOf<unknown>(rows).length;
-      if (got < limit) {
-        const all = rowsOf<{ n: number }>(await this.db.execute(sql`select count(*)::int as n from (${matching} limit ${k + 1}) t`))[0]!.n;
-        if (all > k) rows = await this.db.execute(select(matching));
-      }
+      const got = rowsOf<{ rank: unknown }>(rows);
+      // Is the page what the whole match set would give? Only if nothing left out of the best k could come into it:
+      // every match past them ranks at most the (k+1)-th, so the page must end above that rank. Otherwise (filters
+      // threw too many away, or the page ends among matches of the same rank, which are ordered newest call first
+      // and not by the index table's order) run the whole match set: pages of a phrase many calls share repeated
+      // some hits and skipped others.
+      const past = rowsOf<{ n: number; r: number | null }>(
+        await this.db.execute(sql`select count(*)::int as n, min(t.rank) as r from (${matching} order by rank desc limit ${k + 1}) t`),
+      )[0]!;
+      const lastShown = got.length ? Number(got[Math.min(got.length, limit) - 1]!.rank) : null;
+      if (past.n > k && (got.length < limit || lastShown === null || lastShown <= Number(past.r))) rows = await this.db.execute(select(matching));
     } else {
       rows = await this.db.execute(select(matching));
     }
