@@ -17,10 +17,23 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 function units(text: string): Array<{ u: string; start: number; end: number }> {
   const out: Array<{ u: string; start: number; end: number }> = [];
   let word: { u: string; start: number; end: number } | null = null;
+  // Traditional -> Simplified converts some characters by the word they are in (瞭解 -> 了解, while 瞭 alone stays):
+  // a run of Chinese characters is converted whole, as the index converts it, when that keeps one character for one
+  const whole = new Map<number, string>();
+  for (const m of text.matchAll(/\p{Script=Han}{2,}/gu)) {
+    const raw = [...m[0]];
+    const conv = [...normaliseText(m[0])];
+    if (conv.length !== raw.length) continue;
+    let at = m.index;
+    for (const [k, c] of raw.entries()) {
+      whole.set(at, conv[k]!);
+      at += c.length;
+    }
+  }
   let i = 0;
   for (const ch of text) {
     const end = i + ch.length;
-    for (const c of normaliseText(ch)) {
+    for (const c of whole.get(i) ?? normaliseText(ch)) {
       if (HAN.test(c)) {
         word = null;
         out.push({ u: c, start: i, end });
@@ -35,7 +48,7 @@ function units(text: string): Array<{ u: string; start: number; end: number }> {
       } else word = null;
     }
     // a character that normalises to nothing or to a separator ends the word
-    if (!WORD_CHAR.test(normaliseText(ch))) word = null;
+    if (!WORD_CHAR.test(whole.get(i) ?? normaliseText(ch))) word = null;
     i = end;
   }
   return out;

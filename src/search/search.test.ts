@@ -144,6 +144,10 @@ describe('highlight', () => {
     // Chinese is matched character by character, inside longer words, with English beside it
     expect(marked('App閃退了，退款', ['app 闪退', '退'])).toEqual(['App閃退', '退']);
   });
+  it('Traditional converted by the word, as the index converts it: 瞭解 is marked for 了解', () => {
+    const t = '我不太瞭解，衣服很乾淨';
+    expect(highlight(t, ['了解', '干净']).map((x) => t.slice(x.start, x.end))).toEqual(['瞭解', '乾淨']);
+  });
   it('a word written with * marks every word starting so, whole', () => {
     const t = 'Refunds are late; it was refunded, no refund yet, reform.';
     expect(highlight(t, ['refund*']).map((x) => t.slice(x.start, x.end))).toEqual(['Refunds', 'refunded', 'refund']);
