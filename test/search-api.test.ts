@@ -63,6 +63,13 @@ for (const makeBackend of BACKENDS) {
       expect(open.status).toBe(400);
       expect(open.body.error.message).toBe('q: unbalanced quote: the " at character 1 is never closed');
     });
+    it('a date with the shape but not on the calendar is a 400 naming the parameter, in search, trends and figures (it was a 500)', async () => {
+      for (const path of ['/api/search?q=bill&from=2026-13-01', '/api/search?q=bill&to=2026-02-30', '/api/trends?from=2026-02-30', '/api/trends?to=2026-11-31', '/api/figures?from=2026-00-10']) {
+        const r = await as.admin1.req('GET', path);
+        expect(r.status, path).toBe(400);
+        expect(r.body.error.message, path).toMatch(/(from|to): not a day of the calendar/);
+      }
+    });
     it('personal data is masked in hits; unmasking needs the pii permission and is audited', async () => {
       const masked = await as.admin1.req('GET', `/api/search?q=${encodeURIComponent('一三八')}`);
       expect(masked.status).toBe(200);
