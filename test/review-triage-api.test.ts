@@ -195,6 +195,12 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
       const bad = await as('insp1', 'GET', '/api/review/queue?since=yesterday');
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toMatch(/since/);
+      // the shape of a date but no day of the calendar: 2026-13-30 was a 500, 2026-02-30 rolled over to March
+      for (const q of ['since=2026-13-30', 'until=2026-02-30', 'since=2026-02-30T10:00:00Z']) {
+        const r = await as('insp1', 'GET', `/api/review/queue?${q}`);
+        expect(r.status, q).toBe(400);
+        expect(r.body.error.message, q).toMatch(/(since|until): not a day of the calendar/);
+      }
     });
 
     // ------------------------------------------------------------------------------------------ plan
@@ -369,6 +375,12 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
       expect(item(await as('sup-green', 'GET', '/api/rules/accuracy'), 'banned-phrase')).toMatchObject({ decisions: 2, tp: 1, fp: 1 });
       // a period: only this week's completions
       expect(item(await as('admin', 'GET', '/api/rules/accuracy?since=2026-11-30'), 'banned-phrase')).toMatchObject({ decisions: 5 });
+      // a day not on the calendar is refused, naming the parameter (2026-13-30 was a 500)
+      for (const q of ['since=2026-13-30', 'until=2026-02-30']) {
+        const r = await as('admin', 'GET', `/api/rules/accuracy?${q}`);
+        expect(r.status, q).toBe(400);
+        expect(r.body.error.message, q).toMatch(/(since|until): not a day of the calendar/);
+      }
     });
 
     it('exportExample: an override becomes an example the current rule fails; agents may not export', async () => {

@@ -2,13 +2,14 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TRIAGE_REASONS } from '../../review/triage.js';
 import { currentUser, requireRole, type AppEnv } from '../auth.js';
 import { checkProgramParam } from '../../services/programs.js';
-import { body, CallSummarySchema, errors, json } from '../schemas.js';
+import { body, CallSummarySchema, errors, json, onCalendar } from '../schemas.js';
 
 /** The review queue (triage + random sample), this week's sampling plan, and assigning calls to inspectors. */
 
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'a date, YYYY-MM-DD (or an ISO time)')
+  .refine(onCalendar, 'not a day of the calendar (YYYY-MM-DD)')
   .transform((s) => new Date(/T/.test(s) ? s : `${s}T00:00:00Z`));
 
 const ReasonSchema = z
