@@ -548,6 +548,13 @@ const EN_NUMBERISH = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|ele
 const EN_ADDRESS_BARE =
   /(?<![\d:.$/#-]\s?|\d,)\b\d{1,5}\s+(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Terrace|Place|Pl|Crescent|Close|Parkway|Pkwy|Highway|Hwy)\b(?:,?\s+(?:[Aa]pt|[Aa]partment|[Ss]uite|[Uu]nit|[Ff]lat)\.?\s*#?[A-Za-z0-9]{1,5}\b)?/g;
 
+// a street-shaped phrase that counts places rather than gives one (we have 3 Main Street stores, the 2 Main Street
+// branches): a plural noun right after it, or a determiner right before its number. (A verb ending in s after an
+// address, 12 Oak Lane needs a meter, is not a plural noun: the common ones are named.)
+const COUNTED_BEFORE = /\b(?:the|these|those|all|both|our|their|several|many)\s+$/i;
+const COUNTED_AFTER =
+  /^\s+(?!(?:is|was|has|does|goes|gets|needs|looks|seems|says|means|sounds|belongs|works|takes|makes|comes|keeps|stays|floods|thanks|always|perhaps|plus|unless|towards|across|besides|whereas|its|his|hers|ours|yours|theirs|this|thus|yes)\b)[a-z]{2,}[^su\W]s\b/;
+
 function addressSpans(text: string): Array<{ start: number; end: number }> {
   const out: Array<{ start: number; end: number }> = [];
   for (const m of text.matchAll(ZH_ADDRESS_CUE)) {
@@ -579,7 +586,9 @@ function addressSpans(text: string): Array<{ start: number; end: number }> {
     if (clause.length >= 6 && EN_STREET.test(clause) && EN_NUMBERISH.test(clause)) out.push({ start: from, end: from + clause.length });
   }
   for (const m of text.matchAll(EN_ADDRESS_BARE)) {
-    if (!out.some((o) => o.start <= m.index! && m.index! < o.end)) out.push({ start: m.index!, end: m.index! + m[0].length });
+    const end = m.index! + m[0].length;
+    if (COUNTED_BEFORE.test(text.slice(Math.max(0, m.index! - 12), m.index!)) || COUNTED_AFTER.test(text.slice(end, end + 24))) continue;
+    if (!out.some((o) => o.start <= m.index! && m.index! < o.end)) out.push({ start: m.index!, end });
   }
   return out;
 }
