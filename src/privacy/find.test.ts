@@ -721,4 +721,12 @@ describe('review of the second blind set changes: over-masks and variants', () =
     ['it was 12 Oak Lane, thanks', 'it was [ADDRESS], thanks'],
     ['yeah 12 Oak Lane needs a new meter', 'yeah [ADDRESS] needs a new meter'],
   ])('%s', masksAs);
+
+  // a name written in characters as an e-mail's local part starts after the verb that says where to send it
+  it.each([
+    ['发给张伟 at 163点com', '发给[邮箱]'],
+    ['寄到王小明 at qq点com', '寄到[邮箱]'],
+    ['我的邮箱张伟 at 163点com', '我的邮箱[邮箱]'],
+    ['邮箱张伟 at 163点com', '邮箱[邮箱]'],
+  ])('%s', masksAs);
 });
