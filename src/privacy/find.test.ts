@@ -729,4 +729,17 @@ describe('review of the second blind set changes: over-masks and variants', () =
     ['我的邮箱张伟 at 163点com', '我的邮箱[邮箱]'],
     ['邮箱张伟 at 163点com', '邮箱[邮箱]'],
   ])('%s', masksAs);
+
+  // a month and day said between a number and a clock time are the date's (my number is 555 1234 11 30 14:30 was
+  // masked through 11 30)
+  it.each([
+    ['my number is 555 1234 11 30 14:30', 'my number is [PHONE] 11 30 14:30'],
+    ['my phone is 555-1234 11/30 14:30', 'my phone is [PHONE] 11/30 14:30'],
+    ['电话 5551234 11 30 14:30', '电话 [电话] 11 30 14:30'],
+    ['call 555 1234 30 11 9:15', 'call [PHONE] 30 11 9:15'],
+  ])('%s', masksAs);
+  it('a mobile whose last groups look like a month and a day is the mobile', () => masksAs('手机 138 1234 12 11 14:30', '手机 [手机号] 14:30'));
+  it.each(['订单号 5551234 11 30 14:30'])('look-alike: %s', (text) => {
+    expect(maskText(text, findPii(text))).toBe(text);
+  });
 });

@@ -205,6 +205,14 @@ function leadingDate(text: string, run: DigitRun): boolean {
   return false;
 }
 
+/** Groups k and k + 1 of a run read as a month and a day, either way round (11 30, 30 11, 1/5). */
+function monthDay(run: DigitRun, k: number): boolean {
+  const at = run.groups.slice(0, k).reduce((a, b) => a + b, 0);
+  const a = Number(run.digits.slice(at, at + run.groups[k]!));
+  const b = Number(run.digits.slice(at + run.groups[k]!, at + run.groups[k]! + run.groups[k + 1]!));
+  return a >= 1 && b >= 1 && ((a <= 12 && b <= 31) || (b <= 12 && a <= 31));
+}
+
 /**
  * The run without its first `head` and last `tail` digits: the minutes of a time said just before a number (3:15
  * 13912345678, 三点十五幺三九…), or the hour or count of what is said right after it (…五六七八两点, …五六七八十点,
@@ -331,7 +339,15 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
   if (n >= 2 && spacedGroups && run.groups[n - 1]! <= 2 && !run.groups.every((g) => g === 1) && /^\s+$/.test(gapBefore(n - 1))
     && Number(run.digits.slice(-run.groups[n - 1]!)) <= 23 && /^\s*[:：]\s*[0-5]\d(?!\d)/.test(text.slice(run.end, run.end + 8))
     && run.digits.length - run.groups[n - 1]! >= 7) {
-    classifyRun(text, subRun(run, 0, n - 1), han, opts, out, ctxAt, inherited);
+    // a month and a day said between the number and the time are the date's (my number is 555 1234 11 30 14:30,
+    // 555-1234 11/30 14:30, 电话 5551234 30 11 9:15): the number ends before them
+    const k = n - 3;
+    const dayMonth = k >= 1 && run.groups[k]! <= 2 && run.groups[k + 1]! <= 2 && /^\s+$/.test(gapBefore(k))
+      && /^\s*[-/.]?\s*$/.test(gapBefore(k + 1)) && /^\s+$/.test(gapBefore(k + 2)) && monthDay(run, k)
+      && run.groups.slice(0, k).reduce((a, b) => a + b, 0) >= 7
+      // (not when the digits with them say what the number is: 手机 138 1234 12 11 14:30 is a mobile)
+      && shapeStrength(subRun(run, 0, n - 1).digits) <= shapeStrength(subRun(run, 0, k).digits);
+    classifyRun(text, subRun(run, 0, dayMonth ? k : n - 1), han, opts, out, ctxAt, inherited);
     return;
   }
   // what the words before the whole run say it is (订单号 …、…, an amount) holds for all its parts; a unit after it
