@@ -742,4 +742,18 @@ describe('review of the second blind set changes: over-masks and variants', () =
   it.each(['订单号 5551234 11 30 14:30'])('look-alike: %s', (text) => {
     expect(maskText(text, findPii(text))).toBe(text);
   });
+
+  // other words for "the number is" / "call"
+  it.each([
+    ["my number's 555 1234", "my number's [PHONE]"],
+    ['you can reach us at 555 1234', 'you can reach us at [PHONE]'],
+    ['message me on 555 1234', 'message me on [PHONE]'],
+    ['whatsapp me 555 1234', 'whatsapp me [PHONE]'],
+    ["my number is 555 1234 and my wife's number's 555 9876", "my number is [PHONE] and my wife's number's [PHONE]"],
+    ['电话 5551234，还有我老婆的 5559876', '电话 [电话]，还有我老婆的 [电话]'],
+  ])('%s', masksAs);
+  it('a second item said with no 的 is not a later owner\'s number', () => masksAs('电话 5551234，订单是 5559876', '电话 [电话]，订单是 5559876'));
+  it.each(['message 2026 11 30', 'the message ID 5551234 was lost', 'whatsapp on 20261130'])('look-alike: %s', (text) => {
+    expect(maskText(text, findPii(text))).toBe(text);
+  });
 });

@@ -36,11 +36,11 @@ const AMOUNT_BEFORE = /(¥|￥|\$|€|£|rmb|usd|cny|共计|合计|总共|一共
 // Units just after a number: an amount, a time, a date, a quantity.
 const UNIT_AFTER =
   /^\s*(元|块|角|毛|分钟|分|秒|个|月|年|日|号(?!码)|点|次|天|周|小时|倍|%|％|percent|dollars?|bucks|cents?|yuan|rmb|usd|am\b|pm\b|a\.m|p\.m|o'clock|minutes?|hours?|days?|weeks?|months?|years?|items?|pieces?|units?|gb|mb|kg|km|g\b|兆|公斤|公里|米|件|台|张|条|笔)/i;
-const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|numbers? (?:is|are)|reach me|call me|call back|contact)[^0-9]{0,10}$/i;
+const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|numbers? (?:is|are)|number's|reach (?:me|us)|call me|call back|contact)[^0-9]{0,10}$/i;
 // a verb that says a number is to be called, right before it ("me" or "on" / "at" between at most): call 555 1234 at
 // 14:30, ring us on 555 9876; not "the call ID", "called 3 times". Weaker than a cue that names the number: what is
 // shaped like a date after it stays a date (we'll call on 2026-11-30, call on 20261130)
-const CALL_VERB = /\b(?:call|ring|dial|text)(?:\s+(?:me|us|him|her|them))?(?:\s+(?:on|at))?\s*$/i;
+const CALL_VERB = /\b(?:call|ring|dial|text|message|whatsapp|sms)(?:\s+(?:me|us|him|her|them))?(?:\s+(?:on|at))?\s*$/i;
 // a phone cue that says what the number is, with 是 / is / a colon right before the number (电话是, 手机号：, my
 // number is): a spaced "date" with a clock time after it is then the number and the time says when to call (电话是
 // 2012 11 30 14:30以后打). Not a cue without its verb (我的电话2026 11 30 14:30那天打不通: when the phone did not get
@@ -147,8 +147,8 @@ const LIST_JOINER = new RegExp(`^\\s*(?:[、，,;；/]\\s*(?:${JOINER_WORD})?|(?
 // what introduces a second person's number of the same kind, said after the first (my number is 555 1234 and my
 // wife's is 555 9876; 电话 5551234，我老婆的是 5559876): a later item of the same list, under the first one's cue
 const SECOND_OWNER = new RegExp(
-  "^\\s*[,;，、；]?\\s*(?:(?:and|or|but)\\s+)?(?:(?:(?:my|his|her|their|our|the)\\s+)?[a-z]+'s(?:\\s+(?:number|phone|cell|mobile|one))?|his|hers|mine|theirs|ours|yours)\\s+is\\s*$"
-  + '|^\\s*[，,、;；]?\\s*(?:还有|和|另外)?\\s*\\p{Script=Han}{1,4}的(?:号码|手机号?|电话)?是\\s*$',
+  "^\\s*[,;，、；]?\\s*(?:(?:and|or|but)\\s+)?(?:(?:(?:my|his|her|their|our|the)\\s+)?[a-z]+'s(?:\\s+(?:number|phone|cell|mobile|one))?|his|hers|mine|theirs|ours|yours)(?:\\s+is|'s)\\s*$"
+  + '|^\\s*[，,、;；]?\\s*(?:还有|和|另外)?\\s*\\p{Script=Han}{1,4}的(?:号码|手机号?|电话)?是?\\s*$',
   'iu',
 );
 // 1,380,000: an amount or a count written with thousands separators, whatever cue is before it
