@@ -544,9 +544,9 @@ const HAN_DIGITS_LOCAL = `[${HAN_DIGIT_CHARS}](?:\\s*[${HAN_DIGIT_CHARS}]){4,11}
 // (after 是, or after the verb or the word that says where it goes: 发给张伟 at 163点com, 寄到…, 我的邮箱张伟 at …; those
 // words are not part of the name)
 const HAN_NAME_LOCAL = '(?<=^|[\\s，,：:是给到]|邮箱|邮件)(?!邮箱|邮件)(?:(?![是给到的])\\p{Script=Han}){1,4}';
-const LATIN_LOCAL = `(?<![A-Za-z0-9])[A-Za-z0-9]+(?:\\s*(?:dot|点|underscore|下划线|杠|dash|\\.|_|-)\\s*[A-Za-z0-9]+|\\s+[${HAN_DIGIT_CHARS}]+(?![${HAN_DIGIT_CHARS}]))*`;
+const LATIN_LOCAL = `(?<![A-Za-z0-9])[A-Za-z0-9]+(?:\\s*(?:dot|点|underscore|下划线|杠|dash|\\.|_|-)\\s*[A-Za-z0-9]+|\\s+[${HAN_DIGIT_CHARS}]+(?![${HAN_DIGIT_CHARS}])){0,8}`;
 const EMAIL_SPOKEN = new RegExp(
-  `(?:${LATIN_LOCAL}|${HAN_DIGITS_LOCAL}|${HAN_NAME_LOCAL})\\s*(?:\\bat\\b|艾特|@|at sign|圈a)\\s*[A-Za-z0-9]+(?:\\s*(?:dot|点|\\.)\\s*[A-Za-z0-9]+)*\\s*(?:dot|点|\\.)\\s*${TLD}\\b`,
+  `(?:${LATIN_LOCAL}|${HAN_DIGITS_LOCAL}|${HAN_NAME_LOCAL})\\s*(?:\\bat\\b|艾特|@|at sign|圈a)\\s*[A-Za-z0-9]+(?:\\s*(?:dot|点|\\.)\\s*[A-Za-z0-9]+){0,4}\\s*(?:dot|点|\\.)\\s*${TLD}\\b`,
   'giu',
 );
 
