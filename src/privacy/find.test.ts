@@ -770,3 +770,16 @@ describe('review: spoken e-mail search time', () => {
     ['zhangwei at mail dot corp dot example dot co dot uk', '[EMAIL]'],
   ])('%s', masksAs);
 });
+
+describe('review: a very long list run', () => {
+  it('hundreds of short items separated by commas are searched in linear time and do not overflow the stack', () => {
+    const text = '1, '.repeat(20_000);
+    const t = performance.now();
+    expect(findPii(text)).toEqual([]);
+    expect(performance.now() - t).toBeLessThan(3_000);
+  });
+  it('a long list of phone numbers after its cue is masked item by item', () => {
+    const text = `电话 ${Array.from({ length: 70 }, (_, i) => `555${String(1000 + i)}`).join('、')}`;
+    expect(findPii(text).map((s) => s.category)).toEqual(Array(70).fill('landline'));
+  });
+});

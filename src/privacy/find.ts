@@ -616,6 +616,8 @@ const PRIORITY: Record<PiiCategory, number> = {
 };
 
 /** Personal-data spans in one text (a transcript segment), sorted, non-overlapping. */
+const MAX_GROUPS_JUDGED_WHOLE = 64;
+
 export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
   const cands: PiiSpan[] = [];
   for (const m of text.matchAll(EMAIL_WRITTEN)) cands.push({ category: 'email', start: m.index!, end: m.index! + m[0].length });
@@ -631,7 +633,11 @@ export function findPii(text: string, opts: PiiOptions = {}): PiiSpan[] {
     const joined: boolean = prev !== null && ((run.start - prev.end <= 16 && LIST_JOINER.test(between))
       || (run.start - prev.end <= 32 && SECOND_OWNER.test(between)));
     const ctxAt: number = joined && prev ? prev.ctxAt : run.start;
-    classifyRun(text, run, han, opts, cands, ctxAt, joined);
+    // a run of very many groups (1, 1, 1, … said as a list of hundreds of items) is split at its list separators
+    // first: judged whole, it was cut one item at a time, in time cubic in its length with a call as deep as its items
+    // (a few thousand overflowed the stack). Each item after the first is a later item of the list, as within a run.
+    const parts = run.groups.length > MAX_GROUPS_JUDGED_WHOLE ? listParts(text, run) : [run];
+    parts.forEach((p, k) => classifyRun(text, p, han, opts, cands, ctxAt, joined || k > 0));
     prev = { end: run.end, ctxAt };
   }
   for (const a of addressSpans(text)) cands.push({ category: 'address', ...a });
