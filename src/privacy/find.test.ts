@@ -783,3 +783,12 @@ describe('review: a very long list run', () => {
     expect(findPii(text).map((s) => s.category)).toEqual(Array(70).fill('landline'));
   });
 });
+
+describe('review: dates said one after another', () => {
+  it('thousands of spaced dates in one run are searched in linear time and do not overflow the stack', () => {
+    const text = '2026 11 30 '.repeat(5_000);
+    const t = performance.now();
+    expect(() => findPii(text)).not.toThrow();
+    expect(performance.now() - t).toBeLessThan(3_000);
+  });
+});

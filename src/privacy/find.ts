@@ -328,7 +328,9 @@ function classifyRun(text: string, run: DigitRun, han: boolean, opts: PiiOptions
     for (const k of [n - 4, n - 5]) {
       if (k < 1 || !/^\s+$/.test(gapBefore(k))) continue;
       const head = subRun(run, 0, k);
-      if (head.digits.length < 7) continue;
+      // (a head longer than any number, 19 digits, is not one: dates said one after another, 2026 11 30 2026 11 30 …,
+      // were cut one date at a time, a call as deep as their count, in time quadratic in it)
+      if (head.digits.length < 7 || head.digits.length > 19) continue;
       if (!leadingDate(text, subRun(run, k, n))) continue;
       classifyRun(text, head, han, opts, out, ctxAt, inherited);
       return;
