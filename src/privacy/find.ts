@@ -74,7 +74,8 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   if (companyNumber(d, opts)) return null;
   // dates written with separators: 2024-05-01, 05/01/2024
   const g = run.groups;
-  if (g.length === 3 && ((g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) || (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4))) {
+  const groupedAsDate = g.length === 3 && ((g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) || (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4));
+  if (groupedAsDate) {
     if (inherited || (!PHONE_CUE.test(before) && !SSN_CUE.test(before))) return null;
   }
   if (inherited && COMPACT_DATE.test(d)) return null;
@@ -100,7 +101,7 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   if (us10 && nanpValid(us10)) return NANP_TOLL_FREE.has(us10.slice(0, 3)) ? null : 'us_phone';
   if (n === 9 && ssnPlausible(d) && (SSN_CUE.test(before) || (g.length === 3 && g[0] === 3 && g[1] === 2 && g[2] === 4))) return 'ssn';
   if (n >= 7 && n <= 12 && PHONE_CUE.test(before)) return hanContext ? 'landline' : 'us_phone';
-  const dateShaped = COMPACT_DATE.test(d) || (g.length === 3 && ((g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) || (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4)));
+  const dateShaped = COMPACT_DATE.test(d) || groupedAsDate;
   if (n >= 7 && n <= 12 && CALL_VERB.test(before) && !dateShaped) return hanContext ? 'landline' : 'us_phone';
   return null;
 }
