@@ -36,7 +36,7 @@ const AMOUNT_BEFORE = /(¥|￥|\$|€|£|rmb|usd|cny|共计|合计|总共|一共
 // Units just after a number: an amount, a time, a date, a quantity.
 const UNIT_AFTER =
   /^\s*(元|块|角|毛|分钟|分|秒|个|月|年|日|号(?!码)|点|次|天|周|小时|倍|%|％|percent|dollars?|bucks|cents?|yuan|rmb|usd|am\b|pm\b|a\.m|p\.m|o'clock|minutes?|hours?|days?|weeks?|months?|years?|items?|pieces?|units?|gb|mb|kg|km|g\b|兆|公斤|公里|米|件|台|张|条|笔)/i;
-const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|numbers? (?:is|are)|number's|reach (?:me|us)|call me|call back|contact)[^0-9]{0,10}$/i;
+const PHONE_CUE = /(电话|手机|号码|联系方式|联系电话|座机|打给我|回电|拨打|phone|cell|mobile|numbers? (?:is|are)|my number's|reach (?:me|us)|call me|call back|contact)[^0-9]{0,10}$/i;
 // a verb that says a number is to be called, right before it ("me" or "on" / "at" between at most): call 555 1234 at
 // 14:30, ring us on 555 9876; not "the call ID", "called 3 times". Weaker than a cue that names the number: what is
 // shaped like a date after it stays a date (we'll call on 2026-11-30, call on 20261130)
