@@ -712,6 +712,9 @@ describe('review of the second blind set changes: over-masks and variants', () =
     'we sold 1200 Park Avenue condos',
     'we have 3 Main St locations',
     'the 2 Main Street branches were closed',
+    'order 12345 Oak Lane delivery',
+    'Chapter 12 Baker Street',
+    'in 2019 Main Street flooded',
   ])('look-alike: %s', (text) => {
     expect(maskText(text, findPii(text))).toBe(text);
   });
@@ -720,6 +723,7 @@ describe('review of the second blind set changes: over-masks and variants', () =
     ['yeah 12 Oak Lane, Springfield', 'yeah [ADDRESS], Springfield'],
     ['it was 12 Oak Lane, thanks', 'it was [ADDRESS], thanks'],
     ['yeah 12 Oak Lane needs a new meter', 'yeah [ADDRESS] needs a new meter'],
+    ['send the order to 12 Oak Lane', 'send the order to [ADDRESS]'],
   ])('%s', masksAs);
 
   // a name written in characters as an e-mail's local part starts after the verb that says where to send it

@@ -573,6 +573,10 @@ const EN_ADDRESS_BARE =
 // branches): a plural noun right after it, or a determiner right before its number. (A verb ending in s after an
 // address, 12 Oak Lane needs a meter, is not a plural noun: the common ones are named.)
 const COUNTED_BEFORE = /\b(?:the|these|those|all|both|our|their|several|many)\s+$/i;
+// … or a number that a word right before it says is something else (order 12345 Oak Lane delivery, chapter 12 Baker
+// Street), or a year after in / since (in 2019 Main Street flooded)
+const OTHER_NUMBER_BEFORE = /\b(?:order|ref|reference|tracking|ticket|case|invoice|chapter|page|flight|model|serial)\s*(?:number|no\.?|#)?\s*$/i;
+const YEAR_AFTER = /\b(?:in|since|until|by|before|after)\s+$/i;
 const COUNTED_AFTER =
   /^\s+(?!(?:is|was|has|does|goes|gets|needs|looks|seems|says|means|sounds|belongs|works|takes|makes|comes|keeps|stays|floods|thanks|always|perhaps|plus|unless|towards|across|besides|whereas|its|his|hers|ours|yours|theirs|this|thus|yes)\b)[a-z]{2,}[^su\W]s\b/;
 
@@ -608,7 +612,9 @@ function addressSpans(text: string): Array<{ start: number; end: number }> {
   }
   for (const m of text.matchAll(EN_ADDRESS_BARE)) {
     const end = m.index! + m[0].length;
-    if (COUNTED_BEFORE.test(text.slice(Math.max(0, m.index! - 12), m.index!)) || COUNTED_AFTER.test(text.slice(end, end + 24))) continue;
+    const near = text.slice(Math.max(0, m.index! - 20), m.index!);
+    if (COUNTED_BEFORE.test(near) || COUNTED_AFTER.test(text.slice(end, end + 24)) || OTHER_NUMBER_BEFORE.test(near)) continue;
+    if (/^(?:19|20)\d\d\s/.test(m[0]) && YEAR_AFTER.test(near)) continue;
     if (!out.some((o) => o.start <= m.index! && m.index! < o.end)) out.push({ start: m.index!, end });
   }
   return out;
