@@ -98,6 +98,8 @@ describe('SubRip (.transcript.srt)', () => {
   it.each<[string, string, string | RegExp]>([
     ['end before start', cue('00:00:05,000 --> 00:00:01,000', 'Agent: hi'), 'cue 1 (line 2).end: 1 is before start 5'],
     ['past the end of the recording', cue('00:00:05,000 --> 00:00:40,000', 'Customer: hi'), 'cue 1 (line 2).end: 40 s is past the end of the recording (10.00 s)'],
+    ['a minute field of 60 or more', cue('00:75:01,000 --> 00:75:02,000', 'Agent: hi'), 'cue 1 (line 2): bad timing line: minutes and seconds must be below 60'],
+    ['a second field of 60 or more', cue('00:00:01,000 --> 00:00:61,500', 'Agent: hi'), 'cue 1 (line 2): bad timing line: minutes and seconds must be below 60'],
     ['an unknown <v> voice', cue('00:00:01,000 --> 00:00:02,000', '<v Jane>hi</v>'), 'cue 1 (line 2): the <v> voice tag is not a speaker role'],
     ['a control character', cue('00:00:01,000 --> 00:00:02,000', 'Agent: a\u0000b'), /cue 1 \(line 2\)\.text: contains a control character \(U\+0000/],
     ['a WebVTT file saved as .srt', 'WEBVTT\n\n00:00.000 --> 00:01.000\n<v Agent>hi</v>\n', 'a WebVTT file saved as SubRip: name it .transcript.vtt'],
@@ -131,6 +133,15 @@ describe('SubRip (.transcript.srt)', () => {
       ['customer', '我的 iPhone 坏了'],
     ]);
     expect(indexTokens(t.segments[0]!.text).map((x) => x.token)).toContain('兴为');
+  });
+
+  it('the language guessed from the text goes by share: a Chinese name in an English call is English, English words in a Mandarin call are Mandarin', () => {
+    const guess = (lines: string[]) =>
+      parseSrtSidecar(lines.map((l, i) => `${i + 1}\n00:00:0${i},000 --> 00:00:0${i},900\n${l}\n`).join('\n'), 'x.srt', { language: 'auto' }).language;
+    expect(guess(['Agent: Hello Mr 王, how can I help you today?', 'Customer: I was charged twice for March.'])).toBe('en');
+    expect(guess(['Customer: 我的 app 一直 crash，帮我看一下', '坐席：好的，请您稍等'])).toBe('zh');
+    expect(guess(['Agent: 您好', 'Customer: hi'])).toBe('zh');
+    expect(guess(['Agent: Thank you for calling.'])).toBe('en');
   });
 
   it('an end within the tolerance is clamped; cue numbers and CRLF are not needed; the language follows the pipeline', () => {

@@ -92,7 +92,16 @@ export const LANGUAGE_EXPECTED = 'must be "zh" or "en" (or a tag of either, such
 /** The language of a format that carries none: the pipeline's when it names one, else guessed from the text. */
 export function languageFor(segments: readonly TranscriptSegment[], opts: SidecarOptions): string {
   if (opts.language && opts.language !== 'auto') return opts.language;
-  return segments.some((s) => hasHan(s.text)) ? 'zh' : 'en';
+  // by share, not by presence: a Chinese name in an English call (Mr 王) does not make the call Mandarin. A Han
+  // character is about a spoken syllable, an English word one to a few: zh when the Han characters are at least
+  // as many as the Latin words
+  let han = 0;
+  let words = 0;
+  for (const seg of segments) {
+    han += seg.text.match(/\p{Script=Han}/gu)?.length ?? 0;
+    words += seg.text.match(/[A-Za-z]+(?:'[A-Za-z]+)?/g)?.length ?? 0;
+  }
+  return han > 0 && han >= words ? 'zh' : 'en';
 }
 
 /** A string read through `read` (speaker labels, language tags); what it cannot read is an issue saying what is expected. */
@@ -253,6 +262,12 @@ export function readCues(lines: readonly string[], from: number, file: string, s
     const inner = block.findIndex((line, k) => k > t && syntax.timing.test(line.trim()));
     if (inner !== -1) {
       throw new InputError(file, `${where}: a timing line inside the cue's text, at line ${blockStart + inner + 1} (is the blank line between two cues missing?)`);
+    }
+    for (const stamp of [m[1]!, m[2]!]) {
+      // 00:75:01,000 is no time (a minute or second field of 60 or more): refused, not read as 4501 s
+      if (stamp.split(':').slice(1).some((f) => Number(f.replace(',', '.')) >= 60)) {
+        throw new InputError(file, `${where}: bad timing line: minutes and seconds must be below 60 (expected "${syntax.example}")`);
+      }
     }
     cues.push({ where, start: parseCueTimestamp(m[1]!), end: parseCueTimestamp(m[2]!), payload: block.slice(t + 1).join('\n') });
   }
