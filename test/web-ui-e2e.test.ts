@@ -272,6 +272,11 @@ describe('agent and supervisor in headless Chromium', () => {
     // the call's history names the ruling's outcome in the UI's language too
     await a2.page.click('table.grid a[title$="zh-complaint-bad.ogg"] >> nth=0');
     await a2.page.waitForSelector('.score.final');
+    // the amended item says so with the ruling's reason; the inspector's earlier words are marked as the review's
+    const amended = (await a2.page.textContent('.item:has(.decision-why.ruling)')) ?? '';
+    expect(amended).toContain('已由申诉裁定改分 — Staff number given at 0:01; amended.');
+    await a2.page.locator('.item:has(.decision-why.ruling)').scrollIntoViewIfNeeded();
+    await shot(a2.page, 'zh-agent-call-amended');
     await a2.page.click('.tabs button[role=tab] >> nth=1');
     await a2.page.waitForSelector('ol.history li');
     const ruled = (await a2.page.textContent('ol.history')) ?? '';

@@ -190,7 +190,7 @@ export function toCallDetail(raw: unknown, user: User): CallDetail {
     review: card?.review ?? null,
     disputes: arr(c.disputes).map((x) => {
       const d = obj(x);
-      return { id: String(d.id), itemId: String(d.itemId), status: String(d.status) };
+      return { id: String(d.id), itemId: String(d.itemId), status: String(d.status), rulingReason: str(d.rulingReason) };
     }),
     disputeWindow: win ? { open: win.open === true, closesAt: str(win.closesAt) ?? '', limit: numOr(win.limit) ?? 0, used: numOr(win.used) ?? 0 } : null,
     hidden: str(c.hidden),

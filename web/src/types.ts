@@ -102,7 +102,7 @@ export interface CallDetail {
   segments: Segment[];
   draft: Draft | null;
   review: ReviewState | null;
-  disputes: { id: string; itemId: string; status: string }[];
+  disputes: { id: string; itemId: string; status: string; rulingReason: string | null }[];
   disputeWindow: { open: boolean; closesAt: string; limit: number; used: number } | null;
   /** why part of the call is hidden from this user (e.g. an agent before the review is complete) */
   hidden: string | null;

@@ -28,6 +28,8 @@ interface Props {
   onSeek: (sec: number) => void;
   onDispute?: (item: DraftItem) => void;
   disputedItems?: Set<string>;
+  /** a ruled dispute's reason by its id: shown on the item its ruling amended */
+  rulings?: Map<string, string>;
 }
 
 export function flatItems(draft: Draft): DraftItem[] {
@@ -97,6 +99,7 @@ export function Scorecard(p: Props) {
                   completed={completed}
                   canReview={p.canReview && !completed}
                   canDispute={p.canDispute && completed && !p.disputedItems?.has(item.id)}
+                  ruling={item.amendedBy ? p.rulings?.get(item.amendedBy) : undefined}
                   overrideOpen={p.overrideOpen && p.selected === i}
                   setOverrideOpen={(o) => {
                     p.onSelect(i);
@@ -184,6 +187,8 @@ interface RowProps {
   onDecide: (d: DecideInput) => Promise<void>;
   onSeek: (sec: number) => void;
   onDispute?: (item: DraftItem) => void;
+  /** the reason of the ruling that amended this item, when one did */
+  ruling?: string;
 }
 
 function ItemRow(r: RowProps) {
@@ -220,7 +225,7 @@ function ItemRow(r: RowProps) {
         </div>
         <div class="col human">
           <span class="col-label">{t('inspector')}</span>
-          <DecisionView decision={r.decision} item={r.item} />
+          <DecisionView decision={r.decision} item={r.item} ruling={r.ruling} />
         </div>
       </div>
       {r.item.reason && (
@@ -281,7 +286,7 @@ function ItemRow(r: RowProps) {
   );
 }
 
-function DecisionView({ decision, item }: { decision: Decision | undefined; item: DraftItem }) {
+function DecisionView({ decision, item, ruling }: { decision: Decision | undefined; item: DraftItem; ruling?: string }) {
   if (!decision) {
     // a completed review: nobody decided this item and the machine's answer stands (it is final, not "to decide")
     if (item.acceptedAtCompletion) return <span class="badge accepted">✓ {t('acceptedAtCompletion')}</span>;
@@ -300,11 +305,18 @@ function DecisionView({ decision, item }: { decision: Decision | undefined; item
       <span class="pts">{ptsText}</span>
       {(decision.reasonCode || decision.comment) && (
         <span class="decision-why">
+          {/* amended later by a ruling: the inspector's words are the review's, not the points' shown beside them */}
+          {item.amendedBy ? t('atReview') : ''}
           {decision.reasonCode ? t(`reason_${decision.reasonCode}` as MessageKey) : ''}
           {decision.comment ? `${decision.reasonCode ? ': ' : ''}${decision.comment}` : ''}
         </span>
       )}
-      {item.amendedBy && <span class="decision-why">{t('amendedByRuling')}</span>}
+      {item.amendedBy && (
+        <span class="decision-why ruling">
+          {t('amendedByRuling')}
+          {ruling ? ` — ${ruling}` : ''}
+        </span>
+      )}
     </>
   );
 }

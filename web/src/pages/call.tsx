@@ -272,6 +272,7 @@ export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
               onSeek={seek}
               onDispute={setDisputeItem}
               disputedItems={disputed}
+              rulings={new Map(call.disputes.filter((d) => d.rulingReason).map((d) => [d.id, d.rulingReason!]))}
             />
           ) : call.hidden ? null : (
             <p class="empty">—</p>
