@@ -47,6 +47,16 @@ export function wavTruncation(header: Uint8Array, fileSizeBytes: number): Trunca
 export const ESTIMATED_DURATION_FORMATS: ReadonlySet<string> = new Set(['amr', 'aac', 'g722', 'g723_1', 'g729', 'gsm', 'ac3', 'eac3', 'mulaw', 'alaw', 'adp', 'vox']);
 
 /**
+ * A recording's length: ffprobe's, except for a format whose length is only its estimate, where what decoded is the
+ * length (a 30 s ADTS file was 25.9 s by ffprobe); ffprobe's while nothing has decoded yet.
+ */
+export function recordingLength(format: string | undefined | null, probedSec: number | undefined | null, decodedSec: number | undefined | null): number | undefined {
+  const probed = probedSec ?? undefined;
+  if (format && ESTIMATED_DURATION_FORMATS.has(format) && decodedSec) return decodedSec;
+  return probed ?? decodedSec ?? undefined;
+}
+
+/**
  * Container duration (ffprobe) vs the audio that decoded: truncated when more than 1 s and more than 2 % of
  * the declared length is missing (encoders pad and round the last frame; that is not a cut). Never for a format
  * whose duration is only an estimate (ESTIMATED_DURATION_FORMATS).

@@ -1,4 +1,4 @@
-import { ESTIMATED_DURATION_FORMATS } from '../audio/truncation.js';
+import { recordingLength } from '../audio/truncation.js';
 import type { CallEvent, SpeechTimeline } from '../core/types.js';
 import { scoreSummary, type ScoreSummary } from '../score/summary.js';
 import type { ScorecardDraft } from '../score/types.js';
@@ -68,7 +68,7 @@ export function callReportFromRun(file: string, status: 'done' | 'cached', r: Ru
     format: r.recording.format,
     codec: r.recording.codec,
     // a bare codec stream (AMR, ADTS AAC) holds no length: ffprobe's is an estimate, what decoded is the length
-    durationSec: ESTIMATED_DURATION_FORMATS.has(r.recording.format ?? '') && r.timeline?.durationSec ? r.timeline.durationSec : r.recording.durationSec,
+    durationSec: recordingLength(r.recording.format, r.recording.durationSec, r.timeline?.durationSec) ?? r.recording.durationSec,
     sampleRate: r.recording.sampleRate,
     channels: r.recording.channels,
     pipeline: { id: r.run.pipelineId, version: r.run.pipelineVersion },

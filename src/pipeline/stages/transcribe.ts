@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AudioInfo, Speaker, Transcript } from '../../core/types.js';
-import { ESTIMATED_DURATION_FORMATS } from '../../audio/truncation.js';
+import { recordingLength } from '../../audio/truncation.js';
 import { applyPrivacy } from '../../privacy/apply.js';
 import { dropHallucinations } from '../../transcribe/hallucinations.js';
 import { findSidecar, loadSidecar } from '../../transcribe/sidecar.js';
@@ -164,8 +164,7 @@ function makeRawTranscribeStage(factory: TranscriberFactory): Stage {
     async run(state, ctx): Promise<StageOutput> {
       // a bare codec stream's length is ffprobe's estimate (4 % long or 14 % short measured): what decoded is the
       // recording's length, as far as a sidecar's times go
-      const estimated = state.info !== undefined && ESTIMATED_DURATION_FORMATS.has(state.info.format);
-      const durationSec = (estimated ? state.timeline?.durationSec : undefined) ?? state.info?.durationSec ?? state.timeline?.durationSec;
+      const durationSec = recordingLength(state.info?.format, state.info?.durationSec, state.timeline?.durationSec);
 
       const sidecar = findSidecar(ctx.recording.path, ctx.options.transcriptsDir);
       if (sidecar) {
