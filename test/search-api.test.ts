@@ -53,6 +53,15 @@ for (const makeBackend of BACKENDS) {
       const blueEn = await as['sup-blue'].req('GET', '/api/search?q=bill');
       expect(blueEn.body.hits.length).toBeGreaterThan(0);
     });
+    it('a search that finds nothing with a lower-case operator in it says operators are upper case; one with hits does not', async () => {
+      const none = await as['sup-blue'].req('GET', `/api/search?q=${encodeURIComponent('bill or refundzzz')}`);
+      expect(none.status).toBe(200);
+      expect(none.body.hits).toEqual([]);
+      expect(none.body.hint).toBe('"or" was searched as a word: operators are upper case (OR)');
+      const some = await as['sup-blue'].req('GET', `/api/search?q=${encodeURIComponent('bill OR refundzzz')}`);
+      expect(some.body.hits.length).toBeGreaterThan(0);
+      expect(some.body).not.toHaveProperty('hint');
+    });
     it('agents may not search (403); a bad query is a 400 naming the problem', async () => {
       expect((await as.agent1.req('GET', '/api/search?q=bill')).status).toBe(403);
       const bad = await as.admin1.req('GET', '/api/search?q=a%20NEAR%2F99%20b');

@@ -115,7 +115,8 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
       if (opts.csv === '-') process.stdout.write(csv);
       else writeOutputFile('--csv', opts.csv, 'the hits', csv);
     }
-    if (opts.json) process.stdout.write(`${JSON.stringify({ query: result.query, hits: result.hits, more: result.more }, null, 2)}\n`);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ query: result.query, hits: result.hits, more: result.more, ...(result.hint ? { hint: result.hint } : {}) }, null, 2)}\n`);
+    if (result.hint) process.stderr.write(`callqa: ${result.hint}\n`);
     else if (opts.csv !== '-') process.stdout.write(formatHits(result.hits, result.more ? offset + result.hits.length : null, process.stdout.isTTY === true));
     return result.hits.length > 0 ? 0 : 1;
   } finally {

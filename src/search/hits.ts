@@ -40,6 +40,8 @@ export interface SearchResult {
   hits: SearchHit[];
   /** more hits exist past this page */
   more: boolean;
+  /** with no hits: lower-case operator words the query searched as words (lowercaseOperatorHint) */
+  hint?: string;
 }
 
 /** A saved search's hit on the compliance watch list (the API's listWatchHits). */

@@ -237,3 +237,20 @@ export function queryPhrases(node: QueryNode): string[] {
 }
 
 export { isHan };
+
+/**
+ * Operators are upper case (`or` is an English word, searched as one): for a search that found nothing, the
+ * lower-case operator words outside quotes it holds, as a hint to say beside "no hits"; null when there are none.
+ * (`not` is left out: "do not want" is what people search for.)
+ */
+export function lowercaseOperatorHint(q: string): string | null {
+  const outside = q.replace(/"[^"]*"/g, ' ');
+  const found = new Set<string>();
+  for (const m of outside.matchAll(/(?<![\p{L}\p{N}])(or|and|near\/\d+)(?![\p{L}\p{N}])/giu)) {
+    const w = m[1]!;
+    if (w !== w.toUpperCase()) found.add(w);
+  }
+  if (found.size === 0) return null;
+  const words = [...found].map((w) => `"${w}"`).join(', ');
+  return `${words} ${found.size === 1 ? 'was' : 'were'} searched as ${found.size === 1 ? 'a word' : 'words'}: operators are upper case (${[...found].map((w) => w.toUpperCase()).join(', ')})`;
+}

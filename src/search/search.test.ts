@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { highlight, snippet } from './highlight.js';
-import { compileQuery, parseQuery, QueryError, queryPhrases } from './query.js';
+import { compileQuery, lowercaseOperatorHint, parseQuery, QueryError, queryPhrases } from './query.js';
 import { indexTokens, tsvectorLiteral } from './tokenize.js';
 
 describe('index tokens', () => {
@@ -120,6 +120,17 @@ describe('query language', () => {
     expect(parseQuery('i live near the station')).toEqual({ kind: 'phrase', text: 'i live near the station' });
     expect(compileQuery(parseQuery('"speak to" AND "a manager" OR 退款'))).toBe("((('speak' <-> 'to') & ('a' <-> 'manager')) | '退款')");
     expect(compileQuery(parseQuery('refund|退款'))).toBe("('refund' | '退款')");
+  });
+});
+
+describe('lower-case operators', () => {
+  it('names or / and / near/n written in lower case outside quotes; upper case, quoted, inside words and not are no hint', () => {
+    expect(lowercaseOperatorHint('refund or cancel')).toBe('"or" was searched as a word: operators are upper case (OR)');
+    expect(lowercaseOperatorHint('退款 near/5 经理 and manager')).toBe('"near/5", "and" were searched as words: operators are upper case (NEAR/5, AND)');
+    expect(lowercaseOperatorHint('refund OR cancel')).toBeNull();
+    expect(lowercaseOperatorHint('"rock and roll"')).toBeNull();
+    expect(lowercaseOperatorHint('orange band')).toBeNull();
+    expect(lowercaseOperatorHint('do not want')).toBeNull();
   });
 });
 

@@ -6,7 +6,7 @@
 import { csvText } from '../core/csv.js';
 import { highlight, snippet } from '../search/highlight.js';
 import type { SearchHit, SearchResult as ApiSearchResult } from '../search/hits.js';
-import { compileQuery, parseQuery, queryPhrases } from '../search/query.js';
+import { compileQuery, lowercaseOperatorHint, parseQuery, queryPhrases } from '../search/query.js';
 import { maskPii, programCompanyNumbers } from './privacy.js';
 import type { StoreDb } from '../store/db.js';
 import { SearchRepo, type SearchFilters, type SearchRow } from '../store/search-repo.js';
@@ -70,7 +70,8 @@ export async function searchTranscripts(
       rank: Math.round(r.rank * 1e4) / 1e4,
     };
   });
-  return { query, tsquery, hits, more: rows.length > limit };
+  const hint = hits.length === 0 && (page.offset ?? 0) === 0 ? lowercaseOperatorHint(query) : null;
+  return { query, tsquery, hits, more: rows.length > limit, ...(hint ? { hint } : {}) };
 }
 
 /** How many segments either side of a hit are read with it: a number said across segments (SPLIT_GAP_S apart each). */

@@ -52,7 +52,7 @@ const searchRoute = createRoute({
   summary: 'Full-text search over the transcripts of the calls this user may see (audited); personal data masked unless unmask=true',
   middleware: [requireRole('inspector', 'supervisor', 'admin')],
   request: { query: SearchQuery },
-  responses: { 200: json(z.object({ query: z.string(), hits: z.array(HitSchema), more: z.boolean() }).openapi('SearchResult'), 'ranked hits'), ...errors(400, 401, 403) },
+  responses: { 200: json(z.object({ query: z.string(), hits: z.array(HitSchema), more: z.boolean(), hint: z.string().optional().openapi({ description: 'with no hits: lower-case operator words (or, and, near/5) the query searched as words' }) }).openapi('SearchResult'), 'ranked hits'), ...errors(400, 401, 403) },
 });
 
 const searchCsvRoute = createRoute({
@@ -186,7 +186,7 @@ async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']
 export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(searchRoute, async (c) => {
     const r = await runSearch(c, c.req.valid('query'), 'json');
-    return c.json({ query: r.query, hits: r.hits, more: r.more }, 200);
+    return c.json({ query: r.query, hits: r.hits, more: r.more, ...(r.hint ? { hint: r.hint } : {}) }, 200);
   });
   app.openapi(searchCsvRoute, async (c) => {
     const r = await runSearch(c, c.req.valid('query'), 'csv');

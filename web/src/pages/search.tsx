@@ -145,7 +145,10 @@ export function SearchPage() {
               )}
             </div>
             {result.hits.length === 0 ? (
-              <p class="empty">{t('searchNone')}</p>
+              <>
+                <p class="empty">{t('searchNone')}</p>
+                {result.hint && <p class="hint ops-hint">{t('searchOpsHint')}</p>}
+              </>
             ) : (
               <ol class="hits" aria-label={t('searchHits', { n: result.hits.length })}>
                 {result.hits.map((h) => (
