@@ -176,6 +176,14 @@ describe('call metadata', () => {
     const u32 = join(dir, 'u32.csv');
     writeFileSync(u32, Buffer.from([0xff, 0xfe, 0, 0, ...[...'file\n'].flatMap((c) => [c.charCodeAt(0), 0, 0, 0])]));
     await expect(loadManifest(u32)).rejects.toThrow(/u32\.csv: manifest holds NUL bytes/);
+    // mostly Chinese text: few NULs (only its ASCII has them), still told apart from a stray NUL in one cell
+    const zh = join(dir, 'nobom-zh.csv');
+    writeFileSync(zh, Buffer.from(`file,team,agent_id\r\n${Array.from({ length: 40 }, (_, i) => `通话录音第${i}号.wav,华东区客户服务中心第二组,张伟\r\n`).join('')}`, 'utf16le'));
+    await expect(loadManifest(zh)).rejects.toThrow(/nobom-zh\.csv: manifest holds NUL bytes: it looks like UTF-16LE/);
+    // one stray NUL in a cell of a UTF-8 file is the cell's fault, named by line and field (test/control-chars.test.ts)
+    const stray = join(dir, 'stray.csv');
+    writeFileSync(stray, 'file,team\nstray.wav,blue\0team\n');
+    await expect(loadManifest(stray)).rejects.toThrow(/stray\.csv: line 2: team: contains a control character \(U\+0000/);
   });
 });
 

@@ -24,7 +24,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string, what: string): strin
     }
   } else {
     // checked first: UTF-16 with CJK text in it is not valid UTF-8 either, and GBK is then the wrong advice
-    if (bytes.includes(0)) throw new InputError(file, `${what} holds NUL bytes: ${nulGuess(bytes)}`);
+    if (wideEncoding(bytes)) throw new InputError(file, `${what} holds NUL bytes: ${nulGuess(bytes)}`);
     try {
       text = utf8.decode(bytes);
     } catch {
@@ -34,8 +34,21 @@ export function decodeUtf8(bytes: Uint8Array, file: string, what: string): strin
   // No text file holds NUL (above for UTF-8: UTF-16 saved without its mark, ASCII with a NUL every other byte,
   // is valid UTF-8 to a decoder and parsed into nothing that matched, 'no "file" column' with NULs echoed to the
   // terminal, or a JSON syntax error at column 2). UTF-32 with its mark starts as UTF-16LE's does and ends here.
-  if (text.includes('\0')) throw new InputError(file, `${what} holds NUL bytes: ${nulGuess(bytes)}`);
+  if (text.includes('\0') && wideEncoding(bytes)) throw new InputError(file, `${what} holds NUL bytes: ${nulGuess(bytes)}`);
+  // a stray NUL in otherwise good text is left to the parsers' control-character checks, which name the line and field
   return text;
+}
+
+/**
+ * NUL bytes in the share a wide encoding has, in the first 4 kB: UTF-16 or UTF-32 holds one for every ASCII
+ * character (digits, punctuation, line ends, field names even in Chinese text), so at least a few and 2 % of the
+ * bytes; not the one stray NUL a platform's export left in a cell.
+ */
+function wideEncoding(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 4096);
+  let nul = 0;
+  for (let i = 0; i < n; i++) if (b[i] === 0) nul++;
+  return nul >= 4 && nul >= 0.02 * n;
 }
 
 /** What a text file with NUL bytes probably is: UTF-16 without its mark when every other byte is NUL. */
