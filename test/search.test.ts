@@ -263,6 +263,11 @@ describe('callqa search (the CLI, on calls analysed by callqa analyze)', () => {
       expect(out.hits[0]!.file).toMatch(/zh-billing-good\.ogg$/);
       expect(out.hits[0]!.snippet).toContain('账单');
       expect(cli('search', '--data', join(dir, 'data'), 'nothing like this').status).toBe(1);
+      // a lower-case operator: "no hits" on stdout as ever, the hint on stderr; with --json, stdout is the JSON alone
+      const lower = cli('search', '--data', join(dir, 'data'), 'nothing or zilch');
+      expect([lower.status, lower.stdout, lower.stderr]).toEqual([1, 'no hits\n', 'callqa: "or" was searched as a word: operators are upper case (OR)\n']);
+      const lowerJson = cli('search', '--json', '--data', join(dir, 'data'), 'nothing or zilch');
+      expect(JSON.parse(lowerJson.stdout)).toMatchObject({ hits: [], hint: '"or" was searched as a word: operators are upper case (OR)' });
       // paging: --offset gives the next page (there was none: past 1000 hits "raise --limit" could not help)
       const all = (JSON.parse(cli('search', '--json', '--data', join(dir, 'data'), '您').stdout) as { hits: unknown[] }).hits;
       expect(all.length).toBeGreaterThan(2);

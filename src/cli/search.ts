@@ -116,8 +116,9 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
       else writeOutputFile('--csv', opts.csv, 'the hits', csv);
     }
     if (opts.json) process.stdout.write(`${JSON.stringify({ query: result.query, hits: result.hits, more: result.more, ...(result.hint ? { hint: result.hint } : {}) }, null, 2)}\n`);
-    if (result.hint) process.stderr.write(`callqa: ${result.hint}\n`);
+    // --json is the whole of stdout (the hits as text came after it, so it did not parse); the hint goes to stderr beside "no hits"
     else if (opts.csv !== '-') process.stdout.write(formatHits(result.hits, result.more ? offset + result.hits.length : null, process.stdout.isTTY === true));
+    if (result.hint) process.stderr.write(`callqa: ${result.hint}\n`);
     return result.hits.length > 0 ? 0 : 1;
   } finally {
     await store.close();
