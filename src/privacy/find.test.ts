@@ -796,3 +796,21 @@ describe('review: dates said one after another', () => {
     expect(performance.now() - t).toBeLessThan(3_000);
   });
 });
+
+describe('a calendar date after a cue that may say when is the date, not a phone number', () => {
+  it.each([
+    ['call me on 2026 11 30', 'call me on 2026 11 30'],
+    ['call me on 2026-11-30', 'call me on 2026-11-30'],
+    ['call me back on 11 30 2026', 'call me back on 11 30 2026'],
+    ['reach me on 01/12/2026 please', 'reach me on 01/12/2026 please'],
+    ['contact us by 2026.12.01', 'contact us by 2026.12.01'],
+    ['回电 2026 11 30', '回电 2026 11 30'],
+    // what is not a date that exists stays a number after the cue
+    ['call me on 2026 02 30', 'call me on [PHONE]'],
+    ['call me on 13 13 2026', 'call me on [PHONE]'],
+    // a cue that says what the number is keeps it, whatever its shape
+    ['my number is 2026 11 30', 'my number is [PHONE]'],
+    ['电话是2026 11 30', '电话是[电话]'],
+    ['call me on 555 1234', 'call me on [PHONE]'],
+  ])('%s', (text, masked) => masksAs(text, masked));
+});

@@ -77,6 +77,9 @@ function digitsCategory(run: DigitRun, rawBefore: string, after: string, hanCont
   const groupedAsDate = g.length === 3 && ((g[0] === 4 && g[1]! <= 2 && g[2]! <= 2) || (g[0]! <= 2 && g[1]! <= 2 && g[2] === 4));
   if (groupedAsDate) {
     if (inherited || (!PHONE_CUE.test(before) && !SSN_CUE.test(before))) return null;
+    // a real calendar date after a cue that may as well say when (call me on 2026 11 30, reach me on 12 01 2026,
+    // contact us by 2026-12-01) is the date; only a cue that says what the number is keeps it (my number is 2026 11 30)
+    if (calendarDate(d, g) && !NUMBER_CUE.test(before) && !SSN_CUE.test(before)) return null;
   }
   if (inherited && COMPACT_DATE.test(d)) return null;
   if (/X$/.test(d)) return n === 18 && (idCardValid(d) || ID_CUE.test(before)) ? 'id_card' : null;
@@ -155,6 +158,19 @@ const SECOND_OWNER = new RegExp(
 // 1,380,000: an amount or a count written with thousands separators, whatever cue is before it
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+$/;
 // 20261130: a date written without separators, which a list's inherited phone cue must not turn into a number
+/** Digits grouped 4-2-2 (year, month, day) or 2-2-4 (month and day either way round, year) that are a date that exists. */
+function calendarDate(d: string, g: readonly number[]): boolean {
+  const ok = (y: number, m: number, day: number) => y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && day >= 1 && day <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (g.length !== 3) return false;
+  if (g[0] === 4) return ok(Number(d.slice(0, 4)), Number(d.slice(4, 4 + g[1]!)), Number(d.slice(4 + g[1]!)));
+  if (g[2] === 4) {
+    const a = Number(d.slice(0, g[0]!));
+    const b = Number(d.slice(g[0]!, g[0]! + g[1]!));
+    const y = Number(d.slice(-4));
+    return ok(y, a, b) || ok(y, b, a);
+  }
+  return false;
+}
 const COMPACT_DATE = /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/;
 const DATE_SEPARATOR = /^\s*([-/.])\s*$/;
 
