@@ -1,6 +1,6 @@
 import { intersectSpans, mergeSpans, spanDuration, unionSpans } from '../core/spans.js';
 import type { TimeSpan } from '../core/types.js';
-import type { Features } from './features.js';
+import { DTMF_FRAME_SHARE, type Features } from './features.js';
 import { digitalSilenceDb } from './vad.js';
 
 /**
@@ -171,14 +171,17 @@ export function holdBlocks(features: Features, channel: number, floorDb: number,
   for (let s = 0; s + per <= features.nFrames; s += per) {
     // Statistics over the block's active frames only, so on/off tone cadences and pauses between notes
     // don't dilute the steadiness of the sound itself.
+    // Keypad tones (an agent dialling a transfer, a customer typing into an IVR) are steady dual tones, but not
+    // hold: their frames, and one either side (a key's onset and release), are no evidence of it.
+    const keypad = (t: number) => (ch.dtmfShare[t] ?? 0) >= DTMF_FRAME_SHARE || (ch.dtmfShare[t - 1] ?? 0) >= DTMF_FRAME_SHARE || (ch.dtmfShare[t + 1] ?? 0) >= DTMF_FRAME_SHARE;
     let active: number[] = [];
-    for (let t = s; t < s + per; t++) if (ch.energyDb[t] >= floorDb + p.presenceDb) active.push(t);
+    for (let t = s; t < s + per; t++) if (ch.energyDb[t] >= floorDb + p.presenceDb && !keypad(t)) active.push(t);
     let present = active.length >= 0.3 * per;
     if (!present) {
       // Music 12 dB below the speech on a line with 20 dB SNR sits only ~8 dB above the floor: it counts when
       // it sounds through nearly the whole block (speech pauses between syllables and words, music does not).
       const weak: number[] = [];
-      for (let t = s; t < s + per; t++) if (ch.energyDb[t] >= floorDb + p.presenceLowDb) weak.push(t);
+      for (let t = s; t < s + per; t++) if (ch.energyDb[t] >= floorDb + p.presenceLowDb && !keypad(t)) weak.push(t);
       if (weak.length >= 0.8 * per) {
         active = weak;
         present = true;

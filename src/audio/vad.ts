@@ -1,6 +1,7 @@
 import { intersectSpans, mergeSpans, subtractSpans } from '../core/spans.js';
 import type { TimeSpan } from '../core/types.js';
 import { N_BANDS, type ChannelFeatures, type Features } from './features.js';
+import { DTMF_FRAME_SHARE } from './features.js';
 import { detectHoldSound } from './hold-sound.js';
 import { NO_ROOM_DECAYS, estimateLeak, predictLeak, type LeakEstimate } from './leak.js';
 import { quantileOfSorted } from '../core/select.js';
@@ -191,11 +192,6 @@ export function digitalSilenceDb(energyDb: ArrayLike<number>): number {
   return Math.min(low + CODED_SILENCE_SPREAD_DB, CODED_SILENCE_BELOW_DB + 3);
 }
 
-/**
- * A keypad (DTMF) frame: at least this share of its power at one row and one column tone (features.ts);
- * about 0.3 % of speech frames reach it, nearly every frame of a pressed key does.
- */
-const DTMF_FRAME_SHARE = 0.7;
 /** an island whose sounding frames are at least this share next to key presses is what is left of a burst */
 const DTMF_ISLAND_SHARE = 0.5;
 
