@@ -94,6 +94,75 @@ describe('SubRip (.transcript.srt)', () => {
     expect(await loadError('bad-timing.transcript.srt')).toMatch(/cue 2 \(line 6\): bad timing line \(expected "00:00:01,000 --> 00:00:04,500"\)$/);
   });
 
+  it('role labels in any case, in parentheses as in brackets: (Agent), (customer):, agent:, - (CUSTOMER), （客服）, (客户), (Agent 2):', async () => {
+    const t = await loadSidecar(fixture('mixed-case-labels.transcript.srt'), { durationSec: 17, language: 'en' });
+    expect(turns(t)).toEqual([
+      ['agent', 'Thank you for calling, this is Dana.'],
+      // "Note:" on a continuation line and "Yes:" after a label are text, not speaker labels
+      ['customer', 'Hi, I was charged twice. Note: it was in March.'],
+      ['agent', 'Let me check.'],
+      ['customer', 'Thanks.'],
+      ['customer', 'Yes: the card ending 4217.'],
+      ['agent', '您好，请稍等。'],
+      ['customer', '好的。'],
+      ['agent', 'I am the supervisor.'],
+    ]);
+  });
+
+  it('a numbered speaker (Speaker 1, any case) is a label, but names no side: refused saying so, not "no speaker label"', async () => {
+    const msg = await loadError('speaker-numbers.transcript.srt');
+    expect(msg).toMatch(/cue 1 \(line 2\): a numbered speaker label \(Speaker 1, spk_0\) does not say which side is the agent/);
+    expect(msg).not.toMatch(/Hello|charged/);
+  });
+
+  const oneCue = (line: string) => `1\n00:00:01,000 --> 00:00:02,000\n${line} hello there\n`;
+  it.each([
+    ['(Agent)', 'agent'],
+    ['(agent)', 'agent'],
+    ['(AGENT):', 'agent'],
+    ['agent:', 'agent'],
+    ['Agent:', 'agent'],
+    ['AGENT:', 'agent'],
+    ['[agent]', 'agent'],
+    ['(Customer)', 'customer'],
+    ['(customer 2)', 'customer'],
+    ['(客服)', 'agent'],
+    ['（客服）', 'agent'],
+    ['（客戶）：', 'customer'],
+    ['- (agent)', 'agent'],
+  ])('%s is the speaker label of %s', (label, speaker) => {
+    expect(turns(parseSrtSidecar(oneCue(label), 'x.transcript.srt'))).toEqual([[speaker, 'hello there']]);
+  });
+
+  it.each([
+    ['speaker 1:', /a numbered speaker label/],
+    ['Speaker 1:', /a numbered speaker label/],
+    ['SPEAKER 1:', /a numbered speaker label/],
+    ['(Speaker 2)', /a numbered speaker label/],
+    ['[speaker_1]', /a numbered speaker label/],
+    ['说话人1：', /a numbered speaker label/],
+    // a word and a colon is a sentence, not a label: the cue has none
+    ['Note:', /no speaker label/],
+    ['Yes:', /no speaker label/],
+    ['(laughs)', /no speaker label/],
+    ['(Jane)', /no speaker label/],
+  ])('%s at the start of a cue is refused (%s)', (label, want) => {
+    let err: unknown;
+    try {
+      parseSrtSidecar(oneCue(label), 'x.transcript.srt');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/^x\.transcript\.srt: cue 1 \(line 2\): /);
+    expect((err as Error).message).toMatch(want);
+    expect((err as Error).message).not.toContain('hello');
+  });
+
+  it('a numbered speaker after a role label in the same cue is refused too (it would otherwise be read as the role\'s text)', () => {
+    expect(() => parseSrtSidecar(oneCue('Agent: hi\nSpeaker 2:'), 'x.transcript.srt')).toThrow(/cue 1 \(line 2\): a numbered speaker label/);
+  });
+
   const cue = (timing: string, text: string) => `1\n${timing}\n${text}\n`;
   it.each<[string, string, string | RegExp]>([
     ['end before start', cue('00:00:05,000 --> 00:00:01,000', 'Agent: hi'), 'cue 1 (line 2).end: 1 is before start 5'],
