@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -10,6 +10,7 @@ import { discover } from '../src/pipeline/discover.js';
 import { REPORT_SCHEMA, type CallReport } from '../src/pipeline/report.js';
 import { openReportWriter } from '../src/pipeline/report-writer.js';
 import { openStore } from '../src/store/index.js';
+import { recordings } from '../src/store/schema.js';
 
 /**
  * Batches as an operator runs them: the report streamed call by call (memory flat in the batch size),
@@ -37,7 +38,7 @@ describe('streamed --json report', () => {
       await w.add(call);
       if (i % 500 === 0) heapMax = Math.max(heapMax, process.memoryUsage().heapUsed);
     }
-    await w.finish({ calls: 5000, analysed: 5000, failed: 0, interrupted: false, notFinished: [] });
+    await w.finish({ calls: 5000, analysed: 5000, failed: 0, skipped: [], interrupted: false, notFinished: [] });
     // ~100 MB written, each call's text its own string; holding the calls or the text would raise the heap
     // by at least that much
     expect(heapMax - heap0).toBeLessThan(50 * 1024 * 1024);
@@ -53,7 +54,7 @@ describe('streamed --json report', () => {
   it('an empty batch is still a valid report', async () => {
     const file = join(work, 'empty.json');
     const w = await openReportWriter(file, { generatedAt: 'now', callqaVersion: 'test' });
-    await w.finish({ calls: 0, analysed: 0, failed: 0, interrupted: false, notFinished: [] });
+    await w.finish({ calls: 0, analysed: 0, failed: 0, skipped: [], interrupted: false, notFinished: [] });
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ calls: [], summary: { calls: 0, interrupted: false } });
   });
 });
@@ -85,7 +86,7 @@ describe('--json never destroys a file that is not a report', () => {
     writeFileSync(empty, '');
     for (const f of [old, empty]) {
       const w = await openReportWriter(f, { generatedAt: 'now', callqaVersion: 'test' });
-      await w.finish({ calls: 0, analysed: 0, failed: 0, interrupted: false, notFinished: [] });
+      await w.finish({ calls: 0, analysed: 0, failed: 0, skipped: [], interrupted: false, notFinished: [] });
       expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ schema: REPORT_SCHEMA, calls: [] });
     }
   });
@@ -220,4 +221,85 @@ describe('names that are not UTF-8', () => {
     expect(r.stderr).toMatch(/^callqa: .*gbk\/\S*\ufffd\S*\.wav: no such file \(its name holds bytes that are not UTF-8, shown as \ufffd, so it cannot be opened by name: rename it to UTF-8/m);
     expect(r.stderr).toMatch(/1 of 2 call\(s\) analysed, 1 failed/);
   });
+});
+
+/**
+ * Two files with byte-identical audio are one recording (content-addressed): the second's metadata and transcript
+ * silently replaced the first's. Now the second is a duplicate, said once with both names, listed in the report's
+ * summary, and nothing of it is stored; the same file analysed again is not one.
+ */
+describe('files with the same audio', () => {
+  const dir = join(work, 'dups');
+  const data = join(work, 'data-dups');
+  const [a, b, c] = ['a.wav', 'b.wav', 'c.wav'].map((n) => join(dir, n)) as [string, string, string];
+  const moved = join(dir, 'moved', 'a.wav');
+  beforeAll(() => {
+    mkdirSync(join(dir, 'moved'), { recursive: true });
+    tone(a, 300, 3);
+    for (const [f, agent, words] of [[a, 'A1', 'hello from a'], [b, 'B2', 'hello from b'], [c, 'C3', 'hello from c']] as const) {
+      if (f !== a) copyFileSync(a, f);
+      writeFileSync(`${f}.meta.json`, JSON.stringify({ agent_id: agent }));
+      writeFileSync(f.replace(/\.wav$/, '.transcript.json'), JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0.2, end: 2.5, text: words }] }));
+    }
+    copyFileSync(a, moved);
+  });
+  type Doc = { calls: (CallReport & { metadata: { agentId?: string } })[]; summary: { calls: number; failed: number; skipped: { file: string; reason: string; duplicateOf?: string }[] } };
+  const analyze = (name: string, ...args: string[]) => {
+    const json = join(work, `dups-${name}.json`);
+    const r = spawnSync(process.execPath, [BIN, 'analyze', '--no-transcribe', '--no-table', '--data', data, '--json', json, ...args], {
+      cwd: work,
+      env: { ...process.env, DATABASE_URL: '' },
+      encoding: 'utf8',
+    });
+    return { code: r.status, stderr: r.stderr, doc: JSON.parse(readFileSync(json, 'utf8')) as Doc };
+  };
+  const stored = async () => {
+    const store = await openStore({ dataDir: data });
+    try {
+      return (await store.db.select().from(recordings)).map((x) => [x.fileName, x.metadata.agentId]);
+    } finally {
+      await store.close();
+    }
+  };
+  const linesAbout = (stderr: string, f: string) => stderr.split('\n').filter((l) => l.includes(f) && !/: (probe|audio|transcribe|detect|score)$/.test(l));
+
+  it('in one batch (--jobs 2): the second is a duplicate of the first, said once with both names and in the report; the first keeps its metadata and transcript', async () => {
+    const r = analyze('batch', '--jobs', '2', a, b);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.doc.calls.map((x) => [x.file, x.status, x.metadata.agentId, (x.transcript as { segments: { text: string }[] } | null)?.segments.map((s) => s.text)])).toEqual([[a, 'done', 'A1', ['hello from a']]]);
+    expect(r.doc.summary).toMatchObject({ calls: 1, failed: 0 });
+    expect(r.doc.summary.skipped).toEqual([
+      { file: b, duplicateOf: a, reason: `duplicate of ${a}: identical audio, one recording; not analysed again, and that file's metadata and results are kept` },
+    ]);
+    expect(linesAbout(r.stderr, b)).toEqual([`[2/2] ${b}: skipped: duplicate of ${a}: identical audio, one recording; not analysed again, and that file's metadata and results are kept`]);
+    expect(r.stderr).toMatch(/^1 of 1 call\(s\) analysed, 1 file\(s\) skipped; report: /m);
+    expect(await stored()).toEqual([[a, 'A1']]);
+  }, 120_000);
+
+  it('across runs: the same file again is analysed as usual; another name with the same audio is a duplicate of the stored one and changes nothing', async () => {
+    const again = analyze('again', a);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.doc.calls.map((x) => [x.file, x.status, x.reanalysed])).toEqual([[a, 'cached', undefined]]);
+    expect(again.doc.summary.skipped).toEqual([]);
+
+    const other = analyze('other', c);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.doc.calls).toEqual([]);
+    expect(other.doc.summary.skipped).toEqual([
+      { file: c, duplicateOf: a, reason: `duplicate of ${a}, analysed before: identical audio, one recording; not analysed again, and that file's metadata and results are kept` },
+    ]);
+    expect(linesAbout(other.stderr, c)).toHaveLength(1);
+    expect(await stored()).toEqual([[a, 'A1']]);
+    // nothing of c.wav's metadata or transcript reached a.wav's analysis: still current
+    expect(analyze('after', a).doc.calls.map((x) => [x.status, x.reanalysed])).toEqual([['cached', undefined]]);
+  }, 120_000);
+
+  it('the same file name in another folder (a moved recording) is the same recording, analysed as usual', async () => {
+    const r = analyze('moved', moved);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.doc.summary.skipped).toEqual([]);
+    // its own metadata and transcript now (it has none: metadata changed)
+    expect(r.doc.calls.map((x) => [x.file, x.status])).toEqual([[moved, 'done']]);
+    expect(await stored()).toEqual([[moved, undefined]]);
+  }, 120_000);
 });

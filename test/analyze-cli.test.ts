@@ -186,7 +186,6 @@ describe('callqa analyze', () => {
       'text.wav': /not a readable audio file|cannot decode/,
       'random.mp3': /not a readable audio file|cannot decode|no audio/,
       'truncated-header.wav': /not a readable audio file|cannot decode|no audio/,
-      'video-only.mp4': /no audio stream/,
       'no-such-file.wav': /no such file/,
       // the cause, not ffmpeg's last line ("Last message repeated 1 times", the muxer's "non monotonically
       // increasing dts" after the bad frames) nor its "[flac @ 0x…]" prefix
@@ -199,6 +198,10 @@ describe('callqa analyze', () => {
       expect(c?.errors[0], name).toContain(name);
       expect(r.stderr).toContain(name);
     }
+    // a video-only file a folder walk found is no failure: skipped, with a line saying why
+    expect(byName.has('video-only.mp4')).toBe(false);
+    expect(r.stderr).toContain(`${join(bad, 'video-only.mp4')}: skipped: no audio stream`);
+    expect((report as unknown as { summary: { skipped: unknown[] } }).summary.skipped).toEqual([{ file: join(bad, 'video-only.mp4'), reason: 'no audio stream' }]);
     // the progress line names the file once: "[3/9] …/empty.wav: failed: empty file (0 bytes)"
     expect(r.stderr).toMatch(new RegExp(`\\] ${join(bad, 'empty.wav').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: failed: empty file \\(0 bytes\\)`));
     expect(r.stderr.split('\n').filter((l) => /\] .*: failed: /.test(l) && l.split(bad).length > 2)).toEqual([]);
@@ -319,7 +322,7 @@ describe('callqa analyze', () => {
     expect(report.calls.filter((c) => c.status === 'failed').every((c) => /empty-\d+\.wav: empty file/.test(c.errors[0]))).toBe(true);
   });
 
-  it('is idempotent: the same content and pipeline version is not analysed twice', async () => {
+  it('is idempotent: the same content and pipeline version is not analysed twice; a copy under another name is a duplicate', async () => {
     const dataDir = join(work, 'data-idem');
     const f = join(calls, 'pcm.wav');
     const first = await cli(['analyze', '--no-transcribe', '--data', dataDir, '--json', join(work, 'i1.json'), f]);
@@ -331,7 +334,10 @@ describe('callqa analyze', () => {
     expect(second.code).toBe(0);
     const r1 = JSON.parse(readFileSync(join(work, 'i1.json'), 'utf8')) as Report;
     const r2 = JSON.parse(readFileSync(join(work, 'i2.json'), 'utf8')) as Report;
-    expect(r2.calls.map((c) => c.status)).toEqual(['cached', 'cached']);
+    expect(r2.calls.map((c) => c.status)).toEqual(['cached']);
+    expect((r2 as unknown as { summary: { skipped: unknown[] } }).summary.skipped).toEqual([
+      { file: copy, duplicateOf: f, reason: `duplicate of ${f}: identical audio, one recording; not analysed again, and that file's metadata and results are kept` },
+    ]);
     expect(r2.calls[0].events).toEqual(r1.calls[0].events);
     const store = await openStore({ dataDir });
     try {

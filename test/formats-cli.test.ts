@@ -83,3 +83,43 @@ describe('recordings as a new user has them', () => {
     expect(call('screen.mkv')!.warnings.some((w) => w.includes('audio streams'))).toBe(false);
   });
 });
+
+/**
+ * A video-only file (a screen capture without sound) in a folder of recordings: the walk takes .mkv, and it failed
+ * the batch line (exit 1) though nothing was wrong with the batch. Found by a walk it is skipped with a line saying
+ * so; named on the command line it is still an error naming the file.
+ */
+describe('a video-only file (no audio stream)', () => {
+  const folder = join(work, 'with-video');
+  const video = join(folder, 'screen-only.mkv');
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [CLI_BIN, 'analyze', '--no-transcribe', '--no-table', ...args], { env: { ...process.env, DATABASE_URL: '' }, encoding: 'utf8' });
+  beforeAll(() => {
+    execFileSync('mkdir', ['-p', folder]);
+    ff('-f', 'lavfi', '-i', TURNS, '-t', '8', join(folder, 'call.wav'));
+    ff('-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=2:d=3', '-an', '-c:v', 'mpeg4', video);
+  }, 60_000);
+
+  it.each([['1'], ['2']])('found by a folder walk (--jobs %s): skipped with a line saying why, not failed; exit 0', (jobs) => {
+    const json = join(work, `video-walk-${jobs}.json`);
+    const r = run(['--jobs', jobs, '--data', join(work, `data-video-${jobs}`), '--json', json, folder]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('screen-only.mkv'));
+    expect(lines.filter((l) => /skipped: no audio stream$/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /fail/i.test(l))).toEqual([]);
+    expect(r.stderr).toMatch(/^1 of 1 call\(s\) analysed, 1 file\(s\) skipped; report: /m);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { calls: CallReport[]; summary: { calls: number; failed: number; skipped: unknown[] } };
+    expect(doc.calls.map((c) => [c.file, c.status])).toEqual([[join(folder, 'call.wav'), 'done']]);
+    expect(doc.summary).toMatchObject({ calls: 1, failed: 0, skipped: [{ file: video, reason: 'no audio stream' }] });
+  }, 120_000);
+
+  it('named on the command line: still an error naming the file (exit 1)', () => {
+    const json = join(work, 'video-named.json');
+    const r = run(['--jobs', '1', '--data', join(work, 'data-video-named'), '--json', json, video]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`callqa: ${video}: no audio stream`);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { calls: CallReport[]; summary: { skipped: unknown[] } };
+    expect(doc.calls).toMatchObject([{ file: video, status: 'failed', errors: [`${video}: no audio stream`] }]);
+    expect(doc.summary.skipped).toEqual([]);
+  }, 120_000);
+});

@@ -32,6 +32,7 @@ async function card(sample: string, pipelineId: string): Promise<Map<string, Ite
     { repo: store.repo, pipeline: resolvePipeline(pipelineId), options: { transcribe: false }, versions: { test: '1' } },
   );
   if (outcome.status === 'failed') throw outcome.error;
+  if (outcome.status === 'duplicate') throw new Error(`${sample}: a duplicate of ${outcome.of}`);
   const c = outcome.report.scorecard?.card as Card;
   const items = new Map(c.sections.flatMap((s) => s.items.map((i) => [i.id, i] as const))) as Map<string, Item> & { card?: Card };
   items.card = c;

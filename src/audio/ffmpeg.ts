@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { InputError, ToolError } from '../core/errors.js';
+import { InputError, NoAudioStreamError, ToolError } from '../core/errors.js';
 import type { AudioInfo } from '../core/types.js';
 import { ffmpegPath, ffprobePath } from './tools.js';
 
@@ -71,7 +71,7 @@ export function probe(path: string, displayName = path): Promise<AudioInfo> {
       const audioStreams = parsed.data.streams.filter((s) => s.codec_type === 'audio').length;
       const audio = parsed.data.streams.find((s) => s.codec_type === 'audio');
       if (!audio) {
-        reject(new InputError(displayName, 'no audio stream'));
+        reject(new NoAudioStreamError(displayName));
         return;
       }
       const channels = audio.channels ?? 0;

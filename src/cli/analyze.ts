@@ -6,7 +6,7 @@ import { forTerminal } from '../core/control-chars.js';
 import { discover, type FoundFile } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { formatScore } from '../score/summary.js';
-import { openReportWriter, type ReportWriter } from '../pipeline/report-writer.js';
+import { openReportWriter, type ReportWriter, type SkippedFile } from '../pipeline/report-writer.js';
 import { lexiconsFor, resolvePipeline } from '../pipeline/loader.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
 import { analyzeBatch } from '../services/analysis.js';
@@ -105,7 +105,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 all files analysed; 1 at least one file failed (the others are still analysed and reported);
+Exit codes: 0 no file failed (files skipped with a line saying why, such as a duplicate or, in a folder walked,
+a file with no audio stream, are no failure); 1 at least one file failed (the others are still analysed and reported);
 2 configuration or usage error (bad pipeline, unreachable database, bad option); 130 stopped by Ctrl-C
 (the calls that finished are reported and stored, the rest are listed as not finished).
 
@@ -159,10 +160,16 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   // The files first, then the stage pool, then the database: the pool's threads load their modules on the
   // other cores while this one opens the database.
   const found: (FoundFile | { missing: string })[] = [];
+  /** what was not analysed and is no failure, with why: said as it happens, counted in the summary, listed in the report */
+  const skipped: SkippedFile[] = [];
   let pool: StagePool | undefined;
   let store: Store;
   try {
-    for await (const f of discover(paths, { onSkip: (p, why) => progress.log(`skipped ${p}: ${why}`) })) found.push(f);
+    const onSkip = (p: string, why: string) => {
+      progress.log(`skipped ${p}: ${why}`);
+      skipped.push({ file: p, reason: why });
+    };
+    for await (const f of discover(paths, { onSkip })) found.push(f);
     for (const line of missingManifestFiles(metaSource)) progress.log(`warning: ${line}`);
     // --jobs: calls in parallel, their stages on worker threads; this thread stays the database's one writer
     // (every repository call queued behind the previous one) and records calls in the order found. The
@@ -250,6 +257,8 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         // the progress line already starts with the file: its error says it once, not twice
         const failed = (msg: string) => `failed: ${name && msg.startsWith(`${name}: `) ? msg.slice(name.length + 2) : msg}`;
         if (r.kind === 'missing') progress.log(`✗ ${r.error.message}`);
+        // the line stays on a terminal too: a file left out must not pass unseen
+        else if (r.kind === 'skipped') fp?.end(`skipped: ${r.reason}`, { keep: true });
         else if (r.kind === 'metadata-failed') fp?.end(failed(errorMessage(r.error)));
         else if (r.kind === 'not-finished') fp?.end('interrupted');
         else if (r.outcome.status === 'failed') fp?.end(failed(r.outcome.error.message));
@@ -260,6 +269,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       },
       deliver: async (_i, r) => {
         if (r.kind === 'not-finished') notFinished.push(r.file);
+        else if (r.kind === 'skipped') skipped.push({ file: r.file, reason: r.reason, ...(r.duplicateOf !== undefined ? { duplicateOf: r.duplicateOf } : {}) });
         else if (r.kind === 'missing' || r.kind === 'metadata-failed') await record(failedCallReport(r.file, r.error));
         else if (r.outcome.status === 'failed') await record(failedCallReport(r.outcome.file, r.outcome.error));
         else {
@@ -270,7 +280,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         }
       },
     });
-    await report?.finish({ calls, analysed: calls - failed, failed, interrupted: stop.signal.aborted, notFinished });
+    await report?.finish({ calls, analysed: calls - failed, failed, skipped, interrupted: stop.signal.aborted, notFinished });
     // the compliance watch list (saved searches) runs over the calls this batch analysed. The calls are stored
     // whatever it does: a database gone by now fails it, not the summary below (exit 2 after it, as for any
     // unreachable database)
@@ -313,7 +323,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     return 130;
   }
   if (!opts.quiet) {
-    process.stderr.write(`${calls - failed} of ${calls} call(s) analysed${failed ? `, ${failed} failed` : ''}${where}\n`);
+    process.stderr.write(`${calls - failed} of ${calls} call(s) analysed${failed ? `, ${failed} failed` : ''}${skipped.length ? `, ${skipped.length} file(s) skipped` : ''}${where}\n`);
   }
   saidAfter();
   return afterBatch.length ? 2 : failed > 0 ? 1 : 0;

@@ -8,7 +8,11 @@ import { forTerminal } from '../core/control-chars.js';
 /** One file's progress when several run at once (`analyze --jobs`): its own stage line or bar. */
 export interface FileProgress {
   stage(stage: string, fraction: number): void;
-  end(status: string): void;
+  /**
+   * the file is over; `status` is its line's end ("done", "failed: …"). With `keep`, the line stays on a terminal
+   * too, as `<name>: <status>` (where the bar would vanish): for what the user must see, such as a skipped file.
+   */
+  end(status: string, opts?: { keep?: boolean }): void;
 }
 
 export interface Progress {
@@ -48,8 +52,9 @@ export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStr
         stage(stage, fraction) {
           bar.update(Math.round(fraction * 100), { label: stage.padEnd(10) });
         },
-        end() {
+        end(status, endOpts) {
           multi.remove(bar);
+          if (endOpts?.keep) multi.log(`${forTerminal(name)}: ${forTerminal(status)}\n`);
           done++;
           files?.update(done, { label: 'files'.padEnd(10), detail: `${done}${total ? `/${total}` : ''}` });
         },

@@ -21,6 +21,17 @@ export class InputError extends CallqaError {
   }
 }
 
+/**
+ * The file holds no audio stream (a video-only recording, a picture): an InputError like any other when the file
+ * was named; a file a folder walk found is skipped for it, not failed (services/analysis.ts). Told apart by its
+ * name, which survives the stage pool's thread boundary.
+ */
+export class NoAudioStreamError extends InputError {
+  constructor(file: string) {
+    super(file, 'no audio stream');
+  }
+}
+
 export class ToolError extends CallqaError {
   constructor(
     readonly tool: string,

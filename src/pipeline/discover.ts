@@ -17,6 +17,11 @@ export interface FoundFile {
   path: string;
   /** as given by the user (for a walked folder: the folder as given joined with the relative path) */
   displayName: string;
+  /**
+   * found by walking a folder, not named: a file that turns out to hold no audio stream (a video-only .mkv) is
+   * then skipped with a line saying so, where a file the user named is an error
+   */
+  walked?: boolean;
 }
 
 /**
@@ -125,6 +130,6 @@ async function* walk(dir: string, walked: Map<string, string>, opts: DiscoverOpt
   for (const e of names) {
     const p = join(dir, e.name);
     if (e.isDir) yield* walk(p, walked, opts);
-    else if (AUDIO_EXTENSIONS.has(extname(e.name).toLowerCase())) yield { path: p, displayName: p };
+    else if (AUDIO_EXTENSIONS.has(extname(e.name).toLowerCase())) yield { path: p, displayName: p, walked: true };
   }
 }

@@ -13,11 +13,20 @@ import { ConfigError } from '../core/errors.js';
 import { cannotWrite } from '../core/output-file.js';
 import { REPORT_SCHEMA, type CallReport } from './report.js';
 
+/** A file the batch did not analyse, and not for a failure: why, and for a duplicate the file it duplicates. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+  duplicateOf?: string;
+}
+
 export interface ReportSummary {
   /** calls in the report (analysed, cached or failed) */
   calls: number;
   analysed: number;
   failed: number;
+  /** files not analysed and not failed (not among the calls): repeats, broken links, duplicates, walked files with no audio stream */
+  skipped: SkippedFile[];
   /** true when the batch was stopped (Ctrl-C, SIGTERM) before every file was tried */
   interrupted: boolean;
   /** files found but not finished when the batch was stopped: not analysed, nothing of them stored */

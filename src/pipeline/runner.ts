@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { publicError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { Repository, RunReport } from '../store/index.js';
@@ -60,7 +60,13 @@ export interface RunnerContext {
    * one to finish and then goes on exactly as it would one call at a time (cached, or analysed again because
    * its metadata or transcript differ), never racing it.
    */
-  sameContent?: { take(contentHash: string): Promise<() => void> };
+  sameContent?: {
+    take(contentHash: string): Promise<() => void>;
+    /** the name of the call earlier in this batch that stored a recording with these bytes, if one did */
+    storedAs?(contentHash: string): string | undefined;
+    /** this call stored the recording with these bytes (the calls after it with the same bytes are its duplicates) */
+    stored?(contentHash: string, file: string): void;
+  };
 }
 
 /**
@@ -113,6 +119,12 @@ export class ContentTurns {
 export type CallOutcome =
   /** reanalysed: why a finished analysis of this call was not reused (inputs changed, --force) */
   | { status: 'done' | 'cached'; file: string; report: RunReport; reanalysed?: string[] }
+  /**
+   * the same bytes as another file, `of`: earlier in this batch (`earlier: 'batch'`), or a recording stored
+   * before under another name (`'stored'`). Nothing is stored or analysed for it: that file's metadata,
+   * transcript and results stay as they are (see duplicateOf).
+   */
+  | { status: 'duplicate'; file: string; of: string; earlier: 'batch' | 'stored' }
   | { status: 'failed'; file: string; error: Error; runId?: string };
 
 import { checkFile, hashFile, refuseErased } from './files.js';
@@ -125,6 +137,26 @@ function stageContext(ctx: RunnerContext, recording: RecordingRef) {
 
 function progressOf(ctx: RunnerContext) {
   return { onProgress: (stage: StageName, fraction: number) => ctx.onProgress?.({ stage, fraction }), budget: ctx.budget };
+}
+
+/**
+ * Whether this file is a duplicate: bytes one recording already has under another file's name. One recording
+ * (content-addressed) has one name, metadata and transcript, so analysing the second file would silently replace
+ * the first's. In a batch, every file after the first with the same bytes is its duplicate; across runs, a file
+ * whose bytes are stored under another name is one, while the same file again (the same path, or the same file
+ * name in another folder: a moved recording) is analysed as usual.
+ */
+async function duplicateOf(
+  ctx: RunnerContext,
+  contentHash: string,
+  path: string,
+  file: string,
+): Promise<{ of: string; earlier: 'batch' | 'stored' } | undefined> {
+  const inBatch = ctx.sameContent?.storedAs?.(contentHash);
+  if (inBatch !== undefined) return { of: inBatch, earlier: 'batch' };
+  const stored = await ctx.repo.getRecordingByHash(contentHash);
+  if (!stored || stored.path === path || basename(stored.fileName) === basename(file)) return undefined;
+  return { of: stored.fileName, earlier: 'stored' };
 }
 
 export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Promise<CallOutcome> {
@@ -145,6 +177,8 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const contentHash = await hashFile(path, file);
     await refuseErased(ctx.repo, contentHash, file);
     endTurn = await ctx.sameContent?.take(contentHash);
+    const duplicate = await duplicateOf(ctx, contentHash, path, file);
+    if (duplicate) return { status: 'duplicate', file, ...duplicate };
     const metadata = input.metadata ?? {};
     const ref: RecordingRef = { id: '', path, displayName: file, contentHash, metadata };
     const inputs = await callInputs({ audioPath: path, metadata, pipeline: ctx.pipeline, options: ctx.options });
@@ -169,6 +203,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
       replaceMetadata: true,
     });
     ref.id = rec.id;
+    ctx.sameContent?.stored?.(contentHash, file);
     const { run, existing } = await ctx.repo.getOrCreateRun(rec.id, ctx.pipeline.id, ctx.pipeline.version, versions);
     runId = run.id;
     // A finished run stands for this call only if nothing it was made from has changed since.

@@ -18,17 +18,31 @@ export function analyzeRecording(input: AnalyzeInput, ctx: RunnerContext): Promi
   return analyzeFile(input, ctx);
 }
 
-/** One entry of a batch: a recording found, or a path the caller named that does not exist. */
-export type BatchItem = { path: string; displayName: string } | { missing: string };
+/**
+ * One entry of a batch: a recording found (`walked`: by walking a folder, not named), or a path the caller named
+ * that does not exist.
+ */
+export type BatchItem = { path: string; displayName: string; walked?: boolean } | { missing: string };
 
 /** What became of one entry. */
 export type BatchResult =
-  | { kind: 'analysed'; outcome: CallOutcome }
+  | { kind: 'analysed'; outcome: Exclude<CallOutcome, { status: 'duplicate' }> }
   /** its call metadata (sidecar, manifest row) could not be read: the call is not analysed */
   | { kind: 'metadata-failed'; file: string; error: Error }
   | { kind: 'missing'; file: string; error: Error }
   /** the batch was stopped before it (or part-way through it: no findings stored) */
-  | { kind: 'not-finished'; file: string };
+  | { kind: 'not-finished'; file: string }
+  /**
+   * not analysed, and not a failure: a file a folder walk found that holds no audio stream, or a duplicate
+   * (`duplicateOf`: the file whose bytes these are, earlier in the batch or stored before). `reason` says why,
+   * naming the other file of a duplicate.
+   */
+  | { kind: 'skipped'; file: string; reason: string; duplicateOf?: string };
+
+/** Why a duplicate is skipped, naming the file it duplicates. */
+export function duplicateReason(of: string, earlier: 'batch' | 'stored'): string {
+  return `duplicate of ${of}${earlier === 'stored' ? ', analysed before' : ''}: identical audio, one recording; not analysed again, and that file's metadata and results are kept`;
+}
 
 export interface BatchOptions {
   /** the runner's context for every call (repo: one writer when lanes > 1; execute: the stage pool's) */
@@ -57,12 +71,18 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
   const total = items.length;
   // files with the same bytes (one recording in the store) take turns, in the order found: as --jobs 1 would
   const turns = new ContentTurns();
+  /** content hash -> the call of this batch that stored it (those after it with the same bytes are duplicates) */
+  const storedBy = new Map<string, string>();
   const one = async (i: number, item: BatchItem): Promise<BatchResult> => {
     let declared = false;
     const sameContent = {
       take: (contentHash: string) => {
         declared = true;
         return turns.take(i, contentHash);
+      },
+      storedAs: (contentHash: string) => storedBy.get(contentHash),
+      stored: (contentHash: string, file: string) => {
+        if (!storedBy.has(contentHash)) storedBy.set(contentHash, file);
       },
     };
     try {
@@ -88,6 +108,12 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
     );
     // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
     if (outcome.status === 'failed' && opts.signal?.aborted) return { kind: 'not-finished', file: outcome.file };
+    if (outcome.status === 'duplicate') return { kind: 'skipped', file: outcome.file, reason: duplicateReason(outcome.of, outcome.earlier), duplicateOf: outcome.of };
+    // a folder of recordings may hold a screen capture without sound: not a recording, so not a failure. Named
+    // on the command line, it is one (the user meant it). By name: the error may come from a worker thread.
+    if (outcome.status === 'failed' && item.walked && outcome.error.name === 'NoAudioStreamError') {
+      return { kind: 'skipped', file: outcome.file, reason: 'no audio stream' };
+    }
     return { kind: 'analysed', outcome };
   };
 

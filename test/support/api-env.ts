@@ -48,6 +48,7 @@ export async function analyseSamples(calls: SampleCall[]): Promise<AnalysedCall[
         { repo: store.repo, pipeline: resolvePipeline(c.pipeline), options: { transcribe: false }, versions: { test: '1' } },
       );
       if (outcome.status === 'failed') throw outcome.error;
+      if (outcome.status === 'duplicate') throw new Error(`${c.file}: a duplicate of ${outcome.of}`);
       out.push({ ...c, report: outcome.report });
     }
     return out;
