@@ -11,7 +11,7 @@
  * Files made here by the npm ffmpeg the CLI itself uses.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,5 +121,32 @@ describe('a video-only file (no audio stream)', () => {
     const doc = JSON.parse(readFileSync(json, 'utf8')) as { calls: CallReport[]; summary: { skipped: unknown[] } };
     expect(doc.calls).toMatchObject([{ file: video, status: 'failed', errors: [`${video}: no audio stream`] }]);
     expect(doc.summary.skipped).toEqual([]);
+  }, 120_000);
+});
+
+describe('a SubRip sidecar with lower-case and parenthesised labels beside a recording', () => {
+  it('(Agent), agent:, （客服） … are read through the real analyze; a Speaker 1: file fails naming the file and cue', () => {
+    const folder = join(work, 'srt-labels');
+    execFileSync('mkdir', ['-p', folder]);
+    ff('-f', 'lavfi', '-i', TURNS, join(folder, 'call.wav'));
+    ff('-f', 'lavfi', '-i', TURNS, '-ac', '1', join(folder, 'diarised.wav'));
+    const fixtures = join(import.meta.dirname, 'fixtures', 'sidecars');
+    copyFileSync(join(fixtures, 'mixed-case-labels.transcript.srt'), join(folder, 'call.transcript.srt'));
+    copyFileSync(join(fixtures, 'speaker-numbers.transcript.srt'), join(folder, 'diarised.transcript.srt'));
+    const json = join(work, 'srt-labels.json');
+    const r = spawnSync(process.execPath, [CLI_BIN, 'analyze', '--no-transcribe', '--no-table', '--jobs', '1', '--data', join(work, 'data-srt'), '--json', json, folder], {
+      env: { ...process.env, DATABASE_URL: '' },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(1);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { calls: CallReport[] };
+    const ok = doc.calls.find((c) => c.file.endsWith('call.wav'))!;
+    expect(ok.status, ok.errors.join()).toBe('done');
+    const segs = (ok.transcript as { engine: string; segments: { speaker: string }[] }).segments;
+    expect((ok.transcript as { engine: string }).engine).toBe('sidecar-srt');
+    expect(segs.map((s) => s.speaker)).toEqual(['agent', 'customer', 'agent', 'customer', 'customer', 'agent', 'customer', 'agent']);
+    const bad = doc.calls.find((c) => c.file.endsWith('diarised.wav'))!;
+    expect(bad.status).toBe('failed');
+    expect(bad.errors[0]).toMatch(/diarised\.transcript\.srt: cue 1 \(line 2\): a numbered speaker label \(Speaker 1, spk_0\) does not say which side is the agent/);
   }, 120_000);
 });
