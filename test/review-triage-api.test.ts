@@ -201,6 +201,16 @@ for (const makeBackend of [pgliteBackend, postgresBackend]) {
         expect(r.status, q).toBe(400);
         expect(r.body.error.message, q).toMatch(/(since|until): not a day of the calendar/);
       }
+      // a day of the calendar, but no time of it: 2026-11-30T99:99 passed the pattern and became an Invalid Date
+      for (const q of ['since=2026-11-30T99:99', 'until=2026-11-30T23:60', 'since=2026-11-30T10:00:00%2B24:00', 'until=2026-11-30T10']) {
+        const r = await as('insp1', 'GET', `/api/review/queue?${q}`);
+        expect(r.status, q).toBe(400);
+        expect(r.body.error.message, q).toMatch(new RegExp(`^query\\.${q.split('=')[0]}: not a time of the day`));
+      }
+      // times that are times still filter, offsets and all: the calls were analysed at 09:00-09:15 UTC, one a minute
+      expect((await as('insp1', 'GET', '/api/review/queue?until=2026-11-30T08:59:59.999%2B08:00')).body.total).toBe(0);
+      expect((await as('insp1', 'GET', '/api/review/queue?since=2026-11-30T17:08%2B0800')).body.total).toBe(8);
+      expect((await as('insp1', 'GET', '/api/review/queue?since=2026-11-30T09:00:00Z')).body.total).toBe(16);
     });
 
     // ------------------------------------------------------------------------------------------ plan

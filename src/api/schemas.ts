@@ -200,13 +200,3 @@ export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 410 | 422 | 429)
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 export const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
-
-/**
- * Whether a YYYY-MM-DD (or the day of an ISO time) is a day of the calendar: 2026-13-01 and 2026-02-30 have the
- * shape, and reached the database (500) or rolled over to another day.
- */
-export function onCalendar(v: string): boolean {
-  const day = v.slice(0, 10);
-  const d = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
-}

@@ -181,6 +181,8 @@ describe('usage errors exit 2 (README), never 1 ("a file failed"; for search "no
   it.each([
     [['search', 'refund', '--from', '2026-13-01'], /--from <date>.*expected a date YYYY-MM-DD/],
     [['search', 'refund', '--from', '2026-02-30'], /expected a date YYYY-MM-DD/],
+    [['trends', '--to', '2026-02-30'], /--to <date>.*expected a date YYYY-MM-DD/],
+    [['trends', '--from', '2026-11-30T10:00'], /--from <date>.*expected a date YYYY-MM-DD/],
     [['trends', '--by', 'year'], /day, week or month/],
     [['worker', '--reconcile-every', '10m'], /^callqa: --reconcile-every: a number of seconds \(0 or more\), got "10m"\n$/],
     [['worker', '--grace', 'abc'], /^callqa: --grace: a number of seconds/],

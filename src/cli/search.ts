@@ -2,16 +2,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../core/errors.js';
 import { writeOutputFile } from '../core/output-file.js';
 import { EVENT_TYPES } from '../core/events.js';
+import { calendarDay } from './calendar-day.js';
 import { pipelineAliasOption, programFilterOf, type ProgramFilterOptions } from './program-filter.js';
 
 const DESCRIPTION = 'search every stored transcript (Chinese and English): phrases, any of several, AND, NEAR/n, with call filters';
 
-function date(v: string): string {
-  // a real calendar day: Date.parse takes 2026-02-30, which the database then refuses (error 22008)
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : null;
-  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
-  return v;
-}
 /** A type the detectors emit: a misspelt one (banned_phrases) would find nothing and read as "no hits". */
 function eventType(v: string): string {
   if (!(EVENT_TYPES as readonly string[]).includes(v)) throw new InvalidArgumentError(`unknown event type; one of ${EVENT_TYPES.join(', ')}`);
@@ -52,8 +47,8 @@ export function register(program: Command): void {
     .option('--team <team>', 'only this team\'s calls')
     .option('--program <id>', 'only calls analysed with this QA program')
     .addOption(pipelineAliasOption())
-    .option('--from <date>', 'calls on or after this date (YYYY-MM-DD)', date)
-    .option('--to <date>', 'calls on or before this date (YYYY-MM-DD)', date)
+    .option('--from <date>', 'calls on or after this date (YYYY-MM-DD)', calendarDay)
+    .option('--to <date>', 'calls on or before this date (YYYY-MM-DD)', calendarDay)
     .option('--event <type>', 'only calls with an event of this type (e.g. customer_escalation, banned_phrase)', eventType)
     .option('--min-score <n>', 'only calls whose draft total is at least n', num)
     .option('--max-score <n>', 'only calls whose draft total is at most n', num)

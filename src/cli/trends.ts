@@ -1,15 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { writeOutputFile } from '../core/output-file.js';
+import { calendarDay } from './calendar-day.js';
 import { pipelineAliasOption, programFilterOf, type ProgramFilterOptions } from './program-filter.js';
 
 const DESCRIPTION = 'event and lexicon-entry counts and rates over time (per 100 calls, per talk hour), and emerging customer phrases';
-
-function date(v: string): string {
-  // a real calendar day: Date.parse takes 2026-02-30, which the database then refuses (error 22008)
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : null;
-  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
-  return v;
-}
 
 /** A whole number of at least 1 given to `option`, or a usage error (not the default in its place). */
 function wholeNumber(v: string, option: string): number {
@@ -52,8 +46,8 @@ export function register(program: Command): void {
     .option('--agent <id>', 'only this agent\'s calls')
     .option('--program <id>', 'only calls analysed with this QA program')
     .addOption(pipelineAliasOption())
-    .option('--from <date>', 'not before this date (YYYY-MM-DD)', date)
-    .option('--to <date>', 'the last period holds this date (default: the newest call)', date)
+    .option('--from <date>', 'not before this date (YYYY-MM-DD)', calendarDay)
+    .option('--to <date>', 'the last period holds this date (default: the newest call)', calendarDay)
     .option('--top <n>', 'series shown in the table', '15')
     .option('--qa', 'the QA figures instead: 监听合格率 (pass rate), final scores, fatal rate, handling time, talk/silence/hold shares, repeat contacts')
     .option('--group <by>', 'with --qa: agent, team or all', 'all')

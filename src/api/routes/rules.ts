@@ -1,14 +1,15 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { currentUser, requireRole, type AppEnv } from '../auth.js';
 import { checkProgramParam } from '../../services/programs.js';
-import { CallIdParam, errors, json, onCalendar } from '../schemas.js';
+import { isCalendarDay } from '../../core/calendar.js';
+import { CallIdParam, errors, json } from '../schemas.js';
 
 /** Where the machine is wrong (rules accuracy), and a decision turned into a regression example. */
 
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD')
-  .refine(onCalendar, 'not a day of the calendar (YYYY-MM-DD)')
+  .refine(isCalendarDay, 'not a day of the calendar (YYYY-MM-DD)')
   .transform((s) => new Date(`${s}T00:00:00Z`));
 
 const Counts = {

@@ -7,13 +7,14 @@ import { WatchListService } from '../../services/watchlist.js';
 import { ServiceError } from '../../services/errors.js';
 import { checkProgramParam } from '../../services/programs.js';
 import { currentUser, requireRole, type AppEnv } from '../auth.js';
-import { errors, json, onCalendar } from '../schemas.js';
+import { isCalendarDay } from '../../core/calendar.js';
+import { errors, json } from '../schemas.js';
 
 /** A day of the calendar: 2026-13-01 or 2026-02-30 has the shape but reached the database, which answered 500. */
 const DateParam = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine(onCalendar, 'not a day of the calendar (YYYY-MM-DD)');
+  .refine(isCalendarDay, 'not a day of the calendar (YYYY-MM-DD)');
 
 const CallFilterQuery = {
   agentId: z.string().min(1).max(200).optional(),

@@ -2,14 +2,17 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TRIAGE_REASONS } from '../../review/triage.js';
 import { currentUser, requireRole, type AppEnv } from '../auth.js';
 import { checkProgramParam } from '../../services/programs.js';
-import { body, CallSummarySchema, errors, json, onCalendar } from '../schemas.js';
+import { isCalendarDay, isCalendarTime } from '../../core/calendar.js';
+import { body, CallSummarySchema, errors, json } from '../schemas.js';
 
 /** The review queue (triage + random sample), this week's sampling plan, and assigning calls to inspectors. */
 
+/** A day, or a time on one: 2026-11-30T99:99 had the shape, became an Invalid Date and failed the request (500). */
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'a date, YYYY-MM-DD (or an ISO time)')
-  .refine(onCalendar, 'not a day of the calendar (YYYY-MM-DD)')
+  .refine((s) => isCalendarDay(s.slice(0, 10)), { message: 'not a day of the calendar (YYYY-MM-DD)', abort: true })
+  .refine((s) => !s.includes('T') || isCalendarTime(s), 'not a time of the day (YYYY-MM-DDTHH:MM[:SS][Z or ±HH:MM]; hours 00-23, minutes and seconds 00-59)')
   .transform((s) => new Date(/T/.test(s) ? s : `${s}T00:00:00Z`));
 
 const ReasonSchema = z
