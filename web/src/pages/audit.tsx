@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { dateTime } from '../format';
 import { t } from '../i18n';
-import { href, hrefWith, routeQuery } from '../router';
+import { href, routeQuery } from '../router';
+import { ErrorLine, FilterBar, TableHead, TextFilter, useRouteForm } from '../components/filters';
 
 /** One entry of `listAuditLog` (GET /api/audit, admins). */
 interface AuditEntry {
@@ -59,13 +60,12 @@ function Details({ d }: { d: Record<string, unknown> }) {
 /** The audit log for admins: filter by user, action and call; newest first. */
 export function AuditPage() {
   const q = routeQuery.value;
-  const [form, setForm] = useState({ user: q.get('user') ?? '', action: q.get('action') ?? '', callId: q.get('callId') ?? '' });
+  const filter = { user: q.get('user') ?? '', action: q.get('action') ?? '', callId: q.get('callId') ?? '' };
+  const { form, field, apply } = useRouteForm(filter, 'audit');
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const filter = { user: q.get('user') ?? '', action: q.get('action') ?? '', callId: q.get('callId') ?? '' };
   const key = JSON.stringify(filter);
   useEffect(() => {
-    setForm(filter);
     setEntries(null);
     setError(null);
     const p = new URLSearchParams({ limit: '200' });
@@ -74,52 +74,21 @@ export function AuditPage() {
       .then((r) => setEntries(r.entries))
       .catch((e: Error) => setError(e.message));
   }, [key]);
-  const set = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value });
   return (
     <div class="page">
       <h1>{t('auditTitle')}</h1>
       <p class="muted">{t('auditIntro')}</p>
-      <form
-        class="filters audit-filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          location.hash = hrefWith(form, 'audit');
-        }}
-      >
-        <label>
-          {t('auditUser')}
-          <input name="user" value={form.user} onInput={set('user')} size={12} />
-        </label>
-        <label>
-          {t('auditAction')}
-          <input name="action" value={form.action} onInput={set('action')} size={18} placeholder="review.decide" />
-        </label>
-        <label>
-          {t('auditCall')}
-          <input name="callId" value={form.callId} onInput={set('callId')} size={36} />
-        </label>
-        <button type="submit" class="primary">
-          {t('auditShow')}
-        </button>
-      </form>
-      {error && (
-        <p class="form-error" role="alert">
-          {t('error')}: {error}
-        </p>
-      )}
+      <FilterBar class="filters audit-filters" submit={t('auditShow')} onSubmit={() => apply()}>
+        <TextFilter label={t('auditUser')} name="user" value={form.user} onInput={field('user')} size={12} />
+        <TextFilter label={t('auditAction')} name="action" value={form.action} onInput={field('action')} size={18} placeholder="review.decide" />
+        <TextFilter label={t('auditCall')} name="callId" value={form.callId} onInput={field('callId')} size={36} />
+      </FilterBar>
+      <ErrorLine error={error} />
       {!entries && !error && <p class="empty">{t('loading')}</p>}
       {entries && entries.length === 0 && <p class="empty">{t('auditNone')}</p>}
       {entries && entries.length > 0 && (
         <table class="grid audit">
-          <thead>
-            <tr>
-              <th scope="col">{t('auditWhen')}</th>
-              <th scope="col">{t('auditUser')}</th>
-              <th scope="col">{t('auditAction')}</th>
-              <th scope="col">{t('auditTarget')}</th>
-              <th scope="col">{t('auditDetails')}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('auditWhen'), t('auditUser'), t('auditAction'), t('auditTarget'), t('auditDetails')]} />
           <tbody>
             {entries.map((e) => (
               <tr>

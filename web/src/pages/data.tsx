@@ -3,6 +3,7 @@ import { useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { clock } from '../format';
 import { t, tMaybe } from '../i18n';
+import { ErrorLine, FilterBar, numCol, TableHead } from '../components/filters';
 import type { ErasureResult, SubjectCall, SubjectSelector } from '../../../src/core/personal-data-types';
 
 type Erasure = ErasureResult;
@@ -48,8 +49,7 @@ export function DataPage() {
   const foundRef = useRef<HTMLHeadingElement>(null);
   const erasedRef = useRef<HTMLHeadingElement>(null);
 
-  async function find(e: Event) {
-    e.preventDefault();
+  async function find() {
     const callIds = ids.split(/[\s,;]+/).filter(Boolean);
     const next: Selector = { ...(customer.trim() ? { customerId: customer.trim() } : {}), ...(callIds.length ? { callIds } : {}) };
     setError(null);
@@ -131,7 +131,7 @@ export function DataPage() {
         <h1>{t('dataTitle')}</h1>
       </div>
       <p class="muted intro">{t('dataIntro')}</p>
-      <form class="card filters data-find" onSubmit={find} aria-label={t('dataFind')}>
+      <FilterBar class="card filters data-find" label={t('dataFind')} submit={t('dataFind')} busy={busy} onSubmit={() => void find()}>
         <label>
           {t('dataCustomerId')}
           <input name="customerId" value={customer} onInput={(e) => setCustomer(e.currentTarget.value)} autoComplete="off" spellcheck={false} maxLength={200} size={22} autoFocus />
@@ -140,15 +140,8 @@ export function DataPage() {
           {t('dataCallIds')}
           <input name="callIds" value={ids} onInput={(e) => setIds(e.currentTarget.value)} autoComplete="off" spellcheck={false} />
         </label>
-        <button type="submit" class="primary" disabled={busy}>
-          {t('dataFind')}
-        </button>
-      </form>
-      {error && (
-        <p class="form-error" role="alert">
-          {t('error')}: {error}
-        </p>
-      )}
+      </FilterBar>
+      <ErrorLine error={error} />
       {sel && calls && (
         <section class="data-found" aria-labelledby="data-found-title">
           <div class="page-head">
@@ -175,21 +168,9 @@ export function DataPage() {
           {calls.length > 0 && (
             <>
               <table class="grid data-calls">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('colDate')}</th>
-                    <th scope="col">{t('dataColFile')}</th>
-                    <th scope="col">{t('colAgent')}</th>
-                    <th scope="col">{t('dataColCustomer')}</th>
-                    <th scope="col" class="num">
-                      {t('colDuration')}
-                    </th>
-                    <th scope="col">{t('dataColReview')}</th>
-                    <th scope="col" class="num">
-                      {t('dataColDisputes')}
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[t('colDate'), t('dataColFile'), t('colAgent'), t('dataColCustomer'), numCol(t('colDuration')), t('dataColReview'), numCol(t('dataColDisputes'))]}
+                />
                 <tbody>
                   {calls.map((c) => (
                     <tr>
@@ -305,14 +286,7 @@ function ErasureResult({ r, headingRef }: { r: Erasure; headingRef: RefObject<HT
       {rows.length > 0 && (
         <table class="grid erase-rows">
           <caption>{t('dataRows')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('dataTable')}</th>
-              <th scope="col" class="num">
-                {t('dataCount')}
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={[t('dataTable'), numCol(t('dataCount'))]} />
           <tbody>
             {rows.map(([table, n]) => (
               <tr data-table={table}>

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { clock, num } from '../format';
 import { t, tMaybe } from '../i18n';
 import { hrefWith, routeQuery } from '../router';
+import { ErrorLine, FilterBar, numCol, TableHead, TextFilter, useRouteForm } from '../components/filters';
 import { loadFigures, loadTrends, seriesCsv, type QaFigure, type TrendParams, type Trends, type TrendSeries } from '../search-api';
 import { SERIES_COLORS, TrendChart } from '../components/trend-chart';
 import './search.css';
@@ -40,9 +41,7 @@ export function TrendsPage() {
     team: q.get('team') ?? '',
     agentId: q.get('agentId') ?? '',
   };
-  const setParams = (p: TrendParams) => (location.hash = hrefWith({ by: p.by, periods: p.periods, team: p.team, agentId: p.agentId }, 'trends'));
-  const [form, setForm] = useState(params);
-  useEffect(() => setForm(params), [params.by, params.periods, params.team, params.agentId]);
+  const { form, setForm, field, apply } = useRouteForm(params, 'trends');
   const [data, setData] = useState<Trends | null>(null);
   const [figures, setFigures] = useState<{ passScorePct: number; figures: QaFigure[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -86,10 +85,6 @@ export function TrendsPage() {
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   }
 
-  const set = (k: keyof TrendParams) => (e: Event) => {
-    const v = (e.currentTarget as HTMLInputElement).value;
-    setForm({ ...form, [k]: k === 'periods' ? Math.max(2, Math.min(52, Number(v) || 8)) : v });
-  };
   const hasCalls = !!data && data.volume.some((v) => v.calls > 0);
   const shownSeries = shown.map((k) => ranked.find((s) => s.key === k)).filter((s): s is TrendSeries => !!s);
 
@@ -100,13 +95,7 @@ export function TrendsPage() {
         <span class="spacer" />
         {data && hasCalls && <button onClick={exportCsv}>⤓ {t('trendsExport')}</button>}
       </div>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setParams(form);
-        }}
-      >
+      <FilterBar class="filters" submit={t('trendsApply')} onSubmit={() => apply()}>
         <label>
           {t('trendsBy')}
           <select
@@ -115,7 +104,7 @@ export function TrendsPage() {
             onChange={(e) => {
               const next = { ...form, by: e.currentTarget.value as TrendParams['by'] };
               setForm(next);
-              setParams(next);
+              apply(next);
             }}
           >
             {(['day', 'week', 'month'] as const).map((b) => (
@@ -125,25 +114,20 @@ export function TrendsPage() {
         </label>
         <label>
           {t('trendsPeriods')}
-          <input name="periods" type="number" min={2} max={52} value={form.periods} onChange={set('periods')} style={{ width: '5em' }} />
+          <input
+            name="periods"
+            type="number"
+            min={2}
+            max={52}
+            value={form.periods}
+            onChange={(e) => setForm({ ...form, periods: Math.max(2, Math.min(52, Number(e.currentTarget.value) || 8)) })}
+            style={{ width: '5em' }}
+          />
         </label>
-        <label>
-          {t('filterTeam')}
-          <input name="team" value={form.team} onInput={set('team')} size={8} />
-        </label>
-        <label>
-          {t('filterAgent')}
-          <input name="agentId" value={form.agentId} onInput={set('agentId')} size={8} />
-        </label>
-        <button type="submit" class="primary">
-          {t('trendsApply')}
-        </button>
-      </form>
-      {error && (
-        <p class="form-error" role="alert">
-          {t('error')}: {error}
-        </p>
-      )}
+        <TextFilter label={t('filterTeam')} name="team" value={form.team} onInput={field('team')} size={8} />
+        <TextFilter label={t('filterAgent')} name="agentId" value={form.agentId} onInput={field('agentId')} size={8} />
+      </FilterBar>
+      <ErrorLine error={error} />
       {!data && !error && <p class="empty">{t('loading')}</p>}
       {data && !hasCalls && <p class="empty">{t('trendsNoData')}</p>}
       {data && (
@@ -172,15 +156,7 @@ export function TrendsPage() {
           </div>
           <div class="series-scroll">
             <table class="grid series">
-              <thead>
-                <tr>
-                  <th scope="col">{t('trendsKey')}</th>
-                  <th scope="col" class="num">{t('trendsTotal')}</th>
-                  <th scope="col" class="num">{t('trendsLastRate')}</th>
-                  <th scope="col" class="num">{t('trendsPerHour')}</th>
-                  <th scope="col" class="num">{t('trendsChange')}</th>
-                </tr>
-              </thead>
+              <TableHead columns={[t('trendsKey'), numCol(t('trendsTotal')), numCol(t('trendsLastRate')), numCol(t('trendsPerHour')), numCol(t('trendsChange'))]} />
               <tbody>
                 {ranked.map((s) => {
                   const last = s.points[s.points.length - 1];
@@ -218,16 +194,9 @@ export function TrendsPage() {
             <p class="empty">{t('emergingNone')}</p>
           ) : (
             <table class="grid emerging">
-              <thead>
-                <tr>
-                  <th scope="col">{t('emergingPhrase')}</th>
-                  <th scope="col" class="num">{t('emergingNow')}</th>
-                  <th scope="col" class="num">{t('emergingBefore')}</th>
-                  <th scope="col" class="num">{t('emergingScore')}</th>
-                  <th scope="col" class="num">{t('emergingRatio')}</th>
-                  <th scope="col">{t('emergingExamples')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[t('emergingPhrase'), numCol(t('emergingNow')), numCol(t('emergingBefore')), numCol(t('emergingScore')), numCol(t('emergingRatio')), t('emergingExamples')]}
+              />
               <tbody>
                 {data.emerging.map((e) => (
                   <tr>
@@ -270,22 +239,13 @@ function Figures({ figures, passScorePct, by }: { figures: QaFigure[]; passScore
       ) : (
         <div class="table-scroll">
           <table class="grid figures">
-            <thead>
-              <tr>
-                <th scope="col">{t('figTeam')}</th>
-                <th scope="col">{t('figPeriod')}</th>
-                <th scope="col" class="num">{t('figCalls')}</th>
-                <th scope="col" class="num">{t('figReviewed')}</th>
-                <th scope="col" class="num">{t('figPassRate')}</th>
-                <th scope="col" class="num">{t('figAvgFinal')}</th>
-                <th scope="col" class="num">{t('figFatalRate')}</th>
-                <th scope="col" class="num">{t('figAht')}</th>
-                <th scope="col" class="num">{t('figTalk')}</th>
-                <th scope="col" class="num">{t('figSilence')}</th>
-                <th scope="col" class="num">{t('figHold')}</th>
-                <th scope="col" class="num">{t('figRepeat')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                t('figTeam'),
+                t('figPeriod'),
+                ...(['figCalls', 'figReviewed', 'figPassRate', 'figAvgFinal', 'figFatalRate', 'figAht', 'figTalk', 'figSilence', 'figHold', 'figRepeat'] as const).map((k) => numCol(t(k))),
+              ]}
+            />
             <tbody>
               {rows.map((f) => (
                 <tr>
