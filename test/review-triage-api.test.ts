@@ -5,23 +5,16 @@
  * teams. The clock is injected (Tuesday of ISO week 2026-W49); every expected number is worked out by hand
  * in the comments.
  */
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/api/app.js';
 import { drawRandomSample } from '../src/review/sampling.js';
 import { ExampleSchema, runExample } from '../src/score/examples.js';
 import { ReviewPolicySchema } from '../src/score/schema.js';
-import { createServices, type Services } from '../src/services/index.js';
-import { authUser } from '../src/services/users.js';
-import { systemActor, type AuthUser } from '../src/services/types.js';
-import { openStore, type Store } from '../src/store/db.js';
+import { createServices } from '../src/services/index.js';
+import type { AuthUser } from '../src/services/types.js';
 import { eq } from 'drizzle-orm';
 import { analysisRuns, reviewDecisions, reviews } from '../src/store/schema.js';
-import { pgliteBackend, postgresBackend } from './support/db-backends.js';
+import { BACKENDS, startApi, tokenUsers, type ApiClient, type ApiServer } from './support/api-env.js';
 import { ABUSE, CALLS, CLEAN, completeReviewOf, NOW, pipeline, PROBLEM, storeCall, WEEK_LABEL } from './support/review-calls.js';
 
 // ±25% margin so the COPC size is small enough to work by hand; everything else the seeds' defaults
@@ -39,66 +32,21 @@ const USERS = [
 ] as const;
 type Username = (typeof USERS)[number]['username'];
 
-interface Api {
-  store: Store;
-  services: Services;
-  base: string;
-  close(): Promise<void>;
-}
-
-async function startApi(backendOpts: Awaited<ReturnType<ReturnType<typeof pgliteBackend>['setup']>>): Promise<Api> {
-  const store = await openStore(backendOpts);
-  const services = createServices(store, { now: () => NOW, reviewPolicy: () => POLICY });
-  const app = createApp({ services, webDir: path.join(tmpdir(), 'callqa-no-web') });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  // the suite pauses between requests (reviews done through the services): keep idle connections open
-  // longer than that, or a request can meet a socket the server is closing (ECONNRESET)
-  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
-  const { port } = server.address() as AddressInfo;
-  return {
-    store,
-    services,
-    base: `http://127.0.0.1:${port}`,
-    async close() {
-      await new Promise<void>((resolve) => {
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-        server.close(() => resolve());
-      });
-      await store.close();
-    },
-  };
-}
-
-async function req<T = any>(api: Api, token: string, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(api.base + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-for (const makeBackend of [pgliteBackend, postgresBackend]) {
+for (const makeBackend of BACKENDS) {
   const backend = makeBackend();
   describe(`triage, calibration and rules accuracy API on ${backend.name}`, () => {
-    let api: Api;
-    const token = {} as Record<Username, string>;
-    const user = {} as Record<Username, AuthUser>;
+    let api: ApiServer;
+    let client: Record<Username, ApiClient>;
+    let user: Record<Username, AuthUser>;
     const ids: string[] = [];
-    const as = (u: Username, method: string, url: string, body?: unknown) => req(api, token[u], method, url, body);
+    const as = (u: Username, method: string, url: string, body?: unknown) => client[u].req(method, url, body);
     const callsOf = (agent: string, example?: number) => CALLS.map((c, i) => ({ ...c, id: ids[i]! })).filter((c) => c.agent === agent && (example === undefined || c.example === example));
 
     beforeAll(async () => {
-      api = await startApi(await backend.setup());
+      // the suite pauses between requests (reviews done through the services): idle connections kept open longer
+      api = await startApi(await backend.setup(), { now: () => NOW, reviewPolicy: () => POLICY }, { keepAliveTimeoutMs: 120_000 });
       for (const [i, c] of CALLS.entries()) ids.push(await storeCall(api.store, c, i));
-      for (const u of USERS) {
-        await api.services.users.add(systemActor('test'), { ...u, password: 'correct horse battery' });
-        token[u.username] = (await api.services.users.createToken(systemActor('test'), u.username, 'test')).token;
-        user[u.username] = authUser((await api.services.users.repo.getUserByName(u.username))!);
-      }
+      ({ clients: client, users: user } = await tokenUsers(api, USERS, 'correct horse battery'));
       // b1's call of last week, reviewed last week at 65/100 (the problem call, 80 as drafted, with 信息内容准确 lost and
       // the machine's suggestion on 是否与用户核实 accepted):
       // b1's mean over the last weeks is under 80, so b1 is a weak agent this week

@@ -14,7 +14,8 @@ import type { CallMetadata } from '../../src/core/types.js';
 import { resolvePipeline } from '../../src/pipeline/loader.js';
 import { analyzeFile } from '../../src/pipeline/runner.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/services/index.js';
-import { systemActor } from '../../src/services/types.js';
+import { systemActor, type AuthUser } from '../../src/services/types.js';
+import { authUser } from '../../src/services/users.js';
 import { openStore, type OpenStoreOptions, type RunReport, type Store } from '../../src/store/index.js';
 
 export const SAMPLES = path.join(import.meta.dirname, '..', '..', 'samples');
@@ -93,12 +94,24 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+export interface ServeOptions {
+  trustProxy?: boolean;
+  /** the web UI to serve at / (default: none) */
+  webDir?: string;
+  /**
+   * How long an idle connection stays open (Node's default: 5 s). A suite that pauses between requests longer
+   * than that (work done through the services) can otherwise meet a socket the server is closing (ECONNRESET).
+   */
+  keepAliveTimeoutMs?: number;
+}
+
 /** Serves an app over existing services on 127.0.0.1, port 0 (the web UI from `webDir` when given). */
-export async function serveApp(services: Services, appOptions: { trustProxy?: boolean; webDir?: string } = {}): Promise<{ base: string; close(): Promise<void> }> {
+export async function serveApp(services: Services, appOptions: ServeOptions = {}): Promise<{ base: string; close(): Promise<void> }> {
   const app = createApp({ services, trustProxy: appOptions.trustProxy, webDir: appOptions.webDir ?? path.join(tmpdir(), 'callqa-no-web') });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  if (appOptions.keepAliveTimeoutMs !== undefined) (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = appOptions.keepAliveTimeoutMs;
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
@@ -110,7 +123,7 @@ export async function serveApp(services: Services, appOptions: { trustProxy?: bo
   };
 }
 
-export async function startApi(opts: OpenStoreOptions, serviceOptions: ServiceOptions, appOptions: { trustProxy?: boolean } = {}): Promise<ApiServer> {
+export async function startApi(opts: OpenStoreOptions, serviceOptions: ServiceOptions, appOptions: Omit<ServeOptions, 'webDir'> = {}): Promise<ApiServer> {
   const store = await openStore(opts);
   const services = createServices(store, serviceOptions);
   const served = await serveApp(services, appOptions);
@@ -177,6 +190,9 @@ export class ApiClient {
   }
 }
 
+const addUser = (api: ApiServer, u: { username: string }, password: string) =>
+  api.services.users.add(systemActor('test'), { ...(u as unknown as Parameters<Services['users']['add']>[1]), password });
+
 /** Creates each user (as the system) and signs each in with its own browser-like client, asserting the login works. */
 export async function signInUsers<U extends { username: string }>(
   api: ApiServer,
@@ -185,11 +201,33 @@ export async function signInUsers<U extends { username: string }>(
 ): Promise<Record<U['username'], ApiClient>> {
   const clients = {} as Record<U['username'], ApiClient>;
   for (const u of users) {
-    await api.services.users.add(systemActor('test'), { ...(u as unknown as Parameters<Services['users']['add']>[1]), password });
+    await addUser(api, u, password);
     const client = new ApiClient(api.base);
     const r = await client.login(u.username, password);
     if (r.status !== 200) throw new Error(`test user ${u.username} could not sign in: HTTP ${r.status}`);
     clients[u.username as U['username']] = client;
   }
   return clients;
+}
+
+/**
+ * Creates each user (as the system) with an API token, and a client per user that sends it (`Authorization:
+ * Bearer`, as a script would; no session, no CSRF token); and each user as the services see them, for set-up done
+ * through `api.services`.
+ */
+export async function tokenUsers<U extends { username: string }>(
+  api: ApiServer,
+  users: readonly U[],
+  password: string,
+): Promise<{ clients: Record<U['username'], ApiClient>; users: Record<U['username'], AuthUser> }> {
+  const clients = {} as Record<U['username'], ApiClient>;
+  const authUsers = {} as Record<U['username'], AuthUser>;
+  for (const u of users) {
+    await addUser(api, u, password);
+    const client = new ApiClient(api.base);
+    client.bearer = (await api.services.users.createToken(systemActor('test'), u.username, 'test')).token;
+    clients[u.username as U['username']] = client;
+    authUsers[u.username as U['username']] = authUser((await api.services.users.repo.getUserByName(u.username))!);
+  }
+  return { clients, users: authUsers };
 }
