@@ -541,6 +541,14 @@ describe('search, watch list and trends in headless Chromium', () => {
         await page.selectOption('select[name=by]', 'month');
         await page.waitForFunction("location.hash.includes('by=month')");
         await page.waitForSelector('table.figures td:text-is("2026-11")');
+        // the typed filters go into the route when applied (periods held to 2-52), and stay in the form
+        await page.fill('input[name=periods]', '99');
+        await page.fill('input[name=team]', 'blue');
+        await page.click('form.filters button[type=submit]');
+        await page.waitForFunction("location.hash.includes('team=blue')");
+        const applied = Object.fromEntries(new URLSearchParams(((await page.evaluate('location.hash')) as string).split('?')[1]));
+        expect(applied).toEqual({ by: 'month', periods: '52', team: 'blue' });
+        expect(await page.inputValue('input[name=team]')).toBe('blue');
       }
       await s.close();
       expect(errors).toEqual([]);
