@@ -1,3 +1,4 @@
+import { renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { serveApp } from './support/api-env.js';
@@ -735,6 +736,53 @@ describe('call view details in headless Chromium', () => {
       await shot(a.page, `${locale === 'en-US' ? 'en' : 'zh'}-admin-audit-call`);
       await a.close();
       expect(errors).toEqual([]);
+    }
+  });
+});
+
+describe('a call whose recording is gone, in headless Chromium', () => {
+  it('the player says in the page\'s language that the file is no longer at its place and the call is still reviewable; the review works without audio', async () => {
+    // moved after analysis, never opened before (no cached copy): the API answers 410 for its audio and peaks
+    const file = 'en-support-good.mp3';
+    const from = path.join(work, 'calls', file);
+    const moved = path.join(work, 'calls-moved.mp3');
+    renameSync(from, moved);
+    try {
+      for (const locale of ['zh-CN', 'en-US'] as const) {
+        const s = await openBrowser(locale);
+        const errors = watchErrors(s.page);
+        await logIn(s.page, 'insp1');
+        await s.page.waitForSelector('table.queue tbody tr');
+        await openCall(s.page, file);
+        await s.page.waitForSelector('.wave-placeholder.gone');
+        const said = (await s.page.textContent('.wave-placeholder')) ?? '';
+        if (locale === 'zh-CN') {
+          expect(said).toContain(`录音文件 ${file} 已不在原来的位置`);
+          expect(said).toContain('转写文本和评分表仍可照常复核');
+          expect(said).not.toMatch(/[A-Za-z]{3,} [a-z]{3,}/); // no English sentence on the Chinese page
+        } else {
+          expect(said).toContain(`The recording file ${file} is no longer at its place`);
+          expect(said).toContain('The transcript and the scorecard can still be reviewed');
+        }
+        expect(said).not.toMatch(/could not be loaded|无法加载|audioGone/);
+        // no audio, but the call is there: play is off, the transcript and the scorecard work
+        for (const control of ['.controls button.play', '.controls .ctl select >> nth=0', '.controls .zoom button >> nth=1'])
+          expect(await s.page.locator(control).isDisabled(), control).toBe(true);
+        expect(await s.page.locator('.turn').count()).toBeGreaterThan(3);
+        await s.page.locator('.turn').nth(2).click();
+        await s.page.waitForSelector('.wave-placeholder.gone');
+        await shot(s.page, `${locale === 'en-US' ? 'en' : 'zh'}-call-recording-gone`);
+        if (locale === 'zh-CN') {
+          // an item with a machine answer is confirmed as on any call
+          const item = s.page.locator('.scorecard .item:not(.st-manual):not(.st-needs_review)').first();
+          await item.locator('.item-actions button:has-text("确认")').click();
+          await item.locator('.badge.decided-confirm').waitFor();
+        }
+        await s.close();
+        expect(errors).toEqual([]);
+      }
+    } finally {
+      renameSync(moved, from);
     }
   });
 });

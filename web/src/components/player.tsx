@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import WaveSurfer from 'wavesurfer.js';
 import RegionsPlugin from 'wavesurfer.js/dist/plugins/regions.esm.js';
 import TimelinePlugin from 'wavesurfer.js/dist/plugins/timeline.esm.js';
-import { api, audioUrl } from '../api';
-import { clock } from '../format';
+import { api, ApiError, audioUrl } from '../api';
+import { baseName, clock } from '../format';
 import { t, type MessageKey } from '../i18n';
 import type { CallDetail, CallEvent, Peaks, Speaker } from '../types';
 import { eventLabel, eventColor } from './events';
@@ -46,7 +46,8 @@ export function Player({ call, handle, onTime, onPlayingChange, startAt }: Props
   const wsRef = useRef<WaveSurfer | null>(null);
   const mediaRef = useRef<HTMLAudioElement | null>(null);
   const routingRef = useRef<{ ctx: AudioContext; gains: GainNode[][] } | null>(null);
-  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
+  // gone: the server answered 410, the recording is no longer where it was analysed from (moved or deleted)
+  const [state, setState] = useState<'loading' | 'ready' | 'error' | 'gone'>('loading');
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
   const [speed, setSpeed] = useState(1);
@@ -118,11 +119,20 @@ export function Player({ call, handle, onTime, onPlayingChange, startAt }: Props
           onPlayingChange?.(false);
         });
         setState('ready');
-      } catch {
-        if (!cancelled) setState('error');
+      } catch (err) {
+        if (!cancelled) setState(err instanceof ApiError && err.status === 410 ? 'gone' : 'error');
       }
     })();
-    media.addEventListener('error', () => setState('error'));
+    // The media element does not say why it failed: ask the server for the first byte to tell a recording that
+    // is gone (410) from any other failure.
+    media.addEventListener('error', () => {
+      if (cancelled) return;
+      void fetch(audioUrl(call.id), { headers: { Range: 'bytes=0-0' }, credentials: 'same-origin' })
+        .then((r) => (r.status === 410 ? 'gone' : 'error'), () => 'error' as const)
+        .then((s) => {
+          if (!cancelled) setState(s);
+        });
+    });
     return () => {
       cancelled = true;
       ws?.destroy();
@@ -230,7 +240,16 @@ export function Player({ call, handle, onTime, onPlayingChange, startAt }: Props
           <div ref={waveRef} class="wave-canvas" />
           {state !== 'ready' && (
             <div class={`wave-placeholder ${state}`} role="status">
-              {state === 'loading' ? t('audioLoading') : t('audioError')}
+              {state === 'loading' ? (
+                t('audioLoading')
+              ) : state === 'gone' ? (
+                <div class="audio-gone">
+                  <strong>{t('audioGone', { file: baseName(call.fileName) })}</strong>
+                  <span>{t('audioGoneStill')}</span>
+                </div>
+              ) : (
+                t('audioError')
+              )}
             </div>
           )}
         </div>
@@ -250,7 +269,7 @@ export function Player({ call, handle, onTime, onPlayingChange, startAt }: Props
         </span>
         <label class="ctl">
           {t('speed')}
-          <select value={String(speed)} onChange={(e) => setRate(Number(e.currentTarget.value))}>
+          <select value={String(speed)} onChange={(e) => setRate(Number(e.currentTarget.value))} disabled={state === 'gone'}>
             {SPEEDS.map((s) => (
               <option value={String(s)}>{s}×</option>
             ))}
@@ -258,17 +277,17 @@ export function Player({ call, handle, onTime, onPlayingChange, startAt }: Props
         </label>
         <span class="ctl zoom">
           {t('zoom')}
-          <button onClick={() => setZoomLevel(ZOOMS[Math.max(0, zi - 1)])} disabled={zi <= 0} aria-label={t('zoomOut')}>
+          <button onClick={() => setZoomLevel(ZOOMS[Math.max(0, zi - 1)])} disabled={zi <= 0 || state === 'gone'} aria-label={t('zoomOut')}>
             −
           </button>
-          <button onClick={() => setZoomLevel(ZOOMS[Math.min(ZOOMS.length - 1, zi + 1)])} disabled={zi >= ZOOMS.length - 1} aria-label={t('zoomIn')}>
+          <button onClick={() => setZoomLevel(ZOOMS[Math.min(ZOOMS.length - 1, zi + 1)])} disabled={zi >= ZOOMS.length - 1 || state === 'gone'} aria-label={t('zoomIn')}>
             +
           </button>
         </span>
         {stereo && (
           <label class="ctl">
             {t('listen')}
-            <select value={String(listen)} onChange={(e) => chooseListen(e.currentTarget.value === 'both' ? 'both' : Number(e.currentTarget.value))}>
+            <select value={String(listen)} onChange={(e) => chooseListen(e.currentTarget.value === 'both' ? 'both' : Number(e.currentTarget.value))} disabled={state === 'gone'}>
               <option value="both">{t('bothSides')}</option>
               {speakers.map((s, i) => (
                 <option value={String(i)}>{t(s === 'agent' ? 'agentOnly' : 'customerOnly')}</option>
