@@ -68,7 +68,7 @@ for (const makeBackend of BACKENDS) {
       expect(r.status).toBe(200);
       const doc = (await r.json()) as { paths: Record<string, Record<string, { operationId?: string; parameters?: { name: string }[] }>> };
       const ops = Object.values(doc.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
-      for (const op of ['reviewQueue', 'reviewPlan', 'assignCalls', 'createCalibration', 'listCalibrations', 'getCalibration', 'scoreCalibration', 'closeCalibration', 'rulesAccuracy', 'exportExample'])
+      for (const op of ['reviewQueue', 'reviewPlan', 'assignCalls', 'listInspectors', 'createCalibration', 'listCalibrations', 'getCalibration', 'scoreCalibration', 'closeCalibration', 'rulesAccuracy', 'exportExample'])
         expect(ops, op).toContain(op);
       expect(doc.paths['/api/review/queue']!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['team', 'agentId', 'pipelineId', 'since', 'until', 'state']));
     });
@@ -196,6 +196,22 @@ for (const makeBackend of BACKENDS) {
       const wrongTeam = await as('sup-blue', 'POST', '/api/assignments', { callIds: [x], inspector: 'insp-green' });
       expect(wrongTeam.status).toBe(422);
       expect(wrongTeam.body.error.message).toMatch(/not an active inspector of your team/);
+      // a typo names nobody: refused, naming the field, and nothing is assigned
+      for (const who of ['insp11', 'sup-blue', 'ag1']) {
+        const typo = await as('sup-blue', 'POST', '/api/assignments', { callIds: [x], inspector: who });
+        expect(typo.status, who).toBe(422);
+        expect(typo.body.error.field, who).toBe('inspector');
+        expect(typo.body.error.message, who).toMatch(new RegExp(`^inspector: "${who}" is not an active inspector of your team`));
+      }
+      expect((await as('admin', 'GET', `/api/calls/${x}`)).body.assignedTo).toBeNull();
+      // what the assignment page offers to pick from: the active inspectors of the team or of no team, by name
+      const pick = await as('sup-blue', 'GET', '/api/inspectors');
+      expect(pick.status).toBe(200);
+      expect(pick.body.inspectors.map((i: any) => i.username)).toEqual(['insp1', 'insp2', 'insp3']);
+      expect(pick.body.inspectors[0]).toMatchObject({ team: null, openCalls: 0 });
+      expect((await as('sup-green', 'GET', '/api/inspectors')).body.inspectors.map((i: any) => i.username)).toEqual(['insp-green', 'insp1', 'insp2', 'insp3']);
+      expect((await as('admin', 'GET', '/api/inspectors')).body.inspectors).toHaveLength(4);
+      for (const u of ['insp1', 'ag1'] as const) expect((await as(u, 'GET', '/api/inspectors')).status, u).toBe(403);
       expect((await as('sup-blue', 'POST', '/api/assignments', { callIds: [x] })).status).toBe(400);
       const ok = await as('sup-blue', 'POST', '/api/assignments', { callIds: [x], inspector: 'insp1' });
       expect(ok.status).toBe(200);

@@ -352,11 +352,37 @@ describe('calibration, assignment and users in headless Chromium', () => {
     await logIn(s.page, 'sup');
     await s.page.click('header nav a[href="#/assignment"]');
     await s.page.waitForSelector('table.grid tbody tr');
+    // the inspector is picked from the team's active inspectors (plus those of no team), never typed
+    await s.page.waitForSelector('form.filters select[name=inspector] option[value="insp1"]', { state: 'attached' });
+    expect(await s.page.locator('form.filters input:not([type=checkbox])').count()).toBe(0);
+    const options = await s.page.$$eval('form.filters select[name=inspector] option', (os) => os.map((o) => [(o as unknown as { value: string }).value, o.textContent ?? '']));
+    expect(options.map((o) => o[0])).toEqual(['', 'insp1', 'insp2']);
+    expect(options[0]![1]).toBe('选择质检员…');
+    for (const [name, text] of options.slice(1)) expect(text).toMatch(new RegExp(`^${name} — blue，\\d+ 通未完成$`));
+    const openOf = (text: string) => Number(/(\d+) 通未完成/.exec(text)![1]);
+    const insp2Before = openOf(options[2]![1]);
+    await s.page.waitForSelector('table.grid tbody tr');
     await shot(s.page, 'zh-assignment');
+    expect(await s.page.locator('form.filters button[type=submit]').isDisabled()).toBe(true);
+    await s.page.locator('table.grid tbody tr input[type=checkbox]').first().check();
+    await s.page.selectOption('form.filters select[name=inspector]', 'insp2');
+    await s.page.click('form.filters button[type=submit]');
+    await s.page.waitForSelector('.notice-inline');
+    expect(await s.page.textContent('.notice-inline')).toContain('已分配 1 通（insp2 1）');
+    await s.page.waitForSelector(`form.filters select[name=inspector] option[value="insp2"]:has-text("，${insp2Before + 1} 通未完成")`, { state: 'attached' });
+    await shot(s.page, 'zh-assignment-picked');
     await s.page.click('text=平均分配队列');
     await s.page.waitForSelector('.notice-inline, .form-error');
     await shot(s.page, 'zh-assignment-done');
     expect(await s.page.textContent('.notice-inline')).toMatch(/已分配 \d+ 通/);
+    // the same pick list in English
+    await s.page.selectOption('header select', 'en');
+    await s.page.waitForSelector('text=Assign to');
+    const en = await s.page.$$eval('form.filters select[name=inspector] option', (os) => os.map((o) => o.textContent ?? ''));
+    expect(en[0]).toBe('Choose an inspector…');
+    expect(await s.page.textContent('.notice-inline')).toMatch(/^\d+ calls assigned \(/);
+    for (const text of en.slice(1)) expect(text).toMatch(/^insp\d — blue, \d+ open$/);
+    await shot(s.page, 'en-assignment');
     await s.close();
 
     const a = await openBrowser('en-US');

@@ -119,6 +119,14 @@ export interface AssignInput {
   auto?: { pipelineId?: string; team?: string; limit?: number };
 }
 
+export interface AssignableInspector {
+  id: string;
+  username: string;
+  team: string | null;
+  /** calls assigned to them and not yet completed */
+  openCalls: number;
+}
+
 export interface AssignResult {
   assigned: { callId: string; inspector: string }[];
   /** auto: queue calls left unassigned because every inspector reached their quota */
@@ -331,6 +339,21 @@ export class ReviewQueueService {
 
   // ------------------------------------------------------------------------------------------ assignment
 
+  /**
+   * The inspectors a supervisor may assign calls to (active, of their team or of no team), by name, with the
+   * calls each has open; admins see every active inspector. What the assignment page offers to pick from.
+   */
+  async inspectors(user: AuthUser): Promise<AssignableInspector[]> {
+    if (user.role !== 'supervisor' && user.role !== 'admin') throw forbidden('only supervisors and admins list the inspectors to assign');
+    const now = this.now();
+    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const [rows, loads] = await Promise.all([
+      this.repo.activeUsers('inspector', user.role === 'supervisor' ? (user.team ?? null) : undefined),
+      this.repo.inspectorLoads(dayStart, new Date(dayStart.getTime() + DAY_MS)),
+    ]);
+    return rows.map((u) => ({ id: u.id, username: u.username, team: u.team, openCalls: loads.get(u.id)?.open ?? 0 }));
+  }
+
   async assign(user: AuthUser, input: AssignInput): Promise<AssignResult> {
     if (user.role !== 'supervisor') throw forbidden('only supervisors assign calls');
     const now = this.now();
@@ -340,7 +363,8 @@ export class ReviewQueueService {
     if (input.callIds?.length) {
       if (input.auto) throw new ServiceError(400, 'invalid', 'give either callIds + inspector or auto, not both');
       const target = inspectors.find((i) => i.username === input.inspector || i.id === input.inspector);
-      if (!target) throw new ServiceError(422, 'invalid', `${input.inspector ?? '(none)'} is not an active inspector of your team`, { field: 'inspector' });
+      if (!target)
+        throw new ServiceError(422, 'invalid', `inspector: ${JSON.stringify(input.inspector ?? '')} is not an active inspector of your team (listInspectors names those there are)`, { field: 'inspector' });
       for (const id of new Set(input.callIds)) {
         const call = await this.access.authorizeCall(user, id);
         if (call.reviewState === 'completed') throw new ServiceError(409, 'conflict', `call ${id} is already reviewed`);

@@ -172,6 +172,33 @@ const assignCalls = createRoute({
   },
 });
 
+const listInspectors = createRoute({
+  method: 'get',
+  path: '/api/inspectors',
+  operationId: 'listInspectors',
+  tags: ['triage'],
+  summary: 'The inspectors calls may be assigned to: a supervisor, the active inspectors of their team or of no team; an admin, every active inspector. With the calls each has open',
+  middleware: [requireRole('supervisor', 'admin')],
+  responses: {
+    200: json(
+      z
+        .object({
+          inspectors: z.array(
+            z.object({
+              id: z.string().uuid(),
+              username: z.string(),
+              team: z.string().nullable(),
+              openCalls: z.number().int().openapi({ description: 'calls assigned to them and not yet completed' }),
+            }),
+          ),
+        })
+        .openapi('AssignableInspectors'),
+      'inspectors by name',
+    ),
+    ...errors(401, 403),
+  },
+});
+
 export function registerTriageRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(reviewQueue, async (c) => {
     const q = c.req.valid('query');
@@ -183,6 +210,7 @@ export function registerTriageRoutes(app: OpenAPIHono<AppEnv>): void {
     await checkProgramParam(c.get('services').store.db, 'query.pipelineId', q.pipelineId);
     return c.json(await c.get('services').queue.plan(currentUser(c), { ...(q.week ? { at: q.week } : {}), ...(q.pipelineId ? { pipelineId: q.pipelineId } : {}) }), 200);
   });
+  app.openapi(listInspectors, async (c) => c.json({ inspectors: await c.get('services').queue.inspectors(currentUser(c)) }, 200));
   app.openapi(assignCalls, async (c) => {
     const b = c.req.valid('json');
     await checkProgramParam(c.get('services').store.db, 'body.auto.pipelineId', b.auto?.pipelineId);

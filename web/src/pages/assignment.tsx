@@ -5,18 +5,38 @@ import { baseName, clock, num } from '../format';
 import { t, tMaybe } from '../i18n';
 import { href } from '../router';
 
-/** A supervisor assigns queue calls to inspectors: chosen calls to one inspector, or the queue evenly (auto). */
+/** One of the inspectors calls may be assigned to, as `listInspectors` answers. */
+interface Inspector {
+  id: string;
+  username: string;
+  team: string | null;
+  openCalls: number;
+}
+
+/**
+ * A supervisor assigns queue calls to inspectors: chosen calls to one inspector picked from the list of the team's
+ * active inspectors (never a typed name, so a typo cannot assign calls to nobody), or the queue evenly (auto).
+ */
 export function AssignmentPage() {
   const [queue, setQueue] = useState<QueuePage | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [inspectors, setInspectors] = useState<Inspector[] | null>(null);
   const [inspector, setInspector] = useState('');
-  const [result, setResult] = useState<string | null>(null);
+  // what the last assignment did, said in the UI's language when shown (a language switch changes it too)
+  const [result, setResult] = useState<{ n: number; who: string; left: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () =>
     api<unknown>('GET', '/review/queue?assigned=unassigned')
       .then((raw) => setQueue(toQueue(raw)))
       .catch((e: Error) => setError(e.message));
-  useEffect(() => void load(), []);
+  const loadInspectors = () =>
+    api<{ inspectors: Inspector[] }>('GET', '/inspectors')
+      .then((r) => setInspectors(r.inspectors))
+      .catch((e: Error) => setError(e.message));
+  useEffect(() => {
+    void load();
+    void loadInspectors();
+  }, []);
 
   async function assign(body: unknown) {
     setError(null);
@@ -24,9 +44,9 @@ export function AssignmentPage() {
       const r = await api<{ assigned: { callId: string; inspector: string }[]; left: number }>('POST', '/assignments', body);
       const by = new Map<string, number>();
       for (const a of r.assigned) by.set(a.inspector, (by.get(a.inspector) ?? 0) + 1);
-      setResult(t('assignedResult', { n: r.assigned.length, who: [...by].map(([k, v]) => `${k} ${v}`).join(', ') || '—', left: r.left }));
+      setResult({ n: r.assigned.length, who: [...by].map(([k, v]) => `${k} ${v}`).join(', ') || '—', left: r.left });
       setPicked(new Set());
-      await load();
+      await Promise.all([load(), loadInspectors()]);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -45,20 +65,29 @@ export function AssignmentPage() {
         class="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          void assign({ callIds: [...picked], inspector: inspector.trim() });
+          if (inspector) void assign({ callIds: [...picked], inspector });
         }}
       >
         <label>
           {t('assignTo')}
-          <input value={inspector} onInput={(e) => setInspector(e.currentTarget.value)} required placeholder="insp1" />
+          <select name="inspector" value={inspector} onChange={(e) => setInspector(e.currentTarget.value)} required disabled={!inspectors?.length}>
+            <option value="" disabled>
+              {inspectors && inspectors.length === 0 ? t('noInspectors') : t('pickInspector')}
+            </option>
+            {(inspectors ?? []).map((i) => (
+              <option value={i.username}>
+                {t('inspectorOption', { name: i.username, team: i.team ?? t('noTeam'), open: i.openCalls })}
+              </option>
+            ))}
+          </select>
         </label>
-        <button type="submit" disabled={picked.size === 0}>
+        <button type="submit" disabled={picked.size === 0 || !inspector}>
           {t('assign')} ({picked.size})
         </button>
       </form>
       {result && (
         <p class="notice-inline" role="status">
-          {result}
+          {t('assignedResult', result)}
         </p>
       )}
       {error && (
