@@ -310,6 +310,58 @@ for (const makeBackend of BACKENDS) {
       for (const m of ['insp1', 'insp2'] as const) expect((await as(m, 'GET', `/api/calls/${c1}`)).status, m).toBe(m === assignee ? 200 : 404);
     });
 
+    it("calibration: a scorer does not get the machine's draft until their own scores are in; then it is shown and they stay", async () => {
+      const call = callsOf('a1', PROBLEM)[1]!.id;
+      const made = await as('sup-blue', 'POST', '/api/calibrations', { title: 'blind draft', callIds: [call], inspectors: ['insp1', 'insp2'], benchmark: 'supervisor' });
+      expect(made.status).toBe(201);
+      const id = made.body.id as string;
+      const get = (u: Username) => as(u, 'GET', `/api/calibrations/${id}`);
+      // the admin (who does not score) sees the draft: what must not reach a blind scorer
+      const seen = (await get('admin')).body;
+      const items = seen.calls[0].items as { id: string; min: number; max: number; machine: { status: string; points: number | null; reason: string } }[];
+      expect(items.length).toBeGreaterThan(3);
+      expect(items.every((i) => i.machine && typeof i.machine.status === 'string')).toBe(true);
+      const reasons = items.map((i) => i.machine.reason).filter((r) => r.length > 8);
+      expect(reasons.length).toBeGreaterThan(0);
+      // the scorers (the inspectors, and the supervisor who is the benchmark) get items without it
+      for (const u of ['insp1', 'insp2', 'sup-blue'] as const) {
+        const r = await get(u);
+        const text = JSON.stringify(r.body);
+        for (const reason of reasons) expect(text, u).not.toContain(JSON.stringify(reason).slice(1, -1));
+        expect(text, u).not.toMatch(/"status":"(pass|deducted|fatal|needs_review|not_applicable|manual)"/);
+        expect(r.body.calls[0].items.map((i: any) => i.machine), u).toEqual(items.map(() => null));
+        expect(r.body.you, u).toMatchObject({ canScore: true, submitted: false, machineHidden: true });
+      }
+      expect(seen.you).toMatchObject({ canScore: false, submitted: false, machineHidden: false });
+      // a partial save keeps it hidden (and answers without it)
+      const points = (i: (typeof items)[number]) => ({ callId: call, itemId: i.id, points: i.max });
+      const partial = await as('insp1', 'POST', `/api/calibrations/${id}/scores`, { scores: items.slice(0, 2).map(points) });
+      expect(partial.status).toBe(200);
+      expect(partial.body.you).toMatchObject({ canScore: true, submitted: false, machineHidden: true });
+      expect(partial.body.calls[0].items.every((i: any) => i.machine === null)).toBe(true);
+      // every item scored: the scores are in, the draft is shown beside them
+      const done = await as('insp1', 'POST', `/api/calibrations/${id}/scores`, { scores: items.slice(2).map(points) });
+      expect(done.status).toBe(200);
+      expect(done.body.you).toMatchObject({ canScore: false, submitted: true, machineHidden: false });
+      expect(done.body.myScores).toHaveLength(items.length);
+      expect(done.body.calls[0].items.map((i: any) => i.machine)).toEqual(items.map((i) => i.machine));
+      expect(done.body.scores).toBeNull(); // still blind to the others' scores
+      // ... and they stay as given: changing one now would be scoring with the answers in view
+      const again = await as('insp1', 'POST', `/api/calibrations/${id}/scores`, { scores: [points(items[0]!)] });
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toMatch(/can no longer change/);
+      // the others still score blind
+      expect((await get('insp2')).body.calls[0].items.every((i: any) => i.machine === null)).toBe(true);
+      // once closed, everyone sees the draft
+      expect((await as('sup-blue', 'POST', `/api/calibrations/${id}/scores`, { scores: [points(items[0]!)] })).status).toBe(200);
+      expect((await as('sup-blue', 'POST', `/api/calibrations/${id}/close`)).status).toBe(200);
+      for (const u of ['insp2', 'sup-blue'] as const) {
+        const r = await get(u);
+        expect(r.body.you, u).toMatchObject({ canScore: false, machineHidden: false });
+        expect(r.body.calls[0].items.map((i: any) => i.machine), u).toEqual(items.map((i) => i.machine));
+      }
+    });
+
     // -------------------------------------------------------------------------------- rules accuracy
 
     const review = (reviewer: Username, callId: string, overrides: Record<string, number>, confirms: string[] = []) =>

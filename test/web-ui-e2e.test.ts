@@ -303,34 +303,71 @@ describe('calibration, assignment and users in headless Chromium', () => {
     await s.page.waitForSelector('.calib-form');
     const sessionUrl = s.page.url();
 
-    // Each scorer fills every item: the supervisor (the benchmark) with the machine's points, insp1 the same,
-    // insp2 one point lower on every item that has room (a scorer who is systematically harsher).
-    async function score(page: Page, delta: number) {
+    // Each scorer fills every item: the supervisor (the benchmark) with full marks, insp1 the same, insp2 one point
+    // lower on every item that has room (a scorer who is systematically harsher). Nobody sees the machine's
+    // answers while scoring, on the page or in what the API sent it; once all their scores are in, they do.
+    const sessionApi = (page: Page) =>
+      page.evaluate(`fetch('/api/calibrations/' + ${JSON.stringify(sessionUrl.split('/').pop())}, { credentials: 'same-origin' }).then((r) => r.json())`) as Promise<{
+        you: { machineHidden: boolean; submitted: boolean };
+        calls: { items: { machine: unknown }[] }[];
+      }>;
+    async function expectBlind(page: Page) {
+      expect(await page.locator('.calib-compare, .calib-form td.machine').count()).toBe(0);
+      expect(await page.locator('.blind-note.machine-hidden').count()).toBe(1);
+      const body = await sessionApi(page);
+      expect(body.you.machineHidden).toBe(true);
+      expect(body.calls.flatMap((c) => c.items.map((i) => i.machine))).toEqual(body.calls.flatMap((c) => c.items.map(() => null)));
+    }
+    async function score(page: Page, delta: number, only?: number) {
+      await expectBlind(page);
       const inputs = page.locator('.calib-form input[type=number]');
-      const n = await inputs.count();
+      const n = only ?? (await inputs.count());
       for (let i = 0; i < n; i++) {
         const input = inputs.nth(i);
         const max = Number(await input.getAttribute('max'));
         const min = Number(await input.getAttribute('min'));
-        const machine = (await page.locator('.calib-form tbody tr').nth(i).locator('td.muted').textContent()) ?? '';
-        const m = Number(/(-?[\d.]+)\s*$/.exec(machine.trim())?.[1] ?? max);
-        const v = Math.max(min, Math.min(max, (Number.isFinite(m) ? m : max) + delta));
-        await input.fill(String(v));
+        await input.fill(String(Math.max(min, Math.min(max, max + delta))));
       }
       await page.click('.calib-form button[type=submit]');
       await page.waitForSelector('.notice-inline');
     }
+    /** After the last item: the scorer's points beside the machine's, the form gone. */
+    async function expectCompared(page: Page, zh: boolean) {
+      await page.waitForSelector('.calib-compare');
+      expect(await page.locator('.calib-form').count()).toBe(0);
+      expect(await page.locator('.blind-note.machine-hidden').count()).toBe(0);
+      expect((await sessionApi(page)).you).toMatchObject({ machineHidden: false, submitted: true });
+      const rows = await page.$$eval('.calib-compare tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      expect(rows.length).toBeGreaterThan(5);
+      for (const r of rows) expect(r[2]).toMatch(zh ? /^(通过|扣分|致命错误|待人工判定|不适用|人工项)/ : /^(Passed|Deducted|Fatal|Needs your judgement|Not applicable|Manual item)/);
+      const text = (await page.textContent('.calibration')) ?? '';
+      expect(text).not.toMatch(/status_|compareTitle|yourScore|\{(same|n)\}/);
+      expect(await page.textContent('.notice-inline')).toBe(zh ? '你的评分已提交。机器的结果现已显示在旁边，你的评分不能再修改。' : "Your scores are in. The machine's answers are now shown beside them; your scores can no longer change.");
+    }
     await score(s.page, 0);
+    await expectCompared(s.page, false);
 
     for (const [name, delta] of [['insp1', 0], ['insp2', -1]] as const) {
-      const b = await openBrowser(name === 'insp1' ? 'zh-CN' : 'en-US');
+      const zh = name === 'insp1';
+      const b = await openBrowser(zh ? 'zh-CN' : 'en-US');
       await logIn(b.page, name);
       await b.page.goto(sessionUrl);
       await b.page.waitForSelector('.calib-form');
       // blind: no results and no one else's scores while the session is open
       expect(await b.page.locator('.results').count()).toBe(0);
+      if (zh) {
+        // a first item saved: still blind, with what is left to score
+        await score(b.page, delta, 1);
+        expect(await b.page.textContent('.notice-inline')).toMatch(/^评分已保存，还有 \d+ 项未评。全部评完后才显示机器的结果。$/);
+        await expectBlind(b.page);
+      }
+      const top = () => b.page.$eval('main', (m) => m.scrollTo(0, 0));
+      await top();
+      await shot(b.page, `${zh ? 'zh' : 'en'}-calibration-scoring-${name}`);
       await score(b.page, delta);
-      await shot(b.page, `${name === 'insp1' ? 'zh' : 'en'}-calibration-scoring-${name}`);
+      await expectCompared(b.page, zh);
+      await top();
+      await shot(b.page, `${zh ? 'zh' : 'en'}-calibration-compared-${name}`);
       await b.close();
     }
 

@@ -14,8 +14,11 @@ export interface CalibrationItemView {
   /** the item's points (per occurrence for penalty items): the scale deviations are measured on */
   maxPoints: number;
   guidance?: string;
-  /** what the machine drafted (the inspector scores the call as in a review, with the draft beside it) */
-  machine: { status: string; points: number | null; reason: string };
+  /**
+   * what the machine drafted; null for a scorer who has not yet scored every item of an open session (blind: the
+   * draft is shown beside their own scores once they are in, and to everyone once the session is closed)
+   */
+  machine: { status: string; points: number | null; reason: string } | null;
 }
 
 export interface CalibrationCallView {
@@ -44,7 +47,16 @@ export interface CalibrationView {
   createdAt: string;
   closedAt: string | null;
   /** what the asking user may do */
-  you: { role: 'owner' | 'supervisor' | 'member' | 'admin'; canScore: boolean; canClose: boolean };
+  you: {
+    role: 'owner' | 'supervisor' | 'member' | 'admin';
+    /** may score now: a scorer of an open session who has not yet scored every item */
+    canScore: boolean;
+    canClose: boolean;
+    /** a scorer who has scored every item: their scores are in (no more changes) and the machine's answers shown */
+    submitted: boolean;
+    /** the machine's answers are withheld from this user (`machine` is null on every item) */
+    machineHidden: boolean;
+  };
   members: { username: string; scored: number }[];
   /** items to score per call (scores expected = Σ items over calls) */
   expectedScores: number;

@@ -1,8 +1,10 @@
 /**
  * Calibration sessions (002_86dd0be3b1ad6e94.txt 一、5-6 监控人员的培训及考核 / 再确认). A supervisor puts calls
  * and inspectors into a session; each inspector scores the calls blind: until the supervisor closes the
- * session nobody sees anyone else's scores (the supervisor sees who has scored, not what). When closed, every
- * member sees every score and the statistics of src/review/calibration.ts. Every step is audited.
+ * session nobody sees anyone else's scores (the supervisor sees who has scored, not what), and a scorer does not
+ * see the machine's draft (its verdicts and points) until they have scored every item: then the draft is shown
+ * beside their scores and those can no longer change. When closed, every member sees every score and the
+ * statistics of src/review/calibration.ts. Every step is audited.
  */
 import { calibrate } from '../review/calibration.js';
 import type { CalibrationCallView, CalibrationItemView, CalibrationScoreView, CalibrationView } from '../review/calibration-view.js';
@@ -43,6 +45,13 @@ function calibratedItems(card: ScorecardDraft): (ItemResult & { sectionMax: numb
   return card.sections
     .filter((s) => !s.bonus)
     .flatMap((s) => s.items.filter((i) => CALIBRATED_KINDS.has(i.kind) && i.maxPoints > 0).map((i) => ({ ...i, sectionMax: s.max })));
+}
+
+/** Whether `scores` hold a score for every item of every call (the scorer has submitted their own). */
+function submittedAll(scores: readonly { callId: string; itemId: string }[], calls: readonly { id: string; items: readonly { id: string }[] }[]): boolean {
+  const have = new Set(scores.map((s) => `${s.callId}\u0000${s.itemId}`));
+  const need = calls.flatMap((c) => c.items.map((it) => `${c.id}\u0000${it.id}`));
+  return need.length > 0 && need.every((k) => have.has(k));
 }
 
 export class CalibrationService {
@@ -143,7 +152,14 @@ export class CalibrationService {
     }));
     const expectedScores = callViews.reduce((a, c) => a + c.items.length, 0);
     const owner = await this.ownerName(row, members, all);
-    const canScore = !closed && (role === 'member' || (role === 'owner' && row.benchmark === 'supervisor'));
+    const mine = all.filter((s) => s.scorerId === user.id);
+    // Blind: a scorer sees the machine's answers only once they have scored every item (then their scores are
+    // in and stay as given), or once the session is closed; until then the draft's verdicts and points are not sent.
+    const scorer = role === 'member' || (role === 'owner' && row.benchmark === 'supervisor');
+    const submitted = scorer && expectedScores > 0 && submittedAll(mine, callViews);
+    const machineHidden = !closed && scorer && !submitted;
+    if (machineHidden) for (const c of callViews) for (const it of c.items) it.machine = null;
+    const canScore = !closed && scorer && !submitted;
     const result: CalibrationView = {
       id: row.id,
       title: row.title,
@@ -154,11 +170,11 @@ export class CalibrationService {
       createdBy: owner,
       createdAt: row.createdAt.toISOString(),
       closedAt: row.closedAt?.toISOString() ?? null,
-      you: { role, canScore, canClose: !closed && (role === 'owner' || role === 'supervisor') },
+      you: { role, canScore, canClose: !closed && (role === 'owner' || role === 'supervisor'), submitted, machineHidden },
       members: members.map((m) => ({ username: m.username, scored: all.filter((s) => s.scorerId === m.id).length })),
       expectedScores,
       calls: callViews,
-      myScores: all.filter((s) => s.scorerId === user.id).map(view),
+      myScores: mine.map(view),
       scores: closed ? all.map(view) : null,
       results: null,
     };
@@ -198,6 +214,10 @@ export class CalibrationService {
       if (!(s.points >= r.min - 1e-9 && s.points <= r.max + 1e-9))
         throw new ServiceError(422, 'invalid', `scores[${i}]: ${s.points} is outside ${s.itemId}'s range ${r.min}..${r.max}`, { field: `scores.${i}.points` });
     });
+    const mine = await this.repo.sessionScores(id, user.id);
+    const items = calls.map((c) => ({ id: c.recordingId, items: calibratedItems(c.card) }));
+    if (submittedAll(mine, items))
+      throw new ServiceError(409, 'conflict', "your scores for this session are in and the machine's answers were shown to you: they can no longer change");
     const outcome = await this.repo.saveScores(id, user.id, scores, this.now());
     if (outcome === 'closed') throw new ServiceError(409, 'conflict', 'the session is closed');
     if (outcome === 'missing') throw notFound(`calibration session ${id}`);

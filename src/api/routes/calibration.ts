@@ -57,7 +57,13 @@ const SessionSchema = z
     createdBy: z.string(),
     createdAt: z.string(),
     closedAt: z.string().nullable(),
-    you: z.object({ role: z.enum(['owner', 'supervisor', 'member', 'admin']), canScore: z.boolean(), canClose: z.boolean() }),
+    you: z.object({
+      role: z.enum(['owner', 'supervisor', 'member', 'admin']),
+      canScore: z.boolean().openapi({ description: 'a scorer of an open session who has not yet scored every item' }),
+      canClose: z.boolean(),
+      submitted: z.boolean().openapi({ description: "you have scored every item: your scores are in (no more changes) and the machine's answers are shown" }),
+      machineHidden: z.boolean().openapi({ description: "the machine's answers are withheld from you (every item's machine is null)" }),
+    }),
     members: z.array(z.object({ username: z.string(), scored: z.number().int() })),
     expectedScores: z.number().int(),
     calls: z.array(
@@ -74,7 +80,10 @@ const SessionSchema = z
             max: z.number(),
             maxPoints: z.number().openapi({ description: 'the scale deviations are measured on (per occurrence for penalty items)' }),
             guidance: z.string().optional(),
-            machine: z.object({ status: z.string(), points: z.number().nullable(), reason: z.string() }),
+            machine: z
+              .object({ status: z.string(), points: z.number().nullable(), reason: z.string() })
+              .nullable()
+              .openapi({ description: "the machine's draft; null (blind) for a scorer of an open session until they have scored every item" }),
           }),
         ),
       }),
@@ -148,7 +157,7 @@ const getCalibration = createRoute({
   path: '/api/calibrations/{sessionId}',
   operationId: 'getCalibration',
   tags: ['calibration'],
-  summary: "A session: its calls and items, your own scores; everyone's scores and the deviations once it is closed",
+  summary: "A session: its calls and items, your own scores; the machine's draft once you have scored every item (blind before); everyone's scores and the deviations once it is closed",
   middleware: [requireRole('inspector', 'supervisor', 'admin')],
   request: { params: SessionIdParam },
   responses: { 200: json(SessionSchema, 'the session'), ...errors(400, 401, 403, 404) },
@@ -159,7 +168,7 @@ const scoreCalibration = createRoute({
   path: '/api/calibrations/{sessionId}/scores',
   operationId: 'scoreCalibration',
   tags: ['calibration'],
-  summary: "A member inspector (or, for a supervisor benchmark, the session's supervisor) scores items while the session is open; scoring again replaces",
+  summary: "A member inspector (or, for a supervisor benchmark, the session's supervisor) scores items while the session is open; scoring again replaces, until every item is scored: then the scores are in (409 after) and the machine's answers are shown",
   middleware: [requireRole('inspector', 'supervisor')],
   request: { params: SessionIdParam, body: body(ScoreBody) },
   responses: { 200: json(SessionSchema, 'the session after scoring'), ...errors(400, 401, 403, 404, 409, 422) },

@@ -169,7 +169,8 @@ function SessionView({ id }: { id: string }) {
   const [s, setS] = useState<Session | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState<Record<string, string>>({});
-  const [notice, setNotice] = useState<string | null>(null);
+  // said in the UI's language when shown, so a language switch changes it too
+  const [notice, setNotice] = useState<{ text: () => string } | null>(null);
   const key = (callId: string, itemId: string) => `${callId}/${itemId}`;
   function take(session: Session) {
     setS(session);
@@ -201,17 +202,19 @@ function SessionView({ id }: { id: string }) {
         return { callId, itemId, points: Number(v) };
       });
     try {
-      take(await api<Session>('POST', `/calibrations/${encodeURIComponent(id)}/scores`, { scores }));
-      setNotice(t('scoresSaved'));
+      const after = await api<Session>('POST', `/calibrations/${encodeURIComponent(id)}/scores`, { scores });
+      take(after);
+      const left = after.expectedScores - after.myScores.length;
+      setNotice({ text: () => (after.you.submitted ? t('scoresSubmitted') : t('scoresSavedLeft', { n: left })) });
     } catch (x) {
-      setNotice(`${t('error')}: ${(x as Error).message}`);
+      setNotice({ text: () => `${t('error')}: ${(x as Error).message}` });
     }
   }
   async function close() {
     try {
       take(await api<Session>('POST', `/calibrations/${encodeURIComponent(id)}/close`));
     } catch (x) {
-      setNotice(`${t('error')}: ${(x as Error).message}`);
+      setNotice({ text: () => `${t('error')}: ${(x as Error).message}` });
     }
   }
   return (
@@ -233,12 +236,14 @@ function SessionView({ id }: { id: string }) {
         {t('members')}: {s.members.map((m) => `${m.username} (${m.scored}/${s.expectedScores})`).join(' · ')}
       </p>
       {s.status === 'open' && <p class="blind-note">{t('blindNote')}</p>}
+      {s.you.machineHidden && <p class="blind-note machine-hidden">{t('machineHiddenNote')}</p>}
       {notice && (
         <p class="notice-inline" role="status">
-          {notice}
+          {notice.text()}
         </p>
       )}
       {s.results && <Results s={s} />}
+      {!s.you.canScore && !s.you.machineHidden && s.myScores.length > 0 && <Comparison s={s} />}
       {s.you.canScore && s.status === 'open' && (
         <form onSubmit={save} class="calib-form">
           {s.calls.map((c) => (
@@ -253,9 +258,6 @@ function SessionView({ id }: { id: string }) {
                   {c.items.map((it) => (
                     <tr>
                       <td>{localTitle(it.title)}</td>
-                      <td class="muted">
-                        {t('machine')}: {t(`status_${it.machine.status}` as MessageKey)} {num(it.machine.points)}
-                      </td>
                       <td class="num">
                         <label class="inline">
                           <span class="sr-only">
@@ -287,6 +289,71 @@ function SessionView({ id }: { id: string }) {
         </form>
       )}
     </div>
+  );
+}
+
+/**
+ * The scorer's own scores beside the machine's draft, shown once their scores are in (every item scored) or the
+ * session is closed: never while they are still scoring (blind).
+ */
+function Comparison({ s }: { s: Session }) {
+  const mine = new Map(s.myScores.map((x) => [`${x.callId}/${x.itemId}`, x.points]));
+  let same = 0;
+  let compared = 0;
+  for (const c of s.calls)
+    for (const it of c.items) {
+      const p = mine.get(`${c.id}/${it.id}`);
+      if (p === undefined || !it.machine || it.machine.points === null) continue;
+      compared++;
+      if (Math.abs(p - it.machine.points) < 1e-9) same++;
+    }
+  return (
+    <section class="card calib-compare">
+      <h2>{t('compareTitle')}</h2>
+      <p class="muted">{t('compareSummary', { same, n: compared })}</p>
+      {s.calls.map((c) => (
+        <section class="calib-call">
+          <h3>
+            <a href={href('call', c.id)} title={c.fileName}>
+              {baseName(c.fileName)}
+            </a>
+          </h3>
+          <table class="grid">
+            <thead>
+              <tr>
+                <th scope="col">{t('colItem')}</th>
+                <th scope="col" class="num">{t('yourScore')}</th>
+                <th scope="col">{t('machine')}</th>
+                <th scope="col" class="num">{t('difference')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.items.map((it) => {
+                const p = mine.get(`${c.id}/${it.id}`);
+                const m = it.machine;
+                const diff = p !== undefined && m && m.points !== null ? p - m.points : null;
+                return (
+                  <tr class={diff !== null && Math.abs(diff) > 1e-9 ? 'differs' : ''}>
+                    <td>{localTitle(it.title)}</td>
+                    <td class="num">{p === undefined ? '—' : `${num(p)} / ${num(it.max)}`}</td>
+                    <td class="machine">
+                      {m ? (
+                        <>
+                          <span class={`badge st-${m.status}`}>{t(`status_${m.status}` as MessageKey)}</span> {m.points === null ? '—' : num(m.points)}
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td class="num">{diff === null ? '—' : diff === 0 ? '0' : `${diff > 0 ? '+' : '−'}${num(Math.abs(diff))}`}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </section>
   );
 }
 
