@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { highlight, snippet } from './highlight.js';
-import { compileQuery, lowercaseOperatorHint, parseQuery, QueryError, queryPhrases } from './query.js';
+import { compiledLength, compileQuery, lowercaseOperatorHint, MAX_TSQUERY_CHARS, parseQuery, QueryError, queryPhrases } from './query.js';
 import { indexTokens, tsvectorLiteral } from './tokenize.js';
 
 describe('index tokens', () => {
@@ -120,6 +120,81 @@ describe('query language', () => {
     expect(parseQuery('i live near the station')).toEqual({ kind: 'phrase', text: 'i live near the station' });
     expect(compileQuery(parseQuery('"speak to" AND "a manager" OR 退款'))).toBe("((('speak' <-> 'to') & ('a' <-> 'manager')) | '退款')");
     expect(compileQuery(parseQuery('refund|退款'))).toBe("('refund' | '退款')");
+  });
+});
+
+describe('the size of a query', () => {
+  // tsquery has no "within n": NEAR/n repeats each side 2n times, so a chain of NEARs multiplied (four NEAR/20 in a
+  // row compiled to about 48 million characters, past any cap on the query's own length)
+  const chain = (n: number, within = 20) => Array.from({ length: n + 1 }, (_, i) => `w${i}`).join(` NEAR/${within} `);
+  it('one and two NEAR/20 in a row compile as before, their length measured', () => {
+    expect(compileQuery(parseQuery(chain(1))).length).toBe(741);
+    expect(compileQuery(parseQuery(chain(2))).length).toBe(30221);
+    expect(compileQuery(parseQuery(chain(3, 5))).length).toBeLessThanOrEqual(MAX_TSQUERY_CHARS);
+  });
+  it.each([3, 4, 8, 40, 2000])('%i NEAR/20 in a row are refused before the query is built, saying what to do', (n) => {
+    const q = chain(n);
+    expect(() => parseQuery(q)).toThrow(QueryError);
+    expect(() => parseQuery(q)).toThrow(/too many NEARs in a row: the query would compile to (about [\d,]+|more than any) characters of full-text query \(at most 100,000\).*use fewer NEARs or smaller distances, or join pairs with AND \(a NEAR\/5 b AND b NEAR\/5 c\)/);
+  });
+  it('the reported query names its size; a chain inside OR, AND or NOT is measured too', () => {
+    expect(() => parseQuery('a NEAR/20 b NEAR/20 c NEAR/20 d NEAR/20 e')).toThrow(/about 43,000,000 characters/);
+    expect(() => parseQuery(`refund OR ${chain(3)}`)).toThrow(/too many NEARs/);
+    expect(() => parseQuery(`refund AND NOT ${chain(3)}`)).toThrow(/too many NEARs/);
+    // what the message suggests is searched
+    expect(compileQuery(parseQuery('w0 NEAR/20 w1 AND w1 NEAR/20 w2 AND w2 NEAR/20 w3 AND w3 NEAR/20 w4')).length).toBeLessThan(4 * 800);
+  });
+  it('a query that is too large without NEAR (a very long pasted phrase) is refused as such', () => {
+    expect(() => parseQuery('我要退款谢谢你'.repeat(3000))).toThrow(/query too large: it would compile to about [\d,]+ characters of full-text query \(at most 100,000\); search for shorter phrases/);
+  });
+  it('the size measured before building is the size built', () => {
+    for (const q of ['退款', 'refund* OR 退款*', '我要 NEAR/1 退款', 'AT&T NEAR/3 refund', 'a NEAR/5 "b c" NEAR/3 退款吗 OR x AND NOT y', chain(2), chain(3, 4), "o'brien NEAR/2 a\\b"]) {
+      const node = parseQuery(q);
+      expect(compiledLength(node), q).toBe(compileQuery(node).length);
+    }
+  });
+});
+
+describe('parsing a long query', () => {
+  // checkSyntax, then a split that matched a regex against the rest of the query at every character, then a NEAR
+  // regex per side: a 42,000-character CLI query took seconds (quadratic); now one pass
+  /** Units joined by a separator, to at least n characters. */
+  const join = (unit: (i: number) => string, sep: string) => (n: number) => {
+    const out: string[] = [];
+    for (let len = 0, i = 0; len < n; i++) len += (out.push(unit(i)), unit(i).length + sep.length);
+    return out.join(sep);
+  };
+  const shapes: Record<string, (n: number) => string> = {
+    'a long phrase': join(() => 'refund please', ' '),
+    'any of many': join((i) => (i % 2 ? '退款' : 'refund'), ' OR '),
+    'quotes, AND and |': join(() => '"speak to" AND mgr', ' | '),
+    'a NEAR chain': join(() => 'abc', ' NEAR/2 '),
+    'spaces': (n) => `refund${' '.repeat(n)}manager`,
+  };
+  /** The best of three runs, in ms: parsed or refused with a QueryError (anything else fails the test). */
+  const time = (q: string) => {
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const t = performance.now();
+      try {
+        parseQuery(q);
+      } catch (err) {
+        if (!(err instanceof QueryError)) throw err;
+      }
+      best = Math.min(best, performance.now() - t);
+    }
+    return best;
+  };
+  it.each(Object.keys(shapes))('%s: four times as long takes well under eight times as long (linear, not quadratic)', (shape) => {
+    const make = shapes[shape]!;
+    time(make(2000)); // warm up (the OpenCC tables, the JIT)
+    const small = time(make(12_500));
+    const large = time(make(50_000));
+    expect(make(50_000).length).toBeGreaterThan(49_000);
+    // quadratic: about 16 times; the 50 ms absorbs timer noise on a small measure
+    expect(large).toBeLessThan(8 * small + 50);
+    // the quadratic parse took several seconds for 50,000 characters on an idle machine
+    expect(large).toBeLessThan(5000);
   });
 });
 

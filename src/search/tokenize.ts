@@ -71,6 +71,8 @@ export function tsvectorLiteral(tokens: readonly Token[]): string {
 }
 
 export function quoteLexeme(s: string): string {
+  // most lexemes hold neither: no regex pass over them (a long query compiles one lexeme per word or bigram)
+  if (!s.includes("'") && !s.includes('\\')) return `'${s}'`;
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
