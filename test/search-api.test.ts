@@ -72,6 +72,24 @@ for (const makeBackend of BACKENDS) {
       expect(open.status).toBe(400);
       expect(open.body.error.message).toBe('q: unbalanced quote: the " at character 1 is never closed');
     });
+    it('a chain of NEARs that would compile to a huge full-text query is a 400 saying what to do (four NEAR/20: about 43 MB of query)', async () => {
+      const r = await as.admin1.req('GET', `/api/search?q=${encodeURIComponent('a NEAR/20 b NEAR/20 c NEAR/20 d NEAR/20 e')}`);
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(/^q: too many NEARs in a row: the query would compile to about 43,000,000 characters of full-text query \(at most 100,000\).*join pairs with AND/);
+      // what it suggests is searched
+      expect((await as.admin1.req('GET', `/api/search?q=${encodeURIComponent('a NEAR/20 b AND b NEAR/20 c AND c NEAR/20 d AND d NEAR/20 e')}`)).status).toBe(200);
+    });
+    it('offset is bounded: past 100000 is a 400 naming it (any whole number was taken, one past bigint reached the database)', async () => {
+      for (const offset of ['100001', '100000000000000000000', '9223372036854775808']) {
+        const r = await as.admin1.req('GET', `/api/search?q=bill&offset=${offset}`);
+        expect(r.status, offset).toBe(400);
+        expect(r.body.error.message, offset).toMatch(/offset: at most 100000; narrow the search with filters/);
+      }
+      const csv = await as.admin1.req('GET', '/api/search.csv?q=bill&offset=100000000000000000000');
+      expect(csv.status).toBe(400);
+      const last = await as.admin1.req('GET', '/api/search?q=bill&offset=100000');
+      expect([last.status, last.body.hits]).toEqual([200, []]);
+    });
     it('a date with the shape but not on the calendar is a 400 naming the parameter, in search, trends and figures (it was a 500)', async () => {
       for (const path of ['/api/search?q=bill&from=2026-13-01', '/api/search?q=bill&to=2026-02-30', '/api/trends?from=2026-02-30', '/api/trends?to=2026-11-31', '/api/figures?from=2026-00-10']) {
         const r = await as.admin1.req('GET', path);

@@ -288,6 +288,14 @@ describe('callqa search (the CLI, on calls analysed by callqa analyze)', () => {
       expect(a2.stderr).toMatch(/watch list: \d+ new hit\(s\)/);
       const hits = JSON.parse(cli('watchlist', 'hits', '--json', '--data', join(dir, 'data')).stdout) as { hits: Array<{ file: string }> };
       expect(new Set(hits.hits.map((h) => h.file.replace(/.*\//, '')))).toEqual(new Set(['zh-billing-good.ogg', 'en-billing-bad.ogg']));
+      // four NEAR/20 in a row compiled to about 43 MB of query: refused before it is built, saying what to do
+      const chain = cli('search', '--data', join(dir, 'data'), 'a NEAR/20 b NEAR/20 c NEAR/20 d NEAR/20 e');
+      expect(chain.status).toBe(2);
+      expect(chain.stderr).toMatch(/bad query: too many NEARs in a row: .*join pairs with AND \(a NEAR\/5 b AND b NEAR\/5 c\)/);
+      // an offset past bigint reached the database
+      const deep = cli('search', '--offset', '100000000000000000000', '--data', join(dir, 'data'), '您');
+      expect(deep.status).toBe(2);
+      expect(deep.stderr).toMatch(/--offset is at most 100000; narrow the search with filters/);
       const bad = cli('search', '--data', join(dir, 'data'), 'a NEAR/99 b');
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/bad query: NEAR\/99/);

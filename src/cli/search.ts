@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .option('--min-score <n>', 'only calls whose draft total is at least n', num)
     .option('--max-score <n>', 'only calls whose draft total is at most n', num)
     .option('--limit <n>', 'at most this many hits (1-1000)', '50')
-    .option('--offset <n>', 'skip this many hits first: the next page', '0')
+    .option('--offset <n>', 'skip this many hits first: the next page (at most 100000)', '0')
     .option('--json', 'machine-readable: { query, hits: [{ callId, file, start, end, speaker, snippet, highlights, link ... }] }')
     .option('--csv <file>', 'also write the hits as CSV ("-" for stdout)')
     .option('--data <dir>', 'data folder of the embedded database (default: CALLQA_DATA_DIR or ./data)')
@@ -72,11 +72,8 @@ Exit codes: 0 hits found; 1 no hits; 2 bad query, option or database.`,
     });
 }
 
-/** The most hits one search answers (services/search.ts). */
-const MAX_PAGE = 1000;
-
 export async function runSearch(query: string, opts: SearchCliOptions): Promise<number> {
-  const { searchTranscripts, hitsToCsv, QueryError } = await import('../services/search.js');
+  const { searchTranscripts, hitsToCsv, QueryError, MAX_SEARCH_PAGE: MAX_PAGE, MAX_SEARCH_OFFSET } = await import('../services/search.js');
   const { openData } = await import('./data.js');
   const limit = Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new ConfigError('--limit must be a positive whole number');
@@ -84,6 +81,8 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
   if (limit > MAX_PAGE) throw new ConfigError(`--limit is at most ${MAX_PAGE}; page through more with --offset`);
   const offset = Number(opts.offset ?? 0);
   if (!Number.isInteger(offset) || offset < 0) throw new ConfigError('--offset must be a whole number, 0 or more');
+  // one past bigint reached the database, which refused it with its own words
+  if (offset > MAX_SEARCH_OFFSET) throw new ConfigError(`--offset is at most ${MAX_SEARCH_OFFSET}; narrow the search with filters (--from/--to, --speaker, --team …) instead of paging that far`);
   if (opts.from && opts.to && opts.from > opts.to) throw new InvalidArgumentError(`--from ${opts.from} is after --to ${opts.to}`);
   const program = programFilterOf(opts);
   const store = await openData({ dataDir: opts.data, existing: true });

@@ -22,6 +22,10 @@ export interface SearchResult extends ApiSearchResult {
   tsquery: string;
 }
 
+/** The most hits one page holds, and the furthest a page may start (a deeper page is narrowed with filters, not paged to). */
+export const MAX_SEARCH_PAGE = 1000;
+export const MAX_SEARCH_OFFSET = 100_000;
+
 export async function searchTranscripts(
   db: StoreDb,
   query: string,
@@ -37,8 +41,11 @@ export async function searchTranscripts(
   const tsquery = compileQuery(node);
   const repo = new SearchRepo(db);
   await repo.indexAll();
-  const limit = Math.min(Math.max(1, page.limit ?? 50), 1000);
-  const rows = await repo.search(tsquery, filters, limit + 1, page.offset ?? 0);
+  const limit = Math.min(Math.max(1, page.limit ?? 50), MAX_SEARCH_PAGE);
+  // the CLI and the API refuse a larger offset, naming it; one past bigint reached the database (a 500)
+  const offset = page.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_SEARCH_OFFSET) throw new RangeError(`search offset ${offset}: a whole number 0-${MAX_SEARCH_OFFSET}`);
+  const rows = await repo.search(tsquery, filters, limit + 1, offset);
   const phrases = queryPhrases(node);
   // the program's own numbers stay readable, as in the stored transcript (read once per program, not per hit)
   const companyOf = opts.companyNumbers ?? programCompanyNumbers;

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { defaultTrendsLexicon, qaFiguresOf, trends } from '../../services/trends.js';
 import { hasPiiPermission } from '../../services/privacy.js';
-import { hitsToCsv, QueryError, searchTranscripts } from '../../services/search.js';
+import { hitsToCsv, MAX_SEARCH_OFFSET, MAX_SEARCH_PAGE, QueryError, searchTranscripts } from '../../services/search.js';
 import { callScope, shownFileName } from '../../services/call-access.js';
 import { WatchListService } from '../../services/watchlist.js';
 import { ServiceError } from '../../services/errors.js';
@@ -33,8 +33,9 @@ const SearchQuery = z.object({
   maxScore: z.coerce.number().optional(),
   reviewed: z.enum(['true', 'false']).optional().openapi({ description: 'review completed or not' }),
   unmask: z.enum(['true', 'false']).optional().openapi({ description: 'show personal data unmasked (pii permission; audited)' }),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_SEARCH_PAGE).default(50),
+  // without a bound, an offset past bigint reached the database: a 500
+  offset: z.coerce.number().int().min(0).max(MAX_SEARCH_OFFSET, `at most ${MAX_SEARCH_OFFSET}; narrow the search with filters (from, to, speaker, team …) instead of paging that far`).default(0),
 });
 
 const HitSchema = z
