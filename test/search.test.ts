@@ -58,6 +58,13 @@ const CALLS: CallSpec[] = [
     ['agent', 3.5, 5, '帐单已经发给您了'],
     ['customer', 5.5, 7, '账单收到了'],
   ] },
+  // ASR spaces between Chinese characters (瞭 解: 了解 by the word, 瞭 alone), Greek capitals (ΟΔΟΣ: final sigma), an
+  // accent typed as a combining mark (cafe + U+0301)
+  { file: 'g-unicode.wav', agentId: 'A5', team: 'green', startedAt: '2026-11-24T10:00:00Z', total: 95, segments: [
+    ['customer', 1, 3, '我不太瞭 解你的意思'],
+    ['customer', 3.5, 5, 'Η ΟΔΟΣ είναι κλειστή'],
+    ['agent', 5.5, 7, 'Un cafe\u0301 noir'],
+  ] },
 ];
 
 for (const makeBackend of DB_BACKENDS) {
@@ -119,6 +126,32 @@ for (const makeBackend of DB_BACKENDS) {
       for (const stmt of migration.split('--> statement-breakpoint')) await store.db.execute(sql.raw(stmt));
       expect(await find('账单')).toEqual(['f-bill.wav#1', 'f-bill.wav#3.5', 'f-bill.wav#5.5']);
       expect(rowsOf(await store.db.execute(sql`select norm_text from transcript_segments where run_id = ${runId}::uuid and norm_text like '%帐%'`))).toEqual([]);
+    });
+    it('了解 finds 瞭 解 (ASR spaces go before the Traditional -> Simplified conversion); final sigma and combining accents are read alike; the hit marks the original characters', async () => {
+      const marked = async (q: string) => (await searchTranscripts(store.db, q, {})).hits.map((h) => h.highlights.map((x) => h.snippet.slice(x.start, x.end)));
+      expect(await find('了解')).toEqual(['g-unicode.wav#1']);
+      expect(await marked('了解')).toEqual([['瞭 解']]);
+      for (const q of ['οδοσ', 'οδος', 'ΟΔΟΣ']) expect(await marked(q), q).toEqual([['ΟΔΟΣ']]);
+      for (const q of ['café', 'cafe\u0301']) expect(await marked(q), q).toEqual([['cafe\u0301']]);
+    });
+    it('migration 0010 indexes again what was indexed with the spaces dropped after the conversion and with final sigma', async () => {
+      const runId = runOf.get('g-unicode.wav')!;
+      // the tokens an older callqa stored: 瞭解 unconverted (the space dropped after OpenCC), οδος with ς
+      const old = (text: string) => indexTokens(text.replace('瞭 解', '瞭解').replace('ΟΔΟΣ', 'οδος')).map((t) => ({ ...t, token: t.token.replace('了', '瞭').replace('οδοσ', 'οδος') }));
+      for (const [idx, text] of [[0, '我不太瞭 解你的意思'], [1, 'Η ΟΔΟΣ είναι κλειστή']] as const) {
+        await store.db.execute(sql`update segment_search set vector = ${tsvectorLiteral(old(text))}::tsvector where run_id = ${runId}::uuid and idx = ${idx}`);
+      }
+      expect(await find('了解')).toEqual([]);
+      expect(await find('οδοσ')).toEqual([]);
+      const migration = readFileSync(join(import.meta.dirname, '../src/store/migrations/0010_search_spacing_sigma.sql'), 'utf8');
+      for (const stmt of migration.split('--> statement-breakpoint')) await store.db.execute(sql.raw(stmt));
+      // only such segments are to be indexed again: the café line and the calls with neither keep their index rows
+      const indexed = async (file: string) => rowsOf<{ idx: number }>(await store.db.execute(sql`select idx from segment_search where run_id = ${runOf.get(file)!}::uuid order by idx`)).map((r) => r.idx);
+      expect(await indexed('g-unicode.wav')).toEqual([2]);
+      expect(await indexed('c-cancel.wav')).toEqual([0, 1, 2]);
+      expect(await indexed('a-refund.wav')).toEqual([0, 1, 2]);
+      expect(await find('了解')).toEqual(['g-unicode.wav#1']);
+      expect(await find('οδοσ')).toEqual(['g-unicode.wav#3.5']);
     });
     it('one Chinese character is found anywhere in a word', async () => {
       expect(await find('退')).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5']);

@@ -1,6 +1,7 @@
 /**
  * Where a hit's phrases are in the utterance as it was said, for the highlighted snippet. Matching ignores
- * case, width, Traditional/Simplified, punctuation and spaces, like the index does, and matches what the index
+ * case, width, Traditional/Simplified, punctuation and spaces, like the index does (and Unicode's canonically
+ * equivalent spellings: combining accents, Hangul jamo, final sigma), and matches what the index
  * matches: whole English words and numbers (a query "refund" marks "refund", not the start of "refunded"; "an"
  * is not marked inside "manager"; "refund*" marks "refunded" whole) and Chinese characters one by one. Pure.
  */
@@ -13,27 +14,44 @@ export type { Highlight };
 const HAN = /\p{Script=Han}/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
-/** The text as the index sees it, unit by unit (an English word or number, or one Chinese character), with each unit's raw offsets. */
+/** User-perceived characters: a letter with its combining accents, a Hangul syllable spelt in jamo, one unit each. */
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Chinese characters with only spaces between them: one word to the Traditional -> Simplified conversion, as in the index. */
+const HAN_RUN = /\p{Script=Han}(?:\s*\p{Script=Han})+/gu;
+
+/** A piece of text as the index sees it (tokenize.ts searchNormalise): normalised, final sigma as σ. */
+function norm(s: string): string {
+  const n = normaliseText(s);
+  return n.includes('ς') ? n.replace(/ς/g, 'σ') : n;
+}
+
+/**
+ * The text as the index sees it, unit by unit (an English word or number, or one Chinese character), with each
+ * unit's raw offsets. Normalised a grapheme at a time, so canonically equivalent text gives the same units (cafe +
+ * U+0301 and café; Hangul in jamo and in syllables) and a unit's offsets cover the whole original character.
+ */
 function units(text: string): Array<{ u: string; start: number; end: number }> {
   const out: Array<{ u: string; start: number; end: number }> = [];
   let word: { u: string; start: number; end: number } | null = null;
   // Traditional -> Simplified converts some characters by the word they are in (瞭解 -> 了解, while 瞭 alone stays):
-  // a run of Chinese characters is converted whole, as the index converts it, when that keeps one character for one
+  // a run of Chinese characters (ASR spaces between them or not) is converted whole, as the index converts it, when
+  // that keeps one character for one
   const whole = new Map<number, string>();
-  for (const m of text.matchAll(/\p{Script=Han}{2,}/gu)) {
-    const raw = [...m[0]];
-    const conv = [...normaliseText(m[0])];
-    if (conv.length !== raw.length) continue;
+  for (const m of text.matchAll(HAN_RUN)) {
+    const raw: Array<{ c: string; at: number }> = [];
     let at = m.index;
-    for (const [k, c] of raw.entries()) {
-      whole.set(at, conv[k]!);
+    for (const c of m[0]) {
+      if (HAN.test(c)) raw.push({ c, at });
       at += c.length;
     }
+    const conv = [...normaliseText(raw.map((x) => x.c).join(''))];
+    if (conv.length !== raw.length) continue;
+    for (const [k, x] of raw.entries()) whole.set(x.at, conv[k]!);
   }
-  let i = 0;
-  for (const ch of text) {
-    const end = i + ch.length;
-    for (const c of whole.get(i) ?? normaliseText(ch)) {
+  for (const { segment, index: i } of GRAPHEMES.segment(text)) {
+    const end = i + segment.length;
+    const n = whole.get(i) ?? norm(segment);
+    for (const c of n) {
       if (HAN.test(c)) {
         word = null;
         out.push({ u: c, start: i, end });
@@ -48,8 +66,7 @@ function units(text: string): Array<{ u: string; start: number; end: number }> {
       } else word = null;
     }
     // a character that normalises to nothing or to a separator ends the word
-    if (!WORD_CHAR.test(whole.get(i) ?? normaliseText(ch))) word = null;
-    i = end;
+    if (!WORD_CHAR.test(n)) word = null;
   }
   return out;
 }

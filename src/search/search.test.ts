@@ -234,6 +234,39 @@ describe('highlight', () => {
     const t = '我不太瞭解，衣服很乾淨';
     expect(highlight(t, ['了解', '干净']).map((x) => t.slice(x.start, x.end))).toEqual(['瞭解', '乾淨']);
   });
+  it('canonically equivalent text is marked, whichever way either side spells it, over the whole original characters', () => {
+    const marked = (t: string, phrases: string[]) => highlight(t, phrases).map((x) => t.slice(x.start, x.end));
+    // e + combining acute (U+0301) and precomposed é
+    const decomposed = 'Un cafe\u0301 noir, merci';
+    expect(marked(decomposed, ['café'])).toEqual(['cafe\u0301']);
+    expect(marked('Un café noir', ['cafe\u0301'])).toEqual(['café']);
+    expect(marked(decomposed, ['cafe\u0301 noir'])).toEqual(['cafe\u0301 noir']);
+    // "cafe" is not "café": the accent is part of the word
+    expect(marked(decomposed, ['cafe'])).toEqual([]);
+    // Hangul spelt in conjoining jamo (NFD) and in syllables
+    const jamo = '\u1112\u1161\u11ab\u1100\u116e\u11a8 \uc694\uae08'; // 한국 요금, 한국 in jamo
+    expect(marked(jamo, ['한국'])).toEqual(['\u1112\u1161\u11ab\u1100\u116e\u11a8']);
+    expect(marked('한국 요금', ['\u1112\u1161\u11ab\u1100\u116e\u11a8'])).toEqual(['한국']);
+    // Greek final sigma: ΟΔΟΣ lower-cases to οδος with ς, one Σ at a time to σ; people type either
+    expect(marked('Η ΟΔΟΣ είναι κλειστή', ['οδος'])).toEqual(['ΟΔΟΣ']);
+    expect(marked('Η ΟΔΟΣ είναι κλειστή', ['οδοσ'])).toEqual(['ΟΔΟΣ']);
+    expect(marked('η οδοσ, η οδος', ['ΟΔΟΣ'])).toEqual(['οδοσ', 'οδος']);
+  });
+  it('the index reads them alike too: final sigma is σ; decomposed and precomposed give the same tokens', () => {
+    expect(indexTokens('ΟΔΟΣ').map((t) => t.token)).toEqual(['οδοσ']);
+    expect(indexTokens('οδος')).toEqual(indexTokens('οδοσ'));
+    expect(compileQuery(parseQuery('οδος'))).toBe("'οδοσ'");
+    expect(indexTokens('cafe\u0301')).toEqual(indexTokens('café'));
+    expect(indexTokens('\u1112\u1161\u11ab\u1100\u116e\u11a8')).toEqual(indexTokens('한국'));
+  });
+  it('ASR spaces between Chinese characters go before Traditional -> Simplified, which converts by the word: 瞭 解 is 了解', () => {
+    // 瞭 alone stays 瞭; with the space dropped after the conversion the index held 瞭解, which 了解 did not find
+    expect(indexTokens('我不太瞭 解').map((t) => t.token)).toEqual(indexTokens('我不太了解').map((t) => t.token));
+    expect(indexTokens('瞭 解')).toEqual(indexTokens('瞭解'));
+    expect(compileQuery(parseQuery('瞭 解'))).toBe("'了解'");
+    const t = '我不太瞭 解，衣服很 乾 淨';
+    expect(highlight(t, ['了解', '干净']).map((x) => t.slice(x.start, x.end))).toEqual(['瞭 解', '乾 淨']);
+  });
   it('a word written with * marks every word starting so, whole', () => {
     const t = 'Refunds are late; it was refunded, no refund yet, reform.';
     expect(highlight(t, ['refund*']).map((x) => t.slice(x.start, x.end))).toEqual(['Refunds', 'refunded', 'refund']);

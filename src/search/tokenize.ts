@@ -1,8 +1,9 @@
 /**
  * Search tokens for transcripts, Chinese and English, with no database extension: Chinese as overlapping
  * character bigrams (plus the last character of each run, so a one-character query finds it anywhere), English
- * and digits as words. Text is normalised first (Traditional -> Simplified, full-width -> half-width, case,
- * punctuation), and spaces ASR puts between Chinese characters are dropped, so "請 問" is found by "请问".
+ * and digits as words. Text is normalised first (NFKC, so decomposed accents and Hangul jamo are their precomposed
+ * letters; Traditional -> Simplified, full-width -> half-width, case, final sigma, punctuation), and spaces ASR puts
+ * between Chinese characters are dropped before the conversion, so "請 問" is found by "请问" and "瞭 解" by "了解".
  * Pure; the store turns tokens into a tsvector with explicit positions (same on PGlite and PostgreSQL).
  */
 import { normaliseText } from '../core/normalise.js';
@@ -15,9 +16,18 @@ export interface Token {
   pos: number;
 }
 
-/** The text as the index and the query see it: normalised, no spaces between Chinese characters. */
+const HAN_SPACE = /(\p{Script=Han})\s+(?=\p{Script=Han})/gu;
+
+/**
+ * The text as the index and the query see it: normalised, no spaces between Chinese characters, final sigma as σ.
+ * The spaces ASR puts between Chinese characters go before the Traditional -> Simplified conversion, which converts
+ * some characters by the word they are in (瞭解 -> 了解, while 瞭 alone stays 瞭): "瞭 解" is found by 了解. Punctuation
+ * between them is a word boundary to OpenCC, then dropped like a space. ς is σ at the end of a word: lower-casing
+ * gives ς or σ by what follows (ΟΔΟΣ -> οδος), and people type either.
+ */
 export function searchNormalise(text: string): string {
-  return normaliseText(text).replace(/(\p{Script=Han})\s+(?=\p{Script=Han})/gu, '$1');
+  const norm = normaliseText(text.replace(HAN_SPACE, '$1')).replace(HAN_SPACE, '$1');
+  return norm.includes('ς') ? norm.replace(/ς/g, 'σ') : norm;
 }
 
 /** Runs of Chinese characters and of Latin letters/digits, in order. */
