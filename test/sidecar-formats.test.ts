@@ -7,7 +7,7 @@ import { InputError } from '../src/core/errors.js';
 import { defaultPipeline } from '../src/pipeline/config.js';
 import { transcriptSourceOf } from '../src/pipeline/inputs.js';
 import { DirStorage } from '../src/queue/storage.js';
-import { findSidecar, loadSidecar, parseJsonSidecar, type SidecarFormat } from '../src/transcribe/sidecar.js';
+import { findSidecar, loadSidecar, parseJsonSidecar, parseVttSidecar, type SidecarFormat } from '../src/transcribe/sidecar.js';
 import { parseSrtSidecar } from '../src/transcribe/sidecar-srt.js';
 import { findPiiInTranscript, maskTranscript } from '../src/privacy/transcript.js';
 import { indexTokens } from '../src/search/tokenize.js';
@@ -454,4 +454,149 @@ describe('Amazon Transcribe words (review)', () => {
     expect(t.segments[0]!.words).toHaveLength(n);
     expect(ms, `${Math.round(ms)} ms`).toBeLessThan(5000);
   }, 120_000);
+});
+
+/**
+ * A diarised transcript (spk_0, Speaker 1, <v Speaker 2>, "A"/"B") read with the call's agentSpeaker metadata
+ * (manifest column agent_speaker, .meta.json agentSpeaker): that label is the agent, every other the customer's
+ * side; role labels in the same file still win. Without it the refusals are as before, saying how to give it.
+ */
+describe('agentSpeaker: which diarisation label is the agent', () => {
+  const HINT = 'the manifest column agent_speaker, or agentSpeaker in its .meta.json';
+  const vtt = (...voices: string[]) =>
+    `WEBVTT\n\n${voices.map((v, i) => `00:00:0${i}.000 --> 00:00:0${i}.900\n<v ${v}>line ${i}`).join('\n\n')}\n`;
+  const own = (...speakers: string[]) =>
+    JSON.stringify({ language: 'en', segments: speakers.map((speaker, i) => ({ speaker, start: i, end: i + 0.9, text: `line ${i}` })) });
+
+  it('SubRip: Speaker 1 / speaker 2 with agentSpeaker spk_1 (Speaker 1 == spk_1) are agent and customer', async () => {
+    const t = await loadSidecar(fixture('speaker-numbers.transcript.srt'), { agentSpeaker: 'spk_1' });
+    expect(turns(t)).toEqual([
+      ['agent', 'Hello, how can I help?'],
+      ['customer', 'I was charged twice.'],
+    ]);
+    // the other way round, written the way the file writes it (any case, NFKC: full-width digits)
+    const swapped = await loadSidecar(fixture('speaker-numbers.transcript.srt'), { agentSpeaker: 'SPEAKER ２' });
+    expect(swapped.segments.map((s) => s.speaker)).toEqual(['customer', 'agent']);
+  });
+
+  it.each(['spk_0', 'Speaker 0', 'speaker_0', 'SPK 0', 'SPEAKER_00', '0'])('%s names the label spk_0 in every spelling', (agentSpeaker) => {
+    const t = parseJsonSidecar(own('Speaker 0', 'spk_1', 'SPK 0'), 'x.transcript.json', { agentSpeaker });
+    expect(t.segments.map((s) => s.speaker)).toEqual(['agent', 'customer', 'agent']);
+  });
+
+  it('callqa JSON with A/B letters; a third label (a transfer target) is the customer side; roles still win', () => {
+    const t = parseJsonSidecar(own('A', 'B', 'a', 'C', 'Agent 2', 'customer'), 'x.transcript.json', { agentSpeaker: 'A' });
+    expect(t.segments.map((s) => s.speaker)).toEqual(['agent', 'customer', 'agent', 'customer', 'agent', 'customer']);
+  });
+
+  it('WebVTT <v Speaker 2>: the label given is the agent, others the customer, <v Agent> still the agent', () => {
+    const t = parseVttSidecar(vtt('Speaker 1', 'Speaker 2', 'Agent', 'speaker 1'), 'x.transcript.vtt', { agentSpeaker: 'spk_2' });
+    expect(turns(t)).toEqual([
+      ['customer', 'line 0'],
+      ['agent', 'line 1'],
+      ['agent', 'line 2'],
+      ['customer', 'line 3'],
+    ]);
+  });
+
+  it('Amazon Transcribe speaker labels: the words of spk_0 are the agent\'s turns, spk_1\'s the customer\'s', async () => {
+    const t = await loadSidecar(fixture('aws-speakers.transcript.json'), { agentSpeaker: 'spk_0', durationSec: 7 });
+    expect(t.engine).toBe('sidecar-aws-transcribe');
+    expect(turns(t)).toEqual([
+      ['agent', 'Thank you for calling Northwind billing, this is Dana.'],
+      ['agent', 'How can I help you today?'],
+      ['customer', 'Hi, I was charged twice for March.'],
+    ]);
+    expect(t.segments[2]!.words!.map((w) => w.text)).toEqual(['Hi,', 'I', 'was', 'charged', 'twice', 'for', 'March.']);
+    const swapped = await loadSidecar(fixture('aws-speakers.transcript.json'), { agentSpeaker: 'Speaker 1' });
+    expect(swapped.segments.map((s) => s.speaker)).toEqual(['customer', 'customer', 'agent']);
+  });
+
+  it('Amazon Transcribe output without a label on each word (older jobs): the label is the speaker_labels item with its times', () => {
+    const w = (start: string, end: string, content: string) => ({ type: 'pronunciation', start_time: start, end_time: end, alternatives: [{ confidence: '0.9', content }] });
+    const doc = (items: unknown[]) =>
+      JSON.stringify({
+        jobName: 'j',
+        results: {
+          transcripts: [],
+          speaker_labels: {
+            speakers: 2,
+            segments: [
+              { start_time: '0.5', end_time: '1.5', speaker_label: 'spk_1', items: [{ start_time: '0.5', end_time: '1.0', speaker_label: 'spk_1' }, { start_time: '1.0', end_time: '1.5', speaker_label: 'spk_1' }] },
+              { start_time: '2.0', end_time: '2.5', speaker_label: 'spk_0', items: [{ start_time: '2.0', end_time: '2.5', speaker_label: 'spk_0' }] },
+            ],
+          },
+          items,
+        },
+      });
+    const t = parseJsonSidecar(doc([w('0.5', '1.0', 'Good'), w('1.0', '1.5', 'morning'), w('2.0', '2.5', 'hi')]), 'a.json', { agentSpeaker: 'spk_1' });
+    expect(turns(t)).toEqual([
+      ['agent', 'Good morning'],
+      ['customer', 'hi'],
+    ]);
+    const msg = (() => {
+      try {
+        parseJsonSidecar(doc([w('0.5', '1.0', 'Good'), w('3.0', '3.5', 'secret')]), 'a.json', { agentSpeaker: 'spk_1' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(msg).toBe("a.json: results.items[1].speaker_label: missing, and no speaker_labels.segments item has the word's start_time and end_time");
+  });
+
+  it('an agentSpeaker no label equals is refused naming the file, the field and the labels found, never the text or a name', async () => {
+    const srt = await loadError('speaker-numbers.transcript.srt', { agentSpeaker: 'spk_3' });
+    expect(srt).toContain('agentSpeaker (the manifest\'s agent_speaker column, or the .meta.json\'s agentSpeaker) is "spk_3", but no speaker label in the file is that one; labels found: Speaker 1, speaker 2');
+    expect(srt).not.toMatch(/Hello|charged/);
+    const awsMsg = await loadError('aws-speakers.transcript.json', { agentSpeaker: 'B' });
+    expect(awsMsg).toContain('is "B", but no speaker label in the file is that one; labels found: spk_0, spk_1');
+    expect(awsMsg).not.toMatch(/Thank|charged/);
+    let vttMsg = '';
+    try {
+      parseVttSidecar(vtt('Speaker 1', 'Jane Doe', 'Speaker 2'), 'x.transcript.vtt', { agentSpeaker: 'spk_0' });
+    } catch (e) {
+      vttMsg = (e as Error).message;
+    }
+    expect(vttMsg).toBe(
+      'x.transcript.vtt: agentSpeaker (the manifest\'s agent_speaker column, or the .meta.json\'s agentSpeaker) is "spk_0", but no speaker label in the file is that one; ' +
+        "labels found: Speaker 1, Speaker 2; 1 other label(s), not shown (they may be people's names)",
+    );
+  });
+
+  it('a file that names the roles needs no agentSpeaker: one given is not used, and not refused', async () => {
+    const t = await loadSidecar(fixture('mixed-case-labels.transcript.srt'), { agentSpeaker: 'spk_0' });
+    expect(t.segments.every((s) => s.speaker === 'agent' || s.speaker === 'customer')).toBe(true);
+    const ch = await loadSidecar(fixture('aws-channels-en.transcript.json'), { agentSpeaker: 'spk_1' });
+    expect(ch.segments.length).toBeGreaterThan(0);
+  });
+
+  it('without agentSpeaker the refusals are as before, and say how to give it', async () => {
+    const srt = await loadError('speaker-numbers.transcript.srt');
+    expect(srt).toContain('cue 1 (line 2): a numbered speaker label (Speaker 1, spk_0) does not say which side is the agent, and callqa does not guess it');
+    expect(srt).toContain(HINT);
+    const awsMsg = await loadError('aws-speakers.transcript.json');
+    expect(awsMsg).toContain('results: speaker labels (spk_0, spk_1, ...) do not say which speaker is the agent, and callqa does not guess it');
+    expect(awsMsg).toContain(HINT);
+    const vttErr = (() => {
+      try {
+        parseVttSidecar(vtt('Speaker 1'), 'x.transcript.vtt');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(vttErr).toContain('cue 1 (line 3): the <v> voice tag is not a speaker role');
+    expect(vttErr).toContain(HINT);
+    const jsonErr = (() => {
+      try {
+        parseJsonSidecar(own('spk_0', 'spk_1'), 'x.transcript.json');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(jsonErr).toContain('segments[0].speaker, segments[1].speaker: must name a side');
+    expect(jsonErr).toContain(HINT);
+  });
 });

@@ -89,7 +89,7 @@ describe('JSON sidecar', () => {
       expect(e.message).toBe(
         'f.json: invalid transcript sidecar: segments[0].speaker, segments[1].speaker, segments[2].speaker (and 4 more): must name a side, "agent" or "customer" ' +
           '(also Agent 1, Customer 2, 坐席, 客服, 客户, 用户, 客服代表 …); a speaker number or letter from diarisation (spk_0, Speaker 1, A) does not say which side is the agent: ' +
-          'write the roles into the file',
+          'write the roles into the file, or say which label is the agent for the call: the manifest column agent_speaker, or agentSpeaker in its .meta.json (such as spk_0)',
       );
       expect(e.message).not.toContain('secret');
     }

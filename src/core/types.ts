@@ -85,6 +85,8 @@ export interface CallMetadata {
   /** who ended the call, when the platform says */
   hungUpBy?: 'agent' | 'customer';
   transfers?: number;
+  /** which diarisation label (spk_0, Speaker 1, A) of the call's transcript sidecar is the agent */
+  agentSpeaker?: string;
   [key: string]: unknown;
 }
 

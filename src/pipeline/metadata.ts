@@ -7,6 +7,7 @@ import { jsonSyntaxError } from '../core/json-error.js';
 import { toSimplifiedChinese } from '../core/normalise.js';
 import { decodeUtf8 } from '../core/text-file.js';
 import type { CallMetadata } from '../core/types.js';
+import { speakerOf } from '../transcribe/sidecar-common.js';
 
 /**
  * Call metadata for scoring and triage, from (lowest to highest precedence) a batch CSV manifest, a sidecar
@@ -14,8 +15,10 @@ import type { CallMetadata } from '../core/types.js';
  * Validated where it enters; errors name the file, the line (CSV) and the field. Customer numbers are
  * masked on the way in (all but the last 4 digits) and the raw number is never kept.
  *
- * CSV columns: file,agent_id,team,direction,started_at,queue,customer_number,customer_id,ring_sec,hung_up_by,transfers
- * (any order, header required, unknown columns kept as extra string fields, empty cells = absent).
+ * CSV columns: file,agent_id,team,direction,started_at,queue,customer_number,customer_id,ring_sec,hung_up_by,transfers,
+ * agent_speaker (any order, header required, unknown columns kept as extra string fields, empty cells = absent).
+ * `agent_speaker` (`agentSpeaker`) is which diarisation label of the call's transcript sidecar is the agent
+ * (spk_0, Speaker 1, A: src/transcribe/sidecar-common.ts speakerLabels).
  */
 
 /** snake_case (CSV, some telephony exports) -> the CallMetadata field */
@@ -28,6 +31,7 @@ const FIELD_ALIASES: Record<string, string> = {
   customer_id: 'customerId',
   ring_sec: 'ringSec',
   hung_up_by: 'hungUpBy',
+  agent_speaker: 'agentSpeaker',
 };
 
 const DIRECTION: Record<string, 'inbound' | 'outbound'> = {
@@ -100,6 +104,19 @@ export function isCallDateTime(s: string): boolean {
   return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
+const AGENT_SPEAKER_EXPECTED =
+  'expected the diarisation label of the agent in the call\'s transcript (agent_speaker), such as spk_0, Speaker 1 or A: 1 to 40 characters';
+
+/**
+ * Which diarisation label is the agent: a short label, not a role name (a file that says "Agent" needs none), so
+ * that a typo is refused here, naming the file, line and field, rather than by every call's transcript.
+ */
+const agentSpeaker = z
+  .union([z.string(), z.number().int().min(0).transform(String)], { error: AGENT_SPEAKER_EXPECTED })
+  .transform((v) => v.normalize('NFKC').trim())
+  .refine((v) => v.length >= 1 && v.length <= 40, AGENT_SPEAKER_EXPECTED)
+  .refine((v) => speakerOf(v) === undefined, 'expected a diarisation label such as spk_0 or Speaker 1, not a role name: a transcript that names the roles needs no agent_speaker');
+
 export const CallMetadataInputSchema = z
   .object({
     callId: str.optional(),
@@ -118,6 +135,7 @@ export const CallMetadataInputSchema = z
     transfers: num
       .refine((n) => Number.isInteger(n), 'expected a whole number')
       .optional(),
+    agentSpeaker: agentSpeaker.optional(),
   })
   .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
 

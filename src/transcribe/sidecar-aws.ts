@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import type { Speaker, Transcript, TranscriptEngine, WordTiming } from '../core/types.js';
-import { checkAndBuild, isCjk, labelled, LANGUAGE_EXPECTED, languageFor, schemaError, sidecarLanguage, type RawSegment, type SidecarOptions } from './sidecar-common.js';
+import { AGENT_SPEAKER_HINT, checkAndBuild, isCjk, labelled, LANGUAGE_EXPECTED, languageFor, schemaError, sidecarLanguage, speakerLabels, type RawSegment, type SidecarOptions } from './sidecar-common.js';
 
 /**
  * Amazon Transcribe's two JSON outputs, saved as `<name>.transcript.json` and told apart from callqa's own
@@ -13,7 +13,11 @@ import { checkAndBuild, isCjk, labelled, LANGUAGE_EXPECTED, languageFor, schemaE
  *   pipeline's `channels`, `--channels`; agent,customer by default). Words are joined into sentence turns per
  *   channel (a new turn after . ? ! 。？！ or a pause of more than MAX_PAUSE_SEC). With *speaker labels* (`spk_0`,
  *   `spk_1`: diarisation) the file does not say which speaker is the agent, and callqa does not guess it: the file
- *   is refused, saying how to make one it reads. A file with neither is refused the same way.
+ *   is refused, saying how to make one it reads, unless the call's agentSpeaker metadata names the agent's label;
+ *   then that label's words are the agent's and every other label's the customer's side (sidecar-common.ts
+ *   speakerLabels), joined into turns as channels' are, a new turn also where the label changes. A word's label
+ *   is its `speaker_label` (current output), else the one `speaker_labels.segments[].items` gives for its times
+ *   (older output). A file with neither channels nor speaker labels is refused.
  * - **Amazon Transcribe Call Analytics** (`{"JobStatus", "LanguageCode", "Transcript": [{"ParticipantRole":
  *   "AGENT" | "CUSTOMER", "Content", "BeginOffsetMillis", "EndOffsetMillis", ...}]}`): one turn per entry, the
  *   role given.
@@ -70,23 +74,53 @@ const awsConfidence = z
   })
   .optional();
 
-const AwsItemSchema = z
-  .object({
-    type: z.enum(['pronunciation', 'punctuation'], { error: 'must be "pronunciation" or "punctuation"' }),
-    start_time: awsSec.optional(),
-    end_time: awsSec.optional(),
-    alternatives: z
-      .array(z.object({ content: z.string({ error: 'must be a string' }), confidence: awsConfidence }), { error: 'must be a list' })
-      .min(1, 'must hold at least one alternative'),
-  })
-  .superRefine((item, ctx) => {
-    if (item.type !== 'pronunciation') return;
-    if (item.start_time === undefined) ctx.addIssue({ code: 'custom', path: ['start_time'], message: 'missing (a word needs its times)' });
-    if (item.end_time === undefined) ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'missing (a word needs its times)' });
-    if (item.start_time !== undefined && item.end_time !== undefined && item.end_time < item.start_time) {
-      ctx.addIssue({ code: 'custom', path: ['end_time'], message: `${item.end_time} is before start_time ${item.start_time}` });
-    }
-  });
+const AwsItemObject = z.object({
+  type: z.enum(['pronunciation', 'punctuation'], { error: 'must be "pronunciation" or "punctuation"' }),
+  start_time: awsSec.optional(),
+  end_time: awsSec.optional(),
+  alternatives: z
+    .array(z.object({ content: z.string({ error: 'must be a string' }), confidence: awsConfidence }), { error: 'must be a list' })
+    .min(1, 'must hold at least one alternative'),
+});
+
+function wordTimes(item: { type: string; start_time?: number; end_time?: number }, ctx: z.RefinementCtx): void {
+  if (item.type !== 'pronunciation') return;
+  if (item.start_time === undefined) ctx.addIssue({ code: 'custom', path: ['start_time'], message: 'missing (a word needs its times)' });
+  if (item.end_time === undefined) ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'missing (a word needs its times)' });
+  if (item.start_time !== undefined && item.end_time !== undefined && item.end_time < item.start_time) {
+    ctx.addIssue({ code: 'custom', path: ['end_time'], message: `${item.end_time} is before start_time ${item.start_time}` });
+  }
+}
+
+const speakerLabel = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty');
+
+/** A word of a diarised file (`results.items`): its `speaker_label` in current output, absent in older. */
+const AwsDiarisedItemSchema = AwsItemObject.extend({ speaker_label: speakerLabel.optional() }).superRefine(wordTimes);
+
+/** `results.speaker_labels` as older output gives every word's label: by the word's times. */
+const AwsSpeakerLabelsSchema = z.object(
+  {
+    segments: z
+      .array(
+        z.object({
+          speaker_label: speakerLabel,
+          items: z.array(z.object({ start_time: awsSec, end_time: awsSec, speaker_label: speakerLabel }), { error: 'must be a list' }).optional(),
+        }),
+        { error: 'must be a list' },
+      )
+      .optional(),
+  },
+  { error: 'must be an object' },
+);
+
+const AwsDiarisedSchema = z.object({
+  results: z.object({
+    items: z.array(AwsDiarisedItemSchema, { error: 'must be a list' }),
+    speaker_labels: AwsSpeakerLabelsSchema,
+  }),
+});
+
+const AwsItemSchema = AwsItemObject.superRefine(wordTimes);
 type AwsItem = z.infer<typeof AwsItemSchema>;
 
 const AwsTranscribeSchema = z.object({
@@ -118,10 +152,13 @@ export function parseAwsTranscribe(data: unknown, file: string, opts: SidecarOpt
   if (!r.success) throw schemaError(file, r.error, 'invalid Amazon Transcribe output');
   const { results } = r.data;
   if (!results.channel_labels) {
+    if (results.speaker_labels !== undefined && opts.agentSpeaker !== undefined) {
+      return parseAwsDiarised(data, file, opts, results.language_code);
+    }
     const why = results.speaker_labels !== undefined
-      ? 'speaker labels (spk_0, spk_1, ...) do not say which speaker is the agent, and callqa does not guess it'
-      : 'neither channel_labels nor speaker_labels: nothing says who spoke';
-    throw new InputError(file, `results: ${why}; ${HOW_TO_GET_ROLES}`);
+      ? `speaker labels (spk_0, spk_1, ...) do not say which speaker is the agent, and callqa does not guess it; ${HOW_TO_GET_ROLES}, ${AGENT_SPEAKER_HINT}`
+      : `neither channel_labels nor speaker_labels: nothing says who spoke; ${HOW_TO_GET_ROLES}`;
+    throw new InputError(file, `results: ${why}`);
   }
   const layout = opts.channels ?? ['agent', 'customer'];
   const seen = new Set<string>();
@@ -131,28 +168,61 @@ export function parseAwsTranscribe(data: unknown, file: string, opts: SidecarOpt
     if (seen.has(ch.channel_label)) throw new InputError(file, `${base}.channel_label: ${ch.channel_label} is listed twice`);
     seen.add(ch.channel_label);
     const speaker: Speaker = layout[ch.channel_label === 'ch_0' ? 0 : 1];
-    raw.push(...turns(ch.items, speaker, `${base}.items`));
+    raw.push(...turns(ch.items, `${base}.items`, () => ({ key: ch.channel_label, speaker })));
   });
   const segments = checkAndBuild(raw, file, opts);
   const language = results.language_code ?? languageFor(segments, opts);
   return { engine: 'sidecar-aws-transcribe' satisfies TranscriptEngine, language, segments };
 }
 
+/**
+ * A diarised file (speaker labels, no channels) read with the call's agentSpeaker: each word's label is its own
+ * `speaker_label`, else the `speaker_labels.segments[].items` entry with the word's times; a word with neither is
+ * refused naming it. Turns end where the label changes, as well as at a sentence end or a pause.
+ */
+function parseAwsDiarised(data: unknown, file: string, opts: SidecarOptions, languageCode: string | undefined): Transcript {
+  const r = AwsDiarisedSchema.safeParse(data);
+  if (!r.success) throw schemaError(file, r.error, 'invalid Amazon Transcribe output');
+  const { items, speaker_labels } = r.data.results;
+  const byTimes = new Map<string, string>();
+  for (const seg of speaker_labels.segments ?? []) {
+    for (const it of seg.items ?? []) byTimes.set(`${it.start_time}/${it.end_time}`, it.speaker_label);
+  }
+  const labels = speakerLabels(opts);
+  const who: { key: string; speaker: Speaker }[] = [];
+  items.forEach((item, i) => {
+    if (item.type !== 'pronunciation') return;
+    const label = item.speaker_label ?? byTimes.get(`${item.start_time}/${item.end_time}`);
+    if (label === undefined) {
+      throw new InputError(file, `results.items[${i}].speaker_label: missing, and no speaker_labels.segments item has the word's start_time and end_time`);
+    }
+    const speaker = labels.of(label);
+    if (!speaker) throw new InputError(file, `results.items[${i}].speaker_label: not a speaker label`);
+    who[i] = { key: label, speaker };
+  });
+  labels.check(file);
+  const raw = turns(items, 'results.items', (i) => who[i]!);
+  const segments = checkAndBuild(raw, file, opts);
+  const language = languageCode ?? languageFor(segments, opts);
+  return { engine: 'sidecar-aws-transcribe' satisfies TranscriptEngine, language, segments };
+}
+
 const SENTENCE_END = /[.?!。？！]$/;
 
 /**
- * A channel's words as turns: punctuation joins the word before it (in the word's text too, as whisper's words
- * carry theirs, so a turn's words spell its text and personal data found in the text is timed and masked by
- * word); a sentence end or a long pause ends a turn. An item whose content is empty (a word a vocabulary filter
- * removed) is no word. Linear in the number of items: a turn's text is joined once, when it closes.
+ * A channel's (or a diarised file's) words as turns: punctuation joins the word before it (in the word's text too,
+ * as whisper's words carry theirs, so a turn's words spell its text and personal data found in the text is timed
+ * and masked by word); a sentence end, a long pause or another speaker label (`who`, asked for words only) ends a
+ * turn. An item whose content is empty (a word a vocabulary filter removed) is no word. Linear in the number of
+ * items: a turn's text is joined once, when it closes.
  */
-function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSegment[] {
+function turns(items: readonly AwsItem[], base: string, who: (i: number) => { key: string; speaker: Speaker }): RawSegment[] {
   const out: RawSegment[] = [];
-  let cur: { first: number; last: number; end: number; words: WordTiming[]; conf: number[] } | null = null;
+  let cur: { first: number; last: number; end: number; key: string; speaker: Speaker; words: WordTiming[]; conf: number[] } | null = null;
   let ended = false;
   const close = () => {
     if (cur && cur.words.length > 0) {
-      const { words, conf } = cur;
+      const { words, conf, speaker } = cur;
       out.push({
         label: cur.first === cur.last ? `${base}[${cur.first}]` : `${base}[${cur.first}..${cur.last}]`,
         speaker,
@@ -179,10 +249,11 @@ function turns(items: readonly AwsItem[], speaker: Speaker, base: string): RawSe
     }
     const start = item.start_time!;
     const end = item.end_time!;
+    const { key, speaker } = who(i);
     const prevEnd = cur?.words.at(-1)?.end;
-    if (cur && (ended || (prevEnd !== undefined && start - prevEnd > MAX_PAUSE_SEC))) close();
+    if (cur && (ended || cur.key !== key || (prevEnd !== undefined && start - prevEnd > MAX_PAUSE_SEC))) close();
     ended = false;
-    if (!cur) cur = { first: i, last: i, end, words: [], conf: [] };
+    if (!cur) cur = { first: i, last: i, end, key, speaker, words: [], conf: [] };
     cur.last = i;
     cur.end = Math.max(cur.end, end);
     cur.words.push({ start, end, text: content, ...(alt.confidence !== undefined ? { p: alt.confidence } : {}) });

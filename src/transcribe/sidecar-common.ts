@@ -27,6 +27,13 @@ export interface SidecarOptions {
    * is mapped through it.
    */
   channels?: readonly [Speaker, Speaker];
+  /**
+   * the call's `agentSpeaker` metadata (manifest column `agent_speaker`, `.meta.json` `agentSpeaker`): which
+   * diarisation label (spk_0, Speaker 1, A, ...) is the agent. That label is the agent and every other label that
+   * names no role is the customer's side (speakerLabels); role labels (Agent, 客服) in the same file still win.
+   * Without it a diarisation label is refused, saying to give it.
+   */
+  agentSpeaker?: string;
 }
 
 export const DEFAULT_END_TOLERANCE_SEC = 1;
@@ -72,10 +79,83 @@ export function speakerOf(name: string): Speaker | undefined {
   return role !== undefined && Object.hasOwn(SPEAKER_NAMES, role) ? SPEAKER_NAMES[role] : undefined;
 }
 
+/** How to make a diarised file readable, for every refusal of a diarisation label. */
+export const AGENT_SPEAKER_HINT =
+  'or say which label is the agent for the call: the manifest column agent_speaker, or agentSpeaker in its .meta.json (such as spk_0)';
+
 /** What a speaker label must be, for the messages of every format (the label itself is never quoted: names). */
 export const SPEAKER_EXPECTED =
   'must name a side, "agent" or "customer" (also Agent 1, Customer 2, 坐席, 客服, 客户, 用户, 客服代表 …); a speaker number or letter ' +
-  'from diarisation (spk_0, Speaker 1, A) does not say which side is the agent: write the roles into the file';
+  `from diarisation (spk_0, Speaker 1, A) does not say which side is the agent: write the roles into the file, ${AGENT_SPEAKER_HINT}`;
+
+/**
+ * A diarisation label as it is compared with `agentSpeaker`: NFKC, any case, blanks collapsed; a numbered speaker
+ * in any of the vendors' spellings (spk_0, Speaker 0, speaker_0, SPK 0, SPEAKER_00, 说话人0, a bare 0) is `spk_0`,
+ * a lettered one (Speaker A, A) the letter. Anything else is itself. '' for a blank label.
+ */
+export function diarisationKey(label: string): string {
+  const key = toSimplifiedChinese(label.normalize('NFKC').trim().toLowerCase()).replace(/\s+/g, ' ');
+  const n = /^(?:(?:speaker|spk|说话人|发言人|讲话人)[\s_#-]*)?(\d{1,3})$/u.exec(key)?.[1];
+  if (n !== undefined) return `spk_${Number(n)}`;
+  const letter = /^(?:(?:speaker|spk)[\s_#-]*)?([a-z])$/.exec(key)?.[1];
+  return letter ?? key;
+}
+
+/**
+ * Whether a label looks like a diarisation label (spk_0, Speaker 1, A, Guest-2), which an error may show: a voice tag
+ * may also hold a person's name (personal data), which it never shows.
+ */
+function isShowableLabel(key: string): boolean {
+  return /^spk_\d+$|^[a-z]$|^(?:guest|speaker|spk|s|participant|person|voice|channel|ch)[\s_#-]*(?:\d{1,3}|[a-z])$/.test(key);
+}
+
+export interface SpeakerLabels {
+  /**
+   * The speaker a label means: a role name is its role (speakerOf); with `agentSpeaker`, a label equal to it is the
+   * agent and any other label the customer's side; else undefined (the format's refusal).
+   */
+  of(label: string): Speaker | undefined;
+  /** After the file is read: with `agentSpeaker`, labels mapped but none of them equal to it is an InputError. */
+  check(file: string): void;
+}
+
+/**
+ * The speaker labels of one file, read with the call's `agentSpeaker`. A third label (a transfer target, a
+ * supervisor joining) is the customer's side as well: a call has two sides, and the one callqa scores is the agent
+ * named. Which labels were found is said when none is the agent's; a label that may be a person's name is counted,
+ * not shown.
+ */
+export function speakerLabels(opts: Pick<SidecarOptions, 'agentSpeaker'>): SpeakerLabels {
+  const agentKey = opts.agentSpeaker === undefined ? undefined : diarisationKey(opts.agentSpeaker);
+  const found = new Map<string, string>();
+  let agentSeen = false;
+  return {
+    of(label) {
+      const role = speakerOf(label);
+      if (role || agentKey === undefined || agentKey === '') return role;
+      const key = diarisationKey(label);
+      if (key === '') return undefined;
+      if (!found.has(key)) found.set(key, label.normalize('NFKC').trim());
+      if (key !== agentKey) return 'customer';
+      agentSeen = true;
+      return 'agent';
+    },
+    check(file) {
+      if (agentKey === undefined || agentSeen || found.size === 0) return;
+      const shown = [...found].filter(([k]) => isShowableLabel(k)).map(([, l]) => l);
+      const hidden = found.size - shown.length;
+      const listed = [
+        shown.slice(0, 10).join(', ') + (shown.length > 10 ? ` (and ${shown.length - 10} more)` : ''),
+        hidden > 0 ? `${hidden} other label(s), not shown (they may be people's names)` : '',
+      ].filter((x) => x !== '');
+      throw new InputError(
+        file,
+        `agentSpeaker (the manifest's agent_speaker column, or the .meta.json's agentSpeaker) is ${JSON.stringify(opts.agentSpeaker)}, ` +
+          `but no speaker label in the file is that one; labels found: ${listed.join('; ')}`,
+      );
+    },
+  };
+}
 
 /**
  * A sidecar's `language`: "zh" or "en", or a BCP 47 tag of either as call platforms write them (zh-TW, zh-Hant-HK,

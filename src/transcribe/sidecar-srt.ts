@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js';
 import type { Speaker, Transcript, TranscriptEngine } from '../core/types.js';
-import { checkAndBuild, decodeEntities, joinPieces, languageFor, readCues, speakerOf, stripBom, voiceSpans, type RawSegment, type SidecarOptions } from './sidecar-common.js';
+import { AGENT_SPEAKER_HINT, checkAndBuild, decodeEntities, joinPieces, languageFor, readCues, speakerLabels, speakerOf, stripBom, voiceSpans, type RawSegment, type SidecarOptions, type SpeakerLabels } from './sidecar-common.js';
 
 /**
  * SubRip (`<name>.transcript.srt`), as call platforms and subtitle tools export it: numbered cues, a
@@ -16,7 +16,8 @@ import { checkAndBuild, decodeEntities, joinPieces, languageFor, readCues, speak
  * on the first line of a cue that means the cue has no speaker. Only the role names of sidecar-common.ts are
  * labels: a word and a colon that starts a sentence (`Note:`, `Yes:`) stays text. A numbered speaker from
  * diarisation (`Speaker 1:`, `(speaker 2)`, `说话人1：`, any case) is read as a label but refused, as in the other
- * formats: it does not say which side is the agent. Errors name the cue and its timing line, never the text or
+ * formats: it does not say which side is the agent, unless the call's agentSpeaker names the agent's (then the
+ * others are the customer's side; sidecar-common.ts speakerLabels). Errors name the cue and its timing line, never the text or
  * the label (people's names are personal data).
  */
 
@@ -45,7 +46,7 @@ const EXPECTED = 'expected the text to start with "Agent:" or "Customer:" (or "�
 
 const NUMBERED =
   'a numbered speaker label (Speaker 1, spk_0) does not say which side is the agent, and callqa does not guess it: ' +
-  'write the roles into the file ("Agent:", "Customer:", "坐席：", "客户：")';
+  `write the roles into the file ("Agent:", "Customer:", "坐席：", "客户："), ${AGENT_SPEAKER_HINT}`;
 
 /** Cue numbers are optional (some exporters leave them out) and not trusted (others restart them). */
 const SRT_CUES = {
@@ -60,22 +61,24 @@ export function parseSrtSidecar(text: string, file: string, opts: SidecarOptions
     throw new InputError(file, 'a WebVTT file saved as SubRip: name it .transcript.vtt');
   }
   const raw: RawSegment[] = [];
+  const labels = speakerLabels(opts);
   for (const { where, start, end, payload } of readCues(lines, 0, file, SRT_CUES)) {
-    for (const seg of cueSegments(payload, file, where)) raw.push({ label: where, start, end, ...seg });
+    for (const seg of cueSegments(payload, file, where, labels)) raw.push({ label: where, start, end, ...seg });
   }
+  labels.check(file);
   const segments = checkAndBuild(raw, file, opts);
   return { engine: 'sidecar-srt' satisfies TranscriptEngine, language: languageFor(segments, opts), segments };
 }
 
 /** A cue's text as speaker turns: `<v>` tags and line labels start a turn, unlabelled lines continue one. */
-function cueSegments(payload: string, file: string, where: string): { speaker: Speaker; text: string }[] {
+function cueSegments(payload: string, file: string, where: string, labels: SpeakerLabels): { speaker: Speaker; text: string }[] {
   const out: { speaker: Speaker; text: string[] }[] = [];
   let current: Speaker | null = null;
   for (const span of voiceSpans(payload.replace(ASS_TAG_RE, ''))) {
     if (span.voice !== null) {
-      const speaker = speakerOf(span.voice);
+      const speaker = labels.of(span.voice);
       // the tag is not quoted: platforms put people's names there
-      if (!speaker) throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (${EXPECTED})`);
+      if (!speaker) throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (${EXPECTED}; ${AGENT_SPEAKER_HINT})`);
       current = speaker;
       out.push({ speaker, text: [] });
     }
@@ -84,7 +87,8 @@ function cueSegments(payload: string, file: string, where: string): { speaker: S
       if (line === '') continue;
       const l = LABEL_RE.exec(line);
       const label = l ? (l[1] ?? l[2] ?? l[3] ?? l[4] ?? '') : '';
-      const speaker = l ? speakerOf(label) : undefined;
+      // with the call's agentSpeaker a numbered speaker is a side too; another word before a colon stays text
+      const speaker = l ? (isSpeakerNumber(label) ? labels.of(label) : speakerOf(label)) : undefined;
       // on any line: read as text, the next speaker's words would become this one's
       if (l && !speaker && isSpeakerNumber(label)) throw new InputError(file, `${where}: ${NUMBERED}`);
       if (l && speaker) {

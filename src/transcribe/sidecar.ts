@@ -17,7 +17,9 @@ import {
   readCues,
   schemaError,
   sidecarLanguage,
+  AGENT_SPEAKER_HINT,
   SPEAKER_EXPECTED,
+  speakerLabels,
   speakerOf,
   stripBom,
   voiceSpans,
@@ -124,19 +126,24 @@ export async function loadSidecar(ref: SidecarRef, opts: SidecarOptions = {}): P
 
 const finiteSec = z.number().refine(Number.isFinite, 'must be a finite number of seconds');
 
-const JsonSegmentSchema = z.object({
-  speaker: labelled(speakerOf, SPEAKER_EXPECTED),
-  start: finiteSec.refine((s) => s >= 0, 'must be >= 0'),
-  end: finiteSec,
-  text: z.string(),
-  /** optional vendor confidence 0..1 */
-  confidence: z.number().min(0).max(1).optional(),
-});
+/** callqa's JSON, its speakers read by `speaker` (role names; with the call's agentSpeaker, diarisation labels too). */
+function jsonSidecarSchema(speaker: (label: string) => Speaker | undefined) {
+  return z.object({
+    language: labelled(sidecarLanguage, LANGUAGE_EXPECTED, 'must be "zh" or "en"'),
+    segments: z.array(
+      z.object({
+        speaker: labelled(speaker, SPEAKER_EXPECTED),
+        start: finiteSec.refine((s) => s >= 0, 'must be >= 0'),
+        end: finiteSec,
+        text: z.string(),
+        /** optional vendor confidence 0..1 */
+        confidence: z.number().min(0).max(1).optional(),
+      }),
+    ),
+  });
+}
 
-export const JsonSidecarSchema = z.object({
-  language: labelled(sidecarLanguage, LANGUAGE_EXPECTED, 'must be "zh" or "en"'),
-  segments: z.array(JsonSegmentSchema),
-});
+export const JsonSidecarSchema = jsonSidecarSchema(speakerOf);
 export type JsonSidecar = z.infer<typeof JsonSidecarSchema>;
 
 /** callqa's own JSON, as the accepted-shapes error describes it. */
@@ -170,8 +177,10 @@ export function parseJsonSidecar(text: string, file: string, opts: SidecarOption
 }
 
 function parseOwnJson(data: unknown, file: string, opts: SidecarOptions): Transcript {
-  const r = JsonSidecarSchema.safeParse(data);
+  const labels = speakerLabels(opts);
+  const r = jsonSidecarSchema(labels.of).safeParse(data);
   if (!r.success) throw schemaError(file, r.error);
+  labels.check(file);
   const raw = r.data.segments.map((s, i) => ({
     label: `segments[${i}]`,
     speaker: s.speaker as Speaker,
@@ -206,20 +215,22 @@ export function parseVttSidecar(text: string, file: string, opts: SidecarOptions
     throw new InputError(file, 'not a WebVTT file: the first line must be "WEBVTT"');
   }
   const raw: RawSegment[] = [];
+  const labels = speakerLabels(opts);
   for (const { where, start, end, payload } of readCues(lines, 1, file, VTT_CUES)) {
     for (const sp of voiceSpans(payload)) {
       if (sp.voice === null) {
         throw new InputError(file, `${where}: text without a <v Agent> or <v Customer> voice tag`);
       }
       // own keys only: <v constructor> is an unknown speaker, not Object (which failed in the database)
-      const speaker = speakerOf(sp.voice);
+      const speaker = labels.of(sp.voice);
       if (!speaker) {
         // the tag is not quoted: call platforms put people's names there (personal data, never in an error)
-        throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v Agent 1>, <v 坐席>, <v 客服>, <v 客户>); a speaker number or letter from diarisation (spk_0, Speaker 1, A) does not say which side is the agent`);
+        throw new InputError(file, `${where}: the <v> voice tag is not a speaker role (expected <v Agent> or <v Customer>, or <v Agent 1>, <v 坐席>, <v 客服>, <v 客户>); a speaker number or letter from diarisation (spk_0, Speaker 1, A) does not say which side is the agent: write the roles into the file, ${AGENT_SPEAKER_HINT}`);
       }
       raw.push({ label: where, speaker, start, end, text: joinPieces(decodeEntities(sp.text).split('\n').map((l) => l.trim())) });
     }
   }
+  labels.check(file);
   const segments = checkAndBuild(raw, file, opts);
   return { engine: 'sidecar-vtt' satisfies TranscriptEngine, language: languageFor(segments, opts), segments };
 }

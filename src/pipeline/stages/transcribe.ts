@@ -170,7 +170,14 @@ function makeRawTranscribeStage(factory: TranscriberFactory): Stage {
       if (sidecar) {
         // channels: an Amazon Transcribe file's ch_0/ch_1 are the recording's left/right, as for whisper
         const channels = ctx.options.channels ?? ctx.pipeline.channels;
-        const transcript = await loadSidecar(sidecar, { durationSec, language: ctx.pipeline.language, channels });
+        // agentSpeaker: which diarisation label (spk_0, Speaker 1) is the agent, from the call's metadata
+        const { agentSpeaker } = ctx.recording.metadata;
+        const transcript = await loadSidecar(sidecar, {
+          durationSec,
+          language: ctx.pipeline.language,
+          channels,
+          ...(typeof agentSpeaker === 'string' ? { agentSpeaker } : {}),
+        });
         ctx.progress?.(1);
         return { transcript, metrics: { transcriptSegments: transcript.segments.length } };
       }
