@@ -100,6 +100,35 @@ describe('call metadata', () => {
     await expect(loadCallMetadata(rec)).rejects.toThrow(/d\.meta\.json: not valid JSON/);
   });
 
+  it('agent_speaker (which diarisation label is the agent): a short label from the manifest or .meta.json, refused naming file, line and field', async () => {
+    const csv = write('speakers.csv', 'file,agent_speaker\nf1.wav,spk_1\nf2.wav, Speaker ０ \nf3.wav,\n');
+    const m = await loadManifest(csv);
+    expect(m.get(join(dir, 'f1.wav'))).toEqual({ agentSpeaker: 'spk_1' });
+    expect(m.get(join(dir, 'f2.wav'))).toEqual({ agentSpeaker: 'Speaker 0' });
+    expect(m.get(join(dir, 'f3.wav'))).toEqual({});
+    for (const [cell, why] of [
+      ['x'.repeat(41), 'expected the diarisation label of the agent'],
+      ['Agent', 'not a role name'],
+      ['客服', 'not a role name'],
+    ] as const) {
+      const bad = write('speakers-bad.csv', `file,agent_speaker\nf1.wav,spk_0\nf2.wav,${cell}\n`);
+      const e = (await loadManifest(bad).catch((err: unknown) => err)) as InputError;
+      expect(e).toBeInstanceOf(InputError);
+      expect(e.message).toContain(`${bad}: line 3: invalid call metadata: agentSpeaker: `);
+      expect(e.message).toContain(why);
+      expect(e.message).toContain('agent_speaker');
+    }
+    const rec = write('s.wav', '');
+    write('s.meta.json', JSON.stringify({ agent_speaker: 'SPK 1' }));
+    expect(await loadCallMetadata(rec)).toEqual({ agentSpeaker: 'SPK 1' });
+    write('s.meta.json', JSON.stringify({ agentSpeaker: 0 }));
+    expect(await loadCallMetadata(rec)).toEqual({ agentSpeaker: '0' });
+    const side = write('s.meta.json', JSON.stringify({ agentSpeaker: '  ' }));
+    await expect(loadCallMetadata(rec)).rejects.toThrow(`${side}: invalid call metadata: agentSpeaker: expected the diarisation label of the agent`);
+    write('s.meta.json', JSON.stringify({ agentSpeaker: ['spk_0'] }));
+    await expect(loadCallMetadata(rec)).rejects.toThrow(`${side}: invalid call metadata: agentSpeaker: expected the diarisation label of the agent`);
+  });
+
   it('flags are validated too, and no metadata at all is fine', async () => {
     const rec = write('e.wav', '');
     await expect(loadCallMetadata(rec, { overrides: { ringSec: -1 } })).rejects.toThrow(/\(flags\): invalid call metadata: ringSec/);
