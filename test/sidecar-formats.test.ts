@@ -484,6 +484,11 @@ describe('agentSpeaker: which diarisation label is the agent', () => {
     expect(t.segments.map((s) => s.speaker)).toEqual(['agent', 'customer', 'agent']);
   });
 
+  it('callqa JSON with speakers numbered as JSON numbers (0, 1): agentSpeaker spk_1 or "Speaker 1" names 1', () => {
+    const doc = JSON.stringify({ language: 'en', segments: [0, 1, 0].map((speaker, i) => ({ speaker, start: i, end: i + 0.9, text: `line ${i}` })) });
+    expect(parseJsonSidecar(doc, 'x.transcript.json', { agentSpeaker: 'Speaker 1' }).segments.map((s) => s.speaker)).toEqual(['customer', 'agent', 'customer']);
+  });
+
   it('callqa JSON with A/B letters; a third label (a transfer target) is the customer side; roles still win', () => {
     const t = parseJsonSidecar(own('A', 'B', 'a', 'C', 'Agent 2', 'customer'), 'x.transcript.json', { agentSpeaker: 'A' });
     expect(t.segments.map((s) => s.speaker)).toEqual(['agent', 'customer', 'agent', 'customer', 'agent', 'customer']);

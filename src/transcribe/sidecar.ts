@@ -132,7 +132,8 @@ function jsonSidecarSchema(speaker: (label: string) => Speaker | undefined) {
     language: labelled(sidecarLanguage, LANGUAGE_EXPECTED, 'must be "zh" or "en"'),
     segments: z.array(
       z.object({
-        speaker: labelled(speaker, SPEAKER_EXPECTED),
+        // a diarising vendor may number its speakers as JSON numbers (0, 1): read as the labels "0", "1"
+        speaker: z.preprocess((v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? String(v) : v), labelled(speaker, SPEAKER_EXPECTED)),
         start: finiteSec.refine((s) => s >= 0, 'must be >= 0'),
         end: finiteSec,
         text: z.string(),
