@@ -54,7 +54,7 @@ beforeAll(() => {
   stderr = r.stderr;
   report = JSON.parse(readFileSync(join(work, 'r.json'), 'utf8')) as { calls: CallReport[] };
 }, 240_000);
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const call = (name: string) => report.calls.find((c) => c.file.endsWith(`/${name}`))!;
 const speakers = (c: CallReport) => (c.transcript as { segments: { speaker: string; text: string }[] }).segments.map((s) => [s.speaker, s.text]);
