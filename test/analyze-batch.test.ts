@@ -286,7 +286,7 @@ describe('files with the same audio', () => {
     expect(other.code, other.stderr).toBe(0);
     expect(other.doc.calls).toEqual([]);
     expect(other.doc.summary.skipped).toEqual([
-      { file: c, duplicateOf: a, reason: `duplicate of ${a}, analysed before: identical audio, one recording; not analysed again, and that file's metadata and results are kept` },
+      { file: c, duplicateOf: a, reason: `duplicate of ${a}, analysed before: identical audio, one recording; not analysed again, and that file's metadata and results are kept (--force analyses this file as that recording, under this name)` },
     ]);
     expect(linesAbout(other.stderr, c)).toHaveLength(1);
     expect(await stored()).toEqual([[a, 'A1']]);
@@ -302,4 +302,31 @@ describe('files with the same audio', () => {
     expect(r.doc.calls.map((x) => [x.file, x.status])).toEqual([[moved, 'done']]);
     expect(await stored()).toEqual([[moved, undefined]]);
   }, 120_000);
+
+  it('a file renamed in its folder (the stored name is gone) is that recording under its new name, not a duplicate of a file that is no more', async () => {
+    const renamed = join(dir, 'moved', 'a-renamed.wav');
+    copyFileSync(moved, renamed);
+    rmSync(moved);
+    const r = analyze('renamed', renamed);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.doc.summary.skipped).toEqual([]);
+    expect(r.doc.calls.map((x) => [x.file, x.status])).toEqual([[renamed, 'cached']]);
+    expect(await stored()).toEqual([[renamed, undefined]]);
+  }, 120_000);
+
+  it('--force analyses a duplicate of a recording stored before (the way out the line names): it becomes that recording, with its own metadata and transcript', async () => {
+    const plain = analyze('c-again', c);
+    expect(plain.doc.summary.skipped.map((s) => s.file)).toEqual([c]);
+    // the line says how to have it analysed instead
+    expect(plain.doc.summary.skipped[0]!.reason).toMatch(/--force/);
+    const r = analyze('c-force', '--force', c);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.doc.summary.skipped).toEqual([]);
+    expect(r.doc.calls.map((x) => [x.file, x.status, x.metadata.agentId])).toEqual([[c, 'done', 'C3']]);
+    expect(await stored()).toEqual([[c, 'C3']]);
+    // in one batch --force does not make two names one recording: the second is still the first's duplicate
+    const both = analyze('force-batch', '--force', a, b);
+    expect(both.doc.calls.map((x) => [x.file, x.status])).toEqual([[a, 'done']]);
+    expect(both.doc.summary.skipped.map((s) => [s.file, s.duplicateOf])).toEqual([[b, a]]);
+  }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { publicError } from '../core/errors.js';
@@ -144,7 +144,8 @@ function progressOf(ctx: RunnerContext) {
  * (content-addressed) has one name, metadata and transcript, so analysing the second file would silently replace
  * the first's. In a batch, every file after the first with the same bytes is its duplicate; across runs, a file
  * whose bytes are stored under another name is one, while the same file again (the same path, or the same file
- * name in another folder: a moved recording) is analysed as usual.
+ * name in another folder: a moved recording), a renamed one (the stored file is gone from its path) and, with
+ * --force, any file are analysed as usual.
  */
 async function duplicateOf(
   ctx: RunnerContext,
@@ -156,6 +157,12 @@ async function duplicateOf(
   if (inBatch !== undefined) return { of: inBatch, earlier: 'batch' };
   const stored = await ctx.repo.getRecordingByHash(contentHash);
   if (!stored || stored.path === path || basename(stored.fileName) === basename(file)) return undefined;
+  // renamed (or moved and renamed): the file the recording was stored from is gone, so this is it under its new
+  // name, not a duplicate of a file that is no more (which no later run could ever get out of)
+  if (!(await access(stored.path).then(() => true, () => false))) return undefined;
+  // --force: the user asks for this file, as that recording under this name (its metadata and transcript then
+  // replace the stored ones); never within a batch, where two names would silently overwrite each other
+  if (ctx.force) return undefined;
   return { of: stored.fileName, earlier: 'stored' };
 }
 

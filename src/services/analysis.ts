@@ -41,7 +41,9 @@ export type BatchResult =
 
 /** Why a duplicate is skipped, naming the file it duplicates. */
 export function duplicateReason(of: string, earlier: 'batch' | 'stored'): string {
-  return `duplicate of ${of}${earlier === 'stored' ? ', analysed before' : ''}: identical audio, one recording; not analysed again, and that file's metadata and results are kept`;
+  const base = `duplicate of ${of}${earlier === 'stored' ? ', analysed before' : ''}: identical audio, one recording; not analysed again, and that file's metadata and results are kept`;
+  // across runs there is a way out: the user may mean this name to be the recording's now
+  return earlier === 'stored' ? `${base} (--force analyses this file as that recording, under this name)` : base;
 }
 
 export interface BatchOptions {
