@@ -122,6 +122,33 @@ describe('a video-only file (no audio stream)', () => {
     expect(doc.calls).toMatchObject([{ file: video, status: 'failed', errors: [`${video}: no audio stream`] }]);
     expect(doc.summary.skipped).toEqual([]);
   }, 120_000);
+
+  /**
+   * ffprobe says what the file holds: a video stream of its own is a screen capture, skipped. A recording that
+   * holds nothing to hear and no video either (an .m4a of its cover picture alone, an .mka of a subtitle track: an
+   * export that lost its audio) is a broken recording in the folder, and fails naming the file, as it did.
+   */
+  it('found by a folder walk, a recording with no audio and no video of its own (cover picture alone, subtitles alone) fails naming the file', () => {
+    const broken = join(work, 'lost-audio');
+    execFileSync('mkdir', ['-p', broken]);
+    const pic = join(work, 'cover.png');
+    ff('-f', 'lavfi', '-i', 'testsrc=size=64x48:d=1', '-frames:v', '1', pic);
+    ff('-i', pic, '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', '-f', 'mp4', join(broken, 'cover-only.m4a'));
+    const srt = join(work, 'lost.srt');
+    writeFileSync(srt, '1\n00:00:00,000 --> 00:00:01,000\nhi\n');
+    ff('-i', srt, '-c:s', 'srt', join(broken, 'subtitles-only.mka'));
+    ff('-f', 'lavfi', '-i', TURNS, '-t', '8', join(broken, 'call.wav'));
+    const json = join(work, 'lost-audio.json');
+    const r = run(['--jobs', '1', '--data', join(work, 'data-lost-audio'), '--json', json, broken]);
+    expect(r.status, r.stderr).toBe(1);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { calls: CallReport[]; summary: { skipped: unknown[] } };
+    expect(doc.calls.map((c) => [c.file, c.status, c.errors])).toEqual([
+      [join(broken, 'call.wav'), 'done', []],
+      [join(broken, 'cover-only.m4a'), 'failed', [`${join(broken, 'cover-only.m4a')}: no audio stream`]],
+      [join(broken, 'subtitles-only.mka'), 'failed', [`${join(broken, 'subtitles-only.mka')}: no audio stream`]],
+    ]);
+    expect(doc.summary.skipped).toEqual([]);
+  }, 120_000);
 });
 
 describe('a SubRip sidecar with lower-case and parenthesised labels beside a recording', () => {

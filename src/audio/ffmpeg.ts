@@ -41,6 +41,8 @@ const ProbeSchema = z.object({
         channels: num.optional(),
         sample_rate: num.optional(),
         duration: num.optional(),
+        /** attached_pic 1: a cover picture stored as a video stream (an .m4a's artwork), no video of its own */
+        disposition: z.object({ attached_pic: num.optional() }).passthrough().optional(),
       })
       .passthrough(),
   ),
@@ -71,7 +73,10 @@ export function probe(path: string, displayName = path): Promise<AudioInfo> {
       const audioStreams = parsed.data.streams.filter((s) => s.codec_type === 'audio').length;
       const audio = parsed.data.streams.find((s) => s.codec_type === 'audio');
       if (!audio) {
-        reject(new NoAudioStreamError(displayName));
+        // a video of its own (a screen capture without sound) is not a recording; nothing to hear and nothing to
+        // see (a cover picture alone, a subtitle track alone) is a recording that lost its audio: an error
+        const video = parsed.data.streams.some((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+        reject(video ? new NoAudioStreamError(displayName) : new InputError(displayName, 'no audio stream'));
         return;
       }
       const channels = audio.channels ?? 0;

@@ -22,9 +22,11 @@ export class InputError extends CallqaError {
 }
 
 /**
- * The file holds no audio stream (a video-only recording, a picture): an InputError like any other when the file
- * was named; a file a folder walk found is skipped for it, not failed (services/analysis.ts). Told apart by its
- * name, which survives the stage pool's thread boundary.
+ * The file holds video and no audio stream (a screen capture without sound; ffprobe's streams say so, not the
+ * extension): an InputError like any other when the file was named; a file a folder walk found is skipped for it,
+ * not failed (services/analysis.ts). A file with no audio and no video of its own (a cover picture alone, a
+ * subtitle track alone) is a plain InputError: a recording that lost its audio fails. Told apart by its name,
+ * which survives the stage pool's thread boundary.
  */
 export class NoAudioStreamError extends InputError {
   constructor(file: string) {
