@@ -329,4 +329,23 @@ describe('files with the same audio', () => {
     expect(both.doc.calls.map((x) => [x.file, x.status])).toEqual([[a, 'done']]);
     expect(both.doc.summary.skipped.map((s) => [s.file, s.duplicateOf])).toEqual([[b, a]]);
   }, 180_000);
+
+  it('a file whose first copy failed is analysed, not skipped as a duplicate of results that do not exist', async () => {
+    const d = join(work, 'dups-failed');
+    mkdirSync(d, { recursive: true });
+    const [bad, good] = [join(d, 'bad.wav'), join(d, 'good.wav')];
+    tone(bad, 440, 3);
+    copyFileSync(bad, good);
+    // a speaker that names no side: bad.wav fails after its recording is stored
+    writeFileSync(join(d, 'bad.transcript.json'), JSON.stringify({ language: 'en', segments: [{ speaker: 'nobody', start: 0.2, end: 2.5, text: 'hello' }] }));
+    writeFileSync(join(d, 'good.transcript.json'), JSON.stringify({ language: 'en', segments: [{ speaker: 'agent', start: 0.2, end: 2.5, text: 'hello' }] }));
+    const r = analyze('first-failed', '--jobs', '2', bad, good);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.doc.summary.skipped).toEqual([]);
+    expect(r.doc.calls.map((x) => [x.file, x.status])).toEqual([[bad, 'failed'], [good, 'done']]);
+    // and in a later run, bad.wav is now the duplicate of the one that has results
+    const again = analyze('first-failed-again', bad, good);
+    expect(again.doc.calls.map((x) => [x.file, x.status])).toEqual([[good, 'cached']]);
+    expect(again.doc.summary.skipped.map((x) => [x.file, x.duplicateOf])).toEqual([[bad, good]]);
+  }, 180_000);
 });

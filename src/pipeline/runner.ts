@@ -62,9 +62,9 @@ export interface RunnerContext {
    */
   sameContent?: {
     take(contentHash: string): Promise<() => void>;
-    /** the name of the call earlier in this batch that stored a recording with these bytes, if one did */
+    /** the name of the call earlier in this batch that analysed a recording with these bytes (done or cached), if one did */
     storedAs?(contentHash: string): string | undefined;
-    /** this call stored the recording with these bytes (the calls after it with the same bytes are its duplicates) */
+    /** this call analysed the recording with these bytes (done or cached: the calls after it with the same bytes are its duplicates) */
     stored?(contentHash: string, file: string): void;
   };
 }
@@ -163,6 +163,10 @@ async function duplicateOf(
   // --force: the user asks for this file, as that recording under this name (its metadata and transcript then
   // replace the stored ones); never within a batch, where two names would silently overwrite each other
   if (ctx.force) return undefined;
+  // stored but never analysed to the end (its analysis failed, in this batch or before): there are no results to
+  // keep, so this file is analysed as usual, and the recording is its own from now on
+  const [done] = await ctx.repo.listRuns({ status: 'done', recordingId: stored.id, limit: 1 });
+  if (!done) return undefined;
   return { of: stored.fileName, earlier: 'stored' };
 }
 
@@ -210,7 +214,6 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
       replaceMetadata: true,
     });
     ref.id = rec.id;
-    ctx.sameContent?.stored?.(contentHash, file);
     const { run, existing } = await ctx.repo.getOrCreateRun(rec.id, ctx.pipeline.id, ctx.pipeline.version, versions);
     runId = run.id;
     // A finished run stands for this call only if nothing it was made from has changed since.
@@ -219,7 +222,10 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
       reanalysed = ctx.force ? ['forced (--force)'] : staleReasons(run.versions, inputs);
       if (reanalysed.length === 0) {
         const report = await ctx.repo.getRunReport(run.id);
-        if (report) return { status: 'cached', file, report };
+        if (report) {
+          ctx.sameContent?.stored?.(contentHash, file);
+          return { status: 'cached', file, report };
+        }
         reanalysed = undefined;
       }
     }
@@ -242,6 +248,9 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     await ctx.repo.completeRun(run.id, { ...completionOf(state), stageOutputs: [probed, ...runs] });
     const report = await ctx.repo.getRunReport(run.id);
     if (!report) throw new Error(`run ${run.id} vanished after completion`);
+    // only now: the calls after this one with the same bytes are duplicates of a call with results. One that
+    // failed leaves them to be analysed (this call's turn on the bytes ends after this, in `finally`)
+    ctx.sameContent?.stored?.(contentHash, file);
     return { status: 'done', file, report, ...(reanalysed?.length ? { reanalysed } : {}) };
   } catch (err) {
     // never a query's bound values (transcript text) in the report, the terminal or the stored error
