@@ -12,7 +12,7 @@ import { completeEvent } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { Speaker, Transcript } from '../src/core/types.js';
 import type { ScorecardDraft } from '../src/score/types.js';
-import { indexTokens, tsvectorLiteral } from '../src/search/tokenize.js';
+import { indexTokens, searchNormalise, segmentRuns, tsvectorLiteral } from '../src/search/tokenize.js';
 import { hitsToCsv, QueryError, searchTranscripts } from '../src/services/search.js';
 import { WatchListService } from '../src/services/watchlist.js';
 import { rowsOf } from '../src/store/call-filter-sql.js';
@@ -152,6 +152,24 @@ for (const makeBackend of DB_BACKENDS) {
       expect(await indexed('a-refund.wav')).toEqual([0, 1, 2]);
       expect(await find('了解')).toEqual(['g-unicode.wav#1']);
       expect(await find('οδοσ')).toEqual(['g-unicode.wav#3.5']);
+    });
+    it('migration 0010 picks every segment whose index tokens changed: any space JavaScript drops between Chinese characters (no-break, ideographic, em), Chinese beyond the BMP', async () => {
+      const migration = readFileSync(join(import.meta.dirname, '../src/store/migrations/0010_search_spacing_sigma.sql'), 'utf8');
+      const where = /FROM "transcript_segments" WHERE (.+)\);\s*$/.exec(migration.trim())![1]!;
+      const picked = async (text: string) => rowsOf<{ hit: boolean }>(await store.db.execute(sql`select (${sql.raw(where)}) as hit from (select ${text}::text as "text") s`))[0]!.hit;
+      // how an older callqa indexed: spaces between Chinese characters dropped after the conversion, ς kept
+      const HAN_SPACE = /(\p{Script=Han})\s+(?=\p{Script=Han})/gu;
+      const oldTokens = (text: string) => segmentRuns(normaliseText(text).replace(HAN_SPACE, '$1')).map((r) => r.text.replace(/σ/g, 'ς'));
+      const newTokens = (text: string) => segmentRuns(searchNormalise(text)).map((r) => r.text.replace(/σ/g, 'ς'));
+      const texts = ['我不太瞭 解', '我不太瞭\u00a0解', '我不太瞭\u3000解', '我不太瞭\u2003解', '我不太瞭\u202f解', '我不太瞭\t解', '我不太瞭\n解', '瞭\ufeff解', '瞭\u1680解', '\u{20BB7} 瞭 解', 'Η ΟΔΟΣ', 'οδος'];
+      for (const text of texts) {
+        const changed = JSON.stringify(oldTokens(text)) !== JSON.stringify(newTokens(text)) || /[ςΣ]/.test(text);
+        if (changed) expect(await picked(text), JSON.stringify(text)).toBe(true);
+      }
+      // the no-break space between Chinese characters did change the tokens (NFKC makes it a space only after OpenCC)
+      expect(JSON.stringify(oldTokens('我不太瞭\u00a0解'))).not.toBe(JSON.stringify(newTokens('我不太瞭\u00a0解')));
+      // and what did not change is left alone
+      for (const text of ['我不太了解', 'refund please', '退款 refund 退款', '了解']) expect(await picked(text), text).toBe(false);
     });
     it('one Chinese character is found anywhere in a word', async () => {
       expect(await find('退')).toEqual(['a-refund.wav#3.5', 'a-refund.wav#7.5']);
