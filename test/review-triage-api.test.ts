@@ -333,6 +333,28 @@ for (const makeBackend of BACKENDS) {
         expect(r.body.you, u).toMatchObject({ canScore: true, submitted: false, machineHidden: true });
       }
       expect(seen.you).toMatchObject({ canScore: false, submitted: false, machineHidden: false });
+      // the session page links to the call view: it does not carry the draft to a blind scorer either (no card, no
+      // total, no findings, no draft total in the history), while one who does not score still sees it
+      // (an inspector opens the call if it is pending and not another's, as earlier tests may have left it; the
+      // team's supervisor always does)
+      const callView = async (u: Username) => {
+        const [detail, history] = [await as(u, 'GET', `/api/calls/${call}`), await as(u, 'GET', `/api/calls/${call}/history`)];
+        if (u.startsWith('insp') && detail.status === 404) return null;
+        expect(detail.status, u).toBe(200);
+        expect(history.status, u).toBe(200);
+        return { detail: detail.body, history: history.body, text: JSON.stringify(detail.body) + JSON.stringify(history.body) };
+      };
+      expect((await callView('admin'))!.detail.scorecard).not.toBeNull();
+      const inspOpens = (await callView('insp1')) !== null;
+      for (const u of inspOpens ? (['insp1', 'sup-blue'] as const) : (['sup-blue'] as const)) {
+        const { detail, text } = (await callView(u))!;
+        expect(detail.scorecard, u).toBeNull();
+        expect(detail.events, u).toBeNull();
+        expect(detail.draftTotal, u).toBeNull();
+        expect(detail.hidden, u).toMatch(/calibration/);
+        expect(text, u).not.toMatch(/"draftTotal":\d/);
+        for (const reason of reasons) expect(text, u).not.toContain(JSON.stringify(reason).slice(1, -1));
+      }
       // a partial save keeps it hidden (and answers without it)
       const points = (i: (typeof items)[number]) => ({ callId: call, itemId: i.id, points: i.max });
       const partial = await as('insp1', 'POST', `/api/calibrations/${id}/scores`, { scores: items.slice(0, 2).map(points) });
@@ -346,6 +368,9 @@ for (const makeBackend of BACKENDS) {
       expect(done.body.myScores).toHaveLength(items.length);
       expect(done.body.calls[0].items.map((i: any) => i.machine)).toEqual(items.map((i) => i.machine));
       expect(done.body.scores).toBeNull(); // still blind to the others' scores
+      // their call view shows it again; the others' does not
+      if (inspOpens) expect((await callView('insp1'))!.detail.scorecard).not.toBeNull();
+      expect((await callView('sup-blue'))!.detail.scorecard).toBeNull();
       // ... and they stay as given: changing one now would be scoring with the answers in view
       const again = await as('insp1', 'POST', `/api/calibrations/${id}/scores`, { scores: [points(items[0]!)] });
       expect(again.status).toBe(409);

@@ -118,6 +118,23 @@ export class CalibrationService {
     throw notFound(`calibration session ${id}`);
   }
 
+  /**
+   * Whether the machine's draft of this call is to be kept from the user: they score it, blind, in an open session
+   * (a member inspector; the owner of a supervisor-benchmark session) and have not yet scored every item there.
+   * The call view (getCall, callHistory, listCalls) answers as get does on the session page: no draft, no total.
+   */
+  async machineHiddenFor(user: AuthUser, callId: string): Promise<boolean> {
+    if (user.role !== 'inspector' && user.role !== 'supervisor') return false;
+    for (const s of await this.repo.openSessionsOfCall(callId)) {
+      const scorer =
+        user.role === 'inspector' ? (await this.repo.sessionMembers(s.id)).some((m) => m.id === user.id) : s.createdBy === user.id && s.benchmark === 'supervisor';
+      if (!scorer) continue;
+      const [calls, mine] = await Promise.all([this.repo.sessionCalls(s.id), this.repo.sessionScores(s.id, user.id)]);
+      if (!submittedAll(mine, calls.map((c) => ({ id: c.recordingId, items: calibratedItems(c.card) })))) return true;
+    }
+    return false;
+  }
+
   async list(user: AuthUser): Promise<(Omit<CalibrationSessionRow, 'createdBy'> & { calls: number; members: number })[]> {
     if (user.role === 'agent') throw forbidden('agents take no part in calibration');
     const rows =

@@ -177,6 +177,8 @@ export class CallsService {
     private readonly now: () => Date,
     /** a program's own numbers (its `privacy.companyNumbers`), kept readable when an answer is masked */
     private readonly companyNumbers: (pipelineId: string) => readonly string[] = () => [],
+    /** the user scores this call blind in an open calibration session (CalibrationService.machineHiddenFor) */
+    private readonly machineHiddenFor: (user: AuthUser, callId: string) => Promise<boolean> = async () => false,
   ) {}
 
   async listCalls(user: AuthUser, filter: CallFilter): Promise<{ calls: CallSummary[]; total: number }> {
@@ -269,7 +271,9 @@ export class CallsService {
     const call = await this.access.authorizeCall(user, callId);
     const report = await this.runs.getRunReport(call.runId);
     if (!report) throw new Error(`call ${callId}: run ${call.runId} vanished`);
-    const scoresVisible = user.role !== 'agent' || call.reviewState === 'completed';
+    // a blind calibration scorer does not see the machine's draft here either (nor a review's scores) until theirs are in
+    const blind = await this.machineHiddenFor(user, callId);
+    const scoresVisible = (user.role !== 'agent' || call.reviewState === 'completed') && !blind;
     const disputes = await this.disputesOf(call.reviewId);
     let disputeWindow: CallDetail['disputeWindow'] = null;
     if (call.reviewState === 'completed' && call.publishedAt) {
@@ -284,8 +288,10 @@ export class CallsService {
       };
     }
     const t = report.transcript;
+    const summary = summaryOf(user, call);
     const detail: CallDetail = {
-      ...summaryOf(user, call),
+      ...summary,
+      ...(blind ? { draftTotal: null, needsReview: null, openItems: null, finalTotal: null } : {}),
       metadata: call.metadata,
       audio: { format: report.recording.format, codec: report.recording.codec, channels: report.recording.channels, sampleRate: report.recording.sampleRate },
       scorecard: scoresVisible ? await this.cardOf(call) : null,
@@ -296,7 +302,11 @@ export class CallsService {
         : null,
       disputes,
       disputeWindow,
-      hidden: scoresVisible ? null : 'scores and findings are shown once the review of this call is complete',
+      hidden: scoresVisible
+        ? null
+        : blind
+          ? "scores and findings are hidden while you score this call blind in a calibration session: they are shown once you have scored every item there"
+          : 'scores and findings are shown once the review of this call is complete',
     };
     // an unmasked read is audited even with no transcript: the comments and dispute reasons are unmasked too
     if (t || opts.unmask) await this.audit.audit(user, opts.unmask ? 'call.transcript.read.unmasked' : 'call.transcript.read', { type: 'call', id: callId, callId }, { segments: t?.segments.length ?? 0 });
@@ -325,7 +335,7 @@ export class CallsService {
     const call = await this.access.authorizeCall(user, callId);
     const drafts = await this.access.repo.drafts(callId);
     // an agent sees no score before the review is complete, the draft's total included (as in getCall and listCalls)
-    const showScores = user.role !== 'agent' || call.reviewState === 'completed';
+    const showScores = (user.role !== 'agent' || call.reviewState === 'completed') && !(await this.machineHiddenFor(user, callId));
     const entries: HistoryEntry[] = drafts.map((d) => ({
       at: d.createdAt.toISOString(),
       actor: 'callqa',

@@ -77,6 +77,7 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
   const audit = new AuditService(store.db, now);
   const access = new CallAccess(store.db);
   const reviewsRepo = new ReviewsRepo(store.db);
+  const calibration = new CalibrationService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now);
   return {
     store,
     now,
@@ -84,14 +85,14 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     users: new UsersService(store.db, audit, now),
     auth: new AuthService(store.db, audit, now, { ...DEFAULT_AUTH_SETTINGS, ...opts.auth }),
     access,
-    calls: new CallsService(access, reviewsRepo, store.repo, audit, settingsFor, now, companyNumbers),
+    calls: new CallsService(access, reviewsRepo, store.repo, audit, settingsFor, now, companyNumbers, (user, callId) => calibration.machineHiddenFor(user, callId)),
     reviews: new ReviewService(access, reviewsRepo, audit, now, companyNumbers, async (runId) => (await store.repo.getRunReport(runId))?.transcript?.segments ?? []),
     disputes: new DisputeService(access, reviewsRepo, audit, settingsFor, now, companyNumbers),
     media: new CallMediaService(access, store, audit, { cacheDir: opts.mediaDir ?? defaultMediaDir() }),
     reviewSettings: settingsFor,
     companyNumbers,
     queue: new ReviewQueueService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
-    calibration: new CalibrationService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now),
+    calibration,
     rulesAccuracy: new RulesAccuracyService(store.db, access, store.repo, audit),
     personalData: new PersonalDataService(store, audit, { mediaDir: opts.mediaDir ?? defaultMediaDir(), now, jobs: opts.queueJobs }),
   };

@@ -472,6 +472,15 @@ export class TriageRepo {
     return rows.length > 0;
   }
 
+  /** The open sessions holding this call: id, owner and benchmark (who scores the calls with the members). */
+  async openSessionsOfCall(callId: string): Promise<{ id: string; createdBy: string; benchmark: string }[]> {
+    const res = await this.db.execute(sql`
+      select s.id, s.created_by, s.benchmark from calibration_calls c
+      join calibration_sessions s on s.id = c.session_id
+      where c.recording_id = ${callId} and s.status = 'open'`);
+    return rowsOf(res).map((r) => ({ id: String(r.id), createdBy: String(r.created_by), benchmark: String(r.benchmark) }));
+  }
+
   /** Is the user a member of any open session holding this call (so they may open it to score it)? */
   async isCalibrationMember(userId: string, callId: string): Promise<boolean> {
     const res = await this.db.execute(sql`
