@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatHits } from '../src/cli/search.js';
 import { completeEvent } from '../src/core/events.js';
 import { normaliseText } from '../src/core/normalise.js';
 import type { Speaker, Transcript } from '../src/core/types.js';
@@ -354,4 +355,14 @@ describe('callqa search (the CLI, on calls analysed by callqa analyze)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe('the CLI\'s next page', () => {
+  const hit = { file: 'a.wav', start: 1, speaker: 'agent', snippet: 'refund please', highlights: [{ start: 0, end: 6 }], agentId: null, callDate: null };
+  it('offers the next --offset while --offset takes it, and filters past 100,000 (where --offset is refused)', () => {
+    expect(formatHits([hit], 100_000, false, 100_000)).toContain('(more: --offset 100000 for the next page)');
+    const past = formatHits([hit], 100_050, false, 100_000);
+    expect(past).not.toContain('--offset 100050');
+    expect(past).toContain('past --offset 100000: narrow the search with filters');
+  });
 });

@@ -111,7 +111,7 @@ export async function runSearch(query: string, opts: SearchCliOptions): Promise<
     }
     if (opts.json) process.stdout.write(`${JSON.stringify({ query: result.query, hits: result.hits, more: result.more, ...(result.hint ? { hint: result.hint } : {}) }, null, 2)}\n`);
     // --json is the whole of stdout (the hits as text came after it, so it did not parse); the hint goes to stderr beside "no hits"
-    else if (opts.csv !== '-') process.stdout.write(formatHits(result.hits, result.more ? offset + result.hits.length : null, process.stdout.isTTY === true));
+    else if (opts.csv !== '-') process.stdout.write(formatHits(result.hits, result.more ? offset + result.hits.length : null, process.stdout.isTTY === true, MAX_SEARCH_OFFSET));
     if (result.hint) process.stderr.write(`callqa: ${result.hint}\n`);
     return result.hits.length > 0 ? 0 : 1;
   } finally {
@@ -124,7 +124,8 @@ function mmss(sec: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function formatHits(hits: ReadonlyArray<{ file: string; start: number; speaker: string; snippet: string; highlights: { start: number; end: number }[]; agentId: string | null; callDate: string | null }>, nextOffset: number | null, color: boolean): string {
+/** `maxOffset`: the furthest --offset takes (MAX_SEARCH_OFFSET); a next page past it is not offered, filters are. */
+export function formatHits(hits: ReadonlyArray<{ file: string; start: number; speaker: string; snippet: string; highlights: { start: number; end: number }[]; agentId: string | null; callDate: string | null }>, nextOffset: number | null, color: boolean, maxOffset = Infinity): string {
   if (hits.length === 0) return 'no hits\n';
   const lines = hits.map((h) => {
     let text = '';
@@ -137,5 +138,11 @@ export function formatHits(hits: ReadonlyArray<{ file: string; start: number; sp
     const who = h.speaker === 'agent' ? 'agent' : h.speaker === 'customer' ? 'cust ' : h.speaker;
     return `${h.file} @ ${mmss(h.start)}  ${who}  ${h.callDate ?? ''}${h.agentId ? ` ${h.agentId}` : ''}\n    ${text}`;
   });
-  return `${lines.join('\n')}\n${hits.length} hit(s)${nextOffset !== null ? ` (more: --offset ${nextOffset} for the next page)` : ''}\n`;
+  const more =
+    nextOffset === null
+      ? ''
+      : nextOffset > maxOffset
+        ? ` (more, past --offset ${maxOffset}: narrow the search with filters (--from/--to, --speaker, --team …) to see them)`
+        : ` (more: --offset ${nextOffset} for the next page)`;
+  return `${lines.join('\n')}\n${hits.length} hit(s)${more}\n`;
 }
