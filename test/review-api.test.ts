@@ -265,6 +265,7 @@ for (const makeBackend of BACKENDS) {
       expect(r.body.events).toBeNull();
       expect(r.body.draftTotal).toBeNull();
       expect(r.body.hidden).toMatch(/once the review of this call is complete/);
+      expect(r.body.hiddenReason).toBe('review_incomplete');
       expect(r.body.transcript.segments.length).toBeGreaterThan(5);
       const list = await as.ag1.req('GET', '/api/calls');
       expect(list.body.calls.every((c: { draftTotal: unknown }) => c.draftTotal === null)).toBe(true);

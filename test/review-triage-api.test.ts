@@ -352,6 +352,7 @@ for (const makeBackend of BACKENDS) {
         expect(detail.events, u).toBeNull();
         expect(detail.draftTotal, u).toBeNull();
         expect(detail.hidden, u).toMatch(/calibration/);
+        expect(detail.hiddenReason, u).toBe('blind_calibration');
         expect(text, u).not.toMatch(/"draftTotal":\d/);
         for (const reason of reasons) expect(text, u).not.toContain(JSON.stringify(reason).slice(1, -1));
       }

@@ -177,6 +177,7 @@ export const CallDetailSchema = CallSummarySchema.extend({
     .object({ open: z.boolean(), closesAt: z.string(), rule: z.string(), limit: z.number(), used: z.number() })
     .nullable(),
   hidden: z.string().nullable(),
+  hiddenReason: z.enum(['review_incomplete', 'blind_calibration']).nullable().openapi({ description: 'why scores are hidden, as a code' }),
 }).openapi('CallDetail');
 
 export const HistoryEntrySchema = z

@@ -96,6 +96,8 @@ export interface CallDetail extends CallSummary {
   disputeWindow: { open: boolean; closesAt: string; rule: string; limit: number; used: number } | null;
   /** why scores are hidden, when they are */
   hidden: string | null;
+  /** the same as a code: `review_incomplete` (an agent before the review is complete), `blind_calibration` (a scorer of an open calibration session with items left to score) */
+  hiddenReason: 'review_incomplete' | 'blind_calibration' | null;
 }
 
 export interface HistoryEntry {
@@ -307,6 +309,7 @@ export class CallsService {
         : blind
           ? "scores and findings are hidden while you score this call blind in a calibration session: they are shown once you have scored every item there"
           : 'scores and findings are shown once the review of this call is complete',
+      hiddenReason: scoresVisible ? null : blind ? 'blind_calibration' : 'review_incomplete',
     };
     // an unmasked read is audited even with no transcript: the comments and dispute reasons are unmasked too
     if (t || opts.unmask) await this.audit.audit(user, opts.unmask ? 'call.transcript.read.unmasked' : 'call.transcript.read', { type: 'call', id: callId, callId }, { segments: t?.segments.length ?? 0 });

@@ -194,6 +194,7 @@ export function toCallDetail(raw: unknown, user: User): CallDetail {
     }),
     disputeWindow: win ? { open: win.open === true, closesAt: str(win.closesAt) ?? '', limit: numOr(win.limit) ?? 0, used: numOr(win.used) ?? 0 } : null,
     hidden: str(c.hidden),
+    hiddenReason: c.hiddenReason === 'blind_calibration' || c.hiddenReason === 'review_incomplete' ? c.hiddenReason : null,
     canReview: (role === 'inspector' || role === 'supervisor') && !completed && !!card,
     canDispute: role === 'agent' && completed && win?.open === true,
   };

@@ -106,6 +106,8 @@ export interface CallDetail {
   disputeWindow: { open: boolean; closesAt: string; limit: number; used: number } | null;
   /** why part of the call is hidden from this user (e.g. an agent before the review is complete) */
   hidden: string | null;
+  /** the same as a code, for the page's own wording */
+  hiddenReason: 'review_incomplete' | 'blind_calibration' | null;
   /** what this user may do here */
   canReview: boolean;
   canDispute: boolean;

@@ -256,7 +256,7 @@ export function CallPage({ id, startAt }: { id: string; startAt?: number }) {
             </p>
           )}
           {/* the server's reason is in English; the UI says it in its own language */}
-          {call.hidden && <p class="dispute-window scores-hidden">{t('scoresHidden')}</p>}
+          {call.hidden && <p class="dispute-window scores-hidden">{t(call.hiddenReason === 'blind_calibration' ? 'scoresHiddenBlind' : 'scoresHidden')}</p>}
           {call.draft ? (
             <Scorecard
               draft={call.draft}
