@@ -44,7 +44,7 @@ export const MAX_TSQUERY_CHARS = 100_000;
 /** Parse a query string. OR binds loosest, then AND, then NEAR/n. One pass over the query: linear in its length. */
 export function parseQuery(q: string): QueryNode {
   // & between letters or digits is part of a name (AT&T, R&D), as the index reads it, not AND
-  const src = q.trim().replace(WORD_AMP, IN_WORD_AMP);
+  const src = asciiOperatorForms(q).trim().replace(WORD_AMP, IN_WORD_AMP);
   if (!src) throw new QueryError('empty query');
   const words = checkSyntax(src);
   const ors: QueryNode[] = [];
@@ -89,6 +89,17 @@ export function parseQuery(q: string): QueryNode {
 }
 
 const OPERATOR = /^(?:OR|AND|NOT|\||&|NEAR\/\d+)$/;
+
+/**
+ * A Chinese input method types the query language's characters in their full-width forms (ＯＲ, ｜, ＆, ＮＥＡＲ／５,
+ * ＂) and its quotes as “ ”: read as the ASCII ones, as the index reads full-width text (NFKC), so that 退款 ｜ 退钱
+ * is an OR and “转 人工” a quoted phrase, not words that match nothing. One UTF-16 unit for one, so the offsets an
+ * error names are the query's own. Full-width parentheses stay: （全额） is punctuation inside a Chinese phrase,
+ * not a grouping the grammar would refuse.
+ */
+export function asciiOperatorForms(q: string): string {
+  return q.replace(/[\uFF01-\uFF07\uFF0A-\uFF5E\u201C\u201D]/g, (c) => (c === '\u201C' || c === '\u201D' ? '"' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+}
 
 /** An & with a Latin letter or digit on each side, no space: AT&T, R&D, P&G. */
 const WORD_AMP = /(?<=(?!\p{Script=Han})[\p{L}\p{N}])&(?=(?!\p{Script=Han})[\p{L}\p{N}])/gu;
@@ -347,7 +358,7 @@ export { isHan };
  * (`not` is left out: "do not want" is what people search for.)
  */
 export function lowercaseOperatorHint(q: string): string | null {
-  const outside = q.replace(/"[^"]*"/g, ' ');
+  const outside = asciiOperatorForms(q).replace(/"[^"]*"/g, ' ');
   const found = new Set<string>();
   for (const m of outside.matchAll(/(?<![\p{L}\p{N}])(or|and|near\/\d+)(?![\p{L}\p{N}])/giu)) {
     const w = m[1]!;

@@ -90,6 +90,22 @@ describe('query language', () => {
     expect(compileQuery(parseQuery('退款&投诉'))).toBe("('退款' & '投诉')");
     expect(() => parseQuery('AT& OR b')).toThrow(/& OR: two operators/);
   });
+  it('operators and quotes typed by a Chinese input method (full-width, curly quotes) are the operators; full-width brackets stay punctuation', () => {
+    expect(compileQuery(parseQuery('退款 ｜ 退钱'))).toBe(compileQuery(parseQuery('退款 | 退钱')));
+    expect(compileQuery(parseQuery('退款　ＯＲ　refund'))).toBe("('退款' | 'refund')");
+    expect(compileQuery(parseQuery('投诉 ＡＮＤ 经理'))).toBe("('投诉' & '经理')");
+    expect(compileQuery(parseQuery('投诉＆经理'))).toBe("('投诉' & '经理')");
+    expect(compileQuery(parseQuery('我要 ＮＥＡＲ／１ 退款'))).toBe(compileQuery(parseQuery('我要 NEAR/1 退款')));
+    expect(compileQuery(parseQuery('投诉 ＮＯＴ 表扬'))).toBe(compileQuery(parseQuery('投诉 NOT 表扬')));
+    expect(compileQuery(parseQuery('ＡＴ＆Ｔ'))).toBe("('at' <-> 't')");
+    // “ ” quote as " does: an operator inside them is a word of the phrase
+    expect(compileQuery(parseQuery('“this OR that”'))).toBe("('this' <-> 'or' <-> 'that')");
+    expect(() => parseQuery('“转人工')).toThrow(/unbalanced quote: the " at character 1/);
+    expect(() => parseQuery('退款 ＯＲ')).toThrow(/OR needs a phrase on its right/);
+    // （全额） is punctuation of the phrase beside an operator, not a grouping refused
+    expect(compileQuery(parseQuery('退款（全额） OR 退钱'))).toBe(compileQuery(parseQuery('退款全额 OR 退钱')));
+    expect(lowercaseOperatorHint('退款 ｏｒ 退钱')).toBe('"or" was searched as a word: operators are upper case (OR)');
+  });
   it('word* is any word starting so (refund* finds refunds, refunded); * elsewhere is punctuation', () => {
     expect(compileQuery(parseQuery('refund*'))).toBe("'refund':*");
     expect(compileQuery(parseQuery('my acc* please'))).toBe("('my' <-> 'acc':* <-> 'please')");
