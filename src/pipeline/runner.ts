@@ -1,6 +1,6 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { publicError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { Repository, RunReport } from '../store/index.js';
@@ -122,12 +122,13 @@ export type CallOutcome =
   /**
    * the same bytes as another file, `of`: earlier in this batch (`earlier: 'batch'`), or a recording stored
    * before under another name (`'stored'`). Nothing is stored or analysed for it: that file's metadata,
-   * transcript and results stay as they are (see duplicateOf).
+   * transcript and results stay as they are (see duplicates.ts).
    */
   | { status: 'duplicate'; file: string; of: string; earlier: 'batch' | 'stored' }
   | { status: 'failed'; file: string; error: Error; runId?: string };
 
 import { checkFile, hashFile, refuseErased } from './files.js';
+import { duplicateOf } from './duplicates.js';
 
 export { checkFile, hashFile };
 
@@ -137,37 +138,6 @@ function stageContext(ctx: RunnerContext, recording: RecordingRef) {
 
 function progressOf(ctx: RunnerContext) {
   return { onProgress: (stage: StageName, fraction: number) => ctx.onProgress?.({ stage, fraction }), budget: ctx.budget };
-}
-
-/**
- * Whether this file is a duplicate: bytes one recording already has under another file's name. One recording
- * (content-addressed) has one name, metadata and transcript, so analysing the second file would silently replace
- * the first's. In a batch, every file after the first with the same bytes is its duplicate; across runs, a file
- * whose bytes are stored under another name is one, while the same file again (the same path, or the same file
- * name in another folder: a moved recording), a renamed one (the stored file is gone from its path) and, with
- * --force, any file are analysed as usual.
- */
-async function duplicateOf(
-  ctx: RunnerContext,
-  contentHash: string,
-  path: string,
-  file: string,
-): Promise<{ of: string; earlier: 'batch' | 'stored' } | undefined> {
-  const inBatch = ctx.sameContent?.storedAs?.(contentHash);
-  if (inBatch !== undefined) return { of: inBatch, earlier: 'batch' };
-  const stored = await ctx.repo.getRecordingByHash(contentHash);
-  if (!stored || stored.path === path || basename(stored.fileName) === basename(file)) return undefined;
-  // renamed (or moved and renamed): the file the recording was stored from is gone, so this is it under its new
-  // name, not a duplicate of a file that is no more (which no later run could ever get out of)
-  if (!(await access(stored.path).then(() => true, () => false))) return undefined;
-  // --force: the user asks for this file, as that recording under this name (its metadata and transcript then
-  // replace the stored ones); never within a batch, where two names would silently overwrite each other
-  if (ctx.force) return undefined;
-  // stored but never analysed to the end (its analysis failed, in this batch or before): there are no results to
-  // keep, so this file is analysed as usual, and the recording is its own from now on
-  const [done] = await ctx.repo.listRuns({ status: 'done', recordingId: stored.id, limit: 1 });
-  if (!done) return undefined;
-  return { of: stored.fileName, earlier: 'stored' };
 }
 
 export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Promise<CallOutcome> {
@@ -188,8 +158,10 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const contentHash = await hashFile(path, file);
     await refuseErased(ctx.repo, contentHash, file);
     endTurn = await ctx.sameContent?.take(contentHash);
-    const duplicate = await duplicateOf(ctx, contentHash, path, file);
-    if (duplicate) return { status: 'duplicate', file, ...duplicate };
+    // the same rule as the queue's (duplicates.ts); --force never reaches within a batch, where two names would
+    // silently overwrite each other
+    const duplicate = await duplicateOf(ctx.repo, { contentHash, path, file, force: ctx.force, inBatch: ctx.sameContent?.storedAs?.(contentHash) });
+    if (duplicate) return { status: 'duplicate', file, of: duplicate.of, earlier: duplicate.earlier };
     const metadata = input.metadata ?? {};
     const ref: RecordingRef = { id: '', path, displayName: file, contentHash, metadata };
     const inputs = await callInputs({ audioPath: path, metadata, pipeline: ctx.pipeline, options: ctx.options });
@@ -207,6 +179,7 @@ export async function analyzeFile(input: AnalyzeInput, ctx: RunnerContext): Prom
     const rec = await ctx.repo.upsertRecording({
       contentHash,
       path,
+      sourcePath: path,
       fileName: file,
       info: recordingInfoOf(probed, stages),
       sizeBytes,

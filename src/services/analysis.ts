@@ -7,6 +7,9 @@ import type { CallMetadata } from '../core/types.js';
 import { ContentTurns, analyzeFile, type AnalyzeInput, type CallOutcome, type RunnerContext } from '../pipeline/runner.js';
 import type { StageName } from '../pipeline/stage.js';
 import { notUtf8Note } from '../pipeline/files.js';
+import { BatchContent, duplicateReason } from '../pipeline/duplicates.js';
+
+export { duplicateReason };
 
 export type { AnalyzeInput, CallOutcome, RunnerContext };
 
@@ -39,12 +42,6 @@ export type BatchResult =
    */
   | { kind: 'skipped'; file: string; reason: string; duplicateOf?: string };
 
-/** Why a duplicate is skipped, naming the file it duplicates. */
-export function duplicateReason(of: string, earlier: 'batch' | 'stored'): string {
-  const base = `duplicate of ${of}${earlier === 'stored' ? ', analysed before' : ''}: identical audio, one recording; not analysed again, and that file's metadata and results are kept`;
-  // across runs there is a way out: the user may mean this name to be the recording's now
-  return earlier === 'stored' ? `${base} (--force analyses this file as that recording, under this name)` : base;
-}
 
 export interface BatchOptions {
   /** the runner's context for every call (repo: one writer when lanes > 1; execute: the stage pool's) */
@@ -73,8 +70,8 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
   const total = items.length;
   // files with the same bytes (one recording in the store) take turns, in the order found: as --jobs 1 would
   const turns = new ContentTurns();
-  /** content hash -> the call of this batch that stored it (those after it with the same bytes are duplicates) */
-  const storedBy = new Map<string, string>();
+  /** the call of this batch that stored each content (those after it with the same bytes are duplicates) */
+  const batch = new BatchContent();
   const one = async (i: number, item: BatchItem): Promise<BatchResult> => {
     let declared = false;
     const sameContent = {
@@ -82,10 +79,8 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
         declared = true;
         return turns.take(i, contentHash);
       },
-      storedAs: (contentHash: string) => storedBy.get(contentHash),
-      stored: (contentHash: string, file: string) => {
-        if (!storedBy.has(contentHash)) storedBy.set(contentHash, file);
-      },
+      storedAs: (contentHash: string) => batch.firstOf(contentHash),
+      stored: (contentHash: string, file: string) => batch.stored(contentHash, file),
     };
     try {
       return await oneCall(i, item, sameContent);
@@ -110,7 +105,7 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
     );
     // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
     if (outcome.status === 'failed' && opts.signal?.aborted) return { kind: 'not-finished', file: outcome.file };
-    if (outcome.status === 'duplicate') return { kind: 'skipped', file: outcome.file, reason: duplicateReason(outcome.of, outcome.earlier), duplicateOf: outcome.of };
+    if (outcome.status === 'duplicate') return { kind: 'skipped', file: outcome.file, reason: duplicateReason(outcome), duplicateOf: outcome.of };
     // a folder of recordings may hold a screen capture without sound: not a recording, so not a failure. Named
     // on the command line, it is one (the user meant it). By name: the error may come from a worker thread.
     if (outcome.status === 'failed' && item.walked && outcome.error.name === 'NoAudioStreamError') {

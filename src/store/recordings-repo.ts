@@ -36,6 +36,7 @@ export class RecordingsRepo {
       contentHash: input.contentHash,
       path: input.path,
       fileName: input.fileName,
+      sourcePath: input.sourcePath ?? input.path,
       format: info?.format ?? null,
       codec: info?.codec ?? null,
       durationSec: info?.durationSec ?? null,
@@ -52,6 +53,7 @@ export class RecordingsRepo {
         set: {
           path: sql`excluded.path`,
           fileName: sql`excluded.file_name`,
+          sourcePath: sql`excluded.source_path`,
           // an upsert without probe info keeps what an earlier probe found
           format: sql`coalesce(excluded.format, ${recordings.format})`,
           codec: sql`coalesce(excluded.codec, ${recordings.codec})`,

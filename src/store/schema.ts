@@ -38,6 +38,12 @@ export const recordings = pgTable('recordings', {
   path: text('path').notNull(),
   /** the name as the user gave it (messages and reports only; never passed to a tool) */
   fileName: text('file_name').notNull(),
+  /**
+   * the file it was last analysed or enqueued from (absolute path on that machine): `path` itself, or where a
+   * copy in a storage folder came from. Whether it is still there tells a duplicate under another name from the
+   * same recording renamed (pipeline/duplicates.ts). Null: enqueued into a storage folder before this was kept.
+   */
+  sourcePath: text('source_path'),
   // Probe results. Null until the probe stage has run: the queue records a recording when it is enqueued,
   // before any worker has looked inside the file.
   format: text('format'),

@@ -22,6 +22,8 @@ export interface UpsertRecordingInput {
   path: string;
   /** the name as the user gave it */
   fileName: string;
+  /** the file it is analysed or enqueued from, when `path` is not that file (a copy in a storage folder); default `path` */
+  sourcePath?: string;
   /** probe results; omit when recording a file before probing (enqueue), then call `setRecordingInfo` */
   info?: AudioInfo;
   sizeBytes: number;
