@@ -354,7 +354,7 @@ describe('one decode per call in the queue', () => {
     expect(await ctx!.queues.jobsOf(key)).toEqual([]);
   }, 120_000);
 
-  it('the same bytes under another name with another transcript, while the first is still queued, are refused and change nothing', async () => {
+  it('the same bytes under another name with another transcript, while the first is still queued: a duplicate (skipped), or with --force refused; neither changes anything', async () => {
     const a = realCall('twin-a', ['agent-user'], ['agent-pass']);
     const b = path.join(qdir, 'twin-b.wav');
     copyFileSync(a, b);
@@ -368,8 +368,12 @@ describe('one decode per call in the queue', () => {
     expect(readFileSync(copy, 'utf8')).toContain('thank you for calling');
 
     const second = await enqueueRecording(ctx!, { path: b, displayName: 'twin-b.wav', metadata: { agentId: 'B2' } }, req);
-    expect(second.status).toBe('error');
-    expect(second.error).toMatch(/^twin-b\.wav: the same recording \(identical bytes\) is being analysed now as twin-a\.wav from other inputs \(.*transcript.*\); enqueue this file again once that call is done$/);
+    expect(second).toMatchObject({ status: 'duplicate', duplicateOf: 'twin-a.wav' });
+    expect(second.reason).toMatch(/^duplicate of twin-a\.wav, being analysed: identical audio, one recording; not queued/);
+    // --force asks for it as that recording: not while the queued call would have its inputs changed under it
+    const forced = await enqueueRecording(ctx!, { path: b, displayName: 'twin-b.wav', metadata: { agentId: 'B2' } }, { ...req, force: true });
+    expect(forced.status).toBe('error');
+    expect(forced.error).toMatch(/^twin-b\.wav: the same recording \(identical bytes\) is being analysed now as twin-a\.wav from other inputs \(.*transcript.*\); enqueue this file again once that call is done$/);
     // the queued call's inputs are as they were: its recording row and the storage copy's sidecar
     const rec = (await ctx!.store.repo.getRecordingByHash(hash))!;
     expect([rec.fileName, rec.metadata.agentId]).toEqual(['twin-a.wav', 'A1']);

@@ -90,7 +90,7 @@ describe('queue: configuration fails fast', () => {
 });
 
 describe('queue: enqueue -> workers -> the database', () => {
-  it('analyses every call once, with the same results as the in-process runner; duplicates are not queued', async () => {
+  it('analyses every call once, with the same results as the in-process runner; a file again is not queued twice, a copy under another name is a duplicate', async () => {
     const files = [makeCall('a.wav', 1), makeCall('b.wav', 2), makeCall('c.wav', 3)];
     copyFileSync(files[0], path.join(dir, 'a-copy.wav'));
     copyFileSync(files[0].replace(/\.wav$/, '.transcript.json'), path.join(dir, 'a-copy.transcript.json'));
@@ -98,9 +98,11 @@ describe('queue: enqueue -> workers -> the database', () => {
     for (const f of [...files, files[0], path.join(dir, 'a-copy.wav')]) {
       outcomes.push(await enqueueRecording(ctx, { path: f, displayName: path.basename(f) }, req));
     }
-    expect(outcomes.map((o) => o.status)).toEqual(['queued', 'queued', 'queued', 'in-progress', 'in-progress']);
+    expect(outcomes.map((o) => o.status)).toEqual(['queued', 'queued', 'queued', 'in-progress', 'duplicate']);
     expect(outcomes[3].runId).toBe(outcomes[0].runId);
-    expect(outcomes[4].runId).toBe(outcomes[0].runId);
+    // the copy would have taken over a.wav's recording (its name, metadata and transcript): skipped, naming it
+    expect(outcomes[4]).toMatchObject({ file: 'a-copy.wav', duplicateOf: 'a.wav' });
+    expect(outcomes[4].runId).toBeUndefined();
     const depth = await ctx.queues.depths();
     expect(depth.find((d) => d.stage === ctx.stages[0].name)?.waiting).toBe(3);
     const pending = await queueStatus(ctx);

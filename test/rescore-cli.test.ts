@@ -5,7 +5,7 @@
  * lexicons changed since the analysis. Runs the CLI from source on copies of pipelines/ and lexicons/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ function callqa(args: string[]): { code: number; stdout: string; stderr: string 
 
 interface RescoreJson {
   warnings: string[];
-  calls: { file: string; scorecard?: { pipeline: { version: string } } }[];
+  calls: { file: string; scorecard?: { pipeline: { version: string } }; runId?: string; skipped?: string; duplicateOf?: string; error?: string }[];
 }
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as RescoreJson;
 
@@ -96,5 +96,32 @@ describe('callqa rescore: the program and lexicons against what the analysis use
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: lexicons changed since the analysis of 1 call\(s\): .*call\.wav: rescoring reuses the stored findings/);
     expect(json(out).warnings).toEqual([expect.stringMatching(/^lexicons changed since the analysis/)]);
+  }, 120_000);
+  it('a copy under another name is a duplicate: skipped naming both (not reported as its own call, exit 0); renamed, it is that call', () => {
+    const copy = path.join(work, 'calls', 'copy.wav');
+    copyFileSync(call, copy);
+    const out = path.join(work, 'duplicate.json');
+    const r = callqa(['rescore', '--pipeline', 'default', '--data', data, '--json', out, copy]);
+    expect(r.code, r.stderr).toBe(0);
+    const reason = `duplicate of ${call}, analysed before: identical audio, one recording; its stored analysis is that file's, not rescored under this name (rescore ${call}; callqa analyze --force makes this file that recording, under this name)`;
+    expect(r.stderr).toContain(`callqa: ${copy}: skipped: ${reason}\n`);
+    expect(r.stdout).toContain(`skipped: duplicate of ${call}`);
+    expect(json(out).calls).toEqual([{ file: copy, skipped: reason, duplicateOf: call }]);
+
+    // both named: the first is rescored, the copy skipped naming it
+    const both = path.join(work, 'both.json');
+    const b = callqa(['rescore', '--pipeline', 'default', '--data', data, '--json', both, call, copy]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(json(both).calls.map((c) => [c.file, c.scorecard ? 'rescored' : c.duplicateOf])).toEqual([[call, 'rescored'], [copy, call]]);
+
+    // the analysed file renamed (gone from where it was analysed): the copy is that recording now, rescored under its name
+    const runId = json(both).calls[0].runId;
+    renameSync(call, path.join(work, 'calls', 'moved-away.bak'));
+    const renamed = path.join(work, 'renamed.json');
+    const m = callqa(['rescore', '--pipeline', 'default', '--data', data, '--json', renamed, copy]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(json(renamed).calls).toMatchObject([{ file: copy, runId }]);
+    expect(json(renamed).calls[0].scorecard).toBeDefined();
+    renameSync(path.join(work, 'calls', 'moved-away.bak'), call);
   }, 120_000);
 });

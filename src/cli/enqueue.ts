@@ -4,7 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import { discover, Reached } from '../pipeline/discover.js';
 import { loadCallMetadata, loadManifest } from '../pipeline/metadata.js';
-import { enqueueRequest, QueueOperations, type EnqueueOutcome, type EnqueueRequest } from '../services/operations.js';
+import { BatchContent, enqueueRequest, QueueOperations, type EnqueueOutcome, type EnqueueRequest } from '../services/operations.js';
 import { parseChannels } from './analyze.js';
 import { checkMetaOverrides } from './metadata-source.js';
 import { programChoiceOf, programChoiceOption } from './program-filter.js';
@@ -33,7 +33,7 @@ export function addEnqueueOptions(cmd: Command): Command {
     .option('--model <name>', 'whisper model for this batch')
     .option('--manifest <csv>', 'CSV of call metadata (file,agent_id,team,direction,...)')
     .option('--meta <key=value...>', 'call metadata for every file (e.g. --meta agent_id=A17 team=blue)')
-    .option('--force', 'queue again even calls whose stored analysis is still current, or failed (without it, a call is queued again anyway when its transcript, metadata, pipeline content, lexicons, channels or the analysis code changed)');
+    .option('--force', 'queue again even calls whose stored analysis is still current, or failed (without it, a call is queued again anyway when its transcript, metadata, pipeline content, lexicons, channels or the analysis code changed); also a file whose audio was queued or analysed before under another name (a duplicate: it becomes that recording, under this name)');
 }
 
 export function enqueueRequestFromOpts(opts: EnqueueCliOptions): EnqueueRequest {
@@ -60,6 +60,15 @@ export function metaOverrides(meta: string[] | undefined): Record<string, string
   return overrides;
 }
 
+/**
+ * One file's line: its status and name; a duplicate is skipped with the reason naming the other file (not a
+ * failure: the exit code stays 0).
+ */
+export function enqueueLine(o: EnqueueOutcome): string {
+  if (o.status === 'duplicate') return `${'skipped'.padEnd(14)} ${o.file}: ${o.reason}\n`;
+  return `${o.status.padEnd(14)} ${o.file}${o.error ? `  (${o.error})` : ''}${o.reanalysed ? `  (re-analysed: ${o.reanalysed.join(', ')})` : ''}\n`;
+}
+
 export function register(program: Command): void {
   addEnqueueOptions(
     program
@@ -73,10 +82,14 @@ export function register(program: Command): void {
       'after',
       `
 Each recording is hashed, recorded in the database as pending, and queued for the first stage; the same
-content enqueued again (under any name) is not queued twice, and a recording already analysed with this
-pipeline version is reported as cached. A file reached twice in one run (named twice, under another spelling
+file enqueued again is not queued twice, and a recording already analysed with this pipeline version is
+reported as cached. A file with the bytes of a recording queued or analysed under another name is a duplicate,
+as in callqa analyze: skipped with a line naming both (not a failure), unless the other file is gone from where
+it was enqueued (a renamed recording: queued under its new name), that file's analysis failed, or --force is
+given (this file becomes that recording, under this name); within one batch a later file with the same bytes
+is skipped even with --force. A file reached twice in one run (named twice, under another spelling
 of its path, inside a folder also given, or a manifest's row) is enqueued once, the repeat reported as skipped. Exit codes: 0 all queued (or already known); 1 some files could not be
-enqueued; 2 configuration error (Redis or PostgreSQL unreachable, bad pipeline).
+enqueued (a duplicate skipped is not a failure); 2 configuration error (Redis or PostgreSQL unreachable, bad pipeline).
 
 Environment: REDIS_URL (default redis://127.0.0.1:6379), DATABASE_URL (required: a PostgreSQL server shared
 with the workers), CALLQA_STORAGE_DIR (copy recordings there; default: workers read them where they are),
@@ -101,13 +114,15 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
   // one batch: a file reached twice (named twice, by another spelling of its path, inside a folder also given, or
   // a manifest's row) is enqueued once, the repeat told as skipped, as `callqa analyze` does
   const reached = new Reached('enqueued');
+  // and a file with the bytes of one enqueued before it in this batch is its duplicate, skipped naming it
+  const batch = new BatchContent();
   const skipped = (p: string, why: string) => process.stderr.write(`callqa: skipped ${p}: ${why}\n`);
   const report = (o: EnqueueOutcome) => {
     counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
     if (o.status === 'error') errors++;
     if (opts.json) process.stdout.write(`${JSON.stringify(o)}\n`);
     else if (o.status === 'error') process.stderr.write(`callqa: ${o.error}\n`);
-    else if (!opts.quiet) process.stderr.write(`${o.status.padEnd(14)} ${o.file}${o.error ? `  (${o.error})` : ''}${o.reanalysed ? `  (re-analysed: ${o.reanalysed.join(', ')})` : ''}\n`);
+    else if (!opts.quiet) process.stderr.write(enqueueLine(o));
   };
   try {
     const one = async (path: string, displayName: string, base?: Map<string, CallMetadata>) => {
@@ -118,7 +133,7 @@ export async function runEnqueue(paths: string[], opts: EnqueueCliOptions): Prom
         report({ file: displayName, status: 'error', error: (err as Error).message });
         return;
       }
-      report(await ops.enqueue({ path, displayName, metadata }, req));
+      report(await ops.enqueue({ path, displayName, metadata }, req, batch));
     };
     for (const arg of paths) {
       if (/\.csv$/i.test(arg)) {

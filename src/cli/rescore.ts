@@ -33,7 +33,11 @@ The program is checked against what each analysis recorded, with a warning (stde
 old and new scores are told apart) or the lexicons changed since the analysis (the stored lexicon matches are
 the old ones: analyse again to use the new lexicons).
 
-Exit codes: 0 all rescored; 1 some call had no finished analysis or failed; 2 configuration error.`,
+A file with the bytes of a recording analysed under another name that is still there (a duplicate, as callqa
+analyze tells them) is skipped with a line naming both: the stored analysis is that file's.
+
+Exit codes: 0 all rescored (or skipped as duplicates); 1 some call had no finished analysis or failed; 2
+configuration error.`,
     )
     .action(async (paths: string[], opts: RescoreCliOptions) => {
       process.exitCode = await runRescore(paths, opts);
@@ -84,7 +88,8 @@ export async function runRescore(paths: string[], opts: RescoreCliOptions): Prom
   for (const r of results) {
     const card = r.scorecard;
     // the score is never shown without the items still to review ("90/100 · 10 to review")
-    t.push([r.file, r.from ?? '-', r.previousTotal ?? '-', r.error || !card ? `FAILED: ${r.error}` : formatScore(scoreSummary(card))]);
+    const outcome = r.skipped !== undefined ? (r.duplicateOf !== undefined ? `skipped: duplicate of ${r.duplicateOf}` : 'skipped') : r.error || !card ? `FAILED: ${r.error}` : formatScore(scoreSummary(card));
+    t.push([r.file, r.from ?? '-', r.previousTotal ?? '-', outcome]);
   }
   if (opts.json !== '-') process.stdout.write(`${t.toString()}\n`);
   if (opts.json) {
@@ -92,6 +97,8 @@ export async function runRescore(paths: string[], opts: RescoreCliOptions): Prom
     if (opts.json === '-') process.stdout.write(text);
     else await writeFile(opts.json, text);
   }
+  // a skipped call (a duplicate: its bytes are another file's recording) is said, with why, and is no failure
+  for (const r of results.filter((x) => x.skipped !== undefined)) process.stderr.write(`callqa: ${r.file}: skipped: ${r.skipped}\n`);
   for (const r of results.filter((x) => x.error)) process.stderr.write(`callqa: ${r.error}\n`);
   return results.some((r) => r.error) ? 1 : 0;
 }

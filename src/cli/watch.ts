@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { discover } from '../pipeline/discover.js';
 import { loadCallMetadata } from '../pipeline/metadata.js';
-import { QueueOperations } from '../services/operations.js';
-import { addEnqueueOptions, enqueueRequestFromOpts, metaOverrides, type EnqueueCliOptions } from './enqueue.js';
+import { BatchContent, QueueOperations } from '../services/operations.js';
+import { addEnqueueOptions, enqueueLine, enqueueRequestFromOpts, metaOverrides, type EnqueueCliOptions } from './enqueue.js';
 
 interface WatchCliOptions extends EnqueueCliOptions {
   interval: string;
@@ -52,6 +52,9 @@ export async function runWatch(dir: string, opts: WatchCliOptions): Promise<numb
   try {
     while (!stop) {
       const now = Date.now();
+      // one scan is one batch: a file with the bytes of one enqueued earlier in it is its duplicate (across scans,
+      // the stored recording says so: a file renamed between scans is then the same recording, under its new name)
+      const batch = new BatchContent();
       for await (const f of discover([dir])) {
         if ('missing' in f) {
           process.stderr.write(`callqa: ${f.missing}: no such directory\n`);
@@ -80,11 +83,11 @@ export async function runWatch(dir: string, opts: WatchCliOptions): Promise<numb
           process.stderr.write(`callqa: ${(err as Error).message}\n`);
           continue;
         }
-        const o = await ops.enqueue({ path: f.path, displayName: f.displayName, metadata }, req);
+        const o = await ops.enqueue({ path: f.path, displayName: f.displayName, metadata }, req, batch);
         if (o.status === 'error') {
           process.stderr.write(`callqa: ${o.error}\n`);
           entry.done = false; // try again next scan (the database or Redis may be back)
-        } else log(`${o.status.padEnd(14)} ${f.displayName}`);
+        } else log(enqueueLine(o).trimEnd());
       }
       if (opts.once && [...seen.values()].every((e) => e.done)) break;
       await new Promise((r) => setTimeout(r, intervalMs));

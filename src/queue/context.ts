@@ -8,7 +8,7 @@ import { ConfigError } from '../core/errors.js';
 import { STAGES } from '../pipeline/graph.js';
 import type { Stage } from '../pipeline/stage.js';
 import { openStore, type Store } from '../store/index.js';
-import { QueueRepository } from '../store/queue-repo.js';
+import { ContentLocks, QueueRepository } from '../store/queue-repo.js';
 import { StageQueues } from './bull.js';
 import { connectRedis, queueConfigFromEnv, type QueueConfig } from './config.js';
 import { artifactScope, storageFor, type RecordingStorage } from './storage.js';
@@ -19,6 +19,8 @@ export interface QueueContext {
   store: Store;
   qrepo: QueueRepository;
   storage: RecordingStorage;
+  /** one enqueue at a time per recording content (enqueue.ts) */
+  contentLocks: ContentLocks;
   queues: StageQueues;
   stages: readonly Stage[];
   close(): Promise<void>;
@@ -44,18 +46,21 @@ export async function openQueueContext(opts: OpenQueueOptions = {}): Promise<Que
     redis.disconnect();
     throw err;
   }
-    const queues = new StageQueues(redis, cfg, stages);
+  const queues = new StageQueues(redis, cfg, stages);
+  const contentLocks = new ContentLocks(cfg.databaseUrl);
   return {
     cfg,
     redis,
     store,
     qrepo: new QueueRepository(store.db),
     storage: storageFor(cfg.storageDir, artifactScope(cfg.prefix, cfg.databaseUrl)),
+    contentLocks,
     queues,
     stages,
     async close() {
       await queues.close().catch(() => undefined);
       redis.disconnect();
+      await contentLocks.close().catch(() => undefined);
       await store.close();
     },
   };

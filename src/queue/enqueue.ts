@@ -11,6 +11,7 @@ import type { CallMetadata } from '../core/types.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { callInputs, INPUT_VERSION_PREFIX, inputVersions, staleReasons, type CallInputs } from '../pipeline/inputs.js';
 import { refuseErased } from '../pipeline/files.js';
+import { duplicateOf, duplicateReason, type BatchContent } from '../pipeline/duplicates.js';
 import { checkFile, hashFile } from '../pipeline/runner.js';
 import type { RunOptions, StageName } from '../pipeline/stage.js';
 import type { RunRow, RunSummary } from '../store/index.js';
@@ -47,6 +48,11 @@ export type EnqueueStatus =
   | 'cached'
   /** analysed before and failed: `callqa retry` (or --force) runs it again */
   | 'failed-earlier'
+  /**
+   * not queued, and not a failure: the same bytes as `duplicateOf`, a recording stored (queued or analysed)
+   * under that name, or a file earlier in this batch (`reason` says which); nothing is stored for it
+   */
+  | 'duplicate'
   /** could not be enqueued (unreadable file, database or Redis error) */
   | 'error';
 
@@ -58,9 +64,26 @@ export interface EnqueueOutcome {
   error?: string;
   /** why a finished analysis of this call is done again (e.g. "transcript changed") */
   reanalysed?: string[];
+  /** a duplicate: the file whose bytes these are */
+  duplicateOf?: string;
+  /** a duplicate: why it is skipped, naming both files */
+  reason?: string;
 }
 
-export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, req: EnqueueRequest): Promise<EnqueueOutcome> {
+/** The outcomes after which the file holds its bytes for the rest of the batch (the later ones are its duplicates). */
+const HOLDS: ReadonlySet<EnqueueStatus> = new Set(['queued', 'requeued', 'in-progress', 'cached']);
+
+/**
+ * One recording: hashed, checked for being a duplicate, recorded as pending and queued for the first stage.
+ * `batch`: the files enqueued before this one in the same batch (one `callqa enqueue`, one scan of `watch`).
+ *
+ * The duplicate check is here, before anything is stored or queued, and not in the worker: by the time a job
+ * runs, the recording row would already carry the second file's name and metadata. Everything from the check to
+ * the job being added runs holding the lock on these bytes (ContentLocks), so two enqueues racing with the same
+ * bytes under two names are decided one after the other: the second finds the first's recording and run, and is
+ * its duplicate. The worker then only ever sees a recording that one file owns.
+ */
+export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, req: EnqueueRequest, batch?: BatchContent): Promise<EnqueueOutcome> {
   const file = input.displayName;
   try {
     const abs = path.resolve(input.path);
@@ -75,53 +98,83 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
     // before the copy into storage: erased bytes are not stored again, not even there
     await refuseErased(repo, contentHash, file);
     const inputs = await callInputs({ audioPath: abs, metadata: input.metadata ?? {}, pipeline: req.pipeline, options });
-    // before anything is stored: the recording row and the storage copy's sidecar are the in-flight run's inputs
-    const busy = await inFlightFromOtherInputs(ctx, contentHash, req, inputs);
-    if (busy) {
-      const as = busy.fileName === file ? '' : ` as ${busy.fileName}`;
-      throw new InputError(
-        file,
-        `the same recording (identical bytes) is being analysed now${as} from other inputs (${busy.reasons.join('; ')}); enqueue this file again once that call is done`,
-      );
-    }
-    const location = await ctx.storage.put(abs, contentHash, options.transcriptsDir);
-    const rec = await repo.upsertRecording({ contentHash, path: location, fileName: file, sizeBytes, metadata: input.metadata });
-    const pipelineRef = req.pipelineRef && /[/\\]|\.ya?ml$/i.test(req.pipelineRef) ? path.resolve(req.pipelineRef) : req.pipelineRef;
-    const versions: Record<string, string> = {
-      callqa: pkg.version,
-      pipeline: `${req.pipeline.id}@${req.pipeline.version}`,
-      [PIPELINE_REF_KEY]: pipelineRef ?? '',
-      [OPTIONS_KEY]: encodeRunOptions(options),
-      ...inputVersions(inputs),
-    };
-    const { run, existing } = await repo.getOrCreateRun(rec.id, req.pipeline.id, req.pipeline.version, versions);
-    const key: RunKey = { contentHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
-    if (!existing) {
-      // A failed job with this id can outlive its run (the database restored or wiped, Redis kept):
-      // it would block the id and make reconcile report a stale error.
-      await ctx.queues.removeJobsOf(key, ['failed', 'completed']);
-      await ctx.queues.add(ctx.stages[0].name, run.id, key);
-      return { file, status: 'queued', runId: run.id };
-    }
-    // A finished run stands for this call only while nothing it was made from has changed (pipeline/inputs.ts).
-    const stale = run.status === 'done' && !req.force ? staleReasons(run.versions, inputs) : [];
-    if (req.force || stale.length > 0) {
-      const live = (await ctx.queues.jobsOf(key)).filter((j) => j.state === 'active');
-      if (live.length > 0) return { file, status: 'in-progress', runId: run.id };
-      await ctx.queues.removeJobsOf(key, ['waiting', 'delayed', 'prioritized', 'failed', 'completed']);
-      await ctx.qrepo.clearStageOutputs(run.id);
-      await repo.resetRun(run.id, versions);
-      await ctx.queues.add(ctx.stages[0].name, run.id, key);
-      const reanalysed = req.force ? (run.status === 'done' ? ['forced (--force)'] : []) : stale;
-      return { file, status: 'queued', runId: run.id, ...(reanalysed.length ? { reanalysed } : {}) };
-    }
-    if (run.status === 'done') return { file, status: 'cached', runId: run.id };
-    if (run.status === 'failed') return { file, status: 'failed-earlier', runId: run.id, error: run.error ?? undefined };
-    const r = await ensureQueued(ctx, run, key);
-    return { file, status: r === 'requeued' ? 'requeued' : r === 'marked-failed' ? 'failed-earlier' : 'in-progress', runId: run.id };
+    const outcome = await ctx.contentLocks.withLock(contentHash, () => enqueueLocked(ctx, { file, abs, sizeBytes, contentHash, options, inputs, metadata: input.metadata }, req, batch));
+    if (batch && HOLDS.has(outcome.status)) batch.stored(contentHash, file);
+    return outcome;
   } catch (err) {
     return { file, status: 'error', error: errorMessage(err) };
   }
+}
+
+interface Hashed {
+  file: string;
+  abs: string;
+  sizeBytes: number;
+  contentHash: string;
+  options: RunOptions;
+  inputs: CallInputs;
+  metadata?: CallMetadata;
+}
+
+/** enqueueRecording's decision and writes, holding the lock on the recording's bytes. */
+async function enqueueLocked(ctx: QueueContext, h: Hashed, req: EnqueueRequest, batch?: BatchContent): Promise<EnqueueOutcome> {
+  const { file, abs, sizeBytes, contentHash, options, inputs } = h;
+  const { repo } = ctx.store;
+  // the rule `callqa analyze` follows (pipeline/duplicates.ts); a run still queued or running holds the
+  // recording as a finished one does: its worker reads this name and metadata
+  const duplicate = await duplicateOf(repo, { contentHash, path: abs, file, force: req.force, inBatch: batch?.firstOf(contentHash), underWayKeeps: true });
+  if (duplicate) return { file, status: 'duplicate', duplicateOf: duplicate.of, reason: duplicateReason(duplicate, 'queued') };
+  // not a duplicate, yet stored under another file (renamed, its analysis failed, or --force): this file takes the
+  // recording over, as `analyze` does, with its own name and metadata (none of the other file's merged in)
+  const before = await repo.getRecordingByHash(contentHash);
+  const takesOver = before !== null && before.sourcePath !== abs && before.path !== abs && path.basename(before.fileName) !== path.basename(file);
+  // before anything is stored: the recording row and the storage copy's sidecar are the in-flight run's inputs
+  const busy = await inFlightFromOtherInputs(ctx, contentHash, req, inputs);
+  if (busy) {
+    const as = busy.fileName === file ? '' : ` as ${busy.fileName}`;
+    throw new InputError(
+      file,
+      `the same recording (identical bytes) is being analysed now${as} from other inputs (${busy.reasons.join('; ')}); enqueue this file again once that call is done`,
+    );
+  }
+  const location = await ctx.storage.put(abs, contentHash, options.transcriptsDir);
+  const rec = await repo.upsertRecording({ contentHash, path: location, sourcePath: abs, fileName: file, sizeBytes, metadata: h.metadata, ...(takesOver ? { replaceMetadata: true } : {}) });
+  const pipelineRef = req.pipelineRef && /[/\\]|\.ya?ml$/i.test(req.pipelineRef) ? path.resolve(req.pipelineRef) : req.pipelineRef;
+  const versions: Record<string, string> = {
+    callqa: pkg.version,
+    pipeline: `${req.pipeline.id}@${req.pipeline.version}`,
+    [PIPELINE_REF_KEY]: pipelineRef ?? '',
+    [OPTIONS_KEY]: encodeRunOptions(options),
+    ...inputVersions(inputs),
+  };
+  const { run, existing } = await repo.getOrCreateRun(rec.id, req.pipeline.id, req.pipeline.version, versions);
+  const key: RunKey = { contentHash, pipelineId: run.pipelineId, pipelineVersion: run.pipelineVersion };
+  if (!existing) {
+    // A failed job with this id can outlive its run (the database restored or wiped, Redis kept):
+    // it would block the id and make reconcile report a stale error.
+    await ctx.queues.removeJobsOf(key, ['failed', 'completed']);
+    await ctx.queues.add(ctx.stages[0].name, run.id, key);
+    return { file, status: 'queued', runId: run.id };
+  }
+  // A finished run stands for this call only while nothing it was made from has changed (pipeline/inputs.ts).
+  const stale = run.status === 'done' && !req.force ? staleReasons(run.versions, inputs) : [];
+  // a failed run of these bytes under another file's name: this file is analysed as usual, as its own
+  // (duplicates.ts: a failed file has no results to keep); the same file again waits for `callqa retry`
+  const takesOverFailed = run.status === 'failed' && takesOver;
+  if (req.force || stale.length > 0 || takesOverFailed) {
+    const live = (await ctx.queues.jobsOf(key)).filter((j) => j.state === 'active');
+    if (live.length > 0) return { file, status: 'in-progress', runId: run.id };
+    await ctx.queues.removeJobsOf(key, ['waiting', 'delayed', 'prioritized', 'failed', 'completed']);
+    await ctx.qrepo.clearStageOutputs(run.id);
+    await repo.resetRun(run.id, versions);
+    await ctx.queues.add(ctx.stages[0].name, run.id, key);
+    const reanalysed = req.force ? (run.status === 'done' ? ['forced (--force)'] : []) : stale;
+    return { file, status: 'queued', runId: run.id, ...(reanalysed.length ? { reanalysed } : {}) };
+  }
+  if (run.status === 'done') return { file, status: 'cached', runId: run.id };
+  if (run.status === 'failed') return { file, status: 'failed-earlier', runId: run.id, error: run.error ?? undefined };
+  const r = await ensureQueued(ctx, run, key);
+  return { file, status: r === 'requeued' ? 'requeued' : r === 'marked-failed' ? 'failed-earlier' : 'in-progress', runId: run.id };
 }
 
 /**

@@ -4,6 +4,7 @@
  * the queues, the state of the queues, and running the workers. The queue runner (src/queue) and the store
  * stay behind this module; its callers only parse their input and render the outcome.
  */
+import type { BatchContent } from '../pipeline/duplicates.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { resolvePipeline } from '../pipeline/loader.js';
 import type { RunOptions } from '../pipeline/stage.js';
@@ -25,6 +26,7 @@ import type { RunningWorkers } from '../queue/worker.js';
 import type { RunSummary } from '../store/repository.js';
 
 export type { EnqueueInput, EnqueueOutcome, EnqueueRequest, EnqueueStatus } from '../queue/enqueue.js';
+export { BatchContent } from '../pipeline/duplicates.js';
 export type { QueueStatus } from '../queue/status.js';
 export type { ReconcileResult, RetryOutcome, RunningWorkers, RunSummary };
 
@@ -110,9 +112,12 @@ export class QueueOperations {
     return this.ctx.storage.description;
   }
 
-  /** One recording: hashed, recorded as pending, queued for the first stage (see queue/enqueue.ts). */
-  enqueue(input: EnqueueInput, req: EnqueueRequest): Promise<EnqueueOutcome> {
-    return enqueueRecording(this.ctx, input, req);
+  /**
+   * One recording: hashed, checked for being a duplicate, recorded as pending, queued for the first stage (see
+   * queue/enqueue.ts). `batch`: the files enqueued before it together (one command, one scan of a folder).
+   */
+  enqueue(input: EnqueueInput, req: EnqueueRequest, batch?: BatchContent): Promise<EnqueueOutcome> {
+    return enqueueRecording(this.ctx, input, req, batch);
   }
 
   /** Failed runs, oldest first, with the stage they failed in and their error. */

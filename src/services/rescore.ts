@@ -2,12 +2,14 @@
  * Rescoring use case, shared by the CLI (`callqa rescore`) and the API: a new draft scorecard for calls
  * already analysed, from the findings their last analysis stored, added beside the old drafts.
  */
+import { resolve } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
 import type { PipelineConfig } from '../pipeline/config.js';
 import { discover } from '../pipeline/discover.js';
 import { replayState } from '../pipeline/execute.js';
 import { checkFile, hashFile } from '../pipeline/files.js';
+import { BatchContent, duplicateOf, duplicateReason } from '../pipeline/duplicates.js';
 import { INPUT_VERSION_PREFIX, pipelineKey } from '../pipeline/inputs.js';
 import { lexiconsFor, resolvePipeline } from '../pipeline/loader.js';
 import { STAGE_NAMES, type CallState } from '../pipeline/stage.js';
@@ -18,9 +20,12 @@ import type { Repository, RunSummary } from '../store/repository.js';
 
 export interface RescoreTarget {
   file: string;
-  /** the newest finished run of the call; null with `error` when there is none */
+  /** the newest finished run of the call; null with `error` (or `skipped`) when there is none */
   run: RunSummary | null;
   error?: string;
+  /** not rescored, and not a failure: why (a duplicate: the stored analysis is another file's, `duplicateOf`) */
+  skipped?: string;
+  duplicateOf?: string;
 }
 
 export interface Rescored {
@@ -30,6 +35,9 @@ export interface Rescored {
   from?: string;
   previousTotal?: number | null;
   scorecard?: ScorecardDraft;
+  /** not rescored, and not a failure: why, naming the other file of a duplicate (`duplicateOf`) */
+  skipped?: string;
+  duplicateOf?: string;
   /** the new draft's score with the items still to review */
   score?: ScoreSummary;
   error?: string;
@@ -47,6 +55,8 @@ export async function rescoreTargets(repo: Repository, which: { all: true } | { 
     }
     return targets;
   }
+  // a file with the bytes of one named before it is its duplicate, as in `callqa analyze`
+  const batch = new BatchContent();
   for await (const f of discover(which.paths)) {
     if ('missing' in f) {
       targets.push({ file: f.missing, run: null, error: `${f.missing}: no such file or directory` });
@@ -54,7 +64,16 @@ export async function rescoreTargets(repo: Repository, which: { all: true } | { 
     }
     try {
       await checkFile(f.path, f.displayName);
-      const run = await latestDoneRun(repo, await hashFile(f.path, f.displayName));
+      const contentHash = await hashFile(f.path, f.displayName);
+      // the same rule as analyze's (duplicates.ts): bytes stored under another file that is still there are that
+      // file's recording, and its stored analysis is reported under its name, never this one's
+      const duplicate = await duplicateOf(repo, { contentHash, path: resolve(f.path), file: f.displayName, inBatch: batch.firstOf(contentHash) });
+      if (duplicate) {
+        targets.push({ file: f.displayName, run: null, skipped: duplicateReason(duplicate, 'rescored'), duplicateOf: duplicate.of });
+        continue;
+      }
+      const run = await latestDoneRun(repo, contentHash);
+      if (run) batch.stored(contentHash, f.displayName);
       targets.push({ file: f.displayName, run, error: run ? undefined : `${f.displayName}: not analysed yet (run callqa analyze first)` });
     } catch (err) {
       targets.push({ file: f.displayName, run: null, error: errorMessage(err) });
@@ -70,6 +89,7 @@ export async function rescoreTargets(repo: Repository, which: { all: true } | { 
  */
 export async function rescoreCall(repo: Repository, target: RescoreTarget, pipeline: PipelineConfig): Promise<Rescored> {
   const run = target.run;
+  if (target.skipped !== undefined) return { file: target.file, skipped: target.skipped, ...(target.duplicateOf !== undefined ? { duplicateOf: target.duplicateOf } : {}) };
   if (!run) return { file: target.file, error: target.error };
   try {
     const state = await stateOfRun(repo, run.id);

@@ -145,6 +145,50 @@ export class OutputCache {
   }
 }
 
+/**
+ * Per-content locks for enqueueing: one enqueue at a time, across every process and machine sharing the
+ * database, decides what becomes of a recording's bytes (duplicate of the stored recording, or its new name,
+ * metadata and run) and writes it. Without it two enqueues of the same bytes under two names, racing (two
+ * watchers, a watcher and an `enqueue`), would both find nothing stored and both take the recording over.
+ * A session advisory lock on a connection of this class's own small pool, never the store's: the work done
+ * under the lock queries through the store's pool, which lock holders must not starve. A process that dies
+ * holding one loses its connection, and the server lets go of the lock at once.
+ */
+export class ContentLocks {
+  private readonly pool: pg.Pool;
+
+  constructor(databaseUrl: string, maxConnections = 2) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Runs `fn` holding the lock on these bytes (waiting for another holder to finish first). */
+  async withLock<T>(contentHash: string, fn: () => Promise<T>): Promise<T> {
+    const key = `callqa:recording:${contentHash}`;
+    const client = await this.pool.connect();
+    try {
+      await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+    try {
+      return await fn();
+    } finally {
+      try {
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+        client.release();
+      } catch {
+        client.release(true); // closing the connection lets go of the lock
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
 export class RunLocks {
   private readonly pool: pg.Pool;
   readonly outputs = new OutputCache();
