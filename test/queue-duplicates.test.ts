@@ -202,4 +202,19 @@ describe('callqa enqueue: one batch', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ file: path.join(batch, 'two', 'n.wav'), status: 'duplicate', duplicateOf: first });
   }, 120_000);
+
+  it('callqa watch --once: one scan is one batch; the second file with the same bytes is skipped naming the first (exit 0)', async () => {
+    const inbox = path.join(dir, 'inbox');
+    const w = copyCall(makeCall('w.wav', 70), 'w.wav', inbox);
+    const copy = copyCall(w, 'w-copy.wav', inbox);
+    const r = callqaSync(['watch', '--once', '--settle', '0', '--program', 'support-en', '--no-transcribe', inbox], undefined, { ...env, CALLQA_PIPELINES_DIR: pipelinesDir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('.wav')).map((l) => l.replace(/^\S+ /, '')); // the timestamp off
+    const queued = lines.find((l) => l.startsWith('queued'))!.replace(/^queued\s+/, '');
+    expect([w, copy]).toContain(queued);
+    const other = queued === w ? copy : w;
+    expect(lines).toHaveLength(2);
+    expect(lines).toContain(`skipped        ${other}: duplicate of ${queued}: identical audio, one recording; not queued, and that file's metadata and results are kept`);
+    expect((await recordingOf(w)).fileName).toBe(queued);
+  }, 120_000);
 });
