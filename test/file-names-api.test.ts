@@ -68,7 +68,9 @@ for (const makeBackend of BACKENDS) {
     const ANSWERS: { name: string; who: Username[]; get: () => [string, string, unknown?] }[] = [
       { name: 'listCalls', who: ['adm', 'insp', 'sup', 'ag'], get: () => ['GET', '/api/calls'] },
       { name: 'getCall', who: ['adm', 'insp', 'sup', 'ag'], get: () => ['GET', `/api/calls/${call}`] },
-      { name: 'exportCalls', who: ['adm', 'insp', 'sup', 'ag'], get: () => ['GET', '/api/calls.csv?shape=items'] },
+      // the item rows of the session's call are not exported to its blind scorers (insp; sup, the supervisor benchmark)
+      { name: 'exportCalls', who: ['adm', 'ag'], get: () => ['GET', '/api/calls.csv?shape=items'] },
+      { name: 'exportCalls', who: ['adm', 'insp', 'sup', 'ag'], get: () => ['GET', '/api/calls.csv?shape=calls'] },
       { name: 'reviewQueue', who: ['adm', 'insp', 'sup'], get: () => ['GET', '/api/review/queue?since=2020-01-01'] },
       { name: 'listDisputes', who: ['adm', 'sup', 'ag'], get: () => ['GET', '/api/disputes'] },
       { name: 'searchTranscripts', who: ['adm', 'insp', 'sup'], get: () => ['GET', `/api/search?q=${encodeURIComponent('您好')}`] },

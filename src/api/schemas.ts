@@ -128,6 +128,9 @@ export const CallSummarySchema = z
     openItems: z.number().int().nullable().openapi({ description: "the draft's items left for the inspector to judge; the draft total counts them at full marks, so it is provisional while this is above 0" }),
     finalTotal: z.number().nullable(),
     assignedTo: z.string().nullable(),
+    hiddenReason: z.enum(['review_incomplete', 'blind_calibration']).nullable().openapi({
+      description: 'why draftTotal, needsReview, openItems (and finalTotal for a blind scorer) are null: review_incomplete (an agent before the review is complete), blind_calibration (you score this call in an open calibration session and have items left to score)',
+    }),
   })
   .openapi('CallSummary');
 
@@ -176,8 +179,7 @@ export const CallDetailSchema = CallSummarySchema.extend({
   disputeWindow: z
     .object({ open: z.boolean(), closesAt: z.string(), rule: z.string(), limit: z.number(), used: z.number() })
     .nullable(),
-  hidden: z.string().nullable(),
-  hiddenReason: z.enum(['review_incomplete', 'blind_calibration']).nullable().openapi({ description: 'why scores are hidden, as a code' }),
+  hidden: z.string().nullable().openapi({ description: 'why scores and findings are hidden, in words (hiddenReason says it as a code)' }),
 }).openapi('CallDetail');
 
 export const HistoryEntrySchema = z

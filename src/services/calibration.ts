@@ -119,20 +119,25 @@ export class CalibrationService {
   }
 
   /**
-   * Whether the machine's draft of this call is to be kept from the user: they score it, blind, in an open session
-   * (a member inspector; the owner of a supervisor-benchmark session) and have not yet scored every item there.
-   * The call view (getCall, callHistory, listCalls) answers as get does on the session page: no draft, no total.
+   * The calls whose machine scores are to be kept from the user: those of every open session they score, blind
+   * (a member inspector; the owner of a supervisor-benchmark session), until they have scored every item there.
+   * Every answer that carries a call's draft, its totals or its findings leaves them out for these calls
+   * (getCall, callHistory, listCalls, the calls export, the review queue; search filters on score or finding,
+   * docs/review.md), as get does on the session page.
    */
-  async machineHiddenFor(user: AuthUser, callId: string): Promise<boolean> {
-    if (user.role !== 'inspector' && user.role !== 'supervisor') return false;
-    for (const s of await this.repo.openSessionsOfCall(callId)) {
-      const scorer =
-        user.role === 'inspector' ? (await this.repo.sessionMembers(s.id)).some((m) => m.id === user.id) : s.createdBy === user.id && s.benchmark === 'supervisor';
-      if (!scorer) continue;
-      const [calls, mine] = await Promise.all([this.repo.sessionCalls(s.id), this.repo.sessionScores(s.id, user.id)]);
-      if (!submittedAll(mine, calls.map((c) => ({ id: c.recordingId, items: calibratedItems(c.card) })))) return true;
+  async blindCalls(user: AuthUser): Promise<ReadonlySet<string>> {
+    const out = new Set<string>();
+    if (user.role !== 'inspector' && user.role !== 'supervisor') return out;
+    for (const s of await this.repo.openSessionsScoredBy(user.id, user.role)) {
+      const mine = await this.repo.sessionScores(s.id, user.id);
+      if (!submittedAll(mine, s.calls.map((c) => ({ id: c.recordingId, items: calibratedItems(c.card) })))) for (const c of s.calls) out.add(c.recordingId);
     }
-    return false;
+    return out;
+  }
+
+  /** Whether the machine's draft of this call is to be kept from the user (one of blindCalls). */
+  async machineHiddenFor(user: AuthUser, callId: string): Promise<boolean> {
+    return (await this.blindCalls(user)).has(callId);
   }
 
   async list(user: AuthUser): Promise<(Omit<CalibrationSessionRow, 'createdBy'> & { calls: number; members: number })[]> {

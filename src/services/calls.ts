@@ -40,6 +40,8 @@ export interface CallSummary {
   openItems: number | null;
   finalTotal: number | null;
   assignedTo: string | null;
+  /** why the scores above are null when they are: `review_incomplete` (an agent before the review is complete), `blind_calibration` (a scorer of an open calibration session with items left to score) */
+  hiddenReason: 'review_incomplete' | 'blind_calibration' | null;
 }
 
 export interface DisputeView {
@@ -94,10 +96,8 @@ export interface CallDetail extends CallSummary {
   disputes: DisputeView[];
   /** for the agent: whether and until when a dispute can be opened */
   disputeWindow: { open: boolean; closesAt: string; rule: string; limit: number; used: number } | null;
-  /** why scores are hidden, when they are */
+  /** why scores are hidden, when they are (hiddenReason says it as a code) */
   hidden: string | null;
-  /** the same as a code: `review_incomplete` (an agent before the review is complete), `blind_calibration` (a scorer of an open calibration session with items left to score) */
-  hiddenReason: 'review_incomplete' | 'blind_calibration' | null;
 }
 
 export interface HistoryEntry {
@@ -146,8 +146,13 @@ export function latestDecisions(rows: (ReviewDecisionRow & { decidedByName: stri
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 
-export function summaryOf(user: AuthUser, c: CallRow): CallSummary {
-  const scoresVisible = user.role !== 'agent' || c.reviewState === 'completed';
+/**
+ * A call as a list shows it. Its scores are null for an agent until the review is complete, and for a scorer of
+ * an open calibration session holding it until their scores are in (`blind`: CalibrationService.blindCalls).
+ */
+export function summaryOf(user: AuthUser, c: CallRow, blind = false): CallSummary {
+  const reviewHidden = user.role === 'agent' && c.reviewState !== 'completed';
+  const scoresVisible = !reviewHidden && !blind;
   return {
     id: c.id,
     fileName: shownFileName(user, c.fileName),
@@ -164,8 +169,9 @@ export function summaryOf(user: AuthUser, c: CallRow): CallSummary {
     maxTotal: c.maxTotal,
     needsReview: scoresVisible ? c.needsReview : null,
     openItems: scoresVisible ? c.openItems : null,
-    finalTotal: c.finalTotal,
+    finalTotal: blind ? null : c.finalTotal,
     assignedTo: user.role === 'agent' ? null : (c.assignedTo?.username ?? null),
+    hiddenReason: reviewHidden ? 'review_incomplete' : blind ? 'blind_calibration' : null,
   };
 }
 
@@ -179,13 +185,18 @@ export class CallsService {
     private readonly now: () => Date,
     /** a program's own numbers (its `privacy.companyNumbers`), kept readable when an answer is masked */
     private readonly companyNumbers: (pipelineId: string) => readonly string[] = () => [],
-    /** the user scores this call blind in an open calibration session (CalibrationService.machineHiddenFor) */
-    private readonly machineHiddenFor: (user: AuthUser, callId: string) => Promise<boolean> = async () => false,
+    /** the calls the user scores blind in an open calibration session (CalibrationService.blindCalls) */
+    private readonly blindCalls: (user: AuthUser) => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {}
+
+  private async machineHiddenFor(user: AuthUser, callId: string): Promise<boolean> {
+    return (await this.blindCalls(user)).has(callId);
+  }
 
   async listCalls(user: AuthUser, filter: CallFilter): Promise<{ calls: CallSummary[]; total: number }> {
     const { calls, total } = await this.access.repo.listCalls(callScope(user), filter);
-    return { calls: calls.map((c) => summaryOf(user, c)), total };
+    const blind = await this.blindCalls(user);
+    return { calls: calls.map((c) => summaryOf(user, c, blind.has(c.id))), total };
   }
 
   /** How many calls the database holds, whoever may see them (for the command line's "nothing matches" answer). */
@@ -208,6 +219,8 @@ export class CallsService {
     // calls analysed while the export runs come first in the list and shift its pages: a call already
     // written is not written again
     const seen = new Set<string>();
+    // a blind calibration scorer's calls are exported without their scores, as the list shows them
+    const blind = user.id === null ? new Set<string>() : await this.blindCalls(viewer);
     const source: ExportSource = {
       page: async (u, f) => {
         const { calls } = await this.access.repo.listCalls(scope, f);
@@ -215,7 +228,7 @@ export class CallsService {
         for (const call of calls) {
           if (seen.has(call.id)) continue;
           seen.add(call.id);
-          const visible = u.role !== 'agent' || call.reviewState === 'completed';
+          const visible = (u.role !== 'agent' || call.reviewState === 'completed') && !blind.has(call.id);
           out.push({ call, card: visible ? await this.cardOf(call) : null });
         }
         return { rows: out, listed: calls.length };
@@ -290,10 +303,8 @@ export class CallsService {
       };
     }
     const t = report.transcript;
-    const summary = summaryOf(user, call);
     const detail: CallDetail = {
-      ...summary,
-      ...(blind ? { draftTotal: null, needsReview: null, openItems: null, finalTotal: null } : {}),
+      ...summaryOf(user, call, blind),
       metadata: call.metadata,
       audio: { format: report.recording.format, codec: report.recording.codec, channels: report.recording.channels, sampleRate: report.recording.sampleRate },
       scorecard: scoresVisible ? await this.cardOf(call) : null,

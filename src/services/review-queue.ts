@@ -123,7 +123,7 @@ export interface AssignableInspector {
   id: string;
   username: string;
   team: string | null;
-  /** calls assigned to them and not yet completed */
+  /** calls assigned to them and not yet completed: of the asking supervisor's team (an admin: all) */
   openCalls: number;
 }
 
@@ -146,6 +146,8 @@ export class ReviewQueueService {
     private readonly audit: AuditService,
     private readonly policyFor: (pipelineId: string) => ReviewPolicy,
     private readonly now: () => Date,
+    /** the calls the user scores blind in an open calibration session (CalibrationService.blindCalls) */
+    private readonly blindCalls: (user: AuthUser) => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {
     this.repo = new TriageRepo(db);
   }
@@ -289,11 +291,15 @@ export class ReviewQueueService {
     }
 
     const data = await this.repo.triageData(calls.map((c) => ({ runId: c.runId, scorecardId: c.reviewScorecardId ?? c.scorecardId })));
+    // a call the user scores blind in a calibration session is ranked as one without a draft or findings (its
+    // rank and reasons would tell the machine's verdicts): by the agent's standing and the transcript's confidence
+    const blind = await this.blindCalls(user);
     const inputs: TriageInput[] = calls.map((c) => {
       const d = data.get(c.runId);
       const agentId = typeof c.metadata.agentId === 'string' ? c.metadata.agentId : undefined;
       const cls = agentId ? agentClass.get(`${c.pipelineId}\u0000${agentId}`) : undefined;
-      return { id: c.id, agentId, draft: d?.card ?? null, events: d?.events ?? [], asrConfidence: d?.asrConfidence ?? null, agentClass: cls };
+      const hidden = blind.has(c.id);
+      return { id: c.id, agentId, draft: hidden ? null : (d?.card ?? null), events: hidden ? [] : (d?.events ?? []), asrConfidence: d?.asrConfidence ?? null, agentClass: cls };
     });
     const byId = new Map(calls.map((c) => [c.id, c]));
     const classOf = new Map(inputs.map((i) => [i.id, i.agentClass ?? null]));
@@ -302,7 +308,7 @@ export class ReviewQueueService {
     const limit = f.limit ?? 200;
     const entries = queue.slice(0, limit).map((q, i) => ({
       rank: i + 1,
-      call: summaryOf(user, byId.get(q.id)!),
+      call: summaryOf(user, byId.get(q.id)!, blind.has(q.id)),
       risk: q.risk,
       reasons: q.reasons,
       random: q.random ?? null,
@@ -342,6 +348,10 @@ export class ReviewQueueService {
   /**
    * The inspectors a supervisor may assign calls to (active, of their team or of no team), by name, with the
    * calls each has open; admins see every active inspector. What the assignment page offers to pick from.
+   * A supervisor's open count is of the calls of their team (what they assign; the calls they may see): an
+   * inspector of no team serves every team, and their open calls of other teams are not this supervisor's to
+   * weigh or to know of. An admin's is of every call. (Automatic assignment weighs each inspector's whole load
+   * against the daily quota, as the inspector's own quota does.)
    */
   async inspectors(user: AuthUser): Promise<AssignableInspector[]> {
     if (user.role !== 'supervisor' && user.role !== 'admin') throw forbidden('only supervisors and admins list the inspectors to assign');
@@ -349,7 +359,7 @@ export class ReviewQueueService {
     const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const [rows, loads] = await Promise.all([
       this.repo.activeUsers('inspector', user.role === 'supervisor' ? (user.team ?? null) : undefined),
-      this.repo.inspectorLoads(dayStart, new Date(dayStart.getTime() + DAY_MS)),
+      this.repo.inspectorLoads(dayStart, new Date(dayStart.getTime() + DAY_MS), callScope(user)),
     ]);
     return rows.map((u) => ({ id: u.id, username: u.username, team: u.team, openCalls: loads.get(u.id)?.open ?? 0 }));
   }

@@ -72,10 +72,22 @@ export class ReviewService {
     private readonly companyNumbers: (pipelineId: string) => readonly string[] = () => [],
     /** the transcript segments of a run, as stored: the item's quotes are masked as getCall masks them */
     private readonly segmentsOf: (runId: string) => Promise<readonly SegmentText[]> = async () => [],
+    /** the calls the user scores blind in an open calibration session (CalibrationService.blindCalls) */
+    private readonly blindCalls: (user: AuthUser) => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {}
+
+  /**
+   * A scorer of an open calibration session does not review its calls until their calibration scores are in: a
+   * decision answers the machine's item and the total, which the session keeps from them (409).
+   */
+  private async notBlind(user: AuthUser, callId: string): Promise<void> {
+    if ((await this.blindCalls(user)).has(callId))
+      throw new ServiceError(409, 'conflict', `you score call ${callId} blind in an open calibration session: review it once your scores there are in (a review shows the machine's draft)`);
+  }
 
   async decideItem(user: AuthUser, callId: string, input: DecisionInput & { expectedRevision?: number }): Promise<DecisionResult> {
     const call = await this.access.authorizeCall(user, callId);
+    await this.notBlind(user, callId);
     if (!call.scorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no draft scorecard (its QA program has no scorecard)`);
     const now = this.now();
     // read before the transaction (PGlite has one connection, which the transaction holds)
@@ -127,6 +139,7 @@ export class ReviewService {
 
   async completeReview(user: AuthUser, callId: string, opts: { expectedRevision?: number } = {}): Promise<CompletedReview> {
     const call = await this.access.authorizeCall(user, callId);
+    await this.notBlind(user, callId);
     if (!call.scorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no draft scorecard to review`);
     const now = this.now();
     return this.reviews.transaction(async (tx) => {

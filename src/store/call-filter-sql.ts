@@ -38,6 +38,11 @@ export interface CallFilters {
   reviewed?: boolean;
   /** only calls this user may see (src/services/call-access.ts) */
   scope?: CallScope;
+  /**
+   * calls whose scores and findings this user may not see (a blind calibration scorer's, CalibrationService.blindCalls):
+   * left out whenever a score or finding filter (minScore, maxScore, eventType) is given, so that one cannot be read off what matches
+   */
+  scoresHiddenOf?: readonly string[];
 }
 
 /** Conditions selecting the calls that count under the filters. */
@@ -55,6 +60,8 @@ export function callConditions(f: CallFilters): SQL[] {
   if (f.eventType) where.push(sql`exists (select 1 from events e where e.run_id = ar.id and e.type = ${f.eventType})`);
   if (f.minScore !== undefined) where.push(sql`${LATEST_TOTAL} >= ${f.minScore}`);
   if (f.maxScore !== undefined) where.push(sql`${LATEST_TOTAL} <= ${f.maxScore}`);
+  if (f.scoresHiddenOf?.length && (f.minScore !== undefined || f.maxScore !== undefined || f.eventType))
+    where.push(sql`r.id not in (${sql.join(f.scoresHiddenOf.map((id) => sql`${id}::uuid`), sql`, `)})`);
   if (f.reviewed !== undefined) {
     const done = sql`exists (select 1 from reviews rvw where rvw.recording_id = r.id and rvw.status = 'completed')`;
     where.push(f.reviewed ? done : sql`not ${done}`);

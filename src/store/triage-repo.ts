@@ -257,13 +257,17 @@ export class TriageRepo {
     return rows.filter((r): r is { agentId: string; team: string | null } => r.agentId !== null);
   }
 
-  /** Per inspector: calls assigned and not yet completed, and reviews they completed in [dayStart, dayEnd). */
-  async inspectorLoads(dayStart: Date, dayEnd: Date): Promise<Map<string, { open: number; doneToday: number }>> {
+  /**
+   * Per inspector: calls assigned and not yet completed, and reviews they completed in [dayStart, dayEnd).
+   * `scope`: count only the open calls in it (a supervisor's team: what they assign from); all of them otherwise.
+   */
+  async inspectorLoads(dayStart: Date, dayEnd: Date, scope: CallScope = { kind: 'all' }): Promise<Map<string, { open: number; doneToday: number }>> {
     const out = new Map<string, { open: number; doneToday: number }>();
     const open = await this.db.execute(sql`
       select a.inspector_id, count(*)::int as n from call_assignments a
+      join recordings r on r.id = a.recording_id
       left join reviews rv on rv.recording_id = a.recording_id
-      where rv.id is null or rv.status = 'in_progress' group by 1`);
+      where (rv.id is null or rv.status = 'in_progress') and ${scopeSql(scope)} group by 1`);
     for (const r of rowsOf(open)) out.set(r.inspector_id as string, { open: Number(r.n), doneToday: 0 });
     const done = await this.db.execute(sql`
       select completed_by, count(*)::int as n from reviews
@@ -472,13 +476,25 @@ export class TriageRepo {
     return rows.length > 0;
   }
 
-  /** The open sessions holding this call: id, owner and benchmark (who scores the calls with the members). */
-  async openSessionsOfCall(callId: string): Promise<{ id: string; createdBy: string; benchmark: string }[]> {
+  /**
+   * The open sessions this user scores: as a member (an inspector), or as the owner of a supervisor-benchmark
+   * session (a supervisor). Each with the calls it holds (id and the draft it calibrates on).
+   */
+  async openSessionsScoredBy(userId: string, role: 'inspector' | 'supervisor'): Promise<{ id: string; calls: { recordingId: string; card: ScorecardDraft }[] }[]> {
+    const mine =
+      role === 'inspector'
+        ? sql`exists (select 1 from calibration_members m where m.session_id = s.id and m.inspector_id = ${userId})`
+        : sql`s.created_by = ${userId} and s.benchmark = 'supervisor'`;
     const res = await this.db.execute(sql`
-      select s.id, s.created_by, s.benchmark from calibration_calls c
-      join calibration_sessions s on s.id = c.session_id
-      where c.recording_id = ${callId} and s.status = 'open'`);
-    return rowsOf(res).map((r) => ({ id: String(r.id), createdBy: String(r.created_by), benchmark: String(r.benchmark) }));
+      select s.id, c.recording_id, sc.card from calibration_sessions s
+      join calibration_calls c on c.session_id = s.id join scorecards sc on sc.id = c.scorecard_id
+      where s.status = 'open' and ${mine} order by s.id, c.recording_id`);
+    const out = new Map<string, { recordingId: string; card: ScorecardDraft }[]>();
+    for (const r of rowsOf(res)) {
+      const id = String(r.id);
+      out.set(id, [...(out.get(id) ?? []), { recordingId: String(r.recording_id), card: (typeof r.card === 'string' ? JSON.parse(r.card) : r.card) as ScorecardDraft }]);
+    }
+    return [...out].map(([id, calls]) => ({ id, calls }));
   }
 
   /** Is the user a member of any open session holding this call (so they may open it to score it)? */

@@ -170,6 +170,8 @@ async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']
   const filters = {
     speaker: q.speaker, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, eventType: q.event,
     minScore: q.minScore, maxScore: q.maxScore, reviewed: q.reviewed === undefined ? undefined : q.reviewed === 'true', scope: callScope(user),
+    // the calls this user scores blind in a calibration session match no score or finding filter (docs/review.md)
+    scoresHiddenOf: [...(await services.calibration.blindCalls(user))],
   };
   let result;
   try {
@@ -180,7 +182,7 @@ async function runSearch(c: Parameters<Parameters<OpenAPIHono<AppEnv>['openapi']
   }
   // a call's file as this user may see it (admins: the path on the server)
   result = { ...result, hits: result.hits.map((h) => ({ ...h, file: shownFileName(user, h.file) })) };
-  const { scope: _scope, ...logged } = filters;
+  const { scope: _scope, scoresHiddenOf: _hidden, ...logged } = filters;
   await services.audit.audit(user, unmask ? 'search.run.unmasked' : 'search.run', { type: 'search', id: q.q }, { query: q.q, filters: logged, hits: result.hits.length, format });
   return result;
 }

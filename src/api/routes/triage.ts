@@ -188,7 +188,7 @@ const listInspectors = createRoute({
               id: z.string().uuid(),
               username: z.string(),
               team: z.string().nullable(),
-              openCalls: z.number().int().openapi({ description: 'calls assigned to them and not yet completed' }),
+              openCalls: z.number().int().openapi({ description: "calls assigned to them and not yet completed: for a supervisor, of their team's calls (an inspector of no team may have work of other teams besides); for an admin, all" }),
             }),
           ),
         })
