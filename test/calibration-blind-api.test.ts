@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReviewPolicySchema } from '../src/score/schema.js';
 import { BACKENDS, startApi, tokenUsers, type ApiClient, type ApiServer } from './support/api-env.js';
-import { ABUSE, CLEAN, NOW, PROBLEM, storeCall } from './support/review-calls.js';
+import { ABUSE, CLEAN, completeReviewOf, NOW, PROBLEM, storeCall } from './support/review-calls.js';
 
 const POLICY = ReviewPolicySchema.parse({});
 
@@ -20,6 +20,7 @@ const USERS = [
   { username: 'insp2', role: 'inspector' },
   { username: 'insp-green', role: 'inspector', team: 'green' },
   { username: 'sup-blue', role: 'supervisor', team: 'blue' },
+  { username: 'sup-blue2', role: 'supervisor', team: 'blue' },
   { username: 'sup-green', role: 'supervisor', team: 'green' },
 ] as const;
 type Username = (typeof USERS)[number]['username'];
@@ -39,8 +40,9 @@ for (const makeBackend of BACKENDS) {
   describe(`blind calibration everywhere, and the inspectors' open work, on ${backend.name}`, () => {
     let api: ApiServer;
     let client: Record<Username, ApiClient>;
-    // a1 (team blue): clean, problem (banned phrases), possible fatal (abuse); b1 (team green): clean
-    let clean: string, problem: string, abuse: string, green: string;
+    // a1 (team blue): clean, problem (banned phrases), possible fatal (abuse), another problem call already
+    // reviewed (calibration often re-scores reviewed calls); b1 (team green): clean
+    let clean: string, problem: string, abuse: string, reviewed: string, green: string;
     const as = (u: Username, method: string, url: string, body?: unknown) => client[u].req(method, url, body);
     const listed = async (u: Username) => new Map(((await as(u, 'GET', '/api/calls?limit=500')).body.calls as any[]).map((c) => [c.id, c]));
     const queue = async (u: Username) => new Map(((await as(u, 'GET', '/api/review/queue')).body.entries as any[]).map((e) => [e.call.id, e]));
@@ -61,7 +63,11 @@ for (const makeBackend of BACKENDS) {
       problem = await storeCall(api.store, { agent: 'a1', team: 'blue', example: PROBLEM }, 1);
       abuse = await storeCall(api.store, { agent: 'a1', team: 'blue', example: ABUSE }, 2);
       green = await storeCall(api.store, { agent: 'b1', team: 'green', example: CLEAN }, 3);
-      ({ clients: client } = await tokenUsers(api, USERS, 'correct horse battery'));
+      reviewed = await storeCall(api.store, { agent: 'a1', team: 'blue', example: PROBLEM }, 4);
+      let users;
+      ({ clients: client, users } = await tokenUsers(api, USERS, 'correct horse battery'));
+      // sup-blue2 heard no banned phrase: the machine's -2 overridden to 0
+      await completeReviewOf(api.services, users['sup-blue2'], reviewed, { 'banned-phrase': 0 });
     });
     afterAll(async () => {
       await api?.close();
@@ -69,22 +75,25 @@ for (const makeBackend of BACKENDS) {
     });
 
     it("keeps the session's machine scores from each scorer everywhere until their scores are in", async () => {
-      const made = await as('sup-blue', 'POST', '/api/calibrations', { title: 'W49 blind', callIds: [problem, abuse], inspectors: ['insp1', 'insp2'], benchmark: 'supervisor' });
+      const made = await as('sup-blue', 'POST', '/api/calibrations', { title: 'W49 blind', callIds: [problem, abuse, reviewed], inspectors: ['insp1', 'insp2'], benchmark: 'supervisor' });
       expect(made.status).toBe(201);
       const id = made.body.id as string;
-      const session = [problem, abuse];
+      const session = [problem, abuse, reviewed];
+      const pending = [problem, abuse]; // in the queue
 
       // what the admin (who does not score) sees: the scores the scorers must not get
       const all = await listed('admin');
-      for (const c of [clean, problem, abuse]) expect(all.get(c)).toMatchObject({ draftTotal: expect.any(Number), needsReview: expect.any(Boolean), openItems: expect.any(Number), hiddenReason: null });
+      for (const c of [clean, problem, abuse, reviewed]) expect(all.get(c)).toMatchObject({ draftTotal: expect.any(Number), needsReview: expect.any(Boolean), openItems: expect.any(Number), hiddenReason: null });
+      expect(all.get(reviewed).finalTotal).toEqual(expect.any(Number));
       const adminQueue = await queue('admin');
       expect(adminQueue.get(abuse).reasons.map((r: any) => r.code)).toContain('fatal');
       expect(adminQueue.get(problem).reasons.map((r: any) => r.code)).toContain('banned_phrase');
       expect((await exported('admin', 'calls')).find((r) => r.callId === abuse)!.score).toMatch(/^\d/);
       expect((await exported('admin', 'items')).some((r) => r.callId === problem)).toBe(true);
-      for (const f of ['minScore=0', 'maxScore=1000']) expect(await searched('admin', f), f).toEqual(new Set([clean, problem, abuse, green]));
-      // the complaint (我要投诉) is a finding of the clean calls and the problem call
-      expect(await searched('admin', 'event=customer_escalation')).toEqual(new Set([clean, problem, green]));
+      for (const f of ['minScore=0', 'maxScore=1000']) expect(await searched('admin', f), f).toEqual(new Set([clean, problem, abuse, reviewed, green]));
+      // the complaint (我要投诉) is a finding of the clean calls and the problem calls
+      expect(await searched('admin', 'event=customer_escalation')).toEqual(new Set([clean, problem, reviewed, green]));
+      expect((await as('admin', 'GET', `/api/calls/${reviewed}/items/banned-phrase/example`)).status).toBe(200);
 
       const blindFor = async (u: Username) => {
         // the call list: the scores null, saying why; the other calls as before
@@ -103,7 +112,7 @@ for (const makeBackend of BACKENDS) {
         expect(items.some((r) => r.callId === clean), u).toBe(true);
         // the queue: still there (it may be theirs to review later), ranked without the draft and its findings
         const q = await queue(u);
-        for (const c of session) {
+        for (const c of pending) {
           const e = q.get(c);
           expect(e, `${u} queue`).toBeDefined();
           expect(e.call, u).toMatchObject({ draftTotal: null, needsReview: null, openItems: null, hiddenReason: 'blind_calibration' });
@@ -112,7 +121,7 @@ for (const makeBackend of BACKENDS) {
         }
         expect(q.get(clean).reasons.map((r: any) => r.code), u).toContain('customer_escalation');
         // search: the transcript is theirs to read; a score or finding filter never matches those calls
-        expect(await searched(u, 'limit=50'), u).toEqual(new Set([clean, problem, abuse, green]));
+        expect(await searched(u, 'limit=50'), u).toEqual(new Set([clean, problem, abuse, reviewed, green]));
         for (const f of ['minScore=0', 'maxScore=1000', 'minScore=0&maxScore=1000']) expect(await searched(u, f), `${u} ${f}`).toEqual(new Set([clean, green]));
         expect(await searched(u, 'event=customer_escalation'), u).toEqual(new Set([clean, green]));
       };
@@ -122,7 +131,7 @@ for (const makeBackend of BACKENDS) {
           const list = await listed(u);
           for (const c of session) expect(list.get(c), u).toMatchObject({ draftTotal: null, hiddenReason: 'blind_calibration' });
           const q = await queue(u);
-          for (const c of session) for (const r of q.get(c).reasons) expect(MACHINE_REASONS, `${u} ${r.code}`).not.toContain(r.code);
+          for (const c of pending) for (const r of q.get(c).reasons) expect(MACHINE_REASONS, `${u} ${r.code}`).not.toContain(r.code);
           expect(await searched(u, 'minScore=0'), u).toEqual(new Set([clean]));
         } else await blindFor(u);
       }
@@ -134,14 +143,19 @@ for (const makeBackend of BACKENDS) {
       expect(JSON.stringify(decide.body)).not.toMatch(/"total"/);
       expect((await as('insp1', 'POST', `/api/calls/${abuse}/review/complete`, {})).status).toBe(409);
       expect((await listed('admin')).get(problem).review.state).toBe('unreviewed');
+      // a regression example carries the reviewer's decision and the machine's verdict: refused too
+      const example = await as('insp1', 'GET', `/api/calls/${reviewed}/items/banned-phrase/example`);
+      expect(example.status).toBe(409);
+      expect(JSON.stringify(example.body)).not.toMatch(/yaml|deducted/);
 
       // insp1 scores every item: their scores are in, everything is shown to them again; insp2 still scores blind
       const items = (await as('insp1', 'GET', `/api/calibrations/${id}`)).body.calls.flatMap((c: any) => c.items.map((i: any) => ({ callId: c.id, itemId: i.id, points: i.max })));
       expect((await as('insp1', 'POST', `/api/calibrations/${id}/scores`, { scores: items })).body.you).toMatchObject({ submitted: true, machineHidden: false });
       const after = await listed('insp1');
-      for (const c of session) expect(after.get(c), 'insp1 after').toMatchObject({ draftTotal: all.get(c).draftTotal, needsReview: all.get(c).needsReview, hiddenReason: null });
+      for (const c of session) expect(after.get(c), 'insp1 after').toMatchObject({ draftTotal: all.get(c).draftTotal, needsReview: all.get(c).needsReview, finalTotal: all.get(c).finalTotal, hiddenReason: null });
+      expect((await as('insp1', 'GET', `/api/calls/${reviewed}/items/banned-phrase/example`)).status).toBe(200);
       expect((await queue('insp1')).get(abuse).reasons.map((r: any) => r.code)).toContain('fatal');
-      expect(await searched('insp1', 'minScore=0')).toEqual(new Set([clean, problem, abuse, green]));
+      expect(await searched('insp1', 'minScore=0')).toEqual(new Set([clean, problem, abuse, reviewed, green]));
       expect((await exported('insp1', 'items')).some((r) => r.callId === problem)).toBe(true);
       await blindFor('insp2');
 
@@ -150,9 +164,11 @@ for (const makeBackend of BACKENDS) {
       expect((await as('sup-blue', 'POST', `/api/calibrations/${id}/close`)).status).toBe(200);
       for (const u of ['insp2', 'sup-blue'] as const) {
         const list = await listed(u);
-        for (const c of session) expect(list.get(c), `${u} closed`).toMatchObject({ draftTotal: all.get(c).draftTotal, hiddenReason: null });
+        // (the reviewed call is no longer an inspector's to open once the session is closed)
+        for (const c of u === 'insp2' ? pending : session) expect(list.get(c), `${u} closed`).toMatchObject({ draftTotal: all.get(c).draftTotal, finalTotal: all.get(c).finalTotal, hiddenReason: null });
       }
       expect(await searched('insp2', 'event=customer_escalation')).toEqual(new Set([clean, problem, green]));
+      expect(await searched('sup-blue', 'event=customer_escalation')).toEqual(new Set([clean, problem, reviewed]));
       expect((await as('insp2', 'POST', `/api/calls/${problem}/review/decisions`, { itemId: 'banned-phrase', action: 'confirm' })).status).toBe(200);
     });
 

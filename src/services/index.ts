@@ -93,7 +93,7 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     companyNumbers,
     queue: new ReviewQueueService(store.db, access, audit, opts.reviewPolicy ?? programReviewPolicy, now, (user) => calibration.blindCalls(user)),
     calibration,
-    rulesAccuracy: new RulesAccuracyService(store.db, access, store.repo, audit),
+    rulesAccuracy: new RulesAccuracyService(store.db, access, store.repo, audit, (user) => calibration.blindCalls(user)),
     personalData: new PersonalDataService(store, audit, { mediaDir: opts.mediaDir ?? defaultMediaDir(), now, jobs: opts.queueJobs }),
   };
 }

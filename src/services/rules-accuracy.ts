@@ -86,6 +86,8 @@ export class RulesAccuracyService {
     private readonly access: CallAccess,
     private readonly runs: Repository,
     private readonly audit: AuditService,
+    /** the calls the user scores blind in an open calibration session (CalibrationService.blindCalls) */
+    private readonly blindCalls: (user: AuthUser) => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {
     this.repo = new TriageRepo(db);
   }
@@ -127,6 +129,9 @@ export class RulesAccuracyService {
         ? await this.access.repo.getCall({ kind: 'all' }, callId)
         : null;
     if (!call) throw new ServiceError(404, 'not_found', `call ${callId} not found`);
+    // the example carries the reviewer's decision and the machine's verdict: not to a blind calibration scorer of the call
+    if (user && (await this.blindCalls(user)).has(call.id))
+      throw new ServiceError(409, 'conflict', `you score call ${callId} blind in an open calibration session: export its examples once your scores there are in`);
     if (!call.reviewId || !call.reviewScorecardId) throw new ServiceError(409, 'conflict', `call ${callId} has no review: decide the item first`);
     const decision = await this.repo.latestDecision(call.reviewId, itemId);
     if (!decision) throw new ServiceError(409, 'conflict', `item ${itemId} of call ${callId} has no decision yet`);
