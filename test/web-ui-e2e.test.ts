@@ -295,10 +295,31 @@ describe('calibration, assignment and users in headless Chromium', () => {
     await s.page.click('header nav a[href="#/calibration"]');
     await s.page.click('text=New session');
     await s.page.fill('.new-session input >> nth=0', 'Week 48 calibration');
-    await s.page.fill('.new-session input >> nth=1', 'insp1, insp2');
+    // the inspectors are picked from those the supervisor may pick (listInspectors: the team's, and of no team), never typed
+    await s.page.waitForSelector('.pick-inspectors input[value="insp2"]');
+    expect(await s.page.locator('.new-session input[type=text], .new-session input:not([type])').count()).toBe(1);
+    const offered = await s.page.$$eval('.pick-inspectors label', (ls) => ls.map((l) => l.textContent ?? ''));
+    expect(offered.map((x) => x.split(' ')[0])).toEqual(['insp1', 'insp2']);
+    for (const x of offered) expect(x).toMatch(/^insp\d — blue, \d+ open$/);
+    expect(await s.page.textContent('.pick-inspectors legend')).toBe('Inspectors (those of your team and of no team)');
+    // nothing to save until a call and an inspector are picked
+    expect(await s.page.isDisabled('.new-session button[type=submit]')).toBe(true);
+    await s.page.check('.pick-inspectors label:has-text("insp1") input');
+    await s.page.check('.pick-inspectors label:has-text("insp2") input');
     await s.page.check('.pick-calls label:has-text("zh-billing-good.ogg") input');
     await s.page.check('.pick-calls label:has-text("en-escalation-real-voice.ogg") input');
     await shot(s.page, 'en-calibration-new');
+    // the same form in Chinese
+    const zhSup = await openBrowser('zh-CN');
+    await logIn(zhSup.page, 'sup');
+    await zhSup.page.click('header nav a[href="#/calibration"]');
+    await zhSup.page.click('.page-head button.primary');
+    await zhSup.page.waitForSelector('.pick-inspectors input[value="insp2"]');
+    expect(await zhSup.page.textContent('.pick-inspectors legend')).toBe('质检员（本班组及未分班组的质检员）');
+    for (const x of await zhSup.page.$$eval('.pick-inspectors label', (ls) => ls.map((l) => l.textContent ?? ''))) expect(x).toMatch(/^insp\d — blue，\d+ 通未完成$/);
+    await zhSup.page.check('.pick-inspectors label:has-text("insp1") input');
+    await shot(zhSup.page, 'zh-calibration-new');
+    await zhSup.close();
     await s.page.click('.new-session button[type=submit]');
     await s.page.waitForSelector('.calib-form');
     const sessionUrl = s.page.url();
@@ -356,6 +377,14 @@ describe('calibration, assignment and users in headless Chromium', () => {
       // blind: no results and no one else's scores while the session is open
       expect(await b.page.locator('.results').count()).toBe(0);
       if (zh) {
+        // the queue does not give the session's calls' machine scores away either: 盲评中 in their score column
+        await b.page.goto(`${base}/#/queue`);
+        await b.page.waitForSelector('table.grid tbody tr');
+        const blindRow = b.page.locator('table.grid tbody tr', { has: b.page.locator('a[title$="zh-billing-good.ogg"]') });
+        expect(await blindRow.locator('.score-blind').textContent()).toBe('盲评中');
+        await shot(b.page, 'zh-queue-blind');
+        await b.page.goto(sessionUrl);
+        await b.page.waitForSelector('.calib-form');
         // a first item saved: still blind, with what is left to score
         await score(b.page, delta, 1);
         expect(await b.page.textContent('.notice-inline')).toMatch(/^评分已保存，还有 \d+ 项未评。全部评完后才显示机器的结果。$/);

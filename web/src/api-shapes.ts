@@ -12,6 +12,15 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const numOr = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** One of the inspectors a supervisor may pick (to assign calls to, or for a calibration session), as `listInspectors` answers. */
+export interface Inspector {
+  id: string;
+  username: string;
+  team: string | null;
+  /** their open calls of the supervisor's team (an admin: of every team) */
+  openCalls: number;
+}
+
 export interface QueueEntry {
   id: string;
   fileName: string;
@@ -26,6 +35,8 @@ export interface QueueEntry {
   needsReview: boolean;
   /** the draft's items left to judge by hand (null when the API does not say) */
   openItems: number | null;
+  /** why the scores are null: blind_calibration (you score the call in an open calibration session) or review_incomplete */
+  hiddenReason: 'blind_calibration' | 'review_incomplete' | null;
   state: 'unreviewed' | 'in_progress' | 'completed';
   risk: number;
   reasons: { code: string; text: string; weight: number }[];
@@ -55,6 +66,7 @@ export function toQueueEntry(raw: unknown): QueueEntry {
     maxTotal: numOr(call.maxTotal ?? obj(call.draft).maxTotal),
     needsReview: call.needsReview === true,
     openItems: numOr(call.openItems),
+    hiddenReason: call.hiddenReason === 'blind_calibration' || call.hiddenReason === 'review_incomplete' ? call.hiddenReason : null,
     state: (['unreviewed', 'in_progress', 'completed'].includes(state) ? state : 'unreviewed') as QueueEntry['state'],
     risk: numOr(r.risk) ?? 0,
     reasons: arr(r.reasons).map((x) => {

@@ -1,17 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { toQueue, type QueuePage } from '../api-shapes';
+import { toQueue, type Inspector, type QueuePage } from '../api-shapes';
 import { baseName, clock, num } from '../format';
 import { t, tMaybe } from '../i18n';
 import { href } from '../router';
-
-/** One of the inspectors calls may be assigned to, as `listInspectors` answers. */
-interface Inspector {
-  id: string;
-  username: string;
-  team: string | null;
-  openCalls: number;
-}
 
 /**
  * A supervisor assigns queue calls to inspectors: chosen calls to one inspector picked from the list of the team's

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, currentUser } from '../api';
-import { toQueue, type QueueEntry } from '../api-shapes';
+import { toQueue, type Inspector, type QueueEntry } from '../api-shapes';
 import { baseName, dateTime, localTitle, num } from '../format';
 import { t, type MessageKey } from '../i18n';
 import { go, href, route } from '../router';
@@ -95,19 +95,25 @@ function NewSession({ onCancel }: { onCancel: () => void }) {
   const [calls, setCalls] = useState<QueueEntry[]>([]);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [title, setTitle] = useState('');
-  const [inspectors, setInspectors] = useState('');
+  // the inspectors the supervisor may pick, as the assignment page offers them (never a typed name: a typo named nobody)
+  const [inspectors, setInspectors] = useState<Inspector[] | null>(null);
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [benchmark, setBenchmark] = useState<'supervisor' | 'consensus'>('supervisor');
   const [err, setErr] = useState<string | null>(null);
   useEffect(() => {
     api<unknown>('GET', '/calls?limit=100')
       .then((raw) => setCalls(toQueue(raw).entries))
       .catch((e: Error) => setErr(e.message));
+    api<{ inspectors: Inspector[] }>('GET', '/inspectors')
+      .then((r) => setInspectors(r.inspectors))
+      .catch((e: Error) => setErr(e.message));
   }, []);
+  // a consensus needs two scorers besides the supervisor (the API says so too)
+  const enough = chosen.size >= (benchmark === 'consensus' ? 2 : 1);
   async function submit(e: Event) {
     e.preventDefault();
-    const names = inspectors.split(/[\s,，、]+/).filter(Boolean);
     try {
-      const s = await api<{ id: string }>('POST', '/calibrations', { title: title.trim(), callIds: [...picked], inspectors: names, benchmark });
+      const s = await api<{ id: string }>('POST', '/calibrations', { title: title.trim(), callIds: [...picked], inspectors: [...chosen], benchmark });
       go('calibration', s.id);
     } catch (x) {
       setErr((x as Error).message);
@@ -119,10 +125,28 @@ function NewSession({ onCancel }: { onCancel: () => void }) {
         {t('sessionTitle')}
         <input value={title} onInput={(e) => setTitle(e.currentTarget.value)} required />
       </label>
-      <label>
-        {t('inspectorsField')}
-        <input value={inspectors} onInput={(e) => setInspectors(e.currentTarget.value)} required placeholder="insp1, insp2" />
-      </label>
+      <fieldset class="pick-inspectors">
+        <legend>{t('inspectorsField')}</legend>
+        {!inspectors && !err && <span class="muted">{t('loading')}</span>}
+        {inspectors && inspectors.length === 0 && <span class="muted">{t('noInspectors')}</span>}
+        {(inspectors ?? []).map((i) => (
+          <label class="check">
+            <input
+              type="checkbox"
+              name="inspector"
+              value={i.username}
+              checked={chosen.has(i.username)}
+              onChange={(e) => {
+                const next = new Set(chosen);
+                if (e.currentTarget.checked) next.add(i.username);
+                else next.delete(i.username);
+                setChosen(next);
+              }}
+            />
+            <span>{t('inspectorOption', { name: i.username, team: i.team ?? t('noTeam'), open: i.openCalls })}</span>
+          </label>
+        ))}
+      </fieldset>
       <label>
         {t('benchmark')}
         <select value={benchmark} onChange={(e) => setBenchmark(e.currentTarget.value as 'supervisor' | 'consensus')}>
@@ -157,7 +181,7 @@ function NewSession({ onCancel }: { onCancel: () => void }) {
         <button type="button" onClick={onCancel}>
           {t('cancel')}
         </button>
-        <button type="submit" class="primary" disabled={picked.size === 0}>
+        <button type="submit" class="primary" disabled={picked.size === 0 || !enough}>
           {t('save')}
         </button>
       </div>

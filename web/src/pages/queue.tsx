@@ -269,6 +269,10 @@ function QueueRow({ e, active, ranked }: { e: QueueEntry; active: boolean; ranke
             {e.needsReview && !e.openItems ? ' *' : ''}
             {e.needsReview && e.openItems ? <span class="open-items">{t('queueOpenItems', { n: e.openItems })}</span> : null}
           </span>
+        ) : e.hiddenReason === 'blind_calibration' ? (
+          <span class="muted score-blind" title={t('scoresHiddenBlind')}>
+            {t('scoreBlindShort')}
+          </span>
         ) : (
           '—'
         )}
