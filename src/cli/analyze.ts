@@ -3,13 +3,16 @@ import { readFileSync, statSync } from 'node:fs';
 import Table from 'cli-table3';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { forTerminal } from '../core/control-chars.js';
+import { folderOfErrno, fullestFolder, isDatabaseDiskFull, isDiskFull } from '../core/disk-full.js';
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { discover, type FoundFile } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { formatScore } from '../score/summary.js';
-import { openReportWriter, type ReportWriter, type SkippedFile } from '../pipeline/report-writer.js';
+import { openReportWriter, type ReportSummary, type ReportWriter, type SkippedFile } from '../pipeline/report-writer.js';
 import { lexiconsFor, resolvePipeline } from '../pipeline/loader.js';
 import { stageBudgetFromEnv } from '../pipeline/budget.js';
-import { analyzeBatch } from '../services/analysis.js';
+import { analyzeBatch, type BatchStop } from '../services/analysis.js';
 import { createStagePool, defaultJobs, type StagePool } from '../pipeline/stage-pool.js';
 import type { RunOptions } from '../pipeline/stage.js';
 import { openData, type Store } from './data.js';
@@ -107,8 +110,11 @@ export function register(program: Command): void {
       `
 Exit codes: 0 no file failed (files skipped with a line saying why, such as a duplicate or, in a folder walked,
 a file with no audio stream, are no failure); 1 at least one file failed (the others are still analysed and reported);
-2 configuration or usage error (bad pipeline, unreachable database, bad option); 130 stopped by Ctrl-C
-(the calls that finished are reported and stored, the rest are listed as not finished).
+2 configuration or usage error (bad pipeline, unreachable database, bad option); 4 a disk filled up (the data
+folder's, the temp folder's or the report's): the batch stopped at the first call it hit, the message names the
+folder; the calls that finished are stored, the rest are listed as not analysed (free space and run the same
+command again); 130 stopped by Ctrl-C (the calls that finished are reported and stored, the rest are listed as
+not finished). With -q, skipped files and failures still get one line each on stderr.
 
 Environment: DATABASE_URL (PostgreSQL server instead of the embedded database), CALLQA_DATA_DIR,
 CALLQA_STAGE_BUDGET_SEC / CALLQA_STAGE_BUDGET_X (time budget per stage: max(seconds, x × call length);
@@ -193,6 +199,28 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // a full disk stops the batch too (after the stage in hand), but is no Ctrl-C: a Ctrl-C after it still gets
+  // its own first chance to stop cleanly
+  const diskStop = new AbortController();
+  /** the first full disk of the batch: where, and what it hit (README "Exit codes": 4) */
+  let diskFull: DiskFullStop | undefined;
+  /** why the report could not be written to the end (its disk is full): it is incomplete, not valid JSON */
+  let reportBroken: string | undefined;
+  const reportFolder = opts.json && opts.json !== '-' ? dirname(resolve(opts.json)) : undefined;
+  const whereFull = (err: Error): { folder: string; what: string } => {
+    if (isDatabaseDiskFull(err)) {
+      return store.kind === 'pglite' ? { folder: store.location, what: 'the data folder' } : { folder: store.location, what: "the PostgreSQL server's disk" };
+    }
+    const candidates = [
+      ...(store.kind === 'pglite' ? [{ folder: store.location, what: 'the data folder' }] : []),
+      { folder: tmpdir(), what: 'the temp folder (TMPDIR)' },
+      ...(reportFolder ? [{ folder: reportFolder, what: "the report's folder (--json)" }] : []),
+    ];
+    const named = folderOfErrno(err);
+    if (named) return candidates.find((c) => named === c.folder || named.startsWith(`${c.folder}/`)) ?? { folder: named, what: 'a folder' };
+    // a child process (ffmpeg, whisper-cli) or a worker thread said "No space left on device" without where
+    return fullestFolder(candidates) ?? { folder: tmpdir(), what: 'the temp folder (TMPDIR)' };
+  };
 
   // The report is streamed: each call is written as it finishes; only table rows and failure lines stay.
   let report: ReportWriter | undefined;
@@ -202,6 +230,8 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   let failed = 0;
   let watchNote = '';
   const notFinished: string[] = [];
+  /** of notFinished, those stopped part-way (their runs marked failed, no findings stored); the rest never started */
+  let stoppedPartWay = 0;
   let modelNoticeShown = false;
   /** what went wrong after the calls (the watch list, closing the database): said after the summary, exit 2 */
   const afterBatch: string[] = [];
@@ -222,17 +252,40 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       if (failures.length < FAILURES_MAX_LINES) failures.push(c.errors[0] ?? c.file);
     }
     if (tableRows.length < TABLE_MAX_ROWS) tableRows.push(tableRowOf(c));
-    await report?.add(c);
+    if (report && reportBroken === undefined) {
+      try {
+        await report.add(c);
+      } catch (err) {
+        if (!isDiskFull(err)) throw err;
+        // the report's disk is full: every call after this one would be analysed into a report that cannot hold it
+        reportBroken = errorMessage(err);
+        diskFull ??= { writing: 'writing the report', error: err as Error, ...whereFull(err as Error) };
+        diskStop.abort();
+      }
+    }
+  };
+  /** the report's closing summary; a full disk there leaves it incomplete, and the terminal says so */
+  const finishReport = async (summary: ReportSummary) => {
+    if (!report || reportBroken !== undefined) return;
+    try {
+      await report.finish(summary);
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      reportBroken = errorMessage(err);
+      diskFull ??= { writing: 'writing the report', error: err as Error, ...whereFull(err as Error) };
+    }
   };
   try {
     if (opts.json) report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
+    /** a call of the batch hit a full disk: the calls stopped after it say so, not "interrupted" */
+    let diskHit = false;
     const handles = new Map<number, ReturnType<typeof progress.file>>();
     const names = new Map<number, string>();
-    await analyzeBatch(found, {
+    const batch = await analyzeBatch(found, {
       // twice as many calls in flight as worker threads: while one call waits for this thread's database
       // writes, the worker runs the next one's stages
       lanes: pool ? jobs * 2 : 1,
-      signal: stop.signal,
+      signal: AbortSignal.any([stop.signal, diskStop.signal]),
       ctx: {
         repo: pool ? oneWriter(store.repo) : store.repo,
         pipeline,
@@ -260,7 +313,10 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         // the line stays on a terminal too: a file left out must not pass unseen
         else if (r.kind === 'skipped') fp?.end(`skipped: ${r.reason}`, { keep: true });
         else if (r.kind === 'metadata-failed') fp?.end(failed(errorMessage(r.error)));
-        else if (r.kind === 'not-finished') fp?.end('interrupted');
+        else if (r.kind === 'not-finished') {
+          if (r.diskFull) diskHit = true;
+          fp?.end(r.diskFull ? 'not analysed: no space left on the disk (the batch stops here)' : diskHit || diskStop.signal.aborted ? 'not analysed (the batch stopped: a disk is full)' : 'interrupted');
+        }
         else if (r.outcome.status === 'failed') fp?.end(failed(r.outcome.error.message));
         else {
           const o = r.outcome;
@@ -268,7 +324,10 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         }
       },
       deliver: async (_i, r) => {
-        if (r.kind === 'not-finished') notFinished.push(r.file);
+        if (r.kind === 'not-finished') {
+          notFinished.push(r.file);
+          if (r.started) stoppedPartWay++;
+        }
         else if (r.kind === 'skipped') skipped.push({ file: r.file, reason: r.reason, ...(r.duplicateOf !== undefined ? { duplicateOf: r.duplicateOf } : {}) });
         else if (r.kind === 'missing' || r.kind === 'metadata-failed') await record(failedCallReport(r.file, r.error));
         else if (r.outcome.status === 'failed') await record(failedCallReport(r.outcome.file, r.outcome.error));
@@ -280,11 +339,20 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         }
       },
     });
-    await report?.finish({ calls, analysed: calls - failed, failed, skipped, interrupted: stop.signal.aborted, notFinished });
+    if (batch.stopped) diskFull ??= stoppedByDisk(batch.stopped, whereFull);
+    await finishReport({
+      calls,
+      analysed: calls - failed,
+      failed,
+      skipped,
+      interrupted: stop.signal.aborted || diskFull !== undefined,
+      notFinished,
+      ...(diskFull ? { diskFull: { folder: diskFull.folder, error: errorMessage(diskFull.error) } } : {}),
+    });
     // the compliance watch list (saved searches) runs over the calls this batch analysed. The calls are stored
     // whatever it does: a database gone by now fails it, not the summary below (exit 2 after it, as for any
     // unreachable database)
-    if (!stop.signal.aborted && calls > failed) {
+    if (!stop.signal.aborted && !diskFull && calls > failed) {
       try {
         const { WatchListService } = await import('../services/watchlist.js');
         const n = await new WatchListService(store.db).check();
@@ -301,6 +369,11 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     await store.close().catch((err: unknown) => afterBatch.push(`closing the database: ${errorMessage(err)}`));
   }
   if (watchNote && !opts.quiet) process.stderr.write(`${watchNote}\n`);
+  // -q hides progress, not what was left out: a skipped file says why on stderr, one line each (cron mails it)
+  if (opts.quiet) {
+    for (const sk of skipped.slice(0, FAILURES_MAX_LINES)) process.stderr.write(`callqa: skipped ${forTerminal(sk.file)}: ${forTerminal(sk.reason)}\n`);
+    if (skipped.length > FAILURES_MAX_LINES) process.stderr.write(`callqa: ... and ${skipped.length - FAILURES_MAX_LINES} more skipped file(s)${opts.json ? ' (all in the report)' : ''}\n`);
+  }
   // with --json - stdout is the report's: no table mixed into it
   if (opts.table && !opts.quiet && opts.json !== '-') {
     process.stdout.write(`${summaryTable(tableRows)}\n`);
@@ -308,25 +381,81 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   }
   for (const line of failures) process.stderr.write(`callqa: ${forTerminal(line)}\n`);
   if (failed > failures.length) process.stderr.write(`callqa: ... and ${failed - failures.length} more failure(s)${opts.json ? ' (all in the report)' : ''}\n`);
-  const where = opts.json && opts.json !== '-' ? `; report: ${opts.json}` : '';
+  const where = opts.json && opts.json !== '-' && reportBroken === undefined ? `; report: ${opts.json}` : '';
   // what was not done after the calls comes after the summary line (README "Exit codes")
   const saidAfter = () => {
     for (const line of afterBatch) process.stderr.write(`callqa: ${forTerminal(line)}\n`);
   };
+  const stoppedAt = (notDone: string) =>
+    `${stoppedCounts({ calls, failed, skipped: skipped.length, notFinished, stoppedPartWay, notDone })}${notFinished.length ? `: ${notFinished.slice(0, 5).map(forTerminal).join(', ')}${notFinished.length > 5 ? `, … (${notFinished.length - 5} more${opts.json && reportBroken === undefined ? ', listed in the report' : ''})` : ''}` : ''}${where}`;
+  const reportLine = () => {
+    if (reportBroken !== undefined) process.stderr.write(`callqa: the report ${forTerminal(opts.json ?? '')} is incomplete (not valid JSON): ${forTerminal(reportBroken)}\n`);
+  };
+  if (diskFull) {
+    // Always said, even with --quiet: one line for the disk, not one per call that would have failed on it
+    const d = diskFull;
+    process.stderr.write(
+      `callqa: disk full: no space left in ${forTerminal(d.folder)} (${d.what}) while ${d.writing}: ${forTerminal(errorMessage(d.error))}\n` +
+        `callqa: the batch stopped: ${stoppedAt('not analysed')}\n`,
+    );
+    reportLine();
+    process.stderr.write(`callqa: ${diskFullAdvice(d.what)}, then run the same command again: the calls stored are not analysed again (cached)\n`);
+    saidAfter();
+    return EXIT_DISK_FULL;
+  }
   if (stop.signal.aborted) {
     // Always said, even with --quiet: the user stopped the batch and must know where it stands.
-    process.stderr.write(
-      `interrupted: ${calls} of ${calls + notFinished.length} file(s) finished (${calls - failed} analysed, ${failed} failed); ` +
-        `${notFinished.length} not finished, nothing of them stored as results${notFinished.length ? `: ${notFinished.slice(0, 5).map(forTerminal).join(', ')}${notFinished.length > 5 ? `, … (${notFinished.length - 5} more${opts.json ? ', listed in the report' : ''})` : ''}` : ''}${where}\n`,
-    );
+    process.stderr.write(`interrupted: ${stoppedAt('not finished')}\n`);
+    reportLine();
     saidAfter();
     return 130;
   }
-  if (!opts.quiet) {
+  // with -q the closing line only when something was skipped or failed: silent when all went well (cron)
+  if (!opts.quiet || failed > 0 || skipped.length > 0) {
     process.stderr.write(`${calls - failed} of ${calls} call(s) analysed${failed ? `, ${failed} failed` : ''}${skipped.length ? `, ${skipped.length} file(s) skipped` : ''}${where}\n`);
   }
   saidAfter();
   return afterBatch.length ? 2 : failed > 0 ? 1 : 0;
+}
+
+/** `callqa analyze` exit code when a disk filled up and the batch stopped (README "Exit codes") */
+export const EXIT_DISK_FULL = 4;
+
+interface DiskFullStop {
+  folder: string;
+  /** which folder it is to the user: "the data folder", "the temp folder (TMPDIR)", … */
+  what: string;
+  /** "analysing calls/c06.wav", "writing the report" */
+  writing: string;
+  error: Error;
+}
+
+function stoppedByDisk(stopped: BatchStop, whereFull: (err: Error) => { folder: string; what: string }): DiskFullStop {
+  const { file, error } = stopped.diskFull;
+  return { writing: `analysing ${file}`, error, ...whereFull(error) };
+}
+
+/** What to do about a full disk, by which folder is on it. */
+export function diskFullAdvice(what: string): string {
+  if (what === 'the data folder') return 'free space on that disk (or move the data folder to a disk with room and give --data)';
+  if (what.startsWith('the temp folder')) return 'free space on that disk (or set TMPDIR to a folder on a disk with room)';
+  if (what.startsWith("the report's")) return 'free space on that disk (or give --json a path on a disk with room)';
+  if (what.startsWith('the PostgreSQL')) return "free space on the PostgreSQL server's disk";
+  return 'free space on that disk';
+}
+
+/**
+ * The counts of a batch stopped before every file was tried (Ctrl-C, a full disk), in the terms of the normal
+ * closing line: every file found is finished (analysed, failed or skipped) or not (stopped part-way, or never
+ * started), so the numbers add up to the files found.
+ */
+export function stoppedCounts(c: { calls: number; failed: number; skipped: number; notFinished: readonly string[]; stoppedPartWay: number; notDone: string }): string {
+  const finished = c.calls + c.skipped;
+  const n = c.notFinished.length;
+  return (
+    `${finished} of ${finished + n} file(s) finished (${c.calls - c.failed} analysed, ${c.failed} failed, ${c.skipped} skipped); ` +
+    `${n} ${c.notDone} (${c.stoppedPartWay} stopped part-way, ${n - c.stoppedPartWay} not started), nothing of them stored as results`
+  );
 }
 
 /** What the summary table needs of a call: no transcript, timeline or positive events kept for it. */

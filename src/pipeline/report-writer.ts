@@ -27,10 +27,12 @@ export interface ReportSummary {
   failed: number;
   /** files not analysed and not failed (not among the calls): repeats, broken links, duplicates, walked files with no audio stream */
   skipped: SkippedFile[];
-  /** true when the batch was stopped (Ctrl-C, SIGTERM) before every file was tried */
+  /** true when the batch was stopped (Ctrl-C, SIGTERM, a full disk) before every file was tried */
   interrupted: boolean;
   /** files found but not finished when the batch was stopped: not analysed, nothing of them stored */
   notFinished: string[];
+  /** the batch stopped because a disk filled up: the folder on it and the error (README "Exit codes": 4) */
+  diskFull?: { folder: string; error: string };
 }
 
 export interface ReportWriter {
@@ -97,7 +99,14 @@ async function fileSink(path: string): Promise<Sink> {
   }
   return {
     async write(s) {
-      await fh.write(s);
+      // write() may take part of the buffer (a disk filling up takes what fits, then says ENOSPC on the next
+      // call): go on until all of it is written or the error comes, never drop the rest silently
+      const buf = Buffer.from(s, 'utf8');
+      for (let off = 0; off < buf.length; ) {
+        const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+        if (bytesWritten === 0) throw Object.assign(new Error(`${path}: nothing written (no space left on device?)`), { code: 'ENOSPC', path });
+        off += bytesWritten;
+      }
     },
     async close() {
       await fh.close();

@@ -8,6 +8,7 @@ import { ContentTurns, analyzeFile, type AnalyzeInput, type CallOutcome, type Ru
 import type { StageName } from '../pipeline/stage.js';
 import { notUtf8Note } from '../pipeline/files.js';
 import { BatchContent, duplicateReason } from '../pipeline/duplicates.js';
+import { isDiskFull } from '../core/disk-full.js';
 
 export { duplicateReason };
 
@@ -33,8 +34,11 @@ export type BatchResult =
   /** its call metadata (sidecar, manifest row) could not be read: the call is not analysed */
   | { kind: 'metadata-failed'; file: string; error: Error }
   | { kind: 'missing'; file: string; error: Error }
-  /** the batch was stopped before it (or part-way through it: no findings stored) */
-  | { kind: 'not-finished'; file: string }
+  /**
+   * the batch was stopped (Ctrl-C, or a full disk) before it (`started: false`) or part-way through it
+   * (`started: true`: its run is marked failed, no findings stored)
+   */
+  | { kind: 'not-finished'; file: string; started: boolean; /** this call hit the full disk that stopped the batch */ diskFull?: true }
   /**
    * not analysed, and not a failure: a file a folder walk found that holds no audio stream, or a duplicate
    * (`duplicateOf`: the file whose bytes these are, earlier in the batch or stored before). `reason` says why,
@@ -61,13 +65,30 @@ export interface BatchOptions {
   analyze?: typeof analyzeRecording;
 }
 
+/** Why a batch stopped by itself before every file was tried: a disk filled (the first such error, and the call it hit). */
+export interface BatchStop {
+  diskFull: { file: string; error: Error };
+}
+
 /**
  * A batch, `lanes` calls at a time, results delivered in the order of the items. No call starts more than
  * 4 x lanes places past the first undelivered one, so one long call cannot make finished short ones pile up
- * in memory. Failures are results, not exceptions: one bad file never stops the rest.
+ * in memory. Failures are results, not exceptions: one bad file never stops the rest, but a full disk does
+ * (src/core/disk-full.ts): every call after it would fail the same way, so the call it hit and those not yet
+ * finished are `not-finished` (nothing of them stored as results), and the batch says why it stopped.
  */
-export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptions): Promise<void> {
+export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptions): Promise<{ stopped?: BatchStop }> {
   const total = items.length;
+  // the caller's signal (Ctrl-C), or the batch's own stop at a full disk: either way, after the stage in hand
+  const stop = new AbortController();
+  let stopped: BatchStop | undefined;
+  const stopWith = (why: BatchStop) => {
+    stopped ??= why;
+    stop.abort();
+  };
+  if (opts.signal?.aborted) stop.abort();
+  else opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const signal = stop.signal;
   // files with the same bytes (one recording in the store) take turns, in the order found: as --jobs 1 would
   const turns = new ContentTurns();
   /** the call of this batch that stored each content (those after it with the same bytes are duplicates) */
@@ -90,7 +111,7 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
     }
   };
   const oneCall = async (i: number, item: BatchItem, sameContent: RunnerContext['sameContent']): Promise<BatchResult> => {
-    if (opts.signal?.aborted) return { kind: 'not-finished', file: 'missing' in item ? item.missing : item.displayName };
+    if (signal.aborted) return { kind: 'not-finished', file: 'missing' in item ? item.missing : item.displayName, started: false };
     if ('missing' in item) return { kind: 'missing', file: item.missing, error: new Error(`${item.missing}: no such file or directory${notUtf8Note(item.missing)}`) };
     const onProgress = opts.onStart?.(i, total, item.displayName) ?? undefined;
     let metadata: CallMetadata;
@@ -101,10 +122,15 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
     }
     const outcome = await (opts.analyze ?? analyzeRecording)(
       { path: item.path, displayName: item.displayName, metadata },
-      { ...opts.ctx, sameContent, signal: opts.signal, ...(onProgress ? { onProgress: (p) => onProgress(p.stage, p.fraction) } : {}) },
+      { ...opts.ctx, sameContent, signal, ...(onProgress ? { onProgress: (p) => onProgress(p.stage, p.fraction) } : {}) },
     );
+    // the disk is full: not this file's fault, and every call after it would fail the same way
+    if (outcome.status === 'failed' && isDiskFull(outcome.error)) {
+      stopWith({ diskFull: { file: outcome.file, error: outcome.error } });
+      return { kind: 'not-finished', file: outcome.file, started: true, diskFull: true };
+    }
     // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
-    if (outcome.status === 'failed' && opts.signal?.aborted) return { kind: 'not-finished', file: outcome.file };
+    if (outcome.status === 'failed' && signal.aborted) return { kind: 'not-finished', file: outcome.file, started: true };
     if (outcome.status === 'duplicate') return { kind: 'skipped', file: outcome.file, reason: duplicateReason(outcome), duplicateOf: outcome.of };
     // a folder of recordings may hold a screen capture without sound: not a recording, so not a failure. Named
     // on the command line, it is one (the user meant it). By name: the error may come from a worker thread.
@@ -146,4 +172,5 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.lanes, total)) }, lane));
   await flushing;
+  return stopped ? { stopped } : {};
 }
