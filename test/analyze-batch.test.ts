@@ -120,7 +120,7 @@ describe('Ctrl-C in the middle of a batch', () => {
     const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
     expect(sent).toBe(true);
     expect(code).toBe(130);
-    const m = /interrupted: (\d+) of (\d+) file\(s\) finished \((\d+) analysed, 0 failed\); (\d+) not finished, nothing of them stored as results: \S*c\d\d\.wav/.exec(stderr);
+    const m = /interrupted: (\d+) of (\d+) file\(s\) finished \((\d+) analysed, 0 failed, 0 skipped\); (\d+) not finished \(\d+ stopped part-way, \d+ not started\), nothing of them stored as results: \S*c\d\d\.wav/.exec(stderr);
     expect(m, stderr).not.toBeNull();
     const [finished, total, , notFinished] = m!.slice(1).map(Number);
     expect(total).toBe(N);
@@ -146,6 +146,58 @@ describe('Ctrl-C in the middle of a batch', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('Ctrl-C after files were skipped', () => {
+  const calls = join(work, 'calls-skips');
+  const data = join(work, 'data-skips');
+  const N = 10;
+  beforeAll(() => {
+    mkdirSync(calls);
+    tone(join(calls, 'a00.wav'), 180, 3);
+    copyFileSync(join(calls, 'a00.wav'), join(calls, 'a01.wav')); // a duplicate: skipped, not analysed
+    for (let i = 0; i < N; i++) tone(join(calls, `c${String(i).padStart(2, '0')}.wav`), 200 + i * 37, 3);
+  });
+
+  it('the closing line counts the skipped files with the rest, as the normal one does: finished + not finished = every file', async () => {
+    const report = join(work, 'interrupted-skips.json');
+    const a00 = join(calls, 'a00.wav');
+    // a00 named, then the folder that holds it: its second mention is skipped as a repeat
+    const child = spawn(process.execPath, [BIN, 'analyze', '--jobs', '2', '--no-transcribe', '--data', data, '--json', report, a00, calls], {
+      cwd: work,
+      env: { ...process.env, DATABASE_URL: '' },
+    });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      // the duplicate skipped and a call done: stop the batch there
+      if (!sent && /a01\.wav: skipped: duplicate of /.test(stderr) && /c\d\d\.wav: done$/m.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(sent, stderr).toBe(true);
+    expect(code).toBe(130);
+    const m = /interrupted: (\d+) of (\d+) file\(s\) finished \((\d+) analysed, 0 failed, (\d+) skipped\); (\d+) not finished \((\d+) stopped part-way, (\d+) not started\), nothing of them stored as results: \S*c\d\d\.wav/.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    const [finished, total, analysed, skipped, notFinished, partWay, notStarted] = m!.slice(1).map(Number) as number[];
+    // every file: a00, its repeat, its duplicate a01, the N others
+    expect(total).toBe(N + 3);
+    expect(skipped).toBe(2);
+    expect(finished).toBe(analysed! + skipped!);
+    expect(finished! + notFinished!).toBe(total);
+    expect(partWay! + notStarted!).toBe(notFinished);
+    expect(notFinished).toBeGreaterThan(0);
+
+    // the report says the same
+    const doc = JSON.parse(readFileSync(report, 'utf8')) as { calls: CallReport[]; summary: { skipped: { file: string }[]; notFinished: string[]; interrupted: boolean } };
+    expect(doc.summary.interrupted).toBe(true);
+    expect(doc.calls).toHaveLength(analysed!);
+    expect(doc.summary.skipped.map((x) => x.file)).toEqual([a00, join(calls, 'a01.wav')]);
+    expect(doc.summary.notFinished).toHaveLength(notFinished!);
   });
 });
 
