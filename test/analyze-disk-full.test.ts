@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -56,9 +56,9 @@ function fill(dir: string, leaveKb: number): void {
   execFileSync('fallocate', ['-l', `${(freeKb - leaveKb) * 1024}`, join(dir, 'filler')]);
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, DATABASE_URL: '' } });
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, DATABASE_URL: '', ...env } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -179,5 +179,44 @@ describe.skipIf(cannotMount !== undefined)('a disk that fills up mid-batch', () 
     const stored = await runCounts(data);
     expect(stored.byStatus.done).toBe(finished);
     expect(stored.byStatus.failed ?? 0).toBe(0);
+  }, 180_000);
+
+  it('the temp folder (TMPDIR), where the audio is decoded for whisper: stops there, names it and says to set TMPDIR, exit 4', async () => {
+    const tmp = mountTmpfs('temp-disk', '1m');
+    fill(tmp, 8);
+    // a model file that exists makes the audio stage keep the decoded channels for whisper, in the temp folder;
+    // ffmpeg's write there fails first, so the model is never read
+    const model = join(work, 'ggml-stand-in.bin');
+    writeFileSync(model, '');
+    const data = join(work, 'data-temp-full');
+    const r = await cli(['analyze', '--no-table', '--jobs', '2', '--model', model, '--data', data, calls], { TMPDIR: tmp });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain(`callqa: disk full: no space left in ${tmp} (the temp folder (TMPDIR)) while analysing ${calls}/c`);
+    expect(r.stderr).toContain('(or set TMPDIR to a folder on a disk with room), then run the same command again');
+    expect(r.stderr.match(/disk full:/g)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/: failed: /);
+    const m = /the batch stopped: 0 of 12 file\(s\) finished \(0 analysed, 0 failed, 0 skipped\); 12 not analysed \((\d+) stopped part-way, (\d+) not started\)/.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThan(0); // the batch did stop: not every call was tried
+    const stored = await runCounts(data);
+    expect(stored.byStatus.done ?? 0).toBe(0);
+    expect(stored.findingsOfUndone).toBe(0);
+  }, 180_000);
+
+  it('the cache folder: not a reason to stop (the cache is optional: nothing half-written is left in it), exit 0', async () => {
+    const cache = mountTmpfs('cache-disk', '1m');
+    fill(cache, 8);
+    const data = join(work, 'data-cache-full');
+    // the data folder first, with a cache that works (a new one is a copy of the cached template)
+    const first = await cli(['analyze', '-q', '--no-transcribe', '--jobs', '1', '--data', data, join(calls, 'c00.wav')]);
+    expect(first.code, first.stderr).toBe(0);
+    const r = await cli(['analyze', '-q', '--no-transcribe', '--jobs', '2', '--data', data, calls], { CALLQA_CACHE_DIR: cache });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const stored = await runCounts(data);
+    expect(stored.byStatus.done).toBe(N);
+    // what could not be written is not there in part
+    const left = execFileSync('find', [cache, '-type', 'f', '!', '-name', 'filler'], { encoding: 'utf8' }).trim();
+    for (const f of left ? left.split('\n') : []) expect(() => JSON.parse(readFileSync(f, 'utf8')), f).not.toThrow();
   }, 180_000);
 });
