@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -179,6 +179,29 @@ describe.skipIf(cannotMount !== undefined)('a disk that fills up mid-batch', () 
     const stored = await runCounts(data);
     expect(stored.byStatus.done).toBe(finished);
     expect(stored.byStatus.failed ?? 0).toBe(0);
+  }, 180_000);
+
+  it('a report written to standard output (--json -) redirected to a full disk: the same stop, no stack trace, exit 4', async () => {
+    const mnt = mountTmpfs('stdout-disk', '40k');
+    const out = openSync(join(mnt, 'report.json'), 'w');
+    const data = join(work, 'data-stdout-full');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [BIN, 'analyze', '-q', '--no-transcribe', '--jobs', '1', '--data', data, '--json', '-', calls], {
+        cwd: work,
+        env: { ...process.env, DATABASE_URL: '' },
+        stdio: ['ignore', out, 'pipe'],
+      });
+      let stderr = '';
+      p.stderr!.on('data', (d) => (stderr += d));
+      p.on('close', (code) => resolve({ code, stderr }));
+    });
+    closeSync(out);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain('callqa: disk full: no space left where standard output goes (the report, --json -) while writing the report: ');
+    expect(r.stderr).toContain('callqa: the report - is incomplete (not valid JSON): ');
+    expect(r.stderr).toContain('free space where standard output goes (or give --json a file on a disk with room)');
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stderr).toMatch(/the batch stopped: \d+ of 12 file\(s\) finished \(\d+ analysed, 0 failed, 0 skipped\); [1-9]\d* not analysed/);
   }, 180_000);
 
   it('the temp folder (TMPDIR), where the audio is decoded for whisper: stops there, names it and says to set TMPDIR, exit 4', async () => {

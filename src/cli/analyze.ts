@@ -202,11 +202,17 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   // a full disk stops the batch too (after the stage in hand), but is no Ctrl-C: a Ctrl-C after it still gets
   // its own first chance to stop cleanly
   const diskStop = new AbortController();
+  // the batch stops for either (AbortSignal.any is Node 20.3+; package.json allows any 20)
+  const batchStop = new AbortController();
+  const batchSignal = batchStop.signal;
+  for (const s of [stop.signal, diskStop.signal]) s.addEventListener('abort', () => batchStop.abort(), { once: true });
   /** the first full disk of the batch: where, and what it hit (README "Exit codes": 4) */
   let diskFull: DiskFullStop | undefined;
   /** why the report could not be written to the end (its disk is full): it is incomplete, not valid JSON */
   let reportBroken: string | undefined;
   const reportFolder = opts.json && opts.json !== '-' ? dirname(resolve(opts.json)) : undefined;
+  // the report's write failed: its own disk, whatever the error says (standard output's has no path)
+  const reportWhere = reportFolder ? { folder: reportFolder, what: "the report's folder (--json)" } : { folder: STDOUT, what: 'the report, --json -' };
   const whereFull = (err: Error): { folder: string; what: string } => {
     if (isDatabaseDiskFull(err)) {
       return store.kind === 'pglite' ? { folder: store.location, what: 'the data folder' } : { folder: store.location, what: "the PostgreSQL server's disk" };
@@ -259,7 +265,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
         if (!isDiskFull(err)) throw err;
         // the report's disk is full: every call after this one would be analysed into a report that cannot hold it
         reportBroken = errorMessage(err);
-        diskFull ??= { writing: 'writing the report', error: err as Error, ...whereFull(err as Error) };
+        diskFull ??= { writing: 'writing the report', error: err as Error, ...reportWhere };
         diskStop.abort();
       }
     }
@@ -272,7 +278,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     } catch (err) {
       if (!isDiskFull(err)) throw err;
       reportBroken = errorMessage(err);
-      diskFull ??= { writing: 'writing the report', error: err as Error, ...whereFull(err as Error) };
+      diskFull ??= { writing: 'writing the report', error: err as Error, ...reportWhere };
     }
   };
   try {
@@ -285,7 +291,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       // twice as many calls in flight as worker threads: while one call waits for this thread's database
       // writes, the worker runs the next one's stages
       lanes: pool ? jobs * 2 : 1,
-      signal: AbortSignal.any([stop.signal, diskStop.signal]),
+      signal: batchSignal,
       ctx: {
         repo: pool ? oneWriter(store.repo) : store.repo,
         pipeline,
@@ -395,7 +401,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     // Always said, even with --quiet: one line for the disk, not one per call that would have failed on it
     const d = diskFull;
     process.stderr.write(
-      `callqa: disk full: no space left in ${forTerminal(d.folder)} (${d.what}) while ${d.writing}: ${forTerminal(errorMessage(d.error))}\n` +
+      `callqa: disk full: no space left ${d.folder === STDOUT ? 'where standard output goes' : `in ${forTerminal(d.folder)}`} (${d.what}) while ${d.writing}: ${forTerminal(errorMessage(d.error))}\n` +
         `callqa: the batch stopped: ${stoppedAt('not analysed')}\n`,
     );
     reportLine();
@@ -417,6 +423,9 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   saidAfter();
   return afterBatch.length ? 2 : failed > 0 ? 1 : 0;
 }
+
+/** DiskFullStop.folder of a report written to standard output (`--json -`): no folder to name */
+const STDOUT = '(standard output)';
 
 /** `callqa analyze` exit code when a disk filled up and the batch stopped (README "Exit codes") */
 export const EXIT_DISK_FULL = 4;
@@ -440,6 +449,7 @@ export function diskFullAdvice(what: string): string {
   if (what === 'the data folder') return 'free space on that disk (or move the data folder to a disk with room and give --data)';
   if (what.startsWith('the temp folder')) return 'free space on that disk (or set TMPDIR to a folder on a disk with room)';
   if (what.startsWith("the report's")) return 'free space on that disk (or give --json a path on a disk with room)';
+  if (what === 'the report, --json -') return 'free space where standard output goes (or give --json a file on a disk with room)';
   if (what.startsWith('the PostgreSQL')) return "free space on the PostgreSQL server's disk";
   return 'free space on that disk';
 }

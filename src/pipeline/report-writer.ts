@@ -115,14 +115,23 @@ async function fileSink(path: string): Promise<Sink> {
 }
 
 function stdoutSink(): Sink {
+  // a failed write (stdout redirected to a file on a full disk: ENOSPC, a closed pipe) comes as the stream's
+  // 'error' event, which with no listener ends the process with a stack trace; kept here, it rejects the write
+  // and every later one, and the batch says the report is incomplete
+  let failed: Error | undefined;
+  process.stdout.on('error', (err: Error) => {
+    failed ??= err;
+  });
   return {
     write: (s) =>
       new Promise<void>((resolve, reject) => {
-        // honour back-pressure: a slow reader (a pipe) must not make us buffer the whole report
-        const ok = process.stdout.write(s, (err) => (err ? reject(err) : undefined));
-        if (ok) resolve();
-        else process.stdout.once('drain', () => resolve());
+        if (failed) return reject(failed);
+        // one write in hand at a time (its callback: handed to the OS): a slow reader (a pipe) holds us back,
+        // never the whole report in memory
+        process.stdout.write(s, (err) => (err || failed ? reject(err ?? failed) : resolve()));
       }),
-    close: async () => undefined,
+    close: async () => {
+      if (failed) throw failed;
+    },
   };
 }
