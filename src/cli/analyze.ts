@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { ConfigError, errorMessage } from '../core/errors.js';
 import { forTerminal } from '../core/control-chars.js';
 import { folderOfErrno, fullestFolder, isDatabaseDiskFull, isDiskFull } from '../core/disk-full.js';
-import { tmpdir } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import { discover, type FoundFile } from '../pipeline/discover.js';
 import { callReportFromRun, failedCallReport, type CallReport } from '../pipeline/report.js';
 import { formatScore } from '../score/summary.js';

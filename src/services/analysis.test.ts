@@ -95,6 +95,30 @@ describe('analyzeBatch', () => {
     expect(r.finished.length).toBe(10);
   });
 
+  it('a full disk stops the batch: that call and the rest are not-finished (not failed), and the batch says why', async () => {
+    const results: BatchResult[] = [];
+    const full = Object.assign(new Error('database error 53100: could not extend file "base/5/1": No space left on device'), { code: '53100' });
+    const names = ['ok-1', 'fail-bad', 'full', 'ok-2', 'ok-3', 'ok-4'];
+    const r = await analyzeBatch(names.map(item), {
+      lanes: 1,
+      ctx: {} as never,
+      metadataFor: async () => ({}),
+      analyze: async (input) =>
+        input.displayName === 'full'
+          ? ({ status: 'failed', file: 'full', error: full } as CallOutcome)
+          : input.displayName.startsWith('fail')
+            ? ({ status: 'failed', file: input.displayName, error: new Error('bad audio') } as CallOutcome)
+            : ({ status: 'done', file: input.displayName } as unknown as CallOutcome),
+      deliver: async (_i, res) => {
+        results.push(res);
+      },
+    });
+    expect(r.stopped?.diskFull).toEqual({ file: 'full', error: full });
+    expect(results.map((x) => (x.kind === 'analysed' ? x.outcome.status : x.kind))).toEqual(['done', 'failed', 'not-finished', 'not-finished', 'not-finished', 'not-finished']);
+    expect(results[2]).toEqual({ kind: 'not-finished', file: 'full', started: true, diskFull: true });
+    expect(results.slice(3).every((x) => x.kind === 'not-finished' && !x.started)).toBe(true);
+  });
+
   it('files with the same bytes take turns in the order found, whichever hashes first; others run alongside', async () => {
     // content by name: dup-* share one; the first dup hashes slowest, so it would lose a race
     const hashMs: Record<string, number> = { 'dup-1': 60, 'dup-2': 5, 'dup-3': 20, other: 1, missing: 0 };
