@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,10 +26,10 @@ afterAll(async () => {
 interface Item { id: string; status: string; points: number | null; evidence?: { start?: number; text?: string }[] }
 interface Card { total: number; maxTotal: number; fatal: boolean; sections: { id: string; items: Item[] }[] }
 
-async function card(sample: string, pipelineId: string): Promise<Map<string, Item> & { card?: Card }> {
+async function card(sample: string, pipelineId: string, path = join(SAMPLES, sample), on = store): Promise<Map<string, Item> & { card?: Card }> {
   const outcome = await analyzeFile(
-    { path: join(SAMPLES, sample), displayName: sample },
-    { repo: store.repo, pipeline: resolvePipeline(pipelineId), options: { transcribe: false }, versions: { test: '1' } },
+    { path, displayName: sample },
+    { repo: on.repo, pipeline: resolvePipeline(pipelineId), options: { transcribe: false }, versions: { test: '1' } },
   );
   if (outcome.status === 'failed') throw outcome.error;
   if (outcome.status === 'duplicate') throw new Error(`${sample}: a duplicate of ${outcome.of}`);
@@ -87,5 +87,38 @@ describe('draft scorecards on the sample calls', () => {
     expect(quotes(items.get('banned-phrase'))).toMatch(/not my problem/i);
     expect(items.get('empathy-on-complaint')?.status).toBe('deducted');
     expect(quotes(items.get('empathy-on-complaint'))).toMatch(/supervisor/i);
+  });
+});
+
+describe('default program: hold etiquette on real calls', () => {
+  // hold_etiquette is one event per hold, spanning the hold: the item must read whether the agent asked before
+  // and thanked after (its details), not look for the event before the hold, where it never is (every call with
+  // a hold lost these 5 points, the shipped "good" samples included)
+  it('en-support-good and zh-billing-good: asked before and thanked after the hold, so the item passes', async () => {
+    for (const sample of ['en-support-good.mp3', 'zh-billing-good.ogg']) {
+      const items = await card(sample, 'default');
+      expect(items.get('hold-etiquette')?.status, sample).toBe('pass');
+      expect(items.card?.total, sample).toBe(100);
+    }
+  });
+
+  it('the same call with the request to hold left out of its transcript: deducted, with the hold as evidence', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'callqa-e2e-hold-'));
+    const store2 = await openStore({ dataDir: join(dir2, 'data') });
+    try {
+      copyFileSync(join(SAMPLES, 'en-support-good.mp3'), join(dir2, 'no-ask.mp3'));
+      const t = JSON.parse(readFileSync(join(SAMPLES, 'en-support-good.transcript.json'), 'utf8')) as { segments: { text: string }[] };
+      // neither the request to hold nor the "let me check the line" before it (the lexicon takes both)
+      t.segments = t.segments.filter((s) => !/hold for a moment|let me check/i.test(s.text));
+      writeFileSync(join(dir2, 'no-ask.transcript.json'), JSON.stringify(t));
+      const items = await card('no-ask.mp3', 'default', join(dir2, 'no-ask.mp3'), store2);
+      const item = items.get('hold-etiquette');
+      expect(item?.status).toBe('deducted');
+      expect(item?.points).toBe(0);
+      expect(item?.evidence?.[0]?.start).toBeGreaterThan(25);
+    } finally {
+      await store2.close();
+      rmSync(dir2, { recursive: true, force: true });
+    }
   });
 });

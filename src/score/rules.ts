@@ -213,10 +213,17 @@ function evalEvent(ctx: EvalContext, c: EventCondition): ConditionResult {
     if (categories && !(category !== undefined && categories.includes(category))) return;
     if (c.minSec !== undefined && eventDurationSec(e) < c.minSec) return;
     if (c.minConfidence !== undefined && eventConfidence(e) < c.minConfidence) return;
+    if (c.details && !detailsMatch(e, c.details)) return;
     if (!inWindow(ctx, c.role, c.window, e.start, e.end)) return;
     hits.push(eventEvidence(e, i));
   });
   return counted(hits, c);
+}
+
+/** every field given has exactly that value in the event's details (a field the event lacks: no match) */
+function detailsMatch(e: CallEvent, want: Record<string, string | number | boolean>): boolean {
+  const d = (e.details ?? {}) as unknown as Record<string, unknown>;
+  return Object.entries(want).every(([k, v]) => Object.hasOwn(d, k) && d[k] === v);
 }
 
 function evalKeywords(ctx: EvalContext, c: KeywordCondition): ConditionResult {
@@ -467,7 +474,7 @@ export function describeCondition(c: Condition): string {
   if ('any' in c) return `(${c.any.map(describeCondition).join(' OR ')})`;
   if ('not' in c) return `NOT ${describeCondition(c.not)}`;
   if ('event' in c)
-    return `${role(c.role)}${list(c.event)!.join('|')} event${c.entry ? ` [${list(c.entry)!.join('|')}]` : ''}${c.minSec ? ` >= ${c.minSec} s` : ''}${win(c.window)}${cnt(c)}`;
+    return `${role(c.role)}${list(c.event)!.join('|')} event${c.entry ? ` [${list(c.entry)!.join('|')}]` : ''}${c.minSec ? ` >= ${c.minSec} s` : ''}${c.details ? ` with ${Object.entries(c.details).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}` : ''}${win(c.window)}${cnt(c)}`;
   if ('keywords' in c)
     return `${role(c.role)}says ${c.match === 'none' ? 'none of' : c.match === 'all' ? 'all of' : c.match === 'atLeast' ? `at least ${c.atLeast} of` : 'any of'} [${c.keywords.join(', ')}]${c.across ? ' (across sentences)' : ''}${win(c.window)}${cnt(c)}`;
   if ('regex' in c) return `${role(c.role)}matches /${c.regex}/${c.exclude ? ` except /${c.exclude}/` : ''}${win(c.window)}${cnt(c)}`;

@@ -43,6 +43,9 @@ export interface EventCondition extends Scoped {
   /** minimum duration end - start (or details.durationSec) */
   minSec?: number;
   minConfidence?: number;
+  /** exact values of the event's own detail fields (e.g. hold_etiquette's askedBefore: false); an event
+   * without the field does not match */
+  details?: Record<string, string | number | boolean>;
 }
 
 export type KeywordMatch = 'any' | 'all' | 'none' | 'atLeast';
@@ -223,6 +226,7 @@ const OPERATORS: Record<string, () => z.ZodType> = {
         category: oneOrMany.optional(),
         minSec: z.number().nonnegative().optional(),
         minConfidence: z.number().min(0).max(1).optional(),
+        details: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).optional(),
         ...scoped,
       })
       .strict(),
