@@ -61,6 +61,8 @@ beforeAll(async () => {
   const header = readFileSync(full).indexOf('data') + 8;
   expect(statSync(full).size - header).toBeGreaterThan(60 * 32000);
   truncateSync(full, header + 32000);
+  // ... ten seconds of digital silence on both channels (a recording of a call nobody spoke on) ...
+  await promisify(execFile)(ffmpegPath(), ['-v', 'error', '-y', '-f', 'lavfi', '-t', '10', '-i', 'anullsrc=r=8000:cl=stereo', '-c:a', 'pcm_s16le', join(calls, 'silent.wav')]);
   // ... and a file that is not audio
   writeFileSync(join(calls, 'notes.wav'), 'this is not a recording\n'.repeat(20));
 }, 120_000);
@@ -110,6 +112,20 @@ describe('output that does not mislead', () => {
     expect(first.stdout.split('\n').find((l) => l.includes('cut.wav'))).toContain('truncated at 0:01');
     expect(first.stderr).toMatch(/cut\.wav: truncated: the header promises 62\.\d s/);
     expect(call('no-transcript.ogg').warnings.some((x) => x.startsWith('truncated'))).toBe(false);
+  });
+
+  it('a recording with no speech says so in the table instead of "0" dead air', () => {
+    const c = call('silent.wav');
+    expect(c.status).toBe('done');
+    expect(c.metrics.speechSec).toBe(0);
+    expect(c.warnings.some((x) => x.startsWith('no speech found on any channel'))).toBe(true);
+    const cells = first.stdout.split('\n').find((l) => l.includes('silent.wav'))!.split('│').map((x) => x.trim());
+    expect(cells).toContain('done, no speech found');
+    expect(cells[5]).toBe('n/a'); // dead air: | file | length | ch | talk | dead air
+    // a call with speech keeps its count
+    const other = first.stdout.split('\n').find((l) => l.includes('with-transcript.mp3'))!.split('│').map((x) => x.trim());
+    expect(other[5]).toBe('0');
+    expect(other.at(-2)).toBe('done');
   });
 
   it('failures and warnings are kept apart in the report', () => {

@@ -77,16 +77,16 @@ describe('callqa rescore: the program and lexicons against what the analysis use
     const out = path.join(work, 'unbumped.json');
     const r = callqa(['rescore', '--pipeline', 'default', '--data', data, '--json', out, call]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: program default 1\.1\.0 changed since calls were scored under that version \(1 call\(s\): .*call\.wav\): bump `version:` so old and new scores are told apart/);
-    expect(json(out).warnings).toEqual([expect.stringMatching(/^program default 1\.1\.0 changed since calls were scored under that version/)]);
+    expect(r.stderr).toMatch(/warning: program default 1\.2\.0 changed since calls were scored under that version \(1 call\(s\): .*call\.wav\): bump `version:` so old and new scores are told apart/);
+    expect(json(out).warnings).toEqual([expect.stringMatching(/^program default 1\.2\.0 changed since calls were scored under that version/)]);
 
-    writeFileSync(file, edited.replace('version: "1.1.0"', 'version: "1.1.1"'));
+    writeFileSync(file, edited.replace('version: "1.2.0"', 'version: "1.2.1"'));
     const bumped = path.join(work, 'bumped.json');
     const b = callqa(['rescore', '--pipeline', 'default', '--data', data, '--json', bumped, call]);
     expect(b.code, b.stderr).toBe(0);
     expect(b.stderr).not.toMatch(/changed/);
     expect(json(bumped).warnings).toEqual([]);
-    expect(json(bumped).calls[0]!.scorecard!.pipeline.version).toBe('1.1.1');
+    expect(json(bumped).calls[0]!.scorecard!.pipeline.version).toBe('1.2.1');
   }, 240_000);
 
   it('lexicons changed since the analysis: rescored, with a warning on stderr and in the JSON', () => {

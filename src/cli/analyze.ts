@@ -523,6 +523,9 @@ export function summaryTable(calls: CallReport[]): string {
     const talkOver = count('talk_over');
     const m = c.metrics;
     const mono = m.talkOverCount === null;
+    // a recording with no speech on any channel (a silent or music-only file) has no conversation to have dead
+    // air in: "0" would read as a clean call, so the column says n/a and the status says why
+    const noSpeech = c.status !== 'failed' && m.speechSec === 0;
     const ratio = typeof m.talkRatio === 'number' ? `${Math.round(m.talkRatio * 100)}:${100 - Math.round(m.talkRatio * 100)}` : mono ? 'n/a (mono)' : '-';
     const findings = c.events.filter((e) => ISSUE_TYPES.has(e.type) || (e.type === 'speech_rate' && e.scope === 'call' && e.flag && e.flag !== 'ok'));
     const byType = new Map<string, number>();
@@ -532,7 +535,7 @@ export function summaryTable(calls: CallReport[]): string {
       fmtSec(c.durationSec),
       c.channels == null ? '-' : String(c.channels),
       ratio,
-      silences.length ? `${silences.length} (${fmtSec(silences.reduce((s, e) => s + (e.end - e.start), 0))})` : c.status === 'failed' ? '-' : '0',
+      silences.length ? `${silences.length} (${fmtSec(silences.reduce((s, e) => s + (e.end - e.start), 0))})` : c.status === 'failed' ? '-' : noSpeech ? 'n/a' : '0',
       m.talkOverCount === null ? 'n/a' : talkOver.length ? `${talkOver.length} (${talkOver.filter((e) => e.speaker === 'agent').length} by agent)` : c.status === 'failed' ? '-' : '0',
       holds.length ? `${holds.length} (${fmtSec(holds.reduce((s, e) => s + (e.end - e.start), 0))})` : c.status === 'failed' ? '-' : '0',
       [...byType].map(([k, v]) => (v > 1 ? `${SHORT[k] ?? k}×${v}` : SHORT[k] ?? k)).join(', ') || (c.status === 'failed' ? '-' : ''),
@@ -540,7 +543,8 @@ export function summaryTable(calls: CallReport[]): string {
     if (hasScore) row.push(c.score ? formatScore(c.score) : '-');
     const truncatedAt = typeof m.truncatedAtSec === 'number' ? `, truncated at ${fmtSec(m.truncatedAtSec)}` : '';
     const reanalysed = c.reanalysed ? ` (${reanalysedNote(c.reanalysed)})` : '';
-    row.push(c.status === 'failed' ? `FAILED: ${forTerminal(c.errors[0]?.replace(/^.*?: /, '') ?? '')}` : `${c.status}${reanalysed}${truncatedAt}`);
+    const silent = noSpeech ? ', no speech found' : '';
+    row.push(c.status === 'failed' ? `FAILED: ${forTerminal(c.errors[0]?.replace(/^.*?: /, '') ?? '')}` : `${c.status}${reanalysed}${truncatedAt}${silent}`);
     t.push(row);
   }
   return t.toString();
