@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .option('-j, --jobs <n>', 'calls analysed in parallel, each on its own thread (default: the number of cores)')
     .option('--force', 'analyse again even calls whose stored analysis is still current (without it, a call is analysed again anyway when its audio, transcript, metadata, pipeline content, lexicons, channels or the analysis code changed); also a file whose audio was analysed before under another name (a duplicate: it becomes that recording, under this name)')
     .option('--no-table', 'do not print the summary table')
-    .option('-q, --quiet', 'no progress output')
+    .option('-q, --quiet', 'no progress, no summary table and no closing count (failures, the missing-model notice and an interruption are still said; --json is still written)')
     .addHelpText(
       'after',
       `
