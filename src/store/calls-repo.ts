@@ -26,6 +26,8 @@ export interface CallRow {
   channels: number | null;
   metadata: CallMetadata;
   runId: string;
+  /** the QA program (and version) of the draft shown: the newest scorecard's, which a rescore under another
+   * program makes; the analysis run's when there is no scorecard */
   pipelineId: string;
   pipelineVersion: string;
   analysedAt: Date | null;
@@ -82,7 +84,8 @@ export function scopeSql(scope: CallScope): SQL {
 
 const SELECT = sql`
   select r.id, r.file_name, r.duration_sec, r.channels, r.metadata,
-    run.id as run_id, run.pipeline_id, run.pipeline_version, run.finished_at,
+    run.id as run_id, coalesce(sc.pipeline_id, run.pipeline_id) as pipeline_id,
+    coalesce(sc.pipeline_version, run.pipeline_version) as pipeline_version, run.finished_at,
     sc.id as scorecard_id, (sc.card->>'total')::float8 as draft_total, (sc.card->>'maxTotal')::float8 as max_total,
     (sc.card->>'needsReview')::boolean as needs_review, (sc.card->'counts'->>'needs_review')::int as open_items,
     rv.id as review_id, rv.status as review_status, rv.scorecard_id as review_scorecard_id, rv.completed_at, rv.published_at,
@@ -94,7 +97,8 @@ const SELECT = sql`
     order by ar.finished_at desc nulls last, ar.created_at desc limit 1
   ) run on true
   left join lateral (
-    select s.id, s.card from scorecards s where s.run_id = run.id order by s.created_at desc, s.id desc limit 1
+    select s.id, s.card, s.pipeline_id, s.pipeline_version from scorecards s where s.run_id = run.id
+    order by s.created_at desc, s.id desc limit 1
   ) sc on true
   left join reviews rv on rv.recording_id = r.id
   left join lateral (
@@ -148,7 +152,8 @@ export class CallsRepo {
     else if (f.state) where.push(sql`rv.status = ${f.state}`);
     if (f.agentId) where.push(sql`r.metadata->>'agentId' = ${f.agentId}`);
     if (f.team) where.push(sql`r.metadata->>'team' = ${f.team}`);
-    if (f.pipelineId) where.push(sql`run.pipeline_id = ${f.pipelineId}`);
+    // the program of the draft shown (a rescore under another program drafts the call anew), as the list shows it
+    if (f.pipelineId) where.push(sql`coalesce(sc.pipeline_id, run.pipeline_id) = ${f.pipelineId}`);
     if (f.since) where.push(sql`run.finished_at >= ${f.since.toISOString()}`);
     if (f.until) where.push(sql`run.finished_at < ${f.until.toISOString()}`);
     const cond = sql.join(where, sql` and `);
