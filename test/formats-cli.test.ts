@@ -38,6 +38,8 @@ beforeAll(() => {
   ff(...src, '-ac', '1', '-ar', '8000', '-c:a', 'libopencore_amrnb', '-b:a', '12.2k', join(calls, 'phone.3gp'));
   ff(...src, '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=2:d=30', '-c:v', 'mpeg4', '-c:a', 'aac', join(calls, 'screen.mkv'));
   ff(...src, ...src, '-map', '0:a', '-map', '1:a', '-ac', '1', '-c:a', 'aac', join(calls, 'two-streams.mka'));
+  // each side its own stream, the second running 6 s longer (its recorder stopped later): the container says 36 s
+  ff(...src, '-f', 'lavfi', '-i', TURNS.replace('d=30', 'd=36'), '-map', '0:a', '-map', '1:a', '-ac', '1', '-c:a', 'libopus', join(calls, 'uneven-streams.mka'));
   ff(...src, '-c:a', 'libmp3lame', '-b:a', '32k', join(work, 'full.mp3'));
   writeFileSync(join(calls, 'cut.mp3'), readFileSync(join(work, 'full.mp3')).subarray(0, 40_000));
   const r = spawnSync(process.execPath, [CLI_BIN, 'analyze', '--no-transcribe', '--jobs', '1', '--no-table', '--data', join(work, 'data'), '--json', join(work, 'r.json'), calls], {
@@ -54,7 +56,7 @@ const call = (name: string) => report.calls.find((c) => c.file.endsWith(`/${name
 
 describe('recordings as a new user has them', () => {
   it('a folder walk takes .3gp, .mkv and .mka recordings too', () => {
-    expect(report.calls.map((c) => c.file.slice(calls.length + 1)).sort()).toEqual(['adts.aac', 'cut.mp3', 'phone.3gp', 'screen.mkv', 'two-streams.mka', 'wb.amr']);
+    expect(report.calls.map((c) => c.file.slice(calls.length + 1)).sort()).toEqual(['adts.aac', 'cut.mp3', 'phone.3gp', 'screen.mkv', 'two-streams.mka', 'uneven-streams.mka', 'wb.amr'].sort());
     expect(call('screen.mkv')!.status).toBe('done');
   });
 
@@ -81,6 +83,15 @@ describe('recordings as a new user has them', () => {
         'ffmpeg -i IN -filter_complex "[0:a:0][0:a:1]amerge=inputs=2" -ac 2 OUT.wav)',
     );
     expect(call('screen.mkv')!.warnings.some((w) => w.includes('audio streams'))).toBe(false);
+  });
+
+  it('two audio streams of different lengths: the longer second one does not make the first "truncated"', () => {
+    const c = call('uneven-streams.mka')!;
+    expect(c.status).toBe('done');
+    expect(c.warnings.some((w) => w.startsWith('2 audio streams'))).toBe(true);
+    expect(c.warnings.filter((w) => w.startsWith('truncated'))).toEqual([]);
+    expect(c.metrics.truncatedAtSec).toBeUndefined();
+    expect(stderr).not.toMatch(/uneven-streams\.mka: truncated/);
   });
 });
 

@@ -82,6 +82,11 @@ export function probe(path: string, displayName = path): Promise<AudioInfo> {
       const channels = audio.channels ?? 0;
       const sampleRate = audio.sample_rate ?? 0;
       const dur = [audio.duration, parsed.data.format.duration].find((d) => d !== undefined && Number.isFinite(d) && d > 0);
+      // the container's length is its longest stream's: with another stream beside the first audio one (the other
+      // side's stream, a video) and no length of the audio stream's own, it says nothing of how long that stream is
+      const ownDuration = audio.duration !== undefined && Number.isFinite(audio.duration) && audio.duration > 0;
+      const others = parsed.data.streams.filter((s) => s !== audio && s.disposition?.attached_pic !== 1 && (s.codec_type === 'audio' || s.codec_type === 'video'));
+      const lengthOfContainer = !ownDuration && others.length > 0;
       if (!channels || !sampleRate) {
         reject(new InputError(displayName, `audio stream has no channels/sample rate (codec ${audio.codec_name ?? 'unknown'})`));
         return;
@@ -94,6 +99,7 @@ export function probe(path: string, displayName = path): Promise<AudioInfo> {
         sampleRate,
         bitRate: Number.isFinite(parsed.data.format.bit_rate) ? parsed.data.format.bit_rate : undefined,
         ...(audioStreams > 1 ? { audioStreams } : {}),
+        ...(lengthOfContainer ? { lengthOfContainer: true } : {}),
       });
     });
   });

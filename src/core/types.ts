@@ -101,6 +101,9 @@ export interface AudioInfo {
   bitRate?: number;
   /** how many audio streams the file holds, when more than one (only the first is analysed) */
   audioStreams?: number;
+  /** durationSec is the container's (its longest stream's), not the analysed audio stream's own: true when that
+   * stream has no length of its own and the file holds other audio or video streams */
+  lengthOfContainer?: boolean;
 }
 
 /** Numbers per call for the report's `metrics`. */

@@ -59,7 +59,9 @@ export const audioStage: Stage = {
     const events: CallEvent[] = [...detectSilence(timeline, params), ...detectHold(timeline)];
     const notes: string[] = [];
     // other containers: ffprobe's duration against what decoded (a WAV was checked on its header at probe)
-    const cut = typeof state.metrics.truncatedAtSec === 'number' ? null : decodedTruncation(info.durationSec, durationSec, info.format);
+    // (not when that duration is the container's, its longest stream's: a second side's stream or a video running
+    // longer than the first audio stream is no cut)
+    const cut = typeof state.metrics.truncatedAtSec === 'number' || info.lengthOfContainer ? null : decodedTruncation(info.durationSec, durationSec, info.format);
     if (cut) notes.push(truncationWarning(cut, 'container'));
     if (vad.dualMono) notes.push('both stereo channels carry the same signal: analysed as mono, speakers unknown');
     if (timeline.channels.every((c) => c.speech.length === 0)) notes.push('no speech found on any channel (silent or non-speech recording)');
