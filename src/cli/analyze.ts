@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .option('-j, --jobs <n>', 'calls analysed in parallel, each on its own thread (default: the number of cores)')
     .option('--force', 'analyse again even calls whose stored analysis is still current (without it, a call is analysed again anyway when its audio, transcript, metadata, pipeline content, lexicons, channels or the analysis code changed); also a file whose audio was analysed before under another name (a duplicate: it becomes that recording, under this name)')
     .option('--no-table', 'do not print the summary table')
-    .option('-q, --quiet', 'no progress, no summary table and no closing count (failures, the missing-model notice and an interruption are still said; --json is still written)')
+    .option('-q, --quiet', 'no progress and no summary table; silent when every call was analysed (skipped files and failures are still said, one line each, with the closing count; so are the missing-model notice, a full disk and an interruption; --json is still written)')
     .addHelpText(
       'after',
       `
