@@ -160,6 +160,10 @@ export class ContentLocks {
   constructor(databaseUrl: string, maxConnections = 2) {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000 });
     this.pool.on('error', () => undefined);
+    // A lock's connection is checked out while `fn` runs, between queries, where pg-pool does not listen: its
+    // server going away (a restart, pg_terminate_backend) would emit an unhandled 'error' and end the process (a
+    // watcher with it). The error surfaces on the unlock instead, which drops the connection.
+    this.pool.on('connect', (c) => c.on('error', () => undefined));
   }
 
   /** Runs `fn` holding the lock on these bytes (waiting for another holder to finish first). */
