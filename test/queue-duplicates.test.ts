@@ -7,6 +7,7 @@
  * REAL Redis (a unique key prefix, removed afterwards) and a REAL PostgreSQL database made for this file; calls
  * made with sox; workers run in this process, the CLI in a child process.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ import { hashFile } from '../src/pipeline/files.js';
 import { openQueueContext, type QueueContext } from '../src/queue/context.js';
 import { enqueueRecording, type EnqueueRequest } from '../src/queue/enqueue.js';
 import { startWorkers } from '../src/queue/worker.js';
-import { callqaSync } from './support/cli.js';
+import { CLI_BIN, callqaSync } from './support/cli.js';
 import { admin, deleteKeys, makeCall as makeCallIn, queueTestEnv, REDIS_URL, waitFor } from './support/queue-env.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -216,5 +217,27 @@ describe('callqa enqueue: one batch', () => {
     expect(lines).toHaveLength(2);
     expect(lines).toContain(`skipped        ${other}: duplicate of ${queued}: identical audio, one recording; not queued, and that file's metadata and results are kept`);
     expect((await recordingOf(w)).fileName).toBe(queued);
+  }, 120_000);
+  it('callqa watch over many scans: a duplicate is told once, not again every scan (the file is decided in its state)', async () => {
+    const inbox = path.join(dir, 'inbox-scans');
+    const v = copyCall(makeCall('v.wav', 80), 'v.wav', inbox);
+    const first = await enqueueRecording(ctx, { path: v, displayName: v }, req);
+    expect(first.status).toBe('queued');
+    const copy = copyCall(v, 'v-copy.wav', inbox);
+    // a watcher left running for ~20 scans, then stopped as a service manager stops it (SIGTERM: exit 0)
+    const r = spawnSync(process.execPath, [CLI_BIN, 'watch', '--interval', '0.2', '--settle', '0', '--program', 'support-en', '--no-transcribe', inbox], {
+      env: { ...env, CALLQA_PIPELINES_DIR: pipelinesDir },
+      encoding: 'utf8',
+      timeout: 6000,
+      killSignal: 'SIGTERM',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('.wav')).map((l) => l.replace(/^\S+ /, ''));
+    expect(lines.filter((l) => l.includes('v-copy.wav'))).toEqual([
+      `skipped        ${copy}: duplicate of ${v}, being analysed: identical audio, one recording; not queued, and that file's metadata and results are kept (--force queues this file as that recording, under this name)`,
+    ]);
+    expect(lines.filter((l) => !l.includes('v-copy.wav'))).toEqual([`in-progress    ${v}`]);
+    expect(await waitingJobs()).toBeGreaterThanOrEqual(1);
+    expect((await recordingOf(v)).fileName).toBe(v);
   }, 120_000);
 });
