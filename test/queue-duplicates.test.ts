@@ -241,3 +241,28 @@ describe('callqa enqueue: one batch', () => {
     expect((await recordingOf(v)).fileName).toBe(v);
   }, 120_000);
 });
+
+describe('queue: the lock on the bytes cannot be taken', () => {
+  it('the enqueue fails naming the file (never a bare driver message), nothing is stored or queued, and the next one goes through', async () => {
+    const l = makeCall('lockless.wav', 90);
+    // a new process's context: its lock pool has no connection yet, the store's has (it migrated)
+    const fresh = await openQueueContext({ env });
+    const jobsBefore = await waitingJobs();
+    try {
+      await admin(`alter database "${dbName}" allow_connections false`);
+      const o = await enqueueRecording(fresh, { path: l, displayName: 'lockless.wav' }, req);
+      expect(o.status).toBe('error');
+      expect(o.error).toMatch(/^lockless\.wav: .*not currently accepting connections/);
+      expect(o.error).not.toContain('thank you for calling');
+    } finally {
+      await admin(`alter database "${dbName}" allow_connections true`);
+    }
+    expect(await ctx.store.repo.getRecordingByHash(await hashFile(l))).toBeNull();
+    expect(await waitingJobs()).toBe(jobsBefore);
+    try {
+      expect((await enqueueRecording(fresh, { path: l, displayName: 'lockless.wav' }, req)).status).toBe('queued');
+    } finally {
+      await fresh.close();
+    }
+  }, 120_000);
+});

@@ -102,7 +102,9 @@ export async function enqueueRecording(ctx: QueueContext, input: EnqueueInput, r
     if (batch && HOLDS.has(outcome.status)) batch.stored(contentHash, file);
     return outcome;
   } catch (err) {
-    return { file, status: 'error', error: errorMessage(err) };
+    // every line names its file: a database or Redis error (the lock's connection refused, say) does not
+    const msg = errorMessage(err);
+    return { file, status: 'error', error: msg.startsWith(`${file}: `) ? msg : `${file}: ${msg}` };
   }
 }
 

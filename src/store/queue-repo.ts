@@ -5,6 +5,7 @@
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import pg from 'pg';
+import { errorMessage } from '../core/errors.js';
 import type { StoreDb } from './db.js';
 import {
   completeAndUnlockStatements,
@@ -169,7 +170,9 @@ export class ContentLocks {
   /** Runs `fn` holding the lock on these bytes (waiting for another holder to finish first). */
   async withLock<T>(contentHash: string, fn: () => Promise<T>): Promise<T> {
     const key = `callqa:recording:${contentHash}`;
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((err: unknown) => {
+      throw new Error(`cannot take the enqueue lock on this recording's bytes in PostgreSQL: ${errorMessage(err)}`, { cause: err });
+    });
     try {
       await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
     } catch (err) {
