@@ -82,6 +82,8 @@ describe('migration 0011 on a database holding recordings', () => {
       expect(await sourcePaths(s.db as never)).toEqual(EXPECTED);
       // and the store reads them: a recording row carries its source
       expect((await s.repo.getRecordingByHash('c'.repeat(64)))?.sourcePath).toBeNull();
+      // and no machine of its own (0012): an unknown source's file is taken to be there still, a known one is looked for here
+      expect((await s.repo.getRecordingByHash('b'.repeat(64)))?.sourceHost).toBeNull();
       expect((await s.repo.getRecordingByHash('b'.repeat(64)))?.sourcePath).toBe('/mnt/shared/inbox/b.wav');
     } finally {
       await s.close();

@@ -9,8 +9,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePipeline } from '../src/pipeline/loader.js';
@@ -263,6 +265,34 @@ describe('queue: the lock on the bytes cannot be taken', () => {
       expect((await enqueueRecording(fresh, { path: l, displayName: 'lockless.wav' }, req)).status).toBe('queued');
     } finally {
       await fresh.close();
+    }
+  }, 120_000);
+});
+
+describe('queue with a storage folder: a recording enqueued from another machine\'s own inbox', () => {
+  it('is not taken to be renamed because its file is not on this machine: a copy under another name is its duplicate', async () => {
+    // one process of a deployment whose enqueuers copy recordings into a shared storage folder
+    const stored = await openQueueContext({ env: { ...env, CALLQA_STORAGE_DIR: path.join(dir, 'storage') } });
+    try {
+      const h = makeCall('h.wav', 95);
+      const first = await enqueueRecording(stored, { path: h, displayName: 'h.wav', metadata: { agentId: 'H1' } }, req);
+      expect(first.status).toBe('queued');
+      let rec = await recordingOf(h);
+      expect([rec.path.startsWith('storage:'), rec.sourcePath, rec.sourceHost]).toEqual([true, h, hostname()]);
+      // as if enqueued on another machine, from its own inbox (a path this machine does not have)
+      await stored.store.db.execute(sql`update recordings set source_path = '/srv/inbox-of-host-b/h.wav', source_host = 'host-b' where id = ${rec.id}`);
+      const i = copyCall(h, 'i.wav');
+      const o = await enqueueRecording(stored, { path: i, displayName: 'i.wav', metadata: { agentId: 'I2' } }, req);
+      expect(o).toMatchObject({ file: 'i.wav', status: 'duplicate', duplicateOf: 'h.wav' });
+      rec = await recordingOf(h);
+      expect([rec.fileName, rec.metadata.agentId, rec.sourceHost]).toEqual(['h.wav', 'H1', 'host-b']);
+      // on the machine it was enqueued on, a file gone from where it was is still a renamed recording (the same
+      // inputs: the queued call is this one, under its new name)
+      await stored.store.db.execute(sql`update recordings set source_host = ${hostname()} where id = ${rec.id}`);
+      expect(await enqueueRecording(stored, { path: i, displayName: 'i.wav', metadata: { agentId: 'H1' } }, req)).toMatchObject({ status: 'in-progress', runId: first.runId });
+      expect((await recordingOf(h)).fileName).toBe('i.wav');
+    } finally {
+      await stored.close();
     }
   }, 120_000);
 });

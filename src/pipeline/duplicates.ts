@@ -5,6 +5,7 @@
  * (`callqa enqueue`, `callqa watch`: queue/enqueue.ts) and `callqa rescore` (services/rescore.ts).
  */
 import { access } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { RunStatus } from '../store/schema.js';
 import type { Repository } from '../store/repository.js';
@@ -52,8 +53,11 @@ export async function duplicateOf(repo: Pick<Repository, 'getRecordingByHash' | 
   const source = stored.sourcePath;
   if (source === q.path || stored.path === q.path || basename(stored.fileName) === basename(q.file)) return undefined;
   // renamed (or moved and renamed): the file the recording was stored from is gone, so this is it under its new
-  // name, not a duplicate of a file that is no more (which no later run could ever get out of)
-  if (source !== null && !(await access(source).then(() => true, () => false))) return undefined;
+  // name, not a duplicate of a file that is no more (which no later run could ever get out of). A file on another
+  // machine's own disk (a storage-folder enqueue there) cannot be looked for here: taken to be there still, as an
+  // unknown source is (--force is the way out), never as gone, which would let this file take the recording over
+  const here = stored.sourceHost === null || stored.sourceHost === hostname();
+  if (source !== null && here && !(await access(source).then(() => true, () => false))) return undefined;
   // --force: the user asks for this file, as that recording under this name (its metadata and transcript then
   // replace the stored ones)
   if (q.force) return undefined;

@@ -5,6 +5,7 @@
  * cannot put back. Job ids make every one of these calls safe to repeat.
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { errorMessage, InputError } from '../core/errors.js';
 import type { CallMetadata } from '../core/types.js';
@@ -140,7 +141,9 @@ async function enqueueLocked(ctx: QueueContext, h: Hashed, req: EnqueueRequest, 
     );
   }
   const location = await ctx.storage.put(abs, contentHash, options.transcriptsDir);
-  const rec = await repo.upsertRecording({ contentHash, path: location, sourcePath: abs, fileName: file, sizeBytes, metadata: h.metadata, ...(takesOver ? { replaceMetadata: true } : {}) });
+  // with a storage folder the file enqueued from may be on this machine only (an inbox of its own): say which
+  const sourceHost = ctx.cfg.storageDir ? hostname() : null;
+  const rec = await repo.upsertRecording({ contentHash, path: location, sourcePath: abs, sourceHost, fileName: file, sizeBytes, metadata: h.metadata, ...(takesOver ? { replaceMetadata: true } : {}) });
   const pipelineRef = req.pipelineRef && /[/\\]|\.ya?ml$/i.test(req.pipelineRef) ? path.resolve(req.pipelineRef) : req.pipelineRef;
   const versions: Record<string, string> = {
     callqa: pkg.version,

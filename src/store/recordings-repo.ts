@@ -37,6 +37,7 @@ export class RecordingsRepo {
       path: input.path,
       fileName: input.fileName,
       sourcePath: input.sourcePath ?? input.path,
+      sourceHost: input.sourceHost ?? null,
       format: info?.format ?? null,
       codec: info?.codec ?? null,
       durationSec: info?.durationSec ?? null,
@@ -54,6 +55,7 @@ export class RecordingsRepo {
           path: sql`excluded.path`,
           fileName: sql`excluded.file_name`,
           sourcePath: sql`excluded.source_path`,
+          sourceHost: sql`excluded.source_host`,
           // an upsert without probe info keeps what an earlier probe found
           format: sql`coalesce(excluded.format, ${recordings.format})`,
           codec: sql`coalesce(excluded.codec, ${recordings.codec})`,

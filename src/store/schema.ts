@@ -44,6 +44,12 @@ export const recordings = pgTable('recordings', {
    * same recording renamed (pipeline/duplicates.ts). Null: enqueued into a storage folder before this was kept.
    */
   sourcePath: text('source_path'),
+  /**
+   * the machine (its host name) whose file system `sourcePath` is on, when it is only that machine's: a file
+   * enqueued into a storage folder from an inbox of its own. Null: a path every machine reads alike (analyze, the
+   * queue's shared paths), or unknown (before this was kept). Another machine's path cannot be checked here.
+   */
+  sourceHost: text('source_host'),
   // Probe results. Null until the probe stage has run: the queue records a recording when it is enqueued,
   // before any worker has looked inside the file.
   format: text('format'),

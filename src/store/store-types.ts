@@ -24,6 +24,8 @@ export interface UpsertRecordingInput {
   fileName: string;
   /** the file it is analysed or enqueued from, when `path` is not that file (a copy in a storage folder); default `path` */
   sourcePath?: string;
+  /** the machine `sourcePath` is only on (a storage-folder enqueue's inbox); default null: every machine's path */
+  sourceHost?: string | null;
   /** probe results; omit when recording a file before probing (enqueue), then call `setRecordingInfo` */
   info?: AudioInfo;
   sizeBytes: number;
