@@ -7,7 +7,7 @@
  * REAL Redis (a unique key prefix, removed afterwards) and a REAL PostgreSQL database made for this file; calls
  * made with sox; workers run in this process, the CLI in a child process.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -226,13 +226,18 @@ describe('callqa enqueue: one batch', () => {
     const first = await enqueueRecording(ctx, { path: v, displayName: v }, req);
     expect(first.status).toBe('queued');
     const copy = copyCall(v, 'v-copy.wav', inbox);
-    // a watcher left running for ~20 scans, then stopped as a service manager stops it (SIGTERM: exit 0)
-    const r = spawnSync(process.execPath, [CLI_BIN, 'watch', '--interval', '0.2', '--settle', '0', '--program', 'support-en', '--no-transcribe', inbox], {
+    // a watcher left running for many scans (0.2 s apart) after it told the copy, then stopped as a service manager
+    // stops it (SIGTERM: exit 0)
+    const child = spawn(process.execPath, [CLI_BIN, 'watch', '--interval', '0.2', '--settle', '0', '--program', 'support-en', '--no-transcribe', inbox], {
       env: { ...env, CALLQA_PIPELINES_DIR: pipelinesDir },
-      encoding: 'utf8',
-      timeout: 6000,
-      killSignal: 'SIGTERM',
     });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor('the watcher to tell the copy', async () => stderr.includes('v-copy.wav'), 60_000, () => stderr);
+    await new Promise((r) => setTimeout(r, 3000)); // ~15 scans more
+    child.kill('SIGTERM');
+    const r = { status: await exited, stderr };
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => l.includes('.wav')).map((l) => l.replace(/^\S+ /, ''));
     expect(lines.filter((l) => l.includes('v-copy.wav'))).toEqual([
