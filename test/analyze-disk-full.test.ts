@@ -243,3 +243,18 @@ describe.skipIf(cannotMount !== undefined)('a disk that fills up mid-batch', () 
     for (const f of left ? left.split('\n') : []) expect(() => JSON.parse(readFileSync(f, 'utf8')), f).not.toThrow();
   }, 180_000);
 });
+
+describe('words of a full disk that are no full disk', () => {
+  it("a recording whose own name holds the words (ENOSPC.wav, a folder 'No space left on device') that fails is that file's failure: exit 1, the batch goes on", async () => {
+    const dir = join(work, 'No space left on device');
+    mkdirSync(dir, { recursive: true });
+    // not audio: ffmpeg's error quotes the path, the failure line names the file
+    writeFileSync(join(dir, 'ENOSPC.wav'), 'RIFF not really a wave file at all, just text');
+    execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=300:d=3', '-ar', '8000', join(dir, 'good.wav')]);
+    const data = join(work, 'data-named');
+    const r = await cli(['analyze', '--no-table', '--no-transcribe', '--jobs', '1', '--data', data, join(dir, 'ENOSPC.wav'), join(dir, 'good.wav')]);
+    expect(r.stderr).not.toContain('disk full');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('1 of 2 call(s) analysed, 1 failed');
+  }, 120_000);
+});

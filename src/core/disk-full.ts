@@ -18,12 +18,20 @@ import { dirname, resolve } from 'node:path';
 /** SQLSTATE disk_full */
 const PG_DISK_FULL = '53100';
 
-export function isDiskFull(err: unknown): boolean {
+/**
+ * Whether `err` is a full disk. `ownNames`: the call's own file as the error may quote it (its path, its name as
+ * given): a recording named "No space left on device.wav" or kept under a folder "EDQUOT/" that fails to decode
+ * is that file's own failure, so the words are looked for in the message without them.
+ */
+export function isDiskFull(err: unknown, ownNames: readonly string[] = []): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (code === 'ENOSPC' || code === 'EDQUOT' || code === PG_DISK_FULL) return true;
+  // longest first: the absolute path before the name it ends with
+  let message = err.message;
+  for (const n of [...ownNames].filter((x) => x.length > 0).sort((a, b) => b.length - a.length)) message = message.split(n).join(' ');
   // strerror(ENOSPC) / strerror(EDQUOT) as a child process or a worker thread passed it on
-  return /No space left on device|Disk quota exceeded|\bENOSPC\b|\bEDQUOT\b|database error 53100\b/.test(err.message);
+  return /No space left on device|Disk quota exceeded|\bENOSPC\b|\bEDQUOT\b|database error 53100\b/.test(message);
 }
 
 /** Whether the database reported the full disk (its own files), not a file this process wrote. */

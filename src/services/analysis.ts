@@ -3,6 +3,7 @@
  * (every stage of src/pipeline, saved through the store's repositories), one or a batch at a time; the
  * callers only render the outcomes. Rescoring is in rescore.ts (it needs none of the audio and speech machinery).
  */
+import { resolve } from 'node:path';
 import type { CallMetadata } from '../core/types.js';
 import { ContentTurns, analyzeFile, type AnalyzeInput, type CallOutcome, type RunnerContext } from '../pipeline/runner.js';
 import type { StageName } from '../pipeline/stage.js';
@@ -125,7 +126,8 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
       { ...opts.ctx, sameContent, signal, ...(onProgress ? { onProgress: (p) => onProgress(p.stage, p.fraction) } : {}) },
     );
     // the disk is full: not this file's fault, and every call after it would fail the same way
-    if (outcome.status === 'failed' && isDiskFull(outcome.error)) {
+    // (the words in the file's own name are no full disk: a recording may be called anything)
+    if (outcome.status === 'failed' && isDiskFull(outcome.error, [item.path, resolve(item.path), item.displayName, outcome.file])) {
       stopWith({ diskFull: { file: outcome.file, error: outcome.error } });
       return { kind: 'not-finished', file: outcome.file, started: true, diskFull: true };
     }
