@@ -86,7 +86,7 @@ async function runCounts(dataDir: string): Promise<{ byStatus: Record<string, nu
 
 interface Report {
   calls: CallReport[];
-  summary: { calls: number; failed: number; interrupted: boolean; notFinished: string[]; diskFull?: { folder: string; error: string } };
+  summary: { calls: number; failed: number; interrupted: boolean; notFinished: string[]; diskFull?: { folder: string; guessed?: true; error: string } };
 }
 
 beforeAll(() => {
@@ -139,6 +139,7 @@ describe.skipIf(cannotMount !== undefined)('a disk that fills up mid-batch', () 
     expect(doc.calls).toHaveLength(finished);
     expect(doc.calls.every((c) => c.status === 'done' || c.status === 'cached')).toBe(true);
     expect(doc.summary).toMatchObject({ calls: finished, failed: 0, interrupted: true, diskFull: { folder: data } });
+    expect(doc.summary.diskFull).not.toHaveProperty('guessed'); // the database said so: no guess
     expect(doc.summary.diskFull!.error).toMatch(/No space left on device/);
     expect(doc.summary.notFinished).toHaveLength(notAnalysed);
 
@@ -212,9 +213,15 @@ describe.skipIf(cannotMount !== undefined)('a disk that fills up mid-batch', () 
     const model = join(work, 'ggml-stand-in.bin');
     writeFileSync(model, '');
     const data = join(work, 'data-temp-full');
-    const r = await cli(['analyze', '--no-table', '--jobs', '2', '--model', model, '--data', data, calls], { TMPDIR: tmp });
+    const report = join(work, 'temp-full.json');
+    const r = await cli(['analyze', '--no-table', '--jobs', '2', '--model', model, '--data', data, '--json', report, calls], { TMPDIR: tmp });
     expect(r.code, r.stderr).toBe(4);
-    expect(r.stderr).toContain(`callqa: disk full: no space left in ${tmp} (the temp folder (TMPDIR)) while analysing ${calls}/c`);
+    // the write that failed was on an open file, in a worker thread: the error ("ENOSPC: no space left on device,
+    // write") says no path, so the folder is the fullest disk of those the batch writes to, and said to be a guess
+    expect(r.stderr).toContain(
+      `callqa: disk full: no space left on a disk this batch writes to (the error does not say which; most likely ${tmp} (the temp folder (TMPDIR)), the fullest of them) while analysing ${calls}/c`,
+    );
+    expect((JSON.parse(readFileSync(report, 'utf8')) as Report).summary.diskFull).toMatchObject({ folder: tmp, guessed: true });
     expect(r.stderr).toContain('(or set TMPDIR to a folder on a disk with room), then run the same command again');
     expect(r.stderr.match(/disk full:/g)).toHaveLength(1);
     expect(r.stderr).not.toMatch(/: failed: /);

@@ -112,7 +112,7 @@ Exit codes: 0 no file failed (files skipped with a line saying why, such as a du
 a file with no audio stream, are no failure); 1 at least one file failed (the others are still analysed and reported);
 2 configuration or usage error (bad pipeline, unreachable database, bad option); 4 a disk filled up (the data
 folder's, the temp folder's or the report's): the batch stopped at the first call it hit, the message names the
-folder; the calls that finished are stored, the rest are listed as not analysed (free space and run the same
+folder (or the likely one, saying so, when the error does not say where); the calls that finished are stored, the rest are listed as not analysed (free space and run the same
 command again); 130 stopped by Ctrl-C (the calls that finished are reported and stored, the rest are listed as
 not finished). With -q, skipped files and failures still get one line each on stderr.
 
@@ -213,19 +213,27 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   const reportFolder = opts.json && opts.json !== '-' ? dirname(resolve(opts.json)) : undefined;
   // the report's write failed: its own disk, whatever the error says (standard output's has no path)
   const reportWhere = reportFolder ? { folder: reportFolder, what: "the report's folder (--json)" } : { folder: STDOUT, what: 'the report, --json -' };
-  const whereFull = (err: Error): { folder: string; what: string } => {
+  const whereFull = (err: Error, ownNames: readonly string[] = []): { folder: string; what: string; guessed?: true } => {
     if (isDatabaseDiskFull(err)) {
       return store.kind === 'pglite' ? { folder: store.location, what: 'the data folder' } : { folder: store.location, what: "the PostgreSQL server's disk" };
     }
     const candidates = [
       ...(store.kind === 'pglite' ? [{ folder: store.location, what: 'the data folder' }] : []),
-      { folder: tmpdir(), what: 'the temp folder (TMPDIR)' },
+      { folder: resolve(tmpdir()), what: 'the temp folder (TMPDIR)' },
       ...(reportFolder ? [{ folder: reportFolder, what: "the report's folder (--json)" }] : []),
     ];
     const named = folderOfErrno(err);
     if (named) return candidates.find((c) => named === c.folder || named.startsWith(`${c.folder}/`)) ?? { folder: named, what: 'a folder' };
-    // a child process (ffmpeg, whisper-cli) or a worker thread said "No space left on device" without where
-    return fullestFolder(candidates) ?? { folder: tmpdir(), what: 'the temp folder (TMPDIR)' };
+    // a path in the message ("ENOSPC: …, open '/tmp/callqa-call-x/…'" from a worker thread, ffmpeg's output file)
+    // (not the recording's own path, which the message may quote too)
+    let message = err.message;
+    for (const n of [...ownNames].sort((a, b) => b.length - a.length)) if (n) message = message.split(n).join(' ');
+    const quoted = folderInMessage(message, candidates);
+    if (quoted) return quoted;
+    // a child process (ffmpeg, whisper-cli) or a worker thread said "No space left on device" without where (a
+    // write on an open file): the fullest disk of those the batch writes to is a guess, and said to be one
+    const guess = fullestFolder(candidates) ?? { folder: resolve(tmpdir()), what: 'the temp folder (TMPDIR)' };
+    return { ...guess, guessed: true };
   };
 
   // The report is streamed: each call is written as it finishes; only table rows and failure lines stay.
@@ -353,7 +361,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
       skipped,
       interrupted: stop.signal.aborted || diskFull !== undefined,
       notFinished,
-      ...(diskFull ? { diskFull: { folder: diskFull.folder, error: errorMessage(diskFull.error) } } : {}),
+      ...(diskFull ? { diskFull: { folder: diskFull.folder, ...(diskFull.guessed ? { guessed: true as const } : {}), error: errorMessage(diskFull.error) } } : {}),
     });
     // the compliance watch list (saved searches) runs over the calls this batch analysed. The calls are stored
     // whatever it does: a database gone by now fails it, not the summary below (exit 2 after it, as for any
@@ -401,7 +409,9 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     // Always said, even with --quiet: one line for the disk, not one per call that would have failed on it
     const d = diskFull;
     process.stderr.write(
-      `callqa: disk full: no space left ${d.folder === STDOUT ? 'where standard output goes' : `in ${forTerminal(d.folder)}`} (${d.what}) while ${d.writing}: ${forTerminal(errorMessage(d.error))}\n` +
+      (d.guessed
+        ? `callqa: disk full: no space left on a disk this batch writes to (the error does not say which; most likely ${forTerminal(d.folder)} (${d.what}), the fullest of them) while ${d.writing}: ${forTerminal(errorMessage(d.error))}\n`
+        : `callqa: disk full: no space left ${d.folder === STDOUT ? 'where standard output goes' : `in ${forTerminal(d.folder)}`} (${d.what}) while ${d.writing}: ${forTerminal(errorMessage(d.error))}\n`) +
         `callqa: the batch stopped: ${stoppedAt('not analysed')}\n`,
     );
     reportLine();
@@ -437,11 +447,19 @@ interface DiskFullStop {
   /** "analysing calls/c06.wav", "writing the report" */
   writing: string;
   error: Error;
+  /** the error did not say where: `folder` is the fullest disk of those the batch writes to, and the message says so */
+  guessed?: true;
 }
 
-function stoppedByDisk(stopped: BatchStop, whereFull: (err: Error) => { folder: string; what: string }): DiskFullStop {
+/** The folder (of those the batch writes to) a path in an error's message lies in, the deepest if several. */
+export function folderInMessage(message: string, candidates: readonly { folder: string; what: string }[]): { folder: string; what: string } | undefined {
+  const hits = candidates.filter((c) => message.includes(`${c.folder}/`) || new RegExp(`${c.folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:['"\s:]|$)`).test(message));
+  return hits.sort((a, b) => b.folder.length - a.folder.length)[0];
+}
+
+function stoppedByDisk(stopped: BatchStop, whereFull: (err: Error, ownNames: readonly string[]) => { folder: string; what: string; guessed?: true }): DiskFullStop {
   const { file, error } = stopped.diskFull;
-  return { writing: `analysing ${file}`, error, ...whereFull(error) };
+  return { writing: `analysing ${file}`, error, ...whereFull(error, [resolve(file), file]) };
 }
 
 /** What to do about a full disk, by which folder is on it. */

@@ -49,6 +49,8 @@ export function folderOfErrno(err: unknown): string | undefined {
 export function freeBytes(folder: string): number | undefined {
   try {
     const s = statfsSync(folder);
+    // no inode left is as full as no block left (ENOSPC too), whatever bytes statfs counts free
+    if (s.files > 0 && s.ffree === 0) return 0;
     return s.bavail * s.bsize;
   } catch {
     return undefined;

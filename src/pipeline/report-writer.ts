@@ -31,8 +31,12 @@ export interface ReportSummary {
   interrupted: boolean;
   /** files found but not finished when the batch was stopped: not analysed, nothing of them stored */
   notFinished: string[];
-  /** the batch stopped because a disk filled up: the folder on it and the error (README "Exit codes": 4) */
-  diskFull?: { folder: string; error: string };
+  /**
+   * the batch stopped because a disk filled up: the folder on it and the error (README "Exit codes": 4);
+   * `guessed` when the error did not say where (a write on an open file, a child process's "No space left on
+   * device"): `folder` is then the fullest disk of those the batch writes to
+   */
+  diskFull?: { folder: string; guessed?: true; error: string };
 }
 
 export interface ReportWriter {
