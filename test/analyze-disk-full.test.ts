@@ -182,6 +182,21 @@ describe.skipIf(cannotMount !== undefined)('a disk that fills up mid-batch', () 
     expect(stored.byStatus.failed ?? 0).toBe(0);
   }, 180_000);
 
+  it("the report's disk full from the start (not even its first line fits): the same stop, the folder named, exit 4, no call analysed", async () => {
+    const mnt = mountTmpfs('report-disk-0', '64k');
+    fill(mnt, 0);
+    const report = join(mnt, 'report.json');
+    const data = join(work, 'data-report-full-0');
+    const r = await cli(['analyze', '-q', '--no-transcribe', '--jobs', '1', '--data', data, '--json', report, calls]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain(`callqa: disk full: no space left in ${mnt} (the report's folder (--json)) while writing the report:`);
+    expect(r.stderr).toContain(`callqa: the report ${report} is incomplete (not valid JSON): `);
+    expect(r.stderr).toContain(`the batch stopped: 0 of ${N} file(s) finished (0 analysed, 0 failed, 0 skipped); ${N} not analysed (0 stopped part-way, ${N} not started)`);
+    expect(r.stderr).toContain('(or give --json a path on a disk with room)');
+    const stored = await runCounts(data);
+    expect(stored.byStatus.done ?? 0).toBe(0);
+  }, 180_000);
+
   it('a report written to standard output (--json -) redirected to a full disk: the same stop, no stack trace, exit 4', async () => {
     const mnt = mountTmpfs('stdout-disk', '40k');
     const out = openSync(join(mnt, 'report.json'), 'w');

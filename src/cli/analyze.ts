@@ -290,7 +290,18 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
     }
   };
   try {
-    if (opts.json) report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
+    if (opts.json) {
+      try {
+        report = await openReportWriter(opts.json, { generatedAt: new Date().toISOString(), callqaVersion: pkg.version });
+      } catch (err) {
+        if (!isDiskFull(err)) throw err;
+        // the report's disk is full before its first line: no call is analysed into a report that cannot hold it,
+        // said as for a report that fills up later (exit 4, the folder named), not as a bare "ENOSPC … write"
+        reportBroken = errorMessage(err);
+        diskFull = { writing: 'writing the report', error: err as Error, ...reportWhere };
+        diskStop.abort();
+      }
+    }
     /** a call of the batch hit a full disk: the calls stopped after it say so, not "interrupted" */
     let diskHit = false;
     const handles = new Map<number, ReturnType<typeof progress.file>>();
