@@ -237,6 +237,8 @@ describe.skipIf(cannotMount !== undefined)('a disk that fills up mid-batch', () 
       `callqa: disk full: no space left on a disk this batch writes to (the error does not say which; most likely ${tmp} (the temp folder (TMPDIR)), the fullest of them) while analysing ${calls}/c`,
     );
     expect((JSON.parse(readFileSync(report, 'utf8')) as Report).summary.diskFull).toMatchObject({ folder: tmp, guessed: true });
+    // --jobs 2: several calls in flight hit the full disk at once; one is the call the batch stopped at
+    expect(r.stderr.match(/\(the batch stops here\)/g), r.stderr).toHaveLength(1);
     expect(r.stderr).toContain('(or set TMPDIR to a folder on a disk with room), then run the same command again');
     expect(r.stderr.match(/disk full:/g)).toHaveLength(1);
     expect(r.stderr).not.toMatch(/: failed: /);

@@ -119,6 +119,26 @@ describe('analyzeBatch', () => {
     expect(results.slice(3).every((x) => x.kind === 'not-finished' && !x.started)).toBe(true);
   });
 
+  it('a full disk hit by several calls in flight at once: only the first is the one that hit it, the stop names it', async () => {
+    const results: BatchResult[] = [];
+    const full = (f: string) => Object.assign(new Error(`ENOSPC: no space left on device, write`), { file: f });
+    const r = await analyzeBatch(['a', 'b', 'c', 'd'].map(item), {
+      lanes: 4,
+      ctx: {} as never,
+      metadataFor: async () => ({}),
+      analyze: async (input) => {
+        await sleep(input.displayName === 'a' ? 10 : 30);
+        return { status: 'failed', file: input.displayName, error: full(input.displayName) } as CallOutcome;
+      },
+      deliver: async (_i, res) => {
+        results.push(res);
+      },
+    });
+    expect(r.stopped?.diskFull.file).toBe('a');
+    expect(results.filter((x) => x.kind === 'not-finished' && x.diskFull).map((x) => x.kind === 'not-finished' && x.file)).toEqual(['a']);
+    expect(results.every((x) => x.kind === 'not-finished' && x.started)).toBe(true);
+  });
+
   it('files with the same bytes take turns in the order found, whichever hashes first; others run alongside', async () => {
     // content by name: dup-* share one; the first dup hashes slowest, so it would lose a race
     const hashMs: Record<string, number> = { 'dup-1': 60, 'dup-2': 5, 'dup-3': 20, other: 1, missing: 0 };

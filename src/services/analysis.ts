@@ -128,8 +128,10 @@ export async function analyzeBatch(items: readonly BatchItem[], opts: BatchOptio
     // the disk is full: not this file's fault, and every call after it would fail the same way
     // (the words in the file's own name are no full disk: a recording may be called anything)
     if (outcome.status === 'failed' && isDiskFull(outcome.error, [item.path, resolve(item.path), item.displayName, outcome.file])) {
+      // the first to hit it is the one said to (calls in flight alongside it under --jobs hit it too)
+      const first = stopped === undefined;
       stopWith({ diskFull: { file: outcome.file, error: outcome.error } });
-      return { kind: 'not-finished', file: outcome.file, started: true, diskFull: true };
+      return { kind: 'not-finished', file: outcome.file, started: true, ...(first ? { diskFull: true as const } : {}) };
     }
     // stopped part-way: not a failure of the file; its run is marked failed (interrupted), no findings stored
     if (outcome.status === 'failed' && signal.aborted) return { kind: 'not-finished', file: outcome.file, started: true };
