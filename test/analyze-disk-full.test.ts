@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/audio/tools.js';
 import type { CallReport } from '../src/pipeline/report.js';
 import { openStore } from '../src/store/index.js';
+import { fullestFolder } from '../src/core/disk-full.js';
 
 /**
  * A disk that fills up in the middle of a batch, for real: a small tmpfs mounted for the data folder (the
@@ -249,6 +250,24 @@ describe.skipIf(cannotMount !== undefined)('a disk that fills up mid-batch', () 
     expect(stored.byStatus.done ?? 0).toBe(0);
     expect(stored.findingsOfUndone).toBe(0);
   }, 180_000);
+
+  it('the fullest disk, for an error that does not say where: one with no inode left is full, whatever bytes it has free', () => {
+    const inodes = join(work, 'inode-disk');
+    mkdirSync(inodes);
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m,nr_inodes=8', 'tmpfs', inodes], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    mounts.push(inodes);
+    for (let i = 0; ; i++) {
+      try {
+        writeFileSync(join(inodes, `f${i}`), '');
+      } catch (err) {
+        expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        break;
+      }
+    }
+    const small = mountTmpfs('small-disk', '1m'); // fewer bytes free than the other, but room for files
+    expect(fullestFolder([{ folder: small, what: 'small' }, { folder: inodes, what: 'no inodes' }])).toEqual({ folder: inodes, what: 'no inodes' });
+  });
 
   it('the cache folder: not a reason to stop (the cache is optional: nothing half-written is left in it), exit 0', async () => {
     const cache = mountTmpfs('cache-disk', '1m');
