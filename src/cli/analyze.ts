@@ -470,7 +470,8 @@ export function folderInMessage(message: string, candidates: readonly { folder: 
 
 function stoppedByDisk(stopped: BatchStop, whereFull: (err: Error, ownNames: readonly string[]) => { folder: string; what: string; guessed?: true }): DiskFullStop {
   const { file, error } = stopped.diskFull;
-  return { writing: `analysing ${file}`, error, ...whereFull(error, [resolve(file), file]) };
+  // its absolute path only (ffmpeg is given that): a short relative name ("t") would take letters out of the message
+  return { writing: `analysing ${file}`, error, ...whereFull(error, [resolve(file)]) };
 }
 
 /** What to do about a full disk, by which folder is on it. */

@@ -27,12 +27,15 @@ export function isDiskFull(err: unknown, ownNames: readonly string[] = []): bool
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (code === 'ENOSPC' || code === 'EDQUOT' || code === PG_DISK_FULL) return true;
-  // longest first: the absolute path before the name it ends with
+  // only the names that hold the words themselves (a file called "space" must not take them out of
+  // "No space left on device"); longest first: the absolute path before the name it ends with
   let message = err.message;
-  for (const n of [...ownNames].filter((x) => x.length > 0).sort((a, b) => b.length - a.length)) message = message.split(n).join(' ');
-  // strerror(ENOSPC) / strerror(EDQUOT) as a child process or a worker thread passed it on
-  return /No space left on device|Disk quota exceeded|\bENOSPC\b|\bEDQUOT\b|database error 53100\b/.test(message);
+  for (const n of ownNames.filter((x) => DISK_FULL_WORDS.test(x)).sort((a, b) => b.length - a.length)) message = message.split(n).join(' ');
+  return DISK_FULL_WORDS.test(message);
 }
+
+/** strerror(ENOSPC) / strerror(EDQUOT) as a child process or a worker thread passed it on */
+const DISK_FULL_WORDS = /No space left on device|Disk quota exceeded|\bENOSPC\b|\bEDQUOT\b|database error 53100\b/;
 
 /** Whether the database reported the full disk (its own files), not a file this process wrote. */
 export function isDatabaseDiskFull(err: unknown): boolean {
