@@ -313,7 +313,8 @@ export class CallsService {
       transcript: t
         ? { language: t.language, engine: t.engine, segments: t.segments.map((s) => ({ speaker: s.speaker, start: s.start, end: s.end, text: s.text })) }
         : null,
-      disputes,
+      // an agent's dispute names the item they contest and a ruling its points: kept from a blind scorer too
+      disputes: blind ? [] : disputes,
       disputeWindow,
       hidden: scoresVisible
         ? null

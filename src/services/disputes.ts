@@ -25,6 +25,8 @@ export class DisputeService {
     private readonly now: () => Date,
     /** a program's own numbers, kept readable where an answer is masked */
     private readonly companyNumbers: (pipelineId: string) => readonly string[] = () => [],
+    /** the calls the user scores blind in an open calibration session (CalibrationService.blindCalls) */
+    private readonly blindCalls: (user: AuthUser) => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {}
 
   /** A dispute as every answer shows it: personal data in the reasons people typed masked (getCall unmasks). */
@@ -75,6 +77,9 @@ export class DisputeService {
     } catch {
       throw notFound(`dispute ${disputeId}`);
     }
+    // a ruling answers the item (and the total) that a blind calibration scorer of the call may not see yet
+    if ((await this.blindCalls(user)).has(found.recordingId))
+      throw new ServiceError(409, 'conflict', `you score call ${found.recordingId} blind in an open calibration session: rule its disputes once your scores there are in`);
     const now = this.now();
     return this.reviews.transaction(async (tx) => {
       const d = (await tx.getDispute(disputeId, { forUpdate: true }))!;
@@ -124,7 +129,9 @@ export class DisputeService {
       : user.role === 'inspector' ? this.reviews.disputesOnReviewsBy(user.id)
       : this.reviews.allDisputes();
     if (!where) return [];
-    const rows = await this.reviews.listDisputes(where, status);
+    // a dispute tells the item the agent contests, and a ruling its points: not to a blind calibration scorer of the call
+    const blind = await this.blindCalls(user);
+    const rows = (await this.reviews.listDisputes(where, status)).filter((d) => !blind.has(d.recordingId));
     return rows.map((d) => this.masked(toDisputeView(d, { openedBy: d.openedByName, ruledBy: d.ruledByName, fileName: shownFileName(user, d.fileName), itemTitle: d.itemTitle }), d.pipelineId));
   }
 }

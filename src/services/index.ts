@@ -87,7 +87,7 @@ export function createServices(store: Store, opts: ServiceOptions = {}): Service
     access,
     calls: new CallsService(access, reviewsRepo, store.repo, audit, settingsFor, now, companyNumbers, (user) => calibration.blindCalls(user)),
     reviews: new ReviewService(access, reviewsRepo, audit, now, companyNumbers, async (runId) => (await store.repo.getRunReport(runId))?.transcript?.segments ?? [], (user) => calibration.blindCalls(user)),
-    disputes: new DisputeService(access, reviewsRepo, audit, settingsFor, now, companyNumbers),
+    disputes: new DisputeService(access, reviewsRepo, audit, settingsFor, now, companyNumbers, (user) => calibration.blindCalls(user)),
     media: new CallMediaService(access, store, audit, { cacheDir: opts.mediaDir ?? defaultMediaDir() }),
     reviewSettings: settingsFor,
     companyNumbers,

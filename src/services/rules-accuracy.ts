@@ -100,9 +100,12 @@ export class RulesAccuracyService {
     if (user && user.role !== 'supervisor' && user.role !== 'admin') throw forbidden('rules accuracy is for supervisors and admins');
     const scope = user ? callScope(user) : ({ kind: 'all' } as const);
     const reviews = await this.repo.completedReviews(scope, { ...(f.pipelineId ? { pipelineId: f.pipelineId } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}) });
+    // a period may hold one review: the machine's verdicts on a call this user scores blind (calibration) are left out
+    const blind = user ? await this.blindCalls(user) : new Set<string>();
     const records: DecisionRecord[] = [];
     const titles: Record<string, string> = {};
     for (const r of reviews) {
+      if (blind.has(r.callId)) continue;
       for (const d of reviewDecisions(r.callId, r.completedAt, r.card)) {
         records.push(d.record);
         titles[d.record.itemId] ??= d.title;

@@ -43,6 +43,8 @@ export interface CallFilters {
    * left out whenever a score or finding filter (minScore, maxScore, eventType) is given, so that one cannot be read off what matches
    */
   scoresHiddenOf?: readonly string[];
+  /** calls left out whatever the filters (the QA figures, which are all scores and findings, leave a blind scorer's out) */
+  leaveOut?: readonly string[];
 }
 
 /** Conditions selecting the calls that count under the filters. */
@@ -62,6 +64,7 @@ export function callConditions(f: CallFilters): SQL[] {
   if (f.maxScore !== undefined) where.push(sql`${LATEST_TOTAL} <= ${f.maxScore}`);
   if (f.scoresHiddenOf?.length && (f.minScore !== undefined || f.maxScore !== undefined || f.eventType))
     where.push(sql`r.id not in (${sql.join(f.scoresHiddenOf.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  if (f.leaveOut?.length) where.push(sql`r.id not in (${sql.join(f.leaveOut.map((id) => sql`${id}::uuid`), sql`, `)})`);
   if (f.reviewed !== undefined) {
     const done = sql`exists (select 1 from reviews rvw where rvw.recording_id = r.id and rvw.status = 'completed')`;
     where.push(f.reviewed ? done : sql`not ${done}`);

@@ -245,6 +245,9 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
     const figures = await qaFiguresOf(c.get('services').store.db, {
       by: q.by, groupBy: q.group, passShare: q.passScore / 100, repeatWindowDays: q.repeatDays,
       agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user),
+      // final scores, fatal and pass rates: without the calls this user scores blind in a calibration session
+      // (an agent and a day may hold just one of them)
+      leaveOut: [...(await c.get('services').calibration.blindCalls(user))],
     });
     return c.json({ passScorePct: q.passScore, figures: figures as unknown as Record<string, unknown>[] }, 200);
   });

@@ -1,0 +1,108 @@
+/**
+ * Blind calibration, the answers the first pass left open, over real HTTP (port 0) on embedded PGlite and on the
+ * PostgreSQL server. Calibration often re-scores reviewed calls; while a scorer has items left in an open
+ * session, such a call's disputes (the item the agent contests, a ruling's points) reach them neither in the call
+ * view nor in the dispute list, they cannot rule one (a ruling answers the item and the total), and a blind
+ * supervisor's QA figures and rules accuracy leave the call out (an agent and a period may hold just that call).
+ * A supervisor of the team who does not score sees all of it; so does the scorer once their scores are in.
+ * Calls: the shipped example dialogues of inbound-service-zh drafted by the real scorecard (test/support/review-calls.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReviewPolicySchema } from '../src/score/schema.js';
+import { BACKENDS, startApi, tokenUsers, type ApiClient, type ApiServer } from './support/api-env.js';
+import { CLEAN, completeReviewOf, NOW, PROBLEM, storeCall } from './support/review-calls.js';
+
+const POLICY = ReviewPolicySchema.parse({});
+
+const USERS = [
+  { username: 'admin', role: 'admin' },
+  { username: 'insp1', role: 'inspector' },
+  { username: 'sup-blue', role: 'supervisor', team: 'blue' },
+  { username: 'sup-blue2', role: 'supervisor', team: 'blue' },
+  { username: 'ag1', role: 'agent', team: 'blue', agentId: 'a1' },
+] as const;
+type Username = (typeof USERS)[number]['username'];
+
+for (const makeBackend of BACKENDS) {
+  const backend = makeBackend();
+  describe(`blind calibration: disputes, QA figures and rules accuracy, on ${backend.name}`, () => {
+    let api: ApiServer;
+    let client: Record<Username, ApiClient>;
+    // a1 (team blue): a problem call and a clean call, both reviewed by sup-blue2; the problem call's banned
+    // phrase overridden (-2 to 0) and disputed by the agent
+    let reviewed: string, clean: string, dispute: string;
+    const as = (u: Username, method: string, url: string, body?: unknown) => client[u].req(method, url, body);
+    const disputesOf = async (u: Username) => ((await as(u, 'GET', '/api/disputes')).body.disputes as any[]).map((d) => d.callId);
+    const reviewedIn = async (u: Username) => {
+      const r = await as(u, 'GET', '/api/figures?group=agent&agentId=a1');
+      expect(r.status, u).toBe(200);
+      return (r.body.figures as any[]).reduce((n, f) => n + f.reviewed, 0);
+    };
+    const bannedFp = async (u: Username) => {
+      const r = await as(u, 'GET', '/api/rules/accuracy');
+      expect(r.status, u).toBe(200);
+      return (r.body.items as any[]).find((i) => i.itemId === 'banned-phrase')?.fp ?? 0;
+    };
+
+    beforeAll(async () => {
+      api = await startApi(await backend.setup(), { now: () => NOW, reviewPolicy: () => POLICY }, { keepAliveTimeoutMs: 120_000 });
+      reviewed = await storeCall(api.store, { agent: 'a1', team: 'blue', example: PROBLEM }, 0);
+      clean = await storeCall(api.store, { agent: 'a1', team: 'blue', example: CLEAN }, 1);
+      let users;
+      ({ clients: client, users } = await tokenUsers(api, USERS, 'correct horse battery'));
+      await completeReviewOf(api.services, users['sup-blue2'], reviewed, { 'banned-phrase': 0 });
+      await completeReviewOf(api.services, users['sup-blue2'], clean, {});
+      const opened = await as('ag1', 'POST', `/api/calls/${reviewed}/disputes`, { itemId: 'thanks', reason: 'I did greet the customer' });
+      expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+      dispute = opened.body.id;
+    });
+    afterAll(async () => {
+      await api?.close();
+      await backend.teardown();
+    });
+
+    it("keeps a re-scored call's disputes, figures and rules accuracy from its blind scorers until their scores are in", async () => {
+      // before any session: sup-blue sees what sup-blue2 sees
+      expect(await disputesOf('sup-blue')).toEqual([reviewed]);
+      expect(await reviewedIn('sup-blue')).toBe(2);
+      expect(await bannedFp('sup-blue')).toBe(1);
+
+      const made = await as('sup-blue', 'POST', '/api/calibrations', { title: 'W49 re-score', callIds: [reviewed], inspectors: ['insp1'], benchmark: 'supervisor' });
+      expect(made.status).toBe(201);
+      const id = made.body.id as string;
+
+      // the call view: no disputes for a blind scorer (the contested item, a ruling's points); a non-scorer sees them
+      for (const u of ['insp1', 'sup-blue'] as const) {
+        const call = await as(u, 'GET', `/api/calls/${reviewed}`);
+        expect(call.status, u).toBe(200);
+        expect(call.body.hiddenReason, u).toBe('blind_calibration');
+        expect(call.body.disputes, u).toEqual([]);
+        expect(JSON.stringify(call.body), u).not.toContain('I did greet');
+      }
+      expect((await as('sup-blue2', 'GET', `/api/calls/${reviewed}`)).body.disputes).toHaveLength(1);
+      // the dispute list, figures and rules accuracy of the blind supervisor leave the call out
+      expect(await disputesOf('sup-blue')).toEqual([]);
+      expect(await disputesOf('sup-blue2')).toEqual([reviewed]);
+      expect(await reviewedIn('sup-blue')).toBe(1);
+      expect(await reviewedIn('sup-blue2')).toBe(2);
+      expect(await reviewedIn('admin')).toBe(2);
+      expect(await bannedFp('sup-blue')).toBe(0);
+      expect(await bannedFp('sup-blue2')).toBe(1);
+      // a ruling answers the item and the total: refused to the blind supervisor, nothing ruled
+      const ruling = await as('sup-blue', 'POST', `/api/disputes/${dispute}/ruling`, { outcome: 'upheld', reason: 'the greeting was missing' });
+      expect(ruling.status).toBe(409);
+      expect(JSON.stringify(ruling.body)).not.toMatch(/"total"/);
+      expect((await as('admin', 'GET', '/api/disputes')).body.disputes[0].status).toBe('open');
+
+      // sup-blue's scores are in: everything as before for them (insp1 still scores blind)
+      const items = (await as('sup-blue', 'GET', `/api/calibrations/${id}`)).body.calls.flatMap((c: any) => c.items.map((i: any) => ({ callId: c.id, itemId: i.id, points: i.max })));
+      expect((await as('sup-blue', 'POST', `/api/calibrations/${id}/scores`, { scores: items })).status).toBe(200);
+      expect(await disputesOf('sup-blue')).toEqual([reviewed]);
+      expect(await reviewedIn('sup-blue')).toBe(2);
+      expect(await bannedFp('sup-blue')).toBe(1);
+      expect((await as('sup-blue', 'GET', `/api/calls/${reviewed}`)).body.disputes).toHaveLength(1);
+      expect((await as('insp1', 'GET', `/api/calls/${reviewed}`)).body.disputes).toEqual([]);
+      expect((await as('sup-blue', 'POST', `/api/disputes/${dispute}/ruling`, { outcome: 'upheld', reason: 'the greeting was missing' })).status).toBe(200);
+    });
+  });
+}
