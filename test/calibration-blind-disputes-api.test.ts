@@ -3,7 +3,7 @@
  * PostgreSQL server. Calibration often re-scores reviewed calls; while a scorer has items left in an open
  * session, such a call's disputes (the item the agent contests, a ruling's points) reach them neither in the call
  * view nor in the dispute list, they cannot rule one (a ruling answers the item and the total), and a blind
- * supervisor's QA figures and rules accuracy leave the call out (an agent and a period may hold just that call).
+ * supervisor's QA figures, trends (the findings' counts) and rules accuracy leave the call out (an agent and a period may hold just that call).
  * A supervisor of the team who does not score sees all of it; so does the scorer once their scores are in.
  * Calls: the shipped example dialogues of inbound-service-zh drafted by the real scorecard (test/support/review-calls.ts).
  */
@@ -38,6 +38,12 @@ for (const makeBackend of BACKENDS) {
       expect(r.status, u).toBe(200);
       return (r.body.figures as any[]).reduce((n, f) => n + f.reviewed, 0);
     };
+    // the findings of a1's calls in the trends: the problem call's banned phrases (不清楚, 不知道, 你听我说)
+    const bannedFound = async (u: Username) => {
+      const r = await as(u, 'GET', '/api/trends?agentId=a1&by=day');
+      expect(r.status, u).toBe(200);
+      return (r.body.series as any[]).find((x) => x.key === 'event:banned_phrase')?.total ?? 0;
+    };
     const bannedFp = async (u: Username) => {
       const r = await as(u, 'GET', '/api/rules/accuracy');
       expect(r.status, u).toBe(200);
@@ -66,6 +72,8 @@ for (const makeBackend of BACKENDS) {
       expect(await disputesOf('sup-blue')).toEqual([reviewed]);
       expect(await reviewedIn('sup-blue')).toBe(2);
       expect(await bannedFp('sup-blue')).toBe(1);
+      const found = await bannedFound('sup-blue');
+      expect(found).toBeGreaterThan(0);
 
       const made = await as('sup-blue', 'POST', '/api/calibrations', { title: 'W49 re-score', callIds: [reviewed], inspectors: ['insp1'], benchmark: 'supervisor' });
       expect(made.status).toBe(201);
@@ -88,6 +96,8 @@ for (const makeBackend of BACKENDS) {
       expect(await reviewedIn('admin')).toBe(2);
       expect(await bannedFp('sup-blue')).toBe(0);
       expect(await bannedFp('sup-blue2')).toBe(1);
+      expect(await bannedFound('sup-blue')).toBe(0);
+      expect(await bannedFound('sup-blue2')).toBe(found);
       // a ruling answers the item and the total: refused to the blind supervisor, nothing ruled
       const ruling = await as('sup-blue', 'POST', `/api/disputes/${dispute}/ruling`, { outcome: 'upheld', reason: 'the greeting was missing' });
       expect(ruling.status).toBe(409);
@@ -100,6 +110,7 @@ for (const makeBackend of BACKENDS) {
       expect(await disputesOf('sup-blue')).toEqual([reviewed]);
       expect(await reviewedIn('sup-blue')).toBe(2);
       expect(await bannedFp('sup-blue')).toBe(1);
+      expect(await bannedFound('sup-blue')).toBe(found);
       expect((await as('sup-blue', 'GET', `/api/calls/${reviewed}`)).body.disputes).toHaveLength(1);
       expect((await as('insp1', 'GET', `/api/calls/${reviewed}`)).body.disputes).toEqual([]);
       expect((await as('sup-blue', 'POST', `/api/disputes/${dispute}/ruling`, { outcome: 'upheld', reason: 'the greeting was missing' })).status).toBe(200);

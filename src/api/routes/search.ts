@@ -256,7 +256,9 @@ export function registerSearchRoutes(app: OpenAPIHono<AppEnv>): void {
     const q = c.req.valid('query');
     const services = c.get('services');
     await checkProgramParam(services.store.db, 'query.pipeline', q.pipeline);
-    const r = await trends(services.store.db, { by: q.by, periods: q.periods, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user) }, await defaultTrendsLexicon());
+    // the findings' counts: without the calls this user scores blind in a calibration session (as the figures)
+    const leaveOut = [...(await services.calibration.blindCalls(user))];
+    const r = await trends(services.store.db, { by: q.by, periods: q.periods, agentId: q.agentId, team: q.team, pipelineId: q.pipeline, from: q.from, to: q.to, scope: callScope(user), leaveOut }, await defaultTrendsLexicon());
     return c.json(r as never, 200);
   });
 }
