@@ -3,7 +3,7 @@
  * PostgreSQL server. Calibration often re-scores reviewed calls; while a scorer has items left in an open
  * session, such a call's disputes (the item the agent contests, a ruling's points) reach them neither in the call
  * view nor in the dispute list, they cannot rule one (a ruling answers the item and the total), and a blind
- * supervisor's QA figures, trends (the findings' counts) and rules accuracy leave the call out (an agent and a period may hold just that call).
+ * supervisor's QA figures, trends (the findings' counts), the week plan's mean scores and rules accuracy leave the call out (an agent and a period may hold just that call).
  * A supervisor of the team who does not score sees all of it; so does the scorer once their scores are in.
  * Calls: the shipped example dialogues of inbound-service-zh drafted by the real scorecard (test/support/review-calls.ts).
  */
@@ -44,6 +44,12 @@ for (const makeBackend of BACKENDS) {
       expect(r.status, u).toBe(200);
       return (r.body.series as any[]).find((x) => x.key === 'event:banned_phrase')?.total ?? 0;
     };
+    // the week's plan: the mean final score of the reviewed calls, and how many
+    const planScores = async (u: Username) => {
+      const r = await as(u, 'GET', '/api/review/plan');
+      expect(r.status, u).toBe(200);
+      return r.body.programs[0].scores.reviewed;
+    };
     const bannedFp = async (u: Username) => {
       const r = await as(u, 'GET', '/api/rules/accuracy');
       expect(r.status, u).toBe(200);
@@ -72,6 +78,7 @@ for (const makeBackend of BACKENDS) {
       expect(await disputesOf('sup-blue')).toEqual([reviewed]);
       expect(await reviewedIn('sup-blue')).toBe(2);
       expect(await bannedFp('sup-blue')).toBe(1);
+      expect(await planScores('sup-blue')).toMatchObject({ n: 2 });
       const found = await bannedFound('sup-blue');
       expect(found).toBeGreaterThan(0);
 
@@ -97,6 +104,8 @@ for (const makeBackend of BACKENDS) {
       expect(await bannedFp('sup-blue')).toBe(0);
       expect(await bannedFp('sup-blue2')).toBe(1);
       expect(await bannedFound('sup-blue')).toBe(0);
+      expect(await planScores('sup-blue')).toMatchObject({ n: 1 });
+      expect(await planScores('sup-blue2')).toMatchObject({ n: 2 });
       expect(await bannedFound('sup-blue2')).toBe(found);
       // a ruling answers the item and the total: refused to the blind supervisor, nothing ruled
       const ruling = await as('sup-blue', 'POST', `/api/disputes/${dispute}/ruling`, { outcome: 'upheld', reason: 'the greeting was missing' });
@@ -111,6 +120,7 @@ for (const makeBackend of BACKENDS) {
       expect(await reviewedIn('sup-blue')).toBe(2);
       expect(await bannedFp('sup-blue')).toBe(1);
       expect(await bannedFound('sup-blue')).toBe(found);
+      expect(await planScores('sup-blue')).toEqual(await planScores('sup-blue2'));
       expect((await as('sup-blue', 'GET', `/api/calls/${reviewed}`)).body.disputes).toHaveLength(1);
       expect((await as('insp1', 'GET', `/api/calls/${reviewed}`)).body.disputes).toEqual([]);
       expect((await as('sup-blue', 'POST', `/api/disputes/${dispute}/ruling`, { outcome: 'upheld', reason: 'the greeting was missing' })).status).toBe(200);

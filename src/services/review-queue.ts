@@ -208,6 +208,9 @@ export class ReviewQueueService {
     const all = await this.repo.periodCalls(week.start, week.end, opts.pipelineId);
     const programs = [...new Set(all.map((c) => c.pipelineId))].sort();
     if (opts.pipelineId && !programs.includes(opts.pipelineId)) programs.push(opts.pipelineId);
+    // the final scores of the calls this user scores blind in a calibration session are not in their means (a week
+    // may hold one reviewed call); the counts (calls, reviewed) stay: they tell no score
+    const blind = user ? await this.blindCalls(user) : new Set<string>();
     const out: ProgramPlan[] = [];
     for (const pipelineId of programs) {
       const policy = this.policyFor(pipelineId);
@@ -233,8 +236,8 @@ export class ReviewQueueService {
         random: { drawn: drawn.length, reviewed: drawn.filter((c) => c.reviewState === 'completed').length },
         scores: {
           // no margin: risk-picked reviews are not a random sample of anything
-          reviewed: { ...meanWithMargin(percents(scoped), policy.sampling.confidence), margin: null },
-          random: meanWithMargin(percents(scoped.filter((c) => draw.get(c.id) === 'share')), policy.sampling.confidence, scoped.length),
+          reviewed: { ...meanWithMargin(percents(scoped.filter((c) => !blind.has(c.id))), policy.sampling.confidence), margin: null },
+          random: meanWithMargin(percents(scoped.filter((c) => draw.get(c.id) === 'share' && !blind.has(c.id))), policy.sampling.confidence, scoped.length),
         },
         inspectors,
         workdaysLeft: left,
