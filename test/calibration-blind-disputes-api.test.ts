@@ -17,6 +17,7 @@ const POLICY = ReviewPolicySchema.parse({});
 const USERS = [
   { username: 'admin', role: 'admin' },
   { username: 'insp1', role: 'inspector' },
+  { username: 'insp2', role: 'inspector' },
   { username: 'sup-blue', role: 'supervisor', team: 'blue' },
   { username: 'sup-blue2', role: 'supervisor', team: 'blue' },
   { username: 'ag1', role: 'agent', team: 'blue', agentId: 'a1' },
@@ -124,6 +125,41 @@ for (const makeBackend of BACKENDS) {
       expect((await as('sup-blue', 'GET', `/api/calls/${reviewed}`)).body.disputes).toHaveLength(1);
       expect((await as('insp1', 'GET', `/api/calls/${reviewed}`)).body.disputes).toEqual([]);
       expect((await as('sup-blue', 'POST', `/api/disputes/${dispute}/ruling`, { outcome: 'upheld', reason: 'the greeting was missing' })).status).toBe(200);
+    });
+
+    it("a call in two sessions: the other session's page shows its blind scorer neither the machine's answers nor anyone's scores of it", async () => {
+      const machineOf = async (u: Username, sessionId: string) => {
+        const r = await as(u, 'GET', `/api/calibrations/${sessionId}`);
+        expect(r.status, u).toBe(200);
+        return (r.body.calls as any[]).flatMap((c) => c.items.map((i: any) => i.machine));
+      };
+      const fullScores = async (u: Username, sessionId: string) =>
+        (await as(u, 'GET', `/api/calibrations/${sessionId}`)).body.calls.flatMap((c: any) => c.items.map((i: any) => ({ callId: c.id, itemId: i.id, points: i.max })));
+      // A: sup-blue scores the clean call as the benchmark, with insp1; B: a consensus session on the same call
+      const a = (await as('sup-blue', 'POST', '/api/calibrations', { title: 'W49 A', callIds: [clean], inspectors: ['insp1'], benchmark: 'supervisor' })).body.id as string;
+      const b = (await as('sup-blue', 'POST', '/api/calibrations', { title: 'W49 B', callIds: [clean], inspectors: ['insp1', 'insp2'], benchmark: 'consensus' })).body.id as string;
+      // sup-blue does not score B, but scores A blind: B does not show them the machine's answers either
+      expect((await machineOf('sup-blue2', b)).every((m) => m !== null)).toBe(true);
+      expect((await machineOf('sup-blue', b)).every((m) => m === null)).toBe(true);
+      // insp1's scores of B are in, but they still score A blind
+      expect((await as('insp1', 'POST', `/api/calibrations/${b}/scores`, { scores: await fullScores('insp1', b) })).status).toBe(200);
+      expect((await as('insp2', 'POST', `/api/calibrations/${b}/scores`, { scores: (await fullScores('insp2', b)).map((x: any) => ({ ...x, points: 0 })) })).status).toBe(200);
+      expect((await machineOf('insp1', b)).every((m) => m === null)).toBe(true);
+      expect((await machineOf('insp2', b)).every((m) => m !== null)).toBe(true);
+      // closed, B shows everyone's scores: not to insp1 while they score A (insp2's zeros would tell them nothing of
+      // the machine, but they are another scorer's scores of a call insp1 scores blind)
+      expect((await as('sup-blue2', 'POST', `/api/calibrations/${b}/close`)).status).toBe(200);
+      const closedB = (await as('insp1', 'GET', `/api/calibrations/${b}`)).body;
+      expect(closedB.scores).toEqual([]);
+      expect(closedB.myScores.length).toBeGreaterThan(0);
+      expect((await machineOf('insp1', b)).every((m) => m === null)).toBe(true);
+      expect((await as('insp2', 'GET', `/api/calibrations/${b}`)).body.scores.length).toBeGreaterThan(0);
+      // their scores of A are in: B as everyone sees it
+      expect((await as('insp1', 'POST', `/api/calibrations/${a}/scores`, { scores: await fullScores('insp1', a) })).status).toBe(200);
+      expect((await as('insp1', 'GET', `/api/calibrations/${b}`)).body.scores).toEqual((await as('insp2', 'GET', `/api/calibrations/${b}`)).body.scores);
+      expect((await machineOf('insp1', b)).every((m) => m !== null)).toBe(true);
+      expect((await as('sup-blue', 'POST', `/api/calibrations/${a}/scores`, { scores: await fullScores('sup-blue', a) })).status).toBe(200);
+      expect((await machineOf('sup-blue', b)).every((m) => m !== null)).toBe(true);
     });
   });
 }

@@ -181,6 +181,11 @@ export class CalibrationService {
     const submitted = scorer && expectedScores > 0 && submittedAll(mine, callViews);
     const machineHidden = !closed && scorer && !submitted;
     if (machineHidden) for (const c of callViews) for (const it of c.items) it.machine = null;
+    // a call may be in two sessions: one this user still scores blind in another open session shows here neither
+    // the machine's answers nor anyone's scores of it (this session's results are of its other calls), until then
+    const blindElsewhere = await this.blindCalls(user);
+    for (const c of callViews) if (blindElsewhere.has(c.id)) for (const it of c.items) it.machine = null;
+    const shown = all.filter((s) => !blindElsewhere.has(s.callId));
     const canScore = !closed && scorer && !submitted;
     const result: CalibrationView = {
       id: row.id,
@@ -197,7 +202,7 @@ export class CalibrationService {
       expectedScores,
       calls: callViews,
       myScores: mine.map(view),
-      scores: closed ? all.map(view) : null,
+      scores: closed ? shown.map(view) : null,
       results: null,
     };
     if (closed) {
@@ -206,8 +211,8 @@ export class CalibrationService {
       for (const c of callViews) for (const it of c.items) items.set(it.id, Math.max(items.get(it.id) ?? 0, it.maxPoints));
       const res = calibrate({
         items: [...items].map(([itemId, maxPoints]) => ({ itemId, maxPoints })),
-        scores: all.filter((s) => memberIds.has(s.scorerId)).map((s) => ({ callId: s.callId, itemId: s.itemId, scorer: s.scorer, points: s.points })),
-        supervisorScores: all.filter((s) => s.scorerId === row.createdBy).map((s) => ({ callId: s.callId, itemId: s.itemId, points: s.points })),
+        scores: shown.filter((s) => memberIds.has(s.scorerId)).map((s) => ({ callId: s.callId, itemId: s.itemId, scorer: s.scorer, points: s.points })),
+        supervisorScores: shown.filter((s) => s.scorerId === row.createdBy).map((s) => ({ callId: s.callId, itemId: s.itemId, points: s.points })),
         policy: { ...policy, benchmark: row.benchmark },
       });
       result.results = { ...res, passAccuracy: policy.passAccuracy, biasThreshold: policy.biasThreshold };
