@@ -161,5 +161,15 @@ for (const makeBackend of BACKENDS) {
       expect((await as('sup-blue', 'POST', `/api/calibrations/${a}/scores`, { scores: await fullScores('sup-blue', a) })).status).toBe(200);
       expect((await machineOf('sup-blue', b)).every((m) => m !== null)).toBe(true);
     });
+
+    it('an inspector named twice, by name and by id, is one member: a consensus still needs two people', async () => {
+      const ids = Object.fromEntries(((await as('sup-blue', 'GET', '/api/inspectors')).body.inspectors as any[]).map((i) => [i.username, i.id]));
+      const twice = await as('sup-blue', 'POST', '/api/calibrations', { title: 'W49 twice', callIds: [clean], inspectors: ['insp1', ids.insp1], benchmark: 'consensus' });
+      expect(twice.status, JSON.stringify(twice.body)).toBe(422);
+      expect(twice.body.error).toMatchObject({ field: 'inspectors' });
+      const once = await as('sup-blue', 'POST', '/api/calibrations', { title: 'W49 once', callIds: [clean], inspectors: ['insp1', ids.insp1], benchmark: 'supervisor' });
+      expect(once.status).toBe(201);
+      expect(once.body.members).toEqual([{ username: 'insp1', scored: 0 }]);
+    });
   });
 }

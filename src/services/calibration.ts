@@ -81,11 +81,12 @@ export class CalibrationService {
     const programs = [...new Set(calls.map((c) => c.pipelineId))];
     if (programs.length > 1) throw new ServiceError(422, 'invalid', `the calls belong to different QA programs (${programs.join(', ')}): one program per session`, { field: 'callIds' });
     const pool = await this.repo.activeUsers('inspector', user.team ?? null);
-    const members = [];
+    const members: typeof pool = [];
     for (const name of new Set(input.inspectors)) {
       const u = pool.find((i) => i.username === name || i.id === name);
       if (!u) throw new ServiceError(422, 'invalid', `${name} is not an active inspector of your team`, { field: 'inspectors' });
-      members.push(u);
+      // one inspector named twice (by name and by id) is one member: a consensus needs two people
+      if (!members.some((m) => m.id === u.id)) members.push(u);
     }
     const policy = this.policyFor(programs[0]!);
     const benchmark = input.benchmark ?? policy.calibration.benchmark;
