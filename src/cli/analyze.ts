@@ -215,7 +215,7 @@ export async function runAnalyze(paths: string[], opts: AnalyzeCliOptions): Prom
   const reportWhere = reportFolder ? { folder: reportFolder, what: "the report's folder (--json)" } : { folder: STDOUT, what: 'the report, --json -' };
   const whereFull = (err: Error, ownNames: readonly string[] = []): { folder: string; what: string; guessed?: true } => {
     if (isDatabaseDiskFull(err)) {
-      return store.kind === 'pglite' ? { folder: store.location, what: 'the data folder' } : { folder: store.location, what: "the PostgreSQL server's disk" };
+      return store.kind === 'pglite' ? { folder: store.location, what: 'the data folder' } : { folder: store.location, what: postgresFullWhat(err) };
     }
     const candidates = [
       ...(store.kind === 'pglite' ? [{ folder: store.location, what: 'the data folder' }] : []),
@@ -474,12 +474,24 @@ function stoppedByDisk(stopped: BatchStop, whereFull: (err: Error, ownNames: rea
   return { writing: `analysing ${file}`, error, ...whereFull(error, [resolve(file)]) };
 }
 
+const POSTGRES_SHM = "the PostgreSQL server's shared memory (/dev/shm)";
+
+/**
+ * Which of the PostgreSQL server's resources SQLSTATE 53100 (disk_full) is about: its disk ("could not extend
+ * file …"), or the shared memory a parallel query asks /dev/shm for ("could not resize shared memory segment …:
+ * No space left on device", a container's 64 MB /dev/shm), where freeing disk space would not help.
+ */
+export function postgresFullWhat(err: Error): string {
+  return /shared memory/i.test(err.message) ? POSTGRES_SHM : "the PostgreSQL server's disk";
+}
+
 /** What to do about a full disk, by which folder is on it. */
 export function diskFullAdvice(what: string): string {
   if (what === 'the data folder') return 'free space on that disk (or move the data folder to a disk with room and give --data)';
   if (what.startsWith('the temp folder')) return 'free space on that disk (or set TMPDIR to a folder on a disk with room)';
   if (what.startsWith("the report's")) return 'free space on that disk (or give --json a path on a disk with room)';
   if (what === 'the report, --json -') return 'free space where standard output goes (or give --json a file on a disk with room)';
+  if (what === POSTGRES_SHM) return "give the PostgreSQL server more shared memory (/dev/shm: a container's is 64 MB unless started with --shm-size, e.g. --shm-size=1g) or lower its work_mem";
   if (what.startsWith('the PostgreSQL')) return "free space on the PostgreSQL server's disk";
   return 'free space on that disk';
 }
