@@ -122,3 +122,68 @@ describe('default program: hold etiquette on real calls', () => {
     }
   });
 });
+
+describe('support-en and inbound-service-zh: hold etiquette read from the hold_etiquette event', () => {
+  // The request and the thanks are worded so that only the hold lexicon (the hold_etiquette event's askedBefore /
+  // thankedAfter) knows them, not the programs' own keyword lists: a search for the event before or after its hold
+  // never found it (it spans the hold), so such a call was deducted although the agent asked and thanked.
+  const cases = [
+    {
+      program: 'support-en',
+      sample: 'en-support-good.mp3',
+      ext: 'mp3',
+      transcript: 'en-support-good.transcript.json',
+      ask: [/Could you hold for a moment please/, 'Would you mind holding while I run a test?'] as const,
+      thank: [/Thank you for waiting\./, 'Sorry about the wait.'] as const,
+      // the lexicon also takes the "let me check the line" before the hold as the request
+      alsoAsk: /let me check/i,
+      askItem: 'hold-ask',
+      thankItem: 'hold-thanks',
+    },
+    {
+      program: 'inbound-service-zh',
+      sample: 'zh-billing-good.ogg',
+      ext: 'ogg',
+      transcript: 'zh-billing-good.transcript.json',
+      ask: [/请您稍等，我帮您核实一下好吗/, '麻烦您稍等，我这边帮您看一下好吗'] as const,
+      thank: [/感谢您的耐心等待/, '抱歉让您等了'] as const,
+      alsoAsk: undefined,
+      askItem: 'hold-permission',
+      thankItem: 'thanks',
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.program}: passes when the agent asked before the hold and thanked after it, deducted when not`, async () => {
+      const dir2 = mkdtempSync(join(tmpdir(), 'callqa-e2e-hold2-'));
+      const stores: Store[] = [];
+      try {
+        const variant = async (name: string, edit: (text: string) => string | null) => {
+          const t = JSON.parse(readFileSync(join(SAMPLES, c.transcript), 'utf8')) as { segments: { text: string }[] };
+          t.segments = t.segments.flatMap((s) => {
+            const text = edit(s.text);
+            return text === null ? [] : [{ ...s, text }];
+          });
+          const audio = join(dir2, `${name}.${c.ext}`);
+          copyFileSync(join(SAMPLES, c.sample), audio);
+          writeFileSync(join(dir2, `${name}.transcript.json`), JSON.stringify(t));
+          // the same audio bytes again would be a duplicate in one store: a store per variant
+          const s = await openStore({ dataDir: join(dir2, `data-${name}`) });
+          stores.push(s);
+          return card(`${name}.${c.ext}`, c.program, audio, s);
+        };
+        const reworded = (s: string) => s.replace(c.ask[0], c.ask[1]).replace(c.thank[0], c.thank[1]);
+        const good = await variant('asked-thanked', reworded);
+        expect(good.get(c.askItem)?.status, 'asked').toBe('pass');
+        expect(good.get(c.thankItem)?.status, 'thanked').toBe('pass');
+
+        const bad = await variant('not-asked-not-thanked', (s) => (c.ask[0].test(s) || c.thank[0].test(s) || c.alsoAsk?.test(s) ? null : s));
+        expect(bad.get(c.askItem)?.status, 'not asked').toBe('deducted');
+        expect(bad.get(c.thankItem)?.status, 'not thanked').toBe('deducted');
+        expect(bad.get(c.askItem)?.evidence?.[0]?.start).toBeGreaterThan(25);
+      } finally {
+        for (const s of stores) await s.close();
+        rmSync(dir2, { recursive: true, force: true });
+      }
+    });
+  }
+});
