@@ -6,6 +6,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../src/core/events.js';
+import { resolvePipeline } from '../src/pipeline/loader.js';
+import { buildContext } from '../src/score/rules.js';
+import { draftItem } from '../src/score/scorecard.js';
+import type { CallEvent } from '../src/core/types.js';
 
 // loaded by path, not by a typed import: the web code is type-checked by web/tsconfig.json (DOM, bundler resolution)
 interface Format { localReason(reason: string): string; evidenceLabel(e: { type?: string; start: number; end?: number }): string }
@@ -79,5 +83,28 @@ describe('machine reasons in the UI language', () => {
     expect(format.evidenceLabel({ type: 'talk_over', start: 18.48, end: 20.52 })).toBe('抢话，2 秒');
     i18n.setLang('en');
     expect(format.evidenceLabel({ type: 'silence', start: 28.8, end: 37.2 })).toBe('Dead air, 8.4 s');
+  });
+
+  it('the default program\'s hold etiquette (details: askedBefore / thankedAfter) reads in words, not field = value', () => {
+    // the reason as the real scorer writes it for a call whose agent neither asked before the hold nor thanked after
+    const item = (resolvePipeline('default').scorecard?.sections ?? []).flatMap((s) => s.items).find((i) => i.id === 'hold-etiquette');
+    if (!item) throw new Error('default program: no hold-etiquette item');
+    const events: CallEvent[] = [
+      { type: 'hold', speaker: 'agent', start: 30, end: 60, details: { durationSec: 30 } } as CallEvent,
+      {
+        type: 'hold_etiquette', speaker: 'agent', start: 30, end: 60,
+        details: { text: '', entryId: null, category: 'hold', confidence: 1, holdSec: 30, askedBefore: false, thankedAfter: false, ok: false, before: null, after: null },
+      },
+    ];
+    const reason = draftItem(item, buildContext({ events, transcript: { engine: 'sidecar-json', language: 'zh', segments: [] } })).reason;
+    expect(reason).toMatch(/^-5: .*askedBefore = false/);
+    i18n.setLang('zh');
+    const zh = format.localReason(reason);
+    expect(zh).toBe('扣 5 分：(坐席保持礼仪（保持前未请客户稍等） 或 (坐席保持礼仪（保持后未致谢） 且 保持后 20 秒内无坐席致谢))（2 次）');
+    expect(zh).not.toMatch(/[A-Za-z]/);
+    i18n.setLang('en');
+    expect(format.localReason(reason)).toBe(
+      '−5: (Agent: Hold etiquette (did not ask the customer before the hold) OR (Agent: Hold etiquette (did not thank the customer after the hold) AND no Agent: Thanks within 20 s after the hold)) (2 times)',
+    );
   });
 });

@@ -74,7 +74,36 @@ const REASON_PHRASES: Array<[RegExp, (m: RegExpExecArray) => string, (m: RegExpE
   [/no audio analysis, so no ([a-z_]+) events/g, (m) => `没有音频分析，无法检测${evName(m[1]!)}`, (m) => `no audio analysis, so “${evName(m[1]!)}” cannot be detected`],
   [/talk-over not measurable \(mono recording\)/g, () => '单声道录音，无法测量抢话', () => 'talk-over not measurable (mono recording)'],
   [/the situation did not arise \(/g, () => '未出现该情形（', () => 'the situation did not arise ('],
+  // a relative condition anchored on any hold ("no thanks within 20 s after the hold")
+  [
+    /\bhold >= 0 s without (.+?) (after|before) it \(within ([\d.]+) s\)/g,
+    (m) => `保持${m[2] === 'after' ? '后' : '前'} ${m[3]} 秒内无${m[1]}`,
+    (m) => `no ${m[1]} within ${m[3]} s ${m[2]} the hold`,
+  ],
+  [/ OR /g, () => ' 或 ', () => ' OR '],
+  [/ AND /g, () => ' 且 ', () => ' AND '],
 ];
+
+/**
+ * An event condition's `details:` (src/score/rules.ts describeCondition: "hold_etiquette event with askedBefore =
+ * false"): the fields a program is documented to read (docs/pipelines.md) as words, [zh, en] by field and value;
+ * any other field is shown as the program wrote it.
+ */
+const DETAIL_WORDS: Record<string, Record<string, [string, string]>> = {
+  askedBefore: { false: ['保持前未请客户稍等', 'did not ask the customer before the hold'], true: ['保持前已请客户稍等', 'asked the customer before the hold'] },
+  thankedAfter: { false: ['保持后未致谢', 'did not thank the customer after the hold'], true: ['保持后已致谢', 'thanked the customer after the hold'] },
+  ok: { false: ['等待用语不完整', 'incomplete'], true: ['等待用语完整', 'complete'] },
+};
+
+/** " with askedBefore = false, thankedAfter = true" -> "（保持前未请客户稍等，保持后已致谢）" / " (did not ask …, thanked …)" */
+function localDetails(list: string, zh: boolean): string {
+  const parts = list.split(', ').map((kv) => {
+    const [k = '', v = ''] = kv.split(' = ');
+    const w = Object.hasOwn(DETAIL_WORDS, k) && Object.hasOwn(DETAIL_WORDS[k]!, v) ? DETAIL_WORDS[k]![v]! : null;
+    return w ? (zh ? w[0] : w[1]) : `${k} = ${v}`;
+  });
+  return zh ? `（${parts.join('，')}）` : ` (${parts.join(', ')})`;
+}
 
 function evName(type: string): string {
   return tMaybe(`ev_${type}`, type);
@@ -103,6 +132,7 @@ export function localReason(reason: string): string {
     if (names.some((n) => !n)) return whole;
     return `${role(r)}${names.join(' / ')}`;
   });
+  rest = rest.replace(/ with ([A-Za-z]\w* = [^,\s()]+(?:, [A-Za-z]\w* = [^,\s()]+)*)/g, (_whole, list: string) => localDetails(list, zh));
   for (const [re, zhText, enText] of REASON_PHRASES) {
     rest = rest.replace(re, (...args) => {
       const m = args.slice(0, -2) as unknown as RegExpExecArray;
