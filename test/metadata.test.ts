@@ -30,9 +30,9 @@ describe('call metadata', () => {
   it('loads a manifest, validates, converts and masks', async () => {
     const csv = write(
       'calls.csv',
-      'file,agent_id,team,direction,started_at,queue,customer_number,ring_sec,hung_up_by,transfers\n' +
-        'a.wav,A17,north,inbound,2024-05-01T09:30:00+08:00,billing,+86 13800135678,12,customer,0\n' +
-        'sub/b.wav,A18,,呼出,,,,,坐席,\n',
+      'file,agent_id,team,direction,started_at,queue,customer_number,ring_sec,answered_at_sec,hung_up_by,transfers\n' +
+        'a.wav,A17,north,inbound,2024-05-01T09:30:00+08:00,billing,+86 13800135678,12,31.5,customer,0\n' +
+        'sub/b.wav,A18,,呼出,,,,,,坐席,\n',
     );
     const m = await loadManifest(csv);
     expect(m.get(join(dir, 'a.wav'))).toEqual({
@@ -43,6 +43,7 @@ describe('call metadata', () => {
       queue: 'billing',
       customerNumberMasked: '*********5678',
       ringSec: 12,
+      answeredAtSec: 31.5,
       hungUpBy: 'customer',
       transfers: 0,
     });

@@ -129,6 +129,27 @@ describe('rule engine: conditions', () => {
     else expect(r.hits.length).toBe(hits);
   });
 
+  it('firstSec windows count from when the call connects, not from the start of the recording', () => {
+    // the same call recorded with 30 s of ringing before it: the agent's opening at 30.5 s is in its first 5 s
+    const later = (by: number) => ({
+      events: events.map((e) => ({ ...e, start: e.start + by, end: e.end + by })),
+      transcript: { ...transcript, segments: transcript.segments.map((x) => ({ ...x, start: x.start + by, end: x.end + by })) },
+      durationSec: 138,
+    });
+    const rung = buildContext(later(30));
+    expect(rung.connectSec).toBe(30.5);
+    const inFirst5 = parse({ keywords: ['工号'], role: 'agent', window: { firstSec: 5 } });
+    const greetedIn5 = parse({ event: 'greeting', window: { firstSec: 5 } });
+    expect(evaluateCondition(ctx, inFirst5).value).toBe(true);
+    expect(evaluateCondition(rung, inFirst5).value).toBe(true);
+    expect(evaluateCondition(rung, greetedIn5).hits.map((h) => h.start)).toEqual([30.5]);
+    // the platform's answer time, when the metadata gives it, wins: answered at 20 s, the opening is 10.5 s in
+    const answered = buildContext({ ...later(30), metadata: { answeredAtSec: 20 } });
+    expect(answered.connectSec).toBe(20);
+    expect(evaluateCondition(answered, inFirst5).value).toBe(false);
+    expect(evaluateCondition(answered, greetedIn5).value).toBe(false);
+  });
+
   it('text conditions are unknown without a transcript, audio ones are not', () => {
     expect(evaluateCondition(noText, parse({ keywords: ['您好'] })).value).toBeNull();
     expect(evaluateCondition(noText, parse({ event: 'banned_phrase' })).unknown[0]!.kind).toBe('signal');

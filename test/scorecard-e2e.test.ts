@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePipeline } from '../src/pipeline/loader.js';
+import { loadCallMetadata } from '../src/pipeline/metadata.js';
 import { analyzeFile } from '../src/pipeline/runner.js';
 import { openStore, type Store } from '../src/store/index.js';
 
@@ -186,4 +188,87 @@ describe('support-en and inbound-service-zh: hold etiquette read from the hold_e
       }
     });
   }
+});
+
+describe('greeting and self-identification limits count from when the call connects', () => {
+  // Contact-centre recordings often start before the call is answered (ringing, IVR, the queue). The same good call
+  // with 30 s of silence before it (both channels, real ffmpeg) and its transcript 30 s later must score as it did.
+  const pad = (to: string, sec: number) =>
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', join(SAMPLES, 'en-support-good.mp3'), '-af', `adelay=${sec * 1000}:all=1`, '-ac', '2', '-ar', '8000', to]);
+  const shifted = (by: number, extra: { speaker: string; start: number; end: number; text: string }[] = []) => {
+    const t = JSON.parse(readFileSync(join(SAMPLES, 'en-support-good.transcript.json'), 'utf8')) as { segments: { start: number; end: number }[] };
+    t.segments = [...extra, ...t.segments.map((s) => ({ ...s, start: s.start + by, end: s.end + by }))] as typeof t.segments;
+    return JSON.stringify(t);
+  };
+  async function analyse(dir2: string, name: string, padSec: number, transcript: string, meta?: object) {
+    const audio = join(dir2, `${name}.mp3`);
+    pad(audio, padSec);
+    writeFileSync(join(dir2, `${name}.transcript.json`), transcript);
+    if (meta) writeFileSync(join(dir2, `${name}.meta.json`), JSON.stringify(meta));
+    const s = await openStore({ dataDir: join(dir2, `data-${name}`) });
+    try {
+      const outcome = await analyzeFile(
+        // the sidecar read as the CLI reads it
+        { path: audio, displayName: `${name}.mp3`, metadata: await loadCallMetadata(audio, {}) },
+        { repo: s.repo, pipeline: resolvePipeline('default'), options: { transcribe: false }, versions: { test: '1' } },
+      );
+      if (outcome.status !== 'done' && outcome.status !== 'cached') throw new Error(`${name}: ${outcome.status}`);
+      const c = outcome.report.scorecard?.card as Card;
+      const items = new Map(c.sections.flatMap((x) => x.items.map((i) => [i.id, i] as const)));
+      return { items, total: c.total, events: outcome.report.events, metrics: outcome.report.run.metrics ?? {} };
+    } finally {
+      await s.close();
+    }
+  }
+  const OPENING = ['greeting', 'self-identification', 'self-identification-in-time'];
+
+  it('30 s of silence before the agent picks up: greeting and self-identification pass, evidence at file times', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'callqa-e2e-connect-'));
+    try {
+      const original = await card('en-support-good.mp3', 'default');
+      const r = await analyse(dir2, 'rings-first', 30, shifted(30));
+      for (const id of OPENING) expect(r.items.get(id)?.status, id).toBe('pass');
+      expect(r.total).toBe(original.card?.total);
+      expect(r.metrics.connectSec).toBe(30.4);
+      // what the player seeks to: times in the file, not from the connection
+      const greeting = r.events.find((e) => e.type === 'greeting');
+      expect(greeting?.start).toBeCloseTo(30.4, 1);
+      expect((greeting?.details as { connectSec?: number } | undefined)?.connectSec).toBe(30.4);
+      expect(r.events.some((e) => e.type === 'late_greeting' || e.type === 'late_self_identification' || e.type === 'missing_greeting')).toBe(false);
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
+  it('the customer talks first for 20 s while the agent is silent: still a late greeting and a late self-identification', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'callqa-e2e-connect2-'));
+    try {
+      const customer = { speaker: 'customer', start: 30, end: 50, text: 'Hello? Hello, is anyone there? I have been waiting for someone to pick up, hello?' };
+      const r = await analyse(dir2, 'customer-first', 50, shifted(50, [customer]));
+      expect(r.metrics.connectSec).toBe(30);
+      expect(r.items.get('greeting')?.status).toBe('deducted');
+      expect(r.items.get('self-identification-in-time')?.status).toBe('deducted');
+      const late = r.events.find((e) => e.type === 'late_greeting');
+      expect(late?.start).toBeCloseTo(50.4, 1);
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+
+  it('the metadata\'s answeredAtSec, when given, is when the call connected', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'callqa-e2e-connect3-'));
+    try {
+      // answered at 2 s: the agent's first words at 30.4 s are 28 s late
+      const late = await analyse(dir2, 'answered-early', 30, shifted(30), { answeredAtSec: 2 });
+      expect(late.metrics.connectSec).toBe(2);
+      expect(late.items.get('greeting')?.status).toBe('deducted');
+      expect(late.items.get('self-identification-in-time')?.status).toBe('deducted');
+      // answered at 25 s (after the ringing, before anyone speaks): in time
+      const ok = await analyse(dir2, 'answered-late', 30, shifted(30), { answered_at_sec: 25 });
+      expect(ok.metrics.connectSec).toBe(25);
+      for (const id of OPENING) expect(ok.items.get(id)?.status, id).toBe('pass');
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
 });

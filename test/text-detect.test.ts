@@ -73,10 +73,13 @@ describe('text detectors', () => {
     }
   });
 
-  it('late greeting: the greeting starts after lateGreetingSec', () => {
-    const r = run([seg('agent', 12, 15, '您好，请问有什么可以帮您？')]);
+  it('late greeting: the greeting starts more than lateGreetingSec after the call connected', () => {
+    // the customer's 喂 at 0.5 s connects the call: the agent's greeting at 12 s is late
+    const r = run([seg('customer', 0.5, 1.5, '喂？'), seg('agent', 12, 15, '您好，请问有什么可以帮您？')]);
     const late = r.events.find((e) => e.type === 'late_greeting')!;
-    expect(late.details).toMatchObject({ greetingAtSec: 12, thresholdSec: 8, firstAgentSpeechSec: 12 });
+    expect(late.details).toMatchObject({ greetingAtSec: 12, thresholdSec: 8, firstAgentSpeechSec: 12, connectSec: 0.5, delaySec: 3.5 });
+    // the same greeting as the first words of a recording that began with 12 s of ringing is in time
+    expect(run([seg('agent', 12, 15, '您好，请问有什么可以帮您？')]).events.map((e) => e.type)).not.toContain('late_greeting');
   });
 
   it('apology after a complaint is marked; an unapologised complaint is counted', () => {

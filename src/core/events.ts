@@ -76,16 +76,24 @@ export interface PerSegmentDetails extends LexiconHitDetails {
 export interface GreetingDetails extends LexiconHitDetails {
   late: boolean;
   firstAgentSpeechSec: number;
+  /** when the call connected (core/connect.ts), seconds from the start of the recording: the limits count from it */
+  connectSec?: number;
 }
 export interface LateGreetingDetails extends LexiconHitDetails {
   greetingAtSec: number;
   firstAgentSpeechSec: number;
   thresholdSec: number;
+  /** when the call connected (core/connect.ts), seconds from the start of the recording: the limits count from it */
+  connectSec?: number;
+  /** greetingAtSec - connectSec - thresholdSec */
   delaySec: number;
 }
 export interface MissingGreetingDetails extends AbsenceDetails {
   firstAgentSpeechSec: number;
+  /** connectSec + the search window, seconds from the start of the recording */
   searchedUntilSec: number;
+  /** when the call connected (core/connect.ts), seconds from the start of the recording: the limits count from it */
+  connectSec?: number;
 }
 export interface ClosingDetails extends LexiconHitDetails {
   lastAgentEndSec: number;
@@ -98,6 +106,8 @@ export interface SelfIdentificationDetails extends LexiconHitDetails {
   /** the hit found for each required part (organisation, staff number, name ...) */
   parts: Record<string, LexiconHitDetails>;
   withinSec: number;
+  /** when the call connected (core/connect.ts), seconds from the start of the recording: the limits count from it */
+  connectSec?: number;
 }
 /** Identified, but after the window: the utterance that completed it, its time and how late it was (issue 16). */
 export interface LateSelfIdentificationDetails extends LexiconHitDetails {
@@ -105,13 +115,17 @@ export interface LateSelfIdentificationDetails extends LexiconHitDetails {
   withinSec: number;
   /** when the completing cue was said, seconds from the start of the recording */
   atSec: number;
-  /** atSec - withinSec */
+  /** when the call connected (core/connect.ts), seconds from the start of the recording: the limits count from it */
+  connectSec?: number;
+  /** atSec - connectSec - withinSec */
   lateBySec: number;
 }
 export interface MissingSelfIdentificationDetails extends AbsenceDetails {
   missingParts: string[];
   parts: Record<string, LexiconHitDetails>;
   withinSec: number;
+  /** when the call connected (core/connect.ts), seconds from the start of the recording: the limits count from it */
+  connectSec?: number;
 }
 export interface ApologyDetails extends PerSegmentDetails {
   followsComplaint: boolean;

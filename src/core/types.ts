@@ -82,6 +82,12 @@ export interface CallMetadata {
   /** the customer's id in the call platform or CRM (repeat contacts are matched on it when present) */
   customerId?: string;
   ringSec?: number;
+  /**
+   * when the call was answered (connected), seconds from the start of the recording: for recordings that start
+   * with ringing, an IVR menu or the queue. The greeting and self-identification limits count from it
+   * (core/connect.ts); absent: from the first speech on either side
+   */
+  answeredAtSec?: number;
   /** who ended the call, when the platform says */
   hungUpBy?: 'agent' | 'customer';
   transfers?: number;

@@ -15,8 +15,8 @@ import { speakerOf } from '../transcribe/sidecar-common.js';
  * Validated where it enters; errors name the file, the line (CSV) and the field. Customer numbers are
  * masked on the way in (all but the last 4 digits) and the raw number is never kept.
  *
- * CSV columns: file,agent_id,team,direction,started_at,queue,customer_number,customer_id,ring_sec,hung_up_by,transfers,
- * agent_speaker (any order, header required, unknown columns kept as extra string fields, empty cells = absent).
+ * CSV columns: file,agent_id,team,direction,started_at,queue,customer_number,customer_id,ring_sec,answered_at_sec,hung_up_by,
+ * transfers,agent_speaker (any order, header required, unknown columns kept as extra string fields, empty cells = absent).
  * `agent_speaker` (`agentSpeaker`) is which diarisation label of the call's transcript sidecar is the agent
  * (spk_0, Speaker 1, A: src/transcribe/sidecar-common.ts speakerLabels).
  */
@@ -30,6 +30,7 @@ const FIELD_ALIASES: Record<string, string> = {
   customer_number_masked: 'customerNumberMasked',
   customer_id: 'customerId',
   ring_sec: 'ringSec',
+  answered_at_sec: 'answeredAtSec',
   hung_up_by: 'hungUpBy',
   agent_speaker: 'agentSpeaker',
 };
@@ -131,6 +132,8 @@ export const CallMetadataInputSchema = z
     /** the customer's id in the call platform or CRM: what repeat contacts are matched on when present */
     customerId: z.union([str, z.number().transform(String)]).optional(),
     ringSec: num.optional(),
+    /** when the call was answered, seconds from the start of the recording (ringing, IVR or queue before it) */
+    answeredAtSec: num.optional(),
     hungUpBy: mapped(HUNG_UP_BY, 'agent or customer').optional(),
     transfers: num
       .refine((n) => Number.isInteger(n), 'expected a whole number')

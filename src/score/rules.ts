@@ -1,6 +1,7 @@
 import { AUDIO_EVENT_TYPES as AUDIO_TYPES, TEXT_EVENT_TYPES as TEXT_TYPES } from '../core/event-types.js';
 import type { CallEvent, CallMetadata, CallMetrics, Speaker, Transcript } from '../core/types.js';
 import { eventCategory, eventConfidence, eventDurationSec, eventEntryId, eventText } from '../core/events.js';
+import { callConnectSec } from '../core/connect.js';
 import { normaliseText } from '../core/normalise.js';
 import type { Evidence } from './types.js';
 import type {
@@ -39,6 +40,9 @@ export interface ScoreInput {
   metrics?: CallMetrics;
   /** call length; default: the latest end among segments and events */
   durationSec?: number;
+  /** when the call connected, seconds from the start of the recording (`window: { firstSec }` counts from it);
+   * default: core/connect.ts over the metadata and the transcript */
+  connectSec?: number;
   /** which signals were measured; defaults: transcript when given, audio always, talk-over always */
   available?: { transcript?: boolean; audio?: boolean; talkOver?: boolean };
 }
@@ -78,6 +82,8 @@ export interface EvalContext {
   sentences: Sentence[];
   metadata: CallMetadata;
   durationSec: number;
+  /** when the call connected (core/connect.ts): `firstSec` windows count from it */
+  connectSec: number;
   hasTranscript: boolean;
   hasAudio: boolean;
   hasTalkOver: boolean;
@@ -110,6 +116,7 @@ export function buildContext(input: ScoreInput): EvalContext {
     sentences,
     metadata: input.metadata ?? {},
     durationSec,
+    connectSec: input.connectSec ?? callConnectSec({ metadata: input.metadata, segments: input.transcript?.segments }),
     hasTranscript: input.available?.transcript ?? (input.transcript !== null && input.transcript !== undefined),
     hasAudio: input.available?.audio ?? true,
     hasTalkOver: input.available?.talkOver ?? true,
@@ -152,7 +159,7 @@ function scopedSentences(ctx: EvalContext, role: Role | undefined, window: Sente
   if (!window) return byRole;
   if (window.first !== undefined) return byRole.slice(0, window.first);
   if (window.last !== undefined) return byRole.slice(Math.max(0, byRole.length - window.last));
-  if (window.firstSec !== undefined) return byRole.filter((s) => s.start < window.firstSec!);
+  if (window.firstSec !== undefined) return byRole.filter((s) => s.start - ctx.connectSec < window.firstSec!);
   if (window.lastSec !== undefined) return byRole.filter((s) => s.end > ctx.durationSec - window.lastSec!);
   return byRole;
 }
@@ -160,7 +167,7 @@ function scopedSentences(ctx: EvalContext, role: Role | undefined, window: Sente
 /** Time window for events. Sentence-count windows become the time span of those sentences (of the role). */
 function inWindow(ctx: EvalContext, role: Role | undefined, window: SentenceWindow | undefined, start: number, end: number): boolean {
   if (!window) return true;
-  if (window.firstSec !== undefined) return start < window.firstSec;
+  if (window.firstSec !== undefined) return start - ctx.connectSec < window.firstSec;
   if (window.lastSec !== undefined) return end > ctx.durationSec - window.lastSec;
   const scope = scopedSentences(ctx, role, window);
   if (scope.length === 0) return false;

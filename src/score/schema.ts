@@ -14,7 +14,8 @@ import { linearRegexProblem } from './linear-regex.js';
 export const ROLES = ['agent', 'customer', 'any'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Sentence window: first/last N sentences of the role in scope, or seconds from the start/end of the call. */
+/** Sentence window: first/last N sentences of the role in scope, or seconds from when the call connected (firstSec:
+ * core/connect.ts) / before the end of the recording (lastSec). */
 export interface SentenceWindow {
   first?: number;
   last?: number;

@@ -139,7 +139,7 @@ function isSegment(x: unknown): x is SegmentText {
  * agent, the team and queue, times, and the number already masked on import (customerNumberMasked). They are shown
  * as they are; every other field (a manifest column, a key of a .meta.json sidecar) is free text the platform chose.
  */
-const METADATA_KNOWN = new Set(['callId', 'agentId', 'team', 'direction', 'startedAt', 'queue', 'customerNumberMasked', 'customerId', 'ringSec', 'hungUpBy', 'transfers']);
+const METADATA_KNOWN = new Set(['callId', 'agentId', 'team', 'direction', 'startedAt', 'queue', 'customerNumberMasked', 'customerId', 'ringSec', 'answeredAtSec', 'hungUpBy', 'transfers']);
 
 /**
  * A copy of call metadata with personal data masked in the value of every field callqa does not know

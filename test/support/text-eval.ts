@@ -56,8 +56,20 @@ export function toTranscript(d: Dialogue): Transcript {
   };
 }
 
+/**
+ * The labelled dialogues were written as recordings that start when the call connects (an agent silent for 11 s at
+ * the start "answers late"; an IVR prelude counts), and their labels count the greeting and self-identification
+ * limits from 0: said here as the platform would say it (answeredAtSec), since without it the limits count from the
+ * first speech (src/core/connect.ts), which such a recording does not tell apart from ringing.
+ */
+const CONNECTED_AT_START = { answeredAtSec: 0 };
+
 export function runDialogue(d: Dialogue, lex: LoadedLexicons, params: TextParams = DEFAULT_TEXT_PARAMS) {
-  return runTextDetectors({ transcript: toTranscript(d), durationSec: d.durationSec, holdSpans: d.holdSpans, language: d.language }, lex, params);
+  return runTextDetectors(
+    { transcript: toTranscript(d), durationSec: d.durationSec, holdSpans: d.holdSpans, language: d.language, metadata: CONNECTED_AT_START },
+    lex,
+    params,
+  );
 }
 
 export function detections(events: CallEvent[]): CallEvent[] {

@@ -20,6 +20,9 @@ export interface TextContext {
   durationSec: number;
   /** sorted hold spans (timeline.hold or `hold` events) */
   holdSpans: TimeSpan[];
+  /** when the call connected, seconds from the start of the recording (core/connect.ts): the greeting and
+   * self-identification limits count from it */
+  connectSec: number;
   params: TextParams;
 }
 

@@ -1,4 +1,5 @@
-import type { CallEvent, TimeSpan, Transcript } from '../../core/types.js';
+import type { CallEvent, CallMetadata, SpeechTimeline, TimeSpan, Transcript } from '../../core/types.js';
+import { callConnectSec } from '../../core/connect.js';
 import { mergeSpans } from '../../core/spans.js';
 import { LexiconMatcher, type TranscriptHit } from '../../lexicon/matcher.js';
 import { hasHan } from '../../lexicon/prepare.js';
@@ -30,6 +31,10 @@ export interface TextDetectInput {
   holdSpans: TimeSpan[];
   /** 'auto': per segment by script (Han -> zh lexicons, else en; Chinese with enough Latin words: both) */
   language: 'zh' | 'en' | 'auto';
+  /** the call's metadata (its answeredAtSec, when given, is when the call connected) */
+  metadata?: CallMetadata | null;
+  /** the voice-activity timeline: when the transcript has no speech, its first speech connects the call */
+  timeline?: Pick<SpeechTimeline, 'channels'> | null;
 }
 
 export interface TextDetectResult {
@@ -152,6 +157,8 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
     hits,
     durationSec: input.durationSec,
     holdSpans: mergeSpans(input.holdSpans),
+    // the first kept speech (no hallucinations, no unlabelled IVR prompts) unless the metadata says when it was answered
+    connectSec: round2(callConnectSec({ metadata: input.metadata, segments, timeline: input.timeline })),
     params,
   };
 
@@ -184,6 +191,7 @@ export function runTextDetectors(input: TextDetectInput, lex: LoadedLexicons, pa
     lexiconVersion: lex.version,
     agentSpeechSec: round2(agentSpeechSec),
     hallucinatedSegments: hallucinated.size,
+    connectSec: ctx.connectSec,
     greetingAtSec: firstAt('greeting'),
     closingAtSec: events.filter((e) => e.type === 'closing').map((e) => round2(e.start))[0] ?? null,
     selfIdentificationAtSec: firstAt('self_identification') ?? firstAt('late_self_identification'),

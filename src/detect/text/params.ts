@@ -39,11 +39,11 @@ export const SpeechRateParamsSchema = z
 
 export const TextParamsSchema = z
   .object({
-    /** a greeting counts only if it starts within this many seconds of the call start */
+    /** a greeting counts only if it starts within this many seconds of when the call connected (core/connect.ts) */
     greetingSearchSec: z.number().positive().default(30),
     /**
-     * a greeting starting later than this is also reported as late_greeting. Recordings start at connection
-     * and the agent should speak first (000 第二篇: answer within three rings); 8 s leaves room for one
+     * a greeting starting later than this after the call connected is also reported as late_greeting (recordings
+     * may start with ringing, an IVR or the queue: core/connect.ts); the agent should speak first (000 第二篇: answer within three rings); 8 s leaves room for one
      * "hello?" exchange on a bad line.
      */
     lateGreetingSec: z.number().positive().default(8),
@@ -55,7 +55,7 @@ export const TextParamsSchema = z
      * 不客气): turns of at most this many Han characters or words on both sides.
      */
     closingTrailingMaxUnits: z.number().int().nonnegative().default(6),
-    /** 001_c5af34a6c69547e3.txt 电话营销代表质检评分标准 3.1.3: company and staff number within 15 s of connection */
+    /** 001_c5af34a6c69547e3.txt 电话营销代表质检评分标准 3.1.3: company and staff number within 15 s of connection (core/connect.ts) */
     selfIdWithinSec: z.number().positive().default(15),
     /**
      * parts of the self-identification that must all be present (lexicon entry kinds); `a|b` accepts either.

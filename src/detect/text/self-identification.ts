@@ -358,7 +358,9 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     h.entry.kind === 'organisation' &&
     cues.some((x) => x !== h && (x.entry.kind === 'staff_id' || x.entry.kind === 'name') && x.segmentIndex === h.segmentIndex && x.language === h.language && x.from <= h.from && h.to <= x.to && x.to - x.from > h.to - h.from);
   const all = cues.filter((h) => h.entry.kind !== LATE_INTRO && !inside(h) && (h.matched !== 'its' || itsIsName(ctx, h)));
-  const inWindow = (h: TranscriptHit) => h.start <= (h.entry.withinSec ?? p.selfIdWithinSec);
+  // the limit counts from when the call connects (ringing, an IVR or the queue may come first: core/connect.ts)
+  const t0 = ctx.connectSec;
+  const inWindow = (h: TranscriptHit) => h.start - t0 <= (h.entry.withinSec ?? p.selfIdWithinSec);
 
   const parts = new Map<string, TranscriptHit>();
   for (const h of all) if (inWindow(h) && !parts.has(h.entry.kind!)) parts.set(h.entry.kind!, h);
@@ -379,7 +381,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
     const org = openingWordsOrganisation(ctx, idHit, firstSeg) ?? (greetEnd > 0 ? openingWordsOrganisation(ctx, idHit, firstSeg, greetEnd) : undefined) ?? (parts.get('name') && nameLinkOrganisation(ctx, parts.get('name')!));
     if (org) parts.set('organisation', org);
   }
-  if (!parts.has('organisation') && agent[0] && agent[0].start <= p.selfIdWithinSec) {
+  if (!parts.has('organisation') && agent[0] && agent[0].start - t0 <= p.selfIdWithinSec) {
     const first = ctx.segments.indexOf(agent[0]);
     const org = greetingCompany(ctx, first) ?? greetingCompanyZh(ctx, first);
     if (org) parts.set('organisation', org);
@@ -405,6 +407,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
           confidence: minOf(found, (h) => h.confidence),
           parts: partDetails(parts),
           withinSec: p.selfIdWithinSec,
+          connectSec: t0,
         },
       },
     ];
@@ -421,7 +424,7 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
   // utterances with the agent's greeting (after the window: a late opening)
   // (the first greeting only: "have a good evening" in the closing opens nothing)
   const firstGreeting = withoutBareUtterances(hitsOf(ctx, 'greeting', 'agent')).sort((a, b) => a.start - b.start)[0];
-  const lateOpening = new Set(firstGreeting && firstGreeting.start > p.selfIdWithinSec ? [firstGreeting.segmentIndex] : []);
+  const lateOpening = new Set(firstGreeting && firstGreeting.start - t0 > p.selfIdWithinSec ? [firstGreeting.segmentIndex] : []);
   // utterances that name the company (a loose name cue beside it is an introduction, however late)
   const companies = all.filter((h) => h.entry.kind === 'organisation');
   const besideCompany = (h: TranscriptHit) =>
@@ -487,15 +490,16 @@ export function detectSelfIdentification(ctx: TextContext): CallEvent[] {
           confidence: minOf(proof(have), (h) => h.confidence),
           parts: partDetails(have),
           withinSec: p.selfIdWithinSec,
+          connectSec: t0,
           atSec,
-          lateBySec: round2(atSec - p.selfIdWithinSec),
+          lateBySec: round2(atSec - t0 - p.selfIdWithinSec),
         },
       },
     ];
   }
 
   const missingParts = unmet(parts).map((alts) => alts.join('|'));
-  const shown = agent.filter((s) => s.start <= p.selfIdWithinSec).slice(0, p.evidenceUtterances);
+  const shown = agent.filter((s) => s.start - t0 <= p.selfIdWithinSec).slice(0, p.evidenceUtterances);
   const ev = shown.length ? shown : agent.slice(0, 1);
-  return [absenceEvent('missing_self_identification', 'self_identification', ev, { missingParts, parts: partDetails(parts), withinSec: p.selfIdWithinSec })];
+  return [absenceEvent('missing_self_identification', 'self_identification', ev, { missingParts, parts: partDetails(parts), withinSec: p.selfIdWithinSec, connectSec: t0 })];
 }

@@ -32,7 +32,11 @@ export const detectTextStage: Stage = {
     const holdSpans = holdEvents.length ? holdEvents : (state.timeline?.hold ?? []);
     const durationSec =
       state.info?.durationSec ?? state.timeline?.durationSec ?? Math.max(0, ...transcript.segments.map((s) => s.end));
-    const result = runTextDetectors({ transcript, durationSec, holdSpans, language: ctx.pipeline.language }, lex, params);
+    const result = runTextDetectors(
+      { transcript, durationSec, holdSpans, language: ctx.pipeline.language, metadata: ctx.recording.metadata, timeline: state.timeline },
+      lex,
+      params,
+    );
     return { events: result.events, metrics: { ...result.metrics, lexiconVersion: result.lexiconVersion } };
   },
 };

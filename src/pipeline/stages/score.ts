@@ -1,3 +1,4 @@
+import { callConnectSec } from '../../core/connect.js';
 import type { CallState, Stage, StageContext } from '../stage.js';
 import type { ScoreInput } from '../../score/rules.js';
 import { draftScorecard, type ScorecardDraft } from '../../score/scorecard.js';
@@ -19,6 +20,11 @@ export function scoreInputFromState(state: CallState, ctx: Pick<StageContext, 'r
     metadata: ctx.recording.metadata ?? {},
     metrics: state.metrics,
     ...(durationSec ? { durationSec } : {}),
+    // as the text detectors found it (their metric), else from the metadata, the transcript or the voice activity
+    connectSec:
+      typeof state.metrics?.connectSec === 'number'
+        ? state.metrics.connectSec
+        : callConnectSec({ metadata: ctx.recording.metadata, segments: state.transcript?.segments, timeline: state.timeline }),
     available: {
       // a transcript with no segments (an empty sidecar, whisper finding no words, every line dropped as a
       // hallucination) is no evidence that the agent did not greet or close: not measured, so those items
