@@ -18,6 +18,8 @@ import { hitsToCsv, QueryError, searchTranscripts } from '../src/services/search
 import { WatchListService } from '../src/services/watchlist.js';
 import { rowsOf } from '../src/store/call-filter-sql.js';
 import { openStore, type Store } from '../src/store/db.js';
+import { TrendsRepo } from '../src/store/trends-repo.js';
+import { CallsRepo } from '../src/store/calls-repo.js';
 import { BACKENDS as DB_BACKENDS } from './support/api-env.js';
 
 type Seg = [Speaker, number, number, string];
@@ -289,6 +291,34 @@ for (const makeBackend of DB_BACKENDS) {
     }, 120_000);
     it('a bad query is a QueryError naming the problem', async () => {
       await expect(searchTranscripts(store.db, '  ')).rejects.toThrow(QueryError);
+    });
+    it('after a rescore under another program, search, trends and the watch list take the call\'s program from its newest draft, as calls list does', async () => {
+      // analysed under support, then drafted anew under support-en (as callqa rescore --program support-en does)
+      const rec = await store.repo.upsertRecording({ contentHash: randomBytes(32).toString('hex'), path: '/calls/h.wav', fileName: 'h-rescored.wav', sizeBytes: 1, metadata: { startedAt: '2026-10-05T10:00:00Z' } });
+      const { run } = await store.repo.getOrCreateRun(rec.id, 'support', '1');
+      await store.repo.markRunStarted(run.id, 'probe');
+      const text = 'the zebra crossing outage';
+      await store.repo.completeRun(run.id, { events: [], metrics: {}, notes: [], scorecard: { total: 80, maxTotal: 100 } as unknown as ScorecardDraft,
+        transcript: { engine: 'sidecar-json', language: 'en', segments: [{ speaker: 'customer', start: 1, end: 2, text, normText: normaliseText(text) }] } });
+      await store.repo.addScorecard(run.id, 'support-en', '1.2.0', { total: 60, maxTotal: 100 } as unknown as ScorecardDraft);
+      const listed = await new CallsRepo(store.db).listCalls({ kind: 'all' }, { pipelineId: 'support-en' });
+      expect(listed.calls.map((c) => c.fileName)).toEqual(['h-rescored.wav']);
+
+      expect(await find('zebra', { pipelineId: 'support-en' })).toEqual(['h-rescored.wav#1']);
+      expect(await find('zebra', { pipelineId: 'support' })).toEqual([]);
+      const hit = (await searchTranscripts(store.db, 'zebra', {})).hits[0]!;
+      expect(hit.program).toBe('support-en');
+
+      const month = (pipelineId: string) => new TrendsRepo(store.db).volume({ pipelineId, from: '2026-10-01', to: '2026-10-31' }, 'month');
+      expect((await month('support-en')).map((v) => v.calls)).toEqual([1]);
+      expect(await month('support')).toEqual([]);
+
+      const wl = new WatchListService(store.db);
+      await wl.add({ name: 'zebra-en', query: 'zebra', filters: { pipelineId: 'support-en' } }, 'test');
+      await wl.add({ name: 'zebra-support', query: 'zebra', filters: { pipelineId: 'support' } }, 'test');
+      await wl.check([run.id]);
+      expect((await wl.hits({ savedSearch: 'zebra-en' })).map((h) => h.file)).toEqual(['h-rescored.wav']);
+      expect(await wl.hits({ savedSearch: 'zebra-support' })).toEqual([]);
     });
   });
 }

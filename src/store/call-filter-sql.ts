@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { scopeSql, type CallScope } from './calls-repo.js';
+import { callProgramSql, scopeSql, type CallScope } from './calls-repo.js';
 
 /**
  * SQL shared by the search and trends repositories: which calls count (each recording's newest finished run per
@@ -12,7 +12,10 @@ export const CALL_DATE = sql.raw(
 );
 
 /** The total of the call's latest draft. */
-export const LATEST_TOTAL = sql.raw(`(select (c.card ->> 'total')::float8 from scorecards c where c.run_id = ar.id order by c.created_at desc limit 1)`);
+export const LATEST_TOTAL = sql.raw(`(select (c.card ->> 'total')::float8 from scorecards c where c.run_id = ar.id order by c.created_at desc, c.id desc limit 1)`);
+
+/** The call's QA program: its latest draft's, else the analysis run's (calls-repo.ts callProgramSql, as calls list shows it). */
+export const CALL_PROGRAM = callProgramSql('ar');
 
 /** Seconds of talk (both sides), else of speech, else the recording's length. */
 export const TALK_SEC = sql.raw(
@@ -22,7 +25,7 @@ export const TALK_SEC = sql.raw(
 export interface CallFilters {
   agentId?: string;
   team?: string;
-  /** QA program id */
+  /** QA program id: the call's program (CALL_PROGRAM: its latest draft's, after a rescore under another program) */
   pipelineId?: string;
   /** inclusive dates, YYYY-MM-DD */
   from?: string;
@@ -56,7 +59,7 @@ export function callConditions(f: CallFilters): SQL[] {
   ];
   if (f.agentId) where.push(sql`r.metadata ->> 'agentId' = ${f.agentId}`);
   if (f.team) where.push(sql`r.metadata ->> 'team' = ${f.team}`);
-  if (f.pipelineId) where.push(sql`ar.pipeline_id = ${f.pipelineId}`);
+  if (f.pipelineId) where.push(sql`${CALL_PROGRAM} = ${f.pipelineId}`);
   if (f.from) where.push(sql`${CALL_DATE} >= ${f.from}::date`);
   if (f.to) where.push(sql`${CALL_DATE} <= ${f.to}::date`);
   if (f.eventType) where.push(sql`exists (select 1 from events e where e.run_id = ar.id and e.type = ${f.eventType})`);

@@ -60,6 +60,18 @@ export interface CallFilter {
 }
 
 /** The access rule as SQL over the aliases r (recordings), a (call_assignments), rv (reviews). */
+/**
+ * The call's QA program, the one definition every list, filter and figure uses: the program of the run's newest
+ * draft (a rescore under another program drafts the call anew: `callqa rescore --program support-en` makes it a
+ * support-en call), else the analysis run's. `run` is the SQL alias of the analysis_runs row.
+ */
+export function callProgramSql(run: string): SQL {
+  if (!/^[a-z_][a-z0-9_]*$/.test(run)) throw new Error(`callProgramSql: not an alias: ${run}`);
+  return sql.raw(
+    `coalesce((select s_.pipeline_id from scorecards s_ where s_.run_id = ${run}.id order by s_.created_at desc, s_.id desc limit 1), ${run}.pipeline_id)`,
+  );
+}
+
 export function scopeSql(scope: CallScope): SQL {
   switch (scope.kind) {
     case 'all':
@@ -153,7 +165,7 @@ export class CallsRepo {
     if (f.agentId) where.push(sql`r.metadata->>'agentId' = ${f.agentId}`);
     if (f.team) where.push(sql`r.metadata->>'team' = ${f.team}`);
     // the program of the draft shown (a rescore under another program drafts the call anew), as the list shows it
-    if (f.pipelineId) where.push(sql`coalesce(sc.pipeline_id, run.pipeline_id) = ${f.pipelineId}`);
+    if (f.pipelineId) where.push(sql`${callProgramSql('run')} = ${f.pipelineId}`);
     if (f.since) where.push(sql`run.finished_at >= ${f.since.toISOString()}`);
     if (f.until) where.push(sql`run.finished_at < ${f.until.toISOString()}`);
     const cond = sql.join(where, sql` and `);

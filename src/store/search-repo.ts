@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Speaker } from '../core/types.js';
 import { indexTokens, tsvectorLiteral } from '../search/tokenize.js';
-import { CALL_DATE, callConditions, rowsOf, type CallFilters } from './call-filter-sql.js';
+import { CALL_DATE, CALL_PROGRAM, callConditions, rowsOf, type CallFilters } from './call-filter-sql.js';
 import type { StoreDb } from './db.js';
 
 /** Filters of a transcript search (all optional, combined with AND). */
@@ -70,7 +70,7 @@ export class SearchRepo {
     if (f.speaker) where.push(sql`s.speaker = ${f.speaker}`);
     const select = (matches: SQL) => sql`
       select ar.id as run_id, r.id as recording_id, r.file_name, r.path, r.metadata ->> 'agentId' as agent_id,
-             r.metadata ->> 'team' as team, ar.pipeline_id, s.idx, s.speaker, s.start_sec, s.end_sec, s.text,
+             r.metadata ->> 'team' as team, ${CALL_PROGRAM} as pipeline_id, s.idx, s.speaker, s.start_sec, s.end_sec, s.text,
              m.rank, ${CALL_DATE}::text as call_date
       from (${matches}) m
       join transcript_segments s on s.run_id = m.run_id and s.idx = m.idx
