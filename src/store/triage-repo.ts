@@ -9,7 +9,7 @@ import type { CallEvent } from '../core/events.js';
 import type { FinalCard } from '../review/decisions.js';
 import type { TriageDraft } from '../review/triage.js';
 import type { ScorecardDraft } from '../score/types.js';
-import { callProgramSql, scopeSql, type CallScope } from './calls-repo.js';
+import { scopeSql, type CallScope } from './calls-repo.js';
 import type { StoreDb } from './db.js';
 import {
   calibrationCalls,
@@ -113,9 +113,9 @@ export class TriageRepo {
   /** Calls analysed in [since, until), any review state, optionally of one program (no access scope: sampling sees all). */
   async periodCalls(since: Date, until: Date, pipelineId?: string): Promise<PeriodCall[]> {
     const where: SQL[] = [sql`run.finished_at >= ${since.toISOString()}`, sql`run.finished_at < ${until.toISOString()}`];
-    if (pipelineId) where.push(sql`${callProgramSql('run')} = ${pipelineId}`);
+    if (pipelineId) where.push(sql`run.pipeline_id = ${pipelineId}`);
     const res = await this.db.execute(sql`
-      select r.id, r.metadata->>'agentId' as agent_id, r.metadata->>'team' as team, ${callProgramSql('run')} as pipeline_id, run.finished_at,
+      select r.id, r.metadata->>'agentId' as agent_id, r.metadata->>'team' as team, run.pipeline_id, run.finished_at,
         rv.status as review_status, rv.completed_at, rv.completed_by,
         (select case when x.max_total > 0 then x.total / x.max_total * 100 end from review_results x
           where x.review_id = rv.id order by x.version desc limit 1) as final_percent
